@@ -1,0 +1,272 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Date is a calendar date without time or zone. The zero Date means "none".
+// It is stored and exchanged as ISO text (2024-09-30) and shown in BE.
+type Date struct {
+	Year  int // CE
+	Month time.Month
+	Day   int
+}
+
+// NewDate returns the Date of a CE year, month and day, normalising
+// overflow the way time.Date does.
+func NewDate(year int, month time.Month, day int) Date {
+	return DateOf(time.Date(year, month, day, 0, 0, 0, 0, time.UTC))
+}
+
+// DateOf returns the calendar date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Time returns midnight UTC of d.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// AddDays returns d shifted by n days.
+func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+
+// DaysUntil returns the number of days from d to e (negative if e is earlier).
+func (d Date) DaysUntil(e Date) int {
+	return int((e.Time().Unix() - d.Time().Unix()) / 86400)
+}
+
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+func (d Date) After(e Date) bool  { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or 1.
+func (d Date) Compare(e Date) int {
+	a, b := d.Year*10000+int(d.Month)*100+d.Day, e.Year*10000+int(e.Month)*100+e.Day
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// String returns ISO 8601 (2024-09-30), or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// Key returns the date as 8 sortable bytes (20240930); the zero Date sorts
+// after every real date so that "no target date" is never overdue.
+func (d Date) Key() string {
+	if d.IsZero() {
+		return "99999999"
+	}
+	return fmt.Sprintf("%04d%02d%02d", d.Year, int(d.Month), d.Day)
+}
+
+// ParseISODate reads 2024-09-30.
+func ParseISODate(s string) (Date, error) {
+	if s == "" {
+		return Date{}, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return Date{}, Errorf(EINVALID, "วันที่ '%s' ไม่ถูกต้อง", "date %q is not ISO", s)
+	}
+	return DateOf(t), nil
+}
+
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := ParseISODate(s)
+	*d = v
+	return err
+}
+
+// Thai month names, abbreviated and full, January first.
+var (
+	ThaiMonthsShort = [12]string{"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."}
+	ThaiMonthsFull  = [12]string{"มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"}
+)
+
+// FormatBE renders d as "30 ก.ย. 2567", the way letters and reports write it.
+func FormatBE(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, ThaiMonthsShort[d.Month-1], d.Year+543)
+}
+
+// FormatBELong renders d as "30 กันยายน 2567".
+func FormatBELong(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d %s %d", d.Day, ThaiMonthsFull[d.Month-1], d.Year+543)
+}
+
+// FormatBESlash renders d as 30/09/2567.
+func FormatBESlash(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%02d/%02d/%d", d.Day, int(d.Month), d.Year+543)
+}
+
+// FiscalYearBE returns the Thai fiscal year (1 Oct – 30 Sep) that d falls
+// in, as a BE year: 1 Oct 2023 is in fiscal year 2567.
+func FiscalYearBE(d Date) int {
+	y := d.Year + 543
+	if d.Month >= time.October {
+		y++
+	}
+	return y
+}
+
+// monthNames maps every spelling we accept to a month: abbreviations with
+// and without dots, full names.
+var monthNames = func() map[string]time.Month {
+	m := map[string]time.Month{}
+	for i := range 12 {
+		mo := time.Month(i + 1)
+		m[ThaiMonthsShort[i]] = mo
+		m[strings.ReplaceAll(ThaiMonthsShort[i], ".", "")] = mo
+		m[ThaiMonthsFull[i]] = mo
+		m[strings.ToLower(mo.String())] = mo
+		m[strings.ToLower(mo.String()[:3])] = mo
+	}
+	return m
+}()
+
+// ParseThaiDate reads the dates district workbooks contain: 15 มี.ค. 2567,
+// 15 มีนาคม 2567, ๑๕ มี.ค. ๖๗, 15/03/2567, 15/3/67, 15-03-2024, 2024-03-15,
+// 15 มี.ค. 67 and "วันที่ 15 เดือนมีนาคม พ.ศ. 2567". Years above 2400 are
+// BE, two-digit years are BE (67 → 2567), others CE. The result is checked
+// to be a real day.
+func ParseThaiDate(s string) (Date, error) {
+	orig := CleanText(s)
+	s = strings.ToLower(ThaiToASCIIDigits(orig))
+	if s == "" {
+		return Date{}, nil
+	}
+	bad := func() (Date, error) {
+		return Date{}, Errorf(EINVALID, "อ่านวันที่ '%s' ไม่ได้ (ตัวอย่างที่ใช้ได้: 15 มี.ค. 2567 หรือ 15/03/2567)", "cannot read date %q", orig)
+	}
+	for _, noise := range []string{"วันที่", "เดือน", "พ.ศ.", "พ.ศ", "ค.ศ.", "ค.ศ", ","} {
+		s = strings.ReplaceAll(s, noise, " ")
+	}
+	s = strings.TrimSpace(s)
+	var parts []string
+	if strings.ContainsAny(s, "/-") && !strings.ContainsAny(s, " ") {
+		parts = strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' })
+	} else {
+		parts = splitDateWords(s)
+	}
+	if len(parts) != 3 {
+		return bad()
+	}
+	var day, month, year int
+	if len(parts[0]) == 4 && allDigits(parts[0]) { // 2024-03-15
+		parts[0], parts[2] = parts[2], parts[0]
+	}
+	var err error
+	if day, err = strconv.Atoi(parts[0]); err != nil {
+		return bad()
+	}
+	if m, ok := monthNames[strings.TrimSuffix(parts[1], ".")]; ok {
+		month = int(m)
+	} else if m, ok := monthNames[parts[1]]; ok {
+		month = int(m)
+	} else if month, err = strconv.Atoi(parts[1]); err != nil {
+		return bad()
+	}
+	if !allDigits(parts[2]) || len(parts[2]) > 4 {
+		return bad()
+	}
+	year, _ = strconv.Atoi(parts[2])
+	year, ok := normalizeYear(year, len(parts[2]))
+	if !ok {
+		return bad()
+	}
+	d := Date{year, time.Month(month), day}
+	if month < 1 || month > 12 || day < 1 || NewDate(year, time.Month(month), day) != d {
+		return bad()
+	}
+	return d, nil
+}
+
+// normalizeYear turns a written year into CE: BE years (> 2400) lose 543,
+// two-digit years are BE of the 2500s (67 → 2567 → 2024).
+func normalizeYear(y, digits int) (int, bool) {
+	switch {
+	case digits <= 2:
+		return y + 2500 - 543, true
+	case y > 2400 && y < 2700:
+		return y - 543, true
+	case y > 1900 && y < 2200:
+		return y, true
+	}
+	return 0, false
+}
+
+// splitDateWords splits "15 มี.ค. 2567" and "15มี.ค.2567" into day, month,
+// year: digits and non-digits form separate words.
+func splitDateWords(s string) []string {
+	var parts []string
+	var cur strings.Builder
+	digit := false
+	flush := func() {
+		if w := strings.TrimSpace(cur.String()); w != "" {
+			parts = append(parts, w)
+		}
+		cur.Reset()
+	}
+	for _, r := range s {
+		isD := r >= '0' && r <= '9'
+		if r == ' ' || r == '/' || r == '-' || (cur.Len() > 0 && isD != digit) {
+			flush()
+		}
+		if r != ' ' && r != '/' && r != '-' {
+			cur.WriteRune(r)
+		}
+		digit = isD
+	}
+	flush()
+	return parts
+}
+
+// DateFromSerial converts a spreadsheet serial day number (1900 date system)
+// to a Date. A year past 2400 means the clerk typed a BE year into a date
+// cell, which the spreadsheet took as CE: it is brought back by 543 years.
+func DateFromSerial(serial float64) (Date, error) {
+	if serial < 1 || serial > 400000 {
+		return Date{}, Errorf(EINVALID, "ค่าวันที่ %v ไม่ใช่วันที่", "serial %v is not a date", serial)
+	}
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	d := DateOf(base.AddDate(0, 0, int(serial)))
+	return FixBEInCE(d), nil
+}
+
+// FixBEInCE brings a date whose year is really BE (2567 read as CE) back to
+// CE. 29 Feb of a BE leap year has no CE twin; it becomes 1 Mar, as the
+// spreadsheet would have shown it anyway.
+func FixBEInCE(d Date) Date {
+	if d.Year > 2400 {
+		return NewDate(d.Year-543, d.Month, d.Day)
+	}
+	return d
+}

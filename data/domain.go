@@ -1,0 +1,378 @@
+// Package data holds qmdesk's domain: the records of the ThaiQM programme,
+// how their values are read and written, and the interfaces of the store.
+// It imports only the standard library.
+package data
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Category is one of the seven problem categories (ด้าน), fixed by the
+// Ministry's letter.
+type Category int
+
+// Categories lists the seven categories in their official order.
+var Categories = []Category{1, 2, 3, 4, 5, 6, 7}
+
+var categoryThai = [8]string{"", "บ้าน/ที่อยู่อาศัย", "น้ำดื่ม/น้ำใช้", "การศึกษา", "รายได้/อาชีพ", "ความปลอดภัย", "กลุ่มเปราะบาง", "ความเดือดร้อนที่แก้ไขไม่ได้ด้วยตนเอง"}
+var categoryEnglish = [8]string{"", "housing", "drinking / household water", "education", "income / occupation", "safety", "vulnerable groups", "troubles the household cannot solve itself"}
+
+func (c Category) Valid() bool { return c >= 1 && c <= 7 }
+
+// Thai returns the category's Thai name.
+func (c Category) Thai() string {
+	if !c.Valid() {
+		return ""
+	}
+	return categoryThai[c]
+}
+
+// English returns the category's English name.
+func (c Category) English() string {
+	if !c.Valid() {
+		return ""
+	}
+	return categoryEnglish[c]
+}
+
+// ParseCategory reads "4", "ด้านที่ 4", "ด้าน 4", "๔" or a Thai category name.
+func ParseCategory(s string) (Category, error) {
+	t := ThaiToASCIIDigits(CleanText(s))
+	t = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(t, "ด้านที่"), "ด้าน"))
+	t = strings.TrimSuffix(t, ".")
+	if n, err := strconv.Atoi(t); err == nil && Category(n).Valid() {
+		return Category(n), nil
+	}
+	for _, c := range Categories {
+		if t == c.Thai() || strings.ReplaceAll(t, " ", "") == strings.ReplaceAll(c.Thai(), " ", "") {
+			return c, nil
+		}
+	}
+	// "4 รายได้/อาชีพ" and "4. รายได้": a leading number decides.
+	if f := strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == '.' }); len(f) > 1 {
+		if n, err := strconv.Atoi(f[0]); err == nil && Category(n).Valid() {
+			return Category(n), nil
+		}
+	}
+	return 0, Errorf(EINVALID, "ด้าน '%s' ไม่ใช่ด้านที่ 1–7", "category %q is not 1-7", CleanText(s))
+}
+
+// Status is the current state of a problem, as ministry dashboards count it.
+type Status int
+
+const (
+	NotStarted Status = iota + 1 // ยังไม่ได้ดำเนินการ
+	InProgress                   // อยู่ระหว่างดำเนินการ
+	Solved                       // แก้ไขแล้ว (ช่วยเหลือแล้ว)
+	SelfSolved                   // แก้ไขได้ด้วยตนเอง
+	Closed                       // ยุติ: closed without solving; needs a reason
+)
+
+// Statuses lists every status in dashboard order.
+var Statuses = []Status{NotStarted, InProgress, Solved, SelfSolved, Closed}
+
+var statusThai = [6]string{"", "ยังไม่ได้ดำเนินการ", "อยู่ระหว่างดำเนินการ", "แก้ไขแล้ว", "แก้ไขได้ด้วยตนเอง", "ยุติ"}
+var statusKey = [6]string{"", "not_started", "in_progress", "solved", "self_solved", "closed"}
+
+func (s Status) Valid() bool { return s >= NotStarted && s <= Closed }
+
+// Thai returns the status as clerks write it.
+func (s Status) Thai() string {
+	if !s.Valid() {
+		return ""
+	}
+	return statusThai[s]
+}
+
+// Key returns the status's stable English key (JSON, logs).
+func (s Status) Key() string {
+	if !s.Valid() {
+		return ""
+	}
+	return statusKey[s]
+}
+
+// Open tells whether the problem still needs work.
+func (s Status) Open() bool { return s == NotStarted || s == InProgress }
+
+// IsSolved tells whether s counts as solved in progress percentages.
+func (s Status) IsSolved() bool { return s == Solved || s == SelfSolved }
+
+// ParseStatus reads a status in the spellings districts use.
+func ParseStatus(s string) (Status, error) {
+	t := strings.ReplaceAll(CleanText(s), " ", "")
+	switch t {
+	case "ยังไม่ได้ดำเนินการ", "ยังไม่ดำเนินการ", "ยังไม่เริ่ม", "ยังไม่ได้แก้ไข", "not_started":
+		return NotStarted, nil
+	case "อยู่ระหว่างดำเนินการ", "กำลังดำเนินการ", "ระหว่างดำเนินการ", "อยู่ระหว่างการแก้ไข", "in_progress":
+		return InProgress, nil
+	case "แก้ไขแล้ว", "ช่วยเหลือแล้ว", "แก้ไขเสร็จแล้ว", "ดำเนินการแล้ว", "solved":
+		return Solved, nil
+	case "แก้ไขได้ด้วยตนเอง", "แก้ไขเอง", "ครัวเรือนแก้ไขเอง", "self_solved":
+		return SelfSolved, nil
+	case "ยุติ", "ยุติการช่วยเหลือ", "ยุติการดำเนินการ", "closed":
+		return Closed, nil
+	}
+	return 0, Errorf(EINVALID, "สถานะ '%s' ไม่อยู่ในรายการ (ยังไม่ได้ดำเนินการ, อยู่ระหว่างดำเนินการ, แก้ไขแล้ว, แก้ไขได้ด้วยตนเอง, ยุติ)", "unknown status %q", CleanText(s))
+}
+
+// Origin tells how a household came into the programme.
+type Origin int
+
+const (
+	OriginSurvey2565 Origin = iota + 1 // เดิม: surveyed in 2565
+	OriginMissed                       // ตกหล่น: missed, added in 2567
+)
+
+func (o Origin) Thai() string {
+	switch o {
+	case OriginSurvey2565:
+		return "เดิม"
+	case OriginMissed:
+		return "ตกหล่น"
+	}
+	return ""
+}
+
+// ReXRay is the result of re-checking a problem carried over from 2565.
+type ReXRay int
+
+const (
+	ReXRayNone     ReXRay = iota // not re-checked (new problems)
+	ReXRaySolved                 // แก้ไขแล้ว
+	ReXRayPartly                 // แก้ไขบางส่วน
+	ReXRayUnsolved               // ยังไม่ได้แก้ไข
+)
+
+func (r ReXRay) Thai() string {
+	return [...]string{"", "แก้ไขแล้ว", "แก้ไขบางส่วน", "ยังไม่ได้แก้ไข"}[r]
+}
+
+// ParseReXRay reads a Re-X-Ray result; an empty cell is ReXRayNone.
+func ParseReXRay(s string) (ReXRay, error) {
+	switch strings.ReplaceAll(CleanText(s), " ", "") {
+	case "":
+		return ReXRayNone, nil
+	case "แก้ไขแล้ว", "แก้ไขครบถ้วน", "แก้ไขเสร็จ":
+		return ReXRaySolved, nil
+	case "แก้ไขบางส่วน", "แก้ไขไม่เสร็จ":
+		return ReXRayPartly, nil
+	case "ยังไม่ได้แก้ไข", "ยังไม่แก้ไข", "ไม่ได้แก้ไข":
+		return ReXRayUnsolved, nil
+	}
+	return 0, Errorf(EINVALID, "ผลการสำรวจซ้ำ '%s' ไม่อยู่ในรายการ (แก้ไขแล้ว, แก้ไขบางส่วน, ยังไม่ได้แก้ไข)", "unknown Re-X-Ray result %q", CleanText(s))
+}
+
+// Round is a programme round: Re-X-Ray 2567 runs from 1 Mar 2567 to its
+// deadline 30 Sep 2567. Old rounds stay readable when a new one is added.
+type Round struct {
+	ID         uint64 `json:"id"`
+	Name       string `json:"name"`
+	SurveyYear int    `json:"survey_year"` // BE year of the survey it re-checks (2565)
+	Start      Date   `json:"start"`       // results recording starts
+	Deadline   Date   `json:"deadline"`    // everything solved by
+}
+
+// DefaultRound is the round of the Ministry's letter.
+func DefaultRound() Round {
+	return Round{Name: "Re-X-Ray 2567", SurveyYear: 2565, Start: NewDate(2024, time.March, 1), Deadline: NewDate(2024, time.September, 30)}
+}
+
+// Validate checks a round before it is stored.
+func (r Round) Validate() error {
+	if strings.TrimSpace(r.Name) == "" {
+		return Errorf(EINVALID, "กรุณาระบุชื่อรอบ", "round needs a name")
+	}
+	if r.Start.IsZero() || r.Deadline.IsZero() || !r.Start.Before(r.Deadline) {
+		return Errorf(EINVALID, "วันเริ่มบันทึกผลต้องมาก่อนวันครบกำหนด", "round start must precede its deadline")
+	}
+	return nil
+}
+
+// Person is the head of a household.
+type Person struct {
+	NationalID string `json:"national_id,omitempty"` // 13 digits
+	Title      string `json:"title,omitempty"`
+	FirstName  string `json:"first_name,omitempty"`
+	LastName   string `json:"last_name,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+}
+
+// FullName returns "นายสมชาย ใจดี".
+func (p Person) FullName() string {
+	return strings.TrimSpace(p.Title + p.FirstName + " " + p.LastName)
+}
+
+// Household is a household in the programme.
+type Household struct {
+	ID          uint64    `json:"id"`
+	HouseCode   string    `json:"house_code,omitempty"` // 11 digits; homeless households have none
+	HouseNo     string    `json:"house_no,omitempty"`
+	VillageNo   int       `json:"village_no,omitempty"`
+	VillageName string    `json:"village_name,omitempty"`
+	TambonCode  string    `json:"tambon"` // CCAATT; amphoe and province are its prefixes
+	Head        Person    `json:"head"`
+	Members     int       `json:"members,omitempty"`
+	Origin      Origin    `json:"origin"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+
+	// IDCheckOverride records that the clerk accepted a national ID whose
+	// check digit fails.
+	IDCheckOverride bool `json:"id_check_override,omitempty"`
+}
+
+// AmphoeCode returns CCAA.
+func (h Household) AmphoeCode() string { return prefix(h.TambonCode, 4) }
+
+// ProvinceCode returns CC.
+func (h Household) ProvinceCode() string { return prefix(h.TambonCode, 2) }
+
+func prefix(s string, n int) string {
+	if len(s) < n {
+		return s
+	}
+	return s[:n]
+}
+
+// Normalize cleans free text, as every write path must before Validate.
+func (h *Household) Normalize() {
+	h.HouseNo = ThaiToASCIIDigits(CleanText(h.HouseNo))
+	h.VillageName = CleanText(h.VillageName)
+	h.Head.Title = CleanText(h.Head.Title)
+	h.Head.FirstName = CleanText(h.Head.FirstName)
+	h.Head.LastName = CleanText(h.Head.LastName)
+	h.Head.Phone = ThaiToASCIIDigits(CleanText(h.Head.Phone))
+}
+
+// Validate checks a household before it is stored.
+func (h Household) Validate() error {
+	if len(h.TambonCode) != 6 || !allDigits(h.TambonCode) {
+		return Errorf(EINVALID, "ครัวเรือนต้องระบุตำบล", "household needs a 6-digit tambon code, got %q", h.TambonCode)
+	}
+	if h.HouseCode != "" && (len(h.HouseCode) != 11 || !allDigits(h.HouseCode)) {
+		return Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "house code %q is not 11 digits", h.HouseCode)
+	}
+	if id := h.Head.NationalID; id != "" {
+		if len(id) != 13 || !allDigits(id) {
+			return Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ต้องเป็นตัวเลข 13 หลัก", "national ID %q is not 13 digits", id)
+		}
+		if !NationalIDCheckOK(id) && !h.IDCheckOverride {
+			return ErrCheckDigit
+		}
+	}
+	if h.HouseCode == "" && h.Head.NationalID == "" {
+		return Errorf(EINVALID, "ครัวเรือนต้องมีรหัสบ้านหรือเลขประจำตัวประชาชนของหัวหน้าครัวเรือนอย่างน้อยหนึ่งอย่าง", "household needs a house code or a national ID")
+	}
+	if h.Origin != OriginSurvey2565 && h.Origin != OriginMissed {
+		return Errorf(EINVALID, "ที่มาของครัวเรือนต้องเป็น เดิม หรือ ตกหล่น", "household origin %d invalid", h.Origin)
+	}
+	if h.Members < 0 || h.Members > 100 {
+		return Errorf(EINVALID, "จำนวนสมาชิก %d ไม่สมเหตุสมผล", "members %d out of range", h.Members)
+	}
+	return nil
+}
+
+// Problem is one problem of a household in one category, followed until it
+// is solved or closed.
+type Problem struct {
+	ID          uint64    `json:"id"`
+	HouseholdID uint64    `json:"household_id"`
+	RoundID     uint64    `json:"round_id"`
+	Category    Category  `json:"category"`
+	SubProblem  string    `json:"sub_problem"`
+	Detail      string    `json:"detail,omitempty"`
+	Urgent      bool      `json:"urgent,omitempty"`
+	Sensitive   bool      `json:"sensitive,omitempty"`
+	SurveyYear  int       `json:"survey_year"` // 2565 carried over, 2567 new
+	ReXRay      ReXRay    `json:"rexray,omitempty"`
+	Status      Status    `json:"status"`
+	CloseReason string    `json:"close_reason,omitempty"`
+	TargetDate  Date      `json:"target_date"`
+	LeadAgency  string    `json:"lead_agency,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Overdue tells whether the problem is still open past its target date.
+func (p Problem) Overdue(today Date) bool {
+	return p.Status.Open() && !p.TargetDate.IsZero() && p.TargetDate.Before(today)
+}
+
+// Normalize cleans free text.
+func (p *Problem) Normalize() {
+	p.SubProblem = CleanText(p.SubProblem)
+	p.Detail = CleanText(p.Detail)
+	p.CloseReason = CleanText(p.CloseReason)
+	p.LeadAgency = CleanText(p.LeadAgency)
+}
+
+// Validate checks a problem before it is stored.
+func (p Problem) Validate() error {
+	if !p.Category.Valid() {
+		return Errorf(EINVALID, "ด้านต้องเป็น 1–7", "category %d invalid", p.Category)
+	}
+	if p.SubProblem == "" {
+		return Errorf(EINVALID, "กรุณาระบุปัญหา", "problem needs a sub-problem")
+	}
+	if !p.Status.Valid() {
+		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "status %d invalid", p.Status)
+	}
+	if p.Status == Closed && p.CloseReason == "" {
+		return Errorf(EINVALID, "การยุติต้องระบุเหตุผล (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", "closing needs a reason")
+	}
+	if p.SurveyYear != 2565 && p.SurveyYear != 2567 && (p.SurveyYear < 2560 || p.SurveyYear > 2700) {
+		return Errorf(EINVALID, "ปีที่สำรวจพบปัญหา %d ไม่ถูกต้อง", "survey year %d invalid", p.SurveyYear)
+	}
+	if p.HouseholdID == 0 || p.RoundID == 0 {
+		return Errorf(EINVALID, "ปัญหาต้องอยู่ในครัวเรือนและรอบ", "problem needs a household and a round")
+	}
+	return nil
+}
+
+// Action is one step taken on a problem. Actions are append-only: a mistake
+// is corrected by a new action, never by editing an old one.
+type Action struct {
+	ID         uint64    `json:"id"`
+	ProblemID  uint64    `json:"problem_id"`
+	Date       Date      `json:"date"`
+	Agency     string    `json:"agency,omitempty"`
+	What       string    `json:"what,omitempty"`
+	Budget     int64     `json:"budget_satang,omitempty"` // satang: 1 baht = 100
+	Result     Status    `json:"result,omitempty"`        // the status it led to, if any
+	Note       string    `json:"note,omitempty"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Normalize cleans free text.
+func (a *Action) Normalize() {
+	a.Agency = CleanText(a.Agency)
+	a.What = CleanText(a.What)
+	a.Note = CleanText(a.Note)
+}
+
+// Validate checks an action before it is stored.
+func (a Action) Validate() error {
+	if a.Date.IsZero() {
+		return Errorf(EINVALID, "กรุณาระบุวันที่ดำเนินการ", "action needs a date")
+	}
+	if a.Budget < 0 {
+		return Errorf(EINVALID, "งบประมาณติดลบไม่ได้", "negative budget")
+	}
+	if a.Result != 0 && !a.Result.Valid() {
+		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "result status %d invalid", a.Result)
+	}
+	if a.What == "" && a.Agency == "" && a.Result == 0 && a.Note == "" {
+		return Errorf(EINVALID, "กรุณาระบุสิ่งที่ดำเนินการหรือหน่วยงาน", "empty action")
+	}
+	return nil
+}
+
+// SameAs tells whether two actions record the same step, so that a
+// workbook read twice adds it once.
+func (a Action) SameAs(b Action) bool {
+	return a.Date == b.Date && a.Agency == b.Agency && a.What == b.What && a.Budget == b.Budget && a.Result == b.Result && a.Note == b.Note
+}

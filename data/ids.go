@@ -1,0 +1,129 @@
+package data
+
+import (
+	"math/big"
+	"strings"
+)
+
+// ErrCheckDigit is returned (wrapped in an EWARNING Error) with a national ID
+// whose digits are well formed but whose check digit fails. The ID itself is
+// still returned: typing errors and odd IDs are both real, so the clerk
+// decides.
+var ErrCheckDigit = Errorf(EWARNING, "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบ)", "national ID check digit does not match")
+
+// NormalizeNationalID reads a 13-digit national ID written with dashes,
+// spaces, Thai digits, as a number or in scientific notation. It returns the
+// 13 ASCII digits; err is ErrCheckDigit when only the check digit is wrong
+// (id is then still set), or an EINVALID Error when it is not an ID at all.
+func NormalizeNationalID(s string) (id string, err error) {
+	digits, ok := digitsOf(s, 13)
+	if !ok {
+		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ต้องเป็นตัวเลข 13 หลัก", "national ID %q is not 13 digits", CleanText(s))
+	}
+	if !NationalIDCheckOK(digits) {
+		return digits, ErrCheckDigit
+	}
+	return digits, nil
+}
+
+// NationalIDCheckOK tells whether a 13-digit ID passes the check digit:
+// (11 − Σ d[i]·(13−i) mod 11) mod 10 == d[12].
+func NationalIDCheckOK(id string) bool {
+	if len(id) != 13 || !allDigits(id) {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 12; i++ {
+		sum += int(id[i]-'0') * (13 - i)
+	}
+	return (11-sum%11)%10 == int(id[12]-'0')
+}
+
+// MaskNationalID shows a national ID as 1-2345-xxxxx-12-1: enough to tell
+// people apart on screen, not enough to use.
+func MaskNationalID(id string) string {
+	if len(id) != 13 {
+		if id == "" {
+			return ""
+		}
+		return strings.Repeat("x", len(id))
+	}
+	return id[0:1] + "-" + id[1:5] + "-xxxxx-" + id[10:12] + "-" + id[12:13]
+}
+
+// FormatNationalID shows a full ID in its usual grouping 1-2345-67890-12-1.
+func FormatNationalID(id string) string {
+	if len(id) != 13 {
+		return id
+	}
+	return id[0:1] + "-" + id[1:5] + "-" + id[5:10] + "-" + id[10:12] + "-" + id[12:13]
+}
+
+// NormalizeHouseCode reads an 11-digit house code (รหัสประจำบ้าน). It
+// recovers what spreadsheets do to it: a lost leading zero (10 digits), a
+// number written as 41012345678.0, or scientific notation that still holds
+// every digit (4.1012345678E+10). A shortened form such as 4.10123E+10 has
+// lost digits for good and is refused, never guessed.
+func NormalizeHouseCode(s string) (string, error) {
+	digits, ok := digitsOf(s, 11)
+	if !ok {
+		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "house code %q is not 11 digits", CleanText(s))
+	}
+	return digits, nil
+}
+
+// digitsOf extracts an n-digit identifier from s. See NormalizeHouseCode for
+// the forms it accepts.
+func digitsOf(s string, n int) (string, bool) {
+	s = ThaiToASCIIDigits(CleanText(s))
+	s = strings.NewReplacer("-", "", " ", "", "'", "", "\u2013", "").Replace(s)
+	if s == "" {
+		return "", false
+	}
+	if strings.ContainsAny(s, "eE") {
+		return fromScientific(s, n)
+	}
+	if whole, frac, ok := strings.Cut(s, "."); ok {
+		// 41012345678.0 from a number cell; anything after the point other
+		// than zeros means it is not an identifier.
+		if strings.Trim(frac, "0") != "" {
+			return "", false
+		}
+		s = whole
+	}
+	if !allDigits(s) {
+		return "", false
+	}
+	if len(s) == n-1 {
+		// Exactly one leading zero lost: only one 11/13-digit reading exists.
+		s = "0" + s
+	}
+	return s, len(s) == n
+}
+
+// fromScientific expands 4.1012345678E+10 when the mantissa carries all the
+// digits of the result. A shorter mantissa means the spreadsheet rounded:
+// 4.10123E+10 could be any code from 41012300000 to 41012399999.
+func fromScientific(s string, n int) (string, bool) {
+	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	if whole == "" || !allDigits(whole) || !allDigits(frac) || len(exp) > 4 {
+		return "", false
+	}
+	f, ok := new(big.Float).SetPrec(200).SetString(s)
+	if !ok || f.Sign() <= 0 {
+		return "", false
+	}
+	i, acc := f.Int(nil)
+	if acc != big.Exact {
+		return "", false
+	}
+	out := i.String()
+	if len(strings.TrimLeft(whole+frac, "0")) < len(out) {
+		return "", false
+	}
+	if len(out) == n-1 {
+		out = "0" + out
+	}
+	return out, len(out) == n
+}
