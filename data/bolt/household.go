@@ -1,0 +1,187 @@
+package bolt
+
+import (
+	"context"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+// CreateHousehold stores a new household and sets its ID.
+func (s *Store) CreateHousehold(ctx context.Context, h *data.Household) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		if err := s.createHousehold(tx, h); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "create", "household", h.ID, nil, h, "")
+	})
+}
+
+func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household) error {
+	h.Normalize()
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketHouseholds)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	h.ID = id
+	now := s.Now().UTC()
+	h.CreatedAt, h.UpdatedAt = now, now
+	if err := putJSON(b, itob(id), h); err != nil {
+		return err
+	}
+	return replaceKeys(tx.Bucket(bucketHIdx), nil, householdIndexKeys(h))
+}
+
+// Household returns one household.
+func (s *Store) Household(ctx context.Context, id uint64) (h data.Household, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error { return getHousehold(tx, id, &h) })
+	return h, err
+}
+
+func getHousehold(tx *bbolt.Tx, id uint64, h *data.Household) error {
+	if found, err := getJSON(tx.Bucket(bucketHouseholds), itob(id), h); err != nil {
+		return err
+	} else if !found {
+		return data.Errorf(data.ENOTFOUND, "ไม่พบครัวเรือนเลขที่ %d", "household %d not found", id)
+	}
+	return nil
+}
+
+// UpdateHousehold stores a changed household. A move to another tambon
+// moves its problems' counters and area index with it.
+func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
+	h.Normalize()
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		var old data.Household
+		if err := getHousehold(tx, h.ID, &old); err != nil {
+			return err
+		}
+		h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Now().UTC()
+		if err := putJSON(tx.Bucket(bucketHouseholds), itob(h.ID), h); err != nil {
+			return err
+		}
+		if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(&old), householdIndexKeys(h)); err != nil {
+			return err
+		}
+		if old.TambonCode != h.TambonCode {
+			if err := moveProblems(tx, h.ID, old.TambonCode, h.TambonCode); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, "update", "household", h.ID, old, h, "")
+	})
+}
+
+func moveProblems(tx *bbolt.Tx, hh uint64, from, to string) error {
+	var problems []data.Problem
+	for _, pid := range problemIDsOf(tx, hh) {
+		var p data.Problem
+		if err := getProblem(tx, pid, &p); err != nil {
+			return err
+		}
+		problems = append(problems, p)
+	}
+	// All out, then all in: the household counters follow the reference
+	// counts to zero in the old tambon and up from zero in the new one.
+	d := counterDelta{}
+	for i := range problems {
+		if err := d.addProblem(tx, &problems[i], from, -1); err != nil {
+			return err
+		}
+	}
+	pidx := tx.Bucket(bucketPIdx)
+	for i := range problems {
+		if err := d.addProblem(tx, &problems[i], to, +1); err != nil {
+			return err
+		}
+		if err := replaceKeys(pidx, problemIndexKeys(&problems[i], from), problemIndexKeys(&problems[i], to)); err != nil {
+			return err
+		}
+	}
+	return d.flush(tx)
+}
+
+// problemIDsOf returns the IDs of a household's problems.
+func problemIDsOf(tx *bbolt.Tx, hh uint64) []uint64 {
+	var ids []uint64
+	pre := key(byte('h'), hh)
+	c := tx.Bucket(bucketPIdx).Cursor()
+	for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
+		ids = append(ids, idAtEnd(k))
+	}
+	return ids
+}
+
+// Households lists households in ID order, or by area when AreaCode is set.
+func (s *Store) Households(ctx context.Context, f data.HouseholdFilter) (out []data.Household, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		emit := func(id uint64) (bool, error) {
+			var h data.Household
+			if err := getHousehold(tx, id, &h); err != nil {
+				return false, err
+			}
+			out = append(out, h)
+			return f.Limit > 0 && len(out) >= f.Limit, nil
+		}
+		if f.AreaCode == "" {
+			c := tx.Bucket(bucketHouseholds).Cursor()
+			for k, _ := c.Seek(itob(f.After + 1)); k != nil; k, _ = c.Next() {
+				if done, err := emit(btoi(k)); err != nil || done {
+					return err
+				}
+			}
+			return nil
+		}
+		pre := key(byte('a'), f.AreaCode)
+		c := tx.Bucket(bucketHIdx).Cursor()
+		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
+			if id := idAtEnd(k); id > f.After {
+				if done, err := emit(id); err != nil || done {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// HouseholdsByHouseCode finds households by house code (normally one).
+func (s *Store) HouseholdsByHouseCode(ctx context.Context, code string) ([]data.Household, error) {
+	return s.householdsBy(byte('c'), code)
+}
+
+// HouseholdsByNationalID finds households whose head has this ID.
+func (s *Store) HouseholdsByNationalID(ctx context.Context, id string) ([]data.Household, error) {
+	return s.householdsBy(byte('n'), id)
+}
+
+func (s *Store) householdsBy(kind byte, value string) (out []data.Household, err error) {
+	if value == "" {
+		return nil, nil
+	}
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		pre := key(kind, value)
+		c := tx.Bucket(bucketHIdx).Cursor()
+		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
+			if len(k) != len(pre)+8 { // a longer value that shares the prefix
+				continue
+			}
+			var h data.Household
+			if err := getHousehold(tx, idAtEnd(k), &h); err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,162 @@
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+// householdIndexKeys lists the hidx keys of a household.
+func householdIndexKeys(h *data.Household) [][]byte {
+	keys := [][]byte{key(byte('a'), h.TambonCode, h.ID)}
+	if h.HouseCode != "" {
+		keys = append(keys, key(byte('c'), h.HouseCode, h.ID))
+	}
+	if h.Head.NationalID != "" {
+		keys = append(keys, key(byte('n'), h.Head.NationalID, h.ID))
+	}
+	return keys
+}
+
+// problemIndexKeys lists the pidx keys of a problem of a household in
+// tambon.
+func problemIndexKeys(p *data.Problem, tambon string) [][]byte {
+	keys := [][]byte{
+		key(byte('h'), p.HouseholdID, p.ID),
+		key(byte('c'), p.RoundID, byte(p.Category), p.ID),
+		key(byte('s'), p.RoundID, byte(p.Status), p.ID),
+		key(byte('a'), p.RoundID, tambon, p.ID),
+	}
+	if p.Urgent {
+		keys = append(keys, key(byte('u'), p.RoundID, p.ID))
+	}
+	if p.Status.Open() {
+		keys = append(keys, key(byte('d'), p.RoundID, p.TargetDate.Key(), p.ID))
+	}
+	return keys
+}
+
+// replaceKeys deletes the old keys that are not among the new ones and puts
+// the new ones.
+func replaceKeys(b *bbolt.Bucket, old, new [][]byte) error {
+	keep := make(map[string]bool, len(new))
+	for _, k := range new {
+		keep[string(k)] = true
+	}
+	for _, k := range old {
+		if !keep[string(k)] {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range new {
+		if err := b.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// counterDelta gathers the changes of one write to the counters, so that a
+// problem moved from one status to another touches each key once.
+type counterDelta map[string]int64
+
+// addProblem counts p (sign +1) or uncounts it (sign −1) for a household in
+// tambon. The household counters move through hhrefs.
+func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, sign int64) error {
+	d[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))] += sign
+	if p.Status.Open() {
+		d[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))] += sign
+	}
+	refs := tx.Bucket(bucketHHRefs)
+	for _, cat := range []byte{byte(p.Category), 0} {
+		k := key(p.RoundID, p.HouseholdID, cat)
+		before := int64(btoi(refs.Get(k)))
+		after := before + sign
+		if after < 0 {
+			return data.Errorf(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", "household reference count below zero for %x", k)
+		}
+		var err error
+		if after == 0 {
+			err = refs.Delete(k)
+		} else {
+			err = refs.Put(k, itob(uint64(after)))
+		}
+		if err != nil {
+			return err
+		}
+		if before == 0 || after == 0 {
+			d[string(key(byte('H'), p.RoundID, tambon, cat))] += sign
+		}
+	}
+	return nil
+}
+
+// flush applies the delta to the counters bucket, deleting counters that
+// reach zero.
+func (d counterDelta) flush(tx *bbolt.Tx) error {
+	b := tx.Bucket(bucketCounters)
+	for k, n := range d {
+		if n == 0 {
+			continue
+		}
+		v := int64(btoi(b.Get([]byte(k)))) + n
+		var err error
+		switch {
+		case v < 0:
+			return data.Errorf(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", "counter %x below zero", k)
+		case v == 0:
+			err = b.Delete([]byte(k))
+		default:
+			err = b.Put([]byte(k), itob(uint64(v)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Counts returns the counters of a round. Due counts stop at dueBefore, so
+// the overdue ones cost a scan of the dates before today, not of problems.
+func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date) (rc data.RoundCounts, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketCounters).Cursor()
+		pre := key(byte('S'), roundID)
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			r := k[len(pre):] // tambon(6) cat status urgent
+			rc.Status = append(rc.Status, data.StatusCount{Tambon: string(r[:6]), Category: data.Category(r[6]), Status: data.Status(r[7]), Urgent: r[8] == 1, N: int64(btoi(v))})
+		}
+		pre = key(byte('H'), roundID)
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			r := k[len(pre):]
+			rc.Households = append(rc.Households, data.HouseholdCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
+		}
+		pre = key(byte('D'), roundID)
+		stop := key(byte('D'), roundID, dueBefore.Key())
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = c.Next() {
+			r := k[len(pre):] // date(8) tambon(6) cat urgent
+			d, _ := parseDateKey(string(r[:8]))
+			rc.Due = append(rc.Due, data.DueCount{Target: d, Tambon: string(r[8:14]), Category: data.Category(r[14]), Urgent: r[15] == 1, N: int64(btoi(v))})
+		}
+		return nil
+	})
+	return rc, err
+}
+
+func parseDateKey(s string) (data.Date, error) {
+	if s == "99999999" {
+		return data.Date{}, nil
+	}
+	return data.ParseISODate(s[:4] + "-" + s[4:6] + "-" + s[6:8])
+}
+
+func hasPrefix(k, pre []byte) bool {
+	return len(k) >= len(pre) && string(k[:len(pre)]) == string(pre)
+}
+
+func idAtEnd(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }

@@ -1,0 +1,325 @@
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+// CreateProblem stores a new problem of an existing household.
+func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		var h data.Household
+		if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
+			return err
+		}
+		d := counterDelta{}
+		if err := s.createProblem(tx, d, p, h.TambonCode); err != nil {
+			return err
+		}
+		if err := d.flush(tx); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "create", "problem", p.ID, nil, p, "")
+	})
+}
+
+func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string) error {
+	if p.Status == 0 {
+		p.Status = data.NotStarted
+	}
+	if p.TargetDate.IsZero() || p.RoundID == 0 {
+		var r data.Round
+		if p.RoundID == 0 {
+			p.RoundID = defaultRound(tx)
+		}
+		if err := getRound(tx, p.RoundID, &r); err != nil {
+			return err
+		}
+		if p.TargetDate.IsZero() {
+			p.TargetDate = r.Deadline
+		}
+	}
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketProblems)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	p.ID = id
+	now := s.Now().UTC()
+	p.CreatedAt, p.UpdatedAt = now, now
+	if err := putJSON(b, itob(id), p); err != nil {
+		return err
+	}
+	if err := replaceKeys(tx.Bucket(bucketPIdx), nil, problemIndexKeys(p, tambon)); err != nil {
+		return err
+	}
+	return d.addProblem(tx, p, tambon, +1)
+}
+
+func defaultRound(tx *bbolt.Tx) uint64 {
+	var m data.Meta
+	getJSON(tx.Bucket(bucketMeta), keyMeta, &m)
+	return m.DefaultRound
+}
+
+// Problem returns one problem.
+func (s *Store) Problem(ctx context.Context, id uint64) (p data.Problem, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error { return getProblem(tx, id, &p) })
+	return p, err
+}
+
+func getProblem(tx *bbolt.Tx, id uint64, p *data.Problem) error {
+	if found, err := getJSON(tx.Bucket(bucketProblems), itob(id), p); err != nil {
+		return err
+	} else if !found {
+		return data.Errorf(data.ENOTFOUND, "ไม่พบปัญหาเลขที่ %d", "problem %d not found", id)
+	}
+	return nil
+}
+
+// UpdateProblem stores a changed problem. A change of status appends an
+// action recording it, dated today; closing needs p.CloseReason.
+func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		var old data.Problem
+		if err := getProblem(tx, p.ID, &old); err != nil {
+			return err
+		}
+		if err := s.updateProblem(ctx, tx, &old, p); err != nil {
+			return err
+		}
+		if p.Status != old.Status {
+			a := &data.Action{ProblemID: p.ID, Date: data.DateOf(s.Now()), Result: p.Status, What: "เปลี่ยนสถานะเป็น " + p.Status.Thai(), Note: p.CloseReason}
+			if p.Status != data.Closed {
+				a.Note = ""
+			}
+			return s.appendAction(ctx, tx, a)
+		}
+		return nil
+	})
+}
+
+func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Problem) error {
+	p.Normalize()
+	if p.Status != data.Closed {
+		p.CloseReason = ""
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.HouseholdID != old.HouseholdID || p.RoundID != old.RoundID {
+		return data.Errorf(data.EINVALID, "ย้ายปัญหาไปครัวเรือนหรือรอบอื่นไม่ได้ ให้ยุติปัญหานี้และบันทึกใหม่", "problem %d cannot change household or round", p.ID)
+	}
+	var h data.Household
+	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
+		return err
+	}
+	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Now().UTC()
+	if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), p); err != nil {
+		return err
+	}
+	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(old, h.TambonCode), problemIndexKeys(p, h.TambonCode)); err != nil {
+		return err
+	}
+	d := counterDelta{}
+	if err := d.addProblem(tx, old, h.TambonCode, -1); err != nil {
+		return err
+	}
+	if err := d.addProblem(tx, p, h.TambonCode, +1); err != nil {
+		return err
+	}
+	if err := d.flush(tx); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "update", "problem", p.ID, old, p, "")
+}
+
+// Problems lists problems of a round through the narrowest index the filter
+// allows, then applies the rest of the filter to each record.
+func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.Problem, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		if f.RoundID == 0 && f.HouseholdID == 0 {
+			f.RoundID = defaultRound(tx)
+		}
+		var pre, stop []byte
+		switch {
+		case f.HouseholdID != 0:
+			pre = key(byte('h'), f.HouseholdID)
+		case !f.OverdueOn.IsZero():
+			pre, stop = key(byte('d'), f.RoundID), key(byte('d'), f.RoundID, f.OverdueOn.Key())
+		case f.UrgentOnly:
+			pre = key(byte('u'), f.RoundID)
+		case f.AreaCode != "":
+			pre = key(byte('a'), f.RoundID, f.AreaCode)
+		case f.Status != 0:
+			pre = key(byte('s'), f.RoundID, byte(f.Status))
+		case f.Category != 0:
+			pre = key(byte('c'), f.RoundID, byte(f.Category))
+		default:
+			pre = key(byte('c'), f.RoundID)
+		}
+		c := tx.Bucket(bucketPIdx).Cursor()
+		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre) && (stop == nil || string(k) < string(stop)); k, _ = c.Next() {
+			var p data.Problem
+			if err := getProblem(tx, idAtEnd(k), &p); err != nil {
+				return err
+			}
+			if !matches(tx, &p, f) {
+				continue
+			}
+			out = append(out, p)
+			if f.Limit > 0 && len(out) >= f.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func matches(tx *bbolt.Tx, p *data.Problem, f data.ProblemFilter) bool {
+	if (f.RoundID != 0 && p.RoundID != f.RoundID) || (f.HouseholdID != 0 && p.HouseholdID != f.HouseholdID) ||
+		(f.Category != 0 && p.Category != f.Category) || (f.Status != 0 && p.Status != f.Status) ||
+		(f.UrgentOnly && !p.Urgent) || (!f.OverdueOn.IsZero() && !p.Overdue(f.OverdueOn)) {
+		return false
+	}
+	if f.AreaCode != "" {
+		var h data.Household
+		if getHousehold(tx, p.HouseholdID, &h) != nil || !hasPrefix([]byte(h.TambonCode), []byte(f.AreaCode)) {
+			return false
+		}
+	}
+	return true
+}
+
+// AddAction appends an action to a problem's history. An action with a
+// Result moves the problem to that status; closing takes its reason from
+// the action's Note.
+func (s *Store) AddAction(ctx context.Context, a *data.Action) error {
+	return s.db.Update(func(tx *bbolt.Tx) error { return s.addAction(ctx, tx, a) })
+}
+
+func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) error {
+	var p data.Problem
+	if err := getProblem(tx, a.ProblemID, &p); err != nil {
+		return err
+	}
+	a.Normalize()
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if a.Result != 0 && a.Result != p.Status {
+		old := p
+		p.Status = a.Result
+		if a.Result == data.Closed {
+			p.CloseReason = a.Note
+			if p.CloseReason == "" {
+				p.CloseReason = a.What
+			}
+		}
+		if err := s.updateProblem(ctx, tx, &old, &p); err != nil {
+			return err
+		}
+	}
+	return s.appendAction(ctx, tx, a)
+}
+
+func (s *Store) appendAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) error {
+	b := tx.Bucket(bucketActions)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	a.ID = id
+	a.RecordedBy = data.OperatorFrom(ctx)
+	a.RecordedAt = s.Now().UTC()
+	if err := putJSON(b, key(a.ProblemID, id), a); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "create", "action", id, nil, a, "")
+}
+
+// Actions returns a problem's history, oldest first.
+func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Action, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		pre := itob(problemID)
+		c := tx.Bucket(bucketActions).Cursor()
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			var a data.Action
+			if err := json.Unmarshal(v, &a); err != nil {
+				return corrupt("action", err)
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Load stores many households with their problems and actions in one
+// transaction. It writes one audit entry for the whole load, with the ID
+// ranges it created, rather than one per record.
+func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		d := counterDelta{}
+		var firstH, lastH, problems, actions uint64
+		for i := range bundles {
+			h := &bundles[i].Household
+			if err := s.createHousehold(tx, h); err != nil {
+				return withRow(err, i)
+			}
+			if firstH == 0 {
+				firstH = h.ID
+			}
+			lastH = h.ID
+			for j := range bundles[i].Problems {
+				pb := &bundles[i].Problems[j]
+				pb.Problem.HouseholdID = h.ID
+				if err := s.createProblem(tx, d, &pb.Problem, h.TambonCode); err != nil {
+					return withRow(err, i)
+				}
+				problems++
+				for k := range pb.Actions {
+					a := &pb.Actions[k]
+					a.ProblemID = pb.Problem.ID
+					a.Normalize()
+					if err := a.Validate(); err != nil {
+						return withRow(err, i)
+					}
+					id, err := tx.Bucket(bucketActions).NextSequence()
+					if err != nil {
+						return err
+					}
+					a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Now().UTC()
+					if err := putJSON(tx.Bucket(bucketActions), key(a.ProblemID, id), a); err != nil {
+						return err
+					}
+					actions++
+				}
+			}
+		}
+		if err := d.flush(tx); err != nil {
+			return err
+		}
+		summary := map[string]uint64{"households": uint64(len(bundles)), "first_household": firstH, "last_household": lastH, "problems": problems, "actions": actions}
+		return s.audit(ctx, tx, "load", "household", 0, nil, summary, "")
+	})
+}
+
+func withRow(err error, i int) error {
+	if e, ok := err.(*data.Error); ok {
+		c := *e
+		c.English = e.English + " (bundle " + strconv.Itoa(i) + ")"
+		return &c
+	}
+	return err
+}

@@ -1,0 +1,100 @@
+// Package bolt stores the household register in a bbolt file.
+//
+// # Layout (schema version 1)
+//
+// Integers in keys are 8-byte big-endian so that keys sort numerically.
+// Records are JSON. "round" is a round ID, "hh" a household ID, "pid" a
+// problem ID, "tambon" the 6-digit DOPA code, "date" 8 ASCII digits
+// (20240930), "cat", "status" and "urgent" one byte each.
+//
+//	meta        "schema_version" → uint64; "meta" → data.Meta JSON;
+//	            "audit_head" → seq(8) + sha256(32) of the last audit entry
+//	rounds      round → data.Round
+//	subproblems "list" → data.SubProblemList
+//	households  hh → data.Household
+//	problems    pid → data.Problem
+//	actions     pid + aid → data.Action (append-only)
+//	hidx        'c' house code(11) + hh   households by house code
+//	            'n' national ID(13) + hh  households by head's national ID
+//	            'a' tambon + hh           households by area (amphoe = prefix)
+//	pidx        'h' hh + pid              problems of a household
+//	            'c' round + cat + pid     by category
+//	            's' round + status + pid  by status
+//	            'u' round + pid           urgent problems
+//	            'd' round + date + pid    open problems by target date (overdue)
+//	            'a' round + tambon + pid  by area
+//	counters    'S' round + tambon + cat + status + urgent → problems
+//	            'H' round + tambon + cat → households (cat 0: any category)
+//	            'D' round + date + tambon + cat + urgent → open problems
+//	hhrefs      round + hh + cat → problems of that household in the
+//	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
+//	audit       seq → sha256(prev hash + entry JSON)(32) + entry JSON
+//
+// Every index and counter changes in the same transaction as the record it
+// describes, so they are never out of step; Check recounts them from the
+// records and compares. A zero counter is deleted, not stored.
+package bolt
+
+import "encoding/binary"
+
+// SchemaVersion is the layout this code reads and writes. Opening an older
+// file runs the migrations up to it; a newer file is refused.
+const SchemaVersion = 1
+
+var (
+	bucketMeta        = []byte("meta")
+	bucketRounds      = []byte("rounds")
+	bucketSubProblems = []byte("subproblems")
+	bucketHouseholds  = []byte("households")
+	bucketProblems    = []byte("problems")
+	bucketActions     = []byte("actions")
+	bucketHIdx        = []byte("hidx")
+	bucketPIdx        = []byte("pidx")
+	bucketCounters    = []byte("counters")
+	bucketHHRefs      = []byte("hhrefs")
+	bucketAudit       = []byte("audit")
+
+	allBuckets = [][]byte{bucketMeta, bucketRounds, bucketSubProblems, bucketHouseholds, bucketProblems,
+		bucketActions, bucketHIdx, bucketPIdx, bucketCounters, bucketHHRefs, bucketAudit}
+
+	keySchemaVersion = []byte("schema_version")
+	keyMeta          = []byte("meta")
+	keyAuditHead     = []byte("audit_head")
+	keySubProblems   = []byte("list")
+)
+
+// key concatenates parts into one key. Strings are written as they are;
+// uint64 as 8 bytes; byte and bool as one byte.
+func key(parts ...any) []byte {
+	b := make([]byte, 0, 32)
+	for _, p := range parts {
+		switch v := p.(type) {
+		case string:
+			b = append(b, v...)
+		case []byte:
+			b = append(b, v...)
+		case uint64:
+			b = binary.BigEndian.AppendUint64(b, v)
+		case byte:
+			b = append(b, v)
+		case bool:
+			if v {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		default:
+			panic("bolt: key part of unexpected type")
+		}
+	}
+	return b
+}
+
+func itob(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func btoi(b []byte) uint64 {
+	if len(b) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}

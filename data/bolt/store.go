@@ -1,0 +1,264 @@
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	bberrors "go.etcd.io/bbolt/errors"
+
+	"qmdesk/data"
+)
+
+// LockTimeout is how long Open waits for a database another program holds.
+// bbolt would wait forever without it.
+const LockTimeout = 1500 * time.Millisecond
+
+// Store is the bbolt implementation of data.Store.
+type Store struct {
+	db   *bbolt.DB
+	path string
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+var _ data.Store = (*Store)(nil)
+
+// Options for Open.
+type Options struct {
+	ReadOnly bool
+	// NoSync skips fsync; only for benchmarks and demo loading into a
+	// throwaway file.
+	NoSync bool
+}
+
+// Open opens (creating if needed) the database at path. It fails within
+// LockTimeout with an ELOCKED error if another program holds the file.
+func Open(path string, opt Options) (*Store, error) {
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("สร้างโฟลเดอร์ของฐานข้อมูล %s ไม่ได้", filepath.Dir(path)), English: "cannot create database folder", Err: err}
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, &data.Error{Code: data.ENOTFOUND, Message: fmt.Sprintf("ไม่พบไฟล์ฐานข้อมูล %s", path), English: "database file not found", Err: err}
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, NoFreelistSync: false})
+	if errors.Is(err, bberrors.ErrTimeout) {
+		return nil, &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
+	} else if err != nil {
+		return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เปิดไฟล์ %s ไม่ได้: ไม่ใช่ฐานข้อมูล qmdesk หรือไฟล์เสียหาย", filepath.Base(path)), English: "cannot open database " + path, Err: err}
+	}
+	s := &Store{db: db, path: path, Now: time.Now}
+	if !opt.ReadOnly {
+		if err := db.Update(s.migrate); err != nil {
+			db.Close()
+			return nil, err
+		}
+	} else if err := db.View(checkVersion); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the file the store is in.
+func (s *Store) Path() string { return s.path }
+
+// migrations[i] upgrades a file from schema version i to i+1. Version 0 is
+// an empty file.
+var migrations = []func(tx *bbolt.Tx) error{
+	func(tx *bbolt.Tx) error { // 0 → 1: the first layout
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bucketSubProblems), keySubProblems, data.SubProblemList(data.DefaultSubProblems()))
+	},
+}
+
+func (s *Store) migrate(tx *bbolt.Tx) error {
+	v, err := schemaVersion(tx)
+	if err != nil {
+		return err
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v](tx); err != nil {
+			return fmt.Errorf("migrating schema %d → %d: %w", v, v+1, err)
+		}
+		if err := tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(uint64(v+1))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkVersion(tx *bbolt.Tx) error {
+	v, err := schemaVersion(tx)
+	if err == nil && v == 0 {
+		return data.Errorf(data.EINVALID, "ไฟล์นี้ไม่ใช่ฐานข้อมูล qmdesk", "not a qmdesk database")
+	}
+	return err
+}
+
+func schemaVersion(tx *bbolt.Tx) (int, error) {
+	b := tx.Bucket(bucketMeta)
+	if b == nil {
+		return 0, nil
+	}
+	v := int(btoi(b.Get(keySchemaVersion)))
+	if v > SchemaVersion {
+		return v, data.Errorf(data.EINVALID, "ฐานข้อมูลนี้สร้างด้วย qmdesk รุ่นใหม่กว่า (โครงสร้างรุ่น %d) กรุณาปรับปรุงโปรแกรมก่อนเปิด", "database schema %d is newer than this program's %d", v, SchemaVersion)
+	}
+	return v, nil
+}
+
+// Meta returns the database's description.
+func (s *Store) Meta(ctx context.Context) (m data.Meta, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bucketMeta), keyMeta, &m)
+		m.SchemaVersion, _ = schemaVersion(tx)
+		return err
+	})
+	return m, err
+}
+
+// Init sets the province of a new database and creates the default round.
+// It refuses a database that already belongs to a province.
+func (s *Store) Init(ctx context.Context, province string, round data.Round) (data.Meta, error) {
+	var m data.Meta
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if found, err := getJSON(b, keyMeta, &m); err != nil {
+			return err
+		} else if found && m.Province != "" {
+			return data.Errorf(data.ECONFLICT, "ฐานข้อมูลนี้เป็นของจังหวัดรหัส %s อยู่แล้ว", "database already set up for province %s", m.Province)
+		}
+		if err := round.Validate(); err != nil {
+			return err
+		}
+		if err := s.createRound(ctx, tx, &round); err != nil {
+			return err
+		}
+		m = data.Meta{Province: province, SchemaVersion: SchemaVersion, DefaultRound: round.ID, CreatedAt: s.Now().UTC()}
+		if err := putJSON(b, keyMeta, m); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "create", "database", 0, nil, m, "")
+	})
+	return m, err
+}
+
+// Rounds returns every round, oldest first.
+func (s *Store) Rounds(ctx context.Context) (rounds []data.Round, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketRounds).ForEach(func(k, v []byte) error {
+			var r data.Round
+			if err := json.Unmarshal(v, &r); err != nil {
+				return corrupt("round", err)
+			}
+			rounds = append(rounds, r)
+			return nil
+		})
+	})
+	return rounds, err
+}
+
+// Round returns one round.
+func (s *Store) Round(ctx context.Context, id uint64) (r data.Round, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error { return getRound(tx, id, &r) })
+	return r, err
+}
+
+func getRound(tx *bbolt.Tx, id uint64, r *data.Round) error {
+	if found, err := getJSON(tx.Bucket(bucketRounds), itob(id), r); err != nil {
+		return err
+	} else if !found {
+		return data.Errorf(data.ENOTFOUND, "ไม่พบรอบที่ %d", "round %d not found", id)
+	}
+	return nil
+}
+
+// CreateRound adds a round; old rounds stay as they are.
+func (s *Store) CreateRound(ctx context.Context, r *data.Round) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error { return s.createRound(ctx, tx, r) })
+}
+
+func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) error {
+	b := tx.Bucket(bucketRounds)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	r.ID = id
+	if err := putJSON(b, itob(id), r); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "create", "round", id, nil, r, "")
+}
+
+// SubProblems returns the editable sub-problem list.
+func (s *Store) SubProblems(ctx context.Context) (l data.SubProblemList, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bucketSubProblems), keySubProblems, &l)
+		return err
+	})
+	return l, err
+}
+
+// SetSubProblems replaces the sub-problem list. Stored problems keep the
+// flags they were given.
+func (s *Store) SetSubProblems(ctx context.Context, l data.SubProblemList) error {
+	for i := range l {
+		l[i].Name = data.CleanText(l[i].Name)
+		if err := l[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketSubProblems)
+		var before data.SubProblemList
+		if _, err := getJSON(b, keySubProblems, &before); err != nil {
+			return err
+		}
+		if err := putJSON(b, keySubProblems, l); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "update", "subproblems", 0, before, l, "")
+	})
+}
+
+func putJSON(b *bbolt.Bucket, k []byte, v any) error {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, buf)
+}
+
+func getJSON(b *bbolt.Bucket, k []byte, v any) (bool, error) {
+	buf := b.Get(k)
+	if buf == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(buf, v); err != nil {
+		return true, corrupt(string(k), err)
+	}
+	return true, nil
+}
+
+func corrupt(what string, err error) error {
+	return &data.Error{Code: data.EINTERNAL, Message: "ข้อมูลในฐานข้อมูลเสียหาย กรุณาเรียกคืนจากไฟล์สำรอง", English: "corrupt record " + what, Err: err}
+}

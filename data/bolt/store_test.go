@@ -1,0 +1,353 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+var today = time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// openTest opens a fresh database for province 41 and checks it whole when
+// the test ends, as bbolt's own tests do.
+func openTest(t testing.TB) (*Store, context.Context) {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "qm.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return today }
+	if _, err := s.Init(context.Background(), "41", data.DefaultRound()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		rep, err := s.Check(context.Background())
+		if err != nil || !rep.OK() {
+			t.Errorf("check on cleanup: %v %v", err, rep.Problems)
+		}
+		s.Close()
+	})
+	return s, data.WithOperator(context.Background(), "tester")
+}
+
+func validID(n int) string {
+	s := fmt.Sprintf("3%011d", n)
+	sum := 0
+	for i := 0; i < 12; i++ {
+		sum += int(s[i]-'0') * (13 - i)
+	}
+	return s + string(rune('0'+(11-sum%11)%10))
+}
+
+func newHousehold(n int, tambon string) *data.Household {
+	return &data.Household{HouseCode: fmt.Sprintf("4101%07d", n), TambonCode: tambon, Origin: data.OriginSurvey2565,
+		Head: data.Person{NationalID: validID(n), Title: "นาย", FirstName: "สมชาย", LastName: "ใจดี"}}
+}
+
+func TestHouseholdProblemActionLifecycle(t *testing.T) {
+	s, ctx := openTest(t)
+	h := newHousehold(1, "410101")
+	if err := s.CreateHousehold(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.HouseholdsByHouseCode(ctx, h.HouseCode); len(got) != 1 || got[0].ID != h.ID {
+		t.Fatalf("by house code: %+v", got)
+	}
+	if got, _ := s.HouseholdsByNationalID(ctx, h.Head.NationalID); len(got) != 1 {
+		t.Fatalf("by national ID: %+v", got)
+	}
+	p := &data.Problem{HouseholdID: h.ID, Category: 5, SubProblem: "ยาเสพติด", Urgent: true, Sensitive: true, SurveyYear: 2567}
+	if err := s.CreateProblem(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != data.NotStarted || p.TargetDate != data.DefaultRound().Deadline {
+		t.Fatalf("defaults not applied: %+v", p)
+	}
+	// Closing without a reason is refused and changes nothing.
+	p.Status = data.Closed
+	if err := s.UpdateProblem(ctx, p); data.ErrorCode(err) != data.EINVALID {
+		t.Fatalf("closing without reason: %v", err)
+	}
+	if got, _ := s.Problem(ctx, p.ID); got.Status != data.NotStarted {
+		t.Fatal("refused change was stored")
+	}
+	// A status change writes an action.
+	p.Status, p.CloseReason = data.InProgress, ""
+	if err := s.UpdateProblem(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	acts, _ := s.Actions(ctx, p.ID)
+	if len(acts) != 1 || acts[0].Result != data.InProgress || acts[0].RecordedBy != "tester" {
+		t.Fatalf("status change action: %+v", acts)
+	}
+	// An action with a result moves the status; closing takes the note as reason.
+	a := &data.Action{ProblemID: p.ID, Date: data.NewDate(2024, 5, 2), Agency: "สถานีตำรวจ", What: "ส่งบำบัด", Budget: 150000, Result: data.Closed, Note: "ย้ายออกนอกพื้นที่"}
+	if err := s.AddAction(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Problem(ctx, p.ID)
+	if got.Status != data.Closed || got.CloseReason != "ย้ายออกนอกพื้นที่" {
+		t.Fatalf("after closing action: %+v", got)
+	}
+	if acts, _ := s.Actions(ctx, p.ID); len(acts) != 2 {
+		t.Fatalf("want 2 actions, got %d", len(acts))
+	}
+	// Moving the household moves its counters.
+	h.TambonCode = "410102"
+	if err := s.UpdateHousehold(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := s.Counts(ctx, 1, data.DateOf(today))
+	if len(rc.Status) != 1 || rc.Status[0].Tambon != "410102" || rc.Status[0].Status != data.Closed {
+		t.Fatalf("counters after move: %+v", rc.Status)
+	}
+	entries, _ := s.Audit(ctx, 0, 0)
+	if len(entries) < 6 {
+		t.Fatalf("audit has %d entries", len(entries))
+	}
+}
+
+func TestProblemsFilters(t *testing.T) {
+	s, ctx := openTest(t)
+	for i := range 20 {
+		h := newHousehold(i+1, []string{"410101", "410201"}[i%2])
+		p := data.Problem{Category: data.Category(i%7 + 1), SubProblem: "x", SurveyYear: 2567, Urgent: i%5 == 0}
+		if i%3 == 0 {
+			p.TargetDate = data.NewDate(2024, 4, 1)
+		}
+		if err := s.Load(ctx, []data.Bundle{{Household: *h, Problems: []data.ProblemBundle{{Problem: p}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(f data.ProblemFilter) int {
+		ps, err := s.Problems(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	if n := count(data.ProblemFilter{}); n != 20 {
+		t.Errorf("all = %d", n)
+	}
+	if n := count(data.ProblemFilter{AreaCode: "4102"}); n != 10 {
+		t.Errorf("amphoe 4102 = %d", n)
+	}
+	if n := count(data.ProblemFilter{UrgentOnly: true}); n != 4 {
+		t.Errorf("urgent = %d", n)
+	}
+	if n := count(data.ProblemFilter{OverdueOn: data.DateOf(today)}); n != 7 {
+		t.Errorf("overdue = %d", n)
+	}
+	if n := count(data.ProblemFilter{Category: 1, AreaCode: "410101"}); n != 2 {
+		t.Errorf("cat 1 in 410101 = %d", n)
+	}
+}
+
+// TestCountersSurviveRandomOperations runs thousands of random writes and
+// lets the cleanup's Check compare every counter and index with a recount.
+func TestCountersSurviveRandomOperations(t *testing.T) {
+	s, ctx := openTest(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	tambons := []string{"410101", "410102", "410201", "410301"}
+	var hhs []uint64
+	var pids []uint64
+	ops := 3000
+	if testing.Short() {
+		ops = 600
+	}
+	for i := range ops {
+		switch op := r.IntN(10); {
+		case op < 2 || len(hhs) == 0:
+			h := newHousehold(i+1, tambons[r.IntN(len(tambons))])
+			if err := s.CreateHousehold(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+			hhs = append(hhs, h.ID)
+		case op < 5:
+			p := &data.Problem{HouseholdID: hhs[r.IntN(len(hhs))], Category: data.Category(r.IntN(7) + 1), SubProblem: "x", SurveyYear: 2565, Urgent: r.IntN(4) == 0,
+				TargetDate: data.NewDate(2024, time.Month(r.IntN(9)+1), 1)}
+			if err := s.CreateProblem(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			pids = append(pids, p.ID)
+		case op < 8 && len(pids) > 0:
+			p, _ := s.Problem(ctx, pids[r.IntN(len(pids))])
+			p.Status = data.Statuses[r.IntN(5)]
+			p.CloseReason = "ซ้ำ"
+			p.Urgent = r.IntN(4) == 0
+			p.Category = data.Category(r.IntN(7) + 1)
+			if err := s.UpdateProblem(ctx, &p); err != nil {
+				t.Fatal(err)
+			}
+		case op < 9:
+			h, _ := s.Household(ctx, hhs[r.IntN(len(hhs))])
+			h.TambonCode = tambons[r.IntN(len(tambons))]
+			if err := s.UpdateHousehold(ctx, &h); err != nil {
+				t.Fatal(err)
+			}
+		case len(pids) > 0:
+			a := &data.Action{ProblemID: pids[r.IntN(len(pids))], Date: data.NewDate(2024, 5, 1), What: "ติดตาม", Result: data.Statuses[r.IntN(4)]}
+			if err := s.AddAction(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rc, _ := s.Counts(ctx, 1, data.DateOf(today))
+	var total int64
+	for _, c := range rc.Status {
+		total += c.N
+	}
+	if total != int64(len(pids)) {
+		t.Fatalf("counters hold %d problems, %d were created", total, len(pids))
+	}
+}
+
+func TestCheckFindsTamperedAudit(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tamper func(b *bbolt.Bucket)
+	}{
+		{"edited", func(b *bbolt.Bucket) {
+			v := append([]byte(nil), b.Get(itob(2))...)
+			v[len(v)-3] ^= 1
+			b.Put(itob(2), v)
+		}},
+		{"deleted", func(b *bbolt.Bucket) { b.Delete(itob(2)) }},
+		{"tail cut", func(b *bbolt.Bucket) {
+			k, _ := b.Cursor().Last()
+			b.Delete(k)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "qm.db")
+			s, _ := Open(path, Options{})
+			ctx := context.Background()
+			s.Init(ctx, "41", data.DefaultRound())
+			for i := range 3 {
+				s.CreateHousehold(ctx, newHousehold(i+1, "410101"))
+			}
+			if rep, _ := s.Check(ctx); !rep.OK() {
+				t.Fatalf("clean database fails check: %v", rep.Problems)
+			}
+			s.db.Update(func(tx *bbolt.Tx) error { tc.tamper(tx.Bucket(bucketAudit)); return nil })
+			rep, _ := s.Check(ctx)
+			s.Close()
+			if rep.OK() {
+				t.Fatal("tampering not detected")
+			}
+		})
+	}
+}
+
+func TestCheckFindsWrongCounter(t *testing.T) {
+	s, ctx := openTest(t)
+	h := newHousehold(1, "410101")
+	s.CreateHousehold(ctx, h)
+	s.CreateProblem(ctx, &data.Problem{HouseholdID: h.ID, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565})
+	var k []byte
+	s.db.Update(func(tx *bbolt.Tx) error {
+		k, _ = tx.Bucket(bucketCounters).Cursor().First()
+		k = append([]byte(nil), k...)
+		return tx.Bucket(bucketCounters).Put(k, itob(5))
+	})
+	if rep, _ := s.Check(ctx); rep.OK() {
+		t.Fatal("a wrong counter passed the check")
+	}
+	s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketCounters).Put(k, itob(1)) })
+}
+
+func TestOpenLockedFailsFast(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qm.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	start := time.Now()
+	_, err = Open(path, Options{})
+	if data.ErrorCode(err) != data.ELOCKED {
+		t.Fatalf("second open: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("locked open took %v", d)
+	}
+	if data.ErrorMessage(err) == "" {
+		t.Fatal("no message for the clerk")
+	}
+}
+
+func TestOpenRefusesNewerSchemaAndNonDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qm.db")
+	s, _ := Open(path, Options{})
+	s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(SchemaVersion+1)) })
+	s.Close()
+	if _, err := Open(path, Options{}); data.ErrorCode(err) != data.EINVALID {
+		t.Fatalf("newer schema: %v", err)
+	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	os.WriteFile(junk, []byte("PK\x03\x04 this is a spreadsheet"), 0o600)
+	if _, err := Open(junk, Options{}); data.ErrorCode(err) != data.EINVALID {
+		t.Fatalf("junk file: %v", err)
+	}
+}
+
+func TestBackupWhileWritingAndRestore(t *testing.T) {
+	s, ctx := openTest(t)
+	done := make(chan error)
+	go func() {
+		for i := range 200 {
+			if err := s.CreateHousehold(ctx, newHousehold(i+1, "410101")); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	for range 5 {
+		if err := s.Backup(ctx, backup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	rep, err := CheckFile(backup)
+	if err != nil || !rep.OK() {
+		t.Fatalf("backup check: %v %v", err, rep.Problems)
+	}
+	// Restore into a database that is closed: the current file is kept.
+	target := filepath.Join(t.TempDir(), "live.db")
+	live, _ := Open(target, Options{})
+	live.Close()
+	kept, err := Restore(ctx, backup, target, func() string { return "x" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept == "" {
+		t.Fatal("the replaced database was not kept")
+	}
+	r, _ := Open(target, Options{ReadOnly: true})
+	defer r.Close()
+	if got, _ := r.Households(ctx, data.HouseholdFilter{}); int64(len(got)) != rep.Households {
+		t.Fatalf("restored %d households, backup had %d", len(got), rep.Households)
+	}
+	// A damaged source is refused.
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	os.WriteFile(bad, []byte("not a database"), 0o600)
+	if _, err := Restore(ctx, bad, target, func() string { return "y" }); err == nil {
+		t.Fatal("restored from a broken file")
+	}
+	// Restoring over a database that is open elsewhere is refused.
+	if _, err := Restore(ctx, backup, s.Path(), func() string { return "z" }); data.ErrorCode(err) != data.ELOCKED {
+		t.Fatalf("restore over an open database: %v", err)
+	}
+}

@@ -1,0 +1,173 @@
+package data
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Store is the household register: every record of one province's
+// programme. The bbolt implementation lives in data/bolt; use cases in app
+// depend on this interface only.
+type Store interface {
+	Meta(ctx context.Context) (Meta, error)
+
+	Rounds(ctx context.Context) ([]Round, error)
+	Round(ctx context.Context, id uint64) (Round, error)
+	CreateRound(ctx context.Context, r *Round) error
+
+	SubProblems(ctx context.Context) (SubProblemList, error)
+	SetSubProblems(ctx context.Context, l SubProblemList) error
+
+	CreateHousehold(ctx context.Context, h *Household) error
+	Household(ctx context.Context, id uint64) (Household, error)
+	UpdateHousehold(ctx context.Context, h *Household) error
+	Households(ctx context.Context, f HouseholdFilter) ([]Household, error)
+	HouseholdsByHouseCode(ctx context.Context, code string) ([]Household, error)
+	HouseholdsByNationalID(ctx context.Context, id string) ([]Household, error)
+
+	CreateProblem(ctx context.Context, p *Problem) error
+	Problem(ctx context.Context, id uint64) (Problem, error)
+	// UpdateProblem stores p; a change of status also appends an action
+	// that records it.
+	UpdateProblem(ctx context.Context, p *Problem) error
+	Problems(ctx context.Context, f ProblemFilter) ([]Problem, error)
+
+	// AddAction appends an action; an action with a Result also moves the
+	// problem to that status (closing needs the reason in a.Note).
+	AddAction(ctx context.Context, a *Action) error
+	Actions(ctx context.Context, problemID uint64) ([]Action, error)
+
+	// Load stores many households with their problems and actions in one
+	// transaction: all or nothing.
+	Load(ctx context.Context, bundles []Bundle) error
+
+	// Counts returns the running counters of a round, and open problems by
+	// target date for dates before dueBefore (the overdue ones).
+	Counts(ctx context.Context, roundID uint64, dueBefore Date) (RoundCounts, error)
+
+	// Log appends an audit entry for something that is not a change of a
+	// record: an unmask, an export, a backup.
+	Log(ctx context.Context, op, entity string, id uint64, note string) error
+	Audit(ctx context.Context, afterSeq uint64, limit int) ([]AuditEntry, error)
+
+	Check(ctx context.Context) (CheckReport, error)
+	Backup(ctx context.Context, path string) error
+	Close() error
+}
+
+// Meta describes a database.
+type Meta struct {
+	Province      string    `json:"province"` // CC
+	SchemaVersion int       `json:"schema_version"`
+	DefaultRound  uint64    `json:"default_round"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Bundle is a household with its problems, for Load.
+type Bundle struct {
+	Household Household
+	Problems  []ProblemBundle
+}
+
+// ProblemBundle is a problem with its actions, for Load.
+type ProblemBundle struct {
+	Problem Problem
+	Actions []Action
+}
+
+// HouseholdFilter selects households. Results come in ID order, after
+// After, at most Limit (0: no limit).
+type HouseholdFilter struct {
+	AreaCode string // CC, CCAA or CCAATT prefix; "" for all
+	After    uint64
+	Limit    int
+}
+
+// ProblemFilter selects problems of a round. Zero fields do not filter.
+type ProblemFilter struct {
+	RoundID     uint64
+	HouseholdID uint64
+	AreaCode    string // amphoe or tambon code prefix
+	Category    Category
+	Status      Status
+	UrgentOnly  bool
+	OverdueOn   Date // open problems whose target date is before this day
+	Limit       int
+}
+
+// StatusCount is one running counter: problems of a round in a tambon,
+// category, status and urgency.
+type StatusCount struct {
+	Tambon   string
+	Category Category
+	Status   Status
+	Urgent   bool
+	N        int64
+}
+
+// HouseholdCount counts households with at least one problem of a round in
+// a tambon and category (Category 0: any category).
+type HouseholdCount struct {
+	Tambon   string
+	Category Category
+	N        int64
+}
+
+// DueCount counts open problems of a round by target date.
+type DueCount struct {
+	Target   Date
+	Tambon   string
+	Category Category
+	Urgent   bool
+	N        int64
+}
+
+// RoundCounts is everything progress reports need, read without touching
+// a single record.
+type RoundCounts struct {
+	Status     []StatusCount
+	Households []HouseholdCount
+	Due        []DueCount
+}
+
+// AuditEntry is one line of the tamper-evident log.
+type AuditEntry struct {
+	Seq    uint64          `json:"seq"`
+	At     time.Time       `json:"at"`
+	Who    string          `json:"who"`
+	Op     string          `json:"op"`     // create, update, status, action, load, unmask, export, backup, restore
+	Entity string          `json:"entity"` // household, problem, action, round, subproblems, database
+	ID     uint64          `json:"id,omitempty"`
+	Before json.RawMessage `json:"before,omitempty"`
+	After  json.RawMessage `json:"after,omitempty"`
+	Note   string          `json:"note,omitempty"`
+}
+
+// CheckReport is what Check found. OK is true when Problems is empty.
+type CheckReport struct {
+	Households   int64    `json:"households"`
+	ProblemCount int64    `json:"problems"`
+	Actions      int64    `json:"actions"`
+	AuditEntries int64    `json:"audit_entries"`
+	Problems     []string `json:"findings"`
+}
+
+func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+type operatorKey struct{}
+
+// WithOperator returns a context that records who is working: every change
+// made under it is logged with this name.
+func WithOperator(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, operatorKey{}, name)
+}
+
+// OperatorFrom returns the operator's name, or "ไม่ระบุผู้ใช้" when none was
+// given, so the log never holds an empty name.
+func OperatorFrom(ctx context.Context) string {
+	if s, ok := ctx.Value(operatorKey{}).(string); ok && s != "" {
+		return s
+	}
+	return "ไม่ระบุผู้ใช้"
+}
