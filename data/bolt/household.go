@@ -11,14 +11,14 @@ import (
 // CreateHousehold stores a new household and sets its ID.
 func (s *Store) CreateHousehold(ctx context.Context, h *data.Household) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		if err := s.createHousehold(tx, h); err != nil {
+		if err := s.createHousehold(tx, h, nil); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "create", "household", h.ID, nil, h, "")
 	})
 }
 
-func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household) error {
+func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household, buf *keyBuffer) error {
 	h.Normalize()
 	if err := h.Validate(); err != nil {
 		return err
@@ -33,6 +33,10 @@ func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household) error {
 	h.CreatedAt, h.UpdatedAt = now, now
 	if err := putJSON(b, itob(id), h); err != nil {
 		return err
+	}
+	if buf != nil {
+		buf.hidx = append(buf.hidx, householdIndexKeys(h)...)
+		return nil
 	}
 	return replaceKeys(tx.Bucket(bucketHIdx), nil, householdIndexKeys(h))
 }

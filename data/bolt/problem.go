@@ -18,7 +18,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 			return err
 		}
 		d := counterDelta{}
-		if err := s.createProblem(tx, d, p, h.TambonCode); err != nil {
+		if err := s.createProblem(tx, d, p, h.TambonCode, nil); err != nil {
 			return err
 		}
 		if err := d.flush(tx); err != nil {
@@ -28,7 +28,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 	})
 }
 
-func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string) error {
+func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string, buf *keyBuffer) error {
 	if p.Status == 0 {
 		p.Status = data.NotStarted
 	}
@@ -59,7 +59,9 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 	if err := putJSON(b, itob(id), p); err != nil {
 		return err
 	}
-	if err := replaceKeys(tx.Bucket(bucketPIdx), nil, problemIndexKeys(p, tambon)); err != nil {
+	if buf != nil {
+		buf.pidx = append(buf.pidx, problemIndexKeys(p, tambon)...)
+	} else if err := replaceKeys(tx.Bucket(bucketPIdx), nil, problemIndexKeys(p, tambon)); err != nil {
 		return err
 	}
 	return d.addProblem(tx, p, tambon, +1)
@@ -271,10 +273,11 @@ func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Actio
 func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		d := counterDelta{}
+		buf := &keyBuffer{}
 		var firstH, lastH, problems, actions uint64
 		for i := range bundles {
 			h := &bundles[i].Household
-			if err := s.createHousehold(tx, h); err != nil {
+			if err := s.createHousehold(tx, h, buf); err != nil {
 				return withRow(err, i)
 			}
 			if firstH == 0 {
@@ -284,7 +287,7 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 			for j := range bundles[i].Problems {
 				pb := &bundles[i].Problems[j]
 				pb.Problem.HouseholdID = h.ID
-				if err := s.createProblem(tx, d, &pb.Problem, h.TambonCode); err != nil {
+				if err := s.createProblem(tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
 					return withRow(err, i)
 				}
 				problems++
@@ -306,6 +309,9 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 					actions++
 				}
 			}
+		}
+		if err := buf.flush(tx); err != nil {
+			return err
 		}
 		if err := d.flush(tx); err != nil {
 			return err
