@@ -1,0 +1,295 @@
+// Package app holds qmdesk's use cases: progress and deadlines, demo data,
+// and (in later work) imports, exports and reports. It depends on the
+// domain in data and on nothing that draws or stores.
+package app
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"qmdesk/data"
+)
+
+// Tally is what ministry dashboards show for one scope.
+type Tally struct {
+	Households    int64   `json:"households"`
+	Target        int64   `json:"target"`      // every problem of the round
+	Solved        int64   `json:"solved"`      // แก้ไขแล้ว: solved with help
+	SelfSolved    int64   `json:"self_solved"` // แก้ไขได้ด้วยตนเอง
+	InProgress    int64   `json:"in_progress"`
+	NotStarted    int64   `json:"not_started"`
+	Closed        int64   `json:"closed"`         // ยุติ
+	PercentSolved float64 `json:"percent_solved"` // see Tally.finish
+	UrgentOpen    int64   `json:"urgent_open"`
+	Overdue       int64   `json:"overdue"`
+}
+
+// Open returns the problems still needing work.
+func (t Tally) Open() int64 { return t.InProgress + t.NotStarted }
+
+func (t *Tally) addStatus(s data.Status, n int64) {
+	t.Target += n
+	switch s {
+	case data.Solved:
+		t.Solved += n
+	case data.SelfSolved:
+		t.SelfSolved += n
+	case data.InProgress:
+		t.InProgress += n
+	case data.NotStarted:
+		t.NotStarted += n
+	case data.Closed:
+		t.Closed += n
+	}
+}
+
+// finish computes the percentage: solved (with help or by the household)
+// over the problems that were not closed. A closed problem (moved, died,
+// duplicate) can no longer be solved, so it leaves the denominator rather
+// than counting as a failure.
+func (t *Tally) finish() {
+	if d := t.Target - t.Closed; d > 0 {
+		p := float64(t.Solved+t.SelfSolved) * 100 / float64(d)
+		t.PercentSolved = float64(int64(p*10+0.5)) / 10
+	} else {
+		t.PercentSolved = 0
+	}
+}
+
+// Area is the progress of one amphoe or tambon.
+type Area struct {
+	Code       string                  `json:"code"`
+	Name       string                  `json:"name"`
+	Totals     Tally                   `json:"totals"`
+	Categories map[data.Category]Tally `json:"categories"`
+}
+
+// Deadline is the countdown of a round on a given day.
+type Deadline struct {
+	Start          data.Date `json:"start"`
+	Deadline       data.Date `json:"deadline"`
+	Today          data.Date `json:"today"`
+	DaysLeft       int       `json:"days_left"`        // negative once the deadline has passed
+	DaysOverdue    int       `json:"days_overdue"`     // 0 until the deadline has passed
+	DaysSinceStart int       `json:"days_since_start"` // negative before recording starts
+	NotStarted     bool      `json:"round_not_started"`
+	Open           int64     `json:"open"`
+	PerDayNeeded   float64   `json:"per_day_needed"` // open problems to solve each remaining day
+}
+
+// CountdownOf computes the countdown of a round on today with open
+// problems left. The deadline day itself still counts as a working day.
+func CountdownOf(r data.Round, today data.Date, open int64) Deadline {
+	d := Deadline{Start: r.Start, Deadline: r.Deadline, Today: today, Open: open}
+	d.DaysLeft = today.DaysUntil(r.Deadline)
+	if d.DaysLeft < 0 {
+		d.DaysOverdue = -d.DaysLeft
+	}
+	d.DaysSinceStart = r.Start.DaysUntil(today)
+	d.NotStarted = today.Before(r.Start)
+	days := d.DaysLeft + 1 // today counts
+	if d.NotStarted {
+		days = r.Start.DaysUntil(r.Deadline) + 1
+	}
+	switch {
+	case open == 0:
+		d.PerDayNeeded = 0
+	case days <= 0:
+		d.PerDayNeeded = float64(open) // all of it, now
+	default:
+		d.PerDayNeeded = float64(int64(float64(open)/float64(days)*10+0.5)) / 10
+	}
+	return d
+}
+
+// Summary is the progress of a round over an area and its parts.
+type Summary struct {
+	ProvinceCode string     `json:"province"`
+	ProvinceName string     `json:"province_name"`
+	Round        data.Round `json:"-"`
+	AsOf         data.Date  `json:"as_of"`
+	Countdown    Deadline   `json:"countdown"`
+	Area         Area       `json:"area"`  // the scope asked for (province, amphoe or tambon)
+	Parts        []Area     `json:"parts"` // its amphoe (of a province) or tambon (of an amphoe)
+}
+
+// Progress computes progress from the store's running counters: it never
+// reads a record, so it takes the same time for ten problems or a million.
+type Progress struct {
+	Store data.Store
+	Geo   *data.Geography
+	Now   func() time.Time // the clock; tests fix today
+}
+
+// Today returns the date of the clock in Thailand.
+func (p *Progress) Today() data.Date {
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	return data.DateOf(now().In(thaiTime))
+}
+
+var thaiTime = time.FixedZone("ICT", 7*3600)
+
+// Summarize returns the progress of a round (0: the default round) over
+// area: "" for the whole province, CCAA for an amphoe, CCAATT for a tambon.
+func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (Summary, error) {
+	meta, err := p.Store.Meta(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	if roundID == 0 {
+		roundID = meta.DefaultRound
+	}
+	round, err := p.Store.Round(ctx, roundID)
+	if err != nil {
+		return Summary{}, err
+	}
+	today := p.Today()
+	rc, err := p.Store.Counts(ctx, roundID, today)
+	if err != nil {
+		return Summary{}, err
+	}
+	s := Summary{ProvinceCode: meta.Province, Round: round, AsOf: today}
+	if prov, ok := p.Geo.Province(meta.Province); ok {
+		s.ProvinceName = prov.Thai
+	}
+	area = strings.TrimSpace(area)
+	partLen := 4 // parts of a province are amphoe
+	switch len(area) {
+	case 0:
+	case 4:
+		partLen = 6
+	case 6:
+		partLen = 6
+	default:
+		return Summary{}, data.Errorf(data.EINVALID, "รหัสพื้นที่ '%s' ต้องเป็นรหัสอำเภอ 4 หลักหรือรหัสตำบล 6 หลัก", "area %q is not an amphoe or tambon code", area)
+	}
+	s.Area = Area{Code: area, Name: p.areaName(meta.Province, area), Categories: map[data.Category]Tally{}}
+	if area == "" {
+		s.Area.Code = meta.Province
+	}
+	parts := map[string]*Area{}
+	part := func(tambon string) *Area {
+		code := tambon[:partLen]
+		a := parts[code]
+		if a == nil {
+			a = &Area{Code: code, Name: p.areaName(meta.Province, code), Categories: map[data.Category]Tally{}}
+			parts[code] = a
+		}
+		return a
+	}
+	// Every amphoe of the province appears, even one with nothing yet: a
+	// district that has sent nothing is news for the meeting.
+	if area == "" {
+		for _, a := range p.Geo.AmphoesOf(meta.Province) {
+			part(a.Code + "00")
+		}
+	}
+	in := func(tambon string) bool { return strings.HasPrefix(tambon, area) }
+	apply := func(tambon string, cat data.Category, f func(*Tally)) {
+		if !in(tambon) {
+			return
+		}
+		for _, a := range []*Area{&s.Area, part(tambon)} {
+			f(&a.Totals)
+			if cat != 0 {
+				t := a.Categories[cat]
+				f(&t)
+				a.Categories[cat] = t
+			}
+		}
+	}
+	for _, c := range rc.Status {
+		apply(c.Tambon, c.Category, func(t *Tally) {
+			t.addStatus(c.Status, c.N)
+			if c.Urgent && c.Status.Open() {
+				t.UrgentOpen += c.N
+			}
+		})
+	}
+	for _, c := range rc.Households {
+		// Households per category, and with Category 0 across categories.
+		if !in(c.Tambon) {
+			continue
+		}
+		for _, a := range []*Area{&s.Area, part(c.Tambon)} {
+			if c.Category == 0 {
+				a.Totals.Households += c.N
+			} else {
+				t := a.Categories[c.Category]
+				t.Households += c.N
+				a.Categories[c.Category] = t
+			}
+		}
+	}
+	for _, c := range rc.Due {
+		if c.Target.IsZero() || !c.Target.Before(today) {
+			continue
+		}
+		apply(c.Tambon, c.Category, func(t *Tally) { t.Overdue += c.N })
+	}
+	finishArea(&s.Area)
+	for _, a := range parts {
+		finishArea(a)
+		s.Parts = append(s.Parts, *a)
+	}
+	sort.Slice(s.Parts, func(i, j int) bool { return s.Parts[i].Code < s.Parts[j].Code })
+	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
+	return s, nil
+}
+
+func finishArea(a *Area) {
+	a.Totals.finish()
+	for _, c := range data.Categories {
+		t := a.Categories[c]
+		t.finish()
+		a.Categories[c] = t
+	}
+}
+
+func (p *Progress) areaName(province, code string) string {
+	switch len(code) {
+	case 0, 2:
+		if pl, ok := p.Geo.Province(province); ok {
+			return pl.Thai
+		}
+	case 4:
+		if pl, ok := p.Geo.Amphoe(code); ok {
+			return pl.Thai
+		}
+	case 6:
+		if pl, ok := p.Geo.Tambon(code); ok {
+			return pl.Thai
+		}
+	}
+	return code
+}
+
+// ResolveArea turns what a clerk types (a code, "เมือง", "อ.กุดจับ",
+// "ต.นาดี") into an amphoe or tambon code of the province.
+func (p *Progress) ResolveArea(province, s string) (string, error) {
+	s = data.ThaiToASCIIDigits(data.CleanText(s))
+	if s == "" {
+		return "", nil
+	}
+	if _, ok := p.Geo.Amphoe(s); ok && strings.HasPrefix(s, province) {
+		return s, nil
+	}
+	if _, ok := p.Geo.Tambon(s); ok && strings.HasPrefix(s, province) {
+		return s, nil
+	}
+	a, err := p.Geo.FindAmphoe(province, s)
+	if err == nil {
+		return a.Code, nil
+	}
+	if t, terr := p.Geo.FindTambonInProvince(province, s); terr == nil {
+		return t.Code, nil
+	} else if data.ErrorCode(terr) == data.ECONFLICT {
+		return "", terr
+	}
+	return "", err
+}

@@ -1,0 +1,244 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"qmdesk/app"
+	"qmdesk/assets"
+	"qmdesk/data"
+	"qmdesk/data/bolt"
+)
+
+func fixedClock(d data.Date) func() time.Time {
+	return func() time.Time { return time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, time.UTC) }
+}
+
+// openStore opens a real bbolt file for province 41 and checks it on cleanup.
+func openStore(t testing.TB, today data.Date) (*bolt.Store, *app.Progress) {
+	t.Helper()
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "qm.db"), bolt.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Init(context.Background(), "41", data.DefaultRound()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if rep, err := s.Check(context.Background()); err != nil || !rep.OK() {
+			t.Errorf("check: %v %v", err, rep.Problems)
+		}
+		s.Close()
+	})
+	geo, err := assets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &app.Progress{Store: s, Geo: geo, Now: fixedClock(today)}
+}
+
+// id makes the n-th valid national ID.
+func id(n int) string {
+	s := fmt.Sprintf("3123400%05d", n)
+	sum := 0
+	for i := 0; i < 12; i++ {
+		sum += int(s[i]-'0') * (13 - i)
+	}
+	return s + string(rune('0'+(11-sum%11)%10))
+}
+
+func TestSummarizeCountsExactly(t *testing.T) {
+	today := data.NewDate(2024, 7, 1)
+	s, prog := openStore(t, today)
+	ctx := context.Background()
+	hh := func(n int, tambon string, probs ...data.Problem) {
+		var pbs []data.ProblemBundle
+		for _, p := range probs {
+			pbs = append(pbs, data.ProblemBundle{Problem: p})
+		}
+		err := s.Load(ctx, []data.Bundle{{Household: data.Household{TambonCode: tambon, Head: data.Person{NationalID: id(n)}, Origin: 1}, Problems: pbs}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := func(cat data.Category, st data.Status, urgent bool, target data.Date) data.Problem {
+		return data.Problem{Category: cat, SubProblem: "x", SurveyYear: 2565, Status: st, Urgent: urgent, TargetDate: target, CloseReason: "ซ้ำ"}
+	}
+	early := data.NewDate(2024, 5, 31)
+	// Amphoe 4101: two households.
+	hh(1, "410101", p(4, data.Solved, false, data.Date{}), p(4, data.NotStarted, false, early), p(1, data.InProgress, true, early))
+	hh(2, "410102", p(4, data.SelfSolved, false, data.Date{}), p(2, data.Closed, false, data.Date{}))
+	// Amphoe 4102: one household.
+	hh(3, "410201", p(5, data.NotStarted, true, data.Date{}))
+
+	sum, err := prog.Summarize(ctx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := app.Tally{Households: 3, Target: 6, Solved: 1, SelfSolved: 1, InProgress: 1, NotStarted: 2, Closed: 1, PercentSolved: 40, UrgentOpen: 2, Overdue: 2}
+	if sum.Area.Totals != want {
+		t.Errorf("province totals\n got %+v\nwant %+v", sum.Area.Totals, want)
+	}
+	if len(sum.Parts) != 20 {
+		t.Errorf("every amphoe of Udon Thani should be listed, got %d", len(sum.Parts))
+	}
+	a := sum.Parts[0]
+	if a.Code != "4101" || a.Name != "เมืองอุดรธานี" || a.Totals.Households != 2 || a.Totals.Target != 5 {
+		t.Errorf("amphoe 4101: %+v", a)
+	}
+	if c := a.Categories[4]; c.Households != 2 || c.Target != 3 || c.Overdue != 1 || c.PercentSolved != 66.7 {
+		t.Errorf("4101 category 4: %+v", c)
+	}
+	if sum.Countdown.DaysLeft != 91 || sum.Countdown.DaysSinceStart != 122 || sum.Countdown.Open != 3 {
+		t.Errorf("countdown: %+v", sum.Countdown)
+	}
+	// An amphoe is split by tambon.
+	am, err := prog.Summarize(ctx, 0, "4101")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if am.Area.Totals.Target != 5 || len(am.Parts) != 2 || am.Parts[1].Code != "410102" || am.Parts[1].Totals.Closed != 1 {
+		t.Errorf("amphoe summary: %+v parts %+v", am.Area.Totals, am.Parts)
+	}
+	tb, _ := prog.Summarize(ctx, 0, "410201")
+	if tb.Area.Totals.Target != 1 || tb.Area.Totals.UrgentOpen != 1 || tb.Area.Name == "" {
+		t.Errorf("tambon summary: %+v", tb.Area)
+	}
+	if _, err := prog.Summarize(ctx, 0, "41"); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("bad area code accepted: %v", err)
+	}
+}
+
+func TestCountdownOf(t *testing.T) {
+	r := data.DefaultRound()
+	tests := []struct {
+		name    string
+		today   data.Date
+		open    int64
+		left    int
+		overdue int
+		since   int
+		perDay  float64
+		notYet  bool
+	}{
+		{"during", data.NewDate(2024, 9, 1), 300, 29, 0, 184, 10, false},
+		{"deadline day", data.NewDate(2024, 9, 30), 5, 0, 0, 213, 5, false},
+		{"past", data.NewDate(2024, 10, 10), 40, -10, 10, 223, 40, false},
+		{"not started", data.NewDate(2024, 2, 1), 214, 242, 0, -29, 1, true},
+		{"nothing open", data.NewDate(2024, 9, 1), 0, 29, 0, 184, 0, false},
+	}
+	for _, tt := range tests {
+		d := app.CountdownOf(r, tt.today, tt.open)
+		if d.DaysLeft != tt.left || d.DaysOverdue != tt.overdue || d.DaysSinceStart != tt.since || d.PerDayNeeded != tt.perDay || d.NotStarted != tt.notYet {
+			t.Errorf("%s: %+v", tt.name, d)
+		}
+	}
+}
+
+// TestSummaryEqualsRecountOfDemo checks the counter-based numbers against
+// a count of the records themselves on a demo province.
+func TestSummaryEqualsRecountOfDemo(t *testing.T) {
+	today := data.NewDate(2024, 8, 15)
+	s, prog := openStore(t, today)
+	ctx := context.Background()
+	round, _ := s.Round(ctx, 1)
+	geo, _ := assets.Geography()
+	demo := app.Demo{Geo: geo, Province: "41", Round: round, Seed: 7, AsOf: today}
+	if err := demo.Fill(ctx, s, 1500, 400, nil); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := prog.Summarize(ctx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := s.Problems(ctx, data.ProblemFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want app.Tally
+	perCat := map[data.Category]int64{}
+	households := map[uint64]bool{}
+	for _, p := range problems {
+		want.Target++
+		perCat[p.Category]++
+		households[p.HouseholdID] = true
+		switch p.Status {
+		case data.Solved:
+			want.Solved++
+		case data.SelfSolved:
+			want.SelfSolved++
+		case data.InProgress:
+			want.InProgress++
+		case data.NotStarted:
+			want.NotStarted++
+		case data.Closed:
+			want.Closed++
+		}
+		if p.Urgent && p.Status.Open() {
+			want.UrgentOpen++
+		}
+		if p.Overdue(today) {
+			want.Overdue++
+		}
+	}
+	want.Households = int64(len(households))
+	got := sum.Area.Totals
+	got.PercentSolved = 0
+	if got != want {
+		t.Errorf("summary %+v\nrecount %+v", got, want)
+	}
+	for c, n := range perCat {
+		if sum.Area.Categories[c].Target != n {
+			t.Errorf("category %d: %d vs %d", c, sum.Area.Categories[c].Target, n)
+		}
+	}
+	// Income dominates, as in the national table; every category occurs.
+	for _, c := range data.Categories {
+		if perCat[c] == 0 {
+			t.Errorf("no problem in category %d", c)
+		}
+		if c != 4 && perCat[c] >= perCat[4] {
+			t.Errorf("category %d (%d) not below income (%d)", c, perCat[c], perCat[4])
+		}
+	}
+	if want.Overdue == 0 || want.UrgentOpen == 0 {
+		t.Error("demo should have overdue and urgent problems")
+	}
+}
+
+func TestDemoIsDeterministicAndValid(t *testing.T) {
+	geo, _ := assets.Geography()
+	d := app.Demo{Geo: geo, Province: "41", Round: data.Round{ID: 1, Start: data.DefaultRound().Start, Deadline: data.DefaultRound().Deadline}, Seed: 3}
+	a, _ := d.Generate(200)
+	b, _ := d.Generate(200)
+	for i := range a {
+		if a[i].Household.Head != b[i].Household.Head || len(a[i].Problems) != len(b[i].Problems) {
+			t.Fatalf("household %d differs between runs", i)
+		}
+		h := a[i].Household
+		if err := h.Validate(); err != nil {
+			t.Fatalf("demo household %d invalid: %v", i, err)
+		}
+		if _, ok := geo.Tambon(h.TambonCode); !ok || h.TambonCode[:2] != "41" {
+			t.Fatalf("tambon %s is not a real tambon of 41", h.TambonCode)
+		}
+	}
+	if _, err := (app.Demo{Geo: geo, Province: "99"}).Generate(1); err == nil {
+		t.Fatal("unknown province accepted")
+	}
+}
+
+func TestResolveArea(t *testing.T) {
+	_, prog := openStore(t, data.NewDate(2024, 7, 1))
+	for in, want := range map[string]string{"4101": "4101", "เมือง": "4101", "อ.กุดจับ": "4102", "410101": "410101", "": ""} {
+		if got, err := prog.ResolveArea("41", in); err != nil || got != want {
+			t.Errorf("ResolveArea(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := prog.ResolveArea("41", "เมืองอุดร"); err == nil {
+		t.Error("a wrong name resolved")
+	}
+}
