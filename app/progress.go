@@ -5,7 +5,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,6 +104,19 @@ func CountdownOf(r data.Round, today data.Date, open int64) Deadline {
 		d.PerDayNeeded = float64(int64(float64(open)/float64(days)*10+0.5)) / 10
 	}
 	return d
+}
+
+// CountdownText says where the round stands, in one sentence.
+func CountdownText(r data.Round, d Deadline) string {
+	switch {
+	case d.NotStarted:
+		return fmt.Sprintf("รอบ %s ยังไม่เริ่ม: เริ่มบันทึกผล %s (อีก %s วัน) ครบกำหนด %s", r.Name, data.FormatBE(r.Start), data.FormatNumber(int64(-d.DaysSinceStart)), data.FormatBE(r.Deadline))
+	case d.DaysLeft < 0:
+		return fmt.Sprintf("ครบกำหนด %s: เลยกำหนดมาแล้ว %s วัน · เริ่มบันทึกผลมาแล้ว %s วัน · ยังค้าง %s ปัญหา",
+			data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(int64(d.DaysSinceStart)), data.FormatNumber(d.Open))
+	}
+	return fmt.Sprintf("ครบกำหนด %s: เหลืออีก %s วัน · เริ่มบันทึกผลมาแล้ว %s วัน · ต้องแก้ไขให้ได้วันละ %s ปัญหา (ค้าง %s)",
+		data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)), data.FormatNumber(int64(d.DaysSinceStart)), strconv.FormatFloat(d.PerDayNeeded, 'f', 1, 64), data.FormatNumber(d.Open))
 }
 
 // Summary is the progress of a round over an area and its parts.

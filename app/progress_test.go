@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,5 +241,21 @@ func TestResolveArea(t *testing.T) {
 	}
 	if _, err := prog.ResolveArea("41", "เมืองอุดร"); err == nil {
 		t.Error("a wrong name resolved")
+	}
+}
+
+func TestCountdownText(t *testing.T) {
+	r := data.DefaultRound()
+	for _, tc := range []struct {
+		today data.Date
+		want  string
+	}{
+		{data.NewDate(2024, 9, 1), "เหลืออีก 29 วัน"},
+		{data.NewDate(2024, 10, 10), "เลยกำหนดมาแล้ว 10 วัน"},
+		{data.NewDate(2024, 2, 1), "ยังไม่เริ่ม"},
+	} {
+		if got := app.CountdownText(r, app.CountdownOf(r, tc.today, 10)); !strings.Contains(got, tc.want) {
+			t.Errorf("%v: %q lacks %q", tc.today, got, tc.want)
+		}
 	}
 }

@@ -30,3 +30,11 @@ func Geography() (*data.Geography, error) {
 	})
 	return geo, geoErr
 }
+
+// Thai fonts (TLWG Loma) for the window theme, charts and PDFs.
+//
+//go:embed fonts/Loma.ttf
+var FontRegular []byte
+
+//go:embed fonts/Loma-Bold.ttf
+var FontBold []byte

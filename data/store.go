@@ -11,6 +11,8 @@ import (
 // depend on this interface only.
 type Store interface {
 	Meta(ctx context.Context) (Meta, error)
+	// Init sets up a new database for a province with its first round.
+	Init(ctx context.Context, province string, round Round) (Meta, error)
 
 	Rounds(ctx context.Context) ([]Round, error)
 	Round(ctx context.Context, id uint64) (Round, error)

@@ -1,0 +1,346 @@
+// Package cli is qmdesk's command line: the same binary as the window,
+// for scripts, for CI and for a clerk's IT helper. It opens the store
+// through Env, so it never imports the database or the window toolkit.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// Env is what the command line needs from the program around it.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Geo            *data.Geography
+	Now            func() time.Time
+	Operator       string // who is working, for the audit log
+
+	// Open opens the database at path; readOnly for commands that only read.
+	Open func(path string, readOnly bool) (data.Store, error)
+	// Restore replaces the database at dst by the backup at src and returns
+	// the name under which the replaced file was kept.
+	Restore func(ctx context.Context, src, dst string) (kept string, err error)
+	// Window opens the program's window on a database.
+	Window func(dbPath string) error
+}
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // an error; the message says what
+	ExitUsage   = 2 // the command line itself is wrong
+)
+
+const usage = `qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM ระดับจังหวัด
+
+ใช้งาน:
+  qmdesk                          เปิดหน้าต่างโปรแกรม
+  qmdesk init --province CC       สร้างฐานข้อมูลใหม่ของจังหวัด (รหัสหรือชื่อ) พร้อมรอบ Re-X-Ray 2567
+  qmdesk demo --province CC --households N [--seed S]
+                                  สร้างฐานข้อมูลตัวอย่างสำหรับทดลองใช้
+  qmdesk summary [--amphoe X] [--round N] [--json]
+                                  สรุปความก้าวหน้ารายอำเภอ × ด้าน และวันครบกำหนด
+  qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
+  qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE
+  qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
+
+ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %s หรือตัวแปร QMDESK_DB)
+`
+
+// Run runs the command line and returns the exit status.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	cmd, rest := "", args
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, rest = args[0], args[1:]
+	}
+	c := &command{env: env, ctx: data.WithOperator(ctx, env.Operator)}
+	var err error
+	switch cmd {
+	case "":
+		err = c.window(rest)
+	case "init":
+		err = c.init(rest)
+	case "demo":
+		err = c.demo(rest)
+	case "summary":
+		err = c.summary(rest)
+	case "check":
+		err = c.check(rest)
+	case "backup":
+		err = c.backup(rest)
+	case "restore":
+		err = c.restore(rest)
+	case "help", "-h", "--help":
+		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
+		return ExitOK
+	default:
+		fmt.Fprintf(env.Stderr, "ไม่รู้จักคำสั่ง '%s'\n\n"+usage, cmd, DefaultDBPath())
+		return ExitUsage
+	}
+	return c.report(err)
+}
+
+type command struct {
+	env Env
+	ctx context.Context
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func (c *command) report(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(c.env.Stderr, "%s\n(ดูวิธีใช้: qmdesk help)\n", ue.msg)
+		return ExitUsage
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintln(c.env.Stderr, "ผิดพลาด:", data.ErrorMessage(err))
+	fmt.Fprintln(c.env.Stderr, "error:", err.Error())
+	return ExitFailure
+}
+
+// flags returns a flag set with --db, whose errors become usage errors.
+func (c *command) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("qmdesk "+name, flag.ContinueOnError)
+	fs.SetOutput(c.env.Stderr)
+	db := fs.String("db", DefaultDBPath(), "ไฟล์ฐานข้อมูล")
+	return fs, db
+}
+
+func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+	// Flags may come after the positional arguments too: qmdesk backup F --db X.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{"ตัวเลือกไม่ถูกต้อง: " + err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != positional {
+		return nil, usageError{fmt.Sprintf("คำสั่ง %s ต้องมีชื่อไฟล์ %d ชื่อ", fs.Name(), positional)}
+	}
+	return pos, nil
+}
+
+func (c *command) window(args []string) error {
+	fs, db := c.flags("")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if c.env.Window == nil {
+		return usageError{"รุ่นนี้ไม่มีหน้าต่างโปรแกรม"}
+	}
+	return c.env.Window(*db)
+}
+
+// DefaultDBPath is where a clerk's database lives unless told otherwise:
+// QMDESK_DB, else the per-user data folder (%LOCALAPPDATA%\qmdesk on
+// Windows, ~/.local/share/qmdesk elsewhere).
+func DefaultDBPath() string {
+	if p := os.Getenv("QMDESK_DB"); p != "" {
+		return p
+	}
+	var dir string
+	switch runtime.GOOS {
+	case "windows":
+		dir = os.Getenv("LOCALAPPDATA")
+	case "darwin":
+		if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, "Library", "Application Support")
+		}
+	default:
+		dir = os.Getenv("XDG_DATA_HOME")
+		if dir == "" {
+			if home, err := os.UserHomeDir(); err == nil {
+				dir = filepath.Join(home, ".local", "share")
+			}
+		}
+	}
+	if dir == "" {
+		dir = "."
+	}
+	return filepath.Join(dir, "qmdesk", "qmdesk.db")
+}
+
+func (c *command) progress(s data.Store) *app.Progress {
+	return &app.Progress{Store: s, Geo: c.env.Geo, Now: c.env.Now}
+}
+
+func (c *command) findProvince(s string) (data.Place, error) {
+	if strings.TrimSpace(s) == "" {
+		return data.Place{}, usageError{"กรุณาระบุจังหวัด เช่น --province 41 หรือ --province อุดรธานี"}
+	}
+	return c.env.Geo.FindProvince(s)
+}
+
+func (c *command) init(args []string) error {
+	fs, db := c.flags("init")
+	prov := fs.String("province", "", "จังหวัด (รหัส 2 หลักหรือชื่อ)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	p, err := c.findProvince(*prov)
+	if err != nil {
+		return err
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	m, err := s.Init(c.ctx, p.Code, data.DefaultRound())
+	if err != nil {
+		return err
+	}
+	r, _ := s.Round(c.ctx, m.DefaultRound)
+	fmt.Fprintf(c.env.Stdout, "สร้างฐานข้อมูลจังหวัด%s แล้วที่ %s\nรอบ %s: บันทึกผลตั้งแต่ %s ครบกำหนด %s\n",
+		p.Thai, *db, r.Name, data.FormatBE(r.Start), data.FormatBE(r.Deadline))
+	return nil
+}
+
+func (c *command) demo(args []string) error {
+	fs, db := c.flags("demo")
+	prov := fs.String("province", "", "จังหวัด (รหัส 2 หลักหรือชื่อ)")
+	n := fs.Int("households", 1000, "จำนวนครัวเรือน")
+	seed := fs.Uint64("seed", 1, "เลขตั้งต้น: ค่าเดียวกันได้ข้อมูลชุดเดียวกัน")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 5_000_000 {
+		return usageError{"--households ต้องอยู่ระหว่าง 1 ถึง 5,000,000"}
+	}
+	p, err := c.findProvince(*prov)
+	if err != nil {
+		return err
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	m, err := s.Meta(c.ctx)
+	if err != nil {
+		return err
+	}
+	if m.Province == "" {
+		if m, err = s.Init(c.ctx, p.Code, data.DefaultRound()); err != nil {
+			return err
+		}
+	} else if m.Province != p.Code {
+		return data.Errorf(data.ECONFLICT, "ฐานข้อมูล %s เป็นของจังหวัดรหัส %s ไม่ใช่ %s: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "database %s belongs to province %s, not %s", *db, m.Province, p.Code)
+	} else if hs, err := s.Households(c.ctx, data.HouseholdFilter{Limit: 1}); err != nil {
+		return err
+	} else if len(hs) > 0 {
+		return data.Errorf(data.ECONFLICT, "ฐานข้อมูล %s มีข้อมูลอยู่แล้ว ข้อมูลตัวอย่างจะปนกับข้อมูลจริง: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "database %s already holds households", *db)
+	}
+	round, err := s.Round(c.ctx, m.DefaultRound)
+	if err != nil {
+		return err
+	}
+	demo := app.Demo{Geo: c.env.Geo, Province: p.Code, Round: round, Seed: *seed, AsOf: data.DateOf(c.env.Now())}
+	start := time.Now()
+	err = demo.Fill(c.ctx, s, *n, 10000, func(done int) {
+		fmt.Fprintf(c.env.Stderr, "\rสร้างแล้ว %s / %s ครัวเรือน", data.FormatNumber(int64(done)), data.FormatNumber(int64(*n)))
+	})
+	fmt.Fprintln(c.env.Stderr)
+	if err != nil {
+		return err
+	}
+	sum, err := c.progress(s).Summarize(c.ctx, round.ID, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "สร้างข้อมูลตัวอย่างจังหวัด%s: %s ครัวเรือน %s ปัญหา ใน %.1f วินาที (%s)\n",
+		p.Thai, data.FormatNumber(sum.Area.Totals.Households), data.FormatNumber(sum.Area.Totals.Target), time.Since(start).Seconds(), *db)
+	return nil
+}
+
+func (c *command) check(args []string) error {
+	fs, db := c.flags("check")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	s, err := c.env.Open(*db, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.Check(c.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "ครัวเรือน %s · ปัญหา %s · การช่วยเหลือ %s · บันทึกการแก้ไข %s รายการ\n",
+		data.FormatNumber(rep.Households), data.FormatNumber(rep.ProblemCount), data.FormatNumber(rep.Actions), data.FormatNumber(rep.AuditEntries))
+	if rep.OK() {
+		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ฐานข้อมูลถูกต้องครบถ้วน")
+		return nil
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(c.env.Stdout, "  -", p)
+	}
+	return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ: เรียกคืนจากไฟล์สำรองล่าสุด (qmdesk restore)", "check found %d problems", len(rep.Problems))
+}
+
+func (c *command) backup(args []string) error {
+	fs, db := c.flags("backup")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Backup(c.ctx, pos[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "สำรองฐานข้อมูลแล้วที่ %s (ตรวจสอบแล้ว)\n", pos[0])
+	return nil
+}
+
+func (c *command) restore(args []string) error {
+	fs, db := c.flags("restore")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	kept, err := c.env.Restore(c.ctx, pos[0], *db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "เรียกคืนฐานข้อมูลจาก %s แล้ว\n", pos[0])
+	if kept != "" {
+		fmt.Fprintf(c.env.Stdout, "ฐานข้อมูลก่อนเรียกคืนเก็บไว้ที่ %s\n", kept)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qmdesk/app/cli"
+	"qmdesk/assets"
+	"qmdesk/data"
+	"qmdesk/data/bolt"
+)
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+// qmdesk runs the command line in-process against real bbolt files, with
+// today fixed at 1 Aug 2567.
+func qmdesk(t *testing.T, args ...string) run {
+	t.Helper()
+	geo, err := assets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	env := cli.Env{
+		Stdout: &out, Stderr: &errOut, Geo: geo, Operator: "ทดสอบ",
+		Now: func() time.Time { return time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC) },
+		Open: func(path string, ro bool) (data.Store, error) {
+			s, err := bolt.Open(path, bolt.Options{ReadOnly: ro})
+			if err != nil {
+				return nil, err
+			}
+			s.Now = func() time.Time { return time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC) }
+			return s, nil
+		},
+		Restore: func(ctx context.Context, src, dst string) (string, error) {
+			return bolt.Restore(ctx, src, dst, func() string { return "test" })
+		},
+	}
+	code := cli.Run(context.Background(), args, env)
+	return run{code, out.String(), errOut.String()}
+}
+
+func TestInitDemoSummaryCheck(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	if r := qmdesk(t, "init", "--province", "อุดรธานี", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "30 ก.ย. 2567") {
+		t.Fatalf("init: %+v", r)
+	}
+	if r := qmdesk(t, "init", "--province", "41", "--db", db); r.code != cli.ExitFailure || !strings.Contains(r.stderr, "อยู่แล้ว") {
+		t.Fatalf("second init: %+v", r)
+	}
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "300", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "300", "--db", db); r.code != cli.ExitFailure || !strings.Contains(r.stderr, "มีข้อมูลอยู่แล้ว") {
+		t.Fatalf("demo over real data must refuse: %+v", r)
+	}
+	r := qmdesk(t, "summary", "--json", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("summary: %+v", r)
+	}
+	var got struct {
+		Province string `json:"province"`
+		Round    string `json:"round"`
+		AsOf     string `json:"as_of"`
+		Deadline string `json:"deadline"`
+		DaysLeft int    `json:"days_left"`
+		Totals   map[string]float64
+		Amphoe   []struct {
+			Code, Name string
+			Totals     map[string]float64
+			Categories map[string]map[string]float64
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err, r.stdout)
+	}
+	if got.Province != "41" || got.Round != "Re-X-Ray 2567" || got.AsOf != "2024-08-01" || got.Deadline != "2024-09-30" || got.DaysLeft != 60 {
+		t.Errorf("header: %+v", got)
+	}
+	for _, k := range []string{"households", "target", "solved", "self_solved", "in_progress", "not_started", "closed", "percent_solved", "urgent_open", "overdue"} {
+		if _, ok := got.Totals[k]; !ok {
+			t.Errorf("totals lacks %q", k)
+		}
+	}
+	if got.Totals["households"] != 300 || len(got.Amphoe) != 20 {
+		t.Errorf("totals %v, %d amphoe", got.Totals, len(got.Amphoe))
+	}
+	var sumTarget float64
+	for _, a := range got.Amphoe {
+		sumTarget += a.Totals["target"]
+		var catTarget float64
+		for c := 1; c <= 7; c++ {
+			cat, ok := a.Categories[string(rune('0'+c))]
+			if !ok {
+				t.Fatalf("amphoe %s lacks category %d", a.Code, c)
+			}
+			catTarget += cat["target"]
+		}
+		if catTarget != a.Totals["target"] {
+			t.Errorf("amphoe %s: categories add to %v, total %v", a.Code, catTarget, a.Totals["target"])
+		}
+	}
+	if sumTarget != got.Totals["target"] {
+		t.Errorf("amphoe add to %v, province %v", sumTarget, got.Totals["target"])
+	}
+	r = qmdesk(t, "summary", "--amphoe", "อ.เมือง", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "เมืองอุดรธานี") || !strings.Contains(r.stdout, "ตำบล") {
+		t.Errorf("summary for an amphoe: %+v", r)
+	}
+	if r := qmdesk(t, "summary", "--amphoe", "เมืองอุดร", "--db", db); r.code != cli.ExitFailure || !strings.Contains(r.stderr, "ไม่พบอำเภอ 'เมืองอุดร'") {
+		t.Errorf("unknown amphoe: %+v", r)
+	}
+	if r := qmdesk(t, "check", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ถูกต้องครบถ้วน") {
+		t.Errorf("check: %+v", r)
+	}
+}
+
+func TestBackupRestoreAndErrors(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "demo", "--province", "41", "--households", "50", "--db", db)
+	backup := filepath.Join(dir, "backup.db")
+	if r := qmdesk(t, "backup", backup, "--db", db); r.code != 0 {
+		t.Fatalf("backup: %+v", r)
+	}
+	if r := qmdesk(t, "restore", backup, "--db", db); r.code != 0 || !strings.Contains(r.stdout, "before-restore") {
+		t.Fatalf("restore: %+v", r)
+	}
+	if r := qmdesk(t, "check", "--db", db); r.code != 0 {
+		t.Fatalf("check after restore: %+v", r)
+	}
+	if r := qmdesk(t, "frobnicate"); r.code != cli.ExitUsage {
+		t.Errorf("unknown command: %+v", r)
+	}
+	if r := qmdesk(t, "backup", "--db", db); r.code != cli.ExitUsage {
+		t.Errorf("backup without a file: %+v", r)
+	}
+	if r := qmdesk(t, "demo", "--households", "5", "--db", db); r.code != cli.ExitUsage {
+		t.Errorf("demo without a province: %+v", r)
+	}
+	// A database held by another program: a clear message, fast.
+	s, err := bolt.Open(db, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := qmdesk(t, "check", "--db", db)
+	s.Close()
+	if r.code != cli.ExitFailure || !strings.Contains(r.stderr, "เปิดอยู่") || time.Since(start) > 2*time.Second {
+		t.Errorf("locked database: %+v after %v", r, time.Since(start))
+	}
+	// A damaged file.
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, []byte("not a database at all"), 0o600)
+	if r := qmdesk(t, "check", "--db", junk); r.code != cli.ExitFailure || r.stderr == "" {
+		t.Errorf("junk database: %+v", r)
+	}
+	if r := qmdesk(t, "summary", "--db", filepath.Join(dir, "missing.db")); r.code != cli.ExitFailure || !strings.Contains(r.stderr, "ไม่พบไฟล์ฐานข้อมูล") {
+		t.Errorf("missing database: %+v", r)
+	}
+}
