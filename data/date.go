@@ -257,8 +257,11 @@ func DateFromSerial(serial float64) (Date, error) {
 		return Date{}, Errorf(EINVALID, "ค่าวันที่ %v ไม่ใช่วันที่", "serial %v is not a date", serial)
 	}
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	d := DateOf(base.AddDate(0, 0, int(serial)))
-	return FixBEInCE(d), nil
+	d := FixBEInCE(DateOf(base.AddDate(0, 0, int(serial))))
+	if d.Year < 1900 || d.Year > 2200 {
+		return Date{}, Errorf(EINVALID, "วันที่ในเซลล์ (ปี %d) ไม่สมเหตุสมผล", "date cell gives implausible year %d BE", d.Year+543)
+	}
+	return d, nil
 }
 
 // FixBEInCE brings a date whose year is really BE (2567 read as CE) back to

@@ -99,3 +99,26 @@ func FuzzParseThaiDate(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDateFromSerial(f *testing.F) {
+	for _, v := range []float64{45366, 0, -1, 1e300, 244000.5} {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		d, err := DateFromSerial(v)
+		if err == nil && (d.Year < 1899 || d.Year > 2700) {
+			t.Fatalf("serial %v gave %v", v, d)
+		}
+	})
+}
+
+func FuzzParseISODate(f *testing.F) {
+	f.Add("2024-09-30")
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := ParseISODate(s); err == nil && !d.IsZero() && d.String() != s {
+			if back, _ := ParseISODate(d.String()); back != d {
+				t.Fatalf("%q → %v does not round-trip", s, d)
+			}
+		}
+	})
+}

@@ -103,3 +103,14 @@ func FuzzParseStatus(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseReXRay(f *testing.F) {
+	for _, s := range []string{"แก้ไขแล้ว", "แก้ไข บางส่วน", "", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := ParseReXRay(s); err == nil && (r < ReXRayNone || r > ReXRayUnsolved) {
+			t.Fatalf("%q gave %d", s, r)
+		}
+	})
+}

@@ -97,5 +97,8 @@ func FuzzFindAmphoe(f *testing.F) {
 			t.Fatalf("%q matched %v outside the province", s, p)
 		}
 		g.FindTambonInProvince("41", s)
+		if p, err := g.FindProvince(s); err == nil && len(p.Code) != 2 {
+			t.Fatalf("%q matched %v", s, p)
+		}
 	})
 }

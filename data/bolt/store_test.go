@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -109,9 +110,22 @@ func TestHouseholdProblemActionLifecycle(t *testing.T) {
 	if len(rc.Status) != 1 || rc.Status[0].Tambon != "410102" || rc.Status[0].Status != data.Closed {
 		t.Fatalf("counters after move: %+v", rc.Status)
 	}
+	// The move is in the audit log: who, when, before and after.
 	entries, _ := s.Audit(ctx, 0, 0)
-	if len(entries) < 6 {
-		t.Fatalf("audit has %d entries", len(entries))
+	last := entries[len(entries)-1]
+	var before, after data.Household
+	json.Unmarshal(last.Before, &before)
+	json.Unmarshal(last.After, &after)
+	if last.Op != "update" || last.Entity != "household" || last.Who != "tester" || !last.At.Equal(today) ||
+		before.TambonCode != "410101" || after.TambonCode != "410102" {
+		t.Fatalf("last audit entry: %+v", last)
+	}
+	ops := map[string]int{}
+	for _, e := range entries {
+		ops[e.Op+" "+e.Entity]++
+	}
+	if ops["create action"] != 2 || ops["update problem"] != 2 || ops["create problem"] != 1 {
+		t.Fatalf("audit ops: %v", ops)
 	}
 }
 
