@@ -38,3 +38,8 @@ var FontRegular []byte
 
 //go:embed fonts/Loma-Bold.ttf
 var FontBold []byte
+
+// Icon is the program's icon (also named in FyneApp.toml for packaging).
+//
+//go:embed icon.png
+var Icon []byte

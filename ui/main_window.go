@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/app"
+	"qmdesk/assets"
 	"qmdesk/data"
 )
 
@@ -38,6 +39,7 @@ func NewMainWindow(a fyne.App, store data.Store, progress *app.Progress, openErr
 	w.Message.Wrapping = fyne.TextWrapWord
 	w.show(store, progress, openErr)
 	w.Window.SetContent(container.NewVBox(w.Title, w.Countdown, widget.NewSeparator(), w.Totals, w.Message))
+	w.Window.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w.Window.Resize(fyne.NewSize(900, 560))
 	return w
 }

@@ -1,0 +1,64 @@
+# qmdesk — see README.md. `make run` and `make test` install what they
+# need on Debian (as root, or through sudo) before they build.
+
+GO        ?= go
+BIN       := bin/qmdesk
+# Debian packages Fyne's cgo build needs (GLFW over X11 and OpenGL).
+DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
+DEB_WIN   := gcc-mingw-w64-x86-64
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+# Packages whose tests run headless without cgo: everything but cmd/.
+HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...
+FUZZTIME  ?= 10s
+
+.PHONY: run build test bench fuzz windows package deps deps-windows clean
+
+run: build
+	./$(BIN)
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/qmdesk
+
+test: deps
+	gofmt -l . | tee /dev/stderr | (! read -r _)
+	CGO_ENABLED=0 $(GO) vet $(HEADLESS)
+	CGO_ENABLED=0 $(GO) test -count=1 $(HEADLESS)
+	$(GO) vet ./cmd/...
+	$(GO) build -o $(BIN) ./cmd/qmdesk
+
+# Benchmarks with the 1,000,000-problem targets; figures go to
+# docs/performance.md. Takes a few minutes (it loads a million problems).
+bench:
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./data/bolt/ ./app/
+
+# Every fuzz target, FUZZTIME each (go test -fuzz runs one target at a time).
+fuzz:
+	@set -e; for pkg in $(HEADLESS); do \
+	  for t in $$(CGO_ENABLED=0 $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; done
+
+# qmdesk.exe for Windows: MinGW cross-compiler, GUI subsystem (no console
+# window), symbols stripped.
+windows: deps-windows
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	  $(GO) build -trimpath -ldflags "-H windowsgui -s -w" -o dist/qmdesk.exe ./cmd/qmdesk
+
+# A Linux package (tar.xz with icon and desktop file) from FyneApp.toml.
+# The fyne tool writes into the directory it packages, so it works on a
+# copy and only the package comes back, into dist/.
+package: deps
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  tar --exclude=./.git --exclude=./dist --exclude=./bin -cf - . | tar -xf - -C "$$tmp"; \
+	  (cd "$$tmp" && $(GO) run $(FYNE_TOOL) package -os linux --src ./cmd/qmdesk --icon "$$tmp/assets/icon.png" --name qmdesk --app-id th.go.dopa.qmdesk --release); \
+	  mkdir -p dist; find "$$tmp" -maxdepth 3 -name 'qmdesk*.tar.xz' -exec mv {} dist/ \; ; ls -l dist/
+
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go is not installed: install Go 1.24 or newer from go.dev/dl first" >&2; exit 1; }
+	@./.ci/apt-ensure $(DEB_BUILD)
+
+deps-windows: deps
+	@./.ci/apt-ensure $(DEB_WIN)
+
+clean:
+	rm -rf bin dist
