@@ -45,12 +45,14 @@ windows: deps-windows
 	  $(GO) build -trimpath -ldflags "-H windowsgui -s -w" -o dist/qmdesk.exe ./cmd/qmdesk
 
 # A Linux package (tar.xz with icon and desktop file) from FyneApp.toml.
-# The fyne tool writes into the directory it packages, so it works on a
-# copy and only the package comes back, into dist/.
+# The fyne tool reads FyneApp.toml beside main.go and writes into the
+# directory it packages, so it works on a copy (metadata moved beside
+# main.go) and only the package comes back, into dist/.
 package: deps
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	  tar --exclude=./.git --exclude=./dist --exclude=./bin -cf - . | tar -xf - -C "$$tmp"; \
-	  (cd "$$tmp" && $(GO) run $(FYNE_TOOL) package -os linux --src ./cmd/qmdesk --icon "$$tmp/assets/icon.png" --name qmdesk --app-id th.go.dopa.qmdesk --release); \
+	  sed 's|"assets/|"../../assets/|' FyneApp.toml > "$$tmp/cmd/qmdesk/FyneApp.toml"; \
+	  (cd "$$tmp" && $(GO) run $(FYNE_TOOL) package -os linux --src ./cmd/qmdesk --release); \
 	  mkdir -p dist; find "$$tmp" -maxdepth 3 -name 'qmdesk*.tar.xz' -exec mv {} dist/ \; ; ls -l dist/
 
 deps:
