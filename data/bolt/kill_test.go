@@ -21,7 +21,12 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(killChildEnv); path != "" {
 		os.Exit(killChild(path))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if million != nil {
+		million.Close()
+		os.RemoveAll(millionDir)
+	}
+	os.Exit(code)
 }
 
 // killChild writes one large transaction and says when it has started.

@@ -365,3 +365,45 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 		t.Fatalf("restore over an open database: %v", err)
 	}
 }
+
+// TestUpgradeFromEmptyFile runs the migrations on a bbolt file that has no
+// qmdesk layout yet (schema version 0), as a future version will on a
+// version-1 file.
+func TestUpgradeFromEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m, _ := s.Meta(context.Background())
+	l, _ := s.SubProblems(context.Background())
+	if m.SchemaVersion != SchemaVersion || len(l) != len(data.DefaultSubProblems()) {
+		t.Fatalf("after upgrade: schema %d, %d sub-problems", m.SchemaVersion, len(l))
+	}
+}
+
+func TestSubProblemsAreEditable(t *testing.T) {
+	s, ctx := openTest(t)
+	l, _ := s.SubProblems(ctx)
+	l = append(l, data.SubProblem{Category: 2, Name: " น้ำท่วมขัง\u200b ", Urgent: true})
+	if err := s.SetSubProblems(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.SubProblems(ctx)
+	if sp, ok := got.Find(2, "น้ำท่วมขัง"); !ok || !sp.Urgent || sp.Name != "น้ำท่วมขัง" {
+		t.Fatalf("edited list: %+v", sp)
+	}
+	if err := s.SetSubProblems(ctx, data.SubProblemList{{Category: 9, Name: "x"}}); data.ErrorCode(err) != data.EINVALID {
+		t.Fatalf("invalid entry accepted: %v", err)
+	}
+	entries, _ := s.Audit(ctx, 0, 0)
+	if e := entries[len(entries)-1]; e.Entity != "subproblems" || e.Before == nil || e.After == nil {
+		t.Fatalf("edit not audited: %+v", e)
+	}
+}
