@@ -17,7 +17,9 @@ var ErrCheckDigit = Errorf(EWARNING, "เลขประจำตัวประ
 // (id is then still set), or an EINVALID Error when it is not an ID at all.
 func NormalizeNationalID(s string) (id string, err error) {
 	digits, ok := digitsOf(s, 13)
-	if !ok {
+	if !ok && strings.ContainsAny(s, "eE") && strings.Contains(s, "+") {
+		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ถูก Excel แปลงเป็นตัวเลขแบบย่อ ตัวเลขหายไปแล้ว: จัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์เลขใหม่", "national ID %q was shortened to scientific notation", CleanText(s))
+	} else if !ok {
 		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ต้องเป็นตัวเลข 13 หลัก", "national ID %q is not 13 digits", CleanText(s))
 	}
 	if !NationalIDCheckOK(digits) {
@@ -66,7 +68,9 @@ func FormatNationalID(id string) string {
 // lost digits for good and is refused, never guessed.
 func NormalizeHouseCode(s string) (string, error) {
 	digits, ok := digitsOf(s, 11)
-	if !ok {
+	if !ok && strings.ContainsAny(s, "eE") && strings.Contains(s, "+") {
+		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ถูก Excel แปลงเป็นตัวเลขแบบย่อ ตัวเลขหายไปแล้ว: จัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์รหัสใหม่", "house code %q was shortened to scientific notation", CleanText(s))
+	} else if !ok {
 		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "house code %q is not 11 digits", CleanText(s))
 	}
 	return digits, nil

@@ -68,20 +68,25 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 		if err := getHousehold(tx, h.ID, &old); err != nil {
 			return err
 		}
-		h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Now().UTC()
-		if err := putJSON(tx.Bucket(bucketHouseholds), itob(h.ID), h); err != nil {
+		if err := s.updateHousehold(tx, &old, h); err != nil {
 			return err
-		}
-		if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(&old), householdIndexKeys(h)); err != nil {
-			return err
-		}
-		if old.TambonCode != h.TambonCode {
-			if err := moveProblems(tx, h.ID, old.TambonCode, h.TambonCode); err != nil {
-				return err
-			}
 		}
 		return s.audit(ctx, tx, "update", "household", h.ID, old, h, "")
 	})
+}
+
+func (s *Store) updateHousehold(tx *bbolt.Tx, old, h *data.Household) error {
+	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Now().UTC()
+	if err := putJSON(tx.Bucket(bucketHouseholds), itob(h.ID), h); err != nil {
+		return err
+	}
+	if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(old), householdIndexKeys(h)); err != nil {
+		return err
+	}
+	if old.TambonCode != h.TambonCode {
+		return moveProblems(tx, h.ID, old.TambonCode, h.TambonCode)
+	}
+	return nil
 }
 
 func moveProblems(tx *bbolt.Tx, hh uint64, from, to string) error {

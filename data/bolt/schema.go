@@ -1,6 +1,6 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 1)
+// # Layout (schema version 2)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
 // Records are JSON. "round" is a round ID, "hh" a household ID, "pid" a
@@ -29,6 +29,11 @@
 //	hhrefs      round + hh + cat → problems of that household in the
 //	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
 //	audit       seq → sha256(prev hash + entry JSON)(32) + entry JSON
+//	imports     import → data.ImportRecord (the ledger)                 [v2]
+//	importsha   sha256 hex + import → nothing (same file imported before) [v2]
+//	importrows  import + row index → data.RowResult (fate of every row)  [v2]
+//	importundo  import + seq → undoEntry (what to put back on undo)       [v2]
+//	reviews     review → data.Review (rows waiting for the clerk)        [v2]
 //
 // Every index and counter changes in the same transaction as the record it
 // describes, so they are never out of step; Check recounts them from the
@@ -39,7 +44,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 var (
 	bucketMeta        = []byte("meta")
@@ -53,9 +58,15 @@ var (
 	bucketCounters    = []byte("counters")
 	bucketHHRefs      = []byte("hhrefs")
 	bucketAudit       = []byte("audit")
+	bucketImports     = []byte("imports")
+	bucketImportSHA   = []byte("importsha")
+	bucketImportRows  = []byte("importrows")
+	bucketImportUndo  = []byte("importundo")
+	bucketReviews     = []byte("reviews")
 
 	allBuckets = [][]byte{bucketMeta, bucketRounds, bucketSubProblems, bucketHouseholds, bucketProblems,
-		bucketActions, bucketHIdx, bucketPIdx, bucketCounters, bucketHHRefs, bucketAudit}
+		bucketActions, bucketHIdx, bucketPIdx, bucketCounters, bucketHHRefs, bucketAudit,
+		bucketImports, bucketImportSHA, bucketImportRows, bucketImportUndo, bucketReviews}
 
 	keySchemaVersion = []byte("schema_version")
 	keyMeta          = []byte("meta")

@@ -76,13 +76,21 @@ func (s *Store) Path() string { return s.path }
 // migrations[i] upgrades a file from schema version i to i+1. Version 0 is
 // an empty file.
 var migrations = []func(tx *bbolt.Tx) error{
-	func(tx *bbolt.Tx) error { // 0 → 1: the first layout
-		for _, b := range allBuckets {
+	func(tx *bbolt.Tx) error { // 0 → 1: the register
+		for _, b := range allBuckets[:11] {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
 		return putJSON(tx.Bucket(bucketSubProblems), keySubProblems, data.SubProblemList(data.DefaultSubProblems()))
+	},
+	func(tx *bbolt.Tx) error { // 1 → 2: the import ledger and review list
+		for _, b := range allBuckets[11:] {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
 	},
 }
 

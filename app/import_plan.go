@@ -1,0 +1,339 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"qmdesk/data"
+)
+
+// planner matches rows to the register and builds the batch. It reads the
+// store but never writes: what it builds is what a commit will do.
+type planner struct {
+	ctx   context.Context
+	store ImportStore
+	round uint64
+	today data.Date
+	file  string
+	b     *data.ImportBatch
+
+	hhByID    map[uint64]int                  // existing household → batch ref
+	newByCode map[string]int                  // house code of a household new in this batch → ref
+	newByNID  map[string]int                  // national ID of a household new in this batch → ref
+	problems  map[int]map[string]int          // household ref → problem key → problem ref
+	existing  map[int]map[string]data.Problem // household ref → problem key → stored problem not yet in the batch
+	actions   map[int][]data.Action           // problem ref → actions known (stored and batch)
+	loadedAct map[int]bool
+	seen      map[int]bool // new households already counted as new
+}
+
+func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
+	now := time.Now
+	if imp.Now != nil {
+		now = imp.Now
+	}
+	return &planner{
+		ctx: ctx, store: imp.Store, round: meta.DefaultRound, today: data.DateOf(now()), file: file,
+		b:      &data.ImportBatch{},
+		hhByID: map[uint64]int{}, newByCode: map[string]int{}, newByNID: map[string]int{},
+		problems: map[int]map[string]int{}, existing: map[int]map[string]data.Problem{},
+		actions: map[int][]data.Action{}, loadedAct: map[int]bool{},
+	}
+}
+
+func problemKey(c data.Category, sub string) string {
+	return fmt.Sprintf("%d|%s", c, strings.ReplaceAll(data.CleanText(sub), " ", ""))
+}
+
+// add plans one row and records its fate.
+func (pl *planner) add(in rowInput) error {
+	res, err := pl.plan(in)
+	if err != nil {
+		return err
+	}
+	pl.b.Rows = append(pl.b.Rows, res)
+	pl.b.Counts.Add(res.Fate)
+	return nil
+}
+
+func (pl *planner) plan(in rowInput) (data.RowResult, error) {
+	if in.Reject != nil {
+		return *in.Reject, nil
+	}
+	res := data.RowResult{Sheet: in.Sheet, Row: in.Row}
+	ref, reason, candidates, err := pl.household(in)
+	if err != nil {
+		return res, err
+	}
+	if reason != "" {
+		pl.b.Reviews = append(pl.b.Reviews, data.Review{Sheet: in.Sheet, Row: in.Row, Reason: reason, Candidates: candidates,
+			Household: in.Household, Problem: in.Problem, Action: in.Action})
+		res.Fate, res.Reason = data.FateReview, reason
+		return res, nil
+	}
+	fate, err := pl.apply(ref, in)
+	res.Fate = fate
+	return res, err
+}
+
+// household finds the batch ref of the row's household, creating it (new
+// or loaded from the store) as needed. A non-empty reason sends the row to
+// review instead.
+func (pl *planner) household(in rowInput) (ref int, reason string, candidates []uint64, err error) {
+	h := in.Household
+	var byCode, byID []uint64
+	if h.HouseCode != "" {
+		if byCode, err = pl.ids(pl.store.HouseholdsByHouseCode(pl.ctx, h.HouseCode)); err != nil {
+			return 0, "", nil, err
+		}
+	}
+	if h.Head.NationalID != "" {
+		if byID, err = pl.ids(pl.store.HouseholdsByNationalID(pl.ctx, h.Head.NationalID)); err != nil {
+			return 0, "", nil, err
+		}
+	}
+	switch {
+	case len(byCode) > 1:
+		return 0, fmt.Sprintf("รหัสบ้าน %s ตรงกับ %d ครัวเรือนในฐานข้อมูล: กรุณาเลือกครัวเรือนที่ถูกต้อง", h.HouseCode, len(byCode)), byCode, nil
+	case len(byCode) == 1 && len(byID) > 0 && !slices.Contains(byID, byCode[0]):
+		return 0, "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือน: กรุณาตรวจสอบว่าเป็นครัวเรือนใด", append(byCode, byID...), nil
+	case len(byCode) == 1:
+		return pl.existingRef(byCode[0])
+	case len(byID) > 1:
+		return 0, fmt.Sprintf("เลขประจำตัวประชาชนนี้ตรงกับ %d ครัวเรือน: กรุณาเลือกครัวเรือนที่ถูกต้อง", len(byID)), byID, nil
+	case len(byID) == 1:
+		ref, reason, c, err := pl.existingRef(byID[0])
+		if err == nil && reason == "" && h.HouseCode != "" {
+			if stored := pl.b.Households[ref].Household.HouseCode; stored != "" && stored != h.HouseCode {
+				return 0, fmt.Sprintf("เลขประจำตัวประชาชนนี้เป็นหัวหน้าครัวเรือนรหัสบ้าน %s ไม่ใช่ %s: ย้ายบ้านหรือกรอกผิด?", stored, h.HouseCode), byID, nil
+			}
+		}
+		return ref, reason, c, err
+	}
+	// Not in the store: maybe new earlier in this same file.
+	codeRef, codeOK := pl.newByCode[h.HouseCode]
+	idRef, idOK := pl.newByNID[h.Head.NationalID]
+	switch {
+	case h.HouseCode != "" && codeOK && h.Head.NationalID != "" && idOK && codeRef != idRef:
+		return 0, "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือนในไฟล์นี้", nil, nil
+	case h.HouseCode != "" && codeOK:
+		return codeRef, "", nil, nil
+	case h.Head.NationalID != "" && idOK:
+		if stored := pl.b.Households[idRef].Household.HouseCode; h.HouseCode != "" && stored != "" && stored != h.HouseCode {
+			return 0, "เลขประจำตัวประชาชนเดียวกันอยู่กับรหัสบ้านต่างกันในไฟล์นี้", nil, nil
+		}
+		return idRef, "", nil, nil
+	}
+	if in.IDWarning {
+		return 0, "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบ): ตรวจกับบัตรแล้วยืนยันได้ถ้าเลขถูกต้อง", nil, nil
+	}
+	h.ID = 0
+	pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpNew, Household: h})
+	ref = len(pl.b.Households) - 1
+	if h.HouseCode != "" {
+		pl.newByCode[h.HouseCode] = ref
+	}
+	if h.Head.NationalID != "" {
+		pl.newByNID[h.Head.NationalID] = ref
+	}
+	pl.problems[ref] = map[string]int{}
+	return ref, "", nil, nil
+}
+
+func (pl *planner) ids(hs []data.Household, err error) ([]uint64, error) {
+	out := make([]uint64, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, h.ID)
+	}
+	return out, err
+}
+
+// existingRef puts a stored household into the batch (once) and returns
+// its ref.
+func (pl *planner) existingRef(id uint64) (int, string, []uint64, error) {
+	if ref, ok := pl.hhByID[id]; ok {
+		return ref, "", nil, nil
+	}
+	h, err := pl.store.Household(pl.ctx, id)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpRef, Household: h, Seen: h.UpdatedAt})
+	ref := len(pl.b.Households) - 1
+	pl.hhByID[id] = ref
+	pl.problems[ref] = map[string]int{}
+	stored, err := pl.store.ProblemsOf(pl.ctx, id)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	ex := map[string]data.Problem{}
+	for _, p := range stored {
+		if p.RoundID == pl.round {
+			ex[problemKey(p.Category, p.SubProblem)] = p
+		}
+	}
+	pl.existing[ref] = ex
+	return ref, "", nil, nil
+}
+
+// apply merges the row into household ref: household fields, the problem,
+// the action. It returns the row's fate.
+func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
+	hc := &pl.b.Households[ref]
+	newHousehold := hc.Op == data.OpNew && !pl.householdSeen(ref)
+	changed := false
+	if mergeHousehold(&hc.Household, in.Household, in.IDWarning) && hc.Op == data.OpRef {
+		hc.Op = data.OpUpdate
+		changed = true
+	} else if hc.Op == data.OpNew && !newHousehold {
+		mergeHousehold(&hc.Household, in.Household, in.IDWarning)
+	}
+	key := problemKey(in.Problem.Category, in.Problem.SubProblem)
+	pref, ok := pl.problems[ref][key]
+	newProblem := false
+	switch {
+	case ok:
+	case pl.existing[ref] != nil && pl.existing[ref][key].ID != 0:
+		p := pl.existing[ref][key]
+		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpRef, HouseholdRef: ref, Problem: p, Seen: p.UpdatedAt})
+		pref = len(pl.b.Problems) - 1
+		pl.problems[ref][key] = pref
+		delete(pl.existing[ref], key)
+	default:
+		p := in.Problem
+		p.ID, p.HouseholdID, p.RoundID = 0, 0, pl.round
+		if p.Status == 0 {
+			p.Status = data.NotStarted
+		}
+		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: p})
+		pref = len(pl.b.Problems) - 1
+		pl.problems[ref][key] = pref
+		pl.loadedAct[pref] = true
+		newProblem = true
+	}
+	pc := &pl.b.Problems[pref]
+	if !newProblem {
+		before := pc.Problem.Status
+		if mergeProblem(&pc.Problem, in.Problem, in.HasStatus) {
+			if pc.Op == data.OpRef {
+				pc.Op = data.OpUpdate
+			}
+			changed = true
+		}
+		if pc.Problem.Status != before && in.Action == nil {
+			// A status change always leaves an action behind.
+			a := data.Action{Date: pl.today, What: "เปลี่ยนสถานะเป็น " + pc.Problem.Status.Thai() + " (นำเข้าจากไฟล์ " + pl.file + ")", Result: pc.Problem.Status}
+			if pc.Problem.Status == data.Closed {
+				a.Note = pc.Problem.CloseReason
+			}
+			pl.b.Actions = append(pl.b.Actions, data.ActionChange{ProblemRef: pref, Action: a})
+			pl.actions[pref] = append(pl.actions[pref], a)
+		}
+	}
+	if in.Action != nil {
+		added, err := pl.addAction(pref, *in.Action)
+		if err != nil {
+			return "", err
+		}
+		changed = changed || added
+	}
+	switch {
+	case newHousehold:
+		pl.markSeen(ref)
+		return data.FateNewHousehold, nil
+	case newProblem:
+		return data.FateNewProblem, nil
+	case changed:
+		return data.FateUpdated, nil
+	}
+	return data.FateUnchanged, nil
+}
+
+// householdSeen tells whether an earlier row already created household ref,
+// so that a new household's second problem row counts as a new problem.
+func (pl *planner) householdSeen(ref int) bool { return pl.seen[ref] }
+func (pl *planner) markSeen(ref int) {
+	if pl.seen == nil {
+		pl.seen = map[int]bool{}
+	}
+	pl.seen[ref] = true
+}
+
+func (pl *planner) addAction(pref int, a data.Action) (bool, error) {
+	if !pl.loadedAct[pref] {
+		pl.loadedAct[pref] = true
+		if id := pl.b.Problems[pref].Problem.ID; id != 0 {
+			stored, err := pl.store.Actions(pl.ctx, id)
+			if err != nil {
+				return false, err
+			}
+			pl.actions[pref] = append(stored, pl.actions[pref]...)
+		}
+	}
+	for _, known := range pl.actions[pref] {
+		if known.SameAs(a) {
+			return false, nil
+		}
+	}
+	pl.b.Actions = append(pl.b.Actions, data.ActionChange{ProblemRef: pref, Action: a})
+	pl.actions[pref] = append(pl.actions[pref], a)
+	return true, nil
+}
+
+// mergeHousehold copies what the row says into h, never blanking a field
+// the row leaves empty. It reports whether h changed.
+func mergeHousehold(h *data.Household, row data.Household, idWarning bool) bool {
+	before := *h
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	if h.HouseCode == "" {
+		h.HouseCode = row.HouseCode
+	}
+	if h.Head.NationalID == "" && row.Head.NationalID != "" {
+		h.Head.NationalID = row.Head.NationalID
+		h.IDCheckOverride = h.IDCheckOverride || idWarning
+	}
+	set(&h.HouseNo, row.HouseNo)
+	set(&h.VillageName, row.VillageName)
+	set(&h.TambonCode, row.TambonCode)
+	set(&h.Head.Title, row.Head.Title)
+	set(&h.Head.FirstName, row.Head.FirstName)
+	set(&h.Head.LastName, row.Head.LastName)
+	set(&h.Head.Phone, row.Head.Phone)
+	if row.VillageNo != 0 {
+		h.VillageNo = row.VillageNo
+	}
+	if row.Members != 0 {
+		h.Members = row.Members
+	}
+	return *h != before
+}
+
+// mergeProblem copies what the row says into p. It reports whether p
+// changed.
+func mergeProblem(p *data.Problem, row data.Problem, hasStatus bool) bool {
+	before := *p
+	if hasStatus && row.Status != p.Status {
+		p.Status = row.Status
+		p.CloseReason = row.CloseReason
+	}
+	if row.ReXRay != data.ReXRayNone {
+		p.ReXRay = row.ReXRay
+	}
+	if row.Detail != "" {
+		p.Detail = row.Detail
+	}
+	if !row.TargetDate.IsZero() {
+		p.TargetDate = row.TargetDate
+	}
+	if row.LeadAgency != "" {
+		p.LeadAgency = row.LeadAgency
+	}
+	return *p != before
+}

@@ -1,0 +1,211 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"qmdesk/data"
+	"qmdesk/data/xlsx"
+)
+
+// ImportStore is what importing needs of the register.
+type ImportStore interface {
+	data.Store
+	data.ImportLedger
+}
+
+// Importer reads district workbooks into the register: a dry run first
+// (Plan), then an atomic commit of exactly what the dry run reported.
+type Importer struct {
+	Store ImportStore
+	Geo   *data.Geography
+	Now   func() time.Time
+
+	places      *places
+	subProblems data.SubProblemList
+}
+
+// FileReport is what a dry run found in one file.
+type FileReport struct {
+	Path     string
+	File     string
+	SHA256   string
+	Refused  string // Thai; the whole file was refused
+	Err      error  // the refusal, for logs
+	Sheet    string
+	Sheets   []string
+	Header   []int    // header row numbers
+	Unknown  []string // columns ignored
+	Skipped  int      // blank and subtotal rows
+	Batch    *data.ImportBatch
+	Earlier  []data.ImportRecord // earlier imports of the same file
+	ImportID uint64              // set by Commit
+}
+
+// Counts returns the fates of the file's rows.
+func (r *FileReport) Counts() data.Counts {
+	if r.Batch == nil {
+		return data.Counts{}
+	}
+	return r.Batch.Counts
+}
+
+// headerScanRows is how far down a sheet the header may sit.
+const headerScanRows = 30
+
+// Plan reads a workbook and works out what importing it would do, without
+// changing anything. A refused file comes back with Refused set and a nil
+// error; the error is for failures of the program or the database.
+func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileReport, error) {
+	rep := &FileReport{Path: path, File: filepath.Base(path)}
+	refuse := func(err error) (*FileReport, error) {
+		rep.Refused, rep.Err = data.ErrorMessage(err), err
+		return rep, nil
+	}
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return refuse(&data.Error{Code: data.ENOTFOUND, Message: "เปิดไฟล์ " + rep.File + " ไม่ได้", English: "cannot read file", Err: err})
+	}
+	rep.SHA256 = sum
+	meta, err := imp.Store.Meta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if meta.Province == "" {
+		return nil, data.Errorf(data.EINVALID, "ฐานข้อมูลยังไม่ได้ตั้งค่าจังหวัด", "database has no province")
+	}
+	if imp.subProblems, err = imp.Store.SubProblems(ctx); err != nil {
+		return nil, err
+	}
+	imp.places = newPlaces(imp.Geo, meta.Province)
+	wb, err := xlsx.Open(path, password)
+	if err != nil {
+		return refuse(err)
+	}
+	defer wb.Close()
+	rep.Sheets = wb.Sheets()
+	l, err := imp.chooseSheet(wb)
+	if err != nil {
+		return refuse(err)
+	}
+	rep.Sheet, rep.Header, rep.Unknown = l.Sheet, l.HeaderRows, l.Unknown
+	if rep.Earlier, err = imp.Store.ImportsBySHA256(ctx, sum); err != nil {
+		return nil, err
+	}
+	pl := newPlanner(ctx, imp, meta, rep.File)
+	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, l.Sheet
+	last := l.HeaderRows[len(l.HeaderRows)-1]
+	otherProvince := ""
+	merged := wb.Merged(l.Sheet)
+	err = wb.Rows(l.Sheet, func(row int, cells []string) error {
+		if row <= last {
+			return nil
+		}
+		cells = fillMerged(row, cells, merged)
+		if isBlankRow(cells) || l.isSubtotalRow(cells) {
+			rep.Skipped++
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		in := imp.parseRow(&l, row, cells)
+		if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
+			otherProvince = in.Reject.Value
+		}
+		return pl.add(in)
+	})
+	if err != nil {
+		if data.ErrorCode(err) == data.EINVALID {
+			return refuse(err)
+		}
+		return nil, err
+	}
+	b := pl.b
+	if b.Counts.Rows == 0 {
+		return refuse(data.Errorf(data.EINVALID, "ไม่พบข้อมูลใต้หัวตารางในแผ่นงาน '%s'", "no data rows under the header of sheet %q", l.Sheet))
+	}
+	if otherProvince != "" && b.Counts.Rejected == b.Counts.Rows {
+		return refuse(data.Errorf(data.EINVALID, "ไฟล์นี้เป็นข้อมูลของจังหวัด%s ไม่ใช่จังหวัดของฐานข้อมูลนี้ จึงไม่นำเข้า", "workbook belongs to province %s", otherProvince))
+	}
+	rep.Batch = b
+	return rep, nil
+}
+
+// chooseSheet finds the sheet with the header: the one naming the most
+// known columns among the sheets that have one.
+func (imp *Importer) chooseSheet(wb *xlsx.Workbook) (layout, error) {
+	var best layout
+	found := false
+	for _, sheet := range wb.Sheets() {
+		var first [][]string
+		var nums []int
+		merged := wb.Merged(sheet)
+		err := wb.Rows(sheet, func(row int, cells []string) error {
+			if row > headerScanRows {
+				return xlsx.ErrStop
+			}
+			cells = fillMerged(row, cells, merged)
+			first, nums = append(first, cells), append(nums, row)
+			return nil
+		})
+		if err != nil {
+			continue
+		}
+		if l, _, ok := findLayout(sheet, first, nums); ok && (!found || l.Known > best.Known) {
+			best, found = l, true
+		}
+	}
+	if !found {
+		return layout{}, data.Errorf(data.EINVALID, "ไม่พบแถวหัวตารางในไฟล์นี้ (ต้องมีหัวคอลัมน์อย่างน้อย 3 คอลัมน์ เช่น รหัสบ้าน, ตำบล, ด้าน, ปัญหา) กรุณาใช้แบบฟอร์มของจังหวัด", "no header row found")
+	}
+	return best, nil
+}
+
+// Commit applies a dry run's batch in one transaction and records it in
+// the ledger. Nothing is applied for a refused file.
+func (imp *Importer) Commit(ctx context.Context, rep *FileReport) (data.ImportRecord, error) {
+	if rep.Batch == nil {
+		return data.ImportRecord{}, data.Errorf(data.EINVALID, "ไฟล์ %s ไม่ผ่านการตรวจสอบ จึงนำเข้าไม่ได้", "file %s was refused", rep.File)
+	}
+	rec, err := imp.Store.CommitImport(ctx, rep.Batch)
+	if err == nil {
+		rep.ImportID = rec.ID
+	}
+	return rec, err
+}
+
+// fillMerged gives every cell inside a merged range the value of the
+// range's top-left cell: a title merged over two header rows, or a
+// household's name merged down over its problem rows, reads as if it were
+// written in each.
+func fillMerged(row int, cells []string, merged map[int]map[int]string) []string {
+	for col, v := range merged[row] {
+		for len(cells) < col {
+			cells = append(cells, "")
+		}
+		if cells[col-1] == "" {
+			cells[col-1] = v
+		}
+	}
+	return cells
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,287 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"qmdesk/data"
+)
+
+// rowInput is one data row read and normalised, before matching.
+type rowInput struct {
+	Sheet string
+	Row   int
+
+	Household data.Household
+	Problem   data.Problem
+	Action    *data.Action
+	HasStatus bool
+	IDWarning bool // the national ID fails its check digit
+
+	Reject *data.RowResult // set when the row cannot be taken
+}
+
+// places caches name lookups: a province file names the same few hundred
+// places a hundred thousand times.
+type places struct {
+	geo      *data.Geography
+	province string
+	amphoe   map[string]placeResult
+	tambon   map[[2]string]placeResult
+}
+
+type placeResult struct {
+	code string
+	err  error
+}
+
+func newPlaces(geo *data.Geography, province string) *places {
+	return &places{geo: geo, province: province, amphoe: map[string]placeResult{}, tambon: map[[2]string]placeResult{}}
+}
+
+func (p *places) findAmphoe(name string) (string, error) {
+	r, ok := p.amphoe[name]
+	if !ok {
+		a, err := p.geo.FindAmphoe(p.province, name)
+		r = placeResult{a.Code, err}
+		p.amphoe[name] = r
+	}
+	return r.code, r.err
+}
+
+func (p *places) findTambon(amphoe, name string) (string, error) {
+	k := [2]string{amphoe, name}
+	r, ok := p.tambon[k]
+	if !ok {
+		var t data.Place
+		var err error
+		if amphoe == "" {
+			t, err = p.geo.FindTambonInProvince(p.province, name)
+		} else {
+			t, err = p.geo.FindTambon(amphoe, name)
+		}
+		r = placeResult{t.Code, err}
+		p.tambon[k] = r
+	}
+	return r.code, r.err
+}
+
+// isBlankRow tells a row with nothing in it.
+func isBlankRow(cells []string) bool {
+	for _, c := range cells {
+		if data.CleanText(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// isSubtotalRow tells a "รวม" / "รวมทั้งสิ้น" line: it names a total and
+// carries no identifier.
+func (l *layout) isSubtotalRow(cells []string) bool {
+	first := ""
+	for _, c := range cells {
+		if t := data.CleanText(c); t != "" {
+			first = t
+			break
+		}
+	}
+	if !strings.HasPrefix(strings.ReplaceAll(first, " ", ""), "รวม") {
+		return false
+	}
+	return l.cell(cells, fHouseCode) == "" && l.cell(cells, fNationalID) == ""
+}
+
+func (l *layout) cell(cells []string, f field) string {
+	c := l.Col[f]
+	if c == 0 || c > len(cells) {
+		return ""
+	}
+	return data.CleanText(cells[c-1])
+}
+
+// parseRow reads one data row. Problems with a value reject the row with
+// its column, value and a reason in Thai; the first problem found is the
+// one reported.
+func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
+	in := rowInput{Sheet: l.Sheet, Row: row}
+	reject := func(f field, reason string) rowInput {
+		in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.headerOf(f), Value: l.cell(cells, f), Reason: reason}
+		return in
+	}
+	get := func(f field) string { return l.cell(cells, f) }
+	h := &in.Household
+	h.Origin = data.OriginSurvey2565
+
+	// Where: the province must be ours; amphoe and tambon must exist in it.
+	if p := get(fProvince); p != "" {
+		if pl, err := imp.Geo.FindProvince(p); err != nil {
+			return reject(fProvince, data.ErrorMessage(err))
+		} else if pl.Code != imp.places.province {
+			return reject(fProvince, "แถวนี้เป็นของจังหวัด"+pl.Thai+" ไม่ใช่จังหวัดของฐานข้อมูลนี้")
+		}
+	}
+	amphoe := ""
+	if a := get(fAmphoe); a != "" {
+		code, err := imp.places.findAmphoe(a)
+		if err != nil {
+			return reject(fAmphoe, data.ErrorMessage(err))
+		}
+		amphoe = code
+	}
+	t := get(fTambon)
+	if t == "" {
+		return reject(fTambon, "ไม่ได้ระบุตำบล")
+	}
+	tambon, err := imp.places.findTambon(amphoe, t)
+	if err != nil {
+		return reject(fTambon, data.ErrorMessage(err))
+	}
+	h.TambonCode = tambon
+
+	// Who: house code and/or national ID.
+	if v := get(fHouseCode); v != "" && v != "-" {
+		code, err := data.NormalizeHouseCode(v)
+		if err != nil {
+			return reject(fHouseCode, data.ErrorMessage(err))
+		}
+		h.HouseCode = code
+	}
+	if v := get(fNationalID); v != "" && v != "-" {
+		id, err := data.NormalizeNationalID(v)
+		if err == data.ErrCheckDigit {
+			in.IDWarning = true
+		} else if err != nil {
+			return reject(fNationalID, data.ErrorMessage(err))
+		}
+		h.Head.NationalID = id
+	}
+	if h.HouseCode == "" && h.Head.NationalID == "" {
+		return reject(fHouseCode, "ไม่มีทั้งรหัสบ้านและเลขประจำตัวประชาชน จึงระบุครัวเรือนไม่ได้")
+	}
+	h.HouseNo = data.ThaiToASCIIDigits(get(fHouseNo))
+	if v := get(fVillageNo); v != "" {
+		n, ok := parseVillageNo(v)
+		if !ok {
+			return reject(fVillageNo, "หมู่ที่ต้องเป็นตัวเลข เช่น 5 หรือ ม.5")
+		}
+		h.VillageNo = n
+	}
+	h.VillageName = get(fVillageName)
+	h.Head.Title = get(fTitle)
+	h.Head.FirstName, h.Head.LastName = get(fFirstName), get(fLastName)
+	if full := get(fFullName); full != "" && h.Head.FirstName == "" {
+		h.Head.Title, h.Head.FirstName, h.Head.LastName = splitThaiName(full)
+	}
+	h.Head.Phone = data.ThaiToASCIIDigits(get(fPhone))
+	if v := get(fMembers); v != "" {
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(data.ThaiToASCIIDigits(v)), "คน"))
+		if err != nil || n < 0 || n > 100 {
+			return reject(fMembers, "จำนวนสมาชิกต้องเป็นตัวเลข 0–100")
+		}
+		h.Members = n
+	}
+
+	// What: the problem.
+	p := &in.Problem
+	p.SurveyYear = 2565
+	switch o := strings.ReplaceAll(get(fOrigin), " ", ""); {
+	case o == "" || strings.HasPrefix(o, "เดิม") || o == "2565":
+	case strings.HasPrefix(o, "ตกหล่น") || strings.Contains(o, "ครัวเรือนใหม่"):
+		h.Origin, p.SurveyYear = data.OriginMissed, 2567
+	case strings.HasPrefix(o, "ปัญหาใหม่") || o == "ใหม่" || o == "2567":
+		p.SurveyYear = 2567
+	default:
+		return reject(fOrigin, "ที่มาต้องเป็น เดิม, ตกหล่น หรือ ปัญหาใหม่")
+	}
+	cat, err := data.ParseCategory(get(fCategory))
+	if err != nil {
+		return reject(fCategory, data.ErrorMessage(err))
+	}
+	p.Category = cat
+	p.SubProblem = get(fSubProblem)
+	if p.SubProblem == "" {
+		return reject(fSubProblem, "ไม่ได้ระบุปัญหา")
+	}
+	if sp, ok := imp.subProblems.Find(cat, p.SubProblem); ok {
+		p.SubProblem, p.Urgent, p.Sensitive = sp.Name, sp.Urgent, sp.Sensitive
+	}
+	p.Detail = get(fDetail)
+	if p.ReXRay, err = data.ParseReXRay(get(fReXRay)); err != nil {
+		return reject(fReXRay, data.ErrorMessage(err))
+	}
+	if v := get(fStatus); v != "" {
+		if p.Status, err = data.ParseStatus(v); err != nil {
+			return reject(fStatus, data.ErrorMessage(err))
+		}
+		in.HasStatus = true
+	}
+	note := get(fNote)
+	if p.Status == data.Closed {
+		if note == "" {
+			return reject(fNote, "สถานะ ยุติ ต้องระบุเหตุผลในคอลัมน์หมายเหตุ (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)")
+		}
+		p.CloseReason = note
+	}
+	if v := get(fTargetDate); v != "" {
+		if p.TargetDate, err = imp.readDate(v); err != nil {
+			return reject(fTargetDate, data.ErrorMessage(err))
+		}
+	}
+	p.LeadAgency = get(fLeadAgency)
+
+	// What was done: the action columns.
+	date, agency, what, budget := get(fActionDate), get(fAgency), get(fWhat), get(fBudget)
+	if date != "" || agency != "" || what != "" || (budget != "" && budget != "0" && budget != "-") {
+		a := &data.Action{Agency: agency, What: what, Note: note}
+		if date == "" {
+			return reject(fActionDate, "มีข้อมูลการช่วยเหลือแต่ไม่ได้ระบุวันที่ดำเนินการ")
+		}
+		if a.Date, err = imp.readDate(date); err != nil {
+			return reject(fActionDate, data.ErrorMessage(err))
+		}
+		if a.Budget, err = data.ParseBaht(budget); err != nil {
+			return reject(fBudget, data.ErrorMessage(err))
+		}
+		if in.HasStatus {
+			a.Result = p.Status
+		}
+		in.Action = a
+	}
+	return in
+}
+
+// readDate reads a date cell: a spreadsheet serial number (a date cell,
+// BE typed into it brought back) or text in any Thai form.
+func (imp *Importer) readDate(v string) (data.Date, error) {
+	if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "/-") {
+		return data.DateFromSerial(f)
+	}
+	return data.ParseThaiDate(v)
+}
+
+// parseVillageNo reads 5, "ม.5", "หมู่ 5", "หมู่ที่ 5", "๕".
+func parseVillageNo(s string) (int, bool) {
+	s = data.ThaiToASCIIDigits(s)
+	for _, p := range []string{"หมู่ที่", "หมู่", "ม."} {
+		s = strings.TrimPrefix(s, p)
+	}
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".0")
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0 && n < 1000
+}
+
+var titles = []string{"นางสาว", "นาง", "นาย", "น.ส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง"}
+
+// splitThaiName splits "นายสมชาย ใจดี" into title, first and last name.
+func splitThaiName(s string) (title, first, last string) {
+	s = data.CleanText(s)
+	for _, t := range titles {
+		if rest, ok := strings.CutPrefix(s, t); ok {
+			title, s = t, strings.TrimSpace(rest)
+			break
+		}
+	}
+	first, last, _ = strings.Cut(s, " ")
+	return title, first, strings.TrimSpace(last)
+}

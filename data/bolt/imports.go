@@ -1,0 +1,457 @@
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+// undoEntry records one record an import touched, so that UndoImport can
+// put it back. Before is nil for a record the import created.
+type undoEntry struct {
+	Kind    string          `json:"kind"` // household, problem, action
+	ID      uint64          `json:"id"`
+	Problem uint64          `json:"problem,omitempty"` // an action's problem
+	Before  json.RawMessage `json:"before,omitempty"`
+	After   time.Time       `json:"after,omitempty"` // UpdatedAt the import left
+}
+
+// CommitImport applies a batch in one transaction: the records, their
+// indexes and counters, the ledger entry, the fate of every row, what undo
+// needs, the rows left for review, and an audit entry. A record changed
+// since the dry run read it makes the whole commit fail with ECONFLICT.
+func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (rec data.ImportRecord, err error) {
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		rec, err = s.commitBatch(ctx, tx, b, 0)
+		return err
+	})
+	return rec, err
+}
+
+func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, reviewOf uint64) (data.ImportRecord, error) {
+	ledger := tx.Bucket(bucketImports)
+	id, err := ledger.NextSequence()
+	if err != nil {
+		return data.ImportRecord{}, err
+	}
+	rec := data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Now().UTC(), Counts: b.Counts}
+	var undo []undoEntry
+	changed := func(what string, id uint64) error {
+		return data.Errorf(data.ECONFLICT, "%s เลขที่ %d ถูกแก้ไขหลังจากตรวจสอบไฟล์ (dry run) กรุณาตรวจสอบไฟล์อีกครั้งก่อนนำเข้า", "%s %d changed since the dry run", what, id)
+	}
+	hhIDs := make([]uint64, len(b.Households))
+	tambons := make([]string, len(b.Households))
+	for i := range b.Households {
+		hc := &b.Households[i]
+		h := hc.Household
+		if hc.Op == data.OpNew {
+			if err := s.createHousehold(tx, &h, nil); err != nil {
+				return rec, err
+			}
+			undo = append(undo, undoEntry{Kind: "household", ID: h.ID, After: h.UpdatedAt})
+		} else {
+			var cur data.Household
+			if err := getHousehold(tx, h.ID, &cur); err != nil {
+				return rec, err
+			}
+			if !cur.UpdatedAt.Equal(hc.Seen) {
+				return rec, changed("ครัวเรือน", h.ID)
+			}
+			if hc.Op == data.OpUpdate {
+				h.Normalize()
+				if err := h.Validate(); err != nil {
+					return rec, err
+				}
+				before, _ := json.Marshal(cur)
+				if err := s.updateHousehold(tx, &cur, &h); err != nil {
+					return rec, err
+				}
+				undo = append(undo, undoEntry{Kind: "household", ID: h.ID, Before: before, After: h.UpdatedAt})
+			} else {
+				h = cur
+			}
+		}
+		hhIDs[i], tambons[i] = h.ID, h.TambonCode
+	}
+	d := counterDelta{}
+	pIDs := make([]uint64, len(b.Problems))
+	for i := range b.Problems {
+		pc := &b.Problems[i]
+		p := pc.Problem
+		if pc.HouseholdRef < 0 || pc.HouseholdRef >= len(hhIDs) {
+			return rec, data.Errorf(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", "problem %d refers to household ref %d", i, pc.HouseholdRef)
+		}
+		p.HouseholdID = hhIDs[pc.HouseholdRef]
+		if pc.Op == data.OpNew {
+			if err := s.createProblem(tx, d, &p, tambons[pc.HouseholdRef], nil); err != nil {
+				return rec, err
+			}
+			undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, After: p.UpdatedAt})
+		} else {
+			var cur data.Problem
+			if err := getProblem(tx, p.ID, &cur); err != nil {
+				return rec, err
+			}
+			if !cur.UpdatedAt.Equal(pc.Seen) {
+				return rec, changed("ปัญหา", p.ID)
+			}
+			if pc.Op == data.OpUpdate {
+				before, _ := json.Marshal(cur)
+				if err := s.updateProblem(ctx, tx, &cur, &p); err != nil {
+					return rec, err
+				}
+				undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, Before: before, After: p.UpdatedAt})
+			}
+		}
+		pIDs[i] = p.ID
+	}
+	if err := d.flush(tx); err != nil {
+		return rec, err
+	}
+	for i := range b.Actions {
+		ac := &b.Actions[i]
+		a := ac.Action
+		a.ProblemID = pIDs[ac.ProblemRef]
+		a.Normalize()
+		if err := a.Validate(); err != nil {
+			return rec, err
+		}
+		if err := s.putAction(ctx, tx, &a); err != nil {
+			return rec, err
+		}
+		undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
+	}
+	rows := tx.Bucket(bucketImportRows)
+	for i, r := range b.Rows {
+		if err := putJSON(rows, key(id, uint64(i)), r); err != nil {
+			return rec, err
+		}
+	}
+	ub := tx.Bucket(bucketImportUndo)
+	for i, u := range undo {
+		if err := putJSON(ub, key(id, uint64(i)), u); err != nil {
+			return rec, err
+		}
+	}
+	rb := tx.Bucket(bucketReviews)
+	for i := range b.Reviews {
+		r := &b.Reviews[i]
+		if r.ID, err = rb.NextSequence(); err != nil {
+			return rec, err
+		}
+		r.ImportID = id
+		if err := putJSON(rb, itob(r.ID), r); err != nil {
+			return rec, err
+		}
+	}
+	if err := putJSON(ledger, itob(id), rec); err != nil {
+		return rec, err
+	}
+	if b.SHA256 != "" {
+		if err := tx.Bucket(bucketImportSHA).Put(key(b.SHA256, id), nil); err != nil {
+			return rec, err
+		}
+	}
+	note := fmt.Sprintf("import %d: %s", id, b.File)
+	if reviewOf != 0 {
+		note = fmt.Sprintf("review %d decided: import %d", reviewOf, id)
+	}
+	return rec, s.audit(ctx, tx, "import", "import", id, nil, rec, note)
+}
+
+// putAction appends an action without an audit entry of its own: bulk
+// paths log the whole batch once.
+func (s *Store) putAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) error {
+	b := tx.Bucket(bucketActions)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Now().UTC()
+	return putJSON(b, key(a.ProblemID, id), a)
+}
+
+// Imports returns the ledger, oldest first.
+func (s *Store) Imports(ctx context.Context) (out []data.ImportRecord, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
+			var r data.ImportRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return corrupt("import", err)
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ImportsBySHA256 returns earlier imports of the same file.
+func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.ImportRecord, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		pre := []byte(sum)
+		c := tx.Bucket(bucketImportSHA).Cursor()
+		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre) && len(k) == len(pre)+8; k, _ = c.Next() {
+			var r data.ImportRecord
+			if _, err := getJSON(tx.Bucket(bucketImports), k[len(pre):], &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ImportRows returns the fate of every row of an import.
+func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		pre := itob(id)
+		c := tx.Bucket(bucketImportRows).Cursor()
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			var r data.RowResult
+			if err := json.Unmarshal(v, &r); err != nil {
+				return corrupt("import row", err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ProblemsOf returns a household's problems, every round.
+func (s *Store) ProblemsOf(ctx context.Context, hh uint64) (out []data.Problem, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		for _, id := range problemIDsOf(tx, hh) {
+			var p data.Problem
+			if err := getProblem(tx, id, &p); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UndoImport puts back every record an import touched: what it created is
+// removed, what it changed gets its earlier content. It refuses, changing
+// nothing, when a later change touched one of those records.
+func (s *Store) UndoImport(ctx context.Context, id uint64) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		var rec data.ImportRecord
+		if found, err := getJSON(tx.Bucket(bucketImports), itob(id), &rec); err != nil {
+			return err
+		} else if !found {
+			return data.Errorf(data.ENOTFOUND, "ไม่พบการนำเข้าครั้งที่ %d", "import %d not found", id)
+		}
+		if !rec.UndoneAt.IsZero() {
+			return data.Errorf(data.ECONFLICT, "การนำเข้าครั้งที่ %d ถูกยกเลิกไปแล้วเมื่อ %s", "import %d already undone on %s", id, data.FormatBE(data.DateOf(rec.UndoneAt)))
+		}
+		var entries []undoEntry
+		pre := itob(id)
+		c := tx.Bucket(bucketImportUndo).Cursor()
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			var u undoEntry
+			if err := json.Unmarshal(v, &u); err != nil {
+				return corrupt("undo", err)
+			}
+			entries = append(entries, u)
+		}
+		created := map[string]bool{}
+		for _, u := range entries {
+			if u.Before == nil {
+				created[fmt.Sprint(u.Kind, u.ID)] = true
+			}
+		}
+		later := func(what string, id uint64) error {
+			return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
+		}
+		d := counterDelta{}
+		for i := len(entries) - 1; i >= 0; i-- {
+			u := entries[i]
+			switch u.Kind {
+			case "action":
+				if err := tx.Bucket(bucketActions).Delete(key(u.Problem, u.ID)); err != nil {
+					return err
+				}
+			case "problem":
+				var cur data.Problem
+				if err := getProblem(tx, u.ID, &cur); err != nil {
+					return err
+				}
+				if !cur.UpdatedAt.Equal(u.After) {
+					return later("ปัญหา", u.ID)
+				}
+				if u.Before != nil {
+					var before data.Problem
+					if err := json.Unmarshal(u.Before, &before); err != nil {
+						return corrupt("undo problem", err)
+					}
+					if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
+						return err
+					}
+					continue
+				}
+				for _, a := range actionIDsOf(tx, u.ID) {
+					if !created[fmt.Sprint("action", a)] {
+						return later("ปัญหา", u.ID)
+					}
+				}
+				if err := deleteProblem(tx, d, &cur); err != nil {
+					return err
+				}
+			case "household":
+				var cur data.Household
+				if err := getHousehold(tx, u.ID, &cur); err != nil {
+					return err
+				}
+				if !cur.UpdatedAt.Equal(u.After) {
+					return later("ครัวเรือน", u.ID)
+				}
+				if u.Before != nil {
+					var before data.Household
+					if err := json.Unmarshal(u.Before, &before); err != nil {
+						return corrupt("undo household", err)
+					}
+					if err := s.updateHousehold(tx, &cur, &before); err != nil {
+						return err
+					}
+					continue
+				}
+				if len(problemIDsOf(tx, u.ID)) > 0 {
+					return later("ครัวเรือน", u.ID)
+				}
+				if err := tx.Bucket(bucketHouseholds).Delete(itob(u.ID)); err != nil {
+					return err
+				}
+				for _, k := range householdIndexKeys(&cur) {
+					if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := d.flush(tx); err != nil {
+			return err
+		}
+		// Rows of this import still waiting for review go with it.
+		rb := tx.Bucket(bucketReviews)
+		var drop [][]byte
+		rb.ForEach(func(k, v []byte) error {
+			var r data.Review
+			if json.Unmarshal(v, &r) == nil && r.ImportID == id && r.Decision == "" {
+				drop = append(drop, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range drop {
+			if err := rb.Delete(k); err != nil {
+				return err
+			}
+		}
+		rec.UndoneAt, rec.UndoneBy = s.Now().UTC(), data.OperatorFrom(ctx)
+		if err := putJSON(tx.Bucket(bucketImports), itob(id), rec); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "undo", "import", id, nil, rec, rec.File)
+	})
+}
+
+func actionIDsOf(tx *bbolt.Tx, pid uint64) (ids []uint64) {
+	pre := itob(pid)
+	c := tx.Bucket(bucketActions).Cursor()
+	for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
+		ids = append(ids, idAtEnd(k))
+	}
+	return ids
+}
+
+// deleteProblem removes a problem with its index keys and counts.
+func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
+	var h data.Household
+	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketProblems).Delete(itob(p.ID)); err != nil {
+		return err
+	}
+	for _, k := range problemIndexKeys(p, h.TambonCode) {
+		if err := tx.Bucket(bucketPIdx).Delete(k); err != nil {
+			return err
+		}
+	}
+	return d.addProblem(tx, p, h.TambonCode, -1)
+}
+
+// Reviews lists the rows sent to review, the undecided ones only if asked.
+func (s *Store) Reviews(ctx context.Context, pendingOnly bool) (out []data.Review, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
+			var r data.Review
+			if err := json.Unmarshal(v, &r); err != nil {
+				return corrupt("review", err)
+			}
+			if !pendingOnly || r.Decision == "" {
+				out = append(out, r)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Review returns one review item.
+func (s *Store) Review(ctx context.Context, id uint64) (r data.Review, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error { return getReview(tx, id, &r) })
+	return r, err
+}
+
+func getReview(tx *bbolt.Tx, id uint64, r *data.Review) error {
+	if found, err := getJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {
+		return err
+	} else if !found {
+		return data.Errorf(data.ENOTFOUND, "ไม่พบรายการรอตรวจสอบเลขที่ %d", "review %d not found", id)
+	}
+	return nil
+}
+
+// DecideReview records the clerk's decision on a review row and, for "new"
+// and "merge", commits the batch made from it, in one transaction.
+func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b *data.ImportBatch) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		var r data.Review
+		if err := getReview(tx, id, &r); err != nil {
+			return err
+		}
+		if r.Decision != "" {
+			return data.Errorf(data.ECONFLICT, "รายการที่ %d ตัดสินไปแล้ว (%s)", "review %d already decided (%s)", id, r.Decision)
+		}
+		switch decision {
+		case "reject":
+		case "new", "merge":
+			rec, err := s.commitBatch(ctx, tx, b, id)
+			if err != nil {
+				return err
+			}
+			if len(b.Rows) == 1 {
+				res := b.Rows[0]
+				r.Result = &res
+			}
+			_ = rec
+		default:
+			return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge หรือ reject", "unknown decision %q", decision)
+		}
+		r.Decision, r.DecidedBy, r.DecidedAt = decision, data.OperatorFrom(ctx), s.Now().UTC()
+		if err := putJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "review", "review", id, nil, r, decision)
+	})
+}

@@ -1,0 +1,181 @@
+package data
+
+import (
+	"context"
+	"time"
+)
+
+// Fate is what became of one data row of an imported workbook. Every row
+// ends in exactly one.
+type Fate string
+
+const (
+	FateNewHousehold Fate = "new_household" // created a household (and its problem)
+	FateNewProblem   Fate = "new_problem"   // added a problem to a known household
+	FateUpdated      Fate = "updated"       // changed a household, problem or added an action
+	FateUnchanged    Fate = "unchanged"     // everything in the row was already there
+	FateReview       Fate = "review"        // ambiguous: waits for the clerk's decision
+	FateRejected     Fate = "rejected"      // wrong data: Reason says what to fix
+)
+
+// Fates lists the fates in report order.
+var Fates = []Fate{FateNewHousehold, FateNewProblem, FateUpdated, FateUnchanged, FateReview, FateRejected}
+
+// Thai names the fate for the clerk.
+func (f Fate) Thai() string {
+	switch f {
+	case FateNewHousehold:
+		return "ครัวเรือนใหม่"
+	case FateNewProblem:
+		return "ปัญหาใหม่"
+	case FateUpdated:
+		return "ปรับปรุง"
+	case FateUnchanged:
+		return "ไม่เปลี่ยนแปลง"
+	case FateReview:
+		return "รอตรวจสอบ"
+	case FateRejected:
+		return "ไม่รับ"
+	}
+	return string(f)
+}
+
+// RowResult is the fate of one row, with where and why when it was not
+// taken.
+type RowResult struct {
+	Sheet   string `json:"sheet"`
+	Row     int    `json:"row"` // 1-based, as the spreadsheet shows it
+	Fate    Fate   `json:"fate"`
+	Column  string `json:"column,omitempty"` // header of the offending cell
+	Value   string `json:"value,omitempty"`
+	Reason  string `json:"reason,omitempty"` // Thai
+	Problem uint64 `json:"problem,omitempty"`
+}
+
+// Counts adds up the fates of an import.
+type Counts struct {
+	Rows          int `json:"rows"`
+	NewHouseholds int `json:"new_households"`
+	NewProblems   int `json:"new_problems"`
+	Updated       int `json:"updated"`
+	Unchanged     int `json:"unchanged"`
+	Review        int `json:"review"`
+	Rejected      int `json:"rejected"`
+}
+
+// Add counts one fate.
+func (c *Counts) Add(f Fate) {
+	c.Rows++
+	switch f {
+	case FateNewHousehold:
+		c.NewHouseholds++
+	case FateNewProblem:
+		c.NewProblems++
+	case FateUpdated:
+		c.Updated++
+	case FateUnchanged:
+		c.Unchanged++
+	case FateReview:
+		c.Review++
+	case FateRejected:
+		c.Rejected++
+	}
+}
+
+// Change operations of a batch.
+const (
+	OpRef    = "ref"    // an existing record, unchanged, that others point at
+	OpNew    = "new"    // create
+	OpUpdate = "update" // replace; Seen is the UpdatedAt the plan was made against
+)
+
+// HouseholdChange is one household of a batch.
+type HouseholdChange struct {
+	Op        string    `json:"op"`
+	Household Household `json:"household"`
+	Seen      time.Time `json:"seen,omitempty"`
+}
+
+// ProblemChange is one problem of a batch; HouseholdRef indexes the
+// batch's Households.
+type ProblemChange struct {
+	Op           string    `json:"op"`
+	HouseholdRef int       `json:"household_ref"`
+	Problem      Problem   `json:"problem"`
+	Seen         time.Time `json:"seen,omitempty"`
+}
+
+// ActionChange is an action to append; ProblemRef indexes the batch's
+// Problems.
+type ActionChange struct {
+	ProblemRef int    `json:"problem_ref"`
+	Action     Action `json:"action"`
+}
+
+// ImportBatch is everything one workbook does to the register, computed
+// by a dry run and applied by a commit in one transaction.
+type ImportBatch struct {
+	File       string            `json:"file"`
+	SHA256     string            `json:"sha256"`
+	Sheet      string            `json:"sheet"`
+	Households []HouseholdChange `json:"households"`
+	Problems   []ProblemChange   `json:"problems"`
+	Actions    []ActionChange    `json:"actions"`
+	Rows       []RowResult       `json:"rows"`
+	Reviews    []Review          `json:"reviews"`
+	Counts     Counts            `json:"counts"`
+}
+
+// Review is a row the importer would not decide alone: it matches several
+// households, its house code and national ID point at different ones, or
+// its national ID fails the check digit.
+type Review struct {
+	ID         uint64     `json:"id"`
+	ImportID   uint64     `json:"import_id"`
+	Sheet      string     `json:"sheet"`
+	Row        int        `json:"row"`
+	Reason     string     `json:"reason"`
+	Candidates []uint64   `json:"candidates,omitempty"` // households it could be
+	Household  Household  `json:"household"`            // as the row gave it
+	Problem    Problem    `json:"problem"`
+	Action     *Action    `json:"action,omitempty"`
+	Decision   string     `json:"decision,omitempty"` // "", "new", "merge", "reject"
+	DecidedBy  string     `json:"decided_by,omitempty"`
+	DecidedAt  time.Time  `json:"decided_at,omitempty"`
+	Result     *RowResult `json:"result,omitempty"`
+}
+
+// ImportRecord is a ledger entry: one committed workbook.
+type ImportRecord struct {
+	ID       uint64    `json:"id"`
+	File     string    `json:"file"`
+	SHA256   string    `json:"sha256"`
+	Sheet    string    `json:"sheet"`
+	Who      string    `json:"who"`
+	At       time.Time `json:"at"`
+	Counts   Counts    `json:"counts"`
+	UndoneAt time.Time `json:"undone_at,omitempty"`
+	UndoneBy string    `json:"undone_by,omitempty"`
+}
+
+// ImportLedger is the part of the store that commits workbooks and keeps
+// their ledger.
+type ImportLedger interface {
+	// CommitImport applies a batch in one transaction and records it. It
+	// refuses (ECONFLICT) when a record the batch was planned against has
+	// changed since.
+	CommitImport(ctx context.Context, b *ImportBatch) (ImportRecord, error)
+	Imports(ctx context.Context) ([]ImportRecord, error)
+	ImportRows(ctx context.Context, id uint64) ([]RowResult, error)
+	ImportsBySHA256(ctx context.Context, sum string) ([]ImportRecord, error)
+	// UndoImport restores the records an import touched to their state
+	// before it, refusing when a later change touched them too.
+	UndoImport(ctx context.Context, id uint64) error
+	Reviews(ctx context.Context, pendingOnly bool) ([]Review, error)
+	Review(ctx context.Context, id uint64) (Review, error)
+	// DecideReview records the clerk's decision and, for "new" or "merge",
+	// applies the batch made from the row.
+	DecideReview(ctx context.Context, id uint64, decision string, b *ImportBatch) error
+	// ProblemsOf returns a household's problems, any round.
+	ProblemsOf(ctx context.Context, householdID uint64) ([]Problem, error)
+}
