@@ -46,6 +46,9 @@ type FileReport struct {
 	Batch    *data.ImportBatch
 	Earlier  []data.ImportRecord // earlier imports of the same file
 	ImportID uint64              // set by Commit
+
+	password string
+	layout   *layout
 }
 
 // Counts returns the fates of the file's rows.
@@ -95,6 +98,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		return refuse(err)
 	}
 	rep.Sheet, rep.Header, rep.Unknown = l.Sheet, l.HeaderRows, l.Unknown
+	rep.password, rep.layout = password, &l
 	if rep.Earlier, err = imp.Store.ImportsBySHA256(ctx, sum); err != nil {
 		return nil, err
 	}

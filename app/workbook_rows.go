@@ -147,7 +147,9 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		}
 		h.HouseCode = code
 	}
-	if v := get(fNationalID); v != "" && v != "-" {
+	// A masked ID (1-2345-xxxxx-12-1) comes back from our own follow-up
+	// workbooks: the house code is the key there, the ID is not given.
+	if v := get(fNationalID); v != "" && v != "-" && !strings.ContainsAny(v, "xX*") {
 		id, err := data.NormalizeNationalID(v)
 		if err == data.ErrCheckDigit {
 			in.IDWarning = true

@@ -54,6 +54,18 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
+  qmdesk import [--dry-run] [--password P] [--json] [--errors DIR] FILE...
+                                  นำเข้าไฟล์ Excel ของอำเภอ (ผลลัพธ์: 0 รับทุกแถว, 3 มีแถวไม่รับ/รอตรวจ, 4 ไฟล์ถูกปฏิเสธ)
+  qmdesk imports                  ประวัติการนำเข้า
+  qmdesk undo N                   ยกเลิกการนำเข้าครั้งที่ N
+  qmdesk review [N --new|--merge H|--reject]
+                                  รายการรอตรวจสอบ และการตัดสิน
+  qmdesk export template FILE     แบบฟอร์มเปล่าสำหรับอำเภอ
+  qmdesk export followup --amphoe X FILE | --all DIR [--unmask]
+                                  แบบติดตามรายอำเภอ (ปัญหาที่ยังไม่แล้วเสร็จ)
+  qmdesk export summary FILE      สรุปรายอำเภอ × ด้าน
+  qmdesk export full FILE [--unmask] [--password P]
+                                  ข้อมูลทั้งหมด (ข้อมูลส่วนบุคคลถูกปิดบัง เว้นแต่ --unmask)
 
 ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %s หรือตัวแปร QMDESK_DB)
 `
@@ -84,6 +96,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.backup(rest)
 	case "restore":
 		err = c.restore(rest)
+	case "import":
+		var status int
+		if status, err = c.importFiles(rest); err == nil {
+			return status
+		}
+	case "imports":
+		err = c.imports(rest)
+	case "undo":
+		err = c.undo(rest)
+	case "review":
+		err = c.review(rest)
+	case "export":
+		err = c.export(rest)
 	case "help", "-h", "--help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return ExitOK

@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// Exit statuses of import.
+const (
+	ExitSomeRows = 3 // rows were rejected or need review
+	ExitRefused  = 4 // a whole file was refused
+)
+
+// importJSON is the object `qmdesk import --json` prints per file.
+type importJSON struct {
+	File          string `json:"file"`
+	SHA256        string `json:"sha256"`
+	ImportID      uint64 `json:"import_id"`
+	Refused       string `json:"refused"`
+	Rows          int    `json:"rows"`
+	NewHouseholds int    `json:"new_households"`
+	NewProblems   int    `json:"new_problems"`
+	Updated       int    `json:"updated"`
+	Unchanged     int    `json:"unchanged"`
+	Review        int    `json:"review"`
+	Rejected      int    `json:"rejected"`
+}
+
+// importStore opens the database as the importer needs it.
+func (c *command) importStore(path string, readOnly bool) (app.ImportStore, error) {
+	s, err := c.env.Open(path, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	is, ok := s.(app.ImportStore)
+	if !ok {
+		s.Close()
+		return nil, data.Errorf(data.EINTERNAL, "ฐานข้อมูลนี้นำเข้าไฟล์ไม่ได้", "store has no import ledger")
+	}
+	return is, nil
+}
+
+func (c *command) importFiles(args []string) (int, error) {
+	fs, db := c.flags("import")
+	dry := fs.Bool("dry-run", false, "ตรวจสอบอย่างเดียว ไม่บันทึก")
+	password := fs.String("password", "", "รหัสผ่านของไฟล์")
+	asJSON := fs.Bool("json", false, "พิมพ์ผลเป็น JSON (หนึ่งบรรทัดต่อไฟล์)")
+	errorsDir := fs.String("errors", "", "โฟลเดอร์สำหรับไฟล์แจ้งข้อผิดพลาดส่งกลับอำเภอ")
+	files, err := parseAny(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if len(files) == 0 {
+		return 0, usageError{"กรุณาระบุไฟล์ที่จะนำเข้า เช่น qmdesk import อำเภอกุดจับ.xlsx"}
+	}
+	s, err := c.importStore(*db, *dry)
+	if err != nil {
+		return 0, err
+	}
+	defer s.Close()
+	imp := &app.Importer{Store: s, Geo: c.env.Geo, Now: c.env.Now}
+	status := ExitOK
+	for _, f := range files {
+		rep, err := imp.Plan(c.ctx, f, *password)
+		if err != nil {
+			return 0, err
+		}
+		if rep.Refused == "" && !*dry {
+			if _, err := imp.Commit(c.ctx, rep); err != nil {
+				return 0, err
+			}
+		}
+		if rep.Refused == "" && *errorsDir != "" {
+			if out, err := app.WriteErrorWorkbook(rep, *errorsDir); err != nil {
+				return 0, err
+			} else if out != "" && !*asJSON {
+				fmt.Fprintf(c.env.Stdout, "  ไฟล์แจ้งข้อผิดพลาดส่งกลับอำเภอ: %s\n", out)
+			}
+		}
+		cnt := rep.Counts()
+		switch {
+		case rep.Refused != "":
+			status = ExitRefused
+		case (cnt.Rejected > 0 || cnt.Review > 0) && status == ExitOK:
+			status = ExitSomeRows
+		}
+		if *asJSON {
+			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Rows: cnt.Rows,
+				NewHouseholds: cnt.NewHouseholds, NewProblems: cnt.NewProblems, Updated: cnt.Updated, Unchanged: cnt.Unchanged, Review: cnt.Review, Rejected: cnt.Rejected})
+			fmt.Fprintln(c.env.Stdout, string(b))
+			continue
+		}
+		c.printImport(rep, *dry)
+	}
+	return status, nil
+}
+
+func (c *command) printImport(rep *app.FileReport, dry bool) {
+	w := c.env.Stdout
+	if rep.Refused != "" {
+		fmt.Fprintf(w, "%s: ไม่นำเข้า — %s\n", rep.File, rep.Refused)
+		if rep.Err != nil {
+			fmt.Fprintln(c.env.Stderr, "refused:", rep.File, rep.Err)
+		}
+		return
+	}
+	cnt := rep.Counts()
+	verb := "นำเข้าแล้ว (ครั้งที่ " + strconv.FormatUint(rep.ImportID, 10) + ")"
+	if dry {
+		verb = "ตรวจสอบแล้ว ยังไม่บันทึก (dry run)"
+	}
+	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %d แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), cnt.Rows)
+	fmt.Fprintf(w, "  ครัวเรือนใหม่ %d · ปัญหาใหม่ %d · ปรับปรุง %d · ไม่เปลี่ยนแปลง %d · รอตรวจสอบ %d · ไม่รับ %d\n",
+		cnt.NewHouseholds, cnt.NewProblems, cnt.Updated, cnt.Unchanged, cnt.Review, cnt.Rejected)
+	if len(rep.Earlier) > 0 {
+		e := rep.Earlier[len(rep.Earlier)-1]
+		fmt.Fprintf(w, "  ไฟล์นี้เคยนำเข้าแล้ว (ครั้งที่ %d เมื่อ %s)\n", e.ID, data.FormatBE(data.DateOf(e.At)))
+	}
+	if len(rep.Unknown) > 0 {
+		fmt.Fprintf(w, "  คอลัมน์ที่ไม่ได้ใช้: %s\n", strings.Join(rep.Unknown, ", "))
+	}
+	for _, r := range rep.Batch.Rows {
+		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
+			cell := ""
+			if r.Column != "" {
+				cell = fmt.Sprintf(" คอลัมน์ %s ค่า '%s'", r.Column, r.Value)
+			}
+			fmt.Fprintf(w, "  แถว %d%s: %s — %s\n", r.Row, cell, r.Fate.Thai(), r.Reason)
+		}
+	}
+}
+
+func joinInts(v []int) string {
+	var s []string
+	for _, n := range v {
+		s = append(s, strconv.Itoa(n))
+	}
+	return strings.Join(s, "–")
+}
+
+func (c *command) imports(args []string) error {
+	fs, db := c.flags("imports")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	s, err := c.importStore(*db, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	recs, err := s.Imports(c.ctx)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		fmt.Fprintln(c.env.Stdout, "ยังไม่มีการนำเข้าไฟล์")
+		return nil
+	}
+	rows := [][]string{{"ครั้งที่", "วันที่", "ผู้นำเข้า", "ไฟล์", "แถว", "ครัวเรือนใหม่", "ปัญหาใหม่", "ปรับปรุง", "ไม่เปลี่ยน", "รอตรวจ", "ไม่รับ", "สถานะ"}}
+	for _, r := range recs {
+		state := ""
+		if !r.UndoneAt.IsZero() {
+			state = "ยกเลิกแล้ว " + data.FormatBE(data.DateOf(r.UndoneAt))
+		}
+		cn := r.Counts
+		rows = append(rows, []string{strconv.FormatUint(r.ID, 10), data.FormatBE(data.DateOf(r.At)), r.Who, r.File,
+			num(int64(cn.Rows)), num(int64(cn.NewHouseholds)), num(int64(cn.NewProblems)), num(int64(cn.Updated)), num(int64(cn.Unchanged)), num(int64(cn.Review)), num(int64(cn.Rejected)), state})
+	}
+	printTable(c.env.Stdout, rows)
+	return nil
+}
+
+func (c *command) undo(args []string) error {
+	fs, db := c.flags("undo")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(pos[0], 10, 64)
+	if err != nil {
+		return usageError{"ระบุเลขครั้งที่นำเข้า เช่น qmdesk undo 3 (ดูได้จาก qmdesk imports)"}
+	}
+	s, err := c.importStore(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.UndoImport(c.ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "ยกเลิกการนำเข้าครั้งที่ %d แล้ว ข้อมูลกลับเป็นเหมือนก่อนนำเข้า\n", id)
+	return nil
+}
+
+func (c *command) review(args []string) error {
+	fs, db := c.flags("review")
+	asNew := fs.Bool("new", false, "สร้างเป็นครัวเรือนใหม่ (ยืนยันเลขประจำตัวประชาชน)")
+	merge := fs.Uint64("merge", 0, "รวมเข้ากับครัวเรือนเลขที่")
+	reject := fs.Bool("reject", false, "ไม่รับแถวนี้")
+	pos, err := parseAny(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := c.importStore(*db, len(pos) == 0)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if len(pos) == 0 {
+		items, err := s.Reviews(c.ctx, true)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			fmt.Fprintln(c.env.Stdout, "ไม่มีรายการรอตรวจสอบ")
+			return nil
+		}
+		for _, r := range items {
+			h := r.Household
+			fmt.Fprintf(c.env.Stdout, "%d. นำเข้าครั้งที่ %d แผ่นงาน %s แถว %d: %s\n   รหัสบ้าน %s · เลขประจำตัว %s · %s · ด้าน %d %s\n",
+				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, h.HouseCode, data.MaskNationalID(h.Head.NationalID), h.Head.FullName(), r.Problem.Category, r.Problem.SubProblem)
+			for _, cand := range r.Candidates {
+				if ch, err := s.Household(c.ctx, cand); err == nil {
+					fmt.Fprintf(c.env.Stdout, "   ครัวเรือนที่อาจตรงกัน %d: รหัสบ้าน %s · %s · %s\n", ch.ID, ch.HouseCode, data.MaskNationalID(ch.Head.NationalID), ch.Head.FullName())
+				}
+			}
+		}
+		fmt.Fprintln(c.env.Stdout, "\nตัดสิน: qmdesk review N --new | --merge ครัวเรือน | --reject")
+		return nil
+	}
+	if len(pos) != 1 {
+		return usageError{"ตัดสินครั้งละหนึ่งรายการ: qmdesk review N --new | --merge ครัวเรือน | --reject"}
+	}
+	id, err := strconv.ParseUint(pos[0], 10, 64)
+	if err != nil {
+		return usageError{"ระบุเลขรายการรอตรวจสอบเป็นตัวเลข"}
+	}
+	decision := ""
+	switch {
+	case *asNew && *merge == 0 && !*reject:
+		decision = "new"
+	case *merge != 0 && !*asNew && !*reject:
+		decision = "merge"
+	case *reject && !*asNew && *merge == 0:
+		decision = "reject"
+	default:
+		return usageError{"เลือกอย่างใดอย่างหนึ่ง: --new, --merge ครัวเรือน หรือ --reject"}
+	}
+	imp := &app.Importer{Store: s, Geo: c.env.Geo, Now: c.env.Now}
+	if err := imp.Decide(c.ctx, id, decision, *merge); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "บันทึกการตัดสินรายการที่ %d แล้ว\n", id)
+	return nil
+}
+
+// parseAny parses flags mixed with any number of positional arguments.
+func parseAny(fs interface {
+	Parse([]string) error
+	NArg() int
+	Arg(int) string
+	Args() []string
+}, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{"ตัวเลือกไม่ถูกต้อง: " + err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

@@ -1,0 +1,327 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"qmdesk/data"
+	"qmdesk/data/xlsx"
+)
+
+// Exporter writes the workbooks the province sends out.
+type Exporter struct {
+	Store    data.Store
+	Geo      *data.Geography
+	Progress *Progress
+}
+
+// column widths of the template, in Excel character units.
+var templateWidths = []float64{7, 14, 10, 8, 16, 14, 14, 12, 17, 10, 14, 14, 13, 9, 10, 22, 30, 24, 16, 20, 15, 22, 26, 12, 24}
+
+func templateTable(title []string) xlsx.Table {
+	header := make([]string, len(TemplateHeaders))
+	text := make([]bool, len(TemplateHeaders))
+	for i, h := range TemplateHeaders {
+		header[i] = h.Header
+		switch h.Field {
+		case fHouseCode, fNationalID, fHouseNo, fPhone:
+			text[i] = true
+		}
+	}
+	var cats []string
+	for _, c := range data.Categories {
+		cats = append(cats, fmt.Sprintf("%d %s", c, c.Thai()))
+	}
+	var subs []string
+	for _, s := range data.DefaultSubProblems() {
+		subs = append(subs, s.Name)
+	}
+	var statuses []string
+	for _, s := range data.Statuses {
+		statuses = append(statuses, s.Thai())
+	}
+	col := func(f field) int {
+		for i, h := range TemplateHeaders {
+			if h.Field == f {
+				return i
+			}
+		}
+		return -1
+	}
+	return xlsx.Table{
+		Sheet: "ข้อมูล", Titles: title, Header: header, Widths: templateWidths, Text: text,
+		Lists: map[int][]string{
+			col(fCategory): cats, col(fSubProblem): subs, col(fStatus): statuses,
+			col(fReXRay): {"แก้ไขแล้ว", "แก้ไขบางส่วน", "ยังไม่ได้แก้ไข"}, col(fOrigin): {"เดิม", "ตกหล่น", "ปัญหาใหม่"},
+		},
+	}
+}
+
+// Template writes the blank district workbook.
+func (e *Exporter) Template(ctx context.Context, path string) error {
+	meta, err := e.Store.Meta(ctx)
+	if err != nil {
+		return err
+	}
+	prov, _ := e.Geo.Province(meta.Province)
+	t := templateTable([]string{"แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด" + prov.Thai, "ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่: เช่น 15 มี.ค. 2567)"})
+	t.ListRows = 5000
+	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
+		return err
+	}
+	return e.Store.Log(ctx, "export", "template", 0, filepath.Base(path))
+}
+
+// FollowUp writes the follow-up workbook of one amphoe: its households'
+// open problems in the template, with the keys locked, ready for the
+// district to fill in and send back. National IDs are masked (the house
+// code is the key) unless unmask, except for households without a house
+// code, whose ID is the only key. It returns the number of rows.
+func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask bool) (int, error) {
+	meta, err := e.Store.Meta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	a, ok := e.Geo.Amphoe(amphoe)
+	if !ok || !strings.HasPrefix(amphoe, meta.Province) {
+		return 0, data.Errorf(data.EINVALID, "ไม่พบอำเภอรหัส %s ในจังหวัดนี้", "amphoe %s not in province", amphoe)
+	}
+	prov, _ := e.Geo.Province(meta.Province)
+	type line struct {
+		h data.Household
+		p data.Problem
+	}
+	var lines []line
+	households, err := e.Store.Households(ctx, data.HouseholdFilter{AreaCode: amphoe})
+	if err != nil {
+		return 0, err
+	}
+	for _, h := range households {
+		ps, err := e.Store.Problems(ctx, data.ProblemFilter{HouseholdID: h.ID})
+		if err != nil {
+			return 0, err
+		}
+		for _, p := range ps {
+			if p.RoundID == meta.DefaultRound && p.Status.Open() {
+				lines = append(lines, line{h, p})
+			}
+		}
+	}
+	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s", a.Thai, prov.Thai),
+		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด", data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()))})
+	t.Protect = true
+	t.Locked = make([]bool, len(TemplateHeaders))
+	for i, h := range TemplateHeaders {
+		switch h.Field {
+		case fSeq, fHouseCode, fNationalID, fTambon, fAmphoe, fProvince, fCategory, fSubProblem, fOrigin, fReXRay:
+			t.Locked[i] = true
+		}
+	}
+	t.RowCount = len(lines)
+	t.Row = func(i int) ([]any, []bool) {
+		h, p := lines[i].h, lines[i].p
+		tb, _ := e.Geo.Tambon(h.TambonCode)
+		id := h.Head.NationalID
+		if !unmask && h.HouseCode != "" {
+			id = data.MaskNationalID(id)
+		}
+		origin := "เดิม"
+		switch {
+		case h.Origin == data.OriginMissed:
+			origin = "ตกหล่น"
+		case p.SurveyYear == 2567:
+			origin = "ปัญหาใหม่"
+		}
+		village := any(nil)
+		if h.VillageNo > 0 {
+			village = h.VillageNo
+		}
+		members := any(nil)
+		if h.Members > 0 {
+			members = h.Members
+		}
+		return []any{i + 1, h.HouseCode, h.HouseNo, village, h.VillageName, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName,
+			h.Head.Phone, members, origin, fmt.Sprintf("%d %s", p.Category, p.Category.Thai()), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
+			nil, nil, nil, nil, nil}, nil
+	}
+	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
+		return 0, err
+	}
+	note := fmt.Sprintf("follow-up %s: %d rows → %s", amphoe, len(lines), filepath.Base(path))
+	if unmask {
+		note += " (national IDs unmasked)"
+	}
+	return len(lines), e.Store.Log(ctx, "export", "followup", 0, note)
+}
+
+// FollowUpAll writes one follow-up workbook per amphoe into dir.
+func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]string, error) {
+	meta, err := e.Store.Meta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, &data.Error{Code: data.EINVALID, Message: "สร้างโฟลเดอร์ " + dir + " ไม่ได้", English: "mkdir failed", Err: err}
+	}
+	var out []string
+	for _, a := range e.Geo.AmphoesOf(meta.Province) {
+		path := filepath.Join(dir, "ติดตาม-"+a.Thai+".xlsx")
+		if _, err := e.FollowUp(ctx, a.Code, path, unmask); err != nil {
+			return out, err
+		}
+		out = append(out, path)
+	}
+	return out, nil
+}
+
+// Summary writes the province summary workbook: one row per amphoe, five
+// columns per category and for all categories, a totals row. Its numbers
+// are Progress.Summarize's.
+func (e *Exporter) Summary(ctx context.Context, path string) error {
+	s, err := e.Progress.Summarize(ctx, 0, "")
+	if err != nil {
+		return err
+	}
+	header := []string{"อำเภอ", "ครัวเรือน"}
+	groups := append([]data.Category{0}, data.Categories...)
+	for _, c := range groups {
+		name := "รวมทุกด้าน"
+		if c != 0 {
+			name = fmt.Sprintf("ด้านที่ %d %s", c, c.Thai())
+		}
+		for _, h := range []string{"เป้าหมาย", "แก้ไขแล้ว", "อยู่ระหว่างดำเนินการ", "ยังไม่ได้ดำเนินการ", "ร้อยละที่แก้ไขแล้ว"} {
+			header = append(header, name+"\n"+h)
+		}
+	}
+	areas := append(append([]Area{}, s.Parts...), Area{Name: "รวมทั้งจังหวัด", Totals: s.Area.Totals, Categories: s.Area.Categories})
+	widths := []float64{22, 11}
+	for range header[2:] {
+		widths = append(widths, 12)
+	}
+	t := xlsx.Table{
+		Sheet: "สรุปรายอำเภอ", Header: header, Widths: widths, RowCount: len(areas),
+		Titles: []string{
+			fmt.Sprintf("สรุปผลการแก้ไขปัญหาครัวเรือน (ThaiQM) จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
+			fmt.Sprintf("ข้อมูล ณ %s · %s", data.FormatBELong(s.AsOf), CountdownText(s.Round, s.Countdown)),
+		},
+		Bold: func(i int) bool { return i == len(areas)-1 },
+		Row: func(i int) ([]any, []bool) {
+			a := areas[i]
+			row := []any{a.Name, a.Totals.Households}
+			for _, c := range groups {
+				t := a.Totals
+				if c != 0 {
+					t = a.Categories[c]
+				}
+				row = append(row, t.Target, t.Solved+t.SelfSolved, t.InProgress, t.NotStarted, t.PercentSolved)
+			}
+			return row, nil
+		},
+	}
+	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
+		return err
+	}
+	return e.Store.Log(ctx, "export", "summary", 0, filepath.Base(path))
+}
+
+// mask hides most of a personal value: "สมชาย" → "ส****".
+func mask(s string) string {
+	r := []rune(s)
+	if len(r) <= 1 {
+		return s
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-1)
+}
+
+func maskPhone(s string) string {
+	if len(s) <= 2 {
+		return s
+	}
+	return strings.Repeat("x", len(s)-2) + s[len(s)-2:]
+}
+
+// Full writes every household, problem and action. Names, national IDs
+// and phone numbers are masked, and sensitive sub-problems named only by
+// their category, unless unmask; a password encrypts the file. Both the
+// export and an unmask are logged.
+func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password string) error {
+	households, err := e.Store.Households(ctx, data.HouseholdFilter{})
+	if err != nil {
+		return err
+	}
+	var problems []data.Problem
+	var actions []data.Action
+	for _, h := range households {
+		ps, err := e.Store.Problems(ctx, data.ProblemFilter{HouseholdID: h.ID})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			problems = append(problems, p)
+			as, err := e.Store.Actions(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			actions = append(actions, as...)
+		}
+	}
+	place := func(code string) (string, string) {
+		t, _ := e.Geo.Tambon(code)
+		a, _ := e.Geo.Amphoe(code[:min(4, len(code))])
+		return t.Thai, a.Thai
+	}
+	hh := xlsx.Table{
+		Sheet:    "ครัวเรือน",
+		Header:   []string{"เลขครัวเรือน", "รหัสบ้าน", "บ้านเลขที่", "หมู่ที่", "ชื่อหมู่บ้าน", "ตำบล", "อำเภอ", "เลขประจำตัวประชาชน", "คำนำหน้า", "ชื่อ", "นามสกุล", "โทรศัพท์", "จำนวนสมาชิก", "ที่มา"},
+		Widths:   []float64{10, 14, 10, 8, 16, 14, 14, 18, 9, 14, 14, 13, 10, 8},
+		Text:     []bool{false, true, true, false, false, false, false, true, false, false, false, true},
+		RowCount: len(households),
+		Row: func(i int) ([]any, []bool) {
+			h := households[i]
+			t, a := place(h.TambonCode)
+			id, first, last, phone := h.Head.NationalID, h.Head.FirstName, h.Head.LastName, h.Head.Phone
+			if !unmask {
+				id, first, last, phone = data.MaskNationalID(id), mask(first), mask(last), maskPhone(phone)
+			}
+			return []any{h.ID, h.HouseCode, h.HouseNo, h.VillageNo, h.VillageName, t, a, id, h.Head.Title, first, last, phone, h.Members, h.Origin.Thai()}, nil
+		},
+	}
+	pr := xlsx.Table{
+		Sheet:  "ปัญหา",
+		Header: []string{"เลขปัญหา", "เลขครัวเรือน", "ด้าน", "ปัญหา", "รายละเอียด", "เร่งด่วน", "ปีที่พบ", "ผลการสำรวจซ้ำ", "สถานะ", "เหตุผลที่ยุติ", "วันที่กำหนดแล้วเสร็จ", "หน่วยงานหลัก"},
+		Widths: []float64{10, 10, 24, 30, 24, 8, 8, 16, 20, 20, 16, 18}, RowCount: len(problems),
+		Row: func(i int) ([]any, []bool) {
+			p := problems[i]
+			sub, detail := p.SubProblem, p.Detail
+			if p.Sensitive && !unmask {
+				sub, detail = "(ข้อมูลอ่อนไหว)", ""
+			}
+			urgent := ""
+			if p.Urgent {
+				urgent = "ใช่"
+			}
+			return []any{p.ID, p.HouseholdID, fmt.Sprintf("%d %s", p.Category, p.Category.Thai()), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, data.FormatBE(p.TargetDate), p.LeadAgency}, nil
+		},
+	}
+	ac := xlsx.Table{
+		Sheet:  "การช่วยเหลือ",
+		Header: []string{"เลขปัญหา", "วันที่", "หน่วยงาน/ภาคีเครือข่าย", "วิธีการแก้ไข", "งบประมาณ (บาท)", "สถานะหลังดำเนินการ", "หมายเหตุ", "ผู้บันทึก"},
+		Widths: []float64{10, 14, 24, 30, 14, 20, 24, 14}, RowCount: len(actions),
+		Row: func(i int) ([]any, []bool) {
+			a := actions[i]
+			return []any{a.ProblemID, data.FormatBE(a.Date), a.Agency, a.What, float64(a.Budget) / 100, a.Result.Thai(), a.Note, a.RecordedBy}, nil
+		},
+	}
+	if err := xlsx.Write(path, []xlsx.Table{hh, pr, ac}, password); err != nil {
+		return err
+	}
+	if unmask {
+		if err := e.Store.Log(ctx, "unmask", "export", 0, "full export with personal data: "+filepath.Base(path)); err != nil {
+			return err
+		}
+	}
+	return e.Store.Log(ctx, "export", "full", 0, fmt.Sprintf("%s: %d households, %d problems, %d actions, password %v", filepath.Base(path), len(households), len(problems), len(actions), password != ""))
+}

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"qmdesk/data"
+	"qmdesk/data/xlsx"
+)
+
+// WriteErrorWorkbook writes, into dir, the rows of a dry run or import that
+// were not taken: the district's own cells, the offending cell highlighted,
+// and beside them what happened and why, ready to send back. It writes
+// nothing and returns "" when every row was taken.
+func WriteErrorWorkbook(rep *FileReport, dir string) (string, error) {
+	if rep.Batch == nil || rep.layout == nil {
+		return "", nil
+	}
+	bad := map[int]data.RowResult{}
+	for _, r := range rep.Batch.Rows {
+		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
+			bad[r.Row] = r
+		}
+	}
+	if len(bad) == 0 {
+		return "", nil
+	}
+	wb, err := xlsx.Open(rep.Path, rep.password)
+	if err != nil {
+		return "", err
+	}
+	defer wb.Close()
+	l := rep.layout
+	merged := wb.Merged(l.Sheet)
+	type line struct {
+		cells []string
+		res   data.RowResult
+	}
+	var lines []line
+	err = wb.Rows(l.Sheet, func(row int, cells []string) error {
+		if r, ok := bad[row]; ok {
+			lines = append(lines, line{append([]string(nil), fillMerged(row, cells, merged)...), r})
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	width := len(l.Header)
+	header := append(append([]string{}, l.Header...), "แถวในไฟล์เดิม", "ผลการนำเข้า", "เหตุผล / สิ่งที่ต้องแก้ไข")
+	widths := make([]float64, len(header))
+	for i := range widths {
+		widths[i] = 14
+	}
+	widths[width+2] = 60
+	text := make([]bool, len(header))
+	for i := range text {
+		text[i] = i < width // the district's cells go back exactly as they were
+	}
+	t := xlsx.Table{
+		Sheet: "แถวที่ต้องแก้ไข", Header: header, Widths: widths, Text: text, RowCount: len(lines),
+		Titles: []string{"ไฟล์ " + rep.File + ": แถวที่จังหวัดยังไม่รับ (" + data.FormatNumber(int64(len(lines))) + " แถว) กรุณาแก้ไขช่องที่ระบายสีแล้วส่งกลับ"},
+		Row: func(i int) ([]any, []bool) {
+			ln := lines[i]
+			cells := make([]any, len(header))
+			hl := make([]bool, len(header))
+			for c := 0; c < width && c < len(ln.cells); c++ {
+				cells[c] = ln.cells[c]
+			}
+			for c := 0; c < width; c++ {
+				if ln.res.Column != "" && data.CleanText(l.Header[c]) == ln.res.Column {
+					hl[c] = true
+				}
+			}
+			cells[width], cells[width+1], cells[width+2] = ln.res.Row, ln.res.Fate.Thai(), ln.res.Reason
+			return cells, hl
+		},
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", &data.Error{Code: data.EINVALID, Message: "สร้างโฟลเดอร์ " + dir + " ไม่ได้", English: "mkdir failed", Err: err}
+	}
+	out := filepath.Join(dir, strings.TrimSuffix(rep.File, filepath.Ext(rep.File))+"-แถวที่ต้องแก้ไข.xlsx")
+	return out, xlsx.Write(out, []xlsx.Table{t}, "")
+}

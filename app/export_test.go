@@ -1,0 +1,192 @@
+package app_test
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"qmdesk/app"
+	"qmdesk/assets"
+	"qmdesk/data"
+)
+
+// demoFixture is a fixture holding a small demo province.
+func demoFixture(t *testing.T, households int) (*fixture, *app.Exporter) {
+	t.Helper()
+	fx := newFixture(t)
+	geo, _ := assets.Geography()
+	round, _ := fx.store.Round(fx.ctx, 1)
+	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 5, AsOf: data.NewDate(2024, 8, 1)}).Fill(fx.ctx, fx.store, households, 500, nil); err != nil {
+		t.Fatal(err)
+	}
+	prog := &app.Progress{Store: fx.store, Geo: geo, Now: fixedClock(data.NewDate(2024, 8, 1))}
+	return fx, &app.Exporter{Store: fx.store, Geo: geo, Progress: prog}
+}
+
+func TestFollowUpRoundTrip(t *testing.T) {
+	fx, e := demoFixture(t, 400)
+	path := filepath.Join(fx.dir, "followup.xlsx")
+	n, err := e.FollowUp(fx.ctx, "4101", path, false)
+	if err != nil || n == 0 {
+		t.Fatalf("follow-up: %d rows, %v", n, err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Declared dimension covers every row (read-only readers trust it).
+	if dim, _ := f.GetSheetDimension("ข้อมูล"); dim != "A1:Y"+itoa(n+3) {
+		t.Errorf("dimension %q for %d rows", dim, n)
+	}
+	if dvs, _ := f.GetDataValidations("ข้อมูล"); len(dvs) < 4 {
+		t.Errorf("%d drop-down lists", len(dvs))
+	}
+	rows, _ := f.GetRows("ข้อมูล")
+	if len(rows) != n+3 || strings.Contains(strings.Join(rows[3], ","), "xxxxx") == false {
+		t.Errorf("rows %d; national IDs must be masked: %v", len(rows), rows[3])
+	}
+	// Unchanged, it changes nothing.
+	rep := fx.commit(t, path)
+	if c := rep.Counts(); c.Rows != n || c.Unchanged != n {
+		t.Fatalf("unchanged follow-up: %+v (%v)", c, firstNotUnchanged(rep))
+	}
+	// The district solves two problems and records one action.
+	statusCol, dateCol, agencyCol := 20, 21, 22
+	cell := func(col, row int) string { s, _ := excelize.CoordinatesToCellName(col, row); return s }
+	f.SetCellValue("ข้อมูล", cell(statusCol, 4), "แก้ไขแล้ว")
+	f.SetCellValue("ข้อมูล", cell(statusCol, 5), "แก้ไขได้ด้วยตนเอง")
+	f.SetCellValue("ข้อมูล", cell(dateCol, 6), "1 ส.ค. 2567")
+	f.SetCellValue("ข้อมูล", cell(agencyCol, 6), "อบต.")
+	edited := filepath.Join(fx.dir, "followup-back.xlsx")
+	if err := f.SaveAs(edited); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	rep = fx.commit(t, edited)
+	if c := rep.Counts(); c.Updated != 3 || c.Unchanged != n-3 {
+		t.Fatalf("edited follow-up: %+v", c)
+	}
+}
+
+func firstNotUnchanged(rep *app.FileReport) data.RowResult {
+	for _, r := range rep.Batch.Rows {
+		if r.Fate != data.FateUnchanged {
+			return r
+		}
+	}
+	return data.RowResult{}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestSummaryWorkbookEqualsProgress(t *testing.T) {
+	fx, e := demoFixture(t, 300)
+	path := filepath.Join(fx.dir, "summary.xlsx")
+	if err := e.Summary(fx.ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := e.Progress.Summarize(fx.ctx, 0, "")
+	f, _ := excelize.OpenFile(path)
+	defer f.Close()
+	rows, _ := f.GetRows("สรุปรายอำเภอ", excelize.Options{RawCellValue: true})
+	if len(rows) != 3+len(s.Parts)+1 {
+		t.Fatalf("%d rows for %d amphoe", len(rows), len(s.Parts))
+	}
+	if !strings.Contains(rows[1][0], "2567") {
+		t.Errorf("as-of line not in BE: %q", rows[1][0])
+	}
+	total := rows[len(rows)-1]
+	want := s.Area.Totals
+	if total[0] != "รวมทั้งจังหวัด" || total[2] != itoa64(want.Target) || total[3] != itoa64(want.Solved+want.SelfSolved) || total[4] != itoa64(want.InProgress) || total[5] != itoa64(want.NotStarted) {
+		t.Errorf("totals row %v, summary %+v", total[:7], want)
+	}
+	// Category 4 of the first amphoe.
+	first, c4 := rows[3], s.Parts[0].Categories[4]
+	if first[0] != s.Parts[0].Name || first[2+5*4] != itoa64(c4.Target) {
+		t.Errorf("first amphoe category 4: %v vs %+v", first[2+5*4:2+5*5], c4)
+	}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestFullExportMasksAndEncrypts(t *testing.T) {
+	fx, e := demoFixture(t, 50)
+	hs, _ := fx.store.Households(fx.ctx, data.HouseholdFilter{Limit: 1})
+	path := filepath.Join(fx.dir, "full.xlsx")
+	if err := e.Full(fx.ctx, path, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := excelize.OpenFile(path)
+	rows, _ := f.GetRows("ครัวเรือน")
+	f.Close()
+	if len(rows) != 51 || strings.Contains(strings.Join(rows[1], ","), hs[0].Head.NationalID) || strings.Contains(strings.Join(rows[1], ","), hs[0].Head.FirstName) {
+		t.Fatalf("masked export shows personal data: %v", rows[1])
+	}
+	locked := filepath.Join(fx.dir, "full-locked.xlsx")
+	if err := e.Full(fx.ctx, locked, true, "secret1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := excelize.OpenFile(locked); err == nil {
+		t.Fatal("encrypted export opened without a password")
+	}
+	f, err := excelize.OpenFile(locked, excelize.Options{Password: "secret1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = f.GetRows("ครัวเรือน")
+	f.Close()
+	if !strings.Contains(strings.Join(rows[1], ","), hs[0].Head.NationalID) {
+		t.Errorf("unmasked export lacks the ID: %v", rows[1])
+	}
+	entries, _ := fx.store.Audit(fx.ctx, 0, 0)
+	ops := map[string]int{}
+	for _, en := range entries {
+		ops[en.Op]++
+	}
+	if ops["export"] != 2 || ops["unmask"] != 1 {
+		t.Errorf("audit ops %v", ops)
+	}
+}
+
+func TestTemplateAndErrorWorkbook(t *testing.T) {
+	fx := newFixture(t)
+	tpl := filepath.Join(fx.dir, "template.xlsx")
+	e := &app.Exporter{Store: fx.store, Geo: fx.imp.Geo}
+	if err := e.Template(fx.ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := excelize.OpenFile(tpl)
+	rows, _ := f.GetRows("ข้อมูล")
+	dvs, _ := f.GetDataValidations("ข้อมูล")
+	panes, _ := f.GetPanes("ข้อมูล")
+	f.Close()
+	if len(rows) != 3 || rows[2][1] != "รหัสบ้าน" || len(dvs) != 5 || !panes.Freeze {
+		t.Fatalf("template: %d rows %v, %d lists, panes %+v", len(rows), rows, len(dvs), panes)
+	}
+	if rep := fx.plan(t, tpl, ""); !strings.Contains(rep.Refused, "ไม่พบข้อมูล") {
+		t.Errorf("blank template import: %q", rep.Refused)
+	}
+	bad := writeBook(t, fx.dir, "อำเภอเมือง.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000061", id(61), "หมากแข้ง", "เมืองอุดร", 4, "หนี้สิน", "", "", ""),
+		templateRow(2, "41010000062", id(62), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "", "", ""),
+	}})
+	rep := fx.plan(t, bad, "")
+	out, err := app.WriteErrorWorkbook(rep, filepath.Join(fx.dir, "back"))
+	if err != nil || out == "" {
+		t.Fatalf("error workbook: %q %v", out, err)
+	}
+	f, _ = excelize.OpenFile(out)
+	defer f.Close()
+	rows, _ = f.GetRows("แถวที่ต้องแก้ไข")
+	if len(rows) != 3 || rows[2][6] != "เมืองอุดร" || !strings.Contains(rows[2][27], "ไม่พบอำเภอ") || rows[2][25] != "2" {
+		t.Fatalf("error rows: %v", rows)
+	}
+	amphoeCell, _ := f.GetCellStyle("แถวที่ต้องแก้ไข", "G3")
+	otherCell, _ := f.GetCellStyle("แถวที่ต้องแก้ไข", "F3")
+	if amphoeCell == otherCell {
+		t.Error("the bad cell is not highlighted")
+	}
+}

@@ -1,0 +1,259 @@
+package xlsx
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/xuri/excelize/v2"
+
+	"qmdesk/data"
+)
+
+// Font is the font of every workbook qmdesk writes: the Thai government's
+// standard face, which every provincial office PC has.
+const (
+	Font     = "TH SarabunPSK"
+	FontSize = 16
+)
+
+// Table is one sheet to write: optional title lines, a header row and
+// streamed rows.
+type Table struct {
+	Sheet    string
+	Titles   []string // lines above the header, merged across the table
+	Header   []string
+	Widths   []float64 // per column; 0 keeps the default
+	Text     []bool    // columns kept as text (IDs, codes): Excel must not turn them into numbers
+	Locked   []bool    // columns a protected sheet does not let the district edit
+	Protect  bool      // protect the sheet (locked columns only; no password)
+	Lists    map[int][]string
+	ListRows int // rows the drop-downs cover (default RowCount): a blank template wants room
+	RowCount int
+	// Row returns row i's cells and which of them to highlight.
+	Row func(i int) (cells []any, highlight []bool)
+	// Bold rows (e.g. a totals line) by index.
+	Bold func(i int) bool
+}
+
+// Write writes tables to path, through a temporary file so a failure never
+// leaves half a workbook under the name. A non-empty password encrypts it.
+func Write(path string, tables []Table, password string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetDefaultFont(Font); err != nil {
+		return err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	lists := 0
+	for i, t := range tables {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", t.Sheet); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(t.Sheet); err != nil {
+			return err
+		}
+		if err := writeTable(f, st, t, &lists); err != nil {
+			return fmt.Errorf("sheet %s: %w", t.Sheet, err)
+		}
+	}
+	tmp := path + ".tmp"
+	if err := writeFile(f, tmp, password); err != nil {
+		os.Remove(tmp)
+		return &data.Error{Code: data.EINVALID, Message: "บันทึกไฟล์ " + filepath.Base(path) + " ไม่ได้ (ไฟล์เปิดอยู่ใน Excel หรือไม่มีสิทธิ์เขียน?)", English: "cannot write workbook", Err: err}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return &data.Error{Code: data.EINVALID, Message: "บันทึกไฟล์ " + filepath.Base(path) + " ไม่ได้ (ไฟล์เปิดอยู่ใน Excel หรือไม่?)", English: "cannot rename workbook", Err: err}
+	}
+	return nil
+}
+
+type styles struct {
+	title, header, cell, text, locked, lockedText, bad, bold int
+}
+
+func newStyles(f *excelize.File) (*styles, error) {
+	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+	font := &excelize.Font{Family: Font, Size: FontSize}
+	unlocked := &excelize.Protection{Locked: false}
+	locked := &excelize.Protection{Locked: true}
+	grey := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}
+	defs := []*excelize.Style{
+		{Font: &excelize.Font{Family: Font, Size: FontSize + 2, Bold: true}},
+		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Border: border,
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Protection: locked},
+		{Font: font, Border: border, Protection: unlocked},
+		{Font: font, Border: border, Protection: unlocked, NumFmt: 49},
+		{Font: font, Border: border, Protection: locked, Fill: grey},
+		{Font: font, Border: border, Protection: locked, Fill: grey, NumFmt: 49},
+		{Font: font, Border: border, Protection: unlocked, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}, NumFmt: 49},
+		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Border: border, Protection: unlocked},
+	}
+	ids := make([]int, len(defs))
+	for i, d := range defs {
+		id, err := f.NewStyle(d)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return &styles{ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7]}, nil
+}
+
+func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
+	cols := len(t.Header)
+	first := len(t.Titles) + 1 // header row
+	last := first + t.RowCount
+	lastCell, _ := excelize.CoordinatesToCellName(max(cols, 1), max(last, first))
+	// Readers that trust the declared dimension (openpyxl read-only) see
+	// one row of a stream-written sheet unless it is set first.
+	if err := f.SetSheetDimension(t.Sheet, "A1:"+lastCell); err != nil {
+		return err
+	}
+	listRows := max(t.ListRows, t.RowCount)
+	for col, values := range t.Lists {
+		if len(values) == 0 || listRows == 0 {
+			continue
+		}
+		*lists++
+		ref, err := listRange(f, *lists, values)
+		if err != nil {
+			return err
+		}
+		dv := excelize.NewDataValidation(true)
+		from, _ := excelize.CoordinatesToCellName(col+1, first+1)
+		to, _ := excelize.CoordinatesToCellName(col+1, first+listRows)
+		dv.Sqref = from + ":" + to
+		dv.SetSqrefDropList(ref)
+		dv.SetError(excelize.DataValidationErrorStyleWarning, "ค่าไม่อยู่ในรายการ", "กรุณาเลือกจากรายการ")
+		if err := f.AddDataValidation(t.Sheet, dv); err != nil {
+			return err
+		}
+	}
+	if t.Protect {
+		if err := f.ProtectSheet(t.Sheet, &excelize.SheetProtectionOptions{
+			FormatColumns: true, FormatRows: true, AutoFilter: true, Sort: true, SelectLockedCells: true, SelectUnlockedCells: true,
+		}); err != nil {
+			return err
+		}
+	}
+	sw, err := f.NewStreamWriter(t.Sheet)
+	if err != nil {
+		return err
+	}
+	for i, w := range t.Widths {
+		if w > 0 {
+			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+				return err
+			}
+		}
+	}
+	// Titles and header stay in view while the clerk scrolls.
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: first, TopLeftCell: fmt.Sprintf("A%d", first+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	row := 1
+	for _, title := range t.Titles {
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.title, Value: title}}); err != nil {
+			return err
+		}
+		if cols > 1 {
+			end, _ := excelize.CoordinatesToCellName(cols, row)
+			if err := sw.MergeCell(cell, end); err != nil {
+				return err
+			}
+		}
+		row++
+	}
+	head := make([]any, cols)
+	for i, h := range t.Header {
+		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, row)
+	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: 42}); err != nil {
+		return err
+	}
+	out := make([]any, cols)
+	for i := 0; i < t.RowCount; i++ {
+		row++
+		cells, bad := t.Row(i)
+		bold := t.Bold != nil && t.Bold(i)
+		for c := 0; c < cols; c++ {
+			var v any
+			if c < len(cells) {
+				v = cells[c]
+			}
+			text := c < len(t.Text) && t.Text[c]
+			lock := t.Protect && c < len(t.Locked) && t.Locked[c]
+			style := st.cell
+			switch {
+			case c < len(bad) && bad[c]:
+				style = st.bad
+			case bold:
+				style = st.bold
+			case lock && text:
+				style = st.lockedText
+			case lock:
+				style = st.locked
+			case text:
+				style = st.text
+			}
+			if text {
+				if v != nil {
+					v = fmt.Sprint(v)
+				}
+			}
+			out[c] = excelize.Cell{StyleID: style, Value: v}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		if err := sw.SetRow(cell, out); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// listRange writes a drop-down's values into the hidden sheet of lists and
+// returns the range formula: an inline list is limited to 255 characters,
+// which the sub-problem names exceed.
+func listRange(f *excelize.File, n int, values []string) (string, error) {
+	const sheet = "รายการ"
+	if idx, _ := f.GetSheetIndex(sheet); idx < 0 {
+		if _, err := f.NewSheet(sheet); err != nil {
+			return "", err
+		}
+		if err := f.SetSheetVisible(sheet, false); err != nil {
+			return "", err
+		}
+	}
+	for i, v := range values {
+		cell, _ := excelize.CoordinatesToCellName(n, i+1)
+		if err := f.SetCellStr(sheet, cell, v); err != nil {
+			return "", err
+		}
+	}
+	colName, _ := excelize.ColumnNumberToName(n)
+	return fmt.Sprintf("'%s'!$%s$1:$%s$%d", sheet, colName, colName, len(values)), nil
+}
+
+func writeFile(f *excelize.File, path, password string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := f.Write(out, excelize.Options{Password: password}); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
