@@ -6,6 +6,9 @@ BIN       := bin/qmdesk
 # Debian packages Fyne's cgo build needs (GLFW over X11 and OpenGL).
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_WIN   := gcc-mingw-w64-x86-64
+# Other programs the tests read our workbooks with (LibreOffice re-saves,
+# openpyxl in read-only mode); the tests skip them where they are missing.
+DEB_TEST  := libreoffice-calc-nogui python3-openpyxl
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # Packages whose tests run headless without cgo: everything but cmd/.
 HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...
@@ -20,6 +23,7 @@ build: deps
 	$(GO) build -o $(BIN) ./cmd/qmdesk
 
 test: deps
+	@./.ci/apt-ensure $(DEB_TEST)
 	gofmt -l . | tee /dev/stderr | (! read -r _)
 	CGO_ENABLED=0 $(GO) vet $(HEADLESS)
 	CGO_ENABLED=0 $(GO) test -count=1 $(HEADLESS)
