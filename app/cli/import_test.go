@@ -1,0 +1,134 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"qmdesk/app"
+)
+
+func nid(n int) string {
+	s := fmt.Sprintf("3123400%05d", n)
+	sum := 0
+	for i := 0; i < 12; i++ {
+		sum += int(s[i]-'0') * (13 - i)
+	}
+	return s + string(rune('0'+(11-sum%11)%10))
+}
+
+// book writes a template workbook with one row per (house code, amphoe).
+func book(t *testing.T, path string, rows ...[2]string) {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, h := range app.TemplateHeaders {
+		c, _ := excelize.CoordinatesToCellName(i+1, 1)
+		f.SetCellValue("Sheet1", c, h.Header)
+	}
+	for r, row := range rows {
+		n, _ := strconv.Atoi(row[0][4:])
+		vals := []any{r + 1, row[0], "1", "2", "", "หมากแข้ง", row[1], "อุดรธานี", nid(n), "นาง", "มาลี", "ดี", "", "", "เดิม", 4, "หนี้สิน"}
+		for c, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	good := filepath.Join(dir, "good.xlsx")
+	book(t, good, [2]string{"41010000001", "เมือง"}, [2]string{"41010000002", "เมือง"})
+	mixed := filepath.Join(dir, "mixed.xlsx")
+	book(t, mixed, [2]string{"41010000003", "เมือง"}, [2]string{"41010000004", "เมืองอุดร"})
+	junk := filepath.Join(dir, "junk.xlsx")
+	os.WriteFile(junk, []byte("hello"), 0o600)
+
+	// A dry run writes nothing.
+	if r := qmdesk(t, "import", "--dry-run", good, "--db", db); r.code != 0 || !strings.Contains(r.stdout, "dry run") {
+		t.Fatalf("dry run: %+v", r)
+	}
+	if r := qmdesk(t, "imports", "--db", db); !strings.Contains(r.stdout, "ยังไม่มี") {
+		t.Fatalf("dry run was recorded: %+v", r)
+	}
+	r := qmdesk(t, "import", "--json", good, mixed, junk, "--errors", filepath.Join(dir, "back"), "--db", db)
+	if r.code != 4 {
+		t.Fatalf("exit %d, want 4 (a file refused): %+v", r.code, r)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want one JSON object per file: %q", r.stdout)
+	}
+	var objs []map[string]any
+	for _, l := range lines {
+		var o map[string]any
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatal(err, l)
+		}
+		for _, k := range []string{"file", "sha256", "import_id", "refused", "rows", "new_households", "new_problems", "updated", "unchanged", "review", "rejected"} {
+			if _, ok := o[k]; !ok {
+				t.Errorf("%s lacks %q", l, k)
+			}
+		}
+		objs = append(objs, o)
+	}
+	if objs[0]["new_households"] != 2.0 || objs[0]["refused"] != "" || objs[0]["import_id"] != 1.0 {
+		t.Errorf("good: %v", objs[0])
+	}
+	if objs[1]["rejected"] != 1.0 || objs[1]["new_households"] != 1.0 {
+		t.Errorf("mixed: %v", objs[1])
+	}
+	if !strings.Contains(objs[2]["refused"].(string), "ไม่ใช่ไฟล์ Excel") || objs[2]["import_id"] != 0.0 {
+		t.Errorf("junk: %v", objs[2])
+	}
+	if _, err := os.Stat(filepath.Join(dir, "back", "mixed-แถวที่ต้องแก้ไข.xlsx")); err != nil {
+		t.Errorf("error workbook not written: %v", err)
+	}
+	// Rows rejected, none refused: 3.
+	if r := qmdesk(t, "import", mixed, "--db", db); r.code != 3 || !strings.Contains(r.stdout, "ไม่พบอำเภอ 'เมืองอุดร'") || !strings.Contains(r.stdout, "เคยนำเข้าแล้ว") {
+		t.Errorf("mixed again: %+v", r)
+	}
+	if r := qmdesk(t, "imports", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "good.xlsx") || !strings.Contains(r.stdout, "mixed.xlsx") {
+		t.Errorf("imports: %+v", r)
+	}
+	if r := qmdesk(t, "undo", "2", "--db", db); r.code != 0 {
+		t.Errorf("undo: %+v", r)
+	}
+	if r := qmdesk(t, "undo", "2", "--db", db); r.code != 1 || !strings.Contains(r.stderr, "ยกเลิกไปแล้ว") {
+		t.Errorf("undo twice: %+v", r)
+	}
+	if r := qmdesk(t, "check", "--db", db); r.code != 0 {
+		t.Errorf("check after undo: %+v", r)
+	}
+	if r := qmdesk(t, "review", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ไม่มีรายการ") {
+		t.Errorf("review: %+v", r)
+	}
+	for _, args := range [][]string{
+		{"export", "template", filepath.Join(dir, "t.xlsx")},
+		{"export", "summary", filepath.Join(dir, "s.xlsx")},
+		{"export", "followup", "--amphoe", "เมือง", filepath.Join(dir, "f.xlsx")},
+		{"export", "followup", "--all", filepath.Join(dir, "all")},
+		{"export", "full", "--password", "pw", filepath.Join(dir, "full.xlsx")},
+	} {
+		if r := qmdesk(t, append(args, "--db", db)...); r.code != 0 {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "all", "*.xlsx")); len(files) != 20 {
+		t.Errorf("follow-up for all: %d files", len(files))
+	}
+	if r := qmdesk(t, "import", "--db", db); r.code != 2 {
+		t.Errorf("import without files: %+v", r)
+	}
+}
