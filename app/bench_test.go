@@ -58,6 +58,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if arg := os.Getenv(killImportEnv); arg != "" {
+		os.Exit(killImportChild(arg))
+	}
 	code := m.Run()
 	if benchStore != nil {
 		benchStore.Close()
