@@ -66,6 +66,9 @@ func TestMain(m *testing.M) {
 		benchStore.Close()
 		os.RemoveAll(benchDir)
 	}
+	if bookDir != "" {
+		os.RemoveAll(bookDir)
+	}
 	os.Exit(code)
 }
 

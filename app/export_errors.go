@@ -32,15 +32,16 @@ func WriteErrorWorkbook(rep *FileReport, dir string) (string, error) {
 	}
 	defer wb.Close()
 	l := rep.layout
-	merged := wb.Merged(l.Sheet)
+	merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))
 	type line struct {
 		cells []string
 		res   data.RowResult
 	}
 	var lines []line
 	err = wb.Rows(l.Sheet, func(row int, cells []string) error {
+		cells = merged.Fill(row, cells)
 		if r, ok := bad[row]; ok {
-			lines = append(lines, line{append([]string(nil), fillMerged(row, cells, merged)...), r})
+			lines = append(lines, line{append([]string(nil), cells...), r})
 		}
 		return nil
 	})

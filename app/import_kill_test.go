@@ -59,7 +59,7 @@ func bigBook(t testing.TB, path string, n int) {
 	sw.SetRow("A1", head)
 	for i := 0; i < n; i++ {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		row := templateRow(i+1, fmt.Sprintf("4101%07d", i+1), id(i+1), "หมากแข้ง", "เมือง", i%7+1, "อื่น ๆ", "อยู่ระหว่างดำเนินการ", "15/07/2567", "")
+		row := templateRow(i+1, fmt.Sprintf("4101%07d", i+1), bigID(i+1), "หมากแข้ง", "เมือง", i%7+1, "อื่น ๆ", "อยู่ระหว่างดำเนินการ", "15/07/2567", "")
 		row[21], row[22] = "อบต.หมากแข้ง", "เยี่ยมบ้าน"
 		sw.SetRow(cell, row)
 	}
@@ -67,6 +67,16 @@ func bigBook(t testing.TB, path string, n int) {
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// bigID makes the n-th valid national ID for up to ten million rows.
+func bigID(n int) string {
+	s := fmt.Sprintf("31234%07d", n)
+	sum := 0
+	for i := 0; i < 12; i++ {
+		sum += int(s[i]-'0') * (13 - i)
+	}
+	return s + string(rune('0'+(11-sum%11)%10))
 }
 
 // TestKilledImportLeavesNothing kills a child process at several moments

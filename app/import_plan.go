@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,7 +46,7 @@ func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string)
 }
 
 func problemKey(c data.Category, sub string) string {
-	return fmt.Sprintf("%d|%s", c, strings.ReplaceAll(data.CleanText(sub), " ", ""))
+	return strconv.Itoa(int(c)) + "|" + strings.ReplaceAll(data.CleanText(sub), " ", "")
 }
 
 // add plans one row and records its fate.

@@ -26,6 +26,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 	if imp.subProblems, err = imp.Store.SubProblems(ctx); err != nil {
 		return err
 	}
+	imp.subIndex = nil
 	file := fmt.Sprintf("รายการรอตรวจสอบที่ %d (แถว %d แผ่นงาน %s)", r.ID, r.Row, r.Sheet)
 	pl := newPlanner(ctx, imp, meta, file)
 	pl.b.File = file

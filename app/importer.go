@@ -29,6 +29,20 @@ type Importer struct {
 
 	places      *places
 	subProblems data.SubProblemList
+	subIndex    map[string]data.SubProblem // problemKey → entry of subProblems
+}
+
+// findSubProblem looks a sub-problem up by category and name, ignoring
+// blanks, through an index built once per run.
+func (imp *Importer) findSubProblem(c data.Category, name string) (data.SubProblem, bool) {
+	if imp.subIndex == nil {
+		imp.subIndex = map[string]data.SubProblem{}
+		for _, s := range imp.subProblems {
+			imp.subIndex[problemKey(s.Category, s.Name)] = s
+		}
+	}
+	s, ok := imp.subIndex[problemKey(c, name)]
+	return s, ok
 }
 
 // FileReport is what a dry run found in one file.
@@ -86,6 +100,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	if imp.subProblems, err = imp.Store.SubProblems(ctx); err != nil {
 		return nil, err
 	}
+	imp.subIndex = nil
 	imp.places = newPlaces(imp.Geo, meta.Province)
 	wb, err := xlsx.Open(path, password)
 	if err != nil {
@@ -106,18 +121,15 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, l.Sheet
 	last := l.HeaderRows[len(l.HeaderRows)-1]
 	otherProvince := ""
-	merged := wb.Merged(l.Sheet)
-	err = wb.Rows(l.Sheet, func(row int, cells []string) error {
+	merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))
+	err = streamRows(ctx, wb, l.Sheet, func(row int, cells []string) error {
+		cells = merged.Fill(row, cells)
 		if row <= last {
 			return nil
 		}
-		cells = fillMerged(row, cells, merged)
 		if isBlankRow(cells) || l.isSubtotalRow(cells) {
 			rep.Skipped++
 			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
 		}
 		in := imp.parseRow(&l, row, cells)
 		if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
@@ -150,12 +162,12 @@ func (imp *Importer) chooseSheet(wb *xlsx.Workbook) (layout, error) {
 	for _, sheet := range wb.Sheets() {
 		var first [][]string
 		var nums []int
-		merged := wb.Merged(sheet)
+		merged := xlsx.NewMergeFiller(wb.MergedRanges(sheet))
 		err := wb.Rows(sheet, func(row int, cells []string) error {
 			if row > headerScanRows {
 				return xlsx.ErrStop
 			}
-			cells = fillMerged(row, cells, merged)
+			cells = merged.Fill(row, cells)
 			first, nums = append(first, cells), append(nums, row)
 			return nil
 		})
@@ -185,20 +197,61 @@ func (imp *Importer) Commit(ctx context.Context, rep *FileReport) (data.ImportRe
 	return rec, err
 }
 
-// fillMerged gives every cell inside a merged range the value of the
-// range's top-left cell: a title merged over two header rows, or a
-// household's name merged down over its problem rows, reads as if it were
-// written in each.
-func fillMerged(row int, cells []string, merged map[int]map[int]string) []string {
-	for col, v := range merged[row] {
-		for len(cells) < col {
-			cells = append(cells, "")
+// streamRows reads a sheet on its own goroutine and hands the rows to fn
+// on this one, in order: excelize's XML decoding takes one core, and
+// normalising and matching the rows the other.
+func streamRows(ctx context.Context, wb *xlsx.Workbook, sheet string, fn func(row int, cells []string) error) error {
+	type raw struct {
+		row   int
+		cells []string
+	}
+	const batchSize = 256
+	batches := make(chan []raw, 8)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]raw, 0, batchSize)
+		send := func() bool {
+			select {
+			case batches <- batch:
+				batch = make([]raw, 0, batchSize)
+				return true
+			case <-stop:
+				return false
+			}
 		}
-		if cells[col-1] == "" {
-			cells[col-1] = v
+		err := wb.Rows(sheet, func(row int, cells []string) error {
+			if batch = append(batch, raw{row, cells}); len(batch) == batchSize && !send() {
+				return xlsx.ErrStop
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			send()
+		}
+		readErr <- err
+	}()
+	var err error
+	for batch := range batches {
+		if err != nil {
+			continue // drain so the reader can finish
+		}
+		if err = ctx.Err(); err != nil {
+			close(stop)
+			continue
+		}
+		for _, r := range batch {
+			if err = fn(r.row, r.cells); err != nil {
+				close(stop)
+				break
+			}
 		}
 	}
-	return cells
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
+	return err
 }
 
 func fileSHA256(path string) (string, error) {

@@ -205,7 +205,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if p.SubProblem == "" {
 		return reject(fSubProblem, "ไม่ได้ระบุปัญหา")
 	}
-	if sp, ok := imp.subProblems.Find(cat, p.SubProblem); ok {
+	if sp, ok := imp.findSubProblem(cat, p.SubProblem); ok {
 		p.SubProblem, p.Urgent, p.Sensitive = sp.Name, sp.Urgent, sp.Sensitive
 	}
 	p.Detail = get(fDetail)

@@ -76,11 +76,13 @@ func NormalizeHouseCode(s string) (string, error) {
 	return digits, nil
 }
 
+var idSeparators = strings.NewReplacer("-", "", " ", "", "'", "", "\u2013", "")
+
 // digitsOf extracts an n-digit identifier from s. See NormalizeHouseCode for
 // the forms it accepts.
 func digitsOf(s string, n int) (string, bool) {
 	s = ThaiToASCIIDigits(CleanText(s))
-	s = strings.NewReplacer("-", "", " ", "", "'", "", "\u2013", "").Replace(s)
+	s = idSeparators.Replace(s)
 	if s == "" {
 		return "", false
 	}

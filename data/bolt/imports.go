@@ -2,8 +2,10 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -14,12 +16,26 @@ import (
 // undoEntry records one record an import touched, so that UndoImport can
 // put it back. Before is nil for a record the import created.
 type undoEntry struct {
-	Kind    string          `json:"kind"` // household, problem, action
-	ID      uint64          `json:"id"`
+	Kind    string          `json:"kind"` // household, problem (changed), action (on a problem that existed), created
+	ID      uint64          `json:"id,omitempty"`
 	Problem uint64          `json:"problem,omitempty"` // an action's problem
 	Before  json.RawMessage `json:"before,omitempty"`
 	After   time.Time       `json:"after,omitempty"` // UpdatedAt the import left
+	// Created records, as ID ranges: one transaction takes consecutive IDs.
+	Households [2]uint64 `json:"households,omitempty"`
+	Problems   [2]uint64 `json:"problems,omitempty"`
+	Actions    [2]uint64 `json:"actions,omitempty"`
 }
+
+// span grows an ID range to hold id.
+func span(r *[2]uint64, id uint64) {
+	if r[0] == 0 || id < r[0] {
+		r[0] = id
+	}
+	r[1] = max(r[1], id)
+}
+
+func inSpan(r [2]uint64, id uint64) bool { return r[0] != 0 && id >= r[0] && id <= r[1] }
 
 // CommitImport applies a batch in one transaction: the records, their
 // indexes and counters, the ledger entry, the fate of every row, what undo
@@ -41,6 +57,8 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 	}
 	rec := data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Now().UTC(), Counts: b.Counts}
 	var undo []undoEntry
+	created := undoEntry{Kind: "created"}
+	buf := &keyBuffer{}
 	changed := func(what string, id uint64) error {
 		return data.Errorf(data.ECONFLICT, "%s เลขที่ %d ถูกแก้ไขหลังจากตรวจสอบไฟล์ (dry run) กรุณาตรวจสอบไฟล์อีกครั้งก่อนนำเข้า", "%s %d changed since the dry run", what, id)
 	}
@@ -50,10 +68,10 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 		hc := &b.Households[i]
 		h := hc.Household
 		if hc.Op == data.OpNew {
-			if err := s.createHousehold(tx, &h, nil); err != nil {
+			if err := s.createHousehold(tx, &h, buf); err != nil {
 				return rec, err
 			}
-			undo = append(undo, undoEntry{Kind: "household", ID: h.ID, After: h.UpdatedAt})
+			span(&created.Households, h.ID)
 		} else {
 			var cur data.Household
 			if err := getHousehold(tx, h.ID, &cur); err != nil {
@@ -88,10 +106,10 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 		}
 		p.HouseholdID = hhIDs[pc.HouseholdRef]
 		if pc.Op == data.OpNew {
-			if err := s.createProblem(tx, d, &p, tambons[pc.HouseholdRef], nil); err != nil {
+			if err := s.createProblem(tx, d, &p, tambons[pc.HouseholdRef], buf); err != nil {
 				return rec, err
 			}
-			undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, After: p.UpdatedAt})
+			span(&created.Problems, p.ID)
 		} else {
 			var cur data.Problem
 			if err := getProblem(tx, p.ID, &cur); err != nil {
@@ -110,6 +128,9 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 		}
 		pIDs[i] = p.ID
 	}
+	if err := buf.flush(tx); err != nil {
+		return rec, err
+	}
 	if err := d.flush(tx); err != nil {
 		return rec, err
 	}
@@ -124,13 +145,14 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 		if err := s.putAction(ctx, tx, &a); err != nil {
 			return rec, err
 		}
-		undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
-	}
-	rows := tx.Bucket(bucketImportRows)
-	for i, r := range b.Rows {
-		if err := putJSON(rows, key(id, uint64(i)), r); err != nil {
-			return rec, err
+		span(&created.Actions, a.ID)
+		if !inSpan(created.Problems, a.ProblemID) {
+			undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
 		}
+	}
+	undo = append(undo, created)
+	if err := tx.Bucket(bucketImportRows).Put(itob(id), packRows(b.Rows)); err != nil {
+		return rec, err
 	}
 	ub := tx.Bucket(bucketImportUndo)
 	for i, u := range undo {
@@ -211,18 +233,66 @@ func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.Imp
 // ImportRows returns the fate of every row of an import.
 func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult, err error) {
 	err = s.db.View(func(tx *bbolt.Tx) error {
-		pre := itob(id)
-		c := tx.Bucket(bucketImportRows).Cursor()
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
-			var r data.RowResult
-			if err := json.Unmarshal(v, &r); err != nil {
-				return corrupt("import row", err)
-			}
-			out = append(out, r)
+		var rec data.ImportRecord
+		if _, err := getJSON(tx.Bucket(bucketImports), itob(id), &rec); err != nil {
+			return err
 		}
-		return nil
+		out, err = unpackRows(tx.Bucket(bucketImportRows).Get(itob(id)), rec.Sheet)
+		return err
 	})
 	return out, err
+}
+
+// packRows stores an import's row fates in one value: a row number and a
+// fate byte per row, and for rows not taken the column, value and reason.
+// A province file has 200,000 rows; a key each would cost more than the
+// records themselves.
+func packRows(rows []data.RowResult) []byte {
+	b := make([]byte, 0, len(rows)*4)
+	for _, r := range rows {
+		b = binary.AppendUvarint(b, uint64(r.Row))
+		b = append(b, byte(slices.Index(data.Fates, r.Fate)+1))
+		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
+			detail, _ := json.Marshal(rowDetail{r.Sheet, r.Column, r.Value, r.Reason})
+			b = binary.AppendUvarint(b, uint64(len(detail)))
+			b = append(b, detail...)
+		}
+	}
+	return b
+}
+
+type rowDetail struct {
+	Sheet, Column, Value, Reason string
+}
+
+func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
+	var out []data.RowResult
+	for len(b) > 0 {
+		row, n := binary.Uvarint(b)
+		if n <= 0 || len(b) < n+1 {
+			return out, corrupt("import rows", nil)
+		}
+		f := int(b[n]) - 1
+		b = b[n+1:]
+		if f < 0 || f >= len(data.Fates) {
+			return out, corrupt("import rows", nil)
+		}
+		r := data.RowResult{Sheet: sheet, Row: int(row), Fate: data.Fates[f]}
+		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
+			size, n := binary.Uvarint(b)
+			if n <= 0 || uint64(len(b)-n) < size {
+				return out, corrupt("import rows", nil)
+			}
+			var d rowDetail
+			if err := json.Unmarshal(b[n:n+int(size)], &d); err != nil {
+				return out, corrupt("import rows", err)
+			}
+			r.Sheet, r.Column, r.Value, r.Reason = d.Sheet, d.Column, d.Value, d.Reason
+			b = b[n+int(size):]
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // ProblemsOf returns a household's problems, every round.
@@ -264,74 +334,86 @@ func (s *Store) UndoImport(ctx context.Context, id uint64) error {
 			}
 			entries = append(entries, u)
 		}
-		created := map[string]bool{}
-		for _, u := range entries {
-			if u.Before == nil {
-				created[fmt.Sprint(u.Kind, u.ID)] = true
-			}
-		}
 		later := func(what string, id uint64) error {
 			return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
 		}
 		d := counterDelta{}
+		// Changes first, newest first; then what the import created.
+		var made undoEntry
 		for i := len(entries) - 1; i >= 0; i-- {
 			u := entries[i]
 			switch u.Kind {
+			case "created":
+				made = u
 			case "action":
 				if err := tx.Bucket(bucketActions).Delete(key(u.Problem, u.ID)); err != nil {
 					return err
 				}
 			case "problem":
-				var cur data.Problem
+				var cur, before data.Problem
 				if err := getProblem(tx, u.ID, &cur); err != nil {
 					return err
 				}
 				if !cur.UpdatedAt.Equal(u.After) {
 					return later("ปัญหา", u.ID)
 				}
-				if u.Before != nil {
-					var before data.Problem
-					if err := json.Unmarshal(u.Before, &before); err != nil {
-						return corrupt("undo problem", err)
-					}
-					if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
-						return err
-					}
-					continue
+				if err := json.Unmarshal(u.Before, &before); err != nil {
+					return corrupt("undo problem", err)
 				}
-				for _, a := range actionIDsOf(tx, u.ID) {
-					if !created[fmt.Sprint("action", a)] {
-						return later("ปัญหา", u.ID)
-					}
-				}
-				if err := deleteProblem(tx, d, &cur); err != nil {
+				if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
 					return err
 				}
 			case "household":
-				var cur data.Household
+				var cur, before data.Household
 				if err := getHousehold(tx, u.ID, &cur); err != nil {
 					return err
 				}
 				if !cur.UpdatedAt.Equal(u.After) {
 					return later("ครัวเรือน", u.ID)
 				}
-				if u.Before != nil {
-					var before data.Household
-					if err := json.Unmarshal(u.Before, &before); err != nil {
-						return corrupt("undo household", err)
-					}
-					if err := s.updateHousehold(tx, &cur, &before); err != nil {
-						return err
-					}
-					continue
+				if err := json.Unmarshal(u.Before, &before); err != nil {
+					return corrupt("undo household", err)
 				}
-				if len(problemIDsOf(tx, u.ID)) > 0 {
-					return later("ครัวเรือน", u.ID)
-				}
-				if err := tx.Bucket(bucketHouseholds).Delete(itob(u.ID)); err != nil {
+				if err := s.updateHousehold(tx, &cur, &before); err != nil {
 					return err
 				}
-				for _, k := range householdIndexKeys(&cur) {
+			}
+		}
+		if made.Problems[0] != 0 {
+			for pid := made.Problems[0]; pid <= made.Problems[1]; pid++ {
+				var p data.Problem
+				if err := getProblem(tx, pid, &p); err != nil {
+					return err
+				}
+				if !p.UpdatedAt.Equal(p.CreatedAt) {
+					return later("ปัญหา", pid)
+				}
+				for _, a := range actionIDsOf(tx, pid) {
+					if !inSpan(made.Actions, a) {
+						return later("ปัญหา", pid)
+					}
+					if err := tx.Bucket(bucketActions).Delete(key(pid, a)); err != nil {
+						return err
+					}
+				}
+				if err := deleteProblem(tx, d, &p); err != nil {
+					return err
+				}
+			}
+		}
+		if made.Households[0] != 0 {
+			for hid := made.Households[0]; hid <= made.Households[1]; hid++ {
+				var h data.Household
+				if err := getHousehold(tx, hid, &h); err != nil {
+					return err
+				}
+				if !h.UpdatedAt.Equal(h.CreatedAt) || len(problemIDsOf(tx, hid)) > 0 {
+					return later("ครัวเรือน", hid)
+				}
+				if err := tx.Bucket(bucketHouseholds).Delete(itob(hid)); err != nil {
+					return err
+				}
+				for _, k := range householdIndexKeys(&h) {
 					if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
 						return err
 					}

@@ -31,7 +31,7 @@
 //	audit       seq → sha256(prev hash + entry JSON)(32) + entry JSON
 //	imports     import → data.ImportRecord (the ledger)                 [v2]
 //	importsha   sha256 hex + import → nothing (same file imported before) [v2]
-//	importrows  import + row index → data.RowResult (fate of every row)  [v2]
+//	importrows  import → the fate of every row, packed (see packRows)    [v2]
 //	importundo  import + seq → undoEntry (what to put back on undo)       [v2]
 //	reviews     review → data.Review (rows waiting for the clerk)        [v2]
 //

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -48,7 +49,7 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, &data.Error{Code: data.ENOTFOUND, Message: fmt.Sprintf("ไม่พบไฟล์ฐานข้อมูล %s", path), English: "database file not found", Err: err}
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, NoFreelistSync: false})
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(path)})
 	if errors.Is(err, bberrors.ErrTimeout) {
 		return nil, &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
 	} else if err != nil {
@@ -65,6 +66,23 @@ func Open(path string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// initialMmapSize reserves room for the file to grow into. Each time a
+// write transaction outgrows the map, bbolt copies every node it has
+// touched to the heap before remapping: an import of 100,000 rows did that
+// with 3 GB. On Linux and macOS the reservation is address space only; on
+// Windows bbolt grows the file to the map size, so there it is kept to
+// twice the file (at least 64 MiB).
+func initialMmapSize(path string) int {
+	size := int64(0)
+	if fi, err := os.Stat(path); err == nil {
+		size = fi.Size()
+	}
+	if runtime.GOOS == "windows" {
+		return int(max(2*size, 64<<20))
+	}
+	return int(max(2*size, 1<<30))
 }
 
 // Close closes the database.

@@ -20,8 +20,10 @@ import (
 
 // Workbook is an open .xlsx file.
 type Workbook struct {
-	f    *excelize.File
-	Name string
+	f        *excelize.File
+	Name     string
+	path     string
+	password string
 }
 
 // Refusals of a whole file, each with one message a clerk can act on.
@@ -76,7 +78,7 @@ func Open(path, password string) (*Workbook, error) {
 		f.Close()
 		return nil, ErrNotWorkbook
 	}
-	return &Workbook{f: f, Name: filepath.Base(path)}, nil
+	return &Workbook{f: f, Name: filepath.Base(path), path: path, password: password}, nil
 }
 
 // oleKind looks inside an OLE2 compound file: "encrypted" for an
@@ -155,38 +157,3 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 
 // ErrStop ends a Rows walk early.
 var ErrStop = errors.New("stop")
-
-// Merged returns, for a sheet, row → column (1-based) → value for every
-// cell that lies inside a merged range other than its top-left: the value
-// of the top-left cell.
-func (w *Workbook) Merged(sheet string) map[int]map[int]string {
-	out := map[int]map[int]string{}
-	ranges, err := w.f.GetMergeCells(sheet)
-	if err != nil {
-		return out
-	}
-	for _, m := range ranges {
-		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 != nil || err2 != nil || (r2-r1+1)*(c2-c1+1) > 10000 {
-			continue
-		}
-		// The raw value, as Rows gives it: a merged house code must not come
-		// back formatted as 4.10E+10.
-		v, err := w.f.GetCellValue(sheet, m.GetStartAxis(), excelize.Options{RawCellValue: true})
-		if err != nil {
-			v = m.GetCellValue()
-		}
-		for r := r1; r <= r2; r++ {
-			for c := c1; c <= c2; c++ {
-				if r != r1 || c != c1 {
-					if out[r] == nil {
-						out[r] = map[int]string{}
-					}
-					out[r][c] = v
-				}
-			}
-		}
-	}
-	return out
-}

@@ -28,9 +28,10 @@ func FuzzOpen(f *testing.F) {
 		}
 		defer wb.Close()
 		for _, s := range wb.Sheets() {
-			wb.Merged(s)
+			mf := NewMergeFiller(wb.MergedRanges(s))
 			rows := 0
-			wb.Rows(s, func(int, []string) error {
+			wb.Rows(s, func(row int, cells []string) error {
+				mf.Fill(row, cells)
 				if rows++; rows > 1000 {
 					return ErrStop
 				}
