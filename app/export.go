@@ -19,7 +19,7 @@ type Exporter struct {
 }
 
 // column widths of the template, in Excel character units.
-var templateWidths = []float64{7, 14, 10, 8, 16, 14, 14, 12, 17, 10, 14, 14, 13, 9, 10, 22, 30, 24, 16, 20, 15, 22, 26, 12, 24}
+var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 14, 16, 10, 13, 36, 32, 24, 17, 22, 16, 24, 28, 13, 24}
 
 func templateTable(title []string) xlsx.Table {
 	header := make([]string, len(TemplateHeaders))
@@ -197,9 +197,9 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		}
 	}
 	areas := append(append([]Area{}, s.Parts...), Area{Name: "รวมทั้งจังหวัด", Totals: s.Area.Totals, Categories: s.Area.Categories})
-	widths := []float64{22, 11}
+	widths := []float64{20, 11}
 	for range header[2:] {
-		widths = append(widths, 12)
+		widths = append(widths, 13)
 	}
 	t := xlsx.Table{
 		Sheet: "สรุปรายอำเภอ", Header: header, Widths: widths, RowCount: len(areas),

@@ -411,3 +411,31 @@ func TestImportRefusesWholeFiles(t *testing.T) {
 		t.Errorf("with the password: %+v", rep)
 	}
 }
+
+// TestImportMergedHouseholdCells reads a household whose cells are merged
+// down over its three problem rows, as districts often format them.
+func TestImportMergedHouseholdCells(t *testing.T) {
+	fx := newFixture(t)
+	row := func(seq any, cat int, sub string) []any {
+		r := templateRow(0, "41010000081", id(81), "หมากแข้ง", "เมือง", cat, sub, "", "", "")
+		r[0] = seq
+		return r
+	}
+	path := writeBook(t, fx.dir, "merged.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		row(1, 4, "หนี้สิน"),
+		{nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, 2, "ขาดแคลนน้ำใช้"},
+		{nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, 3, "ขาดทุนการศึกษา"},
+	}, Merge: func() [][2]string {
+		var m [][2]string
+		for c := 1; c <= 15; c++ {
+			top, _ := excelize.CoordinatesToCellName(c, 2)
+			bottom, _ := excelize.CoordinatesToCellName(c, 4)
+			m = append(m, [2]string{top, bottom})
+		}
+		return m
+	}()})
+	rep := fx.commit(t, path)
+	if c := rep.Counts(); c != (data.Counts{Rows: 3, NewHouseholds: 1, NewProblems: 2}) {
+		t.Fatalf("merged household: %+v %+v", c, rep.Batch.Rows)
+	}
+}

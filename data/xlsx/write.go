@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -15,6 +16,10 @@ import (
 const (
 	Font     = "TH SarabunPSK"
 	FontSize = 16
+	// Thai at 16 pt needs taller rows than Excel's default 15 pt, or the
+	// upper and lower marks are cut off on screen and on paper.
+	rowHeight   = 24
+	titleHeight = 30
 )
 
 // Table is one sheet to write: optional title lines, a header row and
@@ -135,6 +140,19 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 			return err
 		}
 	}
+	// Landscape, about twenty columns to a page width: the 25-column
+	// template prints on one, the 37-column summary on two.
+	landscape, fit, zero := "landscape", 1, 0
+	if cols > 30 {
+		fit = 2
+	}
+	if err := f.SetPageLayout(t.Sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &fit, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	fitToPage := true
+	if err := f.SetSheetProps(t.Sheet, &excelize.SheetPropsOptions{FitToPage: &fitToPage}); err != nil {
+		return err
+	}
 	if t.Protect {
 		if err := f.ProtectSheet(t.Sheet, &excelize.SheetProtectionOptions{
 			FormatColumns: true, FormatRows: true, AutoFilter: true, Sort: true, SelectLockedCells: true, SelectUnlockedCells: true,
@@ -160,7 +178,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	row := 1
 	for _, title := range t.Titles {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.title, Value: title}}); err != nil {
+		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: titleHeight}); err != nil {
 			return err
 		}
 		if cols > 1 {
@@ -172,11 +190,13 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		row++
 	}
 	head := make([]any, cols)
+	lines := 2
 	for i, h := range t.Header {
 		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+		lines = max(lines, strings.Count(h, "\n")+2)
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
-	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: 42}); err != nil {
+	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines * (rowHeight - 4))}); err != nil {
 		return err
 	}
 	out := make([]any, cols)
@@ -212,7 +232,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 			out[c] = excelize.Cell{StyleID: style, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := sw.SetRow(cell, out); err != nil {
+		if err := sw.SetRow(cell, out, excelize.RowOpts{Height: rowHeight}); err != nil {
 			return err
 		}
 	}
