@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -179,4 +180,33 @@ func BenchmarkFollowUp100k(b *testing.B) {
 			b.Fatal(n, err)
 		}
 	}
+}
+
+// BenchmarkImportVsBareRead100k alternates the bare read and the whole
+// import of the same workbook and reports the ratio of each pair, so that
+// a slower or faster moment of a shared machine weighs on both sides.
+// Run it with -benchtime 3x or more; the target is a ratio ≤ 1.5.
+func BenchmarkImportVsBareRead100k(b *testing.B) {
+	path := benchBook(b, 100_000)
+	b.StopTimer()
+	var ratios, bares, imports []float64
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		bareRead(b, path)
+		bare := time.Since(start)
+		start = time.Now()
+		importOnce(b, path)
+		imp := time.Since(start)
+		bares, imports = append(bares, bare.Seconds()), append(imports, imp.Seconds())
+		ratios = append(ratios, imp.Seconds()/bare.Seconds())
+	}
+	b.ReportMetric(median(bares), "bare-s")
+	b.ReportMetric(median(imports), "import-s")
+	b.ReportMetric(median(ratios), "import/bare")
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

@@ -18,17 +18,11 @@ const (
 
 // importJSON is the object `qmdesk import --json` prints per file.
 type importJSON struct {
-	File          string `json:"file"`
-	SHA256        string `json:"sha256"`
-	ImportID      uint64 `json:"import_id"`
-	Refused       string `json:"refused"`
-	Rows          int    `json:"rows"`
-	NewHouseholds int    `json:"new_households"`
-	NewProblems   int    `json:"new_problems"`
-	Updated       int    `json:"updated"`
-	Unchanged     int    `json:"unchanged"`
-	Review        int    `json:"review"`
-	Rejected      int    `json:"rejected"`
+	File     string `json:"file"`
+	SHA256   string `json:"sha256"`
+	ImportID uint64 `json:"import_id"`
+	Refused  string `json:"refused"`
+	data.Counts
 }
 
 // importStore opens the database as the importer needs it.
@@ -90,8 +84,7 @@ func (c *command) importFiles(args []string) (int, error) {
 			status = ExitSomeRows
 		}
 		if *asJSON {
-			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Rows: cnt.Rows,
-				NewHouseholds: cnt.NewHouseholds, NewProblems: cnt.NewProblems, Updated: cnt.Updated, Unchanged: cnt.Unchanged, Review: cnt.Review, Rejected: cnt.Rejected})
+			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Counts: cnt})
 			fmt.Fprintln(c.env.Stdout, string(b))
 			continue
 		}

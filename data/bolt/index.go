@@ -67,7 +67,36 @@ func replaceKeys(b *bbolt.Bucket, old, new [][]byte) error {
 // order: bbolt keeps a transaction's inserts in unsplit in-memory nodes,
 // and unsorted inserts into them cost a copy of the node each, which made
 // a 100,000-problem load take minutes.
-type keyBuffer struct{ hidx, pidx [][]byte }
+type keyBuffer struct {
+	hidx, pidx [][]byte
+	rounds     map[uint64]data.Round // rounds read so far, for problems' default target date
+}
+
+// round reads a round, once per bulk write (k may be nil: no caching).
+func (k *keyBuffer) round(tx *bbolt.Tx, id uint64) (data.Round, error) {
+	if r, ok := k.cached(id); ok {
+		return r, nil
+	}
+	var r data.Round
+	if err := getRound(tx, id, &r); err != nil {
+		return r, err
+	}
+	if k != nil {
+		if k.rounds == nil {
+			k.rounds = map[uint64]data.Round{}
+		}
+		k.rounds[id] = r
+	}
+	return r, nil
+}
+
+func (k *keyBuffer) cached(id uint64) (data.Round, bool) {
+	if k == nil {
+		return data.Round{}, false
+	}
+	r, ok := k.rounds[id]
+	return r, ok
+}
 
 func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 	for _, x := range []struct {

@@ -33,11 +33,11 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 		p.Status = data.NotStarted
 	}
 	if p.TargetDate.IsZero() || p.RoundID == 0 {
-		var r data.Round
 		if p.RoundID == 0 {
 			p.RoundID = defaultRound(tx)
 		}
-		if err := getRound(tx, p.RoundID, &r); err != nil {
+		r, err := buf.round(tx, p.RoundID)
+		if err != nil {
 			return err
 		}
 		if p.TargetDate.IsZero() {
