@@ -107,9 +107,9 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	if dry {
 		verb = "ตรวจสอบแล้ว ยังไม่บันทึก (dry run)"
 	}
-	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %d แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), cnt.Rows)
-	fmt.Fprintf(w, "  ครัวเรือนใหม่ %d · ปัญหาใหม่ %d · ปรับปรุง %d · ไม่เปลี่ยนแปลง %d · รอตรวจสอบ %d · ไม่รับ %d\n",
-		cnt.NewHouseholds, cnt.NewProblems, cnt.Updated, cnt.Unchanged, cnt.Review, cnt.Rejected)
+	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %s แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), num(int64(cnt.Rows)))
+	fmt.Fprintf(w, "  ครัวเรือนใหม่ %s · ปัญหาใหม่ %s · ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
+		num(int64(cnt.NewHouseholds)), num(int64(cnt.NewProblems)), num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
 	if len(rep.Earlier) > 0 {
 		e := rep.Earlier[len(rep.Earlier)-1]
 		fmt.Fprintf(w, "  ไฟล์นี้เคยนำเข้าแล้ว (ครั้งที่ %d เมื่อ %s)\n", e.ID, data.FormatBE(data.DateOf(e.At)))
