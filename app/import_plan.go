@@ -21,14 +21,22 @@ type planner struct {
 	file  string
 	b     *data.ImportBatch
 
-	hhByID    map[uint64]int                  // existing household → batch ref
-	newByCode map[string]int                  // house code of a household new in this batch → ref
-	newByNID  map[string]int                  // national ID of a household new in this batch → ref
-	problems  map[int]map[string]int          // household ref → problem key → problem ref
-	existing  map[int]map[string]data.Problem // household ref → problem key → stored problem not yet in the batch
-	actions   map[int][]data.Action           // problem ref → actions known (stored and batch)
-	loadedAct map[int]bool
-	seen      map[int]bool // new households already counted as new
+	hhByID    map[uint64]int // existing household → batch ref
+	newByCode map[string]int // house code of a household new in this batch → ref
+	newByNID  map[string]int // national ID of a household new in this batch → ref
+	// One flat map each rather than a map per household: a province file
+	// has 100,000 households, and 100,000 small maps were most of the
+	// planner's memory.
+	problems  map[refKey]int          // household ref + problem key → problem ref
+	existing  map[refKey]data.Problem // stored problems of loaded households not yet in the batch
+	stored    map[int][]data.Action   // problem ref → its stored actions, once read
+	batchActs map[int][]int32         // problem ref → indexes of its actions in the batch
+	seen      []bool                  // household ref → already counted as new
+}
+
+type refKey struct {
+	ref int
+	key string
 }
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
@@ -40,8 +48,8 @@ func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string)
 		ctx: ctx, store: imp.Store, round: meta.DefaultRound, today: data.DateOf(now()), file: file,
 		b:      &data.ImportBatch{},
 		hhByID: map[uint64]int{}, newByCode: map[string]int{}, newByNID: map[string]int{},
-		problems: map[int]map[string]int{}, existing: map[int]map[string]data.Problem{},
-		actions: map[int][]data.Action{}, loadedAct: map[int]bool{},
+		problems: map[refKey]int{}, existing: map[refKey]data.Problem{},
+		stored: map[int][]data.Action{}, batchActs: map[int][]int32{},
 	}
 }
 
@@ -140,7 +148,6 @@ func (pl *planner) household(in rowInput) (ref int, reason string, candidates []
 	if h.Head.NationalID != "" {
 		pl.newByNID[h.Head.NationalID] = ref
 	}
-	pl.problems[ref] = map[string]int{}
 	return ref, "", nil, nil
 }
 
@@ -165,18 +172,15 @@ func (pl *planner) existingRef(id uint64) (int, string, []uint64, error) {
 	pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpRef, Household: h, Seen: h.UpdatedAt})
 	ref := len(pl.b.Households) - 1
 	pl.hhByID[id] = ref
-	pl.problems[ref] = map[string]int{}
 	stored, err := pl.store.ProblemsOf(pl.ctx, id)
 	if err != nil {
 		return 0, "", nil, err
 	}
-	ex := map[string]data.Problem{}
 	for _, p := range stored {
 		if p.RoundID == pl.round {
-			ex[problemKey(p.Category, p.SubProblem)] = p
+			pl.existing[refKey{ref, problemKey(p.Category, p.SubProblem)}] = p
 		}
 	}
-	pl.existing[ref] = ex
 	return ref, "", nil, nil
 }
 
@@ -192,17 +196,17 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 	} else if hc.Op == data.OpNew && !newHousehold {
 		mergeHousehold(&hc.Household, in.Household, in.IDWarning)
 	}
-	key := problemKey(in.Problem.Category, in.Problem.SubProblem)
-	pref, ok := pl.problems[ref][key]
+	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
+	pref, ok := pl.problems[key]
 	newProblem := false
+	stored, isStored := pl.existing[key]
 	switch {
 	case ok:
-	case pl.existing[ref] != nil && pl.existing[ref][key].ID != 0:
-		p := pl.existing[ref][key]
-		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpRef, HouseholdRef: ref, Problem: p, Seen: p.UpdatedAt})
+	case isStored:
+		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpRef, HouseholdRef: ref, Problem: stored, Seen: stored.UpdatedAt})
 		pref = len(pl.b.Problems) - 1
-		pl.problems[ref][key] = pref
-		delete(pl.existing[ref], key)
+		pl.problems[key] = pref
+		delete(pl.existing, key)
 	default:
 		p := in.Problem
 		p.ID, p.HouseholdID, p.RoundID = 0, 0, pl.round
@@ -211,8 +215,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 		}
 		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: p})
 		pref = len(pl.b.Problems) - 1
-		pl.problems[ref][key] = pref
-		pl.loadedAct[pref] = true
+		pl.problems[key] = pref
 		newProblem = true
 	}
 	pc := &pl.b.Problems[pref]
@@ -230,8 +233,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 			if pc.Problem.Status == data.Closed {
 				a.Note = pc.Problem.CloseReason
 			}
-			pl.b.Actions = append(pl.b.Actions, data.ActionChange{ProblemRef: pref, Action: a})
-			pl.actions[pref] = append(pl.actions[pref], a)
+			pl.appendAction(pref, a)
 		}
 	}
 	if in.Action != nil {
@@ -255,33 +257,45 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 
 // householdSeen tells whether an earlier row already created household ref,
 // so that a new household's second problem row counts as a new problem.
-func (pl *planner) householdSeen(ref int) bool { return pl.seen[ref] }
+func (pl *planner) householdSeen(ref int) bool { return ref < len(pl.seen) && pl.seen[ref] }
 func (pl *planner) markSeen(ref int) {
-	if pl.seen == nil {
-		pl.seen = map[int]bool{}
+	for len(pl.seen) <= ref {
+		pl.seen = append(pl.seen, false)
 	}
 	pl.seen[ref] = true
 }
 
+// addAction adds a row's action unless the problem already has the same
+// one, stored or earlier in this file.
 func (pl *planner) addAction(pref int, a data.Action) (bool, error) {
-	if !pl.loadedAct[pref] {
-		pl.loadedAct[pref] = true
-		if id := pl.b.Problems[pref].Problem.ID; id != 0 {
-			stored, err := pl.store.Actions(pl.ctx, id)
-			if err != nil {
+	pc := pl.b.Problems[pref]
+	if pc.Op != data.OpNew {
+		known, ok := pl.stored[pref]
+		if !ok {
+			var err error
+			if known, err = pl.store.Actions(pl.ctx, pc.Problem.ID); err != nil {
 				return false, err
 			}
-			pl.actions[pref] = append(stored, pl.actions[pref]...)
+			pl.stored[pref] = known
+		}
+		for _, k := range known {
+			if k.SameAs(a) {
+				return false, nil
+			}
 		}
 	}
-	for _, known := range pl.actions[pref] {
-		if known.SameAs(a) {
+	for _, i := range pl.batchActs[pref] {
+		if pl.b.Actions[i].Action.SameAs(a) {
 			return false, nil
 		}
 	}
-	pl.b.Actions = append(pl.b.Actions, data.ActionChange{ProblemRef: pref, Action: a})
-	pl.actions[pref] = append(pl.actions[pref], a)
+	pl.appendAction(pref, a)
 	return true, nil
+}
+
+func (pl *planner) appendAction(pref int, a data.Action) {
+	pl.b.Actions = append(pl.b.Actions, data.ActionChange{ProblemRef: pref, Action: a})
+	pl.batchActs[pref] = append(pl.batchActs[pref], int32(len(pl.b.Actions)-1))
 }
 
 // mergeHousehold copies what the row says into h, never blanking a field

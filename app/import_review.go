@@ -39,7 +39,6 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		h.IDCheckOverride = h.Head.NationalID != "" && !data.NationalIDCheckOK(h.Head.NationalID)
 		pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpNew, Household: h})
 		ref = len(pl.b.Households) - 1
-		pl.problems[ref] = map[string]int{}
 	case "merge":
 		if mergeInto == 0 {
 			return data.Errorf(data.EINVALID, "กรุณาระบุครัวเรือนที่จะรวมเข้า", "merge needs a household")

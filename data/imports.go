@@ -156,6 +156,9 @@ type ImportRecord struct {
 	Counts   Counts    `json:"counts"`
 	UndoneAt time.Time `json:"undone_at,omitempty"`
 	UndoneBy string    `json:"undone_by,omitempty"`
+	// Committing is set while the import is being written in chunks; an
+	// import found so on opening was interrupted and is rolled back.
+	Committing bool `json:"committing,omitempty"`
 }
 
 // ImportLedger is the part of the store that commits workbooks and keeps

@@ -92,6 +92,13 @@ func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
 	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), wantP)...)
 	r.Problems = append(r.Problems, compareCounts("counter", tx.Bucket(bucketCounters), counts)...)
 	r.Problems = append(r.Problems, compareCounts("household reference", tx.Bucket(bucketHHRefs), refs)...)
+	tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
+		var rec data.ImportRecord
+		if json.Unmarshal(v, &rec) == nil && rec.Committing {
+			r.Problems = append(r.Problems, fmt.Sprintf("import %d (%s) was interrupted: open the database normally (not read-only) to roll it back", rec.ID, rec.File))
+		}
+		return nil
+	})
 	n, findings := verifyAudit(tx)
 	r.AuditEntries = n
 	r.Problems = append(r.Problems, findings...)

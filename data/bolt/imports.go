@@ -37,153 +37,255 @@ func span(r *[2]uint64, id uint64) {
 
 func inSpan(r [2]uint64, id uint64) bool { return r[0] != 0 && id >= r[0] && id <= r[1] }
 
-// CommitImport applies a batch in one transaction: the records, their
-// indexes and counters, the ledger entry, the fate of every row, what undo
-// needs, the rows left for review, and an audit entry. A record changed
-// since the dry run read it makes the whole commit fail with ECONFLICT.
-func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (rec data.ImportRecord, err error) {
-	err = s.db.Update(func(tx *bbolt.Tx) error {
-		rec, err = s.commitBatch(ctx, tx, b, 0)
-		return err
-	})
-	return rec, err
+// importChunk is how many records one transaction of a large import
+// writes. One transaction for a province file held every new record and
+// index key in bbolt's dirty pages at once: 660 MB for 100,000 rows.
+var importChunk = 5000
+
+// importState carries what later parts of an import need from earlier ones.
+type importState struct {
+	rec     data.ImportRecord
+	hhIDs   []uint64
+	tambons []string
+	pIDs    []uint64
+	undoSeq uint64
 }
 
-func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, reviewOf uint64) (data.ImportRecord, error) {
-	ledger := tx.Bucket(bucketImports)
-	id, err := ledger.NextSequence()
-	if err != nil {
-		return data.ImportRecord{}, err
+// CommitImport applies a batch: the records with their indexes and
+// counters, the ledger entry, the fate of every row, what undo needs, the
+// rows left for review and an audit entry. A large batch is written in
+// chunks of importChunk records, each its own transaction, under a ledger
+// entry marked as committing; the last transaction clears the mark. If
+// the program dies before that, Open rolls the import back before anyone
+// reads, so a crash still leaves all of the workbook or none of it. A
+// record changed since the dry run stops the import with ECONFLICT and
+// rolls back what was written.
+func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.ImportRecord, error) {
+	st := &importState{}
+	if err := s.db.Update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
+		return st.rec, err
 	}
-	rec := data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Now().UTC(), Counts: b.Counts}
+	for kind, n := range []int{len(b.Households), len(b.Problems), len(b.Actions)} {
+		for from := 0; from < n; from += importChunk {
+			to := min(from+importChunk, n)
+			err := s.db.Update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, kind, from, to) })
+			if err != nil {
+				return st.rec, s.abortImport(ctx, st.rec.ID, err)
+			}
+		}
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error { return s.finishImport(ctx, tx, b, st, 0) })
+	if err != nil {
+		return st.rec, s.abortImport(ctx, st.rec.ID, err)
+	}
+	return st.rec, nil
+}
+
+// commitBatch applies a small batch (a decided review row) in the
+// caller's transaction.
+func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, reviewOf uint64) (data.ImportRecord, error) {
+	st := &importState{}
+	if err := s.beginImport(ctx, tx, b, st); err != nil {
+		return st.rec, err
+	}
+	for k, n := range []int{len(b.Households), len(b.Problems), len(b.Actions)} {
+		if err := s.applyPart(ctx, tx, b, st, k, 0, n); err != nil {
+			return st.rec, err
+		}
+	}
+	return st.rec, s.finishImport(ctx, tx, b, st, reviewOf)
+}
+
+// abortImport rolls back the parts of an import already written and
+// returns the error that stopped it.
+func (s *Store) abortImport(ctx context.Context, id uint64, cause error) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, true) })
+	if err != nil {
+		return &data.Error{Code: data.EINTERNAL, Message: "การนำเข้าล้มเหลว และยกเลิกส่วนที่บันทึกไปแล้วไม่สำเร็จ: เปิดโปรแกรมใหม่เพื่อให้ยกเลิกอัตโนมัติ", English: fmt.Sprintf("import %d failed (%v) and its rollback failed", id, cause), Err: err}
+	}
+	return cause
+}
+
+func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState) error {
+	id, err := tx.Bucket(bucketImports).NextSequence()
+	if err != nil {
+		return err
+	}
+	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Now().UTC(), Counts: b.Counts, Committing: true}
+	st.hhIDs, st.tambons, st.pIDs = make([]uint64, len(b.Households)), make([]string, len(b.Households)), make([]uint64, len(b.Problems))
+	return putJSON(tx.Bucket(bucketImports), itob(id), st.rec)
+}
+
+// applyPart writes records from..to of one kind (0 households, 1 problems,
+// 2 actions) and what undo needs to take them back.
+func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, kind, from, to int) error {
 	var undo []undoEntry
 	created := undoEntry{Kind: "created"}
 	buf := &keyBuffer{}
+	d := counterDelta{}
 	changed := func(what string, id uint64) error {
 		return data.Errorf(data.ECONFLICT, "%s เลขที่ %d ถูกแก้ไขหลังจากตรวจสอบไฟล์ (dry run) กรุณาตรวจสอบไฟล์อีกครั้งก่อนนำเข้า", "%s %d changed since the dry run", what, id)
 	}
-	hhIDs := make([]uint64, len(b.Households))
-	tambons := make([]string, len(b.Households))
-	for i := range b.Households {
-		hc := &b.Households[i]
-		h := hc.Household
-		if hc.Op == data.OpNew {
-			if err := s.createHousehold(tx, &h, buf); err != nil {
-				return rec, err
-			}
-			span(&created.Households, h.ID)
-		} else {
-			var cur data.Household
-			if err := getHousehold(tx, h.ID, &cur); err != nil {
-				return rec, err
-			}
-			if !cur.UpdatedAt.Equal(hc.Seen) {
-				return rec, changed("ครัวเรือน", h.ID)
-			}
-			if hc.Op == data.OpUpdate {
-				h.Normalize()
-				if err := h.Validate(); err != nil {
-					return rec, err
+	switch kind {
+	case 0:
+		for i := from; i < to; i++ {
+			hc := &b.Households[i]
+			h := hc.Household
+			if hc.Op == data.OpNew {
+				if err := s.createHousehold(tx, &h, buf); err != nil {
+					return err
 				}
-				before, _ := json.Marshal(cur)
-				if err := s.updateHousehold(tx, &cur, &h); err != nil {
-					return rec, err
-				}
-				undo = append(undo, undoEntry{Kind: "household", ID: h.ID, Before: before, After: h.UpdatedAt})
+				span(&created.Households, h.ID)
 			} else {
-				h = cur
-			}
-		}
-		hhIDs[i], tambons[i] = h.ID, h.TambonCode
-	}
-	d := counterDelta{}
-	pIDs := make([]uint64, len(b.Problems))
-	for i := range b.Problems {
-		pc := &b.Problems[i]
-		p := pc.Problem
-		if pc.HouseholdRef < 0 || pc.HouseholdRef >= len(hhIDs) {
-			return rec, data.Errorf(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", "problem %d refers to household ref %d", i, pc.HouseholdRef)
-		}
-		p.HouseholdID = hhIDs[pc.HouseholdRef]
-		if pc.Op == data.OpNew {
-			if err := s.createProblem(tx, d, &p, tambons[pc.HouseholdRef], buf); err != nil {
-				return rec, err
-			}
-			span(&created.Problems, p.ID)
-		} else {
-			var cur data.Problem
-			if err := getProblem(tx, p.ID, &cur); err != nil {
-				return rec, err
-			}
-			if !cur.UpdatedAt.Equal(pc.Seen) {
-				return rec, changed("ปัญหา", p.ID)
-			}
-			if pc.Op == data.OpUpdate {
-				before, _ := json.Marshal(cur)
-				if err := s.updateProblem(ctx, tx, &cur, &p); err != nil {
-					return rec, err
+				var cur data.Household
+				if err := getHousehold(tx, h.ID, &cur); err != nil {
+					return err
 				}
-				undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, Before: before, After: p.UpdatedAt})
+				if !cur.UpdatedAt.Equal(hc.Seen) {
+					return changed("ครัวเรือน", h.ID)
+				}
+				if hc.Op == data.OpUpdate {
+					h.Normalize()
+					if err := h.Validate(); err != nil {
+						return err
+					}
+					before, _ := json.Marshal(cur)
+					if err := s.updateHousehold(tx, &cur, &h); err != nil {
+						return err
+					}
+					undo = append(undo, undoEntry{Kind: "household", ID: h.ID, Before: before, After: h.UpdatedAt})
+				} else {
+					h = cur
+				}
+			}
+			st.hhIDs[i], st.tambons[i] = h.ID, h.TambonCode
+		}
+	case 1:
+		for i := from; i < to; i++ {
+			pc := &b.Problems[i]
+			p := pc.Problem
+			if pc.HouseholdRef < 0 || pc.HouseholdRef >= len(st.hhIDs) {
+				return data.Errorf(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", "problem %d refers to household ref %d", i, pc.HouseholdRef)
+			}
+			p.HouseholdID = st.hhIDs[pc.HouseholdRef]
+			if pc.Op == data.OpNew {
+				if err := s.createProblem(tx, d, &p, st.tambons[pc.HouseholdRef], buf); err != nil {
+					return err
+				}
+				span(&created.Problems, p.ID)
+			} else {
+				var cur data.Problem
+				if err := getProblem(tx, p.ID, &cur); err != nil {
+					return err
+				}
+				if !cur.UpdatedAt.Equal(pc.Seen) {
+					return changed("ปัญหา", p.ID)
+				}
+				if pc.Op == data.OpUpdate {
+					before, _ := json.Marshal(cur)
+					if err := s.updateProblem(ctx, tx, &cur, &p); err != nil {
+						return err
+					}
+					undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, Before: before, After: p.UpdatedAt})
+				}
+			}
+			st.pIDs[i] = p.ID
+		}
+	case 2:
+		for i := from; i < to; i++ {
+			ac := &b.Actions[i]
+			a := ac.Action
+			if ac.ProblemRef < 0 || ac.ProblemRef >= len(st.pIDs) {
+				return data.Errorf(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", "action %d refers to problem ref %d", i, ac.ProblemRef)
+			}
+			a.ProblemID = st.pIDs[ac.ProblemRef]
+			a.Normalize()
+			if err := a.Validate(); err != nil {
+				return err
+			}
+			if err := s.putAction(ctx, tx, &a); err != nil {
+				return err
+			}
+			if b.Problems[ac.ProblemRef].Op == data.OpNew {
+				span(&created.Actions, a.ID) // goes with its problem on undo
+			} else {
+				undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
 			}
 		}
-		pIDs[i] = p.ID
 	}
 	if err := buf.flush(tx); err != nil {
-		return rec, err
+		return err
 	}
 	if err := d.flush(tx); err != nil {
-		return rec, err
-	}
-	for i := range b.Actions {
-		ac := &b.Actions[i]
-		a := ac.Action
-		a.ProblemID = pIDs[ac.ProblemRef]
-		a.Normalize()
-		if err := a.Validate(); err != nil {
-			return rec, err
-		}
-		if err := s.putAction(ctx, tx, &a); err != nil {
-			return rec, err
-		}
-		span(&created.Actions, a.ID)
-		if !inSpan(created.Problems, a.ProblemID) {
-			undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
-		}
+		return err
 	}
 	undo = append(undo, created)
-	if err := tx.Bucket(bucketImportRows).Put(itob(id), packRows(b.Rows)); err != nil {
-		return rec, err
-	}
 	ub := tx.Bucket(bucketImportUndo)
-	for i, u := range undo {
-		if err := putJSON(ub, key(id, uint64(i)), u); err != nil {
-			return rec, err
+	for _, u := range undo {
+		st.undoSeq++
+		if err := putJSON(ub, key(st.rec.ID, st.undoSeq), u); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// finishImport writes the fate of every row, the review rows and the
+// file's fingerprint, and clears the ledger entry's committing mark.
+func (s *Store) finishImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, reviewOf uint64) error {
+	id := st.rec.ID
+	if err := tx.Bucket(bucketImportRows).Put(itob(id), packRows(b.Rows)); err != nil {
+		return err
 	}
 	rb := tx.Bucket(bucketReviews)
 	for i := range b.Reviews {
 		r := &b.Reviews[i]
+		var err error
 		if r.ID, err = rb.NextSequence(); err != nil {
-			return rec, err
+			return err
 		}
 		r.ImportID = id
 		if err := putJSON(rb, itob(r.ID), r); err != nil {
-			return rec, err
+			return err
 		}
-	}
-	if err := putJSON(ledger, itob(id), rec); err != nil {
-		return rec, err
 	}
 	if b.SHA256 != "" {
 		if err := tx.Bucket(bucketImportSHA).Put(key(b.SHA256, id), nil); err != nil {
-			return rec, err
+			return err
 		}
+	}
+	st.rec.Committing = false
+	if err := putJSON(tx.Bucket(bucketImports), itob(id), st.rec); err != nil {
+		return err
 	}
 	note := fmt.Sprintf("import %d: %s", id, b.File)
 	if reviewOf != 0 {
 		note = fmt.Sprintf("review %d decided: import %d", reviewOf, id)
 	}
-	return rec, s.audit(ctx, tx, "import", "import", id, nil, rec, note)
+	return s.audit(ctx, tx, "import", "import", id, nil, st.rec, note)
+}
+
+// recoverImports rolls back imports that an earlier run left half
+// written: the program died between their chunks.
+func (s *Store) recoverImports(tx *bbolt.Tx) error {
+	var open []uint64
+	err := tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
+		var r data.ImportRecord
+		if json.Unmarshal(v, &r) == nil && r.Committing {
+			open = append(open, btoi(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ctx := data.WithOperator(context.Background(), "qmdesk (กู้คืนการนำเข้าที่ค้าง)")
+	for _, id := range open {
+		if err := s.undoTx(ctx, tx, id, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // putAction appends an action without an audit entry of its own: bulk
@@ -314,136 +416,164 @@ func (s *Store) ProblemsOf(ctx context.Context, hh uint64) (out []data.Problem, 
 // removed, what it changed gets its earlier content. It refuses, changing
 // nothing, when a later change touched one of those records.
 func (s *Store) UndoImport(ctx context.Context, id uint64) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
-		var rec data.ImportRecord
-		if found, err := getJSON(tx.Bucket(bucketImports), itob(id), &rec); err != nil {
-			return err
-		} else if !found {
-			return data.Errorf(data.ENOTFOUND, "ไม่พบการนำเข้าครั้งที่ %d", "import %d not found", id)
+	return s.db.Update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, false) })
+}
+
+// undoTx undoes import id in tx. An unfinished import (rollback after a
+// failure or a crash) loses its ledger entry altogether: it never happened.
+func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished bool) error {
+	var rec data.ImportRecord
+	if found, err := getJSON(tx.Bucket(bucketImports), itob(id), &rec); err != nil {
+		return err
+	} else if !found {
+		return data.Errorf(data.ENOTFOUND, "ไม่พบการนำเข้าครั้งที่ %d", "import %d not found", id)
+	}
+	if !rec.UndoneAt.IsZero() {
+		return data.Errorf(data.ECONFLICT, "การนำเข้าครั้งที่ %d ถูกยกเลิกไปแล้วเมื่อ %s", "import %d already undone on %s", id, data.FormatBE(data.DateOf(rec.UndoneAt)))
+	}
+	if rec.Committing && !unfinished {
+		return data.Errorf(data.ECONFLICT, "การนำเข้าครั้งที่ %d ยังบันทึกไม่เสร็จ", "import %d is still being committed", id)
+	}
+	var entries []undoEntry
+	var keys [][]byte
+	pre := itob(id)
+	c := tx.Bucket(bucketImportUndo).Cursor()
+	for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		var u undoEntry
+		if err := json.Unmarshal(v, &u); err != nil {
+			return corrupt("undo", err)
 		}
-		if !rec.UndoneAt.IsZero() {
-			return data.Errorf(data.ECONFLICT, "การนำเข้าครั้งที่ %d ถูกยกเลิกไปแล้วเมื่อ %s", "import %d already undone on %s", id, data.FormatBE(data.DateOf(rec.UndoneAt)))
-		}
-		var entries []undoEntry
-		pre := itob(id)
-		c := tx.Bucket(bucketImportUndo).Cursor()
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
-			var u undoEntry
-			if err := json.Unmarshal(v, &u); err != nil {
-				return corrupt("undo", err)
-			}
-			entries = append(entries, u)
-		}
-		later := func(what string, id uint64) error {
-			return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
-		}
-		d := counterDelta{}
-		// Changes first, newest first; then what the import created.
-		var made undoEntry
-		for i := len(entries) - 1; i >= 0; i-- {
-			u := entries[i]
-			switch u.Kind {
-			case "created":
-				made = u
-			case "action":
-				if err := tx.Bucket(bucketActions).Delete(key(u.Problem, u.ID)); err != nil {
-					return err
-				}
-			case "problem":
-				var cur, before data.Problem
-				if err := getProblem(tx, u.ID, &cur); err != nil {
-					return err
-				}
-				if !cur.UpdatedAt.Equal(u.After) {
-					return later("ปัญหา", u.ID)
-				}
-				if err := json.Unmarshal(u.Before, &before); err != nil {
-					return corrupt("undo problem", err)
-				}
-				if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
-					return err
-				}
-			case "household":
-				var cur, before data.Household
-				if err := getHousehold(tx, u.ID, &cur); err != nil {
-					return err
-				}
-				if !cur.UpdatedAt.Equal(u.After) {
-					return later("ครัวเรือน", u.ID)
-				}
-				if err := json.Unmarshal(u.Before, &before); err != nil {
-					return corrupt("undo household", err)
-				}
-				if err := s.updateHousehold(tx, &cur, &before); err != nil {
-					return err
-				}
+		entries = append(entries, u)
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	later := func(what string, id uint64) error {
+		return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
+	}
+	var made []undoEntry
+	createdAction := func(id uint64) bool {
+		for _, m := range made {
+			if inSpan(m.Actions, id) {
+				return true
 			}
 		}
-		if made.Problems[0] != 0 {
-			for pid := made.Problems[0]; pid <= made.Problems[1]; pid++ {
-				var p data.Problem
-				if err := getProblem(tx, pid, &p); err != nil {
-					return err
-				}
-				if !p.UpdatedAt.Equal(p.CreatedAt) {
-					return later("ปัญหา", pid)
-				}
-				for _, a := range actionIDsOf(tx, pid) {
-					if !inSpan(made.Actions, a) {
-						return later("ปัญหา", pid)
-					}
-					if err := tx.Bucket(bucketActions).Delete(key(pid, a)); err != nil {
-						return err
-					}
-				}
-				if err := deleteProblem(tx, d, &p); err != nil {
-					return err
-				}
+		return false
+	}
+	d := counterDelta{}
+	// Changes first, newest first; then what the import created.
+	for i := len(entries) - 1; i >= 0; i-- {
+		u := entries[i]
+		switch u.Kind {
+		case "created":
+			made = append(made, u)
+		case "action":
+			if err := tx.Bucket(bucketActions).Delete(key(u.Problem, u.ID)); err != nil {
+				return err
 			}
-		}
-		if made.Households[0] != 0 {
-			for hid := made.Households[0]; hid <= made.Households[1]; hid++ {
-				var h data.Household
-				if err := getHousehold(tx, hid, &h); err != nil {
-					return err
-				}
-				if !h.UpdatedAt.Equal(h.CreatedAt) || len(problemIDsOf(tx, hid)) > 0 {
-					return later("ครัวเรือน", hid)
-				}
-				if err := tx.Bucket(bucketHouseholds).Delete(itob(hid)); err != nil {
-					return err
-				}
-				for _, k := range householdIndexKeys(&h) {
-					if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
-						return err
-					}
-				}
+		case "problem":
+			var cur, before data.Problem
+			if err := getProblem(tx, u.ID, &cur); err != nil {
+				return err
 			}
-		}
-		if err := d.flush(tx); err != nil {
-			return err
-		}
-		// Rows of this import still waiting for review go with it.
-		rb := tx.Bucket(bucketReviews)
-		var drop [][]byte
-		rb.ForEach(func(k, v []byte) error {
-			var r data.Review
-			if json.Unmarshal(v, &r) == nil && r.ImportID == id && r.Decision == "" {
-				drop = append(drop, append([]byte(nil), k...))
+			if !cur.UpdatedAt.Equal(u.After) {
+				return later("ปัญหา", u.ID)
 			}
-			return nil
-		})
-		for _, k := range drop {
-			if err := rb.Delete(k); err != nil {
+			if err := json.Unmarshal(u.Before, &before); err != nil {
+				return corrupt("undo problem", err)
+			}
+			if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
+				return err
+			}
+		case "household":
+			var cur, before data.Household
+			if err := getHousehold(tx, u.ID, &cur); err != nil {
+				return err
+			}
+			if !cur.UpdatedAt.Equal(u.After) {
+				return later("ครัวเรือน", u.ID)
+			}
+			if err := json.Unmarshal(u.Before, &before); err != nil {
+				return corrupt("undo household", err)
+			}
+			if err := s.updateHousehold(tx, &cur, &before); err != nil {
 				return err
 			}
 		}
-		rec.UndoneAt, rec.UndoneBy = s.Now().UTC(), data.OperatorFrom(ctx)
-		if err := putJSON(tx.Bucket(bucketImports), itob(id), rec); err != nil {
+	}
+	for _, m := range made {
+		for pid := m.Problems[0]; m.Problems[0] != 0 && pid <= m.Problems[1]; pid++ {
+			var p data.Problem
+			if err := getProblem(tx, pid, &p); err != nil {
+				return err
+			}
+			if !p.UpdatedAt.Equal(p.CreatedAt) {
+				return later("ปัญหา", pid)
+			}
+			for _, a := range actionIDsOf(tx, pid) {
+				if !createdAction(a) {
+					return later("ปัญหา", pid)
+				}
+				if err := tx.Bucket(bucketActions).Delete(key(pid, a)); err != nil {
+					return err
+				}
+			}
+			if err := deleteProblem(tx, d, &p); err != nil {
+				return err
+			}
+		}
+	}
+	if err := d.flush(tx); err != nil {
+		return err
+	}
+	for _, m := range made {
+		for hid := m.Households[0]; m.Households[0] != 0 && hid <= m.Households[1]; hid++ {
+			var h data.Household
+			if err := getHousehold(tx, hid, &h); err != nil {
+				return err
+			}
+			if !h.UpdatedAt.Equal(h.CreatedAt) || len(problemIDsOf(tx, hid)) > 0 {
+				return later("ครัวเรือน", hid)
+			}
+			if err := tx.Bucket(bucketHouseholds).Delete(itob(hid)); err != nil {
+				return err
+			}
+			for _, k := range householdIndexKeys(&h) {
+				if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// Rows of this import still waiting for review go with it.
+	rb := tx.Bucket(bucketReviews)
+	var drop [][]byte
+	rb.ForEach(func(k, v []byte) error {
+		var r data.Review
+		if json.Unmarshal(v, &r) == nil && r.ImportID == id && r.Decision == "" {
+			drop = append(drop, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range drop {
+		if err := rb.Delete(k); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "undo", "import", id, nil, rec, rec.File)
-	})
+	}
+	if unfinished {
+		for _, k := range keys {
+			if err := tx.Bucket(bucketImportUndo).Delete(k); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketImports).Delete(itob(id)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "rollback", "import", id, nil, rec, "unfinished import rolled back: "+rec.File)
+	}
+	rec.UndoneAt, rec.UndoneBy = s.Now().UTC(), data.OperatorFrom(ctx)
+	if err := putJSON(tx.Bucket(bucketImports), itob(id), rec); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "undo", "import", id, nil, rec, rec.File)
 }
 
 func actionIDsOf(tx *bbolt.Tx, pid uint64) (ids []uint64) {

@@ -57,9 +57,15 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	s := &Store{db: db, path: path, Now: time.Now}
 	if !opt.ReadOnly {
+		// Upgrade the layout, then roll back any import that a crash left
+		// half written, before anything reads.
 		if err := db.Update(s.migrate); err != nil {
 			db.Close()
 			return nil, err
+		}
+		if err := db.Update(s.recoverImports); err != nil {
+			db.Close()
+			return nil, &data.Error{Code: data.EINTERNAL, Message: "ยกเลิกการนำเข้าที่ค้างอยู่ไม่สำเร็จ กรุณาเรียกคืนจากไฟล์สำรอง", English: "rolling back an interrupted import failed", Err: err}
 		}
 	} else if err := db.View(checkVersion); err != nil {
 		db.Close()
