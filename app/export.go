@@ -1,10 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"qmdesk/data"
@@ -95,19 +97,35 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		p data.Problem
 	}
 	var lines []line
-	households, err := e.Store.Households(ctx, data.HouseholdFilter{AreaCode: amphoe})
+	// The amphoe's households and all its problems, each in one read and
+	// both at once (a 100,000-row follow-up has a 3-second budget).
+	var households []data.Household
+	var hhErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		households, hhErr = e.Store.Households(ctx, data.HouseholdFilter{AreaCode: amphoe})
+	}()
+	problems, err := e.Store.Problems(ctx, data.ProblemFilter{RoundID: meta.DefaultRound, AreaCode: amphoe})
+	<-read
+	if err == nil {
+		err = hhErr
+	}
 	if err != nil {
 		return 0, err
 	}
-	for _, h := range households {
-		ps, err := e.Store.Problems(ctx, data.ProblemFilter{HouseholdID: h.ID})
-		if err != nil {
-			return 0, err
+	// Grouped by household, in household order, as district lists are.
+	byHousehold := map[uint64][]data.Problem{}
+	for _, p := range problems {
+		if p.Status.Open() {
+			byHousehold[p.HouseholdID] = append(byHousehold[p.HouseholdID], p)
 		}
+	}
+	for _, h := range households {
+		ps := byHousehold[h.ID]
+		slices.SortFunc(ps, func(a, b data.Problem) int { return cmp.Compare(a.ID, b.ID) })
 		for _, p := range ps {
-			if p.RoundID == meta.DefaultRound && p.Status.Open() {
-				lines = append(lines, line{h, p})
-			}
+			lines = append(lines, line{h, p})
 		}
 	}
 	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s", a.Thai, prov.Thai),

@@ -153,6 +153,7 @@ func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.
 			f.RoundID = defaultRound(tx)
 		}
 		var pre, stop []byte
+		byArea := false
 		switch {
 		case f.HouseholdID != 0:
 			pre = key(byte('h'), f.HouseholdID)
@@ -161,7 +162,7 @@ func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.
 		case f.UrgentOnly:
 			pre = key(byte('u'), f.RoundID)
 		case f.AreaCode != "":
-			pre = key(byte('a'), f.RoundID, f.AreaCode)
+			pre, byArea = key(byte('a'), f.RoundID, f.AreaCode), true
 		case f.Status != 0:
 			pre = key(byte('s'), f.RoundID, byte(f.Status))
 		case f.Category != 0:
@@ -175,7 +176,11 @@ func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.
 			if err := getProblem(tx, idAtEnd(k), &p); err != nil {
 				return err
 			}
-			if !matches(tx, &p, f) {
+			g := f
+			if byArea {
+				g.AreaCode = "" // the index already chose the area
+			}
+			if !matches(tx, &p, g) {
 				continue
 			}
 			out = append(out, p)
