@@ -1,12 +1,10 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"qmdesk/data"
@@ -93,8 +91,8 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	}
 	prov, _ := e.Geo.Province(meta.Province)
 	type line struct {
-		h data.Household
-		p data.Problem
+		h *data.Household
+		p *data.Problem
 	}
 	var lines []line
 	// The amphoe's households and all its problems, each in one read and
@@ -115,17 +113,17 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		return 0, err
 	}
 	// Grouped by household, in household order, as district lists are.
-	byHousehold := map[uint64][]data.Problem{}
-	for _, p := range problems {
-		if p.Status.Open() {
-			byHousehold[p.HouseholdID] = append(byHousehold[p.HouseholdID], p)
+	// The area index gives each household's problems in ID order.
+	openOf := map[uint64][]int32{}
+	for i := range problems {
+		if problems[i].Status.Open() {
+			openOf[problems[i].HouseholdID] = append(openOf[problems[i].HouseholdID], int32(i))
 		}
 	}
-	for _, h := range households {
-		ps := byHousehold[h.ID]
-		slices.SortFunc(ps, func(a, b data.Problem) int { return cmp.Compare(a.ID, b.ID) })
-		for _, p := range ps {
-			lines = append(lines, line{h, p})
+	lines = make([]line, 0, len(problems))
+	for i := range households {
+		for _, j := range openOf[households[i].ID] {
+			lines = append(lines, line{&households[i], &problems[j]})
 		}
 	}
 	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s", a.Thai, prov.Thai),

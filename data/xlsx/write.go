@@ -1,7 +1,10 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +49,15 @@ type Table struct {
 func Write(path string, tables []Table, password string) error {
 	f := excelize.NewFile()
 	defer f.Close()
+	// Deflate at its fastest: a 100,000-row sheet spent a quarter of its
+	// time compressing at the default level, for a file a little smaller.
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	if err := f.SetDefaultFont(Font); err != nil {
 		return err
 	}
