@@ -155,7 +155,19 @@ func (c *command) flags(name string) (*flag.FlagSet, *string) {
 }
 
 func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
-	// Flags may come after the positional arguments too: qmdesk backup F --db X.
+	pos, err := parseAny(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != positional {
+		return nil, usageError{fmt.Sprintf("คำสั่ง %s ต้องมีชื่อไฟล์ %d ชื่อ", fs.Name(), positional)}
+	}
+	return pos, nil
+}
+
+// parseAny parses flags mixed with any number of positional arguments:
+// qmdesk import a.xlsx --dry-run b.xlsx.
+func parseAny(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -165,15 +177,11 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 			return nil, usageError{"ตัวเลือกไม่ถูกต้อง: " + err.Error()}
 		}
 		if fs.NArg() == 0 {
-			break
+			return pos, nil
 		}
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if len(pos) != positional {
-		return nil, usageError{fmt.Sprintf("คำสั่ง %s ต้องมีชื่อไฟล์ %d ชื่อ", fs.Name(), positional)}
-	}
-	return pos, nil
 }
 
 func (c *command) window(args []string) error {

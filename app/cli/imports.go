@@ -295,23 +295,3 @@ func (c *command) review(args []string) error {
 	fmt.Fprintf(c.env.Stdout, "บันทึกการตัดสินรายการที่ %d แล้ว\n", id)
 	return nil
 }
-
-// parseAny parses flags mixed with any number of positional arguments.
-func parseAny(fs interface {
-	Parse([]string) error
-	NArg() int
-	Arg(int) string
-	Args() []string
-}, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError{"ตัวเลือกไม่ถูกต้อง: " + err.Error()}
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
