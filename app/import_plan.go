@@ -189,12 +189,11 @@ func (pl *planner) existingRef(id uint64) (int, string, []uint64, error) {
 func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 	hc := &pl.b.Households[ref]
 	newHousehold := hc.Op == data.OpNew && !pl.householdSeen(ref)
-	changed := false
-	if mergeHousehold(&hc.Household, in.Household, in.IDWarning) && hc.Op == data.OpRef {
+	// The household's first row of a new household merges into itself and
+	// changes nothing; any other row that adds something has changed it.
+	changed := mergeHousehold(&hc.Household, in.Household, in.IDWarning)
+	if changed && hc.Op == data.OpRef {
 		hc.Op = data.OpUpdate
-		changed = true
-	} else if hc.Op == data.OpNew && !newHousehold {
-		mergeHousehold(&hc.Household, in.Household, in.IDWarning)
 	}
 	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
 	pref, ok := pl.problems[key]

@@ -439,3 +439,26 @@ func TestImportMergedHouseholdCells(t *testing.T) {
 		t.Fatalf("merged household: %+v %+v", c, rep.Batch.Rows)
 	}
 }
+
+// TestSecondRowChangingAnUpdatedHouseholdIsUpdated: two rows of one known
+// household, each changing a different field, are both "updated".
+func TestSecondRowChangingAnUpdatedHouseholdIsUpdated(t *testing.T) {
+	fx := newFixture(t)
+	base := writeBook(t, fx.dir, "base.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000091", id(91), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "", "", ""),
+		templateRow(2, "41010000091", id(91), "หมากแข้ง", "เมือง", 2, "ขาดแคลนน้ำใช้", "", "", ""),
+	}})
+	fx.commit(t, base)
+	first := templateRow(1, "41010000091", id(91), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "", "", "")
+	first[12] = "0899999999" // a new phone
+	second := templateRow(2, "41010000091", id(91), "หมากแข้ง", "เมือง", 2, "ขาดแคลนน้ำใช้", "", "", "")
+	second[12], second[13] = "0899999999", 6 // and, on the next row, a new member count
+	rep := fx.commit(t, writeBook(t, fx.dir, "change.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{first, second}}))
+	if c := rep.Counts(); c.Updated != 2 {
+		t.Fatalf("counts %+v, want both rows updated", c)
+	}
+	hs, _ := fx.store.HouseholdsByHouseCode(fx.ctx, "41010000091")
+	if hs[0].Members != 6 || hs[0].Head.Phone != "0899999999" {
+		t.Fatalf("household %+v", hs[0])
+	}
+}
