@@ -390,7 +390,7 @@ func TestImportRefusesWholeFiles(t *testing.T) {
 	os.WriteFile(text, []byte("ลำดับ,รหัสบ้าน\n1,2\n"), 0o600)
 	noHeader := writeBook(t, fx.dir, "noheader.xlsx", sheet{Name: "S", Rows: [][]any{{"สวัสดี", 1, 2}, {"x", "y"}}})
 	other := writeBook(t, fx.dir, "khonkaen.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
-		{1, "40010000011", "", "", "", "ในเมือง", "เมืองขอนแก่น", "ขอนแก่น", id(52), "", "", "", "", "", "", 4, "หนี้สิน"},
+		{1, "40010000011", "", "", "", "ในเมือง", "เมืองขอนแก่น", "จ.ขอนแก่น", id(52), "", "", "", "", "", "", 4, "หนี้สิน"},
 	}})
 	for _, tc := range []struct {
 		path, password, want string
@@ -399,7 +399,7 @@ func TestImportRefusesWholeFiles(t *testing.T) {
 		{locked, "wrong", "รหัสผ่านของไฟล์ไม่ถูกต้อง"},
 		{text, "", "ไม่ใช่ไฟล์ Excel"},
 		{noHeader, "", "ไม่พบแถวหัวตาราง"},
-		{other, "", "จังหวัดขอนแก่น"},
+		{other, "", "ข้อมูลของจังหวัดขอนแก่น ไม่ใช่"},
 		{filepath.Join(fx.dir, "missing.xlsx"), "", "เปิดไฟล์"},
 	} {
 		rep := fx.plan(t, tc.path, tc.password)

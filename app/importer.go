@@ -133,7 +133,9 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		}
 		in := imp.parseRow(&l, row, cells)
 		if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
-			otherProvince = in.Reject.Value
+			if p, err := imp.Geo.FindProvince(in.Reject.Value); err == nil {
+				otherProvince = p.Thai // the name, not "จ.ขอนแก่น" as the cell wrote it
+			}
 		}
 		return pl.add(in)
 	})
