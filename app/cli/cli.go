@@ -337,6 +337,7 @@ func (c *command) check(args []string) error {
 		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ฐานข้อมูลถูกต้องครบถ้วน")
 		return nil
 	}
+	fmt.Fprintln(c.env.Stdout, "พบความผิดปกติ (รายละเอียดทางเทคนิค สำหรับส่งให้ผู้ดูแลระบบ):")
 	for _, p := range rep.Problems {
 		fmt.Fprintln(c.env.Stdout, "  -", p)
 	}
