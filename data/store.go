@@ -27,6 +27,10 @@ type Store interface {
 	Households(ctx context.Context, f HouseholdFilter) ([]Household, error)
 	HouseholdsByHouseCode(ctx context.Context, code string) ([]Household, error)
 	HouseholdsByNationalID(ctx context.Context, id string) ([]Household, error)
+	// Walk calls fn for every household in ID order with its problems of
+	// every round, inside one read transaction: a consistent snapshot for
+	// building the register's search index. fn must not keep problems.
+	Walk(ctx context.Context, fn func(h Household, problems []Problem) error) error
 
 	CreateProblem(ctx context.Context, p *Problem) error
 	Problem(ctx context.Context, id uint64) (Problem, error)

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"encoding/json"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -193,4 +194,34 @@ func (s *Store) householdsBy(kind byte, value string) (out []data.Household, err
 		return nil
 	})
 	return out, err
+}
+
+// Walk reads every household with its problems in one read transaction.
+// The problems slice is reused between calls.
+func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []data.Problem) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		var ps []data.Problem
+		c := tx.Bucket(bucketHouseholds).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var h data.Household
+			if err := json.Unmarshal(v, &h); err != nil {
+				return corrupt(string(k), err)
+			}
+			ps = ps[:0]
+			for _, id := range problemIDsOf(tx, h.ID) {
+				var p data.Problem
+				if err := getProblem(tx, id, &p); err != nil {
+					return err
+				}
+				ps = append(ps, p)
+			}
+			if err := fn(h, ps); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -1,0 +1,313 @@
+package app
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+
+	"qmdesk/data"
+)
+
+// Register is the household list's search index: a compact copy of what
+// the list searches and filters on, held in memory, so that typing a name
+// or ticking a filter answers from a province of 1,000,000 problems without
+// reading the database. The window builds it once when it opens, refreshes
+// one household after an edit and rebuilds it after an import or undo.
+type Register struct {
+	mu       sync.RWMutex
+	rows     []registerRow // by household ID
+	byID     map[uint64]int
+	subNames []string          // interned sub-problem names
+	subIndex map[string]uint16 // name → index in subNames
+}
+
+type registerRow struct {
+	id         uint64
+	houseCode  string
+	nationalID string
+	name       string // head's full name, as stored
+	nameKey    string // lower case, without blanks: what a search compares
+	tambon     string
+	houseNo    string
+	villageNo  int
+	origin     data.Origin
+	problems   []problemBrief
+}
+
+type problemBrief struct {
+	round  uint64
+	target data.Date
+	sub    uint16
+	cat    data.Category
+	status data.Status
+	urgent bool
+}
+
+// RegisterQuery is what the clerk typed and ticked. Zero fields do not
+// filter. A household matches when its text matches and, if any problem
+// filter is set, at least one of its problems passes all of them.
+type RegisterQuery struct {
+	Text       string // national ID, house code (digits, Thai or Arabic) or part of the head's name
+	Area       string // amphoe (CCAA) or tambon (CCAATT)
+	Origin     data.Origin
+	RoundID    uint64
+	Category   data.Category
+	SubProblem string
+	Status     data.Status
+	UrgentOnly bool
+	Overdue    bool      // open past the target date on Today
+	Today      data.Date // for Overdue
+}
+
+func (q RegisterQuery) filtersProblems() bool {
+	return q.RoundID != 0 || q.Category != 0 || q.SubProblem != "" || q.Status != 0 || q.UrgentOnly || q.Overdue
+}
+
+// RegisterEntry is one line of the household list.
+type RegisterEntry struct {
+	HouseholdID uint64
+	HouseCode   string
+	NationalID  string // full: the screen masks it
+	Name        string
+	Tambon      string
+	HouseNo     string
+	VillageNo   int
+	Origin      data.Origin
+	Problems    int // problems passing the query's problem filters (all when none)
+	Open        int
+	Urgent      int // urgent and still open
+	Overdue     int
+}
+
+// BuildRegister reads every household once. progress, when not nil, is
+// told the number of households read so far, every 10,000.
+func BuildRegister(ctx context.Context, store data.Store, progress func(households int)) (*Register, error) {
+	r := &Register{byID: map[uint64]int{}, subIndex: map[string]uint16{}}
+	err := store.Walk(ctx, func(h data.Household, ps []data.Problem) error {
+		r.byID[h.ID] = len(r.rows)
+		r.rows = append(r.rows, r.rowOf(h, ps))
+		if progress != nil && len(r.rows)%10_000 == 0 {
+			progress(len(r.rows))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// rowOf makes a household's row; the caller holds the write lock or owns r.
+func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
+	row := registerRow{
+		id: h.ID, houseCode: h.HouseCode, nationalID: h.Head.NationalID,
+		name: h.Head.FullName(), tambon: h.TambonCode, houseNo: h.HouseNo, villageNo: h.VillageNo, origin: h.Origin,
+		problems: make([]problemBrief, len(ps)),
+	}
+	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
+	for i, p := range ps {
+		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent}
+	}
+	return row
+}
+
+func (r *Register) intern(name string) uint16 {
+	if i, ok := r.subIndex[name]; ok {
+		return i
+	}
+	if len(r.subNames) >= 1<<16-1 {
+		return 1<<16 - 1 // an absurd number of names: the rest share one slot, which only weakens that filter
+	}
+	r.subNames = append(r.subNames, name)
+	r.subIndex[name] = uint16(len(r.subNames) - 1)
+	return uint16(len(r.subNames) - 1)
+}
+
+func nameKey(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(data.CleanText(s)), ""))
+}
+
+// Refresh replaces one household's row (or removes it when the household
+// is gone) after the window changed it.
+func (r *Register) Refresh(ctx context.Context, store data.Store, id uint64) error {
+	h, err := store.Household(ctx, id)
+	gone := data.ErrorCode(err) == data.ENOTFOUND
+	if err != nil && !gone {
+		return err
+	}
+	var ps []data.Problem
+	if !gone {
+		if ps, err = store.Problems(ctx, data.ProblemFilter{HouseholdID: id}); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i, known := r.byID[id]
+	switch {
+	case gone && known:
+		r.rows = append(r.rows[:i], r.rows[i+1:]...)
+		r.reindex()
+	case gone:
+	case known:
+		r.rows[i] = r.rowOf(h, ps)
+	default:
+		r.rows = append(r.rows, r.rowOf(h, ps))
+		sort.Slice(r.rows, func(a, b int) bool { return r.rows[a].id < r.rows[b].id })
+		r.reindex()
+	}
+	return nil
+}
+
+func (r *Register) reindex() {
+	clear(r.byID)
+	for i, row := range r.rows {
+		r.byID[row.id] = i
+	}
+}
+
+// Len returns the number of households in the register.
+func (r *Register) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.rows)
+}
+
+// SubProblemNames lists the sub-problems found in the register, sorted,
+// for the filter's drop-down.
+func (r *Register) SubProblemNames() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := append([]string(nil), r.subNames...)
+	sort.Strings(out)
+	return out
+}
+
+// Search returns the IDs of the matching households in ID order.
+func (r *Register) Search(q RegisterQuery) []uint64 {
+	m := r.matcher(q)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	sub := -1
+	if q.SubProblem != "" {
+		i, ok := r.subIndex[q.SubProblem]
+		if !ok {
+			return nil
+		}
+		sub = int(i)
+	}
+	out := make([]uint64, 0, 1024)
+	for i := range r.rows {
+		row := &r.rows[i]
+		if !m.household(row) {
+			continue
+		}
+		if q.filtersProblems() && m.problems(row, sub) == 0 {
+			continue
+		}
+		out = append(out, row.id)
+	}
+	return out
+}
+
+// Entry returns one line of the list for a household found by Search, with
+// its problems counted under the same query. ok is false when the household
+// has gone since.
+func (r *Register) Entry(id uint64, q RegisterQuery) (RegisterEntry, bool) {
+	m := r.matcher(q)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	i, ok := r.byID[id]
+	if !ok {
+		return RegisterEntry{}, false
+	}
+	row := &r.rows[i]
+	e := RegisterEntry{HouseholdID: row.id, HouseCode: row.houseCode, NationalID: row.nationalID, Name: row.name,
+		Tambon: row.tambon, HouseNo: row.houseNo, VillageNo: row.villageNo, Origin: row.origin}
+	sub := -1
+	if j, ok := r.subIndex[q.SubProblem]; ok && q.SubProblem != "" {
+		sub = int(j)
+	}
+	for _, p := range row.problems {
+		if q.filtersProblems() && !m.problem(p, sub) {
+			continue
+		}
+		e.Problems++
+		if p.status.Open() {
+			e.Open++
+			if p.urgent {
+				e.Urgent++
+			}
+			if !q.Today.IsZero() && !p.target.IsZero() && p.target.Before(q.Today) {
+				e.Overdue++
+			}
+		}
+	}
+	return e, true
+}
+
+// matcher holds a query prepared once: the text split into what it can be.
+type matcher struct {
+	q      RegisterQuery
+	digits string // the text as ASCII digits, when it is only digits (and dashes, blanks)
+	name   string // the text as a name key
+}
+
+func (r *Register) matcher(q RegisterQuery) matcher {
+	m := matcher{q: q}
+	t := strings.TrimSpace(data.ThaiToASCIIDigits(q.Text))
+	if t == "" {
+		return m
+	}
+	clean := strings.NewReplacer("-", "", " ", "").Replace(t)
+	if clean != "" && strings.Trim(clean, "0123456789") == "" {
+		m.digits = clean
+	} else {
+		m.name = nameKey(t)
+	}
+	return m
+}
+
+func (m matcher) household(row *registerRow) bool {
+	if m.q.Area != "" && !strings.HasPrefix(row.tambon, m.q.Area) {
+		return false
+	}
+	if m.q.Origin != 0 && row.origin != m.q.Origin {
+		return false
+	}
+	switch {
+	case m.digits != "":
+		// An ID or a house code is typed from its start; a short run of
+		// digits may also be the middle of one (the last digits of an ID).
+		return strings.Contains(row.nationalID, m.digits) || strings.Contains(row.houseCode, m.digits)
+	case m.name != "":
+		return strings.Contains(row.nameKey, m.name)
+	}
+	return true
+}
+
+func (m matcher) problems(row *registerRow, sub int) int {
+	n := 0
+	for _, p := range row.problems {
+		if m.problem(p, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+func (m matcher) problem(p problemBrief, sub int) bool {
+	q := m.q
+	switch {
+	case q.RoundID != 0 && p.round != q.RoundID,
+		q.Category != 0 && p.cat != q.Category,
+		sub >= 0 && int(p.sub) != sub,
+		q.Status != 0 && p.status != q.Status,
+		q.UrgentOnly && !p.urgent:
+		return false
+	case q.Overdue:
+		return p.status.Open() && !p.target.IsZero() && p.target.Before(q.Today)
+	}
+	return true
+}

@@ -1,0 +1,166 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+func TestRegisterSearchAndFilters(t *testing.T) {
+	today := data.NewDate(2024, 7, 1)
+	s, _ := openStore(t, today)
+	ctx := context.Background()
+	early := data.NewDate(2024, 5, 31)
+	add := func(n int, code, tambon, first, last string, origin data.Origin, ps ...data.Problem) {
+		var pbs []data.ProblemBundle
+		for _, p := range ps {
+			pbs = append(pbs, data.ProblemBundle{Problem: p})
+		}
+		h := data.Household{TambonCode: tambon, HouseCode: code, Head: data.Person{NationalID: id(n), Title: "นาย", FirstName: first, LastName: last}, Origin: origin}
+		if err := s.Load(ctx, []data.Bundle{{Household: h, Problems: pbs}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := func(cat data.Category, sub string, st data.Status, urgent bool, target data.Date) data.Problem {
+		return data.Problem{Category: cat, SubProblem: sub, SurveyYear: 2565, Status: st, Urgent: urgent, TargetDate: target, CloseReason: "ซ้ำ"}
+	}
+	add(1, "41010000011", "410101", "สมชาย", "ใจดี", data.OriginSurvey2565,
+		p(1, "ไม่มีบ้าน", data.InProgress, true, early), p(4, "รายได้ต่ำ", data.Solved, false, data.Date{}))
+	add(2, "41010000029", "410102", "สมหญิง", "รักไทย", data.OriginMissed, p(4, "รายได้ต่ำ", data.NotStarted, false, data.NewDate(2024, 9, 30)))
+	add(3, "41020000012", "410201", "มานะ", "ใจดี", data.OriginSurvey2565, p(2, "ยาเสพติด", data.Closed, true, early))
+	add(4, "", "410201", "ปิติ", "ไม่มีปัญหา", data.OriginMissed)
+
+	reg, err := app.BuildRegister(ctx, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.Len() != 4 {
+		t.Fatalf("register holds %d households", reg.Len())
+	}
+	tests := []struct {
+		name string
+		q    app.RegisterQuery
+		want []uint64
+	}{
+		{"everything", app.RegisterQuery{}, []uint64{1, 2, 3, 4}},
+		{"part of a surname", app.RegisterQuery{Text: "ใจ ดี"}, []uint64{1, 3}},
+		{"first name", app.RegisterQuery{Text: "สมหญิง"}, []uint64{2}},
+		{"national ID with dashes", app.RegisterQuery{Text: "3-1234-00000-02-" + id(2)[12:]}, []uint64{2}},
+		{"national ID in Thai digits", app.RegisterQuery{Text: data.ASCIIToThaiDigits(id(3))}, []uint64{3}},
+		{"house code prefix", app.RegisterQuery{Text: "4101000"}, []uint64{1, 2}},
+		{"no such text", app.RegisterQuery{Text: "ไม่พบใคร"}, nil},
+		{"amphoe", app.RegisterQuery{Area: "4102"}, []uint64{3, 4}},
+		{"tambon", app.RegisterQuery{Area: "410102"}, []uint64{2}},
+		{"origin missed", app.RegisterQuery{Origin: data.OriginMissed}, []uint64{2, 4}},
+		{"category 4", app.RegisterQuery{Category: 4}, []uint64{1, 2}},
+		{"sub-problem", app.RegisterQuery{SubProblem: "ยาเสพติด"}, []uint64{3}},
+		{"unknown sub-problem", app.RegisterQuery{SubProblem: "ไม่มีชื่อนี้"}, nil},
+		{"status", app.RegisterQuery{Status: data.NotStarted}, []uint64{2}},
+		{"urgent", app.RegisterQuery{UrgentOnly: true}, []uint64{1, 3}},
+		{"overdue (closed ones are not)", app.RegisterQuery{Overdue: true, Today: today}, []uint64{1}},
+		{"round 1", app.RegisterQuery{RoundID: 1}, []uint64{1, 2, 3}},
+		{"round 2 has nothing", app.RegisterQuery{RoundID: 2}, nil},
+		{"filters combine on one problem", app.RegisterQuery{Category: 4, UrgentOnly: true}, nil},
+		{"text and area combine", app.RegisterQuery{Text: "ใจดี", Area: "4101"}, []uint64{1}},
+	}
+	for _, tc := range tests {
+		got := reg.Search(tc.q)
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+				break
+			}
+		}
+	}
+	e, ok := reg.Entry(1, app.RegisterQuery{Today: today})
+	if !ok || e.Problems != 2 || e.Open != 1 || e.Urgent != 1 || e.Overdue != 1 || e.Name != "นายสมชาย ใจดี" {
+		t.Errorf("entry of household 1: %+v", e)
+	}
+	if e, _ := reg.Entry(1, app.RegisterQuery{Category: 4, Today: today}); e.Problems != 1 || e.Open != 0 {
+		t.Errorf("entry under a category filter counts only that category: %+v", e)
+	}
+
+	// An edit shows after Refresh; a new household appears.
+	ps, _ := s.Problems(ctx, data.ProblemFilter{HouseholdID: 2})
+	ps[0].Status = data.InProgress
+	if err := s.UpdateProblem(ctx, &ps[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got := reg.Search(app.RegisterQuery{Status: data.InProgress}); len(got) != 1 {
+		t.Fatalf("before refresh the index still has the old status: %v", got)
+	}
+	if err := reg.Refresh(ctx, s, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := reg.Search(app.RegisterQuery{Status: data.InProgress}); len(got) != 2 {
+		t.Errorf("after refresh: %v", got)
+	}
+	add(5, "41030000015", "410301", "ใหม่", "ล่าสุด", data.OriginMissed)
+	if err := reg.Refresh(ctx, s, 5); err != nil {
+		t.Fatal(err)
+	}
+	if got := reg.Search(app.RegisterQuery{Text: "ล่าสุด"}); len(got) != 1 || got[0] != 5 {
+		t.Errorf("new household after refresh: %v", got)
+	}
+	if names := reg.SubProblemNames(); len(names) != 3 {
+		t.Errorf("sub-problem names: %v", names)
+	}
+}
+
+// BenchmarkRegister1M is the target: the household list filtered
+// or searched as the clerk types, over 1,000,000 problems, under 100 ms.
+func BenchmarkRegister1M(b *testing.B) {
+	p := millionProvince(b)
+	ctx := context.Background()
+	reg := benchRegister(b, ctx, p)
+	today := data.NewDate(2024, 8, 15)
+	for _, bc := range []struct {
+		name string
+		q    app.RegisterQuery
+	}{
+		{"all", app.RegisterQuery{}},
+		{"name", app.RegisterQuery{Text: "สม"}},
+		{"nationalID", app.RegisterQuery{Text: "31"}},
+		{"houseCode", app.RegisterQuery{Text: "41010000"}},
+		{"amphoe+category+open", app.RegisterQuery{Area: "4101", Category: 4, Status: data.NotStarted}},
+		{"urgent+overdue", app.RegisterQuery{UrgentOnly: true, Overdue: true, Today: today}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				n = len(reg.Search(bc.q))
+			}
+			b.ReportMetric(float64(n), "households")
+		})
+	}
+}
+
+var benchReg *app.Register
+
+func benchRegister(b *testing.B, ctx context.Context, p *app.Progress) *app.Register {
+	if benchReg == nil {
+		var err error
+		if benchReg, err = app.BuildRegister(ctx, p.Store, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	return benchReg
+}
+
+// BenchmarkBuildRegister1M is how long the window waits, once, before the
+// list can search a 1,000,000-problem province.
+func BenchmarkBuildRegister1M(b *testing.B) {
+	p := millionProvince(b)
+	for b.Loop() {
+		if _, err := app.BuildRegister(context.Background(), p.Store, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
