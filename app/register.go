@@ -55,13 +55,14 @@ type RegisterQuery struct {
 	Category   data.Category
 	SubProblem string
 	Status     data.Status
+	OpenOnly   bool // not started or in progress
 	UrgentOnly bool
 	Overdue    bool      // open past the target date on Today
 	Today      data.Date // for Overdue
 }
 
 func (q RegisterQuery) filtersProblems() bool {
-	return q.RoundID != 0 || q.Category != 0 || q.SubProblem != "" || q.Status != 0 || q.UrgentOnly || q.Overdue
+	return q.RoundID != 0 || q.Category != 0 || q.SubProblem != "" || q.Status != 0 || q.OpenOnly || q.UrgentOnly || q.Overdue
 }
 
 // RegisterEntry is one line of the household list.
@@ -304,6 +305,7 @@ func (m matcher) problem(p problemBrief, sub int) bool {
 		q.Category != 0 && p.cat != q.Category,
 		sub >= 0 && int(p.sub) != sub,
 		q.Status != 0 && p.status != q.Status,
+		q.OpenOnly && !p.status.Open(),
 		q.UrgentOnly && !p.urgent:
 		return false
 	case q.Overdue:

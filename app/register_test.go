@@ -59,6 +59,7 @@ func TestRegisterSearchAndFilters(t *testing.T) {
 		{"unknown sub-problem", app.RegisterQuery{SubProblem: "ไม่มีชื่อนี้"}, nil},
 		{"status", app.RegisterQuery{Status: data.NotStarted}, []uint64{2}},
 		{"urgent", app.RegisterQuery{UrgentOnly: true}, []uint64{1, 3}},
+		{"urgent and still open", app.RegisterQuery{UrgentOnly: true, OpenOnly: true}, []uint64{1}},
 		{"overdue (closed ones are not)", app.RegisterQuery{Overdue: true, Today: today}, []uint64{1}},
 		{"round 1", app.RegisterQuery{RoundID: 1}, []uint64{1, 2, 3}},
 		{"round 2 has nothing", app.RegisterQuery{RoundID: 2}, nil},

@@ -43,3 +43,9 @@ var FontBold []byte
 //
 //go:embed icon.png
 var Icon []byte
+
+// FyneThai translates Fyne's own strings (dialog buttons, the file
+// chooser, entry menus) into Thai; Fyne ships no Thai of its own.
+//
+//go:embed translations/base.th.json
+var FyneThai []byte

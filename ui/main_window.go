@@ -2,10 +2,15 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/app"
@@ -13,63 +18,288 @@ import (
 	"qmdesk/data"
 )
 
-// MainWindow is the program's window. For now it shows the province's
-// progress at a glance; the full dashboard, register and import screens
-// come with their own work.
-type MainWindow struct {
-	Window fyne.Window
-
-	Title     *widget.Label // province and round
-	Countdown *widget.Label // the deadline line
-	Totals    *widget.Label // the dashboard counters
-	Message   *widget.Label // what to do when there is nothing to show
+// Env is what the window works with. cmd/qmdesk fills it in; tests give a
+// temporary database and a fixed clock.
+type Env struct {
+	Store    app.ImportStore // nil when the database could not be opened
+	OpenErr  error           // why not
+	Geo      *data.Geography
+	Now      func() time.Time
+	DataDir  string // the error log and the automatic backups go here
+	Operator string // the computer's user name, until the clerk gives a name
+	// ShowFile opens a saved file, or a folder, in the system's program.
+	// nil: the app's OpenURL.
+	ShowFile func(path string) error
 }
 
-// NewMainWindow builds the window on a. store may be nil when the database
-// could not be opened; openErr then says why.
-func NewMainWindow(a fyne.App, store data.Store, progress *app.Progress, openErr error) *MainWindow {
+// MainWindow is the program's window: a first-start screen until the
+// database has a province, then the dashboard, the household register, the
+// import and the export screens as tabs.
+type MainWindow struct {
+	Window fyne.Window
+	Tabs   *container.AppTabs
+
+	Setup      *SetupScreen     // first start only
+	Dashboard  *DashboardScreen // the others once there is a province
+	Households *RegisterScreen
+	Import     *ImportScreen
+	Export     *ExportScreen
+
+	Message   *widget.Label // the database could not be opened
+	LastError string        // the last error shown, for tests and logs
+
+	MenuSearch, MenuImport, MenuPrint, MenuSettings *fyne.MenuItem
+	Settings                                        *SettingsForm // while the settings dialog is open
+	settingsDialog                                  dialog.Dialog
+
+	app      fyne.App
+	env      Env
+	t        texts
+	ctx      context.Context // carries the operator's name into the audit log
+	store    app.ImportStore
+	progress *app.Progress
+	importer *app.Importer
+	exporter *app.Exporter
+	register *app.Register // nil until built
+
+	busy    sync.WaitGroup
+	current *task
+	dialogs []dialog.Dialog
+}
+
+// NewMainWindow builds the window.
+func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	a.Settings().SetTheme(NewTheme())
-	w := &MainWindow{
-		Window:    a.NewWindow("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM"),
-		Title:     widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		Countdown: widget.NewLabel(""),
-		Totals:    widget.NewLabel(""),
-		Message:   widget.NewLabel(""),
-	}
-	w.Message.Wrapping = fyne.TextWrapWord
-	w.show(store, progress, openErr)
-	w.Window.SetContent(container.NewVBox(w.Title, w.Countdown, widget.NewSeparator(), w.Totals, w.Message))
+	w := &MainWindow{app: a, env: env, store: env.Store}
+	w.loadSettings()
+	useFyneLanguage(w.t.lang)
+	w.Window = a.NewWindow(w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up"))
 	w.Window.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w.Window.Resize(fyne.NewSize(900, 560))
+	w.Window.Resize(fyne.NewSize(1280, 800))
+	w.Window.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			w.closeTopDialog()
+		}
+	})
+	if env.Store != nil {
+		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Now: env.Now}
+		w.importer = &app.Importer{Store: env.Store, Geo: env.Geo, Now: env.Now}
+		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress}
+	}
+	w.build()
 	return w
 }
 
-func (w *MainWindow) show(store data.Store, progress *app.Progress, openErr error) {
-	if openErr != nil {
-		w.Title.SetText("เปิดฐานข้อมูลไม่ได้")
-		w.Message.SetText(data.ErrorMessage(openErr))
+// build lays out the window for the state of the database.
+func (w *MainWindow) build() {
+	w.Window.SetMainMenu(w.mainMenu())
+	if w.env.OpenErr != nil || w.store == nil {
+		w.Message = widget.NewLabel(w.t.tr("เปิดฐานข้อมูลไม่ได้\n\n", "The database could not be opened\n\n") + w.t.errorText(w.env.OpenErr))
+		w.Message.Wrapping = fyne.TextWrapWord
+		w.Window.SetContent(container.NewPadded(w.Message))
 		return
 	}
-	ctx := context.Background()
-	meta, err := store.Meta(ctx)
-	if err == nil && meta.Province == "" {
-		w.Title.SetText("ยังไม่มีข้อมูลจังหวัด")
-		w.Message.SetText("สร้างฐานข้อมูลด้วยคำสั่ง qmdesk init --province <รหัสจังหวัด> หรือทดลองด้วย qmdesk demo --province 41 --households 2000")
-		return
-	}
-	sum, err := progress.Summarize(ctx, 0, "")
+	meta, err := w.store.Meta(w.ctx)
 	if err != nil {
-		w.Title.SetText("อ่านข้อมูลไม่ได้")
-		w.Message.SetText(data.ErrorMessage(err))
+		w.Message = widget.NewLabel(w.t.errorText(err))
+		w.Window.SetContent(w.Message)
+		w.showError(err)
 		return
 	}
-	t := sum.Area.Totals
-	w.Title.SetText(fmt.Sprintf("จังหวัด%s · %s · ข้อมูล ณ %s", sum.ProvinceName, sum.Round.Name, data.FormatBE(sum.AsOf)))
-	w.Countdown.SetText(app.CountdownText(sum.Round, sum.Countdown))
-	w.Totals.SetText(fmt.Sprintf("ครัวเรือน %s · เป้าหมาย %s ปัญหา\nแก้ไขแล้ว %s · แก้ไขได้ด้วยตนเอง %s · อยู่ระหว่างดำเนินการ %s · ยังไม่ได้ดำเนินการ %s · ยุติ %s\nแก้ไขแล้วร้อยละ %s · เร่งด่วนค้าง %s · เลยกำหนด %s",
-		n(t.Households), n(t.Target), n(t.Solved), n(t.SelfSolved), n(t.InProgress), n(t.NotStarted), n(t.Closed),
-		data.FormatPercent(t.PercentSolved), n(t.UrgentOpen), n(t.Overdue)))
-	w.Message.SetText("หน้าจอติดตามเต็มรูปแบบ (แดชบอร์ด ทะเบียนครัวเรือน นำเข้า/ส่งออกไฟล์) อยู่ระหว่างพัฒนา")
+	if meta.Province == "" {
+		w.Setup = newSetupScreen(w)
+		w.Window.SetContent(w.Setup.Box)
+		return
+	}
+	w.Setup = nil
+	w.Dashboard = newDashboardScreen(w)
+	w.Households = newRegisterScreen(w)
+	w.Import = newImportScreen(w)
+	w.Export = newExportScreen(w)
+	w.Tabs = container.NewAppTabs(
+		container.NewTabItem(w.t.tr("ภาพรวม", "Dashboard"), w.Dashboard.Box),
+		container.NewTabItem(w.t.tr("ทะเบียนครัวเรือน", "Households"), w.Households.Box),
+		container.NewTabItem(w.t.tr("นำเข้าไฟล์จากอำเภอ", "Import"), w.Import.Box),
+		container.NewTabItem(w.t.tr("ส่งออกไฟล์", "Export"), w.Export.Box),
+	)
+	w.Window.SetContent(w.Tabs)
+	w.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.onDropped(uris) })
+	w.Dashboard.Refresh()
+	w.rebuildRegister()
 }
 
-func n(v int64) string { return data.FormatNumber(v) }
+func (w *MainWindow) mainMenu() *fyne.MainMenu {
+	ctrl := fyne.KeyModifierShortcutDefault
+	w.MenuSearch = fyne.NewMenuItem(w.t.tr("ค้นหาครัวเรือน", "Find a household"), w.onSearch)
+	w.MenuSearch.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}
+	w.MenuImport = fyne.NewMenuItem(w.t.tr("นำเข้าไฟล์…", "Import workbooks…"), w.onImportShortcut)
+	w.MenuImport.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: ctrl}
+	w.MenuPrint = fyne.NewMenuItem(w.t.tr("พิมพ์เอกสารประชุม…", "Print the meeting pack…"), w.onPrint)
+	w.MenuPrint.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: ctrl}
+	w.MenuSettings = fyne.NewMenuItem(w.t.tr("ตั้งค่า…", "Settings…"), w.onSettings)
+	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
+	return fyne.NewMainMenu(
+		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, fyne.NewMenuItemSeparator(), backup, w.MenuSettings),
+		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
+	)
+}
+
+// ready tells whether the main screens exist (a province is set up).
+func (w *MainWindow) ready() bool { return w.Tabs != nil }
+
+func (w *MainWindow) onSearch() {
+	if !w.ready() {
+		return
+	}
+	w.Tabs.SelectIndex(1)
+	w.Window.Canvas().Focus(w.Households.Search)
+}
+
+func (w *MainWindow) onImportShortcut() {
+	if !w.ready() {
+		return
+	}
+	w.Tabs.SelectIndex(2)
+	w.Import.onChooseFile()
+}
+
+// onPrint is the meeting pack's place. The pack itself (charts and an A4
+// PDF) is the next piece of work; until then the clerk is told so, and
+// pointed at the summary workbook, which has the same numbers.
+func (w *MainWindow) onPrint() {
+	if !w.ready() {
+		return
+	}
+	w.showDialog(dialog.NewInformation(w.t.tr("เอกสารประชุม", "Meeting pack"),
+		w.t.tr("เอกสารประชุม (กราฟและไฟล์ PDF สำหรับพิมพ์) ยังไม่พร้อมใช้ในรุ่นนี้\nระหว่างนี้ใช้ \"สรุปผลรายอำเภอ\" ในแถบส่งออกไฟล์ ซึ่งมีตัวเลขชุดเดียวกัน",
+			"The meeting pack (charts and a printable PDF) is not in this version yet.\nUse the per-amphoe summary on the Export tab meanwhile; it has the same numbers."), w.Window))
+}
+
+// onBackup copies the database, while it is open, to a file the clerk
+// names.
+func (w *MainWindow) onBackup() {
+	if !w.ready() {
+		return
+	}
+	name := "qmdesk-backup-" + w.now().Format("20060102-1504") + ".db"
+	w.chooseSavePath(name, []string{".db"}, func(path string) {
+		w.run(w.t.tr("กำลังสำรองฐานข้อมูล", "Backing up"), func(ctx context.Context, _ report) error {
+			return w.store.Backup(ctx, path)
+		}, func(err error) {
+			if err == nil {
+				w.showSaved(w.t.tr("สำรองฐานข้อมูลแล้ว", "Backup saved"), path)
+			}
+		})
+	})
+}
+
+func (w *MainWindow) onDropped(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) > 0 {
+		w.Tabs.SelectIndex(2)
+		w.Import.AddFiles(paths)
+	}
+}
+
+func (w *MainWindow) now() time.Time {
+	if w.env.Now != nil {
+		return w.env.Now()
+	}
+	return time.Now()
+}
+
+func (w *MainWindow) today() data.Date { return w.progress.Today() }
+
+// showDialog shows d and remembers it, so that Escape closes it.
+func (w *MainWindow) showDialog(d dialog.Dialog) {
+	w.dialogs = append(w.dialogs, d)
+	d.SetOnClosed(func() { w.forgetDialog(d) })
+	d.Show()
+}
+
+func (w *MainWindow) forgetDialog(d dialog.Dialog) {
+	for i := len(w.dialogs) - 1; i >= 0; i-- {
+		if w.dialogs[i] == d {
+			w.dialogs = append(w.dialogs[:i], w.dialogs[i+1:]...)
+			return
+		}
+	}
+}
+
+// closeTopDialog is Escape: it closes the dialog on top, if any. A running
+// task's dialog is not closed this way; its Cancel button is the way out.
+func (w *MainWindow) closeTopDialog() {
+	if n := len(w.dialogs); n > 0 {
+		d := w.dialogs[n-1]
+		d.Hide()
+		w.forgetDialog(d)
+	}
+}
+
+// OpenDialogs returns how many dialogs are open (for tests).
+func (w *MainWindow) OpenDialogs() int { return len(w.dialogs) }
+
+// showSaved says a file was saved and offers to open it or its folder.
+func (w *MainWindow) showSaved(title, path string) {
+	var d dialog.Dialog
+	open := widget.NewButton(w.t.tr("เปิดไฟล์", "Open the file"), func() { w.showFile(path); d.Hide() })
+	folder := widget.NewButton(w.t.tr("เปิดโฟลเดอร์", "Show in folder"), func() { w.showFile(filepath.Dir(path)); d.Hide() })
+	msg := widget.NewLabel(w.t.tr("บันทึกไว้ที่\n", "Saved to\n") + path)
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustom(title, w.t.tr("ปิด", "Close"), container.NewVBox(msg, container.NewHBox(open, folder)), w.Window)
+	d.Resize(fyne.NewSize(560, 200))
+	w.showDialog(d)
+}
+
+func (w *MainWindow) showFile(path string) {
+	if w.env.ShowFile != nil {
+		if err := w.env.ShowFile(path); err != nil {
+			w.showError(err)
+		}
+		return
+	}
+	if err := w.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}); err != nil {
+		w.showError(err)
+	}
+}
+
+// rebuildRegister (re)builds the household list's search index in the
+// background; the list says so while it waits.
+func (w *MainWindow) rebuildRegister() {
+	w.Households.setBuilding(true)
+	var reg *app.Register
+	w.busy.Add(1)
+	go func() {
+		defer w.busy.Done()
+		var err error
+		reg, err = app.BuildRegister(w.ctx, w.store, func(n int) {
+			fyne.Do(func() { w.Households.setBuildingCount(n) })
+		})
+		fyne.DoAndWait(func() {
+			if err != nil {
+				w.showError(err)
+				return
+			}
+			w.register = reg
+			w.Households.setBuilding(false)
+			w.Households.onQueryChanged()
+		})
+	}()
+}
+
+// changed is called after the clerk changed a household: the list, the
+// dashboard and the household page show it at once.
+func (w *MainWindow) changed(householdID uint64) {
+	if w.register != nil {
+		if err := w.register.Refresh(w.ctx, w.store, householdID); err != nil {
+			w.showError(err)
+		}
+	}
+	w.Households.onQueryChanged()
+	w.Dashboard.Refresh()
+}

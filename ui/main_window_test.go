@@ -3,12 +3,18 @@ package ui_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/xuri/excelize/v2"
 
 	"qmdesk/app"
 	"qmdesk/assets"
@@ -17,33 +23,564 @@ import (
 	"qmdesk/ui"
 )
 
-func TestMainWindowShowsProgress(t *testing.T) {
+var today = data.NewDate(2024, 8, 1)
+
+// harness is a window on a real bbolt file in a temporary folder, with a
+// fixed clock, checked for integrity when the test ends.
+type harness struct {
+	w     *ui.MainWindow
+	store *bolt.Store
+	dir   string
+	shown []string // files the window asked the system to open
+}
+
+func newHarness(t *testing.T, demoHouseholds int) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
-	s, err := bolt.Open(filepath.Join(t.TempDir(), "qm.db"), bolt.Options{})
+	a.Preferences().SetString("operator", "สมใจ ทดสอบ")
+	dir := t.TempDir()
+	s, err := bolt.Open(filepath.Join(dir, "qm.db"), bolt.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	ctx := context.Background()
-	s.Init(ctx, "41", data.DefaultRound())
+	h := &harness{store: s, dir: dir}
+	t.Cleanup(func() {
+		h.w.WaitIdle()
+		if rep, err := h.store.Check(context.Background()); err != nil || !rep.OK() {
+			t.Errorf("check: %v %v", err, rep.Problems)
+		}
+		h.store.Close()
+	})
 	geo, _ := assets.Geography()
-	round, _ := s.Round(ctx, 1)
-	today := data.NewDate(2024, 8, 1)
-	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 1, AsOf: today}).Fill(ctx, s, 100, 100, nil); err != nil {
-		t.Fatal(err)
+	if demoHouseholds > 0 {
+		ctx := context.Background()
+		s.Init(ctx, "41", data.DefaultRound())
+		round, _ := s.Round(ctx, 1)
+		if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, demoHouseholds, 500, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	prog := &app.Progress{Store: s, Geo: geo, Now: func() time.Time { return today.Time() }}
-	w := ui.NewMainWindow(a, s, prog, nil)
-	if !strings.Contains(w.Title.Text, "อุดรธานี") || !strings.Contains(w.Countdown.Text, "เหลืออีก 60 วัน") || !strings.Contains(w.Totals.Text, "ครัวเรือน 100") {
-		t.Errorf("window shows %q / %q / %q", w.Title.Text, w.Countdown.Text, w.Totals.Text)
+	env := ui.Env{Store: s, Geo: geo, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }, DataDir: dir, Operator: "os-user",
+		ShowFile: func(p string) error { h.shown = append(h.shown, p); return nil }}
+	h.w = ui.NewMainWindow(a, env)
+	h.w.WaitIdle()
+	return h
+}
+
+func TestFirstStartAsksProvinceAndLoadsDemo(t *testing.T) {
+	h := newHarness(t, 0)
+	w := h.w
+	if w.Setup == nil || w.Tabs != nil {
+		t.Fatal("an empty database should open on the first-start screen")
+	}
+	test.Tap(w.Setup.StartBtn)
+	if !strings.Contains(w.Setup.Error.Text, "เลือกจังหวัด") {
+		t.Errorf("starting without a province: %q", w.Setup.Error.Text)
+	}
+	w.Setup.Province.SetSelected("อุดรธานี")
+	w.Setup.Deadline.SetText("31 ก.พ. 2567")
+	test.Tap(w.Setup.StartBtn)
+	if !strings.Contains(w.Setup.Error.Text, "วันครบกำหนด") {
+		t.Errorf("an impossible date: %q", w.Setup.Error.Text)
+	}
+	w.Setup.Deadline.SetText("30/09/2567")
+	w.Setup.Demo.SetChecked(true)
+	w.Setup.DemoSize.SetText("๓๐๐")
+	test.Tap(w.Setup.StartBtn)
+	w.WaitIdle()
+	if w.Tabs == nil || w.Dashboard == nil {
+		t.Fatal("after setting up, the window should show the dashboard")
+	}
+	meta, _ := h.store.Meta(context.Background())
+	if meta.Province != "41" {
+		t.Errorf("province %q", meta.Province)
+	}
+	if got := w.Dashboard.Households.Value.Text; got != "300" {
+		t.Errorf("dashboard households %q", got)
+	}
+	if !strings.Contains(w.Dashboard.Title.Text, "อุดรธานี") || !strings.Contains(w.Dashboard.Countdown.Text, "เหลืออีก 60 วัน") {
+		t.Errorf("title %q, countdown %q", w.Dashboard.Title.Text, w.Dashboard.Countdown.Text)
+	}
+	if len(w.Households.IDs) != 300 {
+		t.Errorf("register lists %d households", len(w.Households.IDs))
 	}
 }
 
-func TestMainWindowExplainsOpenError(t *testing.T) {
+func TestDashboardCountsAndClicksFilterTheRegister(t *testing.T) {
+	h := newHarness(t, 400)
+	w := h.w
+	prog := &app.Progress{Store: h.store, Geo: mustGeo(), Now: func() time.Time { return today.Time() }}
+	sum, _ := prog.Summarize(context.Background(), 0, "")
+	tot := sum.Area.Totals
+	d := w.Dashboard
+	for _, c := range []struct {
+		got  string
+		want int64
+	}{{d.Target.Value.Text, tot.Target}, {d.Solved.Value.Text, tot.Solved}, {d.SelfSolved.Value.Text, tot.SelfSolved},
+		{d.InProgress.Value.Text, tot.InProgress}, {d.NotStarted.Value.Text, tot.NotStarted}} {
+		if c.got != data.FormatNumber(c.want) {
+			t.Errorf("counter %q, summary says %d", c.got, c.want)
+		}
+	}
+	if d.Percent.Value.Text != data.FormatPercent(tot.PercentSolved) {
+		t.Errorf("percent %q", d.Percent.Value.Text)
+	}
+	if len(d.Categories.Rows) != 7 || len(d.Amphoes.Rows) != 20 {
+		t.Fatalf("%d category rows, %d amphoe rows", len(d.Categories.Rows), len(d.Amphoes.Rows))
+	}
+	// Sorted by % solved, lowest first (the default).
+	if d.Overdue.Rows == nil && tot.Overdue > 0 {
+		t.Error("overdue problems exist but the list is empty")
+	}
+	// A category row opens the register on that category.
+	d.Categories.Table.Select(widget.TableCellID{Row: 3, Col: 0})
+	w.WaitIdle()
+	if w.Tabs.SelectedIndex() != 1 || w.Households.Query.Category != 4 || w.Households.Category.SelectedIndex() != 4 {
+		t.Fatalf("category click: tab %d, query %+v", w.Tabs.SelectedIndex(), w.Households.Query)
+	}
+	want := 0
+	reg, _ := app.BuildRegister(context.Background(), h.store, nil)
+	want = len(reg.Search(app.RegisterQuery{Category: 4, RoundID: 1}))
+	if len(w.Households.IDs) != want || want == 0 {
+		t.Errorf("category 4 lists %d households, want %d", len(w.Households.IDs), want)
+	}
+	// An urgent button lists the urgent, still open problems of its kind.
+	test.Tap(d.Urgent[0])
+	w.WaitIdle()
+	if q := w.Households.Query; q.Category != 1 || !q.UrgentOnly || !q.OpenOnly {
+		t.Errorf("urgent click: %+v", q)
+	}
+}
+
+func mustGeo() *data.Geography { g, _ := assets.Geography(); return g }
+
+func TestSearchAsYouTypeAndFilters(t *testing.T) {
+	h := newHarness(t, 300)
+	w := h.w
+	r := w.Households
+	if len(r.IDs) != 300 {
+		t.Fatalf("unfiltered list: %d", len(r.IDs))
+	}
+	hh, _ := h.store.Household(context.Background(), 7)
+	// By national ID, typed with Thai digits.
+	w.MenuSearch.Action()
+	if w.Tabs.SelectedIndex() != 1 || w.Window.Canvas().Focused() != r.Search {
+		t.Error("Ctrl+F should open the register with the search box focused")
+	}
+	test.Type(r.Search, data.ASCIIToThaiDigits(hh.Head.NationalID))
+	w.WaitIdle()
+	if len(r.IDs) != 1 || r.IDs[0] != 7 {
+		t.Errorf("search by ID: %v", r.IDs)
+	}
+	// By surname.
+	r.Search.SetText(hh.Head.LastName)
+	w.WaitIdle()
+	found := false
+	for _, id := range r.IDs {
+		found = found || id == 7
+	}
+	if !found || len(r.IDs) == 300 {
+		t.Errorf("search by surname %q: %d households", hh.Head.LastName, len(r.IDs))
+	}
+	// An amphoe, then one of its tambon, narrow the list.
+	r.Search.SetText("")
+	r.Amphoe.SetSelected("เมืองอุดรธานี")
+	w.WaitIdle()
+	inAmphoe := len(r.IDs)
+	r.Tambon.SetSelectedIndex(1)
+	w.WaitIdle()
+	if inAmphoe == 0 || inAmphoe == 300 || len(r.IDs) > inAmphoe || !strings.HasPrefix(r.Query.Area, "4101") || len(r.Query.Area) != 6 {
+		t.Errorf("amphoe %d, tambon %d (%q)", inAmphoe, len(r.IDs), r.Query.Area)
+	}
+	test.Tap(r.Clear)
+	w.WaitIdle()
+	r.Overdue.SetChecked(true)
+	w.WaitIdle()
+	for _, id := range r.IDs {
+		e, _ := w.Households.Entry(id)
+		if e.Overdue == 0 {
+			t.Fatalf("household %d listed as overdue without an overdue problem", id)
+		}
+	}
+	r.Overdue.SetChecked(false)
+	r.Status.SetSelectedIndex(6) // ยุติ
+	w.WaitIdle()
+	if r.Query.Status != data.Closed {
+		t.Errorf("status filter: %+v", r.Query)
+	}
+	// The list line masks the national ID.
+	r.Status.SetSelectedIndex(0)
+	w.WaitIdle()
+	r.List.Select(0)
+	if p := r.Page; p.Household.ID != r.IDs[0] || strings.Contains(p.Head.Text, p.Household.Head.NationalID) {
+		t.Errorf("household page shows %q", p.Head.Text)
+	}
+}
+
+func TestAddActionChangeAndCloseProblem(t *testing.T) {
+	h := newHarness(t, 50)
+	w := h.w
+	ctx := context.Background()
+	// A household with an open problem.
+	open, _ := h.store.Problems(ctx, data.ProblemFilter{Status: data.NotStarted, Limit: 1})
+	if len(open) == 0 {
+		t.Fatal("demo has no open problem")
+	}
+	pr := open[0]
+	w.Households.Open(pr.HouseholdID)
+	p := w.Households.Page
+	var card *ui.ProblemCard
+	for _, c := range p.Cards {
+		if c.Problem.ID == pr.ID {
+			card = c
+		}
+	}
+	if card == nil {
+		t.Fatal("problem card missing")
+	}
+	before, _ := h.store.Actions(ctx, pr.ID)
+
+	// Record an action that starts work, with a budget, dated in BE.
+	test.Tap(card.AddBtn)
+	f := p.ActionForm
+	if f == nil || w.OpenDialogs() != 1 {
+		t.Fatal("the action dialog did not open")
+	}
+	f.Date.SetText("25 ก.ค. 2567")
+	test.Type(f.Agency, "อบต.หมากแข้ง")
+	test.Type(f.What, "มอบถังเก็บน้ำ")
+	f.Budget.SetText("๑,๕๐๐")
+	f.Result.SetSelected("อยู่ระหว่างดำเนินการ")
+	test.Tap(f.Save)
+	if w.OpenDialogs() != 0 {
+		t.Fatalf("dialog still open: %q", f.Error.Text)
+	}
+	acts, _ := h.store.Actions(ctx, pr.ID)
+	if len(acts) != len(before)+1 {
+		t.Fatalf("%d actions, had %d", len(acts), len(before))
+	}
+	a := acts[len(acts)-1]
+	if a.Date != data.NewDate(2024, 7, 25) || a.Budget != 150000 || a.Agency != "อบต.หมากแข้ง" || a.RecordedBy != "สมใจ ทดสอบ" || a.Result != data.InProgress {
+		t.Errorf("stored action %+v", a)
+	}
+	if got, _ := h.store.Problem(ctx, pr.ID); got.Status != data.InProgress {
+		t.Errorf("status after the action: %v", got.Status)
+	}
+	// The page shows the new step in the timeline.
+	for _, c := range p.Cards {
+		if c.Problem.ID == pr.ID && !strings.Contains(c.Timeline.Text, "มอบถังเก็บน้ำ") {
+			t.Errorf("timeline: %q", c.Timeline.Text)
+		}
+	}
+
+	// A date in the future (a CE year typed as BE) is refused in the dialog.
+	card = p.Cards[0]
+	test.Tap(card.AddBtn)
+	p.ActionForm.Date.SetText("1/1/2600")
+	test.Type(p.ActionForm.What, "x")
+	test.Tap(p.ActionForm.Save)
+	if w.OpenDialogs() != 1 || p.ActionForm.Error.Text == "" {
+		t.Error("a future date should keep the dialog open with a reason")
+	}
+	// Escape closes it.
+	p.ActionForm.What.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.OpenDialogs() != 0 {
+		t.Error("Escape should close the dialog")
+	}
+
+	// Closing needs a reason.
+	for _, c := range p.Cards {
+		if c.Problem.ID == pr.ID {
+			card = c
+		}
+	}
+	test.Tap(card.StateBtn)
+	sf := p.StatusForm
+	sf.Status.SetSelected("ยุติ")
+	test.Tap(sf.Save)
+	if !strings.Contains(sf.Error.Text, "เหตุผล") {
+		t.Errorf("closing without a reason: %q", sf.Error.Text)
+	}
+	test.Type(sf.Reason, "ย้ายออกนอกพื้นที่")
+	test.Tap(sf.Save)
+	got, _ := h.store.Problem(ctx, pr.ID)
+	if got.Status != data.Closed || got.CloseReason == "" {
+		t.Errorf("closed problem: %+v", got)
+	}
+	// Every change is in the audit log with the operator's name.
+	entries, _ := h.store.Audit(ctx, 0, 0)
+	ops := 0
+	for _, e := range entries {
+		if e.Who == "สมใจ ทดสอบ" && (e.Op == "create" && e.Entity == "action" || e.Op == "status" || e.Op == "update") {
+			ops++
+		}
+	}
+	if ops < 3 {
+		t.Errorf("audit entries by the operator: %d", ops)
+	}
+	// The dashboard followed.
+	if w.Dashboard.Closed.Value.Text == "0" {
+		t.Error("dashboard did not count the closed problem")
+	}
+}
+
+func TestUnmaskIsLogged(t *testing.T) {
+	h := newHarness(t, 20)
+	w := h.w
+	w.Households.Open(3)
+	p := w.Households.Page
+	id := p.Household.Head.NationalID
+	if strings.Contains(data.ThaiToASCIIDigits(strings.ReplaceAll(p.Head.Text, "-", "")), id) {
+		t.Fatal("the ID is shown before unmasking")
+	}
+	test.Tap(p.Unmask)
+	if !strings.Contains(strings.ReplaceAll(p.Head.Text, "-", ""), id) {
+		t.Errorf("after unmask: %q", p.Head.Text)
+	}
+	entries, _ := h.store.Audit(context.Background(), 0, 0)
+	last := entries[len(entries)-1]
+	if last.Op != "unmask" || last.ID != 3 || last.Who != "สมใจ ทดสอบ" {
+		t.Errorf("last audit entry %+v", last)
+	}
+}
+
+// districtBook writes a template workbook: a good new household, a row in
+// a tambon that does not exist (rejected) and a row whose national ID fails
+// the check digit (review).
+func districtBook(t *testing.T, dir string) string {
+	f := excelize.NewFile()
+	defer f.Close()
+	for c, col := range app.TemplateHeaders {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		f.SetCellValue("Sheet1", cell, col.Header)
+	}
+	bad := validID(991)
+	bad = bad[:12] + string(rune('0'+(bad[12]-'0'+1)%10))
+	rows := [][]any{
+		{1, "41010000991", "12/3", "ม.5", "บ้านโนนสว่าง", "หมากแข้ง", "เมืองอุดรธานี", "อุดรธานี", validID(990), "นาย", "ทดสอบ", "นำเข้า", "0812345678", 4, "ตกหล่น", 4, "หนี้สิน", "", "", "ยังไม่ได้ดำเนินการ", "", "", "", "", ""},
+		{2, "41010000992", "1", "ม.1", "", "ไม่มีตำบลนี้", "เมืองอุดรธานี", "อุดรธานี", validID(992), "นาง", "ผิด", "ตำบล", "", 2, "ตกหล่น", 4, "หนี้สิน", "", "", "", "", "", "", "", ""},
+		{3, "41010000993", "2", "ม.2", "", "หมากแข้ง", "เมืองอุดรธานี", "อุดรธานี", bad, "นาย", "เลขผิด", "หลักตรวจ", "", 3, "ตกหล่น", 4, "หนี้สิน", "", "", "", "", "", "", "", ""},
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	path := filepath.Join(dir, "อำเภอเมือง.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func validID(n int) string {
+	s := fmt.Sprintf("1410100%05d", n)
+	sum := 0
+	for i := 0; i < 12; i++ {
+		sum += int(s[i]-'0') * (13 - i)
+	}
+	return s + string(rune('0'+(11-sum%11)%10))
+}
+
+func TestImportDryRunCommitReviewAndUndo(t *testing.T) {
+	h := newHarness(t, 30)
+	w := h.w
+	ctx := context.Background()
+	path := districtBook(t, t.TempDir())
+	w.Import.AddFiles([]string{path})
+	w.WaitIdle()
+	rep := w.Import.Reports[0]
+	if rep == nil || rep.Refused != "" {
+		t.Fatalf("dry run: %+v", rep)
+	}
+	if c := rep.Counts(); c.Rows != 3 || c.NewHouseholds != 1 || c.Rejected != 1 || c.Review != 1 {
+		t.Fatalf("dry run counts %+v", c)
+	}
+	if len(w.Import.Rows.Rows) != 2 || !strings.Contains(w.Import.Detail.Text, "ไม่รับ 1") {
+		t.Errorf("detail %q, rows %v", w.Import.Detail.Text, w.Import.Rows.Rows)
+	}
+	// Nothing was written by the dry run.
+	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 0 {
+		t.Fatal("the dry run wrote a household")
+	}
+	// The error workbook for the district.
+	errDir := t.TempDir()
+	w.Import.SaveErrorWorkbook(rep, errDir)
+	w.WaitIdle()
+	if files, _ := filepath.Glob(filepath.Join(errDir, "*.xlsx")); len(files) != 1 {
+		t.Errorf("error workbook: %v", files)
+	}
+	// Commit: backup first, then the file.
+	if !w.Import.Commit.Disabled() {
+		test.Tap(w.Import.Commit)
+	} else {
+		t.Fatal("commit button disabled")
+	}
+	w.WaitIdle()
+	if backups, _ := filepath.Glob(filepath.Join(h.dir, "backups", "before-import-*.db")); len(backups) != 1 {
+		t.Errorf("automatic backups: %v", backups)
+	}
+	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 1 {
+		t.Fatal("commit did not create the household")
+	}
+	if len(w.Import.Ledger) != 1 || len(w.Import.PendingReviews) != 1 {
+		t.Fatalf("ledger %d, reviews %d", len(w.Import.Ledger), len(w.Import.PendingReviews))
+	}
+	// The register was rebuilt and finds the new household.
+	w.Households.Search.SetText("ทดสอบ นำเข้า")
+	w.WaitIdle()
+	if len(w.Households.IDs) != 1 {
+		t.Errorf("new household in the list: %v", w.Households.IDs)
+	}
+	// The review row: the clerk accepts the odd ID as a new household.
+	w.Import.Reviews.OnRow(0)
+	if w.Import.DecideNew.Disabled() {
+		t.Fatal("decide buttons disabled")
+	}
+	test.Tap(w.Import.DecideNew)
+	w.WaitIdle()
+	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000993"); len(hs) != 1 || !hs[0].IDCheckOverride {
+		t.Errorf("review accepted: %+v", hs)
+	}
+	if len(w.Import.PendingReviews) != 0 {
+		t.Error("review still pending")
+	}
+	// Undo the import: its household goes. The history lists the decision
+	// too, newest first.
+	if len(w.Import.Ledger) != 2 {
+		t.Fatalf("history: %+v", w.Import.Ledger)
+	}
+	w.Import.History.OnRow(1)
+	if w.Import.Undo.Disabled() {
+		t.Fatal("undo button disabled with a row selected")
+	}
+	w.Import.UndoImport(w.Import.Ledger[1].ID)
+	w.WaitIdle()
+	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 0 {
+		t.Errorf("undo left the household: %s", w.LastError)
+	}
+	if w.Import.Ledger[1].UndoneAt.IsZero() {
+		t.Error("ledger does not show the undo")
+	}
+}
+
+func TestImportRefusedFileSaysWhy(t *testing.T) {
+	h := newHarness(t, 10)
+	w := h.w
+	path := filepath.Join(t.TempDir(), "not-a-workbook.xlsx")
+	os.WriteFile(path, []byte("hello"), 0o600)
+	w.Import.AddFiles([]string{path, path})
+	w.WaitIdle()
+	if len(w.Import.Paths) != 1 {
+		t.Errorf("the same file added twice: %v", w.Import.Paths)
+	}
+	if r := w.Import.Reports[0]; r == nil || r.Refused == "" || !strings.Contains(w.Import.Detail.Text, "ไม่รับทั้งไฟล์") {
+		t.Errorf("refused file: %+v / %q", r, w.Import.Detail.Text)
+	}
+	if !w.Import.Commit.Disabled() {
+		t.Error("nothing to commit, yet the button is enabled")
+	}
+}
+
+func TestExports(t *testing.T) {
+	h := newHarness(t, 200)
+	w := h.w
+	dir := t.TempDir()
+	e := w.Export
+	e.ExportTemplate(filepath.Join(dir, "template.xlsx"))
+	w.WaitIdle()
+	e.ExportFollowUp("4101", filepath.Join(dir, "followup.xlsx"))
+	w.WaitIdle()
+	e.ExportSummary(filepath.Join(dir, "summary.xlsx"))
+	w.WaitIdle()
+	e.Password.SetText("ลับ1234")
+	e.ExportFull(filepath.Join(dir, "full.xlsx"))
+	w.WaitIdle()
+	e.ExportFollowUpAll(filepath.Join(dir, "all"))
+	w.WaitIdle()
+	for _, name := range []string{"template.xlsx", "followup.xlsx", "summary.xlsx", "full.xlsx"} {
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if len(e.LastSavedFiles) == 0 {
+		t.Error("follow-up for every amphoe wrote nothing")
+	}
+	// The full export is password protected: excelize cannot open it without.
+	if f, err := excelize.OpenFile(filepath.Join(dir, "full.xlsx")); err == nil {
+		f.Close()
+		t.Error("the full export opened without its password")
+	}
+	// The saved-file dialog offers to open the file.
+	if w.OpenDialogs() == 0 {
+		t.Fatal("no saved-file dialog")
+	}
+	entries, _ := h.store.Audit(context.Background(), 0, 0)
+	exports := 0
+	for _, en := range entries {
+		if en.Op == "export" {
+			exports++
+		}
+	}
+	if exports < 4 {
+		t.Errorf("%d export entries in the audit log", exports)
+	}
+	if w.LastError != "" {
+		t.Errorf("an export failed: %s", w.LastError)
+	}
+}
+
+func TestOpenErrorShownInThai(t *testing.T) {
 	a := test.NewTempApp(t)
-	err := &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่", Err: errors.New("timeout")}
-	w := ui.NewMainWindow(a, nil, nil, err)
-	if w.Message.Text != "ฐานข้อมูลนี้เปิดอยู่" {
+	err := &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง", Err: errors.New("timeout")}
+	w := ui.NewMainWindow(a, ui.Env{OpenErr: err, Geo: mustGeo()})
+	if !strings.Contains(w.Message.Text, "เปิดอยู่") {
 		t.Errorf("message = %q", w.Message.Text)
+	}
+}
+
+func TestUnexpectedErrorsAreLogged(t *testing.T) {
+	h := newHarness(t, 5)
+	h.store.Close() // every read now fails in a way the clerk did not cause
+	h.w.Dashboard.Refresh()
+	b, err := os.ReadFile(filepath.Join(h.dir, "qmdesk-errors.log"))
+	if err != nil || len(b) == 0 {
+		t.Fatalf("error log: %v", err)
+	}
+	if !strings.Contains(h.w.LastError, "qmdesk-errors.log") {
+		t.Errorf("message does not say where the log is: %q", h.w.LastError)
+	}
+	s, _ := bolt.Open(filepath.Join(h.dir, "qm.db"), bolt.Options{})
+	h.store = s
+}
+
+func TestSettingsEnglishAndThaiDigits(t *testing.T) {
+	h := newHarness(t, 10)
+	w := h.w
+	if lang.L("Cancel") != "ยกเลิก" {
+		t.Errorf("Fyne's own strings are not Thai: %q", lang.L("Cancel"))
+	}
+	w.MenuSettings.Action()
+	f := w.Settings
+	f.ThaiDigits.SetChecked(true)
+	w.ApplySettings()
+	if got := w.Dashboard.Households.Value.Text; got != "๑๐" {
+		t.Errorf("Thai digits: %q", got)
+	}
+	w.MenuSettings.Action()
+	w.Settings.Language.SetSelected("English")
+	w.Settings.ThaiDigits.SetChecked(false)
+	w.ApplySettings()
+	if !strings.Contains(w.Dashboard.Title.Text, "Udon Thani") || w.Tabs.Items[1].Text != "Households" {
+		t.Errorf("English: %q / %q", w.Dashboard.Title.Text, w.Tabs.Items[1].Text)
+	}
+}
+
+func TestPrintShortcutExplains(t *testing.T) {
+	h := newHarness(t, 5)
+	h.w.MenuPrint.Action()
+	if h.w.OpenDialogs() != 1 {
+		t.Error("Ctrl+P should say where the meeting pack stands")
 	}
 }

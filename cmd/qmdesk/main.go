@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"qmdesk/app"
 	"qmdesk/app/cli"
 	"qmdesk/assets"
 	"qmdesk/data"
@@ -41,14 +41,16 @@ func main() {
 
 func window(path string, geo *data.Geography) error {
 	a := fyneapp.NewWithID("th.go.dopa.qmdesk")
-	store, err := bolt.Open(path, bolt.Options{})
-	var s data.Store
-	if err == nil {
-		s = store
+	env := ui.Env{Geo: geo, Now: time.Now, DataDir: filepath.Dir(path), Operator: operator()}
+	if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
+		env.OpenErr = data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ข้อมูล %s ไม่ได้", "cannot create data folder %s: %v", env.DataDir, err)
+	} else if store, err := bolt.Open(path, bolt.Options{}); err != nil {
+		env.OpenErr = err
+	} else {
+		env.Store = store
 		defer store.Close()
 	}
-	w := ui.NewMainWindow(a, s, &app.Progress{Store: s, Geo: geo}, err)
-	w.Window.ShowAndRun()
+	ui.NewMainWindow(a, env).Window.ShowAndRun()
 	return nil
 }
 

@@ -1,0 +1,289 @@
+package ui
+
+import (
+	"sort"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// DashboardScreen is where the province stands: the countdown, the
+// ministry's counters, the urgent problems, and the split by category and
+// by amphoe. Clicking a category or an amphoe opens the register on it.
+type DashboardScreen struct {
+	Box fyne.CanvasObject
+
+	Round     *widget.Select
+	Title     *widget.Label
+	Countdown *widget.Label // red once the deadline has passed
+
+	Households, Target, Solved, SelfSolved, InProgress, NotStarted, Closed, Percent *counter
+
+	Urgent      [3]*widget.Button // no home, no drinking water, drugs: open counts; each opens the list
+	Categories  *grid
+	Amphoes     *grid
+	AmphoeSort  *widget.RadioGroup
+	Overdue     *grid
+	OverdueNote *widget.Label
+
+	w       *MainWindow
+	rounds  []data.Round
+	round   uint64 // 0: the database's default round
+	summary app.Summary
+	amphoes []app.Area // in the table's order
+	overdue []data.Problem
+}
+
+// urgentKinds are the urgent problems of the programme, one category each:
+// no home (1), no drinking water (2), drugs (5).
+var urgentKinds = [3]struct {
+	cat    data.Category
+	th, en string
+}{{1, "ไม่มีที่อยู่อาศัย", "No home"}, {2, "ขาดแคลนน้ำดื่ม", "No drinking water"}, {5, "ยาเสพติด", "Drugs"}}
+
+func newDashboardScreen(w *MainWindow) *DashboardScreen {
+	d := &DashboardScreen{w: w}
+	t := w.t
+	d.Round = widget.NewSelect(nil, d.onRound)
+	d.Title = bold("")
+	d.Countdown = widget.NewLabel("")
+	d.Countdown.Wrapping = fyne.TextWrapWord
+	d.Households = newCounter(t.tr("ครัวเรือน", "households"))
+	d.Target = newCounter(t.tr("ปัญหาเป้าหมาย", "problems (target)"))
+	d.Solved = newCounter(t.tr("แก้ไขแล้ว", "solved with help"))
+	d.SelfSolved = newCounter(t.tr("แก้ไขได้ด้วยตนเอง", "solved by the household"))
+	d.InProgress = newCounter(t.tr("อยู่ระหว่างดำเนินการ", "in progress"))
+	d.NotStarted = newCounter(t.tr("ยังไม่ได้ดำเนินการ", "not started"))
+	d.Closed = newCounter(t.tr("ยุติ", "closed"))
+	d.Percent = newCounter(t.tr("ร้อยละที่แก้ไขแล้ว", "% solved"))
+	counters := container.NewGridWithColumns(8)
+	for _, c := range []*counter{d.Households, d.Target, d.Solved, d.SelfSolved, d.InProgress, d.NotStarted, d.Closed, d.Percent} {
+		counters.Add(c.box)
+	}
+	urgent := container.NewHBox(bold(t.tr("เร่งด่วน ยังค้าง:", "Urgent, still open:")))
+	for i, k := range urgentKinds {
+		i, k := i, k
+		d.Urgent[i] = widget.NewButton(t.tr(k.th, k.en), func() {
+			w.Households.Show(app.RegisterQuery{Category: k.cat, UrgentOnly: true, RoundID: d.roundID()}, true)
+		})
+		d.Urgent[i].Importance = widget.DangerImportance
+		urgent.Add(d.Urgent[i])
+	}
+
+	heads := []string{t.tr("ครัวเรือน", "Households"), t.tr("เป้าหมาย", "Target"), t.tr("แก้ไขแล้ว", "Solved"), t.tr("แก้ไขเอง", "Self"),
+		t.tr("ระหว่างดำเนินการ", "In progress"), t.tr("ยังไม่ดำเนินการ", "Not started"), t.tr("ยุติ", "Closed"), t.tr("% แก้ไข", "% solved"),
+		t.tr("เร่งด่วนค้าง", "Urgent open"), t.tr("เลยกำหนด", "Overdue")}
+	widths := []float32{100, 100, 100, 90, 130, 130, 80, 90, 110, 100}
+	d.Categories = newGrid(append([]string{t.tr("ด้าน", "Category")}, heads...), append([]float32{260}, widths...))
+	d.Categories.OnRow = func(row int) {
+		w.Households.Show(app.RegisterQuery{Category: data.Category(row + 1), RoundID: d.roundID()}, false)
+	}
+	d.Amphoes = newGrid(append([]string{t.tr("อำเภอ", "Amphoe")}, heads...), append([]float32{200}, widths...))
+	d.Amphoes.OnRow = func(row int) {
+		if row < len(d.amphoes) {
+			w.Households.Show(app.RegisterQuery{Area: d.amphoes[row].Code, RoundID: d.roundID()}, false)
+		}
+	}
+	d.AmphoeSort = widget.NewRadioGroup([]string{t.tr("ตามรหัสอำเภอ", "by code"), t.tr("ร้อยละแก้ไข น้อยไปมาก", "% solved, lowest first"), t.tr("เลยกำหนด มากไปน้อย", "overdue, most first")}, func(string) { d.showAmphoes() })
+	d.AmphoeSort.Horizontal = true
+	d.AmphoeSort.SetSelected(d.AmphoeSort.Options[1])
+	d.Overdue = newGrid([]string{t.tr("ครบกำหนด", "Target date"), t.tr("เลยมา (วัน)", "Days over"), t.tr("ด้าน", "Category"), t.tr("ปัญหา", "Problem"),
+		t.tr("หัวหน้าครัวเรือน", "Head of household"), t.tr("ตำบล", "Tambon"), t.tr("อำเภอ", "Amphoe")}, []float32{110, 90, 200, 230, 200, 140, 140})
+	d.Overdue.OnRow = func(row int) {
+		if row < len(d.overdue) {
+			w.Households.Open(d.overdue[row].HouseholdID)
+		}
+	}
+	d.OverdueNote = widget.NewLabel("")
+
+	parts := container.NewAppTabs(
+		container.NewTabItem(t.tr("รายด้าน", "By category"), d.Categories.Table),
+		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(d.AmphoeSort, nil, nil, nil, d.Amphoes.Table)),
+		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Table)),
+	)
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), d.Round), d.Title),
+		d.Countdown, counters, urgent)
+	d.Box = container.NewBorder(top, nil, nil, nil, parts)
+	return d
+}
+
+func (d *DashboardScreen) roundID() uint64 {
+	if d.round != 0 {
+		return d.round
+	}
+	return d.summary.Round.ID
+}
+
+func (d *DashboardScreen) onRound(name string) {
+	for _, r := range d.rounds {
+		if r.Name == name && r.ID != d.roundID() {
+			d.round = r.ID
+			d.Refresh()
+			return
+		}
+	}
+}
+
+// Refresh reads the numbers again (they come from running counters, so
+// this takes milliseconds even for a whole province).
+func (d *DashboardScreen) Refresh() {
+	w, t := d.w, d.w.t
+	sum, err := w.progress.Summarize(w.ctx, d.round, "")
+	if err != nil {
+		w.showError(err)
+		return
+	}
+	d.summary = sum
+	if rounds, err := w.store.Rounds(w.ctx); err == nil {
+		d.rounds = rounds
+		names := make([]string, len(rounds))
+		for i, r := range rounds {
+			names[i] = r.Name
+		}
+		d.Round.Options = names
+		d.Round.SetSelected(sum.Round.Name)
+	}
+	province := sum.ProvinceName
+	if t.lang == English {
+		if p, ok := w.env.Geo.Province(sum.ProvinceCode); ok && p.English != "" {
+			province = p.English
+		}
+	}
+	d.Title.SetText(t.tr("จังหวัด", "") + province + " · " + sum.Round.Name + t.tr(" · ข้อมูล ณ ", " · as of ") + t.date(sum.AsOf))
+	d.Countdown.SetText(d.countdownText(sum.Round, sum.Countdown))
+	d.Countdown.Importance = widget.MediumImportance
+	if sum.Countdown.DaysOverdue > 0 {
+		d.Countdown.Importance = widget.DangerImportance
+	}
+	d.Countdown.Refresh()
+
+	tot := sum.Area.Totals
+	for _, c := range []struct {
+		c *counter
+		v int64
+	}{{d.Households, tot.Households}, {d.Target, tot.Target}, {d.Solved, tot.Solved}, {d.SelfSolved, tot.SelfSolved},
+		{d.InProgress, tot.InProgress}, {d.NotStarted, tot.NotStarted}, {d.Closed, tot.Closed}} {
+		c.c.Value.SetText(t.n(c.v))
+	}
+	d.Percent.Value.SetText(t.pct(tot.PercentSolved))
+
+	for i, k := range urgentKinds {
+		d.Urgent[i].SetText(t.tr(k.th, k.en) + " " + t.n(sum.Area.Categories[k.cat].UrgentOpen))
+	}
+	rows := make([][]string, 0, 7)
+	for c := data.Category(1); c <= 7; c++ {
+		rows = append(rows, append([]string{t.category(c)}, d.tallyCells(sum.Area.Categories[c])...))
+	}
+	d.Categories.SetRows(rows)
+	d.showAmphoes()
+	d.showOverdue()
+}
+
+func (d *DashboardScreen) tallyCells(x app.Tally) []string {
+	t := d.w.t
+	return []string{t.n(x.Households), t.n(x.Target), t.n(x.Solved), t.n(x.SelfSolved), t.n(x.InProgress), t.n(x.NotStarted),
+		t.n(x.Closed), t.pct(x.PercentSolved), t.n(x.UrgentOpen), t.n(x.Overdue)}
+}
+
+func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
+	t := d.w.t
+	switch {
+	case c.NotStarted:
+		return t.tr("รอบนี้ยังไม่เริ่ม: เริ่มบันทึกผล ", "The round has not started: recording starts ") + t.date(r.Start) +
+			t.tr(" (อีก ", " (in ") + t.ni(-c.DaysSinceStart) + t.tr(" วัน) · ครบกำหนด ", " days) · deadline ") + t.date(r.Deadline)
+	case c.DaysOverdue > 0:
+		return t.tr("เลยกำหนดมาแล้ว ", "Overdue by ") + t.ni(c.DaysOverdue) + t.tr(" วัน (ครบกำหนด ", " days (deadline ") + t.date(r.Deadline) +
+			t.tr(") · เริ่มบันทึกผลมาแล้ว ", ") · recording started ") + t.ni(c.DaysSinceStart) + t.tr(" วัน · ยังค้าง ", " days ago · still open: ") + t.n(c.Open) + t.tr(" ปัญหา", " problems")
+	}
+	return t.tr("เหลืออีก ", "") + t.ni(c.DaysLeft) + t.tr(" วัน ถึงวันครบกำหนด ", " days left until ") + t.date(r.Deadline) +
+		t.tr(" · เริ่มบันทึกผลมาแล้ว ", " · recording started ") + t.ni(c.DaysSinceStart) + t.tr(" วัน · ต้องแก้ไขให้ได้วันละ ", " days ago · needed per day: ") +
+		t.digitsOf(strconv.FormatFloat(c.PerDayNeeded, 'f', 1, 64)) + t.tr(" ปัญหา (ค้าง ", " (open: ") + t.n(c.Open) + ")"
+}
+
+func (d *DashboardScreen) showAmphoes() {
+	if d.Amphoes == nil {
+		return
+	}
+	d.amphoes = append(d.amphoes[:0], d.summary.Parts...)
+	switch d.AmphoeSort.Selected {
+	case d.AmphoeSort.Options[1]:
+		sort.SliceStable(d.amphoes, func(i, j int) bool {
+			a, b := d.amphoes[i].Totals, d.amphoes[j].Totals
+			if (a.Target == 0) != (b.Target == 0) {
+				return b.Target == 0 // amphoe without problems last
+			}
+			return a.PercentSolved < b.PercentSolved
+		})
+	case d.AmphoeSort.Options[2]:
+		sort.SliceStable(d.amphoes, func(i, j int) bool { return d.amphoes[i].Totals.Overdue > d.amphoes[j].Totals.Overdue })
+	}
+	rows := make([][]string, len(d.amphoes))
+	for i, a := range d.amphoes {
+		name := a.Name
+		if d.w.t.lang == English {
+			if p, ok := d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
+				name = p.English
+			}
+		}
+		rows[i] = append([]string{name}, d.tallyCells(a.Totals)...)
+	}
+	d.Amphoes.SetRows(rows)
+}
+
+// overdueShown caps the overdue list; the register's overdue filter shows
+// them all.
+const overdueShown = 300
+
+func (d *DashboardScreen) showOverdue() {
+	w, t := d.w, d.w.t
+	today := w.today()
+	// Urgent ones first, then the longest overdue (the date index gives
+	// the oldest first), each query capped so that a province with tens of
+	// thousands overdue still refreshes at once.
+	f := data.ProblemFilter{RoundID: d.summary.Round.ID, OverdueOn: today, Limit: overdueShown}
+	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{RoundID: f.RoundID, OverdueOn: today, UrgentOnly: true, Limit: overdueShown})
+	if err == nil {
+		var rest []data.Problem
+		rest, err = w.store.Problems(w.ctx, f)
+		for _, p := range rest {
+			if !p.Urgent && len(ps) < overdueShown {
+				ps = append(ps, p)
+			}
+		}
+	}
+	if err != nil {
+		w.showError(err)
+		return
+	}
+	total := int(d.summary.Area.Totals.Overdue)
+	d.overdue = ps
+	rows := make([][]string, len(ps))
+	for i, p := range ps {
+		h, _ := w.store.Household(w.ctx, p.HouseholdID)
+		sub := p.SubProblem
+		if p.Urgent {
+			sub = "‼ " + sub
+		}
+		rows[i] = []string{t.date(p.TargetDate), t.ni(p.TargetDate.DaysUntil(today)), t.category(p.Category), sub, h.Head.FullName(),
+			placeName(w.env.Geo.Tambon, h.TambonCode), placeName(w.env.Geo.Amphoe, h.AmphoeCode())}
+	}
+	d.Overdue.SetRows(rows)
+	note := t.tr("ปัญหาที่ยังไม่แก้ไขและเลยวันที่ตั้งเป้าไว้ ", "Open problems past their target date: ") + t.ni(total)
+	if total > len(ps) {
+		note += t.tr(" (แสดง ", " (showing ") + t.ni(len(ps)) + t.tr(" รายการแรก ดูทั้งหมดได้ที่ทะเบียนครัวเรือน ตัวกรอง \"เลยกำหนด\")", "; the register's overdue filter lists them all)")
+	}
+	d.OverdueNote.SetText(note)
+}
+
+func placeName(find func(string) (data.Place, bool), code string) string {
+	if p, ok := find(code); ok {
+		return p.Thai
+	}
+	return code
+}

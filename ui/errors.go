@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2/dialog"
+
+	"qmdesk/data"
+)
+
+func asError(err error, target **data.Error) bool { return errors.As(err, target) }
+
+// expected tells whether err is one the clerk can act on (a wrong file, a
+// locked database, a missing reason), as opposed to a fault of the program.
+func expected(err error) bool {
+	switch data.ErrorCode(err) {
+	case "", data.EINTERNAL:
+		return false
+	}
+	return true
+}
+
+// showError tells the clerk what went wrong and what to do. Faults of the
+// program are written, in English with the time, to the error log in the
+// data folder, and the message says where, so the clerk can pass it on.
+func (w *MainWindow) showError(err error) {
+	if err == nil {
+		return
+	}
+	msg := w.t.errorText(err)
+	if !expected(err) {
+		logPath := w.logError(err)
+		msg = w.t.tr("เกิดข้อผิดพลาดที่โปรแกรมไม่คาดคิด: ", "Unexpected error: ") + msg
+		if logPath != "" {
+			msg += w.t.tr("\n\nบันทึกรายละเอียดไว้ที่ไฟล์\n", "\n\nDetails were written to\n") + logPath +
+				w.t.tr("\nกรุณาส่งไฟล์นี้ให้ผู้ดูแลระบบ", "\nPlease send this file to IT support.")
+		}
+	}
+	w.LastError = msg
+	w.showDialog(dialog.NewInformation(w.t.tr("เกิดข้อผิดพลาด", "Error"), msg, w.Window))
+}
+
+// logError appends err to qmdesk-errors.log in the data folder and returns
+// the file's path ("" when even that failed).
+func (w *MainWindow) logError(err error) string {
+	if w.env.DataDir == "" {
+		return ""
+	}
+	path := filepath.Join(w.env.DataDir, "qmdesk-errors.log")
+	f, ferr := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if ferr != nil {
+		return ""
+	}
+	defer f.Close()
+	english := err.Error()
+	var e *data.Error
+	if errors.As(err, &e) && e.English != "" {
+		english = e.English
+		if e.Err != nil {
+			english += ": " + e.Err.Error()
+		}
+	}
+	fmt.Fprintf(f, "%s %s\n", time.Now().Format(time.RFC3339), english)
+	return path
+}

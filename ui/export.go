@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
+)
+
+// ExportScreen makes the workbooks that leave the office: the blank
+// template, the follow-up workbooks for the districts, the summary for the
+// province, and the full export. Each is saved where the clerk chooses and
+// then offered to open.
+type ExportScreen struct {
+	Box fyne.CanvasObject
+
+	Template       *widget.Button
+	FollowAmphoe   *widget.Select
+	FollowUp       *widget.Button
+	Summary        *widget.Button
+	Full           *widget.Button
+	Unmask         *widget.Check
+	Password       *widget.Entry
+	LastSaved      string   // path of the last file written
+	LastSavedFiles []string // every file of the last follow-up export
+
+	w       *MainWindow
+	amphoes []data.Place
+}
+
+func newExportScreen(w *MainWindow) *ExportScreen {
+	s := &ExportScreen{w: w}
+	t := w.t
+	meta, _ := w.store.Meta(w.ctx)
+	s.amphoes = w.env.Geo.AmphoesOf(meta.Province)
+	s.Template = widget.NewButton(t.tr("บันทึกแบบฟอร์มเปล่า…", "Save the blank template…"), func() {
+		w.chooseSavePath(t.tr("แบบฟอร์ม-ThaiQM.xlsx", "ThaiQM-template.xlsx"), []string{".xlsx"}, s.ExportTemplate)
+	})
+	s.FollowAmphoe = widget.NewSelect(append([]string{t.tr("ทุกอำเภอ (หนึ่งไฟล์ต่ออำเภอ)", "Every amphoe (one file each)")}, names(s.amphoes)...), nil)
+	s.FollowAmphoe.SetSelectedIndex(0)
+	s.FollowUp = widget.NewButton(t.tr("บันทึกไฟล์ติดตาม…", "Save follow-up workbooks…"), s.onFollowUp)
+	s.Summary = widget.NewButton(t.tr("บันทึกสรุปผลรายอำเภอ…", "Save the summary…"), func() {
+		w.chooseSavePath(t.tr("สรุปผล-ThaiQM-", "ThaiQM-summary-")+w.now().Format("20060102")+".xlsx", []string{".xlsx"}, s.ExportSummary)
+	})
+	s.Unmask = widget.NewCheck(t.tr("แสดงเลขประจำตัว ชื่อ และเบอร์โทรเต็ม (บันทึกไว้ในประวัติการใช้งาน ใช้เฉพาะเมื่อจำเป็น)",
+		"Full IDs, names and phones (logged; only when needed)"), nil)
+	s.Password = widget.NewPasswordEntry()
+	s.Password.SetPlaceHolder(t.tr("รหัสผ่านป้องกันไฟล์ (แนะนำ)", "Password to protect the file (recommended)"))
+	s.Full = widget.NewButton(t.tr("บันทึกข้อมูลทั้งหมด…", "Save the full export…"), func() {
+		w.chooseSavePath(t.tr("ข้อมูลทั้งหมด-ThaiQM-", "ThaiQM-full-")+w.now().Format("20060102")+".xlsx", []string{".xlsx"}, s.ExportFull)
+	})
+	note := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	s.Box = container.NewVScroll(container.NewVBox(
+		widget.NewCard(t.tr("แบบฟอร์มเปล่า", "Blank template"), "", container.NewVBox(
+			note(t.tr("แบบฟอร์มสำหรับอำเภอกรอกครัวเรือนตกหล่นหรือปัญหาใหม่ มีรายการให้เลือกและคำอธิบายครบ", "For districts to add missed households or new problems")), container.NewHBox(s.Template))),
+		widget.NewCard(t.tr("ไฟล์ติดตามส่งอำเภอ", "Follow-up workbooks"), "", container.NewVBox(
+			note(t.tr("ปัญหาที่ยังไม่แก้ไขของแต่ละอำเภอ ให้อำเภอกรอกผลแล้วส่งกลับมานำเข้า (เลขประจำตัวถูกปิดบัง ใช้รหัสบ้านจับคู่)",
+				"Each amphoe's open problems, to be filled in and sent back (IDs masked; the house code is the key)")),
+			container.NewHBox(s.FollowAmphoe, s.FollowUp))),
+		widget.NewCard(t.tr("สรุปผลรายอำเภอ", "Summary"), "", container.NewVBox(
+			note(t.tr("ตัวเลขตามแดชบอร์ดของกระทรวง รายอำเภอและรายด้าน ไม่มีข้อมูลส่วนบุคคล", "The ministry's counters by amphoe and category; no personal data")), container.NewHBox(s.Summary))),
+		widget.NewCard(t.tr("ข้อมูลทั้งหมด", "Full export"), "", container.NewVBox(
+			note(t.tr("ทุกครัวเรือน ทุกปัญหา และการดำเนินการ ข้อมูลส่วนบุคคลถูกปิดบังเว้นแต่เลือกไว้", "Every household, problem and action; personal data masked unless chosen")),
+			s.Unmask, s.Password, container.NewHBox(s.Full))),
+	))
+	return s
+}
+
+func (s *ExportScreen) onFollowUp() {
+	w, t := s.w, s.w.t
+	i := s.FollowAmphoe.SelectedIndex() - 1
+	if i < 0 {
+		w.chooseFolder(s.ExportFollowUpAll)
+		return
+	}
+	a := s.amphoes[i]
+	w.chooseSavePath(t.tr("ติดตาม-", "followup-")+a.Thai+"-"+w.now().Format("20060102")+".xlsx", []string{".xlsx"}, func(path string) { s.ExportFollowUp(a.Code, path) })
+}
+
+// ExportTemplate writes the blank template to path.
+func (s *ExportScreen) ExportTemplate(path string) {
+	s.export(s.w.t.tr("กำลังบันทึกแบบฟอร์ม", "Saving the template"), path, func(ctx context.Context) error {
+		return s.w.exporter.Template(ctx, path)
+	})
+}
+
+// ExportFollowUp writes one amphoe's follow-up workbook to path.
+func (s *ExportScreen) ExportFollowUp(amphoe, path string) {
+	w := s.w
+	s.export(w.t.tr("กำลังบันทึกไฟล์ติดตาม", "Saving the follow-up workbook"), path, func(ctx context.Context) error {
+		_, err := w.exporter.FollowUp(ctx, amphoe, path, s.Unmask.Checked)
+		return err
+	})
+}
+
+// ExportFollowUpAll writes one follow-up workbook per amphoe into dir.
+func (s *ExportScreen) ExportFollowUpAll(dir string) {
+	w, t := s.w, s.w.t
+	var paths []string
+	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอ", "Saving every amphoe's follow-up workbook"), func(ctx context.Context, _ report) (err error) {
+		paths, err = w.exporter.FollowUpAll(ctx, dir, s.Unmask.Checked)
+		return err
+	}, func(err error) {
+		if err == nil {
+			s.LastSavedFiles = paths
+			first := dir
+			if len(paths) > 0 {
+				first = paths[0]
+			}
+			w.showSaved(t.tr("บันทึกไฟล์ติดตามแล้ว ", "Saved follow-up workbooks: ")+t.ni(len(paths))+t.tr(" ไฟล์", ""), first)
+		}
+	})
+}
+
+// ExportSummary writes the summary workbook to path.
+func (s *ExportScreen) ExportSummary(path string) {
+	s.export(s.w.t.tr("กำลังบันทึกสรุปผล", "Saving the summary"), path, func(ctx context.Context) error {
+		return s.w.exporter.Summary(ctx, path)
+	})
+}
+
+// ExportFull writes the full export to path, masked unless Unmask is
+// ticked, protected by Password when one is given.
+func (s *ExportScreen) ExportFull(path string) {
+	s.export(s.w.t.tr("กำลังบันทึกข้อมูลทั้งหมด", "Saving the full export"), path, func(ctx context.Context) error {
+		return s.w.exporter.Full(ctx, path, s.Unmask.Checked, s.Password.Text)
+	})
+}
+
+func (s *ExportScreen) export(title, path string, job func(ctx context.Context) error) {
+	w := s.w
+	w.run(title, func(ctx context.Context, _ report) error { return job(ctx) }, func(err error) {
+		if err == nil {
+			s.LastSaved = path
+			w.showSaved(w.t.tr("บันทึกแล้ว", "Saved"), path)
+		}
+	})
+}

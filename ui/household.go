@@ -1,0 +1,380 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
+)
+
+// HouseholdPage shows one household: where it is, its head (ID masked
+// until the clerk asks, which is logged), and every problem with its
+// history, with the buttons to record what was done.
+type HouseholdPage struct {
+	Box fyne.CanvasObject
+
+	Title    *widget.Label
+	Address  *widget.Label
+	Head     *widget.Label
+	Unmask   *widget.Button
+	Problems *fyne.Container // one card per problem
+	Cards    []*ProblemCard
+
+	Household data.Household
+	Unmasked  bool
+
+	ActionForm *ActionForm // while the dialog is open
+	StatusForm *StatusForm
+
+	w     *MainWindow
+	empty *widget.Label
+}
+
+// ProblemCard is one problem on the household page.
+type ProblemCard struct {
+	Problem  data.Problem
+	Status   *widget.Label
+	Timeline *widget.Label
+	AddBtn   *widget.Button
+	StateBtn *widget.Button
+}
+
+func newHouseholdPage(w *MainWindow) *HouseholdPage {
+	p := &HouseholdPage{w: w}
+	p.Title = bold("")
+	p.Title.SizeName = "headingText"
+	p.Address = widget.NewLabel("")
+	p.Address.Wrapping = fyne.TextWrapWord
+	p.Head = widget.NewLabel("")
+	p.Head.Wrapping = fyne.TextWrapWord
+	p.Unmask = widget.NewButton(w.t.tr("แสดงเลขประจำตัวเต็ม (บันทึกการเปิดดู)", "Show the full ID (logged)"), p.onUnmask)
+	p.Problems = container.NewVBox()
+	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
+		"Choose a household on the left to see it and record what was done"))
+	p.empty.Wrapping = fyne.TextWrapWord
+	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.Problems))
+	p.Unmask.Hide()
+	return p
+}
+
+// Load shows household id, masked.
+func (p *HouseholdPage) Load(id uint64) {
+	h, err := p.w.store.Household(p.w.ctx, id)
+	if err != nil {
+		p.w.showError(err)
+		return
+	}
+	p.Household, p.Unmasked = h, false
+	p.show()
+}
+
+func (p *HouseholdPage) reload() {
+	if p.Household.ID != 0 {
+		unmasked := p.Unmasked
+		p.Load(p.Household.ID)
+		p.Unmasked = unmasked
+		p.showHead()
+	}
+}
+
+func (p *HouseholdPage) show() {
+	w, t, h := p.w, p.w.t, p.Household
+	p.empty.Hide()
+	name := h.Head.FullName()
+	if name == "" {
+		name = t.tr("(ไม่มีชื่อหัวหน้าครัวเรือน)", "(no head's name)")
+	}
+	p.Title.SetText(name)
+	var addr []string
+	if h.HouseNo != "" {
+		addr = append(addr, t.tr("บ้านเลขที่ ", "House ")+t.digitsOf(h.HouseNo))
+	}
+	if h.VillageNo > 0 {
+		addr = append(addr, t.tr("หมู่ ", "Moo ")+t.ni(h.VillageNo))
+	}
+	if h.VillageName != "" {
+		addr = append(addr, h.VillageName)
+	}
+	addr = append(addr, t.tr("ต.", "Tambon ")+placeName(w.env.Geo.Tambon, h.TambonCode), t.tr("อ.", "Amphoe ")+placeName(w.env.Geo.Amphoe, h.AmphoeCode()))
+	line2 := t.tr("รหัสบ้าน ", "House code ")
+	if h.HouseCode != "" {
+		line2 += t.digitsOf(h.HouseCode)
+	} else {
+		line2 += t.tr("ไม่มี (ไม่มีที่อยู่อาศัย)", "none (no home)")
+	}
+	line2 += t.tr(" · สมาชิก ", " · members ") + t.ni(h.Members) + t.tr(" คน · ที่มา ", " · origin ") + t.origin(h.Origin)
+	p.Address.SetText(strings.Join(addr, " ") + "\n" + line2)
+	p.showHead()
+
+	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{HouseholdID: h.ID})
+	if err != nil {
+		w.showError(err)
+		return
+	}
+	p.Problems.RemoveAll()
+	p.Cards = nil
+	for _, pr := range ps {
+		c := p.card(pr)
+		p.Cards = append(p.Cards, c)
+	}
+	if len(ps) == 0 {
+		p.Problems.Add(widget.NewLabel(t.tr("ครัวเรือนนี้ไม่มีปัญหาที่บันทึกไว้", "No problems recorded")))
+	}
+}
+
+func (p *HouseholdPage) showHead() {
+	t, h := p.w.t, p.Household
+	id := h.Head.NationalID
+	phone := h.Head.Phone
+	if id != "" {
+		if p.Unmasked {
+			id = data.FormatNationalID(id)
+		} else {
+			id = data.MaskNationalID(id)
+		}
+	}
+	if phone != "" && !p.Unmasked && len(phone) > 4 {
+		phone = strings.Repeat("x", len(phone)-4) + phone[len(phone)-4:]
+	}
+	s := t.tr("หัวหน้าครัวเรือน: ", "Head: ") + h.Head.FullName()
+	if id != "" {
+		s += t.tr("\nเลขประจำตัวประชาชน ", "\nNational ID ") + t.digitsOf(id)
+	}
+	if phone != "" {
+		s += t.tr(" · โทร ", " · phone ") + t.digitsOf(phone)
+	}
+	p.Head.SetText(s)
+	if (h.Head.NationalID != "" || h.Head.Phone != "") && !p.Unmasked {
+		p.Unmask.Show()
+	} else {
+		p.Unmask.Hide()
+	}
+}
+
+// onUnmask shows the full ID and phone of this household, and writes who
+// looked into the audit log first: no log entry, no unmask.
+func (p *HouseholdPage) onUnmask() {
+	w := p.w
+	if err := w.store.Log(w.ctx, "unmask", "household", p.Household.ID, "household page"); err != nil {
+		w.showError(err)
+		return
+	}
+	p.Unmasked = true
+	p.showHead()
+}
+
+func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
+	w, t := p.w, p.w.t
+	c := &ProblemCard{Problem: pr, Status: widget.NewLabel(""), Timeline: widget.NewLabel("")}
+	c.Timeline.Wrapping = fyne.TextWrapWord
+	c.Status.Wrapping = fyne.TextWrapWord
+	st := t.tr("สถานะ: ", "Status: ") + t.status(pr.Status) + t.tr(" · เป้าหมายแล้วเสร็จ ", " · target ") + t.date(pr.TargetDate)
+	if pr.Overdue(w.today()) {
+		st += t.tr(" · เลยกำหนด ", " · overdue by ") + t.ni(pr.TargetDate.DaysUntil(w.today())) + t.tr(" วัน", " days")
+		c.Status.Importance = widget.DangerImportance
+	}
+	if pr.Status == data.Closed && pr.CloseReason != "" {
+		st += t.tr(" · เหตุผลที่ยุติ: ", " · closed because: ") + pr.CloseReason
+	}
+	if pr.LeadAgency != "" {
+		st += t.tr(" · หน่วยงานหลัก: ", " · lead agency: ") + pr.LeadAgency
+	}
+	c.Status.SetText(st)
+	acts, err := w.store.Actions(w.ctx, pr.ID)
+	if err != nil {
+		w.showError(err)
+	}
+	var lines []string
+	for _, a := range acts {
+		l := "• " + t.date(a.Date)
+		if a.Agency != "" {
+			l += " · " + a.Agency
+		}
+		if a.What != "" {
+			l += " · " + a.What
+		}
+		if a.Budget > 0 {
+			l += " · " + t.digitsOf(data.FormatBaht(a.Budget)) + t.tr(" บาท", " baht")
+		}
+		if a.Result != 0 {
+			l += " → " + t.status(a.Result)
+		}
+		if a.Note != "" {
+			l += " (" + a.Note + ")"
+		}
+		if a.RecordedBy != "" {
+			l += t.tr(" — บันทึกโดย ", " — by ") + a.RecordedBy
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		lines = []string{t.tr("ยังไม่มีการดำเนินการ", "Nothing recorded yet")}
+	}
+	c.Timeline.SetText(strings.Join(lines, "\n"))
+	c.AddBtn = widget.NewButton(t.tr("บันทึกการดำเนินการ", "Record an action"), func() { p.onAddAction(c) })
+	c.StateBtn = widget.NewButton(t.tr("เปลี่ยนสถานะ", "Change status"), func() { p.onChangeStatus(c) })
+	title := t.category(pr.Category) + " — " + pr.SubProblem
+	if pr.Urgent {
+		title = "‼ " + title + t.tr(" (เร่งด่วน)", " (urgent)")
+	}
+	sub := pr.Detail
+	if pr.SurveyYear != 0 {
+		if sub != "" {
+			sub += " · "
+		}
+		sub += t.tr("พบปี ", "found ") + t.ni(pr.SurveyYear)
+		if pr.ReXRay != 0 {
+			sub += " · Re-X-Ray: " + pr.ReXRay.Thai()
+		}
+	}
+	card := widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn)))
+	p.Problems.Add(card)
+	return c
+}
+
+// ActionForm is the dialog that records an action.
+type ActionForm struct {
+	Date, Agency, What, Budget, Note *entry
+	Result                           *widget.Select
+	Error                            *widget.Label
+	Save, Cancel                     *widget.Button
+	dialog                           dialog.Dialog
+}
+
+func (p *HouseholdPage) onAddAction(c *ProblemCard) {
+	w, t := p.w, p.w.t
+	f := &ActionForm{Date: newEntry(w), Agency: newEntry(w), What: newMultiLineEntry(w), Budget: newEntry(w), Note: newEntry(w), Error: widget.NewLabel("")}
+	f.Date.SetText(t.digitsOf(data.FormatBE(w.today())))
+	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
+	f.Agency.SetPlaceHolder(t.tr("เช่น อบต., พมจ., รพ.สต.", "e.g. the tambon office"))
+	f.Budget.SetPlaceHolder(t.tr("บาท (ถ้ามี)", "baht, if any"))
+	f.Note.SetPlaceHolder(t.tr("ถ้ายุติ ต้องระบุเหตุผล (ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", "Needed when closing: the reason"))
+	results := []string{t.tr("ไม่เปลี่ยนสถานะ", "No change of status")}
+	for _, s := range data.Statuses {
+		results = append(results, t.status(s))
+	}
+	f.Result = widget.NewSelect(results, nil)
+	f.Result.SetSelectedIndex(0)
+	f.Error.Importance = widget.DangerImportance
+	f.Error.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem(t.tr("วันที่ (พ.ศ.)", "Date"), f.Date),
+		widget.NewFormItem(t.tr("หน่วยงาน", "Agency"), f.Agency),
+		widget.NewFormItem(t.tr("สิ่งที่ดำเนินการ", "What was done"), f.What),
+		widget.NewFormItem(t.tr("งบประมาณ", "Budget"), f.Budget),
+		widget.NewFormItem(t.tr("ผลต่อสถานะ", "Resulting status"), f.Result),
+		widget.NewFormItem(t.tr("หมายเหตุ/เหตุผล", "Note / reason"), f.Note),
+	)
+	f.Save = widget.NewButton(t.tr("บันทึก", "Save"), func() { p.saveAction(c, f) })
+	f.Save.Importance = widget.HighImportance
+	f.Cancel = widget.NewButton(t.tr("ยกเลิก", "Cancel"), func() { f.dialog.Hide() })
+	body := container.NewVBox(widget.NewLabel(t.category(c.Problem.Category)+" — "+c.Problem.SubProblem), form, f.Error, container.NewHBox(f.Save, f.Cancel))
+	f.dialog = dialog.NewCustomWithoutButtons(t.tr("บันทึกการดำเนินการ", "Record an action"), body, w.Window)
+	f.dialog.Resize(fyne.NewSize(640, 520))
+	p.ActionForm = f
+	w.showDialog(f.dialog)
+	w.Window.Canvas().Focus(f.Agency)
+}
+
+// saveAction checks the form and stores the action; the dialog stays open
+// with the reason when something is wrong.
+func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
+	w, t := p.w, p.w.t
+	a := data.Action{ProblemID: c.Problem.ID, Agency: f.Agency.Text, What: f.What.Text, Note: f.Note.Text}
+	var err error
+	if a.Date, err = data.ParseThaiDate(f.Date.Text); err != nil {
+		f.Error.SetText(t.tr("วันที่: ", "Date: ") + t.errorText(err))
+		return
+	}
+	if a.Date.After(w.today()) {
+		f.Error.SetText(t.tr("วันที่ดำเนินการอยู่ในอนาคต กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", "The date is in the future (use the Buddhist era)"))
+		return
+	}
+	if strings.TrimSpace(f.Budget.Text) != "" {
+		if a.Budget, err = data.ParseBaht(f.Budget.Text); err != nil {
+			f.Error.SetText(t.tr("งบประมาณ: ", "Budget: ") + t.errorText(err))
+			return
+		}
+	}
+	if i := f.Result.SelectedIndex(); i > 0 {
+		a.Result = data.Statuses[i-1]
+	}
+	if a.Result == data.Closed && strings.TrimSpace(a.Note) == "" {
+		f.Error.SetText(t.tr("การยุติต้องระบุเหตุผลในช่องหมายเหตุ/เหตุผล", "Closing needs a reason in the note"))
+		return
+	}
+	if err := w.store.AddAction(w.ctx, &a); err != nil {
+		if expected(err) {
+			f.Error.SetText(t.errorText(err))
+			return
+		}
+		w.showError(err)
+		return
+	}
+	f.dialog.Hide()
+	p.ActionForm = nil
+	p.reload()
+	w.changed(p.Household.ID)
+}
+
+// StatusForm is the short dialog that changes a problem's status.
+type StatusForm struct {
+	Status       *widget.Select
+	Reason       *entry
+	Error        *widget.Label
+	Save, Cancel *widget.Button
+	dialog       dialog.Dialog
+}
+
+func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
+	w, t := p.w, p.w.t
+	f := &StatusForm{Reason: newEntry(w), Error: widget.NewLabel("")}
+	var opts []string
+	for _, s := range data.Statuses {
+		opts = append(opts, t.status(s))
+	}
+	f.Status = widget.NewSelect(opts, nil)
+	f.Status.SetSelectedIndex(int(c.Problem.Status) - 1)
+	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อยุติ: ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ", "Needed when closing"))
+	f.Error.Importance = widget.DangerImportance
+	f.Error.Wrapping = fyne.TextWrapWord
+	f.Save = widget.NewButton(t.tr("บันทึก", "Save"), func() { p.saveStatus(c, f) })
+	f.Save.Importance = widget.HighImportance
+	f.Cancel = widget.NewButton(t.tr("ยกเลิก", "Cancel"), func() { f.dialog.Hide() })
+	form := widget.NewForm(widget.NewFormItem(t.tr("สถานะใหม่", "New status"), f.Status), widget.NewFormItem(t.tr("เหตุผล", "Reason"), f.Reason))
+	f.dialog = dialog.NewCustomWithoutButtons(t.tr("เปลี่ยนสถานะ", "Change status"), container.NewVBox(widget.NewLabel(c.Problem.SubProblem), form, f.Error, container.NewHBox(f.Save, f.Cancel)), w.Window)
+	f.dialog.Resize(fyne.NewSize(560, 300))
+	p.StatusForm = f
+	w.showDialog(f.dialog)
+}
+
+func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
+	w, t := p.w, p.w.t
+	s := data.Statuses[f.Status.SelectedIndex()]
+	if s == c.Problem.Status {
+		f.dialog.Hide()
+		return
+	}
+	reason := strings.TrimSpace(f.Reason.Text)
+	if s == data.Closed && reason == "" {
+		f.Error.SetText(t.tr("การยุติต้องระบุเหตุผล", "Closing needs a reason"))
+		return
+	}
+	a := data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "เปลี่ยนสถานะเป็น " + s.Thai(), Result: s, Note: reason}
+	if err := w.store.AddAction(w.ctx, &a); err != nil {
+		if expected(err) {
+			f.Error.SetText(t.errorText(err))
+			return
+		}
+		w.showError(err)
+		return
+	}
+	f.dialog.Hide()
+	p.StatusForm = nil
+	p.reload()
+	w.changed(p.Household.ID)
+}

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"strconv"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"qmdesk/assets"
+	"qmdesk/data"
+)
+
+// Language is the language of the window. Thai is the default; English is
+// for the odd visitor from the ministry's IT contractor.
+type Language int
+
+const (
+	Thai Language = iota
+	English
+)
+
+// texts renders words, numbers and dates in the clerk's chosen language
+// and digits. Each screen's strings sit beside their English in the code
+// (tr("ไทย", "English")), so the two never drift apart in separate files.
+type texts struct {
+	lang   Language
+	digits data.Numerals
+}
+
+func (t texts) tr(th, en string) string {
+	if t.lang == English {
+		return en
+	}
+	return th
+}
+
+// n formats a count with thousands separators in the chosen digits.
+func (t texts) n(v int64) string { return t.digits.Display(data.FormatNumber(v)) }
+
+func (t texts) ni(v int) string { return t.n(int64(v)) }
+
+func (t texts) pct(p float64) string { return t.digits.Display(data.FormatPercent(p)) }
+
+// date formats a date in the Buddhist era ("30 ก.ย. 2567"), or as ISO in
+// English.
+func (t texts) date(d data.Date) string {
+	if d.IsZero() {
+		return "–"
+	}
+	if t.lang == English {
+		return d.String()
+	}
+	return t.digits.Display(data.FormatBE(d))
+}
+
+func (t texts) digitsOf(s string) string { return t.digits.Display(s) }
+
+func (t texts) status(s data.Status) string {
+	if t.lang == English {
+		return [...]string{"", "not started", "in progress", "solved", "solved by the household", "closed"}[s]
+	}
+	return s.Thai()
+}
+
+func (t texts) category(c data.Category) string {
+	if !c.Valid() {
+		return ""
+	}
+	if t.lang == English {
+		return strconv.Itoa(int(c)) + ". " + c.English()
+	}
+	return t.digitsOf(strconv.Itoa(int(c))) + ". " + c.Thai()
+}
+
+func (t texts) origin(o data.Origin) string {
+	if t.lang == English {
+		return [...]string{"", "surveyed 2565", "missed"}[o]
+	}
+	return o.Thai()
+}
+
+// errorText is what the clerk reads about err.
+func (t texts) errorText(err error) string {
+	if t.lang == English {
+		var e *data.Error
+		if asError(err, &e) && e.English != "" {
+			return e.English
+		}
+		return err.Error()
+	}
+	return data.ErrorMessage(err)
+}
+
+// useFyneLanguage makes Fyne's own strings (dialog buttons, the file
+// chooser) Thai. Fyne picks its language from the system's locale and has
+// no way to choose one, so the Thai strings are also registered under the
+// system's language and English: an office PC set up in English still gets
+// Thai buttons. A change takes effect when the program starts again.
+func useFyneLanguage(l Language) {
+	if l != Thai {
+		return
+	}
+	fyneThaiOnce.Do(addFyneThai)
+}
+
+// fyneThaiOnce: each registration makes Fyne look the system locale up
+// again (and log it when it is "C"), so it is done once per run.
+var fyneThaiOnce sync.Once
+
+func addFyneThai() {
+	for _, loc := range []fyne.Locale{"th", fyne.Locale(lang.SystemLocale().LanguageString()), "en"} {
+		if err := lang.AddTranslationsForLocale(assets.FyneThai, loc); err != nil {
+			fyne.LogError("Thai translation of Fyne's strings", err)
+		}
+	}
+}

@@ -1,0 +1,326 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// RegisterScreen is the household list: search as you type, filters, and
+// the household page of the selected household beside it.
+type RegisterScreen struct {
+	Box fyne.CanvasObject
+
+	Search     *entry
+	Amphoe     *widget.Select
+	Tambon     *widget.Select
+	Category   *widget.Select
+	SubProblem *widget.Select
+	Status     *widget.Select
+	Origin     *widget.Select
+	Round      *widget.Select
+	Urgent     *widget.Check
+	Overdue    *widget.Check
+	Clear      *widget.Button
+	Count      *widget.Label
+	List       *widget.List
+	Page       *HouseholdPage
+
+	IDs   []uint64 // the households listed, in order
+	Query app.RegisterQuery
+
+	w        *MainWindow
+	amphoes  []data.Place
+	tambons  []data.Place
+	rounds   []data.Round
+	gen      int
+	building bool
+	setting  bool // widgets are being set from a query: do not search on each change
+}
+
+func newRegisterScreen(w *MainWindow) *RegisterScreen {
+	r := &RegisterScreen{w: w}
+	t := w.t
+	meta, _ := w.store.Meta(w.ctx)
+	r.amphoes = w.env.Geo.AmphoesOf(meta.Province)
+	r.rounds, _ = w.store.Rounds(w.ctx)
+	changed := func(string) { r.onQueryChanged() }
+
+	r.Search = newEntry(w)
+	r.Search.SetPlaceHolder(t.tr("ค้นหา: เลขประจำตัวประชาชน รหัสบ้าน หรือชื่อ-สกุลหัวหน้าครัวเรือน (Ctrl+F)",
+		"Search: national ID, house code or the head's name (Ctrl+F)"))
+	r.Search.OnChanged = changed
+
+	r.Amphoe = widget.NewSelect(append([]string{t.tr("ทุกอำเภอ", "All amphoe")}, names(r.amphoes)...), func(string) {
+		r.fillTambons()
+		r.onQueryChanged()
+	})
+	r.Tambon = widget.NewSelect([]string{t.tr("ทุกตำบล", "All tambon")}, changed)
+	cats := []string{t.tr("ทุกด้าน", "All categories")}
+	for c := data.Category(1); c <= 7; c++ {
+		cats = append(cats, t.category(c))
+	}
+	r.Category = widget.NewSelect(cats, changed)
+	r.SubProblem = widget.NewSelect([]string{t.tr("ทุกปัญหา", "All problems")}, changed)
+	sts := []string{t.tr("ทุกสถานะ", "All statuses"), t.tr("ยังค้าง (ยังไม่ได้ดำเนินการ/อยู่ระหว่างดำเนินการ)", "Still open")}
+	for _, s := range data.Statuses {
+		sts = append(sts, t.status(s))
+	}
+	r.Status = widget.NewSelect(sts, changed)
+	r.Origin = widget.NewSelect([]string{t.tr("ทุกที่มา", "Any origin"), t.origin(data.OriginSurvey2565), t.origin(data.OriginMissed)}, changed)
+	rs := []string{t.tr("ทุกรอบ", "All rounds")}
+	for _, x := range r.rounds {
+		rs = append(rs, x.Name)
+	}
+	r.Round = widget.NewSelect(rs, changed)
+	r.Urgent = widget.NewCheck(t.tr("เร่งด่วน", "Urgent"), func(bool) { r.onQueryChanged() })
+	r.Overdue = widget.NewCheck(t.tr("เลยกำหนด", "Overdue"), func(bool) { r.onQueryChanged() })
+	r.Clear = widget.NewButton(t.tr("ล้างตัวกรอง", "Clear filters"), func() { r.Show(app.RegisterQuery{}, false) })
+	r.setAll(app.RegisterQuery{})
+	r.Count = widget.NewLabel("")
+
+	r.List = widget.NewList(func() int { return len(r.IDs) }, func() fyne.CanvasObject {
+		top := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		top.Truncation = fyne.TextTruncateEllipsis
+		bottom := widget.NewLabel("")
+		bottom.Truncation = fyne.TextTruncateEllipsis
+		return container.NewVBox(top, bottom)
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		box := o.(*fyne.Container)
+		top, bottom := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
+		if i >= len(r.IDs) || w.register == nil {
+			return
+		}
+		e, ok := w.register.Entry(r.IDs[i], r.Query)
+		if !ok {
+			top.SetText("–")
+			bottom.SetText("")
+			return
+		}
+		top.SetText(r.entryTitle(e))
+		bottom.SetText(r.entryLine(e))
+	})
+	r.List.OnSelected = func(i widget.ListItemID) {
+		if i < len(r.IDs) {
+			r.Page.Load(r.IDs[i])
+		}
+	}
+	r.Page = newHouseholdPage(w)
+
+	filters := container.NewGridWithColumns(3, r.Amphoe, r.Tambon, r.Round, r.Category, r.SubProblem, r.Status, r.Origin,
+		container.NewHBox(r.Urgent, r.Overdue), r.Clear)
+	left := container.NewBorder(container.NewVBox(r.Search, filters, r.Count), nil, nil, nil, r.List)
+	split := container.NewHSplit(left, r.Page.Box)
+	split.Offset = 0.45
+	r.Box = split
+	return r
+}
+
+func names(ps []data.Place) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Thai
+	}
+	return out
+}
+
+func (r *RegisterScreen) fillTambons() {
+	all := r.w.t.tr("ทุกตำบล", "All tambon")
+	r.tambons = nil
+	if i := r.Amphoe.SelectedIndex() - 1; i >= 0 {
+		r.tambons = r.w.env.Geo.TambonsOf(r.amphoes[i].Code)
+	}
+	r.Tambon.Options = append([]string{all}, names(r.tambons)...)
+	was := r.setting
+	r.setting = true
+	r.Tambon.SetSelectedIndex(0)
+	r.setting = was
+}
+
+func (r *RegisterScreen) entryTitle(e app.RegisterEntry) string {
+	t := r.w.t
+	name := e.Name
+	if name == "" {
+		name = t.tr("(ไม่มีชื่อ)", "(no name)")
+	}
+	addr := ""
+	if e.HouseNo != "" {
+		addr += t.tr(" · บ้านเลขที่ ", " · house ") + t.digitsOf(e.HouseNo)
+	}
+	if e.VillageNo > 0 {
+		addr += t.tr(" ม.", " moo ") + t.ni(e.VillageNo)
+	}
+	return name + addr + t.tr(" ต.", " · ") + placeName(r.w.env.Geo.Tambon, e.Tambon)
+}
+
+func (r *RegisterScreen) entryLine(e app.RegisterEntry) string {
+	t := r.w.t
+	s := ""
+	if e.HouseCode != "" {
+		s += t.tr("รหัสบ้าน ", "house code ") + t.digitsOf(e.HouseCode) + " · "
+	}
+	if e.NationalID != "" {
+		s += t.digitsOf(data.MaskNationalID(e.NationalID)) + " · "
+	}
+	s += t.tr("ปัญหา ", "problems ") + t.ni(e.Problems) + t.tr(" ค้าง ", ", open ") + t.ni(e.Open)
+	if e.Urgent > 0 {
+		s += t.tr(" · เร่งด่วน ", " · urgent ") + t.ni(e.Urgent)
+	}
+	if e.Overdue > 0 {
+		s += t.tr(" · เลยกำหนด ", " · overdue ") + t.ni(e.Overdue)
+	}
+	return s
+}
+
+// query reads the widgets.
+func (r *RegisterScreen) query() app.RegisterQuery {
+	q := app.RegisterQuery{Text: r.Search.Text, UrgentOnly: r.Urgent.Checked, Overdue: r.Overdue.Checked, Today: r.w.today()}
+	if i := r.Amphoe.SelectedIndex() - 1; i >= 0 {
+		q.Area = r.amphoes[i].Code
+	}
+	if i := r.Tambon.SelectedIndex() - 1; i >= 0 && i < len(r.tambons) {
+		q.Area = r.tambons[i].Code
+	}
+	if i := r.Category.SelectedIndex(); i > 0 {
+		q.Category = data.Category(i)
+	}
+	if i := r.SubProblem.SelectedIndex(); i > 0 {
+		q.SubProblem = r.SubProblem.Selected
+	}
+	switch i := r.Status.SelectedIndex(); {
+	case i == 1:
+		q.OpenOnly = true
+	case i > 1:
+		q.Status = data.Statuses[i-2]
+	}
+	if i := r.Origin.SelectedIndex(); i > 0 {
+		q.Origin = data.Origin(i)
+	}
+	if i := r.Round.SelectedIndex() - 1; i >= 0 && i < len(r.rounds) {
+		q.RoundID = r.rounds[i].ID
+	}
+	return q
+}
+
+// setAll puts a query into the widgets without searching on each change.
+func (r *RegisterScreen) setAll(q app.RegisterQuery) {
+	r.setting = true
+	defer func() { r.setting = false }()
+	r.Search.SetText(q.Text)
+	r.Amphoe.SetSelectedIndex(0)
+	r.fillTambons()
+	if len(q.Area) >= 4 {
+		for i, a := range r.amphoes {
+			if a.Code == q.Area[:4] {
+				r.Amphoe.SetSelectedIndex(i + 1)
+				r.fillTambons()
+			}
+		}
+	}
+	if len(q.Area) == 6 {
+		for i, tb := range r.tambons {
+			if tb.Code == q.Area {
+				r.Tambon.SetSelectedIndex(i + 1)
+			}
+		}
+	}
+	r.Category.SetSelectedIndex(int(q.Category))
+	r.SubProblem.SetSelectedIndex(0)
+	for i, s := range r.SubProblem.Options {
+		if i > 0 && s == q.SubProblem {
+			r.SubProblem.SetSelectedIndex(i)
+		}
+	}
+	r.Status.SetSelectedIndex(0)
+	if q.OpenOnly {
+		r.Status.SetSelectedIndex(1)
+	}
+	for i, s := range data.Statuses {
+		if s == q.Status {
+			r.Status.SetSelectedIndex(i + 2)
+		}
+	}
+	r.Origin.SetSelectedIndex(int(q.Origin))
+	r.Round.SetSelectedIndex(0)
+	for i, x := range r.rounds {
+		if x.ID == q.RoundID {
+			r.Round.SetSelectedIndex(i + 1)
+		}
+	}
+	r.Urgent.SetChecked(q.UrgentOnly)
+	r.Overdue.SetChecked(q.Overdue)
+}
+
+// Show opens the register on a query (from a dashboard click). openOnly
+// narrows it to problems still open.
+func (r *RegisterScreen) Show(q app.RegisterQuery, openOnly bool) {
+	q.OpenOnly = q.OpenOnly || openOnly
+	r.setAll(q)
+	if r.w.Tabs != nil {
+		r.w.Tabs.SelectIndex(1)
+	}
+	r.onQueryChanged()
+}
+
+// Open shows one household's page (from the overdue list).
+func (r *RegisterScreen) Open(id uint64) {
+	if r.w.Tabs != nil {
+		r.w.Tabs.SelectIndex(1)
+	}
+	r.Page.Load(id)
+}
+
+func (r *RegisterScreen) setBuilding(b bool) {
+	r.building = b
+	if b {
+		r.Count.SetText(r.w.t.tr("กำลังเตรียมรายการค้นหา…", "Preparing the search…"))
+	}
+}
+
+func (r *RegisterScreen) setBuildingCount(n int) {
+	if r.building {
+		r.Count.SetText(r.w.t.tr("กำลังเตรียมรายการค้นหา… อ่านแล้ว ", "Preparing the search… read ") + r.w.t.ni(n) + r.w.t.tr(" ครัวเรือน", " households"))
+	}
+}
+
+// onQueryChanged searches in the background; only the latest search's
+// answer is shown, so typing fast never shows a stale list.
+func (r *RegisterScreen) onQueryChanged() {
+	w := r.w
+	if r.setting || w.register == nil {
+		return
+	}
+	q := r.query()
+	r.gen++
+	gen := r.gen
+	reg := w.register
+	if subs := reg.SubProblemNames(); len(subs)+1 != len(r.SubProblem.Options) {
+		r.SubProblem.Options = append([]string{w.t.tr("ทุกปัญหา", "All problems")}, subs...)
+	}
+	w.busy.Add(1)
+	go func() {
+		defer w.busy.Done()
+		ids := reg.Search(q)
+		fyne.DoAndWait(func() {
+			if gen != r.gen {
+				return
+			}
+			r.IDs, r.Query = ids, q
+			r.List.UnselectAll()
+			r.List.Refresh()
+			r.List.ScrollToTop()
+			r.Count.SetText(w.t.tr("พบ ", "Found ") + w.t.ni(len(ids)) + w.t.tr(" ครัวเรือน จากทั้งหมด ", " of ") + w.t.ni(reg.Len()) + w.t.tr("", " households"))
+		})
+	}()
+}
+
+// Entry returns a listed household's line as the list shows it.
+func (r *RegisterScreen) Entry(id uint64) (app.RegisterEntry, bool) {
+	if r.w.register == nil {
+		return app.RegisterEntry{}, false
+	}
+	return r.w.register.Entry(id, r.Query)
+}

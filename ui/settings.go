@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
+)
+
+// Preference keys.
+const (
+	prefOperator   = "operator"
+	prefLanguage   = "language" // "th" or "en"
+	prefThaiDigits = "thai_digits"
+	prefLastFolder = "last_folder"
+)
+
+func (w *MainWindow) loadSettings() {
+	p := w.app.Preferences()
+	w.t = texts{}
+	if p.StringWithFallback(prefLanguage, "th") == "en" {
+		w.t.lang = English
+	}
+	if p.Bool(prefThaiDigits) {
+		w.t.digits = data.ThaiDigits
+	}
+	w.ctx = data.WithOperator(context.Background(), w.Operator())
+}
+
+// Operator is the name written into the audit log with every change: the
+// name the clerk gave in settings, else the computer's user name.
+func (w *MainWindow) Operator() string {
+	if s := strings.TrimSpace(w.app.Preferences().String(prefOperator)); s != "" {
+		return s
+	}
+	return w.env.Operator
+}
+
+// SettingsForm is the settings dialog's content.
+type SettingsForm struct {
+	Operator   *entry
+	Language   *widget.RadioGroup
+	ThaiDigits *widget.Check
+}
+
+func (w *MainWindow) onSettings() {
+	f := &SettingsForm{
+		Operator:   newEntry(w),
+		Language:   widget.NewRadioGroup([]string{"ไทย", "English"}, nil),
+		ThaiDigits: widget.NewCheck(w.t.tr("แสดงตัวเลขเป็นเลขไทย (๑๒๓)", "Show Thai digits (๑๒๓)"), nil),
+	}
+	f.Operator.SetText(w.Operator())
+	f.Operator.SetPlaceHolder(w.t.tr("ชื่อ-สกุล ตำแหน่ง", "Name and position"))
+	f.Language.Horizontal = true
+	f.Language.SetSelected([]string{"ไทย", "English"}[w.t.lang])
+	f.ThaiDigits.SetChecked(w.t.digits == data.ThaiDigits)
+	items := []*widget.FormItem{
+		widget.NewFormItem(w.t.tr("ผู้บันทึก", "Operator"), f.Operator),
+		widget.NewFormItem(w.t.tr("ภาษา", "Language"), f.Language),
+		widget.NewFormItem("", f.ThaiDigits),
+	}
+	items[0].HintText = w.t.tr("ชื่อนี้จะบันทึกไว้กับทุกการแก้ไขข้อมูล", "Recorded with every change")
+	d := dialog.NewForm(w.t.tr("ตั้งค่า", "Settings"), w.t.tr("บันทึก", "Save"), w.t.tr("ยกเลิก", "Cancel"), items, func(ok bool) {
+		if ok {
+			w.applySettings(f)
+		}
+		w.Settings = nil
+	}, w.Window)
+	d.Resize(fyne.NewSize(520, 260))
+	w.Settings = f
+	w.settingsDialog = d
+	w.showDialog(d)
+}
+
+// ApplySettings is the settings dialog's Save button.
+func (w *MainWindow) ApplySettings() {
+	if f := w.Settings; f != nil {
+		w.settingsDialog.Hide()
+		w.applySettings(f)
+		w.Settings = nil
+	}
+}
+
+// applySettings saves the settings and redraws the window in them.
+func (w *MainWindow) applySettings(f *SettingsForm) {
+	p := w.app.Preferences()
+	p.SetString(prefOperator, strings.TrimSpace(f.Operator.Text))
+	lang := "th"
+	if f.Language.Selected == "English" {
+		lang = "en"
+	}
+	p.SetString(prefLanguage, lang)
+	p.SetBool(prefThaiDigits, f.ThaiDigits.Checked)
+	w.loadSettings()
+	tab := 0
+	if w.Tabs != nil {
+		tab = w.Tabs.SelectedIndex()
+	}
+	w.build()
+	if w.Tabs != nil {
+		w.Tabs.SelectIndex(tab)
+	}
+}
+
+// chooseSavePath asks where to save a file, starting in the last folder
+// used, and calls then with the path.
+func (w *MainWindow) chooseSavePath(name string, exts []string, then func(path string)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			w.showError(err)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		path := wc.URI().Path()
+		wc.Close()
+		os.Remove(path) // the dialog creates it empty; our writers replace it atomically
+		w.rememberFolder(filepath.Dir(path))
+		then(path)
+	}, w.Window)
+	d.SetFileName(name)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	w.startIn(d)
+	d.Resize(fyne.NewSize(900, 600))
+	w.showDialog(d)
+}
+
+// chooseFolder asks for a folder.
+func (w *MainWindow) chooseFolder(then func(dir string)) {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			w.showError(err)
+			return
+		}
+		if u == nil {
+			return
+		}
+		w.rememberFolder(u.Path())
+		then(u.Path())
+	}, w.Window)
+	w.startIn(d)
+	d.Resize(fyne.NewSize(900, 600))
+	w.showDialog(d)
+}
+
+func (w *MainWindow) startIn(d *dialog.FileDialog) {
+	dir := w.app.Preferences().String(prefLastFolder)
+	if dir == "" {
+		dir, _ = os.UserHomeDir()
+	}
+	if u, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+		d.SetLocation(u)
+	}
+}
+
+func (w *MainWindow) rememberFolder(dir string) {
+	w.app.Preferences().SetString(prefLastFolder, dir)
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// SetupScreen is the first start: which province this office is, the
+// round it follows, who is working, and whether to try demo data first.
+type SetupScreen struct {
+	Box fyne.CanvasObject
+
+	Province  *widget.Select
+	RoundName *entry
+	Start     *entry // BE date, as clerks write it
+	Deadline  *entry
+	Operator  *entry
+	Demo      *widget.Check
+	DemoSize  *entry
+	StartBtn  *widget.Button
+	Error     *widget.Label
+
+	w         *MainWindow
+	provinces []data.Place
+}
+
+func newSetupScreen(w *MainWindow) *SetupScreen {
+	s := &SetupScreen{w: w, provinces: w.env.Geo.Provinces()}
+	names := make([]string, len(s.provinces))
+	for i, p := range s.provinces {
+		names[i] = p.Thai
+		if w.t.lang == English && p.English != "" {
+			names[i] = p.English
+		}
+	}
+	s.Province = widget.NewSelect(names, nil)
+	s.Province.PlaceHolder = w.t.tr("เลือกจังหวัด", "Choose the province")
+	r := data.DefaultRound()
+	s.RoundName = newEntry(w)
+	s.RoundName.SetText(r.Name)
+	s.Start = newEntry(w)
+	s.Start.SetText(data.FormatBE(r.Start))
+	s.Deadline = newEntry(w)
+	s.Deadline.SetText(data.FormatBE(r.Deadline))
+	s.Operator = newEntry(w)
+	s.Operator.SetText(w.Operator())
+	s.Operator.SetPlaceHolder(w.t.tr("ชื่อ-สกุล ตำแหน่ง", "Name and position"))
+	s.Demo = widget.NewCheck(w.t.tr("ใส่ข้อมูลตัวอย่างเพื่อทดลองใช้ (ไม่ใช่ข้อมูลจริง ลบได้โดยสร้างฐานข้อมูลใหม่)",
+		"Load demo data to try the program (not real people)"), nil)
+	s.DemoSize = newEntry(w)
+	s.DemoSize.SetText("2000")
+	s.Error = widget.NewLabel("")
+	s.Error.Importance = widget.DangerImportance
+	s.Error.Wrapping = fyne.TextWrapWord
+	s.StartBtn = widget.NewButton(w.t.tr("เริ่มใช้งาน", "Start"), s.onStart)
+	s.StartBtn.Importance = widget.HighImportance
+
+	form := widget.NewForm(
+		widget.NewFormItem(w.t.tr("จังหวัด", "Province"), s.Province),
+		widget.NewFormItem(w.t.tr("ชื่อรอบการติดตาม", "Round"), s.RoundName),
+		widget.NewFormItem(w.t.tr("เริ่มบันทึกผล", "Recording starts"), s.Start),
+		widget.NewFormItem(w.t.tr("ครบกำหนด", "Deadline"), s.Deadline),
+		widget.NewFormItem(w.t.tr("ผู้บันทึก", "Operator"), s.Operator),
+		widget.NewFormItem("", s.Demo),
+		widget.NewFormItem(w.t.tr("จำนวนครัวเรือนตัวอย่าง", "Demo households"), s.DemoSize),
+	)
+	intro := widget.NewLabel(w.t.tr(
+		"ยินดีต้อนรับสู่ qmdesk\nโปรแกรมนี้เก็บข้อมูลของจังหวัดเดียว กรุณาเลือกจังหวัดและรอบการติดตาม (วันที่เป็นพุทธศักราช เช่น 30 ก.ย. 2567 หรือ 30/09/2567)",
+		"Welcome to qmdesk\nThe program keeps one province's data. Choose the province and the round (dates in the Buddhist era, e.g. 30/09/2567)."))
+	intro.Wrapping = fyne.TextWrapWord
+	s.Box = container.NewPadded(container.NewVBox(bold(w.t.tr("ตั้งค่าครั้งแรก", "First start")), intro, form, s.Error, container.NewHBox(s.StartBtn)))
+	return s
+}
+
+func (s *SetupScreen) fail(msg string) { s.Error.SetText(msg) }
+
+// onStart creates the database for the province, then loads the demo data
+// if asked, in the background.
+func (s *SetupScreen) onStart() {
+	w := s.w
+	i := s.Province.SelectedIndex()
+	if i < 0 {
+		s.fail(w.t.tr("กรุณาเลือกจังหวัด", "Choose the province"))
+		return
+	}
+	round := data.Round{Name: strings.TrimSpace(s.RoundName.Text), SurveyYear: 2565}
+	var err error
+	if round.Start, err = data.ParseThaiDate(s.Start.Text); err != nil {
+		s.fail(w.t.tr("วันเริ่มบันทึกผล: ", "Start: ") + w.t.errorText(err))
+		return
+	}
+	if round.Deadline, err = data.ParseThaiDate(s.Deadline.Text); err != nil {
+		s.fail(w.t.tr("วันครบกำหนด: ", "Deadline: ") + w.t.errorText(err))
+		return
+	}
+	if err := round.Validate(); err != nil {
+		s.fail(w.t.errorText(err))
+		return
+	}
+	demo := 0
+	if s.Demo.Checked {
+		n, err := strconv.Atoi(strings.TrimSpace(data.ThaiToASCIIDigits(strings.ReplaceAll(s.DemoSize.Text, ",", ""))))
+		if err != nil || n < 1 || n > 1_000_000 {
+			s.fail(w.t.tr("จำนวนครัวเรือนตัวอย่างต้องเป็นตัวเลข 1 ถึง 1,000,000", "Demo households must be a number from 1 to 1,000,000"))
+			return
+		}
+		demo = n
+	}
+	w.app.Preferences().SetString(prefOperator, strings.TrimSpace(s.Operator.Text))
+	w.loadSettings()
+	province := s.provinces[i].Code
+	if _, err := w.store.Init(w.ctx, province, round); err != nil {
+		w.showError(err)
+		return
+	}
+	if demo == 0 {
+		w.build()
+		return
+	}
+	meta, _ := w.store.Meta(w.ctx)
+	r, err := w.store.Round(w.ctx, meta.DefaultRound)
+	if err != nil {
+		w.showError(err)
+		return
+	}
+	d := app.Demo{Geo: w.env.Geo, Province: province, Round: r, Seed: 1, AsOf: w.today()}
+	w.run(w.t.tr("กำลังใส่ข้อมูลตัวอย่าง", "Loading demo data"), func(ctx context.Context, progress report) error {
+		return d.Fill(ctx, w.store, demo, 2000, func(done int) {
+			progress(float64(done)/float64(demo), w.t.tr("ใส่แล้ว ", "Loaded ")+w.t.ni(done)+w.t.tr(" จาก ", " of ")+w.t.ni(demo)+w.t.tr(" ครัวเรือน", " households"))
+		})
+	}, func(error) { w.build() })
+}

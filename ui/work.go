@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// task is work that may take more than a moment (import, export, backup,
+// demo data). It runs off the UI thread behind a dialog with a progress bar
+// and a cancel button, so the window never freezes.
+type task struct {
+	Dialog *dialog.CustomDialog
+	Bar    *widget.ProgressBar
+	Text   *widget.Label
+	Cancel *widget.Button
+
+	cancel context.CancelFunc
+}
+
+// report is how a job says how far it is: done from 0 to 1 (negative when
+// it cannot tell), and a line for the clerk.
+type report func(done float64, text string)
+
+// run starts job in the background. after runs on the UI thread when the
+// job has ended, with its error (context.Canceled when the clerk cancelled,
+// which is not shown as an error).
+func (w *MainWindow) run(title string, job func(ctx context.Context, progress report) error, after func(err error)) *task {
+	ctx, cancel := context.WithCancel(w.ctx)
+	t := &task{Bar: widget.NewProgressBar(), Text: widget.NewLabel(w.t.tr("กำลังเริ่ม…", "Starting…")), cancel: cancel}
+	t.Text.Wrapping = fyne.TextWrapWord
+	t.Cancel = widget.NewButton(w.t.tr("ยกเลิก", "Cancel"), func() {
+		t.Cancel.Disable()
+		t.Text.SetText(w.t.tr("กำลังยกเลิก… ข้อมูลจะกลับเป็นเหมือนก่อนเริ่ม", "Cancelling… nothing will be half done"))
+		cancel()
+	})
+	box := container.NewVBox(t.Text, t.Bar, container.NewCenter(t.Cancel))
+	t.Dialog = dialog.NewCustomWithoutButtons(title, box, w.Window)
+	t.Dialog.Resize(fyne.NewSize(480, 160))
+	w.current = t
+	t.Dialog.Show()
+	w.busy.Add(1)
+	go func() {
+		defer w.busy.Done()
+		err := job(ctx, func(done float64, text string) {
+			fyne.Do(func() {
+				if done >= 0 {
+					t.Bar.SetValue(done)
+				}
+				if text != "" && ctx.Err() == nil {
+					t.Text.SetText(text)
+				}
+			})
+		})
+		cancel()
+		fyne.DoAndWait(func() {
+			t.Dialog.Hide()
+			if w.current == t {
+				w.current = nil
+			}
+			if err != nil && !errors.Is(err, context.Canceled) {
+				w.showError(err)
+			}
+			if after != nil {
+				after(err)
+			}
+		})
+	}()
+	return t
+}
+
+// WaitIdle waits until every background task has finished and its result
+// is on screen. Tests use it; the window never needs to.
+func (w *MainWindow) WaitIdle() { w.busy.Wait() }
