@@ -78,12 +78,12 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	heads := []string{t.tr("ครัวเรือน", "Households"), t.tr("เป้าหมาย", "Target"), t.tr("แก้ไขแล้ว", "Solved"), t.tr("แก้ไขเอง", "Self"),
 		t.tr("ระหว่างดำเนินการ", "In progress"), t.tr("ยังไม่ดำเนินการ", "Not started"), t.tr("ยุติ", "Closed"), t.tr("% แก้ไข", "% solved"),
 		t.tr("เร่งด่วนค้าง", "Urgent open"), t.tr("เลยกำหนด", "Overdue")}
-	widths := []float32{100, 100, 100, 90, 130, 130, 80, 90, 110, 100}
-	d.Categories = newGrid(append([]string{t.tr("ด้าน", "Category")}, heads...), append([]float32{260}, widths...))
+	widths := []float32{90, 90, 90, 80, 125, 125, 60, 80, 95, 85}
+	d.Categories = newGrid(append([]string{t.tr("ด้าน", "Category")}, heads...), append([]float32{230}, widths...))
 	d.Categories.OnRow = func(row int) {
 		w.Households.Show(app.RegisterQuery{Category: data.Category(row + 1), RoundID: d.roundID()}, false)
 	}
-	d.Amphoes = newGrid(append([]string{t.tr("อำเภอ", "Amphoe")}, heads...), append([]float32{200}, widths...))
+	d.Amphoes = newGrid(append([]string{t.tr("อำเภอ", "Amphoe")}, heads...), append([]float32{190}, widths...))
 	d.Amphoes.OnRow = func(row int) {
 		if row < len(d.amphoes) {
 			w.Households.Show(app.RegisterQuery{Area: d.amphoes[row].Code, RoundID: d.roundID()}, false)
@@ -107,7 +107,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Table)),
 	)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), d.Round), d.Title),
+		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(240, d.Round.MinSize().Height), d.Round)), d.Title),
 		d.Countdown, counters, urgent)
 	d.Box = container.NewBorder(top, nil, nil, nil, parts)
 	return d

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -226,7 +227,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 		if sub != "" {
 			sub += " · "
 		}
-		sub += t.tr("พบปี ", "found ") + t.ni(pr.SurveyYear)
+		sub += t.tr("พบปี ", "found ") + t.digitsOf(strconv.Itoa(pr.SurveyYear))
 		if pr.ReXRay != 0 {
 			sub += " · Re-X-Ray: " + pr.ReXRay.Thai()
 		}

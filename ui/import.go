@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -31,7 +32,8 @@ type ImportScreen struct {
 	Recheck                        *widget.Button
 	Files                          *widget.List
 	Detail                         *widget.Label
-	Rows                           *grid // rejected and review rows of the selected file
+	Rows                           *grid         // rejected and review rows of the selected file
+	RowDetail                      *widget.Label // the whole reason of the row clicked
 	SaveErrors                     *widget.Button
 	Commit                         *widget.Button
 
@@ -81,7 +83,15 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 		"Add district workbooks (.xlsx) with the buttons above, or drop them on this window. Every row is checked first; nothing is saved until you press Import."))
 	s.Detail.Wrapping = fyne.TextWrapWord
 	s.Rows = newGrid([]string{t.tr("แถว", "Row"), t.tr("ผล", "Result"), t.tr("คอลัมน์", "Column"), t.tr("ค่าที่พบ", "Value"), t.tr("เหตุผล / สิ่งที่ต้องแก้", "Reason / what to fix")},
-		[]float32{60, 110, 150, 150, 520})
+		[]float32{55, 100, 130, 130, 380})
+	s.RowDetail = widget.NewLabel("")
+	s.RowDetail.Wrapping = fyne.TextWrapWord
+	s.Rows.OnRow = func(i int) {
+		if i < len(s.Rows.Rows) {
+			row := s.Rows.Rows[i]
+			s.RowDetail.SetText(t.tr("แถว ", "Row ") + row[0] + " · " + row[2] + " " + row[3] + "\n" + row[4])
+		}
+	}
 	s.SaveErrors = widget.NewButton(t.tr("บันทึกไฟล์แถวที่ต้องแก้ เพื่อส่งคืนอำเภอ…", "Save the rows to fix, for the district…"), s.onSaveErrors)
 	s.SaveErrors.Disable()
 	s.Commit = widget.NewButton(t.tr("นำเข้าไฟล์ที่ตรวจแล้ว", "Import the checked files"), s.onCommit)
@@ -105,7 +115,7 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 
 	top := container.NewVBox(container.NewHBox(s.AddFile, s.AddFolder, s.ClearFiles), container.NewBorder(nil, nil, nil, s.Recheck, s.Password))
 	left := container.NewBorder(top, s.Commit, nil, nil, s.Files)
-	right := container.NewBorder(container.NewVBox(s.Detail, s.SaveErrors), nil, nil, nil, s.Rows.Table)
+	right := container.NewBorder(container.NewVBox(s.Detail, s.SaveErrors), s.RowDetail, nil, nil, s.Rows.Table)
 	check := container.NewHSplit(left, right)
 	check.Offset = 0.35
 	decide := container.NewHBox(s.DecideNew, s.DecideMerge, s.DecideReject)
@@ -294,11 +304,13 @@ func (s *ImportScreen) showFile(i int) {
 	var rows [][]string
 	for _, rr := range r.Batch.Rows {
 		if rr.Fate == data.FateRejected || rr.Fate == data.FateReview {
-			rows = append(rows, []string{t.ni(rr.Row), rr.Fate.Thai(), rr.Column, rr.Value, rr.Reason})
+			rows = append(rows, []string{t.digitsOf(strconv.Itoa(rr.Row)), rr.Fate.Thai(), rr.Column, rr.Value, rr.Reason})
 		}
 	}
 	s.Rows.SetRows(rows)
+	s.RowDetail.SetText("")
 	if len(rows) > 0 {
+		s.RowDetail.SetText(t.tr("คลิกที่แถวเพื่ออ่านเหตุผลเต็ม", "Click a row to read the whole reason"))
 		s.SaveErrors.Enable()
 	} else {
 		s.SaveErrors.Disable()
@@ -437,7 +449,7 @@ func (s *ImportScreen) refreshLedger() {
 		if id != "" {
 			id = data.MaskNationalID(id)
 		}
-		rows[i] = []string{"", t.ni(r.Row), r.Household.Head.FullName(), t.digitsOf(id), r.Problem.SubProblem, r.Reason}
+		rows[i] = []string{"", t.digitsOf(strconv.Itoa(r.Row)), r.Household.Head.FullName(), t.digitsOf(id), r.Problem.SubProblem, r.Reason}
 	}
 	recs, err := w.store.Imports(w.ctx)
 	if err != nil {

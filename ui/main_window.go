@@ -303,3 +303,30 @@ func (w *MainWindow) changed(householdID uint64) {
 	w.Households.onQueryChanged()
 	w.Dashboard.Refresh()
 }
+
+// OpenWorkbooks puts workbooks named on the command line on the import
+// screen and checks them.
+func (w *MainWindow) OpenWorkbooks(paths []string) {
+	if len(paths) == 0 || !w.ready() {
+		return
+	}
+	abs := make([]string, len(paths))
+	for i, p := range paths {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		abs[i] = p
+	}
+	w.Tabs.SelectIndex(2)
+	w.Import.AddFiles(abs)
+}
+
+// Close cancels a running task when the window closes. It does not wait:
+// the task needs the UI thread to finish, and closing the database after
+// the window waits for its transaction anyway (an import cut short is
+// rolled back whole).
+func (w *MainWindow) Close() {
+	if w.current != nil {
+		w.current.cancel()
+	}
+}

@@ -49,7 +49,7 @@ func newCounter(caption string) *counter {
 	c.Value.TextStyle.Bold = true
 	c.Value.Alignment = fyne.TextAlignCenter
 	c.Caption.Alignment = fyne.TextAlignCenter
-	c.Caption.Wrapping = fyne.TextWrapWord
+	c.Caption.SizeName = theme.SizeNameCaptionText // Thai has no spaces to wrap at: keep it on one line
 	c.box = widget.NewCard("", "", container.NewVBox(c.Value, c.Caption))
 	return c
 }

@@ -32,7 +32,7 @@ type Env struct {
 	// the name under which the replaced file was kept.
 	Restore func(ctx context.Context, src, dst string) (kept string, err error)
 	// Window opens the program's window on a database.
-	Window func(dbPath string) error
+	Window func(dbPath string, workbooks []string) error
 }
 
 // Exit statuses.
@@ -76,7 +76,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		env.Now = time.Now
 	}
 	cmd, rest := "", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) {
 		cmd, rest = args[0], args[1:]
 	}
 	c := &command{env: env, ctx: data.WithOperator(ctx, env.Operator)}
@@ -184,15 +184,33 @@ func parseAny(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// window opens the program's window. Workbooks named on the command line
+// (as Windows passes them when files are dropped on the program's icon or
+// opened with it) go straight to the import screen's dry run.
 func (c *command) window(args []string) error {
 	fs, db := c.flags("")
-	if _, err := parse(fs, args, 0); err != nil {
+	files, err := parseAny(fs, args)
+	if err != nil {
 		return err
+	}
+	for _, f := range files {
+		if !looksLikeWorkbook(f) {
+			return usageError{fmt.Sprintf("ไม่รู้จักคำสั่ง '%s'", f)}
+		}
 	}
 	if c.env.Window == nil {
 		return usageError{"รุ่นนี้ไม่มีหน้าต่างโปรแกรม"}
 	}
-	return c.env.Window(*db)
+	return c.env.Window(*db, files)
+}
+
+// looksLikeWorkbook tells a file argument from a command.
+func looksLikeWorkbook(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".xlsx", ".xlsm", ".xls", ".ods":
+		return true
+	}
+	return false
 }
 
 // DefaultDBPath is where a clerk's database lives unless told otherwise:

@@ -168,3 +168,24 @@ func TestBackupRestoreAndErrors(t *testing.T) {
 		t.Errorf("missing database: %+v", r)
 	}
 }
+
+// Files dropped on the program's icon arrive as arguments: the window
+// opens with them; anything else unknown is a usage error.
+func TestWindowTakesWorkbooks(t *testing.T) {
+	var gotDB string
+	var gotFiles []string
+	env := cli.Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Window: func(db string, files []string) error {
+		gotDB, gotFiles = db, files
+		return nil
+	}}
+	if code := cli.Run(context.Background(), []string{`C:\งาน\อำเภอเมือง.XLSX`, "b.xlsx"}, env); code != 0 || len(gotFiles) != 2 || gotFiles[0] != `C:\งาน\อำเภอเมือง.XLSX` || gotDB == "" {
+		t.Errorf("code %d, files %v, db %q", code, gotFiles, gotDB)
+	}
+	gotFiles = nil
+	if code := cli.Run(context.Background(), []string{"--db", "x.db", "a.xlsx"}, env); code != 0 || len(gotFiles) != 1 || gotDB != "x.db" {
+		t.Errorf("with --db: code %d, files %v, db %q", code, gotFiles, gotDB)
+	}
+	if code := cli.Run(context.Background(), []string{"frobnicate"}, env); code != cli.ExitUsage {
+		t.Errorf("unknown command: %d", code)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -27,21 +28,24 @@ func main() {
 		os.Exit(cli.ExitFailure)
 	}
 	env := cli.Env{
-		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Now: time.Now, Operator: operator(),
+		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Now: clock(), Operator: operator(),
 		Open: func(path string, readOnly bool) (data.Store, error) {
 			return bolt.Open(path, bolt.Options{ReadOnly: readOnly})
 		},
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
 			return bolt.Restore(ctx, src, dst, func() string { return time.Now().Format("20060102-150405") })
 		},
-		Window: func(path string) error { return window(path, geo) },
+		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo) },
 	}
 	os.Exit(cli.Run(context.Background(), os.Args[1:], env))
 }
 
-func window(path string, geo *data.Geography) error {
+func window(path string, workbooks []string, geo *data.Geography) error {
 	a := fyneapp.NewWithID("th.go.dopa.qmdesk")
-	env := ui.Env{Geo: geo, Now: time.Now, DataDir: filepath.Dir(path), Operator: operator()}
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
+	}
+	env := ui.Env{Geo: geo, Now: clock(), DataDir: filepath.Dir(path), Operator: operator()}
 	if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
 		env.OpenErr = data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ข้อมูล %s ไม่ได้", "cannot create data folder %s: %v", env.DataDir, err)
 	} else if store, err := bolt.Open(path, bolt.Options{}); err != nil {
@@ -50,8 +54,26 @@ func window(path string, geo *data.Geography) error {
 		env.Store = store
 		defer store.Close()
 	}
-	ui.NewMainWindow(a, env).Window.ShowAndRun()
+	w := ui.NewMainWindow(a, env)
+	w.Window.SetOnClosed(func() { w.Close() })
+	w.OpenWorkbooks(workbooks)
+	w.Window.ShowAndRun()
 	return nil
+}
+
+// clock is the time. QMDESK_TODAY=2024-08-15 moves it to that day, for
+// training sessions and screenshots of a round in progress; the store's
+// own timestamps stay real.
+func clock() func() time.Time {
+	d, err := data.ParseISODate(os.Getenv("QMDESK_TODAY"))
+	if err != nil {
+		return time.Now
+	}
+	ict := time.FixedZone("ICT", 7*3600)
+	return func() time.Time {
+		now := time.Now().In(ict)
+		return time.Date(d.Year, d.Month, d.Day, now.Hour(), now.Minute(), now.Second(), 0, ict)
+	}
 }
 
 // operator names who is working, for the audit log.
