@@ -26,6 +26,9 @@ type Importer struct {
 	Store ImportStore
 	Geo   *data.Geography
 	Now   func() time.Time
+	// Progress, when set, is told every 1,000 data rows how many a dry
+	// run has read, so a window can show a long file moving.
+	Progress func(rows int)
 
 	places      *places
 	subProblems data.SubProblemList
@@ -130,6 +133,9 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		if isBlankRow(cells) || l.isSubtotalRow(cells) {
 			rep.Skipped++
 			return nil
+		}
+		if imp.Progress != nil && (pl.b.Counts.Rows+1)%1000 == 0 {
+			imp.Progress(pl.b.Counts.Rows + 1)
 		}
 		in := imp.parseRow(&l, row, cells)
 		if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {

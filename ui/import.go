@@ -221,8 +221,17 @@ func (s *ImportScreen) check(idx []int) {
 	password := s.Password.Text
 	reports := make([]*app.FileReport, len(idx))
 	w.run(t.tr("กำลังตรวจไฟล์", "Checking workbooks"), func(ctx context.Context, progress report) error {
+		defer func() { w.importer.Progress = nil }()
 		for k, i := range idx {
-			progress(float64(k)/float64(len(idx)), t.tr("กำลังตรวจ ", "Checking ")+filepath.Base(s.Paths[i])+fmt.Sprintf(" (%d/%d)", k+1, len(idx)))
+			name := t.tr("กำลังตรวจ ", "Checking ") + filepath.Base(s.Paths[i]) + fmt.Sprintf(" (%d/%d)", k+1, len(idx))
+			done := -1.0 // a single file's length is unknown until read
+			if len(idx) > 1 {
+				done = float64(k) / float64(len(idx))
+			}
+			progress(done, name)
+			w.importer.Progress = func(rows int) {
+				progress(done, name+t.tr(" · อ่านแล้ว ", " · read ")+t.ni(rows)+t.tr(" แถว", " rows"))
+			}
 			rep, err := w.importer.Plan(ctx, s.Paths[i], password)
 			if err != nil {
 				return err
@@ -372,7 +381,7 @@ func (s *ImportScreen) onCommit() {
 	var done []int
 	var backup string
 	w.run(t.tr("กำลังนำเข้า", "Importing"), func(ctx context.Context, progress report) error {
-		progress(0, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
+		progress(-1, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
 		var err error
 		if backup, err = w.autoBackup(ctx); err != nil {
 			return err
@@ -382,7 +391,7 @@ func (s *ImportScreen) onCommit() {
 				return err
 			}
 			rep := s.Reports[i]
-			progress(float64(k)/float64(len(idx)), t.tr("กำลังนำเข้า ", "Importing ")+filepath.Base(rep.Path)+fmt.Sprintf(" (%d/%d)", k+1, len(idx)))
+			progress(float64(k)/float64(len(idx)), t.tr("กำลังบันทึก ", "Writing ")+filepath.Base(rep.Path)+" ("+t.ni(rep.Counts().Rows)+t.tr(" แถว", " rows")+fmt.Sprintf(", %d/%d)", k+1, len(idx)))
 			if _, err := w.importer.Commit(ctx, rep); err != nil {
 				return fmt.Errorf("%s: %w", filepath.Base(rep.Path), err)
 			}

@@ -97,6 +97,7 @@ func (w *MainWindow) build() {
 		w.Message = widget.NewLabel(w.t.tr("เปิดฐานข้อมูลไม่ได้\n\n", "The database could not be opened\n\n") + w.t.errorText(w.env.OpenErr))
 		w.Message.Wrapping = fyne.TextWrapWord
 		w.Window.SetContent(container.NewPadded(w.Message))
+		w.Window.Resize(fyne.NewSize(720, 240))
 		return
 	}
 	meta, err := w.store.Meta(w.ctx)
@@ -125,7 +126,11 @@ func (w *MainWindow) build() {
 	w.Window.SetContent(w.Tabs)
 	w.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.onDropped(uris) })
 	w.Dashboard.Refresh()
-	w.rebuildRegister()
+	if w.register == nil {
+		w.rebuildRegister()
+	} else {
+		w.Households.onQueryChanged() // a redraw (new settings) keeps the index
+	}
 }
 
 func (w *MainWindow) mainMenu() *fyne.MainMenu {

@@ -15,7 +15,8 @@ import (
 // and a cancel button, so the window never freezes.
 type task struct {
 	Dialog *dialog.CustomDialog
-	Bar    *widget.ProgressBar
+	Bar    *widget.ProgressBar         // shown once the job says how far it is
+	Busy   *widget.ProgressBarInfinite // until then
 	Text   *widget.Label
 	Cancel *widget.Button
 
@@ -31,14 +32,15 @@ type report func(done float64, text string)
 // which is not shown as an error).
 func (w *MainWindow) run(title string, job func(ctx context.Context, progress report) error, after func(err error)) *task {
 	ctx, cancel := context.WithCancel(w.ctx)
-	t := &task{Bar: widget.NewProgressBar(), Text: widget.NewLabel(w.t.tr("กำลังเริ่ม…", "Starting…")), cancel: cancel}
+	t := &task{Bar: widget.NewProgressBar(), Busy: widget.NewProgressBarInfinite(), Text: widget.NewLabel(w.t.tr("กำลังเริ่ม…", "Starting…")), cancel: cancel}
 	t.Text.Wrapping = fyne.TextWrapWord
 	t.Cancel = widget.NewButton(w.t.tr("ยกเลิก", "Cancel"), func() {
 		t.Cancel.Disable()
 		t.Text.SetText(w.t.tr("กำลังยกเลิก… ข้อมูลจะกลับเป็นเหมือนก่อนเริ่ม", "Cancelling… nothing will be half done"))
 		cancel()
 	})
-	box := container.NewVBox(t.Text, t.Bar, container.NewCenter(t.Cancel))
+	t.Bar.Hide()
+	box := container.NewVBox(t.Text, container.NewStack(t.Bar, t.Busy), container.NewCenter(t.Cancel))
 	t.Dialog = dialog.NewCustomWithoutButtons(title, box, w.Window)
 	t.Dialog.Resize(fyne.NewSize(480, 160))
 	w.current = t
@@ -49,6 +51,9 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 		err := job(ctx, func(done float64, text string) {
 			fyne.Do(func() {
 				if done >= 0 {
+					t.Busy.Stop()
+					t.Busy.Hide()
+					t.Bar.Show()
 					t.Bar.SetValue(done)
 				}
 				if text != "" && ctx.Err() == nil {
@@ -58,6 +63,7 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 		})
 		cancel()
 		fyne.DoAndWait(func() {
+			t.Busy.Stop()
 			t.Dialog.Hide()
 			if w.current == t {
 				w.current = nil
