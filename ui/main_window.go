@@ -63,7 +63,7 @@ type MainWindow struct {
 	register *app.Register // nil until built
 
 	busy    sync.WaitGroup
-	current *task
+	Running *task // the task behind the progress dialog, if any
 	dialogs []dialog.Dialog
 }
 
@@ -331,7 +331,7 @@ func (w *MainWindow) OpenWorkbooks(paths []string) {
 // the window waits for its transaction anyway (an import cut short is
 // rolled back whole).
 func (w *MainWindow) Close() {
-	if w.current != nil {
-		w.current.cancel()
+	if w.Running != nil {
+		w.Running.cancel()
 	}
 }

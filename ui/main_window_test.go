@@ -577,10 +577,59 @@ func TestSettingsEnglishAndThaiDigits(t *testing.T) {
 	}
 }
 
-func TestPrintShortcutExplains(t *testing.T) {
+func TestShortcutsAndEscape(t *testing.T) {
 	h := newHarness(t, 5)
-	h.w.MenuPrint.Action()
-	if h.w.OpenDialogs() != 1 {
-		t.Error("Ctrl+P should say where the meeting pack stands")
+	w := h.w
+	w.MenuPrint.Action()
+	if w.OpenDialogs() != 1 {
+		t.Fatal("Ctrl+P should say where the meeting pack stands")
+	}
+	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.OpenDialogs() != 0 {
+		t.Error("Escape should close the dialog")
+	}
+	w.MenuImport.Action()
+	if w.Tabs.SelectedIndex() != 2 || w.OpenDialogs() != 1 {
+		t.Errorf("Ctrl+I: tab %d, %d dialogs (want the file chooser)", w.Tabs.SelectedIndex(), w.OpenDialogs())
+	}
+	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.OpenDialogs() != 0 {
+		t.Error("Escape should close the file chooser")
+	}
+}
+
+// Workbooks opened with the program land on the import screen, checked.
+func TestOpenWorkbooksFromTheCommandLine(t *testing.T) {
+	h := newHarness(t, 5)
+	path := districtBook(t, t.TempDir())
+	h.w.OpenWorkbooks([]string{path})
+	h.w.WaitIdle()
+	if h.w.Tabs.SelectedIndex() != 2 || len(h.w.Import.Reports) != 1 || h.w.Import.Reports[0] == nil {
+		t.Errorf("tab %d, reports %v", h.w.Tabs.SelectedIndex(), h.w.Import.Reports)
+	}
+}
+
+// Cancel stops a long task without an error message, and the window goes
+// on with what was done.
+func TestCancelLongTask(t *testing.T) {
+	h := newHarness(t, 0)
+	w := h.w
+	w.Setup.Province.SetSelected("อุดรธานี")
+	w.Setup.Demo.SetChecked(true)
+	w.Setup.DemoSize.SetText("200000")
+	test.Tap(w.Setup.StartBtn)
+	if w.Running == nil {
+		t.Fatal("the demo should run as a task")
+	}
+	test.Tap(w.Running.Cancel)
+	w.WaitIdle()
+	if w.LastError != "" {
+		t.Errorf("cancel showed an error: %s", w.LastError)
+	}
+	if w.Dashboard == nil {
+		t.Fatal("after cancelling, the window should go on to the dashboard")
+	}
+	if n := w.Dashboard.Households.Value.Text; n == "200,000" {
+		t.Errorf("cancel did not stop the demo: %s households", n)
 	}
 }

@@ -43,7 +43,7 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 	box := container.NewVBox(t.Text, container.NewStack(t.Bar, t.Busy), container.NewCenter(t.Cancel))
 	t.Dialog = dialog.NewCustomWithoutButtons(title, box, w.Window)
 	t.Dialog.Resize(fyne.NewSize(480, 160))
-	w.current = t
+	w.Running = t
 	t.Dialog.Show()
 	w.busy.Add(1)
 	go func() {
@@ -65,8 +65,8 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 		fyne.DoAndWait(func() {
 			t.Busy.Stop()
 			t.Dialog.Hide()
-			if w.current == t {
-				w.current = nil
+			if w.Running == t {
+				w.Running = nil
 			}
 			if err != nil && !errors.Is(err, context.Canceled) {
 				w.showError(err)
