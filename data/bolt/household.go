@@ -3,6 +3,8 @@ package bolt
 import (
 	"context"
 	"encoding/json"
+	"runtime"
+	"sync"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -197,31 +199,114 @@ func (s *Store) householdsBy(kind byte, value string) (out []data.Household, err
 }
 
 // Walk reads every household with its problems in one read transaction.
-// The problems slice is reused between calls.
+// Decoding the records is
+// most of the work, so it runs on every core: the cursor collects the raw
+// records of a batch of households (valid while the transaction is open),
+// workers decode batches, and fn sees them in ID order on this goroutine.
 func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []data.Problem) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
-		var ps []data.Problem
-		c := tx.Bucket(bucketHouseholds).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var h data.Household
-			if err := json.Unmarshal(v, &h); err != nil {
-				return corrupt(string(k), err)
-			}
-			ps = ps[:0]
-			for _, id := range problemIDsOf(tx, h.ID) {
-				var p data.Problem
-				if err := getProblem(tx, id, &p); err != nil {
-					return err
+		type rawHousehold struct {
+			key, value []byte
+			problems   [][]byte
+		}
+		type batch struct {
+			raw        []rawHousehold
+			households []data.Household
+			problems   [][]data.Problem
+			err        error
+			done       chan struct{}
+		}
+		const batchSize = 512
+		workers := runtime.GOMAXPROCS(0)
+		todo := make(chan *batch, workers)
+		inOrder := make(chan *batch, workers*2)
+		stop := make(chan struct{})
+		var once sync.Once
+		halt := func() { once.Do(func() { close(stop) }) }
+		defer halt()
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range todo {
+					b.households = make([]data.Household, len(b.raw))
+					b.problems = make([][]data.Problem, len(b.raw))
+					for i, r := range b.raw {
+						if err := json.Unmarshal(r.value, &b.households[i]); err != nil {
+							b.err = corrupt(string(r.key), err)
+							break
+						}
+						ps := make([]data.Problem, len(r.problems))
+						for j, v := range r.problems {
+							if err := json.Unmarshal(v, &ps[j]); err != nil {
+								b.err = corrupt("problem of household "+string(r.key), err)
+								break
+							}
+						}
+						b.problems[i] = ps
+					}
+					close(b.done)
 				}
-				ps = append(ps, p)
+			}()
+		}
+		// The cursor: it must stay inside the transaction, and it hands
+		// batches both to the workers and, in order, to the consumer.
+		go func() {
+			defer close(inOrder)
+			defer close(todo)
+			probs := tx.Bucket(bucketProblems)
+			c := tx.Bucket(bucketHouseholds).Cursor()
+			b := &batch{done: make(chan struct{})}
+			send := func() bool {
+				select {
+				case todo <- b:
+				case <-stop:
+					return false
+				}
+				select {
+				case inOrder <- b:
+				case <-stop:
+					return false
+				}
+				b = &batch{done: make(chan struct{})}
+				return true
 			}
-			if err := fn(h, ps); err != nil {
-				return err
+			for k, v := c.First(); k != nil; k, v = c.Next() {
+				r := rawHousehold{key: k, value: v}
+				for _, id := range problemIDsOf(tx, btoi(k)) {
+					if pv := probs.Get(itob(id)); pv != nil {
+						r.problems = append(r.problems, pv)
+					}
+				}
+				if b.raw = append(b.raw, r); len(b.raw) == batchSize && !send() {
+					return
+				}
+			}
+			if len(b.raw) > 0 {
+				send()
+			}
+		}()
+		var err error
+		for b := range inOrder {
+			<-b.done
+			if err != nil {
+				continue
+			}
+			if err = b.err; err == nil {
+				err = ctx.Err()
+			}
+			for i := 0; err == nil && i < len(b.households); i++ {
+				err = fn(b.households[i], b.problems[i])
+			}
+			if err != nil {
+				halt()
+				for range inOrder { // let the cursor finish before the transaction closes
+				}
+				break
 			}
 		}
-		return nil
+		wg.Wait() // no worker may read the records after the transaction closes
+		return err
 	})
 }

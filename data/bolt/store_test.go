@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -405,5 +406,59 @@ func TestSubProblemsAreEditable(t *testing.T) {
 	entries, _ := s.Audit(ctx, 0, 0)
 	if e := entries[len(entries)-1]; e.Entity != "subproblems" || e.Before == nil || e.After == nil {
 		t.Fatalf("edit not audited: %+v", e)
+	}
+}
+
+// Walk hands every household, in ID order, with exactly its problems, over
+// several of its decoding batches; an error from fn stops it and comes back.
+func TestWalkInOrderWithProblems(t *testing.T) {
+	s, ctx := openTest(t)
+	var bundles []data.Bundle
+	for i := 1; i <= 1300; i++ {
+		b := data.Bundle{Household: *newHousehold(i, "410101")}
+		for j := 0; j < i%4; j++ {
+			b.Problems = append(b.Problems, data.ProblemBundle{Problem: data.Problem{Category: data.Category(j + 1), SubProblem: fmt.Sprint("p", i, "-", j), SurveyYear: 2565, Status: data.NotStarted}})
+		}
+		bundles = append(bundles, b)
+	}
+	if err := s.Load(ctx, bundles); err != nil {
+		t.Fatal(err)
+	}
+	var last uint64
+	n := 0
+	err := s.Walk(ctx, func(h data.Household, ps []data.Problem) error {
+		n++
+		if h.ID <= last {
+			t.Fatalf("household %d after %d", h.ID, last)
+		}
+		last = h.ID
+		if len(ps) != n%4 {
+			t.Fatalf("household %d has %d problems, want %d", h.ID, len(ps), n%4)
+		}
+		for j, p := range ps {
+			if p.HouseholdID != h.ID || p.SubProblem != fmt.Sprint("p", n, "-", j) {
+				t.Fatalf("household %d problem %d: %+v", h.ID, j, p)
+			}
+		}
+		return nil
+	})
+	if err != nil || n != 1300 {
+		t.Fatalf("walked %d: %v", n, err)
+	}
+	stop := errors.New("enough")
+	n = 0
+	err = s.Walk(ctx, func(data.Household, []data.Problem) error {
+		if n++; n == 700 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 700 {
+		t.Errorf("stopped walk: %d households, %v", n, err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Walk(cctx, func(data.Household, []data.Problem) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled walk: %v", err)
 	}
 }
