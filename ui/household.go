@@ -31,8 +31,9 @@ type HouseholdPage struct {
 	ActionForm *ActionForm // while the dialog is open
 	StatusForm *StatusForm
 
-	w     *MainWindow
-	empty *widget.Label
+	w       *MainWindow
+	empty   *widget.Label
+	details *fyne.Container // hidden until a household is chosen
 }
 
 // ProblemCard is one problem on the household page.
@@ -57,7 +58,9 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
 	p.empty.Wrapping = fyne.TextWrapWord
-	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.Problems))
+	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.Problems)
+	p.details.Hide()
+	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Unmask.Hide()
 	return p
 }
@@ -85,6 +88,7 @@ func (p *HouseholdPage) reload() {
 func (p *HouseholdPage) show() {
 	w, t, h := p.w, p.w.t, p.Household
 	p.empty.Hide()
+	p.details.Show()
 	name := h.Head.FullName()
 	if name == "" {
 		name = t.tr("(ไม่มีชื่อหัวหน้าครัวเรือน)", "(no head's name)")
