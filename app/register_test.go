@@ -179,3 +179,40 @@ func BenchmarkBuildRegister1M(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-kept")
 	runtime.KeepAlive(reg)
 }
+
+// FuzzRegisterSearch: whatever the clerk types, a search answers without
+// panicking, and digits typed in Thai find what Arabic digits find.
+func FuzzRegisterSearch(f *testing.F) {
+	for _, s := range []string{"", "สมชาย ใจดี", "3-1234-00000-01-1", "๔๑๐๑", "41010000011", "  ", "-", "ใจ\u200bดี", "\xff\xfe", "x-1"} {
+		f.Add(s)
+	}
+	reg := fuzzRegister(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		got := reg.Search(app.RegisterQuery{Text: text})
+		thai := reg.Search(app.RegisterQuery{Text: data.ASCIIToThaiDigits(text)})
+		if len(got) != len(thai) {
+			t.Errorf("%q finds %d, in Thai digits %d", text, len(got), len(thai))
+		}
+		for _, id := range got {
+			if _, ok := reg.Entry(id, app.RegisterQuery{Text: text}); !ok {
+				t.Errorf("found household %d has no entry", id)
+			}
+		}
+	})
+}
+
+func fuzzRegister(f *testing.F) *app.Register {
+	s, _ := openStore(f, data.NewDate(2024, 7, 1))
+	ctx := context.Background()
+	for n := 1; n <= 3; n++ {
+		h := data.Household{TambonCode: "410101", HouseCode: "4101000001" + string(rune('0'+n)), Head: data.Person{NationalID: id(n), Title: "นาย", FirstName: "สมชาย", LastName: "ใจดี"}, Origin: 1}
+		if err := s.Load(ctx, []data.Bundle{{Household: h}}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	reg, err := app.BuildRegister(ctx, s, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return reg
+}
