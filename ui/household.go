@@ -312,18 +312,28 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 		f.Error.SetText(t.tr("การยุติต้องระบุเหตุผลในช่องหมายเหตุ/เหตุผล", "Closing needs a reason in the note"))
 		return
 	}
+	if p.store(a, f.Error, f.dialog) {
+		p.ActionForm = nil
+	}
+}
+
+// store adds an action from a dialog: a mistake the clerk can fix stays in
+// the dialog's error line; otherwise the dialog closes and every screen
+// shows the change. It tells whether the action was stored.
+func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, d dialog.Dialog) bool {
+	w := p.w
 	if err := w.store.AddAction(w.ctx, &a); err != nil {
 		if expected(err) {
-			f.Error.SetText(t.errorText(err))
-			return
+			errLine.SetText(w.t.errorText(err))
+		} else {
+			w.showError(err)
 		}
-		w.showError(err)
-		return
+		return false
 	}
-	f.dialog.Hide()
-	p.ActionForm = nil
+	d.Hide()
 	p.reload()
 	w.changed(p.Household.ID)
+	return true
 }
 
 // StatusForm is the short dialog that changes a problem's status.
@@ -370,16 +380,7 @@ func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
 		return
 	}
 	a := data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "เปลี่ยนสถานะเป็น " + s.Thai(), Result: s, Note: reason}
-	if err := w.store.AddAction(w.ctx, &a); err != nil {
-		if expected(err) {
-			f.Error.SetText(t.errorText(err))
-			return
-		}
-		w.showError(err)
-		return
+	if p.store(a, f.Error, f.dialog) {
+		p.StatusForm = nil
 	}
-	f.dialog.Hide()
-	p.StatusForm = nil
-	p.reload()
-	w.changed(p.Household.ID)
 }

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/app"
@@ -131,24 +130,7 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 }
 
 func (s *ImportScreen) onChooseFile() {
-	w := s.w
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			w.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		path := rc.URI().Path()
-		rc.Close()
-		w.rememberFolder(filepath.Dir(path))
-		s.AddFiles([]string{path})
-	}, w.Window)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".XLSX", ".xlsm", ".xls", ".XLS", ".ods"}))
-	w.startIn(d)
-	d.Resize(fyne.NewSize(900, 600))
-	w.showDialog(d)
+	s.w.chooseOpenPath([]string{".xlsx", ".XLSX", ".xlsm", ".xls", ".XLS", ".ods"}, func(path string) { s.AddFiles([]string{path}) })
 }
 
 func (s *ImportScreen) onChooseFolder() {
