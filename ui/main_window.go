@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +26,9 @@ type Env struct {
 	Now      func() time.Time
 	DataDir  string // the error log and the automatic backups go here
 	Operator string // the computer's user name, until the clerk gives a name
+	// Serial queues the UI work of background jobs for WaitIdle to run
+	// (tests: Fyne's test driver would run it at once, concurrently).
+	Serial bool
 	// ShowFile opens a saved file, or a folder, in the system's program.
 	// nil: the app's OpenURL.
 	ShowFile func(path string) error
@@ -62,7 +64,7 @@ type MainWindow struct {
 	exporter *app.Exporter
 	register *app.Register // nil until built
 
-	busy    sync.WaitGroup
+	bg      *background
 	Running *task // the task behind the progress dialog, if any
 	dialogs []dialog.Dialog
 }
@@ -70,7 +72,7 @@ type MainWindow struct {
 // NewMainWindow builds the window.
 func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	a.Settings().SetTheme(NewTheme())
-	w := &MainWindow{app: a, env: env, store: env.Store}
+	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(env.Serial)}
 	w.loadSettings()
 	useFyneLanguage(w.t.lang)
 	w.Window = a.NewWindow(w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up"))
@@ -278,14 +280,12 @@ func (w *MainWindow) showFile(path string) {
 func (w *MainWindow) rebuildRegister() {
 	w.Households.setBuilding(true)
 	var reg *app.Register
-	w.busy.Add(1)
-	go func() {
-		defer w.busy.Done()
+	w.goBackground(func() {
 		var err error
 		reg, err = app.BuildRegister(w.ctx, w.store, func(n int) {
-			fyne.Do(func() { w.Households.setBuildingCount(n) })
+			w.do(func() { w.Households.setBuildingCount(n) })
 		})
-		fyne.DoAndWait(func() {
+		w.doAndWait(func() {
 			if err != nil {
 				w.showError(err)
 				return
@@ -294,7 +294,7 @@ func (w *MainWindow) rebuildRegister() {
 			w.Households.setBuilding(false)
 			w.Households.onQueryChanged()
 		})
-	}()
+	})
 }
 
 // changed is called after the clerk changed a household: the list, the

@@ -60,7 +60,7 @@ func newHarness(t *testing.T, demoHouseholds int) *harness {
 			t.Fatal(err)
 		}
 	}
-	env := ui.Env{Store: s, Geo: geo, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }, DataDir: dir, Operator: "os-user",
+	env := ui.Env{Store: s, Geo: geo, Serial: true, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }, DataDir: dir, Operator: "os-user",
 		ShowFile: func(p string) error { h.shown = append(h.shown, p); return nil }}
 	h.w = ui.NewMainWindow(a, env)
 	h.w.WaitIdle()

@@ -300,11 +300,9 @@ func (r *RegisterScreen) onQueryChanged() {
 	if subs := reg.SubProblemNames(); len(subs)+1 != len(r.SubProblem.Options) {
 		r.SubProblem.Options = append([]string{w.t.tr("ทุกปัญหา", "All problems")}, subs...)
 	}
-	w.busy.Add(1)
-	go func() {
-		defer w.busy.Done()
+	w.goBackground(func() {
 		ids := reg.Search(q)
-		fyne.DoAndWait(func() {
+		w.doAndWait(func() {
 			if gen != r.gen {
 				return
 			}
@@ -314,7 +312,7 @@ func (r *RegisterScreen) onQueryChanged() {
 			r.List.ScrollToTop()
 			r.Count.SetText(w.t.tr("พบ ", "Found ") + w.t.ni(len(ids)) + w.t.tr(" ครัวเรือน จากทั้งหมด ", " of ") + w.t.ni(reg.Len()) + w.t.tr("", " households"))
 		})
-	}()
+	})
 }
 
 // Entry returns a listed household's line as the list shows it.

@@ -45,11 +45,9 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 	t.Dialog.Resize(fyne.NewSize(480, 160))
 	w.Running = t
 	t.Dialog.Show()
-	w.busy.Add(1)
-	go func() {
-		defer w.busy.Done()
+	w.goBackground(func() {
 		err := job(ctx, func(done float64, text string) {
-			fyne.Do(func() {
+			w.do(func() {
 				if done >= 0 {
 					t.Busy.Stop()
 					t.Busy.Hide()
@@ -62,7 +60,7 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 			})
 		})
 		cancel()
-		fyne.DoAndWait(func() {
+		w.doAndWait(func() {
 			t.Busy.Stop()
 			t.Dialog.Hide()
 			if w.Running == t {
@@ -75,10 +73,6 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 				after(err)
 			}
 		})
-	}()
+	})
 	return t
 }
-
-// WaitIdle waits until every background task has finished and its result
-// is on screen. Tests use it; the window never needs to.
-func (w *MainWindow) WaitIdle() { w.busy.Wait() }
