@@ -172,10 +172,16 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 	}
 	pb := data.ProblemBundle{Problem: p}
 	if p.Status == data.NotStarted {
+		if p.SurveyYear != 2565 {
+			pb.Problem.FoundOn = d.Round.Start.AddDays(r.IntN(span + 1))
+		}
 		return pb
 	}
 	steps := 1 + r.IntN(3)
 	day := r.IntN(span/2 + 1)
+	if p.SurveyYear != 2565 { // a new problem is found before the first step taken on it
+		pb.Problem.FoundOn = d.Round.Start.AddDays(day / 2)
+	}
 	for i := range steps {
 		a := data.Action{Date: d.Round.Start.AddDays(day), Agency: agencies[r.IntN(len(agencies))], What: actionsByCat[sp.Category][r.IntN(len(actionsByCat[sp.Category]))]}
 		if r.IntN(3) == 0 {
@@ -190,6 +196,9 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 			a.Result = data.InProgress
 		}
 		pb.Actions = append(pb.Actions, a)
+		if a.Result == p.Status && !p.Status.Open() {
+			pb.Problem.ResolvedOn = a.Date
+		}
 		day += 1 + r.IntN(span/(steps+1)+1)
 		if day > span {
 			day = span

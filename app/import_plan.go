@@ -235,6 +235,9 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 			pl.appendAction(pref, a)
 		}
 	}
+	if p := &pc.Problem; !p.Status.Open() && p.ResolvedOn.IsZero() && in.Action != nil && !in.Action.Date.IsZero() {
+		p.ResolvedOn = in.Action.Date // the day the district did it, not the day of the import
+	}
 	if in.Action != nil {
 		added, err := pl.addAction(pref, *in.Action)
 		if err != nil {

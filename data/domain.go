@@ -278,22 +278,30 @@ func (h Household) Validate() error {
 // Problem is one problem of a household in one category, followed until it
 // is solved or closed.
 type Problem struct {
-	ID          uint64    `json:"id"`
-	HouseholdID uint64    `json:"household_id"`
-	RoundID     uint64    `json:"round_id"`
-	Category    Category  `json:"category"`
-	SubProblem  string    `json:"sub_problem"`
-	Detail      string    `json:"detail,omitempty"`
-	Urgent      bool      `json:"urgent,omitempty"`
-	Sensitive   bool      `json:"sensitive,omitempty"`
-	SurveyYear  int       `json:"survey_year"` // 2565 carried over, 2567 new
-	ReXRay      ReXRay    `json:"rexray,omitempty"`
-	Status      Status    `json:"status"`
-	CloseReason string    `json:"close_reason,omitempty"`
-	TargetDate  Date      `json:"target_date"`
-	LeadAgency  string    `json:"lead_agency,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          uint64   `json:"id"`
+	HouseholdID uint64   `json:"household_id"`
+	RoundID     uint64   `json:"round_id"`
+	Category    Category `json:"category"`
+	SubProblem  string   `json:"sub_problem"`
+	Detail      string   `json:"detail,omitempty"`
+	Urgent      bool     `json:"urgent,omitempty"`
+	Sensitive   bool     `json:"sensitive,omitempty"`
+	SurveyYear  int      `json:"survey_year"` // 2565 carried over, 2567 new
+	ReXRay      ReXRay   `json:"rexray,omitempty"`
+	Status      Status   `json:"status"`
+	CloseReason string   `json:"close_reason,omitempty"`
+	TargetDate  Date     `json:"target_date"`
+	LeadAgency  string   `json:"lead_agency,omitempty"`
+	// FoundOn is the day the problem entered the programme; empty for a
+	// problem carried over from the survey, which counts from the round's
+	// start. ResolvedOn is the day it left the open statuses (solved,
+	// solved by the household, closed); empty while it is open. The store
+	// fills both when they are missing; progress over time is counted
+	// from them.
+	FoundOn    Date      `json:"found_on"`
+	ResolvedOn Date      `json:"resolved_on"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Overdue tells whether the problem is still open past its target date.

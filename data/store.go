@@ -51,6 +51,9 @@ type Store interface {
 	// Counts returns the running counters of a round, and open problems by
 	// target date for dates before dueBefore (the overdue ones).
 	Counts(ctx context.Context, roundID uint64, dueBefore Date) (RoundCounts, error)
+	// History returns, for a round, how many problems entered the
+	// programme and how many left the open statuses, by day and tambon.
+	History(ctx context.Context, roundID uint64) (RoundHistory, error)
 
 	// Log appends an audit entry for something that is not a change of a
 	// record: an unmask, an export, a backup.
@@ -135,6 +138,21 @@ type RoundCounts struct {
 	Status     []StatusCount
 	Households []HouseholdCount
 	Due        []DueCount
+}
+
+// DateCount counts problems of a tambon on a day. A zero Date in Added
+// means "carried over from the survey": there from the round's start.
+type DateCount struct {
+	Date   Date
+	Tambon string
+	N      int64
+}
+
+// RoundHistory is what a chart of open problems over time needs, read
+// from running counters.
+type RoundHistory struct {
+	Added    []DateCount
+	Resolved []DateCount
 }
 
 // AuditEntry is one line of the tamper-evident log.

@@ -73,6 +73,9 @@ func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
 		if p.Status.Open() {
 			counts[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))]++
 		}
+		for _, k := range historyKeys(&p, tambon) {
+			counts[string(k)]++
+		}
 		for _, cat := range []byte{byte(p.Category), 0} {
 			rk := string(key(p.RoundID, p.HouseholdID, cat))
 			if refs[rk]++; refs[rk] == 1 {

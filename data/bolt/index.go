@@ -125,6 +125,9 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 	if p.Status.Open() {
 		d[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))] += sign
 	}
+	for _, k := range historyKeys(p, tambon) {
+		d[string(k)] += sign
+	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
 		k := key(p.RoundID, p.HouseholdID, cat)
@@ -199,6 +202,68 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 		return nil
 	})
 	return rc, err
+}
+
+// historyKeys are the counters of a problem's history: 'A' round + the day
+// it was found ("00000000" when carried over from the survey) + tambon,
+// and, once it is no longer open, 'R' round + the day it left + tambon.
+func historyKeys(p *data.Problem, tambon string) [][]byte {
+	found := "00000000"
+	if !p.FoundOn.IsZero() {
+		found = p.FoundOn.Key()
+	}
+	keys := [][]byte{key(byte('A'), p.RoundID, found, tambon)}
+	if !p.Status.Open() {
+		keys = append(keys, key(byte('R'), p.RoundID, p.ResolvedOn.Key(), tambon))
+	}
+	return keys
+}
+
+// settleDates fills a problem's FoundOn and ResolvedOn when the writer left
+// them out: found today unless carried over from the survey, resolved
+// today when it leaves the open statuses; an open problem has no
+// ResolvedOn. old is the stored problem, nil for a new one.
+func settleDates(old, p *data.Problem, today data.Date) {
+	if p.FoundOn.IsZero() && p.SurveyYear != 2565 {
+		if old != nil {
+			p.FoundOn = old.FoundOn
+		}
+		if p.FoundOn.IsZero() {
+			p.FoundOn = today
+		}
+	}
+	switch {
+	case p.Status.Open():
+		p.ResolvedOn = data.Date{}
+	case !p.ResolvedOn.IsZero():
+	case old != nil && !old.Status.Open() && !old.ResolvedOn.IsZero():
+		p.ResolvedOn = old.ResolvedOn
+	default:
+		p.ResolvedOn = today
+	}
+}
+
+// History returns the found and resolved counters of a round.
+func (s *Store) History(ctx context.Context, roundID uint64) (h data.RoundHistory, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketCounters).Cursor()
+		for _, x := range []struct {
+			kind byte
+			out  *[]data.DateCount
+		}{{'A', &h.Added}, {'R', &h.Resolved}} {
+			pre := key(x.kind, roundID)
+			for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+				r := k[len(pre):] // date(8) tambon(6)
+				var d data.Date
+				if string(r[:8]) != "00000000" {
+					d, _ = parseDateKey(string(r[:8]))
+				}
+				*x.out = append(*x.out, data.DateCount{Date: d, Tambon: string(r[8:14]), N: int64(btoi(v))})
+			}
+		}
+		return nil
+	})
+	return h, err
 }
 
 func parseDateKey(s string) (data.Date, error) {

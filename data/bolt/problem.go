@@ -48,6 +48,7 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	settleDates(nil, p, s.today())
 	b := tx.Bucket(bucketProblems)
 	id, err := b.NextSequence()
 	if err != nil {
@@ -126,6 +127,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 		return err
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Now().UTC()
+	settleDates(old, p, s.today())
 	if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), p); err != nil {
 		return err
 	}
@@ -227,6 +229,9 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 	if a.Result != 0 && a.Result != p.Status {
 		old := p
 		p.Status = a.Result
+		if old.Status.Open() && !a.Result.Open() {
+			p.ResolvedOn = a.Date // the day the work was done, not the day it was typed in
+		}
 		if a.Result == data.Closed {
 			p.CloseReason = a.Note
 			if p.CloseReason == "" {

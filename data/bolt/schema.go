@@ -1,6 +1,6 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 2)
+// # Layout (schema version 3)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
 // Records are JSON. "round" is a round ID, "hh" a household ID, "pid" a
@@ -26,6 +26,10 @@
 //	counters    'S' round + tambon + cat + status + urgent → problems
 //	            'H' round + tambon + cat → households (cat 0: any category)
 //	            'D' round + date + tambon + cat + urgent → open problems
+//	            'A' round + found date + tambon → problems found that day
+//	            ("00000000": carried over from the survey)             [v3]
+//	            'R' round + resolved date + tambon → problems that left
+//	            the open statuses that day                            [v3]
 //	hhrefs      round + hh + cat → problems of that household in the
 //	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
 //	audit       seq → sha256(prev hash + entry JSON)(32) + entry JSON
@@ -44,7 +48,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 var (
 	bucketMeta        = []byte("meta")

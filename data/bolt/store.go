@@ -116,7 +116,69 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
+	migrateHistory, // 2 → 3: the days problems were found and resolved, and their counters
 }
+
+// migrateHistory gives every problem its FoundOn (new problems: the day
+// they were recorded) and, when it is no longer open, its ResolvedOn (the
+// date of the last action that moved it out of the open statuses, else the
+// day it was last changed), and counts them.
+func migrateHistory(tx *bbolt.Tx) error {
+	tambons := map[uint64]string{}
+	err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
+		var h data.Household
+		if err := json.Unmarshal(v, &h); err != nil {
+			return corrupt(string(k), err)
+		}
+		tambons[h.ID] = h.TambonCode
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var changed []data.Problem
+	d := counterDelta{}
+	actions := tx.Bucket(bucketActions).Cursor()
+	err = tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
+		var p data.Problem
+		if err := json.Unmarshal(v, &p); err != nil {
+			return corrupt(string(k), err)
+		}
+		if p.SurveyYear != 2565 && p.FoundOn.IsZero() {
+			p.FoundOn = data.DateOf(p.CreatedAt.In(ict))
+		}
+		if !p.Status.Open() && p.ResolvedOn.IsZero() {
+			p.ResolvedOn = data.DateOf(p.UpdatedAt.In(ict))
+			pre := itob(p.ID)
+			for ak, av := actions.Seek(pre); ak != nil && hasPrefix(ak, pre); ak, av = actions.Next() {
+				var a data.Action
+				if json.Unmarshal(av, &a) == nil && a.Result != 0 && !a.Result.Open() && !a.Date.IsZero() {
+					p.ResolvedOn = a.Date
+				}
+			}
+		}
+		for _, hk := range historyKeys(&p, tambons[p.HouseholdID]) {
+			d[string(hk)]++
+		}
+		changed = append(changed, p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketProblems)
+	for i := range changed {
+		if err := putJSON(b, itob(changed[i].ID), &changed[i]); err != nil {
+			return err
+		}
+	}
+	return d.flush(tx)
+}
+
+// ict is Thailand's time: a problem's days are Thai days.
+var ict = time.FixedZone("ICT", 7*3600)
+
+func (s *Store) today() data.Date { return data.DateOf(s.Now().In(ict)) }
 
 func (s *Store) migrate(tx *bbolt.Tx) error {
 	v, err := schemaVersion(tx)

@@ -462,3 +462,84 @@ func TestWalkInOrderWithProblems(t *testing.T) {
 		t.Errorf("cancelled walk: %v", err)
 	}
 }
+
+// History counts problems by the day they were found and resolved; a
+// schema-2 file gets both days and the counters when it is opened.
+func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qm.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return today }
+	ctx := data.WithOperator(context.Background(), "tester")
+	s.Init(ctx, "41", data.DefaultRound())
+	jul := data.NewDate(2024, 5, 20)
+	err = s.Load(ctx, []data.Bundle{
+		{Household: *newHousehold(1, "410101"), Problems: []data.ProblemBundle{
+			{Problem: data.Problem{Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565, Status: data.Solved},
+				Actions: []data.Action{{Date: data.NewDate(2024, 4, 2), What: "เริ่ม", Result: data.InProgress}, {Date: jul, What: "เสร็จ", Result: data.Solved}}},
+			{Problem: data.Problem{Category: 1, SubProblem: "ไม่มีที่อยู่อาศัย", SurveyYear: 2567, Status: data.NotStarted}},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Closing a problem through an action resolves it on the action's day.
+	ps, _ := s.Problems(ctx, data.ProblemFilter{HouseholdID: 1})
+	if err := s.AddAction(ctx, &data.Action{ProblemID: ps[1].ID, Date: data.NewDate(2024, 5, 30), Result: data.Closed, Note: "ย้ายออก"}); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := s.History(ctx, 1)
+	if len(h.Added) != 2 || h.Added[0].Date != (data.Date{}) || h.Added[1].Date != data.DateOf(today) {
+		t.Errorf("added %+v", h.Added)
+	}
+	if len(h.Resolved) != 2 || h.Resolved[0].Date != data.NewDate(2024, 5, 30) || h.Resolved[1].Date != data.DateOf(today) {
+		t.Errorf("resolved %+v (the loaded problem has no ResolvedOn of its own, so the load day)", h.Resolved)
+	}
+	// Make it a schema-2 file: no days in the records, no history counters.
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketProblems)
+		for _, p := range ps {
+			if err := getProblem(tx, p.ID, &p); err != nil {
+				return err
+			}
+			p.FoundOn, p.ResolvedOn = data.Date{}, data.Date{}
+			if err := putJSON(b, itob(p.ID), &p); err != nil {
+				return err
+			}
+		}
+		c := tx.Bucket(bucketCounters)
+		var del [][]byte
+		c.ForEach(func(k, _ []byte) error {
+			if k[0] == 'A' || k[0] == 'R' {
+				del = append(del, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range del {
+			c.Delete(k)
+		}
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+		t.Fatalf("check after upgrade: %v %v", err, rep.Problems)
+	}
+	p0, _ := s.Problem(ctx, ps[0].ID)
+	p1, _ := s.Problem(ctx, ps[1].ID)
+	if p0.ResolvedOn != jul || !p0.FoundOn.IsZero() || p1.ResolvedOn != data.NewDate(2024, 5, 30) || p1.FoundOn != data.DateOf(today) {
+		t.Errorf("after upgrade: %v/%v and %v/%v", p0.FoundOn, p0.ResolvedOn, p1.FoundOn, p1.ResolvedOn)
+	}
+	if h, _ := s.History(ctx, 1); len(h.Resolved) != 2 || h.Resolved[0].Date != jul {
+		t.Errorf("history after upgrade: %+v", h.Resolved)
+	}
+}
