@@ -6,9 +6,10 @@ BIN       := bin/qmdesk
 # Debian packages Fyne's cgo build needs (GLFW over X11 and OpenGL).
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_WIN   := gcc-mingw-w64-x86-64
-# Other programs the tests read our workbooks with (LibreOffice re-saves,
-# openpyxl in read-only mode); the tests skip them where they are missing.
-DEB_TEST  := libreoffice-calc-nogui python3-openpyxl
+# Other programs the tests read our files with (LibreOffice re-saves,
+# openpyxl in read-only mode, poppler's pdftotext and pdfinfo for the
+# meeting pack); the tests skip them where they are missing.
+DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # Packages whose tests run headless without cgo: everything but cmd/.
 HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...

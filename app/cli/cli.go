@@ -66,6 +66,8 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk export summary FILE      สรุปรายอำเภอ × ด้าน
   qmdesk export full FILE [--unmask] [--password P]
                                   ข้อมูลทั้งหมด (ข้อมูลส่วนบุคคลถูกปิดบัง เว้นแต่ --unmask)
+  qmdesk report --out FILE.pdf [--amphoe X] [--round N] [--png DIR]
+                                  เอกสารประชุม (PDF ขนาด A4 มีแต่ตัวเลข) และกราฟเป็นภาพ PNG
 
 ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %s หรือตัวแปร QMDESK_DB)
 `
@@ -109,6 +111,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.review(rest)
 	case "export":
 		err = c.export(rest)
+	case "report":
+		err = c.meetingPack(rest)
 	case "help", "-h", "--help":
 		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
 		return ExitOK

@@ -189,3 +189,32 @@ func TestWindowTakesWorkbooks(t *testing.T) {
 		t.Errorf("unknown command: %d", code)
 	}
 }
+
+func TestReportWritesThePackAndCharts(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "300", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	pdf := filepath.Join(dir, "ประชุม.pdf")
+	r := qmdesk(t, "report", "--out", pdf, "--png", filepath.Join(dir, "png"), "--db", db)
+	if r.code != 0 {
+		t.Fatalf("report: %+v", r)
+	}
+	b, err := os.ReadFile(pdf)
+	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %v", err)
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(dir, "png", "*.png")); len(pngs) != 4 {
+		t.Errorf("charts: %v", pngs)
+	}
+	if r := qmdesk(t, "report", "--out", filepath.Join(dir, "a.pdf"), "--amphoe", "กุดจับ", "--db", db); r.code != 0 {
+		t.Errorf("amphoe pack: %+v", r)
+	}
+	if r := qmdesk(t, "report", "--out", filepath.Join(dir, "b.pdf"), "--amphoe", "ไม่มีอำเภอนี้", "--db", db); r.code != cli.ExitFailure {
+		t.Errorf("unknown amphoe: %+v", r)
+	}
+	if r := qmdesk(t, "report", "--db", db); r.code != cli.ExitUsage {
+		t.Errorf("no --out: %+v", r)
+	}
+}

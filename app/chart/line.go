@@ -1,0 +1,148 @@
+package chart
+
+import (
+	"io"
+	"math"
+
+	"qmdesk/data"
+)
+
+// Point is a value on a day.
+type Point struct {
+	Date  data.Date
+	Value float64
+}
+
+// Mark is a day marked with a vertical line and a label (today, the
+// deadline).
+type Mark struct {
+	Date  data.Date
+	Label string
+	Color string
+}
+
+// Line is a line over time against a straight target line.
+type Line struct {
+	Title     string
+	Subtitle  string
+	From, To  data.Date // the x axis
+	Points    []Point   // the measured line, in date order
+	Target    [2]Point  // the straight line to aim for
+	Marks     []Mark
+	Legend    []Key // the measured line's key first, then the target's
+	DateText  func(data.Date) string
+	ValueText func(float64) string
+	Empty     string
+}
+
+// Render draws the chart widthPt × heightPt at dpi.
+func (l Line) Render(w io.Writer, widthPt, heightPt, dpi float64) error {
+	c, err := newCanvas(widthPt, heightPt, dpi)
+	if err != nil {
+		return err
+	}
+	y := margin + titleSize*1.2
+	c.text(l.Title, margin, y, titleSize, "#000000", true, alignLeft)
+	top := margin + titleSize*lineHeight
+	if l.Subtitle != "" {
+		y += textSize * lineHeight
+		c.text(l.Subtitle, margin, y, textSize, "#333333", false, alignLeft)
+		top += textSize * lineHeight
+	}
+	if len(l.Legend) > 0 {
+		x := margin
+		ly := top + textSize*1.2
+		for i, k := range l.Legend {
+			dash := []float64(nil)
+			if i == 1 {
+				dash = []float64{4, 3}
+			}
+			c.line(x, ly-textSize*0.35, x+18, ly-textSize*0.35, 2, k.Color, dash)
+			x += 22
+			c.text(k.Label, x, ly, textSize, "#000000", false, alignLeft)
+			x += c.measure(k.Label, textSize, false) + 14
+		}
+		top += textSize*lineHeight + 4
+	}
+	days := l.From.DaysUntil(l.To)
+	if days <= 0 || len(l.Points) == 0 {
+		c.text(l.Empty, margin, top+20, textSize, "#333333", false, alignLeft)
+		return c.png(w)
+	}
+	max := math.Max(l.Target[0].Value, l.Target[1].Value)
+	for _, p := range l.Points {
+		max = math.Max(max, p.Value)
+	}
+	if max <= 0 {
+		max = 1
+	}
+	max = niceCeil(max)
+	valueW := c.measure(l.ValueText(max), smallSize, false) + 8
+	x0, x1 := margin+valueW, widthPt-margin-10
+	y0, y1 := top+smallSize, heightPt-margin-smallSize*lineHeight*1.2 // plot top and bottom
+	xOf := func(d data.Date) float64 { return x0 + float64(l.From.DaysUntil(d))*(x1-x0)/float64(days) }
+	yOf := func(v float64) float64 { return y1 - v*(y1-y0)/max }
+	// Value grid: five steps.
+	for i := 0; i <= 4; i++ {
+		v := max * float64(i) / 4
+		c.line(x0, yOf(v), x1, yOf(v), 0.4, "#DDDDDD", nil)
+		c.text(l.ValueText(v), x0-4, yOf(v)+smallSize*0.35, smallSize, "#333333", false, alignRight)
+	}
+	// Date axis: the first of each month.
+	c.line(x0, y1, x1, y1, 0.6, "#000000", nil)
+	last := -1e9
+	for d := l.From; !d.After(l.To); d = d.AddDays(1) {
+		if d.Day != 1 && d != l.From {
+			continue
+		}
+		x := xOf(d)
+		c.line(x, y1, x, y1+3, 0.6, "#000000", nil)
+		label := l.DateText(d)
+		if x-last > c.measure(label, smallSize, false)+6 {
+			c.text(label, x, y1+smallSize*1.6, smallSize, "#333333", false, alignCenter)
+			last = x
+		}
+	}
+	for i, m := range l.Marks {
+		if m.Date.Before(l.From) || m.Date.After(l.To) {
+			continue
+		}
+		x := xOf(m.Date)
+		c.line(x, y0, x, y1, 1, m.Color, []float64{2, 2})
+		align := alignLeft
+		if x > (x0+x1)/2 {
+			align, x = alignRight, x-3
+		} else {
+			x += 3
+		}
+		c.text(m.Label, x, y0+smallSize+float64(i)*smallSize*lineHeight, smallSize, m.Color, true, align) // one row each: close days do not overlap
+	}
+	targetColor, lineColor := "#666666", "#0072B2"
+	if len(l.Legend) > 1 {
+		lineColor, targetColor = l.Legend[0].Color, l.Legend[1].Color
+	}
+	c.line(xOf(l.Target[0].Date), yOf(l.Target[0].Value), xOf(l.Target[1].Date), yOf(l.Target[1].Value), 1.5, targetColor, []float64{4, 3})
+	for i := 1; i < len(l.Points); i++ {
+		a, b := l.Points[i-1], l.Points[i]
+		c.line(xOf(a.Date), yOf(a.Value), xOf(b.Date), yOf(b.Value), 2.2, lineColor, nil)
+	}
+	for _, p := range l.Points {
+		c.r.ResetStyle()
+		c.r.SetFillColor(parseHex(lineColor))
+		c.r.SetStrokeColor(parseHex(lineColor))
+		c.r.Circle(2.2*c.k, c.px(xOf(p.Date)), c.px(yOf(p.Value)))
+		c.r.FillStroke()
+	}
+	return c.png(w)
+}
+
+// niceCeil rounds v up to 1, 2 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= v {
+			return m * p
+		}
+	}
+	return 10 * p
+}

@@ -1,0 +1,125 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"qmdesk/data"
+)
+
+// SmallCount is the smallest count of a sensitive problem (drugs, family
+// violence, disability, illness) a meeting printout shows exactly; fewer
+// could point at a household in a small place, so they print as "<5".
+const SmallCount = 5
+
+// MeetingPack is everything the meeting printout shows for one round and
+// day: counts only, no names, IDs or addresses.
+type MeetingPack struct {
+	Summary   Summary      // the scope (province, or the amphoe asked for) and its parts
+	Sensitive [8]bool      // categories with a sensitive sub-problem: their small counts print as "<5"
+	Weeks     []OpenOnDay  // open problems at the end of each week of the round, up to today
+	Target    [2]OpenOnDay // the straight line: open at the start, zero at the deadline
+	Amphoe    string       // the amphoe asked for, "" for the province
+}
+
+// OpenOnDay is the number of open problems at the end of a day.
+type OpenOnDay struct {
+	Date data.Date
+	Open int64
+}
+
+// Pack gathers a meeting pack: the round (0: the default) over the
+// province, or over one amphoe (a code or a name). It reads counters only,
+// so it takes the same time for a district or a province of a million
+// problems.
+func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*MeetingPack, error) {
+	meta, err := p.Store.Meta(ctx)
+	if err != nil {
+		return nil, err
+	}
+	area := ""
+	if amphoe != "" {
+		if area, err = p.ResolveArea(meta.Province, amphoe); err != nil {
+			return nil, err
+		}
+		if len(area) != 4 {
+			return nil, data.Errorf(data.EINVALID, "เอกสารประชุมทำได้ทั้งจังหวัดหรือรายอำเภอ: '%s' ไม่ใช่อำเภอ", "meeting pack needs an amphoe, got %q", amphoe)
+		}
+	}
+	sum, err := p.Summarize(ctx, roundID, area)
+	if err != nil {
+		return nil, err
+	}
+	pack := &MeetingPack{Summary: sum, Amphoe: area}
+	subs, err := p.Store.SubProblems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range subs {
+		if sp.Sensitive && sp.Category.Valid() {
+			pack.Sensitive[sp.Category] = true
+		}
+	}
+	hist, err := p.Store.History(ctx, sum.Round.ID)
+	if err != nil {
+		return nil, err
+	}
+	pack.Weeks, pack.Target = openByWeek(hist, area, sum.Round, sum.AsOf)
+	return pack, nil
+}
+
+// openByWeek turns the found and resolved counters into open problems at
+// the end of each week from the round's start, and today.
+func openByWeek(h data.RoundHistory, area string, r data.Round, today data.Date) ([]OpenOnDay, [2]OpenOnDay) {
+	in := func(tambon string) bool { return len(tambon) >= len(area) && tambon[:len(area)] == area }
+	openOn := func(day data.Date) int64 {
+		var n int64
+		for _, a := range h.Added {
+			if in(a.Tambon) && (a.Date.IsZero() || !a.Date.After(day)) {
+				n += a.N
+			}
+		}
+		for _, x := range h.Resolved {
+			if in(x.Tambon) && !x.Date.After(day) {
+				n -= x.N
+			}
+		}
+		return n
+	}
+	start := r.Start.AddDays(-1) // open when recording started: the day before's end
+	target := [2]OpenOnDay{{r.Start, openOn(start)}, {r.Deadline, 0}}
+	end := today
+	if end.After(r.Deadline) {
+		end = r.Deadline
+	}
+	var weeks []OpenOnDay
+	if end.Before(r.Start) {
+		return nil, target
+	}
+	d := r.Start
+	for ; !d.After(end); d = d.AddDays(7) {
+		weeks = append(weeks, OpenOnDay{d, openOn(d)})
+	}
+	if last := d.AddDays(-7); last != end {
+		weeks = append(weeks, OpenOnDay{end, openOn(end)})
+	}
+	return weeks, target
+}
+
+// Count writes a count for the printout: with thousands separators, or
+// "<5" for a small count of a sensitive category.
+func (m *MeetingPack) Count(n int64, c data.Category) string {
+	if c.Valid() && m.Sensitive[c] && n > 0 && n < SmallCount {
+		return "<" + strconv.Itoa(SmallCount)
+	}
+	return data.FormatNumber(n)
+}
+
+// Percent writes a category's % solved, or "–" when its target is a small
+// count of a sensitive category (the percentage would give it away).
+func (m *MeetingPack) Percent(t Tally, c data.Category) string {
+	if c.Valid() && m.Sensitive[c] && t.Target > 0 && t.Target < SmallCount {
+		return "–"
+	}
+	return data.FormatPercent(t.PercentSolved)
+}

@@ -1,0 +1,230 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"qmdesk/app/chart"
+	"qmdesk/data"
+)
+
+// The urgent kinds, one category each, with their chart colours.
+var urgentKinds = [3]struct {
+	Category data.Category
+	Name     string
+	Color    string
+	Hatch    bool
+}{{1, "ไม่มีที่อยู่อาศัย", "#CC79A7", false}, {2, "ขาดแคลนน้ำดื่ม", "#0072B2", false}, {5, "ยาเสพติด", "#E69F00", true}}
+
+// ChartKind names the meeting pack's charts.
+type ChartKind string
+
+const (
+	ChartCategories ChartKind = "categories" // stacked bars by status, per category
+	ChartAreas      ChartKind = "areas"      // % solved per amphoe (or tambon), lowest first
+	ChartOverTime   ChartKind = "over-time"  // open problems by week against the target line
+	ChartUrgent     ChartKind = "urgent"     // urgent problems per amphoe (or tambon)
+)
+
+// ChartKinds lists them in the pack's order.
+var ChartKinds = []ChartKind{ChartCategories, ChartOverTime, ChartAreas, ChartUrgent}
+
+func (m *MeetingPack) scopeName() string {
+	if m.Amphoe != "" {
+		return "อำเภอ" + m.Summary.Area.Name + " จังหวัด" + m.Summary.ProvinceName
+	}
+	return "จังหวัด" + m.Summary.ProvinceName
+}
+
+func (m *MeetingPack) partWord() string {
+	if m.Amphoe != "" {
+		return "ตำบล"
+	}
+	return "อำเภอ"
+}
+
+func (m *MeetingPack) subtitle() string {
+	return m.scopeName() + " · " + m.Summary.Round.Name + " · ข้อมูล ณ " + data.FormatBE(m.Summary.AsOf)
+}
+
+func statusLegend() []chart.Key {
+	var keys []chart.Key
+	for _, s := range data.ChartStatuses {
+		keys = append(keys, chart.Key{Label: s.Thai(), Color: data.StatusColor(s), Hatch: s == data.NotStarted})
+	}
+	return keys
+}
+
+func tallyOf(t Tally, s data.Status) int64 {
+	switch s {
+	case data.Solved:
+		return t.Solved
+	case data.SelfSolved:
+		return t.SelfSolved
+	case data.InProgress:
+		return t.InProgress
+	case data.NotStarted:
+		return t.NotStarted
+	case data.Closed:
+		return t.Closed
+	}
+	return 0
+}
+
+// categoryBars is the stacked status bars of an area's seven categories.
+func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
+	b := chart.Bars{Title: "ปัญหาแยกตามด้านและสถานะ", Subtitle: subtitle, Legend: statusLegend(), Empty: "ยังไม่มีปัญหาในรอบนี้"}
+	for c := data.Category(1); c <= 7; c++ {
+		t := a.Categories[c]
+		bar := chart.Bar{Label: fmt.Sprintf("%d. %s", c, c.Thai()), Note: "เป้าหมาย " + m.Count(t.Target, c) + " · แก้ไขแล้ว " + m.Percent(t, c)}
+		if m.Count(t.Target, c) != data.FormatNumber(t.Target) {
+			b.Bars = append(b.Bars, bar) // a small sensitive count: no bar to measure it by
+			continue
+		}
+		for _, s := range data.ChartStatuses {
+			bar.Segments = append(bar.Segments, chart.Segment{Value: float64(tallyOf(t, s)), Color: data.StatusColor(s), Hatch: s == data.NotStarted})
+		}
+		b.Bars = append(b.Bars, bar)
+	}
+	return b
+}
+
+// partsByPercent lists the parts with problems, lowest % solved first.
+func (m *MeetingPack) partsByPercent() []Area {
+	var parts []Area
+	for _, a := range m.Summary.Parts {
+		if a.Totals.Target > 0 {
+			parts = append(parts, a)
+		}
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Totals.PercentSolved < parts[j].Totals.PercentSolved })
+	return parts
+}
+
+func (m *MeetingPack) areaBars() chart.Bars {
+	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle(), Max: 100,
+		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
+		Empty: "ยังไม่มีปัญหาในรอบนี้"}
+	for _, a := range m.partsByPercent() {
+		note := data.FormatPercent(a.Totals.PercentSolved)
+		if a.Totals.UrgentOpen > 0 {
+			note += " · เร่งด่วนค้าง " + data.FormatNumber(a.Totals.UrgentOpen)
+		}
+		if a.Totals.Overdue > 0 {
+			note += " · เลยกำหนด " + data.FormatNumber(a.Totals.Overdue)
+		}
+		b.Bars = append(b.Bars, chart.Bar{Label: a.Name, Segments: []chart.Segment{{Value: a.Totals.PercentSolved, Color: "#0072B2"}}, Note: note})
+	}
+	return b
+}
+
+func (m *MeetingPack) urgentBars() chart.Bars {
+	b := chart.Bars{Title: "ปัญหาเร่งด่วนที่ยังค้าง ราย" + m.partWord(), Subtitle: m.subtitle(), Empty: "ไม่มีปัญหาเร่งด่วนค้าง"}
+	for _, k := range urgentKinds {
+		b.Legend = append(b.Legend, chart.Key{Label: k.Name, Color: k.Color, Hatch: k.Hatch})
+	}
+	for _, a := range m.Summary.Parts {
+		bar := chart.Bar{Label: a.Name}
+		any := false
+		for i, k := range urgentKinds {
+			n := a.Categories[k.Category].UrgentOpen
+			shown := m.Count(n, k.Category)
+			if n > 0 && shown == data.FormatNumber(n) {
+				bar.Segments = append(bar.Segments, chart.Segment{Value: float64(n), Color: k.Color, Hatch: k.Hatch})
+			}
+			if i > 0 {
+				bar.Note += " · "
+			}
+			bar.Note += shown
+			any = any || n > 0
+		}
+		if any {
+			b.Bars = append(b.Bars, bar)
+		}
+	}
+	return b
+}
+
+func shortBE(d data.Date) string {
+	return data.ThaiMonthsShort[d.Month-1] + " " + strconv.Itoa((d.Year+543)%100)
+}
+
+func (m *MeetingPack) overTime() chart.Line {
+	r := m.Summary.Round
+	l := chart.Line{Title: "ปัญหาที่ยังค้าง รายสัปดาห์", Subtitle: m.subtitle(), From: r.Start, To: r.Deadline,
+		Target:   [2]chart.Point{{Date: m.Target[0].Date, Value: float64(m.Target[0].Open)}, {Date: m.Target[1].Date, Value: 0}},
+		Legend:   []chart.Key{{Label: "ยังค้าง (ยังไม่ได้ดำเนินการ + อยู่ระหว่างดำเนินการ)", Color: "#0072B2"}, {Label: "เส้นเป้าหมาย: เป็นศูนย์ในวันครบกำหนด", Color: "#666666"}},
+		Marks:    []chart.Mark{{Date: m.Summary.AsOf, Label: "วันนี้ " + data.FormatBE(m.Summary.AsOf), Color: "#000000"}, {Date: r.Deadline, Label: "ครบกำหนด " + data.FormatBE(r.Deadline), Color: "#D55E00"}},
+		DateText: shortBE, ValueText: func(v float64) string { return data.FormatNumber(int64(v + 0.5)) },
+		Empty: "รอบนี้ยังไม่เริ่ม: ยังไม่มีข้อมูลรายสัปดาห์"}
+	for _, w := range m.Weeks {
+		l.Points = append(l.Points, chart.Point{Date: w.Date, Value: float64(w.Open)})
+	}
+	return l
+}
+
+// Chart width in points: the A4 page less its margins.
+const chartWidthPt = 510
+
+// RenderChart draws one chart of the pack as a PNG at dpi.
+func (m *MeetingPack) RenderChart(w io.Writer, kind ChartKind, dpi float64) error {
+	_, err := m.render(w, kind, dpi)
+	return err
+}
+
+// render draws a chart and returns its height in points (bar charts grow
+// with their bars).
+func (m *MeetingPack) render(w io.Writer, kind ChartKind, dpi float64) (float64, error) {
+	switch kind {
+	case ChartCategories:
+		return m.categoryBars(m.Summary.Area, m.subtitle()).Render(w, chartWidthPt, dpi)
+	case ChartAreas:
+		return m.areaBars().Render(w, chartWidthPt, dpi)
+	case ChartUrgent:
+		return m.urgentBars().Render(w, chartWidthPt, dpi)
+	case ChartOverTime:
+		const height = 300
+		return height, m.overTime().Render(w, chartWidthPt, height, dpi)
+	}
+	return 0, data.Errorf(data.EINVALID, "ไม่รู้จักกราฟ '%s'", "unknown chart %q", string(kind))
+}
+
+// SaveCharts writes every chart of the pack into dir as PNG at 300 dpi,
+// for slides, and returns the files.
+func (m *MeetingPack) SaveCharts(dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ %s ไม่ได้", "cannot create %s: %v", dir, err)
+	}
+	var paths []string
+	for i, k := range ChartKinds {
+		var buf bytes.Buffer
+		if err := m.RenderChart(&buf, k, 300); err != nil {
+			return paths, err
+		}
+		path := filepath.Join(dir, fmt.Sprintf("กราฟ-%d-%s.png", i+1, k))
+		if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// writeFileAtomic writes b beside path and renames it into place, so a
+// reader never sees half a file.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return data.Errorf(data.EINVALID, "บันทึกไฟล์ %s ไม่ได้ (ไฟล์เปิดอยู่หรือไม่มีสิทธิ์เขียน)", "cannot write %s: %v", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return data.Errorf(data.EINVALID, "บันทึกไฟล์ %s ไม่ได้ (ไฟล์เปิดอยู่ในโปรแกรมอื่นหรือไม่มีสิทธิ์เขียน)", "cannot replace %s: %v", path, err)
+	}
+	return nil
+}

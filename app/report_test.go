@@ -1,0 +1,239 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// pdfText extracts the text of one page (0: all) with pdftotext.
+func pdfText(t *testing.T, path string, page int) string {
+	t.Helper()
+	args := []string{"-layout"}
+	if page > 0 {
+		args = append(args, "-f", strconv.Itoa(page), "-l", strconv.Itoa(page))
+	}
+	out, err := exec.Command("pdftotext", append(args, path, "-")...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func needPoppler(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "pdfinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (poppler-utils) not installed", tool)
+		}
+	}
+}
+
+func pdfPages(t *testing.T, path string) int {
+	out, err := exec.Command("pdfinfo", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindSubmatch(out)
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+var numbers = regexp.MustCompile(`[\d,]+(\.\d)?%?|<5`)
+
+// The meeting pack's pages, footers and numbers: the cover's counters and
+// every amphoe row of its table equal the dashboard's summary and the
+// summary workbook of the same round and day.
+func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
+	needPoppler(t)
+	fx, e := demoFixture(t, 3000)
+	ctx := context.Background()
+	pack, err := e.Progress.Pack(ctx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(fx.dir, "pack.pdf")
+	if err := pack.WritePDF(path); err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := e.Progress.Summarize(ctx, 0, "")
+	// The weekly line ends today at the dashboard's open problems.
+	last := pack.Weeks[len(pack.Weeks)-1]
+	if last.Date != sum.AsOf || last.Open != sum.Area.Totals.Open() || pack.Weeks[0].Date != sum.Round.Start {
+		t.Errorf("weeks %v … %v, dashboard open %d", pack.Weeks[0], last, sum.Area.Totals.Open())
+	}
+	if pack.Target[0].Open < pack.Weeks[0].Open-pack.Weeks[0].Open/2 || pack.Target[1].Open != 0 || pack.Target[1].Date != sum.Round.Deadline {
+		t.Errorf("target line %v", pack.Target)
+	}
+	withProblems := 0
+	for _, a := range sum.Parts {
+		if a.Totals.Target > 0 {
+			withProblems++
+		}
+	}
+	// Cover, three chart pages, the amphoe table, a page per amphoe.
+	pages := pdfPages(t, path)
+	if pages != 5+withProblems {
+		t.Errorf("%d pages, want %d", pages, 5+withProblems)
+	}
+	for p := 1; p <= pages; p++ {
+		text := pdfText(t, path, p)
+		if !strings.Contains(text, "หน้า "+strconv.Itoa(p)+" จาก "+strconv.Itoa(pages)) || !strings.Contains(text, "ข้อมูล ณ วันที่ 1 สิงหาคม 2567") {
+			t.Errorf("page %d footer missing: %q", p, lastLine(text))
+		}
+	}
+	cover := pdfText(t, path, 1)
+	tot := sum.Area.Totals
+	for _, want := range []string{"จังหวัดอุดรธานี", "Re-X-Ray 2567", "เหลืออีก 60 วัน", data.FormatNumber(tot.Target), data.FormatNumber(tot.Solved),
+		data.FormatNumber(tot.SelfSolved), data.FormatNumber(tot.InProgress), data.FormatNumber(tot.NotStarted), data.FormatPercent(tot.PercentSolved)} {
+		if !strings.Contains(cover, want) {
+			t.Errorf("cover lacks %q", want)
+		}
+	}
+	// The summary workbook of the same day.
+	book := filepath.Join(fx.dir, "summary.xlsx")
+	if err := e.Summary(ctx, book); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("สรุปรายอำเภอ")
+	bookRow := map[string][]string{}
+	for _, r := range rows[3:] {
+		bookRow[r[0]] = r
+	}
+	table := pdfText(t, path, 5)
+	checked := 0
+	for _, a := range sum.Parts {
+		line := lineStarting(table, a.Name)
+		if line == "" {
+			t.Errorf("amphoe %s not in the PDF table", a.Name)
+			continue
+		}
+		got := numbers.FindAllString(strings.TrimPrefix(line, a.Name), -1)
+		want := []string{data.FormatNumber(a.Totals.Households), data.FormatNumber(a.Totals.Target), data.FormatNumber(a.Totals.Solved),
+			data.FormatNumber(a.Totals.SelfSolved), data.FormatNumber(a.Totals.InProgress), data.FormatNumber(a.Totals.NotStarted),
+			data.FormatNumber(a.Totals.Closed), data.FormatPercent(a.Totals.PercentSolved), data.FormatNumber(a.Totals.UrgentOpen), data.FormatNumber(a.Totals.Overdue)}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: PDF %v, dashboard %v", a.Name, got, want)
+		}
+		// The workbook: households, then target, solved (both kinds), in progress, not started, percent.
+		b := bookRow[a.Name]
+		num := func(s string) string { return strings.ReplaceAll(s, ",", "") }
+		if len(b) < 7 || num(b[1]) != num(got[0]) || num(b[2]) != num(got[1]) || b[3] != strconv.FormatInt(a.Totals.Solved+a.Totals.SelfSolved, 10) ||
+			num(b[4]) != num(got[4]) || num(b[5]) != num(got[5]) || data.FormatPercent(mustFloat(b[6])) != got[7] {
+			t.Errorf("%s: workbook %v, PDF %v", a.Name, b[:7], got)
+		}
+		checked++
+	}
+	if checked != 20 {
+		t.Errorf("checked %d amphoe", checked)
+	}
+	// Counts only: no name or ID of any household is in the text.
+	hs, _ := fx.store.Households(ctx, data.HouseholdFilter{Limit: 50})
+	all := pdfText(t, path, 0)
+	for _, h := range hs {
+		if strings.Contains(all, h.Head.NationalID) || strings.Contains(all, h.Head.FirstName+" "+h.Head.LastName) {
+			t.Fatalf("household %d's name or ID is in the pack", h.ID)
+		}
+	}
+	if dir := os.Getenv("QMDESK_CHART_DIR"); dir != "" {
+		b, _ := os.ReadFile(path)
+		os.WriteFile(filepath.Join(dir, "pack.pdf"), b, 0o644)
+	}
+}
+
+func lineStarting(text, prefix string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), prefix+" ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// A tambon with one or two drug cases prints "<5", never the number.
+func TestMeetingPackHidesSmallSensitiveCounts(t *testing.T) {
+	needPoppler(t)
+	fx := newFixture(t)
+	ctx := fx.ctx
+	for n, sub := range []string{"ยาเสพติด", "ยาเสพติด", "หนี้สิน"} {
+		cat := data.Category(5)
+		if sub == "หนี้สิน" {
+			cat = 4
+		}
+		err := fx.store.Load(ctx, []data.Bundle{{Household: data.Household{TambonCode: "410101", HouseCode: "4101000010" + strconv.Itoa(n), Head: data.Person{NationalID: id(100 + n)}, Origin: 1},
+			Problems: []data.ProblemBundle{{Problem: data.Problem{Category: cat, SubProblem: sub, Urgent: sub == "ยาเสพติด", Sensitive: sub == "ยาเสพติด", SurveyYear: 2565}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	geo := fx.imp.Geo
+	prog := &app.Progress{Store: fx.store, Geo: geo, Now: fixedClock(data.NewDate(2024, 8, 1))}
+	pack, err := prog.Pack(ctx, 0, "เมืองอุดรธานี")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pack.Count(2, 5); got != "<5" {
+		t.Errorf("two drug cases print as %q", got)
+	}
+	if got := pack.Count(2, 4); got != "2" {
+		t.Errorf("two income problems print as %q", got)
+	}
+	path := filepath.Join(fx.dir, "amphoe.pdf")
+	if err := pack.WritePDF(path); err != nil {
+		t.Fatal(err)
+	}
+	cover := pdfText(t, path, 1)
+	if !strings.Contains(cover, "ยาเสพติด <5") || strings.Contains(cover, "ยาเสพติด 2") {
+		t.Errorf("cover: %s", cover)
+	}
+	if !strings.Contains(cover, "อำเภอเมืองอุดรธานี") {
+		t.Error("an amphoe's pack should say which amphoe")
+	}
+	// Its table lists tambon.
+	if !strings.Contains(pdfText(t, path, 5), "ตำบล") {
+		t.Error("amphoe pack table should list tambon")
+	}
+	// A tambon is not a scope for a pack.
+	if _, err := prog.Pack(ctx, 0, "410101"); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("tambon pack: %v", err)
+	}
+}
+
+// An empty round still makes a pack, and its charts.
+func TestMeetingPackOfEmptyDatabase(t *testing.T) {
+	fx := newFixture(t)
+	prog := &app.Progress{Store: fx.store, Geo: fx.imp.Geo, Now: fixedClock(data.NewDate(2024, 2, 1))}
+	pack, err := prog.Pack(fx.ctx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pack.WritePDF(filepath.Join(fx.dir, "empty.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	files, err := pack.SaveCharts(filepath.Join(fx.dir, "png"))
+	if err != nil || len(files) != 4 {
+		t.Fatalf("charts: %v %v", files, err)
+	}
+	if len(pack.Weeks) != 0 {
+		t.Errorf("a round not started has no weeks: %v", pack.Weeks)
+	}
+}
