@@ -25,6 +25,8 @@ type DashboardScreen struct {
 	Households, Target, Solved, SelfSolved, InProgress, NotStarted, Closed, Percent *counter
 
 	Urgent      [3]*widget.Button // no home, no drinking water, drugs: open counts; each opens the list
+	Print       *widget.Button    // the meeting pack
+	Charts      *widget.Button    // the pack's charts as PNG
 	Categories  *grid
 	Amphoes     *grid
 	AmphoeSort  *widget.RadioGroup
@@ -65,6 +67,9 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	for _, c := range []*counter{d.Households, d.Target, d.Solved, d.SelfSolved, d.InProgress, d.NotStarted, d.Closed, d.Percent} {
 		counters.Add(c.box)
 	}
+	d.Print = widget.NewButton(t.tr("พิมพ์เอกสารประชุม (Ctrl+P)", "Print the meeting pack (Ctrl+P)"), w.onPrint)
+	d.Print.Importance = widget.HighImportance
+	d.Charts = widget.NewButton(t.tr("บันทึกกราฟสำหรับสไลด์", "Charts for slides"), w.onSaveCharts)
 	urgent := container.NewHBox(bold(t.tr("เร่งด่วน ยังค้าง:", "Urgent, still open:")))
 	for i, k := range urgentKinds {
 		i, k := i, k
@@ -108,7 +113,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(240, d.Round.MinSize().Height), d.Round)), d.Title),
-		d.Countdown, counters, urgent)
+		d.Countdown, counters, container.NewBorder(nil, nil, nil, container.NewHBox(d.Charts, d.Print), urgent))
 	d.Box = container.NewBorder(top, nil, nil, nil, parts)
 	return d
 }

@@ -47,12 +47,14 @@ type MainWindow struct {
 	Import     *ImportScreen
 	Export     *ExportScreen
 
-	Message   *widget.Label // the database could not be opened
-	LastError string        // the last error shown, for tests and logs
+	Message    *widget.Label // the database could not be opened
+	LastError  string        // the last error shown, for tests and logs
+	LastPack   string        // the last meeting pack written
+	LastCharts []string      // the last charts saved
 
-	MenuSearch, MenuImport, MenuPrint, MenuSettings *fyne.MenuItem
-	Settings                                        *SettingsForm // while the settings dialog is open
-	settingsDialog                                  dialog.Dialog
+	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings *fyne.MenuItem
+	Settings                                                    *SettingsForm // while the settings dialog is open
+	settingsDialog                                              dialog.Dialog
 
 	app      fyne.App
 	env      Env
@@ -144,9 +146,10 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 	w.MenuPrint = fyne.NewMenuItem(w.t.tr("พิมพ์เอกสารประชุม…", "Print the meeting pack…"), w.onPrint)
 	w.MenuPrint.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: ctrl}
 	w.MenuSettings = fyne.NewMenuItem(w.t.tr("ตั้งค่า…", "Settings…"), w.onSettings)
+	w.MenuCharts = fyne.NewMenuItem(w.t.tr("บันทึกกราฟเป็นภาพสำหรับสไลด์…", "Save the charts for slides…"), w.onSaveCharts)
 	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, fyne.NewMenuItemSeparator(), backup, w.MenuSettings),
+		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuSettings),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
 	)
 }
@@ -168,18 +171,6 @@ func (w *MainWindow) onImportShortcut() {
 	}
 	w.Tabs.SelectIndex(2)
 	w.Import.onChooseFile()
-}
-
-// onPrint is the meeting pack's place. The pack itself (charts and an A4
-// PDF) is the next piece of work; until then the clerk is told so, and
-// pointed at the summary workbook, which has the same numbers.
-func (w *MainWindow) onPrint() {
-	if !w.ready() {
-		return
-	}
-	w.showDialog(dialog.NewInformation(w.t.tr("เอกสารประชุม", "Meeting pack"),
-		w.t.tr("เอกสารประชุม (กราฟและไฟล์ PDF สำหรับพิมพ์) ยังไม่พร้อมใช้ในรุ่นนี้\nระหว่างนี้ใช้ \"สรุปผลรายอำเภอ\" ในแถบส่งออกไฟล์ ซึ่งมีตัวเลขชุดเดียวกัน",
-			"The meeting pack (charts and a printable PDF) is not in this version yet.\nUse the per-amphoe summary on the Export tab meanwhile; it has the same numbers."), w.Window))
 }
 
 // onBackup copies the database, while it is open, to a file the clerk

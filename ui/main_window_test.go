@@ -582,7 +582,7 @@ func TestShortcutsAndEscape(t *testing.T) {
 	w := h.w
 	w.MenuPrint.Action()
 	if w.OpenDialogs() != 1 {
-		t.Fatal("Ctrl+P should say where the meeting pack stands")
+		t.Fatal("Ctrl+P should ask where to save the meeting pack")
 	}
 	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if w.OpenDialogs() != 0 {
@@ -595,6 +595,38 @@ func TestShortcutsAndEscape(t *testing.T) {
 	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if w.OpenDialogs() != 0 {
 		t.Error("Escape should close the file chooser")
+	}
+}
+
+// The meeting pack is written, opened in the system's viewer and logged;
+// the charts are saved as PNG.
+func TestMeetingPackFromTheWindow(t *testing.T) {
+	h := newHarness(t, 200)
+	w := h.w
+	path := filepath.Join(t.TempDir(), "ประชุม.pdf")
+	w.MeetingPack(path)
+	w.WaitIdle()
+	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("pack: %v (%s)", err, w.LastError)
+	}
+	if len(h.shown) == 0 || h.shown[0] != path {
+		t.Errorf("the pack was not opened: %v", h.shown)
+	}
+	dir := t.TempDir()
+	w.SaveCharts(dir)
+	w.WaitIdle()
+	if pngs, _ := filepath.Glob(filepath.Join(dir, "*.png")); len(pngs) != 4 || len(w.LastCharts) != 4 {
+		t.Errorf("charts: %v", pngs)
+	}
+	entries, _ := h.store.Audit(context.Background(), 0, 0)
+	n := 0
+	for _, e := range entries {
+		if e.Op == "export" && strings.Contains(e.Note, "meeting pack") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d meeting-pack exports in the audit log", n)
 	}
 }
 
