@@ -237,3 +237,21 @@ func TestMeetingPackOfEmptyDatabase(t *testing.T) {
 		t.Errorf("a round not started has no weeks: %v", pack.Weeks)
 	}
 }
+
+// BenchmarkMeetingPack1M is the target: the whole pack (numbers,
+// every chart, the PDF) for a province of 1,000,000 problems in under 5 s.
+func BenchmarkMeetingPack1M(b *testing.B) {
+	p := millionProvince(b)
+	path := filepath.Join(b.TempDir(), "pack.pdf")
+	for b.Loop() {
+		pack, err := p.Pack(context.Background(), 0, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pack.WritePDF(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, _ := os.Stat(path)
+	b.ReportMetric(float64(st.Size())/(1<<20), "MB-pdf")
+}

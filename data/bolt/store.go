@@ -70,9 +70,26 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if err := db.View(checkVersion); err != nil {
 		db.Close()
 		return nil, err
+	} else if old := db.View(func(tx *bbolt.Tx) error {
+		if v, _ := schemaVersion(tx); v < SchemaVersion {
+			return errOlderSchema
+		}
+		return nil
+	}); old != nil {
+		// A reader of an older file would see counters that do not exist
+		// yet: upgrade it once, then read.
+		db.Close()
+		rw, err := Open(path, Options{NoSync: opt.NoSync})
+		if err != nil {
+			return nil, err
+		}
+		rw.Close()
+		return Open(path, opt)
 	}
 	return s, nil
 }
+
+var errOlderSchema = errors.New("older schema")
 
 // initialMmapSize reserves room for the file to grow into. Each time a
 // write transaction outgrows the map, bbolt copies every node it has

@@ -526,7 +526,8 @@ func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = Open(path, Options{})
+	// A reader (qmdesk summary, check) upgrades the file first, too.
+	s, err = Open(path, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
