@@ -202,6 +202,7 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		return err
 	}
 	header := []string{"อำเภอ", "ครัวเรือน"}
+	colors := []string{"", ""}
 	groups := append([]data.Category{0}, data.Categories...)
 	for _, c := range groups {
 		name := "รวมทุกด้าน"
@@ -211,6 +212,8 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		for _, h := range []string{"เป้าหมาย", "แก้ไขแล้ว", "อยู่ระหว่างดำเนินการ", "ยังไม่ได้ดำเนินการ", "ร้อยละที่แก้ไขแล้ว"} {
 			header = append(header, name+"\n"+h)
 		}
+		// The status columns in the status colours of the charts.
+		colors = append(colors, "", data.StatusColor(data.Solved), data.StatusColor(data.InProgress), data.StatusColor(data.NotStarted), "")
 	}
 	areas := append(append([]Area{}, s.Parts...), Area{Name: "รวมทั้งจังหวัด", Totals: s.Area.Totals, Categories: s.Area.Categories})
 	widths := []float64{20, 11}
@@ -218,7 +221,7 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		widths = append(widths, 13)
 	}
 	t := xlsx.Table{
-		Sheet: "สรุปรายอำเภอ", Header: header, Widths: widths, RowCount: len(areas),
+		Sheet: "สรุปรายอำเภอ", Header: header, HeaderColors: colors, Widths: widths, RowCount: len(areas),
 		Titles: []string{
 			fmt.Sprintf("สรุปผลการแก้ไขปัญหาครัวเรือน (ThaiQM) จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
 			fmt.Sprintf("ข้อมูล ณ %s · %s", data.FormatBELong(s.AsOf), CountdownText(s.Round, s.Countdown)),

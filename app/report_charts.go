@@ -78,7 +78,12 @@ func tallyOf(t Tally, s data.Status) int64 {
 
 // categoryBars is the stacked status bars of an area's seven categories.
 func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
-	b := chart.Bars{Title: "ปัญหาแยกตามด้านและสถานะ", Subtitle: subtitle, Legend: statusLegend(), Empty: "ยังไม่มีปัญหาในรอบนี้"}
+	// Each bar is its category's whole target, split by status, so that a
+	// category of 200 problems reads as clearly as one of 20,000; the
+	// target itself is in the note.
+	b := chart.Bars{Title: "ปัญหาแยกตามด้านและสถานะ (ร้อยละของเป้าหมายแต่ละด้าน)", Subtitle: subtitle, Legend: statusLegend(), Max: 100,
+		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
+		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for c := data.Category(1); c <= 7; c++ {
 		t := a.Categories[c]
 		bar := chart.Bar{Label: fmt.Sprintf("%d. %s", c, c.Thai()), Note: "เป้าหมาย " + m.Count(t.Target, c) + " · แก้ไขแล้ว " + m.Percent(t, c)}
@@ -87,7 +92,9 @@ func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
 			continue
 		}
 		for _, s := range data.ChartStatuses {
-			bar.Segments = append(bar.Segments, chart.Segment{Value: float64(tallyOf(t, s)), Color: data.StatusColor(s), Hatch: s == data.NotStarted})
+			if t.Target > 0 {
+				bar.Segments = append(bar.Segments, chart.Segment{Value: float64(tallyOf(t, s)) * 100 / float64(t.Target), Color: data.StatusColor(s), Hatch: s == data.NotStarted})
+			}
 		}
 		b.Bars = append(b.Bars, bar)
 	}

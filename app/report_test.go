@@ -109,6 +109,14 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	// Its status columns wear the charts' status colours.
+	for cell, st := range map[string]data.Status{"D3": data.Solved, "E3": data.InProgress, "F3": data.NotStarted} {
+		id, _ := f.GetCellStyle("สรุปรายอำเภอ", cell)
+		style, err := f.GetStyle(id)
+		if err != nil || len(style.Fill.Color) == 0 || "#"+strings.ToUpper(style.Fill.Color[0]) != data.StatusColor(st) {
+			t.Errorf("header %s fill %+v, want %s", cell, style, data.StatusColor(st))
+		}
+	}
 	rows, _ := f.GetRows("สรุปรายอำเภอ")
 	bookRow := map[string][]string{}
 	for _, r := range rows[3:] {

@@ -3,8 +3,8 @@ package data
 // StatusColor is the one colour of each status, used by the screen, the
 // charts, the PDF and the workbooks alike. They come from the Okabe–Ito
 // palette, which readers with any common colour-vision deficiency tell
-// apart, and they step in lightness (not started darkest and hatched in
-// charts, then solved, closed, solved by the household, in progress) so a
+// apart, and they step in lightness (closed darkest, then solved, solved
+// by the household, in progress; not started hatched in charts) so a
 // greyscale print keeps them apart too.
 func StatusColor(s Status) string {
 	switch s {
@@ -17,7 +17,7 @@ func StatusColor(s Status) string {
 	case NotStarted:
 		return "#D55E00" // vermilion (hatched in charts)
 	case Closed:
-		return "#BBBBBB" // grey
+		return "#555555" // dark grey
 	}
 	return "#000000"
 }

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,12 +35,17 @@ type DashboardScreen struct {
 	Overdue     *grid
 	OverdueNote *widget.Label
 
-	w       *MainWindow
-	rounds  []data.Round
-	round   uint64 // 0: the database's default round
-	summary app.Summary
-	amphoes []app.Area // in the table's order
-	overdue []data.Problem
+	CategoryChart *canvas.Image // the meeting pack's charts, in the same colours
+	TimeChart     *canvas.Image
+
+	w         *MainWindow
+	parts     *container.AppTabs
+	chartsTab *container.TabItem
+	rounds    []data.Round
+	round     uint64 // 0: the database's default round
+	summary   app.Summary
+	amphoes   []app.Area // in the table's order
+	overdue   []data.Problem
 }
 
 // urgentKinds are the urgent problems of the programme, one category each:
@@ -55,14 +62,14 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.Title = bold("")
 	d.Countdown = widget.NewLabel("")
 	d.Countdown.Wrapping = fyne.TextWrapWord
-	d.Households = newCounter(t.tr("ครัวเรือน", "households"))
-	d.Target = newCounter(t.tr("ปัญหาเป้าหมาย", "problems (target)"))
-	d.Solved = newCounter(t.tr("แก้ไขแล้ว", "solved with help"))
-	d.SelfSolved = newCounter(t.tr("แก้ไขได้ด้วยตนเอง", "solved by the household"))
-	d.InProgress = newCounter(t.tr("อยู่ระหว่างดำเนินการ", "in progress"))
-	d.NotStarted = newCounter(t.tr("ยังไม่ได้ดำเนินการ", "not started"))
-	d.Closed = newCounter(t.tr("ยุติ", "closed"))
-	d.Percent = newCounter(t.tr("ร้อยละที่แก้ไขแล้ว", "% solved"))
+	d.Households = newCounter(t.tr("ครัวเรือน", "households"), "")
+	d.Target = newCounter(t.tr("ปัญหาเป้าหมาย", "problems (target)"), "")
+	d.Solved = newCounter(t.tr("แก้ไขแล้ว", "solved with help"), data.StatusColor(data.Solved))
+	d.SelfSolved = newCounter(t.tr("แก้ไขได้ด้วยตนเอง", "solved by the household"), data.StatusColor(data.SelfSolved))
+	d.InProgress = newCounter(t.tr("อยู่ระหว่างดำเนินการ", "in progress"), data.StatusColor(data.InProgress))
+	d.NotStarted = newCounter(t.tr("ยังไม่ได้ดำเนินการ", "not started"), data.StatusColor(data.NotStarted))
+	d.Closed = newCounter(t.tr("ยุติ", "closed"), data.StatusColor(data.Closed))
+	d.Percent = newCounter(t.tr("ร้อยละที่แก้ไขแล้ว", "% solved"), "")
 	counters := container.NewGridWithColumns(8)
 	for _, c := range []*counter{d.Households, d.Target, d.Solved, d.SelfSolved, d.InProgress, d.NotStarted, d.Closed, d.Percent} {
 		counters.Add(c.box)
@@ -106,14 +113,24 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	}
 	d.OverdueNote = widget.NewLabel("")
 
+	d.CategoryChart = canvas.NewImageFromResource(nil)
+	d.TimeChart = canvas.NewImageFromResource(nil)
+	for _, img := range []*canvas.Image{d.CategoryChart, d.TimeChart} {
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(760, 330))
+	}
+	d.chartsTab = container.NewTabItem(t.tr("กราฟ", "Charts"), container.NewVScroll(container.NewVBox(d.CategoryChart, d.TimeChart)))
 	parts := container.NewAppTabs(
 		container.NewTabItem(t.tr("รายด้าน", "By category"), d.Categories.Table),
+		d.chartsTab,
 		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(d.AmphoeSort, nil, nil, nil, d.Amphoes.Table)),
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Table)),
 	)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(240, d.Round.MinSize().Height), d.Round)), d.Title),
 		d.Countdown, counters, container.NewBorder(nil, nil, nil, container.NewHBox(d.Charts, d.Print), urgent))
+	parts.OnSelected = func(*container.TabItem) { d.drawCharts() }
+	d.parts = parts
 	d.Box = container.NewBorder(top, nil, nil, nil, parts)
 	return d
 }
@@ -188,6 +205,33 @@ func (d *DashboardScreen) Refresh() {
 	d.Categories.SetRows(rows)
 	d.showAmphoes()
 	d.showOverdue()
+	d.drawCharts()
+}
+
+// drawCharts draws the pack's category and weekly charts when their tab
+// is showing (a few tens of milliseconds; not worth doing unseen).
+func (d *DashboardScreen) drawCharts() {
+	if d.parts == nil || d.parts.Selected() != d.chartsTab {
+		return
+	}
+	w := d.w
+	pack, err := w.progress.Pack(w.ctx, d.roundID(), "")
+	if err != nil {
+		w.showError(err)
+		return
+	}
+	for _, c := range []struct {
+		img  *canvas.Image
+		kind app.ChartKind
+	}{{d.CategoryChart, app.ChartCategories}, {d.TimeChart, app.ChartOverTime}} {
+		var buf bytes.Buffer
+		if err := pack.RenderChart(&buf, c.kind, 110); err != nil {
+			w.showError(err)
+			return
+		}
+		c.img.Resource = fyne.NewStaticResource(string(c.kind)+".png", buf.Bytes())
+		c.img.Refresh()
+	}
 }
 
 func (d *DashboardScreen) tallyCells(x app.Tally) []string {
@@ -292,3 +336,6 @@ func placeName(find func(string) (data.Place, bool), code string) string {
 	}
 	return code
 }
+
+// SelectChartsTab shows the charts.
+func (d *DashboardScreen) SelectChartsTab() { d.parts.Select(d.chartsTab) }

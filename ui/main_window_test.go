@@ -132,6 +132,14 @@ func TestDashboardCountsAndClicksFilterTheRegister(t *testing.T) {
 	if d.Overdue.Rows == nil && tot.Overdue > 0 {
 		t.Error("overdue problems exist but the list is empty")
 	}
+	// The charts tab draws the meeting pack's charts.
+	if d.CategoryChart.Resource != nil {
+		t.Error("charts drawn before their tab was opened")
+	}
+	d.SelectChartsTab()
+	if d.CategoryChart.Resource == nil || d.TimeChart.Resource == nil || len(d.CategoryChart.Resource.Content()) < 1000 {
+		t.Error("charts tab is empty")
+	}
 	// A category row opens the register on that category.
 	d.Categories.Table.Select(widget.TableCellID{Row: 3, Col: 0})
 	w.WaitIdle()

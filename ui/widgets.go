@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"image/color"
+	"strconv"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -43,14 +47,21 @@ type counter struct {
 	box     fyne.CanvasObject
 }
 
-func newCounter(caption string) *counter {
+// newCounter makes a counter; color, when given, is the status colour of
+// the charts, shown as a strip on top.
+func newCounter(caption, color string) *counter {
 	c := &counter{Value: widget.NewLabel("–"), Caption: widget.NewLabel(caption)}
 	c.Value.SizeName = theme.SizeNameHeadingText
 	c.Value.TextStyle.Bold = true
 	c.Value.Alignment = fyne.TextAlignCenter
 	c.Caption.Alignment = fyne.TextAlignCenter
 	c.Caption.SizeName = theme.SizeNameCaptionText // Thai has no spaces to wrap at: keep it on one line
-	c.box = widget.NewCard("", "", container.NewVBox(c.Value, c.Caption))
+	strip := canvas.NewRectangle(color0)
+	if color != "" {
+		strip.FillColor = hexColor(color)
+	}
+	strip.SetMinSize(fyne.NewSize(10, 6))
+	c.box = widget.NewCard("", "", container.NewVBox(strip, c.Value, c.Caption))
 	return c
 }
 
@@ -111,4 +122,15 @@ func newGrid(headers []string, widths []float32) *grid {
 func (g *grid) SetRows(rows [][]string) {
 	g.Rows = rows
 	g.Table.Refresh()
+}
+
+var color0 = color.Transparent
+
+// hexColor reads "#009E73".
+func hexColor(s string) color.Color {
+	v, err := strconv.ParseUint(s[1:], 16, 32)
+	if len(s) != 7 || err != nil {
+		return color0
+	}
+	return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
 }

@@ -28,16 +28,19 @@ const (
 // Table is one sheet to write: optional title lines, a header row and
 // streamed rows.
 type Table struct {
-	Sheet    string
-	Titles   []string // lines above the header, merged across the table
-	Header   []string
-	Widths   []float64 // per column; 0 keeps the default
-	Text     []bool    // columns kept as text (IDs, codes): Excel must not turn them into numbers
-	Locked   []bool    // columns a protected sheet does not let the district edit
-	Protect  bool      // protect the sheet (locked columns only; no password)
-	Lists    map[int][]string
-	ListRows int // rows the drop-downs cover (default RowCount): a blank template wants room
-	RowCount int
+	Sheet  string
+	Titles []string // lines above the header, merged across the table
+	Header []string
+	// HeaderColors fills header cells with a colour ("#009E73"; "" for the
+	// default): the status colours the charts use.
+	HeaderColors []string
+	Widths       []float64 // per column; 0 keeps the default
+	Text         []bool    // columns kept as text (IDs, codes): Excel must not turn them into numbers
+	Locked       []bool    // columns a protected sheet does not let the district edit
+	Protect      bool      // protect the sheet (locked columns only; no password)
+	Lists        map[int][]string
+	ListRows     int // rows the drop-downs cover (default RowCount): a blank template wants room
+	RowCount     int
 	// Row returns row i's cells and which of them to highlight.
 	Row func(i int) (cells []any, highlight []bool)
 	// Bold rows (e.g. a totals line) by index.
@@ -92,6 +95,35 @@ func Write(path string, tables []Table, password string) error {
 
 type styles struct {
 	title, header, cell, text, locked, lockedText, bad, bold int
+
+	colored map[string]int // header styles by fill colour
+}
+
+// coloredHeader is the header style with a fill, white text on a dark one.
+func (st *styles) coloredHeader(f *excelize.File, hex string) (int, error) {
+	if id, ok := st.colored[hex]; ok {
+		return id, nil
+	}
+	var r, g, b int
+	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		return st.header, nil
+	}
+	text := "000000"
+	if 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 140 {
+		text = "FFFFFF"
+	}
+	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+	id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true, Color: text},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(hex, "#")}}, Border: border,
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Protection: &excelize.Protection{Locked: true}})
+	if err != nil {
+		return 0, err
+	}
+	if st.colored == nil {
+		st.colored = map[string]int{}
+	}
+	st.colored[hex] = id
+	return id, nil
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -119,7 +151,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 		}
 		ids[i] = id
 	}
-	return &styles{ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7]}, nil
+	return &styles{title: ids[0], header: ids[1], cell: ids[2], text: ids[3], locked: ids[4], lockedText: ids[5], bad: ids[6], bold: ids[7]}, nil
 }
 
 func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
@@ -204,7 +236,13 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	head := make([]any, cols)
 	lines := 2
 	for i, h := range t.Header {
-		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+		style := st.header
+		if i < len(t.HeaderColors) && t.HeaderColors[i] != "" {
+			if style, err = st.coloredHeader(f, t.HeaderColors[i]); err != nil {
+				return err
+			}
+		}
+		head[i] = excelize.Cell{StyleID: style, Value: h}
 		lines = max(lines, strings.Count(h, "\n")+2)
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
