@@ -66,7 +66,7 @@ func newCanvas(widthPt, heightPt, dpi float64) (*canvas, error) {
 	// renderer works at 72 dpi and k does the scaling.
 	r.SetDPI(72)
 	c := &canvas{r: r, k: k, w: w, h: h, dpi: dpi, plain: plain, bold: bold}
-	c.rect(0, 0, widthPt, heightPt, "#FFFFFF", false)
+	c.rect(0, 0, float64(w)/k+1, float64(h)/k+1, "#FFFFFF", false) // every pixel, the rounded-up last row too
 	return c, nil
 }
 

@@ -76,15 +76,18 @@ func (l Line) Render(w io.Writer, widthPt, heightPt, dpi float64) error {
 	if max <= 0 {
 		max = 1
 	}
-	max = niceCeil(max)
+	// Grid lines at round steps (1, 2, 2.5 or 5 × a power of ten), three to
+	// five of them.
+	step := niceCeil(max / 4)
+	steps := math.Ceil(max/step - 1e-9)
+	max = steps * step
 	valueW := c.measure(l.ValueText(max), smallSize, false) + 8
 	x0, x1 := margin+valueW, widthPt-margin-10
 	y0, y1 := top+smallSize, heightPt-margin-smallSize*lineHeight*1.2 // plot top and bottom
 	xOf := func(d data.Date) float64 { return x0 + float64(l.From.DaysUntil(d))*(x1-x0)/float64(days) }
 	yOf := func(v float64) float64 { return y1 - v*(y1-y0)/max }
-	// Value grid: five steps.
-	for i := 0; i <= 4; i++ {
-		v := max * float64(i) / 4
+	for i := 0.0; i <= steps; i++ {
+		v := step * i
 		c.line(x0, yOf(v), x1, yOf(v), 0.4, "#DDDDDD", nil)
 		c.text(l.ValueText(v), x0-4, yOf(v)+smallSize*0.35, smallSize, "#333333", false, alignRight)
 	}
