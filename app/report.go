@@ -18,8 +18,13 @@ type MeetingPack struct {
 	Summary   Summary      // the scope (province, or the amphoe asked for) and its parts
 	Sensitive [8]bool      // categories with a sensitive sub-problem: their small counts print as "<5"
 	Weeks     []OpenOnDay  // open problems at the end of each week of the round, up to today
-	Target    [2]OpenOnDay // the straight line: open at the start, zero at the deadline
+	Line      [2]OpenOnDay // the straight line: open at the start, zero at the deadline
 	Amphoe    string       // the amphoe asked for, "" for the province
+
+	// lone marks sensitive categories hidden in exactly one part: the
+	// scope's own count would then give that part's away by subtraction,
+	// so it is hidden too. loneUrgent is the same for urgent counts.
+	lone, loneUrgent [8]bool
 }
 
 // OpenOnDay is the number of open problems at the end of a day.
@@ -60,11 +65,23 @@ func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*Me
 			pack.Sensitive[sp.Category] = true
 		}
 	}
+	for c := data.Category(1); c <= 7; c++ {
+		var parts, urgent int
+		for _, a := range sum.Parts {
+			if pack.small(a.Categories[c].Target, c) {
+				parts++
+			}
+			if pack.small(a.Categories[c].UrgentOpen, c) {
+				urgent++
+			}
+		}
+		pack.lone[c], pack.loneUrgent[c] = parts == 1, urgent == 1
+	}
 	hist, err := p.Store.History(ctx, sum.Round.ID)
 	if err != nil {
 		return nil, err
 	}
-	pack.Weeks, pack.Target = openByWeek(hist, area, sum.Round, sum.AsOf)
+	pack.Weeks, pack.Line = openByWeek(hist, area, sum.Round, sum.AsOf)
 	return pack, nil
 }
 
@@ -106,20 +123,46 @@ func openByWeek(h data.RoundHistory, area string, r data.Round, today data.Date)
 	return weeks, target
 }
 
+func (m *MeetingPack) small(n int64, c data.Category) bool {
+	return c.Valid() && m.Sensitive[c] && n > 0 && n < SmallCount
+}
+
 // Count writes a count for the printout: with thousands separators, or
 // "<5" for a small count of a sensitive category.
 func (m *MeetingPack) Count(n int64, c data.Category) string {
-	if c.Valid() && m.Sensitive[c] && n > 0 && n < SmallCount {
+	if m.small(n, c) {
 		return "<" + strconv.Itoa(SmallCount)
 	}
 	return data.FormatNumber(n)
 }
 
-// Percent writes a category's % solved, or "–" when its target is a small
-// count of a sensitive category (the percentage would give it away).
-func (m *MeetingPack) Percent(t Tally, c data.Category) string {
-	if c.Valid() && m.Sensitive[c] && t.Target > 0 && t.Target < SmallCount {
-		return "–"
+// hidden is what a count prints as when subtraction would reveal it.
+const hidden = "–"
+
+func (m *MeetingPack) isScope(a Area) bool { return a.Code == m.Summary.Area.Code }
+
+// Target writes an area's target in category c, by the small-count rule;
+// the scope's own is hidden when exactly one part's is.
+func (m *MeetingPack) Target(a Area, c data.Category) string {
+	if m.isScope(a) && m.lone[c] {
+		return hidden
 	}
-	return data.FormatPercent(t.PercentSolved)
+	return m.Count(a.Categories[c].Target, c)
+}
+
+// Urgent writes an area's open urgent problems in category c, likewise.
+func (m *MeetingPack) Urgent(a Area, c data.Category) string {
+	if m.isScope(a) && m.loneUrgent[c] {
+		return hidden
+	}
+	return m.Count(a.Categories[c].UrgentOpen, c)
+}
+
+// Percent writes an area's % solved in category c, or "–" when its target
+// is not printed (the percentage would give it away).
+func (m *MeetingPack) Percent(a Area, c data.Category) string {
+	if m.Target(a, c) != data.FormatNumber(a.Categories[c].Target) {
+		return hidden
+	}
+	return data.FormatPercent(a.Categories[c].PercentSolved)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"qmdesk/app/chart"
 	"qmdesk/data"
@@ -86,8 +87,8 @@ func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for c := data.Category(1); c <= 7; c++ {
 		t := a.Categories[c]
-		bar := chart.Bar{Label: fmt.Sprintf("%d. %s", c, c.Thai()), Note: "เป้าหมาย " + m.Count(t.Target, c) + " · แก้ไขแล้ว " + m.Percent(t, c)}
-		if m.Count(t.Target, c) != data.FormatNumber(t.Target) {
+		bar := chart.Bar{Label: fmt.Sprintf("%d. %s", c, c.Thai()), Note: "เป้าหมาย " + m.Target(a, c) + " · แก้ไขแล้ว " + m.Percent(a, c)}
+		if m.Target(a, c) != data.FormatNumber(t.Target) {
 			b.Bars = append(b.Bars, bar) // a small sensitive count: no bar to measure it by
 			continue
 		}
@@ -114,16 +115,16 @@ func (m *MeetingPack) partsByPercent() []Area {
 }
 
 func (m *MeetingPack) areaBars() chart.Bars {
-	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle(), Max: 100,
+	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle() + " · เร่งด่วนค้าง: ไม่มีที่อยู่อาศัย/ขาดแคลนน้ำดื่ม/ยาเสพติด", Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for _, a := range m.partsByPercent() {
 		note := data.FormatPercent(a.Totals.PercentSolved)
-		if a.Totals.UrgentOpen > 0 {
-			note += " · เร่งด่วนค้าง " + data.FormatNumber(a.Totals.UrgentOpen)
-		}
 		if a.Totals.Overdue > 0 {
 			note += " · เลยกำหนด " + data.FormatNumber(a.Totals.Overdue)
+		}
+		if a.Totals.UrgentOpen > 0 {
+			note += " · เร่งด่วน " + strings.Join(m.urgentCounts(a), "/")
 		}
 		b.Bars = append(b.Bars, chart.Bar{Label: a.Name, Segments: []chart.Segment{{Value: a.Totals.PercentSolved, Color: "#0072B2"}}, Note: note})
 	}
@@ -136,25 +137,31 @@ func (m *MeetingPack) urgentBars() chart.Bars {
 		b.Legend = append(b.Legend, chart.Key{Label: k.Name, Color: k.Color, Hatch: k.Hatch})
 	}
 	for _, a := range m.Summary.Parts {
-		bar := chart.Bar{Label: a.Name}
-		any := false
-		for i, k := range urgentKinds {
+		if a.Totals.UrgentOpen == 0 {
+			continue
+		}
+		bar := chart.Bar{Label: a.Name, Note: strings.Join(m.urgentCounts(a), " · ")}
+		for _, k := range urgentKinds {
 			n := a.Categories[k.Category].UrgentOpen
-			shown := m.Count(n, k.Category)
-			if n > 0 && shown == data.FormatNumber(n) {
+			if n > 0 && m.Urgent(a, k.Category) == data.FormatNumber(n) { // a hidden count gets no bar to measure it by
 				bar.Segments = append(bar.Segments, chart.Segment{Value: float64(n), Color: k.Color, Hatch: k.Hatch})
 			}
-			if i > 0 {
-				bar.Note += " · "
-			}
-			bar.Note += shown
-			any = any || n > 0
 		}
-		if any {
-			b.Bars = append(b.Bars, bar)
-		}
+		b.Bars = append(b.Bars, bar)
 	}
 	return b
+}
+
+// urgentCounts prints an area's open urgent problems kind by kind, drugs
+// by the small-count rule. The pack never prints their sum: with the other
+// two kinds beside it, a sum would give a hidden drug count away; for the
+// same reason the scope's drug count is hidden when only one part's is.
+func (m *MeetingPack) urgentCounts(a Area) []string {
+	out := make([]string, len(urgentKinds))
+	for i, k := range urgentKinds {
+		out[i] = m.Urgent(a, k.Category)
+	}
+	return out
 }
 
 func shortBE(d data.Date) string {
@@ -164,7 +171,7 @@ func shortBE(d data.Date) string {
 func (m *MeetingPack) overTime() chart.Line {
 	r := m.Summary.Round
 	l := chart.Line{Title: "ปัญหาที่ยังค้าง รายสัปดาห์", Subtitle: m.subtitle(), From: r.Start, To: r.Deadline,
-		Target:   [2]chart.Point{{Date: m.Target[0].Date, Value: float64(m.Target[0].Open)}, {Date: m.Target[1].Date, Value: 0}},
+		Target:   [2]chart.Point{{Date: m.Line[0].Date, Value: float64(m.Line[0].Open)}, {Date: m.Line[1].Date, Value: 0}},
 		Legend:   []chart.Key{{Label: "ยังค้าง (ยังไม่ได้ดำเนินการ + อยู่ระหว่างดำเนินการ)", Color: "#0072B2"}, {Label: "เส้นเป้าหมาย: เป็นศูนย์ในวันครบกำหนด", Color: "#666666"}},
 		Marks:    []chart.Mark{{Date: m.Summary.AsOf, Label: "วันนี้ " + data.FormatBE(m.Summary.AsOf), Color: "#000000"}, {Date: r.Deadline, Label: "ครบกำหนด " + data.FormatBE(r.Deadline), Color: "#D55E00"}},
 		DateText: shortBE, ValueText: func(v float64) string { return data.FormatNumber(int64(v + 0.5)) },

@@ -110,11 +110,11 @@ func (p *pdfWriter) cover(title, asOf string) {
 	pdf.Ln(4)
 	p.heading("ปัญหาเร่งด่วนที่ยังค้าง", 13)
 	for _, k := range urgentKinds {
-		p.para("• "+k.Name+" "+m.Count(m.Summary.Area.Categories[k.Category].UrgentOpen, k.Category)+" ปัญหา", 12)
+		p.para("• "+k.Name+" "+m.Urgent(m.Summary.Area, k.Category)+" ปัญหา", 12)
 	}
 	pdf.Ln(3)
 	p.para("ตัวเลขทั้งหมดเป็นจำนวนนับ ไม่มีชื่อ เลขประจำตัวประชาชน หรือที่อยู่ ปัญหาที่อ่อนไหว (ยาเสพติด ความรุนแรงในครอบครัว คนพิการ ผู้ป่วย) "+
-		"ที่มีน้อยกว่า "+strconv.Itoa(SmallCount)+" แสดงเป็น \"<"+strconv.Itoa(SmallCount)+"\" ร้อยละที่แก้ไขแล้ว = (แก้ไขแล้ว + แก้ไขได้ด้วยตนเอง) ÷ (เป้าหมาย - ยุติ)", 10)
+		"ที่มีน้อยกว่า "+strconv.Itoa(SmallCount)+" แสดงเป็น \"<"+strconv.Itoa(SmallCount)+"\" และยอดรวมที่จะทำให้คำนวณย้อนกลับได้แสดงเป็น \"–\" ร้อยละที่แก้ไขแล้ว = (แก้ไขแล้ว + แก้ไขได้ด้วยตนเอง) ÷ (เป้าหมาย - ยุติ)", 10)
 }
 
 // counters is the ministry dashboard's row of numbers.
@@ -177,13 +177,15 @@ func (p *pdfWriter) chartPage(kinds ...ChartKind) {
 	}
 }
 
-// areaTable is the table of amphoe (tambon in an amphoe's pack).
+// areaTable is the table of amphoe (tambon in an amphoe's pack), on a
+// landscape page: the dashboard's columns and the urgent kinds.
 func (p *pdfWriter) areaTable() {
 	m, pdf := p.m, p.pdf
-	pdf.AddPage()
+	pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
 	p.heading("ความก้าวหน้าราย"+m.partWord(), 14)
-	heads := []string{m.partWord(), "ครัวเรือน", "เป้าหมาย", "แก้ไขแล้ว", "แก้ไขเอง", "ระหว่าง", "ยังไม่", "ยุติ", "% แก้ไข", "เร่งด่วน", "เลยกำหนด"}
-	widths := []float64{30, 15.5, 15.5, 15.5, 14, 14.5, 14.5, 11.5, 15, 14, 20}
+	heads := []string{m.partWord(), "ครัวเรือน", "เป้าหมาย", "แก้ไขแล้ว", "แก้ไขได้เอง", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ", "ยุติ", "% แก้ไขแล้ว",
+		"เลยกำหนด", "ไม่มีที่อยู่อาศัย", "ขาดน้ำดื่ม", "ยาเสพติด"}
+	widths := []float64{34, 18, 18, 18, 19, 25, 24, 14, 19, 18, 23, 18, 19}
 	row := func(cells []string, bold bool, fill bool) {
 		style := ""
 		if bold {
@@ -202,16 +204,19 @@ func (p *pdfWriter) areaTable() {
 		}
 		pdf.Ln(-1)
 	}
+	pdf.SetFont("loma", "", 10)
+	pdf.CellFormat(0, 6, "เร่งด่วนที่ยังค้าง (สามคอลัมน์ขวา) แสดงแยกประเภท ไม่รวมยอด", "", 1, "R", false, 0, "")
 	row(heads, true, true)
-	cells := func(name string, t Tally) []string {
-		return []string{name, data.FormatNumber(t.Households), data.FormatNumber(t.Target), data.FormatNumber(t.Solved), data.FormatNumber(t.SelfSolved),
+	cells := func(name string, a Area) []string {
+		t := a.Totals
+		return append([]string{name, data.FormatNumber(t.Households), data.FormatNumber(t.Target), data.FormatNumber(t.Solved), data.FormatNumber(t.SelfSolved),
 			data.FormatNumber(t.InProgress), data.FormatNumber(t.NotStarted), data.FormatNumber(t.Closed), data.FormatPercent(t.PercentSolved),
-			data.FormatNumber(t.UrgentOpen), data.FormatNumber(t.Overdue)}
+			data.FormatNumber(t.Overdue)}, m.urgentCounts(a)...)
 	}
 	for _, a := range m.Summary.Parts {
-		row(cells(a.Name, a.Totals), false, false)
+		row(cells(a.Name, a), false, false)
 	}
-	row(cells("รวม", m.Summary.Area.Totals), true, true)
+	row(cells("รวม", m.Summary.Area), true, true)
 }
 
 // areaPage is one amphoe's (or tambon's) page: its counters and its
@@ -225,7 +230,8 @@ func (p *pdfWriter) areaPage(a Area) {
 	pdf.Ln(3)
 	p.counters(a.Totals)
 	pdf.Ln(3)
-	p.para("เร่งด่วนค้าง "+data.FormatNumber(a.Totals.UrgentOpen)+" · เลยกำหนด "+data.FormatNumber(a.Totals.Overdue)+" ปัญหา", 11)
+	u := m.urgentCounts(a)
+	p.para("เลยกำหนด "+data.FormatNumber(a.Totals.Overdue)+" ปัญหา · เร่งด่วนที่ยังค้าง: ไม่มีที่อยู่อาศัย "+u[0]+" · ขาดแคลนน้ำดื่ม "+u[1]+" · ยาเสพติด "+u[2], 11)
 	pdf.Ln(2)
 	p.image(func(buf *bytes.Buffer) (float64, error) {
 		return m.categoryBars(a, word+a.Name+" · "+m.Summary.Round.Name+" · ข้อมูล ณ "+data.FormatBE(m.Summary.AsOf)).Render(buf, chartWidthPt, pdfDPI)
