@@ -115,7 +115,7 @@ func (m *MeetingPack) partsByPercent() []Area {
 }
 
 func (m *MeetingPack) areaBars() chart.Bars {
-	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle() + " · เร่งด่วนค้าง: ไม่มีที่อยู่อาศัย/ขาดแคลนน้ำดื่ม/ยาเสพติด", Max: 100,
+	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle() + "\nเร่งด่วนที่ยังค้าง: ไม่มีที่อยู่อาศัย/ขาดแคลนน้ำดื่ม/ยาเสพติด", Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for _, a := range m.partsByPercent() {

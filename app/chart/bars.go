@@ -3,6 +3,7 @@ package chart
 import (
 	"io"
 	"math"
+	"strings"
 	"unicode"
 )
 
@@ -31,7 +32,7 @@ type Key struct {
 // Bars is a horizontal stacked bar chart.
 type Bars struct {
 	Title    string
-	Subtitle string
+	Subtitle string // lines separated by "\n"
 	Bars     []Bar
 	Legend   []Key
 	Max      float64              // the scale's end; 0: the longest bar
@@ -53,10 +54,11 @@ const (
 // Render draws the chart widthPt wide at dpi and returns its height in
 // points (it grows with the number of bars).
 func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err error) {
-	head := margin + titleSize*lineHeight
-	if b.Subtitle != "" {
-		head += textSize * lineHeight
+	subtitles := strings.Split(b.Subtitle, "\n")
+	if b.Subtitle == "" {
+		subtitles = nil
 	}
+	head := margin + titleSize*lineHeight + float64(len(subtitles))*textSize*lineHeight
 	rows := len(b.Bars)
 	if rows == 0 {
 		rows = 1
@@ -76,9 +78,9 @@ func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err e
 	}
 	y := margin + titleSize*1.2
 	c.text(b.Title, margin, y, titleSize, "#000000", true, alignLeft)
-	if b.Subtitle != "" {
+	for _, sub := range subtitles {
 		y += textSize * lineHeight
-		c.text(b.Subtitle, margin, y, textSize, "#333333", false, alignLeft)
+		c.text(clip(c, sub, widthPt-2*margin, textSize), margin, y, textSize, "#333333", false, alignLeft)
 	}
 	top := head
 	if len(b.Legend) > 0 {
@@ -143,7 +145,10 @@ func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err e
 			x += wd
 		}
 		c.line(x0, ry+2, x0, ry+rowHeight-2, 0.6, "#000000", nil)
-		c.text(bar.Note, x+4, base, smallSize, "#000000", false, alignLeft)
+		if bar.Note != "" { // on white, so grid lines do not run through it
+			c.rect(x+2, ry+3, x+6+c.measure(bar.Note, smallSize, false), ry+rowHeight-3, "#FFFFFF", false)
+			c.text(bar.Note, x+4, base, smallSize, "#000000", false, alignLeft)
+		}
 	}
 	return heightPt, c.png(w)
 }
