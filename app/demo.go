@@ -211,12 +211,7 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 // type 8 (non-Thai with a house) would be misleading, so the demo uses the
 // ordinary type 3 prefix with a sequence, and computes the check digit.
 func demoID(r *rand.Rand, i int) string {
-	s := fmt.Sprintf("3%04d%07d", 4100+r.IntN(99), i)
-	sum := 0
-	for k := 0; k < 12; k++ {
-		sum += int(s[k]-'0') * (13 - k)
-	}
-	return s + string(rune('0'+(11-sum%11)%10))
+	return data.WithCheckDigit(fmt.Sprintf("3%04d%07d", 4100+r.IntN(99), i))
 }
 
 // Fill generates n households and loads them in batches of batch, each

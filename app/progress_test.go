@@ -43,12 +43,7 @@ func openStore(t testing.TB, today data.Date) (*bolt.Store, *app.Progress) {
 
 // id makes the n-th valid national ID.
 func id(n int) string {
-	s := fmt.Sprintf("3123400%05d", n)
-	sum := 0
-	for i := 0; i < 12; i++ {
-		sum += int(s[i]-'0') * (13 - i)
-	}
-	return s + string(rune('0'+(11-sum%11)%10))
+	return data.WithCheckDigit(fmt.Sprintf("3123400%05d", n))
 }
 
 func TestSummarizeCountsExactly(t *testing.T) {

@@ -34,11 +34,25 @@ func NationalIDCheckOK(id string) bool {
 	if len(id) != 13 || !allDigits(id) {
 		return false
 	}
+	return checkDigit(id[:12]) == id[12]
+}
+
+// WithCheckDigit completes the first 12 digits of a national ID with its
+// check digit (demo data, tests). It returns "" for anything but 12 digits.
+func WithCheckDigit(first12 string) string {
+	if len(first12) != 12 || !allDigits(first12) {
+		return ""
+	}
+	return first12 + string(checkDigit(first12))
+}
+
+// checkDigit is the 13th digit the DOPA formula gives for 12 digits.
+func checkDigit(first12 string) byte {
 	sum := 0
 	for i := 0; i < 12; i++ {
-		sum += int(id[i]-'0') * (13 - i)
+		sum += int(first12[i]-'0') * (13 - i)
 	}
-	return (11-sum%11)%10 == int(id[12]-'0')
+	return byte('0' + (11-sum%11)%10)
 }
 
 // MaskNationalID shows a national ID as 1-2345-xxxxx-12-1: enough to tell

@@ -114,3 +114,16 @@ func FuzzNormalizeHouseCode(f *testing.F) {
 		}
 	})
 }
+
+func TestWithCheckDigit(t *testing.T) {
+	for _, first := range []string{"110170020350", "310150012345", "000000000000", "999999999999"} {
+		if got := WithCheckDigit(first); got != validID(first) || !NationalIDCheckOK(got) {
+			t.Errorf("%s: %s, want %s", first, got, validID(first))
+		}
+	}
+	for _, bad := range []string{"", "12345678901", "1234567890123", "12345678901x"} {
+		if got := WithCheckDigit(bad); got != "" {
+			t.Errorf("%q gave %q", bad, got)
+		}
+	}
+}

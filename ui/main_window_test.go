@@ -383,12 +383,7 @@ func districtBook(t *testing.T, dir string) string {
 }
 
 func validID(n int) string {
-	s := fmt.Sprintf("1410100%05d", n)
-	sum := 0
-	for i := 0; i < 12; i++ {
-		sum += int(s[i]-'0') * (13 - i)
-	}
-	return s + string(rune('0'+(11-sum%11)%10))
+	return data.WithCheckDigit(fmt.Sprintf("1410100%05d", n))
 }
 
 func TestImportDryRunCommitReviewAndUndo(t *testing.T) {

@@ -12,15 +12,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"qmdesk/app"
+	"qmdesk/data"
 )
 
 func nid(n int) string {
-	s := fmt.Sprintf("3123400%05d", n)
-	sum := 0
-	for i := 0; i < 12; i++ {
-		sum += int(s[i]-'0') * (13 - i)
-	}
-	return s + string(rune('0'+(11-sum%11)%10))
+	return data.WithCheckDigit(fmt.Sprintf("3123400%05d", n))
 }
 
 // book writes a template workbook with one row per (house code, amphoe).

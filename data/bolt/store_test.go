@@ -41,12 +41,7 @@ func openTest(t testing.TB) (*Store, context.Context) {
 }
 
 func validID(n int) string {
-	s := fmt.Sprintf("3%011d", n)
-	sum := 0
-	for i := 0; i < 12; i++ {
-		sum += int(s[i]-'0') * (13 - i)
-	}
-	return s + string(rune('0'+(11-sum%11)%10))
+	return data.WithCheckDigit(fmt.Sprintf("3%011d", n))
 }
 
 func newHousehold(n int, tambon string) *data.Household {
