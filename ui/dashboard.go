@@ -28,7 +28,9 @@ type DashboardScreen struct {
 
 	Urgent      [3]*widget.Button // no home, no drinking water, drugs: open counts; each opens the list
 	Print       *widget.Button    // the meeting pack
-	Charts      *widget.Button    // the pack's charts as PNG
+	PackAmphoe  *widget.Select    // an amphoe's meeting pack
+	AmphoePrint *widget.Button
+	Charts      *widget.Button // the pack's charts as PNG
 	Categories  *grid
 	Amphoes     *grid
 	AmphoeSort  *widget.RadioGroup
@@ -38,14 +40,15 @@ type DashboardScreen struct {
 	CategoryChart *canvas.Image // the meeting pack's charts, in the same colours
 	TimeChart     *canvas.Image
 
-	w         *MainWindow
-	parts     *container.AppTabs
-	chartsTab *container.TabItem
-	rounds    []data.Round
-	round     uint64 // 0: the database's default round
-	summary   app.Summary
-	amphoes   []app.Area // in the table's order
-	overdue   []data.Problem
+	w           *MainWindow
+	packAmphoes []data.Place
+	parts       *container.AppTabs
+	chartsTab   *container.TabItem
+	rounds      []data.Round
+	round       uint64 // 0: the database's default round
+	summary     app.Summary
+	amphoes     []app.Area // in the table's order
+	overdue     []data.Problem
 }
 
 // urgentKinds are the urgent problems of the programme, one category each:
@@ -103,6 +106,11 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	}
 	d.AmphoeSort = widget.NewRadioGroup([]string{t.tr("ตามรหัสอำเภอ", "by code"), t.tr("ร้อยละแก้ไข น้อยไปมาก", "% solved, lowest first"), t.tr("เลยกำหนด มากไปน้อย", "overdue, most first")}, func(string) { d.showAmphoes() })
 	d.AmphoeSort.Horizontal = true
+	meta, _ := w.store.Meta(w.ctx)
+	d.packAmphoes = w.env.Geo.AmphoesOf(meta.Province)
+	d.PackAmphoe = widget.NewSelect(names(d.packAmphoes), nil)
+	d.PackAmphoe.PlaceHolder = t.tr("เลือกอำเภอ", "Choose an amphoe")
+	d.AmphoePrint = widget.NewButton(t.tr("เอกสารประชุมของอำเภอ…", "Amphoe's meeting pack…"), w.onAmphoePack)
 	d.AmphoeSort.SetSelected(d.AmphoeSort.Options[1])
 	d.Overdue = newGrid([]string{t.tr("ครบกำหนด", "Target date"), t.tr("เลยมา (วัน)", "Days over"), t.tr("ด้าน", "Category"), t.tr("ปัญหา", "Problem"),
 		t.tr("หัวหน้าครัวเรือน", "Head of household"), t.tr("ตำบล", "Tambon"), t.tr("อำเภอ", "Amphoe")}, []float32{110, 90, 200, 230, 200, 140, 140})
@@ -123,7 +131,9 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	parts := container.NewAppTabs(
 		container.NewTabItem(t.tr("รายด้าน", "By category"), d.Categories.Table),
 		d.chartsTab,
-		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(d.AmphoeSort, nil, nil, nil, d.Amphoes.Table)),
+		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(
+			container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(220, d.PackAmphoe.MinSize().Height), d.PackAmphoe), d.AmphoePrint), d.AmphoeSort),
+			nil, nil, nil, d.Amphoes.Table)),
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Table)),
 	)
 	top := container.NewVBox(
@@ -339,3 +349,11 @@ func placeName(find func(string) (data.Place, bool), code string) string {
 
 // SelectChartsTab shows the charts.
 func (d *DashboardScreen) SelectChartsTab() { d.parts.Select(d.chartsTab) }
+
+// packAmphoe is the code of the amphoe chosen for its own pack, or "".
+func (d *DashboardScreen) packAmphoe() string {
+	if i := d.PackAmphoe.SelectedIndex(); i >= 0 && i < len(d.packAmphoes) {
+		return d.packAmphoes[i].Code
+	}
+	return ""
+}

@@ -615,6 +615,20 @@ func TestMeetingPackFromTheWindow(t *testing.T) {
 	if len(h.shown) == 0 || h.shown[0] != path {
 		t.Errorf("the pack was not opened: %v", h.shown)
 	}
+	// An amphoe's pack, chosen on the dashboard.
+	before := w.OpenDialogs() // the "saved" dialog of the province's pack
+	test.Tap(w.Dashboard.AmphoePrint)
+	if w.OpenDialogs() != before+1 || w.LastPack != path {
+		t.Errorf("without an amphoe chosen the clerk should be told to choose one (%d dialogs)", w.OpenDialogs())
+	}
+	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	w.Dashboard.PackAmphoe.SetSelected("กุดจับ")
+	one := filepath.Join(t.TempDir(), "กุดจับ.pdf")
+	w.AmphoePack("4102", one)
+	w.WaitIdle()
+	if w.LastPack != one {
+		t.Errorf("amphoe pack: %q (%s)", w.LastPack, w.LastError)
+	}
 	dir := t.TempDir()
 	w.SaveCharts(dir)
 	w.WaitIdle()
@@ -628,7 +642,7 @@ func TestMeetingPackFromTheWindow(t *testing.T) {
 			n++
 		}
 	}
-	if n != 2 {
+	if n != 3 {
 		t.Errorf("%d meeting-pack exports in the audit log", n)
 	}
 }

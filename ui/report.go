@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"path/filepath"
+
+	"fyne.io/fyne/v2/dialog"
 )
 
 // onPrint is Ctrl+P: the meeting pack as a PDF, saved where the clerk
@@ -16,11 +18,26 @@ func (w *MainWindow) onPrint() {
 	w.chooseSavePath(name, []string{".pdf"}, w.MeetingPack)
 }
 
-// MeetingPack writes the pack of the dashboard's round to path and opens it.
-func (w *MainWindow) MeetingPack(path string) {
+// onAmphoePack is the pack of the amphoe chosen on the dashboard.
+func (w *MainWindow) onAmphoePack() {
+	code := w.Dashboard.packAmphoe()
+	if code == "" {
+		w.showDialog(dialog.NewInformation(w.t.tr("เอกสารประชุมรายอำเภอ", "Amphoe pack"), w.t.tr("กรุณาเลือกอำเภอก่อน", "Choose the amphoe first"), w.Window))
+		return
+	}
+	name := w.t.tr("เอกสารประชุม-", "meeting-pack-") + placeName(w.env.Geo.Amphoe, code) + "-" + w.now().Format("20060102") + ".pdf"
+	w.chooseSavePath(name, []string{".pdf"}, func(path string) { w.AmphoePack(code, path) })
+}
+
+// MeetingPack writes the province's pack of the dashboard's round to path
+// and opens it.
+func (w *MainWindow) MeetingPack(path string) { w.AmphoePack("", path) }
+
+// AmphoePack writes one amphoe's pack ("" for the province) and opens it.
+func (w *MainWindow) AmphoePack(amphoe, path string) {
 	round := w.Dashboard.roundID()
 	w.run(w.t.tr("กำลังทำเอกสารประชุม", "Making the meeting pack"), func(ctx context.Context, _ report) error {
-		pack, err := w.progress.Pack(ctx, round, "")
+		pack, err := w.progress.Pack(ctx, round, amphoe)
 		if err != nil {
 			return err
 		}
