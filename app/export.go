@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -267,26 +269,31 @@ func maskPhone(s string) string {
 // their category, unless unmask; a password encrypts the file. Both the
 // export and an unmask are logged.
 func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password string) error {
-	households, err := e.Store.Households(ctx, data.HouseholdFilter{})
+	// Each sheet reads the store while excelize writes it: nothing is held
+	// but the row being written, so a whole province fits in memory.
+	n, err := e.Store.Sizes(ctx)
 	if err != nil {
 		return err
 	}
-	var problems []data.Problem
-	var actions []data.Action
-	for _, h := range households {
-		ps, err := e.Store.Problems(ctx, data.ProblemFilter{HouseholdID: h.ID})
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			problems = append(problems, p)
-			as, err := e.Store.Actions(ctx, p.ID)
-			if err != nil {
-				return err
+	households := newStream(func(yield func(data.Household) bool) error {
+		return e.Store.Walk(ctx, func(h data.Household, _ []data.Problem) error { return yielded(yield(h)) })
+	})
+	problems := newStream(func(yield func(data.Problem) bool) error {
+		return e.Store.Walk(ctx, func(_ data.Household, ps []data.Problem) error {
+			for _, p := range ps {
+				if err := yielded(yield(p)); err != nil {
+					return err
+				}
 			}
-			actions = append(actions, as...)
-		}
-	}
+			return nil
+		})
+	})
+	actions := newStream(func(yield func(data.Action) bool) error {
+		return e.Store.WalkActions(ctx, func(a data.Action) error { return yielded(yield(a)) })
+	})
+	defer households.close()
+	defer problems.close()
+	defer actions.close()
 	place := func(code string) (string, string) {
 		t, _ := e.Geo.Tambon(code)
 		a, _ := e.Geo.Amphoe(code[:min(4, len(code))])
@@ -297,9 +304,12 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 		Header:   []string{"เลขครัวเรือน", "รหัสบ้าน", "บ้านเลขที่", "หมู่ที่", "ชื่อหมู่บ้าน", "ตำบล", "อำเภอ", "เลขประจำตัวประชาชน", "คำนำหน้า", "ชื่อ", "นามสกุล", "โทรศัพท์", "จำนวนสมาชิก", "ที่มา"},
 		Widths:   []float64{10, 14, 10, 8, 16, 14, 14, 18, 9, 14, 14, 13, 10, 8},
 		Text:     []bool{false, true, true, false, false, false, false, true, false, false, false, true},
-		RowCount: len(households),
-		Row: func(i int) ([]any, []bool) {
-			h := households[i]
+		RowCount: n.Households,
+		Row: func(int) ([]any, []bool) {
+			h, ok := households.next()
+			if !ok {
+				return nil, nil
+			}
 			t, a := place(h.TambonCode)
 			id, first, last, phone := h.Head.NationalID, h.Head.FirstName, h.Head.LastName, h.Head.Phone
 			if !unmask {
@@ -311,9 +321,12 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	pr := xlsx.Table{
 		Sheet:  "ปัญหา",
 		Header: []string{"เลขปัญหา", "เลขครัวเรือน", "ด้าน", "ปัญหา", "รายละเอียด", "เร่งด่วน", "ปีที่พบ", "ผลการสำรวจซ้ำ", "สถานะ", "เหตุผลที่ยุติ", "วันที่กำหนดแล้วเสร็จ", "หน่วยงานหลัก"},
-		Widths: []float64{10, 10, 24, 30, 24, 8, 8, 16, 20, 20, 16, 18}, RowCount: len(problems),
-		Row: func(i int) ([]any, []bool) {
-			p := problems[i]
+		Widths: []float64{10, 10, 24, 30, 24, 8, 8, 16, 20, 20, 16, 18}, RowCount: n.Problems,
+		Row: func(int) ([]any, []bool) {
+			p, ok := problems.next()
+			if !ok {
+				return nil, nil
+			}
 			sub, detail := p.SubProblem, p.Detail
 			if p.Sensitive && !unmask {
 				sub, detail = "(ข้อมูลอ่อนไหว)", ""
@@ -328,19 +341,64 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	ac := xlsx.Table{
 		Sheet:  "การช่วยเหลือ",
 		Header: []string{"เลขปัญหา", "วันที่", "หน่วยงาน/ภาคีเครือข่าย", "วิธีการแก้ไข", "งบประมาณ (บาท)", "สถานะหลังดำเนินการ", "หมายเหตุ", "ผู้บันทึก"},
-		Widths: []float64{10, 14, 24, 30, 14, 20, 24, 14}, RowCount: len(actions),
-		Row: func(i int) ([]any, []bool) {
-			a := actions[i]
+		Widths: []float64{10, 14, 24, 30, 14, 20, 24, 14}, RowCount: n.Actions,
+		Row: func(int) ([]any, []bool) {
+			a, ok := actions.next()
+			if !ok {
+				return nil, nil
+			}
 			return []any{a.ProblemID, data.FormatBE(a.Date), a.Agency, a.What, float64(a.Budget) / 100, a.Result.Thai(), a.Note, a.RecordedBy}, nil
 		},
 	}
 	if err := xlsx.Write(path, []xlsx.Table{hh, pr, ac}, password); err != nil {
 		return err
 	}
+	for _, err := range []error{households.err(), problems.err(), actions.err()} {
+		if err != nil { // a record could not be read: the file is not the whole register
+			os.Remove(path)
+			return err
+		}
+	}
 	if unmask {
 		if err := e.Store.Log(ctx, "unmask", "export", 0, "full export with personal data: "+filepath.Base(path)); err != nil {
 			return err
 		}
 	}
-	return e.Store.Log(ctx, "export", "full", 0, fmt.Sprintf("%s: %d households, %d problems, %d actions, password %v", filepath.Base(path), len(households), len(problems), len(actions), password != ""))
+	return e.Store.Log(ctx, "export", "full", 0, fmt.Sprintf("%s: %d households, %d problems, %d actions, password %v", filepath.Base(path), n.Households, n.Problems, n.Actions, password != ""))
+}
+
+// stream turns a walk over the store into values pulled one at a time, as
+// a sheet's rows are written.
+type stream[T any] struct {
+	pull    func() (T, bool)
+	stop    func()
+	walkErr error
+}
+
+// errEnough ends a walk whose reader has stopped pulling.
+var errEnough = errors.New("enough")
+
+func yielded(more bool) error {
+	if !more {
+		return errEnough
+	}
+	return nil
+}
+
+func newStream[T any](walk func(yield func(T) bool) error) *stream[T] {
+	st := &stream[T]{}
+	st.pull, st.stop = iter.Pull(func(yield func(T) bool) { st.walkErr = walk(yield) })
+	return st
+}
+
+func (st *stream[T]) next() (T, bool) { return st.pull() }
+
+func (st *stream[T]) close() { st.stop() }
+
+// err is the walk's failure, if it failed (not if it was stopped).
+func (st *stream[T]) err() error {
+	if errors.Is(st.walkErr, errEnough) {
+		return nil
+	}
+	return st.walkErr
 }

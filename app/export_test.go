@@ -121,6 +121,33 @@ func TestFullExportMasksAndEncrypts(t *testing.T) {
 	}
 	f, _ := excelize.OpenFile(path)
 	rows, _ := f.GetRows("ครัวเรือน")
+	// Every problem and action, each once, read as the sheet was written.
+	var problems, actions []string
+	fx.store.Walk(fx.ctx, func(_ data.Household, ps []data.Problem) error {
+		for _, p := range ps {
+			problems = append(problems, itoa64(int64(p.ID)))
+			as, _ := fx.store.Actions(fx.ctx, p.ID)
+			for range as {
+				actions = append(actions, itoa64(int64(p.ID)))
+			}
+		}
+		return nil
+	})
+	prows, _ := f.GetRows("ปัญหา")
+	arows, _ := f.GetRows("การช่วยเหลือ")
+	if len(prows) != len(problems)+1 || len(arows) != len(actions)+1 || len(actions) == 0 {
+		t.Fatalf("%d problem rows for %d problems, %d action rows for %d actions", len(prows)-1, len(problems), len(arows)-1, len(actions))
+	}
+	for i, id := range problems {
+		if prows[i+1][0] != id {
+			t.Fatalf("problem row %d is %s, want %s", i+1, prows[i+1][0], id)
+		}
+	}
+	for i, id := range actions {
+		if arows[i+1][0] != id {
+			t.Fatalf("action row %d belongs to problem %s, want %s", i+1, arows[i+1][0], id)
+		}
+	}
 	f.Close()
 	if len(rows) != 51 || strings.Contains(strings.Join(rows[1], ","), hs[0].Head.NationalID) || strings.Contains(strings.Join(rows[1], ","), hs[0].Head.FirstName) {
 		t.Fatalf("masked export shows personal data: %v", rows[1])

@@ -31,6 +31,12 @@ type Store interface {
 	// every round, inside one read transaction: a consistent snapshot for
 	// building the register's search index. fn must not keep problems.
 	Walk(ctx context.Context, fn func(h Household, problems []Problem) error) error
+	// WalkActions calls fn for every action, by problem then in the order
+	// recorded, inside one read transaction.
+	WalkActions(ctx context.Context, fn func(a Action) error) error
+	// Sizes counts the records, cheaply (from the file's pages, without
+	// reading them).
+	Sizes(ctx context.Context) (Sizes, error)
 
 	CreateProblem(ctx context.Context, p *Problem) error
 	Problem(ctx context.Context, id uint64) (Problem, error)
@@ -63,6 +69,11 @@ type Store interface {
 	Check(ctx context.Context) (CheckReport, error)
 	Backup(ctx context.Context, path string) error
 	Close() error
+}
+
+// Sizes is how many records a database holds.
+type Sizes struct {
+	Households, Problems, Actions int
 }
 
 // Meta describes a database.

@@ -277,6 +277,40 @@ func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Actio
 	return out, err
 }
 
+// WalkActions reads every action in key order (problem, then sequence).
+func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketActions).Cursor()
+		n := 0
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%10_000 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			var a data.Action
+			if err := json.Unmarshal(v, &a); err != nil {
+				return corrupt("action", err)
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Sizes counts the records from bbolt's page statistics.
+func (s *Store) Sizes(ctx context.Context) (n data.Sizes, err error) {
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		n.Households = tx.Bucket(bucketHouseholds).Stats().KeyN
+		n.Problems = tx.Bucket(bucketProblems).Stats().KeyN
+		n.Actions = tx.Bucket(bucketActions).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
 // Load stores many households with their problems and actions in one
 // transaction. It writes one audit entry for the whole load, with the ID
 // ranges it created, rather than one per record.

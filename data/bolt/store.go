@@ -63,6 +63,17 @@ func Open(path string, opt Options) (*Store, error) {
 			db.Close()
 			return nil, err
 		}
+		if err := s.db.View(func(tx *bbolt.Tx) error {
+			if v, _ := schemaVersion(tx); v == 2 {
+				return errOlderSchema
+			}
+			return nil
+		}); err != nil {
+			if err := s.migrateHistory(); err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
 		if err := db.Update(s.recoverImports); err != nil {
 			db.Close()
 			return nil, &data.Error{Code: data.EINTERNAL, Message: "ยกเลิกการนำเข้าที่ค้างอยู่ไม่สำเร็จ กรุณาเรียกคืนจากไฟล์สำรอง", English: "rolling back an interrupted import failed", Err: err}
@@ -133,33 +144,81 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
-	migrateHistory, // 2 → 3: the days problems were found and resolved, and their counters
+	nil, // 2 → 3: Store.migrateHistory, in chunks of its own after the rest
 }
 
 // migrateHistory gives every problem its FoundOn (new problems: the day
 // they were recorded) and, when it is no longer open, its ResolvedOn (the
 // date of the last action that moved it out of the open statuses, else the
-// day it was last changed), and counts them.
-func migrateHistory(tx *bbolt.Tx) error {
+// day it was last changed), and counts them. It runs in transactions of
+// historyChunkSize problems, so that a province of a million problems upgrades
+// without holding them all: the counters are first cleared, and the file
+// stays at version 2 until the last chunk, so an upgrade cut short starts
+// again from the beginning and counts nothing twice (dates already filled
+// are kept).
+func (s *Store) migrateHistory() error {
 	tambons := map[uint64]string{}
-	err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
-		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
-			return corrupt(string(k), err)
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
+			var h data.Household
+			if err := json.Unmarshal(v, &h); err != nil {
+				return corrupt(string(k), err)
+			}
+			tambons[h.ID] = h.TambonCode
+			return nil
+		}); err != nil {
+			return err
 		}
-		tambons[h.ID] = h.TambonCode
+		var stale [][]byte
+		c := tx.Bucket(bucketCounters).Cursor()
+		for _, kind := range []byte{'A', 'R'} {
+			for k, _ := c.Seek([]byte{kind}); k != nil && k[0] == kind; k, _ = c.Next() {
+				stale = append(stale, append([]byte(nil), k...))
+			}
+		}
+		for _, k := range stale {
+			if err := tx.Bucket(bucketCounters).Delete(k); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
-	if err != nil {
-		return err
+	for after := uint64(0); err == nil; {
+		var done bool
+		err = s.db.Update(func(tx *bbolt.Tx) error {
+			var last uint64
+			last, done, err = historyChunk(tx, tambons, after)
+			after = last
+			return err
+		})
+		if done {
+			break
+		}
 	}
+	if err != nil {
+		return fmt.Errorf("migrating schema 2 → 3: %w", err)
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(3)) })
+}
+
+// historyChunkSize is how many problems one upgrade transaction rewrites
+// (a variable so that tests cross its boundary).
+var historyChunkSize = 20_000
+
+// historyChunk is the schema-3 upgrade of the problems after ID after, up
+// to historyChunkSize of them; done is true when none are left.
+func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last uint64, done bool, err error) {
 	var changed []data.Problem
 	d := counterDelta{}
 	actions := tx.Bucket(bucketActions).Cursor()
-	err = tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
+	c := tx.Bucket(bucketProblems).Cursor()
+	for k, v := c.Seek(itob(after + 1)); k != nil; k, v = c.Next() {
+		if len(changed) == historyChunkSize {
+			break
+		}
 		var p data.Problem
 		if err := json.Unmarshal(v, &p); err != nil {
-			return corrupt(string(k), err)
+			return 0, false, corrupt(string(k), err)
 		}
 		if p.SurveyYear != 2565 && p.FoundOn.IsZero() {
 			p.FoundOn = data.DateOf(p.CreatedAt.In(ict))
@@ -178,18 +237,17 @@ func migrateHistory(tx *bbolt.Tx) error {
 			d[string(hk)]++
 		}
 		changed = append(changed, p)
-		return nil
-	})
-	if err != nil {
-		return err
+	}
+	if len(changed) == 0 {
+		return after, true, nil
 	}
 	b := tx.Bucket(bucketProblems)
 	for i := range changed {
 		if err := putJSON(b, itob(changed[i].ID), &changed[i]); err != nil {
-			return err
+			return 0, false, err
 		}
 	}
-	return d.flush(tx)
+	return changed[len(changed)-1].ID, false, d.flush(tx)
 }
 
 // ict is Thailand's time: a problem's days are Thai days.
@@ -203,6 +261,9 @@ func (s *Store) migrate(tx *bbolt.Tx) error {
 		return err
 	}
 	for ; v < SchemaVersion; v++ {
+		if migrations[v] == nil {
+			return nil // a chunked upgrade: Open runs it next
+		}
 		if err := migrations[v](tx); err != nil {
 			return fmt.Errorf("migrating schema %d → %d: %w", v, v+1, err)
 		}

@@ -520,8 +520,20 @@ func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An upgrade cut short after its first chunk: counters of one problem
+	// are in, the file still says version 2.
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		_, _, err := historyChunkOne(tx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
-	// A reader (qmdesk summary, check) upgrades the file first, too.
+	// A reader (qmdesk summary, check) upgrades the file first, too; one
+	// problem a transaction, to cross the chunks' boundaries.
+	defer func(n int) { historyChunkSize = n }(historyChunkSize)
+	historyChunkSize = 1
 	s, err = Open(path, Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -538,4 +550,10 @@ func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
 	if h, _ := s.History(ctx, 1); len(h.Resolved) != 2 || h.Resolved[0].Date != jul {
 		t.Errorf("history after upgrade: %+v", h.Resolved)
 	}
+}
+
+func historyChunkOne(tx *bbolt.Tx) (uint64, bool, error) {
+	defer func(n int) { historyChunkSize = n }(historyChunkSize)
+	historyChunkSize = 1
+	return historyChunk(tx, map[uint64]string{1: "410101"}, 0)
 }
