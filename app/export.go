@@ -350,7 +350,11 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			return []any{a.ProblemID, data.FormatBE(a.Date), a.Agency, a.What, float64(a.Budget) / 100, a.Result.Thai(), a.Note, a.RecordedBy}, nil
 		},
 	}
-	if err := xlsx.Write(path, []xlsx.Table{hh, pr, ac}, password); err != nil {
+	var sheets []xlsx.Table
+	for _, t := range []xlsx.Table{hh, pr, ac} {
+		sheets = append(sheets, splitRows(t)...)
+	}
+	if err := xlsx.Write(path, sheets, password); err != nil {
 		return err
 	}
 	for _, err := range []error{households.err(), problems.err(), actions.err()} {
@@ -401,4 +405,27 @@ func (st *stream[T]) err() error {
 		return nil
 	}
 	return st.walkErr
+}
+
+// sheetRows is how many data rows a sheet takes: Excel's 1,048,576 rows
+// less the header (a variable so that tests can split small tables).
+var sheetRows = 1_048_576 - 1
+
+// splitRows splits a table too long for one sheet into sheets named
+// "การช่วยเหลือ (1)", "(2)", …: a province's actions outnumber Excel's rows.
+func splitRows(t xlsx.Table) []xlsx.Table {
+	limit := sheetRows - len(t.Titles)
+	if t.RowCount <= limit {
+		return []xlsx.Table{t}
+	}
+	var parts []xlsx.Table
+	for from, n := 0, 1; from < t.RowCount; from, n = from+limit, n+1 {
+		part := t
+		part.Sheet = fmt.Sprintf("%s (%d)", t.Sheet, n)
+		part.RowCount = min(limit, t.RowCount-from)
+		offset, row := from, t.Row
+		part.Row = func(i int) ([]any, []bool) { return row(offset + i) }
+		parts = append(parts, part)
+	}
+	return parts
 }

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -152,6 +153,32 @@ func TestFullExportMasksAndEncrypts(t *testing.T) {
 	if len(rows) != 51 || strings.Contains(strings.Join(rows[1], ","), hs[0].Head.NationalID) || strings.Contains(strings.Join(rows[1], ","), hs[0].Head.FirstName) {
 		t.Fatalf("masked export shows personal data: %v", rows[1])
 	}
+	// A table longer than a sheet goes on to the next sheet.
+	restore := app.SetSheetRowsForTest(7)
+	split := filepath.Join(fx.dir, "full-split.xlsx")
+	err := e.Full(fx.ctx, split, false, "")
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ = excelize.OpenFile(split)
+	var got []string
+	for i := 1; ; i++ {
+		rows, err := f.GetRows(fmt.Sprintf("การช่วยเหลือ (%d)", i))
+		if err != nil || len(rows) == 0 {
+			break
+		}
+		if len(rows) > 8 {
+			t.Fatalf("sheet %d has %d rows", i, len(rows))
+		}
+		for _, r := range rows[1:] {
+			got = append(got, r[0])
+		}
+	}
+	f.Close()
+	if strings.Join(got, ",") != strings.Join(actions, ",") {
+		t.Errorf("split sheets hold %d actions, want %d in order", len(got), len(actions))
+	}
 	locked := filepath.Join(fx.dir, "full-locked.xlsx")
 	if err := e.Full(fx.ctx, locked, true, "secret1"); err != nil {
 		t.Fatal(err)
@@ -159,7 +186,7 @@ func TestFullExportMasksAndEncrypts(t *testing.T) {
 	if _, err := excelize.OpenFile(locked); err == nil {
 		t.Fatal("encrypted export opened without a password")
 	}
-	f, err := excelize.OpenFile(locked, excelize.Options{Password: "secret1"})
+	f, err = excelize.OpenFile(locked, excelize.Options{Password: "secret1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +200,7 @@ func TestFullExportMasksAndEncrypts(t *testing.T) {
 	for _, en := range entries {
 		ops[en.Op]++
 	}
-	if ops["export"] != 2 || ops["unmask"] != 1 {
+	if ops["export"] != 3 || ops["unmask"] != 1 {
 		t.Errorf("audit ops %v", ops)
 	}
 }
