@@ -25,3 +25,25 @@ func StatusColor(s Status) string {
 // ChartStatuses is the order statuses are stacked in charts: the solved
 // ones first, from the left.
 var ChartStatuses = []Status{Solved, SelfSolved, InProgress, NotStarted, Closed}
+
+// ColorRGB reads a colour written "#009E73". ok is false for anything
+// else.
+func ColorRGB(hex string) (r, g, b uint8, ok bool) {
+	if len(hex) != 7 || hex[0] != '#' {
+		return 0, 0, 0, false
+	}
+	var v uint32
+	for _, c := range hex[1:] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | uint32(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | uint32(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | uint32(c-'A'+10)
+		default:
+			return 0, 0, 0, false
+		}
+	}
+	return uint8(v >> 16), uint8(v >> 8), uint8(v), true
+}

@@ -114,3 +114,22 @@ func FuzzParseReXRay(f *testing.F) {
 		}
 	})
 }
+
+func TestColorRGB(t *testing.T) {
+	if r, g, b, ok := ColorRGB("#009E73"); !ok || r != 0 || g != 0x9e || b != 0x73 {
+		t.Errorf("#009E73: %d %d %d %v", r, g, b, ok)
+	}
+	if r, g, b, ok := ColorRGB("#d55e00"); !ok || r != 0xd5 || g != 0x5e || b != 0 {
+		t.Errorf("#d55e00: %d %d %d %v", r, g, b, ok)
+	}
+	for _, bad := range []string{"", "#", "009E73", "#009E7", "#009E7G", "#009E733"} {
+		if _, _, _, ok := ColorRGB(bad); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	for _, s := range Statuses {
+		if _, _, _, ok := ColorRGB(StatusColor(s)); !ok {
+			t.Errorf("status %v colour %q unreadable", s, StatusColor(s))
+		}
+	}
+}

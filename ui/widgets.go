@@ -2,13 +2,14 @@ package ui
 
 import (
 	"image/color"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
 )
 
 // entry is a text entry on which Escape closes the dialog it sits in: a
@@ -56,10 +57,7 @@ func newCounter(caption, color string) *counter {
 	c.Value.Alignment = fyne.TextAlignCenter
 	c.Caption.Alignment = fyne.TextAlignCenter
 	c.Caption.SizeName = theme.SizeNameCaptionText // Thai has no spaces to wrap at: keep it on one line
-	strip := canvas.NewRectangle(color0)
-	if color != "" {
-		strip.FillColor = hexColor(color)
-	}
+	strip := canvas.NewRectangle(hexColor(color))
 	strip.SetMinSize(fyne.NewSize(10, 6))
 	c.box = widget.NewCard("", "", container.NewVBox(strip, c.Value, c.Caption))
 	return c
@@ -124,13 +122,11 @@ func (g *grid) SetRows(rows [][]string) {
 	g.Table.Refresh()
 }
 
-var color0 = color.Transparent
-
-// hexColor reads "#009E73".
+// hexColor reads "#009E73"; anything else is transparent.
 func hexColor(s string) color.Color {
-	v, err := strconv.ParseUint(s[1:], 16, 32)
-	if len(s) != 7 || err != nil {
-		return color0
+	r, g, b, ok := data.ColorRGB(s)
+	if !ok {
+		return color.Transparent
 	}
-	return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
+	return color.NRGBA{R: r, G: g, B: b, A: 255}
 }

@@ -15,7 +15,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"strconv"
 	"sync"
 
 	"github.com/golang/freetype/truetype"
@@ -23,6 +22,7 @@ import (
 	"github.com/wcharczuk/go-chart/v2/drawing"
 
 	"qmdesk/assets"
+	"qmdesk/data"
 )
 
 var (
@@ -72,15 +72,13 @@ func newCanvas(widthPt, heightPt, dpi float64) (*canvas, error) {
 
 func (c *canvas) px(pt float64) int { return int(math.Round(pt * c.k)) }
 
+// parseHex reads "#009E73"; anything else draws black.
 func parseHex(s string) drawing.Color {
-	if len(s) != 7 || s[0] != '#' {
+	r, g, b, ok := data.ColorRGB(s)
+	if !ok {
 		return drawing.ColorBlack
 	}
-	v, err := strconv.ParseUint(s[1:], 16, 32)
-	if err != nil {
-		return drawing.ColorBlack
-	}
-	return drawing.Color{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
+	return drawing.Color{R: r, G: g, B: b, A: 255}
 }
 
 const (

@@ -104,8 +104,8 @@ func (st *styles) coloredHeader(f *excelize.File, hex string) (int, error) {
 	if id, ok := st.colored[hex]; ok {
 		return id, nil
 	}
-	var r, g, b int
-	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
+	r, g, b, ok := data.ColorRGB(hex)
+	if !ok {
 		return st.header, nil
 	}
 	text := "000000"
