@@ -144,10 +144,8 @@ func (p *Progress) Today() data.Date {
 	if p.Now != nil {
 		now = p.Now
 	}
-	return data.DateOf(now().In(thaiTime))
+	return data.DateOf(now().In(data.ThaiTime))
 }
-
-var thaiTime = time.FixedZone("ICT", 7*3600)
 
 // Summarize returns the progress of a round (0: the default round) over
 // area: "" for the whole province, CCAA for an amphoe, CCAATT for a tambon.

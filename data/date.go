@@ -22,6 +22,10 @@ func NewDate(year int, month time.Month, day int) Date {
 	return DateOf(time.Date(year, month, day, 0, 0, 0, 0, time.UTC))
 }
 
+// ThaiTime is Thailand's time zone (UTC+7, no daylight saving): a day in
+// the register is a Thai day, whatever the computer's zone.
+var ThaiTime = time.FixedZone("ICT", 7*3600)
+
 // DateOf returns the calendar date of t in t's location.
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()

@@ -69,10 +69,9 @@ func clock() func() time.Time {
 	if err != nil {
 		return time.Now
 	}
-	ict := time.FixedZone("ICT", 7*3600)
 	return func() time.Time {
-		now := time.Now().In(ict)
-		return time.Date(d.Year, d.Month, d.Day, now.Hour(), now.Minute(), now.Second(), 0, ict)
+		now := time.Now().In(data.ThaiTime)
+		return time.Date(d.Year, d.Month, d.Day, now.Hour(), now.Minute(), now.Second(), 0, data.ThaiTime)
 	}
 }
 

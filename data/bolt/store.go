@@ -221,10 +221,10 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 			return 0, false, corrupt(string(k), err)
 		}
 		if p.SurveyYear != 2565 && p.FoundOn.IsZero() {
-			p.FoundOn = data.DateOf(p.CreatedAt.In(ict))
+			p.FoundOn = data.DateOf(p.CreatedAt.In(data.ThaiTime))
 		}
 		if !p.Status.Open() && p.ResolvedOn.IsZero() {
-			p.ResolvedOn = data.DateOf(p.UpdatedAt.In(ict))
+			p.ResolvedOn = data.DateOf(p.UpdatedAt.In(data.ThaiTime))
 			pre := itob(p.ID)
 			for ak, av := actions.Seek(pre); ak != nil && hasPrefix(ak, pre); ak, av = actions.Next() {
 				var a data.Action
@@ -250,10 +250,7 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 	return changed[len(changed)-1].ID, false, d.flush(tx)
 }
 
-// ict is Thailand's time: a problem's days are Thai days.
-var ict = time.FixedZone("ICT", 7*3600)
-
-func (s *Store) today() data.Date { return data.DateOf(s.Now().In(ict)) }
+func (s *Store) today() data.Date { return data.DateOf(s.Now().In(data.ThaiTime)) }
 
 func (s *Store) migrate(tx *bbolt.Tx) error {
 	v, err := schemaVersion(tx)
