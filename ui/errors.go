@@ -12,8 +12,6 @@ import (
 	"qmdesk/data"
 )
 
-func asError(err error, target **data.Error) bool { return errors.As(err, target) }
-
 // expected tells whether err is one the clerk can act on (a wrong file, a
 // locked database, a missing reason), as opposed to a fault of the program.
 func expected(err error) bool {
@@ -33,11 +31,14 @@ func (w *MainWindow) showError(err error) {
 	}
 	msg := w.t.errorText(err)
 	if !expected(err) {
-		logPath := w.logError(err)
-		msg = w.t.tr("เกิดข้อผิดพลาดที่โปรแกรมไม่คาดคิด: ", "Unexpected error: ") + msg
-		if logPath != "" {
-			msg += w.t.tr("\n\nบันทึกรายละเอียดไว้ที่ไฟล์\n", "\n\nDetails were written to\n") + logPath +
-				w.t.tr("\nกรุณาส่งไฟล์นี้ให้ผู้ดูแลระบบ", "\nPlease send this file to IT support.")
+		// A fault of the store says what to do (restore a backup); any
+		// other fault gets one plain sentence, not the raw error.
+		var e *data.Error
+		if !errors.As(err, &e) || e.Message == "" {
+			msg = w.t.tr("เกิดข้อผิดพลาดที่โปรแกรมไม่คาดคิด กรุณาลองอีกครั้ง", "Something unexpected went wrong. Please try again.")
+		}
+		if logPath := w.logError(err); logPath != "" {
+			msg += w.t.tr("\n\nถ้ายังเกิดซ้ำ กรุณาส่งไฟล์นี้ให้ผู้ดูแลระบบ:\n", "\n\nIf it happens again, please send this file to IT support:\n") + logPath
 		}
 	}
 	w.LastError = msg

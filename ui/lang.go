@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
 	"sync"
 
@@ -84,7 +85,7 @@ func (t texts) origin(o data.Origin) string {
 func (t texts) errorText(err error) string {
 	if t.lang == English {
 		var e *data.Error
-		if asError(err, &e) && e.English != "" {
+		if errors.As(err, &e) && e.English != "" {
 			return e.English
 		}
 		return err.Error()
