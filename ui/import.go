@@ -286,7 +286,7 @@ func (s *ImportScreen) showFile(i int) {
 	}
 	if len(r.Earlier) > 0 {
 		e := r.Earlier[len(r.Earlier)-1]
-		txt += t.tr("\nไฟล์นี้เคยนำเข้าแล้วเมื่อ ", "\nThis file was imported before on ") + t.date(data.DateOf(e.At)) + t.tr(" โดย ", " by ") + e.Who
+		txt += t.tr("\nไฟล์นี้เคยนำเข้าแล้วเมื่อ ", "\nThis file was imported before on ") + t.date(data.DateOf(e.At.In(data.ThaiTime))) + t.tr(" โดย ", " by ") + e.Who
 	}
 	if r.ImportID != 0 {
 		txt += t.tr("\nนำเข้าแล้ว (ครั้งที่ ", "\nImported (no. ") + t.digitsOf(fmt.Sprint(r.ImportID)) + ")"
@@ -428,34 +428,29 @@ func (w *MainWindow) autoBackup(ctx context.Context) (string, error) {
 // refreshLedger reads the pending reviews and the import history.
 func (s *ImportScreen) refreshLedger() {
 	w, t := s.w, s.w.t
+	recs, err := w.store.Imports(w.ctx)
+	if err != nil {
+		w.showError(err)
+		return
+	}
 	revs, err := w.store.Reviews(w.ctx, true)
 	if err != nil {
 		w.showError(err)
 		return
 	}
-	s.PendingReviews = revs
+	sort.Slice(recs, func(i, j int) bool { return recs[i].ID > recs[j].ID }) // newest first
+	s.Ledger, s.PendingReviews = recs, revs
+	files := make(map[uint64]string, len(recs))
+	for _, rec := range recs {
+		files[rec.ID] = rec.File
+	}
 	rows := make([][]string, len(revs))
 	for i, r := range revs {
 		id := r.Household.Head.NationalID
 		if id != "" {
 			id = data.MaskNationalID(id)
 		}
-		rows[i] = []string{"", t.digitsOf(strconv.Itoa(r.Row)), r.Household.Head.FullName(), t.digitsOf(id), r.Problem.SubProblem, r.Reason}
-	}
-	recs, err := w.store.Imports(w.ctx)
-	if err != nil {
-		w.showError(err)
-		return
-	}
-	// Newest first.
-	sort.Slice(recs, func(i, j int) bool { return recs[i].ID > recs[j].ID })
-	s.Ledger = recs
-	for i, r := range revs {
-		for _, rec := range recs {
-			if rec.ID == r.ImportID {
-				rows[i][0] = rec.File
-			}
-		}
+		rows[i] = []string{files[r.ImportID], t.digitsOf(strconv.Itoa(r.Row)), r.Household.Head.FullName(), t.digitsOf(id), r.Problem.SubProblem, r.Reason}
 	}
 	s.Reviews.SetRows(rows)
 	s.reviewSelected = -1
@@ -467,7 +462,7 @@ func (s *ImportScreen) refreshLedger() {
 			state = t.tr("ยกเลิกแล้ว โดย ", "undone by ") + r.UndoneBy
 		}
 		c := r.Counts
-		hist[i] = []string{t.digitsOf(fmt.Sprint(r.ID)), t.date(data.DateOf(r.At)) + " " + t.digitsOf(r.At.Local().Format("15:04")), r.File, r.Who,
+		hist[i] = []string{t.digitsOf(fmt.Sprint(r.ID)), t.date(data.DateOf(r.At.In(data.ThaiTime))) + " " + t.digitsOf(r.At.In(data.ThaiTime).Format("15:04")), r.File, r.Who,
 			t.ni(c.Rows), t.ni(c.NewHouseholds + c.NewProblems), t.ni(c.Updated), t.ni(c.Rejected), state}
 	}
 	s.History.SetRows(hist)
