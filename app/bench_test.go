@@ -41,7 +41,7 @@ func millionProvince(b *testing.B) *app.Progress {
 		if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 1, AsOf: today}).Fill(ctx, s, 660_000, 10_000, nil); err != nil {
 			b.Fatal(err)
 		}
-		benchProg = &app.Progress{Store: s, Geo: geo, Now: fixedClock(today)}
+		benchProg = &app.Progress{Store: s, Geo: geo, Clock: fixedClock(today)}
 		sum, _ := benchProg.Summarize(ctx, 0, "")
 		b.Logf("benchmark province: %d households, %d problems", sum.Area.Totals.Households, sum.Area.Totals.Target)
 		if sum.Area.Totals.Target < 1_000_000 {

@@ -23,7 +23,7 @@ func demoFixture(t *testing.T, households int) (*fixture, *app.Exporter) {
 	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 5, AsOf: data.NewDate(2024, 8, 1)}).Fill(fx.ctx, fx.store, households, 500, nil); err != nil {
 		t.Fatal(err)
 	}
-	prog := &app.Progress{Store: fx.store, Geo: geo, Now: fixedClock(data.NewDate(2024, 8, 1))}
+	prog := &app.Progress{Store: fx.store, Geo: geo, Clock: fixedClock(data.NewDate(2024, 8, 1))}
 	return fx, &app.Exporter{Store: fx.store, Geo: geo, Progress: prog}
 }
 

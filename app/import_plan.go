@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"qmdesk/data"
 )
@@ -40,12 +39,8 @@ type refKey struct {
 }
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
-	now := time.Now
-	if imp.Now != nil {
-		now = imp.Now
-	}
 	return &planner{
-		ctx: ctx, store: imp.Store, round: meta.DefaultRound, today: data.DateOf(now()), file: file,
+		ctx: ctx, store: imp.Store, round: meta.DefaultRound, today: imp.Clock.Today(), file: file,
 		b:      &data.ImportBatch{},
 		hhByID: map[uint64]int{}, newByCode: map[string]int{}, newByNID: map[string]int{},
 		problems: map[refKey]int{}, existing: map[refKey]data.Problem{},

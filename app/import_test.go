@@ -96,7 +96,7 @@ func newFixture(t *testing.T) *fixture {
 	s, _ := openStore(t, data.NewDate(2024, 8, 1))
 	geo, _ := assets.Geography()
 	return &fixture{store: s, dir: t.TempDir(), ctx: data.WithOperator(context.Background(), "clerk"),
-		imp: &app.Importer{Store: s, Geo: geo, Now: fixedClock(data.NewDate(2024, 8, 1))}}
+		imp: &app.Importer{Store: s, Geo: geo, Clock: fixedClock(data.NewDate(2024, 8, 1))}}
 }
 
 func (fx *fixture) plan(t *testing.T, path, password string) *app.FileReport {
@@ -366,7 +366,7 @@ func TestUndoRefusedAfterLaterChange(t *testing.T) {
 
 func summaryOf(t *testing.T, fx *fixture) app.Tally {
 	geo, _ := assets.Geography()
-	p := &app.Progress{Store: fx.store, Geo: geo, Now: fixedClock(data.NewDate(2024, 8, 1))}
+	p := &app.Progress{Store: fx.store, Geo: geo, Clock: fixedClock(data.NewDate(2024, 8, 1))}
 	s, err := p.Summarize(fx.ctx, 0, "")
 	if err != nil {
 		t.Fatal(err)

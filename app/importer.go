@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -25,7 +24,7 @@ type ImportStore interface {
 type Importer struct {
 	Store ImportStore
 	Geo   *data.Geography
-	Now   func() time.Time
+	Clock data.Clock // the register's day: action dates, dates in the future
 	// Progress, when set, is told every 1,000 data rows how many a dry
 	// run has read, so a window can show a long file moving.
 	Progress func(rows int)

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"qmdesk/data"
 )
@@ -135,17 +134,11 @@ type Summary struct {
 type Progress struct {
 	Store data.Store
 	Geo   *data.Geography
-	Now   func() time.Time // the clock; tests fix today
+	Clock data.Clock // tells today; tests and training fix it
 }
 
-// Today returns the date of the clock in Thailand.
-func (p *Progress) Today() data.Date {
-	now := time.Now
-	if p.Now != nil {
-		now = p.Now
-	}
-	return data.DateOf(now().In(data.ThaiTime))
-}
+// Today returns the register's day.
+func (p *Progress) Today() data.Date { return p.Clock.Today() }
 
 // Summarize returns the progress of a round (0: the default round) over
 // area: "" for the whole province, CCAA for an amphoe, CCAATT for a tambon.

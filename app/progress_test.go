@@ -14,8 +14,9 @@ import (
 	"qmdesk/data/bolt"
 )
 
-func fixedClock(d data.Date) func() time.Time {
-	return func() time.Time { return time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, time.UTC) }
+// fixedClock stands at 10:00 UTC (17:00 in Thailand) on d.
+func fixedClock(d data.Date) data.Clock {
+	return data.FixedClock(time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, time.UTC))
 }
 
 // openStore opens a real bbolt file for province 41 and checks it on cleanup.
@@ -38,7 +39,7 @@ func openStore(t testing.TB, today data.Date) (*bolt.Store, *app.Progress) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &app.Progress{Store: s, Geo: geo, Now: fixedClock(today)}
+	return s, &app.Progress{Store: s, Geo: geo, Clock: fixedClock(today)}
 }
 
 // id makes the n-th valid national ID.

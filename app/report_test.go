@@ -195,7 +195,7 @@ func TestMeetingPackHidesSmallSensitiveCounts(t *testing.T) {
 		}
 	}
 	geo := fx.imp.Geo
-	prog := &app.Progress{Store: fx.store, Geo: geo, Now: fixedClock(data.NewDate(2024, 8, 1))}
+	prog := &app.Progress{Store: fx.store, Geo: geo, Clock: fixedClock(data.NewDate(2024, 8, 1))}
 	pack, err := prog.Pack(ctx, 0, "เมืองอุดรธานี")
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +240,7 @@ func TestMeetingPackHidesSmallSensitiveCounts(t *testing.T) {
 // An empty round still makes a pack, and its charts.
 func TestMeetingPackOfEmptyDatabase(t *testing.T) {
 	fx := newFixture(t)
-	prog := &app.Progress{Store: fx.store, Geo: fx.imp.Geo, Now: fixedClock(data.NewDate(2024, 2, 1))}
+	prog := &app.Progress{Store: fx.store, Geo: fx.imp.Geo, Clock: fixedClock(data.NewDate(2024, 2, 1))}
 	pack, err := prog.Pack(fx.ctx, 0, "")
 	if err != nil {
 		t.Fatal(err)

@@ -19,26 +19,62 @@ type Date struct {
 // NewDate returns the Date of a CE year, month and day, normalising
 // overflow the way time.Date does.
 func NewDate(year int, month time.Month, day int) Date {
-	return DateOf(time.Date(year, month, day, 0, 0, 0, 0, time.UTC))
+	return utcDate(time.Date(year, month, day, 0, 0, 0, 0, time.UTC))
 }
 
 // ThaiTime is Thailand's time zone (UTC+7, no daylight saving): a day in
 // the register is a Thai day, whatever the computer's zone.
 var ThaiTime = time.FixedZone("ICT", 7*3600)
 
-// DateOf returns the calendar date of t in t's location.
+// DateOf returns the Thai calendar date of the instant t, whatever t's
+// location: a day in the register is a Thai day, never the computer's.
 func DateOf(t time.Time) Date {
-	y, m, d := t.Date()
+	y, m, d := t.In(ThaiTime).Date()
 	return Date{y, m, d}
 }
 
 func (d Date) IsZero() bool { return d == Date{} }
 
+// Valid tells whether d is a real calendar day that ISO text can hold
+// (years 1–9999): what String writes, ParseISODate reads back.
+func (d Date) Valid() bool {
+	return d.Year >= 1 && d.Year <= 9999 && d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && NewDate(d.Year, d.Month, d.Day) == d
+}
+
+// EarliestDate is the first day the register accepts: 1 ม.ค. 2500. Nothing
+// in the programme is older; an earlier date is a typing or reading error.
+var EarliestDate = NewDate(1957, time.January, 1)
+
+// CheckSane refuses a date the register cannot mean: not a real day, before
+// EarliestDate, or more than a year after today. what names the date for
+// the message ("วันที่ดำเนินการ"). The zero Date (none) passes.
+func (d Date) CheckSane(what string, today Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	if !d.Valid() {
+		return Errorf(EINVALID, "%s ไม่ใช่วันที่ที่มีอยู่จริง", "%s: %04d-%02d-%02d is not a calendar day", what, d.Year, int(d.Month), d.Day)
+	}
+	latest := utcDate(today.Time().AddDate(1, 0, 0))
+	if d.Before(EarliestDate) || (!today.IsZero() && d.After(latest)) {
+		return Errorf(EINVALID, "%s %s อยู่นอกช่วงที่เป็นไปได้ (ตั้งแต่ %s ถึง %s) กรุณาตรวจสอบปี พ.ศ.", "%s %s is outside %s..%s",
+			what, FormatBE(d), FormatBE(EarliestDate), FormatBE(latest))
+	}
+	return nil
+}
+
 // Time returns midnight UTC of d.
 func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 
+// utcDate is the calendar date of t in UTC, for the arithmetic on dates
+// that Time and NewDate do at midnight UTC.
+func utcDate(t time.Time) Date {
+	y, m, d := t.UTC().Date()
+	return Date{y, m, d}
+}
+
 // AddDays returns d shifted by n days.
-func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+func (d Date) AddDays(n int) Date { return utcDate(d.Time().AddDate(0, 0, n)) }
 
 // DaysUntil returns the number of days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int {
@@ -86,10 +122,17 @@ func ParseISODate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, Errorf(EINVALID, "วันที่ '%s' ไม่ถูกต้อง", "date %q is not ISO", s)
 	}
-	return DateOf(t), nil
+	return utcDate(t), nil
 }
 
-func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+// MarshalJSON writes the ISO text, and refuses a date that ParseISODate
+// could not read back, so that no record is stored unreadable.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if !d.IsZero() && !d.Valid() {
+		return nil, Errorf(EINVALID, "วันที่ %04d-%02d-%02d ไม่ถูกต้อง จึงบันทึกไม่ได้", "date %04d-%02d-%02d cannot be stored", d.Year, int(d.Month), d.Day)
+	}
+	return json.Marshal(d.String())
+}
 
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
@@ -261,7 +304,7 @@ func DateFromSerial(serial float64) (Date, error) {
 		return Date{}, Errorf(EINVALID, "ค่าวันที่ %v ไม่ใช่วันที่", "serial %v is not a date", serial)
 	}
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	d := FixBEInCE(DateOf(base.AddDate(0, 0, int(serial))))
+	d := FixBEInCE(utcDate(base.AddDate(0, 0, int(serial))))
 	if d.Year < 1900 || d.Year > 2200 {
 		return Date{}, Errorf(EINVALID, "วันที่ในเซลล์ (ปี %d) ไม่สมเหตุสมผล", "date cell gives implausible year %d BE", d.Year+543)
 	}

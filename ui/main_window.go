@@ -23,9 +23,9 @@ type Env struct {
 	Store    app.ImportStore // nil when the database could not be opened
 	OpenErr  error           // why not
 	Geo      *data.Geography
-	Now      func() time.Time
-	DataDir  string // the error log and the automatic backups go here
-	Operator string // the computer's user name, until the clerk gives a name
+	Clock    data.Clock // the real time and the register's day (training: a fixed day)
+	DataDir  string     // the error log and the automatic backups go here
+	Operator string     // the computer's user name, until the clerk gives a name
 	// Serial queues the UI work of background jobs for WaitIdle to run
 	// (tests: Fyne's test driver would run it at once, concurrently).
 	Serial bool
@@ -86,8 +86,8 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 		}
 	})
 	if env.Store != nil {
-		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Now: env.Now}
-		w.importer = &app.Importer{Store: env.Store, Geo: env.Geo, Now: env.Now}
+		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
+		w.importer = &app.Importer{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
 		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress}
 	}
 	w.build()
@@ -204,14 +204,11 @@ func (w *MainWindow) onDropped(uris []fyne.URI) {
 	}
 }
 
-func (w *MainWindow) now() time.Time {
-	if w.env.Now != nil {
-		return w.env.Now()
-	}
-	return time.Now()
-}
+// now is the real time (file names of backups).
+func (w *MainWindow) now() time.Time { return w.env.Clock.Now() }
 
-func (w *MainWindow) today() data.Date { return w.progress.Today() }
+// today is the register's day.
+func (w *MainWindow) today() data.Date { return w.env.Clock.Today() }
 
 // showDialog shows d and remembers it, so that Escape closes it.
 func (w *MainWindow) showDialog(d dialog.Dialog) {

@@ -25,6 +25,10 @@ import (
 
 var today = data.NewDate(2024, 8, 1)
 
+// clock stands at 10:00 UTC (17:00 in Thailand) on today, for the window
+// and its store alike.
+var clock = data.FixedClock(today.Time().Add(10 * time.Hour))
+
 // harness is a window on a real bbolt file in a temporary folder, with a
 // fixed clock, checked for integrity when the test ends.
 type harness struct {
@@ -39,7 +43,7 @@ func newHarness(t *testing.T, demoHouseholds int) *harness {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString("operator", "สมใจ ทดสอบ")
 	dir := t.TempDir()
-	s, err := bolt.Open(filepath.Join(dir, "qm.db"), bolt.Options{NoSync: true})
+	s, err := bolt.Open(filepath.Join(dir, "qm.db"), bolt.Options{NoSync: true, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +64,7 @@ func newHarness(t *testing.T, demoHouseholds int) *harness {
 			t.Fatal(err)
 		}
 	}
-	env := ui.Env{Store: s, Geo: geo, Serial: true, Now: func() time.Time { return today.Time().Add(10 * time.Hour) }, DataDir: dir, Operator: "os-user",
+	env := ui.Env{Store: s, Geo: geo, Serial: true, Clock: clock, DataDir: dir, Operator: "os-user",
 		ShowFile: func(p string) error { h.shown = append(h.shown, p); return nil }}
 	h.w = ui.NewMainWindow(a, env)
 	h.w.WaitIdle()
@@ -109,7 +113,7 @@ func TestFirstStartAsksProvinceAndLoadsDemo(t *testing.T) {
 func TestDashboardCountsAndClicksFilterTheRegister(t *testing.T) {
 	h := newHarness(t, 400)
 	w := h.w
-	prog := &app.Progress{Store: h.store, Geo: mustGeo(), Now: func() time.Time { return today.Time() }}
+	prog := &app.Progress{Store: h.store, Geo: mustGeo(), Clock: clock}
 	sum, _ := prog.Summarize(context.Background(), 0, "")
 	tot := sum.Area.Totals
 	d := w.Dashboard

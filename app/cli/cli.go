@@ -23,8 +23,8 @@ import (
 type Env struct {
 	Stdout, Stderr io.Writer
 	Geo            *data.Geography
-	Now            func() time.Time
-	Operator       string // who is working, for the audit log
+	Clock          data.Clock // the real time and the register's day
+	Operator       string     // who is working, for the audit log
 
 	// Open opens the database at path; readOnly for commands that only read.
 	Open func(path string, readOnly bool) (data.Store, error)
@@ -74,9 +74,6 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
 
 // Run runs the command line and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
-	if env.Now == nil {
-		env.Now = time.Now
-	}
 	cmd, rest := "", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) {
 		cmd, rest = args[0], args[1:]
@@ -247,7 +244,7 @@ func DefaultDBPath() string {
 }
 
 func (c *command) progress(s data.Store) *app.Progress {
-	return &app.Progress{Store: s, Geo: c.env.Geo, Now: c.env.Now}
+	return &app.Progress{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 }
 
 func (c *command) findProvince(s string) (data.Place, error) {
@@ -321,7 +318,7 @@ func (c *command) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	demo := app.Demo{Geo: c.env.Geo, Province: p.Code, Round: round, Seed: *seed, AsOf: data.DateOf(c.env.Now())}
+	demo := app.Demo{Geo: c.env.Geo, Province: p.Code, Round: round, Seed: *seed, AsOf: c.env.Clock.Today()}
 	start := time.Now()
 	err = demo.Fill(c.ctx, s, *n, 10000, func(done int) {
 		fmt.Fprintf(c.env.Stderr, "\rสร้างแล้ว %s / %s ครัวเรือน", data.FormatNumber(int64(done)), data.FormatNumber(int64(*n)))

@@ -32,13 +32,13 @@ func qmdesk(t *testing.T, args ...string) run {
 	var out, errOut bytes.Buffer
 	env := cli.Env{
 		Stdout: &out, Stderr: &errOut, Geo: geo, Operator: "ทดสอบ",
-		Now: func() time.Time { return time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC) },
+		Clock: data.FixedClock(time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC)),
 		Open: func(path string, ro bool) (data.Store, error) {
 			s, err := bolt.Open(path, bolt.Options{ReadOnly: ro})
 			if err != nil {
 				return nil, err
 			}
-			s.Now = func() time.Time { return time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC) }
+			s.Clock = data.FixedClock(time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC))
 			return s, nil
 		},
 		Restore: func(ctx context.Context, src, dst string) (string, error) {

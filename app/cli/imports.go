@@ -101,7 +101,7 @@ func (c *command) importFiles(args []string) (int, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer followLiveHeap()()
 	}
-	imp := &app.Importer{Store: s, Geo: c.env.Geo, Now: c.env.Now}
+	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 	status := ExitOK
 	for _, f := range files {
 		rep, err := imp.Plan(c.ctx, f, *password)
@@ -288,7 +288,7 @@ func (c *command) review(args []string) error {
 	default:
 		return usageError{"เลือกอย่างใดอย่างหนึ่ง: --new, --merge ครัวเรือน หรือ --reject"}
 	}
-	imp := &app.Importer{Store: s, Geo: c.env.Geo, Now: c.env.Now}
+	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 	if err := imp.Decide(c.ctx, id, decision, *merge); err != nil {
 		return err
 	}

@@ -27,28 +27,34 @@ func main() {
 		fmt.Fprintln(os.Stderr, data.ErrorMessage(err), err)
 		os.Exit(cli.ExitFailure)
 	}
+	clock, err := cli.ClockFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ผิดพลาด:", data.ErrorMessage(err))
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(cli.ExitUsage)
+	}
 	env := cli.Env{
-		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Now: clock(), Operator: operator(),
+		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, Operator: operator(),
 		Open: func(path string, readOnly bool) (data.Store, error) {
-			return bolt.Open(path, bolt.Options{ReadOnly: readOnly})
+			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock})
 		},
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
 			return bolt.Restore(ctx, src, dst, func() string { return time.Now().Format("20060102-150405") })
 		},
-		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo) },
+		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo, clock) },
 	}
 	os.Exit(cli.Run(context.Background(), os.Args[1:], env))
 }
 
-func window(path string, workbooks []string, geo *data.Geography) error {
+func window(path string, workbooks []string, geo *data.Geography, clock data.Clock) error {
 	a := fyneapp.NewWithID("th.go.dopa.qmdesk")
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
-	env := ui.Env{Geo: geo, Now: clock(), DataDir: filepath.Dir(path), Operator: operator()}
+	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator()}
 	if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
 		env.OpenErr = data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ข้อมูล %s ไม่ได้", "cannot create data folder %s: %v", env.DataDir, err)
-	} else if store, err := bolt.Open(path, bolt.Options{}); err != nil {
+	} else if store, err := bolt.Open(path, bolt.Options{Clock: clock}); err != nil {
 		env.OpenErr = err
 	} else {
 		env.Store = store
@@ -59,20 +65,6 @@ func window(path string, workbooks []string, geo *data.Geography) error {
 	w.OpenWorkbooks(workbooks)
 	w.Window.ShowAndRun()
 	return nil
-}
-
-// clock is the time. QMDESK_TODAY=2024-08-15 moves it to that day, for
-// training sessions and screenshots of a round in progress; the store's
-// own timestamps stay real.
-func clock() func() time.Time {
-	d, err := data.ParseISODate(os.Getenv("QMDESK_TODAY"))
-	if err != nil {
-		return time.Now
-	}
-	return func() time.Time {
-		now := time.Now().In(data.ThaiTime)
-		return time.Date(d.Year, d.Month, d.Day, now.Hour(), now.Minute(), now.Second(), 0, data.ThaiTime)
-	}
 }
 
 // operator names who is working, for the audit log.

@@ -15,7 +15,7 @@ import (
 // audit appends an entry to the hash-chained log in the caller's
 // transaction: the change and its record commit together or not at all.
 func (s *Store) audit(ctx context.Context, tx *bbolt.Tx, op, entity string, id uint64, before, after any, note string) error {
-	e := data.AuditEntry{At: s.Now().UTC(), Who: data.OperatorFrom(ctx), Op: op, Entity: entity, ID: id, Note: note}
+	e := data.AuditEntry{At: s.Clock.Now().UTC(), Who: data.OperatorFrom(ctx), Op: op, Entity: entity, ID: id, Note: note}
 	var err error
 	if before != nil {
 		if e.Before, err = json.Marshal(before); err != nil {

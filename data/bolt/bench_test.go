@@ -20,7 +20,7 @@ func fillProblems(tb testing.TB, path string, n int) *Store {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s.Now = func() time.Time { return today }
+	s.Clock = data.FixedClock(today)
 	ctx := context.Background()
 	if _, err := s.Init(ctx, "41", data.DefaultRound()); err != nil {
 		tb.Fatal(err)

@@ -32,7 +32,7 @@ func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household, buf *keyBuffer)
 		return err
 	}
 	h.ID = id
-	now := s.Now().UTC()
+	now := s.Clock.Now().UTC()
 	h.CreatedAt, h.UpdatedAt = now, now
 	if err := putJSON(b, itob(id), h); err != nil {
 		return err
@@ -79,7 +79,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 }
 
 func (s *Store) updateHousehold(tx *bbolt.Tx, old, h *data.Household) error {
-	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Now().UTC()
+	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	if err := putJSON(tx.Bucket(bucketHouseholds), itob(h.ID), h); err != nil {
 		return err
 	}

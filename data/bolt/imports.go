@@ -111,7 +111,7 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 	if err != nil {
 		return err
 	}
-	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Now().UTC(), Counts: b.Counts, Committing: true}
+	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC(), Counts: b.Counts, Committing: true}
 	st.hhIDs, st.tambons, st.pIDs = make([]uint64, len(b.Households)), make([]string, len(b.Households)), make([]uint64, len(b.Problems))
 	return putJSON(tx.Bucket(bucketImports), itob(id), st.rec)
 }
@@ -296,7 +296,7 @@ func (s *Store) putAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 	if err != nil {
 		return err
 	}
-	a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Now().UTC()
+	a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
 	return putJSON(b, key(a.ProblemID, id), a)
 }
 
@@ -569,7 +569,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		}
 		return s.audit(ctx, tx, "rollback", "import", id, nil, rec, "unfinished import rolled back: "+rec.File)
 	}
-	rec.UndoneAt, rec.UndoneBy = s.Now().UTC(), data.OperatorFrom(ctx)
+	rec.UndoneAt, rec.UndoneBy = s.Clock.Now().UTC(), data.OperatorFrom(ctx)
 	if err := putJSON(tx.Bucket(bucketImports), itob(id), rec); err != nil {
 		return err
 	}
@@ -660,7 +660,7 @@ func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b 
 		default:
 			return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge หรือ reject", "unknown decision %q", decision)
 		}
-		r.Decision, r.DecidedBy, r.DecidedAt = decision, data.OperatorFrom(ctx), s.Now().UTC()
+		r.Decision, r.DecidedBy, r.DecidedAt = decision, data.OperatorFrom(ctx), s.Clock.Now().UTC()
 		if err := putJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {
 			return err
 		}

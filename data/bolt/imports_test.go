@@ -67,7 +67,7 @@ func TestConflictInALaterChunkRollsBackTheEarlierOnes(t *testing.T) {
 	// The last household of the batch is the existing one, seen before a
 	// change that happens now.
 	b.Households[4] = data.HouseholdChange{Op: data.OpRef, Household: *h, Seen: h.UpdatedAt}
-	s.Now = func() time.Time { return today.Add(time.Hour) }
+	s.Clock = data.FixedClock(today.Add(time.Hour))
 	h.Head.Phone = "0811111111"
 	s.UpdateHousehold(ctx, h)
 	_, err := s.CommitImport(ctx, b)

@@ -55,7 +55,7 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 		return err
 	}
 	p.ID = id
-	now := s.Now().UTC()
+	now := s.Clock.Now().UTC()
 	p.CreatedAt, p.UpdatedAt = now, now
 	if err := putJSON(b, itob(id), p); err != nil {
 		return err
@@ -101,7 +101,7 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 			return err
 		}
 		if p.Status != old.Status {
-			a := &data.Action{ProblemID: p.ID, Date: data.DateOf(s.Now()), Result: p.Status, What: "เปลี่ยนสถานะเป็น " + p.Status.Thai(), Note: p.CloseReason}
+			a := &data.Action{ProblemID: p.ID, Date: s.today(), Result: p.Status, What: "เปลี่ยนสถานะเป็น " + p.Status.Thai(), Note: p.CloseReason}
 			if p.Status != data.Closed {
 				a.Note = ""
 			}
@@ -126,7 +126,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 		return err
 	}
-	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Now().UTC()
+	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	settleDates(old, p, s.today())
 	if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), p); err != nil {
 		return err
@@ -253,7 +253,7 @@ func (s *Store) appendAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) 
 	}
 	a.ID = id
 	a.RecordedBy = data.OperatorFrom(ctx)
-	a.RecordedAt = s.Now().UTC()
+	a.RecordedAt = s.Clock.Now().UTC()
 	if err := putJSON(b, key(a.ProblemID, id), a); err != nil {
 		return err
 	}
@@ -346,7 +346,7 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 					if err != nil {
 						return err
 					}
-					a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Now().UTC()
+					a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
 					if err := putJSON(tx.Bucket(bucketActions), key(a.ProblemID, id), a); err != nil {
 						return err
 					}

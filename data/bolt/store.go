@@ -25,8 +25,9 @@ type Store struct {
 	db   *bbolt.DB
 	path string
 
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+	// Clock stamps records with the real time and tells the register's
+	// day; the zero Clock is the real one. Tests and training set it.
+	Clock data.Clock
 }
 
 var _ data.Store = (*Store)(nil)
@@ -37,6 +38,8 @@ type Options struct {
 	// NoSync skips fsync; only for benchmarks and demo loading into a
 	// throwaway file.
 	NoSync bool
+	// Clock is the program's clock (zero: the real one).
+	Clock data.Clock
 }
 
 // Open opens (creating if needed) the database at path. It fails within
@@ -55,7 +58,7 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if err != nil {
 		return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เปิดไฟล์ %s ไม่ได้: ไม่ใช่ฐานข้อมูล qmdesk หรือไฟล์เสียหาย", filepath.Base(path)), English: "cannot open database " + path, Err: err}
 	}
-	s := &Store{db: db, path: path, Now: time.Now}
+	s := &Store{db: db, path: path, Clock: opt.Clock}
 	if !opt.ReadOnly {
 		// Upgrade the layout, then roll back any import that a crash left
 		// half written, before anything reads.
@@ -221,10 +224,10 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 			return 0, false, corrupt(string(k), err)
 		}
 		if p.SurveyYear != 2565 && p.FoundOn.IsZero() {
-			p.FoundOn = data.DateOf(p.CreatedAt.In(data.ThaiTime))
+			p.FoundOn = data.DateOf(p.CreatedAt)
 		}
 		if !p.Status.Open() && p.ResolvedOn.IsZero() {
-			p.ResolvedOn = data.DateOf(p.UpdatedAt.In(data.ThaiTime))
+			p.ResolvedOn = data.DateOf(p.UpdatedAt)
 			pre := itob(p.ID)
 			for ak, av := actions.Seek(pre); ak != nil && hasPrefix(ak, pre); ak, av = actions.Next() {
 				var a data.Action
@@ -250,7 +253,7 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 	return changed[len(changed)-1].ID, false, d.flush(tx)
 }
 
-func (s *Store) today() data.Date { return data.DateOf(s.Now().In(data.ThaiTime)) }
+func (s *Store) today() data.Date { return s.Clock.Today() }
 
 func (s *Store) migrate(tx *bbolt.Tx) error {
 	v, err := schemaVersion(tx)
@@ -318,7 +321,7 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 		if err := s.createRound(ctx, tx, &round); err != nil {
 			return err
 		}
-		m = data.Meta{Province: province, SchemaVersion: SchemaVersion, DefaultRound: round.ID, CreatedAt: s.Now().UTC()}
+		m = data.Meta{Province: province, SchemaVersion: SchemaVersion, DefaultRound: round.ID, CreatedAt: s.Clock.Now().UTC()}
 		if err := putJSON(b, keyMeta, m); err != nil {
 			return err
 		}

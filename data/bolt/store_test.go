@@ -26,7 +26,7 @@ func openTest(t testing.TB) (*Store, context.Context) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Now = func() time.Time { return today }
+	s.Clock = data.FixedClock(today)
 	if _, err := s.Init(context.Background(), "41", data.DefaultRound()); err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +466,7 @@ func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Now = func() time.Time { return today }
+	s.Clock = data.FixedClock(today)
 	ctx := data.WithOperator(context.Background(), "tester")
 	s.Init(ctx, "41", data.DefaultRound())
 	jul := data.NewDate(2024, 5, 20)

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qmdesk/data"
+)
+
+// These tests run the program as a clerk does: the real main, with the
+// real clock and no overrides. With QMDESK_BIN set (make test sets it to
+// the binary make build wrote) they run that file; otherwise this test
+// binary runs main itself.
+
+const runMainVar = "QMDESK_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainVar) == "1" {
+		main() // exits
+	}
+	os.Exit(m.Run())
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// qmdesk runs the program with the environment of a clerk's session:
+// QMDESK_TODAY and QMDESK_DB unset unless extra sets them.
+func qmdesk(t *testing.T, extra []string, args ...string) result {
+	t.Helper()
+	bin := os.Getenv("QMDESK_BIN")
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "QMDESK_") {
+			env = append(env, kv)
+		}
+	}
+	if bin == "" {
+		bin = os.Args[0]
+		env = append(env, runMainVar+"=1")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(env, extra...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("qmdesk %v: %v", args, err)
+	}
+	return result{code, out.String(), errOut.String()}
+}
+
+type summary struct {
+	AsOf           data.Date `json:"as_of"`
+	Deadline       data.Date `json:"deadline"`
+	DaysLeft       int       `json:"days_left"`
+	DaysOverdue    int       `json:"days_overdue"`
+	DaysSinceStart int       `json:"days_since_start"`
+	Totals         struct {
+		Target, Overdue int64
+		NotStarted      int64 `json:"not_started"`
+		InProgress      int64 `json:"in_progress"`
+	} `json:"totals"`
+}
+
+func readSummary(t *testing.T, r result) summary {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("summary: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var s summary
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+		t.Fatalf("summary --json: %v\n%s", err, r.stdout)
+	}
+	return s
+}
+
+func thaiToday() data.Date { return data.DateOf(time.Now()) }
+
+func TestTodayIsTheRealThaiDayWithoutOverrides(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	if r := qmdesk(t, nil, "init", "--province", "41", "--db", db); r.code != 0 {
+		t.Fatalf("init: %d %s", r.code, r.stderr)
+	}
+	before := thaiToday()
+	s := readSummary(t, qmdesk(t, nil, "summary", "--json", "--db", db))
+	if s.AsOf != before && s.AsOf != thaiToday() {
+		t.Fatalf("as_of = %v, want today in Thailand (%v)", s.AsOf, before)
+	}
+	if s.DaysLeft != s.AsOf.DaysUntil(s.Deadline) || s.DaysOverdue != max(0, -s.DaysLeft) {
+		t.Errorf("days_left %d, days_overdue %d: not the deadline %v seen from %v", s.DaysLeft, s.DaysOverdue, s.Deadline, s.AsOf)
+	}
+}
+
+func TestTrainingDayMovesEverything(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	day := []string{"QMDESK_TODAY=2024-08-15"}
+	if r := qmdesk(t, day, "init", "--province", "41", "--db", db); r.code != 0 {
+		t.Fatalf("init: %d %s", r.code, r.stderr)
+	}
+	s := readSummary(t, qmdesk(t, day, "summary", "--json", "--db", db))
+	if s.AsOf != data.NewDate(2024, 8, 15) || s.DaysLeft != 46 || s.DaysOverdue != 0 {
+		t.Errorf("on 15 Aug 2567: as_of %v, days_left %d, overdue %d; want 2024-08-15, 46, 0", s.AsOf, s.DaysLeft, s.DaysOverdue)
+	}
+}
+
+func TestABadTrainingDayIsRefusedAtStart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	for _, v := range []string{"yesterday", "2024-02-30", "0000-01-01"} {
+		r := qmdesk(t, []string{"QMDESK_TODAY=" + v}, "init", "--province", "41", "--db", db)
+		if r.code != 2 || !strings.Contains(r.stderr, "QMDESK_TODAY") {
+			t.Errorf("QMDESK_TODAY=%s: exit %d, stderr %q; want 2 naming the variable", v, r.code, r.stderr)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a database was created although the clock was refused")
+	}
+}
+
+// A clerk's first day, long after the round Re-X-Ray 2567 ended: demo
+// data, the summary, a follow-up workbook, its re-import and a check.
+func TestAClerksDayOnTheRealDate(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, nil, "demo", "--province", "41", "--households", "300", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %d %s", r.code, r.stderr)
+	}
+	s := readSummary(t, qmdesk(t, nil, "summary", "--json", "--db", db))
+	today := thaiToday()
+	if s.AsOf != today && s.AsOf != today.AddDays(-1) {
+		t.Fatalf("as_of %v, want %v", s.AsOf, today)
+	}
+	if today.After(s.Deadline) {
+		if s.DaysOverdue != s.Deadline.DaysUntil(s.AsOf) || s.DaysLeft != -s.DaysOverdue {
+			t.Errorf("round over: days_overdue %d, days_left %d; want %d", s.DaysOverdue, s.DaysLeft, s.Deadline.DaysUntil(s.AsOf))
+		}
+		if open := s.Totals.NotStarted + s.Totals.InProgress; s.Totals.Overdue != open || open == 0 {
+			t.Errorf("round over: overdue %d, want every open problem (%d)", s.Totals.Overdue, open)
+		}
+	}
+	text := qmdesk(t, nil, "summary", "--db", db)
+	if strings.Contains(text.stdout, "ยังไม่เริ่ม") || strings.Contains(text.stdout, " 542") {
+		t.Errorf("summary on the real date:\n%s", text.stdout)
+	}
+	wb := filepath.Join(dir, "ติดตาม เมือง.xlsx")
+	if r := qmdesk(t, nil, "export", "followup", "--amphoe", "เมือง", wb, "--db", db); r.code != 0 {
+		t.Fatalf("export followup: %d %s", r.code, r.stderr)
+	}
+	r := qmdesk(t, nil, "import", "--json", wb, "--db", db)
+	if r.code != 0 {
+		t.Fatalf("re-import of the follow-up workbook: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var got struct {
+		Rows, Unchanged int
+		Updated         int `json:"updated"`
+		NewHouseholds   int `json:"new_households"`
+		NewProblems     int `json:"new_problems"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err, r.stdout)
+	}
+	if got.Rows == 0 || got.Unchanged != got.Rows {
+		t.Errorf("re-import of an unchanged follow-up workbook: %+v, want every row unchanged", got)
+	}
+	if r := qmdesk(t, nil, "check", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ถูกต้องครบถ้วน") {
+		t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
