@@ -146,7 +146,13 @@ const (
 	ReXRayUnsolved               // ยังไม่ได้แก้ไข
 )
 
+// Valid tells a result the register knows (ReXRayNone included).
+func (r ReXRay) Valid() bool { return r >= ReXRayNone && r <= ReXRayUnsolved }
+
 func (r ReXRay) Thai() string {
+	if !r.Valid() {
+		return ""
+	}
 	return [...]string{"", "แก้ไขแล้ว", "แก้ไขบางส่วน", "ยังไม่ได้แก้ไข"}[r]
 }
 
@@ -180,13 +186,25 @@ func DefaultRound() Round {
 	return Round{Name: "Re-X-Ray 2567", SurveyYear: 2565, Start: NewDate(2024, time.March, 1), Deadline: NewDate(2024, time.September, 30)}
 }
 
-// Validate checks a round before it is stored.
-func (r Round) Validate() error {
+// Validate checks a round before it is stored; today bounds its dates.
+func (r Round) Validate(today Date) error {
 	if strings.TrimSpace(r.Name) == "" {
 		return Errorf(EINVALID, "กรุณาระบุชื่อรอบ", "round needs a name")
 	}
-	if r.Start.IsZero() || r.Deadline.IsZero() || !r.Start.Before(r.Deadline) {
+	if r.Start.IsZero() || r.Deadline.IsZero() {
+		return Errorf(EINVALID, "กรุณาระบุวันเริ่มบันทึกผลและวันครบกำหนดของรอบ", "round needs a start and a deadline")
+	}
+	if err := r.Start.CheckSane("วันเริ่มบันทึกผล", today); err != nil {
+		return err
+	}
+	if err := r.Deadline.CheckSane("วันครบกำหนด", today); err != nil {
+		return err
+	}
+	if !r.Start.Before(r.Deadline) {
 		return Errorf(EINVALID, "วันเริ่มบันทึกผลต้องมาก่อนวันครบกำหนด", "round start must precede its deadline")
+	}
+	if r.SurveyYear != 0 && (r.SurveyYear < 2500 || r.SurveyYear > 2700) {
+		return Errorf(EINVALID, "ปีที่สำรวจ %d ไม่ถูกต้อง (ใช้ปี พ.ศ. เช่น 2565)", "round survey year %d invalid", r.SurveyYear)
 	}
 	return nil
 }
@@ -272,6 +290,9 @@ func (h Household) Validate() error {
 	if h.Members < 0 || h.Members > 100 {
 		return Errorf(EINVALID, "จำนวนสมาชิก %d ไม่สมเหตุสมผล", "members %d out of range", h.Members)
 	}
+	if h.VillageNo < 0 || h.VillageNo > 999 {
+		return Errorf(EINVALID, "หมู่ที่ %d ไม่สมเหตุสมผล", "village number %d out of range", h.VillageNo)
+	}
 	return nil
 }
 
@@ -317,8 +338,8 @@ func (p *Problem) Normalize() {
 	p.LeadAgency = CleanText(p.LeadAgency)
 }
 
-// Validate checks a problem before it is stored.
-func (p Problem) Validate() error {
+// Validate checks a problem before it is stored; today bounds its dates.
+func (p Problem) Validate(today Date) error {
 	if !p.Category.Valid() {
 		return Errorf(EINVALID, "ด้านต้องเป็น 1–7", "category %d invalid", p.Category)
 	}
@@ -336,6 +357,17 @@ func (p Problem) Validate() error {
 	}
 	if p.HouseholdID == 0 || p.RoundID == 0 {
 		return Errorf(EINVALID, "ปัญหาต้องอยู่ในครัวเรือนและรอบ", "problem needs a household and a round")
+	}
+	if !p.ReXRay.Valid() {
+		return Errorf(EINVALID, "ผลการสำรวจซ้ำไม่ถูกต้อง", "Re-X-Ray result %d invalid", p.ReXRay)
+	}
+	for _, d := range []struct {
+		what string
+		date Date
+	}{{"วันที่กำหนดแล้วเสร็จ", p.TargetDate}, {"วันที่พบปัญหา", p.FoundOn}, {"วันที่แก้ไขเสร็จ", p.ResolvedOn}} {
+		if err := d.date.CheckSane(d.what, today); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -362,10 +394,13 @@ func (a *Action) Normalize() {
 	a.Note = CleanText(a.Note)
 }
 
-// Validate checks an action before it is stored.
-func (a Action) Validate() error {
+// Validate checks an action before it is stored; today bounds its date.
+func (a Action) Validate(today Date) error {
 	if a.Date.IsZero() {
 		return Errorf(EINVALID, "กรุณาระบุวันที่ดำเนินการ", "action needs a date")
+	}
+	if err := a.Date.CheckSane("วันที่ดำเนินการ", today); err != nil {
+		return err
 	}
 	if a.Budget < 0 {
 		return Errorf(EINVALID, "งบประมาณติดลบไม่ได้", "negative budget")

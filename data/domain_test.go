@@ -37,11 +37,11 @@ func TestParseStatus(t *testing.T) {
 
 func TestProblemValidateClosingNeedsReason(t *testing.T) {
 	p := Problem{HouseholdID: 1, RoundID: 1, Category: 5, SubProblem: "ยาเสพติด", Status: Closed, SurveyYear: 2567}
-	if ErrorCode(p.Validate()) != EINVALID {
+	if ErrorCode(p.Validate(NewDate(2024, 8, 1))) != EINVALID {
 		t.Fatal("closing without a reason accepted")
 	}
 	p.CloseReason = "ย้ายออกนอกพื้นที่"
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(NewDate(2024, 8, 1)); err != nil {
 		t.Fatal(err)
 	}
 }

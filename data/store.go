@@ -201,8 +201,8 @@ func WithOperator(ctx context.Context, name string) context.Context {
 // OperatorFrom returns the operator's name, or "ไม่ระบุผู้ใช้" when none was
 // given, so the log never holds an empty name.
 func OperatorFrom(ctx context.Context) string {
-	if s, ok := ctx.Value(operatorKey{}).(string); ok && s != "" {
-		return s
+	if s, ok := ctx.Value(operatorKey{}).(string); ok && CleanText(s) != "" {
+		return CleanText(s)
 	}
 	return "ไม่ระบุผู้ใช้"
 }

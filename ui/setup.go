@@ -101,7 +101,7 @@ func (s *SetupScreen) onStart() {
 		s.fail(w.t.tr("วันครบกำหนด: ", "Deadline: ") + w.t.errorText(err))
 		return
 	}
-	if err := round.Validate(); err != nil {
+	if err := round.Validate(w.today()); err != nil {
 		s.fail(w.t.errorText(err))
 		return
 	}

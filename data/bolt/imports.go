@@ -200,7 +200,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			a.ProblemID = st.pIDs[ac.ProblemRef]
 			a.Normalize()
-			if err := a.Validate(); err != nil {
+			if err := a.Validate(s.today()); err != nil {
 				return err
 			}
 			if err := s.putAction(ctx, tx, &a); err != nil {

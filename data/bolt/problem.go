@@ -32,23 +32,21 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 	if p.Status == 0 {
 		p.Status = data.NotStarted
 	}
-	if p.TargetDate.IsZero() || p.RoundID == 0 {
-		if p.RoundID == 0 {
-			p.RoundID = defaultRound(tx)
-		}
-		r, err := buf.round(tx, p.RoundID)
-		if err != nil {
-			return err
-		}
-		if p.TargetDate.IsZero() {
-			p.TargetDate = r.Deadline
-		}
+	if p.RoundID == 0 {
+		p.RoundID = defaultRound(tx)
 	}
-	p.Normalize()
-	if err := p.Validate(); err != nil {
+	r, err := buf.round(tx, p.RoundID) // a problem of an unknown round is refused
+	if err != nil {
 		return err
 	}
+	if p.TargetDate.IsZero() {
+		p.TargetDate = r.Deadline
+	}
+	p.Normalize()
 	settleDates(nil, p, s.today())
+	if err := p.Validate(s.today()); err != nil {
+		return err
+	}
 	b := tx.Bucket(bucketProblems)
 	id, err := b.NextSequence()
 	if err != nil {
@@ -116,7 +114,8 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if p.Status != data.Closed {
 		p.CloseReason = ""
 	}
-	if err := p.Validate(); err != nil {
+	settleDates(old, p, s.today())
+	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
 	if p.HouseholdID != old.HouseholdID || p.RoundID != old.RoundID {
@@ -127,7 +126,6 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 		return err
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
-	settleDates(old, p, s.today())
 	if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), p); err != nil {
 		return err
 	}
@@ -223,7 +221,7 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 		return err
 	}
 	a.Normalize()
-	if err := a.Validate(); err != nil {
+	if err := a.Validate(s.today()); err != nil {
 		return err
 	}
 	if a.Result != 0 && a.Result != p.Status {
@@ -339,7 +337,7 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 					a := &pb.Actions[k]
 					a.ProblemID = pb.Problem.ID
 					a.Normalize()
-					if err := a.Validate(); err != nil {
+					if err := a.Validate(s.today()); err != nil {
 						return withRow(err, i)
 					}
 					id, err := tx.Bucket(bucketActions).NextSequence()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -315,7 +316,10 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 		} else if found && m.Province != "" {
 			return data.Errorf(data.ECONFLICT, "ฐานข้อมูลนี้เป็นของจังหวัดรหัส %s อยู่แล้ว", "database already set up for province %s", m.Province)
 		}
-		if err := round.Validate(); err != nil {
+		if len(province) != 2 || strings.Trim(province, "0123456789") != "" {
+			return data.Errorf(data.EINVALID, "รหัสจังหวัด '%s' ต้องเป็นตัวเลข 2 หลัก", "province code %q is not 2 digits", province)
+		}
+		if err := round.Validate(s.today()); err != nil {
 			return err
 		}
 		if err := s.createRound(ctx, tx, &round); err != nil {
@@ -362,7 +366,8 @@ func getRound(tx *bbolt.Tx, id uint64, r *data.Round) error {
 
 // CreateRound adds a round; old rounds stay as they are.
 func (s *Store) CreateRound(ctx context.Context, r *data.Round) error {
-	if err := r.Validate(); err != nil {
+	r.Name = data.CleanText(r.Name)
+	if err := r.Validate(s.today()); err != nil {
 		return err
 	}
 	return s.db.Update(func(tx *bbolt.Tx) error { return s.createRound(ctx, tx, r) })

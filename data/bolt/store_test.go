@@ -557,3 +557,45 @@ func historyChunkOne(tx *bbolt.Tx) (uint64, bool, error) {
 	historyChunkSize = 1
 	return historyChunk(tx, map[uint64]string{1: "410101"}, 0)
 }
+
+// The store refuses, with nothing written, what it could not read back:
+// the status change of issue 9 (a day of year 0 from a broken clock), an
+// unknown round, invalid enums, dates out of any sane range.
+func TestStoreRefusesWhatItCannotReadBack(t *testing.T) {
+	s, ctx := openTest(t)
+	h := newHousehold(1, "410101")
+	if err := s.CreateHousehold(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	p := &data.Problem{HouseholdID: h.ID, Category: 1, SubProblem: "บ้านทรุดโทรม/ไม่มั่นคงถาวร", SurveyYear: 2565}
+	if err := s.CreateProblem(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	year0 := data.Date{Year: -1, Month: time.November, Day: 30}
+	for name, err := range map[string]error{
+		"status change on year 0": s.AddAction(ctx, &data.Action{ProblemID: p.ID, Date: year0, What: "เปลี่ยนสถานะเป็น แก้ไขแล้ว", Result: data.Solved}),
+		"action in 2567 CE":       s.AddAction(ctx, &data.Action{ProblemID: p.ID, Date: data.NewDate(2567, 3, 1), What: "ซ่อมบ้าน"}),
+		"unknown round":           s.CreateProblem(ctx, &data.Problem{HouseholdID: h.ID, RoundID: 99, Category: 2, SubProblem: "ขาดแคลนน้ำใช้", SurveyYear: 2567}),
+		"Re-X-Ray 9":              s.CreateProblem(ctx, &data.Problem{HouseholdID: h.ID, Category: 2, SubProblem: "ขาดแคลนน้ำใช้", SurveyYear: 2565, ReXRay: 9}),
+		"target in 1900":          s.CreateProblem(ctx, &data.Problem{HouseholdID: h.ID, Category: 2, SubProblem: "ขาดแคลนน้ำใช้", SurveyYear: 2565, TargetDate: data.NewDate(1900, 1, 1)}),
+		"round in BE as CE":       s.CreateRound(ctx, &data.Round{Name: "2568", Start: data.NewDate(2567, 10, 1), Deadline: data.NewDate(2568, 9, 30)}),
+		"no household":            s.CreateProblem(ctx, &data.Problem{Category: 2, SubProblem: "ขาดแคลนน้ำใช้", SurveyYear: 2565}),
+	} {
+		if code := data.ErrorCode(err); code != data.EINVALID && code != data.ENOTFOUND {
+			t.Errorf("%s: err = %v, want a refusal", name, err)
+		}
+	}
+	got, err := s.Problem(ctx, p.ID)
+	if err != nil || got.Status != data.NotStarted || !got.ResolvedOn.IsZero() {
+		t.Errorf("problem after refused changes: %+v, %v", got, err)
+	}
+	if acts, err := s.Actions(ctx, p.ID); err != nil || len(acts) != 0 {
+		t.Errorf("actions after refused changes: %+v, %v", acts, err)
+	}
+	if n, _ := s.Sizes(ctx); n.Problems != 1 {
+		t.Errorf("%d problems stored, want 1", n.Problems)
+	}
+	if rs, _ := s.Rounds(ctx); len(rs) != 1 {
+		t.Errorf("%d rounds stored, want 1", len(rs))
+	}
+}
