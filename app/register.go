@@ -82,7 +82,9 @@ type RegisterEntry struct {
 }
 
 // BuildRegister reads every household once. progress, when not nil, is
-// told the number of households read so far, every 10,000.
+// told the number of households read so far, every 10,000. When some
+// records cannot be read (EDAMAGED), the register of all the others comes
+// back with that error.
 func BuildRegister(ctx context.Context, store data.Store, progress func(households int)) (*Register, error) {
 	r := &Register{byID: map[uint64]int{}, subIndex: map[string]uint16{}}
 	err := store.Walk(ctx, func(h data.Household, ps []data.Problem) error {
@@ -93,10 +95,10 @@ func BuildRegister(ctx context.Context, store data.Store, progress func(househol
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && data.ErrorCode(err) != data.EDAMAGED {
 		return nil, err
 	}
-	return r, nil
+	return r, err
 }
 
 // rowOf makes a household's row; the caller holds the write lock or owns r.

@@ -14,6 +14,11 @@ const (
 	ELOCKED   = "locked"   // the database is held by another program
 	ENOTFOUND = "not_found"
 	EWARNING  = "warning" // suspicious but acceptable when the clerk says so
+	// EDAMAGED: a record in the file cannot be read (a damaged file, or one
+	// written by a faulty version). Lists and walks that meet one go on
+	// with the rest and return this with what they could read; repair
+	// mends or sets aside what it names.
+	EDAMAGED = "damaged"
 )
 
 // Error is an application error with a message for the clerk (Thai) and one

@@ -67,6 +67,11 @@ type Store interface {
 	Audit(ctx context.Context, afterSeq uint64, limit int) ([]AuditEntry, error)
 
 	Check(ctx context.Context) (CheckReport, error)
+	// Repair copies the file into backupDir first, then mends the records
+	// it cannot read where their own stamps tell the right value, sets
+	// aside (quarantines) those it cannot mend, and rebuilds every index
+	// and counter from the records, in one transaction.
+	Repair(ctx context.Context, backupDir string) (RepairReport, error)
 	Backup(ctx context.Context, path string) error
 	Close() error
 }
@@ -189,6 +194,17 @@ type CheckReport struct {
 }
 
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// RepairReport is what Repair did. Remaining lists what it could not
+// mend (a damaged page of the file, a broken audit chain): for those, a
+// backup must be restored.
+type RepairReport struct {
+	Backup      string   `json:"backup"`
+	Mended      []string `json:"mended"`      // records whose unreadable fields were mended, and how
+	Quarantined []string `json:"quarantined"` // records set aside (kept in the file, out of the register)
+	Rebuilt     bool     `json:"rebuilt"`     // indexes and counters rebuilt from the records
+	Remaining   []string `json:"remaining"`   // faults Check still finds
+}
 
 type operatorKey struct{}
 

@@ -307,7 +307,7 @@ func (d *DashboardScreen) showOverdue() {
 	// thousands overdue still refreshes at once.
 	f := data.ProblemFilter{RoundID: d.summary.Round.ID, OverdueOn: today, Limit: overdueShown}
 	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{RoundID: f.RoundID, OverdueOn: today, UrgentOnly: true, Limit: overdueShown})
-	if err == nil {
+	if err == nil || w.noteDamage(err) {
 		var rest []data.Problem
 		rest, err = w.store.Problems(w.ctx, f)
 		for _, p := range rest {
@@ -316,7 +316,7 @@ func (d *DashboardScreen) showOverdue() {
 			}
 		}
 	}
-	if err != nil {
+	if err != nil && !w.noteDamage(err) {
 		w.showError(err)
 		return
 	}

@@ -16,7 +16,7 @@ import (
 // locked database, a missing reason), as opposed to a fault of the program.
 func expected(err error) bool {
 	switch data.ErrorCode(err) {
-	case "", data.EINTERNAL:
+	case "", data.EINTERNAL, data.EDAMAGED:
 		return false
 	}
 	return true

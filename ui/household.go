@@ -117,8 +117,10 @@ func (p *HouseholdPage) show() {
 
 	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{HouseholdID: h.ID})
 	if err != nil {
-		w.showError(err)
-		return
+		w.showError(err) // a problem that cannot be read is named, with what to do
+		if !w.noteDamage(err) {
+			return
+		}
 	}
 	p.Problems.RemoveAll()
 	p.Cards = nil
@@ -192,6 +194,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	acts, err := w.store.Actions(w.ctx, pr.ID)
 	if err != nil {
 		w.showError(err)
+		w.noteDamage(err)
 	}
 	var lines []string
 	for _, a := range acts {

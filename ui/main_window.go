@@ -48,13 +48,14 @@ type MainWindow struct {
 	Export     *ExportScreen
 
 	Message    *widget.Label // the database could not be opened
+	Damage     *damageBar    // above the tabs when records cannot be read
 	LastError  string        // the last error shown, for tests and logs
 	LastPack   string        // the last meeting pack written
 	LastCharts []string      // the last charts saved
 
-	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings *fyne.MenuItem
-	Settings                                                    *SettingsForm // while the settings dialog is open
-	settingsDialog                                              dialog.Dialog
+	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings, MenuRepair *fyne.MenuItem
+	Settings                                                                *SettingsForm // while the settings dialog is open
+	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
 	env      Env
@@ -117,6 +118,7 @@ func (w *MainWindow) build() {
 		return
 	}
 	w.Setup = nil
+	w.Damage = newDamageBar(w)
 	w.Dashboard = newDashboardScreen(w)
 	w.Households = newRegisterScreen(w)
 	w.Import = newImportScreen(w)
@@ -127,7 +129,7 @@ func (w *MainWindow) build() {
 		container.NewTabItem(w.t.tr("นำเข้าไฟล์จากอำเภอ", "Import"), w.Import.Box),
 		container.NewTabItem(w.t.tr("ส่งออกไฟล์", "Export"), w.Export.Box),
 	)
-	w.Window.SetContent(w.Tabs)
+	w.Window.SetContent(container.NewBorder(w.Damage.Box, nil, nil, nil, w.Tabs))
 	w.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.onDropped(uris) })
 	w.Dashboard.Refresh()
 	if w.register == nil {
@@ -148,8 +150,13 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 	w.MenuSettings = fyne.NewMenuItem(w.t.tr("ตั้งค่า…", "Settings…"), w.onSettings)
 	w.MenuCharts = fyne.NewMenuItem(w.t.tr("บันทึกกราฟเป็นภาพสำหรับสไลด์…", "Save the charts for slides…"), w.onSaveCharts)
 	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
+	w.MenuRepair = fyne.NewMenuItem(w.t.tr("ตรวจสอบและซ่อมแซมฐานข้อมูล…", "Check and repair the database…"), func() {
+		if w.ready() {
+			w.onCheckAndRepair()
+		}
+	})
 	return fyne.NewMainMenu(
-		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuSettings),
+		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSettings),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
 	)
 }
@@ -274,7 +281,10 @@ func (w *MainWindow) rebuildRegister() {
 			w.do(func() { w.Households.setBuildingCount(n) })
 		})
 		w.doAndWait(func() {
-			if err != nil {
+			// Records that cannot be read leave the rest of the register
+			// usable: the bar above the tabs says which and offers repair.
+			if damaged := w.noteDamage(err); err != nil && !damaged {
+				w.Households.setBuildingFailed()
 				w.showError(err)
 				return
 			}

@@ -280,6 +280,13 @@ func (r *RegisterScreen) setBuilding(b bool) {
 	}
 }
 
+// setBuildingFailed says the list could not be prepared, instead of
+// "preparing…" for ever.
+func (r *RegisterScreen) setBuildingFailed() {
+	r.building = false
+	r.Count.SetText(r.w.t.tr("เตรียมรายการค้นหาไม่ได้ ดูข้อความแจ้งข้อผิดพลาด", "The search could not be prepared: see the error message"))
+}
+
 func (r *RegisterScreen) setBuildingCount(n int) {
 	if r.building {
 		r.Count.SetText(r.w.t.tr("กำลังเตรียมรายการค้นหา… อ่านแล้ว ", "Preparing the search… read ") + r.w.t.ni(n) + r.w.t.tr(" ครัวเรือน", " households"))

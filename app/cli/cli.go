@@ -52,6 +52,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk summary [--amphoe X] [--round N] [--json]
                                   สรุปความก้าวหน้ารายอำเภอ × ด้าน และวันครบกำหนด
   qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
+  qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
   qmdesk import [--dry-run] [--password P] [--json] [--errors DIR] FILE...
@@ -91,6 +92,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.summary(rest)
 	case "check":
 		err = c.check(rest)
+	case "repair":
+		err = c.repair(rest)
 	case "backup":
 		err = c.backup(rest)
 	case "restore":
@@ -360,7 +363,47 @@ func (c *command) check(args []string) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintln(c.env.Stdout, "  -", p)
 	}
-	return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ: เรียกคืนจากไฟล์สำรองล่าสุด (qmdesk restore)", "check found %d problems", len(rep.Problems))
+	return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ: ซ่อมด้วย qmdesk repair (สำรองไฟล์ไว้ก่อนซ่อมอัตโนมัติ) หรือเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "check found %d problems", len(rep.Problems))
+}
+
+// repair mends what check finds, after a backup into backups/ beside the
+// database.
+func (c *command) repair(args []string) error {
+	fs, db := c.flags("repair")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	rep, err := s.Repair(c.ctx, filepath.Join(filepath.Dir(*db), "backups"))
+	if _, statErr := os.Stat(rep.Backup); rep.Backup != "" && statErr == nil {
+		fmt.Fprintf(c.env.Stdout, "สำรองไฟล์ก่อนซ่อมไว้ที่ %s\n", rep.Backup)
+	}
+	if err != nil {
+		return err
+	}
+	for _, m := range rep.Mended {
+		fmt.Fprintln(c.env.Stdout, "ซ่อมแล้ว:", m)
+	}
+	for _, q := range rep.Quarantined {
+		fmt.Fprintln(c.env.Stdout, "แยกเก็บ:", q)
+	}
+	if len(rep.Mended)+len(rep.Quarantined) == 0 {
+		fmt.Fprintln(c.env.Stdout, "ไม่พบข้อมูลที่อ่านไม่ได้")
+	}
+	fmt.Fprintln(c.env.Stdout, "สร้างดัชนีและตัวนับใหม่จากข้อมูลแล้ว")
+	if len(rep.Remaining) > 0 {
+		fmt.Fprintln(c.env.Stdout, "ยังพบความผิดปกติที่ซ่อมไม่ได้ (รายละเอียดทางเทคนิค สำหรับส่งให้ผู้ดูแลระบบ):")
+		for _, p := range rep.Remaining {
+			fmt.Fprintln(c.env.Stdout, "  -", p)
+		}
+		return data.Errorf(data.EINVALID, "ซ่อมได้ไม่ครบ: กรุณาเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "repair left %d problems", len(rep.Remaining))
+	}
+	fmt.Fprintln(c.env.Stdout, "ตรวจสอบหลังซ่อม: ฐานข้อมูลถูกต้องครบถ้วน")
+	return nil
 }
 
 func (c *command) backup(args []string) error {

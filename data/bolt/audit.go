@@ -68,7 +68,7 @@ func (s *Store) Audit(ctx context.Context, afterSeq uint64, limit int) (out []da
 		for k, v := c.Seek(itob(afterSeq + 1)); k != nil; k, v = c.Next() {
 			var e data.AuditEntry
 			if len(v) < 32 || json.Unmarshal(v[32:], &e) != nil {
-				return corrupt("audit", nil)
+				return corrupt(bucketAudit, k, nil)
 			}
 			out = append(out, e)
 			if limit > 0 && len(out) >= limit {

@@ -33,68 +33,13 @@ func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
 	if !r.OK() {
 		return r
 	}
-	tambons := map[uint64]string{}
-	wantH := map[string]bool{}
-	err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
-		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
-			r.Problems = append(r.Problems, fmt.Sprintf("household %d unreadable", btoi(k)))
-			return nil
-		}
-		r.Households++
-		tambons[h.ID] = h.TambonCode
-		for _, k := range householdIndexKeys(&h) {
-			wantH[string(k)] = true
-		}
-		return nil
-	})
-	if err != nil {
-		r.Problems = append(r.Problems, err.Error())
-	}
-	wantP := map[string]bool{}
-	counts := map[string]int64{}
-	refs := map[string]int64{}
-	err = tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
-		var p data.Problem
-		if err := json.Unmarshal(v, &p); err != nil {
-			r.Problems = append(r.Problems, fmt.Sprintf("problem %d unreadable", btoi(k)))
-			return nil
-		}
-		r.ProblemCount++
-		tambon, ok := tambons[p.HouseholdID]
-		if !ok {
-			r.Problems = append(r.Problems, fmt.Sprintf("problem %d belongs to missing household %d", p.ID, p.HouseholdID))
-			return nil
-		}
-		for _, k := range problemIndexKeys(&p, tambon) {
-			wantP[string(k)] = true
-		}
-		counts[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))]++
-		if p.Status.Open() {
-			counts[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))]++
-		}
-		for _, k := range historyKeys(&p, tambon) {
-			counts[string(k)]++
-		}
-		for _, cat := range []byte{byte(p.Category), 0} {
-			rk := string(key(p.RoundID, p.HouseholdID, cat))
-			if refs[rk]++; refs[rk] == 1 {
-				counts[string(key(byte('H'), p.RoundID, tambon, cat))]++
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		r.Problems = append(r.Problems, err.Error())
-	}
-	tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {
-		r.Actions++
-		return nil
-	})
-	r.Problems = append(r.Problems, compareKeys("household index", tx.Bucket(bucketHIdx), wantH)...)
-	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), wantP)...)
-	r.Problems = append(r.Problems, compareCounts("counter", tx.Bucket(bucketCounters), counts)...)
-	r.Problems = append(r.Problems, compareCounts("household reference", tx.Bucket(bucketHHRefs), refs)...)
+	rc := recountTx(tx)
+	r.Households, r.ProblemCount, r.Actions = rc.households, rc.problems, rc.actions
+	r.Problems = append(r.Problems, limit(rc.faults)...)
+	r.Problems = append(r.Problems, compareKeys("household index", tx.Bucket(bucketHIdx), rc.wantH)...)
+	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), rc.wantP)...)
+	r.Problems = append(r.Problems, compareCounts("counter", tx.Bucket(bucketCounters), rc.counts)...)
+	r.Problems = append(r.Problems, compareCounts("household reference", tx.Bucket(bucketHHRefs), rc.refs)...)
 	tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
 		var rec data.ImportRecord
 		if json.Unmarshal(v, &rec) == nil && rec.Committing {
@@ -106,6 +51,86 @@ func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
 	r.AuditEntries = n
 	r.Problems = append(r.Problems, findings...)
 	return r
+}
+
+// recount is what the records say the indexes and counters must hold.
+type recount struct {
+	households, problems, actions int64
+	wantH, wantP                  map[string]bool
+	counts, refs                  map[string]int64
+	faults                        []string // records that cannot be read, or point at none
+}
+
+// recountTx reads every household, problem and action and works out the
+// index keys and counters they imply; Check compares them with what is
+// stored, Repair writes them. A record that cannot be read, a problem of
+// a missing household and an action of a missing problem are faults,
+// named in English for the log, and count for nothing.
+func recountTx(tx *bbolt.Tx) *recount {
+	rc := &recount{wantH: map[string]bool{}, wantP: map[string]bool{}, counts: map[string]int64{}, refs: map[string]int64{}}
+	fault := func(bucket, k []byte, err error) {
+		_, english := recordName(bucket, k)
+		rc.faults = append(rc.faults, english+" unreadable: "+err.Error())
+	}
+	tambons := map[uint64]string{}
+	tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
+		var h data.Household
+		if err := json.Unmarshal(v, &h); err != nil {
+			fault(bucketHouseholds, k, err)
+			return nil
+		}
+		rc.households++
+		tambons[h.ID] = h.TambonCode
+		for _, k := range householdIndexKeys(&h) {
+			rc.wantH[string(k)] = true
+		}
+		return nil
+	})
+	problems := map[uint64]bool{}
+	tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
+		var p data.Problem
+		if err := json.Unmarshal(v, &p); err != nil {
+			fault(bucketProblems, k, err)
+			return nil
+		}
+		rc.problems++
+		tambon, ok := tambons[p.HouseholdID]
+		if !ok {
+			rc.faults = append(rc.faults, fmt.Sprintf("problem %d belongs to missing household %d", p.ID, p.HouseholdID))
+			return nil
+		}
+		problems[p.ID] = true
+		for _, k := range problemIndexKeys(&p, tambon) {
+			rc.wantP[string(k)] = true
+		}
+		rc.counts[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))]++
+		if p.Status.Open() {
+			rc.counts[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))]++
+		}
+		for _, k := range historyKeys(&p, tambon) {
+			rc.counts[string(k)]++
+		}
+		for _, cat := range []byte{byte(p.Category), 0} {
+			rk := string(key(p.RoundID, p.HouseholdID, cat))
+			if rc.refs[rk]++; rc.refs[rk] == 1 {
+				rc.counts[string(key(byte('H'), p.RoundID, tambon, cat))]++
+			}
+		}
+		return nil
+	})
+	tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {
+		var a data.Action
+		if err := json.Unmarshal(v, &a); err != nil {
+			fault(bucketActions, k, err)
+			return nil
+		}
+		rc.actions++
+		if !problems[btoi(k)] {
+			rc.faults = append(rc.faults, fmt.Sprintf("action %d belongs to missing problem %d", idAtEnd(k), btoi(k)))
+		}
+		return nil
+	})
+	return rc
 }
 
 const maxFindings = 20

@@ -51,7 +51,7 @@ func (s *Store) Household(ctx context.Context, id uint64) (h data.Household, err
 }
 
 func getHousehold(tx *bbolt.Tx, id uint64, h *data.Household) error {
-	if found, err := getJSON(tx.Bucket(bucketHouseholds), itob(id), h); err != nil {
+	if found, err := getJSON(tx, bucketHouseholds, itob(id), h); err != nil {
 		return err
 	} else if !found {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบครัวเรือนเลขที่ %d", "household %d not found", id)
@@ -203,17 +203,22 @@ func (s *Store) householdsBy(kind byte, value string) (out []data.Household, err
 // most of the work, so it runs on every core: the cursor collects the raw
 // records of a batch of households (valid while the transaction is open),
 // workers decode batches, and fn sees them in ID order on this goroutine.
+// A record that cannot be read is skipped (a household with all its
+// problems, or one problem) and the walk goes on; it then ends with an
+// EDAMAGED error naming them, after fn has seen every readable household.
 func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []data.Problem) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	var bad damage
+	err := s.db.View(func(tx *bbolt.Tx) error {
 		type rawHousehold struct {
 			key, value []byte
-			problems   [][]byte
+			problems   [][2][]byte // key, value
 		}
 		type batch struct {
 			raw        []rawHousehold
 			households []data.Household
 			problems   [][]data.Problem
-			err        error
+			skip       []bool
+			bad        damage
 			done       chan struct{}
 		}
 		const batchSize = 512
@@ -232,17 +237,21 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 				for b := range todo {
 					b.households = make([]data.Household, len(b.raw))
 					b.problems = make([][]data.Problem, len(b.raw))
+					b.skip = make([]bool, len(b.raw))
 					for i, r := range b.raw {
 						if err := json.Unmarshal(r.value, &b.households[i]); err != nil {
-							b.err = corrupt(string(r.key), err)
-							break
+							b.bad.add(bucketHouseholds, r.key, err)
+							b.skip[i] = true
+							continue
 						}
-						ps := make([]data.Problem, len(r.problems))
-						for j, v := range r.problems {
-							if err := json.Unmarshal(v, &ps[j]); err != nil {
-								b.err = corrupt("problem of household "+string(r.key), err)
-								break
+						ps := make([]data.Problem, 0, len(r.problems))
+						for _, kv := range r.problems {
+							var p data.Problem
+							if err := json.Unmarshal(kv[1], &p); err != nil {
+								b.bad.add(bucketProblems, kv[0], err)
+								continue
 							}
+							ps = append(ps, p)
 						}
 						b.problems[i] = ps
 					}
@@ -276,7 +285,7 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 				r := rawHousehold{key: k, value: v}
 				for _, id := range problemIDsOf(tx, btoi(k)) {
 					if pv := probs.Get(itob(id)); pv != nil {
-						r.problems = append(r.problems, pv)
+						r.problems = append(r.problems, [2][]byte{itob(id), pv})
 					}
 				}
 				if b.raw = append(b.raw, r); len(b.raw) == batchSize && !send() {
@@ -293,11 +302,12 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			if err != nil {
 				continue
 			}
-			if err = b.err; err == nil {
-				err = ctx.Err()
-			}
+			bad.thai, bad.english = append(bad.thai, b.bad.thai...), append(bad.english, b.bad.english...)
+			err = ctx.Err()
 			for i := 0; err == nil && i < len(b.households); i++ {
-				err = fn(b.households[i], b.problems[i])
+				if !b.skip[i] {
+					err = fn(b.households[i], b.problems[i])
+				}
 			}
 			if err != nil {
 				halt()
@@ -309,4 +319,8 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 		wg.Wait() // no worker may read the records after the transaction closes
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return bad.err()
 }

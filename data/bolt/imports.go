@@ -306,7 +306,7 @@ func (s *Store) Imports(ctx context.Context) (out []data.ImportRecord, err error
 		return tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
 			var r data.ImportRecord
 			if err := json.Unmarshal(v, &r); err != nil {
-				return corrupt("import", err)
+				return corrupt(bucketImports, k, err)
 			}
 			out = append(out, r)
 			return nil
@@ -322,7 +322,7 @@ func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.Imp
 		c := tx.Bucket(bucketImportSHA).Cursor()
 		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre) && len(k) == len(pre)+8; k, _ = c.Next() {
 			var r data.ImportRecord
-			if _, err := getJSON(tx.Bucket(bucketImports), k[len(pre):], &r); err != nil {
+			if _, err := getJSON(tx, bucketImports, k[len(pre):], &r); err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -336,7 +336,7 @@ func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.Imp
 func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult, err error) {
 	err = s.db.View(func(tx *bbolt.Tx) error {
 		var rec data.ImportRecord
-		if _, err := getJSON(tx.Bucket(bucketImports), itob(id), &rec); err != nil {
+		if _, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
 			return err
 		}
 		out, err = unpackRows(tx.Bucket(bucketImportRows).Get(itob(id)), rec.Sheet)
@@ -372,22 +372,22 @@ func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
 	for len(b) > 0 {
 		row, n := binary.Uvarint(b)
 		if n <= 0 || len(b) < n+1 {
-			return out, corrupt("import rows", nil)
+			return out, corrupt(bucketImportRows, nil, nil)
 		}
 		f := int(b[n]) - 1
 		b = b[n+1:]
 		if f < 0 || f >= len(data.Fates) {
-			return out, corrupt("import rows", nil)
+			return out, corrupt(bucketImportRows, nil, nil)
 		}
 		r := data.RowResult{Sheet: sheet, Row: int(row), Fate: data.Fates[f]}
 		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
 			size, n := binary.Uvarint(b)
 			if n <= 0 || uint64(len(b)-n) < size {
-				return out, corrupt("import rows", nil)
+				return out, corrupt(bucketImportRows, nil, nil)
 			}
 			var d rowDetail
 			if err := json.Unmarshal(b[n:n+int(size)], &d); err != nil {
-				return out, corrupt("import rows", err)
+				return out, corrupt(bucketImportRows, nil, err)
 			}
 			r.Sheet, r.Column, r.Value, r.Reason = d.Sheet, d.Column, d.Value, d.Reason
 			b = b[n+int(size):]
@@ -423,7 +423,7 @@ func (s *Store) UndoImport(ctx context.Context, id uint64) error {
 // failure or a crash) loses its ledger entry altogether: it never happened.
 func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished bool) error {
 	var rec data.ImportRecord
-	if found, err := getJSON(tx.Bucket(bucketImports), itob(id), &rec); err != nil {
+	if found, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
 		return err
 	} else if !found {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบการนำเข้าครั้งที่ %d", "import %d not found", id)
@@ -441,7 +441,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 	for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 		var u undoEntry
 		if err := json.Unmarshal(v, &u); err != nil {
-			return corrupt("undo", err)
+			return corrupt(bucketImportUndo, k, err)
 		}
 		entries = append(entries, u)
 		keys = append(keys, append([]byte(nil), k...))
@@ -478,7 +478,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				return later("ปัญหา", u.ID)
 			}
 			if err := json.Unmarshal(u.Before, &before); err != nil {
-				return corrupt("undo problem", err)
+				return corrupt(bucketImportUndo, keys[i], err)
 			}
 			if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
 				return err
@@ -492,7 +492,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				return later("ครัวเรือน", u.ID)
 			}
 			if err := json.Unmarshal(u.Before, &before); err != nil {
-				return corrupt("undo household", err)
+				return corrupt(bucketImportUndo, keys[i], err)
 			}
 			if err := s.updateHousehold(tx, &cur, &before); err != nil {
 				return err
@@ -608,7 +608,7 @@ func (s *Store) Reviews(ctx context.Context, pendingOnly bool) (out []data.Revie
 		return tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
 			var r data.Review
 			if err := json.Unmarshal(v, &r); err != nil {
-				return corrupt("review", err)
+				return corrupt(bucketReviews, k, err)
 			}
 			if !pendingOnly || r.Decision == "" {
 				out = append(out, r)
@@ -626,7 +626,7 @@ func (s *Store) Review(ctx context.Context, id uint64) (r data.Review, err error
 }
 
 func getReview(tx *bbolt.Tx, id uint64, r *data.Review) error {
-	if found, err := getJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {
+	if found, err := getJSON(tx, bucketReviews, itob(id), r); err != nil {
 		return err
 	} else if !found {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบรายการรอตรวจสอบเลขที่ %d", "review %d not found", id)

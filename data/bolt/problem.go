@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 
 	bbolt "go.etcd.io/bbolt"
@@ -68,7 +69,7 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 
 func defaultRound(tx *bbolt.Tx) uint64 {
 	var m data.Meta
-	getJSON(tx.Bucket(bucketMeta), keyMeta, &m)
+	getJSON(tx, bucketMeta, keyMeta, &m)
 	return m.DefaultRound
 }
 
@@ -79,7 +80,7 @@ func (s *Store) Problem(ctx context.Context, id uint64) (p data.Problem, err err
 }
 
 func getProblem(tx *bbolt.Tx, id uint64, p *data.Problem) error {
-	if found, err := getJSON(tx.Bucket(bucketProblems), itob(id), p); err != nil {
+	if found, err := getJSON(tx, bucketProblems, itob(id), p); err != nil {
 		return err
 	} else if !found {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบปัญหาเลขที่ %d", "problem %d not found", id)
@@ -146,8 +147,11 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 }
 
 // Problems lists problems of a round through the narrowest index the filter
-// allows, then applies the rest of the filter to each record.
+// allows, then applies the rest of the filter to each record. A problem
+// that cannot be read is left out and named in an EDAMAGED error that
+// comes with the others.
 func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.Problem, err error) {
+	var bad damage
 	err = s.db.View(func(tx *bbolt.Tx) error {
 		if f.RoundID == 0 && f.HouseholdID == 0 {
 			f.RoundID = defaultRound(tx)
@@ -173,7 +177,10 @@ func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.
 		c := tx.Bucket(bucketPIdx).Cursor()
 		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre) && (stop == nil || string(k) < string(stop)); k, _ = c.Next() {
 			var p data.Problem
-			if err := getProblem(tx, idAtEnd(k), &p); err != nil {
+			if err := getProblem(tx, idAtEnd(k), &p); data.ErrorCode(err) == data.EDAMAGED {
+				bad.add(bucketProblems, itob(idAtEnd(k)), errors.Unwrap(err))
+				continue
+			} else if err != nil {
 				return err
 			}
 			g := f
@@ -190,6 +197,9 @@ func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.
 		}
 		return nil
 	})
+	if err == nil {
+		err = bad.err()
+	}
 	return out, err
 }
 
@@ -258,20 +268,27 @@ func (s *Store) appendAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) 
 	return s.audit(ctx, tx, "create", "action", id, nil, a, "")
 }
 
-// Actions returns a problem's history, oldest first.
+// Actions returns a problem's history, oldest first. An action that
+// cannot be read is left out and named in an EDAMAGED error that comes
+// with the others.
 func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Action, err error) {
+	var bad damage
 	err = s.db.View(func(tx *bbolt.Tx) error {
 		pre := itob(problemID)
 		c := tx.Bucket(bucketActions).Cursor()
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 			var a data.Action
 			if err := json.Unmarshal(v, &a); err != nil {
-				return corrupt("action", err)
+				bad.add(bucketActions, k, err)
+				continue
 			}
 			out = append(out, a)
 		}
 		return nil
 	})
+	if err == nil {
+		err = bad.err()
+	}
 	return out, err
 }
 
@@ -288,7 +305,7 @@ func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) e
 			}
 			var a data.Action
 			if err := json.Unmarshal(v, &a); err != nil {
-				return corrupt("action", err)
+				return corrupt(bucketActions, k, err)
 			}
 			if err := fn(a); err != nil {
 				return err

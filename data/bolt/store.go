@@ -166,7 +166,7 @@ func (s *Store) migrateHistory() error {
 		if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 			var h data.Household
 			if err := json.Unmarshal(v, &h); err != nil {
-				return corrupt(string(k), err)
+				return corrupt(bucketHouseholds, k, err)
 			}
 			tambons[h.ID] = h.TambonCode
 			return nil
@@ -222,7 +222,7 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 		}
 		var p data.Problem
 		if err := json.Unmarshal(v, &p); err != nil {
-			return 0, false, corrupt(string(k), err)
+			return 0, false, corrupt(bucketProblems, k, err)
 		}
 		if p.SurveyYear != 2565 && p.FoundOn.IsZero() {
 			p.FoundOn = data.DateOf(p.CreatedAt)
@@ -298,7 +298,7 @@ func schemaVersion(tx *bbolt.Tx) (int, error) {
 // Meta returns the database's description.
 func (s *Store) Meta(ctx context.Context) (m data.Meta, err error) {
 	err = s.db.View(func(tx *bbolt.Tx) error {
-		_, err := getJSON(tx.Bucket(bucketMeta), keyMeta, &m)
+		_, err := getJSON(tx, bucketMeta, keyMeta, &m)
 		m.SchemaVersion, _ = schemaVersion(tx)
 		return err
 	})
@@ -311,7 +311,7 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 	var m data.Meta
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketMeta)
-		if found, err := getJSON(b, keyMeta, &m); err != nil {
+		if found, err := getJSON(tx, bucketMeta, keyMeta, &m); err != nil {
 			return err
 		} else if found && m.Province != "" {
 			return data.Errorf(data.ECONFLICT, "ฐานข้อมูลนี้เป็นของจังหวัดรหัส %s อยู่แล้ว", "database already set up for province %s", m.Province)
@@ -340,7 +340,7 @@ func (s *Store) Rounds(ctx context.Context) (rounds []data.Round, err error) {
 		return tx.Bucket(bucketRounds).ForEach(func(k, v []byte) error {
 			var r data.Round
 			if err := json.Unmarshal(v, &r); err != nil {
-				return corrupt("round", err)
+				return corrupt(bucketRounds, k, err)
 			}
 			rounds = append(rounds, r)
 			return nil
@@ -356,7 +356,7 @@ func (s *Store) Round(ctx context.Context, id uint64) (r data.Round, err error) 
 }
 
 func getRound(tx *bbolt.Tx, id uint64, r *data.Round) error {
-	if found, err := getJSON(tx.Bucket(bucketRounds), itob(id), r); err != nil {
+	if found, err := getJSON(tx, bucketRounds, itob(id), r); err != nil {
 		return err
 	} else if !found {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบรอบที่ %d", "round %d not found", id)
@@ -389,7 +389,7 @@ func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) er
 // SubProblems returns the editable sub-problem list.
 func (s *Store) SubProblems(ctx context.Context) (l data.SubProblemList, err error) {
 	err = s.db.View(func(tx *bbolt.Tx) error {
-		_, err := getJSON(tx.Bucket(bucketSubProblems), keySubProblems, &l)
+		_, err := getJSON(tx, bucketSubProblems, keySubProblems, &l)
 		return err
 	})
 	return l, err
@@ -407,7 +407,7 @@ func (s *Store) SetSubProblems(ctx context.Context, l data.SubProblemList) error
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketSubProblems)
 		var before data.SubProblemList
-		if _, err := getJSON(b, keySubProblems, &before); err != nil {
+		if _, err := getJSON(tx, bucketSubProblems, keySubProblems, &before); err != nil {
 			return err
 		}
 		if err := putJSON(b, keySubProblems, l); err != nil {
@@ -425,17 +425,13 @@ func putJSON(b *bbolt.Bucket, k []byte, v any) error {
 	return b.Put(k, buf)
 }
 
-func getJSON(b *bbolt.Bucket, k []byte, v any) (bool, error) {
-	buf := b.Get(k)
+func getJSON(tx *bbolt.Tx, bucket, k []byte, v any) (bool, error) {
+	buf := tx.Bucket(bucket).Get(k)
 	if buf == nil {
 		return false, nil
 	}
 	if err := json.Unmarshal(buf, v); err != nil {
-		return true, corrupt(string(k), err)
+		return true, corrupt(bucket, k, err)
 	}
 	return true, nil
-}
-
-func corrupt(what string, err error) error {
-	return &data.Error{Code: data.EINTERNAL, Message: "ข้อมูลในฐานข้อมูลเสียหาย กรุณาเรียกคืนจากไฟล์สำรอง", English: "corrupt record " + what, Err: err}
 }

@@ -1,0 +1,318 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+// bucketQuarantine keeps the records Repair could not mend: out of the
+// register, but in the file, with why, so nothing is thrown away.
+//
+//	quarantine  seq → quarantined JSON
+var bucketQuarantine = []byte("quarantine")
+
+type quarantined struct {
+	Bucket string `json:"bucket"`
+	Key    []byte `json:"key"`
+	Value  []byte `json:"value"`
+	Reason string `json:"reason"`
+}
+
+// Repair mends what Check finds in the records: first a copy of the file
+// goes to backupDir (taken whatever state the file is in: it is the way
+// back), then, in one transaction, every record that cannot be read is
+// mended where the record's own stamps tell the right value (a day that
+// is not a date: an action's date becomes the day it was recorded, a
+// problem's found and resolved days the days it was created and last
+// changed, its target date its round's deadline), or else set aside in
+// the quarantine bucket with the reason; a problem whose household is
+// gone and an action whose problem is gone are set aside too; and every
+// index and counter is rebuilt from the records. Faults it cannot mend (a
+// damaged page, a broken audit chain) are left in Remaining: for those, a
+// backup must be restored.
+func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
+	var rep data.RepairReport
+	if err := os.MkdirAll(backupDir, 0o700); err != nil {
+		return rep, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้", "cannot create backup folder %s: %v", backupDir, err)
+	}
+	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
+	if err := s.db.View(func(tx *bbolt.Tx) error { return writeFileSync(rep.Backup, tx) }); err != nil {
+		os.Remove(rep.Backup)
+		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?) จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return data.Errorf(data.EINVALID, "ไฟล์ขาดส่วน %s ซ่อมไม่ได้: กรุณาเรียกคืนจากไฟล์สำรอง", "bucket %s is missing", b)
+			}
+		}
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return data.Errorf(data.EINVALID, "หน้าข้อมูลของไฟล์เสียหาย (%d จุด) ซ่อมไม่ได้: กรุณาเรียกคืนจากไฟล์สำรอง", "%d damaged pages", len(errs))
+		}
+		m := &mender{s: s, tx: tx, today: data.DateOf(s.Clock.Now()), rep: &rep}
+		if err := m.records(); err != nil {
+			return err
+		}
+		if err := rebuildIndexes(tx); err != nil {
+			return err
+		}
+		rep.Rebuilt = true
+		return s.audit(ctx, tx, "repair", "database", 0, nil, rep, fmt.Sprintf("mended %d, quarantined %d, backup %s", len(rep.Mended), len(rep.Quarantined), filepath.Base(rep.Backup)))
+	})
+	if err != nil {
+		return rep, err
+	}
+	after, err := s.Check(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Remaining = after.Problems
+	return rep, nil
+}
+
+// mender works through the records of one repair.
+type mender struct {
+	s     *Store
+	tx    *bbolt.Tx
+	today data.Date // the real day: a training day must not make real dates look wrong
+	rep   *data.RepairReport
+}
+
+func (m *mender) records() error {
+	households := map[uint64]bool{}
+	if err := m.each(bucketHouseholds, func(k, v []byte) ([]byte, string, error) {
+		var h data.Household
+		if err := json.Unmarshal(v, &h); err != nil {
+			return nil, "", err
+		}
+		households[h.ID] = true
+		return nil, "", nil
+	}); err != nil {
+		return err
+	}
+	rounds := map[uint64]data.Round{}
+	m.tx.Bucket(bucketRounds).ForEach(func(k, v []byte) error {
+		var r data.Round
+		if json.Unmarshal(v, &r) == nil {
+			rounds[r.ID] = r
+		}
+		return nil
+	})
+	problems := map[uint64]bool{}
+	if err := m.each(bucketProblems, func(k, v []byte) ([]byte, string, error) {
+		mended, how, err := mendDates(v, func(field string, rec map[string]json.RawMessage) (data.Date, bool) {
+			switch field {
+			case "target_date":
+				var round uint64
+				json.Unmarshal(rec["round_id"], &round)
+				r, ok := rounds[round]
+				return r.Deadline, ok
+			case "found_on":
+				var year int
+				json.Unmarshal(rec["survey_year"], &year)
+				if year == 2565 {
+					return data.Date{}, true // carried over from the survey: no day of its own
+				}
+				return stampDay(rec["created_at"])
+			case "resolved_on":
+				var st data.Status
+				json.Unmarshal(rec["status"], &st)
+				if st.Open() {
+					return data.Date{}, true
+				}
+				return stampDay(rec["updated_at"])
+			}
+			return data.Date{}, false
+		}, m.today, "target_date", "found_on", "resolved_on")
+		if err != nil {
+			return nil, "", err
+		}
+		var p data.Problem
+		if err := json.Unmarshal(mended, &p); err != nil {
+			return nil, "", err
+		}
+		if !households[p.HouseholdID] {
+			return nil, "", fmt.Errorf("its household %d is missing", p.HouseholdID)
+		}
+		problems[p.ID] = true
+		if how == "" {
+			return nil, "", nil
+		}
+		return mended, how, nil
+	}); err != nil {
+		return err
+	}
+	return m.each(bucketActions, func(k, v []byte) ([]byte, string, error) {
+		mended, how, err := mendDates(v, func(field string, rec map[string]json.RawMessage) (data.Date, bool) {
+			return stampDay(rec["recorded_at"])
+		}, m.today, "date")
+		if err != nil {
+			return nil, "", err
+		}
+		var a data.Action
+		if err := json.Unmarshal(mended, &a); err != nil {
+			return nil, "", err
+		}
+		if !problems[btoi(k)] {
+			return nil, "", fmt.Errorf("its problem %d is missing", btoi(k))
+		}
+		if how == "" {
+			return nil, "", nil
+		}
+		return mended, how, nil
+	})
+}
+
+// each runs fix over a bucket's records. fix returns the mended value and
+// how it was mended, nothing for a sound record, or an error for one to
+// set aside.
+func (m *mender) each(bucket []byte, fix func(k, v []byte) ([]byte, string, error)) error {
+	type change struct {
+		k, v   []byte
+		how    string
+		reason error
+	}
+	var changes []change
+	err := m.tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		mended, how, err := fix(k, v)
+		if err != nil || mended != nil {
+			changes = append(changes, change{bytes.Clone(k), mended, how, err})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b := m.tx.Bucket(bucket)
+	for _, c := range changes {
+		thai, english := recordName(bucket, c.k)
+		if c.reason == nil {
+			if err := b.Put(c.k, c.v); err != nil {
+				return err
+			}
+			m.rep.Mended = append(m.rep.Mended, thai+": "+c.how)
+			continue
+		}
+		q, err := m.tx.CreateBucketIfNotExists(bucketQuarantine)
+		if err != nil {
+			return err
+		}
+		seq, err := q.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := putJSON(q, itob(seq), quarantined{Bucket: string(bucket), Key: c.k, Value: bytes.Clone(b.Get(c.k)), Reason: english + ": " + c.reason.Error()}); err != nil {
+			return err
+		}
+		if err := b.Delete(c.k); err != nil {
+			return err
+		}
+		m.rep.Quarantined = append(m.rep.Quarantined, fmt.Sprintf("%s: แยกเก็บไว้ (%s)", thai, c.reason))
+	}
+	return nil
+}
+
+// mendDates replaces, in a record's JSON, each named date field that does
+// not read as a sane date by what fallback says from the record's other
+// fields. It returns the record (unchanged if nothing needed mending) and
+// how it was mended, in Thai.
+func mendDates(v []byte, fallback func(field string, rec map[string]json.RawMessage) (data.Date, bool), today data.Date, fields ...string) ([]byte, string, error) {
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return nil, "", err
+	}
+	how := ""
+	for _, f := range fields {
+		raw, ok := rec[f]
+		if !ok {
+			continue
+		}
+		var d data.Date
+		if json.Unmarshal(raw, &d) == nil && d.CheckSane(f, today) == nil {
+			continue
+		}
+		fix, ok := fallback(f, rec)
+		if !ok {
+			return nil, "", fmt.Errorf("%s %s cannot be read and nothing tells its value", f, raw)
+		}
+		b, err := json.Marshal(fix)
+		if err != nil {
+			return nil, "", err
+		}
+		rec[f] = b
+		if how != "" {
+			how += ", "
+		}
+		how += fmt.Sprintf("%s %s → %s", dateFieldThai[f], raw, data.FormatBE(fix))
+		if fix.IsZero() {
+			how += "(ไม่มี)"
+		}
+	}
+	if how == "" {
+		return v, "", nil
+	}
+	out, err := json.Marshal(rec)
+	return out, how, err
+}
+
+var dateFieldThai = map[string]string{"target_date": "วันที่กำหนดแล้วเสร็จ", "found_on": "วันที่พบปัญหา", "resolved_on": "วันที่แก้ไขเสร็จ", "date": "วันที่ดำเนินการ"}
+
+// stampDay is the Thai day of a record's time stamp (always the real time).
+func stampDay(raw json.RawMessage) (data.Date, bool) {
+	var at time.Time
+	if err := json.Unmarshal(raw, &at); err != nil || at.IsZero() {
+		return data.Date{}, false
+	}
+	return data.DateOf(at), true
+}
+
+// rebuildIndexes replaces every index and counter by what the records
+// imply (recountTx), written in key order.
+func rebuildIndexes(tx *bbolt.Tx) error {
+	rc := recountTx(tx)
+	for _, x := range []struct {
+		bucket []byte
+		keys   map[string]bool
+		counts map[string]int64
+	}{{bucketHIdx, rc.wantH, nil}, {bucketPIdx, rc.wantP, nil}, {bucketCounters, nil, rc.counts}, {bucketHHRefs, nil, rc.refs}} {
+		if err := tx.DeleteBucket(x.bucket); err != nil {
+			return err
+		}
+		b, err := tx.CreateBucket(x.bucket)
+		if err != nil {
+			return err
+		}
+		var keys []string
+		for k := range x.keys {
+			keys = append(keys, k)
+		}
+		for k := range x.counts {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			var v []byte
+			if x.counts != nil {
+				v = itob(uint64(x.counts[k]))
+			}
+			if err := b.Put([]byte(k), v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

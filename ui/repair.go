@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
+)
+
+// damageBar is the line above the tabs that says the database holds
+// records the program cannot read, and offers the repair. It is hidden
+// while all is well.
+type damageBar struct {
+	Box    *fyne.Container
+	Text   *widget.Label
+	Repair *widget.Button
+}
+
+func newDamageBar(w *MainWindow) *damageBar {
+	b := &damageBar{Text: widget.NewLabel("")}
+	b.Text.Importance = widget.DangerImportance
+	b.Text.Wrapping = fyne.TextWrapWord
+	b.Repair = widget.NewButton(w.t.tr("ตรวจสอบและซ่อมแซม…", "Check and repair…"), w.onCheckAndRepair)
+	b.Repair.Importance = widget.DangerImportance
+	b.Box = container.NewBorder(nil, widget.NewSeparator(), nil, b.Repair, b.Text)
+	b.Box.Hide()
+	return b
+}
+
+// noteDamage shows the damage bar when err says some records could not be
+// read (the rest was), and tells whether it did: the caller then goes on
+// with what it could read instead of stopping on an error dialog.
+func (w *MainWindow) noteDamage(err error) bool {
+	if data.ErrorCode(err) != data.EDAMAGED || w.Damage == nil {
+		return false
+	}
+	w.logError(err)
+	w.Damage.Text.SetText(w.t.errorText(err))
+	w.Damage.Box.Show()
+	return true
+}
+
+// onCheckAndRepair checks the whole database in the background and, when
+// it finds faults, offers the repair (which backs the file up first).
+func (w *MainWindow) onCheckAndRepair() {
+	if w.store == nil {
+		return
+	}
+	t := w.t
+	var rep data.CheckReport
+	w.run(t.tr("กำลังตรวจสอบฐานข้อมูล", "Checking the database"), func(ctx context.Context, progress report) (err error) {
+		progress(-1, t.tr("กำลังอ่านข้อมูลทุกรายการเพื่อตรวจสอบ…", "Reading every record…"))
+		rep, err = w.store.Check(ctx)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		if rep.OK() {
+			w.Damage.Box.Hide()
+			w.showDialog(dialog.NewInformation(t.tr("ตรวจสอบฐานข้อมูล", "Database check"),
+				t.tr("ฐานข้อมูลถูกต้องครบถ้วน: ", "The database is sound: ")+t.n(rep.Households)+t.tr(" ครัวเรือน · ", " households · ")+
+					t.n(rep.ProblemCount)+t.tr(" ปัญหา · ", " problems · ")+t.n(rep.Actions)+t.tr(" การช่วยเหลือ", " actions"), w.Window))
+			return
+		}
+		w.offerRepair(rep)
+	})
+}
+
+func (w *MainWindow) offerRepair(rep data.CheckReport) {
+	t := w.t
+	findings := rep.Problems
+	if len(findings) > 8 {
+		findings = append(append([]string{}, findings[:8]...), fmt.Sprintf("… (%d)", len(rep.Problems)))
+	}
+	backups := filepath.Join(w.env.DataDir, "backups")
+	msg := widget.NewLabel(t.tr("พบความผิดปกติ ", "Found ") + t.ni(len(rep.Problems)) + t.tr(" รายการ (รายละเอียดทางเทคนิค):\n", " faults (technical details):\n") +
+		strings.Join(findings, "\n") +
+		t.tr("\n\nการซ่อมแซมจะสำรองไฟล์ทั้งไฟล์ไว้ที่ ", "\n\nThe repair first copies the whole file to ") + backups +
+		t.tr(" ก่อน แล้วซ่อมข้อมูลที่อ่านไม่ได้จากวันเวลาที่บันทึกไว้ในข้อมูลนั้นเอง ข้อมูลที่ซ่อมไม่ได้จะถูกแยกเก็บไว้ในไฟล์ (ไม่ลบทิ้ง) แล้วสร้างตัวนับใหม่ทั้งหมด",
+			", then mends unreadable records from their own time stamps, sets aside (keeps, does not delete) what it cannot mend, and rebuilds every counter."))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(t.tr("ซ่อมแซมฐานข้อมูล", "Repair the database"), t.tr("สำรองแล้วซ่อมแซม", "Back up and repair"), t.tr("ยังไม่ซ่อม", "Not now"),
+		container.NewVScroll(msg), func(ok bool) {
+			if ok {
+				w.RepairDatabase()
+			}
+		}, w.Window)
+	d.Resize(fyne.NewSize(760, 480))
+	w.showDialog(d)
+}
+
+// RepairDatabase runs the repair (after the clerk agreed) and shows what
+// it did.
+func (w *MainWindow) RepairDatabase() {
+	t := w.t
+	var rep data.RepairReport
+	w.run(t.tr("กำลังซ่อมแซมฐานข้อมูล", "Repairing the database"), func(ctx context.Context, progress report) (err error) {
+		progress(-1, t.tr("กำลังสำรองไฟล์แล้วซ่อมแซม…", "Backing up, then repairing…"))
+		rep, err = w.store.Repair(ctx, filepath.Join(w.env.DataDir, "backups"))
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		lines := []string{t.tr("สำรองไฟล์ก่อนซ่อมไว้ที่ ", "Backup taken first: ") + rep.Backup}
+		for _, m := range rep.Mended {
+			lines = append(lines, t.tr("ซ่อมแล้ว: ", "Mended: ")+m)
+		}
+		for _, q := range rep.Quarantined {
+			lines = append(lines, t.tr("แยกเก็บ: ", "Set aside: ")+q)
+		}
+		lines = append(lines, t.tr("สร้างดัชนีและตัวนับใหม่จากข้อมูลแล้ว", "Indexes and counters rebuilt from the records"))
+		if len(rep.Remaining) > 0 {
+			lines = append(lines, t.tr("ยังซ่อมไม่ได้ กรุณาเรียกคืนจากไฟล์สำรอง: ", "Still wrong; restore a backup: ")+strings.Join(rep.Remaining, "; "))
+		} else {
+			w.Damage.Box.Hide()
+			lines = append(lines, t.tr("ตรวจสอบหลังซ่อม: ฐานข้อมูลถูกต้องครบถ้วน", "Checked after the repair: the database is sound"))
+		}
+		msg := widget.NewLabel(strings.Join(lines, "\n"))
+		msg.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom(t.tr("ซ่อมแซมเสร็จ", "Repair done"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
+		d.Resize(fyne.NewSize(760, 420))
+		w.showDialog(d)
+		w.Dashboard.Refresh()
+		w.Import.refreshLedger()
+		w.rebuildRegister()
+	})
+}

@@ -1,0 +1,87 @@
+package ui_test
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/app"
+	"qmdesk/data"
+	"qmdesk/data/bolt"
+	"qmdesk/ui"
+)
+
+// A database holding the record issue 9's status change wrote (a solved
+// problem dated -001-11-30) opens: the register lists every other
+// household instead of "preparing…" for ever, the bar above the tabs says
+// what is wrong and what to do, and the repair mends it.
+func TestWindowOnADamagedDatabase(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "qm.db")
+	s, err := bolt.Open(path, bolt.Options{NoSync: true, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.Init(ctx, "41", data.DefaultRound())
+	round, _ := s.Round(ctx, 1)
+	if err := (app.Demo{Geo: mustGeo(), Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, 120, 500, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	raw, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("problems"))
+		date := regexp.MustCompile(`"resolved_on":"\d{4}-\d\d-\d\d"`)
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if date.Match(v) {
+				return b.Put(append([]byte(nil), k...), date.ReplaceAll(v, []byte(`"resolved_on":"-001-11-30"`)))
+			}
+		}
+		t.Fatal("no solved problem to damage")
+		return nil
+	})
+	raw.Close()
+	if s, err = bolt.Open(path, bolt.Options{NoSync: true, Clock: clock}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w.WaitIdle()
+
+	if !w.Damage.Box.Visible() || !strings.Contains(w.Damage.Text.Text, "ปัญหาเลขที่") || !strings.Contains(w.Damage.Text.Text, "ซ่อมแซม") {
+		t.Fatalf("damage bar: visible %v, %q", w.Damage.Box.Visible(), w.Damage.Text.Text)
+	}
+	if c := w.Households.Count.Text; !strings.HasPrefix(c, "พบ ") || len(w.Households.IDs) < 100 {
+		t.Fatalf("register on a damaged file: %q, %d households listed", c, len(w.Households.IDs))
+	}
+	if w.LastError != "" {
+		t.Errorf("an error dialog on opening: %q (the bar says it)", w.LastError)
+	}
+
+	w.RepairDatabase()
+	w.WaitIdle()
+	if w.Damage.Box.Visible() {
+		t.Errorf("the damage bar stays after a clean repair: %q", w.Damage.Text.Text)
+	}
+	if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+		t.Fatalf("check after the window's repair: %v %v", err, rep.Problems)
+	}
+	backups, _ := filepath.Glob(filepath.Join(dir, "backups", "before-repair-*.db"))
+	if len(backups) != 1 {
+		t.Errorf("backups before the repair: %v", backups)
+	}
+	if len(w.Households.IDs) != 120 {
+		t.Errorf("%d households listed after the repair, want 120", len(w.Households.IDs))
+	}
+}
