@@ -191,8 +191,9 @@ func (imp *Importer) chooseSheet(wb *xlsx.Workbook) (layout, error) {
 	return best, nil
 }
 
-// Commit applies a dry run's batch in one transaction and records it in
-// the ledger. Nothing is applied for a refused file.
+// Commit applies a dry run's batch and records it in the ledger: the whole
+// batch or, when ctx is cancelled or a write fails part way, none of it.
+// Nothing is applied for a refused file.
 func (imp *Importer) Commit(ctx context.Context, rep *FileReport) (data.ImportRecord, error) {
 	if rep.Batch == nil {
 		return data.ImportRecord{}, data.Errorf(data.EINVALID, "ไฟล์ %s ไม่ผ่านการตรวจสอบ จึงนำเข้าไม่ได้", "file %s was refused", rep.File)

@@ -113,7 +113,7 @@ type ActionChange struct {
 }
 
 // ImportBatch is everything one workbook does to the register, computed
-// by a dry run and applied by a commit in one transaction.
+// by a dry run and applied by a commit whole or not at all.
 type ImportBatch struct {
 	File       string            `json:"file"`
 	SHA256     string            `json:"sha256"`
@@ -164,9 +164,11 @@ type ImportRecord struct {
 // ImportLedger is the part of the store that commits workbooks and keeps
 // their ledger.
 type ImportLedger interface {
-	// CommitImport applies a batch in one transaction and records it. It
-	// refuses (ECONFLICT) when a record the batch was planned against has
-	// changed since.
+	// CommitImport applies a batch and records it, whole or not at all:
+	// a large batch is written in several transactions, and a cancel of
+	// ctx, a failure or a crash between them rolls back what was written.
+	// It refuses (ECONFLICT) when a record the batch was planned against
+	// has changed since.
 	CommitImport(ctx context.Context, b *ImportBatch) (ImportRecord, error)
 	Imports(ctx context.Context) ([]ImportRecord, error)
 	ImportRows(ctx context.Context, id uint64) ([]RowResult, error)

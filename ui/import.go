@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -202,7 +203,7 @@ func (s *ImportScreen) check(idx []int) {
 	w, t := s.w, s.w.t
 	password := s.Password.Text
 	reports := make([]*app.FileReport, len(idx))
-	w.run(t.tr("กำลังตรวจไฟล์", "Checking workbooks"), func(ctx context.Context, progress report) error {
+	w.runCancelling(t.tr("กำลังตรวจไฟล์", "Checking workbooks"), t.tr("การตรวจไฟล์ไม่บันทึกอะไร", "Checking saves nothing."), func(ctx context.Context, progress report) error {
 		defer func() { w.importer.Progress = nil }()
 		for k, i := range idx {
 			name := t.tr("กำลังตรวจ ", "Checking ") + filepath.Base(s.Paths[i]) + fmt.Sprintf(" (%d/%d)", k+1, len(idx))
@@ -351,9 +352,9 @@ func (s *ImportScreen) updateCommit() {
 	}
 }
 
-// onCommit backs the database up, then commits each checked file in its
-// own transaction. Cancel stops before the next file; a file being written
-// when cancelled is rolled back whole.
+// onCommit backs the database up, then commits the checked files one after
+// another, each whole or not at all. Cancel rolls back the file being
+// written; the files already imported stay (and say so).
 func (s *ImportScreen) onCommit() {
 	w, t := s.w, s.w.t
 	idx := s.ready()
@@ -362,7 +363,8 @@ func (s *ImportScreen) onCommit() {
 	}
 	var done []int
 	var backup string
-	w.run(t.tr("กำลังนำเข้า", "Importing"), func(ctx context.Context, progress report) error {
+	w.runCancelling(t.tr("กำลังนำเข้า", "Importing"), t.tr("ไฟล์ที่กำลังบันทึกจะถูกยกเลิกทั้งไฟล์ ส่วนไฟล์ที่นำเข้าเสร็จแล้วยังอยู่ (ยกเลิกได้ที่แถบประวัติการนำเข้า)",
+		"The file being written is rolled back whole; files already imported stay (undo them on the history tab)."), func(ctx context.Context, progress report) error {
 		progress(-1, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
 		var err error
 		if backup, err = w.autoBackup(ctx); err != nil {
@@ -390,6 +392,13 @@ func (s *ImportScreen) onCommit() {
 		s.refreshLedger()
 		w.Dashboard.Refresh()
 		w.rebuildRegister()
+		if errors.Is(err, context.Canceled) {
+			msg := t.tr("ยกเลิกการนำเข้าแล้ว: ไฟล์ที่กำลังบันทึกไม่ได้นำเข้า (ไม่มีแถวใดของไฟล์นั้นถูกบันทึก)", "Import cancelled: nothing of the file being written was kept")
+			if len(done) > 0 {
+				msg += t.tr("\nไฟล์ที่นำเข้าเสร็จก่อนยกเลิก ", "\nFiles imported before the cancel: ") + t.ni(len(done)) + t.tr(" ไฟล์ ยังอยู่ในทะเบียน (ยกเลิกได้ที่แถบประวัติการนำเข้า)", " (they stay; undo them on the history tab)")
+			}
+			w.showDialog(dialog.NewInformation(t.tr("ยกเลิกการนำเข้า", "Import cancelled"), msg, w.Window))
+		}
 		if err == nil {
 			msg := t.tr("นำเข้าแล้ว ", "Imported ") + t.ni(len(done)) + t.tr(" ไฟล์", " files") +
 				t.tr("\nสำรองข้อมูลก่อนนำเข้าไว้ที่ ", "\nThe backup taken first is ") + backup

@@ -674,7 +674,11 @@ func TestCancelLongTask(t *testing.T) {
 	if w.Running == nil {
 		t.Fatal("the demo should run as a task")
 	}
-	test.Tap(w.Running.Cancel)
+	running := w.Running
+	test.Tap(running.Cancel)
+	if !strings.Contains(running.Text.Text, "ที่ใส่ไปแล้วจะยังอยู่") {
+		t.Errorf("cancelling the demo says %q: it must say the households loaded so far stay", running.Text.Text)
+	}
 	w.WaitIdle()
 	if w.LastError != "" {
 		t.Errorf("cancel showed an error: %s", w.LastError)

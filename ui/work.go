@@ -29,14 +29,21 @@ type report func(done float64, text string)
 
 // run starts job in the background. after runs on the UI thread when the
 // job has ended, with its error (context.Canceled when the clerk cancelled,
-// which is not shown as an error).
+// which is not shown as an error). A cancel promises nothing about what
+// the job leaves behind; runCancelling says what it does.
 func (w *MainWindow) run(title string, job func(ctx context.Context, progress report) error, after func(err error)) *task {
+	return w.runCancelling(title, "", job, after)
+}
+
+// runCancelling is run with the sentence the dialog shows once the clerk
+// pressed cancel: what the job leaves behind, as the job really does it.
+func (w *MainWindow) runCancelling(title, onCancel string, job func(ctx context.Context, progress report) error, after func(err error)) *task {
 	ctx, cancel := context.WithCancel(w.ctx)
 	t := &task{Bar: widget.NewProgressBar(), Busy: widget.NewProgressBarInfinite(), Text: widget.NewLabel(w.t.tr("กำลังเริ่ม…", "Starting…")), cancel: cancel}
 	t.Text.Wrapping = fyne.TextWrapWord
 	t.Cancel = widget.NewButton(w.t.tr("ยกเลิก", "Cancel"), func() {
 		t.Cancel.Disable()
-		t.Text.SetText(w.t.tr("กำลังยกเลิก… ข้อมูลจะกลับเป็นเหมือนก่อนเริ่ม", "Cancelling… nothing will be half done"))
+		t.Text.SetText(w.t.tr("กำลังยกเลิก…", "Cancelling…") + " " + onCancel)
 		cancel()
 	})
 	t.Bar.Hide()

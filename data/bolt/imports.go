@@ -55,11 +55,11 @@ type importState struct {
 // counters, the ledger entry, the fate of every row, what undo needs, the
 // rows left for review and an audit entry. A large batch is written in
 // chunks of importChunk records, each its own transaction, under a ledger
-// entry marked as committing; the last transaction clears the mark. If
-// the program dies before that, Open rolls the import back before anyone
-// reads, so a crash still leaves all of the workbook or none of it. A
-// record changed since the dry run stops the import with ECONFLICT and
-// rolls back what was written.
+// entry marked as committing; the last transaction clears the mark. So the
+// workbook lands whole or not at all: a cancel (ctx, checked before each
+// chunk) or a record changed since the dry run (ECONFLICT) stops the
+// import and rolls back the chunks already written, and if the program
+// dies in between, Open rolls the import back before anyone reads.
 func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.ImportRecord, error) {
 	st := &importState{}
 	if err := s.db.Update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
@@ -67,12 +67,18 @@ func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.Imp
 	}
 	for kind, n := range []int{len(b.Households), len(b.Problems), len(b.Actions)} {
 		for from := 0; from < n; from += importChunk {
+			if err := ctx.Err(); err != nil {
+				return st.rec, s.abortImport(ctx, st.rec.ID, err)
+			}
 			to := min(from+importChunk, n)
 			err := s.db.Update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, kind, from, to) })
 			if err != nil {
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return st.rec, s.abortImport(ctx, st.rec.ID, err)
 	}
 	err := s.db.Update(func(tx *bbolt.Tx) error { return s.finishImport(ctx, tx, b, st, 0) })
 	if err != nil {

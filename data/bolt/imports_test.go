@@ -103,3 +103,37 @@ func TestChunkedImportUndo(t *testing.T) {
 		t.Fatalf("after undo: %+v", rep)
 	}
 }
+
+// cancelAfter is a context whose Err turns to Canceled after n calls: a
+// clerk pressing cancel while the commit is between two chunks.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestCancelBetweenChunksRollsTheFileBack(t *testing.T) {
+	defer func(n int) { importChunk = n }(importChunk)
+	importChunk = 2
+	for calls := range 10 { // before each of the 9 chunks in turn, and before the end
+		s, ctx := openTest(t)
+		h := newHousehold(50, "410101")
+		s.CreateHousehold(ctx, h)
+		before, _ := s.Check(ctx)
+		_, err := s.CommitImport(&cancelAfter{ctx, calls}, batchOf(5, 1))
+		if err != context.Canceled {
+			t.Fatalf("cancel after %d checks: commit returned %v", calls, err)
+		}
+		after, _ := s.Check(ctx)
+		imports, _ := s.Imports(ctx)
+		if !after.OK() || after.Households != before.Households || after.ProblemCount != 0 || after.Actions != 0 || len(imports) != 0 {
+			t.Fatalf("cancel after %d checks left %+v and %d ledger entries; before %+v", calls, after, len(imports), before)
+		}
+	}
+}
