@@ -150,7 +150,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		switch {
 		case h.Origin == data.OriginMissed:
 			origin = "ตกหล่น"
-		case p.SurveyYear == 2567:
+		case p.SurveyYear != 2565:
 			origin = "ปัญหาใหม่"
 		}
 		village := any(nil)

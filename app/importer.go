@@ -30,6 +30,7 @@ type Importer struct {
 	Progress func(rows int)
 
 	places      *places
+	round       data.Round // the current round, which the rows go into
 	subProblems data.SubProblemList
 	subIndex    map[string]data.SubProblem // problemKey → entry of subProblems
 }
@@ -104,6 +105,9 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	}
 	imp.subIndex = nil
 	imp.places = newPlaces(imp.Geo, meta.Province)
+	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
+		return nil, err
+	}
 	wb, err := xlsx.Open(path, password)
 	if err != nil {
 		return refuse(err)

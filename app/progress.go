@@ -78,6 +78,13 @@ type Deadline struct {
 	NotStarted     bool      `json:"round_not_started"`
 	Open           int64     `json:"open"`
 	PerDayNeeded   float64   `json:"per_day_needed"` // open problems to solve each remaining day
+	// Once the deadline has passed (Ended), the round's final figures: the
+	// problems still open at the end of the deadline day, and how many
+	// were solved or closed since (recording goes on until help is
+	// complete). Both are 0 before then.
+	Ended          bool  `json:"round_ended"`
+	OpenAtDeadline int64 `json:"open_at_deadline"`
+	ResolvedSince  int64 `json:"resolved_since_deadline"`
 }
 
 // CountdownOf computes the countdown of a round on today with open
@@ -90,6 +97,7 @@ func CountdownOf(r data.Round, today data.Date, open int64) Deadline {
 	}
 	d.DaysSinceStart = r.Start.DaysUntil(today)
 	d.NotStarted = today.Before(r.Start)
+	d.Ended = today.After(r.Deadline)
 	days := d.DaysLeft + 1 // today counts
 	if d.NotStarted {
 		days = r.Start.DaysUntil(r.Deadline) + 1
@@ -110,9 +118,9 @@ func CountdownText(r data.Round, d Deadline) string {
 	switch {
 	case d.NotStarted:
 		return fmt.Sprintf("รอบ %s ยังไม่เริ่ม: เริ่มบันทึกผล %s (อีก %s วัน) ครบกำหนด %s", r.Name, data.FormatBE(r.Start), data.FormatNumber(int64(-d.DaysSinceStart)), data.FormatBE(r.Deadline))
-	case d.DaysLeft < 0:
-		return fmt.Sprintf("ครบกำหนด %s: เลยกำหนดมาแล้ว %s วัน · เริ่มบันทึกผลมาแล้ว %s วัน · ยังค้าง %s ปัญหา",
-			data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(int64(d.DaysSinceStart)), data.FormatNumber(d.Open))
+	case d.Ended:
+		return fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
+			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.FormatNumber(d.ResolvedSince), data.FormatNumber(d.Open))
 	}
 	return fmt.Sprintf("ครบกำหนด %s: เหลืออีก %s วัน · เริ่มบันทึกผลมาแล้ว %s วัน · ต้องแก้ไขให้ได้วันละ %s ปัญหา (ค้าง %s)",
 		data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)), data.FormatNumber(int64(d.DaysSinceStart)), strconv.FormatFloat(d.PerDayNeeded, 'f', 1, 64), data.FormatNumber(d.Open))
@@ -245,7 +253,35 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	}
 	sort.Slice(s.Parts, func(i, j int) bool { return s.Parts[i].Code < s.Parts[j].Code })
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
+	if s.Countdown.Ended {
+		h, err := p.Store.History(ctx, roundID)
+		if err != nil {
+			return Summary{}, err
+		}
+		s.Countdown.OpenAtDeadline, s.Countdown.ResolvedSince = atDeadline(h, area, round.Deadline)
+	}
 	return s, nil
+}
+
+// atDeadline reads from a round's history the problems of area still open
+// at the end of the deadline day, and those solved or closed after it.
+func atDeadline(h data.RoundHistory, area string, deadline data.Date) (open, resolvedSince int64) {
+	for _, a := range h.Added {
+		if strings.HasPrefix(a.Tambon, area) && (a.Date.IsZero() || !a.Date.After(deadline)) {
+			open += a.N
+		}
+	}
+	for _, r := range h.Resolved {
+		if !strings.HasPrefix(r.Tambon, area) {
+			continue
+		}
+		if r.Date.After(deadline) {
+			resolvedSince += r.N
+		} else {
+			open -= r.N
+		}
+	}
+	return open, resolvedSince
 }
 
 func finishArea(a *Area) {

@@ -247,11 +247,49 @@ func TestCountdownText(t *testing.T) {
 		want  string
 	}{
 		{data.NewDate(2024, 9, 1), "เหลืออีก 29 วัน"},
-		{data.NewDate(2024, 10, 10), "เลยกำหนดมาแล้ว 10 วัน"},
+		{data.NewDate(2024, 10, 10), "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567 (10 วันที่แล้ว)"},
 		{data.NewDate(2024, 2, 1), "ยังไม่เริ่ม"},
 	} {
 		if got := app.CountdownText(r, app.CountdownOf(r, tc.today, 10)); !strings.Contains(got, tc.want) {
 			t.Errorf("%v: %q lacks %q", tc.today, got, tc.want)
+		}
+	}
+}
+
+// After the deadline, the round's final figures come from its history:
+// open at the end of the deadline day, and solved or closed since.
+func TestEndedRoundFiguresAtTheDeadline(t *testing.T) {
+	today := data.NewDate(2026, 11, 30)
+	s, prog := openStore(t, today)
+	ctx := context.Background()
+	h := data.Household{TambonCode: "410101", Head: data.Person{NationalID: id(1)}, Origin: 1}
+	pb := func(sub string, resolved data.Date) data.ProblemBundle {
+		p := data.Problem{Category: 4, SubProblem: sub, SurveyYear: 2565, Status: data.InProgress}
+		var acts []data.Action
+		if !resolved.IsZero() {
+			p.Status, p.ResolvedOn = data.Solved, resolved
+			acts = []data.Action{{Date: resolved, What: "ช่วยเหลือ", Result: data.Solved}}
+		}
+		return data.ProblemBundle{Problem: p, Actions: acts}
+	}
+	err := s.Load(ctx, []data.Bundle{{Household: h, Problems: []data.ProblemBundle{
+		pb("ก", data.NewDate(2024, 6, 1)), pb("ข", data.NewDate(2024, 9, 30)), pb("ค", data.NewDate(2025, 1, 15)), pb("ง", data.Date{}), pb("จ", data.Date{}),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := prog.Summarize(ctx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sum.Countdown
+	if !c.Ended || c.OpenAtDeadline != 3 || c.ResolvedSince != 1 || c.Open != 2 || c.DaysOverdue != 791 {
+		t.Errorf("countdown on 30 Nov 2569: %+v; want ended, 3 open at the deadline, 1 solved since, 2 open, 791 days", c)
+	}
+	text := app.CountdownText(sum.Round, c)
+	for _, want := range []string{"สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567 (791 วันที่แล้ว)", "ณ วันครบกำหนดยังค้าง 3 ปัญหา", "แก้ไขหรือยุติแล้ว 1", "วันนี้ยังค้าง 2 ปัญหา"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q lacks %q", text, want)
 		}
 	}
 }

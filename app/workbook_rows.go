@@ -190,9 +190,9 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	switch o := strings.ReplaceAll(get(fOrigin), " ", ""); {
 	case o == "" || strings.HasPrefix(o, "เดิม") || o == "2565":
 	case strings.HasPrefix(o, "ตกหล่น") || strings.Contains(o, "ครัวเรือนใหม่"):
-		h.Origin, p.SurveyYear = data.OriginMissed, 2567
+		h.Origin, p.SurveyYear = data.OriginMissed, data.NewInRoundYear(imp.round)
 	case strings.HasPrefix(o, "ปัญหาใหม่") || o == "ใหม่" || o == "2567":
-		p.SurveyYear = 2567
+		p.SurveyYear = data.NewInRoundYear(imp.round)
 	default:
 		return reject(fOrigin, "ที่มาต้องเป็น เดิม, ตกหล่น หรือ ปัญหาใหม่")
 	}

@@ -78,3 +78,16 @@ func TestCheckSane(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPlannedLooksFurtherAhead(t *testing.T) {
+	today := NewDate(2026, 11, 30)
+	if err := NewDate(2028, 9, 30).CheckPlanned("วันครบกำหนด", today); err != nil {
+		t.Errorf("a deadline two years ahead: %v", err)
+	}
+	if err := NewDate(2028, 9, 30).CheckSane("วันที่ดำเนินการ", today); ErrorCode(err) != EINVALID {
+		t.Errorf("an action two years ahead: %v", err)
+	}
+	if err := NewDate(2567, 9, 30).CheckPlanned("วันครบกำหนด", today); ErrorCode(err) != EINVALID {
+		t.Errorf("a deadline in 2567 CE: %v", err)
+	}
+}

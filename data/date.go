@@ -45,17 +45,26 @@ func (d Date) Valid() bool {
 // in the programme is older; an earlier date is a typing or reading error.
 var EarliestDate = NewDate(1957, time.January, 1)
 
-// CheckSane refuses a date the register cannot mean: not a real day, before
-// EarliestDate, or more than a year after today. what names the date for
-// the message ("วันที่ดำเนินการ"). The zero Date (none) passes.
-func (d Date) CheckSane(what string, today Date) error {
+// CheckSane refuses a date of something that happened (an action, the
+// day a problem was found or solved) that the register cannot mean: not a
+// real day, before EarliestDate, or more than a year after today (BE typed
+// as CE, a wrong clock). what names the date for the message
+// ("วันที่ดำเนินการ"). The zero Date (none) passes.
+func (d Date) CheckSane(what string, today Date) error { return d.checkRange(what, today, 1) }
+
+// CheckPlanned is CheckSane for a date planned ahead (a target date, a
+// round's start and deadline): it may lie up to three years after today,
+// as the next fiscal year's round does when it is set up early.
+func (d Date) CheckPlanned(what string, today Date) error { return d.checkRange(what, today, 3) }
+
+func (d Date) checkRange(what string, today Date, years int) error {
 	if d.IsZero() {
 		return nil
 	}
 	if !d.Valid() {
 		return Errorf(EINVALID, "%s ไม่ใช่วันที่ที่มีอยู่จริง", "%s: %04d-%02d-%02d is not a calendar day", what, d.Year, int(d.Month), d.Day)
 	}
-	latest := utcDate(today.Time().AddDate(1, 0, 0))
+	latest := utcDate(today.Time().AddDate(years, 0, 0))
 	if d.Before(EarliestDate) || (!today.IsZero() && d.After(latest)) {
 		return Errorf(EINVALID, "%s %s อยู่นอกช่วงที่เป็นไปได้ (ตั้งแต่ %s ถึง %s) กรุณาตรวจสอบปี พ.ศ.", "%s %s is outside %s..%s",
 			what, FormatBE(d), FormatBE(EarliestDate), FormatBE(latest))

@@ -194,10 +194,10 @@ func (r Round) Validate(today Date) error {
 	if r.Start.IsZero() || r.Deadline.IsZero() {
 		return Errorf(EINVALID, "กรุณาระบุวันเริ่มบันทึกผลและวันครบกำหนดของรอบ", "round needs a start and a deadline")
 	}
-	if err := r.Start.CheckSane("วันเริ่มบันทึกผล", today); err != nil {
+	if err := r.Start.CheckPlanned("วันเริ่มบันทึกผล", today); err != nil {
 		return err
 	}
-	if err := r.Deadline.CheckSane("วันครบกำหนด", today); err != nil {
+	if err := r.Deadline.CheckPlanned("วันครบกำหนด", today); err != nil {
 		return err
 	}
 	if !r.Start.Before(r.Deadline) {
@@ -323,7 +323,18 @@ type Problem struct {
 	ResolvedOn Date      `json:"resolved_on"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// CarriedFrom is the problem of an earlier round this one continues
+	// (its history is that problem's actions, then this one's);
+	// CarriedTo, set on that earlier problem, is where its work went on.
+	// A carried problem stays in its round as it was, read-only.
+	CarriedFrom uint64 `json:"carried_from,omitempty"`
+	CarriedTo   uint64 `json:"carried_to,omitempty"`
 }
+
+// NewInRoundYear is the survey year of a problem found during round r
+// (not carried over from the survey): the Thai fiscal year the round
+// starts in, 2567 for Re-X-Ray 2567.
+func NewInRoundYear(r Round) int { return FiscalYearBE(r.Start) }
 
 // Overdue tells whether the problem is still open past its target date.
 func (p Problem) Overdue(today Date) bool {
@@ -361,13 +372,14 @@ func (p Problem) Validate(today Date) error {
 	if !p.ReXRay.Valid() {
 		return Errorf(EINVALID, "ผลการสำรวจซ้ำไม่ถูกต้อง", "Re-X-Ray result %d invalid", p.ReXRay)
 	}
-	for _, d := range []struct {
-		what string
-		date Date
-	}{{"วันที่กำหนดแล้วเสร็จ", p.TargetDate}, {"วันที่พบปัญหา", p.FoundOn}, {"วันที่แก้ไขเสร็จ", p.ResolvedOn}} {
-		if err := d.date.CheckSane(d.what, today); err != nil {
-			return err
-		}
+	if err := p.TargetDate.CheckPlanned("วันที่กำหนดแล้วเสร็จ", today); err != nil {
+		return err
+	}
+	if err := p.FoundOn.CheckSane("วันที่พบปัญหา", today); err != nil {
+		return err
+	}
+	if err := p.ResolvedOn.CheckSane("วันที่แก้ไขเสร็จ", today); err != nil {
+		return err
 	}
 	return nil
 }

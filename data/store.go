@@ -17,6 +17,19 @@ type Store interface {
 	Rounds(ctx context.Context) ([]Round, error)
 	Round(ctx context.Context, id uint64) (Round, error)
 	CreateRound(ctx context.Context, r *Round) error
+	// SetCurrentRound makes a round the current one: the dashboard opens
+	// on it and imports go into it.
+	SetCurrentRound(ctx context.Context, id uint64) error
+	// CarryOver continues every open problem of round from in round to:
+	// a new problem with the same household, category and sub-problem,
+	// its status, and CarriedFrom pointing at the old one, whose
+	// CarriedTo points back; the old problem stays in its round as it was.
+	// Problems already carried are skipped. All or nothing.
+	CarryOver(ctx context.Context, from, to uint64) (int, error)
+	// StartRound adds round r, makes it the current round and, when
+	// carryFrom is not 0, carries that round's open problems into it, all
+	// in one transaction. It returns how many problems were carried.
+	StartRound(ctx context.Context, r *Round, carryFrom uint64) (int, error)
 
 	SubProblems(ctx context.Context) (SubProblemList, error)
 	SetSubProblems(ctx context.Context, l SubProblemList) error

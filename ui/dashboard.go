@@ -21,6 +21,8 @@ type DashboardScreen struct {
 	Box fyne.CanvasObject
 
 	Round     *widget.Select
+	NewRound  *widget.Button // starts the next round (RoundForm)
+	RoundForm *RoundForm     // while its dialog is open
 	Title     *widget.Label
 	Countdown *widget.Label // red once the deadline has passed
 
@@ -62,6 +64,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d := &DashboardScreen{w: w}
 	t := w.t
 	d.Round = widget.NewSelect(nil, d.onRound)
+	d.NewRound = widget.NewButton(t.tr("รอบใหม่…", "New round…"), d.onNewRound)
 	d.Title = bold("")
 	d.Countdown = widget.NewLabel("")
 	d.Countdown.Wrapping = fyne.TextWrapWord
@@ -137,7 +140,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Table)),
 	)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(240, d.Round.MinSize().Height), d.Round)), d.Title),
+		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(300, d.Round.MinSize().Height), d.Round), d.NewRound), d.Title),
 		d.Countdown, counters, container.NewBorder(nil, nil, nil, container.NewHBox(d.Charts, d.Print), urgent))
 	parts.OnSelected = func(*container.TabItem) { d.drawCharts() }
 	d.parts = parts
@@ -152,14 +155,20 @@ func (d *DashboardScreen) roundID() uint64 {
 	return d.summary.Round.ID
 }
 
-func (d *DashboardScreen) onRound(name string) {
-	for _, r := range d.rounds {
-		if r.Name == name && r.ID != d.roundID() {
-			d.round = r.ID
-			d.Refresh()
-			return
-		}
+func (d *DashboardScreen) onRound(string) {
+	if i := d.Round.SelectedIndex(); i >= 0 && i < len(d.rounds) && d.rounds[i].ID != d.roundID() {
+		d.round = d.rounds[i].ID
+		d.Refresh()
 	}
+}
+
+// roundLabel names a round in the selector; the current one (where
+// imports go) says so.
+func (d *DashboardScreen) roundLabel(r data.Round, current uint64) string {
+	if r.ID == current {
+		return r.Name + d.w.t.tr(" (รอบปัจจุบัน)", " (current)")
+	}
+	return r.Name
 }
 
 // Refresh reads the numbers again (they come from running counters, so
@@ -173,13 +182,14 @@ func (d *DashboardScreen) Refresh() {
 	}
 	d.summary = sum
 	if rounds, err := w.store.Rounds(w.ctx); err == nil {
+		meta, _ := w.store.Meta(w.ctx)
 		d.rounds = rounds
 		names := make([]string, len(rounds))
 		for i, r := range rounds {
-			names[i] = r.Name
+			names[i] = d.roundLabel(r, meta.DefaultRound)
 		}
 		d.Round.Options = names
-		d.Round.SetSelected(sum.Round.Name)
+		d.Round.SetSelected(d.roundLabel(sum.Round, meta.DefaultRound))
 	}
 	province := sum.ProvinceName
 	if t.lang == English {
@@ -256,9 +266,10 @@ func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 	case c.NotStarted:
 		return t.tr("รอบนี้ยังไม่เริ่ม: เริ่มบันทึกผล ", "The round has not started: recording starts ") + t.date(r.Start) +
 			t.tr(" (อีก ", " (in ") + t.ni(-c.DaysSinceStart) + t.tr(" วัน) · ครบกำหนด ", " days) · deadline ") + t.date(r.Deadline)
-	case c.DaysOverdue > 0:
-		return t.tr("เลยกำหนดมาแล้ว ", "Overdue by ") + t.ni(c.DaysOverdue) + t.tr(" วัน (ครบกำหนด ", " days (deadline ") + t.date(r.Deadline) +
-			t.tr(") · เริ่มบันทึกผลมาแล้ว ", ") · recording started ") + t.ni(c.DaysSinceStart) + t.tr(" วัน · ยังค้าง ", " days ago · still open: ") + t.n(c.Open) + t.tr(" ปัญหา", " problems")
+	case c.Ended:
+		return t.tr("รอบนี้สิ้นสุดแล้วเมื่อ ", "This round ended on ") + t.date(r.Deadline) + " (" + t.ni(c.DaysOverdue) + t.tr(" วันที่แล้ว)", " days ago)") +
+			t.tr(" · ณ วันครบกำหนดยังค้าง ", " · open at the deadline: ") + t.n(c.OpenAtDeadline) + t.tr(" ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว ", " · solved or closed since: ") + t.n(c.ResolvedSince) +
+			t.tr(" · วันนี้ยังค้าง ", " · open today: ") + t.n(c.Open) + t.tr(" ปัญหา ซึ่งเลยกำหนดทั้งหมด", " problems, all overdue")
 	}
 	return t.tr("เหลืออีก ", "") + t.ni(c.DaysLeft) + t.tr(" วัน ถึงวันครบกำหนด ", " days left until ") + t.date(r.Deadline) +
 		t.tr(" · เริ่มบันทึกผลมาแล้ว ", " · recording started ") + t.ni(c.DaysSinceStart) + t.tr(" วัน · ต้องแก้ไขให้ได้วันละ ", " days ago · needed per day: ") +

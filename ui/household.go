@@ -34,6 +34,7 @@ type HouseholdPage struct {
 	w       *MainWindow
 	empty   *widget.Label
 	details *fyne.Container // hidden until a household is chosen
+	rounds  map[uint64]data.Round
 }
 
 // ProblemCard is one problem on the household page.
@@ -124,6 +125,12 @@ func (p *HouseholdPage) show() {
 	}
 	p.Problems.RemoveAll()
 	p.Cards = nil
+	p.rounds = map[uint64]data.Round{}
+	if rs, err := w.store.Rounds(w.ctx); err == nil {
+		for _, r := range rs {
+			p.rounds[r.ID] = r
+		}
+	}
 	for _, pr := range ps {
 		c := p.card(pr)
 		p.Cards = append(p.Cards, c)
@@ -190,34 +197,33 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	if pr.LeadAgency != "" {
 		st += t.tr(" · หน่วยงานหลัก: ", " · lead agency: ") + pr.LeadAgency
 	}
+	if pr.CarriedTo != 0 {
+		st += t.tr("\nยกไปติดตามต่อในรอบใหม่แล้ว (ปัญหาเลขที่ ", "\nCarried into a later round (problem ") + t.digitsOf(strconv.FormatUint(pr.CarriedTo, 10)) +
+			t.tr(") รอบนี้เก็บไว้ตามเดิม บันทึกเพิ่มที่ปัญหาในรอบใหม่", "); this round keeps it as it was, record on the new one")
+	}
 	c.Status.SetText(st)
+	var lines []string
+	// A problem carried from an earlier round keeps that round's history.
+	for from, depth := pr.CarriedFrom, 0; from != 0 && depth < 20; depth++ {
+		old, err := w.store.Problem(w.ctx, from)
+		if err != nil {
+			break
+		}
+		olds, _ := w.store.Actions(w.ctx, old.ID)
+		block := []string{t.tr("— ยกมาจากรอบ ", "— carried from ") + p.rounds[old.RoundID].Name + t.tr(" (ปัญหาเลขที่ ", " (problem ") + t.digitsOf(strconv.FormatUint(old.ID, 10)) + ") —"}
+		for _, a := range olds {
+			block = append(block, p.actionLine(a))
+		}
+		lines = append(block, lines...)
+		from = old.CarriedFrom
+	}
 	acts, err := w.store.Actions(w.ctx, pr.ID)
 	if err != nil {
 		w.showError(err)
 		w.noteDamage(err)
 	}
-	var lines []string
 	for _, a := range acts {
-		l := "• " + t.date(a.Date)
-		if a.Agency != "" {
-			l += " · " + a.Agency
-		}
-		if a.What != "" {
-			l += " · " + a.What
-		}
-		if a.Budget > 0 {
-			l += " · " + t.digitsOf(data.FormatBaht(a.Budget)) + t.tr(" บาท", " baht")
-		}
-		if a.Result != 0 {
-			l += " → " + t.status(a.Result)
-		}
-		if a.Note != "" {
-			l += " (" + a.Note + ")"
-		}
-		if a.RecordedBy != "" {
-			l += t.tr(" — บันทึกโดย ", " — by ") + a.RecordedBy
-		}
-		lines = append(lines, l)
+		lines = append(lines, p.actionLine(a))
 	}
 	if len(lines) == 0 {
 		lines = []string{t.tr("ยังไม่มีการดำเนินการ", "Nothing recorded yet")}
@@ -225,6 +231,10 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	c.Timeline.SetText(strings.Join(lines, "\n"))
 	c.AddBtn = widget.NewButton(t.tr("บันทึกการดำเนินการ", "Record an action"), func() { p.onAddAction(c) })
 	c.StateBtn = widget.NewButton(t.tr("เปลี่ยนสถานะ", "Change status"), func() { p.onChangeStatus(c) })
+	if pr.CarriedTo != 0 {
+		c.AddBtn.Disable()
+		c.StateBtn.Disable()
+	}
 	title := t.category(pr.Category) + " — " + pr.SubProblem
 	if pr.Urgent {
 		title = "‼ " + title + t.tr(" (เร่งด่วน)", " (urgent)")
@@ -239,9 +249,37 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 			sub += " · Re-X-Ray: " + pr.ReXRay.Thai()
 		}
 	}
+	if r, ok := p.rounds[pr.RoundID]; ok && len(p.rounds) > 1 {
+		sub += t.tr(" · รอบ ", " · round ") + r.Name
+	}
 	card := widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn)))
 	p.Problems.Add(card)
 	return c
+}
+
+// actionLine is one line of a problem's timeline.
+func (p *HouseholdPage) actionLine(a data.Action) string {
+	t := p.w.t
+	l := "• " + t.date(a.Date)
+	if a.Agency != "" {
+		l += " · " + a.Agency
+	}
+	if a.What != "" {
+		l += " · " + a.What
+	}
+	if a.Budget > 0 {
+		l += " · " + t.digitsOf(data.FormatBaht(a.Budget)) + t.tr(" บาท", " baht")
+	}
+	if a.Result != 0 {
+		l += " → " + t.status(a.Result)
+	}
+	if a.Note != "" {
+		l += " (" + a.Note + ")"
+	}
+	if a.RecordedBy != "" {
+		l += t.tr(" — บันทึกโดย ", " — by ") + a.RecordedBy
+	}
+	return l
 }
 
 // ActionForm is the dialog that records an action.

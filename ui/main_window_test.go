@@ -40,6 +40,13 @@ type harness struct {
 
 func newHarness(t *testing.T, demoHouseholds int) *harness {
 	t.Helper()
+	return newHarnessAt(t, demoHouseholds, clock)
+}
+
+// newHarnessAt is newHarness on the day of another clock; the demo's
+// actions still end on today (1 Aug 2567).
+func newHarnessAt(t *testing.T, demoHouseholds int, clock data.Clock) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	a.Preferences().SetString("operator", "สมใจ ทดสอบ")
 	dir := t.TempDir()

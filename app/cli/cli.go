@@ -51,6 +51,12 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
                                   สร้างฐานข้อมูลตัวอย่างสำหรับทดลองใช้
   qmdesk summary [--amphoe X] [--round N] [--json]
                                   สรุปความก้าวหน้ารายอำเภอ × ด้าน และวันครบกำหนด
+  qmdesk round                    รอบการติดตามทั้งหมด (รอบปัจจุบันมีเครื่องหมาย)
+  qmdesk round new --name N --start "1 ต.ค. 2567" --deadline "30 ก.ย. 2568" [--carry]
+                                  เพิ่มรอบใหม่เป็นรอบปัจจุบัน (--carry ยกปัญหาที่ยังค้างมาติดตามต่อ พร้อมประวัติ)
+  qmdesk round use N              ตั้งรอบที่ N เป็นรอบปัจจุบัน
+  qmdesk round carry --from N [--to M]
+                                  ยกปัญหาที่ยังค้างของรอบ N ไปติดตามต่อในรอบ M (ค่าเริ่มต้น: รอบปัจจุบัน)
   qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE
@@ -90,6 +96,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.demo(rest)
 	case "summary":
 		err = c.summary(rest)
+	case "round":
+		err = c.round(rest)
 	case "check":
 		err = c.check(rest)
 	case "repair":

@@ -220,11 +220,12 @@ func historyKeys(p *data.Problem, tambon string) [][]byte {
 }
 
 // settleDates fills a problem's FoundOn and ResolvedOn when the writer left
-// them out: found today unless carried over from the survey, resolved
+// them out: found today unless carried over from the survey or from an
+// earlier round (those count from the round's start), resolved
 // today when it leaves the open statuses; an open problem has no
 // ResolvedOn. old is the stored problem, nil for a new one.
 func settleDates(old, p *data.Problem, today data.Date) {
-	if p.FoundOn.IsZero() && p.SurveyYear != 2565 {
+	if p.FoundOn.IsZero() && p.SurveyYear != 2565 && p.CarriedFrom == 0 {
 		if old != nil {
 			p.FoundOn = old.FoundOn
 		}

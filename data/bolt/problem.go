@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 
 	bbolt "go.etcd.io/bbolt"
@@ -19,6 +21,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 			return err
 		}
 		d := counterDelta{}
+		p.CarriedFrom, p.CarriedTo = 0, 0 // only CarryOver links rounds
 		if err := s.createProblem(tx, d, p, h.TambonCode, nil); err != nil {
 			return err
 		}
@@ -111,6 +114,10 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 }
 
 func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Problem) error {
+	if old.CarriedTo != 0 {
+		return carriedErr(old)
+	}
+	p.CarriedFrom, p.CarriedTo = old.CarriedFrom, old.CarriedTo // set by CarryOver only
 	p.Normalize()
 	if p.Status != data.Closed {
 		p.CloseReason = ""
@@ -234,6 +241,9 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 	if err := a.Validate(s.today()); err != nil {
 		return err
 	}
+	if p.CarriedTo != 0 {
+		return carriedErr(&p)
+	}
 	if a.Result != 0 && a.Result != p.Status {
 		old := p
 		p.Status = a.Result
@@ -346,6 +356,7 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 			for j := range bundles[i].Problems {
 				pb := &bundles[i].Problems[j]
 				pb.Problem.HouseholdID = h.ID
+				pb.Problem.CarriedFrom, pb.Problem.CarriedTo = 0, 0
 				if err := s.createProblem(tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
 					return withRow(err, i)
 				}
@@ -387,4 +398,110 @@ func withRow(err error, i int) error {
 		return &c
 	}
 	return err
+}
+
+// carriedErr refuses a change to a problem whose work goes on in a later
+// round: its round keeps it as it was.
+func carriedErr(p *data.Problem) error {
+	return data.Errorf(data.ECONFLICT, "ปัญหาเลขที่ %d ยกไปติดตามต่อในรอบใหม่แล้ว (ปัญหาเลขที่ %d): กรุณาบันทึกที่ปัญหาในรอบใหม่", "problem %d was carried over to problem %d", p.ID, p.CarriedTo)
+}
+
+// CarryOver continues round from's open problems in round to, in one
+// transaction (see carryTx).
+func (s *Store) CarryOver(ctx context.Context, from, to uint64) (n int, err error) {
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		n, err = s.carryTx(ctx, tx, from, to)
+		return err
+	})
+	return n, err
+}
+
+// StartRound adds a round, makes it current and carries the open problems
+// of round carryFrom (0: none) into it, in one transaction.
+func (s *Store) StartRound(ctx context.Context, r *data.Round, carryFrom uint64) (n int, err error) {
+	r.Name = data.CleanText(r.Name)
+	if err := r.Validate(s.today()); err != nil {
+		return 0, err
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		if err := s.createRound(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := s.setCurrentRound(ctx, tx, r.ID); err != nil {
+			return err
+		}
+		if carryFrom != 0 {
+			n, err = s.carryTx(ctx, tx, carryFrom, r.ID)
+		}
+		return err
+	})
+	return n, err
+}
+
+// carryTx continues round from's open problems in round to: for each, a
+// new problem in the new round (same household, category, sub-problem,
+// detail, flags, survey year, Re-X-Ray result, status and lead agency;
+// target date the new round's deadline; counted from the round's start),
+// pointing back at the old one, which gets CarriedTo and stays in its
+// round as it was.
+func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int, error) {
+	if from == to {
+		return 0, data.Errorf(data.EINVALID, "ยกปัญหาไปรอบเดิมไม่ได้", "carry over needs two rounds")
+	}
+	n := 0
+	var src, dst data.Round
+	if err := getRound(tx, from, &src); err != nil {
+		return 0, err
+	}
+	if err := getRound(tx, to, &dst); err != nil {
+		return 0, err
+	}
+	var open []uint64
+	c := tx.Bucket(bucketPIdx).Cursor()
+	for _, st := range []data.Status{data.NotStarted, data.InProgress} {
+		pre := key(byte('s'), from, byte(st))
+		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
+			open = append(open, idAtEnd(k))
+		}
+	}
+	slices.Sort(open)
+	d := counterDelta{}
+	buf := &keyBuffer{}
+	b := tx.Bucket(bucketProblems)
+	tambons := map[uint64]string{}
+	for _, id := range open {
+		var old data.Problem
+		if err := getProblem(tx, id, &old); err != nil {
+			return 0, err
+		}
+		if old.CarriedTo != 0 {
+			continue
+		}
+		tambon, ok := tambons[old.HouseholdID]
+		if !ok {
+			var h data.Household
+			if err := getHousehold(tx, old.HouseholdID, &h); err != nil {
+				return 0, err
+			}
+			tambon, tambons[old.HouseholdID] = h.TambonCode, h.TambonCode
+		}
+		p := data.Problem{HouseholdID: old.HouseholdID, RoundID: to, Category: old.Category, SubProblem: old.SubProblem,
+			Detail: old.Detail, Urgent: old.Urgent, Sensitive: old.Sensitive, SurveyYear: old.SurveyYear, ReXRay: old.ReXRay,
+			Status: old.Status, TargetDate: dst.Deadline, LeadAgency: old.LeadAgency, CarriedFrom: old.ID}
+		if err := s.createProblem(tx, d, &p, tambon, buf); err != nil {
+			return 0, err
+		}
+		old.CarriedTo = p.ID
+		if err := putJSON(b, itob(old.ID), &old); err != nil { // a pointer only: no index or counter moves
+			return 0, err
+		}
+		n++
+	}
+	if err := buf.flush(tx); err != nil {
+		return 0, err
+	}
+	if err := d.flush(tx); err != nil {
+		return 0, err
+	}
+	return n, s.audit(ctx, tx, "carry", "round", to, nil, map[string]any{"from": from, "to": to, "problems": n}, fmt.Sprintf("%d open problems of %s carried into %s", n, src.Name, dst.Name))
 }

@@ -242,7 +242,7 @@ func mendDates(v []byte, fallback func(field string, rec map[string]json.RawMess
 			continue
 		}
 		var d data.Date
-		if json.Unmarshal(raw, &d) == nil && d.CheckSane(f, today) == nil {
+		if json.Unmarshal(raw, &d) == nil && d.CheckPlanned(f, today) == nil {
 			continue
 		}
 		fix, ok := fallback(f, rec)

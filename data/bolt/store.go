@@ -375,6 +375,16 @@ func (s *Store) CreateRound(ctx context.Context, r *data.Round) error {
 
 func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) error {
 	b := tx.Bucket(bucketRounds)
+	dup := b.ForEach(func(k, v []byte) error {
+		var o data.Round
+		if json.Unmarshal(v, &o) == nil && o.Name == r.Name {
+			return data.Errorf(data.ECONFLICT, "มีรอบชื่อ '%s' อยู่แล้ว กรุณาตั้งชื่ออื่น", "a round named %q exists", r.Name)
+		}
+		return nil
+	})
+	if dup != nil {
+		return dup
+	}
 	id, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -384,6 +394,29 @@ func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) er
 		return err
 	}
 	return s.audit(ctx, tx, "create", "round", id, nil, r, "")
+}
+
+// SetCurrentRound makes round id the one the dashboard opens on and
+// imports go into.
+func (s *Store) SetCurrentRound(ctx context.Context, id uint64) error {
+	return s.db.Update(func(tx *bbolt.Tx) error { return s.setCurrentRound(ctx, tx, id) })
+}
+
+func (s *Store) setCurrentRound(ctx context.Context, tx *bbolt.Tx, id uint64) error {
+	var r data.Round
+	if err := getRound(tx, id, &r); err != nil {
+		return err
+	}
+	var m data.Meta
+	if _, err := getJSON(tx, bucketMeta, keyMeta, &m); err != nil {
+		return err
+	}
+	before := m
+	m.DefaultRound = id
+	if err := putJSON(tx.Bucket(bucketMeta), keyMeta, m); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "update", "database", 0, before, m, "current round: "+r.Name)
 }
 
 // SubProblems returns the editable sub-problem list.

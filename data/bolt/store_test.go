@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -597,5 +598,61 @@ func TestStoreRefusesWhatItCannotReadBack(t *testing.T) {
 	}
 	if rs, _ := s.Rounds(ctx); len(rs) != 1 {
 		t.Errorf("%d rounds stored, want 1", len(rs))
+	}
+}
+
+func TestNewRoundCarriesOpenProblemsWithTheirHistory(t *testing.T) {
+	s, ctx := openTest(t)
+	h := newHousehold(1, "410101")
+	s.CreateHousehold(ctx, h)
+	open := &data.Problem{HouseholdID: h.ID, Category: 1, SubProblem: "บ้านทรุดโทรม/ไม่มั่นคงถาวร", SurveyYear: 2565, LeadAgency: "อบต."}
+	done := &data.Problem{HouseholdID: h.ID, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567}
+	for _, p := range []*data.Problem{open, done} {
+		if err := s.CreateProblem(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddAction(ctx, &data.Action{ProblemID: open.ID, Date: data.NewDate(2024, 5, 1), What: "สำรวจบ้าน", Result: data.InProgress})
+	s.AddAction(ctx, &data.Action{ProblemID: done.ID, Date: data.NewDate(2024, 5, 2), What: "ฝึกอาชีพ", Result: data.Solved})
+	before, _ := s.Counts(ctx, 1, data.DateOf(today))
+	next := &data.Round{Name: "ติดตามต่อเนื่อง 2568", SurveyYear: 2565, Start: data.NewDate(2024, 10, 1), Deadline: data.NewDate(2025, 9, 30)}
+	if err := s.CreateRound(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRound(ctx, &data.Round{Name: next.Name, Start: next.Start, Deadline: next.Deadline}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("a second round of the same name: %v", err)
+	}
+	if err := s.SetCurrentRound(ctx, next.ID); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.Meta(ctx); m.DefaultRound != next.ID {
+		t.Errorf("current round %d, want %d", m.DefaultRound, next.ID)
+	}
+	n, err := s.CarryOver(ctx, 1, next.ID)
+	if err != nil || n != 1 {
+		t.Fatalf("carry over: %d, %v; want the one open problem", n, err)
+	}
+	if n, err := s.CarryOver(ctx, 1, next.ID); err != nil || n != 0 {
+		t.Errorf("carrying twice: %d, %v; want nothing more", n, err)
+	}
+	old, _ := s.Problem(ctx, open.ID)
+	carried, err := s.Problem(ctx, old.CarriedTo)
+	if err != nil || carried.RoundID != next.ID || carried.CarriedFrom != open.ID || carried.Status != data.InProgress ||
+		carried.TargetDate != next.Deadline || carried.LeadAgency != "อบต." || carried.SurveyYear != 2565 || !carried.FoundOn.IsZero() {
+		t.Fatalf("carried problem %+v (%v) from %+v", carried, err, old)
+	}
+	after, _ := s.Counts(ctx, 1, data.DateOf(today))
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("the old round's counters moved:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if err := s.AddAction(ctx, &data.Action{ProblemID: open.ID, Date: data.NewDate(2024, 5, 3), What: "ซ่อม"}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("an action on the carried problem: %v, want a refusal pointing at the new one", err)
+	}
+	if err := s.AddAction(ctx, &data.Action{ProblemID: carried.ID, Date: data.NewDate(2024, 5, 3), What: "ซ่อมบ้าน", Result: data.Solved}); err != nil {
+		t.Errorf("an action on the problem in the new round: %v", err)
+	}
+	nc, _ := s.Counts(ctx, next.ID, data.DateOf(today))
+	if len(nc.Status) != 1 || nc.Status[0].Status != data.Solved || nc.Status[0].N != 1 {
+		t.Errorf("new round's counters: %+v", nc.Status)
 	}
 }

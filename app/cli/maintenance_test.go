@@ -1,0 +1,104 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Repair and rounds: the upkeep of a database over the years.
+
+// A database holding the record of issue 9 (a solved problem dated
+// -001-11-30): check names it, repair mends it after a backup, check is
+// clean afterwards.
+func TestRepairAfterTheYearZeroStatusChange(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "200", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	raw, err := bbolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := ""
+	err = raw.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("problems"))
+		date := regexp.MustCompile(`"resolved_on":"\d{4}-\d\d-\d\d"`)
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if date.Match(v) {
+				damaged = string(v)
+				return b.Put(append([]byte(nil), k...), date.ReplaceAll(v, []byte(`"resolved_on":"-001-11-30"`)))
+			}
+		}
+		return nil
+	})
+	raw.Close()
+	if err != nil || damaged == "" {
+		t.Fatalf("no solved problem to damage: %v", err)
+	}
+	r := qmdesk(t, "check", "--db", db)
+	if r.code != 1 || !regexp.MustCompile(`problem \d+ unreadable: .*-001-11-30`).MatchString(r.stdout) || !strings.Contains(r.stderr, "qmdesk repair") {
+		t.Fatalf("check on the damaged file: %+v", r)
+	}
+	r = qmdesk(t, "repair", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "สำรองไฟล์ก่อนซ่อมไว้ที่ "+filepath.Join(dir, "backups")) || !strings.Contains(r.stdout, "ซ่อมแล้ว: ปัญหาเลขที่") {
+		t.Fatalf("repair: %+v", r)
+	}
+	if r := qmdesk(t, "check", "--db", db); r.code != 0 {
+		t.Fatalf("check after repair: %+v", r)
+	}
+	if r := qmdesk(t, "summary", "--json", "--db", db); r.code != 0 {
+		t.Fatalf("summary after repair: %+v", r)
+	}
+}
+
+// The round of the letter ended long ago: a new round takes over, with the
+// open problems carried into it, and the old one keeps its figures.
+func TestNewRoundFromTheCommandLine(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "200", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	before := qmdesk(t, "summary", "--json", "--round", "1", "--db", db)
+	r := qmdesk(t, "round", "new", "--name", "ติดตามต่อเนื่อง 2568", "--start", "1 ต.ค. 2567", "--deadline", "30 ก.ย. 2568", "--carry", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "ยกปัญหาที่ยังค้างจากรอบ Re-X-Ray 2567") {
+		t.Fatalf("round new: %+v", r)
+	}
+	if r := qmdesk(t, "round", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ติดตามต่อเนื่อง 2568") || !strings.Contains(r.stdout, "รอบปัจจุบัน") {
+		t.Fatalf("round list: %+v", r)
+	}
+	if after := qmdesk(t, "summary", "--json", "--round", "1", "--db", db); after.stdout != before.stdout {
+		t.Errorf("the old round's summary changed:\n%s\n%s", before.stdout, after.stdout)
+	}
+	var cur struct {
+		Round  string `json:"round"`
+		Totals struct {
+			Target     int64 `json:"target"`
+			NotStarted int64 `json:"not_started"`
+			InProgress int64 `json:"in_progress"`
+		} `json:"totals"`
+	}
+	var old struct {
+		Totals struct {
+			NotStarted int64 `json:"not_started"`
+			InProgress int64 `json:"in_progress"`
+		} `json:"totals"`
+	}
+	json.Unmarshal([]byte(qmdesk(t, "summary", "--json", "--db", db).stdout), &cur)
+	json.Unmarshal([]byte(before.stdout), &old)
+	if cur.Round != "ติดตามต่อเนื่อง 2568" || cur.Totals.Target != old.Totals.NotStarted+old.Totals.InProgress || cur.Totals.Target == 0 {
+		t.Errorf("the new round: %+v; want the old round's %d open problems", cur, old.Totals.NotStarted+old.Totals.InProgress)
+	}
+	if r := qmdesk(t, "round", "carry", "--from", "1", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ติดตามต่อ 0 ปัญหา") {
+		t.Errorf("carrying again: %+v", r)
+	}
+	if r := qmdesk(t, "check", "--db", db); r.code != 0 {
+		t.Errorf("check: %+v", r)
+	}
+}

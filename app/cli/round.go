@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+
+	"qmdesk/data"
+)
+
+// round lists the rounds, or starts, chooses or fills one:
+//
+//	qmdesk round
+//	qmdesk round new --name N --start "1 ต.ค. 2567" --deadline "30 ก.ย. 2568" [--carry] [--survey-year 2565]
+//	qmdesk round use N
+//	qmdesk round carry --from N [--to M]
+func (c *command) round(args []string) error {
+	sub := ""
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "", "list":
+		return c.roundList(args)
+	case "new":
+		return c.roundNew(args)
+	case "use":
+		return c.roundUse(args)
+	case "carry":
+		return c.roundCarry(args)
+	}
+	return usageError{fmt.Sprintf("ไม่รู้จักคำสั่ง round %s (ใช้ได้: round, round new, round use, round carry)", sub)}
+}
+
+func (c *command) roundList(args []string) error {
+	fs, db := c.flags("round")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	s, err := c.env.Open(*db, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	m, err := s.Meta(c.ctx)
+	if err != nil {
+		return err
+	}
+	rounds, err := s.Rounds(c.ctx)
+	if err != nil {
+		return err
+	}
+	today := c.env.Clock.Today()
+	rows := [][]string{{"รอบที่", "ชื่อ", "เริ่มบันทึกผล", "ครบกำหนด", "ปัญหา", "ยังค้าง", "สถานะ"}}
+	for _, r := range rounds {
+		sum, err := c.progress(s).Summarize(c.ctx, r.ID, "")
+		if err != nil {
+			return err
+		}
+		state := "กำลังดำเนินการ"
+		switch {
+		case today.Before(r.Start):
+			state = "ยังไม่เริ่ม"
+		case today.After(r.Deadline):
+			state = fmt.Sprintf("สิ้นสุดแล้ว (%s วันที่แล้ว)", num(int64(r.Deadline.DaysUntil(today))))
+		}
+		if r.ID == m.DefaultRound {
+			state += " · รอบปัจจุบัน"
+		}
+		rows = append(rows, []string{strconv.FormatUint(r.ID, 10), r.Name, data.FormatBE(r.Start), data.FormatBE(r.Deadline),
+			num(sum.Area.Totals.Target), num(sum.Area.Totals.Open()), state})
+	}
+	printTable(c.env.Stdout, rows)
+	return nil
+}
+
+func (c *command) roundNew(args []string) error {
+	fs, db := c.flags("round new")
+	name := fs.String("name", "", "ชื่อรอบ เช่น \"ติดตามต่อเนื่อง 2568\"")
+	start := fs.String("start", "", "วันเริ่มบันทึกผล (พ.ศ.) เช่น \"1 ต.ค. 2567\"")
+	deadline := fs.String("deadline", "", "วันครบกำหนด (พ.ศ.) เช่น \"30 ก.ย. 2568\"")
+	carry := fs.Bool("carry", false, "ยกปัญหาที่ยังค้างของรอบปัจจุบันมาติดตามต่อในรอบใหม่ (ประวัติยังอยู่ครบ)")
+	survey := fs.Int("survey-year", 0, "ปีที่สำรวจ (พ.ศ.) ที่รอบนี้ติดตาม (ค่าเริ่มต้น: เหมือนรอบปัจจุบัน)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	r := data.Round{Name: *name, SurveyYear: *survey}
+	var err error
+	if r.Start, err = data.ParseThaiDate(*start); err != nil {
+		return err
+	}
+	if r.Deadline, err = data.ParseThaiDate(*deadline); err != nil {
+		return err
+	}
+	if *name == "" || r.Start.IsZero() || r.Deadline.IsZero() {
+		return usageError{"ระบุ --name, --start และ --deadline เช่น qmdesk round new --name \"ติดตามต่อเนื่อง 2568\" --start \"1 ต.ค. 2567\" --deadline \"30 ก.ย. 2568\" --carry"}
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	m, err := s.Meta(c.ctx)
+	if err != nil {
+		return err
+	}
+	if m.Province == "" {
+		return data.Errorf(data.EINVALID, "ฐานข้อมูล %s ยังไม่ได้ตั้งค่าจังหวัด: ใช้ qmdesk init --province ก่อน", "database %s not initialised", *db)
+	}
+	prev, err := s.Round(c.ctx, m.DefaultRound)
+	if err != nil {
+		return err
+	}
+	if r.SurveyYear == 0 {
+		r.SurveyYear = prev.SurveyYear
+	}
+	from := uint64(0)
+	if *carry {
+		from = prev.ID
+	}
+	n, err := s.StartRound(c.ctx, &r, from)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "เพิ่มรอบที่ %d %s แล้ว: บันทึกผลตั้งแต่ %s ครบกำหนด %s · เป็นรอบปัจจุบัน (หน้าภาพรวมและการนำเข้าใช้รอบนี้)\n",
+		r.ID, r.Name, data.FormatBE(r.Start), data.FormatBE(r.Deadline))
+	if *carry {
+		fmt.Fprintf(c.env.Stdout, "ยกปัญหาที่ยังค้างจากรอบ %s มาติดตามต่อ %s ปัญหา (ประวัติเดิมยังอยู่ รอบเดิมคงตัวเลขไว้ตามเดิม)\n", prev.Name, num(int64(n)))
+	}
+	return nil
+}
+
+func (c *command) roundUse(args []string) error {
+	fs, db := c.flags("round use")
+	pos, err := parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(pos[0], 10, 64)
+	if err != nil {
+		return usageError{"ระบุเลขรอบ เช่น qmdesk round use 2 (ดูได้จาก qmdesk round)"}
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.SetCurrentRound(c.ctx, id); err != nil {
+		return err
+	}
+	r, _ := s.Round(c.ctx, id)
+	fmt.Fprintf(c.env.Stdout, "รอบปัจจุบันคือ %s แล้ว\n", r.Name)
+	return nil
+}
+
+func (c *command) roundCarry(args []string) error {
+	fs, db := c.flags("round carry")
+	from := fs.Uint64("from", 0, "รอบที่ยกปัญหาที่ยังค้างออกมา")
+	to := fs.Uint64("to", 0, "รอบที่รับไปติดตามต่อ (ค่าเริ่มต้น: รอบปัจจุบัน)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *from == 0 {
+		return usageError{"ระบุรอบที่ยกปัญหาออกมา: --from N (ดูได้จาก qmdesk round)"}
+	}
+	s, err := c.env.Open(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *to == 0 {
+		m, err := s.Meta(c.ctx)
+		if err != nil {
+			return err
+		}
+		*to = m.DefaultRound
+	}
+	n, err := s.CarryOver(c.ctx, *from, *to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "ยกปัญหาที่ยังค้างมาติดตามต่อ %s ปัญหา\n", num(int64(n)))
+	return nil
+}

@@ -1,0 +1,74 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"qmdesk/data"
+)
+
+// On the real date, long after Re-X-Ray 2567: the dashboard says the
+// round ended and when, with its figures at the deadline; nothing says it
+// has not started.
+func TestDashboardAfterTheRoundEnded(t *testing.T) {
+	h := newHarnessAt(t, 300, data.FixedClock(time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)))
+	d := h.w.Dashboard
+	c := d.Countdown.Text
+	for _, want := range []string{"สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567", "(791 วันที่แล้ว)", "ณ วันครบกำหนดยังค้าง", "เลยกำหนดทั้งหมด"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("countdown %q does not say %q", c, want)
+		}
+	}
+	if strings.Contains(c, "ยังไม่เริ่ม") || strings.Contains(d.Title.Text, " 542") || !strings.Contains(d.Title.Text, "30 พ.ย. 2569") {
+		t.Errorf("dashboard on 30 Nov 2569: %q / %q", d.Title.Text, c)
+	}
+	if d.Overdue.Rows == nil || len(d.Overdue.Rows) == 0 {
+		t.Error("no overdue problems listed after the deadline")
+	}
+}
+
+func TestNewRoundFromTheDashboard(t *testing.T) {
+	h := newHarness(t, 300)
+	w, d := h.w, h.w.Dashboard
+	open := d.InProgress.Value.Text
+	test.Tap(d.NewRound)
+	f := d.RoundForm
+	if f == nil || !f.Carry.Checked || f.Start.Text != "1 ต.ค. 2567" || f.Deadline.Text != "30 ก.ย. 2568" {
+		t.Fatalf("new round form: %+v", f)
+	}
+	test.Type(f.Name, "ติดตามต่อเนื่อง 2568")
+	test.Tap(f.Save)
+	w.WaitIdle()
+	if w.LastError != "" {
+		t.Fatalf("error: %s", w.LastError)
+	}
+	d = w.Dashboard
+	if !strings.Contains(d.Round.Selected, "ติดตามต่อเนื่อง 2568") || !strings.Contains(d.Round.Selected, "รอบปัจจุบัน") {
+		t.Errorf("round shown: %q", d.Round.Selected)
+	}
+	if d.InProgress.Value.Text != open {
+		t.Errorf("in progress in the new round %s, want the %s carried over", d.InProgress.Value.Text, open)
+	}
+	// A carried problem's page: its earlier history, and the old one read-only.
+	ps, _ := h.store.Problems(context.Background(), data.ProblemFilter{RoundID: 2, Status: data.InProgress, Limit: 1})
+	if len(ps) == 0 {
+		t.Fatal("no carried problem")
+	}
+	w.Households.Open(ps[0].HouseholdID)
+	var carried, old bool
+	for _, c := range w.Households.Page.Cards {
+		if c.Problem.ID == ps[0].ID {
+			carried = strings.Contains(c.Timeline.Text, "ยกมาจากรอบ Re-X-Ray 2567") && !c.AddBtn.Disabled()
+		}
+		if c.Problem.ID == ps[0].CarriedFrom {
+			old = c.AddBtn.Disabled() && c.StateBtn.Disabled() && strings.Contains(c.Status.Text, "ยกไปติดตามต่อ")
+		}
+	}
+	if !carried || !old {
+		t.Errorf("household page: carried card with history %v, old card read-only %v", carried, old)
+	}
+}
