@@ -363,9 +363,9 @@ func (s *ImportScreen) onCommit() {
 	var done []int
 	var backup string
 	w.run(t.tr("กำลังนำเข้า", "Importing"), func(ctx context.Context, progress report) error {
-		progress(-1, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
+		progress(0, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
 		var err error
-		if backup, err = w.autoBackup(ctx); err != nil {
+		if backup, err = w.autoBackup(ctx, func(done, total int64) { progress(float64(done)/float64(total), "") }); err != nil {
 			return err
 		}
 		for k, i := range idx {
@@ -407,13 +407,13 @@ const keptBackups = 5
 
 // autoBackup copies the database into the data folder's backups before a
 // commit, keeping the last few.
-func (w *MainWindow) autoBackup(ctx context.Context) (string, error) {
+func (w *MainWindow) autoBackup(ctx context.Context, progress func(done, total int64)) (string, error) {
 	dir := filepath.Join(w.env.DataDir, "backups")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์", "cannot create backup folder %s: %v", dir, err)
 	}
 	path := filepath.Join(dir, "before-import-"+w.now().Format("20060102-150405")+".db")
-	if err := w.store.Backup(ctx, path); err != nil {
+	if err := w.store.Backup(ctx, path, progress); err != nil {
 		return "", err
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, "before-import-*.db"))
