@@ -54,8 +54,9 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
-  qmdesk import [--dry-run] [--password P] [--json] [--errors DIR] FILE...
+  qmdesk import [--dry-run] [--no-backup] [--password P] [--json] [--errors DIR] FILE...
                                   นำเข้าไฟล์ Excel ของอำเภอ (ผลลัพธ์: 0 รับทุกแถว, 3 มีแถวไม่รับ/รอตรวจ, 4 ไฟล์ถูกปฏิเสธ)
+                                  ก่อนบันทึกจะสำรองฐานข้อมูลไว้ในโฟลเดอร์ backups ข้างฐานข้อมูล (--no-backup: ไม่สำรอง)
   qmdesk imports                  ประวัติการนำเข้า
   qmdesk undo N                   ยกเลิกการนำเข้าครั้งที่ N
   qmdesk review [N --new|--merge H|--reject]
