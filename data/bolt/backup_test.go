@@ -33,7 +33,7 @@ func sourceState(t *testing.T, s *Store) (size int64, txid, pageSize int, raw []
 // high-water mark, opens at the same transaction, and progress is
 // reported step by step up to the total.
 func TestBackupIsTheSourceByteForByte(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t) // also under Wine
 	s := fillProblems(t, filepath.Join(dir, "qm.db"), 20000)
 	defer s.Close()
 	ctx := context.Background()
@@ -92,7 +92,7 @@ func TestBackupIsTheSourceByteForByte(t *testing.T) {
 // A backup cancelled half way leaves no file, neither the backup nor its
 // temporary copy; one cancelled before it starts writes nothing.
 func TestBackupCancelledLeavesNoFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t) // also under Wine
 	s := fillProblems(t, filepath.Join(dir, "qm.db"), 20000)
 	defer s.Close()
 	backup := filepath.Join(dir, "backup.db")
@@ -186,7 +186,7 @@ func TestBackupRefusedWhenTheDiskIsFull(t *testing.T) {
 
 // The check of the copy catches bytes that differ from those written.
 func TestVerifyCopyCatchesADifferentByte(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t) // also under Wine
 	s := fillProblems(t, filepath.Join(dir, "qm.db"), 2000)
 	defer s.Close()
 	path := filepath.Join(dir, "copy.db")
