@@ -85,7 +85,12 @@ type Store interface {
 	// aside (quarantines) those it cannot mend, and rebuilds every index
 	// and counter from the records, in one transaction.
 	Repair(ctx context.Context, backupDir string) (RepairReport, error)
-	Backup(ctx context.Context, path string) error
+	// Backup copies the database, as it was at one committed moment, to
+	// path while it stays open. The copy is checked for what was written
+	// (read back, opened), not record by record, so that a database with
+	// a damaged record can still be backed up. progress (nil: none) gets
+	// the bytes of work done and in all; a cancelled ctx leaves no file.
+	Backup(ctx context.Context, path string, progress func(done, total int64)) error
 	Close() error
 }
 

@@ -365,9 +365,12 @@ func (s *ImportScreen) onCommit() {
 	var backup string
 	w.runCancelling(t.tr("กำลังนำเข้า", "Importing"), t.tr("ไฟล์ที่กำลังบันทึกจะถูกยกเลิกทั้งไฟล์ ส่วนไฟล์ที่นำเข้าเสร็จแล้วยังอยู่ (ยกเลิกได้ที่แถบประวัติการนำเข้า)",
 		"The file being written is rolled back whole; files already imported stay (undo them on the history tab)."), func(ctx context.Context, progress report) error {
-		progress(-1, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
+		progress(0, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
 		var err error
-		if backup, err = w.autoBackup(ctx); err != nil {
+		backup, err = app.AutoBackup(ctx, w.store, filepath.Join(w.env.DataDir, "backups"), w.env.Clock, func(done, total int64) {
+			progress(float64(done)/float64(total), "")
+		})
+		if err != nil {
 			return err
 		}
 		for k, i := range idx {
@@ -408,30 +411,6 @@ func (s *ImportScreen) onCommit() {
 			w.showDialog(dialog.NewInformation(t.tr("นำเข้าเสร็จ", "Import done"), msg, w.Window))
 		}
 	})
-}
-
-// keptBackups is how many automatic backups stay in the data folder; the
-// oldest go first.
-const keptBackups = 5
-
-// autoBackup copies the database into the data folder's backups before a
-// commit, keeping the last few.
-func (w *MainWindow) autoBackup(ctx context.Context) (string, error) {
-	dir := filepath.Join(w.env.DataDir, "backups")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์", "cannot create backup folder %s: %v", dir, err)
-	}
-	path := filepath.Join(dir, "before-import-"+w.now().Format("20060102-150405")+".db")
-	if err := w.store.Backup(ctx, path); err != nil {
-		return "", err
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "before-import-*.db"))
-	sort.Strings(old)
-	for len(old) > keptBackups {
-		os.Remove(old[0])
-		old = old[1:]
-	}
-	return path, nil
 }
 
 // refreshLedger reads the pending reviews and the import history.

@@ -188,8 +188,9 @@ func (w *MainWindow) onBackup() {
 	}
 	name := "qmdesk-backup-" + w.now().Format("20060102-1504") + ".db"
 	w.chooseSavePath(name, []string{".db"}, func(path string) {
-		w.run(w.t.tr("กำลังสำรองฐานข้อมูล", "Backing up"), func(ctx context.Context, _ report) error {
-			return w.store.Backup(ctx, path)
+		w.run(w.t.tr("กำลังสำรองฐานข้อมูล", "Backing up"), func(ctx context.Context, progress report) error {
+			progress(0, w.t.tr("กำลังคัดลอกและอ่านตรวจสำเนา…", "Copying and reading the copy back…"))
+			return w.store.Backup(ctx, path, func(done, total int64) { progress(float64(done)/float64(total), "") })
 		}, func(err error) {
 			if err == nil {
 				w.showSaved(w.t.tr("สำรองฐานข้อมูลแล้ว", "Backup saved"), path)

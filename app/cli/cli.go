@@ -59,10 +59,11 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
                                   ยกปัญหาที่ยังค้างของรอบ N ไปติดตามต่อในรอบ M (ค่าเริ่มต้น: รอบปัจจุบัน)
   qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
-  qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE
+  qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
-  qmdesk import [--dry-run] [--password P] [--json] [--errors DIR] FILE...
+  qmdesk import [--dry-run] [--no-backup] [--password P] [--json] [--errors DIR] FILE...
                                   นำเข้าไฟล์ Excel ของอำเภอ (ผลลัพธ์: 0 รับทุกแถว, 3 มีแถวไม่รับ/รอตรวจ, 4 ไฟล์ถูกปฏิเสธ)
+                                  ก่อนบันทึกจะสำรองฐานข้อมูลไว้ในโฟลเดอร์ backups ข้างฐานข้อมูล (--no-backup: ไม่สำรอง)
   qmdesk imports                  ประวัติการนำเข้า
   qmdesk undo N                   ยกเลิกการนำเข้าครั้งที่ N
   qmdesk review [N --new|--merge H|--reject]
@@ -425,11 +426,30 @@ func (c *command) backup(args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.Backup(c.ctx, pos[0]); err != nil {
+	if err := s.Backup(c.ctx, pos[0], c.backupProgress("กำลังสำรองฐานข้อมูล")); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.env.Stdout, "สำรองฐานข้อมูลแล้วที่ %s (ตรวจสอบแล้ว)\n", pos[0])
+	size := int64(0)
+	if fi, err := os.Stat(pos[0]); err == nil {
+		size = fi.Size()
+	}
+	fmt.Fprintf(c.env.Stdout, "สำรองฐานข้อมูลแล้วที่ %s (%s MB)\n", pos[0], data.FormatNumber((size+1<<20-1)>>20))
+	fmt.Fprintf(c.env.Stdout, "ตรวจแล้ว: อ่านไฟล์สำรองกลับมาตรงกับที่เขียนทุกไบต์ และเปิดเป็นฐานข้อมูลได้ (ไม่ได้ตรวจทีละรายการ: qmdesk check --db %s)\n", pos[0])
 	return nil
+}
+
+// backupProgress shows a backup's progress on stderr, by whole percent.
+func (c *command) backupProgress(what string) func(done, total int64) {
+	last := int64(-1)
+	return func(done, total int64) {
+		if pct := done * 100 / max(total, 1); pct != last {
+			last = pct
+			fmt.Fprintf(c.env.Stderr, "\r%s %d%%", what, pct)
+			if done == total {
+				fmt.Fprintln(c.env.Stderr)
+			}
+		}
+	}
 }
 
 func (c *command) restore(args []string) error {

@@ -129,7 +129,7 @@ func TestBackupRestoreAndErrors(t *testing.T) {
 	db := filepath.Join(dir, "qm.db")
 	qmdesk(t, "demo", "--province", "41", "--households", "50", "--db", db)
 	backup := filepath.Join(dir, "backup.db")
-	if r := qmdesk(t, "backup", backup, "--db", db); r.code != 0 {
+	if r := qmdesk(t, "backup", backup, "--db", db); r.code != 0 || !strings.Contains(r.stdout, "อ่านไฟล์สำรองกลับมาตรงกับที่เขียน") || !strings.Contains(r.stderr, "100%") {
 		t.Fatalf("backup: %+v", r)
 	}
 	if r := qmdesk(t, "restore", backup, "--db", db); r.code != 0 || !strings.Contains(r.stdout, "before-restore") {

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"qmdesk/app"
 	"qmdesk/data"
+	"qmdesk/data/bolt"
 )
 
 func nid(n int) string {
@@ -126,5 +129,68 @@ func TestImportCommand(t *testing.T) {
 	}
 	if r := qmdesk(t, "import", "--db", db); r.code != 2 {
 		t.Errorf("import without files: %+v", r)
+	}
+}
+
+// import backs the database up into backups beside it before it writes,
+// as the window does; --no-backup, a dry run and a run that writes
+// nothing make no backup.
+func TestImportBacksUpFirst(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	backups := filepath.Join(dir, "backups")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	first := filepath.Join(dir, "first.xlsx")
+	book(t, first, [2]string{"41010000001", "เมือง"}, [2]string{"41010000002", "เมือง"})
+	second := filepath.Join(dir, "second.xlsx")
+	book(t, second, [2]string{"41010000003", "เมือง"})
+	third := filepath.Join(dir, "third.xlsx")
+	book(t, third, [2]string{"41010000004", "เมือง"})
+	junk := filepath.Join(dir, "junk.xlsx")
+	os.WriteFile(junk, []byte("hello"), 0o600)
+	list := func() []string {
+		files, _ := filepath.Glob(filepath.Join(backups, "*"))
+		return files
+	}
+
+	if r := qmdesk(t, "import", "--dry-run", first, "--db", db); r.code != 0 || len(list()) != 0 {
+		t.Fatalf("dry run: %+v, backups %v", r, list())
+	}
+	if r := qmdesk(t, "import", junk, "--db", db); r.code != 4 || len(list()) != 0 {
+		t.Fatalf("only a refused file: %+v, backups %v", r, list())
+	}
+	if r := qmdesk(t, "import", "--no-backup", first, "--db", db); r.code != 0 || len(list()) != 0 || strings.Contains(r.stdout, "สำรอง") {
+		t.Fatalf("--no-backup: %+v, backups %v", r, list())
+	}
+	r := qmdesk(t, "import", second, "--db", db)
+	if r.code != 0 || len(list()) != 1 {
+		t.Fatalf("import: %+v, backups %v", r, list())
+	}
+	backup := list()[0]
+	if filepath.Base(backup) != "before-import-20240801-"+time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC).Local().Format("150405")+".db" {
+		t.Errorf("backup named %s", filepath.Base(backup))
+	}
+	if !strings.Contains(r.stdout, "สำรองฐานข้อมูลก่อนนำเข้าไว้ที่ "+backup) {
+		t.Errorf("where the backup went is not said: %q", r.stdout)
+	}
+	// The backup is the database before the second file.
+	b, err := bolt.Open(backup, bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes, _ := b.Sizes(context.Background())
+	b.Close()
+	if sizes.Households != 2 {
+		t.Errorf("the backup holds %d households, want the 2 before the import", sizes.Households)
+	}
+	// With --json, stdout stays one object per file; the backup is said on
+	// stderr.
+	r = qmdesk(t, "import", "--json", third, "--db", db)
+	if r.code != 0 || len(list()) != 2 || !strings.Contains(r.stderr, "สำรองฐานข้อมูลก่อนนำเข้าไว้ที่") {
+		t.Fatalf("--json: %+v, backups %v", r, list())
+	}
+	var o map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), &o); err != nil {
+		t.Errorf("stdout is not one JSON object: %q", r.stdout)
 	}
 }

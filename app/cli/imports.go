@@ -83,6 +83,7 @@ func (c *command) importFiles(args []string) (int, error) {
 	password := fs.String("password", "", "รหัสผ่านของไฟล์")
 	asJSON := fs.Bool("json", false, "พิมพ์ผลเป็น JSON (หนึ่งบรรทัดต่อไฟล์)")
 	errorsDir := fs.String("errors", "", "โฟลเดอร์สำหรับไฟล์แจ้งข้อผิดพลาดส่งกลับอำเภอ")
+	noBackup := fs.Bool("no-backup", false, "ไม่สำรองฐานข้อมูลก่อนนำเข้า")
 	files, err := parseAny(fs, args)
 	if err != nil {
 		return 0, err
@@ -103,12 +104,21 @@ func (c *command) importFiles(args []string) (int, error) {
 	}
 	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 	status := ExitOK
+	backedUp := *noBackup
 	for _, f := range files {
 		rep, err := imp.Plan(c.ctx, f, *password)
 		if err != nil {
 			return 0, err
 		}
 		if rep.Refused == "" && !*dry {
+			// As the window does: a copy of the database before the first
+			// file is written, into backups beside it.
+			if !backedUp {
+				if err := c.autoBackup(s, *db, *asJSON); err != nil {
+					return 0, err
+				}
+				backedUp = true
+			}
 			if _, err := imp.Commit(c.ctx, rep); err != nil {
 				return 0, err
 			}
@@ -135,6 +145,21 @@ func (c *command) importFiles(args []string) (int, error) {
 		c.printImport(rep, *dry)
 	}
 	return status, nil
+}
+
+// autoBackup takes the automatic backup before an import and says where
+// it went (on stderr with --json, whose stdout is one object per file).
+func (c *command) autoBackup(s data.Store, db string, asJSON bool) error {
+	out := c.env.Stdout
+	if asJSON {
+		out = c.env.Stderr
+	}
+	path, err := app.AutoBackup(c.ctx, s, app.BackupDir(db), c.env.Clock, c.backupProgress("กำลังสำรองฐานข้อมูลก่อนนำเข้า"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "สำรองฐานข้อมูลก่อนนำเข้าไว้ที่ %s\n", path)
+	return nil
 }
 
 func (c *command) printImport(rep *app.FileReport, dry bool) {

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -53,7 +54,10 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, &data.Error{Code: data.ENOTFOUND, Message: fmt.Sprintf("ไม่พบไฟล์ฐานข้อมูล %s", path), English: "database file not found", Err: err}
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(path)})
+	db, err := openBolt(path, opt)
+	if err == nil && !opt.ReadOnly {
+		db, err = trimUnusedTail(db, path, func() (*bbolt.DB, error) { return openBolt(path, opt) })
+	}
 	if errors.Is(err, bberrors.ErrTimeout) {
 		return nil, &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
 	} else if err != nil {
@@ -106,21 +110,102 @@ func Open(path string, opt Options) (*Store, error) {
 
 var errOlderSchema = errors.New("older schema")
 
-// initialMmapSize reserves room for the file to grow into. Each time a
-// write transaction outgrows the map, bbolt copies every node it has
-// touched to the heap before remapping: an import of 100,000 rows did that
-// with 3 GB. On Linux and macOS the reservation is address space only; on
-// Windows bbolt grows the file to the map size, so there it is kept to
-// twice the file (at least 64 MiB).
-func initialMmapSize(path string) int {
+func openBolt(path string, opt Options) (*bbolt.DB, error) {
 	size := int64(0)
 	if fi, err := os.Stat(path); err == nil {
 		size = fi.Size()
 	}
-	if runtime.GOOS == "windows" {
-		return int(max(2*size, 64<<20))
+	return bbolt.Open(path, 0o600, &bbolt.Options{Timeout: LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(runtime.GOOS, size)})
+}
+
+// initialMmapSize reserves room for the file to grow into. Each time a
+// write transaction outgrows the map, bbolt copies every node it has
+// touched to the heap before remapping: an import of 100,000 rows did that
+// with 3 GB. On Linux and macOS the reservation is address space only.
+// On Windows bbolt extends the file to the size it maps, so a reservation
+// that follows the file's size doubles the file at every start (64 MiB →
+// 8 TiB in 17 starts, measured under Wine): there the map is left to
+// bbolt, which maps the file as it is and grows it by doubling (1 GiB steps
+// past 1 GiB) only when the data needs it. The import writes in
+// transactions of 5,000 records, so what a remap copies stays small.
+func initialMmapSize(goos string, fileSize int64) int {
+	if goos == "windows" {
+		return 0
 	}
-	return int(max(2*size, 1<<30))
+	return int(max(2*fileSize, 1<<30))
+}
+
+// oversized tells whether a file is much larger than the data bbolt uses
+// in it (its high-water mark): a file that an earlier version grew at each
+// start on Windows. bbolt's own growth stays below it: at most twice the
+// data on Windows, the data plus 16 MiB elsewhere.
+func oversized(fileSize, used int64) bool {
+	return used > 0 && fileSize > 2*used+64<<20
+}
+
+// trimUnusedTail gives back the unused tail of an oversized file. Pages
+// past bbolt's high-water mark are referenced by nothing (a backup copies
+// only the pages below it), so the file is cut there, never below. The
+// store must be closed for that (Windows cannot shorten a mapped file):
+// the cut is made under a lock of our own that excludes any other
+// qmdesk, and only if the meta pages are still those read while bbolt
+// held the file, that is, if nothing was committed in between. Whatever
+// goes wrong, the database is reopened as it is.
+func trimUnusedTail(db *bbolt.DB, path string, reopen func() (*bbolt.DB, error)) (*bbolt.DB, error) {
+	var used int64
+	if err := db.View(func(tx *bbolt.Tx) error { used = tx.Size(); return nil }); err != nil {
+		return db, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !oversized(fi.Size(), used) {
+		return db, nil
+	}
+	metaSize := 2 * db.Info().PageSize
+	meta, err := readHead(path, metaSize)
+	if err != nil {
+		return db, nil
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	cutFile(path, used, meta)
+	return reopen()
+}
+
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	_, err = f.ReadAt(b, 0)
+	return b, err
+}
+
+// cutFile truncates path to used bytes if its head is still meta and no
+// other program holds it.
+func cutFile(path string, used int64, meta []byte) bool {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if lockFile(f) != nil {
+		return false
+	}
+	defer unlockFile(f)
+	now := make([]byte, len(meta))
+	if _, err := f.ReadAt(now, 0); err != nil || !bytes.Equal(now, meta) {
+		return false
+	}
+	if fi, err := f.Stat(); err != nil || fi.Size() <= used {
+		return false
+	}
+	if f.Truncate(used) != nil {
+		return false
+	}
+	return f.Sync() == nil
 }
 
 // Close closes the database.

@@ -324,7 +324,7 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 	}()
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	for range 5 {
-		if err := s.Backup(ctx, backup); err != nil {
+		if err := s.Backup(ctx, backup, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
