@@ -128,8 +128,10 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 			lines = append(lines, line{&households[i], &problems[j]})
 		}
 	}
+	made := e.Progress.Clock.Now().In(data.ThaiTime)
 	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s", a.Thai, prov.Thai),
-		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด", data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()))})
+		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด",
+			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))})
 	t.Protect = true
 	t.Locked = make([]bool, len(TemplateHeaders))
 	for i, h := range TemplateHeaders {
@@ -138,6 +140,14 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 			t.Locked[i] = true
 		}
 	}
+	// The stamp of each row's records, hidden and locked: the import
+	// tells from it what changed in qmdesk after this workbook was made.
+	t.Header = append(t.Header, versionHeader)
+	t.Widths = append(append([]float64{}, t.Widths...), 40)
+	t.Text = append(t.Text, true)
+	t.Locked = append(t.Locked, true)
+	t.Hidden = make([]bool, len(t.Header))
+	t.Hidden[len(t.Header)-1] = true
 	t.RowCount = len(lines)
 	t.Row = func(i int) ([]any, []bool) {
 		h, p := lines[i].h, lines[i].p
@@ -163,7 +173,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		}
 		return []any{i + 1, h.HouseCode, h.HouseNo, village, h.VillageName, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName,
 			h.Head.Phone, members, origin, fmt.Sprintf("%d %s", p.Category, p.Category.Thai()), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
-			nil, nil, nil, nil, nil}, nil
+			nil, nil, nil, nil, nil, versionStamp(h, p)}, nil
 	}
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return 0, err

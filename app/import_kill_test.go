@@ -59,7 +59,7 @@ func bigBook(t testing.TB, path string, n int) {
 	sw.SetRow("A1", head)
 	for i := 0; i < n; i++ {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		row := templateRow(i+1, fmt.Sprintf("4101%07d", i+1), bigID(i+1), "หมากแข้ง", "เมือง", i%7+1, "อื่น ๆ", "อยู่ระหว่างดำเนินการ", "15/07/2567", "")
+		row := templateRow(i+1, fmt.Sprintf("4101%07d", i+1), bigID(i+1), "หมากแข้ง", "เมือง", i%7+1, subOf[i%7+1], "อยู่ระหว่างดำเนินการ", "15/07/2567", "")
 		row[21], row[22] = "อบต.หมากแข้ง", "เยี่ยมบ้าน"
 		sw.SetRow(cell, row)
 	}
@@ -68,6 +68,9 @@ func bigBook(t testing.TB, path string, n int) {
 		t.Fatal(err)
 	}
 }
+
+// subOf is a sub-problem of each category, from the default list.
+var subOf = [8]string{"", "บ้านทรุดโทรม/ไม่มั่นคงถาวร", "ขาดแคลนน้ำใช้", "ขาดทุนการศึกษา", "หนี้สิน", "ไม่ปลอดภัยในชีวิตและทรัพย์สิน", "ผู้สูงอายุไม่มีผู้ดูแล", "อื่น ๆ"}
 
 // bigID makes the n-th valid national ID for up to ten million rows.
 func bigID(n int) string {

@@ -13,12 +13,14 @@ import (
 // planner matches rows to the register and builds the batch. It reads the
 // store but never writes: what it builds is what a commit will do.
 type planner struct {
-	ctx   context.Context
-	store ImportStore
-	round uint64
-	today data.Date
-	file  string
-	b     *data.ImportBatch
+	ctx        context.Context
+	store      ImportStore
+	round      uint64
+	roundStart data.Date
+	today      data.Date
+	fileDate   data.Date // the workbook's own date (last saved), for rows without an action date; zero if unknown
+	file       string
+	b          *data.ImportBatch
 
 	hhByID    map[uint64]int // existing household → batch ref
 	newByCode map[string]int // house code of a household new in this batch → ref
@@ -40,7 +42,7 @@ type refKey struct {
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
 	return &planner{
-		ctx: ctx, store: imp.Store, round: meta.DefaultRound, today: imp.Clock.Today(), file: file,
+		ctx: ctx, store: imp.Store, round: meta.DefaultRound, roundStart: imp.round.Start, today: imp.Clock.Today(), file: file,
 		b:      &data.ImportBatch{},
 		hhByID: map[uint64]int{}, newByCode: map[string]int{}, newByNID: map[string]int{},
 		problems: map[refKey]int{}, existing: map[refKey]data.Problem{},
@@ -68,24 +70,108 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		return *in.Reject, nil
 	}
 	res := data.RowResult{Sheet: in.Sheet, Row: in.Row}
+	review := func(r data.Review) (data.RowResult, error) {
+		r.Sheet, r.Row, r.Household, r.Problem, r.Action = in.Sheet, in.Row, in.Household, in.Problem, in.Action
+		pl.b.Reviews = append(pl.b.Reviews, r)
+		res.Fate, res.Reason = data.FateReview, r.Reason
+		return res, nil
+	}
 	ref, reason, candidates, err := pl.household(in)
 	if err != nil {
 		return res, err
 	}
 	if reason != "" {
-		pl.b.Reviews = append(pl.b.Reviews, data.Review{Sheet: in.Sheet, Row: in.Row, Reason: reason, Candidates: candidates,
-			Household: in.Household, Problem: in.Problem, Action: in.Action})
-		res.Fate, res.Reason = data.FateReview, reason
-		return res, nil
+		if in.Unknown != nil && in.Unknown.reject != nil {
+			return *in.Unknown.reject, nil
+		}
+		if in.Unknown != nil {
+			in.Problem.SubProblem, in.Problem.Detail = in.Unknown.suggested(in.Problem.Detail)
+			reason += " · " + in.Unknown.reason()
+		}
+		return review(data.Review{Reason: reason, Candidates: candidates})
+	}
+	var existing []uint64
+	if ref >= 0 {
+		existing = []uint64{pl.b.Households[ref].Household.ID}
+	}
+	stored, hasStored := pl.storedProblem(ref, in)
+	if in.Unknown != nil && !hasStored { // a name the register has never had
+		if in.Unknown.reject != nil {
+			return *in.Unknown.reject, nil
+		}
+		in.Problem.SubProblem, in.Problem.Detail = in.Unknown.suggested(in.Problem.Detail)
+		return review(data.Review{Kind: data.ReviewSubProblem, Reason: in.Unknown.reason(), Written: in.Unknown.written, Candidates: existing})
+	}
+	if in.Action != nil {
+		if first, err := pl.firstStart(stored, hasStored); err != nil {
+			return res, err
+		} else if in.Action.Date.Before(first) {
+			res.Fate, res.Column, res.Value = data.FateRejected, in.actionColumn, in.actionValue
+			res.Reason = fmt.Sprintf("วันที่ดำเนินการ %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.FormatBE(in.Action.Date), data.FormatBE(first))
+			return res, nil
+		}
+	}
+	if ref >= 0 {
+		if conflicts, reason := pl.conflicts(ref, in, stored, hasStored); len(conflicts) > 0 {
+			return review(data.Review{Kind: data.ReviewConflict, Reason: reason, Conflicts: conflicts, Candidates: existing})
+		}
+	} else {
+		ref = pl.newHousehold(in)
 	}
 	fate, err := pl.apply(ref, in)
 	res.Fate = fate
 	return res, err
 }
 
-// household finds the batch ref of the row's household, creating it (new
-// or loaded from the store) as needed. A non-empty reason sends the row to
-// review instead.
+// storedProblem returns the register's problem the row is about (as the
+// batch has it so far), if the household and the problem are known.
+func (pl *planner) storedProblem(ref int, in rowInput) (data.ProblemChange, bool) {
+	if ref < 0 {
+		return data.ProblemChange{}, false
+	}
+	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
+	if pref, ok := pl.problems[key]; ok {
+		pc := pl.b.Problems[pref]
+		return pc, pc.Op != data.OpNew
+	}
+	if p, ok := pl.existing[key]; ok {
+		return data.ProblemChange{Op: data.OpRef, Problem: p, Seen: p.UpdatedAt}, true
+	}
+	return data.ProblemChange{}, false
+}
+
+// firstStart is the earliest day an action of the row's problem can have:
+// the start of the round its work began in (a problem carried over from
+// earlier rounds began in the first of them), else the current round's.
+func (pl *planner) firstStart(pc data.ProblemChange, stored bool) (data.Date, error) {
+	first := pl.roundStart
+	if !stored {
+		return first, nil
+	}
+	p := pc.Problem
+	for depth := 0; p.CarriedFrom != 0 && depth < 20; depth++ {
+		var err error
+		if p, err = pl.store.Problem(pl.ctx, p.CarriedFrom); err != nil {
+			return first, err
+		}
+	}
+	if p.RoundID == pl.round {
+		return first, nil
+	}
+	r, err := pl.store.Round(pl.ctx, p.RoundID)
+	if err != nil {
+		return first, err
+	}
+	if r.Start.Before(first) {
+		first = r.Start
+	}
+	return first, nil
+}
+
+// household finds the batch ref of the row's household, loading it from
+// the store as needed. A household that is not known yet gives ref -1:
+// newHousehold adds it once the row is taken. A non-empty reason sends
+// the row to review instead.
 func (pl *planner) household(in rowInput) (ref int, reason string, candidates []uint64, err error) {
 	h := in.Household
 	var byCode, byID []uint64
@@ -134,16 +220,22 @@ func (pl *planner) household(in rowInput) (ref int, reason string, candidates []
 	if in.IDWarning {
 		return 0, "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบ): ตรวจกับบัตรแล้วยืนยันได้ถ้าเลขถูกต้อง", nil, nil
 	}
+	return -1, "", nil, nil
+}
+
+// newHousehold adds the row's household to the batch as a new one.
+func (pl *planner) newHousehold(in rowInput) int {
+	h := in.Household
 	h.ID = 0
 	pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpNew, Household: h})
-	ref = len(pl.b.Households) - 1
+	ref := len(pl.b.Households) - 1
 	if h.HouseCode != "" {
 		pl.newByCode[h.HouseCode] = ref
 	}
 	if h.Head.NationalID != "" {
 		pl.newByNID[h.Head.NationalID] = ref
 	}
-	return ref, "", nil, nil
+	return ref
 }
 
 func (pl *planner) ids(hs []data.Household, err error) ([]uint64, error) {

@@ -9,8 +9,12 @@ import (
 
 // Decide settles a row that was sent to review: "new" creates its
 // household as the row gives it (accepting a national ID that fails the
-// check digit), "merge" adds the row to household mergeInto, "reject"
-// drops it. The decision and its changes commit together.
+// check digit), "merge" adds the row to household mergeInto (for a
+// conflict: the workbook's values win), "keep" adds the row to household
+// mergeInto without the values that conflict with the register (qmdesk's
+// win; the rest, an action included, is taken), "accept" takes the
+// sub-problem the review suggested, "reject" drops the row. The decision
+// and its changes commit together.
 func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision string, mergeInto uint64) error {
 	r, err := imp.Store.Review(ctx, reviewID)
 	if err != nil {
@@ -27,6 +31,9 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		return err
 	}
 	imp.subIndex = nil
+	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
+		return err
+	}
 	file := fmt.Sprintf("รายการรอตรวจสอบที่ %d (แถว %d แผ่นงาน %s)", r.ID, r.Row, r.Sheet)
 	pl := newPlanner(ctx, imp, meta, file)
 	pl.b.File = file
@@ -39,15 +46,31 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		h.IDCheckOverride = h.Head.NationalID != "" && !data.NationalIDCheckOK(h.Head.NationalID)
 		pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpNew, Household: h})
 		ref = len(pl.b.Households) - 1
-	case "merge":
+	case "merge", "keep":
 		if mergeInto == 0 {
 			return data.Errorf(data.EINVALID, "กรุณาระบุครัวเรือนที่จะรวมเข้า", "merge needs a household")
 		}
 		if ref, _, _, err = pl.existingRef(mergeInto); err != nil {
 			return err
 		}
+		if decision == "keep" {
+			keepCurrent(&in, r.Conflicts)
+		}
+	case "accept":
+		var reason string
+		if len(r.Candidates) > 0 {
+			ref, _, _, err = pl.existingRef(r.Candidates[0])
+		} else if ref, reason, _, err = pl.household(in); err == nil && reason != "" {
+			return data.Errorf(data.ECONFLICT, "รายการที่ %d ยังระบุครัวเรือนไม่ได้: %s", "review %d: household unclear: %s", reviewID, reason)
+		}
+		if err != nil {
+			return err
+		}
+		if ref < 0 {
+			ref = pl.newHousehold(in)
+		}
 	default:
-		return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge หรือ reject", "unknown decision %q", decision)
+		return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
 	}
 	fate, err := pl.apply(ref, in)
 	if err != nil {

@@ -33,6 +33,7 @@ type Importer struct {
 	round       data.Round // the current round, which the rows go into
 	subProblems data.SubProblemList
 	subIndex    map[string]data.SubProblem // problemKey → entry of subProblems
+	guesses     map[string]string          // problemKey of a name not in the list → closest entry ("" none)
 }
 
 // findSubProblem looks a sub-problem up by category and name, ignoring
@@ -42,6 +43,16 @@ func (imp *Importer) findSubProblem(c data.Category, name string) (data.SubProbl
 		imp.subIndex = map[string]data.SubProblem{}
 		for _, s := range imp.subProblems {
 			imp.subIndex[problemKey(s.Category, s.Name)] = s
+		}
+		// "อื่น ๆ" is "อื่น ๆ (ระบุ)": a name is also found without its
+		// bracketed note, unless another entry has that name.
+		for _, s := range imp.subProblems {
+			if i := strings.Index(s.Name, "("); i > 0 {
+				k := problemKey(s.Category, s.Name[:i])
+				if _, taken := imp.subIndex[k]; !taken {
+					imp.subIndex[k] = s
+				}
+			}
 		}
 	}
 	s, ok := imp.subIndex[problemKey(c, name)]
@@ -103,7 +114,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	if imp.subProblems, err = imp.Store.SubProblems(ctx); err != nil {
 		return nil, err
 	}
-	imp.subIndex = nil
+	imp.subIndex, imp.guesses = nil, nil
 	imp.places = newPlaces(imp.Geo, meta.Province)
 	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
 		return nil, err

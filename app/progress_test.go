@@ -22,7 +22,7 @@ func fixedClock(d data.Date) data.Clock {
 // openStore opens a real bbolt file for province 41 and checks it on cleanup.
 func openStore(t testing.TB, today data.Date) (*bolt.Store, *app.Progress) {
 	t.Helper()
-	s, err := bolt.Open(filepath.Join(t.TempDir(), "qm.db"), bolt.Options{NoSync: true})
+	s, err := bolt.Open(filepath.Join(t.TempDir(), "qm.db"), bolt.Options{NoSync: true, Clock: fixedClock(today)})
 	if err != nil {
 		t.Fatal(err)
 	}

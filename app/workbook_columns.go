@@ -39,6 +39,7 @@ const (
 	fNote
 	fTargetDate
 	fLeadAgency
+	fVersion // the follow-up workbook's hidden stamp of the records a row was made from
 	fieldCount
 )
 
@@ -96,6 +97,7 @@ var headerAliases = func() map[string]field {
 	add(fNote, "หมายเหตุ/เหตุผล", "เหตุผล")
 	add(fTargetDate, "วันที่กำหนดแล้วเสร็จ", "กำหนดแล้วเสร็จ", "กำหนดเสร็จ", "วันครบกำหนด")
 	add(fLeadAgency, "หน่วยงานหลัก", "หน่วยงานเจ้าภาพ")
+	add(fVersion, versionHeader, "รุ่นข้อมูล")
 	return m
 }()
 
@@ -114,7 +116,7 @@ func headerKey(s string) string {
 
 // fieldNames gives each field's header for messages: the template's name.
 var fieldNames = func() map[field]string {
-	m := map[field]string{fFullName: "ชื่อ-สกุล", fTargetDate: "วันที่กำหนดแล้วเสร็จ", fLeadAgency: "หน่วยงานหลัก"}
+	m := map[field]string{fFullName: "ชื่อ-สกุล", fTargetDate: "วันที่กำหนดแล้วเสร็จ", fLeadAgency: "หน่วยงานหลัก", fVersion: versionHeader}
 	for _, h := range TemplateHeaders {
 		m[h.Field] = h.Header
 	}

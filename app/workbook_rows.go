@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -17,6 +18,13 @@ type rowInput struct {
 	Action    *data.Action
 	HasStatus bool
 	IDWarning bool // the national ID fails its check digit
+
+	Unknown *unknownSub // the sub-problem is not in the list
+	Stamp   rowStamp    // a follow-up row's stamp of its records, when Stamped
+	Stamped bool
+	// The action date's column and cell, for a rejection the planner
+	// makes (a date before the round's start).
+	actionColumn, actionValue string
 
 	Reject *data.RowResult // set when the row cannot be taken
 }
@@ -207,6 +215,18 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	}
 	if sp, ok := imp.findSubProblem(cat, p.SubProblem); ok {
 		p.SubProblem, p.Urgent, p.Sensitive = sp.Name, sp.Urgent, sp.Sensitive
+	} else {
+		// Never stored as new free text: the closest entry goes to review
+		// (unless the household already has a problem of that name).
+		in.Unknown = imp.unknownSub(cat, p.SubProblem)
+		if in.Unknown.suggestion == "" {
+			r := reject(fSubProblem, fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของด้านที่ %d และไม่มีรายการที่ใกล้เคียง: กรุณาเลือกจากรายการ (%s)",
+				p.SubProblem, cat, strings.Join(imp.subNames(cat), ", ")))
+			in.Reject = nil
+			in.Unknown.reject = r.Reject
+		} else if sp, ok := imp.findSubProblem(cat, in.Unknown.suggestion); ok {
+			p.Urgent, p.Sensitive = sp.Urgent, sp.Sensitive
+		}
 	}
 	p.Detail = get(fDetail)
 	if p.ReXRay, err = data.ParseReXRay(get(fReXRay)); err != nil {
@@ -229,6 +249,12 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		if p.TargetDate, err = imp.readDate(v); err != nil {
 			return reject(fTargetDate, data.ErrorMessage(err))
 		}
+		if p.TargetDate.Before(imp.round.Start) {
+			return reject(fTargetDate, fmt.Sprintf("วันที่กำหนดแล้วเสร็จ %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.FormatBE(p.TargetDate), data.FormatBE(imp.round.Start)))
+		}
+		if err := p.TargetDate.CheckPlanned("วันที่กำหนดแล้วเสร็จ", imp.Clock.Today()); err != nil {
+			return reject(fTargetDate, data.ErrorMessage(err))
+		}
 	}
 	p.LeadAgency = get(fLeadAgency)
 
@@ -242,6 +268,10 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		if a.Date, err = imp.readDate(date); err != nil {
 			return reject(fActionDate, data.ErrorMessage(err))
 		}
+		if today := imp.Clock.Today(); a.Date.After(today) {
+			return reject(fActionDate, fmt.Sprintf("วันที่ดำเนินการ %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.FormatBE(a.Date), data.FormatBE(today)))
+		}
+		in.actionColumn, in.actionValue = l.headerOf(fActionDate), date
 		if a.Budget, err = data.ParseBaht(budget); err != nil {
 			return reject(fBudget, data.ErrorMessage(err))
 		}
@@ -250,7 +280,36 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		}
 		in.Action = a
 	}
+	if l.has(fVersion) {
+		in.Stamp, in.Stamped = parseStamp(get(fVersion))
+	}
 	return in
+}
+
+// unknownSub looks up the closest entry for a sub-problem the list does
+// not have, once per category and spelling.
+func (imp *Importer) unknownSub(c data.Category, written string) *unknownSub {
+	k := problemKey(c, written)
+	if imp.guesses == nil {
+		imp.guesses = map[string]string{}
+	}
+	s, ok := imp.guesses[k]
+	if !ok {
+		s = suggestSubProblem(imp.subProblems, c, written)
+		imp.guesses[k] = s
+	}
+	return &unknownSub{written: written, category: c, suggestion: s}
+}
+
+// subNames lists the sub-problems of a category, for a message.
+func (imp *Importer) subNames(c data.Category) []string {
+	var out []string
+	for _, s := range imp.subProblems {
+		if s.Category == c {
+			out = append(out, s.Name)
+		}
+	}
+	return out
 }
 
 // readDate reads a date cell: a spreadsheet serial number (a date cell,

@@ -236,6 +236,11 @@ type Household struct {
 	Origin      Origin    `json:"origin"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// ChangedOn is the register's day of the last change (the clock's
+	// Today, a training day included) and ChangedBy who made it: what a
+	// workbook's older information is compared with.
+	ChangedOn Date   `json:"changed_on"`
+	ChangedBy string `json:"changed_by,omitempty"`
 
 	// IDCheckOverride records that the clerk accepted a national ID whose
 	// check digit fails.
@@ -323,6 +328,8 @@ type Problem struct {
 	ResolvedOn Date      `json:"resolved_on"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	ChangedOn  Date      `json:"changed_on"` // as Household.ChangedOn
+	ChangedBy  string    `json:"changed_by,omitempty"`
 	// CarriedFrom is the problem of an earlier round this one continues
 	// (its history is that problem's actions, then this one's);
 	// CarriedTo, set on that earlier problem, is where its work went on.

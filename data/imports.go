@@ -126,23 +126,47 @@ type ImportBatch struct {
 	Counts     Counts            `json:"counts"`
 }
 
+// Review kinds: what the clerk decides about a row.
+const (
+	ReviewMatch      = ""           // which household (new, merge, reject)
+	ReviewConflict   = "conflict"   // the row would undo a newer change (merge: take the workbook's, keep: keep qmdesk's, reject)
+	ReviewSubProblem = "subproblem" // the sub-problem is not in the list (accept the suggestion, reject)
+)
+
 // Review is a row the importer would not decide alone: it matches several
-// households, its house code and national ID point at different ones, or
-// its national ID fails the check digit.
+// households, its house code and national ID point at different ones, its
+// national ID fails the check digit, it would overwrite a record changed
+// in qmdesk after the information in it (a conflict), or its sub-problem
+// is not in the list (with the closest one suggested).
 type Review struct {
-	ID         uint64     `json:"id"`
-	ImportID   uint64     `json:"import_id"`
-	Sheet      string     `json:"sheet"`
-	Row        int        `json:"row"`
-	Reason     string     `json:"reason"`
-	Candidates []uint64   `json:"candidates,omitempty"` // households it could be
-	Household  Household  `json:"household"`            // as the row gave it
-	Problem    Problem    `json:"problem"`
-	Action     *Action    `json:"action,omitempty"`
-	Decision   string     `json:"decision,omitempty"` // "", "new", "merge", "reject"
-	DecidedBy  string     `json:"decided_by,omitempty"`
-	DecidedAt  time.Time  `json:"decided_at,omitempty"`
-	Result     *RowResult `json:"result,omitempty"`
+	ID         uint64          `json:"id"`
+	ImportID   uint64          `json:"import_id"`
+	Kind       string          `json:"kind,omitempty"`
+	Sheet      string          `json:"sheet"`
+	Row        int             `json:"row"`
+	Reason     string          `json:"reason"`
+	Conflicts  []FieldConflict `json:"conflicts,omitempty"`
+	Written    string          `json:"written,omitempty"`    // the sub-problem as the row wrote it (the suggestion is in Problem)
+	Candidates []uint64        `json:"candidates,omitempty"` // households it could be
+	Household  Household       `json:"household"`            // as the row gave it
+	Problem    Problem         `json:"problem"`
+	Action     *Action         `json:"action,omitempty"`
+	Decision   string          `json:"decision,omitempty"` // "", "new", "merge", "reject"
+	DecidedBy  string          `json:"decided_by,omitempty"`
+	DecidedAt  time.Time       `json:"decided_at,omitempty"`
+	Result     *RowResult      `json:"result,omitempty"`
+}
+
+// FieldConflict is one value a row would overwrite although the record
+// changed in qmdesk after the row's information: both values, and who
+// made the change and when.
+type FieldConflict struct {
+	Field     string    `json:"field"` // machine key (status, detail, phone, …)
+	Name      string    `json:"name"`  // Thai column name
+	Workbook  string    `json:"workbook"`
+	Current   string    `json:"current"`
+	ChangedBy string    `json:"changed_by,omitempty"`
+	ChangedAt time.Time `json:"changed_at,omitempty"`
 }
 
 // ImportRecord is a ledger entry: one committed workbook.

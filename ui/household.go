@@ -106,16 +106,6 @@ func (p *HouseholdPage) show() {
 		addr = append(addr, h.VillageName)
 	}
 	addr = append(addr, t.tr("ต.", "Tambon ")+placeName(w.env.Geo.Tambon, h.TambonCode), t.tr("อ.", "Amphoe ")+placeName(w.env.Geo.Amphoe, h.AmphoeCode()))
-	line2 := t.tr("รหัสบ้าน ", "House code ")
-	if h.HouseCode != "" {
-		line2 += t.digitsOf(h.HouseCode)
-	} else {
-		line2 += t.tr("ไม่มี (ไม่มีที่อยู่อาศัย)", "none (no home)")
-	}
-	line2 += t.tr(" · สมาชิก ", " · members ") + t.ni(h.Members) + t.tr(" คน · ที่มา ", " · origin ") + t.origin(h.Origin)
-	p.Address.SetText(strings.Join(addr, " ") + "\n" + line2)
-	p.showHead()
-
 	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{HouseholdID: h.ID})
 	if err != nil {
 		w.showError(err) // a problem that cannot be read is named, with what to do
@@ -123,6 +113,19 @@ func (p *HouseholdPage) show() {
 			return
 		}
 	}
+	line2 := t.tr("รหัสบ้าน ", "House code ")
+	switch {
+	case h.HouseCode != "":
+		line2 += t.digitsOf(h.HouseCode)
+	case noHome(ps):
+		line2 += t.tr("ไม่มี (ไม่มีที่อยู่อาศัย)", "none (no home)")
+	default:
+		line2 += t.tr("ไม่มี", "none")
+	}
+	line2 += t.tr(" · สมาชิก ", " · members ") + t.ni(h.Members) + t.tr(" คน · ที่มา ", " · origin ") + t.origin(h.Origin)
+	p.Address.SetText(strings.Join(addr, " ") + "\n" + line2)
+	p.showHead()
+
 	p.Problems.RemoveAll()
 	p.Cards = nil
 	p.rounds = map[uint64]data.Round{}
@@ -424,4 +427,16 @@ func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
 	if p.store(a, f.Error, f.dialog) {
 		p.StatusForm = nil
 	}
+}
+
+// noHome tells whether a household has the no-home problem (the urgent
+// one of category 1): only then does its missing house code mean it has
+// no home.
+func noHome(ps []data.Problem) bool {
+	for _, p := range ps {
+		if p.Category == 1 && p.Urgent {
+			return true
+		}
+	}
+	return false
 }

@@ -58,6 +58,7 @@ type ImportScreen struct {
 	w              *MainWindow
 	reviewSelected int
 	historySel     int
+	decisions      [2]string // what DecideNew and DecideMerge decide for the selected review row
 }
 
 func newImportScreen(w *MainWindow) *ImportScreen {
@@ -103,8 +104,8 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 	s.Reviews.OnRow = func(i int) { s.reviewSelected = i; s.showReviewChoice() }
 	s.ReviewNote = widget.NewLabel("")
 	s.ReviewNote.Wrapping = fyne.TextWrapWord
-	s.DecideNew = widget.NewButton(t.tr("เพิ่มเป็นครัวเรือนใหม่", "Add as a new household"), func() { s.onDecide("new") })
-	s.DecideMerge = widget.NewButton(t.tr("รวมกับครัวเรือนที่พบ", "Merge into the household found"), func() { s.onDecide("merge") })
+	s.DecideNew = widget.NewButton("", func() { s.onDecide(s.decisions[0]) })
+	s.DecideMerge = widget.NewButton("", func() { s.onDecide(s.decisions[1]) })
 	s.DecideReject = widget.NewButton(t.tr("ไม่รับแถวนี้", "Reject the row"), func() { s.onDecide("reject") })
 
 	s.History = newGrid([]string{t.tr("ครั้งที่", "No."), t.tr("เวลา", "When"), t.tr("ไฟล์", "File"), t.tr("ผู้นำเข้า", "By"), t.tr("แถว", "Rows"),
@@ -467,13 +468,30 @@ func (s *ImportScreen) showReviewChoice() {
 	s.DecideNew.Disable()
 	s.DecideMerge.Disable()
 	s.DecideReject.Disable()
+	s.decisions = [2]string{"new", "merge"}
+	s.DecideNew.SetText(t.tr("เพิ่มเป็นครัวเรือนใหม่", "Add as a new household"))
+	s.DecideMerge.SetText(t.tr("รวมกับครัวเรือนที่พบ", "Merge into the household found"))
+	s.DecideMerge.Show()
 	if s.reviewSelected < 0 || s.reviewSelected >= len(s.PendingReviews) {
-		s.ReviewNote.SetText(t.tr("เลือกแถวเพื่อตัดสินใจว่าจะเพิ่มเป็นครัวเรือนใหม่ รวมกับครัวเรือนที่มีอยู่ หรือไม่รับ",
-			"Choose a row, then add it as a new household, merge it into the household found, or reject it"))
+		s.ReviewNote.SetText(t.tr("เลือกแถวเพื่อตัดสินใจ: เพิ่มเป็นครัวเรือนใหม่ รวมกับครัวเรือนที่มีอยู่ ใช้ค่าจากไฟล์หรือคงค่าในโปรแกรม (ข้อมูลที่ถูกแก้ไขหลังไฟล์นี้) รับชื่อปัญหาที่แนะนำ หรือไม่รับ",
+			"Choose a row, then decide: a new household, merge into the household found, the workbook's or the program's values (changed after the workbook), the suggested problem, or reject"))
 		return
 	}
 	r := s.PendingReviews[s.reviewSelected]
+	switch r.Kind {
+	case data.ReviewConflict:
+		s.decisions = [2]string{"merge", "keep"}
+		s.DecideNew.SetText(t.tr("ใช้ค่าจากไฟล์", "Take the workbook's values"))
+		s.DecideMerge.SetText(t.tr("คงค่าในโปรแกรม (รับส่วนอื่นของแถว)", "Keep the program's values (take the rest of the row)"))
+	case data.ReviewSubProblem:
+		s.decisions = [2]string{"accept", ""}
+		s.DecideNew.SetText(t.tr("รับเป็น '", "Take it as '") + r.Problem.SubProblem + "'")
+		s.DecideMerge.Hide()
+	}
 	note := t.tr("แถว ", "Row ") + t.ni(r.Row) + ": " + r.Reason
+	for _, c := range r.Conflicts {
+		note += "\n" + c.Name + t.tr(": ในไฟล์ '", ": workbook '") + c.Workbook + t.tr("' · ในโปรแกรม '", "' · program '") + c.Current + "'"
+	}
 	for _, id := range r.Candidates {
 		if h, err := s.w.store.Household(s.w.ctx, id); err == nil {
 			note += t.tr("\nครัวเรือนที่พบ: ", "\nHousehold found: ") + h.Head.FullName() + t.tr(" รหัสบ้าน ", " house code ") + t.digitsOf(h.HouseCode) +
@@ -483,7 +501,7 @@ func (s *ImportScreen) showReviewChoice() {
 	s.ReviewNote.SetText(note)
 	s.DecideNew.Enable()
 	s.DecideReject.Enable()
-	if len(r.Candidates) > 0 {
+	if len(r.Candidates) > 0 || r.Kind == data.ReviewConflict {
 		s.DecideMerge.Enable()
 	}
 }
@@ -497,7 +515,7 @@ func (s *ImportScreen) onDecide(decision string) {
 	}
 	r := s.PendingReviews[s.reviewSelected]
 	var into uint64
-	if decision == "merge" && len(r.Candidates) > 0 {
+	if (decision == "merge" || decision == "keep") && len(r.Candidates) > 0 {
 		into = r.Candidates[0]
 	}
 	if err := w.importer.Decide(w.ctx, r.ID, decision, into); err != nil {

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +71,70 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 	}
 	if !carried || !old {
 		t.Errorf("household page: carried card with history %v, old card read-only %v", carried, old)
+	}
+}
+
+// A household without a house code is "no home" only when its problem is
+// the no-home one.
+func TestAddressSaysNoHomeOnlyForTheNoHomeProblem(t *testing.T) {
+	h := newHarness(t, 20)
+	ctx := data.WithOperator(context.Background(), "clerk")
+	for _, tc := range []struct {
+		sub, want, not string
+		cat            data.Category
+		urgent         bool
+	}{
+		{"ไม่มีที่อยู่อาศัย", "รหัสบ้าน ไม่มี (ไม่มีที่อยู่อาศัย)", "", 1, true},
+		{"หนี้สิน", "รหัสบ้าน ไม่มี ·", "ไม่มีที่อยู่อาศัย", 4, false},
+	} {
+		hh := &data.Household{TambonCode: "410101", Origin: data.OriginMissed, Head: data.Person{NationalID: data.WithCheckDigit("310000000" + string(rune('0'+tc.cat)) + "99"), FirstName: "ทดสอบ"}}
+		if err := h.store.CreateHousehold(ctx, hh); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.store.CreateProblem(ctx, &data.Problem{HouseholdID: hh.ID, Category: tc.cat, SubProblem: tc.sub, Urgent: tc.urgent, SurveyYear: 2567}); err != nil {
+			t.Fatal(err)
+		}
+		h.w.Households.Open(hh.ID)
+		got := h.w.Households.Page.Address.Text
+		if !strings.Contains(got, tc.want) || (tc.not != "" && strings.Contains(got, tc.not)) {
+			t.Errorf("%s: address %q", tc.sub, got)
+		}
+	}
+}
+
+// The window's side of issue 9's Monday–Wednesday workbook: the closed
+// problem's row waits in review with both values, and "keep" keeps the
+// clerk's change.
+func TestConflictReviewInTheWindow(t *testing.T) {
+	h := newHarness(t, 200)
+	w := h.w
+	ctx := data.WithOperator(context.Background(), "สมใจ")
+	path := filepath.Join(t.TempDir(), "ติดตาม.xlsx")
+	w.Export.ExportFollowUp("4101", path)
+	w.WaitIdle()
+	ps, _ := h.store.Problems(ctx, data.ProblemFilter{RoundID: 1, AreaCode: "4101", Status: data.InProgress, Limit: 1})
+	if len(ps) == 0 {
+		t.Fatal("no problem in progress")
+	}
+	h.store.Clock = data.FixedClock(today.Time().Add(30 * time.Hour))
+	if err := h.store.AddAction(ctx, &data.Action{ProblemID: ps[0].ID, Date: today, What: "ยุติ", Result: data.Closed, Note: "ย้ายออก"}); err != nil {
+		t.Fatal(err)
+	}
+	w.Import.AddFiles([]string{path})
+	w.WaitIdle()
+	if c := w.Import.Reports[0].Counts(); c.Review != 1 || c.Updated != 0 {
+		t.Fatalf("dry run: %+v", c)
+	}
+	test.Tap(w.Import.Commit)
+	w.WaitIdle()
+	w.Import.Reviews.OnRow(0)
+	if w.Import.DecideNew.Text != "ใช้ค่าจากไฟล์" || !strings.HasPrefix(w.Import.DecideMerge.Text, "คงค่าในโปรแกรม") ||
+		!strings.Contains(w.Import.ReviewNote.Text, "สถานะ: ในไฟล์ 'อยู่ระหว่างดำเนินการ' · ในโปรแกรม 'ยุติ'") {
+		t.Fatalf("review of a conflict: [%s] [%s] %q", w.Import.DecideNew.Text, w.Import.DecideMerge.Text, w.Import.ReviewNote.Text)
+	}
+	test.Tap(w.Import.DecideMerge)
+	w.WaitIdle()
+	if p, _ := h.store.Problem(ctx, ps[0].ID); p.Status != data.Closed || len(w.Import.PendingReviews) != 0 {
+		t.Errorf("after keep: %s, %d pending (%s)", p.Status.Thai(), len(w.Import.PendingReviews), w.LastError)
 	}
 }

@@ -262,7 +262,9 @@ func (c *command) undo(args []string) error {
 func (c *command) review(args []string) error {
 	fs, db := c.flags("review")
 	asNew := fs.Bool("new", false, "สร้างเป็นครัวเรือนใหม่ (ยืนยันเลขประจำตัวประชาชน)")
-	merge := fs.Uint64("merge", 0, "รวมเข้ากับครัวเรือนเลขที่")
+	merge := fs.Uint64("merge", 0, "รวมเข้ากับครัวเรือนเลขที่ (ข้อมูลที่ขัดกัน: ใช้ค่าจากไฟล์)")
+	keep := fs.Uint64("keep", 0, "ข้อมูลที่ขัดกัน: คงค่าในโปรแกรมของครัวเรือนเลขที่ แล้วรับส่วนอื่นของแถว")
+	accept := fs.Bool("accept", false, "รับชื่อปัญหาที่แนะนำ")
 	reject := fs.Bool("reject", false, "ไม่รับแถวนี้")
 	pos, err := parseAny(fs, args)
 	if err != nil {
@@ -292,29 +294,33 @@ func (c *command) review(args []string) error {
 				}
 			}
 		}
-		fmt.Fprintln(c.env.Stdout, "\nตัดสิน: qmdesk review N --new | --merge ครัวเรือน | --reject")
+		fmt.Fprintln(c.env.Stdout, "\nตัดสิน: qmdesk review N --new | --merge ครัวเรือน | --keep ครัวเรือน | --accept | --reject")
 		return nil
 	}
 	if len(pos) != 1 {
-		return usageError{"ตัดสินครั้งละหนึ่งรายการ: qmdesk review N --new | --merge ครัวเรือน | --reject"}
+		return usageError{"ตัดสินครั้งละหนึ่งรายการ: qmdesk review N --new | --merge ครัวเรือน | --keep ครัวเรือน | --accept | --reject"}
 	}
 	id, err := strconv.ParseUint(pos[0], 10, 64)
 	if err != nil {
 		return usageError{"ระบุเลขรายการรอตรวจสอบเป็นตัวเลข"}
 	}
-	decision := ""
-	switch {
-	case *asNew && *merge == 0 && !*reject:
-		decision = "new"
-	case *merge != 0 && !*asNew && !*reject:
-		decision = "merge"
-	case *reject && !*asNew && *merge == 0:
-		decision = "reject"
-	default:
-		return usageError{"เลือกอย่างใดอย่างหนึ่ง: --new, --merge ครัวเรือน หรือ --reject"}
+	decision, into, chosen := "", *merge, 0
+	for _, d := range []struct {
+		on   bool
+		name string
+	}{{*asNew, "new"}, {*merge != 0, "merge"}, {*keep != 0, "keep"}, {*accept, "accept"}, {*reject, "reject"}} {
+		if d.on {
+			decision, chosen = d.name, chosen+1
+		}
+	}
+	if chosen != 1 {
+		return usageError{"เลือกอย่างใดอย่างหนึ่ง: --new, --merge ครัวเรือน, --keep ครัวเรือน, --accept หรือ --reject"}
+	}
+	if decision == "keep" {
+		into = *keep
 	}
 	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
-	if err := imp.Decide(c.ctx, id, decision, *merge); err != nil {
+	if err := imp.Decide(c.ctx, id, decision, into); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.env.Stdout, "บันทึกการตัดสินรายการที่ %d แล้ว\n", id)

@@ -14,14 +14,14 @@ import (
 // CreateHousehold stores a new household and sets its ID.
 func (s *Store) CreateHousehold(ctx context.Context, h *data.Household) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		if err := s.createHousehold(tx, h, nil); err != nil {
+		if err := s.createHousehold(ctx, tx, h, nil); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "create", "household", h.ID, nil, h, "")
 	})
 }
 
-func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household, buf *keyBuffer) error {
+func (s *Store) createHousehold(ctx context.Context, tx *bbolt.Tx, h *data.Household, buf *keyBuffer) error {
 	h.Normalize()
 	if err := h.Validate(); err != nil {
 		return err
@@ -34,6 +34,7 @@ func (s *Store) createHousehold(tx *bbolt.Tx, h *data.Household, buf *keyBuffer)
 	h.ID = id
 	now := s.Clock.Now().UTC()
 	h.CreatedAt, h.UpdatedAt = now, now
+	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if err := putJSON(b, itob(id), h); err != nil {
 		return err
 	}
@@ -71,15 +72,16 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 		if err := getHousehold(tx, h.ID, &old); err != nil {
 			return err
 		}
-		if err := s.updateHousehold(tx, &old, h); err != nil {
+		if err := s.updateHousehold(ctx, tx, &old, h); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "update", "household", h.ID, old, h, "")
 	})
 }
 
-func (s *Store) updateHousehold(tx *bbolt.Tx, old, h *data.Household) error {
+func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.Household) error {
 	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
+	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if err := putJSON(tx.Bucket(bucketHouseholds), itob(h.ID), h); err != nil {
 		return err
 	}

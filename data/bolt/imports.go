@@ -138,7 +138,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			hc := &b.Households[i]
 			h := hc.Household
 			if hc.Op == data.OpNew {
-				if err := s.createHousehold(tx, &h, buf); err != nil {
+				if err := s.createHousehold(ctx, tx, &h, buf); err != nil {
 					return err
 				}
 				span(&created.Households, h.ID)
@@ -156,7 +156,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 						return err
 					}
 					before, _ := json.Marshal(cur)
-					if err := s.updateHousehold(tx, &cur, &h); err != nil {
+					if err := s.updateHousehold(ctx, tx, &cur, &h); err != nil {
 						return err
 					}
 					undo = append(undo, undoEntry{Kind: "household", ID: h.ID, Before: before, After: h.UpdatedAt})
@@ -175,7 +175,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			p.HouseholdID = st.hhIDs[pc.HouseholdRef]
 			if pc.Op == data.OpNew {
-				if err := s.createProblem(tx, d, &p, st.tambons[pc.HouseholdRef], buf); err != nil {
+				if err := s.createProblem(ctx, tx, d, &p, st.tambons[pc.HouseholdRef], buf); err != nil {
 					return err
 				}
 				span(&created.Problems, p.ID)
@@ -500,7 +500,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
-			if err := s.updateHousehold(tx, &cur, &before); err != nil {
+			if err := s.updateHousehold(ctx, tx, &cur, &before); err != nil {
 				return err
 			}
 		}
@@ -640,8 +640,9 @@ func getReview(tx *bbolt.Tx, id uint64, r *data.Review) error {
 	return nil
 }
 
-// DecideReview records the clerk's decision on a review row and, for "new"
-// and "merge", commits the batch made from it, in one transaction.
+// DecideReview records the clerk's decision on a review row and, for every
+// decision but "reject", commits the batch made from it, in one
+// transaction.
 func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b *data.ImportBatch) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		var r data.Review
@@ -653,18 +654,16 @@ func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b 
 		}
 		switch decision {
 		case "reject":
-		case "new", "merge":
-			rec, err := s.commitBatch(ctx, tx, b, id)
-			if err != nil {
+		case "new", "merge", "keep", "accept":
+			if _, err := s.commitBatch(ctx, tx, b, id); err != nil {
 				return err
 			}
 			if len(b.Rows) == 1 {
 				res := b.Rows[0]
 				r.Result = &res
 			}
-			_ = rec
 		default:
-			return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge หรือ reject", "unknown decision %q", decision)
+			return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
 		}
 		r.Decision, r.DecidedBy, r.DecidedAt = decision, data.OperatorFrom(ctx), s.Clock.Now().UTC()
 		if err := putJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {

@@ -22,7 +22,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 		}
 		d := counterDelta{}
 		p.CarriedFrom, p.CarriedTo = 0, 0 // only CarryOver links rounds
-		if err := s.createProblem(tx, d, p, h.TambonCode, nil); err != nil {
+		if err := s.createProblem(ctx, tx, d, p, h.TambonCode, nil); err != nil {
 			return err
 		}
 		if err := d.flush(tx); err != nil {
@@ -32,7 +32,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 	})
 }
 
-func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string, buf *keyBuffer) error {
+func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string, buf *keyBuffer) error {
 	if p.Status == 0 {
 		p.Status = data.NotStarted
 	}
@@ -59,6 +59,7 @@ func (s *Store) createProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem, tam
 	p.ID = id
 	now := s.Clock.Now().UTC()
 	p.CreatedAt, p.UpdatedAt = now, now
+	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if err := putJSON(b, itob(id), p); err != nil {
 		return err
 	}
@@ -134,6 +135,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 		return err
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
+	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), p); err != nil {
 		return err
 	}
@@ -346,7 +348,7 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 		var firstH, lastH, problems, actions uint64
 		for i := range bundles {
 			h := &bundles[i].Household
-			if err := s.createHousehold(tx, h, buf); err != nil {
+			if err := s.createHousehold(ctx, tx, h, buf); err != nil {
 				return withRow(err, i)
 			}
 			if firstH == 0 {
@@ -357,7 +359,7 @@ func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 				pb := &bundles[i].Problems[j]
 				pb.Problem.HouseholdID = h.ID
 				pb.Problem.CarriedFrom, pb.Problem.CarriedTo = 0, 0
-				if err := s.createProblem(tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
+				if err := s.createProblem(ctx, tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
 					return withRow(err, i)
 				}
 				problems++
@@ -488,7 +490,7 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 		p := data.Problem{HouseholdID: old.HouseholdID, RoundID: to, Category: old.Category, SubProblem: old.SubProblem,
 			Detail: old.Detail, Urgent: old.Urgent, Sensitive: old.Sensitive, SurveyYear: old.SurveyYear, ReXRay: old.ReXRay,
 			Status: old.Status, TargetDate: dst.Deadline, LeadAgency: old.LeadAgency, CarriedFrom: old.ID}
-		if err := s.createProblem(tx, d, &p, tambon, buf); err != nil {
+		if err := s.createProblem(ctx, tx, d, &p, tambon, buf); err != nil {
 			return 0, err
 		}
 		old.CarriedTo = p.ID

@@ -37,6 +37,7 @@ type Table struct {
 	Widths       []float64 // per column; 0 keeps the default
 	Text         []bool    // columns kept as text (IDs, codes): Excel must not turn them into numbers
 	Locked       []bool    // columns a protected sheet does not let the district edit
+	Hidden       []bool    // columns hidden from view (qmdesk's own bookkeeping)
 	Protect      bool      // protect the sheet (locked columns only; no password)
 	Lists        map[int][]string
 	ListRows     int // rows the drop-downs cover (default RowCount): a blank template wants room
@@ -211,6 +212,13 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	for i, w := range t.Widths {
 		if w > 0 {
 			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+				return err
+			}
+		}
+	}
+	for i, hide := range t.Hidden {
+		if hide {
+			if err := sw.SetColVisible(i+1, i+1, false); err != nil {
 				return err
 			}
 		}

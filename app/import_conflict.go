@@ -1,0 +1,252 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"qmdesk/data"
+)
+
+// conflicts lists the values a row would overwrite in records that changed
+// in qmdesk after the row's information, with a reason for the clerk.
+// A row of a follow-up workbook carries the stamp of the records it was
+// made from: a record whose last change is not that stamp changed since
+// the export. A row without a stamp (the template, a district's own file)
+// dates its information by its action date, else by the workbook's own
+// date: a record changed on a later day is newer. Values the row leaves
+// empty, or that equal the record's, are no conflict.
+func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, string) {
+	hc := pl.b.Households[ref]
+	asOf := pl.fileDate
+	if in.Action != nil {
+		asOf = in.Action.Date
+	}
+	newer := func(stamp, updated time.Time, changedOn data.Date) bool {
+		if in.Stamped {
+			return !stamp.Equal(updated)
+		}
+		if changedOn.IsZero() {
+			changedOn = data.DateOf(updated)
+		}
+		return !asOf.IsZero() && asOf.Before(changedOn)
+	}
+	var out []data.FieldConflict
+	if hc.Op != data.OpNew && newer(in.Stamp.household, hc.Seen, hc.Household.ChangedOn) {
+		h := hc.Household
+		out = append(out, householdConflicts(h, in.Household)...)
+		for i := range out {
+			out[i].ChangedBy, out[i].ChangedAt = h.ChangedBy, h.UpdatedAt
+		}
+	}
+	if hasProblem && newer(in.Stamp.problem, pc.Seen, pc.Problem.ChangedOn) {
+		n := len(out)
+		out = append(out, problemConflicts(pc.Problem, in.Problem, in.HasStatus)...)
+		for i := n; i < len(out); i++ {
+			out[i].ChangedBy, out[i].ChangedAt = pc.Problem.ChangedBy, pc.Problem.UpdatedAt
+		}
+	}
+	if len(out) == 0 {
+		return nil, ""
+	}
+	var b strings.Builder
+	if in.Stamped {
+		b.WriteString("ข้อมูลในโปรแกรมถูกแก้ไขหลังส่งออกไฟล์นี้")
+	} else {
+		fmt.Fprintf(&b, "ข้อมูลในแถวนี้ (ณ %s) เก่ากว่าที่บันทึกไว้ในโปรแกรม", data.FormatBE(asOf))
+	}
+	fmt.Fprintf(&b, " (แก้ไขโดย %s เมื่อ %s): ", out[0].ChangedBy, formatStamp(out[0].ChangedAt))
+	for i, c := range out {
+		if i > 0 {
+			b.WriteString(" · ")
+		}
+		fmt.Fprintf(&b, "%s ในไฟล์ '%s' ในโปรแกรม '%s'", c.Name, c.Workbook, c.Current)
+	}
+	b.WriteString(": เลือกใช้ค่าจากไฟล์ หรือคงค่าในโปรแกรม")
+	return out, b.String()
+}
+
+// formatStamp writes a time stamp for the clerk: "1 ธ.ค. 2569 10:15 น.".
+func formatStamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return data.FormatBE(data.DateOf(t)) + " " + t.In(data.ThaiTime).Format("15:04") + " น."
+}
+
+// householdConflicts lists the household fields the row would change, as
+// mergeHousehold changes them.
+func householdConflicts(cur, row data.Household) []data.FieldConflict {
+	var out []data.FieldConflict
+	text := func(key, name, row, cur string) {
+		if row != "" && row != cur {
+			out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: row, Current: cur})
+		}
+	}
+	num := func(key, name string, row, cur int) {
+		if row != 0 && row != cur {
+			out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: strconv.Itoa(row), Current: strconv.Itoa(cur)})
+		}
+	}
+	text("house_no", "บ้านเลขที่", row.HouseNo, cur.HouseNo)
+	num("village_no", "หมู่ที่", row.VillageNo, cur.VillageNo)
+	text("village_name", "ชื่อหมู่บ้าน", row.VillageName, cur.VillageName)
+	text("tambon", "ตำบล", row.TambonCode, cur.TambonCode)
+	text("title", "คำนำหน้า", row.Head.Title, cur.Head.Title)
+	text("first_name", "ชื่อ", row.Head.FirstName, cur.Head.FirstName)
+	text("last_name", "นามสกุล", row.Head.LastName, cur.Head.LastName)
+	text("phone", "โทรศัพท์", row.Head.Phone, cur.Head.Phone)
+	num("members", "จำนวนสมาชิก", row.Members, cur.Members)
+	return out
+}
+
+// problemConflicts lists the problem fields the row would change, as
+// mergeProblem changes them.
+func problemConflicts(cur, row data.Problem, hasStatus bool) []data.FieldConflict {
+	var out []data.FieldConflict
+	add := func(key, name, row, cur string) {
+		out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: row, Current: cur})
+	}
+	if hasStatus && row.Status != cur.Status {
+		add("status", "สถานะ", row.Status.Thai(), cur.Status.Thai())
+	}
+	if row.ReXRay != data.ReXRayNone && row.ReXRay != cur.ReXRay {
+		add("rexray", "ผลการสำรวจซ้ำ", row.ReXRay.Thai(), cur.ReXRay.Thai())
+	}
+	if row.Detail != "" && row.Detail != cur.Detail {
+		add("detail", "รายละเอียด", row.Detail, cur.Detail)
+	}
+	if !row.TargetDate.IsZero() && row.TargetDate != cur.TargetDate {
+		add("target_date", "วันที่กำหนดแล้วเสร็จ", data.FormatBE(row.TargetDate), data.FormatBE(cur.TargetDate))
+	}
+	if row.LeadAgency != "" && row.LeadAgency != cur.LeadAgency {
+		add("lead_agency", "หน่วยงานหลัก", row.LeadAgency, cur.LeadAgency)
+	}
+	return out
+}
+
+// keepCurrent removes from a row what conflicts with the register, so that
+// the rest of it (an action, other fields) can still be taken: the
+// clerk's "keep qmdesk's values".
+func keepCurrent(in *rowInput, conflicts []data.FieldConflict) {
+	for _, c := range conflicts {
+		switch c.Field {
+		case "house_no":
+			in.Household.HouseNo = ""
+		case "village_no":
+			in.Household.VillageNo = 0
+		case "village_name":
+			in.Household.VillageName = ""
+		case "tambon":
+			in.Household.TambonCode = ""
+		case "title":
+			in.Household.Head.Title = ""
+		case "first_name":
+			in.Household.Head.FirstName = ""
+		case "last_name":
+			in.Household.Head.LastName = ""
+		case "phone":
+			in.Household.Head.Phone = ""
+		case "members":
+			in.Household.Members = 0
+		case "status":
+			in.HasStatus = false
+			if in.Action != nil {
+				in.Action.Result = 0
+			}
+		case "rexray":
+			in.Problem.ReXRay = data.ReXRayNone
+		case "detail":
+			in.Problem.Detail = ""
+		case "target_date":
+			in.Problem.TargetDate = data.Date{}
+		case "lead_agency":
+			in.Problem.LeadAgency = ""
+		}
+	}
+}
+
+// unknownSub is a sub-problem the list does not have, with the closest
+// one the list does (or, when there is none, the row's rejection).
+type unknownSub struct {
+	written    string
+	category   data.Category
+	suggestion string
+	reject     *data.RowResult
+}
+
+// suggested returns the suggestion and the detail that keeps what the row
+// wrote, so that nothing of it is lost.
+func (u *unknownSub) suggested(detail string) (string, string) {
+	if detail == "" || detail == u.written {
+		return u.suggestion, u.written
+	}
+	return u.suggestion, u.written + " · " + detail
+}
+
+func (u *unknownSub) reason() string {
+	return fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของด้านที่ %d: ใกล้เคียงที่สุดคือ '%s' (รับแถวนี้เป็น '%s' โดยเก็บข้อความเดิมไว้ในรายละเอียด หรือไม่รับ)",
+		u.written, u.category, u.suggestion, u.suggestion)
+}
+
+// suggestSubProblem finds the entry of category c closest to a name the
+// list does not have: one that contains it or is contained in it, else the
+// one within a few letters' edit; a category whose list has an "others"
+// entry (อื่น ๆ) takes anything else there. "" when nothing is close.
+func suggestSubProblem(list data.SubProblemList, c data.Category, name string) string {
+	key := compactName(name)
+	if utf8.RuneCountInString(key) < 2 {
+		return ""
+	}
+	best, bestScore := "", 1<<30
+	others := ""
+	for _, s := range list {
+		if s.Category != c {
+			continue
+		}
+		k := compactName(s.Name)
+		if strings.HasPrefix(k, "อื่น") {
+			others = s.Name
+			continue
+		}
+		score := editDistance(key, k)
+		if part := strings.Split(k, "/"); strings.Contains(k, key) || strings.Contains(key, k) || strings.Contains(key, part[0]) && utf8.RuneCountInString(part[0]) >= 4 {
+			score = 0
+		}
+		if score < bestScore {
+			best, bestScore = s.Name, score
+		}
+	}
+	if best != "" && bestScore*10 <= 3*max(utf8.RuneCountInString(key), 1) {
+		return best
+	}
+	return others
+}
+
+func compactName(s string) string {
+	return strings.ReplaceAll(data.CleanText(s), " ", "")
+}
+
+// editDistance is the Levenshtein distance between a and b in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

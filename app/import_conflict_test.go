@@ -1,0 +1,191 @@
+package app_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"qmdesk/data"
+)
+
+// openProblems returns open problems of an amphoe, in ID order.
+func openProblems(t *testing.T, fx *fixture, amphoe string, n int) []data.Problem {
+	t.Helper()
+	ps, err := fx.store.Problems(fx.ctx, data.ProblemFilter{RoundID: 1, AreaCode: amphoe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []data.Problem
+	for _, p := range ps {
+		if p.Status.Open() && len(out) < n {
+			out = append(out, p)
+		}
+	}
+	if len(out) < n {
+		t.Fatalf("%d open problems in %s, want %d", len(out), amphoe, n)
+	}
+	return out
+}
+
+// Issue 9: a follow-up workbook exported on Monday, imported on Wednesday
+// after the clerk closed two of its problems on Tuesday, does not reopen
+// them: both rows wait for review with both values, and the clerk keeps
+// one and takes the workbook's other.
+func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
+	fx, e := demoFixture(t, 300)
+	monday, tuesday, wednesday := data.NewDate(2024, 8, 5), data.NewDate(2024, 8, 6), data.NewDate(2024, 8, 7)
+	fx.store.Clock, e.Progress.Clock = fixedClock(monday), fixedClock(monday)
+	path := filepath.Join(fx.dir, "ติดตาม.xlsx")
+	n, err := e.FollowUp(fx.ctx, "4101", path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.store.Clock = fixedClock(tuesday)
+	closed := openProblems(t, fx, "4101", 2)
+	for _, p := range closed {
+		if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: tuesday, What: "ยุติการช่วยเหลือ", Result: data.Closed, Note: "ย้ายออกนอกพื้นที่"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fx.store.Clock, fx.imp.Clock = fixedClock(wednesday), fixedClock(wednesday)
+	dry := fx.plan(t, path, "")
+	if c := dry.Counts(); c.Review != 2 || c.Updated != 0 || c.Unchanged != n-2 {
+		t.Fatalf("dry run of Monday's workbook: %+v; want the two closed problems in review, nothing updated", c)
+	}
+	for _, r := range dry.Batch.Rows {
+		if r.Fate == data.FateReview && (!strings.Contains(r.Reason, "หลังส่งออกไฟล์นี้") || !strings.Contains(r.Reason, "ในโปรแกรม 'ยุติ'") || !strings.Contains(r.Reason, "clerk")) {
+			t.Errorf("review reason %q does not show both values and who changed it", r.Reason)
+		}
+	}
+	rep := fx.commit(t, path)
+	for _, p := range closed {
+		if got, _ := fx.store.Problem(fx.ctx, p.ID); got.Status != data.Closed {
+			t.Fatalf("problem %d reopened by the import: %s", p.ID, got.Status.Thai())
+		}
+	}
+	reviews, _ := fx.store.Reviews(fx.ctx, true)
+	if len(reviews) != 2 || reviews[0].Kind != data.ReviewConflict || reviews[0].ImportID != rep.ImportID ||
+		len(reviews[0].Conflicts) != 1 || reviews[0].Conflicts[0].Field != "status" || reviews[0].Conflicts[0].ChangedBy != "clerk" {
+		t.Fatalf("reviews %+v", reviews)
+	}
+	if err := fx.imp.Decide(fx.ctx, reviews[0].ID, "keep", reviews[0].Candidates[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.imp.Decide(fx.ctx, reviews[1].ID, "merge", reviews[1].Candidates[0]); err != nil {
+		t.Fatal(err)
+	}
+	kept, _ := fx.store.Problem(fx.ctx, closed[0].ID)
+	taken, _ := fx.store.Problem(fx.ctx, closed[1].ID)
+	if kept.Status != data.Closed || taken.Status != closed[1].Status {
+		t.Errorf("after the decisions: kept %s, taken %s (workbook's %s)", kept.Status.Thai(), taken.Status.Thai(), closed[1].Status.Thai())
+	}
+	// Re-imported once more, the workbook changes nothing and asks nothing
+	// about the problem whose workbook value was taken.
+	again := fx.plan(t, path, "")
+	if c := again.Counts(); c.Updated != 0 || c.Review != 1 {
+		t.Errorf("third import: %+v; want only the kept problem in review", c)
+	}
+}
+
+// A row without a stamp (the template, a district's own file) is dated by
+// its action date: older than the record's last change, it waits for
+// review; newer, it is taken.
+func TestUnstampedRowsOlderThanTheRecordWaitForReview(t *testing.T) {
+	fx := newFixture(t)
+	base := writeBook(t, fx.dir, "base.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000041", id(41), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "15/07/2567", ""),
+	}})
+	fx.commit(t, base)
+	p := openProblems(t, fx, "4101", 1)[0]
+	clerkDay := data.NewDate(2024, 8, 6)
+	fx.store.Clock, fx.imp.Clock = fixedClock(clerkDay), fixedClock(clerkDay)
+	if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: clerkDay, What: "ชำระหนี้ครบ", Result: data.Solved}); err != nil {
+		t.Fatal(err)
+	}
+	old := writeBook(t, fx.dir, "old.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000041", id(41), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "20/07/2567", ""),
+	}})
+	if c := fx.plan(t, old, "").Counts(); c.Review != 1 || c.Updated != 0 {
+		t.Errorf("a row of 20 Jul against a change of 6 Aug: %+v, want review", c)
+	}
+	newer := writeBook(t, fx.dir, "newer.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000041", id(41), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "06/08/2567", ""),
+	}})
+	if c := fx.plan(t, newer, "").Counts(); c.Updated != 1 || c.Review != 0 {
+		t.Errorf("a row of the same day as the change: %+v, want it taken", c)
+	}
+}
+
+func TestWorkbookDatesOutsideTheRoundAreRejected(t *testing.T) {
+	fx := newFixture(t) // today 1 Aug 2567; the round starts 1 Mar 2567
+	path := writeBook(t, fx.dir, "dates.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000051", id(51), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "02/08/2567", ""),
+		templateRow(2, "41010000052", id(52), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "15/02/2567", ""),
+		templateRow(3, "41010000053", id(53), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "01/08/2567", ""),
+	}})
+	rep := fx.plan(t, path, "")
+	rows := rep.Batch.Rows
+	if rows[0].Fate != data.FateRejected || !strings.Contains(rows[0].Reason, "อยู่ในอนาคต") || rows[0].Column != "วันที่ดำเนินการ" {
+		t.Errorf("tomorrow: %+v", rows[0])
+	}
+	if rows[1].Fate != data.FateRejected || !strings.Contains(rows[1].Reason, "ก่อนวันเริ่มบันทึกผล") || rows[1].Value != "15/02/2567" {
+		t.Errorf("before the round: %+v", rows[1])
+	}
+	if rows[2].Fate != data.FateNewHousehold {
+		t.Errorf("today: %+v", rows[2])
+	}
+	if c := rep.Counts(); c.NewHouseholds != 1 || c.Rejected != 2 {
+		t.Errorf("counts %+v", c)
+	}
+}
+
+func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
+	fx := newFixture(t)
+	path := writeBook(t, fx.dir, "subs.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000061", id(61), "หมากแข้ง", "เมือง", 1, "บ้านทรุดโทรม", "", "", ""),
+		templateRow(2, "41010000062", id(62), "หมากแข้ง", "เมือง", 4, "ปัญหาแปลกประหลาด", "", "", ""),
+		templateRow(3, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "ถูกน้ำท่วมบ้าน", "", "", ""),
+		templateRow(4, "41010000064", id(64), "หมากแข้ง", "เมือง", 7, "อื่นๆ", "", "", ""),
+	}})
+	rep := fx.commit(t, path)
+	rows := rep.Batch.Rows
+	if rows[0].Fate != data.FateReview || !strings.Contains(rows[0].Reason, "'บ้านทรุดโทรม/ไม่มั่นคงถาวร'") {
+		t.Errorf("a shortened name: %+v", rows[0])
+	}
+	if rows[1].Fate != data.FateRejected || rows[1].Column != "ปัญหา" || !strings.Contains(rows[1].Reason, "หนี้สิน") {
+		t.Errorf("a name nothing is close to: %+v", rows[1])
+	}
+	if rows[2].Fate != data.FateReview || !strings.Contains(rows[2].Reason, "'อื่น ๆ (ระบุ)'") {
+		t.Errorf("free text in category 7: %+v", rows[2])
+	}
+	if rows[3].Fate != data.FateNewHousehold {
+		t.Errorf("อื่นๆ is อื่น ๆ (ระบุ): %+v", rows[3])
+	}
+	reviews, _ := fx.store.Reviews(fx.ctx, true)
+	if len(reviews) != 2 || reviews[0].Kind != data.ReviewSubProblem || reviews[0].Written != "บ้านทรุดโทรม" {
+		t.Fatalf("reviews %+v", reviews)
+	}
+	for _, r := range reviews {
+		if err := fx.imp.Decide(fx.ctx, r.ID, "accept", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	subs, _ := fx.store.SubProblems(fx.ctx)
+	ps, _ := fx.store.Problems(fx.ctx, data.ProblemFilter{RoundID: 1})
+	if len(ps) != 3 {
+		t.Fatalf("%d problems, want 3", len(ps))
+	}
+	for _, p := range ps {
+		if _, ok := subs.Find(p.Category, p.SubProblem); !ok {
+			t.Errorf("stored as free text: %q", p.SubProblem)
+		}
+		if p.Category == 7 && p.SubProblem == "อื่น ๆ (ระบุ)" && p.HouseholdID != 0 && strings.Contains(p.Detail, "น้ำท่วม") == false && p.Detail != "" {
+			t.Errorf("the row's words are lost: %+v", p)
+		}
+	}
+	hs, _ := fx.store.HouseholdsByHouseCode(fx.ctx, "41010000063")
+	flood, _ := fx.store.ProblemsOf(fx.ctx, hs[0].ID)
+	if len(flood) != 1 || flood[0].Detail != "ถูกน้ำท่วมบ้าน" {
+		t.Errorf("accepted suggestion: %+v", flood)
+	}
+}
