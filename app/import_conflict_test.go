@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"qmdesk/data"
 )
 
@@ -187,5 +189,39 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 	flood, _ := fx.store.ProblemsOf(fx.ctx, hs[0].ID)
 	if len(flood) != 1 || flood[0].Detail != "ถูกน้ำท่วมบ้าน" {
 		t.Errorf("accepted suggestion: %+v", flood)
+	}
+}
+
+// A row without an action date is as old as the workbook says it was
+// saved, when it says a day of the round (excelize-made files say 2006).
+func TestRowsWithoutADateAreAsOldAsTheWorkbook(t *testing.T) {
+	fx := newFixture(t)
+	base := writeBook(t, fx.dir, "base.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000071", id(71), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "", ""),
+	}})
+	fx.commit(t, base)
+	p := openProblems(t, fx, "4101", 1)[0]
+	clerkDay := data.NewDate(2024, 8, 6)
+	fx.store.Clock, fx.imp.Clock = fixedClock(clerkDay), fixedClock(clerkDay)
+	if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: clerkDay, What: "ชำระหนี้ครบ", Result: data.Solved}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		saved  string
+		review bool
+	}{{"2024-07-20T03:00:00Z", true}, {"2024-08-06T09:00:00Z", false}, {"", false}} {
+		path := writeBook(t, fx.dir, "district.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+			templateRow(1, "41010000071", id(71), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "", ""),
+		}})
+		if tc.saved != "" {
+			f, _ := excelize.OpenFile(path)
+			f.SetDocProps(&excelize.DocProperties{Created: tc.saved, Modified: tc.saved})
+			f.Save()
+			f.Close()
+		}
+		c := fx.plan(t, path, "").Counts()
+		if (c.Review == 1) != tc.review || c.Review+c.Updated != 1 {
+			t.Errorf("workbook saved %q: %+v, review %v", tc.saved, c, tc.review)
+		}
 	}
 }

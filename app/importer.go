@@ -136,6 +136,12 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	}
 	pl := newPlanner(ctx, imp, meta, rep.File)
 	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, l.Sheet
+	// The age of rows without an action date: the day the workbook says
+	// it was saved, if that is a day of the round (tools that do not keep
+	// the date leave their own, like excelize's 16 Sep 2006).
+	if saved := data.DateOf(wb.Saved()); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
+		pl.fileDate = saved
+	}
 	last := l.HeaderRows[len(l.HeaderRows)-1]
 	otherProvince := ""
 	merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))

@@ -343,6 +343,10 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 		f.Error.SetText(t.tr("วันที่ดำเนินการอยู่ในอนาคต กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", "The date is in the future (use the Buddhist era)"))
 		return
 	}
+	if first := p.firstStart(c.Problem); a.Date.Before(first) {
+		f.Error.SetText(t.tr("วันที่ดำเนินการอยู่ก่อนวันเริ่มบันทึกผลของรอบ (", "The date is before the round's recording started (") + t.date(first) + t.tr(") กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", ")"))
+		return
+	}
 	if strings.TrimSpace(f.Budget.Text) != "" {
 		if a.Budget, err = data.ParseBaht(f.Budget.Text); err != nil {
 			f.Error.SetText(t.tr("งบประมาณ: ", "Budget: ") + t.errorText(err))
@@ -427,6 +431,22 @@ func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
 	if p.store(a, f.Error, f.dialog) {
 		p.StatusForm = nil
 	}
+}
+
+// firstStart is the earliest day an action of pr can have: the start of
+// the round its work began in (the first round of a carried problem).
+func (p *HouseholdPage) firstStart(pr data.Problem) data.Date {
+	for depth := 0; pr.CarriedFrom != 0 && depth < 20; depth++ {
+		old, err := p.w.store.Problem(p.w.ctx, pr.CarriedFrom)
+		if err != nil {
+			break
+		}
+		pr = old
+	}
+	if r, ok := p.rounds[pr.RoundID]; ok {
+		return r.Start
+	}
+	return data.Date{}
 }
 
 // noHome tells whether a household has the no-home problem (the urgent

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"qmdesk/data"
+	"qmdesk/ui"
 )
 
 // On the real date, long after Re-X-Ray 2567: the dashboard says the
@@ -136,5 +137,40 @@ func TestConflictReviewInTheWindow(t *testing.T) {
 	w.WaitIdle()
 	if p, _ := h.store.Problem(ctx, ps[0].ID); p.Status != data.Closed || len(w.Import.PendingReviews) != 0 {
 		t.Errorf("after keep: %s, %d pending (%s)", p.Status.Thai(), len(w.Import.PendingReviews), w.LastError)
+	}
+}
+
+// Issue 9: on the real date the action dialog takes yesterday, and
+// refuses tomorrow and a day before the round began.
+func TestActionDialogOnTheRealDate(t *testing.T) {
+	h := newHarnessAt(t, 50, data.FixedClock(time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)))
+	w := h.w
+	ps, _ := h.store.Problems(context.Background(), data.ProblemFilter{RoundID: 1, Status: data.InProgress, Limit: 1})
+	w.Households.Open(ps[0].HouseholdID)
+	var card *ui.ProblemCard
+	for _, c := range w.Households.Page.Cards {
+		if c.Problem.ID == ps[0].ID {
+			card = c
+		}
+	}
+	test.Tap(card.AddBtn)
+	f := w.Households.Page.ActionForm
+	if f.Date.Text != "30 พ.ย. 2569" {
+		t.Errorf("the dialog proposes %q, want today 30 พ.ย. 2569", f.Date.Text)
+	}
+	test.Type(f.What, "เยี่ยมบ้าน")
+	for date, want := range map[string]string{"1 ธ.ค. 2569": "อยู่ในอนาคต", "15 ก.พ. 2567": "ก่อนวันเริ่มบันทึกผล"} {
+		f.Date.SetText(date)
+		test.Tap(f.Save)
+		if !strings.Contains(f.Error.Text, want) {
+			t.Errorf("%s: %q, want %q", date, f.Error.Text, want)
+		}
+	}
+	f.Date.SetText("29 พ.ย. 2569")
+	test.Tap(f.Save)
+	w.WaitIdle()
+	acts, _ := h.store.Actions(context.Background(), ps[0].ID)
+	if last := acts[len(acts)-1]; last.Date != data.NewDate(2026, 11, 29) || last.What != "เยี่ยมบ้าน" {
+		t.Errorf("yesterday's action: %+v (%s)", last, f.Error.Text)
 	}
 }

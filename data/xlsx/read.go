@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
@@ -121,6 +122,21 @@ func isODS(path string) bool {
 
 // Close releases the workbook.
 func (w *Workbook) Close() error { return w.f.Close() }
+
+// Saved returns when the workbook says it was last saved (its document
+// properties), or the zero time when it does not say.
+func (w *Workbook) Saved() time.Time {
+	p, err := w.f.GetDocProps()
+	if err != nil || p == nil {
+		return time.Time{}
+	}
+	for _, s := range []string{p.Modified, p.Created} {
+		if t, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
 
 // Sheets lists the sheet names in workbook order.
 func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -63,6 +64,12 @@ func Write(path string, tables []Table, password string) error {
 		return zw
 	})
 	if err := f.SetDefaultFont(Font); err != nil {
+		return err
+	}
+	// When the workbook was made, in its properties (excelize would say
+	// 16 Sep 2006): an import dates rows without an action date by it.
+	now := time.Now().UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: "qmdesk", Created: now, Modified: now}); err != nil {
 		return err
 	}
 	st, err := newStyles(f)
