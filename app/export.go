@@ -129,7 +129,11 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		}
 	}
 	made := e.Progress.Clock.Now().In(data.ThaiTime)
-	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s", a.Thai, prov.Thai),
+	round, err := e.Store.Round(ctx, meta.DefaultRound)
+	if err != nil {
+		return 0, err
+	}
+	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s · %s", a.Thai, prov.Thai, roundLine(round, e.Progress.Today())),
 		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด",
 			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))})
 	t.Protect = true

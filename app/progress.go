@@ -126,6 +126,19 @@ func CountdownText(r data.Round, d Deadline) string {
 		data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)), data.FormatNumber(int64(d.DaysSinceStart)), strconv.FormatFloat(d.PerDayNeeded, 'f', 1, 64), data.FormatNumber(d.Open))
 }
 
+// roundLine says in a few words where a round stands, for a workbook's
+// title: its deadline and the days left, or that it ended and when.
+func roundLine(r data.Round, today data.Date) string {
+	switch d := CountdownOf(r, today, 0); {
+	case d.NotStarted:
+		return fmt.Sprintf("รอบ %s เริ่มบันทึกผล %s ครบกำหนด %s", r.Name, data.FormatBE(r.Start), data.FormatBE(r.Deadline))
+	case d.Ended:
+		return fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) ปัญหาที่ยังค้างเลยกำหนดทั้งหมด", r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)))
+	default:
+		return fmt.Sprintf("รอบ %s ครบกำหนด %s (เหลืออีก %s วัน)", r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)))
+	}
+}
+
 // Summary is the progress of a round over an area and its parts.
 type Summary struct {
 	ProvinceCode string     `json:"province"`

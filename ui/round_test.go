@@ -174,3 +174,13 @@ func TestActionDialogOnTheRealDate(t *testing.T) {
 		t.Errorf("yesterday's action: %+v (%s)", last, f.Error.Text)
 	}
 }
+
+func TestFirstStartOnTheRealDateSaysTheRoundEnded(t *testing.T) {
+	h := newHarnessAt(t, 0, data.FixedClock(time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)))
+	if n := h.w.Setup.RoundNote.Text; !strings.Contains(n, "ครบกำหนดไปแล้วเมื่อ 30 ก.ย. 2567 (791 วันที่แล้ว)") || !strings.Contains(n, "รอบใหม่") {
+		t.Errorf("first start on 30 Nov 2569: %q", n)
+	}
+	if h := newHarness(t, 0); h.w.Setup.RoundNote.Text != "" {
+		t.Errorf("first start inside the round: %q", h.w.Setup.RoundNote.Text)
+	}
+}

@@ -27,6 +27,7 @@ type SetupScreen struct {
 	DemoSize  *entry
 	StartBtn  *widget.Button
 	Error     *widget.Label
+	RoundNote *widget.Label // says when the round's deadline has passed
 
 	w         *MainWindow
 	provinces []data.Place
@@ -50,6 +51,10 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 	s.Start.SetText(data.FormatBE(r.Start))
 	s.Deadline = newEntry(w)
 	s.Deadline.SetText(data.FormatBE(r.Deadline))
+	s.RoundNote = widget.NewLabel("")
+	s.RoundNote.Wrapping = fyne.TextWrapWord
+	s.Deadline.OnChanged = func(string) { s.noteRound() }
+	s.noteRound()
 	s.Operator = newEntry(w)
 	s.Operator.SetText(w.Operator())
 	s.Operator.SetPlaceHolder(w.t.tr("ชื่อ-สกุล ตำแหน่ง", "Name and position"))
@@ -76,11 +81,26 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 		"ยินดีต้อนรับสู่ qmdesk\nโปรแกรมนี้เก็บข้อมูลของจังหวัดเดียว กรุณาเลือกจังหวัดและรอบการติดตาม (วันที่เป็นพุทธศักราช เช่น 30 ก.ย. 2567 หรือ 30/09/2567)",
 		"Welcome to qmdesk\nThe program keeps one province's data. Choose the province and the round (dates in the Buddhist era, e.g. 30/09/2567)."))
 	intro.Wrapping = fyne.TextWrapWord
-	s.Box = container.NewPadded(container.NewVBox(bold(w.t.tr("ตั้งค่าครั้งแรก", "First start")), intro, form, s.Error, container.NewHBox(s.StartBtn)))
+	s.Box = container.NewPadded(container.NewVBox(bold(w.t.tr("ตั้งค่าครั้งแรก", "First start")), intro, form, s.RoundNote, s.Error, container.NewHBox(s.StartBtn)))
 	return s
 }
 
 func (s *SetupScreen) fail(msg string) { s.Error.SetText(msg) }
+
+// noteRound says, under the form, that the round's deadline has already
+// passed (the letter's round ended on 30 ก.ย. 2567) and where the next
+// round is started.
+func (s *SetupScreen) noteRound() {
+	t, today := s.w.t, s.w.today()
+	d, err := data.ParseThaiDate(s.Deadline.Text)
+	if err != nil || d.IsZero() || !d.Before(today) {
+		s.RoundNote.SetText("")
+		return
+	}
+	s.RoundNote.SetText(t.tr("รอบนี้ครบกำหนดไปแล้วเมื่อ ", "This round's deadline passed on ") + t.date(d) + " (" + t.ni(d.DaysUntil(today)) +
+		t.tr(" วันที่แล้ว) ยังบันทึกผลต่อได้จนกว่าจะช่วยเหลือเสร็จ และเพิ่มรอบถัดไป (พร้อมยกปัญหาที่ยังค้างไปติดตามต่อ) ได้ที่หน้าภาพรวม ปุ่ม \"รอบใหม่…\"",
+			" days ago). Results can still be recorded until the help is complete; the next round (with the open problems carried over) is started on the dashboard, button \"New round…\"."))
+}
 
 // onStart creates the database for the province, then loads the demo data
 // if asked, in the background.

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"qmdesk/data"
 )
 
@@ -158,6 +160,16 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 	wb := filepath.Join(dir, "ติดตาม เมือง.xlsx")
 	if r := qmdesk(t, nil, "export", "followup", "--amphoe", "เมือง", wb, "--db", db); r.code != 0 {
 		t.Fatalf("export followup: %d %s", r.code, r.stderr)
+	}
+	f, err := excelize.OpenFile(wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, _ := f.GetCellValue("ข้อมูล", "A1")
+	asOf, _ := f.GetCellValue("ข้อมูล", "A2")
+	f.Close()
+	if today.After(s.Deadline) && !strings.Contains(title, "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567") || !strings.Contains(asOf, "ข้อมูล ณ "+data.FormatBE(today)) {
+		t.Errorf("follow-up workbook on the real date: %q / %q", title, asOf)
 	}
 	r := qmdesk(t, nil, "import", "--json", wb, "--db", db)
 	if r.code != 0 {
