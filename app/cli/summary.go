@@ -24,6 +24,9 @@ type summaryJSON struct {
 	DaysOverdue    int        `json:"days_overdue"`
 	DaysSinceStart int        `json:"days_since_start"`
 	PerDayNeeded   float64    `json:"per_day_needed"`
+	RoundEnded     bool       `json:"round_ended"`
+	OpenAtDeadline int64      `json:"open_at_deadline"`        // once the round ended
+	ResolvedSince  int64      `json:"resolved_since_deadline"` // once the round ended
 	Totals         app.Tally  `json:"totals"`
 	Amphoe         []app.Area `json:"amphoe"`
 	Tambon         []app.Area `json:"tambon,omitempty"` // with --amphoe
@@ -65,6 +68,7 @@ func (c *command) summary(args []string) error {
 		AsOf: sum.AsOf, Start: sum.Round.Start, Deadline: sum.Round.Deadline,
 		DaysLeft: sum.Countdown.DaysLeft, DaysOverdue: sum.Countdown.DaysOverdue, DaysSinceStart: sum.Countdown.DaysSinceStart,
 		PerDayNeeded: sum.Countdown.PerDayNeeded, Totals: sum.Area.Totals, Amphoe: sum.Parts,
+		RoundEnded: sum.Countdown.Ended, OpenAtDeadline: sum.Countdown.OpenAtDeadline, ResolvedSince: sum.Countdown.ResolvedSince,
 	}
 	if area != "" {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
