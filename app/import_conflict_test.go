@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,13 +90,14 @@ func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 	}
 }
 
-// A row without a stamp (the template, a district's own file) is dated by
-// its action date: older than the record's last change, it waits for
-// review; newer, it is taken.
-func TestUnstampedRowsOlderThanTheRecordWaitForReview(t *testing.T) {
+// solvedByTheClerk imports household n with a problem in progress (its
+// action dated date, if any), then has the clerk solve it on 6 Aug 2567,
+// the day the fixture's clocks then stand at.
+func solvedByTheClerk(t *testing.T, n int, date string) *fixture {
+	t.Helper()
 	fx := newFixture(t)
 	base := writeBook(t, fx.dir, "base.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
-		templateRow(1, "41010000041", id(41), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "15/07/2567", ""),
+		templateRow(1, fmt.Sprintf("410100000%02d", n), id(n), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", date, ""),
 	}})
 	fx.commit(t, base)
 	p := openProblems(t, fx, "4101", 1)[0]
@@ -104,6 +106,14 @@ func TestUnstampedRowsOlderThanTheRecordWaitForReview(t *testing.T) {
 	if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: clerkDay, What: "ชำระหนี้ครบ", Result: data.Solved}); err != nil {
 		t.Fatal(err)
 	}
+	return fx
+}
+
+// A row without a stamp (the template, a district's own file) is dated by
+// its action date: older than the record's last change, it waits for
+// review; newer, it is taken.
+func TestUnstampedRowsOlderThanTheRecordWaitForReview(t *testing.T) {
+	fx := solvedByTheClerk(t, 41, "15/07/2567")
 	old := writeBook(t, fx.dir, "old.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
 		templateRow(1, "41010000041", id(41), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "20/07/2567", ""),
 	}})
@@ -195,17 +205,7 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 // A row without an action date is as old as the workbook says it was
 // saved, when it says a day of the round (excelize-made files say 2006).
 func TestRowsWithoutADateAreAsOldAsTheWorkbook(t *testing.T) {
-	fx := newFixture(t)
-	base := writeBook(t, fx.dir, "base.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
-		templateRow(1, "41010000071", id(71), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "", ""),
-	}})
-	fx.commit(t, base)
-	p := openProblems(t, fx, "4101", 1)[0]
-	clerkDay := data.NewDate(2024, 8, 6)
-	fx.store.Clock, fx.imp.Clock = fixedClock(clerkDay), fixedClock(clerkDay)
-	if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: clerkDay, What: "ชำระหนี้ครบ", Result: data.Solved}); err != nil {
-		t.Fatal(err)
-	}
+	fx := solvedByTheClerk(t, 71, "")
 	for _, tc := range []struct {
 		saved  string
 		review bool
