@@ -288,13 +288,24 @@ func (c *command) review(args []string) error {
 			h := r.Household
 			fmt.Fprintf(c.env.Stdout, "%d. นำเข้าครั้งที่ %d แผ่นงาน %s แถว %d: %s\n   รหัสบ้าน %s · เลขประจำตัว %s · %s · ด้าน %d %s\n",
 				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, h.HouseCode, data.MaskNationalID(h.Head.NationalID), h.Head.FullName(), r.Problem.Category, r.Problem.SubProblem)
+			found := "ครัวเรือนที่อาจตรงกัน"
+			if r.Kind != data.ReviewMatch {
+				found = "ครัวเรือน"
+			}
 			for _, cand := range r.Candidates {
 				if ch, err := s.Household(c.ctx, cand); err == nil {
-					fmt.Fprintf(c.env.Stdout, "   ครัวเรือนที่อาจตรงกัน %d: รหัสบ้าน %s · %s · %s\n", ch.ID, ch.HouseCode, data.MaskNationalID(ch.Head.NationalID), ch.Head.FullName())
+					fmt.Fprintf(c.env.Stdout, "   %s %d: รหัสบ้าน %s · %s · %s\n", found, ch.ID, ch.HouseCode, data.MaskNationalID(ch.Head.NationalID), ch.Head.FullName())
 				}
 			}
+			switch r.Kind {
+			case data.ReviewConflict:
+				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --merge %d (ใช้ค่าจากไฟล์) | --keep %d (คงค่าในโปรแกรม รับส่วนอื่นของแถว) | --reject\n", r.ID, r.Candidates[0], r.Candidates[0])
+			case data.ReviewSubProblem:
+				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --accept (รับเป็น '%s') | --reject\n", r.ID, r.Problem.SubProblem)
+			default:
+				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --new | --merge ครัวเรือน | --reject\n", r.ID)
+			}
 		}
-		fmt.Fprintln(c.env.Stdout, "\nตัดสิน: qmdesk review N --new | --merge ครัวเรือน | --keep ครัวเรือน | --accept | --reject")
 		return nil
 	}
 	if len(pos) != 1 {

@@ -1,13 +1,19 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/app/cli"
+	"qmdesk/data"
+	"qmdesk/data/bolt"
 )
 
 // Repair and rounds: the upkeep of a database over the years.
@@ -100,5 +106,44 @@ func TestNewRoundFromTheCommandLine(t *testing.T) {
 	}
 	if r := qmdesk(t, "check", "--db", db); r.code != 0 {
 		t.Errorf("check: %+v", r)
+	}
+}
+
+// The command line's side of issue 9's Monday–Wednesday workbook.
+func TestReviewKeepFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	db, wb := filepath.Join(dir, "qm.db"), filepath.Join(dir, "f.xlsx")
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "200", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	if r := qmdesk(t, "export", "followup", "--amphoe", "เมือง", wb, "--db", db); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	s, err := bolt.Open(db, bolt.Options{Clock: data.FixedClock(time.Date(2024, 8, 2, 9, 0, 0, 0, time.UTC))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := data.WithOperator(context.Background(), "สมใจ")
+	ps, _ := s.Problems(ctx, data.ProblemFilter{RoundID: 1, AreaCode: "4101", Status: data.InProgress, Limit: 1})
+	if err := s.AddAction(ctx, &data.Action{ProblemID: ps[0].ID, Date: data.NewDate(2024, 8, 2), What: "ยุติ", Result: data.Closed, Note: "ย้ายออก"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	r := qmdesk(t, "import", wb, "--db", db)
+	if r.code != cli.ExitSomeRows || !strings.Contains(r.stdout, "รอตรวจสอบ 1") || !strings.Contains(r.stdout, "ในโปรแกรม 'ยุติ'") {
+		t.Fatalf("import: %+v", r)
+	}
+	r = qmdesk(t, "review", "--db", db)
+	if !strings.Contains(r.stdout, "--keep") || !strings.Contains(r.stdout, "แก้ไขโดย สมใจ") {
+		t.Fatalf("review list: %+v", r)
+	}
+	h := regexp.MustCompile(`--keep (\d+)`).FindStringSubmatch(r.stdout)
+	if r := qmdesk(t, "review", "1", "--keep", h[1], "--db", db); r.code != 0 {
+		t.Fatalf("review --keep: %+v", r)
+	}
+	s, _ = bolt.Open(db, bolt.Options{ReadOnly: true})
+	defer s.Close()
+	if p, _ := s.Problem(ctx, ps[0].ID); p.Status != data.Closed {
+		t.Errorf("after --keep: %s", p.Status.Thai())
 	}
 }
