@@ -71,6 +71,14 @@ func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 		len(reviews[0].Conflicts) != 1 || reviews[0].Conflicts[0].Field != "status" || reviews[0].Conflicts[0].ChangedBy != "clerk" {
 		t.Fatalf("reviews %+v", reviews)
 	}
+	for _, wrong := range []struct {
+		decision string
+		into     uint64
+	}{{"new", 0}, {"keep", reviews[0].Candidates[0] + 1}, {"merge", 1_000_000}, {"accept", 0}} {
+		if err := fx.imp.Decide(fx.ctx, reviews[0].ID, wrong.decision, wrong.into); data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "--keep") {
+			t.Errorf("%s into %d on a conflict: %v", wrong.decision, wrong.into, err)
+		}
+	}
 	if err := fx.imp.Decide(fx.ctx, reviews[0].ID, "keep", reviews[0].Candidates[0]); err != nil {
 		t.Fatal(err)
 	}

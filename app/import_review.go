@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"qmdesk/data"
 )
@@ -18,6 +21,9 @@ import (
 func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision string, mergeInto uint64) error {
 	r, err := imp.Store.Review(ctx, reviewID)
 	if err != nil {
+		return err
+	}
+	if err := fitDecision(r, decision, mergeInto); err != nil {
 		return err
 	}
 	if decision == "reject" {
@@ -80,4 +86,50 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 	pl.b.Rows = append(pl.b.Rows, res)
 	pl.b.Counts.Add(fate)
 	return imp.Store.DecideReview(ctx, reviewID, decision, pl.b)
+}
+
+// fitDecision refuses a decision that does not fit the kind of row: a
+// conflict is settled with the workbook's values (merge) or qmdesk's
+// (keep), in the household the row is about; a sub-problem by taking the
+// suggestion (accept); a household match by a new household (new) or one
+// of the households found (merge). Any row may be rejected.
+func fitDecision(r data.Review, decision string, into uint64) error {
+	if decision == "reject" {
+		return nil
+	}
+	ok := false
+	options := ""
+	switch r.Kind {
+	case data.ReviewConflict:
+		ok = (decision == "merge" || decision == "keep") && slices.Contains(r.Candidates, into)
+		options = fmt.Sprintf("--merge %d (ใช้ค่าจากไฟล์), --keep %d (คงค่าในโปรแกรม) หรือ --reject", first(r.Candidates), first(r.Candidates))
+	case data.ReviewSubProblem:
+		ok = decision == "accept"
+		options = "--accept (รับเป็น '" + r.Problem.SubProblem + "') หรือ --reject"
+	default:
+		ok = decision == "new" || decision == "merge" && slices.Contains(r.Candidates, into)
+		options = "--new (เพิ่มเป็นครัวเรือนใหม่) หรือ --reject"
+		if len(r.Candidates) > 0 {
+			options = fmt.Sprintf("--new (เพิ่มเป็นครัวเรือนใหม่), --merge กับครัวเรือนที่พบ (%s) หรือ --reject", joinIDs(r.Candidates))
+		}
+	}
+	if !ok {
+		return data.Errorf(data.EINVALID, "การตัดสินนี้ไม่ตรงกับรายการที่ %d: เลือกได้ %s", "review %d: the decision does not fit; choose %s", r.ID, options)
+	}
+	return nil
+}
+
+func first(ids []uint64) uint64 {
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[0]
+}
+
+func joinIDs(ids []uint64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatUint(id, 10)
+	}
+	return strings.Join(s, ", ")
 }

@@ -169,6 +169,23 @@ type FieldConflict struct {
 	ChangedAt time.Time `json:"changed_at,omitempty"`
 }
 
+// DecisionThai names a review decision for the clerk.
+func DecisionThai(d string) string {
+	switch d {
+	case "new":
+		return "เพิ่มเป็นครัวเรือนใหม่"
+	case "merge":
+		return "รวม/ใช้ค่าจากไฟล์"
+	case "keep":
+		return "คงค่าในโปรแกรม"
+	case "accept":
+		return "รับชื่อปัญหาที่แนะนำ"
+	case "reject":
+		return "ไม่รับ"
+	}
+	return d
+}
+
 // ImportRecord is a ledger entry: one committed workbook.
 type ImportRecord struct {
 	ID       uint64    `json:"id"`

@@ -66,8 +66,10 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
                                   ก่อนบันทึกจะสำรองฐานข้อมูลไว้ในโฟลเดอร์ backups ข้างฐานข้อมูล (--no-backup: ไม่สำรอง)
   qmdesk imports                  ประวัติการนำเข้า
   qmdesk undo N                   ยกเลิกการนำเข้าครั้งที่ N
-  qmdesk review [N --new|--merge H|--reject]
-                                  รายการรอตรวจสอบ และการตัดสิน
+  qmdesk review [N --new|--merge H|--keep H|--accept|--reject]
+                                  รายการรอตรวจสอบ และการตัดสิน (ครัวเรือนใด: --new/--merge H ·
+                                  ข้อมูลขัดกับที่แก้ไขในโปรแกรม: --merge H ใช้ค่าจากไฟล์/--keep H คงค่าในโปรแกรม ·
+                                  ชื่อปัญหาไม่อยู่ในรายการ: --accept)
   qmdesk export template FILE     แบบฟอร์มเปล่าสำหรับอำเภอ
   qmdesk export followup --amphoe X FILE | --all DIR [--unmask]
                                   แบบติดตามรายอำเภอ (ปัญหาที่ยังไม่แล้วเสร็จ)

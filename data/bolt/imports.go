@@ -650,7 +650,7 @@ func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b 
 			return err
 		}
 		if r.Decision != "" {
-			return data.Errorf(data.ECONFLICT, "รายการที่ %d ตัดสินไปแล้ว (%s)", "review %d already decided (%s)", id, r.Decision)
+			return &data.Error{Code: data.ECONFLICT, Message: fmt.Sprintf("รายการที่ %d ตัดสินไปแล้ว (%s)", id, data.DecisionThai(r.Decision)), English: fmt.Sprintf("review %d already decided (%s)", id, r.Decision)}
 		}
 		switch decision {
 		case "reject":
