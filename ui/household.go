@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ type HouseholdPage struct {
 	empty   *widget.Label
 	details *fyne.Container // hidden until a household is chosen
 	rounds  map[uint64]data.Round
+	current uint64 // the current round: problems of others are read-only
 }
 
 // ProblemCard is one problem on the household page.
@@ -134,6 +136,11 @@ func (p *HouseholdPage) show() {
 			p.rounds[r.ID] = r
 		}
 	}
+	if m, err := w.store.Meta(w.ctx); err == nil {
+		p.current = m.DefaultRound
+	}
+	// The current round's problems first: older rounds are history.
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].RoundID == p.current && ps[j].RoundID != p.current })
 	for _, pr := range ps {
 		c := p.card(pr)
 		p.Cards = append(p.Cards, c)
@@ -200,9 +207,12 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	if pr.LeadAgency != "" {
 		st += t.tr(" · หน่วยงานหลัก: ", " · lead agency: ") + pr.LeadAgency
 	}
-	if pr.CarriedTo != 0 {
+	switch {
+	case pr.CarriedTo != 0:
 		st += t.tr("\nยกไปติดตามต่อในรอบใหม่แล้ว (ปัญหาเลขที่ ", "\nCarried into a later round (problem ") + t.digitsOf(strconv.FormatUint(pr.CarriedTo, 10)) +
 			t.tr(") รอบนี้เก็บไว้ตามเดิม บันทึกเพิ่มที่ปัญหาในรอบใหม่", "); this round keeps it as it was, record on the new one")
+	case pr.RoundID != p.current && p.current != 0:
+		st += t.tr("\nรอบนี้ไม่ใช่รอบปัจจุบัน จึงเก็บไว้ตามเดิม ถ้าปัญหากลับมาอีก ให้บันทึกเป็นปัญหาในรอบปัจจุบัน", "\nThis round is not the current one and keeps its figures; a problem that comes back is recorded in the current round")
 	}
 	c.Status.SetText(st)
 	var lines []string
@@ -234,7 +244,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	c.Timeline.SetText(strings.Join(lines, "\n"))
 	c.AddBtn = widget.NewButton(t.tr("บันทึกการดำเนินการ", "Record an action"), func() { p.onAddAction(c) })
 	c.StateBtn = widget.NewButton(t.tr("เปลี่ยนสถานะ", "Change status"), func() { p.onChangeStatus(c) })
-	if pr.CarriedTo != 0 {
+	if pr.CarriedTo != 0 || pr.RoundID != p.current && p.current != 0 {
 		c.AddBtn.Disable()
 		c.StateBtn.Disable()
 	}

@@ -73,6 +73,9 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 	if !carried || !old {
 		t.Errorf("household page: carried card with history %v, old card read-only %v", carried, old)
 	}
+	if first := w.Households.Page.Cards[0].Problem; first.RoundID != 2 {
+		t.Errorf("the page starts with a problem of round %d, want the current round's", first.RoundID)
+	}
 }
 
 // A household without a house code is "no home" only when its problem is

@@ -511,7 +511,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := getProblem(tx, pid, &p); err != nil {
 				return err
 			}
-			if !p.UpdatedAt.Equal(p.CreatedAt) {
+			if !p.UpdatedAt.Equal(p.CreatedAt) || p.CarriedTo != 0 { // changed, or carried into a later round
 				return later("ปัญหา", pid)
 			}
 			for _, a := range actionIDsOf(tx, pid) {

@@ -115,8 +115,8 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 }
 
 func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Problem) error {
-	if old.CarriedTo != 0 {
-		return carriedErr(old)
+	if err := editable(tx, old); err != nil {
+		return err
 	}
 	p.CarriedFrom, p.CarriedTo = old.CarriedFrom, old.CarriedTo // set by CarryOver only
 	p.Normalize()
@@ -243,8 +243,8 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 	if err := a.Validate(s.today()); err != nil {
 		return err
 	}
-	if p.CarriedTo != 0 {
-		return carriedErr(&p)
+	if err := editable(tx, &p); err != nil {
+		return err
 	}
 	if a.Result != 0 && a.Result != p.Status {
 		old := p
@@ -402,10 +402,20 @@ func withRow(err error, i int) error {
 	return err
 }
 
-// carriedErr refuses a change to a problem whose work goes on in a later
-// round: its round keeps it as it was.
-func carriedErr(p *data.Problem) error {
-	return data.Errorf(data.ECONFLICT, "ปัญหาเลขที่ %d ยกไปติดตามต่อในรอบใหม่แล้ว (ปัญหาเลขที่ %d): กรุณาบันทึกที่ปัญหาในรอบใหม่", "problem %d was carried over to problem %d", p.ID, p.CarriedTo)
+// editable refuses a change to a problem of a round that is no longer the
+// current one (an earlier round keeps the figures it ended with), naming
+// the problem that carries its work on when there is one.
+func editable(tx *bbolt.Tx, p *data.Problem) error {
+	if p.CarriedTo != 0 {
+		return data.Errorf(data.ECONFLICT, "ปัญหาเลขที่ %d ยกไปติดตามต่อในรอบใหม่แล้ว (ปัญหาเลขที่ %d): กรุณาบันทึกที่ปัญหาในรอบใหม่", "problem %d was carried over to problem %d", p.ID, p.CarriedTo)
+	}
+	if cur := defaultRound(tx); p.RoundID != cur {
+		var r data.Round
+		getRound(tx, p.RoundID, &r)
+		return data.Errorf(data.ECONFLICT, "ปัญหาเลขที่ %d อยู่ในรอบ %s ซึ่งไม่ใช่รอบปัจจุบัน: รอบเก่าเก็บไว้ตามเดิม ถ้าปัญหากลับมาอีก ให้บันทึกเป็นปัญหาในรอบปัจจุบัน (หรือตั้งรอบนั้นเป็นรอบปัจจุบันก่อน: qmdesk round use)",
+			"problem %d is in round %s, not the current one", p.ID, r.Name)
+	}
+	return nil
 }
 
 // CarryOver continues round from's open problems in round to, in one

@@ -648,6 +648,9 @@ func TestNewRoundCarriesOpenProblemsWithTheirHistory(t *testing.T) {
 	if err := s.AddAction(ctx, &data.Action{ProblemID: open.ID, Date: data.NewDate(2024, 5, 3), What: "ซ่อม"}); data.ErrorCode(err) != data.ECONFLICT {
 		t.Errorf("an action on the carried problem: %v, want a refusal pointing at the new one", err)
 	}
+	if err := s.AddAction(ctx, &data.Action{ProblemID: done.ID, Date: data.NewDate(2024, 5, 3), What: "กลับมาเป็นหนี้", Result: data.InProgress}); data.ErrorCode(err) != data.ECONFLICT {
+		t.Errorf("reopening a problem of the old round: %v, want a refusal (the old round keeps its figures)", err)
+	}
 	if err := s.AddAction(ctx, &data.Action{ProblemID: carried.ID, Date: data.NewDate(2024, 5, 3), What: "ซ่อมบ้าน", Result: data.Solved}); err != nil {
 		t.Errorf("an action on the problem in the new round: %v", err)
 	}
