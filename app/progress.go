@@ -150,6 +150,17 @@ type Summary struct {
 	Parts        []Area     `json:"parts"` // its amphoe (of a province) or tambon (of an amphoe)
 }
 
+// FiscalYearBE is the Thai fiscal year the summary reports on: today's,
+// or, once the round has ended, the one it ended in (30 ก.ย. 2567 is in
+// fiscal year 2567, whatever year it is now).
+func (s Summary) FiscalYearBE() int {
+	d := s.AsOf
+	if d.After(s.Round.Deadline) {
+		d = s.Round.Deadline
+	}
+	return data.FiscalYearBE(d)
+}
+
 // Progress computes progress from the store's running counters: it never
 // reads a record, so it takes the same time for ten problems or a million.
 type Progress struct {

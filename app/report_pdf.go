@@ -89,7 +89,7 @@ func (p *pdfWriter) cover(title, asOf string) {
 	m, pdf := p.m, p.pdf
 	pdf.AddPage()
 	p.heading(title, 20)
-	p.para(m.Summary.Round.Name+" · ปีงบประมาณ พ.ศ. "+strconv.Itoa(data.FiscalYearBE(m.Summary.AsOf))+" · ข้อมูล ณ วันที่ "+asOf, 14)
+	p.para(m.Summary.Round.Name+" · ปีงบประมาณ พ.ศ. "+strconv.Itoa(m.Summary.FiscalYearBE())+" · ข้อมูล ณ วันที่ "+asOf, 14)
 	pdf.Ln(3)
 	c := m.Summary.Countdown
 	r := m.Summary.Round

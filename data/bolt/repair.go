@@ -134,6 +134,9 @@ func (m *mender) records() error {
 				if st.Open() {
 					return data.Date{}, true
 				}
+				if d, ok := m.resolvedByActions(k); ok {
+					return d, true
+				}
 				return stampDay(rec["updated_at"])
 			}
 			return data.Date{}, false
@@ -175,6 +178,29 @@ func (m *mender) records() error {
 		}
 		return mended, how, nil
 	})
+}
+
+// resolvedByActions is the day a problem's history says it left the open
+// statuses: the date of its last action with such a result (an action
+// whose date cannot be read counts on the day it was recorded).
+func (m *mender) resolvedByActions(problemKey []byte) (data.Date, bool) {
+	var day data.Date
+	c := m.tx.Bucket(bucketActions).Cursor()
+	for k, v := c.Seek(problemKey); k != nil && hasPrefix(k, problemKey); k, v = c.Next() {
+		var rec map[string]json.RawMessage
+		var result data.Status
+		if json.Unmarshal(v, &rec) != nil || json.Unmarshal(rec["result"], &result) != nil || result == 0 || result.Open() {
+			continue
+		}
+		var d data.Date
+		if json.Unmarshal(rec["date"], &d) != nil || d.CheckSane("date", m.today) != nil {
+			if d, _ = stampDay(rec["recorded_at"]); d.IsZero() {
+				continue
+			}
+		}
+		day = d
+	}
+	return day, !day.IsZero()
 }
 
 // each runs fix over a bucket's records. fix returns the mended value and

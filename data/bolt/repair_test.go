@@ -173,3 +173,30 @@ func openTestUnchecked(t *testing.T) (*Store, context.Context) {
 	t.Cleanup(func() { s.Close() })
 	return s, data.WithOperator(context.Background(), "tester")
 }
+
+// A problem whose resolved day cannot be read, but whose history can,
+// gets the day its history says it was solved, not the day of the repair:
+// the round's figures at its deadline stay what they were.
+func TestRepairTakesTheResolvedDayFromTheHistory(t *testing.T) {
+	s, ctx := openTest(t)
+	h := newHousehold(1, "410101")
+	s.CreateHousehold(ctx, h)
+	p := &data.Problem{HouseholdID: h.ID, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565}
+	s.CreateProblem(ctx, p)
+	s.AddAction(ctx, &data.Action{ProblemID: p.ID, Date: data.NewDate(2024, 5, 1), What: "เยี่ยมบ้าน", Result: data.InProgress})
+	s.AddAction(ctx, &data.Action{ProblemID: p.ID, Date: data.NewDate(2024, 5, 20), What: "ชำระหนี้", Result: data.Solved})
+	s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketProblems)
+		v := strings.Replace(string(b.Get(itob(p.ID))), `"resolved_on":"2024-05-20"`, `"resolved_on":"-001-11-30"`, 1)
+		c := tx.Bucket(bucketCounters)
+		c.Delete(key(byte('R'), p.RoundID, "20240520", "410101"))
+		c.Put(key(byte('R'), p.RoundID, "-0011130", "410101"), itob(1))
+		return b.Put(itob(p.ID), []byte(v))
+	})
+	if _, err := s.Repair(ctx, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Problem(ctx, p.ID); got.ResolvedOn != data.NewDate(2024, 5, 20) {
+		t.Errorf("resolved on %v, want 2024-05-20 from its history", got.ResolvedOn)
+	}
+}
