@@ -20,6 +20,14 @@ type Exporter struct {
 	Progress *Progress
 }
 
+// today is the register's day (the real one when no Progress was given).
+func (e *Exporter) today() data.Date {
+	if e.Progress == nil {
+		return data.RealClock().Today()
+	}
+	return e.Progress.Today()
+}
+
 // column widths of the template, in Excel character units.
 var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 14, 16, 10, 13, 36, 32, 24, 17, 22, 16, 24, 28, 13, 24}
 
@@ -69,7 +77,8 @@ func (e *Exporter) Template(ctx context.Context, path string) error {
 		return err
 	}
 	prov, _ := e.Geo.Province(meta.Province)
-	t := templateTable([]string{"แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด" + prov.Thai, "ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่: เช่น 15 มี.ค. 2567)"})
+	t := templateTable([]string{"แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด" + prov.Thai,
+		"ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่ พ.ศ. เช่น " + data.FormatBE(e.today()) + " หรือ " + data.FormatBESlash(e.today()) + ")"})
 	t.ListRows = 5000
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return err

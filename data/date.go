@@ -183,6 +183,16 @@ func FormatBESlash(d Date) string {
 	return fmt.Sprintf("%02d/%02d/%d", d.Day, int(d.Month), d.Year+543)
 }
 
+// FiscalYearOf returns the first and last day of the Thai fiscal year d
+// falls in: 1 Oct to 30 Sep.
+func FiscalYearOf(d Date) (start, end Date) {
+	y := d.Year
+	if d.Month < time.October {
+		y--
+	}
+	return NewDate(y, time.October, 1), NewDate(y+1, time.September, 30)
+}
+
 // FiscalYearBE returns the Thai fiscal year (1 Oct – 30 Sep) that d falls
 // in, as a BE year: 1 Oct 2023 is in fiscal year 2567.
 func FiscalYearBE(d Date) int {

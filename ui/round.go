@@ -42,13 +42,17 @@ func (d *DashboardScreen) onNewRound() {
 		return
 	}
 	f := &RoundForm{Name: newEntry(w), Start: newEntry(w), Deadline: newEntry(w), Error: widget.NewLabel(""), current: cur}
-	// The next fiscal year after the current round's deadline, as a
-	// suggestion the clerk overwrites from the letter.
+	// A suggestion the clerk overwrites from the letter: the fiscal year
+	// after the current round's deadline, or today's when that one has
+	// long passed.
 	start := cur.Deadline.AddDays(1)
-	fy := data.FiscalYearBE(start)
-	f.Name.SetPlaceHolder(t.tr("เช่น ติดตามต่อเนื่อง ปีงบประมาณ ", "e.g. Follow-up, fiscal year ") + t.digitsOf(strconv.Itoa(fy)))
+	if fy, _ := data.FiscalYearOf(w.today()); start.Before(fy) {
+		start = fy
+	}
+	_, end := data.FiscalYearOf(start)
+	f.Name.SetPlaceHolder(t.tr("เช่น ติดตามต่อเนื่อง ปีงบประมาณ ", "e.g. Follow-up, fiscal year ") + t.digitsOf(strconv.Itoa(data.FiscalYearBE(start))))
 	f.Start.SetText(t.digitsOf(data.FormatBE(start)))
-	f.Deadline.SetText(t.digitsOf(data.FormatBE(data.NewDate(start.Year+1, 9, 30))))
+	f.Deadline.SetText(t.digitsOf(data.FormatBE(end)))
 	open := sum.Area.Totals.Open()
 	f.Carry = widget.NewCheck(t.tr("ยกปัญหาที่ยังค้าง ", "Carry the ")+t.n(open)+t.tr(" ปัญหาของรอบ ", " open problems of ")+cur.Name+
 		t.tr(" มาติดตามต่อในรอบใหม่ (ประวัติการช่วยเหลือยังอยู่ครบ รอบเดิมคงตัวเลขไว้ตามเดิม)", " into the new round (their history stays; the old round keeps its figures)"), nil)

@@ -31,6 +31,10 @@ func TestDashboardAfterTheRoundEnded(t *testing.T) {
 	if d.Overdue.Rows == nil || len(d.Overdue.Rows) == 0 {
 		t.Error("no overdue problems listed after the deadline")
 	}
+	test.Tap(d.NewRound)
+	if f := d.RoundForm; f.Start.Text != "1 ต.ค. 2569" || f.Deadline.Text != "30 ก.ย. 2570" {
+		t.Errorf("a new round on 30 Nov 2569 is proposed for %s – %s, want this fiscal year", f.Start.Text, f.Deadline.Text)
+	}
 }
 
 func TestNewRoundFromTheDashboard(t *testing.T) {

@@ -52,7 +52,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk summary [--amphoe X] [--round N] [--json]
                                   สรุปความก้าวหน้ารายอำเภอ × ด้าน และวันครบกำหนด
   qmdesk round                    รอบการติดตามทั้งหมด (รอบปัจจุบันมีเครื่องหมาย)
-  qmdesk round new --name N --start "1 ต.ค. 2567" --deadline "30 ก.ย. 2568" [--carry]
+  qmdesk round new --name N --start "%[2]s" --deadline "%[3]s" [--carry]
                                   เพิ่มรอบใหม่เป็นรอบปัจจุบัน (--carry ยกปัญหาที่ยังค้างมาติดตามต่อ พร้อมประวัติ)
   qmdesk round use N              ตั้งรอบที่ N เป็นรอบปัจจุบัน
   qmdesk round carry --from N [--to M]
@@ -79,8 +79,15 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk report --out FILE.pdf [--amphoe X] [--round N] [--png DIR]
                                   เอกสารประชุม (PDF ขนาด A4 มีแต่ตัวเลข) และกราฟเป็นภาพ PNG
 
-ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %s หรือตัวแปร QMDESK_DB)
+ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %[1]s หรือตัวแปร QMDESK_DB)
 `
+
+// usageText is the help, with the default database and, as the example
+// of a new round, this fiscal year.
+func usageText(clock data.Clock) string {
+	start, end := data.FiscalYearOf(clock.Today())
+	return fmt.Sprintf(usage, DefaultDBPath(), data.FormatBE(start), data.FormatBE(end))
+}
 
 // Run runs the command line and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
@@ -125,10 +132,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case "report":
 		err = c.meetingPack(rest)
 	case "help", "-h", "--help":
-		fmt.Fprintf(env.Stdout, usage, DefaultDBPath())
+		fmt.Fprint(env.Stdout, usageText(env.Clock))
 		return ExitOK
 	default:
-		fmt.Fprintf(env.Stderr, "ไม่รู้จักคำสั่ง '%s'\n\n"+usage, cmd, DefaultDBPath())
+		fmt.Fprintf(env.Stderr, "ไม่รู้จักคำสั่ง '%s'\n\n%s", cmd, usageText(env.Clock))
 		return ExitUsage
 	}
 	return c.report(err)

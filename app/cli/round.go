@@ -10,7 +10,7 @@ import (
 // round lists the rounds, or starts, chooses or fills one:
 //
 //	qmdesk round
-//	qmdesk round new --name N --start "1 ต.ค. 2567" --deadline "30 ก.ย. 2568" [--carry] [--survey-year 2565]
+//	qmdesk round new --name N --start "1 ต.ค. 2569" --deadline "30 ก.ย. 2570" [--carry] [--survey-year 2565]
 //	qmdesk round use N
 //	qmdesk round carry --from N [--to M]
 func (c *command) round(args []string) error {
@@ -75,9 +75,11 @@ func (c *command) roundList(args []string) error {
 
 func (c *command) roundNew(args []string) error {
 	fs, db := c.flags("round new")
-	name := fs.String("name", "", "ชื่อรอบ เช่น \"ติดตามต่อเนื่อง 2568\"")
-	start := fs.String("start", "", "วันเริ่มบันทึกผล (พ.ศ.) เช่น \"1 ต.ค. 2567\"")
-	deadline := fs.String("deadline", "", "วันครบกำหนด (พ.ศ.) เช่น \"30 ก.ย. 2568\"")
+	fyStart, fyEnd := data.FiscalYearOf(c.env.Clock.Today())
+	example := fmt.Sprintf("--name \"ติดตามต่อเนื่อง %d\" --start \"%s\" --deadline \"%s\"", data.FiscalYearBE(fyStart), data.FormatBE(fyStart), data.FormatBE(fyEnd))
+	name := fs.String("name", "", "ชื่อรอบ เช่น \"ติดตามต่อเนื่อง "+strconv.Itoa(data.FiscalYearBE(fyStart))+"\"")
+	start := fs.String("start", "", "วันเริ่มบันทึกผล (พ.ศ.) เช่น \""+data.FormatBE(fyStart)+"\"")
+	deadline := fs.String("deadline", "", "วันครบกำหนด (พ.ศ.) เช่น \""+data.FormatBE(fyEnd)+"\"")
 	carry := fs.Bool("carry", false, "ยกปัญหาที่ยังค้างของรอบปัจจุบันมาติดตามต่อในรอบใหม่ (ประวัติยังอยู่ครบ)")
 	survey := fs.Int("survey-year", 0, "ปีที่สำรวจ (พ.ศ.) ที่รอบนี้ติดตาม (ค่าเริ่มต้น: เหมือนรอบปัจจุบัน)")
 	if _, err := parse(fs, args, 0); err != nil {
@@ -92,7 +94,7 @@ func (c *command) roundNew(args []string) error {
 		return err
 	}
 	if *name == "" || r.Start.IsZero() || r.Deadline.IsZero() {
-		return usageError{"ระบุ --name, --start และ --deadline เช่น qmdesk round new --name \"ติดตามต่อเนื่อง 2568\" --start \"1 ต.ค. 2567\" --deadline \"30 ก.ย. 2568\" --carry"}
+		return usageError{"ระบุ --name, --start และ --deadline เช่น qmdesk round new " + example + " --carry"}
 	}
 	s, err := c.env.Open(*db, false)
 	if err != nil {
