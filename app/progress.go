@@ -25,6 +25,7 @@ type Tally struct {
 	PercentSolved float64 `json:"percent_solved"` // see Tally.finish
 	UrgentOpen    int64   `json:"urgent_open"`
 	Overdue       int64   `json:"overdue"`
+	Carried       int64   `json:"carried"` // open problems carried into a later round, where their work goes on
 }
 
 // Open returns the problems still needing work.
@@ -85,6 +86,7 @@ type Deadline struct {
 	Ended          bool  `json:"round_ended"`
 	OpenAtDeadline int64 `json:"open_at_deadline"`
 	ResolvedSince  int64 `json:"resolved_since_deadline"`
+	Carried        int64 `json:"carried"` // of the open ones, carried into a later round
 }
 
 // CountdownOf computes the countdown of a round on today with open
@@ -119,8 +121,12 @@ func CountdownText(r data.Round, d Deadline) string {
 	case d.NotStarted:
 		return fmt.Sprintf("รอบ %s ยังไม่เริ่ม: เริ่มบันทึกผล %s (อีก %s วัน) ครบกำหนด %s", r.Name, data.FormatBE(r.Start), data.FormatNumber(int64(-d.DaysSinceStart)), data.FormatBE(r.Deadline))
 	case d.Ended:
-		return fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
+		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
 			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.FormatNumber(d.ResolvedSince), data.FormatNumber(d.Open))
+		if d.Carried > 0 {
+			s += fmt.Sprintf(" ซึ่งยกไปติดตามต่อในรอบใหม่แล้ว %s ปัญหา", data.FormatNumber(d.Carried))
+		}
+		return s
 	}
 	return fmt.Sprintf("ครบกำหนด %s: เหลืออีก %s วัน · เริ่มบันทึกผลมาแล้ว %s วัน · ต้องแก้ไขให้ได้วันละ %s ปัญหา (ค้าง %s)",
 		data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)), data.FormatNumber(int64(d.DaysSinceStart)), strconv.FormatFloat(d.PerDayNeeded, 'f', 1, 64), data.FormatNumber(d.Open))
@@ -264,6 +270,9 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 			}
 		}
 	}
+	for _, c := range rc.Carried {
+		apply(c.Tambon, c.Category, func(t *Tally) { t.Carried += c.N })
+	}
 	for _, c := range rc.Due {
 		if c.Target.IsZero() || !c.Target.Before(today) {
 			continue
@@ -277,6 +286,7 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	}
 	sort.Slice(s.Parts, func(i, j int) bool { return s.Parts[i].Code < s.Parts[j].Code })
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
+	s.Countdown.Carried = s.Area.Totals.Carried
 	if s.Countdown.Ended {
 		h, err := p.Store.History(ctx, roundID)
 		if err != nil {

@@ -36,12 +36,13 @@ type registerRow struct {
 }
 
 type problemBrief struct {
-	round  uint64
-	target data.Date
-	sub    uint16
-	cat    data.Category
-	status data.Status
-	urgent bool
+	round   uint64
+	target  data.Date
+	sub     uint16
+	cat     data.Category
+	status  data.Status
+	urgent  bool
+	carried bool // carried into a later round, where its continuation is counted
 }
 
 // RegisterQuery is what the clerk typed and ticked. Zero fields do not
@@ -110,7 +111,7 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 	}
 	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
 	for i, p := range ps {
-		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent}
+		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0}
 	}
 	return row
 }
@@ -233,7 +234,7 @@ func (r *Register) Entry(id uint64, q RegisterQuery) (RegisterEntry, bool) {
 		sub = int(j)
 	}
 	for _, p := range row.problems {
-		if q.filtersProblems() && !m.problem(p, sub) {
+		if q.filtersProblems() && !m.problem(p, sub) || q.RoundID == 0 && p.carried {
 			continue
 		}
 		e.Problems++
@@ -304,6 +305,7 @@ func (m matcher) problem(p problemBrief, sub int) bool {
 	q := m.q
 	switch {
 	case q.RoundID != 0 && p.round != q.RoundID,
+		q.RoundID == 0 && p.carried, // all rounds: the problem counts once, where its work goes on
 		q.Category != 0 && p.cat != q.Category,
 		sub >= 0 && int(p.sub) != sub,
 		q.Status != 0 && p.status != q.Status,

@@ -216,3 +216,33 @@ func fuzzRegister(f *testing.F) *app.Register {
 	}
 	return reg
 }
+
+// With every round listed, a problem carried into a new round counts once.
+func TestRegisterCountsACarriedProblemOnce(t *testing.T) {
+	s, _ := openStore(t, data.NewDate(2024, 8, 1))
+	ctx := context.Background()
+	if err := s.Load(ctx, []data.Bundle{{Household: data.Household{TambonCode: "410101", Head: data.Person{NationalID: id(1)}, Origin: 1},
+		Problems: []data.ProblemBundle{{Problem: data.Problem{Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565, Status: data.InProgress}},
+			{Problem: data.Problem{Category: 1, SubProblem: "ไม่มีห้องส้วมถูกสุขลักษณะ", SurveyYear: 2565, Status: data.Solved}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartRound(ctx, &data.Round{Name: "2568", Start: data.NewDate(2024, 10, 1), Deadline: data.NewDate(2025, 9, 30)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := app.BuildRegister(ctx, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q           app.RegisterQuery
+		total, open int
+	}{{app.RegisterQuery{}, 2, 1}, {app.RegisterQuery{RoundID: 1}, 2, 1}, {app.RegisterQuery{RoundID: 2}, 1, 1}, {app.RegisterQuery{OpenOnly: true}, 1, 1}} {
+		ids := reg.Search(tc.q)
+		if len(ids) != 1 {
+			t.Fatalf("%+v: %d households", tc.q, len(ids))
+		}
+		if e, _ := reg.Entry(ids[0], tc.q); e.Problems != tc.total || e.Open != tc.open {
+			t.Errorf("%+v: %d problems, %d open; want %d, %d", tc.q, e.Problems, e.Open, tc.total, tc.open)
+		}
+	}
+}

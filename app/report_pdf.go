@@ -100,7 +100,11 @@ func (p *pdfWriter) cover(title, asOf string) {
 		pdf.SetTextColor(180, 40, 0)
 		p.heading("รอบนี้สิ้นสุดแล้วเมื่อ "+data.FormatBELong(r.Deadline)+" ("+data.FormatNumber(int64(c.DaysOverdue))+" วันที่แล้ว) · วันนี้ยังค้าง "+data.FormatNumber(c.Open)+" ปัญหา ซึ่งเลยกำหนดทั้งหมด", 15)
 		pdf.SetTextColor(0, 0, 0)
-		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือยุติเพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา", 12)
+		carried := ""
+		if c.Carried > 0 {
+			carried = " · ยกไปติดตามต่อในรอบใหม่แล้ว " + data.FormatNumber(c.Carried) + " ปัญหา"
+		}
+		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือยุติเพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา"+carried, 12)
 	default:
 		p.heading("เหลืออีก "+data.FormatNumber(int64(c.DaysLeft))+" วัน ถึงวันครบกำหนด "+data.FormatBELong(r.Deadline), 15)
 		p.para("เริ่มบันทึกผลมาแล้ว "+data.FormatNumber(int64(c.DaysSinceStart))+" วัน · ยังค้าง "+data.FormatNumber(c.Open)+

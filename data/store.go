@@ -166,12 +166,21 @@ type DueCount struct {
 	N        int64
 }
 
+// CarriedCount counts open problems of a round in a tambon and category
+// that were carried into a later round.
+type CarriedCount struct {
+	Tambon   string
+	Category Category
+	N        int64
+}
+
 // RoundCounts is everything progress reports need, read without touching
 // a single record.
 type RoundCounts struct {
 	Status     []StatusCount
 	Households []HouseholdCount
 	Due        []DueCount
+	Carried    []CarriedCount
 }
 
 // DateCount counts problems of a tambon on a day. A zero Date in Added

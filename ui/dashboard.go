@@ -269,11 +269,21 @@ func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 	case c.Ended:
 		return t.tr("รอบนี้สิ้นสุดแล้วเมื่อ ", "This round ended on ") + t.date(r.Deadline) + " (" + t.ni(c.DaysOverdue) + t.tr(" วันที่แล้ว)", " days ago)") +
 			t.tr(" · ณ วันครบกำหนดยังค้าง ", " · open at the deadline: ") + t.n(c.OpenAtDeadline) + t.tr(" ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว ", " · solved or closed since: ") + t.n(c.ResolvedSince) +
-			t.tr(" · วันนี้ยังค้าง ", " · open today: ") + t.n(c.Open) + t.tr(" ปัญหา ซึ่งเลยกำหนดทั้งหมด", " problems, all overdue")
+			t.tr(" · วันนี้ยังค้าง ", " · open today: ") + t.n(c.Open) + t.tr(" ปัญหา ซึ่งเลยกำหนดทั้งหมด", " problems, all overdue") + d.carriedText(c)
 	}
 	return t.tr("เหลืออีก ", "") + t.ni(c.DaysLeft) + t.tr(" วัน ถึงวันครบกำหนด ", " days left until ") + t.date(r.Deadline) +
 		t.tr(" · เริ่มบันทึกผลมาแล้ว ", " · recording started ") + t.ni(c.DaysSinceStart) + t.tr(" วัน · ต้องแก้ไขให้ได้วันละ ", " days ago · needed per day: ") +
 		t.digitsOf(strconv.FormatFloat(c.PerDayNeeded, 'f', 1, 64)) + t.tr(" ปัญหา (ค้าง ", " (open: ") + t.n(c.Open) + ")"
+}
+
+// carriedText says how many of an ended round's open problems went on in
+// a later round.
+func (d *DashboardScreen) carriedText(c app.Deadline) string {
+	if c.Carried == 0 {
+		return ""
+	}
+	t := d.w.t
+	return t.tr(" (ยกไปติดตามต่อในรอบใหม่แล้ว ", " (carried into a later round: ") + t.n(c.Carried) + ")"
 }
 
 func (d *DashboardScreen) showAmphoes() {

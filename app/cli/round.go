@@ -50,7 +50,7 @@ func (c *command) roundList(args []string) error {
 		return err
 	}
 	today := c.env.Clock.Today()
-	rows := [][]string{{"รอบที่", "ชื่อ", "เริ่มบันทึกผล", "ครบกำหนด", "ปัญหา", "ยังค้าง", "สถานะ"}}
+	rows := [][]string{{"รอบที่", "ชื่อ", "เริ่มบันทึกผล", "ครบกำหนด", "ปัญหา", "ยังค้าง", "ยกไปรอบใหม่", "สถานะ"}}
 	for _, r := range rounds {
 		sum, err := c.progress(s).Summarize(c.ctx, r.ID, "")
 		if err != nil {
@@ -67,7 +67,7 @@ func (c *command) roundList(args []string) error {
 			state += " · รอบปัจจุบัน"
 		}
 		rows = append(rows, []string{strconv.FormatUint(r.ID, 10), r.Name, data.FormatBE(r.Start), data.FormatBE(r.Deadline),
-			num(sum.Area.Totals.Target), num(sum.Area.Totals.Open()), state})
+			num(sum.Area.Totals.Target), num(sum.Area.Totals.Open()), num(sum.Area.Totals.Carried), state})
 	}
 	printTable(c.env.Stdout, rows)
 	return nil

@@ -110,6 +110,9 @@ func recountTx(tx *bbolt.Tx) *recount {
 		for _, k := range historyKeys(&p, tambon) {
 			rc.counts[string(k)]++
 		}
+		if p.CarriedTo != 0 {
+			rc.counts[string(carriedKey(&p, tambon))]++
+		}
 		for _, cat := range []byte{byte(p.Category), 0} {
 			rk := string(key(p.RoundID, p.HouseholdID, cat))
 			if rc.refs[rk]++; rc.refs[rk] == 1 {

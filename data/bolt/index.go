@@ -128,6 +128,9 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 	for _, k := range historyKeys(p, tambon) {
 		d[string(k)] += sign
 	}
+	if p.CarriedTo != 0 {
+		d[string(carriedKey(p, tambon))] += sign
+	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
 		k := key(p.RoundID, p.HouseholdID, cat)
@@ -192,6 +195,11 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 			r := k[len(pre):]
 			rc.Households = append(rc.Households, data.HouseholdCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
+		pre = key(byte('C'), roundID)
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			r := k[len(pre):] // tambon(6) cat
+			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
+		}
 		pre = key(byte('D'), roundID)
 		stop := key(byte('D'), roundID, dueBefore.Key())
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = c.Next() {
@@ -202,6 +210,12 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 		return nil
 	})
 	return rc, err
+}
+
+// carriedKey is the counter of a problem carried into a later round: 'C'
+// round + tambon + category.
+func carriedKey(p *data.Problem, tambon string) []byte {
+	return key(byte('C'), p.RoundID, tambon, byte(p.Category))
 }
 
 // historyKeys are the counters of a problem's history: 'A' round + the day

@@ -504,9 +504,10 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 			return 0, err
 		}
 		old.CarriedTo = p.ID
-		if err := putJSON(b, itob(old.ID), &old); err != nil { // a pointer only: no index or counter moves
+		if err := putJSON(b, itob(old.ID), &old); err != nil { // a pointer and the carried counter: nothing else of its round moves
 			return 0, err
 		}
+		d[string(carriedKey(&old, tambon))]++
 		n++
 	}
 	if err := buf.flush(tx); err != nil {

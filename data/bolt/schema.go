@@ -30,6 +30,8 @@
 //	            ("00000000": carried over from the survey)             [v3]
 //	            'R' round + resolved date + tambon → problems that left
 //	            the open statuses that day                            [v3]
+//	            'C' round + tambon + cat → open problems carried into a
+//	            later round (CarriedTo set; from the version with rounds)
 //	hhrefs      round + hh + cat → problems of that household in the
 //	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
 //	audit       seq → sha256(prev hash + entry JSON)(32) + entry JSON

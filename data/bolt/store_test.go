@@ -642,6 +642,10 @@ func TestNewRoundCarriesOpenProblemsWithTheirHistory(t *testing.T) {
 		t.Fatalf("carried problem %+v (%v) from %+v", carried, err, old)
 	}
 	after, _ := s.Counts(ctx, 1, data.DateOf(today))
+	if want := []data.CarriedCount{{Tambon: "410101", Category: 1, N: 1}}; !reflect.DeepEqual(after.Carried, want) {
+		t.Errorf("carried counter %+v, want %+v", after.Carried, want)
+	}
+	after.Carried = nil
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("the old round's counters moved:\nbefore %+v\nafter  %+v", before, after)
 	}
