@@ -11,15 +11,17 @@ import (
 
 // WriteErrorWorkbook writes, into dir, the rows of a dry run or import that
 // were not taken: the district's own cells, the offending cell highlighted,
-// and beside them what happened and why, ready to send back. It writes
-// nothing and returns "" when every row was taken.
+// and beside them what happened and why, ready to send back. Rows that
+// wait for the province's own decision (a conflict with a newer change in
+// qmdesk) are not the district's to fix and stay out. It writes nothing
+// and returns "" when there is nothing to send back.
 func WriteErrorWorkbook(rep *FileReport, dir string) (string, error) {
 	if rep.Batch == nil || rep.layout == nil {
 		return "", nil
 	}
 	bad := map[int]data.RowResult{}
 	for _, r := range rep.Batch.Rows {
-		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
+		if r.Fate == data.FateRejected || r.Fate == data.FateReview && !r.ForProvince {
 			bad[r.Row] = r
 		}
 	}

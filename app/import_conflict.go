@@ -174,6 +174,7 @@ type unknownSub struct {
 	written    string
 	category   data.Category
 	suggestion string
+	others     bool // the suggestion is the category's "others (specify)" entry, made for such words
 	reject     *data.RowResult
 }
 
@@ -194,14 +195,14 @@ func (u *unknownSub) reason() string {
 // suggestSubProblem finds the entry of category c closest to a name the
 // list does not have: one that contains it or is contained in it, else the
 // one within a few letters' edit; a category whose list has an "others"
-// entry (อื่น ๆ) takes anything else there. "" when nothing is close.
-func suggestSubProblem(list data.SubProblemList, c data.Category, name string) string {
+// entry (อื่น ๆ) takes anything else there (others is then true). "" when
+// nothing is close.
+func suggestSubProblem(list data.SubProblemList, c data.Category, name string) (string, bool) {
 	key := compactName(name)
 	if utf8.RuneCountInString(key) < 2 {
-		return ""
+		return "", false
 	}
-	best, bestScore := "", 1<<30
-	others := ""
+	best, bestScore, others := "", 1<<30, ""
 	for _, s := range list {
 		if s.Category != c {
 			continue
@@ -220,9 +221,9 @@ func suggestSubProblem(list data.SubProblemList, c data.Category, name string) s
 		}
 	}
 	if best != "" && bestScore*10 <= 3*max(utf8.RuneCountInString(key), 1) {
-		return best
+		return best, false
 	}
-	return others
+	return others, others != ""
 }
 
 func compactName(s string) string {
@@ -249,4 +250,10 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// guess is the closest entry found for a sub-problem the list lacks.
+type guess struct {
+	name   string
+	others bool
 }

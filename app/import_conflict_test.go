@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -30,10 +31,42 @@ func openProblems(t *testing.T, fx *fixture, amphoe string, n int) []data.Proble
 	return out
 }
 
+// districtEdits copies a follow-up workbook with the district's changes:
+// for each problem given, its row's status and an action of that day.
+func districtEdits(t *testing.T, fx *fixture, path, out string, status string, day string, problems ...data.Problem) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("ข้อมูล")
+	for _, p := range problems {
+		h, _ := fx.store.Household(fx.ctx, p.HouseholdID)
+		found := false
+		for i, r := range rows {
+			if len(r) > 16 && r[1] == h.HouseCode && r[16] == p.SubProblem {
+				for col, v := range map[int]string{20: status, 21: day, 23: "ติดตามเยี่ยมบ้าน"} {
+					cell, _ := excelize.CoordinatesToCellName(col, i+1)
+					f.SetCellValue("ข้อมูล", cell, v)
+				}
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("problem %d is not in the workbook", p.ID)
+		}
+	}
+	if err := f.SaveAs(out); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Issue 9: a follow-up workbook exported on Monday, imported on Wednesday
 // after the clerk closed two of its problems on Tuesday, does not reopen
-// them: both rows wait for review with both values, and the clerk keeps
-// one and takes the workbook's other.
+// them. Rows the district left as they were change nothing; rows where the
+// district wrote another status wait for review with both values, and the
+// clerk keeps one and takes the workbook's other.
 func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 	fx, e := demoFixture(t, 300)
 	monday, tuesday, wednesday := data.NewDate(2024, 8, 5), data.NewDate(2024, 8, 6), data.NewDate(2024, 8, 7)
@@ -51,19 +84,34 @@ func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 		}
 	}
 	fx.store.Clock, fx.imp.Clock = fixedClock(wednesday), fixedClock(wednesday)
-	dry := fx.plan(t, path, "")
-	if c := dry.Counts(); c.Review != 2 || c.Updated != 0 || c.Unchanged != n-2 {
-		t.Fatalf("dry run of Monday's workbook: %+v; want the two closed problems in review, nothing updated", c)
+	// Sent back as it was: nothing changes, the closed problems stay closed.
+	if c := fx.commit(t, path).Counts(); c.Unchanged != n || c.Review != 0 {
+		t.Fatalf("Monday's workbook sent back untouched: %+v; want every row unchanged", c)
 	}
-	for _, r := range dry.Batch.Rows {
-		if r.Fate == data.FateReview && (!strings.Contains(r.Reason, "หลังส่งออกไฟล์นี้") || !strings.Contains(r.Reason, "ในโปรแกรม 'ยุติ'") || !strings.Contains(r.Reason, "clerk")) {
-			t.Errorf("review reason %q does not show both values and who changed it", r.Reason)
-		}
-	}
-	rep := fx.commit(t, path)
 	for _, p := range closed {
 		if got, _ := fx.store.Problem(fx.ctx, p.ID); got.Status != data.Closed {
 			t.Fatalf("problem %d reopened by the import: %s", p.ID, got.Status.Thai())
+		}
+	}
+	// The district says both were solved, on Monday.
+	edited := filepath.Join(fx.dir, "ติดตาม-อำเภอ.xlsx")
+	districtEdits(t, fx, path, edited, "แก้ไขแล้ว", "5 ส.ค. 2567", closed...)
+	dry := fx.plan(t, edited, "")
+	if c := dry.Counts(); c.Review != 2 || c.Updated != 0 || c.Unchanged != n-2 {
+		t.Fatalf("dry run of the district's workbook: %+v; want the two closed problems in review, nothing updated", c)
+	}
+	for _, r := range dry.Batch.Rows {
+		if r.Fate == data.FateReview && (!strings.Contains(r.Reason, "หลังส่งออกไฟล์นี้") || !strings.Contains(r.Reason, "สถานะ ในไฟล์ 'แก้ไขแล้ว' ในโปรแกรม 'ยุติ'") || !strings.Contains(r.Reason, "clerk")) {
+			t.Errorf("review reason %q does not show both values and who changed it", r.Reason)
+		}
+	}
+	if out, err := app.WriteErrorWorkbook(dry, t.TempDir()); out != "" || err != nil {
+		t.Errorf("rows for the province's decision sent back to the district: %q %v", out, err)
+	}
+	rep := fx.commit(t, edited)
+	for _, p := range closed {
+		if got, _ := fx.store.Problem(fx.ctx, p.ID); got.Status != data.Closed {
+			t.Fatalf("problem %d changed by the import before the clerk decided: %s", p.ID, got.Status.Thai())
 		}
 	}
 	reviews, _ := fx.store.Reviews(fx.ctx, true)
@@ -87,14 +135,11 @@ func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 	}
 	kept, _ := fx.store.Problem(fx.ctx, closed[0].ID)
 	taken, _ := fx.store.Problem(fx.ctx, closed[1].ID)
-	if kept.Status != data.Closed || taken.Status != closed[1].Status {
-		t.Errorf("after the decisions: kept %s, taken %s (workbook's %s)", kept.Status.Thai(), taken.Status.Thai(), closed[1].Status.Thai())
+	if kept.Status != data.Closed || taken.Status != data.Solved {
+		t.Errorf("after the decisions: kept %s, taken %s", kept.Status.Thai(), taken.Status.Thai())
 	}
-	// Re-imported once more, the workbook changes nothing and asks nothing
-	// about the problem whose workbook value was taken.
-	again := fx.plan(t, path, "")
-	if c := again.Counts(); c.Updated != 0 || c.Review != 1 {
-		t.Errorf("third import: %+v; want only the kept problem in review", c)
+	if acts, _ := fx.store.Actions(fx.ctx, kept.ID); acts[len(acts)-1].What != "ติดตามเยี่ยมบ้าน" || acts[len(acts)-1].Result != 0 {
+		t.Errorf("keep takes the row's action without its status: %+v", acts[len(acts)-1])
 	}
 }
 
@@ -166,6 +211,9 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 		templateRow(2, "41010000062", id(62), "หมากแข้ง", "เมือง", 4, "ปัญหาแปลกประหลาด", "", "", ""),
 		templateRow(3, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "ถูกน้ำท่วมบ้าน", "", "", ""),
 		templateRow(4, "41010000064", id(64), "หมากแข้ง", "เมือง", 7, "อื่นๆ", "", "", ""),
+		// A second, different "other" trouble of household 63 would
+		// overwrite the first one's words: that waits for the clerk.
+		templateRow(5, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "ไฟไหม้ยุ้งฉาง", "", "", ""),
 	}})
 	rep := fx.commit(t, path)
 	rows := rep.Batch.Rows
@@ -175,20 +223,26 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 	if rows[1].Fate != data.FateRejected || rows[1].Column != "ปัญหา" || !strings.Contains(rows[1].Reason, "หนี้สิน") {
 		t.Errorf("a name nothing is close to: %+v", rows[1])
 	}
-	if rows[2].Fate != data.FateReview || !strings.Contains(rows[2].Reason, "'อื่น ๆ (ระบุ)'") {
-		t.Errorf("free text in category 7: %+v", rows[2])
+	if rows[2].Fate != data.FateNewHousehold {
+		t.Errorf("free text in category 7 is what 'อื่น ๆ (ระบุ)' is for: %+v", rows[2])
 	}
 	if rows[3].Fate != data.FateNewHousehold {
 		t.Errorf("อื่นๆ is อื่น ๆ (ระบุ): %+v", rows[3])
+	}
+	if rows[4].Fate != data.FateReview || !strings.Contains(rows[4].Reason, "'อื่น ๆ (ระบุ)'") {
+		t.Errorf("a second 'other' trouble of the same household: %+v", rows[4])
+	}
+	hs, _ := fx.store.HouseholdsByHouseCode(fx.ctx, "41010000063")
+	flood, _ := fx.store.ProblemsOf(fx.ctx, hs[0].ID)
+	if len(flood) != 1 || flood[0].SubProblem != "อื่น ๆ (ระบุ)" || flood[0].Detail != "ถูกน้ำท่วมบ้าน" {
+		t.Errorf("category 7's words: %+v", flood)
 	}
 	reviews, _ := fx.store.Reviews(fx.ctx, true)
 	if len(reviews) != 2 || reviews[0].Kind != data.ReviewSubProblem || reviews[0].Written != "บ้านทรุดโทรม" {
 		t.Fatalf("reviews %+v", reviews)
 	}
-	for _, r := range reviews {
-		if err := fx.imp.Decide(fx.ctx, r.ID, "accept", 0); err != nil {
-			t.Fatal(err)
-		}
+	if err := fx.imp.Decide(fx.ctx, reviews[0].ID, "accept", 0); err != nil {
+		t.Fatal(err)
 	}
 	subs, _ := fx.store.SubProblems(fx.ctx)
 	ps, _ := fx.store.Problems(fx.ctx, data.ProblemFilter{RoundID: 1})
@@ -199,14 +253,9 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 		if _, ok := subs.Find(p.Category, p.SubProblem); !ok {
 			t.Errorf("stored as free text: %q", p.SubProblem)
 		}
-		if p.Category == 7 && p.SubProblem == "อื่น ๆ (ระบุ)" && p.HouseholdID != 0 && strings.Contains(p.Detail, "น้ำท่วม") == false && p.Detail != "" {
-			t.Errorf("the row's words are lost: %+v", p)
+		if p.Category == 1 && p.Detail != "บ้านทรุดโทรม" {
+			t.Errorf("the accepted row's words are lost: %+v", p)
 		}
-	}
-	hs, _ := fx.store.HouseholdsByHouseCode(fx.ctx, "41010000063")
-	flood, _ := fx.store.ProblemsOf(fx.ctx, hs[0].ID)
-	if len(flood) != 1 || flood[0].Detail != "ถูกน้ำท่วมบ้าน" {
-		t.Errorf("accepted suggestion: %+v", flood)
 	}
 }
 

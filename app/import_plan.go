@@ -73,7 +73,7 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	review := func(r data.Review) (data.RowResult, error) {
 		r.Sheet, r.Row, r.Household, r.Problem, r.Action = in.Sheet, in.Row, in.Household, in.Problem, in.Action
 		pl.b.Reviews = append(pl.b.Reviews, r)
-		res.Fate, res.Reason = data.FateReview, r.Reason
+		res.Fate, res.Reason, res.ForProvince = data.FateReview, r.Reason, r.Kind == data.ReviewConflict
 		return res, nil
 	}
 	ref, reason, candidates, err := pl.household(in)
@@ -100,7 +100,13 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 			return *in.Unknown.reject, nil
 		}
 		in.Problem.SubProblem, in.Problem.Detail = in.Unknown.suggested(in.Problem.Detail)
-		return review(data.Review{Kind: data.ReviewSubProblem, Reason: in.Unknown.reason(), Written: in.Unknown.written, Candidates: existing})
+		// Words in the "others (specify)" entry's category are what it is
+		// for: taken as it, unless the household's "others" problem already
+		// says something else.
+		if cur, known := pl.problemOf(ref, in); !in.Unknown.others || known && cur.Detail != "" && cur.Detail != in.Problem.Detail {
+			return review(data.Review{Kind: data.ReviewSubProblem, Reason: in.Unknown.reason(), Written: in.Unknown.written, Candidates: existing})
+		}
+		stored, hasStored = pl.storedProblem(ref, in)
 	}
 	if in.Action != nil {
 		if first, err := pl.firstStart(stored, hasStored); err != nil {
@@ -138,6 +144,20 @@ func (pl *planner) storedProblem(ref int, in rowInput) (data.ProblemChange, bool
 		return data.ProblemChange{Op: data.OpRef, Problem: p, Seen: p.UpdatedAt}, true
 	}
 	return data.ProblemChange{}, false
+}
+
+// problemOf returns the problem the row is about as the batch has it so
+// far, new in this file or stored.
+func (pl *planner) problemOf(ref int, in rowInput) (data.Problem, bool) {
+	if ref < 0 {
+		return data.Problem{}, false
+	}
+	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
+	if pref, ok := pl.problems[key]; ok {
+		return pl.b.Problems[pref].Problem, true
+	}
+	p, ok := pl.existing[key]
+	return p, ok
 }
 
 // firstStart is the earliest day an action of the row's problem can have:

@@ -33,7 +33,7 @@ type Importer struct {
 	round       data.Round // the current round, which the rows go into
 	subProblems data.SubProblemList
 	subIndex    map[string]data.SubProblem // problemKey → entry of subProblems
-	guesses     map[string]string          // problemKey of a name not in the list → closest entry ("" none)
+	guesses     map[string]guess           // problemKey of a name not in the list → closest entry
 }
 
 // findSubProblem looks a sub-problem up by category and name, ignoring

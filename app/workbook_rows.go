@@ -282,6 +282,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	}
 	if l.has(fVersion) {
 		in.Stamp, in.Stamped = parseStamp(get(fVersion))
+		untouched(&in)
 	}
 	return in
 }
@@ -291,14 +292,14 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 func (imp *Importer) unknownSub(c data.Category, written string) *unknownSub {
 	k := problemKey(c, written)
 	if imp.guesses == nil {
-		imp.guesses = map[string]string{}
+		imp.guesses = map[string]guess{}
 	}
-	s, ok := imp.guesses[k]
+	g, ok := imp.guesses[k]
 	if !ok {
-		s = suggestSubProblem(imp.subProblems, c, written)
-		imp.guesses[k] = s
+		g.name, g.others = suggestSubProblem(imp.subProblems, c, written)
+		imp.guesses[k] = g
 	}
-	return &unknownSub{written: written, category: c, suggestion: s}
+	return &unknownSub{written: written, category: c, suggestion: g.name, others: g.others}
 }
 
 // subNames lists the sub-problems of a category, for a message.

@@ -50,6 +50,10 @@ type RowResult struct {
 	Value   string `json:"value,omitempty"`
 	Reason  string `json:"reason,omitempty"` // Thai
 	Problem uint64 `json:"problem,omitempty"`
+	// ForProvince marks a review row only the province can settle (the
+	// row conflicts with a newer change in qmdesk): the rows sent back to
+	// the district leave it out. Not kept in the ledger.
+	ForProvince bool `json:"-"`
 }
 
 // Counts adds up the fates of an import.

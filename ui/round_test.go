@@ -2,12 +2,14 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
 
 	"qmdesk/data"
 	"qmdesk/ui"
@@ -128,6 +130,20 @@ func TestConflictReviewInTheWindow(t *testing.T) {
 	if err := h.store.AddAction(ctx, &data.Action{ProblemID: ps[0].ID, Date: today, What: "ยุติ", Result: data.Closed, Note: "ย้ายออก"}); err != nil {
 		t.Fatal(err)
 	}
+	// The district writes that the problem was solved.
+	hh, _ := h.store.Household(ctx, ps[0].HouseholdID)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("ข้อมูล")
+	for i, row := range rows {
+		if len(row) > 16 && row[1] == hh.HouseCode && row[16] == ps[0].SubProblem {
+			f.SetCellValue("ข้อมูล", fmt.Sprintf("T%d", i+1), "แก้ไขแล้ว")
+		}
+	}
+	f.Save()
+	f.Close()
 	w.Import.AddFiles([]string{path})
 	w.WaitIdle()
 	if c := w.Import.Reports[0].Counts(); c.Review != 1 || c.Updated != 0 {
@@ -137,7 +153,7 @@ func TestConflictReviewInTheWindow(t *testing.T) {
 	w.WaitIdle()
 	w.Import.Reviews.OnRow(0)
 	if w.Import.DecideNew.Text != "ใช้ค่าจากไฟล์" || !strings.HasPrefix(w.Import.DecideMerge.Text, "คงค่าในโปรแกรม") ||
-		!strings.Contains(w.Import.ReviewNote.Text, "สถานะ: ในไฟล์ 'อยู่ระหว่างดำเนินการ' · ในโปรแกรม 'ยุติ'") {
+		!strings.Contains(w.Import.ReviewNote.Text, "สถานะ: ในไฟล์ 'แก้ไขแล้ว' · ในโปรแกรม 'ยุติ'") {
 		t.Fatalf("review of a conflict: [%s] [%s] %q", w.Import.DecideNew.Text, w.Import.DecideMerge.Text, w.Import.ReviewNote.Text)
 	}
 	test.Tap(w.Import.DecideMerge)

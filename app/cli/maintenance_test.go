@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
 	bbolt "go.etcd.io/bbolt"
 
 	"qmdesk/app/cli"
@@ -137,7 +139,21 @@ func TestReviewKeepFromTheCommandLine(t *testing.T) {
 	if err := s.AddAction(ctx, &data.Action{ProblemID: ps[0].ID, Date: data.NewDate(2024, 8, 2), What: "ยุติ", Result: data.Closed, Note: "ย้ายออก"}); err != nil {
 		t.Fatal(err)
 	}
+	h, _ := s.Household(ctx, ps[0].HouseholdID)
 	s.Close()
+	// The district writes that the problem was solved.
+	f, err := excelize.OpenFile(wb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("ข้อมูล")
+	for i, row := range rows {
+		if len(row) > 16 && row[1] == h.HouseCode && row[16] == ps[0].SubProblem {
+			f.SetCellValue("ข้อมูล", "T"+strconv.Itoa(i+1), "แก้ไขแล้ว")
+		}
+	}
+	f.Save()
+	f.Close()
 	r := qmdesk(t, "import", wb, "--db", db)
 	if r.code != cli.ExitSomeRows || !strings.Contains(r.stdout, "รอตรวจสอบ 1") || !strings.Contains(r.stdout, "ในโปรแกรม 'ยุติ'") {
 		t.Fatalf("import: %+v", r)
@@ -146,8 +162,8 @@ func TestReviewKeepFromTheCommandLine(t *testing.T) {
 	if !strings.Contains(r.stdout, "--keep") || !strings.Contains(r.stdout, "แก้ไขโดย สมใจ") {
 		t.Fatalf("review list: %+v", r)
 	}
-	h := regexp.MustCompile(`--keep (\d+)`).FindStringSubmatch(r.stdout)
-	if r := qmdesk(t, "review", "1", "--keep", h[1], "--db", db); r.code != 0 {
+	keep := regexp.MustCompile(`--keep (\d+)`).FindStringSubmatch(r.stdout)
+	if r := qmdesk(t, "review", "1", "--keep", keep[1], "--db", db); r.code != 0 {
 		t.Fatalf("review --keep: %+v", r)
 	}
 	s, _ = bolt.Open(db, bolt.Options{ReadOnly: true})
