@@ -197,7 +197,11 @@ func (d *DashboardScreen) Refresh() {
 			province = p.English
 		}
 	}
-	d.Title.SetText(t.tr("จังหวัด", "") + province + " · " + sum.Round.Name + t.tr(" · ข้อมูล ณ ", " · as of ") + t.date(sum.AsOf))
+	title := t.tr("จังหวัด", "") + province + " · " + sum.Round.Name + t.tr(" · ข้อมูล ณ ", " · as of ") + t.date(sum.AsOf)
+	if _, training := w.env.Clock.Training(); training {
+		title += t.tr(" (วันที่จำลองสำหรับฝึกอบรม)", " (a training day)")
+	}
+	d.Title.SetText(title)
 	d.Countdown.SetText(d.countdownText(sum.Round, sum.Countdown))
 	d.Countdown.Importance = widget.MediumImportance
 	if sum.Countdown.DaysOverdue > 0 {

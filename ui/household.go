@@ -283,7 +283,7 @@ func (p *HouseholdPage) actionLine(a data.Action) string {
 	if a.Budget > 0 {
 		l += " · " + t.digitsOf(data.FormatBaht(a.Budget)) + t.tr(" บาท", " baht")
 	}
-	if a.Result != 0 {
+	if a.Result != 0 && !strings.HasPrefix(a.What, "เปลี่ยนสถานะเป็น "+a.Result.Thai()) {
 		l += " → " + t.status(a.Result)
 	}
 	if a.Note != "" {

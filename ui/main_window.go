@@ -22,6 +22,7 @@ import (
 type Env struct {
 	Store    app.ImportStore // nil when the database could not be opened
 	OpenErr  error           // why not
+	StartErr error           // the program refused to start (a wrong QMDESK_TODAY): shown instead of the screens
 	Geo      *data.Geography
 	Clock    data.Clock // the real time and the register's day (training: a fixed day)
 	DataDir  string     // the error log and the automatic backups go here
@@ -78,7 +79,11 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(env.Serial)}
 	w.loadSettings()
 	useFyneLanguage(w.t.lang)
-	w.Window = a.NewWindow(w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up"))
+	title := w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up")
+	if d, training := env.Clock.Training(); training {
+		title += w.t.tr(" — วันที่จำลองสำหรับฝึกอบรม ", " — training day ") + w.t.date(d)
+	}
+	w.Window = a.NewWindow(title)
 	w.Window.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w.Window.Resize(fyne.NewSize(1280, 800))
 	w.Window.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
@@ -98,6 +103,13 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 // build lays out the window for the state of the database.
 func (w *MainWindow) build() {
 	w.Window.SetMainMenu(w.mainMenu())
+	if w.env.StartErr != nil {
+		w.Message = widget.NewLabel(w.t.tr("เริ่มโปรแกรมไม่ได้\n\n", "The program cannot start\n\n") + w.t.errorText(w.env.StartErr))
+		w.Message.Wrapping = fyne.TextWrapWord
+		w.Window.SetContent(container.NewPadded(w.Message))
+		w.Window.Resize(fyne.NewSize(720, 240))
+		return
+	}
 	if w.env.OpenErr != nil || w.store == nil {
 		w.Message = widget.NewLabel(w.t.tr("เปิดฐานข้อมูลไม่ได้\n\n", "The database could not be opened\n\n") + w.t.errorText(w.env.OpenErr))
 		w.Message.Wrapping = fyne.TextWrapWord

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
+	"qmdesk/app/cli"
 	"qmdesk/data"
 	"qmdesk/ui"
 )
@@ -205,5 +207,21 @@ func TestFirstStartOnTheRealDateSaysTheRoundEnded(t *testing.T) {
 	}
 	if h := newHarness(t, 0); h.w.Setup.RoundNote.Text != "" {
 		t.Errorf("first start inside the round: %q", h.w.Setup.RoundNote.Text)
+	}
+}
+
+// A wrong QMDESK_TODAY is said in the window (a clerk who started the
+// program from its icon sees no console); a training day says so.
+func TestStartRefusalAndTrainingDayInTheWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	t.Setenv("QMDESK_TODAY", "yesterday")
+	_, err := cli.ClockFromEnv(os.Getenv)
+	w := ui.NewMainWindow(a, ui.Env{Geo: mustGeo(), StartErr: err, DataDir: t.TempDir()})
+	if w.Message == nil || !strings.Contains(w.Message.Text, "เริ่มโปรแกรมไม่ได้") || !strings.Contains(w.Message.Text, "QMDESK_TODAY") {
+		t.Errorf("start refusal: %+v", w.Message)
+	}
+	h := newHarnessAt(t, 20, clock.OnDay(data.NewDate(2024, 8, 15)))
+	if !strings.Contains(h.w.Window.Title(), "ฝึกอบรม 15 ส.ค. 2567") || !strings.Contains(h.w.Dashboard.Title.Text, "วันที่จำลองสำหรับฝึกอบรม") {
+		t.Errorf("training day: %q / %q", h.w.Window.Title(), h.w.Dashboard.Title.Text)
 	}
 }

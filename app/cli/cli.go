@@ -24,7 +24,10 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Geo            *data.Geography
 	Clock          data.Clock // the real time and the register's day
-	Operator       string     // who is working, for the audit log
+	// ClockErr is a refusal of the clock at start (a wrong QMDESK_TODAY):
+	// every command stops with it (exit 2); the window shows it.
+	ClockErr error
+	Operator string // who is working, for the audit log
 
 	// Open opens the database at path; readOnly for commands that only read.
 	Open func(path string, readOnly bool) (data.Store, error)
@@ -96,6 +99,11 @@ func Run(ctx context.Context, args []string, env Env) int {
 		cmd, rest = args[0], args[1:]
 	}
 	c := &command{env: env, ctx: data.WithOperator(ctx, env.Operator)}
+	if env.ClockErr != nil && cmd != "" && cmd != "help" && cmd != "-h" && cmd != "--help" {
+		fmt.Fprintln(env.Stderr, "ผิดพลาด:", data.ErrorMessage(env.ClockErr))
+		fmt.Fprintln(env.Stderr, "error:", env.ClockErr)
+		return ExitUsage
+	}
 	var err error
 	switch cmd {
 	case "":

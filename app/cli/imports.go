@@ -197,6 +197,15 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	}
 }
 
+// orDash writes "-" for a value the row did not give (a masked ID counts
+// as not given).
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
 func joinInts(v []int) string {
 	var s []string
 	for _, n := range v {
@@ -287,7 +296,7 @@ func (c *command) review(args []string) error {
 		for _, r := range items {
 			h := r.Household
 			fmt.Fprintf(c.env.Stdout, "%d. นำเข้าครั้งที่ %d แผ่นงาน %s แถว %d: %s\n   รหัสบ้าน %s · เลขประจำตัว %s · %s · ด้าน %d %s\n",
-				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, h.HouseCode, data.MaskNationalID(h.Head.NationalID), h.Head.FullName(), r.Problem.Category, r.Problem.SubProblem)
+				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, orDash(h.HouseCode), orDash(data.MaskNationalID(h.Head.NationalID)), orDash(h.Head.FullName()), r.Problem.Category, r.Problem.SubProblem)
 			found := "ครัวเรือนที่อาจตรงกัน"
 			if r.Kind != data.ReviewMatch {
 				found = "ครัวเรือน"

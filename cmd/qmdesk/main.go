@@ -27,32 +27,32 @@ func main() {
 		fmt.Fprintln(os.Stderr, data.ErrorMessage(err), err)
 		os.Exit(cli.ExitFailure)
 	}
-	clock, err := cli.ClockFromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ผิดพลาด:", data.ErrorMessage(err))
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(cli.ExitUsage)
-	}
+	clock, clockErr := cli.ClockFromEnv(os.Getenv)
 	env := cli.Env{
-		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, Operator: operator(),
+		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, ClockErr: clockErr, Operator: operator(),
 		Open: func(path string, readOnly bool) (data.Store, error) {
 			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock})
 		},
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
 			return bolt.Restore(ctx, src, dst, func() string { return time.Now().Format("20060102-150405") })
 		},
-		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo, clock) },
+		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo, clock, clockErr) },
 	}
 	os.Exit(cli.Run(context.Background(), os.Args[1:], env))
 }
 
-func window(path string, workbooks []string, geo *data.Geography, clock data.Clock) error {
+// window opens the program's window. startErr, when set, is a refusal at
+// start (a wrong QMDESK_TODAY): the window says it instead of opening the
+// database, so that a clerk who started the program from its icon sees why.
+func window(path string, workbooks []string, geo *data.Geography, clock data.Clock, startErr error) error {
 	a := fyneapp.NewWithID("th.go.dopa.qmdesk")
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
 	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator()}
-	if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
+	if startErr != nil {
+		env.StartErr = startErr
+	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
 		env.OpenErr = data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ข้อมูล %s ไม่ได้", "cannot create data folder %s: %v", env.DataDir, err)
 	} else if store, err := bolt.Open(path, bolt.Options{Clock: clock}); err != nil {
 		env.OpenErr = err
