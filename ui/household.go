@@ -227,6 +227,9 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 		for _, a := range olds {
 			block = append(block, p.actionLine(a))
 		}
+		if len(olds) == 0 {
+			block = append(block, t.tr("ไม่มีการดำเนินการในรอบนั้น", "nothing recorded in that round"))
+		}
 		lines = append(block, lines...)
 		from = old.CarriedFrom
 	}
@@ -234,6 +237,9 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	if err != nil {
 		w.showError(err)
 		w.noteDamage(err)
+	}
+	if len(lines) > 0 && len(acts) > 0 { // this round's own history, apart from the earlier ones
+		lines = append(lines, t.tr("— รอบ ", "— round ")+p.rounds[pr.RoundID].Name+" —")
 	}
 	for _, a := range acts {
 		lines = append(lines, p.actionLine(a))

@@ -84,6 +84,20 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 	if first := w.Households.Page.Cards[0].Problem; first.RoundID != 2 {
 		t.Errorf("the page starts with a problem of round %d, want the current round's", first.RoundID)
 	}
+	// The new round's own history stands apart from the earlier round's.
+	if err := h.store.AddAction(context.Background(), &data.Action{ProblemID: ps[0].ID, Date: today, What: "ติดตามต่อ"}); err != nil {
+		t.Fatal(err)
+	}
+	w.Households.Open(ps[0].HouseholdID)
+	for _, c := range w.Households.Page.Cards {
+		if c.Problem.ID == ps[0].ID {
+			tl := c.Timeline.Text
+			earlier, own, act := strings.Index(tl, "— ยกมาจากรอบ Re-X-Ray 2567"), strings.Index(tl, "— รอบ ติดตามต่อเนื่อง 2568 —"), strings.Index(tl, "ติดตามต่อ —")
+			if earlier < 0 || own < earlier || act < own {
+				t.Errorf("timeline of a carried problem:\n%s", tl)
+			}
+		}
+	}
 }
 
 // A household without a house code is "no home" only when its problem is
