@@ -119,6 +119,7 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	}
 	if ref >= 0 {
 		if conflicts, reason := pl.conflicts(ref, in, stored, hasStored); len(conflicts) > 0 {
+			res.Column, res.Value = conflicts[0].Name, conflicts[0].Workbook
 			return review(data.Review{Kind: data.ReviewConflict, Reason: reason, Conflicts: conflicts, Candidates: existing})
 		}
 	} else {

@@ -295,15 +295,21 @@ func (s *ImportScreen) showFile(i int) {
 	}
 	s.Detail.SetText(txt)
 	var rows [][]string
+	forDistrict := 0 // rows the district can fix (a conflict is the province's decision)
 	for _, rr := range r.Batch.Rows {
 		if rr.Fate == data.FateRejected || rr.Fate == data.FateReview {
 			rows = append(rows, []string{t.digitsOf(strconv.Itoa(rr.Row)), rr.Fate.Thai(), rr.Column, rr.Value, rr.Reason})
+			if !rr.ForProvince {
+				forDistrict++
+			}
 		}
 	}
 	s.Rows.SetRows(rows)
 	s.RowDetail.SetText("")
 	if len(rows) > 0 {
 		s.RowDetail.SetText(t.tr("คลิกที่แถวเพื่ออ่านเหตุผลเต็ม", "Click a row to read the whole reason"))
+	}
+	if forDistrict > 0 {
 		s.SaveErrors.Enable()
 	} else {
 		s.SaveErrors.Disable()

@@ -165,6 +165,9 @@ func TestConflictReviewInTheWindow(t *testing.T) {
 	if c := w.Import.Reports[0].Counts(); c.Review != 1 || c.Updated != 0 {
 		t.Fatalf("dry run: %+v", c)
 	}
+	if !w.Import.SaveErrors.Disabled() || w.Import.Rows.Rows[0][2] != "สถานะ" || w.Import.Rows.Rows[0][3] != "แก้ไขแล้ว" {
+		t.Errorf("a conflict is the province's: rows %v, send-back enabled %v", w.Import.Rows.Rows, !w.Import.SaveErrors.Disabled())
+	}
 	test.Tap(w.Import.Commit)
 	w.WaitIdle()
 	w.Import.Reviews.OnRow(0)
