@@ -41,7 +41,7 @@ func AutoBackup(ctx context.Context, store data.Store, dir string, clock data.Cl
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์", "cannot create backup folder %s: %v", dir, err)
 	}
-	stamp := autoBackupPrefix + clock.Now().Format("20060102-150405")
+	stamp := autoBackupPrefix + clock.Now().In(data.ThaiTime).Format("20060102-150405")
 	path := filepath.Join(dir, stamp+".db")
 	for n := 2; exists(path); n++ { // two imports within a second
 		path = filepath.Join(dir, stamp+"_"+strconv.Itoa(n)+".db") // sorts after stamp.db

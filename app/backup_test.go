@@ -83,7 +83,7 @@ func TestAutoBackupKeepsTheLastFive(t *testing.T) {
 	s, _ := openStore(t, data.NewDate(2024, 6, 1))
 	ctx := data.WithOperator(context.Background(), "tester")
 	dir := filepath.Join(t.TempDir(), "backups")
-	at := time.Date(2024, 6, 1, 9, 30, 0, 0, time.Local)
+	at := time.Date(2024, 6, 1, 9, 30, 0, 0, data.ThaiTime) // names are in Thai time, whatever the computer's zone
 	var paths []string
 	for i := range 7 {
 		clock := data.FixedClock(at.Add(time.Duration(i/2) * time.Minute)) // two within the same second

@@ -43,14 +43,14 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 	s.FollowAmphoe.SetSelectedIndex(0)
 	s.FollowUp = widget.NewButton(t.tr("บันทึกไฟล์ติดตาม…", "Save follow-up workbooks…"), s.onFollowUp)
 	s.Summary = widget.NewButton(t.tr("บันทึกสรุปผลรายอำเภอ…", "Save the summary…"), func() {
-		w.chooseSavePath(t.tr("สรุปผล-ThaiQM-", "ThaiQM-summary-")+w.now().Format("20060102")+".xlsx", []string{".xlsx"}, s.ExportSummary)
+		w.chooseSavePath(t.tr("สรุปผล-ThaiQM-", "ThaiQM-summary-")+w.today().Key()+".xlsx", []string{".xlsx"}, s.ExportSummary)
 	})
 	s.Unmask = widget.NewCheck(t.tr("แสดงเลขประจำตัว ชื่อ และเบอร์โทรเต็ม (บันทึกไว้ในประวัติการใช้งาน ใช้เฉพาะเมื่อจำเป็น)",
 		"Full IDs, names and phones (logged; only when needed)"), nil)
 	s.Password = widget.NewPasswordEntry()
 	s.Password.SetPlaceHolder(t.tr("รหัสผ่านป้องกันไฟล์ (แนะนำ)", "Password to protect the file (recommended)"))
 	s.Full = widget.NewButton(t.tr("บันทึกข้อมูลทั้งหมด…", "Save the full export…"), func() {
-		w.chooseSavePath(t.tr("ข้อมูลทั้งหมด-ThaiQM-", "ThaiQM-full-")+w.now().Format("20060102")+".xlsx", []string{".xlsx"}, s.ExportFull)
+		w.chooseSavePath(t.tr("ข้อมูลทั้งหมด-ThaiQM-", "ThaiQM-full-")+w.today().Key()+".xlsx", []string{".xlsx"}, s.ExportFull)
 	})
 	note := func(s string) *widget.Label {
 		l := widget.NewLabel(s)
@@ -81,7 +81,7 @@ func (s *ExportScreen) onFollowUp() {
 		return
 	}
 	a := s.amphoes[i]
-	w.chooseSavePath(t.tr("ติดตาม-", "followup-")+a.Thai+"-"+w.now().Format("20060102")+".xlsx", []string{".xlsx"}, func(path string) { s.ExportFollowUp(a.Code, path) })
+	w.chooseSavePath(t.tr("ติดตาม-", "followup-")+a.Thai+"-"+w.today().Key()+".xlsx", []string{".xlsx"}, func(path string) { s.ExportFollowUp(a.Code, path) })
 }
 
 // ExportTemplate writes the blank template to path.

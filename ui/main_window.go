@@ -198,7 +198,7 @@ func (w *MainWindow) onBackup() {
 	if !w.ready() {
 		return
 	}
-	name := "qmdesk-backup-" + w.now().Format("20060102-1504") + ".db"
+	name := "qmdesk-backup-" + w.now().In(data.ThaiTime).Format("20060102-1504") + ".db"
 	w.chooseSavePath(name, []string{".db"}, func(path string) {
 		w.run(w.t.tr("กำลังสำรองฐานข้อมูล", "Backing up"), func(ctx context.Context, progress report) error {
 			progress(0, w.t.tr("กำลังคัดลอกและอ่านตรวจสำเนา…", "Copying and reading the copy back…"))

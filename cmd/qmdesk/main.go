@@ -34,7 +34,7 @@ func main() {
 			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock})
 		},
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
-			return bolt.Restore(ctx, src, dst, func() string { return time.Now().Format("20060102-150405") })
+			return bolt.Restore(ctx, src, dst, func() string { return time.Now().In(data.ThaiTime).Format("20060102-150405") })
 		},
 		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo, clock, clockErr) },
 	}
