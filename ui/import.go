@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -441,11 +442,18 @@ func (s *ImportScreen) refreshLedger() {
 	}
 	rows := make([][]string, len(revs))
 	for i, r := range revs {
-		id := r.Household.Head.NationalID
+		name, id := r.Household.Head.FullName(), r.Household.Head.NationalID
+		// A follow-up row gives only what the district changed (and masks
+		// the ID): the household it is about tells the rest.
+		if (name == "" || id == "") && len(r.Candidates) == 1 {
+			if h, err := w.store.Household(w.ctx, r.Candidates[0]); err == nil {
+				name, id = cmp.Or(name, h.Head.FullName()), cmp.Or(id, h.Head.NationalID)
+			}
+		}
 		if id != "" {
 			id = data.MaskNationalID(id)
 		}
-		rows[i] = []string{files[r.ImportID], t.digitsOf(strconv.Itoa(r.Row)), r.Household.Head.FullName(), t.digitsOf(id), r.Problem.SubProblem, r.Reason}
+		rows[i] = []string{files[r.ImportID], t.digitsOf(strconv.Itoa(r.Row)), name, t.digitsOf(id), r.Problem.SubProblem, r.Reason}
 	}
 	s.Reviews.SetRows(rows)
 	s.reviewSelected = -1

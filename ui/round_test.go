@@ -170,6 +170,9 @@ func TestConflictReviewInTheWindow(t *testing.T) {
 	}
 	test.Tap(w.Import.Commit)
 	w.WaitIdle()
+	if row := w.Import.Reviews.Rows[0]; row[2] != hh.Head.FullName() || !strings.Contains(row[3], "xxxxx") {
+		t.Errorf("review list names %q %q, want the household's", row[2], row[3])
+	}
 	w.Import.Reviews.OnRow(0)
 	if w.Import.DecideNew.Text != "ใช้ค่าจากไฟล์" || !strings.HasPrefix(w.Import.DecideMerge.Text, "คงค่าในโปรแกรม") ||
 		!strings.Contains(w.Import.ReviewNote.Text, "สถานะ: ในไฟล์ 'แก้ไขแล้ว' · ในโปรแกรม 'ยุติ'") {
