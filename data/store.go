@@ -218,6 +218,9 @@ type CheckReport struct {
 	Actions      int64    `json:"actions"`
 	AuditEntries int64    `json:"audit_entries"`
 	Problems     []string `json:"findings"`
+	// Unreadable names, in Thai, the records that cannot be read (they
+	// are among Problems too).
+	Unreadable []string `json:"unreadable,omitempty"`
 }
 
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }

@@ -43,8 +43,21 @@ func (w *MainWindow) noteDamage(err error) bool {
 	}
 	w.logError(err)
 	w.Damage.Text.SetText(w.t.errorText(err))
-	w.Damage.Box.Show()
+	w.showDamageBar(true)
 	return true
+}
+
+// showDamageBar shows or hides the bar; the window lays its content out
+// again, or the tabs would stay where they were, over the bar.
+func (w *MainWindow) showDamageBar(show bool) {
+	if show {
+		w.Damage.Box.Show()
+	} else {
+		w.Damage.Box.Hide()
+	}
+	if c := w.Window.Content(); c != nil {
+		c.Refresh()
+	}
 }
 
 // onCheckAndRepair checks the whole database in the background and, when
@@ -64,7 +77,7 @@ func (w *MainWindow) onCheckAndRepair() {
 			return
 		}
 		if rep.OK() {
-			w.Damage.Box.Hide()
+			w.showDamageBar(false)
 			w.showDialog(dialog.NewInformation(t.tr("ตรวจสอบฐานข้อมูล", "Database check"),
 				t.tr("ฐานข้อมูลถูกต้องครบถ้วน: ", "The database is sound: ")+t.n(rep.Households)+t.tr(" ครัวเรือน · ", " households · ")+
 					t.n(rep.ProblemCount)+t.tr(" ปัญหา · ", " problems · ")+t.n(rep.Actions)+t.tr(" การช่วยเหลือ", " actions"), w.Window))
@@ -78,14 +91,19 @@ func (w *MainWindow) offerRepair(rep data.CheckReport) {
 	t := w.t
 	findings := rep.Problems
 	if len(findings) > 8 {
-		findings = append(append([]string{}, findings[:8]...), fmt.Sprintf("… (%d)", len(rep.Problems)))
+		findings = append(append([]string{}, findings[:8]...), fmt.Sprintf(t.tr("… และอีก %d รายการ", "… and %d more"), len(rep.Problems)-8))
 	}
 	backups := filepath.Join(w.env.DataDir, "backups")
-	msg := widget.NewLabel(t.tr("พบความผิดปกติ ", "Found ") + t.ni(len(rep.Problems)) + t.tr(" รายการ (รายละเอียดทางเทคนิค):\n", " faults (technical details):\n") +
-		strings.Join(findings, "\n") +
+	head := t.tr("พบความผิดปกติ ", "Found ") + t.ni(len(rep.Problems)) + t.tr(" รายการ", " faults")
+	if len(rep.Unreadable) > 0 {
+		head += t.tr("\nข้อมูลที่อ่านไม่ได้: ", "\nRecords that cannot be read: ") + strings.Join(rep.Unreadable, ", ") +
+			t.tr("\nที่เหลือเป็นดัชนีและตัวนับที่ไม่ตรงกับข้อมูล ซึ่งจะสร้างใหม่จากข้อมูล", "\nThe rest are indexes and counters that do not match the records; they are rebuilt from them")
+	}
+	msg := widget.NewLabel(head +
 		t.tr("\n\nการซ่อมแซมจะสำรองไฟล์ทั้งไฟล์ไว้ที่ ", "\n\nThe repair first copies the whole file to ") + backups +
 		t.tr(" ก่อน แล้วซ่อมข้อมูลที่อ่านไม่ได้จากวันเวลาที่บันทึกไว้ในข้อมูลนั้นเอง ข้อมูลที่ซ่อมไม่ได้จะถูกแยกเก็บไว้ในไฟล์ (ไม่ลบทิ้ง) แล้วสร้างตัวนับใหม่ทั้งหมด",
-			", then mends unreadable records from their own time stamps, sets aside (keeps, does not delete) what it cannot mend, and rebuilds every counter."))
+			", then mends unreadable records from their own time stamps, sets aside (keeps, does not delete) what it cannot mend, and rebuilds every counter.") +
+		t.tr("\n\nรายละเอียดทางเทคนิค สำหรับผู้ดูแลระบบ:\n", "\n\nTechnical details, for IT support:\n") + strings.Join(findings, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm(t.tr("ซ่อมแซมฐานข้อมูล", "Repair the database"), t.tr("สำรองแล้วซ่อมแซม", "Back up and repair"), t.tr("ยังไม่ซ่อม", "Not now"),
 		container.NewVScroll(msg), func(ok bool) {
@@ -121,7 +139,7 @@ func (w *MainWindow) RepairDatabase() {
 		if len(rep.Remaining) > 0 {
 			lines = append(lines, t.tr("ยังซ่อมไม่ได้ กรุณาเรียกคืนจากไฟล์สำรอง: ", "Still wrong; restore a backup: ")+strings.Join(rep.Remaining, "; "))
 		} else {
-			w.Damage.Box.Hide()
+			w.showDamageBar(false)
 			lines = append(lines, t.tr("ตรวจสอบหลังซ่อม: ฐานข้อมูลถูกต้องครบถ้วน", "Checked after the repair: the database is sound"))
 		}
 		msg := widget.NewLabel(strings.Join(lines, "\n"))

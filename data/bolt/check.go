@@ -35,6 +35,7 @@ func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
 	}
 	rc := recountTx(tx)
 	r.Households, r.ProblemCount, r.Actions = rc.households, rc.problems, rc.actions
+	r.Unreadable = rc.unreadable
 	r.Problems = append(r.Problems, limit(rc.faults)...)
 	r.Problems = append(r.Problems, compareKeys("household index", tx.Bucket(bucketHIdx), rc.wantH)...)
 	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), rc.wantP)...)
@@ -59,6 +60,7 @@ type recount struct {
 	wantH, wantP                  map[string]bool
 	counts, refs                  map[string]int64
 	faults                        []string // records that cannot be read, or point at none
+	unreadable                    []string // the unreadable ones, named in Thai
 }
 
 // recountTx reads every household, problem and action and works out the
@@ -69,8 +71,9 @@ type recount struct {
 func recountTx(tx *bbolt.Tx) *recount {
 	rc := &recount{wantH: map[string]bool{}, wantP: map[string]bool{}, counts: map[string]int64{}, refs: map[string]int64{}}
 	fault := func(bucket, k []byte, err error) {
-		_, english := recordName(bucket, k)
+		thai, english := recordName(bucket, k)
 		rc.faults = append(rc.faults, english+" unreadable: "+err.Error())
+		rc.unreadable = append(rc.unreadable, thai)
 	}
 	tambons := map[uint64]string{}
 	tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
