@@ -176,6 +176,7 @@ type unknownSub struct {
 	suggestion string
 	others     bool // the suggestion is the category's "others (specify)" entry, made for such words
 	reject     *data.RowResult
+	column     string // the sub-problem's column, as the workbook heads it
 }
 
 // suggested returns the suggestion and the detail that keeps what the row

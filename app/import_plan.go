@@ -104,6 +104,7 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		// for: taken as it, unless the household's "others" problem already
 		// says something else.
 		if cur, known := pl.problemOf(ref, in); !in.Unknown.others || known && cur.Detail != "" && cur.Detail != in.Problem.Detail {
+			res.Column, res.Value = in.Unknown.column, in.Unknown.written
 			return review(data.Review{Kind: data.ReviewSubProblem, Reason: in.Unknown.reason(), Written: in.Unknown.written, Candidates: existing})
 		}
 		stored, hasStored = pl.storedProblem(ref, in)

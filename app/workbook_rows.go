@@ -219,6 +219,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		// Never stored as new free text: the closest entry goes to review
 		// (unless the household already has a problem of that name).
 		in.Unknown = imp.unknownSub(cat, p.SubProblem)
+		in.Unknown.column = l.headerOf(fSubProblem)
 		if in.Unknown.suggestion == "" {
 			r := reject(fSubProblem, fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของด้านที่ %d และไม่มีรายการที่ใกล้เคียง: กรุณาเลือกจากรายการ (%s)",
 				p.SubProblem, cat, strings.Join(imp.subNames(cat), ", ")))
