@@ -272,6 +272,24 @@ func DefaultDBPath() string {
 	return filepath.Join(dir, "qmdesk", "qmdesk.db")
 }
 
+// openProvince opens the database of a province, with its description,
+// and refuses one that was never set up. The caller closes the store.
+func (c *command) openProvince(db string, readOnly bool) (data.Store, data.Meta, error) {
+	s, err := c.env.Open(db, readOnly)
+	if err != nil {
+		return nil, data.Meta{}, err
+	}
+	m, err := s.Meta(c.ctx)
+	if err == nil && m.Province == "" {
+		err = data.Errorf(data.EINVALID, "ฐานข้อมูล %s ยังไม่ได้ตั้งค่าจังหวัด: ใช้ qmdesk init --province ก่อน", "database %s not initialised", db)
+	}
+	if err != nil {
+		s.Close()
+		return nil, m, err
+	}
+	return s, m, nil
+}
+
 func (c *command) progress(s data.Store) *app.Progress {
 	return &app.Progress{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 }

@@ -36,15 +36,11 @@ func (c *command) roundList(args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	s, err := c.env.Open(*db, true)
+	s, m, err := c.openProvince(*db, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	m, err := s.Meta(c.ctx)
-	if err != nil {
-		return err
-	}
 	rounds, err := s.Rounds(c.ctx)
 	if err != nil {
 		return err
@@ -96,18 +92,11 @@ func (c *command) roundNew(args []string) error {
 	if *name == "" || r.Start.IsZero() || r.Deadline.IsZero() {
 		return usageError{"ระบุ --name, --start และ --deadline เช่น qmdesk round new " + example + " --carry"}
 	}
-	s, err := c.env.Open(*db, false)
+	s, m, err := c.openProvince(*db, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	m, err := s.Meta(c.ctx)
-	if err != nil {
-		return err
-	}
-	if m.Province == "" {
-		return data.Errorf(data.EINVALID, "ฐานข้อมูล %s ยังไม่ได้ตั้งค่าจังหวัด: ใช้ qmdesk init --province ก่อน", "database %s not initialised", *db)
-	}
 	prev, err := s.Round(c.ctx, m.DefaultRound)
 	if err != nil {
 		return err
@@ -164,16 +153,12 @@ func (c *command) roundCarry(args []string) error {
 	if *from == 0 {
 		return usageError{"ระบุรอบที่ยกปัญหาออกมา: --from N (ดูได้จาก qmdesk round)"}
 	}
-	s, err := c.env.Open(*db, false)
+	s, m, err := c.openProvince(*db, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if *to == 0 {
-		m, err := s.Meta(c.ctx)
-		if err != nil {
-			return err
-		}
 		*to = m.DefaultRound
 	}
 	n, err := s.CarryOver(c.ctx, *from, *to)

@@ -40,18 +40,11 @@ func (c *command) summary(args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	s, err := c.env.Open(*db, true)
+	s, m, err := c.openProvince(*db, true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	m, err := s.Meta(c.ctx)
-	if err != nil {
-		return err
-	}
-	if m.Province == "" {
-		return data.Errorf(data.EINVALID, "ฐานข้อมูล %s ยังไม่ได้ตั้งค่าจังหวัด: ใช้ qmdesk init --province ก่อน", "database %s not initialised", *db)
-	}
 	prog := c.progress(s)
 	area, err := prog.ResolveArea(m.Province, *amphoe)
 	if err != nil {
