@@ -54,12 +54,15 @@ type Store interface {
 	CreateProblem(ctx context.Context, p *Problem) error
 	Problem(ctx context.Context, id uint64) (Problem, error)
 	// UpdateProblem stores p; a change of status also appends an action
-	// that records it.
+	// that records it. A problem of a round that is not the current one
+	// (or that was carried into a later round) is refused: its round keeps
+	// the figures it ended with.
 	UpdateProblem(ctx context.Context, p *Problem) error
 	Problems(ctx context.Context, f ProblemFilter) ([]Problem, error)
 
 	// AddAction appends an action; an action with a Result also moves the
-	// problem to that status (closing needs the reason in a.Note).
+	// problem to that status (closing needs the reason in a.Note). Refused
+	// as UpdateProblem is for a problem of an earlier round.
 	AddAction(ctx context.Context, a *Action) error
 	Actions(ctx context.Context, problemID uint64) ([]Action, error)
 
