@@ -56,16 +56,27 @@ type RowResult struct {
 	ForProvince bool `json:"-"`
 }
 
-// Counts adds up the fates of an import.
+// Counts adds up the fates of an import's rows. The fates count rows: a
+// row whose household is new counts as new_households only, although it
+// creates its problem too; CreatedHouseholds and CreatedProblems count the
+// records the rows add.
 type Counts struct {
 	Rows          int `json:"rows"`
-	NewHouseholds int `json:"new_households"`
-	NewProblems   int `json:"new_problems"`
+	NewHouseholds int `json:"new_households"` // rows that created their household, and its problem
+	NewProblems   int `json:"new_problems"`   // rows that added a problem to a household already there
 	Updated       int `json:"updated"`
 	Unchanged     int `json:"unchanged"`
 	Review        int `json:"review"`
 	Rejected      int `json:"rejected"`
 }
+
+// CreatedHouseholds is how many households the rows add: one per row
+// whose fate is new_household.
+func (c Counts) CreatedHouseholds() int { return c.NewHouseholds }
+
+// CreatedProblems is how many problems the rows add: a new household's row
+// adds its problem, and each new_problem row one more.
+func (c Counts) CreatedProblems() int { return c.NewHouseholds + c.NewProblems }
 
 // Add counts one fate.
 func (c *Counts) Add(f Fate) {

@@ -110,7 +110,7 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 	s.DecideReject = widget.NewButton(t.tr("ไม่รับแถวนี้", "Reject the row"), func() { s.onDecide("reject") })
 
 	s.History = newGrid([]string{t.tr("ครั้งที่", "No."), t.tr("เวลา", "When"), t.tr("ไฟล์", "File"), t.tr("ผู้นำเข้า", "By"), t.tr("แถว", "Rows"),
-		t.tr("ใหม่", "New"), t.tr("ปรับปรุง", "Updated"), t.tr("ไม่รับ", "Rejected"), t.tr("สถานะ", "State")}, []float32{60, 150, 260, 130, 70, 70, 80, 70, 200})
+		t.tr("ปัญหาใหม่", "New problems"), t.tr("แถวที่ปรับปรุง", "Rows updated"), t.tr("ไม่รับ", "Rejected"), t.tr("สถานะ", "State")}, []float32{60, 150, 260, 130, 70, 70, 80, 70, 200})
 	s.History.OnRow = func(i int) { s.historySel = i; s.Undo.Enable() }
 	s.Undo = widget.NewButton(t.tr("ยกเลิกการนำเข้าครั้งที่เลือก…", "Undo the selected import…"), s.onUndo)
 	s.Undo.Disable()
@@ -277,8 +277,8 @@ func (s *ImportScreen) showFile(i int) {
 	}
 	c := r.Counts()
 	txt := fmt.Sprintf("%s — %s %s\n", filepath.Base(r.Path), t.tr("แผ่นงาน", "sheet"), r.Sheet) +
-		t.tr("ทั้งหมด ", "Rows ") + t.ni(c.Rows) + t.tr(" แถว: ครัวเรือนใหม่ ", ": new households ") + t.ni(c.NewHouseholds) +
-		t.tr(" · ปัญหาใหม่ ", " · new problems ") + t.ni(c.NewProblems) + t.tr(" · ปรับปรุง ", " · updated ") + t.ni(c.Updated) +
+		t.tr("ทั้งหมด ", "Rows ") + t.ni(c.Rows) + t.tr(" แถว: ครัวเรือนใหม่ ", ": new households ") + t.ni(c.CreatedHouseholds()) + t.tr(" ครัวเรือน", "") +
+		t.tr(" · ปัญหาใหม่ ", " · new problems ") + t.ni(c.CreatedProblems()) + t.tr(" ปัญหา · แถวที่ปรับปรุง ", " · rows updated ") + t.ni(c.Updated) +
 		t.tr(" · ไม่เปลี่ยนแปลง ", " · unchanged ") + t.ni(c.Unchanged) + t.tr(" · รอตรวจสอบ ", " · to review ") + t.ni(c.Review) +
 		t.tr(" · ไม่รับ ", " · rejected ") + t.ni(c.Rejected)
 	if r.Skipped > 0 {
@@ -466,7 +466,7 @@ func (s *ImportScreen) refreshLedger() {
 		}
 		c := r.Counts
 		hist[i] = []string{t.digitsOf(fmt.Sprint(r.ID)), t.date(data.DateOf(r.At.In(data.ThaiTime))) + " " + t.digitsOf(r.At.In(data.ThaiTime).Format("15:04")), r.File, r.Who,
-			t.ni(c.Rows), t.ni(c.NewHouseholds + c.NewProblems), t.ni(c.Updated), t.ni(c.Rejected), state}
+			t.ni(c.Rows), t.ni(c.CreatedProblems()), t.ni(c.Updated), t.ni(c.Rejected), state}
 	}
 	s.History.SetRows(hist)
 	s.historySel = -1

@@ -193,3 +193,43 @@ func TestImportBacksUpFirst(t *testing.T) {
 		t.Errorf("stdout is not one JSON object: %q", r.stdout)
 	}
 }
+
+// A new household's row creates its problem too: the report counts what a
+// clerk reads it as (households and problems added), and --json keeps the
+// row fates beside the created counts.
+func TestImportCountsWhatItCreates(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	first := filepath.Join(dir, "first.xlsx")
+	book(t, first, [2]string{"41010000001", "เมือง"})
+	qmdesk(t, "import", first, "--db", db)
+	path := filepath.Join(dir, "more.xlsx")
+	f := excelize.NewFile()
+	for i, h := range app.TemplateHeaders {
+		c, _ := excelize.CoordinatesToCellName(i+1, 1)
+		f.SetCellValue("Sheet1", c, h.Header)
+	}
+	for r, row := range [][]any{
+		{1, "41010000002", "1", "2", "", "หมากแข้ง", "เมือง", "อุดรธานี", nid(2), "นาง", "มาลี", "ดี", "", "", "เดิม", 4, "หนี้สิน"},
+		{2, "41010000002", "1", "2", "", "หมากแข้ง", "เมือง", "อุดรธานี", nid(2), "นาง", "มาลี", "ดี", "", "", "เดิม", 2, "ขาดแคลนน้ำใช้"},
+		{3, "41010000003", "1", "2", "", "หมากแข้ง", "เมือง", "อุดรธานี", nid(3), "นาง", "มาลี", "ดี", "", "", "เดิม", 4, "หนี้สิน"},
+		{4, "41010000001", "1", "2", "", "หมากแข้ง", "เมือง", "อุดรธานี", nid(1), "นาง", "มาลี", "ดี", "", "", "เดิม", 3, "ขาดทุนการศึกษา"},
+	} {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	f.SaveAs(path)
+	r := qmdesk(t, "import", "--dry-run", path, "--db", db)
+	if !strings.Contains(r.stdout, "ครัวเรือนใหม่ 2 ครัวเรือน · ปัญหาใหม่ 4 ปัญหา") {
+		t.Errorf("report: %s", r.stdout)
+	}
+	r = qmdesk(t, "import", "--json", "--dry-run", path, "--db", db)
+	var got map[string]any
+	json.Unmarshal([]byte(r.stdout), &got)
+	if got["new_households"] != 2.0 || got["new_problems"] != 2.0 || got["created_households"] != 2.0 || got["created_problems"] != 4.0 {
+		t.Errorf("--json: %s", r.stdout)
+	}
+}

@@ -61,6 +61,8 @@ type importJSON struct {
 	ImportID uint64 `json:"import_id"`
 	Refused  string `json:"refused"`
 	data.Counts
+	CreatedHouseholds int `json:"created_households"` // households the import adds
+	CreatedProblems   int `json:"created_problems"`   // problems the import adds, in new and known households
 }
 
 // importStore opens the database as the importer needs it.
@@ -138,7 +140,8 @@ func (c *command) importFiles(args []string) (int, error) {
 			status = ExitSomeRows
 		}
 		if *asJSON {
-			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Counts: cnt})
+			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Counts: cnt,
+				CreatedHouseholds: cnt.CreatedHouseholds(), CreatedProblems: cnt.CreatedProblems()})
 			fmt.Fprintln(c.env.Stdout, string(b))
 			continue
 		}
@@ -177,8 +180,8 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 		verb = "ตรวจสอบแล้ว ยังไม่บันทึก (dry run)"
 	}
 	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %s แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), num(int64(cnt.Rows)))
-	fmt.Fprintf(w, "  ครัวเรือนใหม่ %s · ปัญหาใหม่ %s · ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
-		num(int64(cnt.NewHouseholds)), num(int64(cnt.NewProblems)), num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
+	fmt.Fprintf(w, "  ครัวเรือนใหม่ %s ครัวเรือน · ปัญหาใหม่ %s ปัญหา · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
+		num(int64(cnt.CreatedHouseholds())), num(int64(cnt.CreatedProblems())), num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
 	if len(rep.Earlier) > 0 {
 		e := rep.Earlier[len(rep.Earlier)-1]
 		fmt.Fprintf(w, "  ไฟล์นี้เคยนำเข้าแล้ว (ครั้งที่ %d เมื่อ %s)\n", e.ID, data.FormatBE(data.DateOf(e.At)))
@@ -232,7 +235,7 @@ func (c *command) imports(args []string) error {
 		fmt.Fprintln(c.env.Stdout, "ยังไม่มีการนำเข้าไฟล์")
 		return nil
 	}
-	rows := [][]string{{"ครั้งที่", "วันที่", "ผู้นำเข้า", "ไฟล์", "แถว", "ครัวเรือนใหม่", "ปัญหาใหม่", "ปรับปรุง", "ไม่เปลี่ยน", "รอตรวจ", "ไม่รับ", "สถานะ"}}
+	rows := [][]string{{"ครั้งที่", "วันที่", "ผู้นำเข้า", "ไฟล์", "แถว", "ครัวเรือนใหม่", "ปัญหาใหม่", "แถวที่ปรับปรุง", "ไม่เปลี่ยน", "รอตรวจ", "ไม่รับ", "สถานะ"}}
 	for _, r := range recs {
 		state := ""
 		if !r.UndoneAt.IsZero() {
@@ -240,7 +243,7 @@ func (c *command) imports(args []string) error {
 		}
 		cn := r.Counts
 		rows = append(rows, []string{strconv.FormatUint(r.ID, 10), data.FormatBE(data.DateOf(r.At)), r.Who, r.File,
-			num(int64(cn.Rows)), num(int64(cn.NewHouseholds)), num(int64(cn.NewProblems)), num(int64(cn.Updated)), num(int64(cn.Unchanged)), num(int64(cn.Review)), num(int64(cn.Rejected)), state})
+			num(int64(cn.Rows)), num(int64(cn.CreatedHouseholds())), num(int64(cn.CreatedProblems())), num(int64(cn.Updated)), num(int64(cn.Unchanged)), num(int64(cn.Review)), num(int64(cn.Rejected)), state})
 	}
 	printTable(c.env.Stdout, rows)
 	return nil
