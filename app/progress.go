@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"qmdesk/data"
@@ -70,15 +69,20 @@ type Area struct {
 
 // Deadline is the countdown of a round on a given day.
 type Deadline struct {
-	Start          data.Date `json:"start"`
-	Deadline       data.Date `json:"deadline"`
-	Today          data.Date `json:"today"`
-	DaysLeft       int       `json:"days_left"`        // negative once the deadline has passed
-	DaysOverdue    int       `json:"days_overdue"`     // 0 until the deadline has passed
-	DaysSinceStart int       `json:"days_since_start"` // negative before recording starts
-	NotStarted     bool      `json:"round_not_started"`
-	Open           int64     `json:"open"`
-	PerDayNeeded   float64   `json:"per_day_needed"` // open problems to solve each remaining day
+	Start    data.Date `json:"start"`
+	Deadline data.Date `json:"deadline"`
+	Today    data.Date `json:"today"`
+	// DaysLeft counts the days from today to the deadline, both
+	// included (1 on the deadline day, 0 once it has passed): the days
+	// there still are to work.
+	DaysLeft       int   `json:"days_left"`
+	DaysOverdue    int   `json:"days_overdue"`     // days since the deadline; 0 until it has passed
+	DaysSinceStart int   `json:"days_since_start"` // negative before recording starts
+	NotStarted     bool  `json:"round_not_started"`
+	Open           int64 `json:"open"`
+	// PerDayNeeded is the open problems over DaysLeft (the whole round
+	// before it starts), rounded up: a whole number of problems per day.
+	PerDayNeeded int64 `json:"per_day_needed"`
 	// Once the deadline has passed (Ended), the round's final figures: the
 	// problems still open at the end of the deadline day, and how many
 	// were solved or closed since (recording goes on until help is
@@ -90,29 +94,31 @@ type Deadline struct {
 }
 
 // CountdownOf computes the countdown of a round on today with open
-// problems left. The deadline day itself still counts as a working day.
+// problems left. Today and the deadline day both count as days to work.
 func CountdownOf(r data.Round, today data.Date, open int64) Deadline {
 	d := Deadline{Start: r.Start, Deadline: r.Deadline, Today: today, Open: open}
-	d.DaysLeft = today.DaysUntil(r.Deadline)
-	if d.DaysLeft < 0 {
-		d.DaysOverdue = -d.DaysLeft
-	}
+	d.DaysLeft = max(0, today.DaysUntil(r.Deadline)+1)
+	d.DaysOverdue = max(0, r.Deadline.DaysUntil(today))
 	d.DaysSinceStart = r.Start.DaysUntil(today)
 	d.NotStarted = today.Before(r.Start)
 	d.Ended = today.After(r.Deadline)
-	days := d.DaysLeft + 1 // today counts
+	days := int64(d.DaysLeft)
 	if d.NotStarted {
-		days = r.Start.DaysUntil(r.Deadline) + 1
+		days = int64(r.Start.DaysUntil(r.Deadline) + 1)
 	}
-	switch {
-	case open == 0:
-		d.PerDayNeeded = 0
-	case days <= 0:
-		d.PerDayNeeded = float64(open) // all of it, now
-	default:
-		d.PerDayNeeded = float64(int64(float64(open)/float64(days)*10+0.5)) / 10
+	if open > 0 && days > 0 {
+		d.PerDayNeeded = (open + days - 1) / days
 	}
 	return d
+}
+
+// DaysLeftText says the days left as every screen and printout says them:
+// "47 วัน (นับวันนี้และวันครบกำหนด)".
+func DaysLeftText(d Deadline) string {
+	if d.DaysLeft == 1 {
+		return "1 วัน (วันนี้คือวันครบกำหนด)"
+	}
+	return data.FormatNumber(int64(d.DaysLeft)) + " วัน (นับวันนี้และวันครบกำหนด)"
 }
 
 // CountdownText says where the round stands, in one sentence.
@@ -128,8 +134,8 @@ func CountdownText(r data.Round, d Deadline) string {
 		}
 		return s
 	}
-	return fmt.Sprintf("ครบกำหนด %s: เหลืออีก %s วัน · เริ่มบันทึกผลมาแล้ว %s วัน · ต้องแก้ไขให้ได้วันละ %s ปัญหา (ค้าง %s)",
-		data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)), data.FormatNumber(int64(d.DaysSinceStart)), strconv.FormatFloat(d.PerDayNeeded, 'f', 1, 64), data.FormatNumber(d.Open))
+	return fmt.Sprintf("ครบกำหนด %s: เหลืออีก %s · เริ่มบันทึกผลมาแล้ว %s วัน · ต้องแก้ไขให้ได้วันละ %s ปัญหา (ค้าง %s ปัญหา)",
+		data.FormatBE(r.Deadline), DaysLeftText(d), data.FormatNumber(int64(d.DaysSinceStart)), data.FormatNumber(d.PerDayNeeded), data.FormatNumber(d.Open))
 }
 
 // roundLine says in a few words where a round stands, for a workbook's
@@ -141,7 +147,7 @@ func roundLine(r data.Round, today data.Date) string {
 	case d.Ended:
 		return fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) ปัญหาที่ยังค้างเลยกำหนดทั้งหมด", r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)))
 	default:
-		return fmt.Sprintf("รอบ %s ครบกำหนด %s (เหลืออีก %s วัน)", r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysLeft)))
+		return fmt.Sprintf("รอบ %s ครบกำหนด %s (เหลืออีก %s)", r.Name, data.FormatBE(r.Deadline), DaysLeftText(d))
 	}
 }
 

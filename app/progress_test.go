@@ -89,7 +89,7 @@ func TestSummarizeCountsExactly(t *testing.T) {
 	if c := a.Categories[4]; c.Households != 2 || c.Target != 3 || c.Overdue != 1 || c.PercentSolved != 66.7 {
 		t.Errorf("4101 category 4: %+v", c)
 	}
-	if sum.Countdown.DaysLeft != 91 || sum.Countdown.DaysSinceStart != 122 || sum.Countdown.Open != 3 {
+	if sum.Countdown.DaysLeft != 92 || sum.Countdown.DaysSinceStart != 122 || sum.Countdown.Open != 3 {
 		t.Errorf("countdown: %+v", sum.Countdown)
 	}
 	// An amphoe is split by tambon.
@@ -118,14 +118,16 @@ func TestCountdownOf(t *testing.T) {
 		left    int
 		overdue int
 		since   int
-		perDay  float64
+		perDay  int64
 		notYet  bool
 	}{
-		{"during", data.NewDate(2024, 9, 1), 300, 29, 0, 184, 10, false},
-		{"deadline day", data.NewDate(2024, 9, 30), 5, 0, 0, 213, 5, false},
-		{"past", data.NewDate(2024, 10, 10), 40, -10, 10, 223, 40, false},
-		{"not started", data.NewDate(2024, 2, 1), 214, 242, 0, -29, 1, true},
-		{"nothing open", data.NewDate(2024, 9, 1), 0, 29, 0, 184, 0, false},
+		// Days left count today and the deadline day; the rate is rounded up.
+		{"during", data.NewDate(2024, 9, 1), 300, 30, 0, 184, 10, false},
+		{"during, rounded up", data.NewDate(2024, 9, 1), 301, 30, 0, 184, 11, false},
+		{"deadline day", data.NewDate(2024, 9, 30), 5, 1, 0, 213, 5, false},
+		{"past", data.NewDate(2024, 10, 10), 40, 0, 10, 223, 0, false},
+		{"not started", data.NewDate(2024, 2, 1), 214, 243, 0, -29, 1, true},
+		{"nothing open", data.NewDate(2024, 9, 1), 0, 30, 0, 184, 0, false},
 	}
 	for _, tt := range tests {
 		d := app.CountdownOf(r, tt.today, tt.open)
@@ -246,7 +248,7 @@ func TestCountdownText(t *testing.T) {
 		today data.Date
 		want  string
 	}{
-		{data.NewDate(2024, 9, 1), "เหลืออีก 29 วัน"},
+		{data.NewDate(2024, 9, 1), "เหลืออีก 30 วัน (นับวันนี้และวันครบกำหนด)"},
 		{data.NewDate(2024, 10, 10), "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567 (10 วันที่แล้ว)"},
 		{data.NewDate(2024, 2, 1), "ยังไม่เริ่ม"},
 	} {

@@ -106,9 +106,9 @@ func (p *pdfWriter) cover(title, asOf string) {
 		}
 		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือยุติเพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา"+carried, 12)
 	default:
-		p.heading("เหลืออีก "+data.FormatNumber(int64(c.DaysLeft))+" วัน ถึงวันครบกำหนด "+data.FormatBELong(r.Deadline), 15)
+		p.heading("ครบกำหนด "+data.FormatBELong(r.Deadline)+" · เหลืออีก "+DaysLeftText(c), 15)
 		p.para("เริ่มบันทึกผลมาแล้ว "+data.FormatNumber(int64(c.DaysSinceStart))+" วัน · ยังค้าง "+data.FormatNumber(c.Open)+
-			" ปัญหา · ต้องแก้ไขให้ได้วันละ "+strconv.FormatFloat(c.PerDayNeeded, 'f', 1, 64)+" ปัญหา", 12)
+			" ปัญหา · ต้องแก้ไขให้ได้วันละ "+data.FormatNumber(c.PerDayNeeded)+" ปัญหา", 12)
 	}
 	pdf.Ln(4)
 	p.counters(m.Summary.Area.Totals)

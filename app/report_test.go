@@ -93,7 +93,7 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 	}
 	cover := pdfText(t, path, 1)
 	tot := sum.Area.Totals
-	for _, want := range []string{"จังหวัดอุดรธานี", "Re-X-Ray 2567", "เหลืออีก 60 วัน", data.FormatNumber(tot.Target), data.FormatNumber(tot.Solved),
+	for _, want := range []string{"จังหวัดอุดรธานี", "Re-X-Ray 2567", "เหลืออีก 61 วัน (นับวันนี้และวันครบกำหนด)", data.FormatNumber(tot.Target), data.FormatNumber(tot.Solved),
 		data.FormatNumber(tot.SelfSolved), data.FormatNumber(tot.InProgress), data.FormatNumber(tot.NotStarted), data.FormatPercent(tot.PercentSolved)} {
 		if !strings.Contains(cover, want) {
 			t.Errorf("cover lacks %q", want)

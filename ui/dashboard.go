@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"sort"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -275,9 +274,13 @@ func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 			t.tr(" · ณ วันครบกำหนดยังค้าง ", " · open at the deadline: ") + t.n(c.OpenAtDeadline) + t.tr(" ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว ", " · solved or closed since: ") + t.n(c.ResolvedSince) +
 			t.tr(" · วันนี้ยังค้าง ", " · open today: ") + t.n(c.Open) + t.tr(" ปัญหา ซึ่งเลยกำหนดทั้งหมด", " problems, all overdue") + d.carriedText(c)
 	}
-	return t.tr("เหลืออีก ", "") + t.ni(c.DaysLeft) + t.tr(" วัน ถึงวันครบกำหนด ", " days left until ") + t.date(r.Deadline) +
+	left := t.tr(" วัน (นับวันนี้และวันครบกำหนด)", " days (today and the deadline day included)")
+	if c.DaysLeft == 1 {
+		left = t.tr(" วัน (วันนี้คือวันครบกำหนด)", " day (today is the deadline)")
+	}
+	return t.tr("ครบกำหนด ", "Deadline ") + t.date(r.Deadline) + t.tr(" · เหลืออีก ", " · ") + t.ni(c.DaysLeft) + left +
 		t.tr(" · เริ่มบันทึกผลมาแล้ว ", " · recording started ") + t.ni(c.DaysSinceStart) + t.tr(" วัน · ต้องแก้ไขให้ได้วันละ ", " days ago · needed per day: ") +
-		t.digitsOf(strconv.FormatFloat(c.PerDayNeeded, 'f', 1, 64)) + t.tr(" ปัญหา (ค้าง ", " (open: ") + t.n(c.Open) + ")"
+		t.n(c.PerDayNeeded) + t.tr(" ปัญหา (ค้าง ", " problems (open: ") + t.n(c.Open) + t.tr(" ปัญหา)", ")")
 }
 
 // carriedText says how many of an ended round's open problems went on in

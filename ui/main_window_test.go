@@ -109,7 +109,7 @@ func TestFirstStartAsksProvinceAndLoadsDemo(t *testing.T) {
 	if got := w.Dashboard.Households.Value.Text; got != "300" {
 		t.Errorf("dashboard households %q", got)
 	}
-	if !strings.Contains(w.Dashboard.Title.Text, "อุดรธานี") || !strings.Contains(w.Dashboard.Countdown.Text, "เหลืออีก 60 วัน") {
+	if !strings.Contains(w.Dashboard.Title.Text, "อุดรธานี") || !strings.Contains(w.Dashboard.Countdown.Text, "เหลืออีก 61 วัน (นับวันนี้และวันครบกำหนด)") {
 		t.Errorf("title %q, countdown %q", w.Dashboard.Title.Text, w.Dashboard.Countdown.Text)
 	}
 	if len(w.Households.IDs) != 300 {

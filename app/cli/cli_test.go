@@ -83,7 +83,7 @@ func TestInitDemoSummaryCheck(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err, r.stdout)
 	}
-	if got.Province != "41" || got.Round != "Re-X-Ray 2567" || got.AsOf != "2024-08-01" || got.Deadline != "2024-09-30" || got.DaysLeft != 60 {
+	if got.Province != "41" || got.Round != "Re-X-Ray 2567" || got.AsOf != "2024-08-01" || got.Deadline != "2024-09-30" || got.DaysLeft != 61 {
 		t.Errorf("header: %+v", got)
 	}
 	for _, k := range []string{"households", "target", "solved", "self_solved", "in_progress", "not_started", "closed", "percent_solved", "urgent_open", "overdue"} {

@@ -23,7 +23,7 @@ type summaryJSON struct {
 	DaysLeft       int        `json:"days_left"`
 	DaysOverdue    int        `json:"days_overdue"`
 	DaysSinceStart int        `json:"days_since_start"`
-	PerDayNeeded   float64    `json:"per_day_needed"`
+	PerDayNeeded   int64      `json:"per_day_needed"`
 	RoundEnded     bool       `json:"round_ended"`
 	OpenAtDeadline int64      `json:"open_at_deadline"`        // once the round ended
 	ResolvedSince  int64      `json:"resolved_since_deadline"` // once the round ended

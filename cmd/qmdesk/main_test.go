@@ -102,7 +102,7 @@ func TestTodayIsTheRealThaiDayWithoutOverrides(t *testing.T) {
 	if s.AsOf != before && s.AsOf != thaiToday() {
 		t.Fatalf("as_of = %v, want today in Thailand (%v)", s.AsOf, before)
 	}
-	if s.DaysLeft != s.AsOf.DaysUntil(s.Deadline) || s.DaysOverdue != max(0, -s.DaysLeft) {
+	if s.DaysLeft != max(0, s.AsOf.DaysUntil(s.Deadline)+1) || s.DaysOverdue != max(0, s.Deadline.DaysUntil(s.AsOf)) {
 		t.Errorf("days_left %d, days_overdue %d: not the deadline %v seen from %v", s.DaysLeft, s.DaysOverdue, s.Deadline, s.AsOf)
 	}
 }
@@ -114,8 +114,8 @@ func TestTrainingDayMovesEverything(t *testing.T) {
 		t.Fatalf("init: %d %s", r.code, r.stderr)
 	}
 	s := readSummary(t, qmdesk(t, day, "summary", "--json", "--db", db))
-	if s.AsOf != data.NewDate(2024, 8, 15) || s.DaysLeft != 46 || s.DaysOverdue != 0 {
-		t.Errorf("on 15 Aug 2567: as_of %v, days_left %d, overdue %d; want 2024-08-15, 46, 0", s.AsOf, s.DaysLeft, s.DaysOverdue)
+	if s.AsOf != data.NewDate(2024, 8, 15) || s.DaysLeft != 47 || s.DaysOverdue != 0 {
+		t.Errorf("on 15 Aug 2567: as_of %v, days_left %d, overdue %d; want 2024-08-15, 47 (today and the deadline day included), 0", s.AsOf, s.DaysLeft, s.DaysOverdue)
 	}
 }
 
@@ -146,7 +146,7 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 		t.Fatalf("as_of %v, want %v", s.AsOf, today)
 	}
 	if today.After(s.Deadline) {
-		if s.DaysOverdue != s.Deadline.DaysUntil(s.AsOf) || s.DaysLeft != -s.DaysOverdue {
+		if s.DaysOverdue != s.Deadline.DaysUntil(s.AsOf) || s.DaysLeft != 0 {
 			t.Errorf("round over: days_overdue %d, days_left %d; want %d", s.DaysOverdue, s.DaysLeft, s.Deadline.DaysUntil(s.AsOf))
 		}
 		if open := s.Totals.NotStarted + s.Totals.InProgress; s.Totals.Overdue != open || open == 0 {
