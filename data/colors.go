@@ -3,9 +3,11 @@ package data
 // StatusColor is the one colour of each status, used by the screen, the
 // charts, the PDF and the workbooks alike. They come from the Okabe–Ito
 // palette, which readers with any common colour-vision deficiency tell
-// apart, and they step in lightness (closed darkest, then solved, solved
-// by the household, in progress; not started hatched in charts) so a
-// greyscale print keeps them apart too.
+// apart, and they step in lightness (closed near black, then solved,
+// solved by the household, in progress; not started hatched in charts) so
+// a greyscale print keeps them apart too: at least 40 grey levels apart
+// by either common conversion (TestStatusColorsApartInGreyscale). Closed
+// was #555555, which printed as nearly the grey of solved.
 func StatusColor(s Status) string {
 	switch s {
 	case Solved:
@@ -17,7 +19,7 @@ func StatusColor(s Status) string {
 	case NotStarted:
 		return "#D55E00" // vermilion (hatched in charts)
 	case Closed:
-		return "#555555" // dark grey
+		return "#1F1F1F" // near black
 	}
 	return "#000000"
 }

@@ -48,17 +48,20 @@ type counter struct {
 	box     fyne.CanvasObject
 }
 
-// newCounter makes a counter; color, when given, is the status colour of
+// newCounter makes a counter; hex, when given, is the status colour of
 // the charts, shown as a strip on top.
-func newCounter(caption, color string) *counter {
+func newCounter(caption, hex string) *counter {
 	c := &counter{Value: widget.NewLabel("–"), Caption: widget.NewLabel(caption)}
 	c.Value.SizeName = theme.SizeNameHeadingText
 	c.Value.TextStyle.Bold = true
 	c.Value.Alignment = fyne.TextAlignCenter
 	c.Caption.Alignment = fyne.TextAlignCenter
 	c.Caption.SizeName = theme.SizeNameCaptionText // Thai has no spaces to wrap at: keep it on one line
-	strip := canvas.NewRectangle(hexColor(color))
+	strip := canvas.NewRectangle(hexColor(hex))
 	strip.SetMinSize(fyne.NewSize(10, 6))
+	if hex != "" { // outlined, so that the near-black of closed shows on a dark theme
+		strip.StrokeColor, strip.StrokeWidth = color.Gray{Y: 0x80}, 1
+	}
 	c.box = widget.NewCard("", "", container.NewVBox(strip, c.Value, c.Caption))
 	return c
 }
