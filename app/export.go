@@ -31,7 +31,10 @@ func (e *Exporter) today() data.Date {
 // column widths of the template, in Excel character units.
 var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 14, 16, 10, 13, 36, 32, 24, 17, 22, 16, 24, 28, 13, 24}
 
-func templateTable(title []string) xlsx.Table {
+// templateTable is the district workbook's sheet. Its sub-problem
+// drop-down is the province's stored list, urgent ones first (as every list
+// pins them), and the last title line says which those are.
+func templateTable(title []string, subList data.SubProblemList) xlsx.Table {
 	header := make([]string, len(TemplateHeaders))
 	text := make([]bool, len(TemplateHeaders))
 	for i, h := range TemplateHeaders {
@@ -45,9 +48,20 @@ func templateTable(title []string) xlsx.Table {
 	for _, c := range data.Categories {
 		cats = append(cats, fmt.Sprintf("%d %s", c, c.Thai()))
 	}
-	var subs []string
-	for _, s := range data.DefaultSubProblems() {
-		subs = append(subs, s.Name)
+	var subs, urgent []string
+	for _, s := range subList {
+		if s.Urgent {
+			urgent = append(urgent, s.Name)
+		}
+	}
+	subs = append(subs, urgent...)
+	for _, s := range subList {
+		if !s.Urgent {
+			subs = append(subs, s.Name)
+		}
+	}
+	if len(urgent) > 0 {
+		title[len(title)-1] += " · ปัญหาเร่งด่วน (อยู่ต้นรายการ ให้ดำเนินการก่อน): " + strings.Join(urgent, ", ")
 	}
 	var statuses []string
 	for _, s := range data.Statuses {
@@ -77,8 +91,12 @@ func (e *Exporter) Template(ctx context.Context, path string) error {
 		return err
 	}
 	prov, _ := e.Geo.Province(meta.Province)
+	subs, err := e.Store.SubProblems(ctx)
+	if err != nil {
+		return err
+	}
 	t := templateTable([]string{"แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด" + prov.Thai,
-		"ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่ พ.ศ. เช่น " + data.FormatBE(e.today()) + " หรือ " + data.FormatBESlash(e.today()) + ")"})
+		"ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่ พ.ศ. เช่น " + data.FormatBE(e.today()) + " หรือ " + data.FormatBESlash(e.today()) + ")"}, subs)
 	t.ListRows = 5000
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return err
@@ -142,9 +160,13 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	if err != nil {
 		return 0, err
 	}
+	subs, err := e.Store.SubProblems(ctx)
+	if err != nil {
+		return 0, err
+	}
 	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s · %s", a.Thai, prov.Thai, roundLine(round, e.Progress.Today())),
 		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด",
-			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))})
+			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))}, subs)
 	t.Protect = true
 	t.Locked = make([]bool, len(TemplateHeaders))
 	for i, h := range TemplateHeaders {

@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -245,5 +246,50 @@ func TestTemplateAndErrorWorkbook(t *testing.T) {
 	otherCell, _ := f.GetCellStyle("แถวที่ต้องแก้ไข", "F3")
 	if amphoeCell == otherCell {
 		t.Error("the bad cell is not highlighted")
+	}
+}
+
+// The template's sub-problem drop-down is the stored list: an entry the
+// clerk adds is offered, and one she marks urgent comes first and is named
+// in the title.
+func TestTemplateDropDownFollowsStoredList(t *testing.T) {
+	fx := newFixture(t)
+	l, _ := fx.store.SubProblems(fx.ctx)
+	for i := range l {
+		if l[i].Name == "หนี้สิน" {
+			l[i].Urgent = true
+		}
+	}
+	l = append(l, data.SubProblem{Category: 2, Name: "น้ำท่วมขังซ้ำซาก"})
+	if err := fx.store.SetSubProblems(fx.ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	tpl := filepath.Join(fx.dir, "template.xlsx")
+	e := &app.Exporter{Store: fx.store, Geo: fx.imp.Geo}
+	if err := e.Template(fx.ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("ข้อมูล")
+	if !strings.Contains(rows[1][0], "ปัญหาเร่งด่วน (อยู่ต้นรายการ ให้ดำเนินการก่อน): ไม่มีที่อยู่อาศัย, ขาดแคลนน้ำดื่ม, หนี้สิน, ยาเสพติด") {
+		t.Errorf("title does not name the urgent sub-problems: %q", rows[1][0])
+	}
+	var subs []string
+	dvs, _ := f.GetDataValidations("ข้อมูล")
+	for _, dv := range dvs {
+		if strings.HasPrefix(dv.Sqref, "Q") { // the ปัญหา column
+			ref := strings.Trim(strings.SplitN(dv.Formula1, "!", 2)[1], "$")
+			col := ref[:strings.IndexAny(ref, "$0123456789")]
+			cols, _ := f.GetCols("รายการ")
+			n, _ := excelize.ColumnNameToNumber(col)
+			subs = cols[n-1]
+		}
+	}
+	if len(subs) != len(l) || strings.Join(subs[:4], ",") != "ไม่มีที่อยู่อาศัย,ขาดแคลนน้ำดื่ม,หนี้สิน,ยาเสพติด" || !slices.Contains(subs, "น้ำท่วมขังซ้ำซาก") {
+		t.Errorf("sub-problem drop-down: %q", subs)
 	}
 }

@@ -20,6 +20,9 @@ type MeetingPack struct {
 	Weeks     []OpenOnDay  // open problems at the end of each week of the round, up to today
 	Line      [2]OpenOnDay // the straight line: open at the start, zero at the deadline
 	Amphoe    string       // the amphoe asked for, "" for the province
+	// UrgentKinds are the urgent kinds of the stored sub-problem list,
+	// printed one by one.
+	UrgentKinds []data.UrgentKind
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,
@@ -65,6 +68,7 @@ func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*Me
 			pack.Sensitive[sp.Category] = true
 		}
 	}
+	pack.UrgentKinds = subs.UrgentKinds()
 	for c := data.Category(1); c <= 7; c++ {
 		var parts, urgent int
 		for _, a := range sum.Parts {

@@ -15,12 +15,12 @@ import (
 )
 
 // The urgent kinds, one category each, with their chart colours.
-var urgentKinds = [3]struct {
-	Category data.Category
-	Name     string
-	Color    string
-	Hatch    bool
-}{{1, "ไม่มีที่อยู่อาศัย", "#CC79A7", false}, {2, "ขาดแคลนน้ำดื่ม", "#0072B2", false}, {5, "ยาเสพติด", "#E69F00", true}}
+// urgentColors colour the urgent kinds in the stored list's order (the
+// default list's three: no home, no drinking water, drugs); a sensitive
+// kind is hatched too.
+var urgentColors = []string{"#CC79A7", "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#D55E00"}
+
+func urgentColor(i int) string { return urgentColors[i%len(urgentColors)] }
 
 // ChartKind names the meeting pack's charts.
 type ChartKind string
@@ -115,7 +115,11 @@ func (m *MeetingPack) partsByPercent() []Area {
 }
 
 func (m *MeetingPack) areaBars() chart.Bars {
-	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle() + "\nเร่งด่วนที่ยังค้าง: ไม่มีที่อยู่อาศัย/ขาดแคลนน้ำดื่ม/ยาเสพติด", Max: 100,
+	var kinds []string
+	for _, k := range m.UrgentKinds {
+		kinds = append(kinds, k.Name)
+	}
+	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle() + "\nเร่งด่วนที่ยังค้าง: " + strings.Join(kinds, " / "), Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for _, a := range m.partsByPercent() {
@@ -133,18 +137,18 @@ func (m *MeetingPack) areaBars() chart.Bars {
 
 func (m *MeetingPack) urgentBars() chart.Bars {
 	b := chart.Bars{Title: "ปัญหาเร่งด่วนที่ยังค้าง ราย" + m.partWord(), Subtitle: m.subtitle(), Empty: "ไม่มีปัญหาเร่งด่วนค้าง"}
-	for _, k := range urgentKinds {
-		b.Legend = append(b.Legend, chart.Key{Label: k.Name, Color: k.Color, Hatch: k.Hatch})
+	for i, k := range m.UrgentKinds {
+		b.Legend = append(b.Legend, chart.Key{Label: k.Name, Color: urgentColor(i), Hatch: k.Sensitive})
 	}
 	for _, a := range m.Summary.Parts {
 		if a.Totals.UrgentOpen == 0 {
 			continue
 		}
 		bar := chart.Bar{Label: a.Name, Note: strings.Join(m.urgentCounts(a), " · ")}
-		for _, k := range urgentKinds {
+		for i, k := range m.UrgentKinds {
 			n := a.Categories[k.Category].UrgentOpen
 			if n > 0 && m.Urgent(a, k.Category) == data.FormatNumber(n) { // a hidden count gets no bar to measure it by
-				bar.Segments = append(bar.Segments, chart.Segment{Value: float64(n), Color: k.Color, Hatch: k.Hatch})
+				bar.Segments = append(bar.Segments, chart.Segment{Value: float64(n), Color: urgentColor(i), Hatch: k.Sensitive})
 			}
 		}
 		b.Bars = append(b.Bars, bar)
@@ -157,8 +161,8 @@ func (m *MeetingPack) urgentBars() chart.Bars {
 // two kinds beside it, a sum would give a hidden drug count away; for the
 // same reason the scope's drug count is hidden when only one part's is.
 func (m *MeetingPack) urgentCounts(a Area) []string {
-	out := make([]string, len(urgentKinds))
-	for i, k := range urgentKinds {
+	out := make([]string, len(m.UrgentKinds))
+	for i, k := range m.UrgentKinds {
 		out[i] = m.Urgent(a, k.Category)
 	}
 	return out

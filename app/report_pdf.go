@@ -114,7 +114,7 @@ func (p *pdfWriter) cover(title, asOf string) {
 	p.counters(m.Summary.Area.Totals)
 	pdf.Ln(4)
 	p.heading("ปัญหาเร่งด่วนที่ยังค้าง", 13)
-	for _, k := range urgentKinds {
+	for _, k := range m.UrgentKinds {
 		p.para("• "+k.Name+" "+m.Urgent(m.Summary.Area, k.Category)+" ปัญหา", 12)
 	}
 	pdf.Ln(3)
@@ -189,8 +189,12 @@ func (p *pdfWriter) areaTable() {
 	pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
 	p.heading("ความก้าวหน้าราย"+m.partWord(), 14)
 	heads := []string{m.partWord(), "ครัวเรือน", "เป้าหมาย", "แก้ไขแล้ว", "แก้ไขได้เอง", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ", "ยุติ", "% แก้ไขแล้ว",
-		"เลยกำหนด", "ไม่มีที่อยู่อาศัย", "ขาดน้ำดื่ม", "ยาเสพติด"}
-	widths := []float64{34, 18, 18, 18, 19, 25, 24, 14, 19, 18, 23, 18, 19}
+		"เลยกำหนด"}
+	widths := []float64{34, 18, 18, 18, 19, 25, 24, 14, 19, 18}
+	for _, k := range m.UrgentKinds { // the urgent kinds share the rest of the page's width
+		heads = append(heads, k.Name)
+		widths = append(widths, 60/float64(max(len(m.UrgentKinds), 1)))
+	}
 	row := func(cells []string, bold bool, fill bool) {
 		style := ""
 		if bold {
@@ -235,8 +239,11 @@ func (p *pdfWriter) areaPage(a Area) {
 	pdf.Ln(3)
 	p.counters(a.Totals)
 	pdf.Ln(3)
-	u := m.urgentCounts(a)
-	p.para("เลยกำหนด "+data.FormatNumber(a.Totals.Overdue)+" ปัญหา · เร่งด่วนที่ยังค้าง: ไม่มีที่อยู่อาศัย "+u[0]+" · ขาดแคลนน้ำดื่ม "+u[1]+" · ยาเสพติด "+u[2], 11)
+	line := "เลยกำหนด " + data.FormatNumber(a.Totals.Overdue) + " ปัญหา · เร่งด่วนที่ยังค้าง:"
+	for i, n := range m.urgentCounts(a) {
+		line += " " + m.UrgentKinds[i].Name + " " + n
+	}
+	p.para(line, 11)
 	pdf.Ln(2)
 	p.image(func(buf *bytes.Buffer) (float64, error) {
 		return m.categoryBars(a, word+a.Name+" · "+m.Summary.Round.Name+" · ข้อมูล ณ "+data.FormatBE(m.Summary.AsOf)).Render(buf, chartWidthPt, pdfDPI)

@@ -74,3 +74,35 @@ func compact(s string) string {
 	}
 	return string(out)
 }
+
+// UrgentKind is what the dashboard's urgent panel and the meeting pack
+// count as one kind of urgent problem: a category with urgent
+// sub-problems, named by them ("ไม่มีที่อยู่อาศัย"). Counters count urgent
+// problems by category, so two urgent sub-problems of one category are one
+// kind, named by both.
+type UrgentKind struct {
+	Category  Category
+	Name      string
+	Sensitive bool // one of its sub-problems is sensitive: the pack hides small counts and prints it hatched
+}
+
+// UrgentKinds lists the urgent kinds of the list, in category order.
+func (l SubProblemList) UrgentKinds() []UrgentKind {
+	var out []UrgentKind
+	for _, c := range Categories {
+		k := UrgentKind{Category: c}
+		for _, s := range l {
+			if s.Category == c && s.Urgent {
+				if k.Name != "" {
+					k.Name += "/"
+				}
+				k.Name += s.Name
+				k.Sensitive = k.Sensitive || s.Sensitive
+			}
+		}
+		if k.Name != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -27,9 +27,9 @@ type DashboardScreen struct {
 
 	Households, Target, Solved, SelfSolved, InProgress, NotStarted, Closed, Percent *counter
 
-	Urgent      [3]*widget.Button // no home, no drinking water, drugs: open counts; each opens the list
-	Print       *widget.Button    // the meeting pack
-	PackAmphoe  *widget.Select    // an amphoe's meeting pack
+	Urgent      []*widget.Button // one per urgent kind of the stored sub-problem list (no home, no drinking water, drugs): open counts; each opens the list
+	Print       *widget.Button   // the meeting pack
+	PackAmphoe  *widget.Select   // an amphoe's meeting pack
 	AmphoePrint *widget.Button
 	Charts      *widget.Button // the pack's charts as PNG
 	Categories  *grid
@@ -42,6 +42,7 @@ type DashboardScreen struct {
 	TimeChart     *canvas.Image
 
 	w           *MainWindow
+	urgentKinds []data.UrgentKind
 	packAmphoes []data.Place
 	parts       *container.AppTabs
 	chartsTab   *container.TabItem
@@ -51,13 +52,6 @@ type DashboardScreen struct {
 	amphoes     []app.Area // in the table's order
 	overdue     []data.Problem
 }
-
-// urgentKinds are the urgent problems of the programme, one category each:
-// no home (1), no drinking water (2), drugs (5).
-var urgentKinds = [3]struct {
-	cat    data.Category
-	th, en string
-}{{1, "ไม่มีที่อยู่อาศัย", "No home"}, {2, "ขาดแคลนน้ำดื่ม", "No drinking water"}, {5, "ยาเสพติด", "Drugs"}}
 
 func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d := &DashboardScreen{w: w}
@@ -83,13 +77,18 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.Print.Importance = widget.HighImportance
 	d.Charts = widget.NewButton(t.tr("บันทึกกราฟสำหรับสไลด์", "Charts for slides"), w.onSaveCharts)
 	urgent := container.NewHBox(bold(t.tr("เร่งด่วน ยังค้าง:", "Urgent, still open:")))
-	for i, k := range urgentKinds {
-		i, k := i, k
-		d.Urgent[i] = widget.NewButton(t.tr(k.th, k.en), func() {
-			w.Households.Show(app.RegisterQuery{Category: k.cat, UrgentOnly: true, RoundID: d.roundID()}, true)
+	// The urgent kinds come from the stored sub-problem list, which the
+	// clerk may change in the settings.
+	if subs, err := w.store.SubProblems(w.ctx); err == nil {
+		d.urgentKinds = subs.UrgentKinds()
+	}
+	for _, k := range d.urgentKinds {
+		b := widget.NewButton(k.Name, func() {
+			w.Households.Show(app.RegisterQuery{Category: k.Category, UrgentOnly: true, RoundID: d.roundID()}, true)
 		})
-		d.Urgent[i].Importance = widget.DangerImportance
-		urgent.Add(d.Urgent[i])
+		b.Importance = widget.DangerImportance
+		d.Urgent = append(d.Urgent, b)
+		urgent.Add(b)
 	}
 
 	heads := []string{t.tr("ครัวเรือน", "Households"), t.tr("เป้าหมาย", "Target"), t.tr("แก้ไขแล้ว", "Solved"), t.tr("แก้ไขเอง", "Self"),
@@ -218,8 +217,8 @@ func (d *DashboardScreen) Refresh() {
 	}
 	d.Percent.Value.SetText(t.pct(tot.PercentSolved))
 
-	for i, k := range urgentKinds {
-		d.Urgent[i].SetText(t.tr(k.th, k.en) + " " + t.n(sum.Area.Categories[k.cat].UrgentOpen))
+	for i, k := range d.urgentKinds {
+		d.Urgent[i].SetText(k.Name + " " + t.n(sum.Area.Categories[k.Category].UrgentOpen))
 	}
 	rows := make([][]string, 0, 7)
 	for c := data.Category(1); c <= 7; c++ {

@@ -55,7 +55,9 @@ type MainWindow struct {
 	LastCharts []string      // the last charts saved
 
 	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings, MenuRepair *fyne.MenuItem
-	Settings                                                                *SettingsForm // while the settings dialog is open
+	Settings                                                                *SettingsForm    // while the settings dialog is open
+	SubProblems                                                             *SubProblemsForm // while the sub-problem list is open
+	MenuSubProblems                                                         *fyne.MenuItem
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
@@ -160,6 +162,7 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 	w.MenuPrint = fyne.NewMenuItem(w.t.tr("พิมพ์เอกสารประชุม…", "Print the meeting pack…"), w.onPrint)
 	w.MenuPrint.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: ctrl}
 	w.MenuSettings = fyne.NewMenuItem(w.t.tr("ตั้งค่า…", "Settings…"), w.onSettings)
+	w.MenuSubProblems = fyne.NewMenuItem(w.t.tr("รายการปัญหา (เร่งด่วน/อ่อนไหว)…", "Sub-problems (urgent/sensitive)…"), w.onSubProblems)
 	w.MenuCharts = fyne.NewMenuItem(w.t.tr("บันทึกกราฟเป็นภาพสำหรับสไลด์…", "Save the charts for slides…"), w.onSaveCharts)
 	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
 	w.MenuRepair = fyne.NewMenuItem(w.t.tr("ตรวจสอบและซ่อมแซมฐานข้อมูล…", "Check and repair the database…"), func() {
@@ -168,7 +171,7 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 		}
 	})
 	return fyne.NewMainMenu(
-		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSettings),
+		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuSettings),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
 	)
 }

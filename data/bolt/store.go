@@ -513,8 +513,10 @@ func (s *Store) SubProblems(ctx context.Context) (l data.SubProblemList, err err
 	return l, err
 }
 
-// SetSubProblems replaces the sub-problem list. Stored problems keep the
-// flags they were given.
+// SetSubProblems replaces the sub-problem list. A change of an entry's
+// urgent or sensitive flag reaches the problems of that sub-problem in the
+// current round, with their counters, in the same transaction (earlier
+// rounds keep the figures they ended with); the audit entry says how many.
 func (s *Store) SetSubProblems(ctx context.Context, l data.SubProblemList) error {
 	for i := range l {
 		l[i].Name = data.CleanText(l[i].Name)
@@ -531,8 +533,76 @@ func (s *Store) SetSubProblems(ctx context.Context, l data.SubProblemList) error
 		if err := putJSON(b, keySubProblems, l); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "update", "subproblems", 0, before, l, "")
+		n, err := s.reflag(ctx, tx, before, l)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "update", "subproblems", 0, before, l, fmt.Sprintf("flags changed on %d problems of the current round", n))
 	})
+}
+
+// reflag gives the current round's problems the urgent and sensitive
+// flags of their entry in the new list, where those changed.
+func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.SubProblemList) (int, error) {
+	var changed data.SubProblemList
+	categories := map[data.Category]bool{}
+	for _, e := range after {
+		if old, ok := before.Find(e.Category, e.Name); ok && old.Urgent == e.Urgent && old.Sensitive == e.Sensitive {
+			continue
+		}
+		changed = append(changed, e)
+		categories[e.Category] = true
+	}
+	if len(changed) == 0 {
+		return 0, nil
+	}
+	round := defaultRound(tx)
+	d := counterDelta{}
+	n := 0
+	tambons := map[uint64]string{}
+	for c := range categories {
+		var ids []uint64
+		pre := key(byte('c'), round, byte(c))
+		cur := tx.Bucket(bucketPIdx).Cursor()
+		for k, _ := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = cur.Next() {
+			ids = append(ids, idAtEnd(k))
+		}
+		for _, id := range ids {
+			var p data.Problem
+			if err := getProblem(tx, id, &p); err != nil {
+				return n, err
+			}
+			entry, ok := changed.Find(p.Category, p.SubProblem)
+			if !ok || p.CarriedTo != 0 || (p.Urgent == entry.Urgent && p.Sensitive == entry.Sensitive) {
+				continue
+			}
+			tambon, known := tambons[p.HouseholdID]
+			if !known {
+				var h data.Household
+				if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
+					return n, err
+				}
+				tambon, tambons[p.HouseholdID] = h.TambonCode, h.TambonCode
+			}
+			old := p
+			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
+			p.UpdatedAt, p.ChangedOn, p.ChangedBy = s.Clock.Now().UTC(), s.today(), data.OperatorFrom(ctx)
+			if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), &p); err != nil {
+				return n, err
+			}
+			if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(&old, tambon), problemIndexKeys(&p, tambon)); err != nil {
+				return n, err
+			}
+			if err := d.addProblem(tx, &old, tambon, -1); err != nil {
+				return n, err
+			}
+			if err := d.addProblem(tx, &p, tambon, +1); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, d.flush(tx)
 }
 
 func putJSON(b *bbolt.Bucket, k []byte, v any) error {

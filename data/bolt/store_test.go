@@ -663,3 +663,62 @@ func TestNewRoundCarriesOpenProblemsWithTheirHistory(t *testing.T) {
 		t.Errorf("new round's counters: %+v", nc.Status)
 	}
 }
+
+// Marking a sub-problem urgent reaches the problems of the current round
+// that carry it, and their counters; unmarking takes it back.
+func TestSubProblemFlagsReachCurrentProblems(t *testing.T) {
+	s, ctx := openTest(t)
+	h := newHousehold(1, "410101")
+	if err := s.CreateHousehold(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	p := &data.Problem{HouseholdID: h.ID, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567}
+	if err := s.CreateProblem(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	urgentCount := func() int64 {
+		rc, err := s.Counts(ctx, 1, data.DateOf(today))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, c := range rc.Status {
+			if c.Urgent {
+				n += c.N
+			}
+		}
+		return n
+	}
+	l, _ := s.SubProblems(ctx)
+	for i := range l {
+		if l[i].Name == "หนี้สิน" {
+			l[i].Urgent, l[i].Sensitive = true, true
+		}
+	}
+	if err := s.SetSubProblems(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Problem(ctx, p.ID); !got.Urgent || !got.Sensitive {
+		t.Fatalf("flags not given to the stored problem: %+v", got)
+	}
+	if n := urgentCount(); n != 1 {
+		t.Fatalf("urgent counter %d, want 1", n)
+	}
+	if k := l.UrgentKinds(); len(k) != 4 || k[2].Category != 4 || k[2].Name != "หนี้สิน" || !k[2].Sensitive {
+		t.Fatalf("urgent kinds: %+v", k)
+	}
+	for i := range l {
+		if l[i].Name == "หนี้สิน" {
+			l[i].Urgent = false
+		}
+	}
+	if err := s.SetSubProblems(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Problem(ctx, p.ID); got.Urgent || !got.Sensitive {
+		t.Fatalf("after unmarking: %+v", got)
+	}
+	if n := urgentCount(); n != 0 {
+		t.Fatalf("urgent counter %d after unmarking, want 0", n)
+	}
+}

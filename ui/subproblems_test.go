@@ -1,0 +1,78 @@
+package ui_test
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"qmdesk/data"
+)
+
+// A sub-problem the clerk marks urgent in the sub-problem list gets its own
+// button on the dashboard's urgent panel, counting the open problems of it,
+// and its own line in the meeting pack; the change is in the audit log.
+func TestMarkingUrgentReachesDashboardAndPack(t *testing.T) {
+	h := newHarness(t, 200)
+	w := h.w
+	ctx := context.Background()
+	open := 0
+	ps, _ := h.store.Problems(ctx, data.ProblemFilter{RoundID: 1})
+	for _, p := range ps {
+		if p.SubProblem == "หนี้สิน" && p.Status.Open() {
+			open++
+		}
+	}
+	if open == 0 {
+		t.Fatal("the demo has no open debt problems to count")
+	}
+	if len(w.Dashboard.Urgent) != 3 {
+		t.Fatalf("%d urgent buttons before", len(w.Dashboard.Urgent))
+	}
+	w.MenuSubProblems.Action()
+	f := w.SubProblems
+	marked := false
+	for _, r := range f.Rows {
+		if r.Entry.Name == "หนี้สิน" {
+			r.Urgent.SetChecked(true)
+			marked = true
+		}
+	}
+	if !marked {
+		t.Fatal("หนี้สิน is not in the list")
+	}
+	test.Tap(f.Save)
+	w.WaitIdle()
+	if w.SubProblems != nil {
+		t.Fatalf("the dialog stayed open: %q", f.Error.Text)
+	}
+	var debt string
+	for _, b := range w.Dashboard.Urgent {
+		if strings.HasPrefix(b.Text, "หนี้สิน") {
+			debt = b.Text
+		}
+	}
+	if want := "หนี้สิน " + data.FormatNumber(int64(open)); len(w.Dashboard.Urgent) != 4 || debt != want {
+		t.Errorf("urgent panel: %d buttons, %q, want %q", len(w.Dashboard.Urgent), debt, want)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	path := filepath.Join(t.TempDir(), "pack.pdf")
+	w.MeetingPack(path)
+	w.WaitIdle()
+	out, err := exec.Command("pdftotext", "-f", "1", "-l", "1", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v (%s)", err, w.LastError)
+	}
+	if want := "• หนี้สิน " + data.FormatNumber(int64(open)) + " ปัญหา"; !strings.Contains(string(out), want) {
+		t.Errorf("pack cover lacks %q:\n%s", want, out)
+	}
+	entries, _ := h.store.Audit(ctx, 0, 0)
+	if e := entries[len(entries)-2]; e.Entity != "subproblems" || !strings.Contains(e.Note, "flags changed on") {
+		t.Errorf("change not audited: %+v", entries[len(entries)-2:])
+	}
+}
