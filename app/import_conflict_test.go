@@ -123,7 +123,8 @@ func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 		decision string
 		into     uint64
 	}{{"new", 0}, {"keep", reviews[0].Candidates[0] + 1}, {"merge", 1_000_000}, {"accept", 0}} {
-		if err := fx.imp.Decide(fx.ctx, reviews[0].ID, wrong.decision, wrong.into); data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "--keep") {
+		if err := fx.imp.Decide(fx.ctx, reviews[0].ID, wrong.decision, wrong.into); data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "--keep") ||
+			!strings.Contains(err.Error(), "(qmdesk's)") || strings.ContainsAny(err.Error(), "กคง") {
 			t.Errorf("%s into %d on a conflict: %v", wrong.decision, wrong.into, err)
 		}
 	}
@@ -211,8 +212,8 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 		templateRow(2, "41010000062", id(62), "หมากแข้ง", "เมือง", 4, "ปัญหาแปลกประหลาด", "", "", ""),
 		templateRow(3, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "ถูกน้ำท่วมบ้าน", "", "", ""),
 		templateRow(4, "41010000064", id(64), "หมากแข้ง", "เมือง", 7, "อื่นๆ", "", "", ""),
-		// A second, different "other" trouble of household 63 would
-		// overwrite the first one's words: that waits for the clerk.
+		// A second, different "other" trouble of household 63 waits for
+		// the clerk; accepting it adds its words to the first one's.
 		templateRow(5, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "ไฟไหม้ยุ้งฉาง", "", "", ""),
 	}})
 	rep := fx.commit(t, path)
@@ -229,7 +230,8 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 	if rows[3].Fate != data.FateNewHousehold {
 		t.Errorf("อื่นๆ is อื่น ๆ (ระบุ): %+v", rows[3])
 	}
-	if rows[4].Fate != data.FateReview || !strings.Contains(rows[4].Reason, "'อื่น ๆ (ระบุ)'") {
+	if rows[4].Fate != data.FateReview || !strings.Contains(rows[4].Reason, "อยู่แล้ว ว่า 'ถูกน้ำท่วมบ้าน'") ||
+		!strings.Contains(rows[4].Reason, "'ถูกน้ำท่วมบ้าน · ไฟไหม้ยุ้งฉาง' (ข้อความเดิมยังอยู่)") {
 		t.Errorf("a second 'other' trouble of the same household: %+v", rows[4])
 	}
 	hs, _ := fx.store.HouseholdsByHouseCode(fx.ctx, "41010000063")
@@ -256,6 +258,17 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 		if p.Category == 1 && p.Detail != "บ้านทรุดโทรม" {
 			t.Errorf("the accepted row's words are lost: %+v", p)
 		}
+	}
+	if err := fx.imp.Decide(fx.ctx, reviews[1].ID, "accept", 0); err != nil {
+		t.Fatal(err)
+	}
+	if flood, _ = fx.store.ProblemsOf(fx.ctx, hs[0].ID); len(flood) != 1 || flood[0].Detail != "ถูกน้ำท่วมบ้าน · ไฟไหม้ยุ้งฉาง" {
+		t.Errorf("after accepting the second trouble: %+v", flood)
+	}
+	// The same workbook again: both troubles are recorded, nothing to ask.
+	again := fx.commit(t, path).Batch.Rows
+	if again[2].Fate != data.FateUnchanged || again[4].Fate != data.FateUnchanged {
+		t.Errorf("re-import: %+v / %+v", again[2], again[4])
 	}
 }
 

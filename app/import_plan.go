@@ -91,7 +91,7 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		return review(data.Review{Reason: reason, Candidates: candidates})
 	}
 	var existing []uint64
-	if ref >= 0 {
+	if ref >= 0 && pl.b.Households[ref].Household.ID != 0 { // not one this batch adds: it has no ID yet
 		existing = []uint64{pl.b.Households[ref].Household.ID}
 	}
 	stored, hasStored := pl.storedProblem(ref, in)
@@ -101,11 +101,21 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		}
 		in.Problem.SubProblem, in.Problem.Detail = in.Unknown.suggested(in.Problem.Detail)
 		// Words in the "others (specify)" entry's category are what it is
-		// for: taken as it, unless the household's "others" problem already
-		// says something else.
-		if cur, known := pl.problemOf(ref, in); !in.Unknown.others || known && cur.Detail != "" && cur.Detail != in.Problem.Detail {
+		// for: taken as it. When the household's "others" problem already
+		// says something else, the clerk decides, and accepting adds the
+		// new words to the detail: the old ones stay.
+		cur, known := pl.problemOf(ref, in)
+		if in.Unknown.others && known && cur.Detail != "" && strings.Contains(cur.Detail, in.Unknown.written) {
+			in.Problem.Detail = cur.Detail // these words are already recorded
+		} else if !in.Unknown.others {
 			res.Column, res.Value = in.Unknown.column, in.Unknown.written
 			return review(data.Review{Kind: data.ReviewSubProblem, Reason: in.Unknown.reason(), Written: in.Unknown.written, Candidates: existing})
+		} else if known && cur.Detail != "" && cur.Detail != in.Problem.Detail {
+			in.Problem.Detail = cur.Detail + " · " + in.Problem.Detail
+			res.Column, res.Value = in.Unknown.column, in.Unknown.written
+			reason := fmt.Sprintf("ครัวเรือนนี้มีปัญหา '%s' อยู่แล้ว ว่า '%s': รับแถวนี้จะต่อท้ายรายละเอียดเป็น '%s' (ข้อความเดิมยังอยู่) หรือไม่รับ",
+				in.Problem.SubProblem, cur.Detail, in.Problem.Detail)
+			return review(data.Review{Kind: data.ReviewSubProblem, Reason: reason, Written: in.Unknown.written, Candidates: existing})
 		}
 		stored, hasStored = pl.storedProblem(ref, in)
 	}

@@ -98,23 +98,28 @@ func fitDecision(r data.Review, decision string, into uint64) error {
 		return nil
 	}
 	ok := false
-	options := ""
+	options, english := "", ""
 	switch r.Kind {
 	case data.ReviewConflict:
 		ok = (decision == "merge" || decision == "keep") && slices.Contains(r.Candidates, into)
-		options = fmt.Sprintf("--merge %d (ใช้ค่าจากไฟล์), --keep %d (คงค่าในโปรแกรม) หรือ --reject", first(r.Candidates), first(r.Candidates))
+		c := first(r.Candidates)
+		options = fmt.Sprintf("--merge %d (ใช้ค่าจากไฟล์), --keep %d (คงค่าในโปรแกรม) หรือ --reject", c, c)
+		english = fmt.Sprintf("--merge %d (the workbook's values), --keep %d (qmdesk's) or --reject", c, c)
 	case data.ReviewSubProblem:
 		ok = decision == "accept"
 		options = "--accept (รับเป็น '" + r.Problem.SubProblem + "') หรือ --reject"
+		english = "--accept (as the suggested sub-problem) or --reject"
 	default:
 		ok = decision == "new" || decision == "merge" && slices.Contains(r.Candidates, into)
-		options = "--new (เพิ่มเป็นครัวเรือนใหม่) หรือ --reject"
+		options, english = "--new (เพิ่มเป็นครัวเรือนใหม่) หรือ --reject", "--new (a new household) or --reject"
 		if len(r.Candidates) > 0 {
 			options = fmt.Sprintf("--new (เพิ่มเป็นครัวเรือนใหม่), --merge กับครัวเรือนที่พบ (%s) หรือ --reject", joinIDs(r.Candidates))
+			english = fmt.Sprintf("--new (a new household), --merge with a household found (%s) or --reject", joinIDs(r.Candidates))
 		}
 	}
 	if !ok {
-		return data.Errorf(data.EINVALID, "การตัดสินนี้ไม่ตรงกับรายการที่ %d: เลือกได้ %s", "review %d: the decision does not fit; choose %s", r.ID, options)
+		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("การตัดสินนี้ไม่ตรงกับรายการที่ %d: เลือกได้ %s", r.ID, options),
+			English: fmt.Sprintf("review %d: the decision does not fit; choose %s", r.ID, english)}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -298,6 +299,17 @@ func (c *command) review(args []string) error {
 		}
 		for _, r := range items {
 			h := r.Household
+			// A follow-up row gives only what the district changed (and
+			// masks the ID): the household it is about tells the rest.
+			if len(r.Candidates) == 1 && (h.Head.FullName() == "" || h.Head.NationalID == "" || h.HouseCode == "") {
+				if stored, err := s.Household(c.ctx, r.Candidates[0]); err == nil {
+					h.HouseCode = cmp.Or(h.HouseCode, stored.HouseCode)
+					h.Head.NationalID = cmp.Or(h.Head.NationalID, stored.Head.NationalID)
+					if h.Head.FullName() == "" {
+						h.Head = stored.Head
+					}
+				}
+			}
 			fmt.Fprintf(c.env.Stdout, "%d. นำเข้าครั้งที่ %d แผ่นงาน %s แถว %d: %s\n   รหัสบ้าน %s · เลขประจำตัว %s · %s · ด้าน %d %s\n",
 				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, orDash(h.HouseCode), orDash(data.MaskNationalID(h.Head.NationalID)), orDash(h.Head.FullName()), r.Problem.Category, r.Problem.SubProblem)
 			found := "ครัวเรือนที่อาจตรงกัน"

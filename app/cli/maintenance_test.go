@@ -159,7 +159,7 @@ func TestReviewKeepFromTheCommandLine(t *testing.T) {
 		t.Fatalf("import: %+v", r)
 	}
 	r = qmdesk(t, "review", "--db", db)
-	if !strings.Contains(r.stdout, "--keep") || !strings.Contains(r.stdout, "แก้ไขโดย สมใจ") {
+	if !strings.Contains(r.stdout, "--keep") || !strings.Contains(r.stdout, "แก้ไขโดย สมใจ") || !strings.Contains(r.stdout, " · "+h.Head.FullName()+" · ") {
 		t.Fatalf("review list: %+v", r)
 	}
 	keep := regexp.MustCompile(`--keep (\d+)`).FindStringSubmatch(r.stdout)
