@@ -74,6 +74,10 @@ type FileReport struct {
 	Batch    *data.ImportBatch
 	Earlier  []data.ImportRecord // earlier imports of the same file
 	ImportID uint64              // set by Commit
+	// Round is the round the rows go into; Ended says its deadline has
+	// passed, so the problems the file adds are overdue the day they come.
+	Round data.Round
+	Ended bool
 
 	password string
 	layout   *layout
@@ -135,6 +139,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		return nil, err
 	}
 	pl := newPlanner(ctx, imp, meta, rep.File)
+	rep.Round, rep.Ended = imp.round, imp.round.Deadline.Before(pl.today)
 	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, l.Sheet
 	// The age of rows without an action date: the day the workbook says
 	// it was saved, if that is a day of the round (tools that do not keep

@@ -130,7 +130,7 @@ func CountdownText(r data.Round, d Deadline) string {
 		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
 			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.FormatNumber(d.ResolvedSince), data.FormatNumber(d.Open))
 		if d.Carried > 0 {
-			s += fmt.Sprintf(" ซึ่งยกไปติดตามต่อในรอบใหม่แล้ว %s ปัญหา", data.FormatNumber(d.Carried))
+			s += fmt.Sprintf(" · ในจำนวนนี้ยกไปติดตามต่อในรอบใหม่แล้ว %s ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)", data.FormatNumber(d.Carried))
 		}
 		return s
 	}

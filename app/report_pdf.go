@@ -102,7 +102,7 @@ func (p *pdfWriter) cover(title, asOf string) {
 		pdf.SetTextColor(0, 0, 0)
 		carried := ""
 		if c.Carried > 0 {
-			carried = " · ยกไปติดตามต่อในรอบใหม่แล้ว " + data.FormatNumber(c.Carried) + " ปัญหา"
+			carried = " · ในจำนวนที่ยังค้าง ยกไปติดตามต่อในรอบใหม่แล้ว " + data.FormatNumber(c.Carried) + " ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)"
 		}
 		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือยุติเพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา"+carried, 12)
 	default:

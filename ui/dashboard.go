@@ -289,7 +289,8 @@ func (d *DashboardScreen) carriedText(c app.Deadline) string {
 		return ""
 	}
 	t := d.w.t
-	return t.tr(" (ยกไปติดตามต่อในรอบใหม่แล้ว ", " (carried into a later round: ") + t.n(c.Carried) + ")"
+	return t.tr(" · ในจำนวนนี้ยกไปติดตามต่อในรอบใหม่แล้ว ", " · of these, carried into a later round: ") + t.n(c.Carried) +
+		t.tr(" ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)", " problems, counted as the later round's work (do not count them twice)")
 }
 
 func (d *DashboardScreen) showAmphoes() {

@@ -197,7 +197,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	c.Timeline.Wrapping = fyne.TextWrapWord
 	c.Status.Wrapping = fyne.TextWrapWord
 	st := t.tr("สถานะ: ", "Status: ") + t.status(pr.Status) + t.tr(" · เป้าหมายแล้วเสร็จ ", " · target ") + t.date(pr.TargetDate)
-	if pr.Overdue(w.today()) {
+	if pr.Overdue(w.today()) && pr.CarriedTo == 0 { // a carried one's work goes on, on time or not, in the later round
 		st += t.tr(" · เลยกำหนด ", " · overdue by ") + t.ni(pr.TargetDate.DaysUntil(w.today())) + t.tr(" วัน", " days")
 		c.Status.Importance = widget.DangerImportance
 	}

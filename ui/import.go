@@ -281,6 +281,11 @@ func (s *ImportScreen) showFile(i int) {
 		t.tr(" · ปัญหาใหม่ ", " · new problems ") + t.ni(c.CreatedProblems()) + t.tr(" ปัญหา · แถวที่ปรับปรุง ", " · rows updated ") + t.ni(c.Updated) +
 		t.tr(" · ไม่เปลี่ยนแปลง ", " · unchanged ") + t.ni(c.Unchanged) + t.tr(" · รอตรวจสอบ ", " · to review ") + t.ni(c.Review) +
 		t.tr(" · ไม่รับ ", " · rejected ") + t.ni(c.Rejected)
+	if r.Ended && c.CreatedProblems() > 0 {
+		txt += t.tr("\nรอบ ", "\nThe round ") + r.Round.Name + t.tr(" สิ้นสุดแล้วเมื่อ ", " ended on ") + t.date(r.Round.Deadline) +
+			t.tr(": ปัญหาใหม่จะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (หน้าภาพรวม › รอบใหม่…)",
+				": the new problems will be overdue the day they come in. If they are the new fiscal year's work, start a new round first (Dashboard › New round…)")
+	}
 	if r.Skipped > 0 {
 		txt += t.tr("\nข้ามแถวว่างหรือแถวรวมยอด ", "\nSkipped blank or total rows: ") + t.ni(r.Skipped)
 	}

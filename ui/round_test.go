@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"qmdesk/app/cli"
@@ -75,7 +76,9 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 			carried = strings.Contains(c.Timeline.Text, "ยกมาจากรอบ Re-X-Ray 2567") && !c.AddBtn.Disabled()
 		}
 		if c.Problem.ID == ps[0].CarriedFrom {
-			old = c.AddBtn.Disabled() && c.StateBtn.Disabled() && strings.Contains(c.Status.Text, "ยกไปติดตามต่อ")
+			// Its work goes on in the new round: it does not read as overdue.
+			old = c.AddBtn.Disabled() && c.StateBtn.Disabled() && strings.Contains(c.Status.Text, "ยกไปติดตามต่อ") &&
+				!strings.Contains(c.Status.Text, "เลยกำหนด") && c.Status.Importance != widget.DangerImportance
 		}
 	}
 	if !carried || !old {

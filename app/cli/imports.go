@@ -183,6 +183,10 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %s แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), num(int64(cnt.Rows)))
 	fmt.Fprintf(w, "  ครัวเรือนใหม่ %s ครัวเรือน · ปัญหาใหม่ %s ปัญหา · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
 		num(int64(cnt.CreatedHouseholds())), num(int64(cnt.CreatedProblems())), num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
+	if rep.Ended && cnt.CreatedProblems() > 0 {
+		fmt.Fprintf(w, "  รอบ %s สิ้นสุดแล้วเมื่อ %s: ปัญหาใหม่ %s ปัญหาจะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (qmdesk round new)\n",
+			rep.Round.Name, data.FormatBE(rep.Round.Deadline), num(int64(cnt.CreatedProblems())))
+	}
 	if len(rep.Earlier) > 0 {
 		e := rep.Earlier[len(rep.Earlier)-1]
 		fmt.Fprintf(w, "  ไฟล์นี้เคยนำเข้าแล้ว (ครั้งที่ %d เมื่อ %s)\n", e.ID, data.FormatBE(data.DateOf(e.At)))

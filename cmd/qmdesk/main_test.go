@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,30 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 	}
 	if got.Rows == 0 || got.Unchanged != got.Rows {
 		t.Errorf("re-import of an unchanged follow-up workbook: %+v, want every row unchanged", got)
+	}
+	// A household the district adds to the ended round: the dry run
+	// says its problem would be overdue the day it comes in.
+	if today.After(s.Deadline) {
+		f, err := excelize.OpenFile(wb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("ข้อมูล")
+		last := rows[len(rows)-1]
+		next := len(rows) + 1
+		for i, v := range last[:min(len(last), 25)] {
+			cell, _ := excelize.CoordinatesToCellName(i+1, next)
+			f.SetCellValue("ข้อมูล", cell, v)
+		}
+		f.SetCellValue("ข้อมูล", "B"+strconv.Itoa(next), "41019999999")
+		f.SetCellValue("ข้อมูล", "I"+strconv.Itoa(next), data.WithCheckDigit("310990000001"))
+		f.SetCellValue("ข้อมูล", "K"+strconv.Itoa(next), "มาใหม่")
+		f.Save()
+		f.Close()
+		r := qmdesk(t, nil, "import", "--dry-run", wb, "--db", db)
+		if !strings.Contains(r.stdout, "ครัวเรือนใหม่ 1 ครัวเรือน") || !strings.Contains(r.stdout, "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567: ปัญหาใหม่ 1 ปัญหาจะเลยกำหนดทันที") {
+			t.Errorf("a new problem for the ended round:\n%s%s", r.stdout, r.stderr)
+		}
 	}
 	if r := qmdesk(t, nil, "check", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ถูกต้องครบถ้วน") {
 		t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
