@@ -104,7 +104,9 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 
 // build lays out the window for the state of the database.
 func (w *MainWindow) build() {
-	w.Window.SetMainMenu(w.mainMenu())
+	// Until the main screens exist, the menu's items that need them are
+	// greyed out rather than doing nothing.
+	w.Window.SetMainMenu(w.mainMenu(false))
 	if w.env.StartErr != nil {
 		w.Message = widget.NewLabel(w.t.tr("เริ่มโปรแกรมไม่ได้\n\n", "The program cannot start\n\n") + w.t.errorText(w.env.StartErr))
 		w.Message.Wrapping = fyne.TextWrapWord
@@ -144,6 +146,7 @@ func (w *MainWindow) build() {
 		container.NewTabItem(w.t.tr("ส่งออกไฟล์", "Export"), w.Export.Box),
 	)
 	w.Window.SetContent(container.NewBorder(w.Damage.Box, nil, nil, nil, w.Tabs))
+	w.Window.SetMainMenu(w.mainMenu(true))
 	w.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.onDropped(uris) })
 	w.Dashboard.Refresh()
 	if w.register == nil {
@@ -153,7 +156,7 @@ func (w *MainWindow) build() {
 	}
 }
 
-func (w *MainWindow) mainMenu() *fyne.MainMenu {
+func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	ctrl := fyne.KeyModifierShortcutDefault
 	w.MenuSearch = fyne.NewMenuItem(w.t.tr("ค้นหาครัวเรือน", "Find a household"), w.onSearch)
 	w.MenuSearch.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: ctrl}
@@ -170,6 +173,9 @@ func (w *MainWindow) mainMenu() *fyne.MainMenu {
 			w.onCheckAndRepair()
 		}
 	})
+	for _, item := range []*fyne.MenuItem{w.MenuSearch, w.MenuImport, w.MenuPrint, w.MenuCharts, backup, w.MenuRepair, w.MenuSubProblems} {
+		item.Disabled = !ready
+	}
 	return fyne.NewMainMenu(
 		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuSettings),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),

@@ -243,6 +243,9 @@ func TestStartRefusalAndTrainingDayInTheWindow(t *testing.T) {
 	if w.Message == nil || !strings.Contains(w.Message.Text, "เริ่มโปรแกรมไม่ได้") || !strings.Contains(w.Message.Text, "QMDESK_TODAY") {
 		t.Errorf("start refusal: %+v", w.Message)
 	}
+	if !w.MenuImport.Disabled || !w.MenuPrint.Disabled || !w.MenuRepair.Disabled || w.MenuSettings.Disabled {
+		t.Error("the refusal's menu offers what it cannot do")
+	}
 	h := newHarnessAt(t, 20, clock.OnDay(data.NewDate(2024, 8, 15)))
 	if !strings.Contains(h.w.Window.Title(), "ฝึกอบรม 15 ส.ค. 2567") || !strings.Contains(h.w.Dashboard.Title.Text, "วันที่จำลองสำหรับฝึกอบรม") {
 		t.Errorf("training day: %q / %q", h.w.Window.Title(), h.w.Dashboard.Title.Text)

@@ -32,6 +32,9 @@ func TestMarkingUrgentReachesDashboardAndPack(t *testing.T) {
 	if len(w.Dashboard.Urgent) != 3 {
 		t.Fatalf("%d urgent buttons before", len(w.Dashboard.Urgent))
 	}
+	if w.MenuSubProblems.Disabled || w.MenuImport.Disabled {
+		t.Fatal("the menu is greyed out on the main screens")
+	}
 	w.MenuSubProblems.Action()
 	f := w.SubProblems
 	marked := false
