@@ -190,7 +190,7 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 		if i == steps-1 {
 			a.Result = p.Status
 			if p.Status == data.Closed {
-				a.What, a.Note = "ยุติการช่วยเหลือ", p.CloseReason
+				a.What, a.Note = "เปลี่ยนสถานะเป็น "+data.Closed.Thai(), p.CloseReason
 			}
 		} else {
 			a.Result = data.InProgress

@@ -46,7 +46,7 @@ func templateTable(title []string, subList data.SubProblemList) xlsx.Table {
 	}
 	var cats []string
 	for _, c := range data.Categories {
-		cats = append(cats, fmt.Sprintf("%d %s", c, c.Thai()))
+		cats = append(cats, c.Label())
 	}
 	var subs, urgent []string
 	for _, s := range subList {
@@ -79,7 +79,8 @@ func templateTable(title []string, subList data.SubProblemList) xlsx.Table {
 		Sheet: "ข้อมูล", Titles: title, Header: header, Widths: templateWidths, Text: text,
 		Lists: map[int][]string{
 			col(fCategory): cats, col(fSubProblem): subs, col(fStatus): statuses,
-			col(fReXRay): {"แก้ไขแล้ว", "แก้ไขบางส่วน", "ยังไม่ได้แก้ไข"}, col(fOrigin): {"เดิม", "ตกหล่น", "ปัญหาใหม่"},
+			col(fReXRay): {data.ReXRaySolved.Thai(), data.ReXRayPartly.Thai(), data.ReXRayUnsolved.Thai()},
+			col(fOrigin): {data.OriginSurvey2565.Thai(), data.OriginMissed.Thai(), data.WordNewProblem.Thai},
 		},
 	}
 }
@@ -191,12 +192,12 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		if !unmask && h.HouseCode != "" {
 			id = data.MaskNationalID(id)
 		}
-		origin := "เดิม"
+		origin := data.OriginSurvey2565.Thai()
 		switch {
 		case h.Origin == data.OriginMissed:
-			origin = "ตกหล่น"
+			origin = data.OriginMissed.Thai()
 		case p.SurveyYear != 2565:
-			origin = "ปัญหาใหม่"
+			origin = data.WordNewProblem.Thai
 		}
 		village := any(nil)
 		if h.VillageNo > 0 {
@@ -207,7 +208,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 			members = h.Members
 		}
 		return []any{i + 1, h.HouseCode, h.HouseNo, village, h.VillageName, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName,
-			h.Head.Phone, members, origin, fmt.Sprintf("%d %s", p.Category, p.Category.Thai()), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
+			h.Head.Phone, members, origin, p.Category.Label(), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
 			nil, nil, nil, nil, nil, versionStamp(h, p)}, nil
 	}
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
@@ -240,54 +241,86 @@ func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]
 	return out, nil
 }
 
-// Summary writes the province summary workbook: one row per amphoe, five
-// columns per category and for all categories, a totals row. Its numbers
-// are Progress.Summarize's.
+// SummarySheetAll is the summary workbook's first sheet; each category's
+// sheet is named by its Category.ShortLabel.
+const SummarySheetAll = "รวมทุกด้าน"
+
+// Summary writes the province summary workbook: a sheet for all
+// categories and one for each, every one a row per amphoe and a totals
+// row under the columns of every progress table (Columns, and each urgent
+// kind apart on the first sheet). The cells are numbers with number
+// formats; the figures are Progress.Summarize's.
 func (e *Exporter) Summary(ctx context.Context, path string) error {
 	s, err := e.Progress.Summarize(ctx, 0, "")
 	if err != nil {
 		return err
 	}
-	header := []string{"อำเภอ", "ครัวเรือน"}
-	colors := []string{"", ""}
-	groups := append([]data.Category{0}, data.Categories...)
-	for _, c := range groups {
-		name := "รวมทุกด้าน"
-		if c != 0 {
-			name = fmt.Sprintf("ด้านที่ %d %s", c, c.Thai())
-		}
-		for _, h := range []string{"เป้าหมาย", "แก้ไขแล้ว", "อยู่ระหว่างดำเนินการ", "ยังไม่ได้ดำเนินการ", "ร้อยละที่แก้ไขแล้ว"} {
-			header = append(header, name+"\n"+h)
-		}
-		// The status columns in the status colours of the charts.
-		colors = append(colors, "", data.StatusColor(data.Solved), data.StatusColor(data.InProgress), data.StatusColor(data.NotStarted), "")
-	}
 	areas := append(append([]Area{}, s.Parts...), Area{Name: "รวมทั้งจังหวัด", Totals: s.Area.Totals, Categories: s.Area.Categories})
-	widths := []float64{20, 11}
-	for range header[2:] {
-		widths = append(widths, 13)
-	}
-	t := xlsx.Table{
-		Sheet: "สรุปรายอำเภอ", Header: header, HeaderColors: colors, Widths: widths, RowCount: len(areas),
-		Titles: []string{
-			fmt.Sprintf("สรุปผลการแก้ไขปัญหาครัวเรือน (ThaiQM) จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
-			fmt.Sprintf("ข้อมูล ณ %s · %s", data.FormatBELong(s.AsOf), CountdownText(s.Round, s.Countdown)),
-		},
-		Bold: func(i int) bool { return i == len(areas)-1 },
-		Row: func(i int) ([]any, []bool) {
-			a := areas[i]
-			row := []any{a.Name, a.Totals.Households}
-			for _, c := range groups {
-				t := a.Totals
-				if c != 0 {
-					t = a.Categories[c]
-				}
-				row = append(row, t.Target, t.Solved+t.SelfSolved, t.InProgress, t.NotStarted, t.PercentSolved)
+	// urgent are the sheet's urgent columns: each kind apart on the sheet of
+	// all categories, the category's own on a category's sheet.
+	sheet := func(name, scope string, tally func(Area) Tally, urgentHeads []string, urgent func(Area) []int64) xlsx.Table {
+		header := []string{"อำเภอ"}
+		colors := []string{""}
+		formats := []string{""}
+		widths := []float64{20}
+		for _, c := range Columns {
+			header = append(header, c.Head.Thai)
+			colors = append(colors, data.StatusColor(c.Status))
+			if c.Percent {
+				formats = append(formats, "0.0%")
+			} else {
+				formats = append(formats, "#,##0")
 			}
-			return row, nil
-		},
+			widths = append(widths, 12)
+		}
+		for _, h := range urgentHeads {
+			header = append(header, h)
+			colors = append(colors, "")
+			formats = append(formats, "#,##0")
+			widths = append(widths, 14)
+		}
+		return xlsx.Table{
+			Sheet: name, Header: header, HeaderColors: colors, Formats: formats, Widths: widths, RowCount: len(areas),
+			Titles: []string{
+				fmt.Sprintf("สรุปผลการแก้ไขปัญหาครัวเรือน (ThaiQM) จังหวัด%s รอบ %s · %s", s.ProvinceName, s.Round.Name, scope),
+				fmt.Sprintf("ข้อมูล ณ %s · %s", data.FormatBELong(s.AsOf), CountdownText(s.Round, s.Countdown)),
+				data.WordSolvedTotalMeans.Thai + " · " + data.WordPercentMeans.Thai,
+			},
+			Bold: func(i int) bool { return i == len(areas)-1 },
+			Row: func(i int) ([]any, []bool) {
+				a := areas[i]
+				t := tally(a)
+				row := []any{a.Name}
+				for _, c := range Columns {
+					if c.Percent {
+						row = append(row, c.Share(t)/100)
+					} else {
+						row = append(row, c.Count(t))
+					}
+				}
+				for _, n := range urgent(a) {
+					row = append(row, n)
+				}
+				return row, nil
+			},
+		}
 	}
-	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
+	var kindHeads []string
+	for _, k := range s.UrgentKinds {
+		kindHeads = append(kindHeads, UrgentColumn(k).Thai)
+	}
+	tables := []xlsx.Table{sheet(SummarySheetAll, "รวมทุกด้าน", func(a Area) Tally { return a.Totals }, kindHeads, func(a Area) []int64 {
+		var out []int64
+		for _, k := range s.UrgentKinds {
+			out = append(out, a.Categories[k.Category].UrgentOpen)
+		}
+		return out
+	})}
+	for _, c := range data.Categories {
+		tables = append(tables, sheet(c.ShortLabel(), c.Label(), func(a Area) Tally { return a.Categories[c] },
+			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
+	}
+	if err := xlsx.Write(path, tables, ""); err != nil {
 		return err
 	}
 	return e.Store.Log(ctx, "export", "summary", 0, filepath.Base(path))
@@ -364,8 +397,9 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 		},
 	}
 	pr := xlsx.Table{
-		Sheet:  "ปัญหา",
-		Header: []string{"เลขปัญหา", "เลขครัวเรือน", "ด้าน", "ปัญหา", "รายละเอียด", "เร่งด่วน", "ปีที่พบ", "ผลการสำรวจซ้ำ", "สถานะ", "เหตุผลที่ยุติ", "วันที่กำหนดแล้วเสร็จ", "หน่วยงานหลัก"},
+		Sheet: "ปัญหา",
+		Header: []string{"เลขปัญหา", "เลขครัวเรือน", data.WordCategory.Thai, "ปัญหา", "รายละเอียด", data.WordUrgent.Thai, "ปีที่พบ", data.HeaderReXRay.Thai, data.HeaderStatus.Thai,
+			"เหตุผล (" + data.Closed.Thai() + ")", data.WordTargetDate.Thai, "หน่วยงานหลัก"},
 		Widths: []float64{10, 10, 24, 30, 24, 8, 8, 16, 20, 20, 16, 18}, RowCount: n.Problems,
 		Row: func(int) ([]any, []bool) {
 			p, ok := problems.next()
@@ -374,18 +408,18 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			}
 			sub, detail := p.SubProblem, p.Detail
 			if p.Sensitive && !unmask {
-				sub, detail = "(ข้อมูลอ่อนไหว)", ""
+				sub, detail = data.WordSensitive.Thai, ""
 			}
 			urgent := ""
 			if p.Urgent {
 				urgent = "ใช่"
 			}
-			return []any{p.ID, p.HouseholdID, fmt.Sprintf("%d %s", p.Category, p.Category.Thai()), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, data.FormatBE(p.TargetDate), p.LeadAgency}, nil
+			return []any{p.ID, p.HouseholdID, p.Category.Label(), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, data.FormatBE(p.TargetDate), p.LeadAgency}, nil
 		},
 	}
 	ac := xlsx.Table{
 		Sheet:  "การช่วยเหลือ",
-		Header: []string{"เลขปัญหา", "วันที่", "หน่วยงาน/ภาคีเครือข่าย", "วิธีการแก้ไข", "งบประมาณ (บาท)", "สถานะหลังดำเนินการ", "หมายเหตุ", "ผู้บันทึก"},
+		Header: []string{"เลขปัญหา", data.HeaderActionDate.Thai, data.HeaderAgency.Thai, data.HeaderWhat.Thai, data.HeaderBudget.Thai, data.HeaderStatus.Thai + "หลังดำเนินการ", "หมายเหตุ", "ผู้บันทึก"},
 		Widths: []float64{10, 14, 24, 30, 14, 20, 24, 14}, RowCount: n.Actions,
 		Row: func(int) ([]any, []bool) {
 			a, ok := actions.next()

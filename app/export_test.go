@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -87,6 +88,9 @@ func firstNotUnchanged(rep *app.FileReport) data.RowResult {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// The summary workbook: a sheet for all categories and one for each, the
+// figures of Summarize under the columns of every table, as numbers with
+// number formats.
 func TestSummaryWorkbookEqualsProgress(t *testing.T) {
 	fx, e := demoFixture(t, 300)
 	path := filepath.Join(fx.dir, "summary.xlsx")
@@ -96,24 +100,57 @@ func TestSummaryWorkbookEqualsProgress(t *testing.T) {
 	s, _ := e.Progress.Summarize(fx.ctx, 0, "")
 	f, _ := excelize.OpenFile(path)
 	defer f.Close()
-	rows, _ := f.GetRows("สรุปรายอำเภอ", excelize.Options{RawCellValue: true})
-	if len(rows) != 3+len(s.Parts)+1 {
+	if sheets := f.GetSheetList(); len(sheets) < 8 || sheets[0] != app.SummarySheetAll || sheets[4] != data.Category(4).ShortLabel() {
+		t.Fatalf("sheets %v", sheets)
+	}
+	rows, _ := f.GetRows(app.SummarySheetAll, excelize.Options{RawCellValue: true})
+	if len(rows) != 4+len(s.Parts)+1 {
 		t.Fatalf("%d rows for %d amphoe", len(rows), len(s.Parts))
 	}
-	if !strings.Contains(rows[1][0], "2567") {
-		t.Errorf("as-of line not in BE: %q", rows[1][0])
+	if !strings.Contains(rows[1][0], "2567") || !strings.Contains(rows[2][0], data.WordSolvedTotalMeans.Thai) {
+		t.Errorf("title lines %q / %q", rows[1][0], rows[2][0])
+	}
+	// The header names the columns in the glossary's words, wrapped.
+	for i, c := range app.Columns {
+		if squeeze(rows[3][i+1]) != squeeze(c.Head.Thai) || !strings.Contains(rows[3][i+1], "\n") && len(c.Head.Thai) > 40 {
+			t.Errorf("header %d %q, want %q", i+1, rows[3][i+1], c.Head.Thai)
+		}
+	}
+	check := func(sheet string, row []string, x app.Tally) {
+		t.Helper()
+		for i, c := range app.Columns {
+			got := row[i+1]
+			if c.Percent {
+				if v, err := strconv.ParseFloat(got, 64); err != nil || math.Abs(v-c.Share(x)/100) > 1e-9 {
+					t.Errorf("%s %s %s: %q, want %v", sheet, row[0], c.Head.Thai, got, c.Share(x)/100)
+				}
+			} else if got != itoa64(c.Count(x)) {
+				t.Errorf("%s %s %s: %q, want %d", sheet, row[0], c.Head.Thai, got, c.Count(x))
+			}
+		}
 	}
 	total := rows[len(rows)-1]
-	want := s.Area.Totals
-	if total[0] != "รวมทั้งจังหวัด" || total[2] != itoa64(want.Target) || total[3] != itoa64(want.Solved+want.SelfSolved) || total[4] != itoa64(want.InProgress) || total[5] != itoa64(want.NotStarted) {
-		t.Errorf("totals row %v, summary %+v", total[:7], want)
+	if total[0] != "รวมทั้งจังหวัด" {
+		t.Errorf("totals row %v", total)
 	}
-	// Category 4 of the first amphoe.
-	first, c4 := rows[3], s.Parts[0].Categories[4]
-	if first[0] != s.Parts[0].Name || first[2+5*4] != itoa64(c4.Target) {
-		t.Errorf("first amphoe category 4: %v vs %+v", first[2+5*4:2+5*5], c4)
+	check(app.SummarySheetAll, total, s.Area.Totals)
+	check(app.SummarySheetAll, rows[4], s.Parts[0].Totals)
+	c4, _ := f.GetRows(data.Category(4).ShortLabel(), excelize.Options{RawCellValue: true})
+	check("category 4", c4[4], s.Parts[0].Categories[4])
+	check("category 4", c4[len(c4)-1], s.Area.Categories[4])
+	// Numbers, not text, shown with separators and as percentages.
+	for cell, format := range map[string]string{"C5": "#,##0", "J5": "0.0%"} {
+		typ, _ := f.GetCellType(app.SummarySheetAll, cell)
+		id, _ := f.GetCellStyle(app.SummarySheetAll, cell)
+		st, _ := f.GetStyle(id)
+		if typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString || st.CustomNumFmt == nil || *st.CustomNumFmt != format {
+			t.Errorf("%s: type %v, format %v, want a number shown as %s", cell, typ, st.CustomNumFmt, format)
+		}
 	}
 }
+
+// squeeze drops blanks and line breaks: a header wrapped over lines.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 

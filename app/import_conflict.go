@@ -110,16 +110,16 @@ func problemConflicts(cur, row data.Problem, hasStatus bool) []data.FieldConflic
 		out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: row, Current: cur})
 	}
 	if hasStatus && row.Status != cur.Status {
-		add("status", "สถานะ", row.Status.Thai(), cur.Status.Thai())
+		add("status", data.HeaderStatus.Thai, row.Status.Thai(), cur.Status.Thai())
 	}
 	if row.ReXRay != data.ReXRayNone && row.ReXRay != cur.ReXRay {
-		add("rexray", "ผลการสำรวจซ้ำ", row.ReXRay.Thai(), cur.ReXRay.Thai())
+		add("rexray", data.HeaderReXRay.Thai, row.ReXRay.Thai(), cur.ReXRay.Thai())
 	}
 	if row.Detail != "" && row.Detail != cur.Detail {
 		add("detail", "รายละเอียด", row.Detail, cur.Detail)
 	}
 	if !row.TargetDate.IsZero() && row.TargetDate != cur.TargetDate {
-		add("target_date", "วันที่กำหนดแล้วเสร็จ", data.FormatBE(row.TargetDate), data.FormatBE(cur.TargetDate))
+		add("target_date", data.WordTargetDate.Thai, data.FormatBE(row.TargetDate), data.FormatBE(cur.TargetDate))
 	}
 	if row.LeadAgency != "" && row.LeadAgency != cur.LeadAgency {
 		add("lead_agency", "หน่วยงานหลัก", row.LeadAgency, cur.LeadAgency)
@@ -189,8 +189,8 @@ func (u *unknownSub) suggested(detail string) (string, string) {
 }
 
 func (u *unknownSub) reason() string {
-	return fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของด้านที่ %d: ใกล้เคียงที่สุดคือ '%s' (รับแถวนี้เป็น '%s' โดยเก็บข้อความเดิมไว้ในรายละเอียด หรือไม่รับ)",
-		u.written, u.category, u.suggestion, u.suggestion)
+	return fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของ%s: ใกล้เคียงที่สุดคือ '%s' (รับแถวนี้เป็น '%s' โดยเก็บข้อความเดิมไว้ในรายละเอียด หรือไม่รับ)",
+		u.written, u.category.Label(), u.suggestion, u.suggestion)
 }
 
 // suggestSubProblem finds the entry of category c closest to a name the

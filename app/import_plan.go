@@ -124,7 +124,7 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 			return res, err
 		} else if in.Action.Date.Before(first) {
 			res.Fate, res.Column, res.Value = data.FateRejected, in.actionColumn, in.actionValue
-			res.Reason = fmt.Sprintf("วันที่ดำเนินการ %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.FormatBE(in.Action.Date), data.FormatBE(first))
+			res.Reason = fmt.Sprintf("%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.HeaderActionDate.Thai, data.FormatBE(in.Action.Date), data.FormatBE(first))
 			return res, nil
 		}
 	}

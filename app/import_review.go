@@ -111,9 +111,9 @@ func fitDecision(r data.Review, decision string, into uint64) error {
 		english = "--accept (as the suggested sub-problem) or --reject"
 	default:
 		ok = decision == "new" || decision == "merge" && slices.Contains(r.Candidates, into)
-		options, english = "--new (เพิ่มเป็นครัวเรือนใหม่) หรือ --reject", "--new (a new household) or --reject"
+		options, english = "--new (เพิ่มเป็น"+data.WordNewHousehold.Thai+") หรือ --reject", "--new (a new household) or --reject"
 		if len(r.Candidates) > 0 {
-			options = fmt.Sprintf("--new (เพิ่มเป็นครัวเรือนใหม่), --merge กับครัวเรือนที่พบ (%s) หรือ --reject", joinIDs(r.Candidates))
+			options = fmt.Sprintf("--new (เพิ่มเป็น%s), --merge กับครัวเรือนที่พบ (%s) หรือ --reject", data.WordNewHousehold.Thai, joinIDs(r.Candidates))
 			english = fmt.Sprintf("--new (a new household), --merge with a household found (%s) or --reject", joinIDs(r.Candidates))
 		}
 	}

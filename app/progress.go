@@ -21,6 +21,7 @@ type Tally struct {
 	InProgress    int64   `json:"in_progress"`
 	NotStarted    int64   `json:"not_started"`
 	Closed        int64   `json:"closed"`         // ยุติ
+	SolvedTotal   int64   `json:"solved_total"`   // แก้ไขสำเร็จ: solved + self-solved (data.WordSolvedTotal)
 	PercentSolved float64 `json:"percent_solved"` // see Tally.finish
 	UrgentOpen    int64   `json:"urgent_open"`
 	Overdue       int64   `json:"overdue"`
@@ -51,6 +52,7 @@ func (t *Tally) addStatus(s data.Status, n int64) {
 // duplicate) can no longer be solved, so it leaves the denominator rather
 // than counting as a failure.
 func (t *Tally) finish() {
+	t.SolvedTotal = t.Solved + t.SelfSolved
 	if d := t.Target - t.Closed; d > 0 {
 		p := float64(t.Solved+t.SelfSolved) * 100 / float64(d)
 		t.PercentSolved = float64(int64(p*10+0.5)) / 10
@@ -127,8 +129,8 @@ func CountdownText(r data.Round, d Deadline) string {
 	case d.NotStarted:
 		return fmt.Sprintf("รอบ %s ยังไม่เริ่ม: เริ่มบันทึกผล %s (อีก %s วัน) ครบกำหนด %s", r.Name, data.FormatBE(r.Start), data.FormatNumber(int64(-d.DaysSinceStart)), data.FormatBE(r.Deadline))
 	case d.Ended:
-		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
-			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.FormatNumber(d.ResolvedSince), data.FormatNumber(d.Open))
+		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือ%sแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
+			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.Closed.Thai(), data.FormatNumber(d.ResolvedSince), data.FormatNumber(d.Open))
 		if d.Carried > 0 {
 			s += fmt.Sprintf(" · ในจำนวนนี้ยกไปติดตามต่อในรอบใหม่แล้ว %s ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)", data.FormatNumber(d.Carried))
 		}
@@ -160,6 +162,9 @@ type Summary struct {
 	Countdown    Deadline   `json:"countdown"`
 	Area         Area       `json:"area"`  // the scope asked for (province, amphoe or tambon)
 	Parts        []Area     `json:"parts"` // its amphoe (of a province) or tambon (of an amphoe)
+	// UrgentKinds are the stored sub-problem list's: every table prints
+	// each kind's open problems apart, never their sum.
+	UrgentKinds []data.UrgentKind `json:"-"`
 }
 
 // FiscalYearBE is the Thai fiscal year the summary reports on: today's,
@@ -204,6 +209,11 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 		return Summary{}, err
 	}
 	s := Summary{ProvinceCode: meta.Province, Round: round, AsOf: today}
+	subs, err := p.Store.SubProblems(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	s.UrgentKinds = subs.UrgentKinds()
 	if prov, ok := p.Geo.Province(meta.Province); ok {
 		s.ProvinceName = prov.Thai
 	}

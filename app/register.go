@@ -43,27 +43,31 @@ type problemBrief struct {
 	status  data.Status
 	urgent  bool
 	carried bool // carried into a later round, where its continuation is counted
+	fresh   bool // found in its round, not in the 2565 survey
 }
 
 // RegisterQuery is what the clerk typed and ticked. Zero fields do not
 // filter. A household matches when its text matches and, if any problem
 // filter is set, at least one of its problems passes all of them.
 type RegisterQuery struct {
-	Text       string // national ID, house code (digits, Thai or Arabic) or part of the head's name
-	Area       string // amphoe (CCAA) or tambon (CCAATT)
-	Origin     data.Origin
-	RoundID    uint64
-	Category   data.Category
-	SubProblem string
-	Status     data.Status
-	OpenOnly   bool // not started or in progress
-	UrgentOnly bool
-	Overdue    bool      // open past the target date on Today
-	Today      data.Date // for Overdue
+	Text   string // national ID, house code (digits, Thai or Arabic) or part of the head's name
+	Area   string // amphoe (CCAA) or tambon (CCAATT)
+	Origin data.Origin
+	// NewProblems keeps the problems found in their round, not in the 2565
+	// survey: with Origin เดิม, the ที่มา "ปัญหาใหม่" of the workbooks.
+	NewProblems bool
+	RoundID     uint64
+	Category    data.Category
+	SubProblem  string
+	Status      data.Status
+	OpenOnly    bool // not started or in progress
+	UrgentOnly  bool
+	Overdue     bool      // open past the target date on Today
+	Today       data.Date // for Overdue
 }
 
 func (q RegisterQuery) filtersProblems() bool {
-	return q.RoundID != 0 || q.Category != 0 || q.SubProblem != "" || q.Status != 0 || q.OpenOnly || q.UrgentOnly || q.Overdue
+	return q.RoundID != 0 || q.Category != 0 || q.SubProblem != "" || q.Status != 0 || q.OpenOnly || q.UrgentOnly || q.Overdue || q.NewProblems
 }
 
 // RegisterEntry is one line of the household list.
@@ -111,7 +115,8 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 	}
 	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
 	for i, p := range ps {
-		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0}
+		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0,
+			fresh: p.SurveyYear != 2565}
 	}
 	return row
 }
@@ -310,7 +315,8 @@ func (m matcher) problem(p problemBrief, sub int) bool {
 		sub >= 0 && int(p.sub) != sub,
 		q.Status != 0 && p.status != q.Status,
 		q.OpenOnly && !p.status.Open(),
-		q.UrgentOnly && !p.urgent:
+		q.UrgentOnly && !p.urgent,
+		q.NewProblems && !p.fresh:
 		return false
 	case q.Overdue:
 		return p.status.Open() && !p.target.IsZero() && p.target.Before(q.Today)

@@ -30,7 +30,9 @@ func TestRegisterSearchAndFilters(t *testing.T) {
 	add(1, "41010000011", "410101", "สมชาย", "ใจดี", data.OriginSurvey2565,
 		p(1, "ไม่มีบ้าน", data.InProgress, true, early), p(4, "รายได้ต่ำ", data.Solved, false, data.Date{}))
 	add(2, "41010000029", "410102", "สมหญิง", "รักไทย", data.OriginMissed, p(4, "รายได้ต่ำ", data.NotStarted, false, data.NewDate(2024, 9, 30)))
-	add(3, "41020000012", "410201", "มานะ", "ใจดี", data.OriginSurvey2565, p(2, "ยาเสพติด", data.Closed, true, early))
+	fresh := p(4, "รายได้ต่ำ", data.Solved, false, data.Date{})
+	fresh.SurveyYear = 2567
+	add(3, "41020000012", "410201", "มานะ", "ใจดี", data.OriginSurvey2565, p(2, "ยาเสพติด", data.Closed, true, early), fresh)
 	add(4, "", "410201", "ปิติ", "ไม่มีปัญหา", data.OriginMissed)
 
 	reg, err := app.BuildRegister(ctx, s, nil)
@@ -55,7 +57,8 @@ func TestRegisterSearchAndFilters(t *testing.T) {
 		{"amphoe", app.RegisterQuery{Area: "4102"}, []uint64{3, 4}},
 		{"tambon", app.RegisterQuery{Area: "410102"}, []uint64{2}},
 		{"origin missed", app.RegisterQuery{Origin: data.OriginMissed}, []uint64{2, 4}},
-		{"category 4", app.RegisterQuery{Category: 4}, []uint64{1, 2}},
+		{"a known household's new problem", app.RegisterQuery{Origin: data.OriginSurvey2565, NewProblems: true}, []uint64{3}},
+		{"category 4", app.RegisterQuery{Category: 4}, []uint64{1, 2, 3}},
 		{"sub-problem", app.RegisterQuery{SubProblem: "ยาเสพติด"}, []uint64{3}},
 		{"unknown sub-problem", app.RegisterQuery{SubProblem: "ไม่มีชื่อนี้"}, nil},
 		{"status", app.RegisterQuery{Status: data.NotStarted}, []uint64{2}},

@@ -140,6 +140,27 @@ func (m *MeetingPack) Count(n int64, c data.Category) string {
 	return data.FormatNumber(n)
 }
 
+// CategoryCells are an area's figures in category c under Columns and
+// CategoryUrgentColumn, as the pack prints them: a sensitive category's
+// small counts as "<5", and every figure of the scope's category hidden
+// when its target is (subtraction would give a part's away).
+func (m *MeetingPack) CategoryCells(a Area, c data.Category) []string {
+	t := a.Categories[c]
+	hide := m.Target(a, c) == hidden
+	var out []string
+	for _, col := range Columns {
+		switch {
+		case hide:
+			out = append(out, hidden)
+		case col.Percent:
+			out = append(out, m.Percent(a, c))
+		default:
+			out = append(out, m.Count(col.Count(t), c))
+		}
+	}
+	return append(out, m.Urgent(a, c))
+}
+
 // hidden is what a count prints as when subtraction would reveal it.
 const hidden = "–"
 

@@ -82,12 +82,17 @@ func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
 	// Each bar is its category's whole target, split by status, so that a
 	// category of 200 problems reads as clearly as one of 20,000; the
 	// target itself is in the note.
-	b := chart.Bars{Title: "ปัญหาแยกตามด้านและสถานะ (ร้อยละของเป้าหมายแต่ละด้าน)", Subtitle: subtitle, Legend: statusLegend(), Max: 100,
+	// The bars divide by the whole target (closed ones included, so that
+	// the statuses add up to the bar); the note's percentage is the
+	// programme's, over the target less closed. Both say so.
+	b := chart.Bars{Title: "สถานะของปัญหาแต่ละด้าน", Subtitle: subtitle + "\nความยาวแท่ง: " + data.UnitPercent.Thai + "ของ" + data.WordTarget.Thai + "ของด้าน (แท่งเต็ม = 100) · ตัวเลขท้ายแท่ง: " +
+		data.WordTarget.Thai + " และ" + data.PercentSolvedHead().Thai,
+		Legend: statusLegend(), Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for c := data.Category(1); c <= 7; c++ {
 		t := a.Categories[c]
-		bar := chart.Bar{Label: fmt.Sprintf("%d. %s", c, c.Thai()), Note: "เป้าหมาย " + m.Target(a, c) + " · แก้ไขแล้ว " + m.Percent(a, c)}
+		bar := chart.Bar{Label: c.ShortLabel(), Note: m.Target(a, c) + " " + data.UnitProblems.Thai + " · " + data.WordSolvedTotal.Thai + " " + m.Percent(a, c)}
 		if m.Target(a, c) != data.FormatNumber(t.Target) {
 			b.Bars = append(b.Bars, bar) // a small sensitive count: no bar to measure it by
 			continue
@@ -119,16 +124,17 @@ func (m *MeetingPack) areaBars() chart.Bars {
 	for _, k := range m.UrgentKinds {
 		kinds = append(kinds, k.Name)
 	}
-	b := chart.Bars{Title: "ร้อยละที่แก้ไขแล้ว ราย" + m.partWord() + " (น้อยไปมาก)", Subtitle: m.subtitle() + "\nเร่งด่วนที่ยังค้าง: " + strings.Join(kinds, " / "), Max: 100,
+	b := chart.Bars{Title: data.PercentSolvedHead().Thai + " ราย" + m.partWord() + " (น้อยไปมาก)",
+		Subtitle: m.subtitle() + "\nตัวเลขท้ายแท่ง: " + data.WordOverdue.Thai + " และ" + data.WordUrgentOpen.Thai + " (" + data.UnitProblems.Thai + ") ตามลำดับ " + strings.Join(kinds, " / "), Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for _, a := range m.partsByPercent() {
 		note := data.FormatPercent(a.Totals.PercentSolved)
 		if a.Totals.Overdue > 0 {
-			note += " · เลยกำหนด " + data.FormatNumber(a.Totals.Overdue)
+			note += " · " + data.WordOverdue.Thai + " " + data.FormatNumber(a.Totals.Overdue)
 		}
 		if a.Totals.UrgentOpen > 0 {
-			note += " · เร่งด่วน " + strings.Join(m.urgentCounts(a), "/")
+			note += " · " + data.WordUrgent.Thai + " " + strings.Join(m.urgentCounts(a), "/")
 		}
 		b.Bars = append(b.Bars, chart.Bar{Label: a.Name, Segments: []chart.Segment{{Value: a.Totals.PercentSolved, Color: "#0072B2"}}, Note: note})
 	}
@@ -136,7 +142,7 @@ func (m *MeetingPack) areaBars() chart.Bars {
 }
 
 func (m *MeetingPack) urgentBars() chart.Bars {
-	b := chart.Bars{Title: "ปัญหาเร่งด่วนที่ยังค้าง ราย" + m.partWord(), Subtitle: m.subtitle(), Empty: "ไม่มีปัญหาเร่งด่วนค้าง"}
+	b := chart.Bars{Title: data.WordUrgentOpen.Thai + " (" + data.UnitProblems.Thai + ") ราย" + m.partWord(), Subtitle: m.subtitle(), Empty: "ไม่มีปัญหาเร่งด่วนค้าง"}
 	for i, k := range m.UrgentKinds {
 		b.Legend = append(b.Legend, chart.Key{Label: k.Name, Color: urgentColor(i), Hatch: k.Sensitive})
 	}
@@ -174,9 +180,10 @@ func shortBE(d data.Date) string {
 
 func (m *MeetingPack) overTime() chart.Line {
 	r := m.Summary.Round
-	l := chart.Line{Title: "ปัญหาที่ยังค้าง รายสัปดาห์", Subtitle: m.subtitle(), From: r.Start, To: r.Deadline,
-		Target:   [2]chart.Point{{Date: m.Line[0].Date, Value: float64(m.Line[0].Open)}, {Date: m.Line[1].Date, Value: 0}},
-		Legend:   []chart.Key{{Label: "ยังค้าง (ยังไม่ได้ดำเนินการ + อยู่ระหว่างดำเนินการ)", Color: "#0072B2"}, {Label: "เส้นเป้าหมาย: เป็นศูนย์ในวันครบกำหนด", Color: "#666666"}},
+	l := chart.Line{Title: "ปัญหาที่ยังค้าง (" + data.UnitProblems.Thai + ") รายสัปดาห์", Subtitle: m.subtitle(), From: r.Start, To: r.Deadline,
+		Target: [2]chart.Point{{Date: m.Line[0].Date, Value: float64(m.Line[0].Open)}, {Date: m.Line[1].Date, Value: 0}},
+		Legend: []chart.Key{{Label: data.WordOpen.Thai + " (" + data.NotStarted.Thai() + " + " + data.InProgress.Thai() + ")", Color: "#0072B2"},
+			{Label: "เส้นที่ควรเป็น: เหลือศูนย์ในวันครบกำหนด", Color: "#666666"}},
 		Marks:    []chart.Mark{{Date: m.Summary.AsOf, Label: "วันนี้ " + data.FormatBE(m.Summary.AsOf), Color: "#000000"}, {Date: r.Deadline, Label: "ครบกำหนด " + data.FormatBE(r.Deadline), Color: "#D55E00"}},
 		DateText: shortBE, ValueText: func(v float64) string { return data.FormatNumber(int64(v + 0.5)) },
 		Empty: "รอบนี้ยังไม่เริ่ม: ยังไม่มีข้อมูลรายสัปดาห์"}

@@ -51,6 +51,7 @@ func (m *MeetingPack) WritePDF(path string) error {
 	p.chartPage(ChartCategories, ChartOverTime)
 	p.chartPage(ChartAreas) // a bar a part: too tall to share a page
 	p.chartPage(ChartUrgent)
+	p.categoryTable()
 	p.areaTable()
 	for _, a := range m.Summary.Parts {
 		if a.Totals.Target > 0 {
@@ -104,7 +105,7 @@ func (p *pdfWriter) cover(title, asOf string) {
 		if c.Carried > 0 {
 			carried = " · ในจำนวนที่ยังค้าง ยกไปติดตามต่อในรอบใหม่แล้ว " + data.FormatNumber(c.Carried) + " ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)"
 		}
-		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือยุติเพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา"+carried, 12)
+		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือ"+data.Closed.Thai()+"เพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา"+carried, 12)
 	default:
 		p.heading("ครบกำหนด "+data.FormatBELong(r.Deadline)+" · เหลืออีก "+DaysLeftText(c), 15)
 		p.para("เริ่มบันทึกผลมาแล้ว "+data.FormatNumber(int64(c.DaysSinceStart))+" วัน · ยังค้าง "+data.FormatNumber(c.Open)+
@@ -113,38 +114,109 @@ func (p *pdfWriter) cover(title, asOf string) {
 	pdf.Ln(4)
 	p.counters(m.Summary.Area.Totals)
 	pdf.Ln(4)
-	p.heading("ปัญหาเร่งด่วนที่ยังค้าง", 13)
+	p.heading(data.WordUrgentOpen.Thai+" (แยกแต่ละประเภท ไม่รวมยอด)", 13)
 	for _, k := range m.UrgentKinds {
-		p.para("• "+k.Name+" "+m.Urgent(m.Summary.Area, k.Category)+" ปัญหา", 12)
+		p.para("• "+k.Name+" "+m.Urgent(m.Summary.Area, k.Category)+" "+data.UnitProblems.Thai, 12)
 	}
 	pdf.Ln(3)
-	p.para("ตัวเลขทั้งหมดเป็นจำนวนนับ ไม่มีชื่อ เลขประจำตัวประชาชน หรือที่อยู่ ปัญหาที่อ่อนไหว (ยาเสพติด ความรุนแรงในครอบครัว คนพิการ ผู้ป่วย) "+
-		"ที่มีน้อยกว่า "+strconv.Itoa(SmallCount)+" แสดงเป็น \"<"+strconv.Itoa(SmallCount)+"\" และยอดรวมที่จะทำให้คำนวณย้อนกลับได้แสดงเป็น \"–\" ร้อยละที่แก้ไขแล้ว = (แก้ไขแล้ว + แก้ไขได้ด้วยตนเอง) ÷ (เป้าหมาย - ยุติ)", 10)
+	p.para("ตัวเลขทั้งหมดเป็นจำนวนนับ ไม่มีชื่อ เลขประจำตัวประชาชน หรือที่อยู่ ตัวเลขนับเป็น"+data.UnitProblems.Thai+" ยกเว้นช่องที่ระบุว่า ("+data.UnitHouseholds.Thai+") · "+
+		data.WordSolvedTotalMeans.Thai+" · "+data.WordPercentMeans.Thai+" · "+data.WordSensitive.Thai+" (ยาเสพติด ความรุนแรงในครอบครัว คนพิการ ผู้ป่วย) "+
+		"ที่มีน้อยกว่า "+strconv.Itoa(SmallCount)+" แสดงเป็น \""+data.WordSmallCount.Thai+"\" และยอดรวมที่จะทำให้คำนวณย้อนกลับได้แสดงเป็น \""+hidden+"\" "+
+		"จึงอาจต่างจากหน้าภาพรวมในโปรแกรม ซึ่งแสดงจำนวนจริงสำหรับผู้ปฏิบัติงาน", 10)
 }
 
-// counters is the ministry dashboard's row of numbers.
+// counters is the ministry dashboard's row of numbers, under the headers
+// of every progress table (app.Columns), wrapped inside their boxes.
 func (p *pdfWriter) counters(t Tally) {
 	pdf := p.pdf
-	cells := []struct{ label, value string }{
-		{"ครัวเรือน", data.FormatNumber(t.Households)}, {"ปัญหาเป้าหมาย", data.FormatNumber(t.Target)},
-		{"แก้ไขแล้ว", data.FormatNumber(t.Solved)}, {"แก้ไขได้ด้วยตนเอง", data.FormatNumber(t.SelfSolved)},
-		{"อยู่ระหว่างดำเนินการ", data.FormatNumber(t.InProgress)}, {"ยังไม่ได้ดำเนินการ", data.FormatNumber(t.NotStarted)},
-		{"ยุติ", data.FormatNumber(t.Closed)}, {"ร้อยละที่แก้ไขแล้ว", data.FormatPercent(t.PercentSolved)},
+	var cells []struct{ label, value string }
+	for _, i := range []int{0, 1, 2, 3, 4, 5, 6, 8} {
+		c := Columns[i]
+		v := ""
+		if c.Percent {
+			v = data.FormatPercent(c.Share(t))
+		} else {
+			v = data.FormatNumber(c.Count(t))
+		}
+		cells = append(cells, struct{ label, value string }{c.Head.Thai, v})
 	}
 	w := pageWidth / 4
 	for row := 0; row < 2; row++ {
 		x, y := pdf.GetX(), pdf.GetY()
+		pdf.SetFont("loma", "", 10)
+		lines := 1
+		for i := 0; i < 4; i++ {
+			lines = max(lines, len(p.split(cells[row*4+i].label, w-2)))
+		}
+		h := 9 + float64(lines)*5 + 2
 		for i := 0; i < 4; i++ {
 			c := cells[row*4+i]
-			pdf.SetXY(x+float64(i)*w, y)
+			pdf.Rect(x+float64(i)*w, y, w, h, "D")
+			pdf.SetXY(x+float64(i)*w, y+1)
 			pdf.SetFont("loma", "B", 16)
-			pdf.CellFormat(w, 9, c.value, "LTR", 2, "C", false, 0, "")
-			pdf.SetX(x + float64(i)*w)
+			pdf.CellFormat(w, 9, c.value, "", 2, "C", false, 0, "")
 			pdf.SetFont("loma", "", 10)
-			pdf.CellFormat(w, 7, c.label, "LBR", 0, "C", false, 0, "")
+			for _, l := range p.split(c.label, w-2) {
+				pdf.SetX(x + float64(i)*w)
+				pdf.CellFormat(w, 5, l, "", 2, "C", false, 0, "")
+			}
 		}
-		pdf.SetXY(x, y+16)
+		pdf.SetXY(x, y+h)
 	}
+}
+
+// split breaks s into lines no wider than w in the current font, between
+// words (data.Wrap).
+func (p *pdfWriter) split(s string, w float64) []string {
+	return data.Wrap(s, w, p.pdf.GetStringWidth)
+}
+
+// tableRow prints one row of a table; each cell's text wraps inside it
+// (at blanks) and the row is as tall as its tallest cell.
+func (p *pdfWriter) tableRow(cells []string, widths []float64, bold, fill bool) {
+	pdf := p.pdf
+	style := ""
+	if bold {
+		style = "B"
+	}
+	pdf.SetFont("loma", style, 8.5)
+	const lineH = 4.1
+	lines := make([][]string, len(cells))
+	n := 1
+	for i, c := range cells {
+		lines[i] = p.split(c, widths[i]-2)
+		n = max(n, len(lines[i]))
+	}
+	h := float64(n)*lineH + 1.6
+	pageW, pageH := pdf.GetPageSize()
+	if _, bottom := pdf.GetAutoPageBreak(); pdf.GetY()+h > pageH-bottom {
+		orientation := "P"
+		if pageW > pageH {
+			orientation = "L"
+		}
+		pdf.AddPageFormat(orientation, pdf.GetPageSizeStr("A4"))
+	}
+	x, y := pdf.GetX(), pdf.GetY()
+	if fill {
+		pdf.SetFillColor(235, 235, 235)
+	}
+	for i := range cells {
+		align := "R"
+		if i == 0 {
+			align = "L"
+		}
+		if fill {
+			pdf.Rect(x, y, widths[i], h, "FD")
+		} else {
+			pdf.Rect(x, y, widths[i], h, "D")
+		}
+		for j, l := range lines[i] {
+			pdf.SetXY(x, y+0.8+float64(j)*lineH)
+			pdf.CellFormat(widths[i], lineH, l, "", 0, align, false, 0, "")
+		}
+		x += widths[i]
+	}
+	pdf.SetXY(pageMargin, y+h)
 }
 
 // image puts a chart at the current position, full width, and moves down.
@@ -182,50 +254,71 @@ func (p *pdfWriter) chartPage(kinds ...ChartKind) {
 	}
 }
 
+// categoryTable is the scope's seven categories under the dashboard's
+// columns, on a landscape page, sensitive small counts hidden.
+func (p *pdfWriter) categoryTable() {
+	m, pdf := p.m, p.pdf
+	pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
+	p.heading("ความก้าวหน้ารายด้าน", 14)
+	heads := []string{data.WordCategory.Thai}
+	widths := []float64{40}
+	for _, c := range Columns {
+		heads = append(heads, c.Head.Thai)
+		widths = append(widths, 21)
+	}
+	heads = append(heads, CategoryUrgentColumn.Thai)
+	widths = append(widths, 27)
+	p.tableRow(heads, widths, true, true)
+	a := m.Summary.Area
+	for _, c := range data.Categories {
+		p.tableRow(append([]string{c.Label()}, m.CategoryCells(a, c)...), widths, false, false)
+	}
+	row := []string{"รวม"}
+	for _, c := range Columns {
+		if c.Percent {
+			row = append(row, data.FormatPercent(c.Share(a.Totals)))
+		} else {
+			row = append(row, data.FormatNumber(c.Count(a.Totals)))
+		}
+	}
+	p.tableRow(append(row, ""), widths, true, true)
+}
+
 // areaTable is the table of amphoe (tambon in an amphoe's pack), on a
 // landscape page: the dashboard's columns and the urgent kinds.
 func (p *pdfWriter) areaTable() {
 	m, pdf := p.m, p.pdf
 	pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
 	p.heading("ความก้าวหน้าราย"+m.partWord(), 14)
-	heads := []string{m.partWord(), "ครัวเรือน", "เป้าหมาย", "แก้ไขแล้ว", "แก้ไขได้เอง", "ระหว่างดำเนินการ", "ยังไม่ดำเนินการ", "ยุติ", "% แก้ไขแล้ว",
-		"เลยกำหนด"}
-	widths := []float64{34, 18, 18, 18, 19, 25, 24, 14, 19, 18}
-	for _, k := range m.UrgentKinds { // the urgent kinds share the rest of the page's width
-		heads = append(heads, k.Name)
-		widths = append(widths, 60/float64(max(len(m.UrgentKinds), 1)))
+	heads := []string{m.partWord()}
+	widths := []float64{30}
+	for _, c := range Columns {
+		heads = append(heads, c.Head.Thai)
+		widths = append(widths, 19)
 	}
-	row := func(cells []string, bold bool, fill bool) {
-		style := ""
-		if bold {
-			style = "B"
-		}
-		pdf.SetFont("loma", style, 9)
-		if fill {
-			pdf.SetFillColor(235, 235, 235)
-		}
-		for i, c := range cells {
-			align := "R"
-			if i == 0 {
-				align = "L"
-			}
-			pdf.CellFormat(widths[i], 6.5, c, "1", 0, align, fill, 0, "")
-		}
-		pdf.Ln(-1)
+	for _, k := range m.UrgentKinds { // the urgent kinds share the rest of the page's width
+		heads = append(heads, UrgentColumn(k).Thai)
+		widths = append(widths, 57/float64(max(len(m.UrgentKinds), 1)))
 	}
 	pdf.SetFont("loma", "", 10)
-	pdf.CellFormat(0, 6, "เร่งด่วนที่ยังค้าง (สามคอลัมน์ขวา) แสดงแยกประเภท ไม่รวมยอด", "", 1, "R", false, 0, "")
-	row(heads, true, true)
+	pdf.CellFormat(0, 6, data.WordUrgentOpen.Thai+" (คอลัมน์ขวา) แสดงแยกประเภท ไม่รวมยอด", "", 1, "R", false, 0, "")
+	p.tableRow(heads, widths, true, true)
 	cells := func(name string, a Area) []string {
 		t := a.Totals
-		return append([]string{name, data.FormatNumber(t.Households), data.FormatNumber(t.Target), data.FormatNumber(t.Solved), data.FormatNumber(t.SelfSolved),
-			data.FormatNumber(t.InProgress), data.FormatNumber(t.NotStarted), data.FormatNumber(t.Closed), data.FormatPercent(t.PercentSolved),
-			data.FormatNumber(t.Overdue)}, m.urgentCounts(a)...)
+		r := []string{name}
+		for _, c := range Columns {
+			if c.Percent {
+				r = append(r, data.FormatPercent(c.Share(t)))
+			} else {
+				r = append(r, data.FormatNumber(c.Count(t)))
+			}
+		}
+		return append(r, m.urgentCounts(a)...)
 	}
 	for _, a := range m.Summary.Parts {
-		row(cells(a.Name, a), false, false)
+		p.tableRow(cells(a.Name, a), widths, false, false)
 	}
-	row(cells("รวม", m.Summary.Area), true, true)
+	p.tableRow(cells("รวม", m.Summary.Area), widths, true, true)
 }
 
 // areaPage is one amphoe's (or tambon's) page: its counters and its
@@ -239,7 +332,7 @@ func (p *pdfWriter) areaPage(a Area) {
 	pdf.Ln(3)
 	p.counters(a.Totals)
 	pdf.Ln(3)
-	line := "เลยกำหนด " + data.FormatNumber(a.Totals.Overdue) + " ปัญหา · เร่งด่วนที่ยังค้าง:"
+	line := data.WordOverdue.Thai + " " + data.FormatNumber(a.Totals.Overdue) + " " + data.UnitProblems.Thai + " · " + data.WordUrgentOpen.Thai + ":"
 	for i, n := range m.urgentCounts(a) {
 		line += " " + m.UrgentKinds[i].Name + " " + n
 	}

@@ -49,11 +49,11 @@ var TemplateHeaders = []struct {
 	Field  field
 	Header string
 }{
-	{fSeq, "ลำดับ"}, {fHouseCode, "รหัสบ้าน"}, {fHouseNo, "บ้านเลขที่"}, {fVillageNo, "หมู่ที่"}, {fVillageName, "ชื่อหมู่บ้าน"},
+	{fSeq, "ลำดับ"}, {fHouseCode, "รหัสบ้าน"}, {fHouseNo, "บ้านเลขที่"}, {fVillageNo, data.WordVillageNo.Thai}, {fVillageName, "ชื่อหมู่บ้าน"},
 	{fTambon, "ตำบล"}, {fAmphoe, "อำเภอ"}, {fProvince, "จังหวัด"}, {fNationalID, "เลขประจำตัวประชาชน"}, {fTitle, "คำนำหน้า"},
 	{fFirstName, "ชื่อ"}, {fLastName, "นามสกุล"}, {fPhone, "โทรศัพท์"}, {fMembers, "จำนวนสมาชิก"}, {fOrigin, "ที่มา"},
-	{fCategory, "ด้าน"}, {fSubProblem, "ปัญหา"}, {fDetail, "รายละเอียด"}, {fReXRay, "ผลการสำรวจซ้ำ"}, {fStatus, "สถานะ"},
-	{fActionDate, "วันที่ดำเนินการ"}, {fAgency, "หน่วยงาน/ภาคีเครือข่าย"}, {fWhat, "วิธีการแก้ไข"}, {fBudget, "งบประมาณ (บาท)"}, {fNote, "หมายเหตุ"},
+	{fCategory, data.WordCategory.Thai}, {fSubProblem, "ปัญหา"}, {fDetail, "รายละเอียด"}, {fReXRay, data.HeaderReXRay.Thai}, {fStatus, data.HeaderStatus.Thai},
+	{fActionDate, data.HeaderActionDate.Thai}, {fAgency, data.HeaderAgency.Thai}, {fWhat, data.HeaderWhat.Thai}, {fBudget, data.HeaderBudget.Thai}, {fNote, "หมายเหตุ"},
 }
 
 // headerAliases maps every header spelling seen in district workbooks,
@@ -68,10 +68,17 @@ var headerAliases = func() map[string]field {
 	for _, h := range TemplateHeaders {
 		add(h.Field, h.Header)
 	}
+	// The glossary's older spellings of the headers it names.
+	for f, t := range map[field]data.Term{fReXRay: data.HeaderReXRay, fActionDate: data.HeaderActionDate, fAgency: data.HeaderAgency,
+		fWhat: data.HeaderWhat, fTargetDate: data.WordTargetDate, fVillageNo: data.WordVillageNo} {
+		add(f, t.Thai)
+		add(f, t.Old...)
+		add(f, t.Input...)
+	}
 	add(fSeq, "ลำดับที่", "ที่", "no", "ลำดับ ที่")
 	add(fHouseCode, "รหัสประจำบ้าน", "เลขรหัสประจำบ้าน", "รหัสบ้าน 11 หลัก", "เลขรหัสบ้าน", "house code")
 	add(fHouseNo, "เลขที่บ้าน", "บ้านเลขที่/ที่อยู่", "เลขที่")
-	add(fVillageNo, "หมู่", "ม.", "หมู่ที่/ชุมชน")
+	add(fVillageNo, "หมู่", "ม.", "หมู่ที่/ชุมชน") // the glossary writes only WordVillageNo
 	add(fVillageName, "หมู่บ้าน", "ชื่อหมู่บ้าน/ชุมชน", "ชุมชน")
 	add(fTambon, "ตำบล/แขวง", "แขวง", "ต.")
 	add(fAmphoe, "อำเภอ/เขต", "เขต", "อ.")
@@ -88,14 +95,14 @@ var headerAliases = func() map[string]field {
 	add(fCategory, "ด้านปัญหา", "ด้านที่", "ปัญหาด้าน", "มิติ", "ด้าน (1-7)")
 	add(fSubProblem, "สภาพปัญหา", "ปัญหาที่พบ", "ประเด็นปัญหา", "ปัญหา/ความต้องการ")
 	add(fDetail, "รายละเอียดปัญหา", "รายละเอียดเพิ่มเติม")
-	add(fReXRay, "ผลการสำรวจซ้ำ (Re-X-Ray)", "Re-X-Ray", "ผล Re-X-Ray", "ผลการ Re-X-Ray", "ผลการตรวจสอบซ้ำ")
+	add(fReXRay, "Re-X-Ray")
 	add(fStatus, "สถานะการแก้ไข", "สถานะการดำเนินการ", "ผลการแก้ไข", "ผลการดำเนินการ", "สถานะปัจจุบัน", "สถานะการช่วยเหลือ")
 	add(fActionDate, "วันที่", "วันที่ช่วยเหลือ", "วันที่แก้ไข", "วัน/เดือน/ปี ที่ดำเนินการ", "วันที่ให้ความช่วยเหลือ")
-	add(fAgency, "หน่วยงาน", "ภาคีเครือข่าย", "หน่วยงานที่ช่วยเหลือ", "หน่วยงานรับผิดชอบ", "หน่วยงานที่ให้ความช่วยเหลือ", "หน่วยงาน/ภาคี")
-	add(fWhat, "การช่วยเหลือ", "วิธีการช่วยเหลือ", "แนวทางการแก้ไข", "การแก้ไข", "ผลการช่วยเหลือ", "วิธีแก้ไข")
+	add(fAgency, "หน่วยงาน", "ภาคีเครือข่าย", "หน่วยงานรับผิดชอบ", "หน่วยงานที่ให้ความช่วยเหลือ", "หน่วยงาน/ภาคี")
+	add(fWhat, "การช่วยเหลือ", "วิธีการช่วยเหลือ", "การแก้ไข", "ผลการช่วยเหลือ", "วิธีแก้ไข")
 	add(fBudget, "งบประมาณ", "งบประมาณ บาท", "จำนวนเงิน", "จำนวนเงิน (บาท)", "งบประมาณที่ใช้")
 	add(fNote, "หมายเหตุ/เหตุผล", "เหตุผล")
-	add(fTargetDate, "วันที่กำหนดแล้วเสร็จ", "กำหนดแล้วเสร็จ", "กำหนดเสร็จ", "วันครบกำหนด")
+	add(fTargetDate, "กำหนดเสร็จ", "วันครบกำหนด")
 	add(fLeadAgency, "หน่วยงานหลัก", "หน่วยงานเจ้าภาพ")
 	add(fVersion, versionHeader, "รุ่นข้อมูล")
 	return m
@@ -116,7 +123,7 @@ func headerKey(s string) string {
 
 // fieldNames gives each field's header for messages: the template's name.
 var fieldNames = func() map[field]string {
-	m := map[field]string{fFullName: "ชื่อ-สกุล", fTargetDate: "วันที่กำหนดแล้วเสร็จ", fLeadAgency: "หน่วยงานหลัก", fVersion: versionHeader}
+	m := map[field]string{fFullName: "ชื่อ-สกุล", fTargetDate: data.WordTargetDate.Thai, fLeadAgency: "หน่วยงานหลัก", fVersion: versionHeader}
 	for _, h := range TemplateHeaders {
 		m[h.Field] = h.Header
 	}

@@ -173,7 +173,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if v := get(fVillageNo); v != "" {
 		n, ok := parseVillageNo(v)
 		if !ok {
-			return reject(fVillageNo, "หมู่ที่ต้องเป็นตัวเลข เช่น 5 หรือ ม.5")
+			return reject(fVillageNo, data.WordVillageNo.Thai+"ต้องเป็นตัวเลข เช่น 5")
 		}
 		h.VillageNo = n
 	}
@@ -195,14 +195,14 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	// What: the problem.
 	p := &in.Problem
 	p.SurveyYear = 2565
-	switch o := strings.ReplaceAll(get(fOrigin), " ", ""); {
-	case o == "" || strings.HasPrefix(o, "เดิม") || o == "2565":
-	case strings.HasPrefix(o, "ตกหล่น") || strings.Contains(o, "ครัวเรือนใหม่"):
+	origin, newProblem, err := data.ParseOrigin(get(fOrigin))
+	switch {
+	case err != nil:
+		return reject(fOrigin, data.ErrorMessage(err))
+	case origin == data.OriginMissed:
 		h.Origin, p.SurveyYear = data.OriginMissed, data.NewInRoundYear(imp.round)
-	case strings.HasPrefix(o, "ปัญหาใหม่") || o == "ใหม่" || o == "2567":
+	case newProblem:
 		p.SurveyYear = data.NewInRoundYear(imp.round)
-	default:
-		return reject(fOrigin, "ที่มาต้องเป็น เดิม, ตกหล่น หรือ ปัญหาใหม่")
 	}
 	cat, err := data.ParseCategory(get(fCategory))
 	if err != nil {
@@ -221,8 +221,8 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		in.Unknown = imp.unknownSub(cat, p.SubProblem)
 		in.Unknown.column = l.headerOf(fSubProblem)
 		if in.Unknown.suggestion == "" {
-			r := reject(fSubProblem, fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของด้านที่ %d และไม่มีรายการที่ใกล้เคียง: กรุณาเลือกจากรายการ (%s)",
-				p.SubProblem, cat, strings.Join(imp.subNames(cat), ", ")))
+			r := reject(fSubProblem, fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของ%s และไม่มีรายการที่ใกล้เคียง: กรุณาเลือกจากรายการ (%s)",
+				p.SubProblem, cat.Label(), strings.Join(imp.subNames(cat), ", ")))
 			in.Reject = nil
 			in.Unknown.reject = r.Reject
 		} else if sp, ok := imp.findSubProblem(cat, in.Unknown.suggestion); ok {
@@ -242,7 +242,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	note := get(fNote)
 	if p.Status == data.Closed {
 		if note == "" {
-			return reject(fNote, "สถานะ ยุติ ต้องระบุเหตุผลในคอลัมน์หมายเหตุ (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)")
+			return reject(fNote, "สถานะ '"+data.Closed.Thai()+"' ต้องระบุเหตุผลในคอลัมน์หมายเหตุ (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)")
 		}
 		p.CloseReason = note
 	}
@@ -251,9 +251,9 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 			return reject(fTargetDate, data.ErrorMessage(err))
 		}
 		if p.TargetDate.Before(imp.round.Start) {
-			return reject(fTargetDate, fmt.Sprintf("วันที่กำหนดแล้วเสร็จ %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.FormatBE(p.TargetDate), data.FormatBE(imp.round.Start)))
+			return reject(fTargetDate, fmt.Sprintf("%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.WordTargetDate.Thai, data.FormatBE(p.TargetDate), data.FormatBE(imp.round.Start)))
 		}
-		if err := p.TargetDate.CheckPlanned("วันที่กำหนดแล้วเสร็จ", imp.Clock.Today()); err != nil {
+		if err := p.TargetDate.CheckPlanned(data.WordTargetDate.Thai, imp.Clock.Today()); err != nil {
 			return reject(fTargetDate, data.ErrorMessage(err))
 		}
 	}
@@ -264,13 +264,13 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if date != "" || agency != "" || what != "" || (budget != "" && budget != "0" && budget != "-") {
 		a := &data.Action{Agency: agency, What: what, Note: note}
 		if date == "" {
-			return reject(fActionDate, "มีข้อมูลการช่วยเหลือแต่ไม่ได้ระบุวันที่ดำเนินการ")
+			return reject(fActionDate, "มีข้อมูลการช่วยเหลือแต่ไม่ได้ระบุ"+data.HeaderActionDate.Thai)
 		}
 		if a.Date, err = imp.readDate(date); err != nil {
 			return reject(fActionDate, data.ErrorMessage(err))
 		}
 		if today := imp.Clock.Today(); a.Date.After(today) {
-			return reject(fActionDate, fmt.Sprintf("วันที่ดำเนินการ %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.FormatBE(a.Date), data.FormatBE(today)))
+			return reject(fActionDate, fmt.Sprintf("%s %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.HeaderActionDate.Thai, data.FormatBE(a.Date), data.FormatBE(today)))
 		}
 		in.actionColumn, in.actionValue = l.headerOf(fActionDate), date
 		if a.Budget, err = data.ParseBaht(budget); err != nil {

@@ -16,26 +16,13 @@ type Category int
 // Categories lists the seven categories in their official order.
 var Categories = []Category{1, 2, 3, 4, 5, 6, 7}
 
-var categoryThai = [8]string{"", "บ้าน/ที่อยู่อาศัย", "น้ำดื่ม/น้ำใช้", "การศึกษา", "รายได้/อาชีพ", "ความปลอดภัย", "กลุ่มเปราะบาง", "ความเดือดร้อนที่แก้ไขไม่ได้ด้วยตนเอง"}
-var categoryEnglish = [8]string{"", "housing", "drinking / household water", "education", "income / occupation", "safety", "vulnerable groups", "troubles the household cannot solve itself"}
-
 func (c Category) Valid() bool { return c >= 1 && c <= 7 }
 
-// Thai returns the category's Thai name.
-func (c Category) Thai() string {
-	if !c.Valid() {
-		return ""
-	}
-	return categoryThai[c]
-}
+// Thai returns the category's Thai name (the glossary's).
+func (c Category) Thai() string { return c.Term().Thai }
 
 // English returns the category's English name.
-func (c Category) English() string {
-	if !c.Valid() {
-		return ""
-	}
-	return categoryEnglish[c]
-}
+func (c Category) English() string { return c.Term().English }
 
 // ParseCategory reads "4", "ด้านที่ 4", "ด้าน 4", "๔" or a Thai category name.
 func ParseCategory(s string) (Category, error) {
@@ -56,7 +43,7 @@ func ParseCategory(s string) (Category, error) {
 			return Category(n), nil
 		}
 	}
-	return 0, Errorf(EINVALID, "ด้าน '%s' ไม่ใช่ด้านที่ 1–7", "category %q is not 1-7", CleanText(s))
+	return 0, Errorf(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '"+Category(4).Label()+"')", "category %q is not 1-7", CleanText(s))
 }
 
 // Status is the current state of a problem, as ministry dashboards count it.
@@ -73,18 +60,12 @@ const (
 // Statuses lists every status in dashboard order.
 var Statuses = []Status{NotStarted, InProgress, Solved, SelfSolved, Closed}
 
-var statusThai = [6]string{"", "ยังไม่ได้ดำเนินการ", "อยู่ระหว่างดำเนินการ", "แก้ไขแล้ว", "แก้ไขได้ด้วยตนเอง", "ยุติ"}
 var statusKey = [6]string{"", "not_started", "in_progress", "solved", "self_solved", "closed"}
 
 func (s Status) Valid() bool { return s >= NotStarted && s <= Closed }
 
-// Thai returns the status as clerks write it.
-func (s Status) Thai() string {
-	if !s.Valid() {
-		return ""
-	}
-	return statusThai[s]
-}
+// Thai returns the status in the glossary's words.
+func (s Status) Thai() string { return s.Term().Thai }
 
 // Key returns the status's stable English key (JSON, logs).
 func (s Status) Key() string {
@@ -100,22 +81,30 @@ func (s Status) Open() bool { return s == NotStarted || s == InProgress }
 // IsSolved tells whether s counts as solved in progress percentages.
 func (s Status) IsSolved() bool { return s == Solved || s == SelfSolved }
 
-// ParseStatus reads a status in the spellings districts use.
+// ParseStatus reads a status in the spellings districts use (the
+// glossary's, current and old).
 func ParseStatus(s string) (Status, error) {
 	t := strings.ReplaceAll(CleanText(s), " ", "")
-	switch t {
-	case "ยังไม่ได้ดำเนินการ", "ยังไม่ดำเนินการ", "ยังไม่เริ่ม", "ยังไม่ได้แก้ไข", "not_started":
-		return NotStarted, nil
-	case "อยู่ระหว่างดำเนินการ", "กำลังดำเนินการ", "ระหว่างดำเนินการ", "อยู่ระหว่างการแก้ไข", "in_progress":
-		return InProgress, nil
-	case "แก้ไขแล้ว", "ช่วยเหลือแล้ว", "แก้ไขเสร็จแล้ว", "ดำเนินการแล้ว", "solved":
-		return Solved, nil
-	case "แก้ไขได้ด้วยตนเอง", "แก้ไขเอง", "ครัวเรือนแก้ไขเอง", "self_solved":
-		return SelfSolved, nil
-	case "ยุติ", "ยุติการช่วยเหลือ", "ยุติการดำเนินการ", "closed":
-		return Closed, nil
+	for _, st := range Statuses {
+		if termMatches(st.Term(), t) {
+			return st, nil
+		}
 	}
-	return 0, Errorf(EINVALID, "สถานะ '%s' ไม่อยู่ในรายการ (ยังไม่ได้ดำเนินการ, อยู่ระหว่างดำเนินการ, แก้ไขแล้ว, แก้ไขได้ด้วยตนเอง, ยุติ)", "unknown status %q", CleanText(s))
+	names := make([]string, len(Statuses))
+	for i, st := range Statuses {
+		names[i] = st.Thai()
+	}
+	return 0, Messages(EINVALID, "สถานะ '%s' ไม่อยู่ในรายการ (%s)", []any{CleanText(s), strings.Join(names, ", ")}, "unknown status %q", CleanText(s))
+}
+
+// termMatches tells whether t, without blanks, is one of the term's forms.
+func termMatches(term Term, t string) bool {
+	for _, form := range append(append([]string{term.Thai}, term.Old...), term.Input...) {
+		if strings.ReplaceAll(form, " ", "") == t {
+			return true
+		}
+	}
+	return false
 }
 
 // Origin tells how a household came into the programme.
@@ -126,15 +115,8 @@ const (
 	OriginMissed                       // ตกหล่น: missed, added in 2567
 )
 
-func (o Origin) Thai() string {
-	switch o {
-	case OriginSurvey2565:
-		return "เดิม"
-	case OriginMissed:
-		return "ตกหล่น"
-	}
-	return ""
-}
+// Thai returns the origin in the glossary's words.
+func (o Origin) Thai() string { return o.Term().Thai }
 
 // ReXRay is the result of re-checking a problem carried over from 2565.
 type ReXRay int
@@ -149,26 +131,23 @@ const (
 // Valid tells a result the register knows (ReXRayNone included).
 func (r ReXRay) Valid() bool { return r >= ReXRayNone && r <= ReXRayUnsolved }
 
-func (r ReXRay) Thai() string {
-	if !r.Valid() {
-		return ""
-	}
-	return [...]string{"", "แก้ไขแล้ว", "แก้ไขบางส่วน", "ยังไม่ได้แก้ไข"}[r]
-}
+// Thai returns the result in the letter's words (the glossary's).
+func (r ReXRay) Thai() string { return r.Term().Thai }
 
 // ParseReXRay reads a Re-X-Ray result; an empty cell is ReXRayNone.
 func ParseReXRay(s string) (ReXRay, error) {
-	switch strings.ReplaceAll(CleanText(s), " ", "") {
-	case "":
+	t := strings.ReplaceAll(CleanText(s), " ", "")
+	if t == "" {
 		return ReXRayNone, nil
-	case "แก้ไขแล้ว", "แก้ไขครบถ้วน", "แก้ไขเสร็จ":
-		return ReXRaySolved, nil
-	case "แก้ไขบางส่วน", "แก้ไขไม่เสร็จ":
-		return ReXRayPartly, nil
-	case "ยังไม่ได้แก้ไข", "ยังไม่แก้ไข", "ไม่ได้แก้ไข":
-		return ReXRayUnsolved, nil
 	}
-	return 0, Errorf(EINVALID, "ผลการสำรวจซ้ำ '%s' ไม่อยู่ในรายการ (แก้ไขแล้ว, แก้ไขบางส่วน, ยังไม่ได้แก้ไข)", "unknown Re-X-Ray result %q", CleanText(s))
+	names := []string{}
+	for r := ReXRaySolved; r <= ReXRayUnsolved; r++ {
+		if termMatches(r.Term(), t) {
+			return r, nil
+		}
+		names = append(names, r.Thai())
+	}
+	return 0, Messages(EINVALID, "%s '%s' ไม่อยู่ในรายการ (%s)", []any{HeaderReXRay.Thai, CleanText(s), strings.Join(names, ", ")}, "unknown Re-X-Ray result %q", CleanText(s))
 }
 
 // Round is a programme round: Re-X-Ray 2567 runs from 1 Mar 2567 to its
@@ -290,7 +269,7 @@ func (h Household) Validate() error {
 		return Errorf(EINVALID, "ครัวเรือนต้องมีรหัสบ้านหรือเลขประจำตัวประชาชนของหัวหน้าครัวเรือนอย่างน้อยหนึ่งอย่าง", "household needs a house code or a national ID")
 	}
 	if h.Origin != OriginSurvey2565 && h.Origin != OriginMissed {
-		return Errorf(EINVALID, "ที่มาของครัวเรือนต้องเป็น เดิม หรือ ตกหล่น", "household origin %d invalid", h.Origin)
+		return Messages(EINVALID, "ที่มาของครัวเรือนต้องเป็น %s หรือ %s", []any{OriginSurvey2565.Thai(), OriginMissed.Thai()}, "household origin %d invalid", h.Origin)
 	}
 	if h.Members < 0 || h.Members > 100 {
 		return Errorf(EINVALID, "จำนวนสมาชิก %d ไม่สมเหตุสมผล", "members %d out of range", h.Members)
@@ -368,7 +347,7 @@ func (p Problem) Validate(today Date) error {
 		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "status %d invalid", p.Status)
 	}
 	if p.Status == Closed && p.CloseReason == "" {
-		return Errorf(EINVALID, "การยุติต้องระบุเหตุผล (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", "closing needs a reason")
+		return Messages(EINVALID, "สถานะ '%s' ต้องระบุเหตุผล (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", []any{Closed.Thai()}, "closing needs a reason")
 	}
 	if p.SurveyYear != 2565 && p.SurveyYear != 2567 && (p.SurveyYear < 2560 || p.SurveyYear > 2700) {
 		return Errorf(EINVALID, "ปีที่สำรวจพบปัญหา %d ไม่ถูกต้อง", "survey year %d invalid", p.SurveyYear)
@@ -377,15 +356,15 @@ func (p Problem) Validate(today Date) error {
 		return Errorf(EINVALID, "ปัญหาต้องอยู่ในครัวเรือนและรอบ", "problem needs a household and a round")
 	}
 	if !p.ReXRay.Valid() {
-		return Errorf(EINVALID, "ผลการสำรวจซ้ำไม่ถูกต้อง", "Re-X-Ray result %d invalid", p.ReXRay)
+		return Messages(EINVALID, "%sไม่ถูกต้อง", []any{HeaderReXRay.Thai}, "Re-X-Ray result %d invalid", p.ReXRay)
 	}
-	if err := p.TargetDate.CheckPlanned("วันที่กำหนดแล้วเสร็จ", today); err != nil {
+	if err := p.TargetDate.CheckPlanned(WordTargetDate.Thai, today); err != nil {
 		return err
 	}
 	if err := p.FoundOn.CheckSane("วันที่พบปัญหา", today); err != nil {
 		return err
 	}
-	if err := p.ResolvedOn.CheckSane("วันที่แก้ไขเสร็จ", today); err != nil {
+	if err := p.ResolvedOn.CheckSane(WordResolvedOn.Thai, today); err != nil {
 		return err
 	}
 	return nil
@@ -416,9 +395,9 @@ func (a *Action) Normalize() {
 // Validate checks an action before it is stored; today bounds its date.
 func (a Action) Validate(today Date) error {
 	if a.Date.IsZero() {
-		return Errorf(EINVALID, "กรุณาระบุวันที่ดำเนินการ", "action needs a date")
+		return Messages(EINVALID, "กรุณาระบุ%s", []any{HeaderActionDate.Thai}, "action needs a date")
 	}
-	if err := a.Date.CheckSane("วันที่ดำเนินการ", today); err != nil {
+	if err := a.Date.CheckSane(HeaderActionDate.Thai, today); err != nil {
 		return err
 	}
 	if a.Budget < 0 {
@@ -428,7 +407,7 @@ func (a Action) Validate(today Date) error {
 		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "result status %d invalid", a.Result)
 	}
 	if a.What == "" && a.Agency == "" && a.Result == 0 && a.Note == "" {
-		return Errorf(EINVALID, "กรุณาระบุสิ่งที่ดำเนินการหรือหน่วยงาน", "empty action")
+		return Messages(EINVALID, "กรุณาระบุ%sหรือ%s", []any{HeaderWhat.Thai, HeaderAgency.Thai}, "empty action")
 	}
 	return nil
 }

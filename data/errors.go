@@ -43,6 +43,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Messages builds an Error whose Thai and English messages take different
+// arguments (the Thai one names things in the glossary's words).
+func Messages(code, thai string, thaiArgs []any, english string, englishArgs ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(thai, thaiArgs...), English: fmt.Sprintf(english, englishArgs...)}
+}
+
 // Errorf builds an Error. thai is the user's message, english the log's.
 func Errorf(code, thai, english string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(thai, args...), English: fmt.Sprintf(english, args...)}

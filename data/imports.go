@@ -25,9 +25,9 @@ var Fates = []Fate{FateNewHousehold, FateNewProblem, FateUpdated, FateUnchanged,
 func (f Fate) Thai() string {
 	switch f {
 	case FateNewHousehold:
-		return "ครัวเรือนใหม่"
+		return WordNewHousehold.Thai
 	case FateNewProblem:
-		return "ปัญหาใหม่"
+		return WordNewProblem.Thai
 	case FateUpdated:
 		return "ปรับปรุง"
 	case FateUnchanged:
@@ -188,7 +188,7 @@ type FieldConflict struct {
 func DecisionThai(d string) string {
 	switch d {
 	case "new":
-		return "เพิ่มเป็นครัวเรือนใหม่"
+		return "เพิ่มเป็น" + WordNewHousehold.Thai
 	case "merge":
 		return "รวม/ใช้ค่าจากไฟล์"
 	case "keep":

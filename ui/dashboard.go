@@ -61,14 +61,12 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.Title = bold("")
 	d.Countdown = widget.NewLabel("")
 	d.Countdown.Wrapping = fyne.TextWrapWord
-	d.Households = newCounter(t.tr("ครัวเรือน", "households"), "")
-	d.Target = newCounter(t.tr("ปัญหาเป้าหมาย", "problems (target)"), "")
-	d.Solved = newCounter(t.tr("แก้ไขแล้ว", "solved with help"), data.StatusColor(data.Solved))
-	d.SelfSolved = newCounter(t.tr("แก้ไขได้ด้วยตนเอง", "solved by the household"), data.StatusColor(data.SelfSolved))
-	d.InProgress = newCounter(t.tr("อยู่ระหว่างดำเนินการ", "in progress"), data.StatusColor(data.InProgress))
-	d.NotStarted = newCounter(t.tr("ยังไม่ได้ดำเนินการ", "not started"), data.StatusColor(data.NotStarted))
-	d.Closed = newCounter(t.tr("ยุติ", "closed"), data.StatusColor(data.Closed))
-	d.Percent = newCounter(t.tr("ร้อยละที่แก้ไขแล้ว", "% solved"), "")
+	// The ministry's counters, under the headers of every progress table.
+	counterOf := func(i int) *counter {
+		return newCounter(t.term(app.Columns[i].Head), data.StatusColor(app.Columns[i].Status))
+	}
+	d.Households, d.Target, d.Solved, d.SelfSolved = counterOf(0), counterOf(1), counterOf(2), counterOf(3)
+	d.InProgress, d.NotStarted, d.Closed, d.Percent = counterOf(4), counterOf(5), counterOf(6), counterOf(8)
 	counters := container.NewGridWithColumns(8)
 	for _, c := range []*counter{d.Households, d.Target, d.Solved, d.SelfSolved, d.InProgress, d.NotStarted, d.Closed, d.Percent} {
 		counters.Add(c.box)
@@ -91,21 +89,28 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		urgent.Add(b)
 	}
 
-	heads := []string{t.tr("ครัวเรือน", "Households"), t.tr("เป้าหมาย", "Target"), t.tr("แก้ไขแล้ว", "Solved"), t.tr("แก้ไขเอง", "Self"),
-		t.tr("ระหว่างดำเนินการ", "In progress"), t.tr("ยังไม่ดำเนินการ", "Not started"), t.tr("ยุติ", "Closed"), t.tr("% แก้ไข", "% solved"),
-		t.tr("เร่งด่วนค้าง", "Urgent open"), t.tr("เลยกำหนด", "Overdue")}
-	widths := []float32{90, 90, 90, 80, 125, 125, 60, 80, 95, 85}
-	d.Categories = newGrid(append([]string{t.tr("ด้าน", "Category")}, heads...), append([]float32{230}, widths...))
+	var heads []string
+	for _, c := range app.Columns {
+		heads = append(heads, t.term(c.Head))
+	}
+	// A category's row has its own urgent problems; an amphoe's has each
+	// urgent kind apart, as the pack prints them, never their sum.
+	d.Categories = newGrid(append(append([]string{t.term(data.WordCategory)}, heads...), t.term(app.CategoryUrgentColumn)))
 	d.Categories.OnRow = func(row int) {
 		w.Households.Show(app.RegisterQuery{Category: data.Category(row + 1), RoundID: d.roundID()}, false)
 	}
-	d.Amphoes = newGrid(append([]string{t.tr("อำเภอ", "Amphoe")}, heads...), append([]float32{190}, widths...))
+	amphoeHeads := append([]string{t.tr("อำเภอ", "Amphoe")}, heads...)
+	for _, k := range d.urgentKinds {
+		amphoeHeads = append(amphoeHeads, t.term(app.UrgentColumn(k)))
+	}
+	d.Amphoes = newGrid(amphoeHeads)
 	d.Amphoes.OnRow = func(row int) {
 		if row < len(d.amphoes) {
 			w.Households.Show(app.RegisterQuery{Area: d.amphoes[row].Code, RoundID: d.roundID()}, false)
 		}
 	}
-	d.AmphoeSort = widget.NewRadioGroup([]string{t.tr("ตามรหัสอำเภอ", "by code"), t.tr("ร้อยละแก้ไข น้อยไปมาก", "% solved, lowest first"), t.tr("เลยกำหนด มากไปน้อย", "overdue, most first")}, func(string) { d.showAmphoes() })
+	d.AmphoeSort = widget.NewRadioGroup([]string{t.tr("ตามรหัสอำเภอ", "by code"), t.term(data.WordPercentSolved) + t.tr(" น้อยไปมาก", ", lowest first"),
+		t.term(data.WordOverdue) + t.tr(" มากไปน้อย", ", most first")}, func(string) { d.showAmphoes() })
 	d.AmphoeSort.Horizontal = true
 	meta, _ := w.store.Meta(w.ctx)
 	d.packAmphoes = w.env.Geo.AmphoesOf(meta.Province)
@@ -113,8 +118,8 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.PackAmphoe.PlaceHolder = t.tr("เลือกอำเภอ", "Choose an amphoe")
 	d.AmphoePrint = widget.NewButton(t.tr("เอกสารประชุมของอำเภอ…", "Amphoe's meeting pack…"), w.onAmphoePack)
 	d.AmphoeSort.SetSelected(d.AmphoeSort.Options[1])
-	d.Overdue = newGrid([]string{t.tr("ครบกำหนด", "Target date"), t.tr("เลยมา (วัน)", "Days over"), t.tr("ด้าน", "Category"), t.tr("ปัญหา", "Problem"),
-		t.tr("หัวหน้าครัวเรือน", "Head of household"), t.tr("ตำบล", "Tambon"), t.tr("อำเภอ", "Amphoe")}, []float32{110, 90, 200, 230, 200, 140, 140})
+	d.Overdue = newGrid([]string{t.term(data.WordTargetDate), t.tr("เลยมา (วัน)", "Days over"), t.term(data.WordCategory), t.tr("ปัญหา", "Problem"),
+		t.tr("หัวหน้าครัวเรือน", "Head of household"), t.tr("ตำบล", "Tambon"), t.tr("อำเภอ", "Amphoe")})
 	d.Overdue.OnRow = func(row int) {
 		if row < len(d.overdue) {
 			w.Households.Open(d.overdue[row].HouseholdID)
@@ -130,12 +135,12 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	}
 	d.chartsTab = container.NewTabItem(t.tr("กราฟ", "Charts"), container.NewVScroll(container.NewVBox(d.CategoryChart, d.TimeChart)))
 	parts := container.NewAppTabs(
-		container.NewTabItem(t.tr("รายด้าน", "By category"), d.Categories.Table),
+		container.NewTabItem(t.tr("รายด้าน", "By category"), d.Categories.Box),
 		d.chartsTab,
 		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(
 			container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(220, d.PackAmphoe.MinSize().Height), d.PackAmphoe), d.AmphoePrint), d.AmphoeSort),
-			nil, nil, nil, d.Amphoes.Table)),
-		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Table)),
+			nil, nil, nil, d.Amphoes.Box)),
+		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 	)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(300, d.Round.MinSize().Height), d.Round), d.NewRound), d.Title),
@@ -222,7 +227,8 @@ func (d *DashboardScreen) Refresh() {
 	}
 	rows := make([][]string, 0, 7)
 	for c := data.Category(1); c <= 7; c++ {
-		rows = append(rows, append([]string{t.category(c)}, d.tallyCells(sum.Area.Categories[c])...))
+		x := sum.Area.Categories[c]
+		rows = append(rows, append(append([]string{t.categoryShort(c)}, d.tallyCells(x)...), t.n(x.UrgentOpen)))
 	}
 	d.Categories.SetRows(rows)
 	d.showAmphoes()
@@ -256,10 +262,18 @@ func (d *DashboardScreen) drawCharts() {
 	}
 }
 
+// tallyCells are a scope's figures under app.Columns.
 func (d *DashboardScreen) tallyCells(x app.Tally) []string {
 	t := d.w.t
-	return []string{t.n(x.Households), t.n(x.Target), t.n(x.Solved), t.n(x.SelfSolved), t.n(x.InProgress), t.n(x.NotStarted),
-		t.n(x.Closed), t.pct(x.PercentSolved), t.n(x.UrgentOpen), t.n(x.Overdue)}
+	cells := make([]string, len(app.Columns))
+	for i, c := range app.Columns {
+		if c.Percent {
+			cells[i] = t.pct(c.Share(x))
+		} else {
+			cells[i] = t.n(c.Count(x))
+		}
+	}
+	return cells
 }
 
 func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
@@ -270,7 +284,7 @@ func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 			t.tr(" (อีก ", " (in ") + t.ni(-c.DaysSinceStart) + t.tr(" วัน) · ครบกำหนด ", " days) · deadline ") + t.date(r.Deadline)
 	case c.Ended:
 		return t.tr("รอบนี้สิ้นสุดแล้วเมื่อ ", "This round ended on ") + t.date(r.Deadline) + " (" + t.ni(c.DaysOverdue) + t.tr(" วันที่แล้ว)", " days ago)") +
-			t.tr(" · ณ วันครบกำหนดยังค้าง ", " · open at the deadline: ") + t.n(c.OpenAtDeadline) + t.tr(" ปัญหา · หลังจากนั้นแก้ไขหรือยุติแล้ว ", " · solved or closed since: ") + t.n(c.ResolvedSince) +
+			t.tr(" · ณ วันครบกำหนดยังค้าง ", " · open at the deadline: ") + t.n(c.OpenAtDeadline) + t.tr(" ปัญหา · หลังจากนั้นแก้ไขหรือ", " · solved or ") + t.status(data.Closed) + t.tr("แล้ว ", " since: ") + t.n(c.ResolvedSince) +
 			t.tr(" · วันนี้ยังค้าง ", " · open today: ") + t.n(c.Open) + t.tr(" ปัญหา ซึ่งเลยกำหนดทั้งหมด", " problems, all overdue") + d.carriedText(c)
 	}
 	left := t.tr(" วัน (นับวันนี้และวันครบกำหนด)", " days (today and the deadline day included)")
@@ -319,6 +333,9 @@ func (d *DashboardScreen) showAmphoes() {
 			}
 		}
 		rows[i] = append([]string{name}, d.tallyCells(a.Totals)...)
+		for _, k := range d.urgentKinds {
+			rows[i] = append(rows[i], d.w.t.n(a.Categories[k.Category].UrgentOpen))
+		}
 	}
 	d.Amphoes.SetRows(rows)
 }
@@ -353,15 +370,21 @@ func (d *DashboardScreen) showOverdue() {
 	rows := make([][]string, len(ps))
 	for i, p := range ps {
 		h, _ := w.store.Household(w.ctx, p.HouseholdID)
-		sub := p.SubProblem
+		sub, name := p.SubProblem, h.Head.FullName()
+		// Read from across a meeting room: a sensitive problem is named
+		// as such, with its tambon and no one's name.
+		if p.Sensitive {
+			sub, name = t.term(data.WordSensitive), "–"
+		}
 		if p.Urgent {
 			sub = "‼ " + sub
 		}
-		rows[i] = []string{t.date(p.TargetDate), t.ni(p.TargetDate.DaysUntil(today)), t.category(p.Category), sub, h.Head.FullName(),
+		rows[i] = []string{t.date(p.TargetDate), t.ni(p.TargetDate.DaysUntil(today)), t.categoryShort(p.Category), sub, name,
 			placeName(w.env.Geo.Tambon, h.TambonCode), placeName(w.env.Geo.Amphoe, h.AmphoeCode())}
 	}
 	d.Overdue.SetRows(rows)
-	note := t.tr("ปัญหาที่ยังไม่แก้ไขและเลยวันที่ตั้งเป้าไว้ ", "Open problems past their target date: ") + t.ni(total)
+	note := t.tr("ปัญหาที่ยังค้างและเลย", "Open problems past their ") + t.term(data.WordTargetDate) + " " + t.ni(total) + " " + t.term(data.UnitProblems) +
+		" (" + t.term(data.WordSensitive) + t.tr(" ไม่แสดงชื่อ)", ": no names)")
 	if total > len(ps) {
 		note += t.tr(" (แสดง ", " (showing ") + t.ni(len(ps)) + t.tr(" รายการแรก ดูทั้งหมดได้ที่ทะเบียนครัวเรือน ตัวกรอง \"เลยกำหนด\")", "; the register's overdue filter lists them all)")
 	}
@@ -385,3 +408,7 @@ func (d *DashboardScreen) packAmphoe() string {
 	}
 	return ""
 }
+
+// UrgentKinds are the urgent kinds of the panel and of the amphoe table's
+// last columns, in their order.
+func (d *DashboardScreen) UrgentKinds() []data.UrgentKind { return d.urgentKinds }

@@ -59,9 +59,9 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 	}
 	s.Box = container.NewVScroll(container.NewVBox(
 		widget.NewCard(t.tr("แบบฟอร์มเปล่า", "Blank template"), "", container.NewVBox(
-			note(t.tr("แบบฟอร์มสำหรับอำเภอกรอกครัวเรือนตกหล่นหรือปัญหาใหม่ มีรายการให้เลือกและคำอธิบายครบ", "For districts to add missed households or new problems")), container.NewHBox(s.Template))),
+			note(t.tr("แบบฟอร์มสำหรับอำเภอกรอกครัวเรือน", "For districts to add ")+t.origin(data.OriginMissed)+t.tr("หรือ", " households or ")+t.term(data.WordNewProblem)+t.tr(" มีรายการให้เลือกและคำอธิบายครบ", "s")), container.NewHBox(s.Template))),
 		widget.NewCard(t.tr("ไฟล์ติดตามส่งอำเภอ", "Follow-up workbooks"), "", container.NewVBox(
-			note(t.tr("ปัญหาที่ยังไม่แก้ไขของแต่ละอำเภอ ให้อำเภอกรอกผลแล้วส่งกลับมานำเข้า (เลขประจำตัวถูกปิดบัง ใช้รหัสบ้านจับคู่)",
+			note(t.tr("ปัญหาที่ยังค้างของแต่ละอำเภอ ให้อำเภอกรอกผลแล้วส่งกลับมานำเข้า (เลขประจำตัวถูกปิดบัง ใช้รหัสบ้านจับคู่)",
 				"Each amphoe's open problems, to be filled in and sent back (IDs masked; the house code is the key)")),
 			container.NewHBox(s.FollowAmphoe, s.FollowUp))),
 		widget.NewCard(t.tr("สรุปผลรายอำเภอ", "Summary"), "", container.NewVBox(

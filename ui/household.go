@@ -28,6 +28,9 @@ type HouseholdPage struct {
 
 	Household data.Household
 	Unmasked  bool
+	// hasSensitive: a problem of the household is sensitive (the unmask
+	// button shows it).
+	hasSensitive bool
 
 	ActionForm *ActionForm // while the dialog is open
 	StatusForm *StatusForm
@@ -56,7 +59,7 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.Address.Wrapping = fyne.TextWrapWord
 	p.Head = widget.NewLabel("")
 	p.Head.Wrapping = fyne.TextWrapWord
-	p.Unmask = widget.NewButton(w.t.tr("แสดงเลขประจำตัวเต็ม (บันทึกการเปิดดู)", "Show the full ID (logged)"), p.onUnmask)
+	p.Unmask = widget.NewButton(w.t.tr("แสดงข้อมูลเต็ม (บันทึกการเปิดดู)", "Show in full (logged)"), p.onUnmask)
 	p.Problems = container.NewVBox()
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
@@ -102,7 +105,7 @@ func (p *HouseholdPage) show() {
 		addr = append(addr, t.tr("บ้านเลขที่ ", "House ")+t.digitsOf(h.HouseNo))
 	}
 	if h.VillageNo > 0 {
-		addr = append(addr, t.tr("หมู่ ", "Moo ")+t.ni(h.VillageNo))
+		addr = append(addr, t.term(data.WordVillageNo)+" "+t.ni(h.VillageNo))
 	}
 	if h.VillageName != "" {
 		addr = append(addr, h.VillageName)
@@ -114,6 +117,10 @@ func (p *HouseholdPage) show() {
 		if !w.noteDamage(err) {
 			return
 		}
+	}
+	p.hasSensitive = false
+	for _, pr := range ps {
+		p.hasSensitive = p.hasSensitive || pr.Sensitive
 	}
 	line2 := t.tr("รหัสบ้าน ", "House code ")
 	switch {
@@ -172,23 +179,38 @@ func (p *HouseholdPage) showHead() {
 		s += t.tr(" · โทร ", " · phone ") + t.digitsOf(phone)
 	}
 	p.Head.SetText(s)
-	if (h.Head.NationalID != "" || h.Head.Phone != "") && !p.Unmasked {
+	if (h.Head.NationalID != "" || h.Head.Phone != "" || p.hasSensitive) && !p.Unmasked {
 		p.Unmask.Show()
 	} else {
 		p.Unmask.Hide()
 	}
 }
 
-// onUnmask shows the full ID and phone of this household, and writes who
-// looked into the audit log first: no log entry, no unmask.
+// onUnmask shows the full ID and phone of this household and its
+// sensitive problems, and writes who looked into the audit log first: no
+// log entry, no unmask.
 func (p *HouseholdPage) onUnmask() {
 	w := p.w
-	if err := w.store.Log(w.ctx, "unmask", "household", p.Household.ID, "household page"); err != nil {
+	if err := w.store.Log(w.ctx, "unmask", "household", p.Household.ID, "household page: ID, phone and sensitive problems"); err != nil {
 		w.showError(err)
 		return
 	}
 	p.Unmasked = true
-	p.showHead()
+	p.show()
+}
+
+// masked tells a sensitive problem the clerk has not unmasked: its
+// sub-problem, detail and history stay hidden.
+func (p *HouseholdPage) masked(pr data.Problem) bool { return pr.Sensitive && !p.Unmasked }
+
+// problemName is the category and sub-problem, or WordSensitive for a
+// masked one.
+func (p *HouseholdPage) problemName(pr data.Problem) string {
+	t := p.w.t
+	if p.masked(pr) {
+		return t.category(pr.Category) + " — " + t.term(data.WordSensitive)
+	}
+	return t.category(pr.Category) + " — " + pr.SubProblem
 }
 
 func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
@@ -196,13 +218,13 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	c := &ProblemCard{Problem: pr, Status: widget.NewLabel(""), Timeline: widget.NewLabel("")}
 	c.Timeline.Wrapping = fyne.TextWrapWord
 	c.Status.Wrapping = fyne.TextWrapWord
-	st := t.tr("สถานะ: ", "Status: ") + t.status(pr.Status) + t.tr(" · เป้าหมายแล้วเสร็จ ", " · target ") + t.date(pr.TargetDate)
+	st := t.term(data.HeaderStatus) + ": " + t.status(pr.Status) + " · " + t.term(data.WordTargetDate) + " " + t.date(pr.TargetDate)
 	if pr.Overdue(w.today()) && pr.CarriedTo == 0 { // a carried one's work goes on, on time or not, in the later round
 		st += t.tr(" · เลยกำหนด ", " · overdue by ") + t.ni(pr.TargetDate.DaysUntil(w.today())) + t.tr(" วัน", " days")
 		c.Status.Importance = widget.DangerImportance
 	}
-	if pr.Status == data.Closed && pr.CloseReason != "" {
-		st += t.tr(" · เหตุผลที่ยุติ: ", " · closed because: ") + pr.CloseReason
+	if pr.Status == data.Closed && pr.CloseReason != "" && !p.masked(pr) {
+		st += t.tr(" · เหตุผล: ", " · reason: ") + pr.CloseReason
 	}
 	if pr.LeadAgency != "" {
 		st += t.tr(" · หน่วยงานหลัก: ", " · lead agency: ") + pr.LeadAgency
@@ -247,6 +269,9 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	if len(lines) == 0 {
 		lines = []string{t.tr("ยังไม่มีการดำเนินการ", "Nothing recorded yet")}
 	}
+	if p.masked(pr) {
+		lines = nil
+	}
 	c.Timeline.SetText(strings.Join(lines, "\n"))
 	c.AddBtn = widget.NewButton(t.tr("บันทึกการดำเนินการ", "Record an action"), func() { p.onAddAction(c) })
 	c.StateBtn = widget.NewButton(t.tr("เปลี่ยนสถานะ", "Change status"), func() { p.onChangeStatus(c) })
@@ -254,18 +279,21 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 		c.AddBtn.Disable()
 		c.StateBtn.Disable()
 	}
-	title := t.category(pr.Category) + " — " + pr.SubProblem
+	title := p.problemName(pr)
 	if pr.Urgent {
 		title = "‼ " + title + t.tr(" (เร่งด่วน)", " (urgent)")
 	}
 	sub := pr.Detail
+	if p.masked(pr) {
+		sub = t.tr("ซ่อนรายละเอียดและประวัติไว้ กด \"แสดงข้อมูลเต็ม\" เพื่อดู (บันทึกการเปิดดู)", "Details and history hidden; \"Show in full\" shows them (logged)")
+	}
 	if pr.SurveyYear != 0 {
 		if sub != "" {
 			sub += " · "
 		}
 		sub += t.tr("พบปี ", "found ") + t.digitsOf(strconv.Itoa(pr.SurveyYear))
 		if pr.ReXRay != 0 {
-			sub += " · Re-X-Ray: " + pr.ReXRay.Thai()
+			sub += " · " + t.term(data.HeaderReXRay) + ": " + t.term(pr.ReXRay.Term())
 		}
 	}
 	if r, ok := p.rounds[pr.RoundID]; ok && len(p.rounds) > 1 {
@@ -317,7 +345,7 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Agency.SetPlaceHolder(t.tr("เช่น อบต., พมจ., รพ.สต.", "e.g. the tambon office"))
 	f.Budget.SetPlaceHolder(t.tr("บาท (ถ้ามี)", "baht, if any"))
-	f.Note.SetPlaceHolder(t.tr("ถ้ายุติ ต้องระบุเหตุผล (ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", "Needed when closing: the reason"))
+	f.Note.SetPlaceHolder(t.tr("ถ้าผลเป็น '", "Needed when '") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผล (ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", "': the reason"))
 	results := []string{t.tr("ไม่เปลี่ยนสถานะ", "No change of status")}
 	for _, s := range data.Statuses {
 		results = append(results, t.status(s))
@@ -328,16 +356,16 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	f.Error.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem(t.tr("วันที่ (พ.ศ.)", "Date"), f.Date),
-		widget.NewFormItem(t.tr("หน่วยงาน", "Agency"), f.Agency),
-		widget.NewFormItem(t.tr("สิ่งที่ดำเนินการ", "What was done"), f.What),
-		widget.NewFormItem(t.tr("งบประมาณ", "Budget"), f.Budget),
+		widget.NewFormItem(t.term(data.HeaderAgency), f.Agency),
+		widget.NewFormItem(t.term(data.HeaderWhat), f.What),
+		widget.NewFormItem(t.term(data.HeaderBudget), f.Budget),
 		widget.NewFormItem(t.tr("ผลต่อสถานะ", "Resulting status"), f.Result),
 		widget.NewFormItem(t.tr("หมายเหตุ/เหตุผล", "Note / reason"), f.Note),
 	)
 	f.Save = widget.NewButton(t.tr("บันทึก", "Save"), func() { p.saveAction(c, f) })
 	f.Save.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(t.tr("ยกเลิก", "Cancel"), func() { f.dialog.Hide() })
-	body := container.NewVBox(widget.NewLabel(t.category(c.Problem.Category)+" — "+c.Problem.SubProblem), form, f.Error, container.NewHBox(f.Save, f.Cancel))
+	body := container.NewVBox(widget.NewLabel(p.problemName(c.Problem)), form, f.Error, container.NewHBox(f.Save, f.Cancel))
 	f.dialog = dialog.NewCustomWithoutButtons(t.tr("บันทึกการดำเนินการ", "Record an action"), body, w.Window)
 	f.dialog.Resize(fyne.NewSize(640, 520))
 	p.ActionForm = f
@@ -356,11 +384,11 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 		return
 	}
 	if a.Date.After(w.today()) {
-		f.Error.SetText(t.tr("วันที่ดำเนินการอยู่ในอนาคต กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", "The date is in the future (use the Buddhist era)"))
+		f.Error.SetText(t.term(data.HeaderActionDate) + t.tr("อยู่ในอนาคต กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", " is in the future (use the Buddhist era)"))
 		return
 	}
 	if first := p.firstStart(c.Problem); a.Date.Before(first) {
-		f.Error.SetText(t.tr("วันที่ดำเนินการอยู่ก่อนวันเริ่มบันทึกผลของรอบ (", "The date is before the round's recording started (") + t.date(first) + t.tr(") กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", ")"))
+		f.Error.SetText(t.term(data.HeaderActionDate) + t.tr("อยู่ก่อนวันเริ่มบันทึกผลของรอบ (", " is before the round's recording started (") + t.date(first) + t.tr(") กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", ")"))
 		return
 	}
 	if strings.TrimSpace(f.Budget.Text) != "" {
@@ -373,7 +401,7 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 		a.Result = data.Statuses[i-1]
 	}
 	if a.Result == data.Closed && strings.TrimSpace(a.Note) == "" {
-		f.Error.SetText(t.tr("การยุติต้องระบุเหตุผลในช่องหมายเหตุ/เหตุผล", "Closing needs a reason in the note"))
+		f.Error.SetText(t.tr("สถานะ '", "'") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผลในช่องหมายเหตุ/เหตุผล", "' needs a reason in the note"))
 		return
 	}
 	if p.store(a, f.Error, f.dialog) {
@@ -418,14 +446,14 @@ func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
 	}
 	f.Status = widget.NewSelect(opts, nil)
 	f.Status.SetSelectedIndex(int(c.Problem.Status) - 1)
-	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อยุติ: ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ", "Needed when closing"))
+	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อ '", "Needed when '") + t.status(data.Closed) + t.tr("': ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ", "'"))
 	f.Error.Importance = widget.DangerImportance
 	f.Error.Wrapping = fyne.TextWrapWord
 	f.Save = widget.NewButton(t.tr("บันทึก", "Save"), func() { p.saveStatus(c, f) })
 	f.Save.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(t.tr("ยกเลิก", "Cancel"), func() { f.dialog.Hide() })
 	form := widget.NewForm(widget.NewFormItem(t.tr("สถานะใหม่", "New status"), f.Status), widget.NewFormItem(t.tr("เหตุผล", "Reason"), f.Reason))
-	f.dialog = dialog.NewCustomWithoutButtons(t.tr("เปลี่ยนสถานะ", "Change status"), container.NewVBox(widget.NewLabel(c.Problem.SubProblem), form, f.Error, container.NewHBox(f.Save, f.Cancel)), w.Window)
+	f.dialog = dialog.NewCustomWithoutButtons(t.tr("เปลี่ยนสถานะ", "Change status"), container.NewVBox(widget.NewLabel(p.problemName(c.Problem)), form, f.Error, container.NewHBox(f.Save, f.Cancel)), w.Window)
 	f.dialog.Resize(fyne.NewSize(560, 300))
 	p.StatusForm = f
 	w.showDialog(f.dialog)
@@ -440,7 +468,7 @@ func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
 	}
 	reason := strings.TrimSpace(f.Reason.Text)
 	if s == data.Closed && reason == "" {
-		f.Error.SetText(t.tr("การยุติต้องระบุเหตุผล", "Closing needs a reason"))
+		f.Error.SetText(t.tr("สถานะ '", "'") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผล", "' needs a reason"))
 		return
 	}
 	a := data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "เปลี่ยนสถานะเป็น " + s.Thai(), Result: s, Note: reason}

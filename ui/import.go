@@ -84,8 +84,7 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 	s.Detail = widget.NewLabel(t.tr("เพิ่มไฟล์จากอำเภอ (.xlsx) ด้วยปุ่มด้านบน หรือลากไฟล์มาวางในหน้าต่างนี้ โปรแกรมจะตรวจทุกแถวก่อน ยังไม่บันทึกอะไรจนกว่าจะกด \"นำเข้า\"",
 		"Add district workbooks (.xlsx) with the buttons above, or drop them on this window. Every row is checked first; nothing is saved until you press Import."))
 	s.Detail.Wrapping = fyne.TextWrapWord
-	s.Rows = newGrid([]string{t.tr("แถว", "Row"), t.tr("ผล", "Result"), t.tr("คอลัมน์", "Column"), t.tr("ค่าที่พบ", "Value"), t.tr("เหตุผล / สิ่งที่ต้องแก้", "Reason / what to fix")},
-		[]float32{55, 100, 130, 130, 380})
+	s.Rows = newGrid([]string{t.tr("แถว", "Row"), t.tr("ผล", "Result"), t.tr("คอลัมน์", "Column"), t.tr("ค่าที่พบ", "Value"), t.tr("เหตุผล / สิ่งที่ต้องแก้", "Reason / what to fix")})
 	s.RowDetail = widget.NewLabel("")
 	s.RowDetail.Wrapping = fyne.TextWrapWord
 	s.Rows.OnRow = func(i int) {
@@ -100,8 +99,7 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 	s.Commit.Importance = widget.HighImportance
 	s.Commit.Disable()
 
-	s.Reviews = newGrid([]string{t.tr("ไฟล์", "File"), t.tr("แถว", "Row"), t.tr("ชื่อ", "Name"), t.tr("เลขประจำตัว", "ID"), t.tr("ปัญหา", "Problem"), t.tr("เหตุที่ต้องตรวจ", "Why")},
-		[]float32{160, 60, 180, 150, 200, 420})
+	s.Reviews = newGrid([]string{t.tr("ไฟล์", "File"), t.tr("แถว", "Row"), t.tr("ชื่อ", "Name"), t.tr("เลขประจำตัว", "ID"), t.tr("ปัญหา", "Problem"), t.tr("เหตุที่ต้องตรวจ", "Why")})
 	s.Reviews.OnRow = func(i int) { s.reviewSelected = i; s.showReviewChoice() }
 	s.ReviewNote = widget.NewLabel("")
 	s.ReviewNote.Wrapping = fyne.TextWrapWord
@@ -110,21 +108,21 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 	s.DecideReject = widget.NewButton(t.tr("ไม่รับแถวนี้", "Reject the row"), func() { s.onDecide("reject") })
 
 	s.History = newGrid([]string{t.tr("ครั้งที่", "No."), t.tr("เวลา", "When"), t.tr("ไฟล์", "File"), t.tr("ผู้นำเข้า", "By"), t.tr("แถว", "Rows"),
-		t.tr("ปัญหาใหม่", "New problems"), t.tr("แถวที่ปรับปรุง", "Rows updated"), t.tr("ไม่รับ", "Rejected"), t.tr("สถานะ", "State")}, []float32{60, 150, 260, 130, 70, 70, 80, 70, 200})
+		t.term(data.WordNewProblem) + " (" + t.term(data.UnitProblems) + ")", t.tr("แถวที่ปรับปรุง", "Rows updated"), t.tr("ไม่รับ", "Rejected"), t.tr("สถานะ", "State")})
 	s.History.OnRow = func(i int) { s.historySel = i; s.Undo.Enable() }
 	s.Undo = widget.NewButton(t.tr("ยกเลิกการนำเข้าครั้งที่เลือก…", "Undo the selected import…"), s.onUndo)
 	s.Undo.Disable()
 
 	top := container.NewVBox(container.NewHBox(s.AddFile, s.AddFolder, s.ClearFiles), container.NewBorder(nil, nil, nil, s.Recheck, s.Password))
 	left := container.NewBorder(top, s.Commit, nil, nil, s.Files)
-	right := container.NewBorder(container.NewVBox(s.Detail, s.SaveErrors), s.RowDetail, nil, nil, s.Rows.Table)
+	right := container.NewBorder(container.NewVBox(s.Detail, s.SaveErrors), s.RowDetail, nil, nil, s.Rows.Box)
 	check := container.NewHSplit(left, right)
 	check.Offset = 0.35
 	decide := container.NewHBox(s.DecideNew, s.DecideMerge, s.DecideReject)
 	s.Tabs = container.NewAppTabs(
 		container.NewTabItem(t.tr("ตรวจและนำเข้า", "Check and import"), check),
-		container.NewTabItem(t.tr("แถวที่รอตรวจสอบ", "Rows to review"), container.NewBorder(nil, container.NewVBox(s.ReviewNote, decide), nil, nil, s.Reviews.Table)),
-		container.NewTabItem(t.tr("ประวัติการนำเข้า", "Import history"), container.NewBorder(nil, s.Undo, nil, nil, s.History.Table)),
+		container.NewTabItem(t.tr("แถวที่รอตรวจสอบ", "Rows to review"), container.NewBorder(nil, container.NewVBox(s.ReviewNote, decide), nil, nil, s.Reviews.Box)),
+		container.NewTabItem(t.tr("ประวัติการนำเข้า", "Import history"), container.NewBorder(nil, s.Undo, nil, nil, s.History.Box)),
 	)
 	s.Box = s.Tabs
 	s.refreshLedger()
@@ -277,13 +275,13 @@ func (s *ImportScreen) showFile(i int) {
 	}
 	c := r.Counts()
 	txt := fmt.Sprintf("%s — %s %s\n", filepath.Base(r.Path), t.tr("แผ่นงาน", "sheet"), r.Sheet) +
-		t.tr("ทั้งหมด ", "Rows ") + t.ni(c.Rows) + t.tr(" แถว: ครัวเรือนใหม่ ", ": new households ") + t.ni(c.CreatedHouseholds()) + t.tr(" ครัวเรือน", "") +
-		t.tr(" · ปัญหาใหม่ ", " · new problems ") + t.ni(c.CreatedProblems()) + t.tr(" ปัญหา · แถวที่ปรับปรุง ", " · rows updated ") + t.ni(c.Updated) +
+		t.tr("ทั้งหมด ", "Rows ") + t.ni(c.Rows) + t.tr(" แถว: ", " rows: ") + t.term(data.WordNewHousehold) + " " + t.ni(c.CreatedHouseholds()) + " " + t.term(data.UnitHouseholds) +
+		" · " + t.term(data.WordNewProblem) + " " + t.ni(c.CreatedProblems()) + " " + t.term(data.UnitProblems) + t.tr(" · แถวที่ปรับปรุง ", " · rows updated ") + t.ni(c.Updated) +
 		t.tr(" · ไม่เปลี่ยนแปลง ", " · unchanged ") + t.ni(c.Unchanged) + t.tr(" · รอตรวจสอบ ", " · to review ") + t.ni(c.Review) +
 		t.tr(" · ไม่รับ ", " · rejected ") + t.ni(c.Rejected)
 	if r.Ended && c.CreatedProblems() > 0 {
 		txt += t.tr("\nรอบ ", "\nThe round ") + r.Round.Name + t.tr(" สิ้นสุดแล้วเมื่อ ", " ended on ") + t.date(r.Round.Deadline) +
-			t.tr(": ปัญหาใหม่จะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (หน้าภาพรวม › รอบใหม่…)",
+			t.tr(": ปัญหาที่เพิ่มจะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (หน้าภาพรวม › รอบใหม่…)",
 				": the new problems will be overdue the day they come in. If they are the new fiscal year's work, start a new round first (Dashboard › New round…)")
 	}
 	if r.Skipped > 0 {
@@ -488,11 +486,11 @@ func (s *ImportScreen) showReviewChoice() {
 	s.DecideMerge.Disable()
 	s.DecideReject.Disable()
 	s.decisions = [2]string{"new", "merge"}
-	s.DecideNew.SetText(t.tr("เพิ่มเป็นครัวเรือนใหม่", "Add as a new household"))
+	s.DecideNew.SetText(t.tr("เพิ่มเป็น", "Add as a ") + t.term(data.WordNewHousehold))
 	s.DecideMerge.SetText(t.tr("รวมกับครัวเรือนที่พบ", "Merge into the household found"))
 	s.DecideMerge.Show()
 	if s.reviewSelected < 0 || s.reviewSelected >= len(s.PendingReviews) {
-		s.ReviewNote.SetText(t.tr("เลือกแถวเพื่อตัดสินใจ: เพิ่มเป็นครัวเรือนใหม่ รวมกับครัวเรือนที่มีอยู่ ใช้ค่าจากไฟล์หรือคงค่าในโปรแกรม (ข้อมูลที่ถูกแก้ไขหลังไฟล์นี้) รับชื่อปัญหาที่แนะนำ หรือไม่รับ",
+		s.ReviewNote.SetText(t.tr("เลือกแถวเพื่อตัดสินใจ: เพิ่มเป็นครัวเรือนอีกครัวเรือนหนึ่ง รวมกับครัวเรือนที่มีอยู่ ใช้ค่าจากไฟล์หรือคงค่าในโปรแกรม (ข้อมูลที่ถูกแก้ไขหลังไฟล์นี้) รับชื่อปัญหาที่แนะนำ หรือไม่รับ",
 			"Choose a row, then decide: a new household, merge into the household found, the workbook's or the program's values (changed after the workbook), the suggested problem, or reject"))
 		return
 	}

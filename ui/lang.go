@@ -36,6 +36,9 @@ func (t texts) tr(th, en string) string {
 	return th
 }
 
+// term is a glossary word in the window's language.
+func (t texts) term(x data.Term) string { return t.tr(x.Thai, x.English) }
+
 // n formats a count with thousands separators in the chosen digits.
 func (t texts) n(v int64) string { return t.digits.Display(data.FormatNumber(v)) }
 
@@ -57,29 +60,28 @@ func (t texts) date(d data.Date) string {
 
 func (t texts) digitsOf(s string) string { return t.digits.Display(s) }
 
-func (t texts) status(s data.Status) string {
-	if t.lang == English {
-		return [...]string{"", "not started", "in progress", "solved", "solved by the household", "closed"}[s]
-	}
-	return s.Thai()
-}
+func (t texts) status(s data.Status) string { return t.term(s.Term()) }
 
+// category names a category with its number: "ด้านที่ 4 รายได้/อาชีพ".
 func (t texts) category(c data.Category) string {
 	if !c.Valid() {
 		return ""
 	}
 	if t.lang == English {
-		return strconv.Itoa(int(c)) + ". " + c.English()
+		return "Category " + strconv.Itoa(int(c)) + " " + c.English()
 	}
-	return t.digitsOf(strconv.Itoa(int(c))) + ". " + c.Thai()
+	return t.digitsOf(c.Label())
 }
 
-func (t texts) origin(o data.Origin) string {
+// categoryShort is the short form, for narrow places: "ด้านที่ 4 รายได้".
+func (t texts) categoryShort(c data.Category) string {
 	if t.lang == English {
-		return [...]string{"", "surveyed 2565", "missed"}[o]
+		return strconv.Itoa(int(c)) + " " + c.ShortTerm().English
 	}
-	return o.Thai()
+	return t.digitsOf(c.ShortLabel())
 }
+
+func (t texts) origin(o data.Origin) string { return t.term(o.Term()) }
 
 // errorText is what the clerk reads about err.
 func (t texts) errorText(err error) string {

@@ -177,7 +177,7 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 		item.Disabled = !ready
 	}
 	return fyne.NewMainMenu(
-		fyne.NewMenu(w.t.tr("แฟ้ม", "File"), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuSettings),
+		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuSettings),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
 	)
 }

@@ -65,12 +65,13 @@ func newRegisterScreen(w *MainWindow) *RegisterScreen {
 	}
 	r.Category = widget.NewSelect(cats, changed)
 	r.SubProblem = widget.NewSelect([]string{t.tr("ทุกปัญหา", "All problems")}, changed)
-	sts := []string{t.tr("ทุกสถานะ", "All statuses"), t.tr("ยังค้าง (ยังไม่ได้ดำเนินการ/อยู่ระหว่างดำเนินการ)", "Still open")}
+	sts := []string{t.tr("ทุกสถานะ", "All statuses"), t.term(data.WordOpen) + " (" + t.status(data.NotStarted) + "/" + t.status(data.InProgress) + ")"}
 	for _, s := range data.Statuses {
 		sts = append(sts, t.status(s))
 	}
 	r.Status = widget.NewSelect(sts, changed)
-	r.Origin = widget.NewSelect([]string{t.tr("ทุกที่มา", "Any origin"), t.origin(data.OriginSurvey2565), t.origin(data.OriginMissed)}, changed)
+	r.Origin = widget.NewSelect([]string{t.tr("ทุกที่มา", "Any origin"), t.origin(data.OriginSurvey2565), t.origin(data.OriginMissed),
+		t.origin(data.OriginSurvey2565) + " · " + t.term(data.WordNewProblem)}, changed)
 	rs := []string{t.tr("ทุกรอบ", "All rounds")}
 	for _, x := range r.rounds {
 		rs = append(rs, x.Name)
@@ -151,7 +152,7 @@ func (r *RegisterScreen) entryTitle(e app.RegisterEntry) string {
 		addr += t.tr(" · บ้านเลขที่ ", " · house ") + t.digitsOf(e.HouseNo)
 	}
 	if e.VillageNo > 0 {
-		addr += t.tr(" ม.", " moo ") + t.ni(e.VillageNo)
+		addr += " " + t.term(data.WordVillageNo) + " " + t.ni(e.VillageNo)
 	}
 	return name + addr + t.tr(" ต.", " · ") + placeName(r.w.env.Geo.Tambon, e.Tambon)
 }
@@ -196,7 +197,9 @@ func (r *RegisterScreen) query() app.RegisterQuery {
 	case i > 1:
 		q.Status = data.Statuses[i-2]
 	}
-	if i := r.Origin.SelectedIndex(); i > 0 {
+	if i := r.Origin.SelectedIndex(); i == 3 {
+		q.Origin, q.NewProblems = data.OriginSurvey2565, true
+	} else if i > 0 {
 		q.Origin = data.Origin(i)
 	}
 	if i := r.Round.SelectedIndex() - 1; i >= 0 && i < len(r.rounds) {
@@ -243,7 +246,11 @@ func (r *RegisterScreen) setAll(q app.RegisterQuery) {
 			r.Status.SetSelectedIndex(i + 2)
 		}
 	}
-	r.Origin.SetSelectedIndex(int(q.Origin))
+	if q.NewProblems {
+		r.Origin.SetSelectedIndex(3)
+	} else {
+		r.Origin.SetSelectedIndex(int(q.Origin))
+	}
 	r.Round.SetSelectedIndex(0)
 	for i, x := range r.rounds {
 		if x.ID == q.RoundID {

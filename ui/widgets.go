@@ -70,61 +70,6 @@ func bold(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
-// grid is a read-only table with a header row, whose rows the screen
-// replaces as a whole. Selecting a row calls OnRow.
-type grid struct {
-	Table   *widget.Table
-	Headers []string
-	Rows    [][]string
-	OnRow   func(row int)
-}
-
-func newGrid(headers []string, widths []float32) *grid {
-	g := &grid{Headers: headers}
-	g.Table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(g.Rows), len(g.Headers) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id.Row < len(g.Rows) && id.Col < len(g.Rows[id.Row]) {
-				l.SetText(g.Rows[id.Row][id.Col])
-			} else {
-				l.SetText("")
-			}
-		})
-	g.Table.ShowHeaderColumn = false
-	g.Table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.TextStyle.Bold = true
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	g.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row == -1 && id.Col >= 0 && id.Col < len(g.Headers) {
-			o.(*widget.Label).SetText(g.Headers[id.Col])
-		}
-	}
-	for i, wd := range widths {
-		g.Table.SetColumnWidth(i, wd)
-	}
-	g.Table.OnSelected = func(id widget.TableCellID) {
-		g.Table.UnselectAll()
-		if g.OnRow != nil && id.Row >= 0 && id.Row < len(g.Rows) {
-			g.OnRow(id.Row)
-		}
-	}
-	return g
-}
-
-func (g *grid) SetRows(rows [][]string) {
-	g.Rows = rows
-	g.Table.Refresh()
-}
-
 // hexColor reads "#009E73"; anything else is transparent.
 func hexColor(s string) color.Color {
 	r, g, b, ok := data.ColorRGB(s)

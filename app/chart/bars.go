@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"unicode"
+
+	"qmdesk/data"
 )
 
 // Segment is one part of a stacked bar.
@@ -54,18 +56,28 @@ const (
 // Render draws the chart widthPt wide at dpi and returns its height in
 // points (it grows with the number of bars).
 func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err error) {
-	subtitles := strings.Split(b.Subtitle, "\n")
-	if b.Subtitle == "" {
-		subtitles = nil
+	// The title, the subtitles and the legend wrap to the width: nothing
+	// in a chart is cut.
+	m, err := newCanvas(1, 1, dpi)
+	if err != nil {
+		return 0, err
 	}
-	head := margin + titleSize*lineHeight + float64(len(subtitles))*textSize*lineHeight
+	titles := wrap(m, b.Title, widthPt-2*margin, titleSize, true)
+	var subtitles []string
+	for _, sub := range strings.Split(b.Subtitle, "\n") {
+		if b.Subtitle != "" {
+			subtitles = append(subtitles, wrap(m, sub, widthPt-2*margin, textSize, false)...)
+		}
+	}
+	head := margin + float64(len(titles))*titleSize*lineHeight + float64(len(subtitles))*textSize*lineHeight
 	rows := len(b.Bars)
 	if rows == 0 {
 		rows = 1
 	}
+	legend := legendRows(m, b.Legend, widthPt, textSize+3, 12)
 	legendH := 0.0
-	if len(b.Legend) > 0 {
-		legendH = textSize*lineHeight + 4
+	if len(legend) > 0 {
+		legendH = float64(len(legend))*textSize*lineHeight + 4
 	}
 	axisH := 0.0
 	if len(b.Ticks) > 0 {
@@ -77,24 +89,29 @@ func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err e
 		return 0, err
 	}
 	y := margin + titleSize*1.2
-	c.text(b.Title, margin, y, titleSize, "#000000", true, alignLeft)
+	for i, t := range titles {
+		if i > 0 {
+			y += titleSize * lineHeight
+		}
+		c.text(t, margin, y, titleSize, "#000000", true, alignLeft)
+	}
 	for _, sub := range subtitles {
 		y += textSize * lineHeight
-		c.text(clip(c, sub, widthPt-2*margin, textSize), margin, y, textSize, "#333333", false, alignLeft)
+		c.text(sub, margin, y, textSize, "#333333", false, alignLeft)
 	}
 	top := head
-	if len(b.Legend) > 0 {
+	for r, keys := range legend {
 		x := margin
-		ly := head + textSize*1.2
-		for _, k := range b.Legend {
+		ly := head + textSize*1.2 + float64(r)*textSize*lineHeight
+		for _, k := range keys {
 			c.rect(x, ly-textSize*0.85, x+textSize, ly+textSize*0.15, k.Color, k.Hatch)
 			c.line(x, ly-textSize*0.85, x+textSize, ly-textSize*0.85, 0.3, "#666666", nil)
 			x += textSize + 3
 			c.text(k.Label, x, ly, textSize, "#000000", false, alignLeft)
 			x += c.measure(k.Label, textSize, false) + 12
 		}
-		top += legendH
 	}
+	top += legendH
 	if len(b.Bars) == 0 {
 		c.text(b.Empty, margin, top+rowHeight*0.7, textSize, "#333333", false, alignLeft)
 		return heightPt, c.png(w)
@@ -151,6 +168,32 @@ func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err e
 		}
 	}
 	return heightPt, c.png(w)
+}
+
+// wrap breaks s into lines no wider than width, between words
+// (data.Wrap); an empty s has no lines.
+func wrap(c *canvas, s string, width, size float64, bold bool) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return data.Wrap(s, width, func(x string) float64 { return c.measure(x, size, bold) })
+}
+
+// legendRows lays the keys out in rows that fit the width; a key takes
+// its swatch (lead) and its label and gap.
+func legendRows(c *canvas, keys []Key, widthPt, lead, gap float64) [][]Key {
+	var rows [][]Key
+	x := margin
+	for _, k := range keys {
+		w := lead + c.measure(k.Label, textSize, false)
+		if len(rows) == 0 || x+w > widthPt-margin && len(rows[len(rows)-1]) > 0 {
+			rows = append(rows, nil)
+			x = margin
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], k)
+		x += w + gap
+	}
+	return rows
 }
 
 // clip shortens s with "…" to fit width.

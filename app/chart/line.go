@@ -42,20 +42,26 @@ func (l Line) Render(w io.Writer, widthPt, heightPt, dpi float64) error {
 		return err
 	}
 	y := margin + titleSize*1.2
-	c.text(l.Title, margin, y, titleSize, "#000000", true, alignLeft)
-	top := margin + titleSize*lineHeight
-	if l.Subtitle != "" {
+	top := margin
+	for i, t := range wrap(c, l.Title, widthPt-2*margin, titleSize, true) {
+		if i > 0 {
+			y += titleSize * lineHeight
+		}
+		c.text(t, margin, y, titleSize, "#000000", true, alignLeft)
+		top += titleSize * lineHeight
+	}
+	for _, sub := range wrap(c, l.Subtitle, widthPt-2*margin, textSize, false) {
 		y += textSize * lineHeight
-		c.text(l.Subtitle, margin, y, textSize, "#333333", false, alignLeft)
+		c.text(sub, margin, y, textSize, "#333333", false, alignLeft)
 		top += textSize * lineHeight
 	}
-	if len(l.Legend) > 0 {
+	for _, keys := range legendRows(c, l.Legend, widthPt, 22, 14) {
 		x := margin
 		ly := top + textSize*1.2
-		for i, k := range l.Legend {
+		for _, k := range keys {
 			dash := []float64(nil)
-			if i == 1 {
-				dash = []float64{4, 3}
+			if k.Label == l.Legend[len(l.Legend)-1].Label && len(l.Legend) > 1 {
+				dash = []float64{4, 3} // the target line's key
 			}
 			c.line(x, ly-textSize*0.35, x+18, ly-textSize*0.35, 2, k.Color, dash)
 			x += 22

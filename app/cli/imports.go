@@ -181,10 +181,11 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 		verb = "ตรวจสอบแล้ว ยังไม่บันทึก (dry run)"
 	}
 	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %s แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), num(int64(cnt.Rows)))
-	fmt.Fprintf(w, "  ครัวเรือนใหม่ %s ครัวเรือน · ปัญหาใหม่ %s ปัญหา · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
-		num(int64(cnt.CreatedHouseholds())), num(int64(cnt.CreatedProblems())), num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
+	fmt.Fprintf(w, "  %s %s %s · %s %s %s · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
+		data.WordNewHousehold.Thai, num(int64(cnt.CreatedHouseholds())), data.UnitHouseholds.Thai,
+		data.WordNewProblem.Thai, num(int64(cnt.CreatedProblems())), data.UnitProblems.Thai, num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
 	if rep.Ended && cnt.CreatedProblems() > 0 {
-		fmt.Fprintf(w, "  รอบ %s สิ้นสุดแล้วเมื่อ %s: ปัญหาใหม่ %s ปัญหาจะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (qmdesk round new)\n",
+		fmt.Fprintf(w, "  รอบ %s สิ้นสุดแล้วเมื่อ %s: ปัญหาที่เพิ่ม %s ปัญหาจะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (qmdesk round new)\n",
 			rep.Round.Name, data.FormatBE(rep.Round.Deadline), num(int64(cnt.CreatedProblems())))
 	}
 	if len(rep.Earlier) > 0 {
@@ -240,7 +241,7 @@ func (c *command) imports(args []string) error {
 		fmt.Fprintln(c.env.Stdout, "ยังไม่มีการนำเข้าไฟล์")
 		return nil
 	}
-	rows := [][]string{{"ครั้งที่", "วันที่", "ผู้นำเข้า", "ไฟล์", "แถว", "ครัวเรือนใหม่", "ปัญหาใหม่", "แถวที่ปรับปรุง", "ไม่เปลี่ยน", "รอตรวจ", "ไม่รับ", "สถานะ"}}
+	rows := [][]string{{"ครั้งที่", "วันที่", "ผู้นำเข้า", "ไฟล์", "แถว", data.WordNewHousehold.Thai, data.WordNewProblem.Thai, "แถวที่ปรับปรุง", "ไม่เปลี่ยน", "รอตรวจ", "ไม่รับ", "สถานะ"}}
 	for _, r := range recs {
 		state := ""
 		if !r.UndoneAt.IsZero() {
@@ -278,7 +279,7 @@ func (c *command) undo(args []string) error {
 
 func (c *command) review(args []string) error {
 	fs, db := c.flags("review")
-	asNew := fs.Bool("new", false, "สร้างเป็นครัวเรือนใหม่ (ยืนยันเลขประจำตัวประชาชน)")
+	asNew := fs.Bool("new", false, "สร้างเป็น"+data.WordNewHousehold.Thai+" (ยืนยันเลขประจำตัวประชาชน)")
 	merge := fs.Uint64("merge", 0, "รวมเข้ากับครัวเรือนเลขที่ (ข้อมูลที่ขัดกัน: ใช้ค่าจากไฟล์)")
 	keep := fs.Uint64("keep", 0, "ข้อมูลที่ขัดกัน: คงค่าในโปรแกรมของครัวเรือนเลขที่ แล้วรับส่วนอื่นของแถว")
 	accept := fs.Bool("accept", false, "รับชื่อปัญหาที่แนะนำ")
@@ -314,8 +315,8 @@ func (c *command) review(args []string) error {
 					}
 				}
 			}
-			fmt.Fprintf(c.env.Stdout, "%d. นำเข้าครั้งที่ %d แผ่นงาน %s แถว %d: %s\n   รหัสบ้าน %s · เลขประจำตัว %s · %s · ด้าน %d %s\n",
-				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, orDash(h.HouseCode), orDash(data.MaskNationalID(h.Head.NationalID)), orDash(h.Head.FullName()), r.Problem.Category, r.Problem.SubProblem)
+			fmt.Fprintf(c.env.Stdout, "%d. นำเข้าครั้งที่ %d แผ่นงาน %s แถว %d: %s\n   รหัสบ้าน %s · เลขประจำตัว %s · %s · %s · %s\n",
+				r.ID, r.ImportID, r.Sheet, r.Row, r.Reason, orDash(h.HouseCode), orDash(data.MaskNationalID(h.Head.NationalID)), orDash(h.Head.FullName()), r.Problem.Category.Label(), r.Problem.SubProblem)
 			found := "ครัวเรือนที่อาจตรงกัน"
 			if r.Kind != data.ReviewMatch {
 				found = "ครัวเรือน"

@@ -52,7 +52,7 @@ func (c *command) roundList(args []string) error {
 		if err != nil {
 			return err
 		}
-		state := "กำลังดำเนินการ"
+		state := "กำลังบันทึกผล"
 		switch {
 		case today.Before(r.Start):
 			state = "ยังไม่เริ่ม"

@@ -13,23 +13,24 @@ import (
 
 // summaryJSON is the shape `qmdesk summary --json` promises.
 type summaryJSON struct {
-	Province       string     `json:"province"`
-	ProvinceName   string     `json:"province_name"`
-	Round          string     `json:"round"`
-	RoundID        uint64     `json:"round_id"`
-	AsOf           data.Date  `json:"as_of"`
-	Start          data.Date  `json:"start"`
-	Deadline       data.Date  `json:"deadline"`
-	DaysLeft       int        `json:"days_left"`
-	DaysOverdue    int        `json:"days_overdue"`
-	DaysSinceStart int        `json:"days_since_start"`
-	PerDayNeeded   int64      `json:"per_day_needed"`
-	RoundEnded     bool       `json:"round_ended"`
-	OpenAtDeadline int64      `json:"open_at_deadline"`        // once the round ended
-	ResolvedSince  int64      `json:"resolved_since_deadline"` // once the round ended
-	Totals         app.Tally  `json:"totals"`
-	Amphoe         []app.Area `json:"amphoe"`
-	Tambon         []app.Area `json:"tambon,omitempty"` // with --amphoe
+	Province       string                      `json:"province"`
+	ProvinceName   string                      `json:"province_name"`
+	Round          string                      `json:"round"`
+	RoundID        uint64                      `json:"round_id"`
+	AsOf           data.Date                   `json:"as_of"`
+	Start          data.Date                   `json:"start"`
+	Deadline       data.Date                   `json:"deadline"`
+	DaysLeft       int                         `json:"days_left"`
+	DaysOverdue    int                         `json:"days_overdue"`
+	DaysSinceStart int                         `json:"days_since_start"`
+	PerDayNeeded   int64                       `json:"per_day_needed"`
+	RoundEnded     bool                        `json:"round_ended"`
+	OpenAtDeadline int64                       `json:"open_at_deadline"`        // once the round ended
+	ResolvedSince  int64                       `json:"resolved_since_deadline"` // once the round ended
+	Totals         app.Tally                   `json:"totals"`
+	Categories     map[data.Category]app.Tally `json:"categories"` // the scope's, by category
+	Amphoe         []app.Area                  `json:"amphoe"`
+	Tambon         []app.Area                  `json:"tambon,omitempty"` // with --amphoe
 }
 
 func (c *command) summary(args []string) error {
@@ -60,7 +61,7 @@ func (c *command) summary(args []string) error {
 		Province: sum.ProvinceCode, ProvinceName: sum.ProvinceName, Round: sum.Round.Name, RoundID: sum.Round.ID,
 		AsOf: sum.AsOf, Start: sum.Round.Start, Deadline: sum.Round.Deadline,
 		DaysLeft: sum.Countdown.DaysLeft, DaysOverdue: sum.Countdown.DaysOverdue, DaysSinceStart: sum.Countdown.DaysSinceStart,
-		PerDayNeeded: sum.Countdown.PerDayNeeded, Totals: sum.Area.Totals, Amphoe: sum.Parts,
+		PerDayNeeded: sum.Countdown.PerDayNeeded, Totals: sum.Area.Totals, Categories: sum.Area.Categories, Amphoe: sum.Parts,
 		RoundEnded: sum.Countdown.Ended, OpenAtDeadline: sum.Countdown.OpenAtDeadline, ResolvedSince: sum.Countdown.ResolvedSince,
 	}
 	if area != "" {
@@ -83,20 +84,40 @@ func printSummary(w io.Writer, s app.Summary, byTambon bool) {
 	if byTambon {
 		part = "ตำบล"
 	}
-	rows := [][]string{{part, "ครัวเรือน", "เป้าหมาย", "แก้ไขแล้ว", "แก้ไขเอง", "กำลังทำ", "ยังไม่ทำ", "ยุติ", "%แก้ไข", "เร่งด่วน", "เลยกำหนด"}}
-	line := func(name string, t app.Tally) []string {
-		return []string{name, num(t.Households), num(t.Target), num(t.Solved), num(t.SelfSolved), num(t.InProgress), num(t.NotStarted), num(t.Closed), data.FormatPercent(t.PercentSolved), num(t.UrgentOpen), num(t.Overdue)}
+	// The columns of every progress table, and each urgent kind apart.
+	head := []string{part}
+	for _, col := range app.Columns {
+		head = append(head, col.Head.Thai)
+	}
+	kinds := s.UrgentKinds
+	for _, k := range kinds {
+		head = append(head, app.UrgentColumn(k).Thai)
+	}
+	rows := [][]string{head}
+	line := func(name string, a app.Area) []string {
+		r := []string{name}
+		for _, col := range app.Columns {
+			if col.Percent {
+				r = append(r, data.FormatPercent(col.Share(a.Totals)))
+			} else {
+				r = append(r, num(col.Count(a.Totals)))
+			}
+		}
+		for _, k := range kinds {
+			r = append(r, num(a.Categories[k.Category].UrgentOpen))
+		}
+		return r
 	}
 	for _, a := range s.Parts {
-		rows = append(rows, line(a.Name, a.Totals))
+		rows = append(rows, line(a.Name, a))
 	}
-	rows = append(rows, line("รวม", s.Area.Totals))
+	rows = append(rows, line("รวม", s.Area))
 	printTable(w, rows)
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "ร้อยละที่แก้ไขแล้ว (เป้าหมาย) รายด้าน:")
-	head := []string{part}
+	fmt.Fprintln(w, data.PercentSolvedHead().Thai+" และ"+data.WordTarget.Thai+" รายด้าน:")
+	head = []string{part}
 	for _, c := range data.Categories {
-		head = append(head, fmt.Sprintf("ด้าน %d", c))
+		head = append(head, c.ShortLabel())
 	}
 	rows = [][]string{head}
 	cats := func(name string, m map[data.Category]app.Tally) []string {
@@ -112,25 +133,53 @@ func printSummary(w io.Writer, s app.Summary, byTambon bool) {
 	}
 	rows = append(rows, cats("รวม", s.Area.Categories))
 	printTable(w, rows)
-	fmt.Fprint(w, "ด้าน:")
+	fmt.Fprintln(w, data.WordSolvedTotalMeans.Thai+" · "+data.WordPercentMeans.Thai)
 	for _, c := range data.Categories {
-		fmt.Fprintf(w, " %d %s;", c, c.Thai())
+		fmt.Fprintln(w, c.Label())
 	}
-	fmt.Fprintln(w)
 }
 
 func num(n int64) string { return data.FormatNumber(n) }
 
 // printTable aligns columns by what a terminal shows: Thai vowel and tone
-// marks take no column of their own.
+// marks take no column of their own. The first row is the header: a
+// column is as wide as its widest cell or its header's longest word, and
+// the header wraps between words over as many lines as it needs.
 func printTable(w io.Writer, rows [][]string) {
+	if len(rows) == 0 {
+		return
+	}
+	measure := func(s string) float64 { return float64(displayWidth(s)) }
 	widths := map[int]int{}
-	for _, r := range rows {
+	for i, h := range rows[0] {
+		widths[i] = int(data.LongestPiece(h, measure))
+	}
+	for _, r := range rows[1:] {
 		for i, cell := range r {
 			widths[i] = max(widths[i], displayWidth(cell))
 		}
 	}
-	for _, r := range rows {
+	// The header's lines, column by column.
+	var head [][]string
+	for i, h := range rows[0] {
+		head = append(head, data.Wrap(h, float64(widths[i]), measure))
+	}
+	height := 0
+	for _, lines := range head {
+		height = max(height, len(lines))
+	}
+	var table [][]string
+	for l := 0; l < height; l++ {
+		line := make([]string, len(head))
+		for i, lines := range head {
+			if off := l - (height - len(lines)); off >= 0 { // headers sit on the bottom line
+				line[i] = lines[off]
+			}
+		}
+		table = append(table, line)
+	}
+	table = append(table, rows[1:]...)
+	for _, r := range table {
 		var b strings.Builder
 		for i, cell := range r {
 			pad := strings.Repeat(" ", widths[i]-displayWidth(cell))

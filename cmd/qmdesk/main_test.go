@@ -208,7 +208,7 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 		f.Save()
 		f.Close()
 		r := qmdesk(t, nil, "import", "--dry-run", wb, "--db", db)
-		if !strings.Contains(r.stdout, "ครัวเรือนใหม่ 1 ครัวเรือน") || !strings.Contains(r.stdout, "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567: ปัญหาใหม่ 1 ปัญหาจะเลยกำหนดทันที") {
+		if !strings.Contains(r.stdout, "ครัวเรือนใหม่ 1 ครัวเรือน") || !strings.Contains(r.stdout, "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567: ปัญหาที่เพิ่ม 1 ปัญหาจะเลยกำหนดทันที") {
 			t.Errorf("a new problem for the ended round:\n%s%s", r.stdout, r.stderr)
 		}
 	}

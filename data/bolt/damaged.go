@@ -35,7 +35,7 @@ func recordName(bucket, k []byte) (thai, english string) {
 }
 
 // repairAdvice is what a clerk does about a record that cannot be read.
-const repairAdvice = "ใช้เมนู แฟ้ม → ตรวจสอบและซ่อมแซมฐานข้อมูล (หรือคำสั่ง qmdesk repair): โปรแกรมจะสำรองไฟล์ไว้ก่อนซ่อม"
+var repairAdvice = "ใช้เมนู " + data.WordFile.Thai + " → ตรวจสอบและซ่อมแซมฐานข้อมูล (หรือคำสั่ง qmdesk repair): โปรแกรมจะสำรองไฟล์ไว้ก่อนซ่อม"
 
 // corrupt is the error for a record that cannot be read.
 func corrupt(bucket, k []byte, err error) error {

@@ -128,7 +128,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 		return err
 	}
 	if p.HouseholdID != old.HouseholdID || p.RoundID != old.RoundID {
-		return data.Errorf(data.EINVALID, "ย้ายปัญหาไปครัวเรือนหรือรอบอื่นไม่ได้ ให้ยุติปัญหานี้และบันทึกใหม่", "problem %d cannot change household or round", p.ID)
+		return data.Messages(data.EINVALID, "ย้ายปัญหาไปครัวเรือนหรือรอบอื่นไม่ได้ ให้เปลี่ยนสถานะปัญหานี้เป็น '%s' และบันทึกใหม่", []any{data.Closed.Thai()}, "problem %d cannot change household or round", p.ID)
 	}
 	var h data.Household
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {

@@ -295,7 +295,7 @@ func mendDates(v []byte, fallback func(field string, rec map[string]json.RawMess
 	return out, how, err
 }
 
-var dateFieldThai = map[string]string{"target_date": "วันที่กำหนดแล้วเสร็จ", "found_on": "วันที่พบปัญหา", "resolved_on": "วันที่แก้ไขเสร็จ", "date": "วันที่ดำเนินการ"}
+var dateFieldThai = map[string]string{"target_date": data.WordTargetDate.Thai, "found_on": "วันที่พบปัญหา", "resolved_on": data.WordResolvedOn.Thai, "date": data.HeaderActionDate.Thai}
 
 // stampDay is the Thai day of a record's time stamp (always the real time).
 func stampDay(raw json.RawMessage) (data.Date, bool) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -37,12 +38,15 @@ type Table struct {
 	HeaderColors []string
 	Widths       []float64 // per column; 0 keeps the default
 	Text         []bool    // columns kept as text (IDs, codes): Excel must not turn them into numbers
-	Locked       []bool    // columns a protected sheet does not let the district edit
-	Hidden       []bool    // columns hidden from view (qmdesk's own bookkeeping)
-	Protect      bool      // protect the sheet (locked columns only; no password)
-	Lists        map[int][]string
-	ListRows     int // rows the drop-downs cover (default RowCount): a blank template wants room
-	RowCount     int
+	// Formats are number formats by column ("#,##0", "0.0%"): the cells
+	// stay numbers a clerk can add up, shown with separators.
+	Formats  []string
+	Locked   []bool // columns a protected sheet does not let the district edit
+	Hidden   []bool // columns hidden from view (qmdesk's own bookkeeping)
+	Protect  bool   // protect the sheet (locked columns only; no password)
+	Lists    map[int][]string
+	ListRows int // rows the drop-downs cover (default RowCount): a blank template wants room
+	RowCount int
 	// Row returns row i's cells and which of them to highlight.
 	Row func(i int) (cells []any, highlight []bool)
 	// Bold rows (e.g. a totals line) by index.
@@ -104,8 +108,56 @@ func Write(path string, tables []Table, password string) error {
 type styles struct {
 	title, header, cell, text, locked, lockedText, bad, bold int
 
-	colored map[string]int // header styles by fill colour
+	colored   map[string]int // header styles by fill colour
+	formatted map[string]int // cell styles by number format and boldness
 }
+
+// numberStyle is the cell style (bold for a totals line) with a number
+// format.
+func (st *styles) numberStyle(f *excelize.File, format string, bold bool) (int, error) {
+	key := fmt.Sprint(format, bold)
+	if id, ok := st.formatted[key]; ok {
+		return id, nil
+	}
+	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+	id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: bold}, Border: border,
+		CustomNumFmt: &format, Protection: &excelize.Protection{Locked: false}})
+	if err != nil {
+		return 0, err
+	}
+	if st.formatted == nil {
+		st.formatted = map[string]int{}
+	}
+	st.formatted[key] = id
+	return id, nil
+}
+
+// charWidth estimates the width of s in Excel's column unit (the width of
+// "0" in the sheet's font): Thai vowel and tone marks above and below take
+// no width, and a Thai letter of TH SarabunPSK is a little wider than a
+// digit.
+func charWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r >= 0x0E00 && r <= 0x0E7F:
+			w += 1.1
+		default:
+			w++
+		}
+	}
+	return w
+}
+
+// headerWidth is the narrowest a column can be without a header word
+// breaking inside.
+func headerWidth(h string) float64 { return data.LongestPiece(h, charWidth) + 2 }
+
+// headerLines breaks a header into the lines it takes in a column of width
+// w, between words: written with explicit line breaks, so that Excel and
+// LibreOffice show the same lines and never break inside a Thai word.
+func headerLines(h string, w float64) []string { return data.Wrap(h, w-2, charWidth) }
 
 // coloredHeader is the header style with a fill, white text on a dark one.
 func (st *styles) coloredHeader(f *excelize.File, hex string) (int, error) {
@@ -216,7 +268,20 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	if err != nil {
 		return err
 	}
-	for i, w := range t.Widths {
+	// Every column at least as wide as its header's longest word.
+	widths := make([]float64, cols)
+	for i := range widths {
+		if i < len(t.Widths) {
+			widths[i] = t.Widths[i]
+		}
+		if i < len(t.Header) {
+			if widths[i] == 0 {
+				widths[i] = 8.43 // Excel's default
+			}
+			widths[i] = max(widths[i], headerWidth(t.Header[i]))
+		}
+	}
+	for i, w := range widths {
 		if w > 0 {
 			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 				return err
@@ -249,7 +314,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		row++
 	}
 	head := make([]any, cols)
-	lines := 2
+	lines := 1
 	for i, h := range t.Header {
 		style := st.header
 		if i < len(t.HeaderColors) && t.HeaderColors[i] != "" {
@@ -257,11 +322,12 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 				return err
 			}
 		}
-		head[i] = excelize.Cell{StyleID: style, Value: h}
-		lines = max(lines, strings.Count(h, "\n")+2)
+		hl := headerLines(h, widths[i])
+		head[i] = excelize.Cell{StyleID: style, Value: strings.Join(hl, "\n")}
+		lines = max(lines, len(hl))
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
-	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines * (rowHeight - 4))}); err != nil {
+	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines*(rowHeight-2) + 4)}); err != nil {
 		return err
 	}
 	out := make([]any, cols)
@@ -292,6 +358,10 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 			if text {
 				if v != nil {
 					v = fmt.Sprint(v)
+				}
+			} else if c < len(t.Formats) && t.Formats[c] != "" && v != nil && !(c < len(bad) && bad[c]) {
+				if style, err = st.numberStyle(f, t.Formats[c], bold); err != nil {
+					return err
 				}
 			}
 			out[c] = excelize.Cell{StyleID: style, Value: v}

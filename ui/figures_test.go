@@ -1,0 +1,252 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"qmdesk/app"
+	"qmdesk/app/cli"
+	"qmdesk/assets"
+	"qmdesk/data"
+)
+
+// keepOpen lends the window's store to the command line: its Close does
+// not close it.
+type keepOpen struct{ data.Store }
+
+func (keepOpen) Close() error { return nil }
+
+var packNumber = regexp.MustCompile(`[\d,]+(\.\d)?%?|<5|–`)
+
+// One label, one number: a province, then the dashboard's widgets,
+// `summary --json`, the summary workbook's cells and the meeting pack's
+// text (pdftotext) give every figure of every amphoe and every category
+// alike, the urgent kinds included. Where the pack hides a small count of
+// a sensitive category the dashboard shows it; the figure is the same and
+// the pack says so.
+func TestOneNumberPerLabelEverywhere(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "pdfinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (poppler-utils) is not installed", tool)
+		}
+	}
+	h := newHarness(t, 400)
+	w := h.w
+	ctx := context.Background()
+
+	// summary --json, on the window's own database.
+	var out bytes.Buffer
+	geo, _ := assets.Geography()
+	code := cli.Run(ctx, []string{"summary", "--json", "--db", "qm.db"}, cli.Env{Stdout: &out, Stderr: &out, Geo: geo, Clock: clock, Operator: "ทดสอบ",
+		Open: func(string, bool) (data.Store, error) { return keepOpen{h.store}, nil }})
+	if code != 0 {
+		t.Fatalf("summary --json: %d %s", code, out.String())
+	}
+	var js struct {
+		Totals     app.Tally                   `json:"totals"`
+		Categories map[data.Category]app.Tally `json:"categories"`
+		Amphoe     []app.Area                  `json:"amphoe"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+
+	// The summary workbook and the pack, made from the window.
+	dir := t.TempDir()
+	book := filepath.Join(dir, "สรุป.xlsx")
+	w.Export.ExportSummary(book)
+	pack := filepath.Join(dir, "ประชุม.pdf")
+	w.MeetingPack(pack)
+	w.WaitIdle()
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatalf("summary workbook: %v (%s)", err, w.LastError)
+	}
+	defer f.Close()
+	sheetRows := func(sheet string) map[string][]string {
+		rows, _ := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		m := map[string][]string{}
+		for _, r := range rows[4:] {
+			m[r[0]] = r
+		}
+		return m
+	}
+	pdfPage := func(page int) string {
+		b, err := exec.Command("pdftotext", "-layout", "-f", strconv.Itoa(page), "-l", strconv.Itoa(page), pack, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	packText := func(text, label string) []string {
+		for _, l := range strings.Split(text, "\n") {
+			l = strings.TrimSpace(l)
+			if strings.HasPrefix(l, label+" ") {
+				return packNumber.FindAllString(strings.TrimPrefix(l, label), -1)
+			}
+		}
+		return nil
+	}
+	cover := pdfPage(1)
+	if !strings.Contains(cover, "อาจต่างจากหน้าภาพรวม") {
+		t.Error("the pack does not say that its hidden counts may differ from the dashboard")
+	}
+	kinds := w.Dashboard.UrgentKinds()
+	sensitive := map[data.Category]bool{}
+	subs, _ := h.store.SubProblems(ctx)
+	for _, s := range subs {
+		if s.Sensitive {
+			sensitive[s.Category] = true
+		}
+	}
+	// want is each source's figures of one row, in the table's order.
+	type source struct {
+		name   string
+		cells  []string
+		hidden bool // the pack's rule: small sensitive counts print as "<5"
+	}
+	hiddenSeen := 0
+	compare := func(row string, cats []data.Category, window []string, x app.Tally, urgent []int64, sources ...source) {
+		t.Helper()
+		want := make([]string, 0, len(app.Columns)+len(urgent))
+		for _, c := range app.Columns {
+			if c.Percent {
+				want = append(want, data.FormatPercent(c.Share(x)))
+			} else {
+				want = append(want, data.FormatNumber(c.Count(x)))
+			}
+		}
+		for _, n := range urgent {
+			want = append(want, data.FormatNumber(n))
+		}
+		if strings.Join(window, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: dashboard %v, summary --json %v", row, window, want)
+		}
+		for _, s := range sources {
+			if len(s.cells) != len(want) {
+				t.Errorf("%s: %s has %d figures %v, want %v", row, s.name, len(s.cells), s.cells, want)
+				continue
+			}
+			for i := range want {
+				got := s.cells[i]
+				if got == want[i] {
+					continue
+				}
+				// The pack hides a small count of a sensitive category
+				// ("<5"), and a total that would give one away ("–").
+				if s.hidden && (got == "–" || got == "<5" && len(strings.ReplaceAll(want[i], ",", "")) == 1 && want[i] != "0") && anySensitive(cats, sensitive) {
+					hiddenSeen++
+					continue
+				}
+				t.Errorf("%s, %s: %s %q, dashboard %q", row, columnName(i, kinds), s.name, got, want[i])
+			}
+		}
+	}
+	// book turns a workbook row's raw values into the dashboard's text.
+	book2 := func(r []string) []string {
+		if r == nil {
+			return nil
+		}
+		var cells []string
+		for i, v := range r[1:] {
+			if i < len(app.Columns) && app.Columns[i].Percent {
+				p, _ := strconv.ParseFloat(v, 64)
+				cells = append(cells, data.FormatPercent(p*100))
+				continue
+			}
+			n, _ := strconv.ParseInt(v, 10, 64)
+			cells = append(cells, data.FormatNumber(n))
+		}
+		return cells
+	}
+
+	// Amphoe by amphoe, with each urgent kind apart.
+	dashboard := map[string][]string{}
+	for _, r := range w.Dashboard.Amphoes.Rows {
+		dashboard[r[0]] = r[1:]
+	}
+	wbAll := sheetRows(app.SummarySheetAll)
+	amphoeTable := pdfPage(6)
+	var allKinds []data.Category
+	for _, k := range kinds {
+		allKinds = append(allKinds, k.Category)
+	}
+	for _, a := range js.Amphoe {
+		var urgent []int64
+		for _, k := range kinds {
+			urgent = append(urgent, a.Categories[k.Category].UrgentOpen)
+		}
+		compare(a.Name, allKinds, dashboard[a.Name], a.Totals, urgent,
+			source{"the summary workbook", book2(wbAll[a.Name]), false},
+			source{"the pack", packText(amphoeTable, a.Name), true})
+	}
+	if len(js.Amphoe) != 20 || len(dashboard) != 20 {
+		t.Errorf("%d amphoe in the summary, %d on the dashboard", len(js.Amphoe), len(dashboard))
+	}
+	// Category by category, for the province.
+	categoryTable := pdfPage(5)
+	for i, c := range data.Categories {
+		x := js.Categories[c]
+		row := w.Dashboard.Categories.Rows[i]
+		if row[0] != c.ShortLabel() {
+			t.Errorf("dashboard row %d is %q", i, row[0])
+		}
+		book := sheetRows(c.ShortLabel())["รวมทั้งจังหวัด"]
+		compare(c.Label(), []data.Category{c}, row[1:], x, []int64{x.UrgentOpen},
+			source{"the summary workbook", book2(book), false},
+			source{"the pack", packText(categoryTable, "ด้านที่ "+strconv.Itoa(int(c))), true})
+	}
+	if hiddenSeen == 0 {
+		t.Error("no small sensitive count was hidden: the demo should have some")
+	}
+	// The province's counters.
+	d := w.Dashboard
+	for _, c := range []struct {
+		label, got string
+		want       int64
+	}{{"households", d.Households.Value.Text, js.Totals.Households}, {"target", d.Target.Value.Text, js.Totals.Target},
+		{"solved", d.Solved.Value.Text, js.Totals.Solved}, {"closed", d.Closed.Value.Text, js.Totals.Closed}} {
+		if c.got != data.FormatNumber(c.want) {
+			t.Errorf("counter %s %q, summary %d", c.label, c.got, c.want)
+		}
+	}
+	// One header for one figure: the dashboard's table heads are the
+	// glossary's, and so are the workbook's (wrapped over lines).
+	heads, _ := f.GetRows(app.SummarySheetAll)
+	for i, c := range app.Columns {
+		if got := w.Dashboard.Amphoes.Headers[i+1]; got != c.Head.Thai {
+			t.Errorf("dashboard header %q, want %q", got, c.Head.Thai)
+		}
+		if got := strings.Join(strings.Fields(heads[3][i+1]), ""); got != strings.Join(strings.Fields(c.Head.Thai), "") {
+			t.Errorf("workbook header %q, want %q", heads[3][i+1], c.Head.Thai)
+		}
+	}
+}
+
+func anySensitive(cats []data.Category, sensitive map[data.Category]bool) bool {
+	for _, c := range cats {
+		if sensitive[c] {
+			return true
+		}
+	}
+	return false
+}
+
+func columnName(i int, kinds []data.UrgentKind) string {
+	if i < len(app.Columns) {
+		return app.Columns[i].Head.Thai
+	}
+	if j := i - len(app.Columns); j < len(kinds) {
+		return app.UrgentColumn(kinds[j]).Thai
+	}
+	return app.CategoryUrgentColumn.Thai
+}

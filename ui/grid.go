@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// grid is a read-only table with a header row, whose rows the screen
+// replaces as a whole; selecting a row calls OnRow. Nothing in it is cut:
+// its columns share the width it is given (each at least as wide as its
+// widest number and its header's longest word), headers wrap over as many
+// lines as they need, text columns wrap their cells and the rows grow to
+// fit, and columns of numbers are right-aligned.
+type grid struct {
+	Box     fyne.CanvasObject // the header over the table: what screens lay out
+	Table   *widget.Table
+	Headers []string
+	Rows    [][]string
+	OnRow   func(row int)
+	// Widths are the columns' widths after the last layout (for tests).
+	Widths []float32
+
+	labels  []*widget.Label // the header's
+	numeric []bool
+	width   float32 // the width last laid out for
+}
+
+func newGrid(headers []string) *grid {
+	g := &grid{Headers: headers}
+	g.Table = widget.NewTable(
+		func() (int, int) { return len(g.Rows), len(g.Headers) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.Alignment = fyne.TextAlignLeading
+			if id.Col < len(g.numeric) && g.numeric[id.Col] {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			if id.Row < len(g.Rows) && id.Col < len(g.Rows[id.Row]) {
+				l.SetText(g.Rows[id.Row][id.Col])
+			} else {
+				l.SetText("")
+			}
+		})
+	g.Table.OnSelected = func(id widget.TableCellID) {
+		g.Table.UnselectAll()
+		if g.OnRow != nil && id.Row >= 0 && id.Row < len(g.Rows) {
+			g.OnRow(id.Row)
+		}
+	}
+	objs := []fyne.CanvasObject{g.Table}
+	for _, h := range headers {
+		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		g.labels = append(g.labels, l)
+		objs = append(objs, l)
+	}
+	g.Box = container.New(&gridLayout{g}, objs...)
+	return g
+}
+
+func (g *grid) SetRows(rows [][]string) {
+	g.Rows = rows
+	g.numeric = make([]bool, len(g.Headers))
+	for c := range g.Headers {
+		g.numeric[c] = c > 0 && columnIsNumeric(rows, c)
+	}
+	for c, l := range g.labels {
+		l.Alignment = fyne.TextAlignLeading
+		if g.numeric[c] {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+	}
+	if g.width > 0 {
+		g.fit(g.width)
+	}
+	g.Table.Refresh()
+}
+
+// columnIsNumeric tells a column of counts, percentages and days.
+func columnIsNumeric(rows [][]string, c int) bool {
+	seen := false
+	for _, r := range rows {
+		if c >= len(r) || r[c] == "" || r[c] == "–" || r[c] == "-" {
+			continue
+		}
+		seen = true
+		for _, ch := range r[c] {
+			if !unicode.IsDigit(ch) && !strings.ContainsRune(",.%<–- ", ch) {
+				return false
+			}
+		}
+	}
+	return seen
+}
+
+// cellInset is the room a label takes around its text.
+func cellInset() float32 { return 2*theme.InnerPadding() + 2 }
+
+// textWidth measures s as a label draws it.
+func textWidth(s string, bold bool) float32 {
+	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+}
+
+// longestWord is the widest run of s between blanks: the narrowest a
+// wrapped label can be without cutting a word.
+func longestWord(s string, bold bool) float32 {
+	var w float32
+	for _, f := range strings.Fields(s) {
+		w = max(w, textWidth(f, bold))
+	}
+	return w
+}
+
+// fit works out the columns' widths for a total width and the rows'
+// heights for those widths.
+func (g *grid) fit(total float32) {
+	n := len(g.Headers)
+	need := make([]float32, n) // the width that shows every cell on one line
+	least := make([]float32, n)
+	for c, h := range g.Headers {
+		least[c] = longestWord(h, true)
+		need[c] = least[c]
+	}
+	for _, r := range g.Rows {
+		for c := 0; c < n && c < len(r); c++ {
+			w := textWidth(r[c], false)
+			need[c] = max(need[c], w)
+			if g.numeric[c] {
+				least[c] = max(least[c], w) // a number is never wrapped
+			} else {
+				least[c] = max(least[c], min(w, longestWord(r[c], false)))
+			}
+		}
+	}
+	inset := cellInset()
+	var sumNeed, sumLeast float32
+	for c := range need {
+		need[c] += inset
+		least[c] = max(least[c]+inset, 40)
+		need[c] = max(need[c], least[c])
+		sumNeed += need[c]
+		sumLeast += least[c]
+	}
+	widths := make([]float32, n)
+	switch {
+	case sumNeed <= total: // everything on one line; the rest shared out
+		extra := (total - sumNeed) / float32(n)
+		for c := range widths {
+			widths[c] = need[c] + extra
+		}
+	case sumLeast < total: // text columns wrap, in proportion to their text
+		copy(widths, least)
+		extra, want := total-sumLeast, sumNeed-sumLeast
+		for c := range widths {
+			widths[c] += extra * (need[c] - least[c]) / want
+		}
+	default: // narrower than the least: the table scrolls sideways
+		copy(widths, least)
+	}
+	g.Widths = widths
+	for c, w := range widths {
+		g.Table.SetColumnWidth(c, w)
+	}
+	lineHeight := fyne.MeasureText("ก", theme.TextSize(), fyne.TextStyle{}).Height
+	for r, row := range g.Rows {
+		lines := 1
+		for c := 0; c < n && c < len(row); c++ {
+			if !g.numeric[c] {
+				lines = max(lines, wrappedLines(row[c], widths[c]-inset, false))
+			}
+		}
+		g.Table.SetRowHeight(r, float32(lines)*lineHeight+2*theme.InnerPadding())
+	}
+}
+
+// wrappedLines counts the lines s takes in width, wrapped at blanks as a
+// label wraps it (a word wider than the line is broken inside).
+func wrappedLines(s string, width float32, bold bool) int {
+	lines := 0
+	for _, para := range strings.Split(s, "\n") {
+		lines++
+		var line float32
+		space := textWidth(" ", bold)
+		for i, f := range strings.Fields(para) {
+			w := textWidth(f, bold)
+			switch {
+			case i == 0:
+				line = w
+			case line+space+w <= width:
+				line += space + w
+			default:
+				lines++
+				line = w
+			}
+			for line > width && width > 0 { // a word longer than the line
+				lines++
+				line -= width
+			}
+		}
+	}
+	return max(lines, 1)
+}
+
+// gridLayout puts the header's labels over the table's columns.
+type gridLayout struct{ g *grid }
+
+func (l *gridLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	g := l.g
+	g.width = size.Width
+	g.fit(size.Width)
+	var x, height float32
+	for c, lab := range g.labels {
+		lab.Resize(fyne.NewSize(g.Widths[c], lab.MinSize().Height))
+		height = max(height, float32(wrappedLines(g.Headers[c], g.Widths[c]-cellInset(), true))*fyne.MeasureText("ก", theme.TextSize(), fyne.TextStyle{Bold: true}).Height+2*theme.InnerPadding())
+	}
+	for c, lab := range g.labels {
+		lab.Move(fyne.NewPos(x, 0))
+		lab.Resize(fyne.NewSize(g.Widths[c], height))
+		x += g.Widths[c] + theme.SeparatorThicknessSize() // the table's line between columns
+	}
+	g.Table.Move(fyne.NewPos(0, height))
+	g.Table.Resize(fyne.NewSize(size.Width, max(size.Height-height, 0)))
+}
+
+func (l *gridLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(200, 160)
+}
