@@ -412,3 +412,6 @@ func (d *DashboardScreen) packAmphoe() string {
 // UrgentKinds are the urgent kinds of the panel and of the amphoe table's
 // last columns, in their order.
 func (d *DashboardScreen) UrgentKinds() []data.UrgentKind { return d.urgentKinds }
+
+// OverdueProblems are the problems of the overdue list, in its order.
+func (d *DashboardScreen) OverdueProblems() []data.Problem { return d.overdue }

@@ -44,6 +44,7 @@ type HouseholdPage struct {
 
 // ProblemCard is one problem on the household page.
 type ProblemCard struct {
+	Card     *widget.Card // its title names the problem (masked when sensitive)
 	Problem  data.Problem
 	Status   *widget.Label
 	Timeline *widget.Label
@@ -299,8 +300,8 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	if r, ok := p.rounds[pr.RoundID]; ok && len(p.rounds) > 1 {
 		sub += t.tr(" · รอบ ", " · round ") + r.Name
 	}
-	card := widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn)))
-	p.Problems.Add(card)
+	c.Card = widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn)))
+	p.Problems.Add(c.Card)
 	return c
 }
 

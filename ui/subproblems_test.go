@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
 	"qmdesk/data"
+	"qmdesk/ui"
 )
 
 // A sub-problem the clerk marks urgent in the sub-problem list gets its own
@@ -77,5 +79,63 @@ func TestMarkingUrgentReachesDashboardAndPack(t *testing.T) {
 	entries, _ := h.store.Audit(ctx, 0, 0)
 	if e := entries[len(entries)-2]; e.Entity != "subproblems" || !strings.Contains(e.Note, "flags changed on") {
 		t.Errorf("change not audited: %+v", entries[len(entries)-2:])
+	}
+}
+
+// Sensitive problems are read from across a meeting room on the dashboard
+// and over a shoulder on the household page: the overdue list names them
+// "ปัญหาอ่อนไหว" with the tambon and no one's name, and the household page
+// masks them until the clerk unmasks, which the audit log records.
+func TestSensitiveProblemsAreMasked(t *testing.T) {
+	h := newHarnessAt(t, 300, data.FixedClock(time.Date(2024, 11, 1, 3, 0, 0, 0, time.UTC)))
+	w := h.w
+	ctx := context.Background()
+	var shown int
+	for i, p := range w.Dashboard.OverdueProblems() {
+		row := w.Dashboard.Overdue.Rows[i]
+		hh, _ := h.store.Household(ctx, p.HouseholdID)
+		if p.Sensitive {
+			shown++
+			if !strings.Contains(row[3], data.WordSensitive.Thai) || strings.Contains(row[3], p.SubProblem) || strings.Contains(strings.Join(row, " "), hh.Head.FirstName) {
+				t.Errorf("overdue row of a sensitive problem: %v", row)
+			}
+		} else if !strings.Contains(row[3], p.SubProblem) {
+			t.Errorf("overdue row %v does not name %q", row, p.SubProblem)
+		}
+	}
+	if shown == 0 {
+		t.Fatal("no sensitive problem is overdue in the demo")
+	}
+	var target data.Problem
+	for _, p := range w.Dashboard.OverdueProblems() {
+		if p.Sensitive {
+			target = p
+			break
+		}
+	}
+	w.Households.Open(target.HouseholdID)
+	page := w.Households.Page
+	card := func() *ui.ProblemCard {
+		for _, c := range page.Cards {
+			if c.Problem.ID == target.ID {
+				return c
+			}
+		}
+		t.Fatal("no card for the problem")
+		return nil
+	}
+	if c := card(); strings.Contains(c.Card.Title, target.SubProblem) || !strings.Contains(c.Card.Title, data.WordSensitive.Thai) || c.Timeline.Text != "" {
+		t.Errorf("masked card: %q / %q", c.Card.Title, c.Timeline.Text)
+	}
+	if page.Unmask.Hidden {
+		t.Fatal("no way to unmask")
+	}
+	test.Tap(page.Unmask)
+	if c := card(); !strings.Contains(c.Card.Title, target.SubProblem) {
+		t.Errorf("after unmasking: %q", c.Card.Title)
+	}
+	entries, _ := h.store.Audit(ctx, 0, 0)
+	if last := entries[len(entries)-1]; last.Op != "unmask" || last.ID != target.HouseholdID || !strings.Contains(last.Note, "sensitive") {
+		t.Errorf("unmask not logged: %+v", last)
 	}
 }
