@@ -29,7 +29,7 @@ func (e *Exporter) today() data.Date {
 }
 
 // column widths of the template, in Excel character units.
-var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 14, 16, 10, 13, 36, 32, 24, 17, 22, 16, 24, 28, 13, 24}
+var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 14, 16, 10, 13, 44, 34, 24, 24, 24, 16, 24, 28, 13, 24}
 
 // templateTable is the district workbook's sheet. Its sub-problem
 // drop-down is the province's stored list, urgent ones first (as every list
@@ -265,7 +265,11 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		widths := []float64{20}
 		for _, c := range Columns {
 			header = append(header, c.Head.Thai)
-			colors = append(colors, data.StatusColor(c.Status))
+			color := ""
+			if c.Status != 0 {
+				color = data.StatusColor(c.Status) // the charts' status colours
+			}
+			colors = append(colors, color)
 			if c.Percent {
 				formats = append(formats, "0.0%")
 			} else {

@@ -63,7 +63,7 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 		widget.NewCard(t.tr("ไฟล์ติดตามส่งอำเภอ", "Follow-up workbooks"), "", container.NewVBox(
 			note(t.tr("ปัญหาที่ยังค้างของแต่ละอำเภอ ให้อำเภอกรอกผลแล้วส่งกลับมานำเข้า (เลขประจำตัวถูกปิดบัง ใช้รหัสบ้านจับคู่)",
 				"Each amphoe's open problems, to be filled in and sent back (IDs masked; the house code is the key)")),
-			container.NewHBox(s.FollowAmphoe, s.FollowUp))),
+			container.NewBorder(nil, nil, nil, s.FollowUp, s.FollowAmphoe))), // the choice takes the width: never cut
 		widget.NewCard(t.tr("สรุปผลรายอำเภอ", "Summary"), "", container.NewVBox(
 			note(t.tr("ตัวเลขตามแดชบอร์ดของกระทรวง รายอำเภอและรายด้าน ไม่มีข้อมูลส่วนบุคคล", "The ministry's counters by amphoe and category; no personal data")), container.NewHBox(s.Summary))),
 		widget.NewCard(t.tr("ข้อมูลทั้งหมด", "Full export"), "", container.NewVBox(

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
 )
 
 // grid is a read-only table with a header row, whose rows the screen
@@ -25,7 +27,7 @@ type grid struct {
 	// Widths are the columns' widths after the last layout (for tests).
 	Widths []float32
 
-	labels  []*widget.Label // the header's
+	labels  []*wrapLabel // the header's
 	numeric []bool
 	width   float32 // the width last laid out for
 }
@@ -34,22 +36,22 @@ func newGrid(headers []string) *grid {
 	g := &grid{Headers: headers}
 	g.Table = widget.NewTable(
 		func() (int, int) { return len(g.Rows), len(g.Headers) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
-			return l
-		},
+		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			l.Alignment = fyne.TextAlignLeading
-			if id.Col < len(g.numeric) && g.numeric[id.Col] {
+			numeric := id.Col < len(g.numeric) && g.numeric[id.Col]
+			if numeric {
 				l.Alignment = fyne.TextAlignTrailing
 			}
+			text := ""
 			if id.Row < len(g.Rows) && id.Col < len(g.Rows[id.Row]) {
-				l.SetText(g.Rows[id.Row][id.Col])
-			} else {
-				l.SetText("")
+				text = g.Rows[id.Row][id.Col]
 			}
+			if !numeric && id.Col < len(g.Widths) { // lines broken between words, as the row's height was worked out
+				text = strings.Join(data.Wrap(text, float64(g.Widths[id.Col]-cellInset()), measurePlain), "\n")
+			}
+			l.SetText(text)
 		})
 	g.Table.OnSelected = func(id widget.TableCellID) {
 		g.Table.UnselectAll()
@@ -59,8 +61,8 @@ func newGrid(headers []string) *grid {
 	}
 	objs := []fyne.CanvasObject{g.Table}
 	for _, h := range headers {
-		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Wrapping = fyne.TextWrapWord
+		l := newWrapLabel(h)
+		l.TextStyle.Bold = true
 		g.labels = append(g.labels, l)
 		objs = append(objs, l)
 	}
@@ -79,9 +81,10 @@ func (g *grid) SetRows(rows [][]string) {
 		if g.numeric[c] {
 			l.Alignment = fyne.TextAlignTrailing
 		}
+		l.Refresh()
 	}
 	if g.width > 0 {
-		g.fit(g.width)
+		g.fit(g.columnsWidth(g.width))
 	}
 	g.Table.Refresh()
 }
@@ -111,14 +114,18 @@ func textWidth(s string, bold bool) float32 {
 	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
 }
 
-// longestWord is the widest run of s between blanks: the narrowest a
-// wrapped label can be without cutting a word.
+// longestWord is the widest run of s a line may not break inside: the
+// narrowest a wrapped label can be without breaking a word.
 func longestWord(s string, bold bool) float32 {
-	var w float32
-	for _, f := range strings.Fields(s) {
-		w = max(w, textWidth(f, bold))
-	}
-	return w
+	return float32(data.LongestPiece(s, func(x string) float64 { return float64(textWidth(x, bold)) }))
+}
+
+func measurePlain(s string) float64 { return float64(textWidth(s, false)) }
+
+// columnsWidth is what the columns share of a width: the table puts a gap
+// between them.
+func (g *grid) columnsWidth(w float32) float32 {
+	return w - float32(max(len(g.Headers)-1, 0))*theme.Padding() - 2
 }
 
 // fit works out the columns' widths for a total width and the rows'
@@ -183,32 +190,10 @@ func (g *grid) fit(total float32) {
 	}
 }
 
-// wrappedLines counts the lines s takes in width, wrapped at blanks as a
-// label wraps it (a word wider than the line is broken inside).
+// wrappedLines counts the lines s takes in width, broken between words
+// as the cells and the header break them.
 func wrappedLines(s string, width float32, bold bool) int {
-	lines := 0
-	for _, para := range strings.Split(s, "\n") {
-		lines++
-		var line float32
-		space := textWidth(" ", bold)
-		for i, f := range strings.Fields(para) {
-			w := textWidth(f, bold)
-			switch {
-			case i == 0:
-				line = w
-			case line+space+w <= width:
-				line += space + w
-			default:
-				lines++
-				line = w
-			}
-			for line > width && width > 0 { // a word longer than the line
-				lines++
-				line -= width
-			}
-		}
-	}
-	return max(lines, 1)
+	return len(data.Wrap(s, float64(width), func(x string) float64 { return float64(textWidth(x, bold)) }))
 }
 
 // gridLayout puts the header's labels over the table's columns.
@@ -217,7 +202,7 @@ type gridLayout struct{ g *grid }
 func (l *gridLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	g := l.g
 	g.width = size.Width
-	g.fit(size.Width)
+	g.fit(g.columnsWidth(size.Width))
 	var x, height float32
 	for c, lab := range g.labels {
 		lab.Resize(fyne.NewSize(g.Widths[c], lab.MinSize().Height))
@@ -226,7 +211,7 @@ func (l *gridLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	for c, lab := range g.labels {
 		lab.Move(fyne.NewPos(x, 0))
 		lab.Resize(fyne.NewSize(g.Widths[c], height))
-		x += g.Widths[c] + theme.SeparatorThicknessSize() // the table's line between columns
+		x += g.Widths[c] + theme.Padding() // the table's gap between columns
 	}
 	g.Table.Move(fyne.NewPos(0, height))
 	g.Table.Resize(fyne.NewSize(size.Width, max(size.Height-height, 0)))

@@ -44,19 +44,19 @@ func (e *entry) TypedKey(k *fyne.KeyEvent) {
 // counter is one of the dashboard's big numbers with its caption.
 type counter struct {
 	Value   *widget.Label
-	Caption *widget.Label
+	Caption *wrapLabel
 	box     fyne.CanvasObject
 }
 
 // newCounter makes a counter; hex, when given, is the status colour of
 // the charts, shown as a strip on top.
 func newCounter(caption, hex string) *counter {
-	c := &counter{Value: widget.NewLabel("–"), Caption: widget.NewLabel(caption)}
+	c := &counter{Value: widget.NewLabel("–"), Caption: newWrapLabel(caption)}
 	c.Value.SizeName = theme.SizeNameHeadingText
 	c.Value.TextStyle.Bold = true
 	c.Value.Alignment = fyne.TextAlignCenter
 	c.Caption.Alignment = fyne.TextAlignCenter
-	c.Caption.SizeName = theme.SizeNameCaptionText // Thai has no spaces to wrap at: keep it on one line
+	c.Caption.SizeName = theme.SizeNameCaptionText // wrapped between words over as many lines as it needs
 	strip := canvas.NewRectangle(hexColor(hex))
 	strip.SetMinSize(fyne.NewSize(10, 6))
 	if hex != "" { // outlined, so that the near-black of closed shows on a dark theme

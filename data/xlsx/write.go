@@ -25,6 +25,9 @@ const (
 	// upper and lower marks are cut off on screen and on paper.
 	rowHeight   = 24
 	titleHeight = 30
+	// lineHeight is one wrapped line of a header or title: Thai at 16 pt
+	// with its marks needs about 27 pt in Excel and LibreOffice alike.
+	lineHeight = 27
 )
 
 // Table is one sheet to write: optional title lines, a header row and
@@ -132,19 +135,20 @@ func (st *styles) numberStyle(f *excelize.File, format string, bold bool) (int, 
 	return id, nil
 }
 
-// charWidth estimates the width of s in Excel's column unit (the width of
-// "0" in the sheet's font): Thai vowel and tone marks above and below take
-// no width, and a Thai letter of TH SarabunPSK is a little wider than a
-// digit.
+// charWidth estimates the width of s in a spreadsheet's column unit: Thai
+// vowel and tone marks above and below take no width. A TH SarabunPSK
+// letter at 16 pt is about one "0" of that font, which is Excel's unit;
+// LibreOffice measures columns in its own default font, about a third
+// narrower, so the estimate is generous enough for both.
 func charWidth(s string) float64 {
 	w := 0.0
 	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case r >= 0x0E00 && r <= 0x0E7F:
-			w += 1.1
+			w += 1.45
 		default:
-			w++
+			w += 1.3
 		}
 	}
 	return w
@@ -193,7 +197,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	locked := &excelize.Protection{Locked: true}
 	grey := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}
 	defs := []*excelize.Style{
-		{Font: &excelize.Font{Family: Font, Size: FontSize + 2, Bold: true}},
+		{Font: &excelize.Font{Family: Font, Size: FontSize + 2, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}},
 		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Border: border,
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Protection: locked},
 		{Font: font, Border: border, Protection: unlocked},
@@ -302,7 +306,15 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	row := 1
 	for _, title := range t.Titles {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.title, Value: title}}, excelize.RowOpts{Height: titleHeight}); err != nil {
+		// A title wider than the table wraps over the merged cells, between
+		// words, and its row is as tall as its lines.
+		var total float64
+		for _, w := range widths {
+			total += w
+		}
+		lines := headerLines(title, total*0.85) // the title's larger bold font
+		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.title, Value: strings.Join(lines, "\n")}},
+			excelize.RowOpts{Height: max(titleHeight, float64(len(lines)*(lineHeight+3)+4))}); err != nil {
 			return err
 		}
 		if cols > 1 {
@@ -327,7 +339,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		lines = max(lines, len(hl))
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
-	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines*(rowHeight-2) + 4)}); err != nil {
+	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines*lineHeight + 6)}); err != nil {
 		return err
 	}
 	out := make([]any, cols)
