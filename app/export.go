@@ -18,6 +18,27 @@ type Exporter struct {
 	Store    data.Store
 	Geo      *data.Geography
 	Progress *Progress
+	// Digits are the digits the workbooks display their titles and
+	// figures in (the cells stay numbers; IDs, codes and dates the
+	// districts type stay as they are).
+	Digits data.Numerals
+}
+
+// titles are a workbook's title lines in the chosen digits.
+func (e *Exporter) titles(lines ...string) []string {
+	for i := range lines {
+		lines[i] = e.Digits.Display(lines[i])
+	}
+	return lines
+}
+
+// numberFormat is a figure's format in the chosen digits: Excel and
+// LibreOffice draw Thai digits for the [$-D00041E] prefix.
+func (e *Exporter) numberFormat(f string) string {
+	if e.Digits == data.ThaiDigits {
+		return "[$-D00041E]" + f
+	}
+	return f
 }
 
 // today is the register's day (the real one when no Progress was given).
@@ -96,8 +117,8 @@ func (e *Exporter) Template(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	t := templateTable([]string{"แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด" + prov.Thai,
-		"ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่ พ.ศ. เช่น " + data.FormatBE(e.today()) + " หรือ " + data.FormatBESlash(e.today()) + ")"}, subs)
+	t := templateTable(e.titles("แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด"+prov.Thai,
+		"ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่ พ.ศ. เช่น "+data.FormatBE(e.today())+" หรือ "+data.FormatBESlash(e.today())+")"), subs)
 	t.ListRows = 5000
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return err
@@ -165,9 +186,9 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	if err != nil {
 		return 0, err
 	}
-	t := templateTable([]string{fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s · %s", a.Thai, prov.Thai, roundLine(round, e.Progress.Today())),
+	t := templateTable(e.titles(fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s · %s", a.Thai, prov.Thai, roundLine(round, e.Progress.Today())),
 		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด",
-			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))}, subs)
+			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))), subs)
 	t.Protect = true
 	t.Locked = make([]bool, len(TemplateHeaders))
 	for i, h := range TemplateHeaders {
@@ -271,25 +292,25 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 			}
 			colors = append(colors, color)
 			if c.Percent {
-				formats = append(formats, "0.0%")
+				formats = append(formats, e.numberFormat("0.0%"))
 			} else {
-				formats = append(formats, "#,##0")
+				formats = append(formats, e.numberFormat("#,##0"))
 			}
 			widths = append(widths, 12)
 		}
 		for _, h := range urgentHeads {
 			header = append(header, h)
 			colors = append(colors, "")
-			formats = append(formats, "#,##0")
+			formats = append(formats, e.numberFormat("#,##0"))
 			widths = append(widths, 14)
 		}
 		return xlsx.Table{
 			Sheet: name, Header: header, HeaderColors: colors, Formats: formats, Widths: widths, RowCount: len(areas),
-			Titles: []string{
+			Titles: e.titles(
 				fmt.Sprintf("สรุปผลการแก้ไขปัญหาครัวเรือน (ThaiQM) จังหวัด%s รอบ %s · %s", s.ProvinceName, s.Round.Name, scope),
 				fmt.Sprintf("ข้อมูล ณ %s · %s", data.FormatBELong(s.AsOf), CountdownText(s.Round, s.Countdown)),
-				data.WordSolvedTotalMeans.Thai + " · " + data.WordPercentMeans.Thai,
-			},
+				data.WordSolvedTotalMeans.Thai+" · "+data.WordPercentMeans.Thai,
+			),
 			Bold: func(i int) bool { return i == len(areas)-1 },
 			Row: func(i int) ([]any, []bool) {
 				a := areas[i]

@@ -23,6 +23,9 @@ type MeetingPack struct {
 	// UrgentKinds are the urgent kinds of the stored sub-problem list,
 	// printed one by one.
 	UrgentKinds []data.UrgentKind
+	// Digits are the digits the pack and its charts print in: the
+	// window's setting.
+	Digits data.Numerals
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,

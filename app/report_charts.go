@@ -205,18 +205,24 @@ func (m *MeetingPack) RenderChart(w io.Writer, kind ChartKind, dpi float64) erro
 // render draws a chart and returns its height in points (bar charts grow
 // with their bars).
 func (m *MeetingPack) render(w io.Writer, kind ChartKind, dpi float64) (float64, error) {
+	var bars chart.Bars
 	switch kind {
 	case ChartCategories:
-		return m.categoryBars(m.Summary.Area, m.subtitle()).Render(w, chartWidthPt, dpi)
+		bars = m.categoryBars(m.Summary.Area, m.subtitle())
 	case ChartAreas:
-		return m.areaBars().Render(w, chartWidthPt, dpi)
+		bars = m.areaBars()
 	case ChartUrgent:
-		return m.urgentBars().Render(w, chartWidthPt, dpi)
+		bars = m.urgentBars()
 	case ChartOverTime:
 		const height = 300
-		return height, m.overTime().Render(w, chartWidthPt, height, dpi)
+		l := m.overTime()
+		l.Digits = m.Digits
+		return height, l.Render(w, chartWidthPt, height, dpi)
+	default:
+		return 0, data.Errorf(data.EINVALID, "ไม่รู้จักกราฟ '%s'", "unknown chart %q", string(kind))
 	}
-	return 0, data.Errorf(data.EINVALID, "ไม่รู้จักกราฟ '%s'", "unknown chart %q", string(kind))
+	bars.Digits = m.Digits
+	return bars.Render(w, chartWidthPt, dpi)
 }
 
 // SaveCharts writes every chart of the pack into dir as PNG at 300 dpi,

@@ -42,8 +42,14 @@ func (m *MeetingPack) WritePDF(path string) error {
 		pdf.SetY(-13)
 		pdf.SetFont("loma", "", 9)
 		pdf.SetTextColor(80, 80, 80)
-		pdf.CellFormat(0, 6, m.scopeName()+" · ข้อมูล ณ วันที่ "+asOf, "", 0, "L", false, 0, "")
-		pdf.CellFormat(0, 6, "หน้า "+strconv.Itoa(pdf.PageNo())+" จาก {nb}", "", 0, "R", false, 0, "")
+		pdf.CellFormat(0, 6, m.Digits.Display(m.scopeName()+" · ข้อมูล ณ วันที่ "+asOf), "", 0, "L", false, 0, "")
+		// The page count is filled in at the end, in Arabic digits: with
+		// Thai digits the footer gives the page alone, never a mix.
+		page := "หน้า " + strconv.Itoa(pdf.PageNo()) + " จาก {nb}"
+		if m.Digits == data.ThaiDigits {
+			page = "หน้า " + m.Digits.Display(strconv.Itoa(pdf.PageNo()))
+		}
+		pdf.CellFormat(0, 6, page, "", 0, "R", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	p := pdfWriter{pdf: pdf, m: m}
@@ -77,13 +83,13 @@ type pdfWriter struct {
 
 func (p *pdfWriter) heading(s string, size float64) {
 	p.pdf.SetFont("loma", "B", size)
-	p.pdf.MultiCell(0, size*0.55, s, "", "L", false)
+	p.pdf.MultiCell(0, size*0.55, p.m.Digits.Display(s), "", "L", false)
 	p.pdf.Ln(1)
 }
 
 func (p *pdfWriter) para(s string, size float64) {
 	p.pdf.SetFont("loma", "", size)
-	p.pdf.MultiCell(0, size*0.5, s, "", "L", false)
+	p.pdf.MultiCell(0, size*0.5, p.m.Digits.Display(s), "", "L", false)
 }
 
 func (p *pdfWriter) cover(title, asOf string) {
@@ -154,11 +160,11 @@ func (p *pdfWriter) counters(t Tally) {
 			pdf.Rect(x+float64(i)*w, y, w, h, "D")
 			pdf.SetXY(x+float64(i)*w, y+1)
 			pdf.SetFont("loma", "B", 16)
-			pdf.CellFormat(w, 9, c.value, "", 2, "C", false, 0, "")
+			pdf.CellFormat(w, 9, p.m.Digits.Display(c.value), "", 2, "C", false, 0, "")
 			pdf.SetFont("loma", "", 10)
 			for _, l := range p.split(c.label, w-2) {
 				pdf.SetX(x + float64(i)*w)
-				pdf.CellFormat(w, 5, l, "", 2, "C", false, 0, "")
+				pdf.CellFormat(w, 5, p.m.Digits.Display(l), "", 2, "C", false, 0, "")
 			}
 		}
 		pdf.SetXY(x, y+h)
@@ -212,7 +218,7 @@ func (p *pdfWriter) tableRow(cells []string, widths []float64, bold, fill bool) 
 		}
 		for j, l := range lines[i] {
 			pdf.SetXY(x, y+0.8+float64(j)*lineH)
-			pdf.CellFormat(widths[i], lineH, l, "", 0, align, false, 0, "")
+			pdf.CellFormat(widths[i], lineH, p.m.Digits.Display(l), "", 0, align, false, 0, "")
 		}
 		x += widths[i]
 	}
@@ -339,6 +345,8 @@ func (p *pdfWriter) areaPage(a Area) {
 	p.para(line, 11)
 	pdf.Ln(2)
 	p.image(func(buf *bytes.Buffer) (float64, error) {
-		return m.categoryBars(a, word+a.Name+" · "+m.Summary.Round.Name+" · ข้อมูล ณ "+data.FormatBE(m.Summary.AsOf)).Render(buf, chartWidthPt, pdfDPI)
+		b := m.categoryBars(a, word+a.Name+" · "+m.Summary.Round.Name+" · ข้อมูล ณ "+data.FormatBE(m.Summary.AsOf))
+		b.Digits = m.Digits
+		return b.Render(buf, chartWidthPt, pdfDPI)
 	})
 }

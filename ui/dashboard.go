@@ -248,6 +248,7 @@ func (d *DashboardScreen) drawCharts() {
 		w.showError(err)
 		return
 	}
+	pack.Digits = w.t.digits // one screen, one kind of digit
 	for _, c := range []struct {
 		img  *canvas.Image
 		kind app.ChartKind

@@ -96,7 +96,7 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	if env.Store != nil {
 		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
 		w.importer = &app.Importer{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
-		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress}
+		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress, Digits: w.t.digits}
 	}
 	w.build()
 	return w

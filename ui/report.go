@@ -41,6 +41,7 @@ func (w *MainWindow) AmphoePack(amphoe, path string) {
 		if err != nil {
 			return err
 		}
+		pack.Digits = w.t.digits // the window's setting reaches what it prints
 		if err := pack.WritePDF(path); err != nil {
 			return err
 		}
@@ -69,6 +70,7 @@ func (w *MainWindow) SaveCharts(dir string) {
 		if err != nil {
 			return err
 		}
+		pack.Digits = w.t.digits
 		if files, err = pack.SaveCharts(dir); err != nil {
 			return err
 		}

@@ -28,6 +28,9 @@ func (w *MainWindow) loadSettings() {
 	if p.Bool(prefThaiDigits) {
 		w.t.digits = data.ThaiDigits
 	}
+	if w.exporter != nil {
+		w.exporter.Digits = w.t.digits
+	}
 	w.ctx = data.WithOperator(context.Background(), w.Operator())
 }
 
@@ -45,13 +48,14 @@ type SettingsForm struct {
 	Operator   *entry
 	Language   *widget.RadioGroup
 	ThaiDigits *widget.Check
+	hint       string
 }
 
 func (w *MainWindow) onSettings() {
 	f := &SettingsForm{
 		Operator:   newEntry(w),
 		Language:   widget.NewRadioGroup([]string{"ไทย", "English"}, nil),
-		ThaiDigits: widget.NewCheck(w.t.tr("แสดงตัวเลขเป็นเลขไทย (๑๒๓)", "Show Thai digits (๑๒๓)"), nil),
+		ThaiDigits: widget.NewCheck(w.t.tr("ใช้เลขไทย (๑๒๓)", "Thai digits (๑๒๓)"), nil),
 	}
 	f.Operator.SetText(w.Operator())
 	f.Operator.SetPlaceHolder(w.t.tr("ชื่อ-สกุล ตำแหน่ง", "Name and position"))
@@ -64,13 +68,17 @@ func (w *MainWindow) onSettings() {
 		widget.NewFormItem("", f.ThaiDigits),
 	}
 	items[0].HintText = w.t.tr("ชื่อนี้จะบันทึกไว้กับทุกการแก้ไขข้อมูล", "Recorded with every change")
+	f.hint = w.t.tr("ในหน้าต่าง เอกสารประชุม กราฟ และหัวเรื่องกับตัวเลขสรุปของไฟล์ Excel ที่ทำจากหน้าต่างนี้ "+
+		"ข้อมูลที่อำเภอกรอก (เลขประจำตัว รหัสบ้าน วันที่) คงตามที่กรอก และคำสั่ง qmdesk ในบรรทัดคำสั่งพิมพ์เลขอารบิกเสมอ",
+		"In the window, the meeting pack, the charts, and the titles and figures of workbooks made here. What districts type (IDs, house codes, dates) stays as typed; the qmdesk command line always prints Arabic digits")
+	items[2].HintText = f.hint
 	d := dialog.NewForm(w.t.tr("ตั้งค่า", "Settings"), w.t.tr("บันทึก", "Save"), w.t.tr("ยกเลิก", "Cancel"), items, func(ok bool) {
 		if ok {
 			w.applySettings(f)
 		}
 		w.Settings = nil
 	}, w.Window)
-	d.Resize(fyne.NewSize(520, 260))
+	d.Resize(fyne.NewSize(640, 340))
 	w.Settings = f
 	w.settingsDialog = d
 	w.showDialog(d)
@@ -105,3 +113,6 @@ func (w *MainWindow) applySettings(f *SettingsForm) {
 		w.Tabs.SelectIndex(tab)
 	}
 }
+
+// ThaiDigitsHint is what the settings say of where Thai digits apply.
+func (f *SettingsForm) ThaiDigitsHint() string { return f.hint }

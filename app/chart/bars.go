@@ -41,6 +41,7 @@ type Bars struct {
 	Ticks    []float64            // scale marks; nil: none
 	TickText func(float64) string // how a tick is written
 	Empty    string               // said when there are no bars
+	Digits   data.Numerals        // the digits every text is drawn in
 }
 
 // Layout, in points.
@@ -58,7 +59,7 @@ const (
 func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err error) {
 	// The title, the subtitles and the legend wrap to the width: nothing
 	// in a chart is cut.
-	m, err := newCanvas(1, 1, dpi)
+	m, err := newCanvas(1, 1, dpi, b.Digits)
 	if err != nil {
 		return 0, err
 	}
@@ -84,7 +85,7 @@ func (b Bars) Render(w io.Writer, widthPt, dpi float64) (heightPt float64, err e
 		axisH = smallSize * lineHeight
 	}
 	heightPt = head + legendH + float64(rows)*rowHeight + axisH + margin
-	c, err := newCanvas(widthPt, heightPt, dpi)
+	c, err := newCanvas(widthPt, heightPt, dpi, b.Digits)
 	if err != nil {
 		return 0, err
 	}

@@ -43,15 +43,16 @@ func fonts() (*truetype.Font, *truetype.Font, error) {
 // canvas draws in points (1/72 inch) from the top left; k turns points
 // into pixels at the chosen resolution.
 type canvas struct {
-	r     gochart.Renderer
-	k     float64
-	w, h  int
-	dpi   float64
-	plain *truetype.Font
-	bold  *truetype.Font
+	r      gochart.Renderer
+	k      float64
+	w, h   int
+	dpi    float64
+	plain  *truetype.Font
+	bold   *truetype.Font
+	digits data.Numerals // every text is drawn in these
 }
 
-func newCanvas(widthPt, heightPt, dpi float64) (*canvas, error) {
+func newCanvas(widthPt, heightPt, dpi float64, digits data.Numerals) (*canvas, error) {
 	plain, bold, err := fonts()
 	if err != nil {
 		return nil, err
@@ -65,7 +66,7 @@ func newCanvas(widthPt, heightPt, dpi float64) (*canvas, error) {
 	// Font sizes are given in pixels-per-point terms below, so the
 	// renderer works at 72 dpi and k does the scaling.
 	r.SetDPI(72)
-	c := &canvas{r: r, k: k, w: w, h: h, dpi: dpi, plain: plain, bold: bold}
+	c := &canvas{r: r, k: k, w: w, h: h, dpi: dpi, plain: plain, bold: bold, digits: digits}
 	c.rect(0, 0, float64(w)/k+1, float64(h)/k+1, "#FFFFFF", false) // every pixel, the rounded-up last row too
 	return c, nil
 }
@@ -92,6 +93,7 @@ func (c *canvas) text(s string, x, y, size float64, col string, bold bool, align
 	if s == "" {
 		return
 	}
+	s = c.digits.Display(s)
 	switch align { // before the style is set: measuring resets it
 	case alignRight:
 		x -= c.measure(s, size, bold)
@@ -118,6 +120,7 @@ func (c *canvas) measure(s string, size float64, bold bool) float64 {
 	if s == "" {
 		return 0
 	}
+	s = c.digits.Display(s)
 	c.r.ResetStyle()
 	c.setFont(size, bold)
 	return float64(c.r.MeasureText(s).Width()) / c.k

@@ -33,11 +33,12 @@ type Line struct {
 	DateText  func(data.Date) string
 	ValueText func(float64) string
 	Empty     string
+	Digits    data.Numerals // the digits every text is drawn in
 }
 
 // Render draws the chart widthPt × heightPt at dpi.
 func (l Line) Render(w io.Writer, widthPt, heightPt, dpi float64) error {
-	c, err := newCanvas(widthPt, heightPt, dpi)
+	c, err := newCanvas(widthPt, heightPt, dpi, l.Digits)
 	if err != nil {
 		return err
 	}
