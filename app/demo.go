@@ -161,8 +161,10 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 	switch {
 	case x < 42:
 		p.Status = data.Solved
-	case x < 52:
+	case x < 52 && sp.Category != 7: // category 7 is what a household cannot solve itself
 		p.Status = data.SelfSolved
+	case x < 52:
+		p.Status = data.Solved
 	case x < 76:
 		p.Status = data.InProgress
 	case x < 96:

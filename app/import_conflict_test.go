@@ -295,3 +295,64 @@ func TestRowsWithoutADateAreAsOldAsTheWorkbook(t *testing.T) {
 		}
 	}
 }
+
+// What the programme does not allow together waits for the clerk with the
+// reason: category 7 solved by the household itself, a Re-X-Ray result on
+// a problem found in the round. Accepted, the row is taken as written.
+func TestForbiddenCombinationsWaitForReview(t *testing.T) {
+	fx := newFixture(t)
+	fresh := templateRow(2, "41010000062", id(62), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "", "", "")
+	fresh[14] = "ปัญหาใหม่" // ที่มา; the row still carries a Re-X-Ray result
+	path := writeBook(t, fx.dir, "combos.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41010000061", id(61), "หมากแข้ง", "เมือง", 7, "อื่น ๆ (ระบุ)", "แก้ไขได้ด้วยตนเอง", "", ""),
+		fresh,
+		templateRow(3, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "อื่น ๆ (ระบุ)", "แก้ไขแล้ว", "", ""),
+	}})
+	rows := fx.commit(t, path).Batch.Rows
+	if rows[0].Fate != data.FateReview || !strings.Contains(rows[0].Reason, data.Category(7).Label()) || !strings.Contains(rows[0].Reason, "'"+data.SelfSolved.Thai()+"' ไม่ได้") {
+		t.Errorf("category 7 solved by the household: %+v", rows[0])
+	}
+	if rows[1].Fate != data.FateReview || !strings.Contains(rows[1].Reason, data.HeaderReXRay.Thai) {
+		t.Errorf("a Re-X-Ray result on a new problem: %+v", rows[1])
+	}
+	if rows[2].Fate != data.FateNewHousehold {
+		t.Errorf("category 7 solved with help is allowed: %+v", rows[2])
+	}
+	reviews, _ := fx.store.Reviews(fx.ctx, true)
+	if len(reviews) != 2 || reviews[0].Kind != data.ReviewCombination {
+		t.Fatalf("reviews %+v", reviews)
+	}
+	if err := fx.imp.Decide(fx.ctx, reviews[0].ID, "new", 0); data.ErrorCode(err) != data.EINVALID {
+		t.Errorf("a combination is settled by accept or reject, not new: %v", err)
+	}
+	if err := fx.imp.Decide(fx.ctx, reviews[0].ID, "accept", 0); err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := fx.store.HouseholdsByHouseCode(fx.ctx, "41010000061")
+	if ps, _ := fx.store.ProblemsOf(fx.ctx, hs[0].ID); len(ps) != 1 || ps[0].Status != data.SelfSolved {
+		t.Errorf("accepted as written: %+v", ps)
+	}
+}
+
+// The demo makes only what the programme allows.
+func TestDemoHasNoForbiddenCombinations(t *testing.T) {
+	fx, _ := demoFixture(t, 3000)
+	hs, _ := fx.store.Households(fx.ctx, data.HouseholdFilter{})
+	origin := map[uint64]data.Origin{}
+	for _, h := range hs {
+		origin[h.ID] = h.Origin
+	}
+	ps, _ := fx.store.Problems(fx.ctx, data.ProblemFilter{RoundID: 1})
+	cat7 := 0
+	for _, p := range ps {
+		if why := p.Contradiction(origin[p.HouseholdID]); why != "" {
+			t.Fatalf("demo problem %d: %s", p.ID, why)
+		}
+		if p.Category == 7 {
+			cat7++
+		}
+	}
+	if cat7 == 0 {
+		t.Fatal("the demo has no category 7 problem to check")
+	}
+}

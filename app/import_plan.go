@@ -119,6 +119,11 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		}
 		stored, hasStored = pl.storedProblem(ref, in)
 	}
+	// What the programme does not allow together waits for the clerk,
+	// with the reason: she takes the row as written or sends it back.
+	if why := in.Problem.Contradiction(in.Household.Origin); why != "" && (in.HasStatus || in.Problem.Status != data.SelfSolved) {
+		return review(data.Review{Kind: data.ReviewCombination, Reason: why, Candidates: existing})
+	}
 	if in.Action != nil {
 		if first, err := pl.firstStart(stored, hasStored); err != nil {
 			return res, err

@@ -109,6 +109,9 @@ func fitDecision(r data.Review, decision string, into uint64) error {
 		ok = decision == "accept"
 		options = "--accept (รับเป็น '" + r.Problem.SubProblem + "') หรือ --reject"
 		english = "--accept (as the suggested sub-problem) or --reject"
+	case data.ReviewCombination:
+		ok = decision == "accept"
+		options, english = "--accept (รับตามที่เขียนในไฟล์) หรือ --reject", "--accept (as written) or --reject"
 	default:
 		ok = decision == "new" || decision == "merge" && slices.Contains(r.Candidates, into)
 		options, english = "--new (เพิ่มเป็น"+data.WordNewHousehold.Thai+") หรือ --reject", "--new (a new household) or --reject"

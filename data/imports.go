@@ -143,9 +143,10 @@ type ImportBatch struct {
 
 // Review kinds: what the clerk decides about a row.
 const (
-	ReviewMatch      = ""           // which household (new, merge, reject)
-	ReviewConflict   = "conflict"   // the row would undo a newer change (merge: take the workbook's, keep: keep qmdesk's, reject)
-	ReviewSubProblem = "subproblem" // the sub-problem is not in the list (accept the suggestion, reject)
+	ReviewMatch       = ""            // which household (new, merge, reject)
+	ReviewConflict    = "conflict"    // the row would undo a newer change (merge: take the workbook's, keep: keep qmdesk's, reject)
+	ReviewSubProblem  = "subproblem"  // the sub-problem is not in the list (accept the suggestion, reject)
+	ReviewCombination = "combination" // the row says what the domain does not allow together (accept as written, reject)
 )
 
 // Review is a row the importer would not decide alone: it matches several

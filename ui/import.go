@@ -504,6 +504,10 @@ func (s *ImportScreen) showReviewChoice() {
 		s.decisions = [2]string{"accept", ""}
 		s.DecideNew.SetText(t.tr("รับเป็น '", "Take it as '") + r.Problem.SubProblem + "'")
 		s.DecideMerge.Hide()
+	case data.ReviewCombination:
+		s.decisions = [2]string{"accept", ""}
+		s.DecideNew.SetText(t.tr("รับตามที่เขียนในไฟล์", "Take it as written"))
+		s.DecideMerge.Hide()
 	}
 	note := t.tr("แถว ", "Row ") + t.ni(r.Row) + ": " + r.Reason
 	for _, c := range r.Conflicts {

@@ -331,6 +331,8 @@ func (c *command) review(args []string) error {
 				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --merge %d (ใช้ค่าจากไฟล์) | --keep %d (คงค่าในโปรแกรม รับส่วนอื่นของแถว) | --reject\n", r.ID, r.Candidates[0], r.Candidates[0])
 			case data.ReviewSubProblem:
 				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --accept (รับเป็น '%s') | --reject\n", r.ID, r.Problem.SubProblem)
+			case data.ReviewCombination:
+				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --accept (รับตามที่เขียนในไฟล์) | --reject (ส่งกลับให้อำเภอแก้)\n", r.ID)
 			default:
 				fmt.Fprintf(c.env.Stdout, "   ตัดสิน: qmdesk review %d --new | --merge ครัวเรือน | --reject\n", r.ID)
 			}
