@@ -74,7 +74,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.Print = widget.NewButton(t.tr("พิมพ์เอกสารประชุม (Ctrl+P)", "Print the meeting pack (Ctrl+P)"), w.onPrint)
 	d.Print.Importance = widget.HighImportance
 	d.Charts = widget.NewButton(t.tr("บันทึกกราฟสำหรับสไลด์", "Charts for slides"), w.onSaveCharts)
-	urgent := container.NewHBox(bold(t.tr("เร่งด่วน ยังค้าง:", "Urgent, still open:")))
+	urgent := container.NewHBox(bold(t.term(data.WordUrgentOpen.Counting(data.UnitProblems)) + ":"))
 	// The urgent kinds come from the stored sub-problem list, which the
 	// clerk may change in the settings.
 	if subs, err := w.store.SubProblems(w.ctx); err == nil {
