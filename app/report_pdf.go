@@ -287,7 +287,7 @@ func (p *pdfWriter) categoryTable() {
 			row = append(row, data.FormatNumber(c.Count(a.Totals)))
 		}
 	}
-	p.tableRow(append(row, ""), widths, true, true)
+	p.tableRow(append(row, "ไม่รวมยอด"), widths, true, true) // the urgent kinds are never summed
 }
 
 // areaTable is the table of amphoe (tambon in an amphoe's pack), on a
