@@ -108,6 +108,9 @@ func Write(path string, tables []Table, password string) error {
 	return nil
 }
 
+// cellBorder is the thin grey line around every cell of a table.
+var cellBorder = []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+
 type styles struct {
 	title, header, cell, text, locked, lockedText, bad, bold int
 
@@ -122,8 +125,7 @@ func (st *styles) numberStyle(f *excelize.File, format string, bold bool) (int, 
 	if id, ok := st.formatted[key]; ok {
 		return id, nil
 	}
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
-	id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: bold}, Border: border,
+	id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: bold}, Border: cellBorder,
 		CustomNumFmt: &format, Protection: &excelize.Protection{Locked: false}})
 	if err != nil {
 		return 0, err
@@ -176,9 +178,8 @@ func (st *styles) coloredHeader(f *excelize.File, hex string) (int, error) {
 	if 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 140 {
 		text = "FFFFFF"
 	}
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
 	id, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true, Color: text},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(hex, "#")}}, Border: border,
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(hex, "#")}}, Border: cellBorder,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Protection: &excelize.Protection{Locked: true}})
 	if err != nil {
 		return 0, err
@@ -191,21 +192,20 @@ func (st *styles) coloredHeader(f *excelize.File, hex string) (int, error) {
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
 	font := &excelize.Font{Family: Font, Size: FontSize}
 	unlocked := &excelize.Protection{Locked: false}
 	locked := &excelize.Protection{Locked: true}
 	grey := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}
 	defs := []*excelize.Style{
 		{Font: &excelize.Font{Family: Font, Size: FontSize + 2, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}},
-		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Border: border,
+		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Border: cellBorder,
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Protection: locked},
-		{Font: font, Border: border, Protection: unlocked},
-		{Font: font, Border: border, Protection: unlocked, NumFmt: 49},
-		{Font: font, Border: border, Protection: locked, Fill: grey},
-		{Font: font, Border: border, Protection: locked, Fill: grey, NumFmt: 49},
-		{Font: font, Border: border, Protection: unlocked, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}, NumFmt: 49},
-		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Border: border, Protection: unlocked},
+		{Font: font, Border: cellBorder, Protection: unlocked},
+		{Font: font, Border: cellBorder, Protection: unlocked, NumFmt: 49},
+		{Font: font, Border: cellBorder, Protection: locked, Fill: grey},
+		{Font: font, Border: cellBorder, Protection: locked, Fill: grey, NumFmt: 49},
+		{Font: font, Border: cellBorder, Protection: unlocked, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}, NumFmt: 49},
+		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Border: cellBorder, Protection: unlocked},
 	}
 	ids := make([]int, len(defs))
 	for i, d := range defs {
