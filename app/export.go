@@ -50,7 +50,7 @@ func (e *Exporter) today() data.Date {
 }
 
 // column widths of the template, in Excel character units.
-var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 14, 16, 10, 13, 44, 34, 24, 24, 24, 16, 24, 28, 13, 24}
+var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 18, 16, 10, 13, 28, 34, 24, 24, 24, 16, 24, 28, 13, 24}
 
 // templateTable is the district workbook's sheet. Its sub-problem
 // drop-down is the province's stored list, urgent ones first (as every list
@@ -67,7 +67,7 @@ func templateTable(title []string, subList data.SubProblemList) xlsx.Table {
 	}
 	var cats []string
 	for _, c := range data.Categories {
-		cats = append(cats, c.Label())
+		cats = append(cats, c.ShortLabel()) // the number decides on import; the short name is never cut
 	}
 	var subs, urgent []string
 	for _, s := range subList {
@@ -229,7 +229,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 			members = h.Members
 		}
 		return []any{i + 1, h.HouseCode, h.HouseNo, village, h.VillageName, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName,
-			h.Head.Phone, members, origin, p.Category.Label(), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
+			h.Head.Phone, members, origin, p.Category.ShortLabel(), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
 			nil, nil, nil, nil, nil, versionStamp(h, p)}, nil
 	}
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {

@@ -149,7 +149,7 @@ func roundLine(r data.Round, today data.Date) string {
 	case d.Ended:
 		return fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) ปัญหาที่ยังค้างเลยกำหนดทั้งหมด", r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)))
 	default:
-		return fmt.Sprintf("รอบ %s ครบกำหนด %s (เหลืออีก %s)", r.Name, data.FormatBE(r.Deadline), DaysLeftText(d))
+		return fmt.Sprintf("รอบ %s ครบกำหนด %s · เหลืออีก %s", r.Name, data.FormatBE(r.Deadline), DaysLeftText(d))
 	}
 }
 

@@ -144,19 +144,23 @@ func (m *MeetingPack) Count(n int64, c data.Category) string {
 }
 
 // CategoryCells are an area's figures in category c under Columns and
-// CategoryUrgentColumn, as the pack prints them: a sensitive category's
-// small counts as "<5", and every figure of the scope's category hidden
-// when its target is (subtraction would give a part's away).
+// CategoryUrgentColumn, as the pack prints them. A sensitive category
+// shows its households, target, percentage and urgent problems by the
+// small-count rule, and no breakdown by status ("–"): beside the totals on
+// the cover, a status count hidden as "<5" would come back by subtraction.
+// Every figure of the scope's category is hidden when its target is.
 func (m *MeetingPack) CategoryCells(a Area, c data.Category) []string {
 	t := a.Categories[c]
 	hide := m.Target(a, c) == hidden
 	var out []string
-	for _, col := range Columns {
+	for i, col := range Columns {
 		switch {
 		case hide:
 			out = append(out, hidden)
 		case col.Percent:
 			out = append(out, m.Percent(a, c))
+		case m.Sensitive[c] && i >= 2: // the status columns, their sum and overdue
+			out = append(out, hidden)
 		default:
 			out = append(out, m.Count(col.Count(t), c))
 		}

@@ -85,7 +85,7 @@ func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
 	// The bars divide by the whole target (closed ones included, so that
 	// the statuses add up to the bar); the note's percentage is the
 	// programme's, over the target less closed. Both say so.
-	b := chart.Bars{Title: "สถานะของปัญหาแต่ละด้าน", Subtitle: subtitle + "\nความยาวแท่ง: " + data.UnitPercent.Thai + "ของ" + data.WordTarget.Thai + "ของด้าน (แท่งเต็ม = 100) · ตัวเลขท้ายแท่ง: " +
+	b := chart.Bars{Title: "สถานะของปัญหาแต่ละด้าน", Subtitle: subtitle + "\nความยาวแท่ง: " + data.UnitPercent.Thai + "ของ" + data.WordTarget.Thai + " ของด้าน (แท่งเต็ม = 100) · ตัวเลขท้ายแท่ง: " +
 		data.WordTarget.Thai + " และ" + data.PercentSolvedHead().Thai,
 		Legend: statusLegend(), Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },

@@ -128,6 +128,7 @@ func (p *pdfWriter) cover(title, asOf string) {
 	p.para("ตัวเลขทั้งหมดเป็นจำนวนนับ ไม่มีชื่อ เลขประจำตัวประชาชน หรือที่อยู่ ตัวเลขนับเป็น"+data.UnitProblems.Thai+" ยกเว้นช่องที่ระบุว่า ("+data.UnitHouseholds.Thai+") · "+
 		data.WordSolvedTotalMeans.Thai+" · "+data.WordPercentMeans.Thai+" · "+data.WordSensitive.Thai+" (ยาเสพติด ความรุนแรงในครอบครัว คนพิการ ผู้ป่วย) "+
 		"ที่มีน้อยกว่า "+strconv.Itoa(SmallCount)+" แสดงเป็น \""+data.WordSmallCount.Thai+"\" และยอดรวมที่จะทำให้คำนวณย้อนกลับได้แสดงเป็น \""+hidden+"\" "+
+		"ตารางรายด้านไม่แยกสถานะของด้านที่มี"+data.WordSensitive.Thai+" (\""+hidden+"\") เพราะจะคำนวณย้อนจากยอดรวมได้ "+
 		"จึงอาจต่างจากหน้าภาพรวมในโปรแกรม ซึ่งแสดงจำนวนจริงสำหรับผู้ปฏิบัติงาน", 10)
 }
 

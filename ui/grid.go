@@ -27,6 +27,7 @@ type grid struct {
 	// Widths are the columns' widths after the last layout (for tests).
 	Widths []float32
 
+	box     *fyne.Container
 	labels  []*wrapLabel // the header's
 	numeric []bool
 	width   float32 // the width last laid out for
@@ -66,7 +67,8 @@ func newGrid(headers []string) *grid {
 		g.labels = append(g.labels, l)
 		objs = append(objs, l)
 	}
-	g.Box = container.New(&gridLayout{g}, objs...)
+	g.box = container.New(&gridLayout{g}, objs...)
+	g.Box = g.box
 	return g
 }
 
@@ -83,8 +85,10 @@ func (g *grid) SetRows(rows [][]string) {
 		}
 		l.Refresh()
 	}
+	// New rows change the widths and the header's height: lay the header
+	// and the table out again, or the header would sit over old columns.
 	if g.width > 0 {
-		g.fit(g.columnsWidth(g.width))
+		g.box.Layout.Layout(g.box.Objects, g.box.Size())
 	}
 	g.Table.Refresh()
 }

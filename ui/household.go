@@ -346,7 +346,7 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Agency.SetPlaceHolder(t.tr("เช่น อบต., พมจ., รพ.สต.", "e.g. the tambon office"))
 	f.Budget.SetPlaceHolder(t.tr("บาท (ถ้ามี)", "baht, if any"))
-	f.Note.SetPlaceHolder(t.tr("ถ้าผลเป็น '", "Needed when '") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผล (ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", "': the reason"))
+	f.Note.SetPlaceHolder(t.tr("เหตุผล ถ้าผลเป็น '", "The reason, when '") + t.status(data.Closed) + t.tr("' เช่น ย้ายออก เสียชีวิต", "'"))
 	results := []string{t.tr("ไม่เปลี่ยนสถานะ", "No change of status")}
 	for _, s := range data.Statuses {
 		results = append(results, t.status(s))
@@ -447,7 +447,7 @@ func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
 	}
 	f.Status = widget.NewSelect(opts, nil)
 	f.Status.SetSelectedIndex(int(c.Problem.Status) - 1)
-	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อ '", "Needed when '") + t.status(data.Closed) + t.tr("': ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ", "'"))
+	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อ '", "Needed when '") + t.status(data.Closed) + t.tr("' เช่น ย้ายออก เสียชีวิต", "'"))
 	f.Error.Importance = widget.DangerImportance
 	f.Error.Wrapping = fyne.TextWrapWord
 	f.Save = widget.NewButton(t.tr("บันทึก", "Save"), func() { p.saveStatus(c, f) })

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/data"
@@ -71,7 +72,10 @@ func (w *MainWindow) onSettings() {
 	f.hint = w.t.tr("ในหน้าต่าง เอกสารประชุม กราฟ และหัวเรื่องกับตัวเลขสรุปของไฟล์ Excel ที่ทำจากหน้าต่างนี้ "+
 		"ข้อมูลที่อำเภอกรอก (เลขประจำตัว รหัสบ้าน วันที่) คงตามที่กรอก และคำสั่ง qmdesk ในบรรทัดคำสั่งพิมพ์เลขอารบิกเสมอ",
 		"In the window, the meeting pack, the charts, and the titles and figures of workbooks made here. What districts type (IDs, house codes, dates) stays as typed; the qmdesk command line always prints Arabic digits")
-	items[2].HintText = f.hint
+	where := widget.NewLabel(f.hint) // wraps: a form's hint would not
+	where.Wrapping = fyne.TextWrapWord
+	where.SizeName = theme.SizeNameCaptionText
+	items = append(items, widget.NewFormItem("", where))
 	d := dialog.NewForm(w.t.tr("ตั้งค่า", "Settings"), w.t.tr("บันทึก", "Save"), w.t.tr("ยกเลิก", "Cancel"), items, func(ok bool) {
 		if ok {
 			w.applySettings(f)

@@ -64,29 +64,26 @@ func (w *MainWindow) onSubProblems() {
 		"Urgent problems come first in every list and have their own panel and pack columns. Sensitive ones (health, crime) are never shown with names on screens read from a distance. "+
 			"Changes apply to the current round's problems at once; earlier rounds keep their figures."))
 	note.Wrapping = fyne.TextWrapWord
-	header := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(200, 36),
-		widget.NewLabelWithStyle(t.tr("เร่งด่วน", "Urgent"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle(t.tr("อ่อนไหว", "Sensitive"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
-		widget.NewLabelWithStyle(t.tr("ปัญหา", "Sub-problem"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	header := widget.NewLabelWithStyle(t.tr("ปัญหา", "Sub-problem"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	scroll := container.NewVScroll(f.list)
-	scroll.SetMinSize(fyne.NewSize(0, 360))
+	scroll.SetMinSize(fyne.NewSize(0, 300))
 	add := container.NewBorder(nil, nil, f.NewCategory, f.Add, f.NewName)
 	body := container.NewBorder(container.NewVBox(note, header), container.NewVBox(add, f.Error, container.NewHBox(f.Save, f.Cancel)), nil, nil, scroll)
 	f.dialog = dialog.NewCustomWithoutButtons(t.tr("รายการปัญหา: เร่งด่วนและอ่อนไหว", "Sub-problems: urgent and sensitive"), body, w.Window)
-	f.dialog.Resize(fyne.NewSize(900, 640))
+	f.dialog.Resize(fyne.NewSize(900, 600))
 	w.SubProblems = f
 	f.dialog.SetOnClosed(func() { w.SubProblems = nil })
 	w.showDialog(f.dialog)
 }
 
 func (f *SubProblemsForm) addRow(t texts, e data.SubProblem) {
-	r := SubProblemRow{Entry: e, Urgent: widget.NewCheck("", nil), Sensitive: widget.NewCheck("", nil)}
+	r := SubProblemRow{Entry: e, Urgent: widget.NewCheck(t.term(data.WordUrgent), nil), Sensitive: widget.NewCheck(t.tr("อ่อนไหว", "Sensitive"), nil)}
 	r.Urgent.SetChecked(e.Urgent)
 	r.Sensitive.SetChecked(e.Sensitive)
 	f.Rows = append(f.Rows, r)
 	name := widget.NewLabel(t.category(e.Category) + " — " + e.Name)
 	name.Wrapping = fyne.TextWrapWord
-	f.list.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(200, 36), r.Urgent, r.Sensitive), name))
+	f.list.Add(container.NewBorder(nil, nil, nil, container.NewHBox(r.Urgent, r.Sensitive), name))
 }
 
 // onAdd adds the typed sub-problem to the list being edited.

@@ -152,7 +152,8 @@ func printTable(w io.Writer, rows [][]string) {
 	measure := func(s string) float64 { return float64(displayWidth(s)) }
 	widths := map[int]int{}
 	for i, h := range rows[0] {
-		widths[i] = int(data.LongestPiece(h, measure))
+		// A short header stays on one line; a long one wraps between words.
+		widths[i] = max(int(data.LongestPiece(h, measure)), min(displayWidth(h), 12))
 	}
 	for _, r := range rows[1:] {
 		for i, cell := range r {
