@@ -3,7 +3,9 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/go-pdf/fpdf"
 
@@ -83,13 +85,37 @@ type pdfWriter struct {
 
 func (p *pdfWriter) heading(s string, size float64) {
 	p.pdf.SetFont("loma", "B", size)
-	p.pdf.MultiCell(0, size*0.55, p.m.Digits.Display(s), "", "L", false)
+	p.lines(s, size*0.55)
 	p.pdf.Ln(1)
 }
 
 func (p *pdfWriter) para(s string, size float64) {
 	p.pdf.SetFont("loma", "", size)
-	p.pdf.MultiCell(0, size*0.5, p.m.Digits.Display(s), "", "L", false)
+	p.lines(s, size*0.5)
+}
+
+// lines writes s over the page's width in the current font, broken
+// between words (data.Wrap) and never inside a date.
+func (p *pdfWriter) lines(s string, h float64) {
+	for _, l := range p.split(keepDates(p.m.Digits.Display(s)), pageWidth) {
+		p.pdf.CellFormat(0, h, l, "", 1, "L", false, 0, "")
+	}
+}
+
+// thaiDate matches a date as FormatBE and FormatBELong write it, in either
+// kind of digit.
+var thaiDate = func() *regexp.Regexp {
+	var months []string
+	for _, m := range append(data.ThaiMonthsShort[:], data.ThaiMonthsFull[:]...) {
+		months = append(months, regexp.QuoteMeta(m))
+	}
+	return regexp.MustCompile(`[0-9๐-๙]{1,2} (` + strings.Join(months, "|") + `) [0-9๐-๙]{4}`)
+}()
+
+// keepDates joins the parts of every date with no-break spaces, so that a
+// line never ends between "30 ก.ย." and "2569".
+func keepDates(s string) string {
+	return thaiDate.ReplaceAllStringFunc(s, func(d string) string { return strings.ReplaceAll(d, " ", "\u00a0") })
 }
 
 func (p *pdfWriter) cover(title, asOf string) {

@@ -34,6 +34,10 @@ var longestThaiWord = func() int {
 
 func isThai(r rune) bool { return r >= 0x0E01 && r <= 0x0E5B }
 
+// isBreakingSpace is a blank a line may break at: a no-break space
+// (U+00A0) holds what it joins together ("30 ก.ย. 2567", "เป้าหมาย - ยุติ").
+func isBreakingSpace(r rune) bool { return unicode.IsSpace(r) && r != '\u00a0' }
+
 // clusterBreakOK tells whether a line may break between a and b inside a
 // Thai run (c is the rune after b, or 0): never before a following vowel,
 // a tone mark or another mark, never after a leading vowel, never before
@@ -61,8 +65,8 @@ func pieces(s string) []string {
 	for i < len(rs) {
 		start := i
 		switch {
-		case unicode.IsSpace(rs[i]):
-			for i < len(rs) && unicode.IsSpace(rs[i]) {
+		case isBreakingSpace(rs[i]):
+			for i < len(rs) && isBreakingSpace(rs[i]) {
 				i++
 			}
 			if len(out) > 0 {
@@ -79,7 +83,7 @@ func pieces(s string) []string {
 				}
 			}
 		default:
-			for i < len(rs) && !unicode.IsSpace(rs[i]) && !isThai(rs[i]) {
+			for i < len(rs) && !isBreakingSpace(rs[i]) && !isThai(rs[i]) {
 				i++
 			}
 		}
@@ -93,7 +97,7 @@ func pieces(s string) []string {
 			prev := joined[n-1]
 			last, _ := utf8.DecodeLastRuneInString(prev)
 			first, _ := utf8.DecodeRuneInString(p)
-			if !unicode.IsSpace(last) && (!isThai(first) || !isThai(last)) {
+			if !isBreakingSpace(last) && (!isThai(first) || !isThai(last)) {
 				joined[n-1] += p
 				continue
 			}

@@ -27,6 +27,9 @@ import (
 // are on their own tabs.
 type ImportScreen struct {
 	Box fyne.CanvasObject
+	// checked holds a file's report, its rows and the row's detail; laid
+	// out again when the report's text changes height.
+	checked *fyne.Container
 
 	AddFile, AddFolder, ClearFiles *widget.Button
 	Password                       *widget.Entry
@@ -115,7 +118,8 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 
 	top := container.NewVBox(container.NewHBox(s.AddFile, s.AddFolder, s.ClearFiles), container.NewBorder(nil, nil, nil, s.Recheck, s.Password))
 	left := container.NewBorder(top, s.Commit, nil, nil, s.Files)
-	right := container.NewBorder(container.NewVBox(s.Detail, s.SaveErrors), s.RowDetail, nil, nil, s.Rows.Box)
+	s.checked = container.NewBorder(container.NewVBox(s.Detail, s.SaveErrors), s.RowDetail, nil, nil, s.Rows.Box)
+	right := s.checked
 	check := container.NewHSplit(left, right)
 	check.Offset = 0.35
 	decide := container.NewHBox(s.DecideNew, s.DecideMerge, s.DecideReject)
@@ -271,6 +275,7 @@ func (s *ImportScreen) showFile(i int) {
 		s.Detail.SetText(filepath.Base(r.Path) + "\n" + t.tr("ไม่รับทั้งไฟล์: ", "Refused: ") + r.Refused)
 		s.Rows.SetRows(nil)
 		s.SaveErrors.Disable()
+		s.checked.Refresh()
 		return
 	}
 	c := r.Counts()
@@ -318,6 +323,9 @@ func (s *ImportScreen) showFile(i int) {
 	} else {
 		s.SaveErrors.Disable()
 	}
+	// The report above the rows may have grown or shrunk a line: without a
+	// new layout the table's header would sit under the button.
+	s.checked.Refresh()
 }
 
 func (s *ImportScreen) onSaveErrors() {

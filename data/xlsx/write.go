@@ -196,15 +196,18 @@ func newStyles(f *excelize.File) (*styles, error) {
 	unlocked := &excelize.Protection{Locked: false}
 	locked := &excelize.Protection{Locked: true}
 	grey := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}
+	// Text kept as text (codes, IDs) sits a little in from the left, so a
+	// number right-aligned in the cell before it never reads as its start.
+	indent := &excelize.Alignment{Horizontal: "left", Indent: 1}
 	defs := []*excelize.Style{
 		{Font: &excelize.Font{Family: Font, Size: FontSize + 2, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}},
 		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Border: cellBorder,
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Protection: locked},
 		{Font: font, Border: cellBorder, Protection: unlocked},
-		{Font: font, Border: cellBorder, Protection: unlocked, NumFmt: 49},
+		{Font: font, Border: cellBorder, Protection: unlocked, NumFmt: 49, Alignment: indent},
 		{Font: font, Border: cellBorder, Protection: locked, Fill: grey},
-		{Font: font, Border: cellBorder, Protection: locked, Fill: grey, NumFmt: 49},
-		{Font: font, Border: cellBorder, Protection: unlocked, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}, NumFmt: 49},
+		{Font: font, Border: cellBorder, Protection: locked, Fill: grey, NumFmt: 49, Alignment: indent},
+		{Font: font, Border: cellBorder, Protection: unlocked, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}, NumFmt: 49, Alignment: indent},
 		{Font: &excelize.Font{Family: Font, Size: FontSize, Bold: true}, Border: cellBorder, Protection: unlocked},
 	}
 	ids := make([]int, len(defs))
