@@ -153,13 +153,13 @@ func (m *MeetingPack) CategoryCells(a Area, c data.Category) []string {
 	t := a.Categories[c]
 	hide := m.Target(a, c) == hidden
 	var out []string
-	for i, col := range Columns {
+	for _, col := range Columns {
 		switch {
 		case hide:
 			out = append(out, hidden)
 		case col.Percent:
 			out = append(out, m.Percent(a, c))
-		case m.Sensitive[c] && i >= 2: // the status columns, their sum and overdue
+		case m.Sensitive[c] && col.Breakdown:
 			out = append(out, hidden)
 		default:
 			out = append(out, m.Count(col.Count(t), c))

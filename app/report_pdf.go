@@ -163,15 +163,8 @@ func (p *pdfWriter) cover(title, asOf string) {
 func (p *pdfWriter) counters(t Tally) {
 	pdf := p.pdf
 	var cells []struct{ label, value string }
-	for _, i := range []int{0, 1, 2, 3, 4, 5, 6, 8} {
-		c := Columns[i]
-		v := ""
-		if c.Percent {
-			v = data.FormatPercent(c.Share(t))
-		} else {
-			v = data.FormatNumber(c.Count(t))
-		}
-		cells = append(cells, struct{ label, value string }{c.Head.Thai, v})
+	for _, c := range Counters {
+		cells = append(cells, struct{ label, value string }{c.Head.Thai, c.Text(t)})
 	}
 	w := pageWidth / 4
 	for row := 0; row < 2; row++ {
@@ -308,11 +301,7 @@ func (p *pdfWriter) categoryTable() {
 	}
 	row := []string{"รวม"}
 	for _, c := range Columns {
-		if c.Percent {
-			row = append(row, data.FormatPercent(c.Share(a.Totals)))
-		} else {
-			row = append(row, data.FormatNumber(c.Count(a.Totals)))
-		}
+		row = append(row, c.Text(a.Totals))
 	}
 	p.tableRow(append(row, "ไม่รวมยอด"), widths, true, true) // the urgent kinds are never summed
 }
@@ -337,14 +326,9 @@ func (p *pdfWriter) areaTable() {
 	pdf.CellFormat(0, 6, data.WordUrgentOpen.Thai+" (คอลัมน์ขวา) แสดงแยกประเภท ไม่รวมยอด", "", 1, "R", false, 0, "")
 	p.tableRow(heads, widths, true, true)
 	cells := func(name string, a Area) []string {
-		t := a.Totals
 		r := []string{name}
 		for _, c := range Columns {
-			if c.Percent {
-				r = append(r, data.FormatPercent(c.Share(t)))
-			} else {
-				r = append(r, data.FormatNumber(c.Count(t)))
-			}
+			r = append(r, c.Text(a.Totals))
 		}
 		return append(r, m.urgentCounts(a)...)
 	}

@@ -42,6 +42,7 @@ type DashboardScreen struct {
 	TimeChart     *canvas.Image
 
 	w           *MainWindow
+	counters    []*counter // app.Counters' boxes
 	urgentKinds []data.UrgentKind
 	packAmphoes []data.Place
 	parts       *container.AppTabs
@@ -62,13 +63,14 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.Countdown = widget.NewLabel("")
 	d.Countdown.Wrapping = fyne.TextWrapWord
 	// The ministry's counters, under the headers of every progress table.
-	counterOf := func(i int) *counter {
-		return newCounter(t.term(app.Columns[i].Head), data.StatusColor(app.Columns[i].Status))
+	for _, c := range app.Counters {
+		d.counters = append(d.counters, newCounter(t.term(c.Head), data.StatusColor(c.Status)))
 	}
-	d.Households, d.Target, d.Solved, d.SelfSolved = counterOf(0), counterOf(1), counterOf(2), counterOf(3)
-	d.InProgress, d.NotStarted, d.Closed, d.Percent = counterOf(4), counterOf(5), counterOf(6), counterOf(8)
-	counters := container.NewGridWithColumns(8)
-	for _, c := range []*counter{d.Households, d.Target, d.Solved, d.SelfSolved, d.InProgress, d.NotStarted, d.Closed, d.Percent} {
+	boxes := d.counters // named for the tests, in app.Counters' order
+	d.Households, d.Target, d.Solved, d.SelfSolved = boxes[0], boxes[1], boxes[2], boxes[3]
+	d.InProgress, d.NotStarted, d.Closed, d.Percent = boxes[4], boxes[5], boxes[6], boxes[7]
+	counters := container.NewGridWithColumns(len(boxes))
+	for _, c := range boxes {
 		counters.Add(c.box)
 	}
 	d.Print = widget.NewButton(t.tr("พิมพ์เอกสารประชุม (Ctrl+P)", "Print the meeting pack (Ctrl+P)"), w.onPrint)
@@ -212,15 +214,9 @@ func (d *DashboardScreen) Refresh() {
 	}
 	d.Countdown.Refresh()
 
-	tot := sum.Area.Totals
-	for _, c := range []struct {
-		c *counter
-		v int64
-	}{{d.Households, tot.Households}, {d.Target, tot.Target}, {d.Solved, tot.Solved}, {d.SelfSolved, tot.SelfSolved},
-		{d.InProgress, tot.InProgress}, {d.NotStarted, tot.NotStarted}, {d.Closed, tot.Closed}} {
-		c.c.Value.SetText(t.n(c.v))
+	for i, c := range app.Counters {
+		d.counters[i].Value.SetText(t.digitsOf(c.Text(sum.Area.Totals)))
 	}
-	d.Percent.Value.SetText(t.pct(tot.PercentSolved))
 
 	for i, k := range d.urgentKinds {
 		d.Urgent[i].SetText(k.Name + " " + t.n(sum.Area.Categories[k.Category].UrgentOpen))
@@ -268,11 +264,7 @@ func (d *DashboardScreen) tallyCells(x app.Tally) []string {
 	t := d.w.t
 	cells := make([]string, len(app.Columns))
 	for i, c := range app.Columns {
-		if c.Percent {
-			cells[i] = t.pct(c.Share(x))
-		} else {
-			cells[i] = t.n(c.Count(x))
-		}
+		cells[i] = t.digitsOf(c.Text(x))
 	}
 	return cells
 }

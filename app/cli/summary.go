@@ -97,11 +97,7 @@ func printSummary(w io.Writer, s app.Summary, byTambon bool) {
 	line := func(name string, a app.Area) []string {
 		r := []string{name}
 		for _, col := range app.Columns {
-			if col.Percent {
-				r = append(r, data.FormatPercent(col.Share(a.Totals)))
-			} else {
-				r = append(r, num(col.Count(a.Totals)))
-			}
+			r = append(r, col.Text(a.Totals))
 		}
 		for _, k := range kinds {
 			r = append(r, num(a.Categories[k.Category].UrgentOpen))
