@@ -121,7 +121,12 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	}
 	// What the programme does not allow together waits for the clerk,
 	// with the reason: she takes the row as written or sends it back.
-	if why := in.Problem.Contradiction(in.Household.Origin); why != "" && (in.HasStatus || in.Problem.Status != data.SelfSolved) {
+	// A status the district left as exported is qmdesk's, not the row's.
+	written := in.Problem
+	if !in.HasStatus {
+		written.Status = 0
+	}
+	if why := written.Contradiction(in.Household.Origin); why != "" {
 		return review(data.Review{Kind: data.ReviewCombination, Reason: why, Candidates: existing})
 	}
 	if in.Action != nil {
