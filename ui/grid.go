@@ -28,6 +28,7 @@ type grid struct {
 	Widths []float32
 
 	box     *fyne.Container
+	wrapped [][]string   // Rows with text cells broken into lines for Widths
 	labels  []*wrapLabel // the header's
 	numeric []bool
 	width   float32 // the width last laid out for
@@ -46,11 +47,11 @@ func newGrid(headers []string) *grid {
 				l.Alignment = fyne.TextAlignTrailing
 			}
 			text := ""
-			if id.Row < len(g.Rows) && id.Col < len(g.Rows[id.Row]) {
+			switch {
+			case id.Row < len(g.wrapped) && id.Col < len(g.wrapped[id.Row]): // broken between words by fit
+				text = g.wrapped[id.Row][id.Col]
+			case id.Row < len(g.Rows) && id.Col < len(g.Rows[id.Row]):
 				text = g.Rows[id.Row][id.Col]
-			}
-			if !numeric && id.Col < len(g.Widths) { // lines broken between words, as the row's height was worked out
-				text = strings.Join(data.Wrap(text, float64(g.Widths[id.Col]-cellInset()), measurePlain), "\n")
 			}
 			l.SetText(text)
 		})
@@ -73,7 +74,7 @@ func newGrid(headers []string) *grid {
 }
 
 func (g *grid) SetRows(rows [][]string) {
-	g.Rows = rows
+	g.Rows, g.wrapped = rows, nil // wrapped again by fit, at the next layout
 	g.numeric = make([]bool, len(g.Headers))
 	for c := range g.Headers {
 		g.numeric[c] = c > 0 && columnIsNumeric(rows, c)
@@ -182,12 +183,18 @@ func (g *grid) fit(total float32) {
 	for c, w := range widths {
 		g.Table.SetColumnWidth(c, w)
 	}
+	// Text cells broken between words for these widths, once: the table
+	// draws them as they are, and each row is as tall as its tallest.
 	lineHeight := fyne.MeasureText("ก", theme.TextSize(), fyne.TextStyle{}).Height
+	g.wrapped = make([][]string, len(g.Rows))
 	for r, row := range g.Rows {
+		g.wrapped[r] = append([]string(nil), row...)
 		lines := 1
 		for c := 0; c < n && c < len(row); c++ {
 			if !g.numeric[c] {
-				lines = max(lines, wrappedLines(row[c], widths[c]-inset, false))
+				l := data.Wrap(row[c], float64(widths[c]-inset), measurePlain)
+				g.wrapped[r][c] = strings.Join(l, "\n")
+				lines = max(lines, len(l))
 			}
 		}
 		g.Table.SetRowHeight(r, float32(lines)*lineHeight+2*theme.InnerPadding())
@@ -195,7 +202,7 @@ func (g *grid) fit(total float32) {
 }
 
 // wrappedLines counts the lines s takes in width, broken between words
-// as the cells and the header break them.
+// as the header breaks them.
 func wrappedLines(s string, width float32, bold bool) int {
 	return len(data.Wrap(s, float64(width), func(x string) float64 { return float64(textWidth(x, bold)) }))
 }
