@@ -376,7 +376,7 @@ func (d *DashboardScreen) showOverdue() {
 			placeName(w.env.Geo.Tambon, h.TambonCode), placeName(w.env.Geo.Amphoe, h.AmphoeCode())}
 	}
 	d.Overdue.SetRows(rows)
-	note := t.tr("ปัญหาที่ยังค้างและเลย", "Open problems past their ") + t.term(data.WordTargetDate) + " " + t.ni(total) + " " + t.term(data.UnitProblems) +
+	note := t.tr("ปัญหาที่ยังค้างและเลยวัน", "Open problems past their ") + t.term(data.WordTargetDate) + " " + t.ni(total) + " " + t.term(data.UnitProblems) +
 		" (" + t.term(data.WordSensitive) + t.tr(" ไม่แสดงชื่อ)", ": no names)")
 	if total > len(ps) {
 		note += t.tr(" (แสดง ", " (showing ") + t.ni(len(ps)) + t.tr(" รายการแรก ดูทั้งหมดได้ที่ทะเบียนครัวเรือน ตัวกรอง \"เลยกำหนด\")", "; the register's overdue filter lists them all)")
