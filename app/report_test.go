@@ -46,8 +46,6 @@ func pdfPages(t *testing.T, path string) int {
 	return n
 }
 
-var numbers = regexp.MustCompile(`[\d,]+(\.\d)?%?|<5`)
-
 // The meeting pack's pages, footers and numbers: the cover's counters and
 // every amphoe row of its table equal the dashboard's summary and the
 // summary workbook of the same round and day.

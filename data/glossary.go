@@ -159,7 +159,6 @@ var (
 	WordNewProblem = Term{Thai: "ปัญหาใหม่", English: "new problem"}
 	// WordNewHousehold is a household new to the register.
 	WordNewHousehold = Term{Thai: "ครัวเรือนใหม่", English: "new household"}
-	originAccepted   = []string{"ครัวเรือนเดิม", "สำรวจปี 2565", "2565", "ครัวเรือนตกหล่น", "2567"}
 )
 
 // ParseOrigin reads the workbook's ที่มา column: a household's origin, or

@@ -44,8 +44,6 @@ func (t texts) n(v int64) string { return t.digits.Display(data.FormatNumber(v))
 
 func (t texts) ni(v int) string { return t.n(int64(v)) }
 
-func (t texts) pct(p float64) string { return t.digits.Display(data.FormatPercent(p)) }
-
 // date formats a date in the Buddhist era ("30 ก.ย. 2567"), or as ISO in
 // English.
 func (t texts) date(d data.Date) string {

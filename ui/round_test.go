@@ -33,7 +33,7 @@ func TestDashboardAfterTheRoundEnded(t *testing.T) {
 	if strings.Contains(c, "ยังไม่เริ่ม") || strings.Contains(d.Title.Text, " 542") || !strings.Contains(d.Title.Text, "30 พ.ย. 2569") {
 		t.Errorf("dashboard on 30 Nov 2569: %q / %q", d.Title.Text, c)
 	}
-	if d.Overdue.Rows == nil || len(d.Overdue.Rows) == 0 {
+	if len(d.Overdue.Rows) == 0 {
 		t.Error("no overdue problems listed after the deadline")
 	}
 	test.Tap(d.NewRound)

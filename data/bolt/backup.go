@@ -300,13 +300,6 @@ func checkFile(path string) (data.CheckReport, error) {
 	return s.Check(context.Background())
 }
 
-func checkFailure(rep data.CheckReport, err error) error {
-	if err != nil {
-		return err
-	}
-	return data.Errorf(data.EINVALID, "ไฟล์สำรองไม่ผ่านการตรวจสอบ (%s)", "backup failed its check: %s", strings.Join(rep.Problems, "; "))
-}
-
 // Restore puts the backup at src in place of the database at dst. It
 // checks the backup first, refuses while another program holds dst, and
 // keeps the current file beside it as dst.before-restore-<time>, so a
