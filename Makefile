@@ -14,6 +14,9 @@ FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # Packages whose tests run headless without cgo: everything but cmd/.
 HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...
 FUZZTIME  ?= 10s
+# Linters, installed from the Go module proxy into bin/tools.
+TOOLS       := $(CURDIR)/bin/tools
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: run build test bench fuzz windows package deps deps-windows clean
 
@@ -26,12 +29,18 @@ build: deps
 test: deps
 	@./.ci/apt-ensure $(DEB_TEST)
 	gofmt -l . | tee /dev/stderr | (! read -r _)
+	# Everything but cmd/ builds without cgo (vet type-checks it so).
 	CGO_ENABLED=0 $(GO) vet $(HEADLESS)
-	CGO_ENABLED=0 $(GO) test -count=1 $(HEADLESS)
 	$(GO) vet ./cmd/...
+	@[ -x $(TOOLS)/staticcheck ] || GOFLAGS= GOBIN=$(TOOLS) $(GO) install $(STATICCHECK)
+	CGO_ENABLED=0 $(TOOLS)/staticcheck $(HEADLESS)
+	$(TOOLS)/staticcheck ./cmd/...
+	# The race detector needs cgo; the tests are the same.
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m $(HEADLESS)
 	$(GO) build -o $(BIN) ./cmd/qmdesk
 	# The built program as a clerk runs it: real clock, no overrides.
 	QMDESK_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 ./cmd/...
+	./.ci/vulncheck
 
 # Benchmarks with the 1,000,000-problem targets; figures go to
 # docs/performance.md. Takes a few minutes (it loads a million problems).
