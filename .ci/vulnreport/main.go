@@ -43,7 +43,12 @@ func main() {
 			continue // only vulnerable code our program can reach counts
 		}
 		t := f.Trace[0]
-		called[f.OSV] = fmt.Sprintf("%s %s: %s.%s (fixed in %s)", t.Module, t.Version, t.Package, t.Function, f.FixedVersion)
+		// One line per advisory, the same on every run (the stream's
+		// order of traces is not).
+		line := fmt.Sprintf("%s %s: %s (fixed in %s)", t.Module, t.Version, t.Package, f.FixedVersion)
+		if old, seen := called[f.OSV]; !seen || line < old {
+			called[f.OSV] = line
+		}
 		stdlib[f.OSV] = t.Module == "stdlib"
 	}
 	ids := make([]string, 0, len(called))
