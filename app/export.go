@@ -249,7 +249,7 @@ func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &data.Error{Code: data.EINVALID, Message: "สร้างโฟลเดอร์ " + dir + " ไม่ได้", English: "mkdir failed", Err: err}
+		return nil, data.FileError(data.CreatingFolder, dir, err)
 	}
 	var out []string
 	for _, a := range e.Geo.AmphoesOf(meta.Province) {

@@ -43,7 +43,7 @@ type quarantined struct {
 func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
 	var rep data.RepairReport
 	if err := os.MkdirAll(backupDir, 0o700); err != nil {
-		return rep, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้", "cannot create backup folder %s: %v", backupDir, err)
+		return rep, data.FileError(data.CreatingFolder, backupDir, err)
 	}
 	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
 	if err := s.db.View(func(tx *bbolt.Tx) error { return writeFileSync(rep.Backup, tx) }); err != nil {

@@ -5,8 +5,6 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
@@ -56,8 +54,9 @@ type Table struct {
 	Bold func(i int) bool
 }
 
-// Write writes tables to path, through a temporary file so a failure never
-// leaves half a workbook under the name. A non-empty password encrypts it.
+// Write writes tables to path, through a new file of its own renamed into
+// place (data.WriteFileAtomic), so a failure never leaves half a workbook
+// under the name and names its cause. A non-empty password encrypts it.
 func Write(path string, tables []Table, password string) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -96,17 +95,14 @@ func Write(path string, tables []Table, password string) error {
 			return fmt.Errorf("sheet %s: %w", t.Sheet, err)
 		}
 	}
-	tmp := path + ".tmp"
-	if err := writeFile(f, tmp, password); err != nil {
-		os.Remove(tmp)
-		return &data.Error{Code: data.EINVALID, Message: "บันทึกไฟล์ " + filepath.Base(path) + " ไม่ได้ (ไฟล์เปิดอยู่ใน Excel หรือไม่มีสิทธิ์เขียน?)", English: "cannot write workbook", Err: err}
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return &data.Error{Code: data.EINVALID, Message: "บันทึกไฟล์ " + filepath.Base(path) + " ไม่ได้ (ไฟล์เปิดอยู่ใน Excel หรือไม่?)", English: "cannot rename workbook", Err: err}
-	}
-	return nil
+	return writeFileAtomic(path, 0o644, func(w io.Writer) error {
+		return f.Write(w, excelize.Options{Password: password})
+	})
 }
+
+// writeFileAtomic writes the workbook's file (a variable so that tests can
+// put a full disk under it).
+var writeFileAtomic = data.WriteFileAtomic
 
 // cellBorder is the thin grey line around every cell of a table.
 var cellBorder = []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
@@ -410,20 +406,4 @@ func listRange(f *excelize.File, n int, values []string) (string, error) {
 	}
 	colName, _ := excelize.ColumnNumberToName(n)
 	return fmt.Sprintf("'%s'!$%s$1:$%s$%d", sheet, colName, colName, len(values)), nil
-}
-
-func writeFile(f *excelize.File, path, password string) error {
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := f.Write(out, excelize.Options{Password: password}); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
