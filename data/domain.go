@@ -44,7 +44,7 @@ func ParseCategory(s string) (Category, error) {
 			return Category(n), nil
 		}
 	}
-	return 0, Errorf(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '"+Category(4).Label()+"')", "category %q is not 1-7", CleanText(s))
+	return 0, Errorf(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '%s')", "category %q is not 1-7 (e.g. %q)", CleanText(s), Category(4).Label())
 }
 
 // Status is the current state of a problem, as ministry dashboards count it.
@@ -253,7 +253,7 @@ func (h *Household) Normalize() {
 // Validate checks a household before it is stored.
 func (h Household) Validate() error {
 	if len(h.TambonCode) != 6 || !allDigits(h.TambonCode) {
-		return Errorf(EINVALID, "ครัวเรือนต้องระบุตำบล", "household needs a 6-digit tambon code, got %q", h.TambonCode)
+		return Messages(EINVALID, "ครัวเรือนต้องระบุตำบล", nil, "household needs a 6-digit tambon code, got %q", h.TambonCode)
 	}
 	if h.HouseCode != "" && (len(h.HouseCode) != 11 || !allDigits(h.HouseCode)) {
 		return Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "house code %q is not 11 digits", h.HouseCode)
@@ -357,13 +357,13 @@ func (p *Problem) Normalize() {
 // Validate checks a problem before it is stored; today bounds its dates.
 func (p Problem) Validate(today Date) error {
 	if !p.Category.Valid() {
-		return Errorf(EINVALID, "ด้านต้องเป็น 1–7", "category %d invalid", p.Category)
+		return Errorf(EINVALID, "ด้านต้องเป็นเลข 1–7 ไม่ใช่ %d", "category %d invalid", p.Category)
 	}
 	if p.SubProblem == "" {
 		return Errorf(EINVALID, "กรุณาระบุปัญหา", "problem needs a sub-problem")
 	}
 	if !p.Status.Valid() {
-		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "status %d invalid", p.Status)
+		return Messages(EINVALID, "สถานะไม่ถูกต้อง", nil, "status %d invalid", p.Status)
 	}
 	if p.Status == Closed && p.CloseReason == "" {
 		return Messages(EINVALID, "สถานะ '%s' ต้องระบุเหตุผล (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", []any{Closed.Thai()}, "closing needs a reason")
@@ -423,7 +423,7 @@ func (a Action) Validate(today Date) error {
 		return Errorf(EINVALID, "งบประมาณติดลบไม่ได้", "negative budget")
 	}
 	if a.Result != 0 && !a.Result.Valid() {
-		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "result status %d invalid", a.Result)
+		return Messages(EINVALID, "สถานะหลังดำเนินการไม่ถูกต้อง", nil, "result status %d invalid", a.Result)
 	}
 	if a.What == "" && a.Agency == "" && a.Result == 0 && a.Note == "" {
 		return Messages(EINVALID, "กรุณาระบุ%sหรือ%s", []any{HeaderWhat.Thai, HeaderAgency.Thai}, "empty action")

@@ -444,7 +444,7 @@ func (c *command) repair(args []string) error {
 		for _, p := range rep.Remaining {
 			fmt.Fprintln(c.env.Stdout, "  -", p)
 		}
-		return data.Errorf(data.EINVALID, "ซ่อมได้ไม่ครบ: กรุณาเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "repair left %d problems", len(rep.Remaining))
+		return data.Errorf(data.EINVALID, "ซ่อมได้ไม่ครบ ยังพบความผิดปกติ %d รายการ: กรุณาเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "repair left %d problems", len(rep.Remaining))
 	}
 	fmt.Fprintln(c.env.Stdout, "ตรวจสอบหลังซ่อม: ฐานข้อมูลถูกต้องครบถ้วน")
 	return nil
