@@ -110,7 +110,7 @@ func (l *layout) cell(cells []string, f field) string {
 	if c == 0 || c > len(cells) {
 		return ""
 	}
-	return data.CleanText(cells[c-1])
+	return data.CleanText(data.FromFormulaSafe(cells[c-1])) // as qmdesk wrote it, without its guard
 }
 
 // parseRow reads one data row. Problems with a value reject the row with
@@ -191,7 +191,9 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if full := get(fFullName); full != "" && h.Head.FirstName == "" {
 		h.Head.Title, h.Head.FirstName, h.Head.LastName = splitThaiName(full)
 	}
-	h.Head.Phone = data.ThaiToASCIIDigits(get(fPhone))
+	if h.Head.Phone, err = data.NormalizePhone(get(fPhone)); err != nil {
+		return reject(fPhone, data.ErrorMessage(err))
+	}
 	if v := get(fMembers); v != "" {
 		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(data.ThaiToASCIIDigits(v)), "คน"))
 		if err != nil || n < 0 || n > 100 {

@@ -5,9 +5,11 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Category is one of the seven problem categories (ด้าน), fixed by the
@@ -279,6 +281,45 @@ func (h Household) Validate() error {
 		return Errorf(EINVALID, "หมู่ที่ %d ไม่สมเหตุสมผล", "village number %d out of range", h.VillageNo)
 	}
 	return nil
+}
+
+// MaxPhoneLength is the longest phone field taken: two or three numbers
+// with an extension.
+const MaxPhoneLength = 50
+
+// noPhone are what districts write for a household without a phone, kept
+// as written.
+var noPhone = []string{"-", "ไม่มี", "ไม่มีเบอร์", "ไม่มีโทรศัพท์"}
+
+// NormalizePhone reads a phone field as a district writes it: one or more
+// numbers in figures (Thai digits become Arabic), with spaces, dashes, a
+// leading +, commas, slashes, dots, brackets and the word ต่อ for an
+// extension, or a word for none. Anything else is refused with what may be
+// written: a phone field is no place for words, and text such as
+// =HYPERLINK(…) must never reach a workbook.
+func NormalizePhone(s string) (string, error) {
+	s = ThaiToASCIIDigits(CleanText(s))
+	if s == "" || slices.Contains(noPhone, s) {
+		return s, nil
+	}
+	digits := 0
+	for _, r := range strings.ReplaceAll(s, "ต่อ", "") {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" -+,/.()", r):
+		default:
+			return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' มีอักขระที่ใช้ไม่ได้ (%c): ใส่ได้เฉพาะตัวเลข เว้นวรรค ขีด (-) เครื่องหมาย + จุลภาค (,) ทับ (/) วงเล็บ และคำว่า ต่อ เช่น 081-234-5678, 042-123456 ต่อ 12",
+				"phone %q holds %c", s, r)
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > MaxPhoneLength {
+		return "", Errorf(EINVALID, "ช่องโทรศัพท์ยาว %d ตัวอักษร เกิน %d: ใส่เฉพาะเบอร์ที่ใช้ติดต่อ คั่นด้วยจุลภาค (,)", "phone field is %d characters, over %d", n, MaxPhoneLength)
+	}
+	if digits < 3 {
+		return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' ไม่มีตัวเลขพอเป็นเบอร์: ใส่เบอร์เป็นตัวเลข เช่น 081-234-5678 หรือเว้นว่างถ้าไม่มี", "phone %q has too few digits", s)
+	}
+	return s, nil
 }
 
 // Problem is one problem of a household in one category, followed until it
