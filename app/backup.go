@@ -39,7 +39,7 @@ func BackupDir(dbPath string) string {
 // returns the new backup's path. progress is the store's (nil: none).
 func AutoBackup(ctx context.Context, store data.Store, dir string, clock data.Clock, progress func(done, total int64)) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์", "cannot create backup folder %s: %v", dir, err)
+		return "", data.FileError(data.CreatingFolder, dir, err)
 	}
 	stamp := autoBackupPrefix + clock.Now().In(data.ThaiTime).Format("20060102-150405")
 	path := filepath.Join(dir, stamp+".db")
@@ -88,11 +88,18 @@ func PruneBackups(dir string, p BackupPolicy) ([]string, error) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || !strings.HasPrefix(name, autoBackupPrefix) {
+		if !e.Type().IsRegular() {
 			continue
 		}
-		if strings.HasSuffix(name, ".db.tmp") {
+		// A cut-short copy: ".before-import-….db-<random>.tmp"
+		// (data.CreateBeside), or "before-import-….db.tmp" of versions
+		// before it.
+		if strings.HasPrefix(name, "."+autoBackupPrefix) && strings.HasSuffix(name, ".tmp") ||
+			strings.HasPrefix(name, autoBackupPrefix) && strings.HasSuffix(name, ".db.tmp") {
 			remove(filepath.Join(dir, name))
+			continue
+		}
+		if !strings.HasPrefix(name, autoBackupPrefix) {
 			continue
 		}
 		if !strings.HasSuffix(name, ".db") {

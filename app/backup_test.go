@@ -48,12 +48,14 @@ func TestPruneBackupsByCountAndSize(t *testing.T) {
 	writeBackup(t, dir, "qmdesk-backup-mine.db", 100, 100*time.Hour)
 	writeBackup(t, dir, "before-import-notes.txt", 100, 100*time.Hour)
 	writeBackup(t, dir, "before-import-cut.db.tmp", 100, 100*time.Hour)
+	writeBackup(t, dir, ".before-import-cut2.db-123456.tmp", 100, 100*time.Hour)
+	writeBackup(t, dir, ".hidden-of-someone-else.tmp", 100, 100*time.Hour)
 
-	// By count: the five newest stay; the cut-short temporary file goes.
+	// By count: the five newest stay; the cut-short temporary files go.
 	if _, err := app.PruneBackups(dir, app.BackupPolicy{Keep: 5, MaxBytes: 1 << 30}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"before-import-a.db", "before-import-b.db", "before-import-c.db", "before-import-d.db", "before-import-e.db", "before-import-notes.txt", "qmdesk-backup-mine.db"}
+	want := []string{".hidden-of-someone-else.tmp", "before-import-a.db", "before-import-b.db", "before-import-c.db", "before-import-d.db", "before-import-e.db", "before-import-notes.txt", "qmdesk-backup-mine.db"}
 	if got := names(t, dir); !slices.Equal(got, want) {
 		t.Fatalf("by count: %v, want %v", got, want)
 	}
@@ -61,7 +63,7 @@ func TestPruneBackupsByCountAndSize(t *testing.T) {
 	if _, err := app.PruneBackups(dir, app.BackupPolicy{Keep: 5, MaxBytes: 250}); err != nil {
 		t.Fatal(err)
 	}
-	want = []string{"before-import-a.db", "before-import-b.db", "before-import-notes.txt", "qmdesk-backup-mine.db"}
+	want = []string{".hidden-of-someone-else.tmp", "before-import-a.db", "before-import-b.db", "before-import-notes.txt", "qmdesk-backup-mine.db"}
 	if got := names(t, dir); !slices.Equal(got, want) {
 		t.Fatalf("by size: %v, want %v", got, want)
 	}
@@ -71,7 +73,7 @@ func TestPruneBackupsByCountAndSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []string{"before-import-notes.txt", "before-import-z.db", "qmdesk-backup-mine.db"}
+	want = []string{".hidden-of-someone-else.tmp", "before-import-notes.txt", "before-import-z.db", "qmdesk-backup-mine.db"}
 	if got := names(t, dir); !slices.Equal(got, want) || len(removed) != 2 {
 		t.Fatalf("over budget: %v (removed %v), want %v", got, removed, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"qmdesk/data"
@@ -128,9 +129,11 @@ func (e *Exporter) Template(ctx context.Context, path string) error {
 
 // FollowUp writes the follow-up workbook of one amphoe: its households'
 // open problems in the template, with the keys locked, ready for the
-// district to fill in and send back. National IDs are masked (the house
-// code is the key) unless unmask, except for households without a house
-// code, whose ID is the only key. It returns the number of rows.
+// district to fill in and send back. Unless unmask, no full national ID is
+// in it: IDs are masked (the house code is the key), and a household
+// without a house code shows its qmdesk key (data.HouseholdKey) in the ID
+// column instead, which the import reads back. It returns the number of
+// rows.
 func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask bool) (int, error) {
 	meta, err := e.Store.Meta(ctx)
 	if err != nil {
@@ -186,9 +189,13 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	if err != nil {
 		return 0, err
 	}
+	keyed := ""
+	if !unmask && slices.ContainsFunc(lines, func(l line) bool { return l.h.HouseCode == "" }) {
+		keyed = " · ครัวเรือนที่ไม่มีรหัสบ้าน: ช่องเลขประจำตัวประชาชนแสดงเลขครัวเรือนของจังหวัด (QM-…) แทน ห้ามแก้ไข"
+	}
 	t := templateTable(e.titles(fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s · %s", a.Thai, prov.Thai, roundLine(round, e.Progress.Today())),
-		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด",
-			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"))), subs)
+		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด%s",
+			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"), keyed)), subs)
 	t.Protect = true
 	t.Locked = make([]bool, len(TemplateHeaders))
 	for i, h := range TemplateHeaders {
@@ -210,7 +217,11 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		h, p := lines[i].h, lines[i].p
 		tb, _ := e.Geo.Tambon(h.TambonCode)
 		id := h.Head.NationalID
-		if !unmask && h.HouseCode != "" {
+		switch {
+		case unmask:
+		case h.HouseCode == "":
+			id = data.HouseholdKey(h.ID)
+		default:
 			id = data.MaskNationalID(id)
 		}
 		origin := data.OriginSurvey2565.Thai()
@@ -249,7 +260,7 @@ func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &data.Error{Code: data.EINVALID, Message: "สร้างโฟลเดอร์ " + dir + " ไม่ได้", English: "mkdir failed", Err: err}
+		return nil, data.FileError(data.CreatingFolder, dir, err)
 	}
 	var out []string
 	for _, a := range e.Geo.AmphoesOf(meta.Province) {

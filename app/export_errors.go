@@ -81,7 +81,7 @@ func WriteErrorWorkbook(rep *FileReport, dir string) (string, error) {
 		},
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", &data.Error{Code: data.EINVALID, Message: "สร้างโฟลเดอร์ " + dir + " ไม่ได้", English: "mkdir failed", Err: err}
+		return "", data.FileError(data.CreatingFolder, dir, err)
 	}
 	out := filepath.Join(dir, strings.TrimSuffix(rep.File, filepath.Ext(rep.File))+"-แถวที่ต้องแก้ไข.xlsx")
 	return out, xlsx.Write(out, []xlsx.Table{t}, "")

@@ -70,6 +70,14 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		return *in.Reject, nil
 	}
 	res := data.RowResult{Sheet: in.Sheet, Row: in.Row}
+	if in.Key != 0 {
+		if reason, err := pl.checkKey(in); err != nil {
+			return res, err
+		} else if reason != "" {
+			res.Fate, res.Column, res.Value, res.Reason = data.FateRejected, in.keyColumn, data.HouseholdKey(in.Key), reason
+			return res, nil
+		}
+	}
 	review := func(r data.Review) (data.RowResult, error) {
 		r.Sheet, r.Row, r.Household, r.Problem, r.Action = in.Sheet, in.Row, in.Household, in.Problem, in.Action
 		pl.b.Reviews = append(pl.b.Reviews, r)
@@ -216,6 +224,9 @@ func (pl *planner) firstStart(pc data.ProblemChange, stored bool) (data.Date, er
 // the row to review instead.
 func (pl *planner) household(in rowInput) (ref int, reason string, candidates []uint64, err error) {
 	h := in.Household
+	if in.Key != 0 { // checkKey found it
+		return pl.existingRef(in.Key)
+	}
 	var byCode, byID []uint64
 	if h.HouseCode != "" {
 		if byCode, err = pl.ids(pl.store.HouseholdsByHouseCode(pl.ctx, h.HouseCode)); err != nil {
@@ -263,6 +274,31 @@ func (pl *planner) household(in rowInput) (ref int, reason string, candidates []
 		return 0, "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบ): ตรวจกับบัตรแล้วยืนยันได้ถ้าเลขถูกต้อง", nil, nil
 	}
 	return -1, "", nil, nil
+}
+
+// checkKey tells why a row that names its household by its qmdesk key
+// (a follow-up row of a household without a house code) cannot be taken:
+// the key is this database's own number, so a workbook made from another
+// database, or a household removed since, must not be matched by it. The
+// row's tambon, locked in the follow-up workbook, must be the household's.
+func (pl *planner) checkKey(in rowInput) (string, error) {
+	key := data.HouseholdKey(in.Key)
+	if _, ok := pl.hhByID[in.Key]; ok {
+		return "", nil
+	}
+	h, err := pl.store.Household(pl.ctx, in.Key)
+	if data.ErrorCode(err) == data.ENOTFOUND {
+		return "ไม่พบครัวเรือน " + key + " ในฐานข้อมูลนี้ (แถวนี้อาจมาจากแบบติดตามของฐานข้อมูลอื่น หรือครัวเรือนถูกลบไปแล้ว): กรุณาตรวจสอบกับไฟล์ที่จังหวัดส่งไป", nil
+	} else if err != nil {
+		return "", err
+	}
+	switch {
+	case h.TambonCode != in.Household.TambonCode:
+		return "ครัวเรือน " + key + " ในฐานข้อมูลนี้อยู่ตำบลอื่น (แถวนี้อาจมาจากแบบติดตามของฐานข้อมูลอื่น): กรุณาตรวจสอบกับไฟล์ที่จังหวัดส่งไป", nil
+	case in.Household.HouseCode != "" && h.HouseCode != "" && h.HouseCode != in.Household.HouseCode:
+		return fmt.Sprintf("ครัวเรือน %s มีรหัสบ้าน %s ไม่ใช่ %s: กรุณาตรวจสอบรหัสบ้าน", key, h.HouseCode, in.Household.HouseCode), nil
+	}
+	return "", nil
 }
 
 // newHousehold adds the row's household to the batch as a new one.

@@ -76,7 +76,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 			ref = pl.newHousehold(in)
 		}
 	default:
-		return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
+		return data.Errorf(data.EINVALID, "ไม่รู้จักการตัดสิน '%s': ต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
 	}
 	fate, err := pl.apply(ref, in)
 	if err != nil {

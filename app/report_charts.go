@@ -229,7 +229,7 @@ func (m *MeetingPack) render(w io.Writer, kind ChartKind, dpi float64) (float64,
 // for slides, and returns the files.
 func (m *MeetingPack) SaveCharts(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ %s ไม่ได้", "cannot create %s: %v", dir, err)
+		return nil, data.FileError(data.CreatingFolder, dir, err)
 	}
 	var paths []string
 	for i, k := range ChartKinds {
@@ -246,16 +246,11 @@ func (m *MeetingPack) SaveCharts(dir string) ([]string, error) {
 	return paths, nil
 }
 
-// writeFileAtomic writes b beside path and renames it into place, so a
-// reader never sees half a file.
+// writeFileAtomic writes b in place of path, whole or not at all
+// (data.WriteFileAtomic).
 func writeFileAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return data.Errorf(data.EINVALID, "บันทึกไฟล์ %s ไม่ได้ (ไฟล์เปิดอยู่หรือไม่มีสิทธิ์เขียน)", "cannot write %s: %v", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return data.Errorf(data.EINVALID, "บันทึกไฟล์ %s ไม่ได้ (ไฟล์เปิดอยู่ในโปรแกรมอื่นหรือไม่มีสิทธิ์เขียน)", "cannot replace %s: %v", path, err)
-	}
-	return nil
+	return data.WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 }

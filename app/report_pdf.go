@@ -71,7 +71,7 @@ func (m *MeetingPack) WritePDF(path string) error {
 	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
-		return data.Errorf(data.EINTERNAL, "สร้างไฟล์ PDF ไม่ได้", "pdf: %v", err)
+		return &data.Error{Code: data.EINTERNAL, Message: "สร้างไฟล์ PDF ไม่ได้ กรุณาแจ้งผู้ดูแลระบบพร้อมรายละเอียดข้อผิดพลาด", English: "pdf output failed", Err: err}
 	}
 	return writeFileAtomic(path, buf.Bytes())
 }

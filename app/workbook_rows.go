@@ -18,6 +18,11 @@ type rowInput struct {
 	Action    *data.Action
 	HasStatus bool
 	IDWarning bool // the national ID fails its check digit
+	// Key is the household named by its qmdesk key (data.HouseholdKey) in
+	// the ID column (keyColumn) of a follow-up workbook, for one without a
+	// house code.
+	Key       uint64
+	keyColumn string
 
 	Unknown *unknownSub // the sub-problem is not in the list
 	Stamp   rowStamp    // a follow-up row's stamp of its records, when Stamped
@@ -105,7 +110,7 @@ func (l *layout) cell(cells []string, f field) string {
 	if c == 0 || c > len(cells) {
 		return ""
 	}
-	return data.CleanText(cells[c-1])
+	return data.CleanText(data.FromFormulaSafe(cells[c-1])) // as qmdesk wrote it, without its guard
 }
 
 // parseRow reads one data row. Problems with a value reject the row with
@@ -155,9 +160,12 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		}
 		h.HouseCode = code
 	}
-	// A masked ID (1-2345-xxxxx-12-1) comes back from our own follow-up
-	// workbooks: the house code is the key there, the ID is not given.
-	if v := get(fNationalID); v != "" && v != "-" && !strings.ContainsAny(v, "xX*") {
+	// A masked ID (x-xxxx-xxxxx-12-1) comes back from our own follow-up
+	// workbooks: the house code is the key there, the ID is not given. A
+	// household without a house code comes back as its qmdesk key.
+	if key, ok := data.ParseHouseholdKey(get(fNationalID)); ok {
+		in.Key, in.keyColumn = key, l.headerOf(fNationalID)
+	} else if v := get(fNationalID); v != "" && v != "-" && !strings.ContainsAny(v, "xX*") {
 		id, err := data.NormalizeNationalID(v)
 		if err == data.ErrCheckDigit {
 			in.IDWarning = true
@@ -166,7 +174,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		}
 		h.Head.NationalID = id
 	}
-	if h.HouseCode == "" && h.Head.NationalID == "" {
+	if h.HouseCode == "" && h.Head.NationalID == "" && in.Key == 0 {
 		return reject(fHouseCode, "ไม่มีทั้งรหัสบ้านและเลขประจำตัวประชาชน จึงระบุครัวเรือนไม่ได้")
 	}
 	h.HouseNo = data.ThaiToASCIIDigits(get(fHouseNo))
@@ -183,7 +191,9 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if full := get(fFullName); full != "" && h.Head.FirstName == "" {
 		h.Head.Title, h.Head.FirstName, h.Head.LastName = splitThaiName(full)
 	}
-	h.Head.Phone = data.ThaiToASCIIDigits(get(fPhone))
+	if h.Head.Phone, err = data.NormalizePhone(get(fPhone)); err != nil {
+		return reject(fPhone, data.ErrorMessage(err))
+	}
 	if v := get(fMembers); v != "" {
 		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(data.ThaiToASCIIDigits(v)), "คน"))
 		if err != nil || n < 0 || n > 100 {

@@ -62,7 +62,7 @@ func (d Date) checkRange(what string, today Date, years int) error {
 		return nil
 	}
 	if !d.Valid() {
-		return Errorf(EINVALID, "%s ไม่ใช่วันที่ที่มีอยู่จริง", "%s: %04d-%02d-%02d is not a calendar day", what, d.Year, int(d.Month), d.Day)
+		return Messages(EINVALID, "%s ไม่ใช่วันที่ที่มีอยู่จริง", []any{what}, "%s: %04d-%02d-%02d is not a calendar day", what, d.Year, int(d.Month), d.Day)
 	}
 	latest := utcDate(today.Time().AddDate(years, 0, 0))
 	if d.Before(EarliestDate) || (!today.IsZero() && d.After(latest)) {

@@ -5,9 +5,11 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Category is one of the seven problem categories (ด้าน), fixed by the
@@ -44,7 +46,7 @@ func ParseCategory(s string) (Category, error) {
 			return Category(n), nil
 		}
 	}
-	return 0, Errorf(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '"+Category(4).Label()+"')", "category %q is not 1-7", CleanText(s))
+	return 0, Errorf(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '%s')", "category %q is not 1-7 (e.g. %q)", CleanText(s), Category(4).Label())
 }
 
 // Status is the current state of a problem, as ministry dashboards count it.
@@ -253,7 +255,7 @@ func (h *Household) Normalize() {
 // Validate checks a household before it is stored.
 func (h Household) Validate() error {
 	if len(h.TambonCode) != 6 || !allDigits(h.TambonCode) {
-		return Errorf(EINVALID, "ครัวเรือนต้องระบุตำบล", "household needs a 6-digit tambon code, got %q", h.TambonCode)
+		return Messages(EINVALID, "ครัวเรือนต้องระบุตำบล", nil, "household needs a 6-digit tambon code, got %q", h.TambonCode)
 	}
 	if h.HouseCode != "" && (len(h.HouseCode) != 11 || !allDigits(h.HouseCode)) {
 		return Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "house code %q is not 11 digits", h.HouseCode)
@@ -279,6 +281,45 @@ func (h Household) Validate() error {
 		return Errorf(EINVALID, "หมู่ที่ %d ไม่สมเหตุสมผล", "village number %d out of range", h.VillageNo)
 	}
 	return nil
+}
+
+// MaxPhoneLength is the longest phone field taken: two or three numbers
+// with an extension.
+const MaxPhoneLength = 50
+
+// noPhone are what districts write for a household without a phone, kept
+// as written.
+var noPhone = []string{"-", "ไม่มี", "ไม่มีเบอร์", "ไม่มีโทรศัพท์"}
+
+// NormalizePhone reads a phone field as a district writes it: one or more
+// numbers in figures (Thai digits become Arabic), with spaces, dashes, a
+// leading +, commas, slashes, dots, brackets and the word ต่อ for an
+// extension, or a word for none. Anything else is refused with what may be
+// written: a phone field is no place for words, and text such as
+// =HYPERLINK(…) must never reach a workbook.
+func NormalizePhone(s string) (string, error) {
+	s = ThaiToASCIIDigits(CleanText(s))
+	if s == "" || slices.Contains(noPhone, s) {
+		return s, nil
+	}
+	digits := 0
+	for _, r := range strings.ReplaceAll(s, "ต่อ", "") {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" -+,/.()", r):
+		default:
+			return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' มีอักขระที่ใช้ไม่ได้ (%c): ใส่ได้เฉพาะตัวเลข เว้นวรรค ขีด (-) เครื่องหมาย + จุลภาค (,) ทับ (/) วงเล็บ และคำว่า ต่อ เช่น 081-234-5678, 042-123456 ต่อ 12",
+				"phone %q holds %c", s, r)
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > MaxPhoneLength {
+		return "", Errorf(EINVALID, "ช่องโทรศัพท์ยาว %d ตัวอักษร เกิน %d: ใส่เฉพาะเบอร์ที่ใช้ติดต่อ คั่นด้วยจุลภาค (,)", "phone field is %d characters, over %d", n, MaxPhoneLength)
+	}
+	if digits < 3 {
+		return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' ไม่มีตัวเลขพอเป็นเบอร์: ใส่เบอร์เป็นตัวเลข เช่น 081-234-5678 หรือเว้นว่างถ้าไม่มี", "phone %q has too few digits", s)
+	}
+	return s, nil
 }
 
 // Problem is one problem of a household in one category, followed until it
@@ -357,13 +398,13 @@ func (p *Problem) Normalize() {
 // Validate checks a problem before it is stored; today bounds its dates.
 func (p Problem) Validate(today Date) error {
 	if !p.Category.Valid() {
-		return Errorf(EINVALID, "ด้านต้องเป็น 1–7", "category %d invalid", p.Category)
+		return Errorf(EINVALID, "ด้านต้องเป็นเลข 1–7 ไม่ใช่ %d", "category %d invalid", p.Category)
 	}
 	if p.SubProblem == "" {
 		return Errorf(EINVALID, "กรุณาระบุปัญหา", "problem needs a sub-problem")
 	}
 	if !p.Status.Valid() {
-		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "status %d invalid", p.Status)
+		return Messages(EINVALID, "สถานะไม่ถูกต้อง", nil, "status %d invalid", p.Status)
 	}
 	if p.Status == Closed && p.CloseReason == "" {
 		return Messages(EINVALID, "สถานะ '%s' ต้องระบุเหตุผล (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)", []any{Closed.Thai()}, "closing needs a reason")
@@ -423,7 +464,7 @@ func (a Action) Validate(today Date) error {
 		return Errorf(EINVALID, "งบประมาณติดลบไม่ได้", "negative budget")
 	}
 	if a.Result != 0 && !a.Result.Valid() {
-		return Errorf(EINVALID, "สถานะไม่ถูกต้อง", "result status %d invalid", a.Result)
+		return Messages(EINVALID, "สถานะหลังดำเนินการไม่ถูกต้อง", nil, "result status %d invalid", a.Result)
 	}
 	if a.What == "" && a.Agency == "" && a.Result == 0 && a.Note == "" {
 		return Messages(EINVALID, "กรุณาระบุ%sหรือ%s", []any{HeaderWhat.Thai, HeaderAgency.Thai}, "empty action")

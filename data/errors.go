@@ -19,6 +19,10 @@ const (
 	// with the rest and return this with what they could read; repair
 	// mends or sets aside what it names.
 	EDAMAGED = "damaged"
+	// EFILE: the system refused to read or write a file (disk full,
+	// read-only, in use by another program, not there); the message says
+	// which and what to do. Not a fault of the program.
+	EFILE = "file"
 )
 
 // Error is an application error with a message for the clerk (Thai) and one
@@ -55,24 +59,48 @@ func Errorf(code, thai, english string, args ...any) *Error {
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors we did not make.
+// An error that blames the program (EINTERNAL, or none of ours) but was
+// the system refusing a file (disk full, read-only…) is EFILE.
 func ErrorCode(err error) string {
-	var e *Error
-	if err == nil {
-		return ""
-	} else if errors.As(err, &e) {
-		return e.Code
-	}
-	return EINTERNAL
+	return Explain(err).Code
 }
 
-// ErrorMessage returns the Thai message for err; errors we did not make get a
-// generic message, because their text means nothing to a clerk.
+// ErrorMessage returns the Thai message for err. Errors we did not make
+// get the cause the system gave (a full disk, a read-only folder), or a
+// generic message when it gave none a clerk can act on, because their text
+// means nothing to a clerk.
 func ErrorMessage(err error) string {
+	return Explain(err).Message
+}
+
+// Explain is err as the clerk is told it. A file operation the system
+// refused is named by its cause (a full disk, a read-only folder, a file
+// open in Excel) and what to do: our Error for it gets the cause added to
+// its message (EFILE instead of EINTERNAL: it is not a fault of the
+// program), an error we did not make becomes a FileError. Any other error
+// we did not make is EINTERNAL with a generic message.
+func Explain(err error) *Error {
 	var e *Error
 	if err == nil {
-		return ""
-	} else if errors.As(err, &e) {
-		return e.Message
+		return &Error{}
+	} else if !errors.As(err, &e) {
+		if se, ok := systemError(err); ok {
+			return se
+		}
+		return &Error{Code: EINTERNAL, Message: "เกิดข้อผิดพลาดภายในโปรแกรม กรุณาแจ้งผู้ดูแลพร้อมไฟล์บันทึก (log)", English: err.Error(), Err: err}
 	}
-	return "เกิดข้อผิดพลาดภายในโปรแกรม กรุณาแจ้งผู้ดูแลพร้อมไฟล์บันทึก (log)"
+	cause := FileCauseOf(e.Err)
+	if e.Code == EFILE || cause == CauseUnknown {
+		return e
+	}
+	out := *e
+	if out.Code == EINTERNAL {
+		out.Code = EFILE
+	}
+	t := cause.Text()
+	out.Message += " สาเหตุ: " + t.Thai
+	if out.English != "" {
+		out.English += ": " + t.English
+	}
+	return &out
 }

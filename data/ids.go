@@ -1,7 +1,9 @@
 package data
 
 import (
+	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -55,8 +57,11 @@ func checkDigit(first12 string) byte {
 	return byte('0' + (11-sum%11)%10)
 }
 
-// MaskNationalID shows a national ID as 1-2345-xxxxx-12-1: enough to tell
-// people apart on screen, not enough to use.
+// MaskNationalID shows a national ID as x-xxxx-xxxxx-12-1, the last
+// three digits in the usual grouping, as the ministry's lists print it:
+// with the name, enough to tell people apart on screen, not enough to use
+// or to look the person up. It is the only form in which qmdesk shows an
+// ID it was not told to unmask.
 func MaskNationalID(id string) string {
 	if len(id) != 13 {
 		if id == "" {
@@ -64,7 +69,26 @@ func MaskNationalID(id string) string {
 		}
 		return strings.Repeat("x", len(id))
 	}
-	return id[0:1] + "-" + id[1:5] + "-xxxxx-" + id[10:12] + "-" + id[12:13]
+	return "x-xxxx-xxxxx-" + id[10:12] + "-" + id[12:13]
+}
+
+// HouseholdKey is how a workbook names a household that has no house
+// code, in place of its national ID: qmdesk's own number for it,
+// "QM-000123". It means nothing outside this database, so a workbook can
+// leave the office without a full ID in it; ParseHouseholdKey reads it
+// back.
+func HouseholdKey(id uint64) string { return fmt.Sprintf("QM-%06d", id) }
+
+// ParseHouseholdKey reads a HouseholdKey as a clerk may have retyped it
+// ("qm 123", Thai digits); ok is false for anything else.
+func ParseHouseholdKey(s string) (id uint64, ok bool) {
+	s = strings.ToUpper(idSeparators.Replace(ThaiToASCIIDigits(CleanText(s))))
+	digits, found := strings.CutPrefix(s, "QM")
+	if !found || digits == "" || len(digits) > 19 || !allDigits(digits) {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(digits, 10, 64)
+	return id, err == nil && id > 0
 }
 
 // FormatNationalID shows a full ID in its usual grouping 1-2345-67890-12-1.

@@ -51,11 +51,24 @@ func TestNormalizeNationalID(t *testing.T) {
 }
 
 func TestMaskNationalID(t *testing.T) {
-	if got := MaskNationalID("1234567890121"); got != "1-2345-xxxxx-12-1" {
+	if got := MaskNationalID("1234567890121"); got != "x-xxxx-xxxxx-12-1" {
 		t.Errorf("MaskNationalID = %q", got)
 	}
 	if got := MaskNationalID("123"); strings.ContainsAny(got, "123") {
 		t.Errorf("a malformed ID must not leak digits: %q", got)
+	}
+	// At most the last four digits show, whatever the ID.
+	for _, id := range []string{"1234567890121", "3100500012345", "0000000000000", "9876543210987"} {
+		m := MaskNationalID(id)
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, m)
+		if len(digits) > 4 || !strings.HasSuffix(id, digits) {
+			t.Errorf("MaskNationalID(%s) = %q shows %q", id, m, digits)
+		}
 	}
 }
 
@@ -124,6 +137,25 @@ func TestWithCheckDigit(t *testing.T) {
 	for _, bad := range []string{"", "12345678901", "1234567890123", "12345678901x"} {
 		if got := WithCheckDigit(bad); got != "" {
 			t.Errorf("%q gave %q", bad, got)
+		}
+	}
+}
+
+func TestHouseholdKey(t *testing.T) {
+	if got := HouseholdKey(123); got != "QM-000123" {
+		t.Errorf("HouseholdKey(123) = %q", got)
+	}
+	if got := HouseholdKey(12345678); got != "QM-12345678" {
+		t.Errorf("HouseholdKey(12345678) = %q", got)
+	}
+	for s, want := range map[string]uint64{"QM-000123": 123, "qm 123": 123, " QM-๐๐๐๑๒๓ ": 123, "QM12345678": 12345678} {
+		if id, ok := ParseHouseholdKey(s); !ok || id != want {
+			t.Errorf("ParseHouseholdKey(%q) = %d, %v", s, id, ok)
+		}
+	}
+	for _, s := range []string{"", "QM", "QM-0", "QM-12a", "1234567890121", "x-xxxx-xxxxx-12-1", "QM-99999999999999999999"} {
+		if id, ok := ParseHouseholdKey(s); ok {
+			t.Errorf("ParseHouseholdKey(%q) = %d", s, id)
 		}
 	}
 }

@@ -42,7 +42,7 @@ func DefaultSubProblems() []SubProblem {
 // Validate checks a sub-problem entry.
 func (s SubProblem) Validate() error {
 	if !s.Category.Valid() {
-		return Errorf(EINVALID, "ด้านต้องเป็น 1–7", "category %d invalid", s.Category)
+		return Errorf(EINVALID, "ด้านต้องเป็นเลข 1–7 ไม่ใช่ %d", "category %d invalid", s.Category)
 	}
 	if CleanText(s.Name) == "" {
 		return Errorf(EINVALID, "กรุณาระบุชื่อปัญหา", "sub-problem needs a name")

@@ -18,6 +18,10 @@ func expected(err error) bool {
 	switch data.ErrorCode(err) {
 	case "", data.EINTERNAL, data.EDAMAGED:
 		return false
+	case data.EFILE:
+		// The system refused a file for a reason qmdesk cannot name: the
+		// log keeps the system's own words for IT support.
+		return data.FileCauseOf(err) != data.CauseUnknown
 	}
 	return true
 }

@@ -565,7 +565,7 @@ func (s *ImportScreen) onUndo() {
 	}
 	rec := s.Ledger[s.historySel]
 	if !rec.UndoneAt.IsZero() {
-		w.showError(data.Errorf(data.EINVALID, "การนำเข้าครั้งนี้ถูกยกเลิกไปแล้ว", "import %d already undone", rec.ID))
+		w.showError(data.Errorf(data.EINVALID, "การนำเข้าครั้งที่ %d ถูกยกเลิกไปแล้ว", "import %d already undone", rec.ID))
 		return
 	}
 	w.showDialog(dialog.NewConfirm(t.tr("ยกเลิกการนำเข้า", "Undo import"),

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"strconv"
 	"sync"
 
@@ -84,8 +83,7 @@ func (t texts) origin(o data.Origin) string { return t.term(o.Term()) }
 // errorText is what the clerk reads about err.
 func (t texts) errorText(err error) string {
 	if t.lang == English {
-		var e *data.Error
-		if errors.As(err, &e) && e.English != "" {
+		if e := data.Explain(err); e.English != "" {
 			return e.English
 		}
 		return err.Error()

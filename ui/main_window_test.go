@@ -547,7 +547,7 @@ func TestExports(t *testing.T) {
 
 func TestOpenErrorShownInThai(t *testing.T) {
 	a := test.NewTempApp(t)
-	err := &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง", Err: errors.New("timeout")}
+	err := &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง", English: "database locked", Err: errors.New("timeout")}
 	w := ui.NewMainWindow(a, ui.Env{OpenErr: err, Geo: mustGeo()})
 	if !strings.Contains(w.Message.Text, "เปิดอยู่") {
 		t.Errorf("message = %q", w.Message.Text)

@@ -29,6 +29,12 @@ type Env struct {
 	ClockErr error
 	Operator string // who is working, for the audit log
 
+	// Stdin is read by --password-file - (nil: the process's own).
+	Stdin io.Reader
+	// ReadPassword, if set, reads a password instead of the terminal
+	// (tests; the terminal's is used when nil).
+	ReadPassword func(prompt string) (string, error)
+
 	// Open opens the database at path; readOnly for commands that only read.
 	Open func(path string, readOnly bool) (data.Store, error)
 	// Restore replaces the database at dst by the backup at src and returns
@@ -64,7 +70,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
-  qmdesk import [--dry-run] [--no-backup] [--password P] [--json] [--errors DIR] FILE...
+  qmdesk import [--dry-run] [--no-backup] [--ask-password | --password-file PF] [--json] [--errors DIR] FILE...
                                   นำเข้าไฟล์ Excel ของอำเภอ (ผลลัพธ์: 0 รับทุกแถว, 3 มีแถวไม่รับ/รอตรวจ, 4 ไฟล์ถูกปฏิเสธ)
                                   ก่อนบันทึกจะสำรองฐานข้อมูลไว้ในโฟลเดอร์ backups ข้างฐานข้อมูล (--no-backup: ไม่สำรอง)
   qmdesk imports                  ประวัติการนำเข้า
@@ -77,8 +83,10 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk export followup --amphoe X FILE | --all DIR [--unmask]
                                   แบบติดตามรายอำเภอ (ปัญหาที่ยังไม่แล้วเสร็จ)
   qmdesk export summary FILE      สรุปรายอำเภอ × ด้าน
-  qmdesk export full FILE [--unmask] [--password P]
+  qmdesk export full FILE [--unmask] [--ask-password | --password-file PF]
                                   ข้อมูลทั้งหมด (ข้อมูลส่วนบุคคลถูกปิดบัง เว้นแต่ --unmask)
+                                  รหัสผ่านของไฟล์: --ask-password พิมพ์บนหน้าจอ (ไม่แสดง) หรือ --password-file อ่านจากบรรทัดแรกของไฟล์
+                                  (ไม่รับ --password ในบรรทัดคำสั่ง เพราะโปรแกรมอื่นในเครื่องมองเห็นได้)
   qmdesk report --out FILE.pdf [--amphoe X] [--round N] [--png DIR]
                                   เอกสารประชุม (PDF ขนาด A4 มีแต่ตัวเลข) และกราฟเป็นภาพ PNG
 
@@ -444,7 +452,7 @@ func (c *command) repair(args []string) error {
 		for _, p := range rep.Remaining {
 			fmt.Fprintln(c.env.Stdout, "  -", p)
 		}
-		return data.Errorf(data.EINVALID, "ซ่อมได้ไม่ครบ: กรุณาเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "repair left %d problems", len(rep.Remaining))
+		return data.Errorf(data.EINVALID, "ซ่อมได้ไม่ครบ ยังพบความผิดปกติ %d รายการ: กรุณาเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "repair left %d problems", len(rep.Remaining))
 	}
 	fmt.Fprintln(c.env.Stdout, "ตรวจสอบหลังซ่อม: ฐานข้อมูลถูกต้องครบถ้วน")
 	return nil

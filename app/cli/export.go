@@ -15,10 +15,17 @@ func (c *command) export(args []string) error {
 	amphoe := fs.String("amphoe", "", "อำเภอ (รหัสหรือชื่อ) สำหรับ followup")
 	all := fs.Bool("all", false, "followup: ทุกอำเภอ ลงโฟลเดอร์ที่ระบุ")
 	unmask := fs.Bool("unmask", false, "แสดงเลขประจำตัวประชาชนและข้อมูลส่วนบุคคลเต็ม (บันทึกในประวัติการใช้งาน)")
-	password := fs.String("password", "", "full: ตั้งรหัสผ่านให้ไฟล์")
+	pwFlags := addPasswordFlags(fs)
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
+	}
+	password, err := c.password(pwFlags, true)
+	if err != nil {
+		return err
+	}
+	if password != "" && kind != "full" {
+		return usageError{"รหัสผ่านใช้ได้กับ export full เท่านั้น"}
 	}
 	out := pos[0]
 	s, err := c.env.Open(*db, false)
@@ -34,7 +41,7 @@ func (c *command) export(args []string) error {
 	case "summary":
 		err = e.Summary(c.ctx, out)
 	case "full":
-		err = e.Full(c.ctx, out, *unmask, *password)
+		err = e.Full(c.ctx, out, *unmask, password)
 	case "followup":
 		if *all {
 			files, err := e.FollowUpAll(c.ctx, out, *unmask)

@@ -117,7 +117,7 @@ func TestImportCommand(t *testing.T) {
 		{"export", "summary", filepath.Join(dir, "s.xlsx")},
 		{"export", "followup", "--amphoe", "เมือง", filepath.Join(dir, "f.xlsx")},
 		{"export", "followup", "--all", filepath.Join(dir, "all")},
-		{"export", "full", "--password", "pw", filepath.Join(dir, "full.xlsx")},
+		{"export", "full", filepath.Join(dir, "full.xlsx")},
 	} {
 		if r := qmdesk(t, append(args, "--db", db)...); r.code != 0 {
 			t.Errorf("%v: %+v", args, r)

@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -13,6 +14,7 @@ import (
 
 	"qmdesk/app"
 	"qmdesk/data"
+	"qmdesk/data/xlsx"
 )
 
 // Exit statuses of import.
@@ -83,7 +85,7 @@ func (c *command) importStore(path string, readOnly bool) (app.ImportStore, erro
 func (c *command) importFiles(args []string) (int, error) {
 	fs, db := c.flags("import")
 	dry := fs.Bool("dry-run", false, "ตรวจสอบอย่างเดียว ไม่บันทึก")
-	password := fs.String("password", "", "รหัสผ่านของไฟล์")
+	pwFlags := addPasswordFlags(fs)
 	asJSON := fs.Bool("json", false, "พิมพ์ผลเป็น JSON (หนึ่งบรรทัดต่อไฟล์)")
 	errorsDir := fs.String("errors", "", "โฟลเดอร์สำหรับไฟล์แจ้งข้อผิดพลาดส่งกลับอำเภอ")
 	noBackup := fs.Bool("no-backup", false, "ไม่สำรองฐานข้อมูลก่อนนำเข้า")
@@ -93,6 +95,10 @@ func (c *command) importFiles(args []string) (int, error) {
 	}
 	if len(files) == 0 {
 		return 0, usageError{"กรุณาระบุไฟล์ที่จะนำเข้า เช่น qmdesk import อำเภอกุดจับ.xlsx"}
+	}
+	password, err := c.password(pwFlags, false)
+	if err != nil {
+		return 0, err
 	}
 	s, err := c.importStore(*db, *dry)
 	if err != nil {
@@ -109,7 +115,7 @@ func (c *command) importFiles(args []string) (int, error) {
 	status := ExitOK
 	backedUp := *noBackup
 	for _, f := range files {
-		rep, err := imp.Plan(c.ctx, f, *password)
+		rep, err := imp.Plan(c.ctx, f, password)
 		if err != nil {
 			return 0, err
 		}
@@ -170,6 +176,9 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	w := c.env.Stdout
 	if rep.Refused != "" {
 		fmt.Fprintf(w, "%s: ไม่นำเข้า — %s\n", rep.File, rep.Refused)
+		if errors.Is(rep.Err, xlsx.ErrNeedPassword) || errors.Is(rep.Err, xlsx.ErrWrongPassword) {
+			fmt.Fprintln(w, "  ใส่รหัสผ่านด้วย --ask-password (พิมพ์บนหน้าจอ) หรือ --password-file FILE")
+		}
 		if rep.Err != nil {
 			fmt.Fprintln(c.env.Stderr, "refused:", rep.File, rep.Err)
 		}

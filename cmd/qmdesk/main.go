@@ -53,7 +53,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if startErr != nil {
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
-		env.OpenErr = data.Errorf(data.EINVALID, "สร้างโฟลเดอร์ข้อมูล %s ไม่ได้", "cannot create data folder %s: %v", env.DataDir, err)
+		env.OpenErr = data.FileError(data.CreatingFolder, env.DataDir, err)
 	} else if store, err := bolt.Open(path, bolt.Options{Clock: clock}); err != nil {
 		env.OpenErr = err
 	} else {

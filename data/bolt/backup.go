@@ -25,9 +25,12 @@ import (
 // The copy is checked, cheaply but for real: each MiB is summed (CRC-32C)
 // as it is written, the file is synced, read back and summed again, and
 // opened with bbolt (the meta pages, the transaction and the layout
-// version must be the source's). The copy goes to path.tmp and takes the
-// name only once checked, so path is never a half-written backup. It is
-// refused before writing when the disk has not room for it.
+// version must be the source's). The copy goes to a new file of its own
+// beside path (data.CreateBeside: never a guessable path.tmp that a link
+// could stand in for) and takes the name only once checked, so path is
+// never a half-written backup. It is refused before writing when the disk
+// has not room for it; a failure to write names its cause (a full disk,
+// a read-only folder…).
 //
 // progress, if not nil, is called with done and total bytes of work from
 // time to time (about 200 times): the copy counts once written and once
@@ -37,32 +40,32 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	if abs, _ := filepath.Abs(path); abs == mustAbs(s.path) {
 		return data.Errorf(data.EINVALID, "ไฟล์สำรองต้องไม่ใช่ไฟล์ฐานข้อมูลที่ใช้งานอยู่", "backup target is the live database")
 	}
-	tmp := path + ".tmp"
 	var src copyFacts
 	var sums []uint32
 	var rep *reporter
+	tmp := ""
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		src = copyFacts{size: tx.Size(), txid: tx.ID()}
 		src.version, _ = schemaVersion(tx)
 		if err := roomFor(filepath.Dir(path), src.size); err != nil {
 			return err
 		}
+		f, err := data.CreateBeside(path)
+		if err != nil {
+			return err
+		}
+		tmp = f.Name()
 		rep = newReporter(2*src.size, progress)
-		var err error
-		sums, err = writeCopy(ctx, tmp, tx, rep)
+		sums, err = writeCopy(ctx, f, tx, rep)
 		return err
 	})
 	if err == nil {
 		err = verifyCopy(ctx, tmp, src, sums, rep)
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-		if err != nil {
-			err = &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("บันทึกไฟล์สำรอง %s ไม่ได้", path), English: "backup rename failed", Err: err}
-		}
-	}
 	if err != nil {
-		os.Remove(tmp)
+		if tmp != "" {
+			os.Remove(tmp)
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -70,9 +73,11 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 		if errors.As(err, &de) {
 			return err
 		}
-		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เขียนไฟล์สำรอง %s ไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?)", path), English: "backup write failed", Err: err}
+		return data.FileError(savingBackup, path, err)
 	}
-	syncDir(filepath.Dir(path))
+	if err := data.RenameInto(tmp, path); err != nil {
+		return err
+	}
 	// The backup is made: a cancel from now on does not undo it.
 	return s.Log(context.WithoutCancel(ctx), "backup", "database", 0, filepath.Base(path))
 }
@@ -186,13 +191,12 @@ func (w *copyWriter) finish() []uint32 {
 	return w.sums
 }
 
-// writeCopy writes tx's pages to path and syncs it; it returns the sums
-// of what it wrote.
-func writeCopy(ctx context.Context, path string, tx *bbolt.Tx, rep *reporter) ([]uint32, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return nil, err
-	}
+// savingBackup is what a failed backup was doing, for its message.
+var savingBackup = data.FileAction{Thai: "เขียนไฟล์สำรอง", English: "write backup"}
+
+// writeCopy writes tx's pages to f, syncs and closes it; it returns the
+// sums of what it wrote.
+func writeCopy(ctx context.Context, f *os.File, tx *bbolt.Tx, rep *reporter) ([]uint32, error) {
 	w := &copyWriter{ctx: ctx, f: f, rep: rep}
 	if _, err := tx.WriteTo(w); err != nil {
 		f.Close()
@@ -255,7 +259,7 @@ func verifyCopy(ctx context.Context, path string, src copyFacts, sums []uint32, 
 }
 
 func badCopy(why string) error {
-	return data.Errorf(data.EINVALID, "ไฟล์สำรองที่เขียนแล้วอ่านกลับมาไม่ตรงกับฐานข้อมูล จึงไม่ใช้ไฟล์นั้น (ดิสก์อาจมีปัญหา ลองสำรองไปที่ดิสก์อื่น)", "backup copy failed its check: %s", why)
+	return data.Messages(data.EINVALID, "ไฟล์สำรองที่เขียนแล้วอ่านกลับมาไม่ตรงกับฐานข้อมูล จึงไม่ใช้ไฟล์นั้น (ดิสก์อาจมีปัญหา ลองสำรองไปที่ดิสก์อื่น)", nil, "backup copy failed its check: %s", why)
 }
 
 // syncDir makes a rename in dir durable where the system allows it

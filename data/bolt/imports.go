@@ -171,7 +171,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			pc := &b.Problems[i]
 			p := pc.Problem
 			if pc.HouseholdRef < 0 || pc.HouseholdRef >= len(st.hhIDs) {
-				return data.Errorf(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", "problem %d refers to household ref %d", i, pc.HouseholdRef)
+				return data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, pc.HouseholdRef)
 			}
 			p.HouseholdID = st.hhIDs[pc.HouseholdRef]
 			if pc.Op == data.OpNew {
@@ -202,7 +202,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			ac := &b.Actions[i]
 			a := ac.Action
 			if ac.ProblemRef < 0 || ac.ProblemRef >= len(st.pIDs) {
-				return data.Errorf(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", "action %d refers to problem ref %d", i, ac.ProblemRef)
+				return data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ac.ProblemRef)
 			}
 			a.ProblemID = st.pIDs[ac.ProblemRef]
 			a.Normalize()
@@ -663,7 +663,7 @@ func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b 
 				r.Result = &res
 			}
 		default:
-			return data.Errorf(data.EINVALID, "การตัดสินต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
+			return data.Errorf(data.EINVALID, "ไม่รู้จักการตัดสิน '%s': ต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
 		}
 		r.Decision, r.DecidedBy, r.DecidedAt = decision, data.OperatorFrom(ctx), s.Clock.Now().UTC()
 		if err := putJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {

@@ -137,7 +137,7 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 		before := int64(btoi(refs.Get(k)))
 		after := before + sign
 		if after < 0 {
-			return data.Errorf(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", "household reference count below zero for %x", k)
+			return data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "household reference count below zero for %x", k)
 		}
 		var err error
 		if after == 0 {
@@ -167,7 +167,7 @@ func (d counterDelta) flush(tx *bbolt.Tx) error {
 		var err error
 		switch {
 		case v < 0:
-			return data.Errorf(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", "counter %x below zero", k)
+			return data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "counter %x below zero", k)
 		case v == 0:
 			err = b.Delete([]byte(k))
 		default:

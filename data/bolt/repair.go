@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,12 +44,15 @@ type quarantined struct {
 func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
 	var rep data.RepairReport
 	if err := os.MkdirAll(backupDir, 0o700); err != nil {
-		return rep, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้", "cannot create backup folder %s: %v", backupDir, err)
+		return rep, data.FileError(data.CreatingFolder, backupDir, err)
 	}
 	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
-	if err := s.db.View(func(tx *bbolt.Tx) error { return writeFileSync(rep.Backup, tx) }); err != nil {
-		os.Remove(rep.Backup)
-		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?) จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
+	// Written whole under a new name of its own, then renamed: never
+	// through a file or link already lying under the backup's name.
+	if err := s.db.View(func(tx *bbolt.Tx) error {
+		return data.WriteFileAtomic(rep.Backup, 0o600, func(w io.Writer) error { _, err := tx.WriteTo(w); return err })
+	}); err != nil {
+		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
 	}
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		for _, b := range allBuckets {

@@ -60,6 +60,12 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	if errors.Is(err, bberrors.ErrTimeout) {
 		return nil, &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
+	} else if err != nil && data.FileCauseOf(err) == data.CauseNoPermission && !opt.ReadOnly {
+		return nil, readOnlyDatabase(path, err)
+	} else if err != nil && data.FileCauseOf(err) != data.CauseUnknown {
+		// The system refused the file (a full disk, a drive pulled out):
+		// the file itself may be sound, so never "damaged".
+		return nil, data.FileError(data.ReadingFile, path, err)
 	} else if err != nil {
 		return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เปิดไฟล์ %s ไม่ได้: ไม่ใช่ฐานข้อมูล qmdesk หรือไฟล์เสียหาย", filepath.Base(path)), English: "cannot open database " + path, Err: err}
 	}
@@ -109,6 +115,17 @@ func Open(path string, opt Options) (*Store, error) {
 }
 
 var errOlderSchema = errors.New("older schema")
+
+// readOnlyDatabase is the refusal of a database that can be read but not
+// written: a read-only file, folder or share, or one this user may not
+// write. Its data are sound, so it says so, lest the clerk restore a
+// backup over it.
+func readOnlyDatabase(path string, err error) error {
+	return &data.Error{Code: data.EFILE, Message: fmt.Sprintf("ไฟล์ฐานข้อมูล %s เขียนไม่ได้: ไฟล์หรือโฟลเดอร์ตั้งเป็นอ่านอย่างเดียว อยู่บนแผ่นดิสก์หรือโฟลเดอร์ที่ใช้ร่วมกันที่เขียนไม่ได้ หรือบัญชีผู้ใช้นี้ไม่มีสิทธิ์เขียน "+
+		"ข้อมูลในไฟล์ไม่ได้เสียหาย ไม่ต้องเรียกคืนจากไฟล์สำรอง: เอาเครื่องหมาย 'อ่านอย่างเดียว' (Read-only) ออกในคุณสมบัติ (Properties) ของไฟล์ หรือคัดลอกไฟล์ไปไว้ในโฟลเดอร์ที่เขียนได้แล้วเปิดจากที่นั่น "+
+		"(ระหว่างนี้ดูตัวเลขได้ด้วยคำสั่งที่อ่านอย่างเดียว เช่น qmdesk summary)", path),
+		English: "database " + path + " is read-only", Err: err}
+}
 
 func openBolt(path string, opt Options) (*bbolt.DB, error) {
 	size := int64(0)
@@ -375,7 +392,7 @@ func schemaVersion(tx *bbolt.Tx) (int, error) {
 	}
 	v := int(btoi(b.Get(keySchemaVersion)))
 	if v > SchemaVersion {
-		return v, data.Errorf(data.EINVALID, "ฐานข้อมูลนี้สร้างด้วย qmdesk รุ่นใหม่กว่า (โครงสร้างรุ่น %d) กรุณาปรับปรุงโปรแกรมก่อนเปิด", "database schema %d is newer than this program's %d", v, SchemaVersion)
+		return v, data.Errorf(data.EINVALID, "ฐานข้อมูลนี้สร้างด้วย qmdesk รุ่นใหม่กว่า (โครงสร้างรุ่น %d ส่วนโปรแกรมนี้รู้จักถึงรุ่น %d) กรุณาปรับปรุงโปรแกรมก่อนเปิด", "database schema %d is newer than this program's %d", v, SchemaVersion)
 	}
 	return v, nil
 }

@@ -5,8 +5,6 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
@@ -31,7 +29,10 @@ const (
 )
 
 // Table is one sheet to write: optional title lines, a header row and
-// streamed rows.
+// streamed rows. Every text cell is written as a string, never a formula;
+// one that an office suite could take for a formula when it is typed
+// again or saved as CSV (data.NeedsFormulaGuard: =HYPERLINK(…), +cmd…) is
+// written after data.FormulaGuard, in a cell formatted as text.
 type Table struct {
 	Sheet  string
 	Titles []string // lines above the header, merged across the table
@@ -56,8 +57,9 @@ type Table struct {
 	Bold func(i int) bool
 }
 
-// Write writes tables to path, through a temporary file so a failure never
-// leaves half a workbook under the name. A non-empty password encrypts it.
+// Write writes tables to path, through a new file of its own renamed into
+// place (data.WriteFileAtomic), so a failure never leaves half a workbook
+// under the name and names its cause. A non-empty password encrypts it.
 func Write(path string, tables []Table, password string) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -96,17 +98,14 @@ func Write(path string, tables []Table, password string) error {
 			return fmt.Errorf("sheet %s: %w", t.Sheet, err)
 		}
 	}
-	tmp := path + ".tmp"
-	if err := writeFile(f, tmp, password); err != nil {
-		os.Remove(tmp)
-		return &data.Error{Code: data.EINVALID, Message: "บันทึกไฟล์ " + filepath.Base(path) + " ไม่ได้ (ไฟล์เปิดอยู่ใน Excel หรือไม่มีสิทธิ์เขียน?)", English: "cannot write workbook", Err: err}
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return &data.Error{Code: data.EINVALID, Message: "บันทึกไฟล์ " + filepath.Base(path) + " ไม่ได้ (ไฟล์เปิดอยู่ใน Excel หรือไม่?)", English: "cannot rename workbook", Err: err}
-	}
-	return nil
+	return writeFileAtomic(path, 0o644, func(w io.Writer) error {
+		return f.Write(w, excelize.Options{Password: password})
+	})
 }
+
+// writeFileAtomic writes the workbook's file (a variable so that tests can
+// put a full disk under it).
+var writeFileAtomic = data.WriteFileAtomic
 
 // cellBorder is the thin grey line around every cell of a table.
 var cellBorder = []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
@@ -116,6 +115,29 @@ type styles struct {
 
 	colored   map[string]int // header styles by fill colour
 	formatted map[string]int // cell styles by number format and boldness
+	textOf    map[int]int    // each style formatted as text
+}
+
+// asText is style with the text number format (@): what is typed again
+// into the cell stays text in Excel and LibreOffice.
+func (st *styles) asText(f *excelize.File, style int) (int, error) {
+	if id, ok := st.textOf[style]; ok {
+		return id, nil
+	}
+	s, err := f.GetStyle(style)
+	if err != nil {
+		return 0, err
+	}
+	s.NumFmt, s.CustomNumFmt = 49, nil
+	id, err := f.NewStyle(s)
+	if err != nil {
+		return 0, err
+	}
+	if st.textOf == nil {
+		st.textOf = map[int]int{}
+	}
+	st.textOf[style] = id
+	return id, nil
 }
 
 // numberStyle is the cell style (bold for a totals line) with a number
@@ -338,7 +360,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 			}
 		}
 		hl := headerLines(h, widths[i])
-		head[i] = excelize.Cell{StyleID: style, Value: strings.Join(hl, "\n")}
+		head[i] = excelize.Cell{StyleID: style, Value: data.FormulaSafe(strings.Join(hl, "\n"))} // a district's own header comes back in an error workbook
 		lines = max(lines, len(hl))
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
@@ -379,6 +401,14 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 					return err
 				}
 			}
+			if s, ok := v.(string); ok && data.NeedsFormulaGuard(s) {
+				// Never a formula, now or when typed again: guarded, in
+				// a cell formatted as text.
+				v = data.FormulaGuard + s
+				if style, err = st.asText(f, style); err != nil {
+					return err
+				}
+			}
 			out[c] = excelize.Cell{StyleID: style, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, row)
@@ -410,20 +440,4 @@ func listRange(f *excelize.File, n int, values []string) (string, error) {
 	}
 	colName, _ := excelize.ColumnNumberToName(n)
 	return fmt.Sprintf("'%s'!$%s$1:$%s$%d", sheet, colName, colName, len(values)), nil
-}
-
-func writeFile(f *excelize.File, path, password string) error {
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := f.Write(out, excelize.Options{Password: password}); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
