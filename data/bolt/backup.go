@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -311,6 +312,12 @@ func checkFailure(rep data.CheckReport, err error) error {
 // checks the backup first, refuses while another program holds dst, and
 // keeps the current file beside it as dst.before-restore-<time>, so a
 // restore can itself be undone. It returns the name of that kept file.
+//
+// From before it lets go of the current file until the new one is in
+// place and open, it holds dst's swap lock exclusively (swaplock.go), so
+// no other program opens dst in between: an import started then waits
+// and is refused as "open in another window", rather than writing into
+// the file on its way out.
 func Restore(ctx context.Context, src, dst string, now func() string) (kept string, err error) {
 	rep, err := checkFile(src)
 	if err != nil {
@@ -319,9 +326,19 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 	if !rep.OK() {
 		return "", data.Errorf(data.EINVALID, "ไฟล์ %s ไม่ผ่านการตรวจสอบ จึงไม่นำมาใช้ (%s)", "restore source %s fails its check: %s", filepath.Base(src), strings.Join(rep.Problems, "; "))
 	}
-	// Holding dst open keeps any other qmdesk out while the files move.
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return "", &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("สร้างโฟลเดอร์ของฐานข้อมูล %s ไม่ได้", filepath.Dir(dst)), English: "cannot create database folder", Err: err}
+	}
+	deadline := time.Now().Add(LockTimeout)
+	lock, err := lockSwap(dst, true, deadline)
+	if err != nil {
+		return "", lockedError(dst, err)
+	}
+	defer lock.release()
+	// Holding dst open first keeps out any program that opened it before
+	// the swap lock was taken.
 	if _, statErr := os.Stat(dst); statErr == nil {
-		cur, err := Open(dst, Options{})
+		cur, err := openLocked(dst, Options{}, deadline)
 		if err != nil {
 			return "", err
 		}
@@ -330,7 +347,8 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 			cur.Close()
 			return "", &data.Error{Code: data.EINVALID, Message: "เก็บสำเนาฐานข้อมูลปัจจุบันก่อนเรียกคืนไม่ได้ จึงยังไม่เรียกคืน", English: "cannot keep current database before restore", Err: err}
 		}
-		// Windows cannot rename over an open file: let go of it now.
+		// Windows cannot rename over an open file: let go of it now (the
+		// swap lock still keeps everyone out).
 		cur.Close()
 	}
 	in, err := Open(src, Options{ReadOnly: true})
@@ -347,7 +365,8 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 		os.Remove(tmp)
 		return kept, &data.Error{Code: data.EINVALID, Message: "เรียกคืนข้อมูลไม่สำเร็จ ฐานข้อมูลเดิมยังอยู่ครบ", English: "restore failed", Err: err}
 	}
-	restored, err := Open(dst, Options{})
+	syncDir(filepath.Dir(dst))
+	restored, err := openLocked(dst, Options{}, time.Now().Add(LockTimeout))
 	if err != nil {
 		return kept, err
 	}
