@@ -273,6 +273,23 @@ func mustAbs(p string) string {
 	return a
 }
 
+// writeCopyFile writes the pages of tx to path.tmp, syncs it and only
+// then gives it the name path, so that a copy cut short (a kill, a full
+// disk) is never found under the name of a whole one.
+func writeCopyFile(path string, tx *bbolt.Tx) error {
+	tmp := path + ".tmp"
+	err := writeFileSync(tmp, tx)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
 func writeFileSync(path string, w io.WriterTo) error {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -343,7 +360,7 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 			return "", err
 		}
 		kept = dst + ".before-restore-" + now()
-		if err := cur.db.View(func(tx *bbolt.Tx) error { return writeFileSync(kept, tx) }); err != nil {
+		if err := cur.db.View(func(tx *bbolt.Tx) error { return writeCopyFile(kept, tx) }); err != nil {
 			cur.Close()
 			return "", &data.Error{Code: data.EINVALID, Message: "เก็บสำเนาฐานข้อมูลปัจจุบันก่อนเรียกคืนไม่ได้ จึงยังไม่เรียกคืน", English: "cannot keep current database before restore", Err: err}
 		}
