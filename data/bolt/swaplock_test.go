@@ -136,3 +136,36 @@ func TestRestoreLosesNoImport(t *testing.T) {
 		t.Errorf("only %d imports went through between %d restores: the test proved little", len(imported), restores)
 	}
 }
+
+// An open that meets a swap under way waits for it LockTimeout at most,
+// then says the database is in use, in the clerk's words; once the swap
+// is over, the database opens.
+func TestOpenDuringASwapFailsWithinLockTimeout(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	s, err := Open(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	swap, err := lockSwap(db, true, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []Options{{}, {ReadOnly: true}} {
+		start := time.Now()
+		_, err := Open(db, opt)
+		took := time.Since(start)
+		if data.ErrorCode(err) != data.ELOCKED || data.ErrorMessage(err) == "" {
+			t.Fatalf("read-only %v: open during a swap: %v", opt.ReadOnly, err)
+		}
+		if took > LockTimeout+time.Second {
+			t.Errorf("read-only %v: refused after %v; it waits %v at most", opt.ReadOnly, took, LockTimeout)
+		}
+	}
+	swap.release()
+	if s, err := Open(db, Options{ReadOnly: true}); err != nil {
+		t.Fatalf("after the swap: %v", err)
+	} else {
+		s.Close()
+	}
+}
