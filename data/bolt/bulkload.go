@@ -3,6 +3,8 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -157,4 +159,55 @@ func idsAfter(b *bbolt.Bucket, after uint64, n int) (ids []uint64) {
 		ids = append(ids, btoi(k))
 	}
 	return ids
+}
+
+// Create makes a new database at path whole, or not at all: build fills
+// it in a temporary file beside path (path.new.tmp, written without a sync
+// at each transaction, since a build cut short is thrown away), which is
+// synced and only then renamed to path, under the swap lock, if path still
+// does not exist. So a build that fails, is cancelled or is killed leaves
+// no database at path; the temporary file a kill leaves is removed by the
+// next Create. It refuses (ECONFLICT) when path exists.
+func Create(path string, opt Options, build func(*Store) error) error {
+	exists := func() error {
+		if _, err := os.Lstat(path); err == nil {
+			return data.Errorf(data.ECONFLICT, "มีไฟล์ %s อยู่แล้ว จึงไม่สร้างทับ: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "%s exists", path)
+		}
+		return nil
+	}
+	if err := exists(); err != nil {
+		return err
+	}
+	tmp := path + ".new.tmp"
+	removeTmp := func() { os.Remove(tmp); os.Remove(swapLockPath(tmp)) }
+	removeTmp()
+	s, err := Open(tmp, Options{NoSync: true, Clock: opt.Clock})
+	if err != nil {
+		return err
+	}
+	err = build(s)
+	if err == nil {
+		err = s.db.Sync()
+	}
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		removeTmp()
+		return err
+	}
+	defer removeTmp()
+	lock, err := lockSwap(path, true, time.Now().Add(LockTimeout))
+	if err != nil {
+		return lockedError(path, err)
+	}
+	defer lock.release()
+	if err := exists(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("ย้ายฐานข้อมูลที่สร้างเสร็จแล้วไปที่ %s ไม่ได้ (ไม่มีสิทธิ์เขียนในโฟลเดอร์นั้น?)", path), English: "cannot rename the new database into place", Err: err}
+	}
+	syncDir(filepath.Dir(path))
+	return nil
 }

@@ -260,3 +260,46 @@ func TestLoadAllIsAllOrNothing(t *testing.T) {
 		t.Fatalf("audit: %d entries before, %d after", len(n), len(m))
 	}
 }
+
+// Create puts a database at its name only once it is whole: a build that
+// fails or dies leaves nothing there, and the next Create starts afresh.
+func TestCreateIsWholeOrNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	ctx := context.Background()
+	fill := func(s *Store) error {
+		if _, err := s.Init(ctx, "41", data.DefaultRound()); err != nil {
+			return err
+		}
+		return s.Load(ctx, []data.Bundle{{Household: *newHousehold(1, "410101")}})
+	}
+	stop := errors.New("the generator failed")
+	if err := Create(path, Options{}, func(s *Store) error { fill(s); return stop }); err != stop {
+		t.Fatalf("failing build: %v", err)
+	}
+	func() {
+		defer func() { recover() }()
+		Create(path, Options{}, func(s *Store) error { fill(s); panic("the program dies here") })
+	}()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("a build cut short left %s (%v)", path, err)
+	}
+	if err := Create(path, Options{Clock: data.FixedClock(today)}, fill); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*"))
+	if len(names) != 2 || names[0] != path || names[1] != swapLockPath(path) {
+		t.Errorf("files beside the new database: %v (want it and its swap lock)", names)
+	}
+	r, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := r.Check(ctx)
+	r.Close()
+	if !rep.OK() || rep.Households != 1 {
+		t.Fatalf("the new database: %+v", rep)
+	}
+	if err := Create(path, Options{}, fill); data.ErrorCode(err) != data.ECONFLICT {
+		t.Fatalf("create over an existing file: %v", err)
+	}
+}
