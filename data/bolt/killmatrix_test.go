@@ -64,18 +64,14 @@ var killOps = map[string]func(db, aux string) error{
 	"review": func(db, _ string) error {
 		return withStore(db, func(s *Store) error { return s.DecideReview(killCtx, 1, "new", batchOf(1, 30000)) })
 	},
-	"demo": func(db, _ string) error {
-		return withStore(db, func(s *Store) error {
-			geo, err := assets.Geography()
-			if err != nil {
+	"demo": func(db, _ string) error { return withStore(db, killDemo) },
+	// A demo into a new file, as the command line makes it.
+	"demo-new": func(db, _ string) error {
+		return Create(db, Options{Clock: data.FixedClock(today)}, func(s *Store) error {
+			if _, err := s.Init(killCtx, "41", data.DefaultRound()); err != nil {
 				return err
 			}
-			m, _ := s.Meta(killCtx)
-			r, err := s.Round(killCtx, m.DefaultRound)
-			if err != nil {
-				return err
-			}
-			return app.Demo{Geo: geo, Province: "41", Round: r, Seed: 1, AsOf: data.DateOf(today)}.Fill(killCtx, s, killDemoRows, 20, nil)
+			return killDemo(s)
 		})
 	},
 	// Opening a file of the older layout upgrades it, in chunks.
@@ -93,6 +89,19 @@ var killOps = map[string]func(db, aux string) error{
 	"repair": func(db, aux string) error {
 		return withStore(db, func(s *Store) error { _, err := s.Repair(killCtx, aux); return err })
 	},
+}
+
+func killDemo(s *Store) error {
+	geo, err := assets.Geography()
+	if err != nil {
+		return err
+	}
+	m, _ := s.Meta(killCtx)
+	r, err := s.Round(killCtx, m.DefaultRound)
+	if err != nil {
+		return err
+	}
+	return app.Demo{Geo: geo, Province: "41", Round: r, Seed: 1, AsOf: data.DateOf(today)}.Fill(killCtx, s, killDemoRows, 20, nil)
 }
 
 func withStore(path string, f func(*Store) error) error {
@@ -276,6 +285,9 @@ func fileDigest(t *testing.T, path string) string {
 	return digest(t, &Store{db: db})
 }
 
+// noFile is the state "before" of a path that makes a new file.
+const noFile = "no file"
+
 // killCase is one write path of the matrix: the file it starts from and
 // its second file (a backup target, a restore source, a backup folder).
 type killCase struct {
@@ -318,6 +330,7 @@ func TestKillMatrix(t *testing.T) {
 		{"undo", seeds.base, "", false},
 		{"review", seeds.base, "", false},
 		{"demo", seeds.empty, "", false},
+		{"demo-new", "", "", false},
 		{"upgrade", seeds.older, "", true},
 		{"rollback", seeds.halfDone, "", true},
 		{"backup", seeds.base, "backup.db", false},
@@ -326,7 +339,10 @@ func TestKillMatrix(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
-			before := fileDigest(t, c.seed)
+			before := noFile
+			if c.seed != "" {
+				before = fileDigest(t, c.seed)
+			}
 			after := killAfter(t, c)
 			if c.onlyAfter {
 				before = "never as it was"
@@ -358,7 +374,10 @@ func TestKillMatrix(t *testing.T) {
 // seed, and returns the digest of what it leaves.
 func killAfter(t *testing.T, c killCase) string {
 	dir := t.TempDir()
-	db := copyTo(t, c.seed, filepath.Join(dir, "qm.db"))
+	db := filepath.Join(dir, "qm.db")
+	if c.seed != "" {
+		copyTo(t, c.seed, db)
+	}
 	if err := killOps[c.path](db, killAux(dir, c)); err != nil {
 		t.Fatalf("%s run to completion: %v", c.path, err)
 	}
@@ -381,7 +400,10 @@ func killAux(dir string, c killCase) string {
 func killRun(t *testing.T, exe string, c killCase, before, after string, delay time.Duration, seeds killSeeds, i int) (time.Duration, string) {
 	t.Helper()
 	dir := t.TempDir()
-	db := copyTo(t, c.seed, filepath.Join(dir, "qm.db"))
+	db := filepath.Join(dir, "qm.db")
+	if c.seed != "" {
+		copyTo(t, c.seed, db)
+	}
 	aux := killAux(dir, c)
 	spec, _ := json.Marshal(killJob{Path: c.path, DB: db, Aux: aux})
 	cmd := exec.Command(exe, "-test.run=^$")
@@ -412,6 +434,9 @@ func killRun(t *testing.T, exe string, c killCase, before, after string, delay t
 	cmd.Process.Kill()
 	cmd.Wait()
 
+	if _, err := os.Stat(db); os.IsNotExist(err) && before == noFile {
+		return elapsed, "before"
+	}
 	// A reader first, then a writer; or the other way round.
 	opts := []Options{{ReadOnly: true}, {}}
 	if i%2 == 1 {
