@@ -46,8 +46,8 @@ fuzz:
 	  done; done
 
 # The kill matrix (data/bolt TestKillMatrix) with KILLS random kills for
-# each write path instead of the default run's 3: about 1.3 s per 10 kills
-# of every path on the test machine.
+# each write path instead of the default run's 3: about 1.3 s per kill of
+# every path on the test machine (200: about 5 minutes).
 KILLS ?= 200
 kills:
 	QMDESK_KILLS=$(KILLS) CGO_ENABLED=0 $(GO) test -count=1 -timeout 60m -run '^TestKillMatrix$$' -v ./data/bolt/
