@@ -32,7 +32,9 @@ type loadMark struct {
 // database carries a mark from the first batch until fill returns, and a
 // failure, a cancel of ctx or a crash in between takes every batch back
 // out (after a crash, Open does). One audit entry records the whole load
-// once it is in.
+// once it is in. Nothing else may create records meanwhile: a rollback
+// takes out every household, problem and action past the IDs the load
+// started from.
 func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) error) error) error {
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)

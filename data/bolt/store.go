@@ -161,14 +161,16 @@ func unfinishedWrite(db *bbolt.DB) (nw *needsWriter) {
 			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", fmt.Sprintf("schema %d needs upgrading", v)}
 			return nil
 		}
-		tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
-			var r data.ImportRecord
-			if json.Unmarshal(v, &r) == nil && r.Committing {
-				nw = &needsWriter{fmt.Sprintf("การนำเข้าไฟล์ %s ค้างไม่เสร็จ (โปรแกรมถูกปิดระหว่างบันทึก) ต้องยกเลิกส่วนที่บันทึกไปแล้วก่อนจึงจะอ่านได้ตัวเลขที่ถูกต้อง", r.File),
-					fmt.Sprintf("import %d (%s) was interrupted", r.ID, r.File)}
-			}
-			return nil
-		})
+		if imports := tx.Bucket(bucketImports); imports != nil {
+			imports.ForEach(func(k, v []byte) error {
+				var r data.ImportRecord
+				if json.Unmarshal(v, &r) == nil && r.Committing {
+					nw = &needsWriter{fmt.Sprintf("การนำเข้าไฟล์ %s ค้างไม่เสร็จ (โปรแกรมถูกปิดระหว่างบันทึก) ต้องยกเลิกส่วนที่บันทึกไปแล้วก่อนจึงจะอ่านได้ตัวเลขที่ถูกต้อง", r.File),
+						fmt.Sprintf("import %d (%s) was interrupted", r.ID, r.File)}
+				}
+				return nil
+			})
+		}
 		if nw == nil && tx.Bucket(bucketMeta).Get(keyUnfinishedLoad) != nil {
 			nw = &needsWriter{"การใส่ข้อมูลครัวเรือนชุดใหญ่ (ข้อมูลตัวอย่าง) ค้างไม่เสร็จ (โปรแกรมถูกปิดระหว่างบันทึก) ต้องยกเลิกส่วนที่ใส่ไปแล้วก่อนจึงจะอ่านได้ตัวเลขที่ถูกต้อง", "a load was interrupted"}
 		}
