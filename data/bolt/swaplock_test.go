@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -171,5 +172,28 @@ func TestOpenDuringASwapFailsWithinLockTimeout(t *testing.T) {
 		t.Fatalf("after the swap: %v", err)
 	} else {
 		s.Close()
+	}
+}
+
+// A reader does not make the lock file (a backup on a read-only disk, a
+// folder the clerk may only read): without one, it opens all the same.
+func TestReaderNeedsNoLockFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	s, err := Open(db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Init(context.Background(), "41", data.DefaultRound())
+	s.Close()
+	if err := os.Remove(swapLockPath(db)); err != nil {
+		t.Fatalf("a writer's open made no lock file: %v", err)
+	}
+	r, err := Open(db, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if _, err := os.Stat(swapLockPath(db)); !os.IsNotExist(err) {
+		t.Errorf("a reader made the lock file (%v)", err)
 	}
 }
