@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -283,7 +284,15 @@ func TestCreateIsWholeOrNothing(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("a build cut short left %s (%v)", path, err)
 	}
-	if err := Create(path, Options{Clock: data.FixedClock(today)}, fill); err != nil {
+	// A second Create of the same file while the first builds it waits for
+	// it, then is refused as in use, leaving the first one's work alone.
+	err := Create(path, Options{Clock: data.FixedClock(today)}, func(s *Store) error {
+		if err := Create(path, Options{}, fill); data.ErrorCode(err) != data.ELOCKED {
+			return fmt.Errorf("a second Create meanwhile: %v", err)
+		}
+		return fill(s)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	names, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*"))
