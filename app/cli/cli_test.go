@@ -59,8 +59,9 @@ func qmdeskUnder(t *testing.T, ctx context.Context, args ...string) run {
 }
 
 // A demo into a new file is all or nothing: cut short (here cancelled
-// before its first batch), it leaves no file at all, so a second demo is
-// not refused; whole, only the database and its swap lock.
+// before its first batch), it leaves no database (only the empty swap
+// lock), so a second demo is not refused; whole, the database and its
+// swap lock.
 func TestDemoIntoANewFileAppearsWhole(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "qm.db")
@@ -69,8 +70,8 @@ func TestDemoIntoANewFileAppearsWhole(t *testing.T) {
 	if r := qmdeskUnder(t, cancelled, "demo", "--province", "41", "--households", "300", "--db", db); r.code == 0 || !strings.Contains(r.stderr, "canceled") {
 		t.Fatalf("a cancelled demo: %+v", r)
 	}
-	if names, _ := filepath.Glob(filepath.Join(dir, "*")); len(names) != 0 {
-		t.Fatalf("a cancelled demo left %v", names)
+	if names, _ := filepath.Glob(filepath.Join(dir, "*")); len(names) != 1 || names[0] != db+".lock" {
+		t.Fatalf("a cancelled demo left %v (want only the empty swap lock)", names)
 	}
 	if r := qmdesk(t, "demo", "--province", "41", "--households", "300", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "300 ครัวเรือน") {
 		t.Fatalf("demo: %+v", r)
