@@ -18,7 +18,7 @@ FUZZTIME  ?= 10s
 TOOLS       := $(CURDIR)/bin/tools
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench fuzz windows package deps deps-windows clean
+.PHONY: run build test bench fuzz kills windows package deps deps-windows clean
 
 run: build
 	./$(BIN)
@@ -53,6 +53,13 @@ fuzz:
 	  for t in $$(CGO_ENABLED=0 $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t"; CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
+
+# The kill matrix (data/bolt TestKillMatrix) with KILLS random kills for
+# each write path instead of the default run's 3: about 1.3 s per kill of
+# every path on the test machine (200: about 5 minutes).
+KILLS ?= 200
+kills:
+	QMDESK_KILLS=$(KILLS) CGO_ENABLED=0 $(GO) test -count=1 -timeout 60m -run '^TestKillMatrix$$' -v ./data/bolt/
 
 # qmdesk.exe for Windows: MinGW cross-compiler, GUI subsystem (no console
 # window), symbols stripped.

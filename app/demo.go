@@ -217,32 +217,34 @@ func demoID(r *rand.Rand, i int) string {
 }
 
 // Fill generates n households and loads them in batches of batch, each
-// batch one transaction. progress, if set, is told how many are done.
+// batch one transaction, all or nothing: a failure or a cancel of ctx
+// takes back out what was loaded, and so does the next open of the
+// database after a crash (data.Store.LoadAll). progress, if set, is told
+// how many are done.
 func (d Demo) Fill(ctx context.Context, store data.Store, n, batch int, progress func(done int)) error {
-	var pending []data.Bundle
-	done := 0
-	flush := func() error {
-		if err := ctx.Err(); err != nil {
-			return err
+	return store.LoadAll(ctx, func(load func([]data.Bundle) error) error {
+		var pending []data.Bundle
+		done := 0
+		flush := func() error {
+			if err := load(pending); err != nil {
+				return err
+			}
+			done += len(pending)
+			pending = pending[:0]
+			if progress != nil {
+				progress(done)
+			}
+			return nil
 		}
-		if err := store.Load(ctx, pending); err != nil {
-			return err
+		err := d.Each(n, func(b data.Bundle) error {
+			if pending = append(pending, b); len(pending) >= batch {
+				return flush()
+			}
+			return nil
+		})
+		if err == nil && len(pending) > 0 {
+			err = flush()
 		}
-		done += len(pending)
-		pending = pending[:0]
-		if progress != nil {
-			progress(done)
-		}
-		return nil
-	}
-	err := d.Each(n, func(b data.Bundle) error {
-		if pending = append(pending, b); len(pending) >= batch {
-			return flush()
-		}
-		return nil
+		return err
 	})
-	if err == nil && len(pending) > 0 {
-		err = flush()
-	}
-	return err
 }

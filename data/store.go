@@ -69,6 +69,11 @@ type Store interface {
 	// Load stores many households with their problems and actions in one
 	// transaction: all or nothing.
 	Load(ctx context.Context, bundles []Bundle) error
+	// LoadAll stores the households fill hands to load, each batch its own
+	// transaction, whole or not at all: a failure, a cancel of ctx or a
+	// crash before fill returns takes every batch back out (after a crash,
+	// the next open does, before anyone reads).
+	LoadAll(ctx context.Context, fill func(load func([]Bundle) error) error) error
 
 	// Counts returns the running counters of a round, and open problems by
 	// target date for dates before dueBefore (the overdue ones).

@@ -152,7 +152,7 @@ func (s *SetupScreen) onStart() {
 		return
 	}
 	d := app.Demo{Geo: w.env.Geo, Province: province, Round: r, Seed: 1, AsOf: w.today()}
-	w.runCancelling(w.t.tr("กำลังใส่ข้อมูลตัวอย่าง", "Loading demo data"), w.t.tr("ครัวเรือนตัวอย่างที่ใส่ไปแล้วจะยังอยู่", "The demo households already loaded stay."), func(ctx context.Context, progress report) error {
+	w.runCancelling(w.t.tr("กำลังใส่ข้อมูลตัวอย่าง", "Loading demo data"), w.t.tr("ครัวเรือนตัวอย่างที่ใส่ไปแล้วจะถูกนำออกทั้งหมด", "The demo households loaded so far are taken out again."), func(ctx context.Context, progress report) error {
 		return d.Fill(ctx, w.store, demo, 2000, func(done int) {
 			progress(float64(done)/float64(demo), w.t.tr("ใส่แล้ว ", "Loaded ")+w.t.ni(done)+w.t.tr(" จาก ", " of ")+w.t.ni(demo)+w.t.tr(" ครัวเรือน", " households"))
 		})

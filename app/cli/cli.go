@@ -40,6 +40,10 @@ type Env struct {
 	// Restore replaces the database at dst by the backup at src and returns
 	// the name under which the replaced file was kept.
 	Restore func(ctx context.Context, src, dst string) (kept string, err error)
+	// Create makes a new database at path whole or not at all: build
+	// fills it aside, and it takes the name path only once build returned
+	// without error. Nil: commands open path in place instead.
+	Create func(path string, build func(data.Store) error) error
 	// Window opens the program's window on a database.
 	Window func(dbPath string, workbooks []string) error
 }
@@ -349,46 +353,68 @@ func (c *command) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.env.Open(*db, false)
-	if err != nil {
-		return err
+	// A new file appears only once the whole demo is in it: a demo cut
+	// short leaves no file behind (and the one in place, nothing of it).
+	start := time.Now()
+	var made string
+	if _, err := os.Lstat(*db); errors.Is(err, os.ErrNotExist) && c.env.Create != nil {
+		err = c.env.Create(*db, func(s data.Store) (err error) {
+			made, err = c.fillDemo(s, p, *n, *seed, *db)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		s, err := c.env.Open(*db, false)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if made, err = c.fillDemo(s, p, *n, *seed, *db); err != nil {
+			return err
+		}
 	}
-	defer s.Close()
+	fmt.Fprintf(c.env.Stdout, "สร้างข้อมูลตัวอย่างจังหวัด%s: %s ใน %.1f วินาที (%s)\n", p.Thai, made, time.Since(start).Seconds(), *db)
+	return nil
+}
+
+// fillDemo loads n demo households into s, a database of province p or a
+// new one, all or nothing, and says how many households and problems it
+// holds then.
+func (c *command) fillDemo(s data.Store, p data.Place, n int, seed uint64, db string) (string, error) {
 	m, err := s.Meta(c.ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if m.Province == "" {
 		if m, err = s.Init(c.ctx, p.Code, data.DefaultRound()); err != nil {
-			return err
+			return "", err
 		}
 	} else if m.Province != p.Code {
-		return data.Errorf(data.ECONFLICT, "ฐานข้อมูล %s เป็นของจังหวัดรหัส %s ไม่ใช่ %s: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "database %s belongs to province %s, not %s", *db, m.Province, p.Code)
+		return "", data.Errorf(data.ECONFLICT, "ฐานข้อมูล %s เป็นของจังหวัดรหัส %s ไม่ใช่ %s: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "database %s belongs to province %s, not %s", db, m.Province, p.Code)
 	} else if hs, err := s.Households(c.ctx, data.HouseholdFilter{Limit: 1}); err != nil {
-		return err
+		return "", err
 	} else if len(hs) > 0 {
-		return data.Errorf(data.ECONFLICT, "ฐานข้อมูล %s มีข้อมูลอยู่แล้ว ข้อมูลตัวอย่างจะปนกับข้อมูลจริง: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "database %s already holds households", *db)
+		return "", data.Errorf(data.ECONFLICT, "ฐานข้อมูล %s มีข้อมูลอยู่แล้ว ข้อมูลตัวอย่างจะปนกับข้อมูลจริง: ใช้ --db ชี้ไปที่ไฟล์ใหม่", "database %s already holds households", db)
 	}
 	round, err := s.Round(c.ctx, m.DefaultRound)
 	if err != nil {
-		return err
+		return "", err
 	}
-	demo := app.Demo{Geo: c.env.Geo, Province: p.Code, Round: round, Seed: *seed, AsOf: c.env.Clock.Today()}
-	start := time.Now()
-	err = demo.Fill(c.ctx, s, *n, 10000, func(done int) {
-		fmt.Fprintf(c.env.Stderr, "\rสร้างแล้ว %s / %s ครัวเรือน", data.FormatNumber(int64(done)), data.FormatNumber(int64(*n)))
+	demo := app.Demo{Geo: c.env.Geo, Province: p.Code, Round: round, Seed: seed, AsOf: c.env.Clock.Today()}
+	err = demo.Fill(c.ctx, s, n, 10000, func(done int) {
+		fmt.Fprintf(c.env.Stderr, "\rสร้างแล้ว %s / %s ครัวเรือน", data.FormatNumber(int64(done)), data.FormatNumber(int64(n)))
 	})
 	fmt.Fprintln(c.env.Stderr)
 	if err != nil {
-		return err
+		return "", err
 	}
 	sum, err := c.progress(s).Summarize(c.ctx, round.ID, "")
 	if err != nil {
-		return err
+		return "", err
 	}
-	fmt.Fprintf(c.env.Stdout, "สร้างข้อมูลตัวอย่างจังหวัด%s: %s ครัวเรือน %s ปัญหา ใน %.1f วินาที (%s)\n",
-		p.Thai, data.FormatNumber(sum.Area.Totals.Households), data.FormatNumber(sum.Area.Totals.Target), time.Since(start).Seconds(), *db)
-	return nil
+	return data.FormatNumber(sum.Area.Totals.Households) + " ครัวเรือน " + data.FormatNumber(sum.Area.Totals.Target) + " ปัญหา", nil
 }
 
 func (c *command) check(args []string) error {

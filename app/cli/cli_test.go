@@ -25,6 +25,12 @@ type run struct {
 // today fixed at 1 Aug 2567.
 func qmdesk(t *testing.T, args ...string) run {
 	t.Helper()
+	return qmdeskUnder(t, context.Background(), args...)
+}
+
+// qmdeskUnder is qmdesk under ctx.
+func qmdeskUnder(t *testing.T, ctx context.Context, args ...string) run {
+	t.Helper()
 	geo, err := assets.Geography()
 	if err != nil {
 		t.Fatal(err)
@@ -44,9 +50,38 @@ func qmdesk(t *testing.T, args ...string) run {
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
 			return bolt.Restore(ctx, src, dst, func() string { return "test" })
 		},
+		Create: func(path string, build func(data.Store) error) error {
+			return bolt.Create(path, bolt.Options{Clock: data.FixedClock(time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC))}, func(s *bolt.Store) error { return build(s) })
+		},
 	}
-	code := cli.Run(context.Background(), args, env)
+	code := cli.Run(ctx, args, env)
 	return run{code, out.String(), errOut.String()}
+}
+
+// A demo into a new file is all or nothing: cut short (here cancelled
+// before its first batch), it leaves no database (only the empty swap
+// lock), so a second demo is not refused; whole, the database and its
+// swap lock.
+func TestDemoIntoANewFileAppearsWhole(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r := qmdeskUnder(t, cancelled, "demo", "--province", "41", "--households", "300", "--db", db); r.code == 0 || !strings.Contains(r.stderr, "canceled") {
+		t.Fatalf("a cancelled demo: %+v", r)
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*")); len(names) != 1 || names[0] != db+".lock" {
+		t.Fatalf("a cancelled demo left %v (want only the empty swap lock)", names)
+	}
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "300", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "300 ครัวเรือน") {
+		t.Fatalf("demo: %+v", r)
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*")); len(names) != 2 {
+		t.Errorf("files beside the demo: %v", names)
+	}
+	if r := qmdesk(t, "check", "--db", db); r.code != 0 {
+		t.Fatalf("check: %+v", r)
+	}
 }
 
 func TestInitDemoSummaryCheck(t *testing.T) {

@@ -36,6 +36,9 @@ func main() {
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
 			return bolt.Restore(ctx, src, dst, func() string { return time.Now().In(data.ThaiTime).Format("20060102-150405") })
 		},
+		Create: func(path string, build func(data.Store) error) error {
+			return bolt.Create(path, bolt.Options{Clock: clock}, func(s *bolt.Store) error { return build(s) })
+		},
 		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo, clock, clockErr) },
 	}
 	os.Exit(cli.Run(context.Background(), os.Args[1:], env))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -262,34 +263,18 @@ func badCopy(why string) error {
 	return data.Messages(data.EINVALID, "ไฟล์สำรองที่เขียนแล้วอ่านกลับมาไม่ตรงกับฐานข้อมูล จึงไม่ใช้ไฟล์นั้น (ดิสก์อาจมีปัญหา ลองสำรองไปที่ดิสก์อื่น)", nil, "backup copy failed its check: %s", why)
 }
 
-// syncDir makes a rename in dir durable where the system allows it
-// (Windows does not open folders for that; NTFS logs the rename itself).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-}
-
 func mustAbs(p string) string {
 	a, _ := filepath.Abs(p)
 	return a
 }
 
-func writeFileSync(path string, w io.WriterTo) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := w.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+// writeCopyFile writes the pages of tx under a new name of its own
+// beside path (data.CreateBeside), syncs it and only then gives it the
+// name path, so that a copy cut short (a kill, a full disk) is never found
+// under the name of a whole one, and nothing already lying under a
+// guessable name is written through.
+func writeCopyFile(path string, tx *bbolt.Tx) error {
+	return data.WriteFileAtomic(path, 0o600, func(w io.Writer) error { _, err := tx.WriteTo(w); return err })
 }
 
 // CheckFile opens a database file read-only and checks it.
@@ -308,6 +293,12 @@ func checkFile(path string) (data.CheckReport, error) {
 // checks the backup first, refuses while another program holds dst, and
 // keeps the current file beside it as dst.before-restore-<time>, so a
 // restore can itself be undone. It returns the name of that kept file.
+//
+// From before it lets go of the current file until the new one is in
+// place and open, it holds dst's swap lock exclusively (swaplock.go), so
+// no other program opens dst in between: an import started then waits
+// and is refused as "open in another window", rather than writing into
+// the file on its way out.
 func Restore(ctx context.Context, src, dst string, now func() string) (kept string, err error) {
 	rep, err := checkFile(src)
 	if err != nil {
@@ -316,35 +307,41 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 	if !rep.OK() {
 		return "", data.Errorf(data.EINVALID, "ไฟล์ %s ไม่ผ่านการตรวจสอบ จึงไม่นำมาใช้ (%s)", "restore source %s fails its check: %s", filepath.Base(src), strings.Join(rep.Problems, "; "))
 	}
-	// Holding dst open keeps any other qmdesk out while the files move.
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return "", &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("สร้างโฟลเดอร์ของฐานข้อมูล %s ไม่ได้", filepath.Dir(dst)), English: "cannot create database folder", Err: err}
+	}
+	deadline := time.Now().Add(LockTimeout)
+	lock, err := lockSwap(dst, true, deadline)
+	if err != nil {
+		return "", lockedError(dst, err)
+	}
+	defer lock.release()
+	// Holding dst open first keeps out any program that opened it before
+	// the swap lock was taken.
 	if _, statErr := os.Stat(dst); statErr == nil {
-		cur, err := Open(dst, Options{})
+		cur, err := openLocked(dst, Options{}, deadline)
 		if err != nil {
 			return "", err
 		}
 		kept = dst + ".before-restore-" + now()
-		if err := cur.db.View(func(tx *bbolt.Tx) error { return writeFileSync(kept, tx) }); err != nil {
+		if err := cur.db.View(func(tx *bbolt.Tx) error { return writeCopyFile(kept, tx) }); err != nil {
 			cur.Close()
 			return "", &data.Error{Code: data.EINVALID, Message: "เก็บสำเนาฐานข้อมูลปัจจุบันก่อนเรียกคืนไม่ได้ จึงยังไม่เรียกคืน", English: "cannot keep current database before restore", Err: err}
 		}
-		// Windows cannot rename over an open file: let go of it now.
+		// Windows cannot rename over an open file: let go of it now (the
+		// swap lock still keeps everyone out).
 		cur.Close()
 	}
 	in, err := Open(src, Options{ReadOnly: true})
 	if err != nil {
 		return kept, err
 	}
-	tmp := dst + ".restore.tmp"
-	err = in.db.View(func(tx *bbolt.Tx) error { return writeFileSync(tmp, tx) })
+	err = in.db.View(func(tx *bbolt.Tx) error { return writeCopyFile(dst, tx) })
 	in.Close()
-	if err == nil {
-		err = os.Rename(tmp, dst)
-	}
 	if err != nil {
-		os.Remove(tmp)
 		return kept, &data.Error{Code: data.EINVALID, Message: "เรียกคืนข้อมูลไม่สำเร็จ ฐานข้อมูลเดิมยังอยู่ครบ", English: "restore failed", Err: err}
 	}
-	restored, err := Open(dst, Options{})
+	restored, err := openLocked(dst, Options{}, time.Now().Add(LockTimeout))
 	if err != nil {
 		return kept, err
 	}

@@ -16,10 +16,14 @@ import (
 const killChildEnv = "QMDESK_KILL_CHILD_DB"
 const killBatch = 20000
 
-// TestMain lets this test binary act as the child of TestKilledWriteIsAllOrNothing.
+// TestMain lets this test binary act as the child of TestKilledWriteIsAllOrNothing
+// and of TestKillMatrix.
 func TestMain(m *testing.M) {
 	if path := os.Getenv(killChildEnv); path != "" {
 		os.Exit(killChild(path))
+	}
+	if job := os.Getenv(killMatrixEnv); job != "" {
+		os.Exit(killMatrixChild(job))
 	}
 	code := m.Run()
 	if million != nil {

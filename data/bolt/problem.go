@@ -343,54 +343,69 @@ func (s *Store) Sizes(ctx context.Context) (n data.Sizes, err error) {
 // ranges it created, rather than one per record.
 func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
-		d := counterDelta{}
-		buf := &keyBuffer{}
-		var firstH, lastH, problems, actions uint64
-		for i := range bundles {
-			h := &bundles[i].Household
-			if err := s.createHousehold(ctx, tx, h, buf); err != nil {
+		var sum loadSummary
+		if err := s.loadTx(ctx, tx, bundles, &sum); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "load", "household", 0, nil, sum.audit(), "")
+	})
+}
+
+// loadSummary is what one or more loads wrote, for their audit entry.
+type loadSummary struct {
+	households, firstH, lastH, problems, actions uint64
+}
+
+func (l *loadSummary) audit() map[string]uint64 {
+	return map[string]uint64{"households": l.households, "first_household": l.firstH, "last_household": l.lastH, "problems": l.problems, "actions": l.actions}
+}
+
+// loadTx stores bundles in tx, with their indexes and counters, and adds
+// what it wrote to sum.
+func (s *Store) loadTx(ctx context.Context, tx *bbolt.Tx, bundles []data.Bundle, sum *loadSummary) error {
+	d := counterDelta{}
+	buf := &keyBuffer{}
+	for i := range bundles {
+		h := &bundles[i].Household
+		if err := s.createHousehold(ctx, tx, h, buf); err != nil {
+			return withRow(err, i)
+		}
+		if sum.firstH == 0 {
+			sum.firstH = h.ID
+		}
+		sum.lastH = h.ID
+		sum.households++
+		for j := range bundles[i].Problems {
+			pb := &bundles[i].Problems[j]
+			pb.Problem.HouseholdID = h.ID
+			pb.Problem.CarriedFrom, pb.Problem.CarriedTo = 0, 0
+			if err := s.createProblem(ctx, tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
 				return withRow(err, i)
 			}
-			if firstH == 0 {
-				firstH = h.ID
-			}
-			lastH = h.ID
-			for j := range bundles[i].Problems {
-				pb := &bundles[i].Problems[j]
-				pb.Problem.HouseholdID = h.ID
-				pb.Problem.CarriedFrom, pb.Problem.CarriedTo = 0, 0
-				if err := s.createProblem(ctx, tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
+			sum.problems++
+			for k := range pb.Actions {
+				a := &pb.Actions[k]
+				a.ProblemID = pb.Problem.ID
+				a.Normalize()
+				if err := a.Validate(s.today()); err != nil {
 					return withRow(err, i)
 				}
-				problems++
-				for k := range pb.Actions {
-					a := &pb.Actions[k]
-					a.ProblemID = pb.Problem.ID
-					a.Normalize()
-					if err := a.Validate(s.today()); err != nil {
-						return withRow(err, i)
-					}
-					id, err := tx.Bucket(bucketActions).NextSequence()
-					if err != nil {
-						return err
-					}
-					a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-					if err := putJSON(tx.Bucket(bucketActions), key(a.ProblemID, id), a); err != nil {
-						return err
-					}
-					actions++
+				id, err := tx.Bucket(bucketActions).NextSequence()
+				if err != nil {
+					return err
 				}
+				a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
+				if err := putJSON(tx.Bucket(bucketActions), key(a.ProblemID, id), a); err != nil {
+					return err
+				}
+				sum.actions++
 			}
 		}
-		if err := buf.flush(tx); err != nil {
-			return err
-		}
-		if err := d.flush(tx); err != nil {
-			return err
-		}
-		summary := map[string]uint64{"households": uint64(len(bundles)), "first_household": firstH, "last_household": lastH, "problems": problems, "actions": actions}
-		return s.audit(ctx, tx, "load", "household", 0, nil, summary, "")
-	})
+	}
+	if err := buf.flush(tx); err != nil {
+		return err
+	}
+	return d.flush(tx)
 }
 
 func withRow(err error, i int) error {

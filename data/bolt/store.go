@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -46,7 +48,34 @@ type Options struct {
 
 // Open opens (creating if needed) the database at path. It fails within
 // LockTimeout with an ELOCKED error if another program holds the file.
+//
+// A reader never sees what a crash left half written (an import or a load
+// cut short between its transactions, a layout upgrade cut short) nor an
+// older layout: a read-only open that finds one lets a writer's open mend
+// the file first (it rolls back what was cut short, or upgrades), then
+// reads; if the file cannot be written now, it refuses and says why.
 func Open(path string, opt Options) (*Store, error) {
+	s, err := openOnce(path, opt)
+	var nw *needsWriter
+	if !errors.As(err, &nw) {
+		return s, err
+	}
+	rw, err := openOnce(path, Options{NoSync: opt.NoSync, Clock: opt.Clock})
+	if err != nil {
+		return nil, nw.refusal(path, err)
+	}
+	rw.Close()
+	if s, err = openOnce(path, opt); errors.As(err, &nw) {
+		// Written again in between, by a program that stopped half way too.
+		return nil, nw.refusal(path, &data.Error{Code: data.ELOCKED})
+	}
+	return s, err
+}
+
+// openOnce opens the database under its swap lock (swaplock.go), which it
+// lets go of once bbolt holds the file.
+func openOnce(path string, opt Options) (*Store, error) {
+	deadline := time.Now().Add(LockTimeout)
 	if !opt.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("สร้างโฟลเดอร์ของฐานข้อมูล %s ไม่ได้", filepath.Dir(path)), English: "cannot create database folder", Err: err}
@@ -54,12 +83,51 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, &data.Error{Code: data.ENOTFOUND, Message: fmt.Sprintf("ไม่พบไฟล์ฐานข้อมูล %s", path), English: "database file not found", Err: err}
 	}
-	db, err := openBolt(path, opt)
+	lock, err := lockSwap(path, !opt.ReadOnly, deadline)
+	if err != nil {
+		return nil, lockedError(path, err)
+	}
+	defer lock.release()
+	s, err := openLocked(path, opt, deadline)
 	if err == nil && !opt.ReadOnly {
-		db, err = trimUnusedTail(db, path, func() (*bbolt.DB, error) { return openBolt(path, opt) })
+		// No other program has the file open now (bbolt's lock is
+		// exclusive): what a killed restore left beside it is garbage.
+		removeLeftovers(path)
+	}
+	return s, err
+}
+
+// removeLeftovers deletes the temporary files a restore of path writes
+// beside it (data.CreateBeside names: the new file, and the copy of the
+// old one it keeps) when a kill stopped it before their rename.
+func removeLeftovers(path string) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && strings.HasSuffix(n, ".tmp") &&
+			(strings.HasPrefix(n, "."+base+"-") || strings.HasPrefix(n, "."+base+".before-restore-")) {
+			os.Remove(filepath.Join(dir, n))
+		}
+	}
+}
+
+func lockedError(path string, err error) error {
+	return &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
+}
+
+// openLocked opens the database while its caller holds the swap lock,
+// waiting for bbolt's lock on the file until deadline at most.
+func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
+	db, err := openBolt(path, opt, time.Until(deadline))
+	if err == nil && !opt.ReadOnly {
+		db, err = trimUnusedTail(db, path, func() (*bbolt.DB, error) { return openBolt(path, opt, LockTimeout) })
 	}
 	if errors.Is(err, bberrors.ErrTimeout) {
-		return nil, &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
+		return nil, lockedError(path, err)
 	} else if err != nil && data.FileCauseOf(err) == data.CauseNoPermission && !opt.ReadOnly {
 		return nil, readOnlyDatabase(path, err)
 	} else if err != nil && data.FileCauseOf(err) != data.CauseUnknown {
@@ -71,8 +139,8 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	s := &Store{db: db, path: path, Clock: opt.Clock}
 	if !opt.ReadOnly {
-		// Upgrade the layout, then roll back any import that a crash left
-		// half written, before anything reads.
+		// Upgrade the layout, then roll back any import or load that a
+		// crash left half written, before anything reads.
 		if err := db.Update(s.migrate); err != nil {
 			db.Close()
 			return nil, err
@@ -92,24 +160,16 @@ func Open(path string, opt Options) (*Store, error) {
 			db.Close()
 			return nil, &data.Error{Code: data.EINTERNAL, Message: "ยกเลิกการนำเข้าที่ค้างอยู่ไม่สำเร็จ กรุณาเรียกคืนจากไฟล์สำรอง", English: "rolling back an interrupted import failed", Err: err}
 		}
+		if err := s.rollbackLoad(); err != nil {
+			db.Close()
+			return nil, &data.Error{Code: data.EINTERNAL, Message: "ยกเลิกการใส่ข้อมูลที่ค้างอยู่ไม่สำเร็จ กรุณาเรียกคืนจากไฟล์สำรอง", English: "rolling back an interrupted load failed", Err: err}
+		}
 	} else if err := db.View(checkVersion); err != nil {
 		db.Close()
 		return nil, err
-	} else if old := db.View(func(tx *bbolt.Tx) error {
-		if v, _ := schemaVersion(tx); v < SchemaVersion {
-			return errOlderSchema
-		}
-		return nil
-	}); old != nil {
-		// A reader of an older file would see counters that do not exist
-		// yet: upgrade it once, then read.
+	} else if nw := unfinishedWrite(db); nw != nil {
 		db.Close()
-		rw, err := Open(path, Options{NoSync: opt.NoSync})
-		if err != nil {
-			return nil, err
-		}
-		rw.Close()
-		return Open(path, opt)
+		return nil, nw
 	}
 	return s, nil
 }
@@ -127,12 +187,61 @@ func readOnlyDatabase(path string, err error) error {
 		English: "database " + path + " is read-only", Err: err}
 }
 
-func openBolt(path string, opt Options) (*bbolt.DB, error) {
+// needsWriter is what a read-only open found that a writer must mend
+// before anything is read: thai says what, for the clerk.
+type needsWriter struct{ thai, english string }
+
+func (e *needsWriter) Error() string { return e.english }
+
+// unfinishedWrite tells what in the file a writer must mend before it is
+// read, or nil: an older layout (or an upgrade cut short, which keeps the
+// older version number until its end), an import or a load cut short.
+func unfinishedWrite(db *bbolt.DB) (nw *needsWriter) {
+	db.View(func(tx *bbolt.Tx) error {
+		if v, _ := schemaVersion(tx); v < SchemaVersion {
+			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", fmt.Sprintf("schema %d needs upgrading", v)}
+			return nil
+		}
+		if imports := tx.Bucket(bucketImports); imports != nil {
+			imports.ForEach(func(k, v []byte) error {
+				var r data.ImportRecord
+				if json.Unmarshal(v, &r) == nil && r.Committing {
+					nw = &needsWriter{fmt.Sprintf("การนำเข้าไฟล์ %s ค้างไม่เสร็จ (โปรแกรมถูกปิดระหว่างบันทึก) ต้องยกเลิกส่วนที่บันทึกไปแล้วก่อนจึงจะอ่านได้ตัวเลขที่ถูกต้อง", r.File),
+						fmt.Sprintf("import %d (%s) was interrupted", r.ID, r.File)}
+				}
+				return nil
+			})
+		}
+		if nw == nil && tx.Bucket(bucketMeta).Get(keyUnfinishedLoad) != nil {
+			nw = &needsWriter{"การใส่ข้อมูลครัวเรือนชุดใหญ่ (ข้อมูลตัวอย่าง) ค้างไม่เสร็จ (โปรแกรมถูกปิดระหว่างบันทึก) ต้องยกเลิกส่วนที่ใส่ไปแล้วก่อนจึงจะอ่านได้ตัวเลขที่ถูกต้อง", "a load was interrupted"}
+		}
+		return nil
+	})
+	return nw
+}
+
+// refusal is the error of a read-only open whose file a writer could not
+// mend: cause is why the writer's open failed.
+func (e *needsWriter) refusal(path string, cause error) error {
+	name := filepath.Base(path)
+	switch {
+	case data.ErrorCode(cause) == data.ELOCKED:
+		return &data.Error{Code: data.ELOCKED, Message: fmt.Sprintf("ยังอ่านฐานข้อมูล %s ไม่ได้: %s แต่ขณะนี้ไฟล์เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", name, e.thai),
+			English: fmt.Sprintf("%s: %s, and the file is held by another process", path, e.english), Err: cause}
+	case errors.Is(cause, fs.ErrPermission) || errors.Is(cause, syscall.EROFS):
+		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("ยังอ่านฐานข้อมูล %s ไม่ได้: %s แต่โปรแกรมเขียนไฟล์นี้ไม่ได้ (ไฟล์หรือโฟลเดอร์เป็นแบบอ่านอย่างเดียว หรือไม่มีสิทธิ์เขียน) กรุณาคัดลอกไฟล์ไปไว้ในโฟลเดอร์ที่เขียนได้ แล้วเปิดจากที่นั่น", name, e.thai),
+			English: fmt.Sprintf("%s: %s, and the file cannot be written", path, e.english), Err: cause}
+	}
+	return cause
+}
+
+func openBolt(path string, opt Options, wait time.Duration) (*bbolt.DB, error) {
 	size := int64(0)
 	if fi, err := os.Stat(path); err == nil {
 		size = fi.Size()
 	}
-	return bbolt.Open(path, 0o600, &bbolt.Options{Timeout: LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(runtime.GOOS, size)})
+	// bbolt waits forever on a zero Timeout; a tiny one tries once.
+	return bbolt.Open(path, 0o600, &bbolt.Options{Timeout: max(wait, time.Nanosecond), ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(runtime.GOOS, size)})
 }
 
 // initialMmapSize reserves room for the file to grow into. Each time a
@@ -164,10 +273,12 @@ func oversized(fileSize, used int64) bool {
 // past bbolt's high-water mark are referenced by nothing (a backup copies
 // only the pages below it), so the file is cut there, never below. The
 // store must be closed for that (Windows cannot shorten a mapped file):
-// the cut is made under a lock of our own that excludes any other
-// qmdesk, and only if the meta pages are still those read while bbolt
-// held the file, that is, if nothing was committed in between. Whatever
-// goes wrong, the database is reopened as it is.
+// the caller holds the swap lock exclusively from before the close until
+// the reopen, so no other qmdesk opens the file in between; the cut is
+// also made under bbolt's own lock on the file, and only if the meta
+// pages are still those read while bbolt held the file, that is, if
+// nothing was committed in between. Whatever goes wrong, the database is
+// reopened as it is.
 func trimUnusedTail(db *bbolt.DB, path string, reopen func() (*bbolt.DB, error)) (*bbolt.DB, error) {
 	var used int64
 	if err := db.View(func(tx *bbolt.Tx) error { used = tx.Size(); return nil }); err != nil {
