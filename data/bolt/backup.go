@@ -27,7 +27,9 @@ import (
 // opened with bbolt (the meta pages, the transaction and the layout
 // version must be the source's). The copy goes to path.tmp and takes the
 // name only once checked, so path is never a half-written backup. It is
-// refused before writing when the disk has not room for it.
+// refused before writing when the disk has not room for it. Beside it goes
+// path.audit, the sealed end of the copy's audit log (see seal.go), when
+// the log passes its check.
 //
 // progress, if not nil, is called with done and total bytes of work from
 // time to time (about 200 times): the copy counts once written and once
@@ -41,6 +43,8 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	var src copyFacts
 	var sums []uint32
 	var rep *reporter
+	v := s.verifier()
+	var seal *anchor
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		src = copyFacts{size: tx.Size(), txid: tx.ID()}
 		src.version, _ = schemaVersion(tx)
@@ -49,11 +53,17 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 		}
 		rep = newReporter(2*src.size, progress)
 		var err error
-		sums, err = writeCopy(ctx, tmp, tx, rep)
+		if sums, err = writeCopy(ctx, tmp, tx, rep); err == nil {
+			seal = s.copyAnchor(tx, v)
+		}
 		return err
 	})
 	if err == nil {
 		err = verifyCopy(ctx, tmp, src, sums, rep)
+	}
+	if err == nil {
+		// An earlier backup's anchor must not stand beside this one.
+		err = s.writeCopyAnchor(path, nil)
 	}
 	if err == nil {
 		err = os.Rename(tmp, path)
@@ -73,6 +83,10 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เขียนไฟล์สำรอง %s ไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?)", path), English: "backup write failed", Err: err}
 	}
 	syncDir(filepath.Dir(path))
+	// The backup carries the end of its audit log beside it (PATH.audit).
+	// Without it (the disk failed just now) the backup still restores; its
+	// check says the end of its log cannot be confirmed.
+	s.writeCopyAnchor(path, seal)
 	// The backup is made: a cancel from now on does not undo it.
 	return s.Log(context.WithoutCancel(ctx), "backup", "database", 0, filepath.Base(path))
 }
@@ -340,6 +354,11 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 	tmp := dst + ".restore.tmp"
 	err = in.db.View(func(tx *bbolt.Tx) error { return writeFileSync(tmp, tx) })
 	in.Close()
+	if err == nil {
+		// The anchors of the file being replaced would call the restored
+		// log cut off; its first entry below ("restore") anchors it anew.
+		err = newSealer(Options{}).dropAnchors(dst)
+	}
 	if err == nil {
 		err = os.Rename(tmp, dst)
 	}

@@ -46,10 +46,13 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 		return rep, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้", "cannot create backup folder %s: %v", backupDir, err)
 	}
 	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
-	if err := s.db.View(func(tx *bbolt.Tx) error { return writeFileSync(rep.Backup, tx) }); err != nil {
+	v := s.verifier()
+	var seal *anchor
+	if err := s.db.View(func(tx *bbolt.Tx) error { seal = s.copyAnchor(tx, v); return writeFileSync(rep.Backup, tx) }); err != nil {
 		os.Remove(rep.Backup)
 		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?) จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
 	}
+	s.writeCopyAnchor(rep.Backup, seal)
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		for _, b := range allBuckets {
 			if tx.Bucket(b) == nil {

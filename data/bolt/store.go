@@ -26,6 +26,7 @@ const LockTimeout = 1500 * time.Millisecond
 type Store struct {
 	db   *bbolt.DB
 	path string
+	seal *sealer // the audit log's key and anchors
 
 	// Clock stamps records with the real time and tells the register's
 	// day; the zero Clock is the real one. Tests and training set it.
@@ -42,6 +43,9 @@ type Options struct {
 	NoSync bool
 	// Clock is the program's clock (zero: the real one).
 	Clock data.Clock
+	// AuditKeyDir is the folder of the key that seals the audit log and
+	// of its anchors (empty: the package's AuditKeyDir).
+	AuditKeyDir string
 }
 
 // Open opens (creating if needed) the database at path. It fails within
@@ -54,6 +58,8 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, &data.Error{Code: data.ENOTFOUND, Message: fmt.Sprintf("ไม่พบไฟล์ฐานข้อมูล %s", path), English: "database file not found", Err: err}
 	}
+	_, statErr := os.Stat(path)
+	created := errors.Is(statErr, os.ErrNotExist) && !opt.ReadOnly
 	db, err := openBolt(path, opt)
 	if err == nil && !opt.ReadOnly {
 		db, err = trimUnusedTail(db, path, func() (*bbolt.DB, error) { return openBolt(path, opt) })
@@ -63,7 +69,13 @@ func Open(path string, opt Options) (*Store, error) {
 	} else if err != nil {
 		return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เปิดไฟล์ %s ไม่ได้: ไม่ใช่ฐานข้อมูล qmdesk หรือไฟล์เสียหาย", filepath.Base(path)), English: "cannot open database " + path, Err: err}
 	}
-	s := &Store{db: db, path: path, Clock: opt.Clock}
+	s := &Store{db: db, path: path, Clock: opt.Clock, seal: newSealer(opt)}
+	if created {
+		// Anchors left by a file that was here before are not this one's.
+		s.seal.dropAnchors(path)
+	} else if !opt.ReadOnly {
+		s.seal.openForWriting(db, path)
+	}
 	if !opt.ReadOnly {
 		// Upgrade the layout, then roll back any import that a crash left
 		// half written, before anything reads.
@@ -98,7 +110,7 @@ func Open(path string, opt Options) (*Store, error) {
 		// A reader of an older file would see counters that do not exist
 		// yet: upgrade it once, then read.
 		db.Close()
-		rw, err := Open(path, Options{NoSync: opt.NoSync})
+		rw, err := Open(path, Options{NoSync: opt.NoSync, AuditKeyDir: opt.AuditKeyDir})
 		if err != nil {
 			return nil, err
 		}
