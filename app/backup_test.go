@@ -48,6 +48,7 @@ func TestPruneBackupsByCountAndSize(t *testing.T) {
 	writeBackup(t, dir, "qmdesk-backup-mine.db", 100, 100*time.Hour)
 	writeBackup(t, dir, "before-import-notes.txt", 100, 100*time.Hour)
 	writeBackup(t, dir, "before-import-cut.db.tmp", 100, 100*time.Hour)
+	writeBackup(t, dir, "before-import-h.db.audit", 10, 100*time.Hour) // the oldest's anchor
 
 	// By count: the five newest stay; the cut-short temporary file goes.
 	if _, err := app.PruneBackups(dir, app.BackupPolicy{Keep: 5, MaxBytes: 1 << 30}); err != nil {
