@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -419,9 +418,9 @@ func (sl *sealer) readAnchors(db string) (out []foundAnchor) {
 		}
 		f := foundAnchor{path: p, err: err}
 		if err == nil {
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&f.a); err != nil {
+			// Fields a later version may add are not read: the seal
+			// covers only those named in anchor.message.
+			if err := json.Unmarshal(b, &f.a); err != nil {
 				f.err = err
 			} else if _, herr := hex.DecodeString(f.a.Hash); herr != nil || len(f.a.Hash) != 64 || f.a.Seq == 0 {
 				f.err = fmt.Errorf("no entry named (seq %d, hash %q)", f.a.Seq, f.a.Hash)
