@@ -122,6 +122,9 @@ func PruneBackups(dir string, p BackupPolicy) ([]string, error) {
 		total += b.info.Size()
 		if i > 0 && (i >= p.Keep || total > p.MaxBytes) {
 			remove(b.path)
+			// The anchor of its audit log (see bolt.Store.Backup) goes
+			// with it; it is not listed among the backups removed.
+			os.Remove(b.path + ".audit")
 		}
 	}
 	return removed, firstErr

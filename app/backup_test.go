@@ -50,6 +50,7 @@ func TestPruneBackupsByCountAndSize(t *testing.T) {
 	writeBackup(t, dir, "before-import-cut.db.tmp", 100, 100*time.Hour)
 	writeBackup(t, dir, ".before-import-cut2.db-123456.tmp", 100, 100*time.Hour)
 	writeBackup(t, dir, ".hidden-of-someone-else.tmp", 100, 100*time.Hour)
+	writeBackup(t, dir, "before-import-h.db.audit", 10, 100*time.Hour) // the oldest's anchor
 
 	// By count: the five newest stay; the cut-short temporary files go.
 	if _, err := app.PruneBackups(dir, app.BackupPolicy{Keep: 5, MaxBytes: 1 << 30}); err != nil {

@@ -26,6 +26,9 @@ type MeetingPack struct {
 	// Digits are the digits the pack and its charts print in: the
 	// window's setting.
 	Digits data.Numerals
+	// AuditHead is the audit log's last entry when the pack was made,
+	// printed on its last page.
+	AuditHead data.AuditAnchor
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,
@@ -89,6 +92,9 @@ func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*Me
 		return nil, err
 	}
 	pack.Weeks, pack.Line = openByWeek(hist, area, sum.Round, sum.AsOf)
+	if pack.AuditHead, err = p.Store.AuditAnchor(ctx, 0); err != nil {
+		return nil, err
+	}
 	return pack, nil
 }
 

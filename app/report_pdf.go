@@ -28,7 +28,8 @@ const (
 // the countdown and the counters; the categories and the weekly line; the
 // % solved per amphoe (or tambon); the urgent problems per amphoe; the
 // table of amphoe; then a page per amphoe with problems. Every page's footer has its number
-// and the as-of date. The file appears whole or not at all.
+// and the as-of date; the last page's also has the audit log's head (its
+// paper anchor, AuditAnchorLine). The file appears whole or not at all.
 func (m *MeetingPack) WritePDF(path string) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes("loma", "", assets.FontRegular)
@@ -40,7 +41,18 @@ func (m *MeetingPack) WritePDF(path string) error {
 	pdf.SetCreator("qmdesk", true)
 	asOf := data.FormatBELong(m.Summary.AsOf)
 	pdf.AliasNbPages("{nb}")
+	lastPage := false
 	pdf.SetFooterFunc(func() {
+		if lastPage {
+			p := m.AuditHead
+			if p.Seq > 0 {
+				pdf.SetY(-17)
+				pdf.SetFont("loma", "", 7)
+				pdf.SetTextColor(110, 110, 110)
+				// In the pack's digits; qmdesk check --anchor takes either.
+				pdf.CellFormat(0, 4, m.Digits.Display(AuditAnchorLine(p)), "", 0, "R", false, 0, "")
+			}
+		}
 		pdf.SetY(-13)
 		pdf.SetFont("loma", "", 9)
 		pdf.SetTextColor(80, 80, 80)
@@ -69,11 +81,23 @@ func (m *MeetingPack) WritePDF(path string) error {
 	if p.err != nil {
 		return p.err
 	}
+	// The footer of the page that closes now, the last, carries the
+	// anchor of the audit log.
+	lastPage = true
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return &data.Error{Code: data.EINTERNAL, Message: "สร้างไฟล์ PDF ไม่ได้ กรุณาแจ้งผู้ดูแลระบบพร้อมรายละเอียดข้อผิดพลาด", English: "pdf output failed", Err: err}
 	}
 	return writeFileAtomic(path, buf.Bytes())
+}
+
+// AuditAnchorLine is the audit log's last entry as the pack prints it in
+// small type: its number and seal, and the command that later tells
+// whether the log still holds that entry unchanged. A copy on paper is
+// out of reach of whoever could rewrite the file and its anchors.
+func AuditAnchorLine(a data.AuditAnchor) string {
+	short := a.Short()
+	return fmt.Sprintf("บันทึกการแก้ไขเมื่อพิมพ์: ลำดับที่ %d รหัส %s (ตรวจภายหลัง: qmdesk check --anchor %d:%s)", a.Seq, short, a.Seq, strings.ReplaceAll(short, " ", ""))
 }
 
 type pdfWriter struct {

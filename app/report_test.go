@@ -88,6 +88,16 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 			t.Errorf("page %d footer missing: %q", p, lastLine(text))
 		}
 	}
+	// The last page carries the audit log's head, as the file holds it.
+	head, _ := fx.store.AuditAnchor(ctx, 0)
+	if text := pdfText(t, path, pages); head.Seq == 0 || pack.AuditHead != head ||
+		!strings.Contains(text, "ลำดับที่ "+strconv.FormatUint(head.Seq, 10)+" รหัส "+head.Short()) ||
+		!strings.Contains(text, "--anchor "+strconv.FormatUint(head.Seq, 10)+":"+head.Hash[:16]) {
+		t.Errorf("last page lacks the audit head %+v: %q", head, lastLine(text))
+	}
+	if text := pdfText(t, path, 1); strings.Contains(text, "--anchor") {
+		t.Error("the audit head is on the cover too")
+	}
 	cover := pdfText(t, path, 1)
 	tot := sum.Area.Totals
 	for _, want := range []string{"จังหวัดอุดรธานี", "Re-X-Ray 2567", "เหลืออีก 61 วัน (นับวันนี้และวันครบกำหนด)", data.FormatNumber(tot.Target), data.FormatNumber(tot.Solved),

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -86,6 +87,10 @@ type Store interface {
 	// record: an unmask, an export, a backup.
 	Log(ctx context.Context, op, entity string, id uint64, note string) error
 	Audit(ctx context.Context, afterSeq uint64, limit int) ([]AuditEntry, error)
+	// AuditAnchor names entry seq of the audit log (0: the last one) by
+	// its seal, as the file holds it now: printed on a meeting pack, it
+	// lets a later check tell that the log still holds that entry.
+	AuditAnchor(ctx context.Context, seq uint64) (AuditAnchor, error)
 
 	Check(ctx context.Context) (CheckReport, error)
 	// Repair copies the file into backupDir first, then mends the records
@@ -217,6 +222,9 @@ type AuditEntry struct {
 	Before json.RawMessage `json:"before,omitempty"`
 	After  json.RawMessage `json:"after,omitempty"`
 	Note   string          `json:"note,omitempty"`
+	// Key names the installation key that sealed the entry (the first
+	// bytes of its hash); empty for entries of versions before the seal.
+	Key string `json:"key,omitempty"`
 }
 
 // CheckReport is what Check found. OK is true when Problems is empty.
@@ -229,6 +237,54 @@ type CheckReport struct {
 	// Unreadable names, in Thai, the records that cannot be read (they
 	// are among Problems too).
 	Unreadable []string `json:"unreadable,omitempty"`
+	// Audit is what the check of the audit log established.
+	Audit AuditCheck `json:"audit"`
+}
+
+// AuditCheck is what the check of the audit log established.
+type AuditCheck struct {
+	Head AuditAnchor `json:"head"` // the last entry (zero: an empty log)
+	// Tampered: entries were changed, removed, cut off or forged, or the
+	// log disagrees with its anchor or with the import ledger. The
+	// findings, in English, are among Problems; AuditTamperedAdvice says
+	// in Thai what it means and what to do.
+	Tampered bool `json:"tampered,omitempty"`
+	// Unverified says, in Thai, what this computer could not verify and
+	// why (a key of another computer, a missing anchor file). It is not a
+	// fault found in the file and does not fail the check.
+	Unverified []string `json:"unverified,omitempty"`
+}
+
+// AuditTamperedAdvice tells a clerk whose audit log failed its check what
+// that means and what to do.
+const AuditTamperedAdvice = "บันทึกการแก้ไข (ประวัติว่าใครแก้ไขอะไร เมื่อใด) ในไฟล์นี้ถูกแก้ไข ตัดทอน หรือลบ โดยไม่ผ่านโปรแกรม qmdesk " +
+	"ประวัติในไฟล์นี้จึงเชื่อถือไม่ได้ สิ่งที่ต้องทำ: (1) อย่าลบหรือแก้ไขไฟล์ฐานข้อมูลและไฟล์ .audit ที่อยู่คู่กัน เก็บไว้เป็นหลักฐาน " +
+	"(2) แจ้งหัวหน้างานและเจ้าหน้าที่ไอทีของจังหวัด (3) ตรวจไฟล์สำรองในโฟลเดอร์ backups ด้วยคำสั่ง qmdesk check --db ไฟล์สำรอง " +
+	"หาฉบับล่าสุดที่ผ่านการตรวจ แล้วนำมาเทียบกับไฟล์นี้ " +
+	"ถ้าคุณเพิ่งคัดลอกไฟล์สำรองมาวางแทนฐานข้อมูลด้วยตนเอง ให้เรียกคืนด้วยคำสั่ง qmdesk restore แทน แล้วตรวจใหม่"
+
+// AuditAnchor names one entry of the audit log by its number and its
+// seal (the 32-byte hash or HMAC that chains it to the entries before).
+type AuditAnchor struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"` // hex
+}
+
+// Short is the anchor's seal as printed on paper: its first 16 hex digits
+// in groups of four, enough that no one can make another log match it.
+func (a AuditAnchor) Short() string {
+	h := a.Hash
+	if len(h) > 16 {
+		h = h[:16]
+	}
+	var b strings.Builder
+	for i := 0; i < len(h); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(h[i:min(i+4, len(h))])
+	}
+	return b.String()
 }
 
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }

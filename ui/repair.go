@@ -78,13 +78,37 @@ func (w *MainWindow) onCheckAndRepair() {
 		}
 		if rep.OK() {
 			w.showDamageBar(false)
-			w.showDialog(dialog.NewInformation(t.tr("ตรวจสอบฐานข้อมูล", "Database check"),
-				t.tr("ฐานข้อมูลถูกต้องครบถ้วน: ", "The database is sound: ")+t.n(rep.Households)+t.tr(" ครัวเรือน · ", " households · ")+
-					t.n(rep.ProblemCount)+t.tr(" ปัญหา · ", " problems · ")+t.n(rep.Actions)+t.tr(" การช่วยเหลือ", " actions"), w.Window))
+			text := t.tr("ฐานข้อมูลถูกต้องครบถ้วน: ", "The database is sound: ") + t.n(rep.Households) + t.tr(" ครัวเรือน · ", " households · ") +
+				t.n(rep.ProblemCount) + t.tr(" ปัญหา · ", " problems · ") + t.n(rep.Actions) + t.tr(" การช่วยเหลือ", " actions")
+			for _, note := range rep.Audit.Unverified {
+				text += t.tr("\n\nหมายเหตุ: ", "\n\nNote: ") + note
+			}
+			w.showDialog(dialog.NewInformation(t.tr("ตรวจสอบฐานข้อมูล", "Database check"), text, w.Window))
+			return
+		}
+		if rep.Audit.Tampered {
+			w.showAuditTampered(rep)
 			return
 		}
 		w.offerRepair(rep)
 	})
+}
+
+// showAuditTampered says that the audit log was rewritten, what that
+// means and what to do. It offers no repair: the file is the evidence,
+// and a repair cannot bring back what the log lost.
+func (w *MainWindow) showAuditTampered(rep data.CheckReport) {
+	t := w.t
+	msg := widget.NewLabel(t.tr(data.AuditTamperedAdvice,
+		"The audit log (who changed what, and when) in this file was changed, cut short or deleted outside qmdesk, so its history cannot be trusted. "+
+			"(1) Do not delete or edit the database or the .audit file beside it: keep them as evidence. (2) Tell your supervisor and the provincial IT staff. "+
+			"(3) Check the backups in the backups folder (qmdesk check --db BACKUP) to find the latest that passes, and compare it with this file. "+
+			"If you copied a backup over the database by hand, restore it with qmdesk restore instead, then check again.") +
+		t.tr("\n\nรายละเอียดทางเทคนิค สำหรับผู้ดูแลระบบ:\n", "\n\nTechnical details, for IT support:\n") + strings.Join(rep.Problems, "\n"))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(t.tr("บันทึกการแก้ไขถูกแก้ไขหรือลบ", "The audit log was rewritten"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
+	d.Resize(fyne.NewSize(760, 480))
+	w.showDialog(d)
 }
 
 func (w *MainWindow) offerRepair(rep data.CheckReport) {

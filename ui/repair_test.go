@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	bbolt "go.etcd.io/bbolt"
 
 	"qmdesk/app"
@@ -84,4 +86,67 @@ func TestWindowOnADamagedDatabase(t *testing.T) {
 	if len(w.Households.IDs) != 120 {
 		t.Errorf("%d households listed after the repair, want 120", len(w.Households.IDs))
 	}
+}
+
+// A database whose audit log was cut while the program was closed: the
+// window's check says so in Thai, with what to do, and offers no repair
+// (the file is the evidence).
+func TestWindowCheckSaysTheAuditLogWasCut(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "qm.db")
+	opt := bolt.Options{NoSync: true, Clock: clock, AuditKeyDir: filepath.Join(dir, "config")}
+	s, err := bolt.Open(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.Init(ctx, "41", data.DefaultRound())
+	s.Log(ctx, "unmask", "household", 1, "full ID shown")
+	s.Close()
+	raw, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Update(func(tx *bbolt.Tx) error { // the unmask entry goes, the head follows
+		b, meta := tx.Bucket([]byte("audit")), tx.Bucket([]byte("meta"))
+		k, _ := b.Cursor().Last()
+		b.Delete(k)
+		pk, pv := b.Cursor().Last()
+		return meta.Put([]byte("audit_head"), append(append(append([]byte(nil), pk...), pv[:32]...), meta.Get([]byte("audit_head"))[40:]...))
+	})
+	raw.Close()
+	if s, err = bolt.Open(path, opt); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w.WaitIdle()
+	test.Tap(w.Damage.Repair) // "Check and repair…"
+	w.WaitIdle()
+	text := strings.Join(labelTexts(w.Window.Canvas().Overlays().Top()), "\n")
+	if w.OpenDialogs() != 1 || !strings.Contains(text, data.AuditTamperedAdvice) || !strings.Contains(text, "the last entries were removed") {
+		t.Fatalf("%d dialogs saying %q", w.OpenDialogs(), text)
+	}
+	if strings.Contains(text, "สำรองแล้วซ่อมแซม") || strings.Contains(text, "ซ่อมแซมจะ") {
+		t.Fatalf("a repair offered for a rewritten log: %q", text)
+	}
+}
+
+// labelTexts gathers the text of every label under o.
+func labelTexts(o fyne.CanvasObject) (out []string) {
+	switch v := o.(type) {
+	case nil:
+	case *widget.Label:
+		out = append(out, v.Text)
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			out = append(out, labelTexts(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			out = append(out, labelTexts(c)...)
+		}
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk round use N              ตั้งรอบที่ N เป็นรอบปัจจุบัน
   qmdesk round carry --from N [--to M]
                                   ยกปัญหาที่ยังค้างของรอบ N ไปติดตามต่อในรอบ M (ค่าเริ่มต้น: รอบปัจจุบัน)
-  qmdesk check                    ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข)
+  qmdesk check [--anchor N:รหัส]   ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข) และเทียบกับรหัสท้ายเอกสารประชุม
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
@@ -419,8 +420,18 @@ func (c *command) fillDemo(s data.Store, p data.Place, n int, seed uint64, db st
 
 func (c *command) check(args []string) error {
 	fs, db := c.flags("check")
+	paper := fs.String("anchor", "", "รหัสบันทึกการแก้ไขที่พิมพ์ไว้ท้ายเอกสารประชุม เช่น 1234:1a2b3c4d5e6f7a8b")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	var want data.AuditAnchor
+	if *paper != "" {
+		seq, hash, ok := strings.Cut(strings.ReplaceAll(data.ThaiToASCIIDigits(*paper), " ", ""), ":")
+		n, err := strconv.ParseUint(seq, 10, 64)
+		if !ok || err != nil || n == 0 || len(hash) < 8 || strings.Trim(strings.ToLower(hash), "0123456789abcdef") != "" {
+			return usageError{"--anchor ต้องเป็น ลำดับที่:รหัส ตามที่พิมพ์ท้ายเอกสารประชุม เช่น --anchor 1234:1a2b3c4d5e6f7a8b"}
+		}
+		want = data.AuditAnchor{Seq: n, Hash: strings.ToLower(hash)}
 	}
 	s, err := c.env.Open(*db, true)
 	if err != nil {
@@ -433,13 +444,37 @@ func (c *command) check(args []string) error {
 	}
 	fmt.Fprintf(c.env.Stdout, "ครัวเรือน %s · ปัญหา %s · การช่วยเหลือ %s · บันทึกการแก้ไข %s รายการ\n",
 		data.FormatNumber(rep.Households), data.FormatNumber(rep.ProblemCount), data.FormatNumber(rep.Actions), data.FormatNumber(rep.AuditEntries))
-	if rep.OK() {
+	if h := rep.Audit.Head; h.Seq > 0 {
+		fmt.Fprintf(c.env.Stdout, "บันทึกการแก้ไขรายการล่าสุด: ลำดับที่ %d รหัส %s\n", h.Seq, h.Short())
+	}
+	if want.Seq > 0 {
+		got, err := s.AuditAnchor(c.ctx, want.Seq)
+		if err == nil && strings.HasPrefix(got.Hash, want.Hash) {
+			fmt.Fprintf(c.env.Stdout, "บันทึกการแก้ไขลำดับที่ %d ตรงกับรหัสที่พิมพ์ไว้ (%s): บันทึกถึงรายการนั้นไม่ถูกเขียนใหม่\n", want.Seq, got.Short())
+		} else {
+			rep.Audit.Tampered = true
+			rep.Problems = append(rep.Problems, fmt.Sprintf("audit: entry %d is not the one printed on paper (%s)", want.Seq, want.Hash))
+		}
+	}
+	for _, note := range rep.Audit.Unverified {
+		fmt.Fprintln(c.env.Stdout, "หมายเหตุ:", note)
+	}
+	if rep.OK() && len(rep.Audit.Unverified) > 0 {
+		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ฐานข้อมูลถูกต้องครบถ้วน ส่วนบันทึกการแก้ไขตรวจได้ไม่ครบตามหมายเหตุข้างบน")
+		return nil
+	} else if rep.OK() {
 		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ฐานข้อมูลถูกต้องครบถ้วน")
 		return nil
+	}
+	if rep.Audit.Tampered {
+		fmt.Fprintln(c.env.Stdout, data.AuditTamperedAdvice)
 	}
 	fmt.Fprintln(c.env.Stdout, "พบความผิดปกติ (รายละเอียดทางเทคนิค สำหรับส่งให้ผู้ดูแลระบบ):")
 	for _, p := range rep.Problems {
 		fmt.Fprintln(c.env.Stdout, "  -", p)
+	}
+	if rep.Audit.Tampered {
+		return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ และบันทึกการแก้ไขถูกแก้ไขหรือลบโดยไม่ผ่านโปรแกรม: เก็บไฟล์ไว้ตามเดิม แจ้งหัวหน้างานและเจ้าหน้าที่ไอทีของจังหวัด แล้วนำไฟล์สำรองมาตรวจเทียบ (qmdesk repair แก้ส่วนนี้ไม่ได้)", "check found %d problems, the audit log among them", len(rep.Problems))
 	}
 	return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ: ซ่อมด้วย qmdesk repair (สำรองไฟล์ไว้ก่อนซ่อมอัตโนมัติ) หรือเรียกคืนจากไฟล์สำรอง (qmdesk restore)", "check found %d problems", len(rep.Problems))
 }

@@ -22,6 +22,11 @@ import (
 
 func main() {
 	attachConsole()
+	// The key that seals the audit log lives in the user's own settings
+	// folder (%AppData%\qmdesk on Windows), never beside the database.
+	if dir, err := os.UserConfigDir(); err == nil {
+		bolt.AuditKeyDir = filepath.Join(dir, "qmdesk")
+	}
 	geo, err := assets.Geography()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, data.ErrorMessage(err), err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,11 +25,22 @@ import (
 
 const runMainVar = "QMDESK_TEST_RUN_MAIN"
 
+// configDir stands for the clerk's settings folder, where the program
+// keeps the key of the audit log: the tests never touch the real one.
+var configDir string
+
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainVar) == "1" {
 		main() // exits
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "qmdesk-config-")
+	if err != nil {
+		panic(err)
+	}
+	configDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 type result struct {
@@ -50,6 +62,11 @@ func qmdesk(t *testing.T, extra []string, args ...string) result {
 	if bin == "" {
 		bin = os.Args[0]
 		env = append(env, runMainVar+"=1")
+	}
+	// os.UserConfigDir reads these: the key folder goes to configDir.
+	env = append(env, "XDG_CONFIG_HOME="+configDir, "APPDATA="+configDir)
+	if runtime.GOOS == "darwin" {
+		env = append(env, "HOME="+configDir)
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(env, extra...)
@@ -212,7 +229,23 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 			t.Errorf("a new problem for the ended round:\n%s%s", r.stdout, r.stderr)
 		}
 	}
-	if r := qmdesk(t, nil, "check", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ถูกต้องครบถ้วน") {
+	if r := qmdesk(t, nil, "check", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ถูกต้องครบถ้วน") || strings.Contains(r.stdout, "หมายเหตุ") {
 		t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The audit log is sealed with the key in the settings folder and
+	// anchored beside the database and beside the import's backup.
+	backups, _ := filepath.Glob(filepath.Join(dir, "backups", "*.db"))
+	if len(backups) == 0 {
+		t.Error("no automatic backup before the import")
+	}
+	for _, p := range []string{filepath.Join(configDir, "qmdesk", "audit.key"), db + ".audit"} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("the seal of the audit log: %v", err)
+		}
+	}
+	for _, b := range backups {
+		if _, err := os.Stat(b + ".audit"); err != nil {
+			t.Errorf("a backup without its anchor: %v", err)
+		}
 	}
 }

@@ -32,6 +32,8 @@ import (
 // never a half-written backup. It is refused before writing when the disk
 // has not room for it; a failure to write names its cause (a full disk,
 // a read-only folder…).
+// Beside it goes path.audit, the sealed end of the copy's audit log (see
+// seal.go), when the log passes its check.
 //
 // progress, if not nil, is called with done and total bytes of work from
 // time to time (about 200 times): the copy counts once written and once
@@ -45,6 +47,8 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	var sums []uint32
 	var rep *reporter
 	tmp := ""
+	v := s.verifier()
+	var seal *anchor
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		src = copyFacts{size: tx.Size(), txid: tx.ID()}
 		src.version, _ = schemaVersion(tx)
@@ -57,11 +61,17 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 		}
 		tmp = f.Name()
 		rep = newReporter(2*src.size, progress)
-		sums, err = writeCopy(ctx, f, tx, rep)
+		if sums, err = writeCopy(ctx, f, tx, rep); err == nil {
+			seal = s.copyAnchor(tx, v)
+		}
 		return err
 	})
 	if err == nil {
 		err = verifyCopy(ctx, tmp, src, sums, rep)
+	}
+	if err == nil {
+		// An earlier backup's anchor must not stand beside this one.
+		err = s.writeCopyAnchor(path, nil)
 	}
 	if err != nil {
 		if tmp != "" {
@@ -79,6 +89,10 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	if err := data.RenameInto(tmp, path); err != nil {
 		return err
 	}
+	// The backup carries the end of its audit log beside it (PATH.audit).
+	// Without it (the disk failed just now) the backup still restores; its
+	// check says the end of its log cannot be confirmed.
+	s.writeCopyAnchor(path, seal)
 	// The backup is made: a cancel from now on does not undo it.
 	return s.Log(context.WithoutCancel(ctx), "backup", "database", 0, filepath.Base(path))
 }
@@ -336,9 +350,38 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 	if err != nil {
 		return kept, err
 	}
-	err = in.db.View(func(tx *bbolt.Tx) error { return writeCopyFile(dst, tx) })
+	// The new file is written whole under a name of its own beside dst
+	// (data.CreateBeside), then takes dst's name.
+	tmp := ""
+	err = in.db.View(func(tx *bbolt.Tx) error {
+		f, err := data.CreateBeside(dst)
+		if err != nil {
+			return err
+		}
+		tmp = f.Name()
+		_, err = tx.WriteTo(f)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
 	in.Close()
+	if err == nil {
+		// The anchors of the file being replaced would call the restored
+		// log cut off; its first entry below ("restore") anchors it anew.
+		err = newSealer(Options{}).dropAnchors(dst)
+	}
+	if err == nil {
+		err = data.RenameInto(tmp, dst)
+		tmp = ""
+	}
 	if err != nil {
+		if tmp != "" {
+			os.Remove(tmp)
+		}
 		return kept, &data.Error{Code: data.EINVALID, Message: "เรียกคืนข้อมูลไม่สำเร็จ ฐานข้อมูลเดิมยังอยู่ครบ", English: "restore failed", Err: err}
 	}
 	restored, err := openLocked(dst, Options{}, time.Now().Add(LockTimeout))

@@ -11,17 +11,19 @@ import (
 )
 
 // Check verifies the database: bbolt's own page check, every counter and
-// index against a recount from the records, and the audit chain.
+// index against a recount from the records, and the audit chain with its
+// anchors and the import ledger it vouches for.
 func (s *Store) Check(ctx context.Context) (data.CheckReport, error) {
 	var r data.CheckReport
+	v := s.verifier()
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		r = checkTx(tx)
+		r = checkTx(tx, v)
 		return nil
 	})
 	return r, err
 }
 
-func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
+func checkTx(tx *bbolt.Tx, v *auditVerifier) (r data.CheckReport) {
 	for err := range tx.Check() {
 		r.Problems = append(r.Problems, "bbolt: "+err.Error())
 	}
@@ -48,9 +50,10 @@ func checkTx(tx *bbolt.Tx) (r data.CheckReport) {
 		}
 		return nil
 	})
-	n, findings := verifyAudit(tx)
-	r.AuditEntries = n
-	r.Problems = append(r.Problems, findings...)
+	audit := verifyAudit(tx, v)
+	r.AuditEntries = audit.n
+	r.Problems = append(r.Problems, audit.findings...)
+	r.Audit = audit.check
 	return r
 }
 

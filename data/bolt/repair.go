@@ -49,11 +49,15 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
 	// Written whole under a new name of its own, then renamed: never
 	// through a file or link already lying under the backup's name.
+	v := s.verifier()
+	var seal *anchor
 	if err := s.db.View(func(tx *bbolt.Tx) error {
+		seal = s.copyAnchor(tx, v)
 		return data.WriteFileAtomic(rep.Backup, 0o600, func(w io.Writer) error { _, err := tx.WriteTo(w); return err })
 	}); err != nil {
 		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
 	}
+	s.writeCopyAnchor(rep.Backup, seal)
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		for _, b := range allBuckets {
 			if tx.Bucket(b) == nil {

@@ -8,7 +8,8 @@
 // (20240930), "cat", "status" and "urgent" one byte each.
 //
 //	meta        "schema_version" → uint64; "meta" → data.Meta JSON;
-//	            "audit_head" → seq(8) + sha256(32) of the last audit entry
+//	            "audit_head" → seq(8) + seal(32) of the last audit entry
+//	            + the id of the key that sealed it (none before the seal)
 //	rounds      round → data.Round
 //	subproblems "list" → data.SubProblemList
 //	households  hh → data.Household
@@ -34,7 +35,10 @@
 //	            later round (CarriedTo set; from the version with rounds)
 //	hhrefs      round + hh + cat → problems of that household in the
 //	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
-//	audit       seq → sha256(prev hash + entry JSON)(32) + entry JSON
+//	audit       seq → seal(32) + entry JSON; the seal is HMAC-SHA256 under
+//	            the installation key the entry names (its "key"), or
+//	            SHA-256 for entries written before the key, of the
+//	            previous seal + the entry JSON (see seal.go)
 //	imports     import → data.ImportRecord (the ledger)                 [v2]
 //	importsha   sha256 hex + import → nothing (same file imported before) [v2]
 //	importrows  import → the fate of every row, packed (see packRows)    [v2]

@@ -28,6 +28,7 @@ const LockTimeout = 1500 * time.Millisecond
 type Store struct {
 	db   *bbolt.DB
 	path string
+	seal *sealer // the audit log's key and anchors
 
 	// Clock stamps records with the real time and tells the register's
 	// day; the zero Clock is the real one. Tests and training set it.
@@ -44,6 +45,9 @@ type Options struct {
 	NoSync bool
 	// Clock is the program's clock (zero: the real one).
 	Clock data.Clock
+	// AuditKeyDir is the folder of the key that seals the audit log and
+	// of its anchors (empty: the package's AuditKeyDir).
+	AuditKeyDir string
 }
 
 // Open opens (creating if needed) the database at path. It fails within
@@ -60,7 +64,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if !errors.As(err, &nw) {
 		return s, err
 	}
-	rw, err := openOnce(path, Options{NoSync: opt.NoSync, Clock: opt.Clock})
+	rw, err := openOnce(path, Options{NoSync: opt.NoSync, Clock: opt.Clock, AuditKeyDir: opt.AuditKeyDir})
 	if err != nil {
 		return nil, nw.refusal(path, err)
 	}
@@ -122,6 +126,8 @@ func lockedError(path string, err error) error {
 // openLocked opens the database while its caller holds the swap lock,
 // waiting for bbolt's lock on the file until deadline at most.
 func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
+	_, statErr := os.Stat(path)
+	created := errors.Is(statErr, os.ErrNotExist) && !opt.ReadOnly
 	db, err := openBolt(path, opt, time.Until(deadline))
 	if err == nil && !opt.ReadOnly {
 		db, err = trimUnusedTail(db, path, func() (*bbolt.DB, error) { return openBolt(path, opt, LockTimeout) })
@@ -137,7 +143,13 @@ func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
 	} else if err != nil {
 		return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เปิดไฟล์ %s ไม่ได้: ไม่ใช่ฐานข้อมูล qmdesk หรือไฟล์เสียหาย", filepath.Base(path)), English: "cannot open database " + path, Err: err}
 	}
-	s := &Store{db: db, path: path, Clock: opt.Clock}
+	s := &Store{db: db, path: path, Clock: opt.Clock, seal: newSealer(opt)}
+	if created {
+		// Anchors left by a file that was here before are not this one's.
+		s.seal.dropAnchors(path)
+	} else if !opt.ReadOnly {
+		s.seal.openForWriting(db, path)
+	}
 	if !opt.ReadOnly {
 		// Upgrade the layout, then roll back any import or load that a
 		// crash left half written, before anything reads.
