@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"qmdesk/data"
 )
 
@@ -125,4 +127,10 @@ func CellTooLong(s string) int {
 		return n
 	}
 	return 0
+}
+
+// ColumnName gives a column's letters: 1 is A, 27 is AA.
+func ColumnName(c int) string {
+	name, _ := excelize.ColumnNumberToName(c)
+	return name
 }
