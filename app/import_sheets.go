@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -148,7 +149,13 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 				return xlsx.ErrStop
 			}
 			cells = merged.Fill(row, cells)
-			first, nums = append(first, cells), append(nums, row)
+			// Only a header is looked for here: a long cell is no
+			// header, and thirty rows of them must not be held.
+			kept := make([]string, len(cells))
+			for i, c := range cells {
+				kept[i] = clip(c, 256)
+			}
+			first, nums = append(first, kept), append(nums, row)
 			return nil
 		})
 		switch {
@@ -196,6 +203,18 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 		out[fallback].Imported, out[fallback].Why = true, ""
 	}
 	return out, nil
+}
+
+// clip cuts s to at most n bytes, at a character's start, into a string
+// of its own (a slice of s would keep all of s).
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.Clone(s[:n])
 }
 
 // countRows counts the rows with something in them of a sheet not read:

@@ -111,9 +111,11 @@ func (l *layout) cell(cells []string, f field) string {
 }
 
 // fieldLengths is the longest each column may be, in characters: the
-// record's own limits for free text, and for codes, names of places and
-// words from a list what their longest spelling needs, with room to spare
-// (nothing longer is parsed or matched).
+// record's own limits for free text (the detail half of it: a problem
+// name not in the list goes in front of the detail, and words the
+// district adds to an "others" problem after it), and for codes, names of
+// places and words from a list what their longest spelling needs, with
+// room to spare (nothing longer is parsed or matched).
 var fieldLengths = []struct {
 	field field
 	most  int
@@ -122,7 +124,7 @@ var fieldLengths = []struct {
 	{fTambon, 100}, {fAmphoe, 100}, {fProvince, 100}, {fNationalID, 30},
 	{fTitle, data.MaxTitle}, {fFirstName, data.MaxName}, {fLastName, data.MaxName}, {fFullName, data.MaxTitle + 2*data.MaxName},
 	{fPhone, data.MaxPhone}, {fMembers, 20}, {fOrigin, 100}, {fCategory, 100}, {fSubProblem, data.MaxSubProblem},
-	{fDetail, data.MaxDetail}, {fReXRay, 100}, {fStatus, 100}, {fActionDate, 50}, {fAgency, data.MaxAgency},
+	{fDetail, data.MaxDetail / 2}, {fReXRay, 100}, {fStatus, 100}, {fActionDate, 50}, {fAgency, data.MaxAgency},
 	{fWhat, data.MaxDetail}, {fBudget, 30}, {fNote, data.MaxNote}, {fTargetDate, 50}, {fLeadAgency, data.MaxAgency}, {fVersion, 200},
 }
 
@@ -236,6 +238,14 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	h.Head.FirstName, h.Head.LastName = get(fFirstName), get(fLastName)
 	if full := get(fFullName); full != "" && h.Head.FirstName == "" {
 		h.Head.Title, h.Head.FirstName, h.Head.LastName = splitThaiName(full)
+		for _, part := range []struct {
+			name, text string
+			most       int
+		}{{"คำนำหน้า", h.Head.Title, data.MaxTitle}, {"ชื่อ", h.Head.FirstName, data.MaxName}, {"นามสกุล", h.Head.LastName, data.MaxName}} {
+			if err := data.CheckLength(part.name, part.text, part.most); err != nil {
+				return reject(fFullName, data.ErrorMessage(err))
+			}
+		}
 	}
 	h.Head.Phone = data.ThaiToASCIIDigits(get(fPhone))
 	if v := get(fMembers); v != "" {

@@ -5,7 +5,8 @@ import "unicode/utf8"
 // The longest text each field may hold, in characters (as a Go string
 // counts them: a Thai vowel or tone mark is one). What a field means leaves
 // room to spare: the longest Thai personal names are well under 50
-// characters, a phone field may hold two numbers, a detail a paragraph.
+// characters, a phone field may hold two numbers, a detail a few
+// paragraphs.
 // Beyond that the text was pasted into the wrong cell, or the file was
 // made to fill the database, and the row is refused with the reason.
 const (
@@ -15,7 +16,7 @@ const (
 	MaxHouseNo     = 40
 	MaxVillageName = 100
 	MaxSubProblem  = 200
-	MaxDetail      = 1000 // a problem's detail, what was done
+	MaxDetail      = 2000 // a problem's detail, what was done
 	MaxAgency      = 200
 	MaxNote        = 1000 // a note, the reason a problem was closed
 )
