@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"qmdesk/data"
 )
 
@@ -349,4 +351,51 @@ func TestOpenRefusesWhatIsNotAFile(t *testing.T) {
 		t.Fatalf("link to a workbook: %v", err)
 	}
 	wb.Close()
+}
+
+// TestEncryptedWorkbooksAreCheckedToo: a password-protected workbook is
+// decrypted in memory and its package checked like any other; its merged
+// ranges are read from the decrypted package.
+func TestEncryptedWorkbooksAreCheckedToo(t *testing.T) {
+	lowLimits(t, func(l *Limits) { l.StringBytes = 64 << 10 })
+	dir := t.TempDir()
+	write := func(name, long string) string {
+		f := excelize.NewFile()
+		defer f.Close()
+		f.SetCellValue("Sheet1", "A1", "ลำดับ")
+		f.SetCellValue("Sheet1", "A2", long)
+		f.MergeCell("Sheet1", "B1", "C2")
+		path := filepath.Join(dir, name)
+		if err := f.SaveAs(path, excelize.Options{Password: "pw"}); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	small := write("small.xlsx", "x")
+	wb, err := Open(small, "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := wb.MergedRanges("Sheet1"); len(m) != 1 || m[0] != (Range{1, 2, 2, 3}) {
+		t.Errorf("merged ranges of an encrypted workbook: %v", m)
+	}
+	wb.Close()
+	if _, err := Open(small, "wrong"); err != ErrWrongPassword {
+		t.Errorf("wrong password: %v", err)
+	}
+	refusedWith := func(path, want string) {
+		t.Helper()
+		wb, err := Open(path, "pw")
+		if err == nil {
+			wb.Close()
+			t.Fatalf("%s opened", path)
+		}
+		if !strings.Contains(data.ErrorMessage(err), want) {
+			t.Errorf("%s: %q, want %q", path, data.ErrorMessage(err), want)
+		}
+		noTempLeft(t)
+	}
+	refusedWith(write("long.xlsx", strings.Repeat("ก", 30_000)), "ข้อความเดียวยาวเกิน")
+	Limit.EncryptedBytes = 1 << 10
+	refusedWith(small, "ไฟล์ที่มีรหัสผ่านต้องถอดรหัสในหน่วยความจำ")
 }
