@@ -4,10 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -61,15 +62,17 @@ func (imp *Importer) findSubProblem(c data.Category, name string) (data.SubProbl
 
 // FileReport is what a dry run found in one file.
 type FileReport struct {
-	Path     string
-	File     string
-	SHA256   string
-	Refused  string // Thai; the whole file was refused
-	Err      error  // the refusal, for logs
-	Sheet    string
-	Sheets   []string
-	Header   []int    // header row numbers
-	Unknown  []string // columns ignored
+	Path    string
+	File    string
+	SHA256  string
+	Refused string // Thai; the whole file was refused
+	Err     error  // the refusal, for logs
+	Sheet   string // the sheets read, by name, joined with ", "
+	// Sheets says what became of every sheet of the workbook, read or
+	// not, in workbook order.
+	Sheets   []SheetReport
+	Header   []int    // header row numbers of the first sheet read
+	Unknown  []string // columns ignored, of every sheet read
 	Skipped  int      // blank and subtotal rows
 	Batch    *data.ImportBatch
 	Earlier  []data.ImportRecord // earlier imports of the same file
@@ -80,7 +83,6 @@ type FileReport struct {
 	Ended bool
 
 	password string
-	layout   *layout
 }
 
 // Counts returns the fates of the file's rows.
@@ -95,17 +97,33 @@ func (r *FileReport) Counts() data.Counts {
 const headerScanRows = 30
 
 // Plan reads a workbook and works out what importing it would do, without
-// changing anything. A refused file comes back with Refused set and a nil
-// error; the error is for failures of the program or the database.
+// changing anything. Every sheet whose header names the columns a row
+// needs is read; the report says of every other sheet why it was not. A
+// refused file comes back with Refused set and a nil error; the error is
+// for failures of the program or the database. The dry run is bounded by
+// importTimeBudget and the file by xlsx.Limit and maxDataRows.
 func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileReport, error) {
 	rep := &FileReport{Path: path, File: filepath.Base(path)}
+	ctx, cancel := context.WithTimeoutCause(ctx, importTimeBudget, errTimeBudget)
+	defer cancel()
 	refuse := func(err error) (*FileReport, error) {
+		if errors.Is(context.Cause(ctx), errTimeBudget) {
+			err = timeBudgetRefusal()
+		}
 		rep.Refused, rep.Err = data.ErrorMessage(err), err
 		return rep, nil
 	}
-	sum, err := fileSHA256(path)
+	// fail refuses the file for what is wrong with it (or for taking too
+	// long); a cancelled run and the database's errors are errors.
+	fail := func(err error) (*FileReport, error) {
+		if code := data.ErrorCode(err); errors.Is(context.Cause(ctx), errTimeBudget) || code == data.EINVALID || code == data.ENOTFOUND {
+			return refuse(err)
+		}
+		return nil, err
+	}
+	sum, err := fileSHA256(ctx, path)
 	if err != nil {
-		return refuse(&data.Error{Code: data.ENOTFOUND, Message: "เปิดไฟล์ " + rep.File + " ไม่ได้", English: "cannot read file", Err: err})
+		return fail(err)
 	}
 	rep.SHA256 = sum
 	meta, err := imp.Store.Meta(ctx)
@@ -123,62 +141,89 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
 		return nil, err
 	}
-	wb, err := xlsx.Open(path, password)
+	wb, err := xlsx.OpenContext(ctx, path, password)
 	if err != nil {
-		return refuse(err)
+		return fail(err)
 	}
 	defer wb.Close()
-	rep.Sheets = wb.Sheets()
-	l, err := imp.chooseSheet(wb)
-	if err != nil {
-		return refuse(err)
+	if rep.Sheets, err = imp.surveySheets(ctx, wb); err != nil {
+		return fail(err)
 	}
-	rep.Sheet, rep.Header, rep.Unknown = l.Sheet, l.HeaderRows, l.Unknown
-	rep.password, rep.layout = password, &l
+	var names []string
+	for _, s := range rep.Sheets {
+		if s.Imported {
+			names = append(names, s.Name)
+			if rep.Header == nil {
+				rep.Header = s.Header
+			}
+			rep.Unknown = append(rep.Unknown, s.Unknown...)
+		}
+	}
+	rep.Sheet = strings.Join(names, ", ")
+	rep.password = password
+	for i := range rep.Sheets {
+		if s := &rep.Sheets[i]; !s.Imported && s.Rows == 0 {
+			if err := countRows(wb, s); err != nil && (ctx.Err() != nil || errors.Is(err, xlsx.ErrTooLarge)) {
+				return fail(err)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return refuse(noSheetRead(rep.Sheets))
+	}
 	if rep.Earlier, err = imp.Store.ImportsBySHA256(ctx, sum); err != nil {
 		return nil, err
 	}
 	pl := newPlanner(ctx, imp, meta, rep.File)
 	rep.Round, rep.Ended = imp.round, imp.round.Deadline.Before(pl.today)
-	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, l.Sheet
+	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, rep.Sheet
 	// The age of rows without an action date: the day the workbook says
 	// it was saved, if that is a day of the round (tools that do not keep
 	// the date leave their own, like excelize's 16 Sep 2006).
 	if saved := data.DateOf(wb.Saved()); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
 		pl.fileDate = saved
 	}
-	last := l.HeaderRows[len(l.HeaderRows)-1]
 	otherProvince := ""
-	merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))
-	err = streamRows(ctx, wb, l.Sheet, func(row int, cells []string) error {
-		cells = merged.Fill(row, cells)
-		if row <= last {
-			return nil
+	for i := range rep.Sheets {
+		s := &rep.Sheets[i]
+		if !s.Imported {
+			continue
 		}
-		if isBlankRow(cells) || l.isSubtotalRow(cells) {
-			rep.Skipped++
-			return nil
-		}
-		if imp.Progress != nil && (pl.b.Counts.Rows+1)%1000 == 0 {
-			imp.Progress(pl.b.Counts.Rows + 1)
-		}
-		in := imp.parseRow(&l, row, cells)
-		if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
-			if p, err := imp.Geo.FindProvince(in.Reject.Value); err == nil {
-				otherProvince = p.Thai // the name, not "จ.ขอนแก่น" as the cell wrote it
+		l := s.layout
+		last := l.HeaderRows[len(l.HeaderRows)-1]
+		merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))
+		err = streamRows(ctx, wb, l.Sheet, func(row int, cells []string) error {
+			cells = merged.Fill(row, cells)
+			if row <= last {
+				return nil
 			}
+			if isBlankRow(cells) || l.isSubtotalRow(cells) {
+				s.Skipped++
+				rep.Skipped++
+				return nil
+			}
+			if pl.b.Counts.Rows >= maxDataRows {
+				return tooManyRows()
+			}
+			if imp.Progress != nil && (pl.b.Counts.Rows+1)%1000 == 0 {
+				imp.Progress(pl.b.Counts.Rows + 1)
+			}
+			in := imp.parseRow(l, row, cells)
+			if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
+				if p, err := imp.Geo.FindProvince(in.Reject.Value); err == nil {
+					otherProvince = p.Thai // the name, not "จ.ขอนแก่น" as the cell wrote it
+				}
+			}
+			s.Rows++
+			return pl.add(in)
+		})
+		if err != nil {
+			return fail(err)
 		}
-		return pl.add(in)
-	})
-	if err != nil {
-		if data.ErrorCode(err) == data.EINVALID {
-			return refuse(err)
-		}
-		return nil, err
 	}
 	b := pl.b
 	if b.Counts.Rows == 0 {
-		return refuse(data.Errorf(data.EINVALID, "ไม่พบข้อมูลใต้หัวตารางในแผ่นงาน '%s'", "no data rows under the header of sheet %q", l.Sheet))
+		return refuse(data.Errorf(data.EINVALID, "ไม่พบข้อมูลใต้หัวตารางในแผ่นงาน '%s'", "no data rows under the header of sheet %q", rep.Sheet))
 	}
 	if otherProvince != "" && b.Counts.Rejected == b.Counts.Rows {
 		return refuse(data.Errorf(data.EINVALID, "ไฟล์นี้เป็นข้อมูลของจังหวัด%s ไม่ใช่จังหวัดของฐานข้อมูลนี้ จึงไม่นำเข้า", "workbook belongs to province %s", otherProvince))
@@ -187,34 +232,18 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	return rep, nil
 }
 
-// chooseSheet finds the sheet with the header: the one naming the most
-// known columns among the sheets that have one.
-func (imp *Importer) chooseSheet(wb *xlsx.Workbook) (layout, error) {
-	var best layout
-	found := false
-	for _, sheet := range wb.Sheets() {
-		var first [][]string
-		var nums []int
-		merged := xlsx.NewMergeFiller(wb.MergedRanges(sheet))
-		err := wb.Rows(sheet, func(row int, cells []string) error {
-			if row > headerScanRows {
-				return xlsx.ErrStop
-			}
-			cells = merged.Fill(row, cells)
-			first, nums = append(first, cells), append(nums, row)
-			return nil
-		})
-		if err != nil {
-			continue
-		}
-		if l, _, ok := findLayout(sheet, first, nums); ok && (!found || l.Known > best.Known) {
-			best, found = l, true
-		}
+// noSheetRead is the refusal of a workbook none of whose sheets can be
+// read, with what became of each.
+func noSheetRead(sheets []SheetReport) error {
+	if len(sheets) == 1 && sheets[0].Why == noHeader {
+		return data.Errorf(data.EINVALID, "ไม่พบแถวหัวตารางในไฟล์นี้ (ต้องมีหัวคอลัมน์อย่างน้อย 3 คอลัมน์ เช่น รหัสบ้าน, ตำบล, ด้าน, ปัญหา) กรุณาใช้แบบฟอร์มของจังหวัด", "no header row found")
 	}
-	if !found {
-		return layout{}, data.Errorf(data.EINVALID, "ไม่พบแถวหัวตารางในไฟล์นี้ (ต้องมีหัวคอลัมน์อย่างน้อย 3 คอลัมน์ เช่น รหัสบ้าน, ตำบล, ด้าน, ปัญหา) กรุณาใช้แบบฟอร์มของจังหวัด", "no header row found")
+	var lines []string
+	for _, s := range sheets {
+		lines = append(lines, s.Line())
 	}
-	return best, nil
+	return data.Messages(data.EINVALID, "ไม่พบแผ่นงานที่มีหัวตารางของข้อมูลในไฟล์นี้ กรุณาใช้แบบฟอร์มของจังหวัด: %s", []any{strings.Join(lines, " · ")},
+		"no sheet with a data header among %d", len(sheets))
 }
 
 // Commit applies a dry run's batch and records it in the ledger: the whole
@@ -233,51 +262,82 @@ func (imp *Importer) Commit(ctx context.Context, rep *FileReport) (data.ImportRe
 
 // streamRows reads a sheet on its own goroutine and hands the rows to fn
 // on this one, in order: excelize's XML decoding takes one core, and
-// normalising and matching the rows the other.
+// normalising and matching the rows the other. The rows read ahead are
+// bounded in bytes as well as in number: a few rows of long cells must
+// not pile up gigabytes.
 func streamRows(ctx context.Context, wb *xlsx.Workbook, sheet string, fn func(row int, cells []string) error) error {
 	type raw struct {
 		row   int
 		cells []string
 	}
 	const batchSize = 256
-	batches := make(chan []raw, 8)
+	const aheadBytes = 8 << 20
+	type batch struct {
+		rows  []raw
+		bytes int
+	}
+	batches := make(chan batch, 8)
 	stop := make(chan struct{})
 	readErr := make(chan error, 1)
+	var mu sync.Mutex
+	room := sync.NewCond(&mu)
+	ahead, stopped := 0, false // bytes sent and not yet taken; the consumer has stopped
 	go func() {
 		defer close(batches)
-		batch := make([]raw, 0, batchSize)
+		b := batch{rows: make([]raw, 0, batchSize)}
 		send := func() bool {
+			mu.Lock()
+			for ahead > 0 && ahead+b.bytes > aheadBytes && !stopped {
+				room.Wait()
+			}
+			ahead += b.bytes
+			mu.Unlock()
 			select {
-			case batches <- batch:
-				batch = make([]raw, 0, batchSize)
+			case batches <- b:
+				b = batch{rows: make([]raw, 0, batchSize)}
 				return true
 			case <-stop:
 				return false
 			}
 		}
 		err := wb.Rows(sheet, func(row int, cells []string) error {
-			if batch = append(batch, raw{row, cells}); len(batch) == batchSize && !send() {
+			b.rows = append(b.rows, raw{row, cells})
+			for _, c := range cells {
+				b.bytes += len(c) + 16
+			}
+			if (len(b.rows) == batchSize || b.bytes >= aheadBytes/8) && !send() {
 				return xlsx.ErrStop
 			}
 			return nil
 		})
-		if err == nil && len(batch) > 0 {
+		if err == nil && len(b.rows) > 0 {
 			send()
 		}
 		readErr <- err
 	}()
+	halt := func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		room.Broadcast()
+		close(stop)
+	}
 	var err error
-	for batch := range batches {
+	for b := range batches {
+		mu.Lock()
+		ahead -= b.bytes
+		mu.Unlock()
+		room.Signal()
 		if err != nil {
 			continue // drain so the reader can finish
 		}
 		if err = ctx.Err(); err != nil {
-			close(stop)
+			halt()
 			continue
 		}
-		for _, r := range batch {
+		for _, r := range b.rows {
 			if err = fn(r.row, r.cells); err != nil {
-				close(stop)
+				halt()
 				break
 			}
 		}
@@ -288,15 +348,31 @@ func streamRows(ctx context.Context, wb *xlsx.Workbook, sheet string, fn func(ro
 	return err
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+// fileSHA256 hashes the file at path, which must be a regular file (a pipe
+// or a device would never end) of no more than xlsx.Limit.FileBytes.
+func fileSHA256(ctx context.Context, path string) (string, error) {
+	f, fi, err := xlsx.OpenRegular(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if fi.Size() > xlsx.Limit.FileBytes {
+		return "", nil // not hashed: opening it refuses it
+	}
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	buf := make([]byte, 1<<20)
+	for {
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", &data.Error{Code: data.ENOTFOUND, Message: "อ่านไฟล์ " + filepath.Base(path) + " ไม่ได้ กรุณาตรวจสอบว่าไฟล์ยังอยู่และไม่ได้ถูกเปิดค้างในโปรแกรมอื่น", English: "cannot read file", Err: err}
+		}
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"qmdesk/data"
+	"qmdesk/data/xlsx"
 )
 
 // field is a column of the district workbook template.
@@ -150,6 +151,15 @@ func (l *layout) headerOf(f field) string {
 	return fieldNames[f]
 }
 
+// columnName names column c (1-based) for a message: its header as the
+// district wrote it, else its letters.
+func (l *layout) columnName(c int) string {
+	if c > 0 && c <= len(l.Header) && l.Header[c-1] != "" {
+		return l.Header[c-1]
+	}
+	return "คอลัมน์ " + xlsx.ColumnName(c)
+}
+
 // matchHeader reads one or two header rows into a layout. A cell of the
 // second row wins where it names a field (the group title above it does
 // not); a first-row cell merged down over the second still counts.
@@ -173,7 +183,7 @@ func matchHeader(sheet string, rows [][]string, rowNums []int) layout {
 				text = data.CleanText(r[c])
 			}
 		}
-		l.Header[c] = text
+		l.Header[c] = shortValue(text)
 		switch {
 		case f != fUnknown && l.Col[f] == 0:
 			l.Col[f] = c + 1

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"qmdesk/assets"
 	"qmdesk/data"
@@ -60,6 +61,7 @@ func FuzzParseRow(f *testing.F) {
 	f.Add("1\t41010000011\t12/3\tม.5\t\tหมากแข้ง\tเมือง\tอุดรธานี\t1101700203451\tนาย\tสมชาย\tใจดี\t081\t4\tเดิม\t4\tหนี้สิน\t\t\tแก้ไขแล้ว\t15 ก.ค. 2567\tอบต.\tฝึกอาชีพ\t12,500\t")
 	f.Add("\t4.1012345678E+10\t\t๕\t\tต.หมากแข้ง\t\t\t\t\t\t\t\t\tตกหล่น\tด้านที่ ๒\tขาดแคลนน้ำดื่ม\t\t\tยุติ\t45366\t\t\t\tย้ายออก")
 	f.Add("\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t")
+	f.Add("1\t41010000011\t\t\t\tหมากแข้ง\t\t\t\t\t" + strings.Repeat("สม", 60) + "\t\t\t\t\t4\tหนี้สิน\t" + strings.Repeat("ก", 1200))
 	f.Fuzz(func(t *testing.T, s string) {
 		cells := strings.Split(s, "\t")
 		in := imp.parseRow(&l, 2, cells)
@@ -67,9 +69,24 @@ func FuzzParseRow(f *testing.F) {
 			if in.Reject.Reason == "" || in.Reject.Fate != data.FateRejected {
 				t.Fatalf("rejection without a reason: %+v", in.Reject)
 			}
+			if n := utf8.RuneCountInString(in.Reject.Value); n > 130 {
+				t.Fatalf("a rejection carries %d characters of its value", n)
+			}
 			return
 		}
 		h, p := in.Household, in.Problem
+		// What is taken fits the records' limits, so that storing it
+		// cannot fail on a length the row did not refuse.
+		for _, s := range []struct {
+			text string
+			most int
+		}{{h.Head.Title, data.MaxTitle}, {h.Head.FirstName, data.MaxName}, {h.Head.LastName, data.MaxName}, {h.Head.Phone, data.MaxPhone},
+			{h.HouseNo, data.MaxHouseNo}, {h.VillageName, data.MaxVillageName},
+			{p.SubProblem, data.MaxSubProblem}, {p.Detail, data.MaxDetail / 2}, {p.CloseReason, data.MaxNote}, {p.LeadAgency, data.MaxAgency}} {
+			if n := utf8.RuneCountInString(s.text); n > s.most {
+				t.Fatalf("accepted %d characters where %d fit: %q", n, s.most, s.text)
+			}
+		}
 		if h.HouseCode == "" && h.Head.NationalID == "" {
 			t.Fatal("accepted a row without a key")
 		}

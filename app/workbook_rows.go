@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"qmdesk/data"
+	"qmdesk/data/xlsx"
 )
 
 // rowInput is one data row read and normalised, before matching.
@@ -113,16 +115,70 @@ func (l *layout) cell(cells []string, f field) string {
 	return data.CleanText(data.FromFormulaSafe(cells[c-1])) // as qmdesk wrote it, without its guard
 }
 
+// fieldLengths is the longest each column may be, in characters: the
+// record's own limits for free text (the detail half of it: a problem
+// name not in the list goes in front of the detail, and words the
+// district adds to an "others" problem after it), and for codes, names of
+// places and words from a list what their longest spelling needs, with
+// room to spare (nothing longer is parsed or matched).
+var fieldLengths = []struct {
+	field field
+	most  int
+}{
+	{fHouseCode, 30}, {fHouseNo, data.MaxHouseNo}, {fVillageNo, 30}, {fVillageName, data.MaxVillageName},
+	{fTambon, 100}, {fAmphoe, 100}, {fProvince, 100}, {fNationalID, 30},
+	{fTitle, data.MaxTitle}, {fFirstName, data.MaxName}, {fLastName, data.MaxName}, {fFullName, data.MaxTitle + 2*data.MaxName},
+	{fPhone, data.MaxPhone}, {fMembers, 20}, {fOrigin, 100}, {fCategory, 100}, {fSubProblem, data.MaxSubProblem},
+	{fDetail, data.MaxDetail / 2}, {fReXRay, 100}, {fStatus, 100}, {fActionDate, 50}, {fAgency, data.MaxAgency},
+	{fWhat, data.MaxDetail}, {fBudget, 30}, {fNote, data.MaxNote}, {fTargetDate, 50}, {fLeadAgency, data.MaxAgency}, {fVersion, 200},
+}
+
+// shortValue is a cell as a report shows it: a long one cut, with its
+// length, so that a rejected row does not carry its whole text into the
+// report and the import ledger.
+func shortValue(s string) string {
+	const keep = 100
+	if len(s) <= keep {
+		return s
+	}
+	n := utf8.RuneCountInString(s)
+	if n <= keep {
+		return s
+	}
+	i := 0
+	for range keep {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i] + "… (ยาว " + data.FormatNumber(int64(n)) + " ตัวอักษร)"
+}
+
 // parseRow reads one data row. Problems with a value reject the row with
 // its column, value and a reason in Thai; the first problem found is the
 // one reported.
 func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	in := rowInput{Sheet: l.Sheet, Row: row}
 	reject := func(f field, reason string) rowInput {
-		in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.headerOf(f), Value: l.cell(cells, f), Reason: reason}
+		in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.headerOf(f), Value: shortValue(l.cell(cells, f)), Reason: reason}
 		return in
 	}
 	get := func(f field) string { return l.cell(cells, f) }
+
+	// Lengths first: a cell longer than Excel allows (any column, read or
+	// not), then each field against what it means.
+	for i, c := range cells {
+		if n := xlsx.CellTooLong(c); n > 0 {
+			in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.columnName(i + 1), Value: shortValue(c),
+				Reason: fmt.Sprintf("ช่องนี้ยาว %s ตัวอักษร เกินที่ Excel รับได้ (%s ตัวอักษร) ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel: กรุณาแก้ช่องนี้ใน Excel แล้วบันทึกใหม่",
+					data.FormatNumber(int64(n)), data.FormatNumber(int64(xlsx.Limit.CellChars)))}
+			return in
+		}
+	}
+	for _, fl := range fieldLengths {
+		if err := data.CheckLength(l.headerOf(fl.field), get(fl.field), fl.most); err != nil {
+			return reject(fl.field, data.ErrorMessage(err))
+		}
+	}
 	h := &in.Household
 	h.Origin = data.OriginSurvey2565
 
@@ -190,6 +246,14 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	h.Head.FirstName, h.Head.LastName = get(fFirstName), get(fLastName)
 	if full := get(fFullName); full != "" && h.Head.FirstName == "" {
 		h.Head.Title, h.Head.FirstName, h.Head.LastName = splitThaiName(full)
+		for _, part := range []struct {
+			name, text string
+			most       int
+		}{{"คำนำหน้า", h.Head.Title, data.MaxTitle}, {"ชื่อ", h.Head.FirstName, data.MaxName}, {"นามสกุล", h.Head.LastName, data.MaxName}} {
+			if err := data.CheckLength(part.name, part.text, part.most); err != nil {
+				return reject(fFullName, data.ErrorMessage(err))
+			}
+		}
 	}
 	if h.Head.Phone, err = data.NormalizePhone(get(fPhone)); err != nil {
 		return reject(fPhone, data.ErrorMessage(err))

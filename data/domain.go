@@ -280,7 +280,9 @@ func (h Household) Validate() error {
 	if h.VillageNo < 0 || h.VillageNo > 999 {
 		return Errorf(EINVALID, "หมู่ที่ %d ไม่สมเหตุสมผล", "village number %d out of range", h.VillageNo)
 	}
-	return nil
+	return checkLengths(lengthCheck{"คำนำหน้า", h.Head.Title, MaxTitle}, lengthCheck{"ชื่อ", h.Head.FirstName, MaxName},
+		lengthCheck{"นามสกุล", h.Head.LastName, MaxName}, lengthCheck{"โทรศัพท์", h.Head.Phone, MaxPhone},
+		lengthCheck{"บ้านเลขที่", h.HouseNo, MaxHouseNo}, lengthCheck{"ชื่อหมู่บ้าน", h.VillageName, MaxVillageName})
 }
 
 // MaxPhoneLength is the longest phone field taken: two or three numbers
@@ -427,7 +429,8 @@ func (p Problem) Validate(today Date) error {
 	if err := p.ResolvedOn.CheckSane(WordResolvedOn.Thai, today); err != nil {
 		return err
 	}
-	return nil
+	return checkLengths(lengthCheck{"ปัญหา", p.SubProblem, MaxSubProblem}, lengthCheck{"รายละเอียด", p.Detail, MaxDetail},
+		lengthCheck{"เหตุผลที่" + Closed.Thai(), p.CloseReason, MaxNote}, lengthCheck{"หน่วยงานหลัก", p.LeadAgency, MaxAgency})
 }
 
 // Action is one step taken on a problem. Actions are append-only: a mistake
@@ -469,7 +472,7 @@ func (a Action) Validate(today Date) error {
 	if a.What == "" && a.Agency == "" && a.Result == 0 && a.Note == "" {
 		return Messages(EINVALID, "กรุณาระบุ%sหรือ%s", []any{HeaderWhat.Thai, HeaderAgency.Thai}, "empty action")
 	}
-	return nil
+	return checkLengths(lengthCheck{HeaderAgency.Thai, a.Agency, MaxAgency}, lengthCheck{HeaderWhat.Thai, a.What, MaxDetail}, lengthCheck{"หมายเหตุ", a.Note, MaxNote})
 }
 
 // SameAs tells whether two actions record the same step, so that a

@@ -279,7 +279,12 @@ func (s *ImportScreen) showFile(i int) {
 		return
 	}
 	c := r.Counts()
-	txt := fmt.Sprintf("%s — %s %s\n", filepath.Base(r.Path), t.tr("แผ่นงาน", "sheet"), r.Sheet) +
+	several := r.ImportedSheets() > 1
+	sheets := fmt.Sprintf("%s %s", t.tr("แผ่นงาน", "sheet"), r.Sheet)
+	if several {
+		sheets = fmt.Sprintf("%s %s: %s", t.ni(r.ImportedSheets()), t.tr("แผ่นงาน", "sheets"), r.Sheet)
+	}
+	txt := fmt.Sprintf("%s — %s\n", filepath.Base(r.Path), sheets) +
 		t.tr("ทั้งหมด ", "Rows ") + t.ni(c.Rows) + t.tr(" แถว: ", " rows: ") + t.term(data.WordNewHousehold) + " " + t.ni(c.CreatedHouseholds()) + " " + t.term(data.UnitHouseholds) +
 		" · " + t.term(data.WordNewProblem) + " " + t.ni(c.CreatedProblems()) + " " + t.term(data.UnitProblems) + t.tr(" · แถวที่ปรับปรุง ", " · rows updated ") + t.ni(c.Updated) +
 		t.tr(" · ไม่เปลี่ยนแปลง ", " · unchanged ") + t.ni(c.Unchanged) + t.tr(" · รอตรวจสอบ ", " · to review ") + t.ni(c.Review) +
@@ -291,6 +296,11 @@ func (s *ImportScreen) showFile(i int) {
 	}
 	if r.Skipped > 0 {
 		txt += t.tr("\nข้ามแถวว่างหรือแถวรวมยอด ", "\nSkipped blank or total rows: ") + t.ni(r.Skipped)
+	}
+	// What became of every sheet, read or not (in Thai, as the reasons
+	// of the rows are): no sheet is passed over without a line.
+	for _, line := range r.SheetLines() {
+		txt += "\n" + line
 	}
 	if len(r.Unknown) > 0 {
 		txt += t.tr("\nคอลัมน์ที่ไม่รู้จัก (ไม่ได้นำเข้า): ", "\nColumns not recognised (ignored): ") + strings.Join(r.Unknown, ", ")
@@ -307,7 +317,11 @@ func (s *ImportScreen) showFile(i int) {
 	forDistrict := 0 // rows the district can fix (a conflict is the province's decision)
 	for _, rr := range r.Batch.Rows {
 		if rr.Fate == data.FateRejected || rr.Fate == data.FateReview {
-			rows = append(rows, []string{t.digitsOf(strconv.Itoa(rr.Row)), rr.Fate.Thai(), rr.Column, rr.Value, rr.Reason})
+			row := t.digitsOf(strconv.Itoa(rr.Row))
+			if several {
+				row = rr.Sheet + " · " + row
+			}
+			rows = append(rows, []string{row, rr.Fate.Thai(), rr.Column, rr.Value, rr.Reason})
 			if !rr.ForProvince {
 				forDistrict++
 			}

@@ -64,8 +64,17 @@ type importJSON struct {
 	ImportID uint64 `json:"import_id"`
 	Refused  string `json:"refused"`
 	data.Counts
-	CreatedHouseholds int `json:"created_households"` // households the import adds
-	CreatedProblems   int `json:"created_problems"`   // problems the import adds, in new and known households
+	CreatedHouseholds int         `json:"created_households"` // households the import adds
+	CreatedProblems   int         `json:"created_problems"`   // problems the import adds, in new and known households
+	Sheets            []sheetJSON `json:"sheets"`             // every sheet of the workbook, read or not
+}
+
+// sheetJSON says what became of one sheet.
+type sheetJSON struct {
+	Name     string `json:"name"`
+	Imported bool   `json:"imported"`
+	Rows     int    `json:"rows"`             // data rows read, or rows with something in them not read
+	Reason   string `json:"reason,omitempty"` // Thai: why the sheet was not read
 }
 
 // importStore opens the database as the importer needs it.
@@ -147,8 +156,12 @@ func (c *command) importFiles(args []string) (int, error) {
 			status = ExitSomeRows
 		}
 		if *asJSON {
+			sheets := []sheetJSON{}
+			for _, sh := range rep.Sheets {
+				sheets = append(sheets, sheetJSON{Name: sh.Name, Imported: sh.Imported, Rows: sh.Rows, Reason: sh.Why})
+			}
 			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Counts: cnt,
-				CreatedHouseholds: cnt.CreatedHouseholds(), CreatedProblems: cnt.CreatedProblems()})
+				CreatedHouseholds: cnt.CreatedHouseholds(), CreatedProblems: cnt.CreatedProblems(), Sheets: sheets})
 			fmt.Fprintln(c.env.Stdout, string(b))
 			continue
 		}
@@ -189,7 +202,16 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	if dry {
 		verb = "ตรวจสอบแล้ว ยังไม่บันทึก (dry run)"
 	}
-	fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %s แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), num(int64(cnt.Rows)))
+	if n := rep.ImportedSheets(); n > 1 {
+		fmt.Fprintf(w, "%s: %s · %d แผ่นงาน · %s แถวข้อมูล\n", rep.File, verb, n, num(int64(cnt.Rows)))
+	} else {
+		fmt.Fprintf(w, "%s: %s · แผ่นงาน '%s' หัวตารางแถว %s · %s แถวข้อมูล\n", rep.File, verb, rep.Sheet, joinInts(rep.Header), num(int64(cnt.Rows)))
+	}
+	// Every sheet not read is named, with why: nothing is passed over
+	// without a line.
+	for _, line := range rep.SheetLines() {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
 	fmt.Fprintf(w, "  %s %s %s · %s %s %s · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
 		data.WordNewHousehold.Thai, num(int64(cnt.CreatedHouseholds())), data.UnitHouseholds.Thai,
 		data.WordNewProblem.Thai, num(int64(cnt.CreatedProblems())), data.UnitProblems.Thai, num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
@@ -210,7 +232,7 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 			if r.Column != "" {
 				cell = fmt.Sprintf(" คอลัมน์ %s ค่า '%s'", r.Column, r.Value)
 			}
-			fmt.Fprintf(w, "  แถว %d%s: %s — %s\n", r.Row, cell, r.Fate.Thai(), r.Reason)
+			fmt.Fprintf(w, "  %s%s: %s — %s\n", rep.RowPlace(r), cell, r.Fate.Thai(), r.Reason)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -18,17 +17,14 @@ type Range struct{ Row1, Col1, Row2, Col2 int }
 // MergedRanges lists a sheet's merged ranges without loading the sheet:
 // excelize's GetMergeCells unmarshals the whole worksheet into memory
 // (gigabytes for a province file), so this scans the sheet's XML part for
-// <mergeCell ref="..."/> elements instead.
+// <mergeCell ref="..."/> elements instead. Open has bounded their number.
 func (w *Workbook) MergedRanges(sheet string) []Range {
-	if w.path == "" || w.password != "" {
-		return w.mergedSlow(sheet)
-	}
-	z, err := zip.OpenReader(w.path)
+	z, closer, err := w.zip()
 	if err != nil {
 		return nil
 	}
-	defer z.Close()
-	part := sheetPart(z, sheet)
+	defer closer.Close()
+	part := sheetParts(z)[sheet]
 	if part == nil {
 		return nil
 	}
@@ -37,25 +33,10 @@ func (w *Workbook) MergedRanges(sheet string) []Range {
 		return nil
 	}
 	defer rc.Close()
-	return scanMergeCells(rc)
+	return scanMergeCells(rc, w.lim.MergedRanges)
 }
 
-// mergedSlow asks excelize, for the rare encrypted workbook.
-func (w *Workbook) mergedSlow(sheet string) []Range {
-	cells, err := w.f.GetMergeCells(sheet)
-	if err != nil {
-		return nil
-	}
-	var out []Range
-	for _, m := range cells {
-		if r, ok := parseRange(m.GetStartAxis() + ":" + m.GetEndAxis()); ok {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func scanMergeCells(r io.Reader) []Range {
+func scanMergeCells(r io.Reader, most int) []Range {
 	var out []Range
 	br := bufio.NewReaderSize(r, 1<<16)
 	needle := []byte("<mergeCell ")
@@ -78,7 +59,7 @@ func scanMergeCells(r io.Reader) []Range {
 				Ref string `xml:"ref,attr"`
 			}
 			if xml.Unmarshal(chunk[i:i+end+1], &m) == nil || xml.Unmarshal(append(chunk[i:i+end:i+end], []byte("/>")...), &m) == nil {
-				if r, ok := parseRange(m.Ref); ok {
+				if r, ok := parseRange(m.Ref); ok && len(out) < most {
 					out = append(out, r)
 				}
 			}
@@ -108,47 +89,6 @@ func parseRange(ref string) (Range, bool) {
 	return Range{r1, c1, r2, c2}, true
 }
 
-// sheetPart finds the zip entry of a sheet through workbook.xml and its
-// relationships.
-func sheetPart(z *zip.ReadCloser, sheet string) *zip.File {
-	files := map[string]*zip.File{}
-	for _, f := range z.File {
-		files[f.Name] = f
-	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if readXML(files["xl/workbook.xml"], &wb) != nil || readXML(files["xl/_rels/workbook.xml.rels"], &rels) != nil {
-		return nil
-	}
-	for _, s := range wb.Sheets {
-		if s.Name != sheet {
-			continue
-		}
-		for _, r := range rels.Rels {
-			if r.ID == s.RID {
-				t := r.Target
-				if strings.HasPrefix(t, "/") {
-					t = strings.TrimPrefix(t, "/")
-				} else {
-					t = path.Join("xl", t)
-				}
-				return files[t]
-			}
-		}
-	}
-	return nil
-}
-
 func readXML(f *zip.File, v any) error {
 	if f == nil {
 		return io.ErrUnexpectedEOF
@@ -175,11 +115,14 @@ type activeRange struct {
 	value string
 }
 
-// NewMergeFiller prepares a filler for a sheet's ranges.
+// NewMergeFiller prepares a filler for a sheet's ranges. Columns past the
+// last one read (Limit.Columns) are not filled: a range over a whole sheet
+// would make every row 16,384 cells wide.
 func NewMergeFiller(ranges []Range) *MergeFiller {
 	m := &MergeFiller{byStart: map[int][]Range{}}
 	for _, r := range ranges {
-		if (r.Row2-r.Row1+1)*(r.Col2-r.Col1+1) > 1 {
+		r.Col2 = min(r.Col2, Limit.Columns)
+		if r.Col1 <= r.Col2 && (r.Row2-r.Row1+1)*(r.Col2-r.Col1+1) > 1 {
 			m.byStart[r.Row1] = append(m.byStart[r.Row1], r)
 		}
 	}
@@ -200,6 +143,9 @@ func (m *MergeFiller) Fill(row int, cells []string) []string {
 	}
 	m.active = keep
 	for _, r := range m.byStart[row] {
+		if m.overlaps(r) {
+			continue // Excel never writes overlapping ranges; filling both would cost rows × ranges
+		}
 		v := ""
 		if r.Col1 <= len(cells) {
 			v = cells[r.Col1-1]
@@ -221,4 +167,15 @@ func (m *MergeFiller) Fill(row int, cells []string) []string {
 		}
 	}
 	return cells
+}
+
+// overlaps tells whether r shares a column with a range still being
+// filled.
+func (m *MergeFiller) overlaps(r Range) bool {
+	for _, a := range m.active {
+		if r.Col1 <= a.Col2 && a.Col1 <= r.Col2 {
+			return true
+		}
+	}
+	return false
 }

@@ -61,3 +61,27 @@ func TestOpenTellsFilesApart(t *testing.T) {
 		t.Errorf("LibreOffice fixture: %d rows", rows)
 	}
 }
+
+// FuzzScanner feeds the same XML to the limit scanner whole and in two
+// pieces cut anywhere: what it finds must not depend on where reads end.
+func FuzzScanner(f *testing.F) {
+	f.Add([]byte(`<?xml version="1.0"?><sst><si><t>ก</t></si><!-- a > b ' --><si><r><t><![CDATA[x>y]]></t></r></si></sst>`), uint16(7), uint8(partStrings))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="IW1" t="s"><v>0</v></c></row></sheetData></worksheet>`), uint16(30), uint8(partSheet))
+	f.Add([]byte(`<styleSheet><xf a=">'"/><xf/><xf/></styleSheet>`), uint16(3), uint8(partXML))
+	f.Fuzz(func(t *testing.T, b []byte, cut uint16, kind uint8) {
+		lim := DefaultLimits
+		lim.TagBytes, lim.TextBytes, lim.RowBytes, lim.StringBytes, lim.Elements, lim.SharedStrings, lim.MergedRanges, lim.Columns = 40, 30, 60, 50, 4, 2, 2, 3
+		k := partKind(kind%3 + 1)
+		whole := scanner{lim: lim, kind: k}
+		odd1 := whole.feed(b)
+		at := int(cut) % (len(b) + 1)
+		split := scanner{lim: lim, kind: k}
+		odd2 := split.feed(b[:at])
+		if odd2 == nil {
+			odd2 = split.feed(b[at:])
+		}
+		if (odd1 == nil) != (odd2 == nil) {
+			t.Fatalf("whole: %v; cut at %d: %v", odd1, at, odd2)
+		}
+	})
+}

@@ -1,0 +1,18 @@
+//go:build unix
+
+package app_test
+
+import (
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// makeFifo makes a named pipe with a workbook's name.
+func makeFifo(t *testing.T, dir string) string {
+	path := filepath.Join(dir, "pipe.xlsx")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

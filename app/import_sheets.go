@@ -1,0 +1,236 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"qmdesk/data"
+	"qmdesk/data/xlsx"
+)
+
+// maxDataRows bounds the data rows of one file, all sheets together: a
+// whole province's file is about 200,000 rows, and the plan of a file is
+// held in memory until it is committed.
+var maxDataRows = 300_000
+
+// importTimeBudget bounds the dry run of one file, reading and matching:
+// a province's file takes under a minute on the office's machines, so a
+// file still being read after this is broken or hostile.
+var importTimeBudget = 10 * time.Minute
+
+// errTimeBudget is the cause of a dry run stopped by importTimeBudget.
+var errTimeBudget = errors.New("import time budget spent")
+
+func timeBudgetRefusal() error {
+	return &data.Error{Code: data.EINVALID,
+		Message: fmt.Sprintf("ตรวจไฟล์นี้นานเกิน %s นาทีจึงหยุด ไม่ได้บันทึกอะไร: ไฟล์อาจใหญ่เกินไปหรือผิดปกติ กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือเปิดใน Excel แล้วบันทึกใหม่",
+			data.FormatNumber(int64(importTimeBudget.Minutes()))),
+		English: "dry run exceeded its time budget of " + importTimeBudget.String(), Err: errTimeBudget}
+}
+
+func tooManyRows() error {
+	return data.Messages(data.EINVALID, "ไฟล์นี้มีข้อมูลเกิน %s แถว เกินกว่าที่นำเข้าได้ครั้งละไฟล์ (ไฟล์ของทั้งจังหวัดมีราว 200,000 แถว): กรุณาแบ่งเป็นไฟล์ละอำเภอแล้วนำเข้าทีละไฟล์",
+		[]any{data.FormatNumber(int64(maxDataRows))}, "more than %d data rows", maxDataRows)
+}
+
+// SheetReport is what became of one sheet of a workbook: every sheet has
+// one, so that no sheet is passed over without a word.
+type SheetReport struct {
+	Name     string
+	Imported bool     // its rows are in the plan
+	Header   []int    // header row numbers, when a header was found
+	Unknown  []string // columns ignored
+	// Rows counts the data rows planned (Imported), or the rows with
+	// something in them that were not read (under the header, when the
+	// sheet has one).
+	Rows    int
+	Skipped int    // blank and subtotal rows under the header (Imported)
+	Why     string // Thai: why the sheet was not imported
+	Hidden  bool
+
+	layout *layout
+}
+
+// Line says in one Thai sentence what became of the sheet.
+func (s SheetReport) Line() string {
+	switch {
+	case s.Imported:
+		line := fmt.Sprintf("แผ่นงาน '%s': หัวตารางแถว %s · %s แถวข้อมูล", s.Name, joinRows(s.Header), data.FormatNumber(int64(s.Rows)))
+		if s.Skipped > 0 {
+			line += " · ข้ามแถวว่างหรือแถวรวมยอด " + data.FormatNumber(int64(s.Skipped))
+		}
+		return line
+	case s.Rows > 0 && len(s.Header) > 0:
+		return fmt.Sprintf("แผ่นงาน '%s' มีข้อมูล %s แถวแต่ไม่ได้นำเข้า: %s", s.Name, data.FormatNumber(int64(s.Rows)), s.Why)
+	case s.Rows > 0: // no header: instructions, a list, a note
+		return fmt.Sprintf("แผ่นงาน '%s' ไม่ได้นำเข้า: %s (มีข้อความ %s แถว)", s.Name, s.Why, data.FormatNumber(int64(s.Rows)))
+	}
+	return fmt.Sprintf("แผ่นงาน '%s' ไม่ได้นำเข้า: %s", s.Name, s.Why)
+}
+
+func joinRows(rows []int) string {
+	var s []string
+	for _, n := range rows {
+		s = append(s, data.FormatNumber(int64(n)))
+	}
+	return strings.Join(s, "–")
+}
+
+// SheetLines says what became of each sheet, in workbook order, when
+// there is more than the one sheet read: the report's lines about sheets.
+func (r *FileReport) SheetLines() []string {
+	if len(r.Sheets) == 1 && r.Sheets[0].Imported {
+		return nil
+	}
+	var out []string
+	for _, s := range r.Sheets {
+		out = append(out, s.Line())
+	}
+	return out
+}
+
+// ImportedSheets counts the sheets whose rows are in the plan.
+func (r *FileReport) ImportedSheets() int {
+	n := 0
+	for _, s := range r.Sheets {
+		if s.Imported {
+			n++
+		}
+	}
+	return n
+}
+
+// RowPlace names a row for the report: its number, and its sheet when
+// the rows come from more than one.
+func (r *FileReport) RowPlace(rr data.RowResult) string {
+	if r.ImportedSheets() > 1 {
+		return fmt.Sprintf("แผ่นงาน '%s' แถว %d", rr.Sheet, rr.Row)
+	}
+	return fmt.Sprintf("แถว %d", rr.Row)
+}
+
+// missing names the columns without which no row of the sheet can be
+// taken.
+func (l *layout) missing() []string {
+	var out []string
+	if !l.has(fHouseCode) && !l.has(fNationalID) {
+		out = append(out, fieldNames[fHouseCode]+" หรือ "+fieldNames[fNationalID])
+	}
+	for _, f := range []field{fTambon, fCategory, fSubProblem} {
+		if !l.has(f) {
+			out = append(out, fieldNames[f])
+		}
+	}
+	return out
+}
+
+const noHeader = "ไม่พบแถวหัวตาราง (ต้องมีหัวคอลัมน์อย่างน้อย 3 คอลัมน์ เช่น รหัสบ้าน, ตำบล, ด้าน, ปัญหา)"
+
+// surveySheets looks at the first rows of every sheet and decides which
+// are read: each sheet whose header names the columns a row needs. The
+// others get the reason they are not. When no sheet has those columns,
+// the best header found is read all the same, so that its rows are
+// refused one by one with what they lack. An error is a refusal of the
+// whole file (a broken limit) or the context's.
+func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]SheetReport, error) {
+	var out []SheetReport
+	fallback := -1
+	for _, sheet := range wb.Sheets() {
+		s := SheetReport{Name: sheet, Hidden: wb.Hidden(sheet)}
+		var first [][]string
+		var nums []int
+		merged := xlsx.NewMergeFiller(wb.MergedRanges(sheet))
+		err := wb.Rows(sheet, func(row int, cells []string) error {
+			if row > headerScanRows {
+				return xlsx.ErrStop
+			}
+			cells = merged.Fill(row, cells)
+			// Only a header is looked for here: a long cell is no
+			// header, and thirty rows of them must not be held.
+			kept := make([]string, len(cells))
+			for i, c := range cells {
+				kept[i] = clip(c, 256)
+			}
+			first, nums = append(first, kept), append(nums, row)
+			return nil
+		})
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.Is(err, xlsx.ErrTooLarge):
+			return nil, err
+		case err != nil:
+			s.Why = data.ErrorMessage(err)
+			out = append(out, s)
+			continue
+		}
+		l, _, found := findLayout(sheet, first, nums)
+		if found {
+			s.Header, s.Unknown, s.layout = l.HeaderRows, l.Unknown, &l
+		}
+		var lacks []string
+		if found {
+			lacks = l.missing()
+		}
+		switch {
+		case len(first) == 0:
+			s.Why = "แผ่นงานว่าง"
+		case s.Hidden && found && len(lacks) == 0:
+			s.Why = "แผ่นงานนี้ถูกซ่อนไว้ ถ้าต้องการนำเข้า ให้เลิกซ่อนแผ่นงานใน Excel แล้วบันทึกใหม่"
+		case s.Hidden:
+			s.Why = "แผ่นงานที่ซ่อนไว้และไม่มีหัวตารางของข้อมูล (เช่น รายการสำหรับเลือกในช่อง)"
+		case !found:
+			s.Why = noHeader
+		case len(lacks) > 0:
+			s.Why = "หัวตารางไม่มีคอลัมน์ " + strings.Join(lacks, ", ")
+			if fallback < 0 || l.Known > out[fallback].layout.Known {
+				fallback = len(out)
+			}
+		default:
+			s.Imported = true
+		}
+		out = append(out, s)
+	}
+	imported := false
+	for _, s := range out {
+		imported = imported || s.Imported
+	}
+	if !imported && fallback >= 0 {
+		out[fallback].Imported, out[fallback].Why = true, ""
+	}
+	return out, nil
+}
+
+// clip cuts s to at most n bytes, at a character's start, into a string
+// of its own (a slice of s would keep all of s).
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.Clone(s[:n])
+}
+
+// countRows counts the rows with something in them of a sheet not read:
+// under its header when it has one.
+func countRows(wb *xlsx.Workbook, s *SheetReport) error {
+	last := 0
+	if len(s.Header) > 0 {
+		last = s.Header[len(s.Header)-1]
+	}
+	merged := xlsx.NewMergeFiller(wb.MergedRanges(s.Name))
+	return wb.Rows(s.Name, func(row int, cells []string) error {
+		cells = merged.Fill(row, cells)
+		if row <= last || isBlankRow(cells) || (s.layout != nil && s.layout.isSubtotalRow(cells)) {
+			return nil
+		}
+		s.Rows++
+		return nil
+	})
+}
