@@ -285,10 +285,6 @@ func (h Household) Validate() error {
 		lengthCheck{"บ้านเลขที่", h.HouseNo, MaxHouseNo}, lengthCheck{"ชื่อหมู่บ้าน", h.VillageName, MaxVillageName})
 }
 
-// MaxPhoneLength is the longest phone field taken: two or three numbers
-// with an extension.
-const MaxPhoneLength = 50
-
 // noPhone are what districts write for a household without a phone, kept
 // as written.
 var noPhone = []string{"-", "ไม่มี", "ไม่มีเบอร์", "ไม่มีโทรศัพท์"}
@@ -315,8 +311,8 @@ func NormalizePhone(s string) (string, error) {
 				"phone %q holds %c", s, r)
 		}
 	}
-	if n := utf8.RuneCountInString(s); n > MaxPhoneLength {
-		return "", Errorf(EINVALID, "ช่องโทรศัพท์ยาว %d ตัวอักษร เกิน %d: ใส่เฉพาะเบอร์ที่ใช้ติดต่อ คั่นด้วยจุลภาค (,)", "phone field is %d characters, over %d", n, MaxPhoneLength)
+	if n := utf8.RuneCountInString(s); n > MaxPhone {
+		return "", Errorf(EINVALID, "ช่องโทรศัพท์ยาว %d ตัวอักษร เกิน %d: ใส่เฉพาะเบอร์ที่ใช้ติดต่อ คั่นด้วยจุลภาค (,)", "phone field is %d characters, over %d", n, MaxPhone)
 	}
 	if digits < 3 {
 		return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' ไม่มีตัวเลขพอเป็นเบอร์: ใส่เบอร์เป็นตัวเลข เช่น 081-234-5678 หรือเว้นว่างถ้าไม่มี", "phone %q has too few digits", s)

@@ -12,7 +12,7 @@ import "unicode/utf8"
 const (
 	MaxTitle       = 40
 	MaxName        = 100 // first or last name
-	MaxPhone       = 40
+	MaxPhone       = 50  // two or three numbers with an extension
 	MaxHouseNo     = 40
 	MaxVillageName = 100
 	MaxSubProblem  = 200
