@@ -41,7 +41,7 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	var src copyFacts
 	var sums []uint32
 	var rep *reporter
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		src = copyFacts{size: tx.Size(), txid: tx.ID()}
 		src.version, _ = schemaVersion(tx)
 		if err := roomFor(filepath.Dir(path), src.size); err != nil {
