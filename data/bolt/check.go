@@ -33,17 +33,19 @@ func (s *Store) Check(ctx context.Context) (data.CheckReport, error) {
 			r.Problems = append(r.Problems, metaFinding)
 		}
 		if pageFinding != "" {
-			r.Problems = append(r.Problems, pageFinding)
+			r.Problems, r.DamagedPages = append(r.Problems, pageFinding), true
 			return nil
 		}
-		r = checkTx(tx, r)
+		r = checkTx(tx, r, metaFinding == "")
 		return nil
 	})
 	return r, err
 }
 
-func checkTx(tx *bbolt.Tx, r data.CheckReport) data.CheckReport {
-	for err := range tx.Check() {
+// checkTx is Check on pages found sound; bbolt's own check runs only if
+// the meta pages are sound too (it asserts their headers).
+func checkTx(tx *bbolt.Tx, r data.CheckReport, bboltCheck bool) data.CheckReport {
+	for err := range bboltChecks(tx, bboltCheck) {
 		r.Problems = append(r.Problems, "bbolt: "+err.Error())
 	}
 	for _, b := range allBuckets {
@@ -82,6 +84,17 @@ func checkTx(tx *bbolt.Tx, r data.CheckReport) data.CheckReport {
 	r.AuditEntries = n
 	r.Problems = append(r.Problems, findings...)
 	return r
+}
+
+// bboltChecks runs bbolt's page check when run is true; its goroutine is
+// beyond recover, so only on pages checkFile found sound.
+func bboltChecks(tx *bbolt.Tx, run bool) <-chan error {
+	if !run {
+		ch := make(chan error)
+		close(ch)
+		return ch
+	}
+	return tx.Check()
 }
 
 // recount is what the records say the indexes and counters must hold.

@@ -102,6 +102,16 @@ func (s *Store) afterPanic(r any, stack []byte) error {
 		finding = err.Error()
 	}
 	if finding == "" {
+		// Sound pages, but a bucket gone (its name damaged): every
+		// transaction that uses it fails on nil.
+		s.db.View(func(tx *bbolt.Tx) error {
+			if b := missingBucket(tx); b != nil {
+				finding = fmt.Sprintf("bucket %s is missing", b)
+			}
+			return nil
+		})
+	}
+	if finding == "" {
 		return &data.Error{Code: data.EINTERNAL,
 			Message: "เกิดข้อผิดพลาดภายในโปรแกรม (ตรวจแล้วไฟล์ฐานข้อมูลไม่เสียหาย) สิ่งที่กำลังทำไม่สำเร็จและไม่มีอะไรถูกบันทึกลงไฟล์ กรุณาแจ้งผู้ดูแลพร้อมไฟล์บันทึก (log)",
 			English: fmt.Sprintf("panic in a transaction on a sound file: %v\n%s", r, stack)}
@@ -143,7 +153,8 @@ func (s *Store) pageFinding() (string, error) {
 // checkFile walks the file's pages as transaction txid sees them, read
 // from the file itself; the caller holds a transaction at txid, so that
 // no page of it is reused meanwhile. metaFinding says a meta page is
-// damaged (bbolt then works from the other: a commit writes it anew);
+// damaged (bbolt then works from the other, and a commit writes it anew;
+// but bbolt's own check asserts both pages' headers, so it must not run);
 // pageFinding is the first damaged page (only a backup mends that).
 func (s *Store) checkFile(txid uint64) (metaFinding, pageFinding string, err error) {
 	f, err := os.Open(s.path)
@@ -172,6 +183,14 @@ func (s *Store) checkFile(txid uint64) (metaFinding, pageFinding string, err err
 	case errs[1-at] != nil:
 		metaFinding = fmt.Sprintf("meta page %d is damaged (%v): bbolt works from the other copy, of transaction %d; if the damaged one was newer, the last change saved is missing", 1-at, errs[1-at], txid)
 	}
+	ps := int64(metas[at].pageSize)
+	for i := range int64(2) {
+		head := make([]byte, pageHeaderSize)
+		f.ReadAt(head, i*ps)
+		if id, flags := native.Uint64(head), native.Uint16(head[8:]); metaFinding == "" && (id != uint64(i) || flags != flagMeta) {
+			metaFinding = fmt.Sprintf("meta page %d: its header says page %d of type %#x", i, id, flags)
+		}
+	}
 	return metaFinding, checkPages(f, fi.Size(), metas[at]), nil
 }
 
@@ -191,5 +210,5 @@ func faultError(path string, f *fileFault) error {
 			"ไฟล์ %s ไม่ใช่ฐานข้อมูล qmdesk กรุณาตรวจสอบว่าเลือกไฟล์ถูก (ฐานข้อมูลคือไฟล์ .db ที่โปรแกรม qmdesk สร้าง)", name)}
 	}
 	return &data.Error{Code: data.EDAMAGED, English: english, Message: fmt.Sprintf(
-		"ไฟล์ฐานข้อมูล %s เสียหาย เปิดไม่ได้ (%s) %s", name, f.thai, restoreAdvice)}
+		"ไฟล์ฐานข้อมูล %s เปิดไม่ได้ เพราะ%s %s", name, f.thai, restoreAdvice)}
 }

@@ -16,12 +16,19 @@ import (
 const killChildEnv = "QMDESK_KILL_CHILD_DB"
 const killBatch = 20000
 
-// TestMain lets this test binary act as the child of TestKilledWriteIsAllOrNothing.
+// TestMain lets this test binary act as the child of TestKilledWriteIsAllOrNothing
+// and of TestFlippedDatabases.
 func TestMain(m *testing.M) {
 	if path := os.Getenv(killChildEnv); path != "" {
 		os.Exit(killChild(path))
 	}
+	if path := os.Getenv(flipChildEnv); path != "" {
+		os.Exit(flipChild(path))
+	}
 	code := m.Run()
+	if sharedBase.dir != "" {
+		os.RemoveAll(sharedBase.dir)
+	}
 	if million != nil {
 		million.Close()
 		os.RemoveAll(millionDir)

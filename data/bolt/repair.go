@@ -29,8 +29,8 @@ type quarantined struct {
 }
 
 // Repair mends what Check finds in the records: first a copy of the file
-// goes to backupDir (taken whatever state the file is in: it is the way
-// back), then, in one transaction, every record that cannot be read is
+// goes to backupDir (taken whatever state its records are in: it is the
+// way back; a file whose pages are damaged is refused before), then, in one transaction, every record that cannot be read is
 // mended where the record's own stamps tell the right value (a day that
 // is not a date: an action's date becomes the day it was recorded, a
 // problem's found and resolved days the days it was created and last
@@ -45,16 +45,8 @@ type quarantined struct {
 // that): for those, a backup must be restored.
 func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
 	var rep data.RepairReport
-	if err := os.MkdirAll(backupDir, 0o700); err != nil {
-		return rep, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้", "cannot create backup folder %s: %v", backupDir, err)
-	}
-	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
-	if err := s.view(func(tx *bbolt.Tx) error { return writeFileSync(rep.Backup, tx) }); err != nil {
-		os.Remove(rep.Backup)
-		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?) จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
-	}
 	// The pages first, as Check does: bbolt's check and the cursors below
-	// trust them.
+	// trust them, and a damaged page is no record to mend.
 	var metaFinding, pageFinding string
 	if err := s.view(func(tx *bbolt.Tx) (err error) {
 		metaFinding, pageFinding, err = s.checkFile(uint64(tx.ID()))
@@ -65,6 +57,14 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 	if pageFinding != "" {
 		return rep, &data.Error{Code: data.EDAMAGED, Message: "หน้าข้อมูลในไฟล์เสียหาย ซึ่งการซ่อมแก้ไม่ได้ (ซ่อมได้เฉพาะรายการข้อมูล) " + restoreAdvice, English: "damaged page: " + pageFinding}
 	}
+	if err := os.MkdirAll(backupDir, 0o700); err != nil {
+		return rep, data.Errorf(data.EINVALID, "สร้างโฟลเดอร์สำรองข้อมูล %s ไม่ได้", "cannot create backup folder %s: %v", backupDir, err)
+	}
+	rep.Backup = filepath.Join(backupDir, "before-repair-"+s.Clock.Now().In(data.ThaiTime).Format("20060102-150405")+".db")
+	if err := s.view(func(tx *bbolt.Tx) error { return writeFileSync(rep.Backup, tx) }); err != nil {
+		os.Remove(rep.Backup)
+		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ (พื้นที่เต็มหรือไม่มีสิทธิ์เขียน?) จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
+	}
 	err := s.update(func(tx *bbolt.Tx) error {
 		for _, b := range allBuckets {
 			if tx.Bucket(b) == nil && !bytes.Equal(b, bucketSums) {
@@ -72,7 +72,7 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 			}
 		}
 		var errs []error
-		for err := range tx.Check() {
+		for err := range bboltChecks(tx, metaFinding == "") {
 			errs = append(errs, err)
 		}
 		if len(errs) > 0 {

@@ -89,6 +89,10 @@ func Open(path string, opt Options) (*Store, error) {
 			db.Close()
 			return nil, err
 		}
+		if err := s.view(checkVersion); err != nil {
+			db.Close()
+			return nil, err
+		}
 		if err := s.update(s.recoverImports); err != nil {
 			db.Close()
 			if data.ErrorCode(err) == data.EDAMAGED {
@@ -443,12 +447,30 @@ func (s *Store) migrate(tx *bbolt.Tx) error {
 	return nil
 }
 
+// checkVersion refuses a file that is not a qmdesk database, or is of a
+// newer program, or of this layout but without one of its buckets (the
+// program would fail on it at every step).
 func checkVersion(tx *bbolt.Tx) error {
 	v, err := schemaVersion(tx)
 	if err == nil && v == 0 {
 		return data.Errorf(data.EINVALID, "ไฟล์นี้ไม่ใช่ฐานข้อมูล qmdesk", "not a qmdesk database")
 	}
+	if b := missingBucket(tx); err == nil && v == SchemaVersion && b != nil {
+		return data.Messages(data.EDAMAGED, "ไฟล์ฐานข้อมูลเสียหาย: ข้อมูลส่วน %s หายไปทั้งส่วน %s", []any{b, restoreAdvice}, "bucket %s is missing", b)
+	}
 	return err
+}
+
+// missingBucket is the first bucket of the layout the file has not got.
+// The sums are not among them: without them every read and write works
+// (put skips them), Check says they are gone, and Repair writes them anew.
+func missingBucket(tx *bbolt.Tx) []byte {
+	for _, b := range allBuckets {
+		if tx.Bucket(b) == nil && !bytes.Equal(b, bucketSums) {
+			return b
+		}
+	}
+	return nil
 }
 
 func schemaVersion(tx *bbolt.Tx) (int, error) {
