@@ -245,13 +245,15 @@ func verifyCopy(ctx context.Context, path string, src copyFacts, sums []uint32, 
 		return badCopy(err.Error())
 	}
 	defer db.Close()
-	return db.View(func(tx *bbolt.Tx) error {
-		v, _ := schemaVersion(tx)
-		if tx.ID() != src.txid || tx.Size() != src.size || v != src.version {
-			return badCopy(fmt.Sprintf("copy opens at transaction %d, %d bytes, layout %d; source %d, %d bytes, layout %d", tx.ID(), tx.Size(), v, src.txid, src.size, src.version))
-		}
-		return nil
-	})
+	return protect(func() error {
+		return db.View(func(tx *bbolt.Tx) error {
+			v, _ := schemaVersion(tx)
+			if tx.ID() != src.txid || tx.Size() != src.size || v != src.version {
+				return badCopy(fmt.Sprintf("copy opens at transaction %d, %d bytes, layout %d; source %d, %d bytes, layout %d", tx.ID(), tx.Size(), v, src.txid, src.size, src.version))
+			}
+			return nil
+		})
+	}, badCopy)
 }
 
 func badCopy(why string) error {
@@ -312,6 +314,9 @@ func checkFailure(rep data.CheckReport, err error) error {
 // keeps the current file beside it as dst.before-restore-<time>, so a
 // restore can itself be undone. It returns the name of that kept file.
 func Restore(ctx context.Context, src, dst string, now func() string) (kept string, err error) {
+	if fault, _ := inspectFile(src); fault != nil {
+		return "", backupFault(src, fault)
+	}
 	rep, err := checkFile(src)
 	if err != nil {
 		return "", err
