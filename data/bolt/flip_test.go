@@ -39,9 +39,10 @@ import (
 // so; the test accepts that older state, and only then.
 //
 // TestFlippedDatabases runs flipRuns damaged files (QMDESK_FLIP_RUNS
-// sets another number) in a child process, so that a crash ends the child
-// and names the run; FuzzFlipDatabase lets the fuzzer choose the damage
-// (make fuzz).
+// sets another number; -short a fifth) in a child process, so that a
+// crash ends the child and names the run. The damage is drawn from a new
+// seed each time, which a failure prints (QMDESK_FLIP_SEED replays it).
+// FuzzFlipDatabase lets the fuzzer choose the damage (make fuzz).
 
 const flipChildEnv = "QMDESK_FLIP_CHILD" // base path; the child runs QMDESK_FLIP_RUNS runs from QMDESK_FLIP_SEED
 
