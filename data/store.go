@@ -237,6 +237,9 @@ type CheckReport struct {
 	// Unreadable names, in Thai, the records that cannot be read (they
 	// are among Problems too).
 	Unreadable []string `json:"unreadable,omitempty"`
+	// DamagedPages: the file's pages themselves are damaged (among
+	// Problems); the records were not read, and only a backup mends it.
+	DamagedPages bool `json:"damaged_pages,omitempty"`
 	// Audit is what the check of the audit log established.
 	Audit AuditCheck `json:"audit"`
 }

@@ -90,6 +90,15 @@ func (w *MainWindow) onCheckAndRepair() {
 			w.showAuditTampered(rep)
 			return
 		}
+		if rep.DamagedPages {
+			// The repair mends records, not the file's pages: it would
+			// refuse. Say what will help.
+			w.showError(&data.Error{Code: data.EDAMAGED, English: "damaged pages: " + strings.Join(rep.Problems, "; "), Message: t.tr(
+				"ไฟล์ฐานข้อมูลเสียหายที่หน้าข้อมูลในไฟล์ ซึ่งการซ่อมแซมแก้ไม่ได้: กรุณาเรียกคืนจากไฟล์สำรองล่าสุดด้วยคำสั่ง qmdesk restore ตามด้วยชื่อไฟล์สำรอง (ไฟล์สำรองอัตโนมัติอยู่ในโฟลเดอร์ ",
+				"The database file's pages are damaged, which a repair cannot mend: restore the latest backup with qmdesk restore and the backup's name (automatic backups are in ") +
+				filepath.Join(w.env.DataDir, "backups") + t.tr(") แล้วเปิดโปรแกรมใหม่", "), then start the program again")})
+			return
+		}
 		w.offerRepair(rep)
 	})
 }

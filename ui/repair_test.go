@@ -1,7 +1,10 @@
 package ui_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -149,4 +152,56 @@ func labelTexts(o fyne.CanvasObject) (out []string) {
 		}
 	}
 	return out
+}
+
+// A database whose file has a damaged page that opening does not read (a
+// page of households, zeroed): the register says the file is damaged and
+// what to do, the window stays up, and the check offers no repair (it
+// cannot mend a page) but says to restore a backup.
+func TestWindowOnADatabaseWithADamagedPage(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "qm.db")
+	s, err := bolt.Open(path, bolt.Options{NoSync: true, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.Init(ctx, "41", data.DefaultRound())
+	round, _ := s.Round(ctx, 1)
+	if err := (app.Demo{Geo: mustGeo(), Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, 120, 500, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// Zero the leaf page that holds household 60.
+	raw, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page int64
+	raw.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket([]byte("households")).Get(binary.BigEndian.AppendUint64(nil, 60))
+		whole, _ := os.ReadFile(path)
+		page = int64(bytes.Index(whole, v)) / 4096
+		return nil
+	})
+	raw.Close()
+	f, _ := os.OpenFile(path, os.O_WRONLY, 0)
+	f.WriteAt(make([]byte, 4096), page*4096)
+	f.Close()
+
+	if s, err = bolt.Open(path, bolt.Options{NoSync: true, Clock: clock}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w.WaitIdle()
+	if !w.Damage.Box.Visible() || !strings.Contains(w.Damage.Text.Text, "เสียหาย") || !strings.Contains(w.Damage.Text.Text, "qmdesk restore") {
+		t.Fatalf("damage bar: visible %v, %q", w.Damage.Box.Visible(), w.Damage.Text.Text)
+	}
+	test.Tap(w.Damage.Repair)
+	w.WaitIdle()
+	if !strings.Contains(w.LastError, "แก้ไม่ได้") || !strings.Contains(w.LastError, "qmdesk restore") {
+		t.Fatalf("check of a damaged page: %q", w.LastError)
+	}
 }

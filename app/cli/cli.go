@@ -442,6 +442,13 @@ func (c *command) check(args []string) error {
 	if err != nil {
 		return err
 	}
+	if rep.DamagedPages {
+		fmt.Fprintln(c.env.Stdout, "พบความเสียหายในไฟล์ (รายละเอียดทางเทคนิค สำหรับส่งให้ผู้ดูแลระบบ):")
+		for _, p := range rep.Problems {
+			fmt.Fprintln(c.env.Stdout, "  -", p)
+		}
+		return data.Errorf(data.EDAMAGED, "ไฟล์ฐานข้อมูลเสียหายที่หน้าข้อมูลในไฟล์ ซึ่ง qmdesk repair ซ่อมไม่ได้: กรุณาเรียกคืนจากไฟล์สำรองล่าสุด (qmdesk restore ตามด้วยชื่อไฟล์สำรอง ไฟล์สำรองอัตโนมัติอยู่ในโฟลเดอร์ backups ข้างฐานข้อมูล)", "the file's pages are damaged")
+	}
 	fmt.Fprintf(c.env.Stdout, "ครัวเรือน %s · ปัญหา %s · การช่วยเหลือ %s · บันทึกการแก้ไข %s รายการ\n",
 		data.FormatNumber(rep.Households), data.FormatNumber(rep.ProblemCount), data.FormatNumber(rep.Actions), data.FormatNumber(rep.AuditEntries))
 	if h := rep.Audit.Head; h.Seq > 0 {

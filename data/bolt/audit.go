@@ -104,12 +104,12 @@ func chainHash(prev, body []byte) []byte {
 
 // Log records something that changes no record: an unmask, an export.
 func (s *Store) Log(ctx context.Context, op, entity string, id uint64, note string) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return s.audit(ctx, tx, op, entity, id, nil, nil, note) })
+	return s.update(func(tx *bbolt.Tx) error { return s.audit(ctx, tx, op, entity, id, nil, nil, note) })
 }
 
 // Audit returns entries after a sequence number, oldest first.
 func (s *Store) Audit(ctx context.Context, afterSeq uint64, limit int) (out []data.AuditEntry, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketAudit).Cursor()
 		for k, v := c.Seek(itob(afterSeq + 1)); k != nil; k, v = c.Next() {
 			var e data.AuditEntry
@@ -128,7 +128,7 @@ func (s *Store) Audit(ctx context.Context, afterSeq uint64, limit int) (out []da
 
 // AuditAnchor names entry seq (0: the last) by its seal.
 func (s *Store) AuditAnchor(ctx context.Context, seq uint64) (a data.AuditAnchor, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		var k, v []byte
 		if seq == 0 {
 			k, v = tx.Bucket(bucketAudit).Cursor().Last()

@@ -49,7 +49,7 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	tmp := ""
 	v := s.verifier()
 	var seal *anchor
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		src = copyFacts{size: tx.Size(), txid: tx.ID()}
 		src.version, _ = schemaVersion(tx)
 		if err := roomFor(filepath.Dir(path), src.size); err != nil {
@@ -264,13 +264,15 @@ func verifyCopy(ctx context.Context, path string, src copyFacts, sums []uint32, 
 		return badCopy(err.Error())
 	}
 	defer db.Close()
-	return db.View(func(tx *bbolt.Tx) error {
-		v, _ := schemaVersion(tx)
-		if tx.ID() != src.txid || tx.Size() != src.size || v != src.version {
-			return badCopy(fmt.Sprintf("copy opens at transaction %d, %d bytes, layout %d; source %d, %d bytes, layout %d", tx.ID(), tx.Size(), v, src.txid, src.size, src.version))
-		}
-		return nil
-	})
+	return protect(func() error {
+		return db.View(func(tx *bbolt.Tx) error {
+			v, _ := schemaVersion(tx)
+			if tx.ID() != src.txid || tx.Size() != src.size || v != src.version {
+				return badCopy(fmt.Sprintf("copy opens at transaction %d, %d bytes, layout %d; source %d, %d bytes, layout %d", tx.ID(), tx.Size(), v, src.txid, src.size, src.version))
+			}
+			return nil
+		})
+	}, badCopy)
 }
 
 func badCopy(why string) error {
@@ -314,6 +316,9 @@ func checkFile(path string) (data.CheckReport, error) {
 // and is refused as "open in another window", rather than writing into
 // the file on its way out.
 func Restore(ctx context.Context, src, dst string, now func() string) (kept string, err error) {
+	if fault, _ := inspectFile(src); fault != nil {
+		return "", backupFault(src, fault)
+	}
 	rep, err := checkFile(src)
 	if err != nil {
 		return "", err

@@ -36,14 +36,14 @@ type loadMark struct {
 // takes out every household, problem and action past the IDs the load
 // started from.
 func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) error) error) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta.Get(keyUnfinishedLoad) != nil {
 			return data.Errorf(data.ECONFLICT, "มีการใส่ข้อมูลชุดใหญ่ที่ยังไม่เสร็จอยู่แล้ว กรุณารอให้เสร็จก่อน", "another load is under way")
 		}
 		m := loadMark{Households: tx.Bucket(bucketHouseholds).Sequence(), Problems: tx.Bucket(bucketProblems).Sequence(),
 			Actions: tx.Bucket(bucketActions).Sequence(), Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC()}
-		return putJSON(meta, keyUnfinishedLoad, m)
+		return putJSON(tx, bucketMeta, keyUnfinishedLoad, m)
 	})
 	if err != nil {
 		return err
@@ -53,14 +53,14 @@ func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return s.db.Update(func(tx *bbolt.Tx) error { return s.loadTx(ctx, tx, bundles, &sum) })
+		return s.update(func(tx *bbolt.Tx) error { return s.loadTx(ctx, tx, bundles, &sum) })
 	})
 	if err == nil {
 		err = ctx.Err()
 	}
 	if err == nil {
-		err = s.db.Update(func(tx *bbolt.Tx) error {
-			if err := tx.Bucket(bucketMeta).Delete(keyUnfinishedLoad); err != nil {
+		err = s.update(func(tx *bbolt.Tx) error {
+			if err := del(tx, bucketMeta, keyUnfinishedLoad); err != nil {
 				return err
 			}
 			return s.audit(ctx, tx, "load", "household", 0, nil, sum.audit(), "")
@@ -87,7 +87,7 @@ var loadUndoChunk = 10_000
 // back to where they were, and an audit entry says what was taken out.
 func (s *Store) rollbackLoad() error {
 	var m loadMark
-	if err := s.db.View(func(tx *bbolt.Tx) error {
+	if err := s.view(func(tx *bbolt.Tx) error {
 		_, err := getJSON(tx, bucketMeta, keyUnfinishedLoad, &m)
 		return err
 	}); err != nil || m.At.IsZero() {
@@ -95,7 +95,7 @@ func (s *Store) rollbackLoad() error {
 	}
 	ctx := data.WithOperator(context.Background(), "qmdesk (กู้คืนการใส่ข้อมูลที่ค้าง)")
 	for done := false; !done; {
-		err := s.db.Update(func(tx *bbolt.Tx) error {
+		err := s.update(func(tx *bbolt.Tx) error {
 			d := counterDelta{}
 			problems := idsAfter(tx.Bucket(bucketProblems), m.Problems, loadUndoChunk)
 			for _, pid := range problems {
@@ -104,7 +104,7 @@ func (s *Store) rollbackLoad() error {
 					return err
 				}
 				for _, a := range actionIDsOf(tx, pid) {
-					if err := tx.Bucket(bucketActions).Delete(key(pid, a)); err != nil {
+					if err := del(tx, bucketActions, key(pid, a)); err != nil {
 						return err
 					}
 				}
@@ -121,7 +121,7 @@ func (s *Store) rollbackLoad() error {
 				if err := getHousehold(tx, hid, &h); err != nil {
 					return err
 				}
-				if err := tx.Bucket(bucketHouseholds).Delete(itob(hid)); err != nil {
+				if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
 					return err
 				}
 				for _, k := range householdIndexKeys(&h) {
@@ -141,7 +141,7 @@ func (s *Store) rollbackLoad() error {
 					return err
 				}
 			}
-			if err := tx.Bucket(bucketMeta).Delete(keyUnfinishedLoad); err != nil {
+			if err := del(tx, bucketMeta, keyUnfinishedLoad); err != nil {
 				return err
 			}
 			done = true

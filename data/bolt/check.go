@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,21 +11,42 @@ import (
 	"qmdesk/data"
 )
 
-// Check verifies the database: bbolt's own page check, every counter and
-// index against a recount from the records, and the audit chain with its
-// anchors and the import ledger it vouches for.
+// Check verifies the database: the file's pages (checkFile, then bbolt's
+// own page check), every record against its checksum, every counter and
+// index against a recount from the records, the buckets' sequences, and
+// the audit chain with its anchors and the import ledger it vouches for.
+//
+// bbolt's check runs in a goroutine of its own, where a panic or a fault
+// on a damaged page would end the program (no recover reaches it), and
+// the recount reads through cursors, which trust the pages too. So the
+// pages are first walked by checkFile, which reads the file itself and
+// cannot fault, panic or loop; only a file it finds sound is read through
+// bbolt. Walk and check both read the state of one read transaction.
 func (s *Store) Check(ctx context.Context) (data.CheckReport, error) {
 	var r data.CheckReport
 	v := s.verifier()
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		r = checkTx(tx, v)
+	err := s.view(func(tx *bbolt.Tx) error {
+		metaFinding, pageFinding, err := s.checkFile(uint64(tx.ID()))
+		if err != nil {
+			return &data.Error{Code: data.EINVALID, Message: "อ่านไฟล์ฐานข้อมูลเพื่อตรวจสอบไม่ได้ กรุณาลองใหม่", English: "cannot read the file to check it", Err: err}
+		}
+		if metaFinding != "" {
+			r.Problems = append(r.Problems, metaFinding)
+		}
+		if pageFinding != "" {
+			r.Problems, r.DamagedPages = append(r.Problems, pageFinding), true
+			return nil
+		}
+		r = checkTx(tx, r, metaFinding == "", v)
 		return nil
 	})
 	return r, err
 }
 
-func checkTx(tx *bbolt.Tx, v *auditVerifier) (r data.CheckReport) {
-	for err := range tx.Check() {
+// checkTx is Check on pages found sound; bbolt's own check runs only if
+// the meta pages are sound too (it asserts their headers).
+func checkTx(tx *bbolt.Tx, r data.CheckReport, bboltCheck bool, v *auditVerifier) data.CheckReport {
+	for err := range bboltChecks(tx, bboltCheck) {
 		r.Problems = append(r.Problems, "bbolt: "+err.Error())
 	}
 	for _, b := range allBuckets {
@@ -43,6 +65,15 @@ func checkTx(tx *bbolt.Tx, v *auditVerifier) (r data.CheckReport) {
 	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), rc.wantP)...)
 	r.Problems = append(r.Problems, compareCounts("counter", tx.Bucket(bucketCounters), rc.counts)...)
 	r.Problems = append(r.Problems, compareCounts("household reference", tx.Bucket(bucketHHRefs), rc.refs)...)
+	var sums []string
+	checkSums(tx, func(f sumFinding) bool {
+		sums = append(sums, f.english())
+		return len(sums) <= maxFindings
+	})
+	r.Problems = append(r.Problems, limit(sums)...)
+	for _, f := range sequenceFaults(tx) {
+		r.Problems = append(r.Problems, f.english())
+	}
 	tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
 		var rec data.ImportRecord
 		if json.Unmarshal(v, &rec) == nil && rec.Committing {
@@ -55,6 +86,17 @@ func checkTx(tx *bbolt.Tx, v *auditVerifier) (r data.CheckReport) {
 	r.Problems = append(r.Problems, audit.findings...)
 	r.Audit = audit.check
 	return r
+}
+
+// bboltChecks runs bbolt's page check when run is true; its goroutine is
+// beyond recover, so only on pages checkFile found sound.
+func bboltChecks(tx *bbolt.Tx, run bool) <-chan error {
+	if !run {
+		ch := make(chan error)
+		close(ch)
+		return ch
+	}
+	return tx.Check()
 }
 
 // recount is what the records say the indexes and counters must hold.
@@ -140,6 +182,41 @@ func recountTx(tx *bbolt.Tx) *recount {
 		return nil
 	})
 	return rc
+}
+
+// seqFault is a bucket whose sequence (the last ID it gave out) is below
+// an ID it holds: the next record would take an ID in use.
+type seqFault struct {
+	bucket   []byte
+	seq, max uint64
+}
+
+func (f seqFault) english() string {
+	return fmt.Sprintf("bucket %s: sequence %d is below its highest ID %d (the next record would overwrite one)", f.bucket, f.seq, f.max)
+}
+
+// sequenceFaults compares the sequence of each bucket whose IDs come from
+// it with the highest ID it holds.
+func sequenceFaults(tx *bbolt.Tx) (out []seqFault) {
+	for _, name := range [][]byte{bucketRounds, bucketHouseholds, bucketProblems, bucketActions, bucketAudit, bucketImports, bucketReviews, bucketQuarantine} {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		var top uint64
+		if bytes.Equal(name, bucketActions) { // problem + action: the action's ID is the key's end
+			b.ForEach(func(k, _ []byte) error {
+				top = max(top, idAtEnd(k))
+				return nil
+			})
+		} else if k, _ := b.Cursor().Last(); k != nil {
+			top = btoi(k)
+		}
+		if b.Sequence() < top {
+			out = append(out, seqFault{name, b.Sequence(), top})
+		}
+	}
+	return out
 }
 
 const maxFindings = 20

@@ -34,6 +34,13 @@ func recordName(bucket, k []byte) (thai, english string) {
 	return fmt.Sprintf("ข้อมูล %s", bucket), fmt.Sprintf("%s %q", bucket, k)
 }
 
+// bucketThai names what a bucket holds, in Thai.
+var bucketThai = map[string]string{
+	string(bucketRounds): "รอบ", string(bucketHouseholds): "ครัวเรือน", string(bucketProblems): "ปัญหา",
+	string(bucketActions): "การช่วยเหลือ", string(bucketAudit): "บันทึกการแก้ไข", string(bucketImports): "ประวัติการนำเข้า",
+	string(bucketReviews): "รายการรอตรวจสอบ", string(bucketQuarantine): "ข้อมูลที่แยกเก็บ",
+}
+
 // repairAdvice is what a clerk does about a record that cannot be read.
 var repairAdvice = "ใช้เมนู " + data.WordFile.Thai + " → ตรวจสอบและซ่อมแซมฐานข้อมูล (หรือคำสั่ง qmdesk repair): โปรแกรมจะสำรองไฟล์ไว้ก่อนซ่อม"
 

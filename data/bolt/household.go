@@ -13,7 +13,7 @@ import (
 
 // CreateHousehold stores a new household and sets its ID.
 func (s *Store) CreateHousehold(ctx context.Context, h *data.Household) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		if err := s.createHousehold(ctx, tx, h, nil); err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func (s *Store) createHousehold(ctx context.Context, tx *bbolt.Tx, h *data.House
 	now := s.Clock.Now().UTC()
 	h.CreatedAt, h.UpdatedAt = now, now
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(b, itob(id), h); err != nil {
+	if err := putJSON(tx, bucketHouseholds, itob(id), h); err != nil {
 		return err
 	}
 	if buf != nil {
@@ -47,7 +47,7 @@ func (s *Store) createHousehold(ctx context.Context, tx *bbolt.Tx, h *data.House
 
 // Household returns one household.
 func (s *Store) Household(ctx context.Context, id uint64) (h data.Household, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error { return getHousehold(tx, id, &h) })
+	err = s.view(func(tx *bbolt.Tx) error { return getHousehold(tx, id, &h) })
 	return h, err
 }
 
@@ -67,7 +67,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		var old data.Household
 		if err := getHousehold(tx, h.ID, &old); err != nil {
 			return err
@@ -82,7 +82,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.Household) error {
 	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx.Bucket(bucketHouseholds), itob(h.ID), h); err != nil {
+	if err := putJSON(tx, bucketHouseholds, itob(h.ID), h); err != nil {
 		return err
 	}
 	if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(old), householdIndexKeys(h)); err != nil {
@@ -136,7 +136,7 @@ func problemIDsOf(tx *bbolt.Tx, hh uint64) []uint64 {
 
 // Households lists households in ID order, or by area when AreaCode is set.
 func (s *Store) Households(ctx context.Context, f data.HouseholdFilter) (out []data.Household, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		emit := func(id uint64) (bool, error) {
 			var h data.Household
 			if err := getHousehold(tx, id, &h); err != nil {
@@ -182,7 +182,7 @@ func (s *Store) householdsBy(kind byte, value string) (out []data.Household, err
 	if value == "" {
 		return nil, nil
 	}
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		pre := key(kind, value)
 		c := tx.Bucket(bucketHIdx).Cursor()
 		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
@@ -210,7 +210,7 @@ func (s *Store) householdsBy(kind byte, value string) (out []data.Household, err
 // EDAMAGED error naming them, after fn has seen every readable household.
 func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []data.Problem) error) error {
 	var bad damage
-	err := s.db.View(func(tx *bbolt.Tx) error {
+	err := s.view(func(tx *bbolt.Tx) error {
 		type rawHousehold struct {
 			key, value []byte
 			problems   [][2][]byte // key, value
@@ -221,6 +221,7 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			problems   [][]data.Problem
 			skip       []bool
 			bad        damage
+			err        error // a fault or panic while decoding (guardGoroutine)
 			done       chan struct{}
 		}
 		const batchSize = 512
@@ -232,40 +233,49 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 		halt := func() { once.Do(func() { close(stop) }) }
 		defer halt()
 		var wg sync.WaitGroup
+		decode := func(b *batch) (err error) {
+			// The values are the file's mapped pages: a damaged one may
+			// fault here, on this goroutine.
+			defer guardGoroutine(&err)()
+			b.households = make([]data.Household, len(b.raw))
+			b.problems = make([][]data.Problem, len(b.raw))
+			b.skip = make([]bool, len(b.raw))
+			for i, r := range b.raw {
+				if err := json.Unmarshal(r.value, &b.households[i]); err != nil {
+					b.bad.add(bucketHouseholds, r.key, err)
+					b.skip[i] = true
+					continue
+				}
+				ps := make([]data.Problem, 0, len(r.problems))
+				for _, kv := range r.problems {
+					var p data.Problem
+					if err := json.Unmarshal(kv[1], &p); err != nil {
+						b.bad.add(bucketProblems, kv[0], err)
+						continue
+					}
+					ps = append(ps, p)
+				}
+				b.problems[i] = ps
+			}
+			return nil
+		}
 		for range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for b := range todo {
-					b.households = make([]data.Household, len(b.raw))
-					b.problems = make([][]data.Problem, len(b.raw))
-					b.skip = make([]bool, len(b.raw))
-					for i, r := range b.raw {
-						if err := json.Unmarshal(r.value, &b.households[i]); err != nil {
-							b.bad.add(bucketHouseholds, r.key, err)
-							b.skip[i] = true
-							continue
-						}
-						ps := make([]data.Problem, 0, len(r.problems))
-						for _, kv := range r.problems {
-							var p data.Problem
-							if err := json.Unmarshal(kv[1], &p); err != nil {
-								b.bad.add(bucketProblems, kv[0], err)
-								continue
-							}
-							ps = append(ps, p)
-						}
-						b.problems[i] = ps
-					}
+					b.err = decode(b)
 					close(b.done)
 				}
 			}()
 		}
 		// The cursor: it must stay inside the transaction, and it hands
 		// batches both to the workers and, in order, to the consumer.
+		var cursorErr error
 		go func() {
 			defer close(inOrder)
 			defer close(todo)
+			defer guardGoroutine(&cursorErr)()
 			probs := tx.Bucket(bucketProblems)
 			c := tx.Bucket(bucketHouseholds).Cursor()
 			b := &batch{done: make(chan struct{})}
@@ -301,7 +311,11 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 		var err error
 		for b := range inOrder {
 			<-b.done
+			if err == nil {
+				err = b.err
+			}
 			if err != nil {
+				halt()
 				continue
 			}
 			bad.thai, bad.english = append(bad.thai, b.bad.thai...), append(bad.english, b.bad.english...)
@@ -319,6 +333,9 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			}
 		}
 		wg.Wait() // no worker may read the records after the transaction closes
+		if err == nil {
+			err = cursorErr
+		}
 		return err
 	})
 	if err != nil {

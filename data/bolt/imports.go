@@ -62,7 +62,7 @@ type importState struct {
 // dies in between, Open rolls the import back before anyone reads.
 func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.ImportRecord, error) {
 	st := &importState{}
-	if err := s.db.Update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
+	if err := s.update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
 		return st.rec, err
 	}
 	for kind, n := range []int{len(b.Households), len(b.Problems), len(b.Actions)} {
@@ -71,7 +71,7 @@ func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.Imp
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
 			to := min(from+importChunk, n)
-			err := s.db.Update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, kind, from, to) })
+			err := s.update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, kind, from, to) })
 			if err != nil {
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
@@ -80,7 +80,7 @@ func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.Imp
 	if err := ctx.Err(); err != nil {
 		return st.rec, s.abortImport(ctx, st.rec.ID, err)
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error { return s.finishImport(ctx, tx, b, st, 0) })
+	err := s.update(func(tx *bbolt.Tx) error { return s.finishImport(ctx, tx, b, st, 0) })
 	if err != nil {
 		return st.rec, s.abortImport(ctx, st.rec.ID, err)
 	}
@@ -105,7 +105,7 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 // abortImport rolls back the parts of an import already written and
 // returns the error that stopped it.
 func (s *Store) abortImport(ctx context.Context, id uint64, cause error) error {
-	err := s.db.Update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, true) })
+	err := s.update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, true) })
 	if err != nil {
 		return &data.Error{Code: data.EINTERNAL, Message: "การนำเข้าล้มเหลว และยกเลิกส่วนที่บันทึกไปแล้วไม่สำเร็จ: เปิดโปรแกรมใหม่เพื่อให้ยกเลิกอัตโนมัติ", English: fmt.Sprintf("import %d failed (%v) and its rollback failed", id, cause), Err: err}
 	}
@@ -119,7 +119,7 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 	}
 	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC(), Counts: b.Counts, Committing: true}
 	st.hhIDs, st.tambons, st.pIDs = make([]uint64, len(b.Households)), make([]string, len(b.Households)), make([]uint64, len(b.Problems))
-	return putJSON(tx.Bucket(bucketImports), itob(id), st.rec)
+	return putJSON(tx, bucketImports, itob(id), st.rec)
 }
 
 // applyPart writes records from..to of one kind (0 households, 1 problems,
@@ -226,10 +226,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		return err
 	}
 	undo = append(undo, created)
-	ub := tx.Bucket(bucketImportUndo)
 	for _, u := range undo {
 		st.undoSeq++
-		if err := putJSON(ub, key(st.rec.ID, st.undoSeq), u); err != nil {
+		if err := putJSON(tx, bucketImportUndo, key(st.rec.ID, st.undoSeq), u); err != nil {
 			return err
 		}
 	}
@@ -240,7 +239,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 // file's fingerprint, and clears the ledger entry's committing mark.
 func (s *Store) finishImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, reviewOf uint64) error {
 	id := st.rec.ID
-	if err := tx.Bucket(bucketImportRows).Put(itob(id), packRows(b.Rows)); err != nil {
+	if err := put(tx, bucketImportRows, itob(id), packRows(b.Rows)); err != nil {
 		return err
 	}
 	rb := tx.Bucket(bucketReviews)
@@ -251,17 +250,17 @@ func (s *Store) finishImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBa
 			return err
 		}
 		r.ImportID = id
-		if err := putJSON(rb, itob(r.ID), r); err != nil {
+		if err := putJSON(tx, bucketReviews, itob(r.ID), r); err != nil {
 			return err
 		}
 	}
 	if b.SHA256 != "" {
-		if err := tx.Bucket(bucketImportSHA).Put(key(b.SHA256, id), nil); err != nil {
+		if err := put(tx, bucketImportSHA, key(b.SHA256, id), nil); err != nil {
 			return err
 		}
 	}
 	st.rec.Committing = false
-	if err := putJSON(tx.Bucket(bucketImports), itob(id), st.rec); err != nil {
+	if err := putJSON(tx, bucketImports, itob(id), st.rec); err != nil {
 		return err
 	}
 	note := fmt.Sprintf("import %d: %s", id, b.File)
@@ -303,12 +302,12 @@ func (s *Store) putAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 		return err
 	}
 	a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-	return putJSON(b, key(a.ProblemID, id), a)
+	return putJSON(tx, bucketActions, key(a.ProblemID, id), a)
 }
 
 // Imports returns the ledger, oldest first.
 func (s *Store) Imports(ctx context.Context) (out []data.ImportRecord, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketImports).ForEach(func(k, v []byte) error {
 			var r data.ImportRecord
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -323,7 +322,7 @@ func (s *Store) Imports(ctx context.Context) (out []data.ImportRecord, err error
 
 // ImportsBySHA256 returns earlier imports of the same file.
 func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.ImportRecord, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		pre := []byte(sum)
 		c := tx.Bucket(bucketImportSHA).Cursor()
 		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre) && len(k) == len(pre)+8; k, _ = c.Next() {
@@ -340,7 +339,7 @@ func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.Imp
 
 // ImportRows returns the fate of every row of an import.
 func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		var rec data.ImportRecord
 		if _, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
 			return err
@@ -405,7 +404,7 @@ func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
 
 // ProblemsOf returns a household's problems, every round.
 func (s *Store) ProblemsOf(ctx context.Context, hh uint64) (out []data.Problem, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		for _, id := range problemIDsOf(tx, hh) {
 			var p data.Problem
 			if err := getProblem(tx, id, &p); err != nil {
@@ -422,7 +421,7 @@ func (s *Store) ProblemsOf(ctx context.Context, hh uint64) (out []data.Problem, 
 // removed, what it changed gets its earlier content. It refuses, changing
 // nothing, when a later change touched one of those records.
 func (s *Store) UndoImport(ctx context.Context, id uint64) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, false) })
+	return s.update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, false) })
 }
 
 // undoTx undoes import id in tx. An unfinished import (rollback after a
@@ -472,7 +471,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		case "created":
 			made = append(made, u)
 		case "action":
-			if err := tx.Bucket(bucketActions).Delete(key(u.Problem, u.ID)); err != nil {
+			if err := del(tx, bucketActions, key(u.Problem, u.ID)); err != nil {
 				return err
 			}
 		case "problem":
@@ -518,7 +517,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				if !createdAction(a) {
 					return later("ปัญหา", pid)
 				}
-				if err := tx.Bucket(bucketActions).Delete(key(pid, a)); err != nil {
+				if err := del(tx, bucketActions, key(pid, a)); err != nil {
 					return err
 				}
 			}
@@ -539,7 +538,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if !h.UpdatedAt.Equal(h.CreatedAt) || len(problemIDsOf(tx, hid)) > 0 {
 				return later("ครัวเรือน", hid)
 			}
-			if err := tx.Bucket(bucketHouseholds).Delete(itob(hid)); err != nil {
+			if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
 				return err
 			}
 			for _, k := range householdIndexKeys(&h) {
@@ -560,23 +559,23 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		return nil
 	})
 	for _, k := range drop {
-		if err := rb.Delete(k); err != nil {
+		if err := del(tx, bucketReviews, k); err != nil {
 			return err
 		}
 	}
 	if unfinished {
 		for _, k := range keys {
-			if err := tx.Bucket(bucketImportUndo).Delete(k); err != nil {
+			if err := del(tx, bucketImportUndo, k); err != nil {
 				return err
 			}
 		}
-		if err := tx.Bucket(bucketImports).Delete(itob(id)); err != nil {
+		if err := del(tx, bucketImports, itob(id)); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "rollback", "import", id, nil, rec, "unfinished import rolled back: "+rec.File)
 	}
 	rec.UndoneAt, rec.UndoneBy = s.Clock.Now().UTC(), data.OperatorFrom(ctx)
-	if err := putJSON(tx.Bucket(bucketImports), itob(id), rec); err != nil {
+	if err := putJSON(tx, bucketImports, itob(id), rec); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, "undo", "import", id, nil, rec, rec.File)
@@ -597,7 +596,7 @@ func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketProblems).Delete(itob(p.ID)); err != nil {
+	if err := del(tx, bucketProblems, itob(p.ID)); err != nil {
 		return err
 	}
 	for _, k := range problemIndexKeys(p, h.TambonCode) {
@@ -610,7 +609,7 @@ func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
 
 // Reviews lists the rows sent to review, the undecided ones only if asked.
 func (s *Store) Reviews(ctx context.Context, pendingOnly bool) (out []data.Review, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
 			var r data.Review
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -627,7 +626,7 @@ func (s *Store) Reviews(ctx context.Context, pendingOnly bool) (out []data.Revie
 
 // Review returns one review item.
 func (s *Store) Review(ctx context.Context, id uint64) (r data.Review, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error { return getReview(tx, id, &r) })
+	err = s.view(func(tx *bbolt.Tx) error { return getReview(tx, id, &r) })
 	return r, err
 }
 
@@ -644,7 +643,7 @@ func getReview(tx *bbolt.Tx, id uint64, r *data.Review) error {
 // decision but "reject", commits the batch made from it, in one
 // transaction.
 func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b *data.ImportBatch) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		var r data.Review
 		if err := getReview(tx, id, &r); err != nil {
 			return err
@@ -666,7 +665,7 @@ func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b 
 			return data.Errorf(data.EINVALID, "ไม่รู้จักการตัดสิน '%s': ต้องเป็น new, merge, keep, accept หรือ reject", "unknown decision %q", decision)
 		}
 		r.Decision, r.DecidedBy, r.DecidedAt = decision, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-		if err := putJSON(tx.Bucket(bucketReviews), itob(id), r); err != nil {
+		if err := putJSON(tx, bucketReviews, itob(id), r); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "review", "review", id, nil, r, decision)

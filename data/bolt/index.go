@@ -183,27 +183,39 @@ func (d counterDelta) flush(tx *bbolt.Tx) error {
 // Counts returns the counters of a round. Due counts stop at dueBefore, so
 // the overdue ones cost a scan of the dates before today, not of problems.
 func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date) (rc data.RoundCounts, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounters).Cursor()
 		pre := key(byte('S'), roundID)
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 			r := k[len(pre):] // tambon(6) cat status urgent
+			if len(r) != 9 {
+				continue // a damaged key: Check names it, repair rebuilds the counters
+			}
 			rc.Status = append(rc.Status, data.StatusCount{Tambon: string(r[:6]), Category: data.Category(r[6]), Status: data.Status(r[7]), Urgent: r[8] == 1, N: int64(btoi(v))})
 		}
 		pre = key(byte('H'), roundID)
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 			r := k[len(pre):]
+			if len(r) != 7 {
+				continue
+			}
 			rc.Households = append(rc.Households, data.HouseholdCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
 		pre = key(byte('C'), roundID)
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 			r := k[len(pre):] // tambon(6) cat
+			if len(r) != 7 {
+				continue
+			}
 			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
 		pre = key(byte('D'), roundID)
 		stop := key(byte('D'), roundID, dueBefore.Key())
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = c.Next() {
 			r := k[len(pre):] // date(8) tambon(6) cat urgent
+			if len(r) != 16 {
+				continue
+			}
 			d, _ := parseDateKey(string(r[:8]))
 			rc.Due = append(rc.Due, data.DueCount{Target: d, Tambon: string(r[8:14]), Category: data.Category(r[14]), Urgent: r[15] == 1, N: int64(btoi(v))})
 		}
@@ -260,7 +272,7 @@ func settleDates(old, p *data.Problem, today data.Date) {
 
 // History returns the found and resolved counters of a round.
 func (s *Store) History(ctx context.Context, roundID uint64) (h data.RoundHistory, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounters).Cursor()
 		for _, x := range []struct {
 			kind byte
@@ -269,6 +281,9 @@ func (s *Store) History(ctx context.Context, roundID uint64) (h data.RoundHistor
 			pre := key(x.kind, roundID)
 			for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 				r := k[len(pre):] // date(8) tambon(6)
+				if len(r) != 14 {
+					continue
+				}
 				var d data.Date
 				if string(r[:8]) != "00000000" {
 					d, _ = parseDateKey(string(r[:8]))
@@ -292,4 +307,11 @@ func hasPrefix(k, pre []byte) bool {
 	return len(k) >= len(pre) && string(k[:len(pre)]) == string(pre)
 }
 
-func idAtEnd(k []byte) uint64 { return binary.BigEndian.Uint64(k[len(k)-8:]) }
+// idAtEnd is the ID that ends an index key (0 for a key too short to hold
+// one, which only a damaged file has: Check names it).
+func idAtEnd(k []byte) uint64 {
+	if len(k) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k[len(k)-8:])
+}

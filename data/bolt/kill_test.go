@@ -16,8 +16,8 @@ import (
 const killChildEnv = "QMDESK_KILL_CHILD_DB"
 const killBatch = 20000
 
-// TestMain lets this test binary act as the child of TestKilledWriteIsAllOrNothing
-// and of TestKillMatrix.
+// TestMain lets this test binary act as the child of TestKilledWriteIsAllOrNothing,
+// TestKillMatrix and TestFlippedDatabases.
 func TestMain(m *testing.M) {
 	if path := os.Getenv(killChildEnv); path != "" {
 		os.Exit(killChild(path))
@@ -25,7 +25,13 @@ func TestMain(m *testing.M) {
 	if job := os.Getenv(killMatrixEnv); job != "" {
 		os.Exit(killMatrixChild(job))
 	}
+	if path := os.Getenv(flipChildEnv); path != "" {
+		os.Exit(flipChild(path))
+	}
 	code := m.Run()
+	if sharedBase.dir != "" {
+		os.RemoveAll(sharedBase.dir)
+	}
 	if million != nil {
 		million.Close()
 		os.RemoveAll(millionDir)

@@ -192,7 +192,7 @@ func makeKillSeeds(t *testing.T, dir string) killSeeds {
 		})
 		for _, p := range ps {
 			p.FoundOn, p.ResolvedOn = data.Date{}, data.Date{}
-			if err := putJSON(b, itob(p.ID), &p); err != nil {
+			if err := putJSON(tx, bucketProblems, itob(p.ID), &p); err != nil {
 				return err
 			}
 		}
@@ -205,6 +205,9 @@ func makeKillSeeds(t *testing.T, dir string) killSeeds {
 		})
 		for _, k := range stale {
 			tx.Bucket(bucketCounters).Delete(k)
+		}
+		if err := tx.DeleteBucket(bucketSums); err != nil { // version 4's
+			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(2))
 	})

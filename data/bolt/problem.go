@@ -15,7 +15,7 @@ import (
 
 // CreateProblem stores a new problem of an existing household.
 func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		var h data.Household
 		if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 			return err
@@ -60,7 +60,7 @@ func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta,
 	now := s.Clock.Now().UTC()
 	p.CreatedAt, p.UpdatedAt = now, now
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(b, itob(id), p); err != nil {
+	if err := putJSON(tx, bucketProblems, itob(id), p); err != nil {
 		return err
 	}
 	if buf != nil {
@@ -79,7 +79,7 @@ func defaultRound(tx *bbolt.Tx) uint64 {
 
 // Problem returns one problem.
 func (s *Store) Problem(ctx context.Context, id uint64) (p data.Problem, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error { return getProblem(tx, id, &p) })
+	err = s.view(func(tx *bbolt.Tx) error { return getProblem(tx, id, &p) })
 	return p, err
 }
 
@@ -95,7 +95,7 @@ func getProblem(tx *bbolt.Tx, id uint64, p *data.Problem) error {
 // UpdateProblem stores a changed problem. A change of status appends an
 // action recording it, dated today; closing needs p.CloseReason.
 func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		var old data.Problem
 		if err := getProblem(tx, p.ID, &old); err != nil {
 			return err
@@ -136,7 +136,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), p); err != nil {
+	if err := putJSON(tx, bucketProblems, itob(p.ID), p); err != nil {
 		return err
 	}
 	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(old, h.TambonCode), problemIndexKeys(p, h.TambonCode)); err != nil {
@@ -161,7 +161,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 // comes with the others.
 func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.Problem, err error) {
 	var bad damage
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		if f.RoundID == 0 && f.HouseholdID == 0 {
 			f.RoundID = defaultRound(tx)
 		}
@@ -231,7 +231,7 @@ func matches(tx *bbolt.Tx, p *data.Problem, f data.ProblemFilter) bool {
 // Result moves the problem to that status; closing takes its reason from
 // the action's Note.
 func (s *Store) AddAction(ctx context.Context, a *data.Action) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return s.addAction(ctx, tx, a) })
+	return s.update(func(tx *bbolt.Tx) error { return s.addAction(ctx, tx, a) })
 }
 
 func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) error {
@@ -274,7 +274,7 @@ func (s *Store) appendAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) 
 	a.ID = id
 	a.RecordedBy = data.OperatorFrom(ctx)
 	a.RecordedAt = s.Clock.Now().UTC()
-	if err := putJSON(b, key(a.ProblemID, id), a); err != nil {
+	if err := putJSON(tx, bucketActions, key(a.ProblemID, id), a); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, "create", "action", id, nil, a, "")
@@ -285,7 +285,7 @@ func (s *Store) appendAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) 
 // with the others.
 func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Action, err error) {
 	var bad damage
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		pre := itob(problemID)
 		c := tx.Bucket(bucketActions).Cursor()
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
@@ -306,7 +306,7 @@ func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Actio
 
 // WalkActions reads every action in key order (problem, then sequence).
 func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
+	return s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketActions).Cursor()
 		n := 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -329,7 +329,7 @@ func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) e
 
 // Sizes counts the records from bbolt's page statistics.
 func (s *Store) Sizes(ctx context.Context) (n data.Sizes, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		n.Households = tx.Bucket(bucketHouseholds).Stats().KeyN
 		n.Problems = tx.Bucket(bucketProblems).Stats().KeyN
 		n.Actions = tx.Bucket(bucketActions).Stats().KeyN
@@ -342,7 +342,7 @@ func (s *Store) Sizes(ctx context.Context) (n data.Sizes, err error) {
 // transaction. It writes one audit entry for the whole load, with the ID
 // ranges it created, rather than one per record.
 func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
+	return s.update(func(tx *bbolt.Tx) error {
 		var sum loadSummary
 		if err := s.loadTx(ctx, tx, bundles, &sum); err != nil {
 			return err
@@ -395,7 +395,7 @@ func (s *Store) loadTx(ctx context.Context, tx *bbolt.Tx, bundles []data.Bundle,
 					return err
 				}
 				a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-				if err := putJSON(tx.Bucket(bucketActions), key(a.ProblemID, id), a); err != nil {
+				if err := putJSON(tx, bucketActions, key(a.ProblemID, id), a); err != nil {
 					return err
 				}
 				sum.actions++
@@ -436,7 +436,7 @@ func editable(tx *bbolt.Tx, p *data.Problem) error {
 // CarryOver continues round from's open problems in round to, in one
 // transaction (see carryTx).
 func (s *Store) CarryOver(ctx context.Context, from, to uint64) (n int, err error) {
-	err = s.db.Update(func(tx *bbolt.Tx) error {
+	err = s.update(func(tx *bbolt.Tx) error {
 		n, err = s.carryTx(ctx, tx, from, to)
 		return err
 	})
@@ -450,7 +450,7 @@ func (s *Store) StartRound(ctx context.Context, r *data.Round, carryFrom uint64)
 	if err := r.Validate(s.today()); err != nil {
 		return 0, err
 	}
-	err = s.db.Update(func(tx *bbolt.Tx) error {
+	err = s.update(func(tx *bbolt.Tx) error {
 		if err := s.createRound(ctx, tx, r); err != nil {
 			return err
 		}
@@ -494,7 +494,6 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 	slices.Sort(open)
 	d := counterDelta{}
 	buf := &keyBuffer{}
-	b := tx.Bucket(bucketProblems)
 	tambons := map[uint64]string{}
 	for _, id := range open {
 		var old data.Problem
@@ -519,7 +518,7 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 			return 0, err
 		}
 		old.CarriedTo = p.ID
-		if err := putJSON(b, itob(old.ID), &old); err != nil { // a pointer and the carried counter: nothing else of its round moves
+		if err := putJSON(tx, bucketProblems, itob(old.ID), &old); err != nil { // a pointer and the carried counter: nothing else of its round moves
 			return 0, err
 		}
 		d[string(carriedKey(&old, tambon))]++

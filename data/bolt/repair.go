@@ -30,19 +30,34 @@ type quarantined struct {
 }
 
 // Repair mends what Check finds in the records: first a copy of the file
-// goes to backupDir (taken whatever state the file is in: it is the way
-// back), then, in one transaction, every record that cannot be read is
+// goes to backupDir (taken whatever state its records are in: it is the
+// way back; a file whose pages are damaged is refused before), then, in one transaction, every record that cannot be read is
 // mended where the record's own stamps tell the right value (a day that
 // is not a date: an action's date becomes the day it was recorded, a
 // problem's found and resolved days the days it was created and last
 // changed, its target date its round's deadline), or else set aside in
 // the quarantine bucket with the reason; a problem whose household is
 // gone and an action whose problem is gone are set aside too; and every
-// index and counter is rebuilt from the records. Faults it cannot mend (a
-// damaged page, a broken audit chain) are left in Remaining: for those, a
-// backup must be restored.
+// index and counter is rebuilt from the records, every sequence below an
+// ID in use raised to it, and every record whose checksum does not match
+// given one of what it holds (and named in the report, for the clerk to
+// check). Faults it cannot mend (a broken audit chain) are left in
+// Remaining; a damaged page it refuses to touch (only a backup mends
+// that): for those, a backup must be restored.
 func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
 	var rep data.RepairReport
+	// The pages first, as Check does: bbolt's check and the cursors below
+	// trust them, and a damaged page is no record to mend.
+	var metaFinding, pageFinding string
+	if err := s.view(func(tx *bbolt.Tx) (err error) {
+		metaFinding, pageFinding, err = s.checkFile(uint64(tx.ID()))
+		return err
+	}); err != nil {
+		return rep, err
+	}
+	if pageFinding != "" {
+		return rep, &data.Error{Code: data.EDAMAGED, Message: "หน้าข้อมูลในไฟล์เสียหาย ซึ่งการซ่อมแก้ไม่ได้ (ซ่อมได้เฉพาะรายการข้อมูล) " + restoreAdvice, English: "damaged page: " + pageFinding}
+	}
 	if err := os.MkdirAll(backupDir, 0o700); err != nil {
 		return rep, data.FileError(data.CreatingFolder, backupDir, err)
 	}
@@ -51,25 +66,35 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 	// through a file or link already lying under the backup's name.
 	v := s.verifier()
 	var seal *anchor
-	if err := s.db.View(func(tx *bbolt.Tx) error {
+	if err := s.view(func(tx *bbolt.Tx) error {
 		seal = s.copyAnchor(tx, v)
 		return data.WriteFileAtomic(rep.Backup, 0o600, func(w io.Writer) error { _, err := tx.WriteTo(w); return err })
 	}); err != nil {
 		return rep, &data.Error{Code: data.EINVALID, Message: "สำรองไฟล์ก่อนซ่อมไม่ได้ จึงยังไม่ซ่อม", English: "backup before repair failed", Err: err}
 	}
 	s.writeCopyAnchor(rep.Backup, seal)
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		for _, b := range allBuckets {
-			if tx.Bucket(b) == nil {
+			if tx.Bucket(b) == nil && !bytes.Equal(b, bucketSums) {
 				return data.Errorf(data.EINVALID, "ไฟล์ขาดส่วน %s ซ่อมไม่ได้: กรุณาเรียกคืนจากไฟล์สำรอง", "bucket %s is missing", b)
 			}
 		}
 		var errs []error
-		for err := range tx.Check() {
+		for err := range bboltChecks(tx, metaFinding == "") {
 			errs = append(errs, err)
 		}
 		if len(errs) > 0 {
-			return data.Errorf(data.EINVALID, "หน้าข้อมูลของไฟล์เสียหาย (%d จุด) ซ่อมไม่ได้: กรุณาเรียกคืนจากไฟล์สำรอง", "%d damaged pages", len(errs))
+			return &data.Error{Code: data.EDAMAGED, Message: fmt.Sprintf("หน้าข้อมูลในไฟล์เสียหาย (%d จุด) ซึ่งการซ่อมแก้ไม่ได้ %s", len(errs), restoreAdvice), English: fmt.Sprintf("%d damaged pages: %v", len(errs), errs[0])}
+		}
+		if tx.Bucket(bucketSums) == nil {
+			// Lost whole: every record gets a sum of what it holds now.
+			if _, err := tx.CreateBucket(bucketSums); err != nil {
+				return err
+			}
+			rep.Mended = append(rep.Mended, "ค่าตรวจสอบของข้อมูลทุกรายการหายไป: สร้างใหม่จากข้อมูลที่มีอยู่ (ตรวจไม่ได้ว่ามีรายการใดถูกแก้นอกโปรแกรม)")
+			if err := sumAll(tx); err != nil {
+				return err
+			}
 		}
 		m := &mender{s: s, tx: tx, today: data.DateOf(s.Clock.Now()), rep: &rep}
 		if err := m.records(); err != nil {
@@ -79,6 +104,19 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 			return err
 		}
 		rep.Rebuilt = true
+		for _, f := range sequenceFaults(tx) {
+			if err := tx.Bucket(f.bucket).SetSequence(f.max); err != nil {
+				return err
+			}
+			rep.Mended = append(rep.Mended, fmt.Sprintf("เลขที่ถัดไปของ%s (%d) ต่ำกว่าเลขที่ใช้ไปแล้ว: ตั้งใหม่เป็น %d เพื่อไม่ให้รายการใหม่ทับรายการเดิม", bucketThai[string(f.bucket)], f.seq, f.max))
+		}
+		if err := resum(tx, &rep); err != nil {
+			return err
+		}
+		if metaFinding != "" {
+			// This commit writes the damaged copy anew.
+			rep.Mended = append(rep.Mended, "ส่วนหัวของไฟล์ชุดหนึ่งเสียหาย: เขียนใหม่แล้ว (ถ้าเป็นชุดที่ใหม่กว่า การบันทึกครั้งสุดท้ายก่อนไฟล์เสียหายอาจหายไป กรุณาตรวจงานล่าสุด)")
+		}
 		return s.audit(ctx, tx, "repair", "database", 0, nil, rep, fmt.Sprintf("mended %d, quarantined %d, backup %s", len(rep.Mended), len(rep.Quarantined), filepath.Base(rep.Backup)))
 	})
 	if err != nil {
@@ -235,7 +273,7 @@ func (m *mender) each(bucket []byte, fix func(k, v []byte) ([]byte, string, erro
 	for _, c := range changes {
 		thai, english := recordName(bucket, c.k)
 		if c.reason == nil {
-			if err := b.Put(c.k, c.v); err != nil {
+			if err := put(m.tx, bucket, c.k, c.v); err != nil {
 				return err
 			}
 			m.rep.Mended = append(m.rep.Mended, thai+": "+c.how)
@@ -249,10 +287,10 @@ func (m *mender) each(bucket []byte, fix func(k, v []byte) ([]byte, string, erro
 		if err != nil {
 			return err
 		}
-		if err := putJSON(q, itob(seq), quarantined{Bucket: string(bucket), Key: c.k, Value: bytes.Clone(b.Get(c.k)), Reason: english + ": " + c.reason.Error()}); err != nil {
+		if err := putJSON(m.tx, bucketQuarantine, itob(seq), quarantined{Bucket: string(bucket), Key: c.k, Value: bytes.Clone(b.Get(c.k)), Reason: english + ": " + c.reason.Error()}); err != nil {
 			return err
 		}
-		if err := b.Delete(c.k); err != nil {
+		if err := del(m.tx, bucket, c.k); err != nil {
 			return err
 		}
 		m.rep.Quarantined = append(m.rep.Quarantined, fmt.Sprintf("%s: แยกเก็บไว้ (%s)", thai, c.reason))

@@ -1,6 +1,6 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 3)
+// # Layout (schema version 4)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
 // Records are JSON. "round" is a round ID, "hh" a household ID, "pid" a
@@ -44,17 +44,20 @@
 //	importrows  import → the fate of every row, packed (see packRows)    [v2]
 //	importundo  import + seq → undoEntry (what to put back on undo)       [v2]
 //	reviews     review → data.Review (rows waiting for the clerk)        [v2]
+//	sums        tag + a record's key → CRC-32C of its value (sums.go)   [v4]
 //
 // Every index and counter changes in the same transaction as the record it
 // describes, so they are never out of step; Check recounts them from the
-// records and compares. A zero counter is deleted, not stored.
+// records and compares. A zero counter is deleted, not stored. Every
+// record (not the indexes, counters or audit log) has a checksum in sums,
+// written with it; Check reads each record against it.
 package bolt
 
 import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 var (
 	bucketMeta        = []byte("meta")
@@ -73,10 +76,11 @@ var (
 	bucketImportRows  = []byte("importrows")
 	bucketImportUndo  = []byte("importundo")
 	bucketReviews     = []byte("reviews")
+	bucketSums        = []byte("sums")
 
 	allBuckets = [][]byte{bucketMeta, bucketRounds, bucketSubProblems, bucketHouseholds, bucketProblems,
 		bucketActions, bucketHIdx, bucketPIdx, bucketCounters, bucketHHRefs, bucketAudit,
-		bucketImports, bucketImportSHA, bucketImportRows, bucketImportUndo, bucketReviews}
+		bucketImports, bucketImportSHA, bucketImportRows, bucketImportUndo, bucketReviews, bucketSums}
 
 	keySchemaVersion = []byte("schema_version")
 	keyMeta          = []byte("meta")

@@ -256,7 +256,7 @@ func TestEveryTamperingIsDetected(t *testing.T) {
 			}
 		}},
 		{"import deleted from the ledger", func(t *testing.T, f sealedFile) func(tx *bbolt.Tx) error {
-			return func(tx *bbolt.Tx) error { return tx.Bucket(bucketImports).Delete(itob(1)) }
+			return func(tx *bbolt.Tx) error { return del(tx, bucketImports, itob(1)) } // its checksum too
 		}},
 		{"import's operator edited in the ledger", func(t *testing.T, f sealedFile) func(tx *bbolt.Tx) error {
 			return func(tx *bbolt.Tx) error {
@@ -264,12 +264,12 @@ func TestEveryTamperingIsDetected(t *testing.T) {
 				var rec data.ImportRecord
 				json.Unmarshal(b.Get(itob(1)), &rec)
 				rec.Who = "คนอื่น"
-				return putJSON(b, itob(1), rec)
+				return putJSON(tx, bucketImports, itob(1), rec) // with a checksum that fits
 			}
 		}},
 		{"an import added to the ledger", func(t *testing.T, f sealedFile) func(tx *bbolt.Tx) error {
 			return func(tx *bbolt.Tx) error {
-				return putJSON(tx.Bucket(bucketImports), itob(2), data.ImportRecord{ID: 2, File: "never.xlsx", Who: "สมชาย"})
+				return putJSON(tx, bucketImports, itob(2), data.ImportRecord{ID: 2, File: "never.xlsx", Who: "สมชาย"})
 			}
 		}},
 	}

@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +31,9 @@ type Store struct {
 	db   *bbolt.DB
 	path string
 	seal *sealer // the audit log's key and anchors
+
+	mu      sync.Mutex
+	damaged *data.Error // set once a damaged page is found: writes are refused
 
 	// Clock stamps records with the real time and tells the register's
 	// day; the zero Clock is the real one. Tests and training set it.
@@ -58,6 +63,10 @@ type Options struct {
 // older layout: a read-only open that finds one lets a writer's open mend
 // the file first (it rolls back what was cut short, or upgrades), then
 // reads; if the file cannot be written now, it refuses and says why.
+//
+// An existing file that is empty, not a database, cut short or damaged
+// where bbolt would read it first is refused (inspectFile) with a message
+// that says what to do; only a missing file is made new.
 func Open(path string, opt Options) (*Store, error) {
 	s, err := openOnce(path, opt)
 	var nw *needsWriter
@@ -128,6 +137,10 @@ func lockedError(path string, err error) error {
 func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
 	_, statErr := os.Stat(path)
 	created := errors.Is(statErr, os.ErrNotExist) && !opt.ReadOnly
+	fault, staleMeta := inspectFile(path)
+	if fault != nil {
+		return nil, faultError(path, fault)
+	}
 	db, err := openBolt(path, opt, time.Until(deadline))
 	if err == nil && !opt.ReadOnly {
 		db, err = trimUnusedTail(db, path, func() (*bbolt.DB, error) { return openBolt(path, opt, LockTimeout) })
@@ -140,6 +153,8 @@ func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
 		// The system refused the file (a full disk, a drive pulled out):
 		// the file itself may be sound, so never "damaged".
 		return nil, data.FileError(data.ReadingFile, path, err)
+	} else if errors.Is(err, errOpenPanicked) {
+		return nil, &data.Error{Code: data.EDAMAGED, Message: fmt.Sprintf("ไฟล์ฐานข้อมูล %s เสียหาย เปิดไม่ได้ %s", filepath.Base(path), restoreAdvice), English: "cannot open database " + path, Err: err}
 	} else if err != nil {
 		return nil, &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เปิดไฟล์ %s ไม่ได้: ไม่ใช่ฐานข้อมูล qmdesk หรือไฟล์เสียหาย", filepath.Base(path)), English: "cannot open database " + path, Err: err}
 	}
@@ -148,42 +163,97 @@ func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
 		// Anchors left by a file that was here before are not this one's.
 		s.seal.dropAnchors(path)
 	} else if !opt.ReadOnly {
-		s.seal.openForWriting(db, path)
+		// Guarded: it reads the audit log, which may sit on a damaged
+		// page. If it could not, the anchors are held as they are.
+		if protect(func() error { s.seal.openForWriting(db, path); return nil }, func(string) error { return errOpenPanicked }) != nil {
+			s.seal.held = true
+		}
 	}
 	if !opt.ReadOnly {
 		// Upgrade the layout, then roll back any import or load that a
 		// crash left half written, before anything reads.
-		if err := db.Update(s.migrate); err != nil {
+		if err := s.view(refuseForeign); err != nil {
 			db.Close()
 			return nil, err
 		}
-		if err := s.db.View(func(tx *bbolt.Tx) error {
-			if v, _ := schemaVersion(tx); v == 2 {
-				return errOlderSchema
-			}
-			return nil
-		}); err != nil {
-			if err := s.migrateHistory(); err != nil {
-				db.Close()
+		if err := s.upgrade(); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if err := s.view(checkVersion); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if err := s.update(s.recoverImports); err != nil {
+			db.Close()
+			if data.ErrorCode(err) == data.EDAMAGED {
 				return nil, err
 			}
-		}
-		if err := db.Update(s.recoverImports); err != nil {
-			db.Close()
 			return nil, &data.Error{Code: data.EINTERNAL, Message: "ยกเลิกการนำเข้าที่ค้างอยู่ไม่สำเร็จ กรุณาเรียกคืนจากไฟล์สำรอง", English: "rolling back an interrupted import failed", Err: err}
 		}
 		if err := s.rollbackLoad(); err != nil {
 			db.Close()
+			if data.ErrorCode(err) == data.EDAMAGED {
+				return nil, err
+			}
 			return nil, &data.Error{Code: data.EINTERNAL, Message: "ยกเลิกการใส่ข้อมูลที่ค้างอยู่ไม่สำเร็จ กรุณาเรียกคืนจากไฟล์สำรอง", English: "rolling back an interrupted load failed", Err: err}
 		}
-	} else if err := db.View(checkVersion); err != nil {
+		if staleMeta != "" {
+			// bbolt has opened the file at its other meta page, and the
+			// commits above made that the file's state: a damaged copy of
+			// the newest would have lost the last change. Say so where it
+			// stays (check no longer sees it).
+			if err := s.Log(data.WithOperator(context.Background(), "qmdesk"), "recover", "database", 0, staleMeta); err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
+	} else if err := s.view(checkVersion); err != nil {
 		db.Close()
 		return nil, err
-	} else if nw := unfinishedWrite(db); nw != nil {
+	} else if nw, err := s.unfinishedWrite(); nw != nil || err != nil {
 		db.Close()
+		if err != nil {
+			return nil, err
+		}
 		return nil, nw
 	}
 	return s, nil
+}
+
+// refuseForeign refuses a bbolt file made by another program: one that
+// holds buckets but not ours. (A bbolt file with no bucket at all is a
+// database whose first layout never committed: it is set up.)
+func refuseForeign(tx *bbolt.Tx) error {
+	if k, _ := tx.Cursor().First(); k != nil && tx.Bucket(bucketMeta) == nil {
+		return data.Errorf(data.EINVALID, "ไฟล์นี้ไม่ใช่ฐานข้อมูล qmdesk (เป็นฐานข้อมูลของโปรแกรมอื่น) กรุณาตรวจสอบว่าเลือกไฟล์ถูก", "a bbolt file without qmdesk's buckets")
+	}
+	return nil
+}
+
+// upgrade brings the layout to SchemaVersion: the upgrades that fit one
+// transaction in one (migrate), then each chunked one in its own
+// transactions, and so on until the file is current.
+func (s *Store) upgrade() error {
+	for {
+		if err := s.update(s.migrate); err != nil {
+			return err
+		}
+		var v int
+		if err := s.view(func(tx *bbolt.Tx) (err error) { v, err = schemaVersion(tx); return err }); err != nil {
+			return err
+		}
+		if v >= SchemaVersion {
+			return nil
+		}
+		step := chunkedMigrations[v]
+		if step == nil {
+			return fmt.Errorf("no upgrade from schema %d", v)
+		}
+		if err := step(s); err != nil {
+			return err
+		}
+	}
 }
 
 var errOlderSchema = errors.New("older schema")
@@ -208,8 +278,8 @@ func (e *needsWriter) Error() string { return e.english }
 // unfinishedWrite tells what in the file a writer must mend before it is
 // read, or nil: an older layout (or an upgrade cut short, which keeps the
 // older version number until its end), an import or a load cut short.
-func unfinishedWrite(db *bbolt.DB) (nw *needsWriter) {
-	db.View(func(tx *bbolt.Tx) error {
+func (s *Store) unfinishedWrite() (nw *needsWriter, err error) {
+	err = s.view(func(tx *bbolt.Tx) error {
 		if v, _ := schemaVersion(tx); v < SchemaVersion {
 			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", fmt.Sprintf("schema %d needs upgrading", v)}
 			return nil
@@ -229,7 +299,7 @@ func unfinishedWrite(db *bbolt.DB) (nw *needsWriter) {
 		}
 		return nil
 	})
-	return nw
+	return nw, err
 }
 
 // refusal is the error of a read-only open whose file a writer could not
@@ -247,13 +317,34 @@ func (e *needsWriter) refusal(path string, cause error) error {
 	return cause
 }
 
-func openBolt(path string, opt Options, wait time.Duration) (*bbolt.DB, error) {
+// errOpenPanicked: bbolt panicked or faulted opening the file.
+var errOpenPanicked = errors.New("bbolt panicked opening the file")
+
+// openBolt opens the file with bbolt, guarded like every transaction
+// (guard.go): bbolt reads the meta pages and, to write, the free list. If
+// it panics, the file it opened is closed, which lets go of its lock.
+func openBolt(path string, opt Options, wait time.Duration) (db *bbolt.DB, err error) {
 	size := int64(0)
 	if fi, err := os.Stat(path); err == nil {
 		size = fi.Size()
 	}
+	var file *os.File
+	openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if file != nil {
+				file.Close()
+			}
+			db, err = nil, fmt.Errorf("%w: %v", errOpenPanicked, r)
+		}
+	}()
 	// bbolt waits forever on a zero Timeout; a tiny one tries once.
-	return bbolt.Open(path, 0o600, &bbolt.Options{Timeout: max(wait, time.Nanosecond), ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(runtime.GOOS, size)})
+	return bbolt.Open(path, 0o600, &bbolt.Options{Timeout: max(wait, time.Nanosecond), ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, InitialMmapSize: initialMmapSize(runtime.GOOS, size), OpenFile: openFile})
 }
 
 // initialMmapSize reserves room for the file to grow into. Each time a
@@ -363,18 +454,23 @@ var migrations = []func(tx *bbolt.Tx) error{
 				return err
 			}
 		}
-		return putJSON(tx.Bucket(bucketSubProblems), keySubProblems, data.SubProblemList(data.DefaultSubProblems()))
+		return putJSON(tx, bucketSubProblems, keySubProblems, data.SubProblemList(data.DefaultSubProblems()))
 	},
 	func(tx *bbolt.Tx) error { // 1 → 2: the import ledger and review list
-		for _, b := range allBuckets[11:] {
+		for _, b := range allBuckets[11:16] {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
 		return nil
 	},
-	nil, // 2 → 3: Store.migrateHistory, in chunks of its own after the rest
+	nil, // 2 → 3: Store.migrateHistory, in chunks of its own
+	nil, // 3 → 4: Store.migrateSums, in chunks of its own
 }
+
+// chunkedMigrations are the upgrades that write in transactions of their
+// own (a nil entry of migrations), by the version they upgrade from.
+var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums}
 
 // migrateHistory gives every problem its FoundOn (new problems: the day
 // they were recorded) and, when it is no longer open, its ResolvedOn (the
@@ -387,7 +483,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 // are kept).
 func (s *Store) migrateHistory() error {
 	tambons := map[uint64]string{}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
+	err := s.update(func(tx *bbolt.Tx) error {
 		if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 			var h data.Household
 			if err := json.Unmarshal(v, &h); err != nil {
@@ -414,7 +510,7 @@ func (s *Store) migrateHistory() error {
 	})
 	for after := uint64(0); err == nil; {
 		var done bool
-		err = s.db.Update(func(tx *bbolt.Tx) error {
+		err = s.update(func(tx *bbolt.Tx) error {
 			var last uint64
 			last, done, err = historyChunk(tx, tambons, after)
 			after = last
@@ -427,7 +523,7 @@ func (s *Store) migrateHistory() error {
 	if err != nil {
 		return fmt.Errorf("migrating schema 2 → 3: %w", err)
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(3)) })
+	return s.update(func(tx *bbolt.Tx) error { return put(tx, bucketMeta, keySchemaVersion, itob(3)) })
 }
 
 // historyChunkSize is how many problems one upgrade transaction rewrites
@@ -470,9 +566,8 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 	if len(changed) == 0 {
 		return after, true, nil
 	}
-	b := tx.Bucket(bucketProblems)
 	for i := range changed {
-		if err := putJSON(b, itob(changed[i].ID), &changed[i]); err != nil {
+		if err := putJSON(tx, bucketProblems, itob(changed[i].ID), &changed[i]); err != nil {
 			return 0, false, err
 		}
 	}
@@ -493,19 +588,37 @@ func (s *Store) migrate(tx *bbolt.Tx) error {
 		if err := migrations[v](tx); err != nil {
 			return fmt.Errorf("migrating schema %d → %d: %w", v, v+1, err)
 		}
-		if err := tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(uint64(v+1))); err != nil {
+		if err := put(tx, bucketMeta, keySchemaVersion, itob(uint64(v+1))); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// checkVersion refuses a file that is not a qmdesk database, or is of a
+// newer program, or of this layout but without one of its buckets (the
+// program would fail on it at every step).
 func checkVersion(tx *bbolt.Tx) error {
 	v, err := schemaVersion(tx)
 	if err == nil && v == 0 {
 		return data.Errorf(data.EINVALID, "ไฟล์นี้ไม่ใช่ฐานข้อมูล qmdesk", "not a qmdesk database")
 	}
+	if b := missingBucket(tx); err == nil && v == SchemaVersion && b != nil {
+		return data.Messages(data.EDAMAGED, "ไฟล์ฐานข้อมูลเสียหาย: ข้อมูลส่วน %s หายไปทั้งส่วน %s", []any{b, restoreAdvice}, "bucket %s is missing", b)
+	}
 	return err
+}
+
+// missingBucket is the first bucket of the layout the file has not got.
+// The sums are not among them: without them every read and write works
+// (put skips them), Check says they are gone, and Repair writes them anew.
+func missingBucket(tx *bbolt.Tx) []byte {
+	for _, b := range allBuckets {
+		if tx.Bucket(b) == nil && !bytes.Equal(b, bucketSums) {
+			return b
+		}
+	}
+	return nil
 }
 
 func schemaVersion(tx *bbolt.Tx) (int, error) {
@@ -522,7 +635,7 @@ func schemaVersion(tx *bbolt.Tx) (int, error) {
 
 // Meta returns the database's description.
 func (s *Store) Meta(ctx context.Context) (m data.Meta, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		_, err := getJSON(tx, bucketMeta, keyMeta, &m)
 		m.SchemaVersion, _ = schemaVersion(tx)
 		return err
@@ -534,8 +647,7 @@ func (s *Store) Meta(ctx context.Context) (m data.Meta, err error) {
 // It refuses a database that already belongs to a province.
 func (s *Store) Init(ctx context.Context, province string, round data.Round) (data.Meta, error) {
 	var m data.Meta
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketMeta)
+	err := s.update(func(tx *bbolt.Tx) error {
 		if found, err := getJSON(tx, bucketMeta, keyMeta, &m); err != nil {
 			return err
 		} else if found && m.Province != "" {
@@ -551,7 +663,7 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 			return err
 		}
 		m = data.Meta{Province: province, SchemaVersion: SchemaVersion, DefaultRound: round.ID, CreatedAt: s.Clock.Now().UTC()}
-		if err := putJSON(b, keyMeta, m); err != nil {
+		if err := putJSON(tx, bucketMeta, keyMeta, m); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "create", "database", 0, nil, m, "")
@@ -561,7 +673,7 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 
 // Rounds returns every round, oldest first.
 func (s *Store) Rounds(ctx context.Context) (rounds []data.Round, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketRounds).ForEach(func(k, v []byte) error {
 			var r data.Round
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -576,7 +688,7 @@ func (s *Store) Rounds(ctx context.Context) (rounds []data.Round, err error) {
 
 // Round returns one round.
 func (s *Store) Round(ctx context.Context, id uint64) (r data.Round, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error { return getRound(tx, id, &r) })
+	err = s.view(func(tx *bbolt.Tx) error { return getRound(tx, id, &r) })
 	return r, err
 }
 
@@ -595,7 +707,7 @@ func (s *Store) CreateRound(ctx context.Context, r *data.Round) error {
 	if err := r.Validate(s.today()); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error { return s.createRound(ctx, tx, r) })
+	return s.update(func(tx *bbolt.Tx) error { return s.createRound(ctx, tx, r) })
 }
 
 func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) error {
@@ -615,7 +727,7 @@ func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) er
 		return err
 	}
 	r.ID = id
-	if err := putJSON(b, itob(id), r); err != nil {
+	if err := putJSON(tx, bucketRounds, itob(id), r); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, "create", "round", id, nil, r, "")
@@ -624,7 +736,7 @@ func (s *Store) createRound(ctx context.Context, tx *bbolt.Tx, r *data.Round) er
 // SetCurrentRound makes round id the one the dashboard opens on and
 // imports go into.
 func (s *Store) SetCurrentRound(ctx context.Context, id uint64) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return s.setCurrentRound(ctx, tx, id) })
+	return s.update(func(tx *bbolt.Tx) error { return s.setCurrentRound(ctx, tx, id) })
 }
 
 func (s *Store) setCurrentRound(ctx context.Context, tx *bbolt.Tx, id uint64) error {
@@ -638,7 +750,7 @@ func (s *Store) setCurrentRound(ctx context.Context, tx *bbolt.Tx, id uint64) er
 	}
 	before := m
 	m.DefaultRound = id
-	if err := putJSON(tx.Bucket(bucketMeta), keyMeta, m); err != nil {
+	if err := putJSON(tx, bucketMeta, keyMeta, m); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, "update", "database", 0, before, m, "current round: "+r.Name)
@@ -646,7 +758,7 @@ func (s *Store) setCurrentRound(ctx context.Context, tx *bbolt.Tx, id uint64) er
 
 // SubProblems returns the editable sub-problem list.
 func (s *Store) SubProblems(ctx context.Context) (l data.SubProblemList, err error) {
-	err = s.db.View(func(tx *bbolt.Tx) error {
+	err = s.view(func(tx *bbolt.Tx) error {
 		_, err := getJSON(tx, bucketSubProblems, keySubProblems, &l)
 		return err
 	})
@@ -664,13 +776,12 @@ func (s *Store) SetSubProblems(ctx context.Context, l data.SubProblemList) error
 			return err
 		}
 	}
-	return s.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketSubProblems)
+	return s.update(func(tx *bbolt.Tx) error {
 		var before data.SubProblemList
 		if _, err := getJSON(tx, bucketSubProblems, keySubProblems, &before); err != nil {
 			return err
 		}
-		if err := putJSON(b, keySubProblems, l); err != nil {
+		if err := putJSON(tx, bucketSubProblems, keySubProblems, l); err != nil {
 			return err
 		}
 		n, err := s.reflag(ctx, tx, before, l)
@@ -727,7 +838,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
 			p.UpdatedAt, p.ChangedOn, p.ChangedBy = s.Clock.Now().UTC(), s.today(), data.OperatorFrom(ctx)
-			if err := putJSON(tx.Bucket(bucketProblems), itob(p.ID), &p); err != nil {
+			if err := putJSON(tx, bucketProblems, itob(p.ID), &p); err != nil {
 				return n, err
 			}
 			if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(&old, tambon), problemIndexKeys(&p, tambon)); err != nil {
@@ -743,14 +854,6 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 		}
 	}
 	return n, d.flush(tx)
-}
-
-func putJSON(b *bbolt.Bucket, k []byte, v any) error {
-	buf, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return b.Put(k, buf)
 }
 
 func getJSON(tx *bbolt.Tx, bucket, k []byte, v any) (bool, error) {

@@ -495,13 +495,12 @@ func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
 	}
 	// Make it a schema-2 file: no days in the records, no history counters.
 	err = s.db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(bucketProblems)
 		for _, p := range ps {
 			if err := getProblem(tx, p.ID, &p); err != nil {
 				return err
 			}
 			p.FoundOn, p.ResolvedOn = data.Date{}, data.Date{}
-			if err := putJSON(b, itob(p.ID), &p); err != nil {
+			if err := putJSON(tx, bucketProblems, itob(p.ID), &p); err != nil {
 				return err
 			}
 		}
