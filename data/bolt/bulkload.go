@@ -187,7 +187,7 @@ func Create(path string, opt Options, build func(*Store) error) error {
 	}
 	tmp := path + ".new.tmp"
 	os.Remove(tmp)
-	s, err := openLocked(tmp, Options{NoSync: true, Clock: opt.Clock}, deadline)
+	s, err := openLocked(tmp, Options{NoSync: true, Clock: opt.Clock, AuditKeyDir: opt.AuditKeyDir}, deadline)
 	if err != nil {
 		return err
 	}
@@ -203,10 +203,18 @@ func Create(path string, opt Options, build func(*Store) error) error {
 			err = &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("ย้ายฐานข้อมูลที่สร้างเสร็จแล้วไปที่ %s ไม่ได้ (ไม่มีสิทธิ์เขียนในโฟลเดอร์นั้น?)", path), English: "cannot rename the new database into place", Err: err}
 		}
 	}
+	// The build's anchors name the temporary file: they go, and the
+	// database's own are written from its log now that it has its name.
+	s.seal.dropAnchors(tmp)
 	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
 	data.SyncDir(filepath.Dir(path))
-	return nil
+	final, err := openLocked(path, Options{Clock: opt.Clock, AuditKeyDir: opt.AuditKeyDir}, time.Now().Add(LockTimeout))
+	if err != nil {
+		return err
+	}
+	defer final.Close()
+	return final.anchorNow()
 }

@@ -312,3 +312,37 @@ func TestCreateIsWholeOrNothing(t *testing.T) {
 		t.Fatalf("create over an existing file: %v", err)
 	}
 }
+
+// A database Create builds under a temporary name is anchored under its
+// own once it has it: its check confirms the log to the end, and no
+// anchor of the temporary name is left.
+func TestCreateAnchorsTheFileItNames(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "demo.db")
+	opt := Options{Clock: data.FixedClock(today), AuditKeyDir: filepath.Join(dir, "config")}
+	ctx := context.Background()
+	err := Create(path, opt, func(s *Store) error {
+		if _, err := s.Init(ctx, "41", data.DefaultRound()); err != nil {
+			return err
+		}
+		return s.Load(ctx, []data.Bundle{{Household: *newHousehold(1, "410101")}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + ".audit"); err != nil {
+		t.Errorf("no anchor beside the new file: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*.tmp*")); len(left) != 0 {
+		t.Errorf("left beside it: %v", left)
+	}
+	s, err := Open(path, Options{ReadOnly: true, AuditKeyDir: opt.AuditKeyDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rep, err := s.Check(ctx)
+	if err != nil || !rep.OK() || len(rep.Audit.Unverified) != 0 || rep.Audit.Head.Seq == 0 {
+		t.Fatalf("check: %v %+v", err, rep)
+	}
+}
