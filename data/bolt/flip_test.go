@@ -155,16 +155,6 @@ func (d flipDamage) String() string {
 	return fmt.Sprintf("%s %v %x", d.kind, d.at, d.masks)
 }
 
-// touchesMeta tells whether the damage reaches a meta page.
-func (d flipDamage) touchesMeta(pageSize int) bool {
-	for _, at := range d.at {
-		if at < 2*pageSize {
-			return true
-		}
-	}
-	return false
-}
-
 // newDamage reads a damage from in. Flips go to the sample's pages in
 // use, half of them into the first 256 bytes of a page (headers, element
 // arrays, short records), where a byte matters most.

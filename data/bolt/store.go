@@ -256,8 +256,6 @@ func (s *Store) upgrade() error {
 	}
 }
 
-var errOlderSchema = errors.New("older schema")
-
 // readOnlyDatabase is the refusal of a database that can be read but not
 // written: a read-only file, folder or share, or one this user may not
 // write. Its data are sound, so it says so, lest the clerk restore a
