@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -316,6 +317,9 @@ func checkFile(path string) (data.CheckReport, error) {
 // and is refused as "open in another window", rather than writing into
 // the file on its way out.
 func Restore(ctx context.Context, src, dst string, now func() string) (kept string, err error) {
+	if mustAbs(src) == mustAbs(dst) {
+		return "", data.Errorf(data.EINVALID, "ไฟล์ %s คือฐานข้อมูลที่ใช้งานอยู่เอง จึงเรียกคืนทับตัวเองไม่ได้: เลือกไฟล์สำรอง (เช่นในโฟลเดอร์ backups ข้างฐานข้อมูล)", "restore source %s is the database itself", filepath.Base(src))
+	}
 	if fault, _ := inspectFile(src); fault != nil {
 		return "", backupFault(src, fault)
 	}
@@ -342,7 +346,7 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 		if err != nil {
 			return "", err
 		}
-		kept = dst + ".before-restore-" + now()
+		kept = unusedName(dst + ".before-restore-" + now())
 		if err := cur.db.View(func(tx *bbolt.Tx) error { return writeCopyFile(kept, tx) }); err != nil {
 			cur.Close()
 			return "", &data.Error{Code: data.EINVALID, Message: "เก็บสำเนาฐานข้อมูลปัจจุบันก่อนเรียกคืนไม่ได้ จึงยังไม่เรียกคืน", English: "cannot keep current database before restore", Err: err}
@@ -395,4 +399,18 @@ func Restore(ctx context.Context, src, dst string, now func() string) (kept stri
 	}
 	defer restored.Close()
 	return kept, restored.Log(ctx, "restore", "database", 0, filepath.Base(src))
+}
+
+// unusedName is name, or name-2, name-3 … if a file of that name exists:
+// two restores in the same second must not keep their copies under one
+// name (the second would overwrite the first, and with it what was
+// imported in between). Restore calls it under the swap lock, so no other
+// qmdesk takes the name meanwhile.
+func unusedName(name string) string {
+	for i, n := 2, name; ; i++ {
+		if _, err := os.Lstat(n); errors.Is(err, fs.ErrNotExist) {
+			return n
+		}
+		n = fmt.Sprintf("%s-%d", name, i)
+	}
 }

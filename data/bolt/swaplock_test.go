@@ -2,9 +2,9 @@ package bolt
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -95,9 +95,11 @@ func TestRestoreLosesNoImport(t *testing.T) {
 		}
 	}()
 	var kept []string
-	for i := 0; len(kept) < restores && !t.Failed(); i++ {
+	for len(kept) < restores && !t.Failed() {
 		time.Sleep(20 * time.Millisecond)
-		k, err := Restore(ctx, backup, db, func() string { return fmt.Sprint(i) })
+		// Every restore in the same second, as a clerk's clicks can be:
+		// their kept copies must still be distinct.
+		k, err := Restore(ctx, backup, db, func() string { return "20261201-010915" })
 		if data.ErrorCode(err) == data.ELOCKED {
 			continue
 		} else if err != nil {
@@ -195,5 +197,20 @@ func TestReaderNeedsNoLockFile(t *testing.T) {
 	r.Close()
 	if _, err := os.Stat(swapLockPath(db)); !os.IsNotExist(err) {
 		t.Errorf("a reader made the lock file (%v)", err)
+	}
+}
+
+// A restore of the database onto itself is refused at once for what it
+// is, not after waiting as "open in another window".
+func TestRestoreOntoItselfIsRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	s, err := Open(db, Options{Clock: data.FixedClock(today)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Restore(context.Background(), db, filepath.Join(filepath.Dir(db), ".", "qm.db"), func() string { return "x" })
+	if data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "ทับตัวเอง") {
+		t.Fatalf("restore onto itself: %v", err)
 	}
 }
