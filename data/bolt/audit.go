@@ -183,7 +183,8 @@ func verifyAudit(tx *bbolt.Tx, v *auditVerifier) (res auditResult) {
 	var lastKey string                 // key of the last sealed entry
 	foreign := map[string]*[2]uint64{} // entries sealed with a key not here: first, last
 	var foreignOrder []string
-	seals := map[uint64][]byte{} // the seals at the anchors' entries
+	seals := map[uint64][]byte{}    // the seals at the anchors' entries
+	sealKeys := map[uint64]string{} // and the keys those entries name
 	for _, f := range v.anchors {
 		if f.err == nil {
 			seals[f.a.Seq] = nil
@@ -237,6 +238,7 @@ func verifyAudit(tx *bbolt.Tx, v *auditVerifier) (res auditResult) {
 		}
 		if _, ok := seals[seq]; ok {
 			seals[seq] = append([]byte(nil), val[:32]...)
+			sealKeys[seq] = e.Key
 		}
 		if e.Entity == "import" {
 			switch e.Op {
@@ -281,6 +283,12 @@ func verifyAudit(tx *bbolt.Tx, v *auditVerifier) (res auditResult) {
 			add("entry %d, recorded by anchor %s, is missing", a.Seq, name)
 		case hex.EncodeToString(seals[a.Seq]) != a.Hash:
 			add("entry %d is not the one anchor %s recorded: the log was rewritten", a.Seq, name)
+		case trusted && sealKeys[a.Seq] != a.Key:
+			// The entry was sealed here, with this computer's key, and
+			// has verified against it (above) only if it still names it:
+			// one that now names another key keeps its old seal, but not
+			// the content that seal was made of.
+			add("entry %d was sealed on this computer (anchor %s) but now names key %q: the log was rewritten and passed off as another computer's", a.Seq, name, sealKeys[a.Seq])
 		default:
 			anchored = anchored || trusted
 		}

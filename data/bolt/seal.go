@@ -396,6 +396,8 @@ func (sl *sealer) holdAnchors(db *bbolt.DB, path string) {
 			v := b.Get(itob(f.a.Seq))
 			if len(v) < 32 || hex.EncodeToString(v[:32]) != f.a.Hash || (key != nil && f.a.Key == keyID && !f.a.sealedWith(key)) {
 				sl.held = true
+			} else if key != nil && f.a.Key == keyID && !sealedHere(b, f.a.Seq, v, key, keyID) {
+				sl.held = true
 			}
 		}
 		return nil
@@ -479,4 +481,20 @@ func (s *Store) anchorNow() error {
 		}
 		return nil
 	})
+}
+
+// sealedHere tells whether audit entry seq (stored as v) still is what this
+// computer sealed: it names this key, and its seal is the HMAC of its
+// content after the seal of the entry before. An entry passed off as
+// another computer's keeps its old seal but not its content.
+func sealedHere(b *bbolt.Bucket, seq uint64, v, key []byte, keyID string) bool {
+	var e data.AuditEntry
+	if json.Unmarshal(v[32:], &e) != nil || e.Key != keyID {
+		return false
+	}
+	var prev []byte
+	if p := b.Get(itob(seq - 1)); seq > 1 && len(p) >= 32 {
+		prev = p[:32]
+	}
+	return hmac.Equal(macOf(key, prev, v[32:]), v[:32])
 }

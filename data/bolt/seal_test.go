@@ -119,6 +119,9 @@ var (
 	plainForger = forger{seal: chainHash}
 	ownKey      = bytes.Repeat([]byte{7}, 32)
 	ownForger   = forger{keyID: keyIDOf(ownKey), seal: func(prev, body []byte) []byte { return macOf(ownKey, prev, body) }}
+	// foreignLabel passes entries off as another computer's: they claim a
+	// key this computer does not have and keep the seals they had.
+	foreignLabel = forger{keyID: "0123456789abcdef"}
 )
 
 // claiming forges with its own key but names the installation's key.
@@ -147,7 +150,7 @@ func rewrite(tx *bbolt.Tx, entries []rawEntry, from uint64, f forger) error {
 		}
 		body, _ := json.Marshal(r.e)
 		h := r.seal
-		if seq >= from {
+		if seq >= from && f.seal != nil {
 			h = f.seal(prev, body)
 		}
 		if err := b.Put(itob(seq), append(append([]byte(nil), h...), body...)); err != nil {
@@ -203,6 +206,22 @@ func TestEveryTamperingIsDetected(t *testing.T) {
 				seal := rawEntry{e: data.AuditEntry{Op: opSeal, Entity: "audit", Who: "สมชาย", Note: "audit log sealed from here"}}
 				es = append(es[:3], append([]rawEntry{seal}, es[3:]...)...)
 				return rewrite(tx, es, 4, ownForger)
+			}
+		}},
+		{"unmask entry emptied into another computer's seal entry, the rest passed off as that computer's, seals kept", func(t *testing.T, f sealedFile) func(tx *bbolt.Tx) error {
+			return func(tx *bbolt.Tx) error {
+				es := readEntries(tx)
+				i := seqOf(es, "unmask") - 1
+				es[i].e = data.AuditEntry{At: es[i].e.At, Who: es[i].e.Who, Op: opSeal, Entity: "audit"}
+				return rewrite(tx, es, uint64(i+1), foreignLabel)
+			}
+		}},
+		{"the whole log passed off as another computer's, seals kept", func(t *testing.T, f sealedFile) func(tx *bbolt.Tx) error {
+			return func(tx *bbolt.Tx) error {
+				es := readEntries(tx)
+				es[0].e.Op, es[0].e.Entity = opSeal, "audit"
+				es[3].e.Who = "คนอื่น"
+				return rewrite(tx, es, 1, foreignLabel)
 			}
 		}},
 		{"unmask entry deleted, later entries renumbered and rechained", func(t *testing.T, f sealedFile) func(tx *bbolt.Tx) error {
