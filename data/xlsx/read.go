@@ -224,6 +224,11 @@ func (w *Workbook) Saved() time.Time {
 // Sheets lists the sheet names in workbook order.
 func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }
 
+// unreadableAdvice follows a sheet or row the reader cannot parse (text
+// that is not UTF-8, XML a program other than Excel wrote wrongly, a file
+// damaged on the way): what the clerk can do about it.
+const unreadableAdvice = ": ไฟล์อาจเสียหายหรือมีอักขระที่อ่านไม่ได้ (เช่น ไฟล์ที่สร้างจากโปรแกรมอื่น) กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วบันทึกเป็น .xlsx ใหม่ก่อนนำเข้า หรือขอไฟล์ใหม่จากอำเภอ"
+
 // Rows streams a sheet's rows to fn with their 1-based row numbers and raw
 // cell values: numbers as stored (a date cell is its serial number), shared
 // and inline strings as text, no number format applied. Empty rows are not
@@ -237,7 +242,7 @@ func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
 	rows, err := w.f.Rows(sheet)
 	if err != nil {
-		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้", English: "cannot read sheet", Err: err}
+		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read sheet", Err: err}
 	}
 	defer rows.Close()
 	n := 0
@@ -253,7 +258,7 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 		}
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return &data.Error{Code: data.EINVALID, Message: "อ่านแถวที่ " + strconv.Itoa(n) + " ของแผ่นงาน '" + sheet + "' ไม่ได้", English: "cannot read row", Err: err}
+			return &data.Error{Code: data.EINVALID, Message: "อ่านแถวที่ " + strconv.Itoa(n) + " ของแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read row", Err: err}
 		}
 		for len(cells) > 0 && cells[len(cells)-1] == "" {
 			cells = cells[:len(cells)-1]
