@@ -44,6 +44,7 @@ func (s *Store) Backup(ctx context.Context, path string, progress func(done, tot
 	if abs, _ := filepath.Abs(path); abs == mustAbs(s.path) {
 		return data.Errorf(data.EINVALID, "ไฟล์สำรองต้องไม่ใช่ไฟล์ฐานข้อมูลที่ใช้งานอยู่", "backup target is the live database")
 	}
+	removeStaleCopies(path, time.Hour)
 	var src copyFacts
 	var sums []uint32
 	var rep *reporter
@@ -412,5 +413,26 @@ func unusedName(name string) string {
 			return n
 		}
 		n = fmt.Sprintf("%s-%d", name, i)
+	}
+}
+
+// removeStaleCopies deletes what a backup to path that was killed left
+// beside it: its own temporary files (data.CreateBeside names), untouched
+// for longer than age. A backup still being written touches its file all
+// the time, so it is never taken for one.
+func removeStaleCopies(path string, age time.Duration) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(n, "."+base+"-") || !strings.HasSuffix(n, ".tmp") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > age {
+			os.Remove(filepath.Join(dir, n))
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // A restore killed before its renames leaves its new file and the copy of
@@ -45,5 +46,31 @@ func TestOpenRemovesWhatAKilledRestoreLeft(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
 			t.Errorf("%s was removed: %v", n, err)
 		}
+	}
+}
+
+// A backup killed half way leaves its temporary file; the next backup to
+// the same name removes it once it is old, and leaves a fresh one (a
+// backup another program is writing right now) alone.
+func TestBackupRemovesWhatAKilledBackupLeft(t *testing.T) {
+	s, ctx := openTest(t)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "b.db")
+	stale, fresh := filepath.Join(dir, ".b.db-111.tmp"), filepath.Join(dir, ".b.db-222.tmp")
+	for _, f := range []string{stale, fresh} {
+		if err := os.WriteFile(f, []byte("half a copy"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	if err := s.Backup(ctx, target, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("the killed backup's old temporary file is still there")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a temporary file being written right now was removed")
 	}
 }
