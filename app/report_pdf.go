@@ -73,6 +73,7 @@ func (m *MeetingPack) WritePDF(path string) error {
 	p.chartPage(ChartUrgent)
 	p.categoryTable()
 	p.areaTable()
+	p.reXRayPage()
 	for _, a := range m.Summary.Parts {
 		if a.Totals.Target > 0 {
 			p.areaPage(a)

@@ -76,11 +76,11 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 			withProblems++
 		}
 	}
-	// Cover, three chart pages, the category table, the amphoe table, a
-	// page per amphoe.
+	// Cover, three chart pages, the category table, the amphoe table, the
+	// Re-X-Ray's two pages, a page per amphoe.
 	pages := pdfPages(t, path)
-	if pages != 6+withProblems {
-		t.Errorf("%d pages, want %d", pages, 6+withProblems)
+	if pages != 8+withProblems {
+		t.Errorf("%d pages, want %d", pages, 8+withProblems)
 	}
 	for p := 1; p <= pages; p++ {
 		text := pdfText(t, path, p)

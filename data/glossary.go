@@ -193,6 +193,16 @@ var reXRayTerms = [4]Term{
 	{Thai: "ยังไม่ได้รับการแก้ไข", English: "not solved", Old: []string{"ยังไม่ได้แก้ไข", "ยังไม่แก้ไข", "ไม่ได้รับการแก้ไข"}, Input: []string{"ไม่ได้แก้ไข"}},
 }
 
+// WordReXRayChecked heads the carried-over problems re-checked: the three
+// Re-X-Ray results together.
+var WordReXRayChecked = Term{Thai: "ปัญหาเดิมที่สำรวจซ้ำแล้ว", English: "carried-over problems re-checked"}
+
+// ReXRayHeads are the heads of a Re-X-Ray table's figures, in problems:
+// each result in the letter's words, then the three together.
+func ReXRayHeads() []Term {
+	return []Term{reXRayTerms[1].Counting(UnitProblems), reXRayTerms[2].Counting(UnitProblems), reXRayTerms[3].Counting(UnitProblems), WordReXRayChecked.Counting(UnitProblems)}
+}
+
 // Term returns the result's words.
 func (r ReXRay) Term() Term {
 	if !r.Valid() || r == ReXRayNone {
@@ -206,7 +216,7 @@ func (r ReXRay) Term() Term {
 func Terms() []Term {
 	out := []Term{UnitProblems, UnitHouseholds, UnitPercent, WordHouseholds, WordTarget, WordSolvedTotal, WordSolvedTotalMeans, WordPercentSolved, WordPercentOf, WordPercentMeans,
 		WordOpen, WordOverdue, WordUrgent, WordUrgentOpen, WordSensitive, WordDeadline, WordTargetDate, WordCategory, WordVillageNo, WordFile,
-		HeaderOrigin, HeaderReXRay, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold}
+		HeaderOrigin, HeaderReXRay, WordReXRayChecked, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold}
 	for _, c := range Categories {
 		out = append(out, c.Term(), c.ShortTerm())
 	}

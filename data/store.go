@@ -194,6 +194,17 @@ type RoundCounts struct {
 	Households []HouseholdCount
 	Due        []DueCount
 	Carried    []CarriedCount
+	ReXRay     []ReXRayCount
+}
+
+// ReXRayCount counts problems of a round in a tambon and category by their
+// Re-X-Ray result (problems carried over from the 2565 survey that were
+// re-checked; ReXRayNone is never counted).
+type ReXRayCount struct {
+	Tambon   string
+	Category Category
+	Result   ReXRay
+	N        int64
 }
 
 // DateCount counts problems of a tambon on a day. A zero Date in Added
