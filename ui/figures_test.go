@@ -28,6 +28,9 @@ func (keepOpen) Close() error { return nil }
 
 var packNumber = regexp.MustCompile(`[\d,]+(\.\d)?%?|<5|–`)
 
+// shareNumber is packNumber with two decimals: the letter table's shares.
+var shareNumber = regexp.MustCompile(`[\d,]+(\.\d\d)?%?|<5|–`)
+
 // One label, one number: a province, then the dashboard's widgets,
 // `summary --json`, the summary workbook's cells and the meeting pack's
 // text (pdftotext) give every figure of every amphoe and every category
@@ -53,9 +56,10 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Fatalf("summary --json: %d %s", code, out.String())
 	}
 	var js struct {
-		Totals     app.Tally                   `json:"totals"`
-		Categories map[data.Category]app.Tally `json:"categories"`
-		Amphoe     []app.Area                  `json:"amphoe"`
+		Totals     app.Tally                       `json:"totals"`
+		Categories map[data.Category]app.Tally     `json:"categories"`
+		Amphoe     []app.Area                      `json:"amphoe"`
+		Letter     map[data.Category]app.LetterRow `json:"letter_households"`
 		ReXRay     struct {
 			Totals     app.ReXRayTally                   `json:"totals"`
 			Categories map[data.Category]app.ReXRayTally `json:"categories"`
@@ -181,7 +185,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		dashboard[r[0]] = r[1:]
 	}
 	wbAll := sheetRows(app.SummarySheetAll)
-	amphoeTable := pdfPage(6)
+	amphoeTable := pdfPage(7)
 	var allKinds []data.Category
 	for _, k := range kinds {
 		allKinds = append(allKinds, k.Category)
@@ -199,7 +203,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Errorf("%d amphoe in the summary, %d on the dashboard", len(js.Amphoe), len(dashboard))
 	}
 	// Category by category, for the province.
-	categoryTable := pdfPage(5)
+	categoryTable := pdfPage(6)
 	for i, c := range data.Categories {
 		x := js.Categories[c]
 		row := w.Dashboard.Categories.Rows[i]
@@ -214,7 +218,41 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 	if hiddenSeen == 0 {
 		t.Error("no small sensitive count was hidden: the demo should have some")
 	}
-	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(7)+pdfPage(8)) // amphoe, then categories
+	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(8)+pdfPage(9)) // amphoe, then categories
+	// The letter's table: its national households, the province's (the
+	// dashboard's households per category) and the share.
+	letter := pdfPage(2)
+	for i, c := range data.Categories {
+		r := js.Letter[c]
+		if r.National != app.LetterHouseholds(c) || r.Households != js.Categories[c].Households {
+			t.Errorf("letter_households %d: %+v, categories' households %d", c, r, js.Categories[c].Households)
+		}
+		if got := w.Dashboard.Categories.Rows[i][1]; got != data.FormatNumber(r.Households) {
+			t.Errorf("category %d: dashboard households %q, summary --json %d", c, got, r.Households)
+		}
+		want := []string{data.FormatNumber(r.National), data.FormatNumber(r.Households), app.FormatShare(r.Share)}
+		var got []string
+		for _, l := range strings.Split(letter, "\n") {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, "ด้านที่ "+strconv.Itoa(int(c))+" ") {
+				got = shareNumber.FindAllString(strings.TrimPrefix(l, "ด้านที่ "+strconv.Itoa(int(c))), -1)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") && !(anySensitive([]data.Category{c}, sensitive) && len(got) == 3 && got[1] == "<5") {
+			t.Errorf("the pack's letter table, category %d: %v, summary --json %v", c, got, want)
+		}
+	}
+	// The cover names the programme, the province's centre and the
+	// letter; a demo database's pack says so on every page.
+	for _, s := range []string{data.WordProgramme.Thai, data.WordProvinceCentreShort.Thai, "0310.7/ว 2567"} {
+		if !strings.Contains(strings.Join(strings.Fields(cover), ""), strings.Join(strings.Fields(s), "")) {
+			t.Errorf("the cover lacks %q", s)
+		}
+	}
+	for page := 1; page <= 9; page++ {
+		if !strings.Contains(pdfPage(page), data.WordDemoData.Thai) {
+			t.Errorf("page %d of a demo's pack does not say %s", page, data.WordDemoData.Thai)
+		}
+	}
 	// The province's counters.
 	d := w.Dashboard
 	for _, c := range []struct {

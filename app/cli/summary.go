@@ -32,6 +32,9 @@ type summaryJSON struct {
 	Amphoe         []app.Area                  `json:"amphoe"`
 	Tambon         []app.Area                  `json:"tambon,omitempty"` // with --amphoe
 	ReXRay         reXRayJSON                  `json:"rexray"`
+	// LetterHouseholds is the letter's national households per category
+	// beside the scope's: the pack's first table.
+	LetterHouseholds map[data.Category]app.LetterRow `json:"letter_households"`
 }
 
 // reXRayJSON is the Re-X-Ray result of the scope, its categories and its
@@ -74,6 +77,7 @@ func (c *command) summary(args []string) error {
 		PerDayNeeded: sum.Countdown.PerDayNeeded, Totals: sum.Area.Totals, Categories: sum.Area.Categories, Amphoe: sum.Parts,
 		RoundEnded: sum.Countdown.Ended, OpenAtDeadline: sum.Countdown.OpenAtDeadline, ResolvedSince: sum.Countdown.ResolvedSince,
 	}
+	out.LetterHouseholds = app.LetterTable(sum)
 	out.ReXRay = reXRayJSON{Totals: sum.ReXRay.Totals, Categories: sum.ReXRay.Categories, Amphoe: sum.ReXRay.Parts}
 	if area != "" {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
