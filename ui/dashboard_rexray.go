@@ -36,7 +36,7 @@ func newReXRayTab(d *DashboardScreen) *ReXRayTab {
 	}
 	x.Category = widget.NewSelect(options, func(string) { x.show() })
 	x.Category.SetSelectedIndex(0)
-	x.Note = widget.NewLabel(t.tr("นับเป็นปัญหา: ปัญหาจากการสำรวจปี 2565 ที่บันทึก"+data.HeaderReXRay.Thai+"แล้ว", "Counted in problems: the problems of the 2565 survey with a Re-X-Ray result"))
+	x.Note = widget.NewLabel(t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาจากการสำรวจปี 2565 ที่บันทึก"+data.HeaderReXRay.Thai+" แล้ว", "Counted in problems: the problems of the 2565 survey with a Re-X-Ray result"))
 	x.Note.Wrapping = fyne.TextWrapWord
 	x.Box = container.NewBorder(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(260, x.Category.MinSize().Height), x.Category), nil, x.Note), nil, nil, nil, x.Table.Box)
 	return x
