@@ -172,6 +172,9 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 	default:
 		p.Status, p.CloseReason = data.Closed, []string{"ย้ายออกนอกพื้นที่", "เสียชีวิต", "ปฏิเสธความช่วยเหลือ", "ข้อมูลซ้ำ"}[r.IntN(4)]
 	}
+	if p.ReXRay != data.ReXRayNone && x < 8 { // some the Re-X-Ray found solved already (no draw: the rest stays as it was)
+		p.ReXRay = data.ReXRaySolved
+	}
 	pb := data.ProblemBundle{Problem: p}
 	if p.Status == data.NotStarted {
 		if p.SurveyYear != 2565 {

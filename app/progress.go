@@ -165,6 +165,8 @@ type Summary struct {
 	// UrgentKinds are the stored sub-problem list's: every table prints
 	// each kind's open problems apart, never their sum.
 	UrgentKinds []data.UrgentKind `json:"-"`
+	// ReXRay is the Re-X-Ray result of the carried-over problems.
+	ReXRay ReXRaySummary `json:"rexray"`
 }
 
 // FiscalYearBE is the Thai fiscal year the summary reports on: today's,
@@ -301,6 +303,7 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 		s.Parts = append(s.Parts, *a)
 	}
 	sort.Slice(s.Parts, func(i, j int) bool { return s.Parts[i].Code < s.Parts[j].Code })
+	s.ReXRay = reXRaySummary(&s, rc.ReXRay, area)
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
 	s.Countdown.Carried = s.Area.Totals.Carried
 	if s.Countdown.Ended {

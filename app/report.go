@@ -29,6 +29,12 @@ type MeetingPack struct {
 	// AuditHead is the audit log's last entry when the pack was made,
 	// printed on its last page.
 	AuditHead data.AuditAnchor
+	// Letter is the reference of the letter the pack reports on, printed
+	// on the cover ("": DefaultLetter).
+	Letter string
+	// Demo: the database was made by `qmdesk demo` (data.Meta.Demo);
+	// every page says so.
+	Demo bool
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,
@@ -64,7 +70,7 @@ func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*Me
 	if err != nil {
 		return nil, err
 	}
-	pack := &MeetingPack{Summary: sum, Amphoe: area}
+	pack := &MeetingPack{Summary: sum, Amphoe: area, Demo: meta.Demo}
 	subs, err := p.Store.SubProblems(ctx)
 	if err != nil {
 		return nil, err

@@ -67,12 +67,15 @@ func (m *MeetingPack) WritePDF(path string) error {
 		pdf.SetTextColor(0, 0, 0)
 	})
 	p := pdfWriter{pdf: pdf, m: m}
+	pdf.SetHeaderFuncMode(p.demoHeader, false)
 	p.cover(title, asOf)
+	p.letterPage()
 	p.chartPage(ChartCategories, ChartOverTime)
 	p.chartPage(ChartAreas) // a bar a part: too tall to share a page
 	p.chartPage(ChartUrgent)
 	p.categoryTable()
 	p.areaTable()
+	p.reXRayPage()
 	for _, a := range m.Summary.Parts {
 		if a.Totals.Target > 0 {
 			p.areaPage(a)
@@ -146,6 +149,7 @@ func (p *pdfWriter) cover(title, asOf string) {
 	m, pdf := p.m, p.pdf
 	pdf.AddPage()
 	p.heading(title, 20)
+	p.programme()
 	p.para(m.Summary.Round.Name+" · ปีงบประมาณ พ.ศ. "+strconv.Itoa(m.Summary.FiscalYearBE())+" · ข้อมูล ณ วันที่ "+asOf, 14)
 	pdf.Ln(3)
 	c := m.Summary.Countdown

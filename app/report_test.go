@@ -76,11 +76,11 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 			withProblems++
 		}
 	}
-	// Cover, three chart pages, the category table, the amphoe table, a
-	// page per amphoe.
+	// Cover, the letter's table, three chart pages, the category table,
+	// the amphoe table, the Re-X-Ray's two pages, a page per amphoe.
 	pages := pdfPages(t, path)
-	if pages != 6+withProblems {
-		t.Errorf("%d pages, want %d", pages, 6+withProblems)
+	if pages != 9+withProblems {
+		t.Errorf("%d pages, want %d", pages, 9+withProblems)
 	}
 	for p := 1; p <= pages; p++ {
 		text := pdfText(t, path, p)
@@ -179,7 +179,7 @@ func TestMeetingPackHidesSmallSensitiveCounts(t *testing.T) {
 	}
 	// Its table lists tambon, the drug count hidden, and no urgent total
 	// anywhere to subtract it from.
-	table := pdfText(t, path, 6)
+	table := pdfText(t, path, 7)
 	row := lineStarting(table, "หมากแข้ง")
 	if !strings.Contains(table, "ตำบล") || !strings.HasSuffix(row, "0 0 <5") && !strings.HasSuffix(strings.Join(strings.Fields(row), " "), "0 0 <5") {
 		t.Errorf("tambon row %q", row)

@@ -193,6 +193,28 @@ var reXRayTerms = [4]Term{
 	{Thai: "ยังไม่ได้รับการแก้ไข", English: "not solved", Old: []string{"ยังไม่ได้แก้ไข", "ยังไม่แก้ไข", "ไม่ได้รับการแก้ไข"}, Input: []string{"ไม่ได้แก้ไข"}},
 }
 
+// The programme and the province's centre that drives it, as the
+// ministry's letter names them, and the mark of a demo database's pages.
+var (
+	WordProgramme = Term{Thai: "การขจัดความยากจนและพัฒนาคนทุกช่วงวัยอย่างยั่งยืน ตามหลักปรัชญาของเศรษฐกิจพอเพียง",
+		English: "Sustainable poverty eradication and human development at every age under the Sufficiency Economy philosophy"}
+	// WordProvinceCentre is followed by the province's name.
+	WordProvinceCentre = Term{Thai: "ศูนย์อำนวยการขับเคลื่อนการแก้ไขปัญหาความยากจนและพัฒนาคนทุกช่วงวัยอย่างยั่งยืน ตามหลักปรัชญาของเศรษฐกิจพอเพียง จังหวัด",
+		English: "The province's centre for poverty eradication and human development under the Sufficiency Economy philosophy, "}
+	WordProvinceCentreShort = Term{Thai: "ศจพ.จ.", English: "the provincial centre"}
+	WordDemoData            = Term{Thai: "ข้อมูลตัวอย่าง", English: "Demo data", Common: true}
+)
+
+// WordReXRayChecked heads the carried-over problems re-checked: the three
+// Re-X-Ray results together.
+var WordReXRayChecked = Term{Thai: "ปัญหาเดิมที่สำรวจซ้ำแล้ว", English: "carried-over problems re-checked"}
+
+// ReXRayHeads are the heads of a Re-X-Ray table's figures, in problems:
+// each result in the letter's words, then the three together.
+func ReXRayHeads() []Term {
+	return []Term{reXRayTerms[1].Counting(UnitProblems), reXRayTerms[2].Counting(UnitProblems), reXRayTerms[3].Counting(UnitProblems), WordReXRayChecked.Counting(UnitProblems)}
+}
+
 // Term returns the result's words.
 func (r ReXRay) Term() Term {
 	if !r.Valid() || r == ReXRayNone {
@@ -206,7 +228,7 @@ func (r ReXRay) Term() Term {
 func Terms() []Term {
 	out := []Term{UnitProblems, UnitHouseholds, UnitPercent, WordHouseholds, WordTarget, WordSolvedTotal, WordSolvedTotalMeans, WordPercentSolved, WordPercentOf, WordPercentMeans,
 		WordOpen, WordOverdue, WordUrgent, WordUrgentOpen, WordSensitive, WordDeadline, WordTargetDate, WordCategory, WordVillageNo, WordFile,
-		HeaderOrigin, HeaderReXRay, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold}
+		HeaderOrigin, HeaderReXRay, WordReXRayChecked, WordProgramme, WordProvinceCentre, WordProvinceCentreShort, WordDemoData, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold}
 	for _, c := range Categories {
 		out = append(out, c.Term(), c.ShortTerm())
 	}

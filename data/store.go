@@ -73,7 +73,8 @@ type Store interface {
 	// LoadAll stores the households fill hands to load, each batch its own
 	// transaction, whole or not at all: a failure, a cancel of ctx or a
 	// crash before fill returns takes every batch back out (after a crash,
-	// the next open does, before anyone reads).
+	// the next open does, before anyone reads). It is the demo's load: the
+	// database is marked as demo data (Meta.Demo) once the load is in.
 	LoadAll(ctx context.Context, fill func(load func([]Bundle) error) error) error
 
 	// Counts returns the running counters of a round, and open problems by
@@ -118,6 +119,9 @@ type Meta struct {
 	SchemaVersion int       `json:"schema_version"`
 	DefaultRound  uint64    `json:"default_round"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Demo marks a database made by `qmdesk demo` (set by LoadAll): its
+	// printouts say "ข้อมูลตัวอย่าง" on every page.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // Bundle is a household with its problems, for Load.
@@ -194,6 +198,17 @@ type RoundCounts struct {
 	Households []HouseholdCount
 	Due        []DueCount
 	Carried    []CarriedCount
+	ReXRay     []ReXRayCount
+}
+
+// ReXRayCount counts problems of a round in a tambon and category by their
+// Re-X-Ray result (problems carried over from the 2565 survey that were
+// re-checked; ReXRayNone is never counted).
+type ReXRayCount struct {
+	Tambon   string
+	Category Category
+	Result   ReXRay
+	N        int64
 }
 
 // DateCount counts problems of a tambon on a day. A zero Date in Added

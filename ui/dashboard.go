@@ -37,6 +37,7 @@ type DashboardScreen struct {
 	AmphoeSort  *widget.RadioGroup
 	Overdue     *grid
 	OverdueNote *widget.Label
+	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
 
 	CategoryChart *canvas.Image // the meeting pack's charts, in the same colours
 	TimeChart     *canvas.Image
@@ -129,6 +130,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	}
 	d.OverdueNote = widget.NewLabel("")
 
+	d.ReXRay = newReXRayTab(d)
 	d.CategoryChart = canvas.NewImageFromResource(nil)
 	d.TimeChart = canvas.NewImageFromResource(nil)
 	for _, img := range []*canvas.Image{d.CategoryChart, d.TimeChart} {
@@ -143,6 +145,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 			container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(220, d.PackAmphoe.MinSize().Height), d.PackAmphoe), d.AmphoePrint), d.AmphoeSort),
 			nil, nil, nil, d.Amphoes.Box)),
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
+		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
 	)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(300, d.Round.MinSize().Height), d.Round), d.NewRound), d.Title),
@@ -229,6 +232,7 @@ func (d *DashboardScreen) Refresh() {
 	d.Categories.SetRows(rows)
 	d.showAmphoes()
 	d.showOverdue()
+	d.ReXRay.set(sum.ReXRay)
 	d.drawCharts()
 }
 

@@ -17,6 +17,7 @@ import (
 	"qmdesk/app/cli"
 	"qmdesk/assets"
 	"qmdesk/data"
+	"qmdesk/ui"
 )
 
 // keepOpen lends the window's store to the command line: its Close does
@@ -26,6 +27,9 @@ type keepOpen struct{ data.Store }
 func (keepOpen) Close() error { return nil }
 
 var packNumber = regexp.MustCompile(`[\d,]+(\.\d)?%?|<5|–`)
+
+// shareNumber is packNumber with two decimals: the letter table's shares.
+var shareNumber = regexp.MustCompile(`[\d,]+(\.\d\d)?%?|<5|–`)
 
 // One label, one number: a province, then the dashboard's widgets,
 // `summary --json`, the summary workbook's cells and the meeting pack's
@@ -52,9 +56,15 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Fatalf("summary --json: %d %s", code, out.String())
 	}
 	var js struct {
-		Totals     app.Tally                   `json:"totals"`
-		Categories map[data.Category]app.Tally `json:"categories"`
-		Amphoe     []app.Area                  `json:"amphoe"`
+		Totals     app.Tally                       `json:"totals"`
+		Categories map[data.Category]app.Tally     `json:"categories"`
+		Amphoe     []app.Area                      `json:"amphoe"`
+		Letter     map[data.Category]app.LetterRow `json:"letter_households"`
+		ReXRay     struct {
+			Totals     app.ReXRayTally                   `json:"totals"`
+			Categories map[data.Category]app.ReXRayTally `json:"categories"`
+			Amphoe     []app.ReXRayArea                  `json:"amphoe"`
+		} `json:"rexray"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
 		t.Fatal(err)
@@ -175,7 +185,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		dashboard[r[0]] = r[1:]
 	}
 	wbAll := sheetRows(app.SummarySheetAll)
-	amphoeTable := pdfPage(6)
+	amphoeTable := pdfPage(7)
 	var allKinds []data.Category
 	for _, k := range kinds {
 		allKinds = append(allKinds, k.Category)
@@ -193,7 +203,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Errorf("%d amphoe in the summary, %d on the dashboard", len(js.Amphoe), len(dashboard))
 	}
 	// Category by category, for the province.
-	categoryTable := pdfPage(5)
+	categoryTable := pdfPage(6)
 	for i, c := range data.Categories {
 		x := js.Categories[c]
 		row := w.Dashboard.Categories.Rows[i]
@@ -207,6 +217,41 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 	}
 	if hiddenSeen == 0 {
 		t.Error("no small sensitive count was hidden: the demo should have some")
+	}
+	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(8)+pdfPage(9)) // amphoe, then categories
+	// The letter's table: its national households, the province's (the
+	// dashboard's households per category) and the share.
+	letter := pdfPage(2)
+	for i, c := range data.Categories {
+		r := js.Letter[c]
+		if r.National != app.LetterHouseholds(c) || r.Households != js.Categories[c].Households {
+			t.Errorf("letter_households %d: %+v, categories' households %d", c, r, js.Categories[c].Households)
+		}
+		if got := w.Dashboard.Categories.Rows[i][1]; got != data.FormatNumber(r.Households) {
+			t.Errorf("category %d: dashboard households %q, summary --json %d", c, got, r.Households)
+		}
+		want := []string{data.FormatNumber(r.National), data.FormatNumber(r.Households), app.FormatShare(r.Share)}
+		var got []string
+		for _, l := range strings.Split(letter, "\n") {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, "ด้านที่ "+strconv.Itoa(int(c))+" ") {
+				got = shareNumber.FindAllString(strings.TrimPrefix(l, "ด้านที่ "+strconv.Itoa(int(c))), -1)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") && !(anySensitive([]data.Category{c}, sensitive) && len(got) == 3 && got[1] == "<5") {
+			t.Errorf("the pack's letter table, category %d: %v, summary --json %v", c, got, want)
+		}
+	}
+	// The cover names the programme, the province's centre and the
+	// letter; a demo database's pack says so on every page.
+	for _, s := range []string{data.WordProgramme.Thai, data.WordProvinceCentreShort.Thai, "0310.7/ว 2567"} {
+		if !strings.Contains(strings.Join(strings.Fields(cover), ""), strings.Join(strings.Fields(s), "")) {
+			t.Errorf("the cover lacks %q", s)
+		}
+	}
+	for page := 1; page <= 9; page++ {
+		if !strings.Contains(pdfPage(page), data.WordDemoData.Thai) {
+			t.Errorf("page %d of a demo's pack does not say %s", page, data.WordDemoData.Thai)
+		}
 	}
 	// The province's counters.
 	d := w.Dashboard
@@ -230,6 +275,92 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 			t.Errorf("workbook header %q, want %q", heads[3][i+1], c.Head.Thai)
 		}
 	}
+}
+
+// reXRayEverywhere compares the Re-X-Ray result of summary --json with the
+// dashboard's tab (every category), the workbook's sheet and the pack's page.
+func reXRayEverywhere(t *testing.T, w *ui.MainWindow, totals app.ReXRayTally, cats map[data.Category]app.ReXRayTally, amphoe []app.ReXRayArea, f *excelize.File, page string) {
+	t.Helper()
+	if totals.Checked == 0 || totals.Solved == 0 || totals.Partly == 0 || totals.Unsolved == 0 {
+		t.Errorf("the demo has no Re-X-Ray result of some kind: %+v", totals)
+	}
+	figures := func(x app.ReXRayTally) string {
+		var s []string
+		for _, n := range x.Figures() {
+			s = append(s, data.FormatNumber(n))
+		}
+		return strings.Join(s, " ")
+	}
+	tab := w.Dashboard.ReXRay
+	rows, _ := f.GetRows(app.SummarySheetReXRay, excelize.Options{RawCellValue: true})
+	book := map[string]string{}
+	for _, r := range rows {
+		if len(r) == 6 {
+			var s []string
+			for _, v := range r[2:] {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				s = append(s, data.FormatNumber(n))
+			}
+			book[r[0]+"|"+r[1]] = strings.Join(s, " ")
+		}
+	}
+	pack := func(label string) string {
+		for _, l := range strings.Split(page, "\n") {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, label+" ") {
+				return strings.Join(packNumber.FindAllString(strings.TrimPrefix(l, label), -1), " ")
+			}
+		}
+		return ""
+	}
+	for ci := 0; ci <= len(data.Categories); ci++ {
+		tab.Category.SetSelectedIndex(ci)
+		c := data.Category(ci)
+		catName := app.WordAllCategories
+		if c != 0 {
+			catName = c.Label()
+		}
+		for i, a := range amphoe {
+			x := a.Totals
+			if c != 0 {
+				x = a.Categories[c]
+			}
+			want := figures(x)
+			if got := strings.Join(tab.Table.Rows[i][1:], " "); got != want {
+				t.Errorf("Re-X-Ray %s %s: dashboard %q, summary --json %q", a.Name, catName, got, want)
+			}
+			if got := book[a.Name+"|"+catName]; got != want {
+				t.Errorf("Re-X-Ray %s %s: workbook %q, summary --json %q", a.Name, catName, got, want)
+			}
+			if c == 0 {
+				if got := pack(a.Name); got != want {
+					t.Errorf("Re-X-Ray %s: pack %q, summary --json %q", a.Name, got, want)
+				}
+			}
+		}
+		x := totals
+		if c != 0 {
+			x = cats[c]
+		}
+		if got := strings.Join(tab.Table.Rows[len(amphoe)][1:], " "); got != figures(x) {
+			t.Errorf("Re-X-Ray province %s: dashboard %q, summary --json %q", catName, got, figures(x))
+		}
+		if got := book["รวมทั้งจังหวัด|"+catName]; got != figures(x) {
+			t.Errorf("Re-X-Ray province %s: workbook %q, summary --json %q", catName, got, figures(x))
+		}
+		if c != 0 {
+			got, want := pack("ด้านที่ "+strconv.Itoa(ci)), figures(x)
+			if strings.HasPrefix(got, "– – – ") { // a sensitive category: the problems re-checked alone, by the small-count rule
+				want = "– – – " + data.FormatNumber(x.Checked)
+				if x.Checked > 0 && x.Checked < app.SmallCount {
+					want = "– – – <5"
+				}
+			}
+			if got != want {
+				t.Errorf("Re-X-Ray province %s: pack %q, summary --json %q", catName, got, figures(x))
+			}
+		}
+	}
+	tab.Category.SetSelectedIndex(0)
 }
 
 func anySensitive(cats []data.Category, sensitive map[data.Category]bool) bool {

@@ -41,7 +41,8 @@ func (w *MainWindow) AmphoePack(amphoe, path string) {
 		if err != nil {
 			return err
 		}
-		pack.Digits = w.t.digits // the window's setting reaches what it prints
+		pack.Digits = w.t.digits // the window's settings reach what it prints
+		pack.Letter = w.Letter()
 		if err := pack.WritePDF(path); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -18,6 +19,7 @@ const (
 	prefLanguage   = "language" // "th" or "en"
 	prefThaiDigits = "thai_digits"
 	prefLastFolder = "last_folder"
+	prefLetter     = "letter" // the letter the meeting pack reports on ("": app.DefaultLetter)
 )
 
 func (w *MainWindow) loadSettings() {
@@ -49,7 +51,14 @@ type SettingsForm struct {
 	Operator   *entry
 	Language   *widget.RadioGroup
 	ThaiDigits *widget.Check
+	Letter     *entry // the letter the meeting pack reports on
 	hint       string
+}
+
+// Letter is the reference of the letter the meeting pack reports on, as
+// set in the settings ("": the pack's default, app.DefaultLetter).
+func (w *MainWindow) Letter() string {
+	return strings.TrimSpace(w.app.Preferences().String(prefLetter))
 }
 
 func (w *MainWindow) onSettings() {
@@ -63,10 +72,14 @@ func (w *MainWindow) onSettings() {
 	f.Language.Horizontal = true
 	f.Language.SetSelected([]string{"ไทย", "English"}[w.t.lang])
 	f.ThaiDigits.SetChecked(w.t.digits == data.ThaiDigits)
+	f.Letter = newEntry(w)
+	f.Letter.SetText(w.Letter())
+	f.Letter.SetPlaceHolder(app.DefaultLetter)
 	items := []*widget.FormItem{
 		widget.NewFormItem(w.t.tr("ผู้บันทึก", "Operator"), f.Operator),
 		widget.NewFormItem(w.t.tr("ภาษา", "Language"), f.Language),
 		widget.NewFormItem("", f.ThaiDigits),
+		widget.NewFormItem(w.t.tr("เอกสารประชุมรายงานตาม", "The meeting pack reports on"), f.Letter),
 	}
 	items[0].HintText = w.t.tr("ชื่อนี้จะบันทึกไว้กับทุกการแก้ไขข้อมูล", "Recorded with every change")
 	f.hint = w.t.tr("ในหน้าต่าง เอกสารประชุม กราฟ และหัวเรื่องกับตัวเลขสรุปของไฟล์ Excel ที่ทำจากหน้าต่างนี้ "+
@@ -82,7 +95,7 @@ func (w *MainWindow) onSettings() {
 		}
 		w.Settings = nil
 	}, w.Window)
-	d.Resize(fyne.NewSize(640, 340))
+	d.Resize(fyne.NewSize(640, 400))
 	w.Settings = f
 	w.settingsDialog = d
 	w.showDialog(d)
@@ -107,6 +120,7 @@ func (w *MainWindow) applySettings(f *SettingsForm) {
 	}
 	p.SetString(prefLanguage, lang)
 	p.SetBool(prefThaiDigits, f.ThaiDigits.Checked)
+	p.SetString(prefLetter, data.CleanText(f.Letter.Text))
 	w.loadSettings()
 	tab := 0
 	if w.Tabs != nil {

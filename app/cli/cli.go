@@ -92,7 +92,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
                                   ข้อมูลทั้งหมด (ข้อมูลส่วนบุคคลถูกปิดบัง เว้นแต่ --unmask)
                                   รหัสผ่านของไฟล์: --ask-password พิมพ์บนหน้าจอ (ไม่แสดง) หรือ --password-file อ่านจากบรรทัดแรกของไฟล์
                                   (ไม่รับ --password ในบรรทัดคำสั่ง เพราะโปรแกรมอื่นในเครื่องมองเห็นได้)
-  qmdesk report --out FILE.pdf [--amphoe X] [--round N] [--png DIR]
+  qmdesk report --out FILE.pdf [--amphoe X] [--round N] [--png DIR] [--letter TEXT]
                                   เอกสารประชุม (PDF ขนาด A4 มีแต่ตัวเลข) และกราฟเป็นภาพ PNG
 
 ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %[1]s หรือตัวแปร QMDESK_DB)

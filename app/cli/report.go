@@ -3,16 +3,19 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+
+	"qmdesk/app"
 )
 
 // meetingPack writes the meeting pack: qmdesk report --out FILE.pdf [--amphoe X]
-// [--round N] [--png DIR].
+// [--round N] [--png DIR] [--letter TEXT].
 func (c *command) meetingPack(args []string) error {
 	fs, db := c.flags("report")
 	out := fs.String("out", "", "ไฟล์ PDF ที่จะเขียน")
 	amphoe := fs.String("amphoe", "", "อำเภอ (รหัสหรือชื่อ): เอกสารของอำเภอเดียว")
 	round := fs.Uint64("round", 0, "รอบ (ค่าเริ่มต้น: รอบปัจจุบัน)")
 	pngDir := fs.String("png", "", "โฟลเดอร์สำหรับบันทึกกราฟเป็นภาพ PNG 300 dpi (สำหรับสไลด์)")
+	letter := fs.String("letter", "", "หนังสือที่รายงานตาม (ค่าเริ่มต้น: "+app.DefaultLetter+")")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -28,6 +31,7 @@ func (c *command) meetingPack(args []string) error {
 	if err != nil {
 		return err
 	}
+	pack.Letter = *letter
 	if *out != "" {
 		if err := pack.WritePDF(*out); err != nil {
 			return err

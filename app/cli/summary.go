@@ -31,6 +31,19 @@ type summaryJSON struct {
 	Categories     map[data.Category]app.Tally `json:"categories"` // the scope's, by category
 	Amphoe         []app.Area                  `json:"amphoe"`
 	Tambon         []app.Area                  `json:"tambon,omitempty"` // with --amphoe
+	ReXRay         reXRayJSON                  `json:"rexray"`
+	// LetterHouseholds is the letter's national households per category
+	// beside the scope's: the pack's first table.
+	LetterHouseholds map[data.Category]app.LetterRow `json:"letter_households"`
+}
+
+// reXRayJSON is the Re-X-Ray result of the scope, its categories and its
+// parts (amphoe, or tambon with --amphoe), counted in problems.
+type reXRayJSON struct {
+	Totals     app.ReXRayTally                   `json:"totals"`
+	Categories map[data.Category]app.ReXRayTally `json:"categories"`
+	Amphoe     []app.ReXRayArea                  `json:"amphoe,omitempty"`
+	Tambon     []app.ReXRayArea                  `json:"tambon,omitempty"` // with --amphoe
 }
 
 func (c *command) summary(args []string) error {
@@ -64,8 +77,11 @@ func (c *command) summary(args []string) error {
 		PerDayNeeded: sum.Countdown.PerDayNeeded, Totals: sum.Area.Totals, Categories: sum.Area.Categories, Amphoe: sum.Parts,
 		RoundEnded: sum.Countdown.Ended, OpenAtDeadline: sum.Countdown.OpenAtDeadline, ResolvedSince: sum.Countdown.ResolvedSince,
 	}
+	out.LetterHouseholds = app.LetterTable(sum)
+	out.ReXRay = reXRayJSON{Totals: sum.ReXRay.Totals, Categories: sum.ReXRay.Categories, Amphoe: sum.ReXRay.Parts}
 	if area != "" {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
+		out.ReXRay.Amphoe, out.ReXRay.Tambon = nil, sum.ReXRay.Parts
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.env.Stdout)

@@ -32,7 +32,8 @@ type loadMark struct {
 // database carries a mark from the first batch until fill returns, and a
 // failure, a cancel of ctx or a crash in between takes every batch back
 // out (after a crash, Open does). One audit entry records the whole load
-// once it is in. Nothing else may create records meanwhile: a rollback
+// once it is in, and the database is marked as demo data (Meta.Demo):
+// only `qmdesk demo` loads this way. Nothing else may create records meanwhile: a rollback
 // takes out every household, problem and action past the IDs the load
 // started from.
 func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) error) error) error {
@@ -61,6 +62,14 @@ func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) 
 	if err == nil {
 		err = s.update(func(tx *bbolt.Tx) error {
 			if err := del(tx, bucketMeta, keyUnfinishedLoad); err != nil {
+				return err
+			}
+			var m data.Meta
+			if _, err := getJSON(tx, bucketMeta, keyMeta, &m); err != nil {
+				return err
+			}
+			m.Demo = true // only the demo loads this way
+			if err := putJSON(tx, bucketMeta, keyMeta, m); err != nil {
 				return err
 			}
 			return s.audit(ctx, tx, "load", "household", 0, nil, sum.audit(), "")

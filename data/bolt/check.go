@@ -161,6 +161,9 @@ func recountTx(tx *bbolt.Tx) *recount {
 		if p.CarriedTo != 0 {
 			rc.counts[string(carriedKey(&p, tambon))]++
 		}
+		if k := reXRayKey(&p, tambon); k != nil {
+			rc.counts[string(k)]++
+		}
 		for _, cat := range []byte{byte(p.Category), 0} {
 			rk := string(key(p.RoundID, p.HouseholdID, cat))
 			if rc.refs[rk]++; rc.refs[rk] == 1 {

@@ -131,6 +131,9 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 	if p.CarriedTo != 0 {
 		d[string(carriedKey(p, tambon))] += sign
 	}
+	if k := reXRayKey(p, tambon); k != nil {
+		d[string(k)] += sign
+	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
 		k := key(p.RoundID, p.HouseholdID, cat)
@@ -209,6 +212,7 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 			}
 			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
+		rc.ReXRay = reXRayCounts(c, roundID)
 		pre = key(byte('D'), roundID)
 		stop := key(byte('D'), roundID, dueBefore.Key())
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = c.Next() {
@@ -222,6 +226,28 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 		return nil
 	})
 	return rc, err
+}
+
+// reXRayKey is the counter of a problem's Re-X-Ray result: 'X' round +
+// tambon + category + result; nil for a problem not re-checked.
+func reXRayKey(p *data.Problem, tambon string) []byte {
+	if p.ReXRay == data.ReXRayNone {
+		return nil
+	}
+	return key(byte('X'), p.RoundID, tambon, byte(p.Category), byte(p.ReXRay))
+}
+
+// reXRayCounts reads a round's Re-X-Ray counters.
+func reXRayCounts(c *bbolt.Cursor, roundID uint64) (out []data.ReXRayCount) {
+	pre := key(byte('X'), roundID)
+	for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		r := k[len(pre):] // tambon(6) cat result
+		if len(r) != 8 {
+			continue
+		}
+		out = append(out, data.ReXRayCount{Tambon: string(r[:6]), Category: data.Category(r[6]), Result: data.ReXRay(r[7]), N: int64(btoi(v))})
+	}
+	return out
 }
 
 // carriedKey is the counter of a problem carried into a later round: 'C'

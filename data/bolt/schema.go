@@ -57,7 +57,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 var (
 	bucketMeta        = []byte("meta")

@@ -462,8 +462,42 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
-	nil, // 2 → 3: Store.migrateHistory, in chunks of its own
-	nil, // 3 → 4: Store.migrateSums, in chunks of its own
+	nil,         // 2 → 3: Store.migrateHistory, in chunks of its own
+	nil,         // 3 → 4: Store.migrateSums, in chunks of its own
+	countReXRay, // 4 → 5: the Re-X-Ray counters
+}
+
+// countReXRay counts every problem's Re-X-Ray result ('X' counters). It
+// reads every record but writes only the counters (a few per tambon and
+// category), so one transaction holds a large province too.
+func countReXRay(tx *bbolt.Tx) error {
+	tambons := map[uint64]string{}
+	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
+		var h data.Household
+		if err := json.Unmarshal(v, &h); err != nil {
+			return corrupt(bucketHouseholds, k, err)
+		}
+		tambons[h.ID] = h.TambonCode
+		return nil
+	}); err != nil {
+		return err
+	}
+	d := counterDelta{}
+	if err := tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
+		var p data.Problem
+		if err := json.Unmarshal(v, &p); err != nil {
+			return corrupt(bucketProblems, k, err)
+		}
+		if t, ok := tambons[p.HouseholdID]; ok {
+			if key := reXRayKey(&p, t); key != nil {
+				d[string(key)]++
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return d.flush(tx)
 }
 
 // chunkedMigrations are the upgrades that write in transactions of their

@@ -183,7 +183,7 @@ func TestCountersSurviveRandomOperations(t *testing.T) {
 			}
 			hhs = append(hhs, h.ID)
 		case op < 5:
-			p := &data.Problem{HouseholdID: hhs[r.IntN(len(hhs))], Category: data.Category(r.IntN(7) + 1), SubProblem: "x", SurveyYear: 2565, Urgent: r.IntN(4) == 0,
+			p := &data.Problem{HouseholdID: hhs[r.IntN(len(hhs))], Category: data.Category(r.IntN(7) + 1), SubProblem: "x", SurveyYear: 2565, Urgent: r.IntN(4) == 0, ReXRay: data.ReXRay(r.IntN(4)),
 				TargetDate: data.NewDate(2024, time.Month(r.IntN(9)+1), 1)}
 			if err := s.CreateProblem(ctx, p); err != nil {
 				t.Fatal(err)
@@ -195,6 +195,7 @@ func TestCountersSurviveRandomOperations(t *testing.T) {
 			p.CloseReason = "ซ้ำ"
 			p.Urgent = r.IntN(4) == 0
 			p.Category = data.Category(r.IntN(7) + 1)
+			p.ReXRay = data.ReXRay(r.IntN(4))
 			if err := s.UpdateProblem(ctx, &p); err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// ReXRayTab is the dashboard's tab of the Re-X-Ray result of the problems
+// carried over from the 2565 survey: per amphoe, for all categories or
+// the one chosen, in the letter's words; the last row is the province's.
+type ReXRayTab struct {
+	Box      fyne.CanvasObject
+	Category *widget.Select // ทุกด้าน or one category
+	Table    *grid
+	Note     *widget.Label
+
+	d   *DashboardScreen
+	sum app.ReXRaySummary
+}
+
+func newReXRayTab(d *DashboardScreen) *ReXRayTab {
+	t := d.w.t
+	x := &ReXRayTab{d: d}
+	heads := []string{t.tr("อำเภอ", "Amphoe")}
+	for _, h := range data.ReXRayHeads() {
+		heads = append(heads, t.term(h))
+	}
+	x.Table = newGrid(heads)
+	options := []string{t.tr("ทุกด้าน", "All categories")}
+	for _, c := range data.Categories {
+		options = append(options, t.categoryShort(c))
+	}
+	x.Category = widget.NewSelect(options, func(string) { x.show() })
+	x.Category.SetSelectedIndex(0)
+	x.Note = widget.NewLabel(t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาจากการสำรวจปี 2565 ที่บันทึก"+data.HeaderReXRay.Thai+" แล้ว", "Counted in problems: the problems of the 2565 survey with a Re-X-Ray result"))
+	x.Note.Wrapping = fyne.TextWrapWord
+	x.Box = container.NewBorder(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(260, x.Category.MinSize().Height), x.Category), nil, x.Note), nil, nil, nil, x.Table.Box)
+	return x
+}
+
+// set shows a summary's Re-X-Ray result.
+func (x *ReXRayTab) set(s app.ReXRaySummary) {
+	x.sum = s
+	x.show()
+}
+
+// category is the chosen category, 0 for all.
+func (x *ReXRayTab) category() data.Category {
+	return data.Category(max(x.Category.SelectedIndex(), 0))
+}
+
+func (x *ReXRayTab) show() {
+	if x.Table == nil {
+		return
+	}
+	t, c := x.d.w.t, x.category()
+	tally := func(all app.ReXRayTally, cats map[data.Category]app.ReXRayTally) app.ReXRayTally {
+		if c == 0 {
+			return all
+		}
+		return cats[c]
+	}
+	row := func(name string, v app.ReXRayTally) []string {
+		r := []string{name}
+		for _, n := range v.Figures() {
+			r = append(r, t.n(n))
+		}
+		return r
+	}
+	var rows [][]string
+	for _, a := range x.sum.Parts {
+		name := a.Name
+		if t.lang == English {
+			if p, ok := x.d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
+				name = p.English
+			}
+		}
+		rows = append(rows, row(name, tally(a.Totals, a.Categories)))
+	}
+	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), tally(x.sum.Totals, x.sum.Categories)))
+	x.Table.SetRows(rows)
+}
