@@ -67,6 +67,12 @@ type Store interface {
 	AddAction(ctx context.Context, a *Action) error
 	Actions(ctx context.Context, problemID uint64) ([]Action, error)
 
+	// AgencyAliases returns the clerk's merges of agency names;
+	// MergeAgency adds one (with its audit entry). Actions keep the name
+	// they were recorded with: merges apply to the report only.
+	AgencyAliases(ctx context.Context) (AgencyAliases, error)
+	MergeAgency(ctx context.Context, from, into string) error
+
 	// Load stores many households with their problems and actions in one
 	// transaction: all or nothing.
 	Load(ctx context.Context, bundles []Bundle) error

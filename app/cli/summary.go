@@ -31,6 +31,7 @@ type summaryJSON struct {
 	Categories     map[data.Category]app.Tally `json:"categories"` // the scope's, by category
 	Amphoe         []app.Area                  `json:"amphoe"`
 	Tambon         []app.Area                  `json:"tambon,omitempty"` // with --amphoe
+	Agencies       []app.AgencyLine            `json:"agencies"`         // the round's partner agencies, province-wide
 }
 
 func (c *command) summary(args []string) error {
@@ -68,6 +69,9 @@ func (c *command) summary(args []string) error {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
 	}
 	if *asJSON {
+		if out.Agencies, err = app.Agencies(c.ctx, s, sum.Round.ID); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(c.env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
