@@ -26,10 +26,12 @@ type AgencyTally struct {
 }
 
 // Agencies reports the partner agencies' work in a round (0: the current
-// one), names read with data.AgencyKey and the clerk's merges. It reads
-// the round's problems and every action once: docs/performance.md gives
-// its time on a large province.
-func Agencies(ctx context.Context, s data.Store, roundID uint64) ([]AgencyLine, error) {
+// one) over area ("": the province; an amphoe or tambon code: the
+// problems of its households), names read with data.AgencyKey and the
+// clerk's merges. It reads the problems and their actions once
+// (Store.AgencyWork): docs/performance.md gives its time on a large
+// province.
+func Agencies(ctx context.Context, s data.Store, roundID uint64, area string) ([]AgencyLine, error) {
 	if roundID == 0 {
 		m, err := s.Meta(ctx)
 		if err != nil {
@@ -41,52 +43,47 @@ func Agencies(ctx context.Context, s data.Store, roundID uint64) ([]AgencyLine, 
 	if err != nil {
 		return nil, err
 	}
-	problems, err := s.Problems(ctx, data.ProblemFilter{RoundID: roundID})
-	if err != nil {
-		return nil, err
-	}
-	type prob struct {
-		cat    data.Category
-		solved bool
-	}
-	inRound := make(map[uint64]prob, len(problems))
-	for _, p := range problems {
-		inRound[p.ID] = prob{p.Category, p.Status.IsSolved()}
-	}
-	problems = nil
-	type pa struct {
-		problem uint64
-		agency  string
-	}
-	seen := map[pa]bool{}
+	// Actions come problem by problem: the agencies seen on the current
+	// problem are all that must be remembered to count it once each.
+	var current uint64
+	seen := map[string]bool{}
+	names := map[string][3]string{}                // as typed → key, spelt out, cleaned
 	budget := map[string]map[data.Category]int64{} // satang
 	lines := map[string]*AgencyLine{}
-	spellings := map[string]map[string]int{}
-	err = s.WalkActions(ctx, func(a data.Action) error {
-		p, ok := inRound[a.ProblemID]
-		if !ok {
-			return nil
+	spellings := map[string]map[string]int{} // spelt out → actions
+	typed := map[string]map[string]bool{}
+	err = s.AgencyWork(ctx, roundID, area, func(a data.AgencyWork) error {
+		if a.ProblemID != current {
+			current = a.ProblemID
+			clear(seen)
 		}
-		k := aliases.Resolve(a.Agency)
+		// A province types a few hundred names: each is read once.
+		n, ok := names[a.Agency]
+		if !ok {
+			n = [3]string{aliases.Resolve(a.Agency), data.ExpandAgency(a.Agency), data.CleanText(a.Agency)}
+			names[a.Agency] = n
+		}
+		k := n[0]
 		if k == "" {
 			return nil
 		}
 		l := lines[k]
 		if l == nil {
 			l = &AgencyLine{Categories: map[data.Category]AgencyTally{}}
-			lines[k], spellings[k], budget[k] = l, map[string]int{}, map[data.Category]int64{}
+			lines[k], spellings[k], typed[k], budget[k] = l, map[string]int{}, map[string]bool{}, map[data.Category]int64{}
 		}
-		spellings[k][data.ExpandAgency(a.Agency)]++
-		budget[k][p.cat] += a.Budget
-		t := l.Categories[p.cat]
-		if !seen[pa{a.ProblemID, k}] {
-			seen[pa{a.ProblemID, k}] = true
+		spellings[k][n[1]]++
+		typed[k][n[2]] = true
+		budget[k][a.Category] += a.Budget
+		if !seen[k] {
+			seen[k] = true
+			t := l.Categories[a.Category]
 			t.Problems++
-			if p.solved {
+			if a.Solved {
 				t.Solved++
 			}
+			l.Categories[a.Category] = t
 		}
-		l.Categories[p.cat] = t
 		return nil
 	})
 	if err != nil {
@@ -100,16 +97,21 @@ func Agencies(ctx context.Context, s data.Store, roundID uint64) ([]AgencyLine, 
 	}
 	out := make([]AgencyLine, 0, len(lines))
 	for k, l := range lines {
+		var spelt []string
 		for sp := range spellings[k] {
-			l.Spellings = append(l.Spellings, sp)
+			spelt = append(spelt, sp)
 		}
-		sort.Strings(l.Spellings)
-		l.Name = l.Spellings[0]
-		for _, sp := range l.Spellings {
+		sort.Strings(spelt)
+		l.Name = spelt[0]
+		for _, sp := range spelt {
 			if spellings[k][sp] > spellings[k][l.Name] {
 				l.Name = sp
 			}
 		}
+		for sp := range typed[k] {
+			l.Spellings = append(l.Spellings, sp)
+		}
+		sort.Strings(l.Spellings)
 		if n, ok := into[k]; ok {
 			l.Name = n
 		}

@@ -34,7 +34,7 @@ func TestAgenciesCountsDistinctProblemsSolvedAndBudget(t *testing.T) {
 	if err := s.Load(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	lines, err := app.Agencies(ctx, s, 0)
+	lines, err := app.Agencies(ctx, s, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestAgenciesCountsDistinctProblemsSolvedAndBudget(t *testing.T) {
 		t.Fatalf("%d agencies, want 2: %+v", len(lines), lines)
 	}
 	obt := byKey[data.AgencyKey("อบต.บ้านใหม่")]
-	if obt.Totals != (app.AgencyTally{Problems: 2, Solved: 1, Budget: 1500}) || obt.Categories[1] != (app.AgencyTally{Problems: 1, Solved: 1, Budget: 1500}) || len(obt.Spellings) != 2 {
+	if obt.Totals != (app.AgencyTally{Problems: 2, Solved: 1, Budget: 1500}) || obt.Categories[1] != (app.AgencyTally{Problems: 1, Solved: 1, Budget: 1500}) || len(obt.Spellings) != 3 {
 		t.Errorf("อบต.: %+v", obt)
 	}
 	pm := byKey[data.AgencyKey("พมจ.")]
@@ -56,9 +56,15 @@ func TestAgenciesCountsDistinctProblemsSolvedAndBudget(t *testing.T) {
 	if err := s.MergeAgency(ctx, "พมจ.", "อบต.บ้านใหม่"); err != nil {
 		t.Fatal(err)
 	}
-	lines, _ = app.Agencies(ctx, s, 0)
+	lines, _ = app.Agencies(ctx, s, 0, "")
 	if len(lines) != 1 || lines[0].Totals != (app.AgencyTally{Problems: 3, Solved: 2, Budget: 3800}) || lines[0].Categories[4] != (app.AgencyTally{Problems: 2, Solved: 1, Budget: 2300}) {
 		t.Fatalf("after the merge: %+v", lines)
+	}
+	if in, _ := app.Agencies(ctx, s, 0, "4101"); len(in) != 1 || in[0].Totals != lines[0].Totals {
+		t.Errorf("the amphoe of every problem: %+v", in)
+	}
+	if out, _ := app.Agencies(ctx, s, 0, "4102"); len(out) != 0 {
+		t.Errorf("an amphoe without problems: %+v", out)
 	}
 	acts, _ := s.Actions(ctx, 2)
 	if len(acts) == 0 || acts[len(acts)-1].Agency != "พมจ." {

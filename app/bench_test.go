@@ -98,7 +98,7 @@ func BenchmarkSummaryAmphoe1M(b *testing.B) {
 func BenchmarkAgencies1M(b *testing.B) {
 	millionProvince(b)
 	for b.Loop() {
-		if _, err := app.Agencies(context.Background(), benchStore, 0); err != nil {
+		if _, err := app.Agencies(context.Background(), benchStore, 0, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

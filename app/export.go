@@ -356,6 +356,11 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		tables = append(tables, sheet(c.ShortLabel(), c.Label(), func(a Area) Tally { return a.Categories[c] },
 			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
 	}
+	agencies, err := e.agencySheet(ctx, s)
+	if err != nil {
+		return err
+	}
+	tables = append(tables, agencies)
 	if err := xlsx.Write(path, tables, ""); err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type MeetingPack struct {
 	// AuditHead is the audit log's last entry when the pack was made,
 	// printed on its last page.
 	AuditHead data.AuditAnchor
+	// Agencies are the partner agencies' work over the pack's scope.
+	Agencies []AgencyLine
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,
@@ -92,6 +94,9 @@ func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*Me
 		return nil, err
 	}
 	pack.Weeks, pack.Line = openByWeek(hist, area, sum.Round, sum.AsOf)
+	if pack.Agencies, err = Agencies(ctx, p.Store, sum.Round.ID, area); err != nil {
+		return nil, err
+	}
 	if pack.AuditHead, err = p.Store.AuditAnchor(ctx, 0); err != nil {
 		return nil, err
 	}

@@ -77,10 +77,13 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 		}
 	}
 	// Cover, three chart pages, the category table, the amphoe table, a
-	// page per amphoe.
+	// page per amphoe, the partner agencies' page.
 	pages := pdfPages(t, path)
-	if pages != 6+withProblems {
-		t.Errorf("%d pages, want %d", pages, 6+withProblems)
+	if pages != 7+withProblems {
+		t.Errorf("%d pages, want %d", pages, 7+withProblems)
+	}
+	if text := pdfText(t, path, pages); !strings.Contains(text, data.WordAgencyReport.Thai) {
+		t.Errorf("the last page is not the agencies': %q", text)
 	}
 	for p := 1; p <= pages; p++ {
 		text := pdfText(t, path, p)

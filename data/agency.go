@@ -90,6 +90,17 @@ func (a AgencyAliases) Merge(from, into string) error {
 	return nil
 }
 
+// Unmerge takes back the merge of from: it counts under its own name
+// again (names merged into it stay with it).
+func (a AgencyAliases) Unmerge(from string) error {
+	k := AgencyKey(from)
+	if _, ok := a[k]; !ok {
+		return Messages(ENOTFOUND, "'%s' ไม่ได้รวมไว้กับชื่ออื่น", []any{CleanText(from)}, "%q is not merged", CleanText(from))
+	}
+	delete(a, k)
+	return nil
+}
+
 // Sorted lists the merges by the name merged.
 func (a AgencyAliases) Sorted() [][2]string {
 	out := make([][2]string, 0, len(a))

@@ -22,8 +22,10 @@ func (c *command) agency(args []string) error {
 		return c.agencyList(args)
 	case "merge":
 		return c.agencyMerge(args)
+	case "unmerge":
+		return c.agencyUnmerge(args)
 	}
-	return usageError{fmt.Sprintf("ไม่รู้จักคำสั่ง agency %s (ใช้ได้: agency list, agency merge FROM INTO)", sub)}
+	return usageError{fmt.Sprintf("ไม่รู้จักคำสั่ง agency %s (ใช้ได้: agency list, agency merge FROM INTO, agency unmerge FROM)", sub)}
 }
 
 func (c *command) agencyList(args []string) error {
@@ -37,7 +39,7 @@ func (c *command) agencyList(args []string) error {
 		return err
 	}
 	defer s.Close()
-	lines, err := app.Agencies(c.ctx, s, *round)
+	lines, err := app.Agencies(c.ctx, s, *round, "")
 	if err != nil {
 		return err
 	}
@@ -78,5 +80,26 @@ func (c *command) agencyMerge(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.env.Stdout, "รวมชื่อแล้ว: '%s' นับเป็น '%s' ในรายงาน%s (ประวัติการช่วยเหลือยังใช้ชื่อเดิม)\n", data.CleanText(names[0]), data.ExpandAgency(names[1]), data.WordAgencyReport.Thai)
+	return nil
+}
+
+func (c *command) agencyUnmerge(args []string) error {
+	fs, db := c.flags("agency unmerge")
+	names, err := parseAny(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) != 1 {
+		return usageError{"ใช้: qmdesk agency unmerge \"ชื่อที่รวมไว้\""}
+	}
+	s, _, err := c.openProvince(*db, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.UnmergeAgency(c.ctx, names[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "ยกเลิกการรวมแล้ว: '%s' นับแยกอีกครั้ง\n", data.CleanText(names[0]))
 	return nil
 }

@@ -39,7 +39,7 @@ func TestAgencyListMergeAndSummaryJSON(t *testing.T) {
 		return app.AgencyLine{}, false
 	}
 	obt, ok := find(before, "อบต.")
-	if !ok || len(obt.Spellings) != 1 || obt.Totals.Problems == 0 {
+	if !ok || len(obt.Spellings) != 2 || obt.Totals.Problems == 0 {
 		t.Fatalf("อบต. typed two ways: %+v in %+v", obt, before)
 	}
 	police, ok := find(before, "สถานีตำรวจภูธร")
@@ -66,5 +66,11 @@ func TestAgencyListMergeAndSummaryJSON(t *testing.T) {
 	}
 	if r := qmdesk(t, "agency", "list", "--db", db); !strings.Contains(r.stdout, "สถานีตำรวจภูธร →") {
 		t.Fatalf("the merge is not listed: %s", r.stdout)
+	}
+	if r := qmdesk(t, "agency", "unmerge", "สถานีตำรวจภูธร", "--db", db); r.code != 0 {
+		t.Fatalf("unmerge: %+v", r)
+	}
+	if again := agencies(); len(again) != len(before) {
+		t.Fatalf("%d agencies after the unmerge, %d before the merge", len(again), len(before))
 	}
 }

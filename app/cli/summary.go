@@ -69,7 +69,7 @@ func (c *command) summary(args []string) error {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
 	}
 	if *asJSON {
-		if out.Agencies, err = app.Agencies(c.ctx, s, sum.Round.ID); err != nil {
+		if out.Agencies, err = app.Agencies(c.ctx, s, sum.Round.ID, ""); err != nil {
 			return err
 		}
 		enc := json.NewEncoder(c.env.Stdout)
