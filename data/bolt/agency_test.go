@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.etcd.io/bbolt"
+
 	"qmdesk/data"
 )
 
@@ -14,6 +16,16 @@ func TestMergeAgencyIsStoredAndAudited(t *testing.T) {
 	}
 	if err := s.MergeAgency(ctx, "อบต.นาดี", "อบต.บ้านใหม่"); err != nil {
 		t.Fatal(err)
+	}
+	// The merges are a summed record: check (on cleanup) finds its sum,
+	// and a changed byte would be reported.
+	var sum []byte
+	s.view(func(tx *bbolt.Tx) error {
+		sum = tx.Bucket(bucketSums).Get(key(byte(1), keyAgencyAliases))
+		return nil
+	})
+	if len(sum) == 0 {
+		t.Fatal("the merges have no sum")
 	}
 	if err := s.MergeAgency(ctx, "อบต.บ้านใหม่", "อบต. นาดี"); data.ErrorCode(err) != data.EINVALID {
 		t.Fatalf("a circle was stored: %v", err)
