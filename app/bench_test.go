@@ -91,3 +91,15 @@ func BenchmarkSummaryAmphoe1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAgencies1M reads the partner agencies' report of a 1,000,000-
+// problem province (a scan of the round's problems and every action):
+// docs/performance.md records its time.
+func BenchmarkAgencies1M(b *testing.B) {
+	millionProvince(b)
+	for b.Loop() {
+		if _, err := app.Agencies(context.Background(), benchStore, 0, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

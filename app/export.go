@@ -357,6 +357,11 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
 	}
 	tables = append(tables, e.reXRaySheet(s))
+	agencies, err := e.agencySheet(ctx, s)
+	if err != nil {
+		return err
+	}
+	tables = append(tables, agencies)
 	if err := xlsx.Write(path, tables, ""); err != nil {
 		return err
 	}

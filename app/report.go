@@ -35,6 +35,8 @@ type MeetingPack struct {
 	// Demo: the database was made by `qmdesk demo` (data.Meta.Demo);
 	// every page says so.
 	Demo bool
+	// Agencies are the partner agencies' work over the pack's scope.
+	Agencies []AgencyLine
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,
@@ -98,6 +100,9 @@ func (p *Progress) Pack(ctx context.Context, roundID uint64, amphoe string) (*Me
 		return nil, err
 	}
 	pack.Weeks, pack.Line = openByWeek(hist, area, sum.Round, sum.AsOf)
+	if pack.Agencies, err = Agencies(ctx, p.Store, sum.Round.ID, area); err != nil {
+		return nil, err
+	}
 	if pack.AuditHead, err = p.Store.AuditAnchor(ctx, 0); err != nil {
 		return nil, err
 	}

@@ -81,6 +81,7 @@ func (m *MeetingPack) WritePDF(path string) error {
 			p.areaPage(a)
 		}
 	}
+	p.agencyTable()
 	if p.err != nil {
 		return p.err
 	}

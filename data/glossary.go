@@ -81,6 +81,15 @@ var (
 	WordFile       = Term{Thai: "ไฟล์", English: "File", Old: []string{"แฟ้ม"}, Common: true}
 )
 
+// The partner agencies' report (ภาคีเครือข่าย): per agency and category.
+var (
+	WordAgencyReport = Term{Thai: "ผลงานภาคีเครือข่าย", English: "Partner agencies' work"}
+	// WordProblemsHelped counts distinct problems with an action of the agency.
+	WordProblemsHelped = Term{Thai: "ปัญหาที่ช่วยเหลือ (ปัญหา)", English: "Problems helped (problems)"}
+	// WordAgencyMerge joins two spellings of one agency; the actions keep theirs.
+	WordAgencyMerge = Term{Thai: "รวมชื่อหน่วยงาน", English: "Merge agency names"}
+)
+
 // Column headers of the district workbook that name programme concepts.
 var (
 	HeaderOrigin     = Term{Thai: "ที่มา", English: "Origin", Common: true}

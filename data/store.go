@@ -67,6 +67,18 @@ type Store interface {
 	AddAction(ctx context.Context, a *Action) error
 	Actions(ctx context.Context, problemID uint64) ([]Action, error)
 
+	// AgencyAliases returns the clerk's merges of agency names;
+	// MergeAgency adds one (with its audit entry). Actions keep the name
+	// they were recorded with: merges apply to the report only.
+	AgencyAliases(ctx context.Context) (AgencyAliases, error)
+	MergeAgency(ctx context.Context, from, into string) error
+	// UnmergeAgency takes a merge back (with its audit entry).
+	UnmergeAgency(ctx context.Context, from string) error
+	// AgencyWork calls fn for each action naming an agency of the round's
+	// problems in area ("": the province; an amphoe or tambon code), in
+	// problem order, inside one read transaction.
+	AgencyWork(ctx context.Context, roundID uint64, area string, fn func(w AgencyWork) error) error
+
 	// Load stores many households with their problems and actions in one
 	// transaction: all or nothing.
 	Load(ctx context.Context, bundles []Bundle) error
@@ -106,6 +118,16 @@ type Store interface {
 	// the bytes of work done and in all; a cancelled ctx leaves no file.
 	Backup(ctx context.Context, path string, progress func(done, total int64)) error
 	Close() error
+}
+
+// AgencyWork is one action of an agency on a problem, with what the
+// agencies' report needs of the problem.
+type AgencyWork struct {
+	ProblemID uint64
+	Category  Category
+	Solved    bool // แก้ไขแล้ว or แก้ไขได้ด้วยตนเอง now
+	Agency    string
+	Budget    int64 // satang
 }
 
 // Sizes is how many records a database holds.

@@ -39,6 +39,8 @@ type DashboardScreen struct {
 	OverdueNote *widget.Label
 	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
 
+	Agencies *AgencyTab // the partner agencies' work
+
 	CategoryChart *canvas.Image // the meeting pack's charts, in the same colours
 	TimeChart     *canvas.Image
 
@@ -147,10 +149,12 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
 	)
+	d.Agencies = newAgencyTab(w)
+	parts.Append(d.Agencies.item)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(300, d.Round.MinSize().Height), d.Round), d.NewRound), d.Title),
 		d.Countdown, counters, container.NewBorder(nil, nil, nil, container.NewHBox(d.Charts, d.Print), urgent))
-	parts.OnSelected = func(*container.TabItem) { d.drawCharts() }
+	parts.OnSelected = func(*container.TabItem) { d.drawCharts(); d.loadAgencies() }
 	d.parts = parts
 	d.Box = container.NewBorder(top, nil, nil, nil, parts)
 	return d
@@ -234,7 +238,18 @@ func (d *DashboardScreen) Refresh() {
 	d.showOverdue()
 	d.ReXRay.set(sum.ReXRay)
 	d.drawCharts()
+	d.loadAgencies()
 }
+
+// loadAgencies reads the agencies' tab when it is showing.
+func (d *DashboardScreen) loadAgencies() {
+	if d.parts != nil && d.parts.Selected() == d.Agencies.item {
+		d.Agencies.load(d.roundID())
+	}
+}
+
+// SelectAgenciesTab shows the partner agencies' tab.
+func (d *DashboardScreen) SelectAgenciesTab() { d.parts.Select(d.Agencies.item) }
 
 // drawCharts draws the pack's category and weekly charts when their tab
 // is showing (a few tens of milliseconds; not worth doing unseen).

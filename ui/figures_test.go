@@ -60,6 +60,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		Categories map[data.Category]app.Tally     `json:"categories"`
 		Amphoe     []app.Area                      `json:"amphoe"`
 		Letter     map[data.Category]app.LetterRow `json:"letter_households"`
+		Agencies   []app.AgencyLine                `json:"agencies"`
 		ReXRay     struct {
 			Totals     app.ReXRayTally                   `json:"totals"`
 			Categories map[data.Category]app.ReXRayTally `json:"categories"`
@@ -264,6 +265,10 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 			t.Errorf("counter %s %q, summary %d", c.label, c.got, c.want)
 		}
 	}
+	// The partner agencies: the dashboard's tab, the workbook's sheet and
+	// the pack's page against summary --json.
+	agencyFigures(t, w, js.Agencies, sheetRows(app.SummarySheetAgencies), pdfAll(t, pack), sensitive)
+
 	// One header for one figure: the dashboard's table heads are the
 	// glossary's, and so are the workbook's (wrapped over lines).
 	heads, _ := f.GetRows(app.SummarySheetAll)
@@ -380,4 +385,98 @@ func columnName(i int, kinds []data.UrgentKind) string {
 		return app.UrgentColumn(kinds[j]).Thai
 	}
 	return app.CategoryUrgentColumn.Thai
+}
+
+// pdfAll is the whole pack's text, laid out.
+func pdfAll(t *testing.T, pack string) string {
+	b, err := exec.Command("pdftotext", "-layout", pack, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// agencyFigures compares each agency's figures in the four outputs: in all
+// and per category on the window's tab and in the workbook, in all and
+// problems helped per category in the pack (whose small sensitive counts
+// print as "<5", and the row's totals then as "–").
+func agencyFigures(t *testing.T, w *ui.MainWindow, lines []app.AgencyLine, book map[string][]string, pack string, sensitive map[data.Category]bool) {
+	t.Helper()
+	if len(lines) < 5 {
+		t.Fatalf("summary --json has %d agencies: the demo should have more", len(lines))
+	}
+	d := w.Dashboard
+	d.SelectAgenciesTab()
+	w.WaitIdle()
+	tab := d.Agencies
+	for ci := 0; ci <= len(data.Categories); ci++ {
+		tab.Category.SetSelectedIndex(ci)
+		window := map[string][]string{}
+		for _, r := range tab.Table.Rows {
+			window[r[0]] = r[1:4]
+		}
+		for _, l := range lines {
+			x := l.Totals
+			if ci > 0 {
+				x = l.Categories[data.Category(ci)]
+			}
+			var want []string
+			for _, n := range app.AgencyFigures(x) {
+				want = append(want, data.FormatNumber(n))
+			}
+			if got, ok := window[l.Name]; ci > 0 && x.Problems == 0 && !ok {
+				continue
+			} else if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("%s, category %d: dashboard %v, summary --json %v", l.Name, ci, got, want)
+			}
+			r := book[l.Name]
+			if len(r) < 1+3*(len(data.Categories)+1) {
+				t.Errorf("%s: workbook row %v", l.Name, r)
+				continue
+			}
+			var got []string
+			for _, v := range r[1+3*ci : 4+3*ci] {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				got = append(got, data.FormatNumber(n))
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("%s, category %d: workbook %v, summary --json %v", l.Name, ci, got, want)
+			}
+		}
+	}
+	tab.Category.SetSelectedIndex(0)
+	// The pack: rows whose name fits on one line.
+	checked := 0
+	for _, l := range lines {
+		var cells []string
+		for _, line := range strings.Split(pack, "\n") {
+			line = strings.TrimSpace(line)
+			if strings.HasPrefix(line, l.Name+" ") {
+				cells = packNumber.FindAllString(strings.TrimPrefix(line, l.Name), -1)
+			}
+		}
+		if cells == nil {
+			continue
+		}
+		checked++
+		want := []string{data.FormatNumber(l.Totals.Problems), data.FormatNumber(l.Totals.Solved), data.FormatNumber(l.Totals.Budget)}
+		hidden := false
+		for _, c := range data.Categories {
+			n := l.Categories[c].Problems
+			if sensitive[c] && n > 0 && n < 5 {
+				want, hidden = append(want, "<5"), true
+				continue
+			}
+			want = append(want, data.FormatNumber(n))
+		}
+		if hidden {
+			want[0], want[1] = "–", "–"
+		}
+		if strings.Join(cells, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: pack %v, summary --json %v", l.Name, cells, want)
+		}
+	}
+	if checked < 3 {
+		t.Errorf("only %d agencies found on the pack's page", checked)
+	}
 }

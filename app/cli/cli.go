@@ -71,6 +71,9 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk round use N              ตั้งรอบที่ N เป็นรอบปัจจุบัน
   qmdesk round carry --from N [--to M]
                                   ยกปัญหาที่ยังค้างของรอบ N ไปติดตามต่อในรอบ M (ค่าเริ่มต้น: รอบปัจจุบัน)
+  qmdesk agency [list] [--round N]  ผลการช่วยเหลือของภาคีเครือข่าย (จำนวนปัญหาและงบประมาณ)
+  qmdesk agency merge FROM INTO   รวมชื่อ: FROM นับเป็น INTO ในรายงาน (ประวัติการช่วยเหลือไม่เปลี่ยน)
+  qmdesk agency unmerge FROM      ยกเลิกการรวมชื่อ FROM
   qmdesk check [--anchor N:รหัส]   ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข) และเทียบกับรหัสท้ายเอกสารประชุม
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
@@ -129,6 +132,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.summary(rest)
 	case "round":
 		err = c.round(rest)
+	case "agency":
+		err = c.agency(rest)
 	case "check":
 		err = c.check(rest)
 	case "repair":

@@ -35,6 +35,7 @@ type summaryJSON struct {
 	// LetterHouseholds is the letter's national households per category
 	// beside the scope's: the pack's first table.
 	LetterHouseholds map[data.Category]app.LetterRow `json:"letter_households"`
+	Agencies         []app.AgencyLine                `json:"agencies"` // the round's partner agencies, province-wide
 }
 
 // reXRayJSON is the Re-X-Ray result of the scope, its categories and its
@@ -84,6 +85,9 @@ func (c *command) summary(args []string) error {
 		out.ReXRay.Amphoe, out.ReXRay.Tambon = nil, sum.ReXRay.Parts
 	}
 	if *asJSON {
+		if out.Agencies, err = app.Agencies(c.ctx, s, sum.Round.ID, ""); err != nil {
+			return err
+		}
 		enc := json.NewEncoder(c.env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)

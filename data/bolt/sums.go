@@ -39,10 +39,10 @@ var summedBuckets = []struct {
 }
 
 // sumTag is the tag of a record's sum, 0 for a record without one. Of
-// the meta bucket only the layout version and the description are
-// summed: the audit head is the audit chain's.
+// the meta bucket only the layout version, the description and the
+// agency merges are summed: the audit head is the audit chain's.
 func sumTag(bucket, k []byte) byte {
-	if bytes.Equal(bucket, bucketMeta) && !bytes.Equal(k, keyMeta) && !bytes.Equal(k, keySchemaVersion) {
+	if bytes.Equal(bucket, bucketMeta) && !bytes.Equal(k, keyMeta) && !bytes.Equal(k, keySchemaVersion) && !bytes.Equal(k, keyAgencyAliases) {
 		return 0
 	}
 	for _, b := range summedBuckets {
