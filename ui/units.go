@@ -81,8 +81,8 @@ func (w *MainWindow) onUnits() {
 	f.Save.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(t.tr("ยกเลิก", "Cancel"), func() { f.dialog.Hide() })
 	f.redraw(w)
-	note := widget.NewLabel(t.tr("ครัวเรือนในตำบลที่อยู่ในเขตเทศบาลทั้งตำบลเป็นของเทศบาลนั้น ตำบลที่อยู่ในเขตบางส่วน: อำเภอระบุเทศบาลในไฟล์ หรือเลือกในหน้าครัวเรือน",
-		"Households of a tambon wholly in a municipality belong to it; in a tambon partly in one, the district's workbook or the household page says which"))
+	note := widget.NewLabel(t.tr("เทศบาลของจังหวัดและตำบลที่อยู่ในเขต (ทั้งตำบลหรือบางส่วน) ตรวจกับรายชื่อตำบลของจังหวัดเมื่อเพิ่มและบันทึก ตำบลหนึ่งอยู่ในเขตเทศบาลทั้งตำบลได้เพียงแห่งเดียว",
+		"The province's municipalities and the tambon each covers (wholly or in part), checked against the province's tambon on add and save; a tambon can lie wholly in one municipality only"))
 	note.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(f.list)
 	scroll.SetMinSize(fyne.NewSize(0, 220))

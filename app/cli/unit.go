@@ -53,7 +53,7 @@ func (c *command) unitList(args []string) error {
 		fmt.Fprintf(c.env.Stdout, "ยังไม่มี%sในรายการ (เพิ่มด้วย qmdesk unit add)\n", data.WordMunicipality.Thai)
 		return nil
 	}
-	rows := [][]string{{data.WordMunicipality.Thai, "ประเภท", "ตำบล" + data.WordFullyCovered.Thai, "ตำบลที่อยู่ในเขต" + data.WordPartlyCovered.Thai}}
+	rows := [][]string{{data.WordMunicipality.Thai, "ประเภท", "อยู่ในเขต" + data.WordFullyCovered.Thai, "อยู่ในเขต" + data.WordPartlyCovered.Thai}}
 	for _, u := range l {
 		var full, part []string
 		for _, t := range u.Tambons {
