@@ -144,3 +144,11 @@ func (l UnitList) Validate(g *Geography, province string) error {
 	sort.SliceStable(l, func(a, b int) bool { return l[a].Name < l[b].Name })
 	return nil
 }
+
+// OfHousehold is the municipality a household belongs to, for figures per
+// unit: the unit covering its tambon wholly. A household of a partly
+// covered tambon (partly true) has none until its own choice is recorded
+// (not kept yet: this version stores no unit on the household).
+func (l UnitList) OfHousehold(h Household) (u Unit, ok, partly bool) {
+	return l.OfTambon(h.TambonCode)
+}

@@ -30,6 +30,12 @@ func TestUnitListValidate(t *testing.T) {
 	if _, ok, partly := l.OfTambon(b); ok || !partly {
 		t.Errorf("partly covered tambon %s: %v %v", b, ok, partly)
 	}
+	if u, ok, _ := l.OfHousehold(data.Household{TambonCode: a}); !ok || u.Type != data.UnitCity {
+		t.Errorf("a household of the wholly covered tambon: %v %v", u, ok)
+	}
+	if _, ok, partly := l.OfHousehold(data.Household{TambonCode: tambons[3].Code}); ok || partly {
+		t.Errorf("a household outside every unit: %v %v", ok, partly)
+	}
 	if _, ok := l.Find("เทศบาลนครอุดรธานี"); !ok {
 		t.Error("Find ignores spaces")
 	}
