@@ -168,7 +168,7 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	w.MenuPrint.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: ctrl}
 	w.MenuSettings = fyne.NewMenuItem(w.t.tr("ตั้งค่า…", "Settings…"), w.onSettings)
 	w.MenuSubProblems = fyne.NewMenuItem(w.t.tr("รายการปัญหา (เร่งด่วน/อ่อนไหว)…", "Sub-problems (urgent/sensitive)…"), w.onSubProblems)
-	w.MenuUnits = fyne.NewMenuItem(w.t.term(data.WordMunicipality)+w.t.tr("ในจังหวัด (นคร/เมือง)…", "s of the province…"), w.onUnits)
+	w.MenuUnits = fyne.NewMenuItem(w.t.tr(data.WordMunicipality.Thai+"ในจังหวัด (นคร/เมือง)…", "Municipalities of the province…"), w.onUnits)
 	w.MenuCharts = fyne.NewMenuItem(w.t.tr("บันทึกกราฟเป็นภาพสำหรับสไลด์…", "Save the charts for slides…"), w.onSaveCharts)
 	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
 	w.MenuRepair = fyne.NewMenuItem(w.t.tr("ตรวจสอบและซ่อมแซมฐานข้อมูล…", "Check and repair the database…"), func() {
