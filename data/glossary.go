@@ -163,6 +163,12 @@ func (s Status) Term() Term {
 // column: a known household with a problem new in this round.
 var (
 	originTerms = [3]Term{{}, {Thai: "เดิม", English: "surveyed 2565", Common: true}, {Thai: "ตกหล่น", English: "missed"}}
+	// The responsible units of the letter besides the amphoe.
+	WordMunicipality     = Term{Thai: "เทศบาล", English: "Municipality", Common: true}
+	WordCityMunicipality = Term{Thai: "เทศบาลนคร", English: "City municipality"}
+	WordTownMunicipality = Term{Thai: "เทศบาลเมือง", English: "Town municipality"}
+	WordFullyCovered     = Term{Thai: "ทั้งตำบล", English: "whole tambon", Common: true}
+	WordPartlyCovered    = Term{Thai: "บางส่วน", English: "part of the tambon", Common: true}
 	// WordNewProblem is a problem new to the register: the ที่มา value of
 	// a known household's new problem, and what the import report counts.
 	WordNewProblem = Term{Thai: "ปัญหาใหม่", English: "new problem"}
@@ -237,7 +243,8 @@ func (r ReXRay) Term() Term {
 func Terms() []Term {
 	out := []Term{UnitProblems, UnitHouseholds, UnitPercent, WordHouseholds, WordTarget, WordSolvedTotal, WordSolvedTotalMeans, WordPercentSolved, WordPercentOf, WordPercentMeans,
 		WordOpen, WordOverdue, WordUrgent, WordUrgentOpen, WordSensitive, WordDeadline, WordTargetDate, WordCategory, WordVillageNo, WordFile,
-		HeaderOrigin, HeaderReXRay, WordReXRayChecked, WordProgramme, WordProvinceCentre, WordProvinceCentreShort, WordDemoData, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold}
+		HeaderOrigin, HeaderReXRay, WordReXRayChecked, WordProgramme, WordProvinceCentre, WordProvinceCentreShort, WordDemoData, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold,
+		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered}
 	for _, c := range Categories {
 		out = append(out, c.Term(), c.ShortTerm())
 	}

@@ -35,6 +35,11 @@ type Store interface {
 	SubProblems(ctx context.Context) (SubProblemList, error)
 	SetSubProblems(ctx context.Context, l SubProblemList) error
 
+	// Units returns the province's municipalities (UnitList); SetUnits
+	// replaces the list, validated by the caller against the geography.
+	Units(ctx context.Context) (UnitList, error)
+	SetUnits(ctx context.Context, l UnitList) error
+
 	CreateHousehold(ctx context.Context, h *Household) error
 	Household(ctx context.Context, id uint64) (Household, error)
 	UpdateHousehold(ctx context.Context, h *Household) error

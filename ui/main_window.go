@@ -58,6 +58,8 @@ type MainWindow struct {
 	Settings                                                                *SettingsForm    // while the settings dialog is open
 	SubProblems                                                             *SubProblemsForm // while the sub-problem list is open
 	MenuSubProblems                                                         *fyne.MenuItem
+	Units                                                                   *UnitsForm // while the municipalities dialog is open
+	MenuUnits                                                               *fyne.MenuItem
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
@@ -166,6 +168,7 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	w.MenuPrint.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: ctrl}
 	w.MenuSettings = fyne.NewMenuItem(w.t.tr("ตั้งค่า…", "Settings…"), w.onSettings)
 	w.MenuSubProblems = fyne.NewMenuItem(w.t.tr("รายการปัญหา (เร่งด่วน/อ่อนไหว)…", "Sub-problems (urgent/sensitive)…"), w.onSubProblems)
+	w.MenuUnits = fyne.NewMenuItem(w.t.tr(data.WordMunicipality.Thai+"ในจังหวัด (นคร/เมือง)…", "Municipalities of the province…"), w.onUnits)
 	w.MenuCharts = fyne.NewMenuItem(w.t.tr("บันทึกกราฟเป็นภาพสำหรับสไลด์…", "Save the charts for slides…"), w.onSaveCharts)
 	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
 	w.MenuRepair = fyne.NewMenuItem(w.t.tr("ตรวจสอบและซ่อมแซมฐานข้อมูล…", "Check and repair the database…"), func() {
@@ -173,11 +176,11 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 			w.onCheckAndRepair()
 		}
 	})
-	for _, item := range []*fyne.MenuItem{w.MenuSearch, w.MenuImport, w.MenuPrint, w.MenuCharts, backup, w.MenuRepair, w.MenuSubProblems} {
+	for _, item := range []*fyne.MenuItem{w.MenuSearch, w.MenuImport, w.MenuPrint, w.MenuCharts, backup, w.MenuRepair, w.MenuSubProblems, w.MenuUnits} {
 		item.Disabled = !ready
 	}
 	return fyne.NewMainMenu(
-		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuSettings),
+		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuUnits, w.MenuSettings),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
 	)
 }

@@ -74,6 +74,12 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk agency [list] [--round N]  ผลการช่วยเหลือของภาคีเครือข่าย (จำนวนปัญหาและงบประมาณ)
   qmdesk agency merge FROM INTO   รวมชื่อ: FROM นับเป็น INTO ในรายงาน (ประวัติการช่วยเหลือไม่เปลี่ยน)
   qmdesk agency unmerge FROM      ยกเลิกการรวมชื่อ FROM
+  qmdesk unit                     เทศบาลของจังหวัด (นคร/เมือง) และตำบลที่อยู่ในเขต
+  qmdesk unit add --name N --type นคร|เมือง [--tambon T,T] [--partly T,T]
+                                  เพิ่มเทศบาล (--tambon: ตำบลที่อยู่ในเขตทั้งตำบล, --partly: บางส่วน; ชื่อ รหัส หรือ อำเภอ/ตำบล)
+  qmdesk unit edit NAME [--name N] [--type …] [--tambon T,T] [--partly T,T]
+                                  แก้ไขเทศบาล (--tambon/--partly ที่ระบุแทนรายการตำบลเดิมทั้งหมด)
+  qmdesk unit remove NAME         ลบเทศบาลออกจากรายการ
   qmdesk check [--anchor N:รหัส]   ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข) และเทียบกับรหัสท้ายเอกสารประชุม
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
@@ -134,6 +140,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.round(rest)
 	case "agency":
 		err = c.agency(rest)
+	case "unit":
+		err = c.unit(rest)
 	case "check":
 		err = c.check(rest)
 	case "repair":

@@ -12,6 +12,7 @@
 //	            + the id of the key that sealed it (none before the seal)
 //	rounds      round → data.Round
 //	subproblems "list" → data.SubProblemList
+//	            "units" → data.UnitList (the municipalities; absent: none)
 //	households  hh → data.Household
 //	problems    pid → data.Problem
 //	actions     pid + aid → data.Action (append-only)
@@ -86,6 +87,7 @@ var (
 	keyMeta          = []byte("meta")
 	keyAuditHead     = []byte("audit_head")
 	keySubProblems   = []byte("list")
+	keyUnits         = []byte("units")
 )
 
 // key concatenates parts into one key. Strings are written as they are;
