@@ -315,7 +315,7 @@ func (s *ImportScreen) showFile(i int) {
 	s.Detail.SetText(txt)
 	var rows [][]string
 	forDistrict := 0 // rows the district can fix (a conflict is the province's decision)
-	for _, rr := range r.Batch.Rows {
+	for rr := range r.Batch.RowResults() {
 		if rr.Fate == data.FateRejected || rr.Fate == data.FateReview {
 			row := t.digitsOf(strconv.Itoa(rr.Row))
 			if several {

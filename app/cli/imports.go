@@ -226,7 +226,7 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	if len(rep.Unknown) > 0 {
 		fmt.Fprintf(w, "  คอลัมน์ที่ไม่ได้ใช้: %s\n", strings.Join(rep.Unknown, ", "))
 	}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
 			cell := ""
 			if r.Column != "" {
