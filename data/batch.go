@@ -25,8 +25,9 @@ const batchChunk = 256 << 10
 // repeat row after row. Past it, every string is stored where it is used.
 const maxShared = 4096
 
-// records is a batch's encoded storage: the chunks, where each record
-// starts, and the shared strings.
+// records is a batch's encoded storage: the chunks, each record after its
+// length, and the shared strings. A record changed is stored again; the
+// old one stays, counted in size, until the batch is dropped.
 type records struct {
 	chunks      [][]byte
 	size        int64 // bytes of the chunks in use
