@@ -24,7 +24,7 @@ func WriteErrorWorkbook(rep *FileReport, dir string) (string, error) {
 		row   int
 	}
 	bad := map[place]data.RowResult{}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate == data.FateRejected || r.Fate == data.FateReview && !r.ForProvince {
 			bad[place{r.Sheet, r.Row}] = r
 		}

@@ -84,7 +84,7 @@ func TestFollowUpRoundTrip(t *testing.T) {
 }
 
 func firstNotUnchanged(rep *app.FileReport) data.RowResult {
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate != data.FateUnchanged {
 			return r
 		}

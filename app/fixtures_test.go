@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ func TestLibreOfficeResaveImportsToTheSameRecords(t *testing.T) {
 	fx := newFixture(t)
 	first := fx.commit(t, "testdata/district-excelize.xlsx")
 	if c := first.Counts(); c != (data.Counts{Rows: 3, NewHouseholds: 2, NewProblems: 1}) {
-		t.Fatalf("excelize file: %+v %+v", c, first.Batch.Rows)
+		t.Fatalf("excelize file: %+v %+v", c, slices.Collect(first.Batch.RowResults()))
 	}
 	again := fx.commit(t, "testdata/district-libreoffice.xlsx")
 	if c := again.Counts(); c != (data.Counts{Rows: 3, Unchanged: 3}) {

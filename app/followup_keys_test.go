@@ -133,7 +133,7 @@ func TestFollowUpShowsNoFullNationalID(t *testing.T) {
 	if c := rep.Counts(); c.Updated != 1 || c.Rejected != 1 || c.Unchanged != n-2 {
 		t.Fatalf("edited follow-up: %+v", c)
 	}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate == data.FateRejected && (r.Row != strayRow || r.Value != "QM-999999" || !strings.Contains(r.Reason, "ไม่พบครัวเรือน QM-999999")) {
 			t.Errorf("rejected: %+v", r)
 		}

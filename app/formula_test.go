@@ -30,7 +30,7 @@ func TestFormulasNeverReachAWorkbook(t *testing.T) {
 	if c := rep.Counts(); c.Rows != 2 || c.Rejected != 1 {
 		t.Fatalf("counts %+v", c)
 	}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate == data.FateRejected && (r.Row != 2 || r.Column != "โทรศัพท์" || r.Value != hyperlink || !strings.Contains(r.Reason, "อักขระที่ใช้ไม่ได้")) {
 			t.Errorf("rejected: %+v", r)
 		}

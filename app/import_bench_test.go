@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,6 +93,8 @@ func peakHeap(f func()) uint64 {
 	return peak
 }
 
+// importOnce imports the workbook at path into a new database as the
+// command line does, with its memory settings.
 func importOnce(b *testing.B, path string) {
 	db := filepath.Join(b.TempDir(), "qm.db")
 	s, err := bolt.Open(db, bolt.Options{NoSync: true})
@@ -102,6 +106,7 @@ func importOnce(b *testing.B, path string) {
 	s.Init(ctx, "41", data.DefaultRound())
 	geo, _ := assets.Geography()
 	imp := &app.Importer{Store: s, Geo: geo}
+	defer app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")()
 	b.StartTimer()
 	rep, err := imp.Plan(ctx, path, "")
 	if err != nil || rep.Refused != "" {
@@ -195,12 +200,9 @@ func BenchmarkImportVsBareRead100k(b *testing.B) {
 		start := time.Now()
 		bareRead(b, path)
 		bare := time.Since(start)
-		// As the command line imports: with its soft memory limit.
-		old := debug.SetMemoryLimit(240 << 20)
 		start = time.Now()
 		importOnce(b, path)
 		imp := time.Since(start)
-		debug.SetMemoryLimit(old)
 		bares, imports = append(bares, bare.Seconds()), append(imports, imp.Seconds())
 		ratios = append(ratios, imp.Seconds()/bare.Seconds())
 	}
@@ -213,4 +215,89 @@ func median(v []float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// BenchmarkDryRun300k plans a workbook of 300,000 rows, the most one file
+// may hold, as the command line does (with its memory settings), into a
+// new database and into one that holds a province of 100,000 demo
+// households (whose house codes 13,407 of the rows share: they go to
+// review). It reports the peak heap and, on Linux, the peak resident set
+// of the run (the test binary and what it keeps from making the workbook
+// included; the command line's figures are in docs/performance.md).
+func BenchmarkDryRun300k(b *testing.B) {
+	path := benchBook(b, 300_000)
+	for _, province := range []int{0, 100_000} {
+		b.Run(fmt.Sprintf("province=%d", province), func(b *testing.B) {
+			b.StopTimer()
+			s := benchDatabase(b, province)
+			geo, _ := assets.Geography()
+			imp := &app.Importer{Store: s, Geo: geo, Clock: fixedClock(data.NewDate(2024, 8, 15))}
+			ctx := context.Background()
+			var heap, rss int64
+			for i := 0; i < b.N; i++ {
+				debug.FreeOSMemory() // the database's making is not the dry run's
+				readRSS := peakRSS()
+				stop := app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")
+				var rep *app.FileReport
+				h := peakHeap(func() {
+					b.StartTimer()
+					var err error
+					if rep, err = imp.Plan(ctx, path, ""); err != nil || rep.Refused != "" {
+						b.Fatal(err, rep.Refused)
+					}
+					b.StopTimer()
+				})
+				stop()
+				heap, rss = max(heap, int64(h)), max(rss, readRSS())
+				if c := rep.Counts(); c.Rows != 300_000 || c.NewHouseholds+c.Review != c.Rows {
+					b.Fatalf("counts %+v", c)
+				}
+			}
+			b.ReportMetric(float64(heap)/1e6, "peak-heap-MB")
+			if rss > 0 {
+				b.ReportMetric(float64(rss)/1e6, "peak-rss-MB")
+			}
+		})
+	}
+}
+
+// benchDatabase is a new database of Udon Thani holding n demo
+// households, removed after the benchmark.
+func benchDatabase(b *testing.B, n int) *bolt.Store {
+	s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	s.Init(ctx, "41", data.DefaultRound())
+	round, _ := s.Round(ctx, 1)
+	geo, _ := assets.Geography()
+	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 1, AsOf: data.NewDate(2024, 8, 15)}).Fill(ctx, s, n, 10_000, nil); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// peakRSS starts measuring the process's peak resident set (Linux: the
+// high-water mark is reset through /proc/self/clear_refs) and returns the
+// function that reads it, in bytes; that function returns 0 where the
+// system cannot tell.
+func peakRSS() func() int64 {
+	if os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) != nil {
+		return func() int64 { return 0 }
+	}
+	return func() int64 {
+		b, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			return 0
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb << 10
+			}
+		}
+		return 0
+	}
 }

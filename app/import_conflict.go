@@ -19,7 +19,7 @@ import (
 // date: a record changed on a later day is newer. Values the row leaves
 // empty, or that equal the record's, are no conflict.
 func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, string) {
-	hc := pl.b.Households[ref]
+	hc := pl.hhAt(ref)
 	asOf := pl.fileDate
 	if in.Action != nil {
 		asOf = in.Action.Date

@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,7 +101,7 @@ func TestFollowUpDoesNotUndoANewerChange(t *testing.T) {
 	if c := dry.Counts(); c.Review != 2 || c.Updated != 0 || c.Unchanged != n-2 {
 		t.Fatalf("dry run of the district's workbook: %+v; want the two closed problems in review, nothing updated", c)
 	}
-	for _, r := range dry.Batch.Rows {
+	for r := range dry.Batch.RowResults() {
 		if r.Fate == data.FateReview && (!strings.Contains(r.Reason, "หลังส่งออกไฟล์นี้") || !strings.Contains(r.Reason, "สถานะ ในไฟล์ 'แก้ไขแล้ว' ในโปรแกรม 'ยุติ'") || !strings.Contains(r.Reason, "clerk")) {
 			t.Errorf("review reason %q does not show both values and who changed it", r.Reason)
 		}
@@ -190,7 +191,7 @@ func TestWorkbookDatesOutsideTheRoundAreRejected(t *testing.T) {
 		templateRow(3, "41010000053", id(53), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "01/08/2567", ""),
 	}})
 	rep := fx.plan(t, path, "")
-	rows := rep.Batch.Rows
+	rows := slices.Collect(rep.Batch.RowResults())
 	if rows[0].Fate != data.FateRejected || !strings.Contains(rows[0].Reason, "อยู่ในอนาคต") || rows[0].Column != "วันที่ดำเนินการ" {
 		t.Errorf("tomorrow: %+v", rows[0])
 	}
@@ -217,7 +218,7 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 		templateRow(5, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "ไฟไหม้ยุ้งฉาง", "", "", ""),
 	}})
 	rep := fx.commit(t, path)
-	rows := rep.Batch.Rows
+	rows := slices.Collect(rep.Batch.RowResults())
 	if rows[0].Fate != data.FateReview || !strings.Contains(rows[0].Reason, "'บ้านทรุดโทรม/ไม่มั่นคงถาวร'") {
 		t.Errorf("a shortened name: %+v", rows[0])
 	}
@@ -266,7 +267,7 @@ func TestUnknownSubProblemsAreSuggestedOrRejected(t *testing.T) {
 		t.Errorf("after accepting the second trouble: %+v", flood)
 	}
 	// The same workbook again: both troubles are recorded, nothing to ask.
-	again := fx.commit(t, path).Batch.Rows
+	again := slices.Collect(fx.commit(t, path).Batch.RowResults())
 	if again[2].Fate != data.FateUnchanged || again[4].Fate != data.FateUnchanged {
 		t.Errorf("re-import: %+v / %+v", again[2], again[4])
 	}
@@ -308,7 +309,7 @@ func TestForbiddenCombinationsWaitForReview(t *testing.T) {
 		fresh,
 		templateRow(3, "41010000063", id(63), "หมากแข้ง", "เมือง", 7, "อื่น ๆ (ระบุ)", "แก้ไขแล้ว", "", ""),
 	}})
-	rows := fx.commit(t, path).Batch.Rows
+	rows := slices.Collect(fx.commit(t, path).Batch.RowResults())
 	if rows[0].Fate != data.FateReview || !strings.Contains(rows[0].Reason, data.Category(7).Label()) || !strings.Contains(rows[0].Reason, "'"+data.SelfSolved.Thai()+"' ไม่ได้") {
 		t.Errorf("category 7 solved by the household: %+v", rows[0])
 	}

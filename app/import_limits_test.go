@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,7 +201,7 @@ func TestOverlongCellsAndFieldsAreRejectedWithTheReason(t *testing.T) {
 		5: {"ชื่อ", "ชื่อ ยาว 150 ตัวอักษร เกินที่รับได้ (100 ตัวอักษร)"},
 		6: {"โทรศัพท์", "โทรศัพท์ ยาว 54 ตัวอักษร เกินที่รับได้ (50 ตัวอักษร)"},
 	}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		w, ok := want[r.Row]
 		if !ok {
 			continue
@@ -279,6 +280,26 @@ func TestImportBoundsRowsAndTime(t *testing.T) {
 	cancel()
 	if _, err := fx.imp.Plan(ctx, path, ""); err == nil {
 		t.Error("a cancelled dry run reported no error")
+	}
+	noTempLeft(t)
+}
+
+// TestImportBoundsThePlan: a file whose dry run would hold more than an
+// import may (its rows' records and fates, kept until the commit) is
+// refused, naming where it stopped; under the bound it is read whole.
+func TestImportBoundsThePlan(t *testing.T) {
+	fx := newFixture(t)
+	ownTemp(t, nil) // other test binaries' workbooks are not this one's to count
+	path := filepath.Join(fx.dir, "big.xlsx")
+	bigBook(t, path, 3000)
+	rep := fx.plan(t, path, "")
+	if rep.Refused != "" || rep.Batch.Bytes() < 300_000 {
+		t.Fatalf("refused %q, %d bytes", rep.Refused, rep.Batch.Bytes())
+	}
+	defer app.SetPlanLimitForTest(rep.Batch.Bytes() / 2)()
+	rep = fx.plan(t, path, "")
+	if !strings.Contains(rep.Refused, "ข้อมูลที่ต้องตรวจจากไฟล์นี้รวมกันเกิน") || !strings.Contains(rep.Refused, "แผ่นงาน 'Sheet1' แถว 1,") || rep.Batch != nil {
+		t.Errorf("plan bound: %q", rep.Refused)
 	}
 	noTempLeft(t)
 }
@@ -371,9 +392,9 @@ func TestComposedFieldsStayWithinTheRecordLimits(t *testing.T) {
 		t.Fatal(rep.Refused)
 	}
 	if c := rep.Counts(); c.Rejected != 1 || c.NewHouseholds != 1 {
-		t.Fatalf("counts %+v: %+v", c, rep.Batch.Rows)
+		t.Fatalf("counts %+v: %+v", c, slices.Collect(rep.Batch.RowResults()))
 	}
-	if r := rep.Batch.Rows[0]; r.Column != "ชื่อ-สกุล" || !strings.Contains(r.Reason, "ชื่อ ยาว 150 ตัวอักษร") {
+	if r := rep.Batch.Row(0); r.Column != "ชื่อ-สกุล" || !strings.Contains(r.Reason, "ชื่อ ยาว 150 ตัวอักษร") {
 		t.Errorf("full name: %+v", r)
 	}
 	if _, err := fx.imp.Commit(fx.ctx, rep); err != nil {

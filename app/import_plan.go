@@ -22,36 +22,150 @@ type planner struct {
 	file       string
 	b          *data.ImportBatch
 
-	hhByID    map[uint64]int // existing household → batch ref
-	newByCode map[string]int // house code of a household new in this batch → ref
-	newByNID  map[string]int // national ID of a household new in this batch → ref
-	// One flat map each rather than a map per household: a province file
-	// has 100,000 households, and 100,000 small maps were most of the
-	// planner's memory.
-	problems  map[refKey]int          // household ref + problem key → problem ref
-	existing  map[refKey]data.Problem // stored problems of loaded households not yet in the batch
-	stored    map[int][]data.Action   // problem ref → its stored actions, once read
-	batchActs map[int][]int32         // problem ref → indexes of its actions in the batch
-	seen      []bool                  // household ref → already counted as new
+	// A province file has a few hundred thousand rows: what the planner
+	// keeps per household, problem and action is a few numbers in flat
+	// maps and slices, and the records themselves are encoded (in the
+	// batch, and in side for what it read from the store).
+	hhByID    map[uint64]int32   // existing household → batch ref
+	newByCode digitKeys          // house code of a household new in this batch → ref
+	newByNID  digitKeys          // national ID of a household new in this batch → ref
+	problems  map[refKey]int32   // household ref + problem key → problem ref
+	existing  map[refKey]uint64  // stored problems of loaded households not yet in the batch, in side
+	stored    map[int32][]uint64 // problem ref → its stored actions, in side, once read
+	side      data.Records
+	subKeys   map[string]int32 // problem key → its number in refKey
+	lastAct   []int32          // problem ref → its last action in the batch, -1 for none
+	prevAct   []int32          // action → the one before it of the same problem, -1 for none
+	seen      []bool           // household ref → already counted as new
+
+	// The household and problem the last row touched, decoded: the next
+	// row is often about the same.
+	hh cached[data.HouseholdChange]
+	pc cached[data.ProblemChange]
 }
 
 type refKey struct {
+	ref int32
+	key int32 // problem key, numbered by subKeys
+}
+
+type cached[T any] struct {
 	ref int
-	key string
+	ok  bool
+	v   T
 }
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
 	return &planner{
 		ctx: ctx, store: imp.Store, round: meta.DefaultRound, roundStart: imp.round.Start, today: imp.Clock.Today(), file: file,
 		b:      &data.ImportBatch{},
-		hhByID: map[uint64]int{}, newByCode: map[string]int{}, newByNID: map[string]int{},
-		problems: map[refKey]int{}, existing: map[refKey]data.Problem{},
-		stored: map[int][]data.Action{}, batchActs: map[int][]int32{},
+		hhByID: map[uint64]int32{}, problems: map[refKey]int32{}, existing: map[refKey]uint64{},
+		stored: map[int32][]uint64{}, subKeys: map[string]int32{},
 	}
 }
 
 func problemKey(c data.Category, sub string) string {
 	return strconv.Itoa(int(c)) + "|" + strings.ReplaceAll(data.CleanText(sub), " ", "")
+}
+
+// bytes is about how much memory the plan holds so far (see maxPlanBytes).
+func (pl *planner) bytes() int64 { return pl.b.Bytes() + pl.side.Bytes() }
+
+// key is the map key of household ref's problem of category c named sub.
+func (pl *planner) key(ref int, c data.Category, sub string) refKey {
+	k := problemKey(c, sub)
+	n, ok := pl.subKeys[k]
+	if !ok {
+		n = int32(len(pl.subKeys))
+		pl.subKeys[k] = n
+	}
+	return refKey{int32(ref), n}
+}
+
+// hhAt returns household ref of the batch.
+func (pl *planner) hhAt(ref int) data.HouseholdChange {
+	if !pl.hh.ok || pl.hh.ref != ref {
+		pl.hh = cached[data.HouseholdChange]{ref, true, pl.b.Household(ref)}
+	}
+	return pl.hh.v
+}
+
+func (pl *planner) putHH(ref int, hc data.HouseholdChange) {
+	pl.b.SetHousehold(ref, hc)
+	pl.hh = cached[data.HouseholdChange]{ref, true, hc}
+}
+
+func (pl *planner) addHH(hc data.HouseholdChange) int {
+	ref := pl.b.AddHousehold(hc)
+	pl.hh = cached[data.HouseholdChange]{ref, true, hc}
+	return ref
+}
+
+// problemAt returns problem pref of the batch.
+func (pl *planner) problemAt(pref int) data.ProblemChange {
+	if !pl.pc.ok || pl.pc.ref != pref {
+		pl.pc = cached[data.ProblemChange]{pref, true, pl.b.Problem(pref)}
+	}
+	return pl.pc.v
+}
+
+func (pl *planner) putProblem(pref int, pc data.ProblemChange) {
+	pl.b.SetProblem(pref, pc)
+	pl.pc = cached[data.ProblemChange]{pref, true, pc}
+}
+
+func (pl *planner) addProblem(key refKey, pc data.ProblemChange) int {
+	pref := pl.b.AddProblem(pc)
+	pl.problems[key] = int32(pref)
+	pl.lastAct = append(pl.lastAct, -1)
+	pl.pc = cached[data.ProblemChange]{pref, true, pc}
+	return pref
+}
+
+// digitKeys finds a batch ref by a house code or a national ID. Both are
+// digits of a fixed length once normalised, kept as a number with their
+// length (a string key would keep an allocation of its own per household);
+// any other text goes in a map of its own.
+type digitKeys struct {
+	nums  map[uint64]int32
+	texts map[string]int32
+}
+
+func digitKey(s string) (uint64, bool) {
+	if s == "" || len(s) > 17 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(s[i]-'0')
+	}
+	return n<<5 | uint64(len(s)), true
+}
+
+func (m *digitKeys) get(s string) (int, bool) {
+	if n, ok := digitKey(s); ok {
+		ref, found := m.nums[n]
+		return int(ref), found
+	}
+	ref, found := m.texts[s]
+	return int(ref), found
+}
+
+func (m *digitKeys) set(s string, ref int) {
+	if n, ok := digitKey(s); ok {
+		if m.nums == nil {
+			m.nums = map[uint64]int32{}
+		}
+		m.nums[n] = int32(ref)
+		return
+	}
+	if m.texts == nil {
+		m.texts = map[string]int32{}
+	}
+	m.texts[strings.Clone(s)] = int32(ref)
 }
 
 // add plans one row and records its fate.
@@ -60,7 +174,7 @@ func (pl *planner) add(in rowInput) error {
 	if err != nil {
 		return err
 	}
-	pl.b.Rows = append(pl.b.Rows, res)
+	pl.b.AddRow(res)
 	pl.b.Counts.Add(res.Fate)
 	return nil
 }
@@ -80,11 +194,11 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	}
 	review := func(r data.Review) (data.RowResult, error) {
 		r.Sheet, r.Row, r.Household, r.Problem, r.Action = in.Sheet, in.Row, in.Household, in.Problem, in.Action
-		pl.b.Reviews = append(pl.b.Reviews, r)
+		pl.b.AddReview(r)
 		res.Fate, res.Reason, res.ForProvince = data.FateReview, r.Reason, r.Kind == data.ReviewConflict
 		return res, nil
 	}
-	ref, reason, candidates, err := pl.household(in)
+	ref, reason, candidates, err := pl.householdOf(in)
 	if err != nil {
 		return res, err
 	}
@@ -99,8 +213,10 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		return review(data.Review{Reason: reason, Candidates: candidates})
 	}
 	var existing []uint64
-	if ref >= 0 && pl.b.Households[ref].Household.ID != 0 { // not one this batch adds: it has no ID yet
-		existing = []uint64{pl.b.Households[ref].Household.ID}
+	if ref >= 0 {
+		if id := pl.hhAt(ref).Household.ID; id != 0 { // not one this batch adds: it has no ID yet
+			existing = []uint64{id}
+		}
 	}
 	stored, hasStored := pl.storedProblem(ref, in)
 	if in.Unknown != nil && !hasStored { // a name the register has never had
@@ -165,12 +281,13 @@ func (pl *planner) storedProblem(ref int, in rowInput) (data.ProblemChange, bool
 	if ref < 0 {
 		return data.ProblemChange{}, false
 	}
-	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
+	key := pl.key(ref, in.Problem.Category, in.Problem.SubProblem)
 	if pref, ok := pl.problems[key]; ok {
-		pc := pl.b.Problems[pref]
+		pc := pl.problemAt(int(pref))
 		return pc, pc.Op != data.OpNew
 	}
-	if p, ok := pl.existing[key]; ok {
+	if at, ok := pl.existing[key]; ok {
+		p := pl.side.Problem(at)
 		return data.ProblemChange{Op: data.OpRef, Problem: p, Seen: p.UpdatedAt}, true
 	}
 	return data.ProblemChange{}, false
@@ -182,12 +299,14 @@ func (pl *planner) problemOf(ref int, in rowInput) (data.Problem, bool) {
 	if ref < 0 {
 		return data.Problem{}, false
 	}
-	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
+	key := pl.key(ref, in.Problem.Category, in.Problem.SubProblem)
 	if pref, ok := pl.problems[key]; ok {
-		return pl.b.Problems[pref].Problem, true
+		return pl.problemAt(int(pref)).Problem, true
 	}
-	p, ok := pl.existing[key]
-	return p, ok
+	if at, ok := pl.existing[key]; ok {
+		return pl.side.Problem(at), true
+	}
+	return data.Problem{}, false
 }
 
 // firstStart is the earliest day an action of the row's problem can have:
@@ -218,11 +337,11 @@ func (pl *planner) firstStart(pc data.ProblemChange, stored bool) (data.Date, er
 	return first, nil
 }
 
-// household finds the batch ref of the row's household, loading it from
+// householdOf finds the batch ref of the row's household, loading it from
 // the store as needed. A household that is not known yet gives ref -1:
 // newHousehold adds it once the row is taken. A non-empty reason sends
 // the row to review instead.
-func (pl *planner) household(in rowInput) (ref int, reason string, candidates []uint64, err error) {
+func (pl *planner) householdOf(in rowInput) (ref int, reason string, candidates []uint64, err error) {
 	h := in.Household
 	if in.Key != 0 { // checkKey found it
 		return pl.existingRef(in.Key)
@@ -250,22 +369,22 @@ func (pl *planner) household(in rowInput) (ref int, reason string, candidates []
 	case len(byID) == 1:
 		ref, reason, c, err := pl.existingRef(byID[0])
 		if err == nil && reason == "" && h.HouseCode != "" {
-			if stored := pl.b.Households[ref].Household.HouseCode; stored != "" && stored != h.HouseCode {
+			if stored := pl.hhAt(ref).Household.HouseCode; stored != "" && stored != h.HouseCode {
 				return 0, fmt.Sprintf("เลขประจำตัวประชาชนนี้เป็นหัวหน้าครัวเรือนรหัสบ้าน %s ไม่ใช่ %s: ย้ายบ้านหรือกรอกผิด?", stored, h.HouseCode), byID, nil
 			}
 		}
 		return ref, reason, c, err
 	}
 	// Not in the store: maybe new earlier in this same file.
-	codeRef, codeOK := pl.newByCode[h.HouseCode]
-	idRef, idOK := pl.newByNID[h.Head.NationalID]
+	codeRef, codeOK := pl.newByCode.get(h.HouseCode)
+	idRef, idOK := pl.newByNID.get(h.Head.NationalID)
 	switch {
 	case h.HouseCode != "" && codeOK && h.Head.NationalID != "" && idOK && codeRef != idRef:
 		return 0, "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือนในไฟล์นี้", nil, nil
 	case h.HouseCode != "" && codeOK:
 		return codeRef, "", nil, nil
 	case h.Head.NationalID != "" && idOK:
-		if stored := pl.b.Households[idRef].Household.HouseCode; h.HouseCode != "" && stored != "" && stored != h.HouseCode {
+		if stored := pl.hhAt(idRef).Household.HouseCode; h.HouseCode != "" && stored != "" && stored != h.HouseCode {
 			return 0, "เลขประจำตัวประชาชนเดียวกันอยู่กับรหัสบ้านต่างกันในไฟล์นี้", nil, nil
 		}
 		return idRef, "", nil, nil
@@ -305,13 +424,12 @@ func (pl *planner) checkKey(in rowInput) (string, error) {
 func (pl *planner) newHousehold(in rowInput) int {
 	h := in.Household
 	h.ID = 0
-	pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpNew, Household: h})
-	ref := len(pl.b.Households) - 1
+	ref := pl.addHH(data.HouseholdChange{Op: data.OpNew, Household: h})
 	if h.HouseCode != "" {
-		pl.newByCode[h.HouseCode] = ref
+		pl.newByCode.set(h.HouseCode, ref)
 	}
 	if h.Head.NationalID != "" {
-		pl.newByNID[h.Head.NationalID] = ref
+		pl.newByNID.set(h.Head.NationalID, ref)
 	}
 	return ref
 }
@@ -328,22 +446,21 @@ func (pl *planner) ids(hs []data.Household, err error) ([]uint64, error) {
 // its ref.
 func (pl *planner) existingRef(id uint64) (int, string, []uint64, error) {
 	if ref, ok := pl.hhByID[id]; ok {
-		return ref, "", nil, nil
+		return int(ref), "", nil, nil
 	}
 	h, err := pl.store.Household(pl.ctx, id)
 	if err != nil {
 		return 0, "", nil, err
 	}
-	pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpRef, Household: h, Seen: h.UpdatedAt})
-	ref := len(pl.b.Households) - 1
-	pl.hhByID[id] = ref
+	ref := pl.addHH(data.HouseholdChange{Op: data.OpRef, Household: h, Seen: h.UpdatedAt})
+	pl.hhByID[id] = int32(ref)
 	stored, err := pl.store.ProblemsOf(pl.ctx, id)
 	if err != nil {
 		return 0, "", nil, err
 	}
 	for _, p := range stored {
 		if p.RoundID == pl.round {
-			pl.existing[refKey{ref, problemKey(p.Category, p.SubProblem)}] = p
+			pl.existing[pl.key(ref, p.Category, p.SubProblem)] = pl.side.AddProblem(p)
 		}
 	}
 	return ref, "", nil, nil
@@ -352,44 +469,44 @@ func (pl *planner) existingRef(id uint64) (int, string, []uint64, error) {
 // apply merges the row into household ref: household fields, the problem,
 // the action. It returns the row's fate.
 func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
-	hc := &pl.b.Households[ref]
+	hc := pl.hhAt(ref)
 	newHousehold := hc.Op == data.OpNew && !pl.householdSeen(ref)
 	// The household's first row of a new household merges into itself and
 	// changes nothing; any other row that adds something has changed it.
 	changed := mergeHousehold(&hc.Household, in.Household, in.IDWarning)
-	if changed && hc.Op == data.OpRef {
-		hc.Op = data.OpUpdate
+	if changed {
+		if hc.Op == data.OpRef {
+			hc.Op = data.OpUpdate
+		}
+		pl.putHH(ref, hc)
 	}
-	key := refKey{ref, problemKey(in.Problem.Category, in.Problem.SubProblem)}
-	pref, ok := pl.problems[key]
-	newProblem := false
-	stored, isStored := pl.existing[key]
-	switch {
-	case ok:
-	case isStored:
-		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpRef, HouseholdRef: ref, Problem: stored, Seen: stored.UpdatedAt})
-		pref = len(pl.b.Problems) - 1
-		pl.problems[key] = pref
+	key := pl.key(ref, in.Problem.Category, in.Problem.SubProblem)
+	var pc data.ProblemChange
+	pref, newProblem := -1, false
+	if i, ok := pl.problems[key]; ok {
+		pref, pc = int(i), pl.problemAt(int(i))
+	} else if at, ok := pl.existing[key]; ok {
+		stored := pl.side.Problem(at)
+		pc = data.ProblemChange{Op: data.OpRef, HouseholdRef: ref, Problem: stored, Seen: stored.UpdatedAt}
 		delete(pl.existing, key)
-	default:
+	} else {
 		p := in.Problem
 		p.ID, p.HouseholdID, p.RoundID = 0, 0, pl.round
 		if p.Status == 0 {
 			p.Status = data.NotStarted
 		}
-		pl.b.Problems = append(pl.b.Problems, data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: p})
-		pref = len(pl.b.Problems) - 1
-		pl.problems[key] = pref
+		pc = data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: p}
 		newProblem = true
 	}
-	pc := &pl.b.Problems[pref]
+	problemChanged := false
+	var statusAction *data.Action
 	if !newProblem {
 		before := pc.Problem.Status
 		if mergeProblem(&pc.Problem, in.Problem, in.HasStatus) {
 			if pc.Op == data.OpRef {
 				pc.Op = data.OpUpdate
 			}
-			changed = true
+			changed, problemChanged = true, true
 		}
 		if pc.Problem.Status != before && in.Action == nil {
 			// A status change always leaves an action behind.
@@ -397,14 +514,24 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 			if pc.Problem.Status == data.Closed {
 				a.Note = pc.Problem.CloseReason
 			}
-			pl.appendAction(pref, a)
+			statusAction = &a
 		}
 	}
 	if p := &pc.Problem; !p.Status.Open() && p.ResolvedOn.IsZero() && in.Action != nil && !in.Action.Date.IsZero() {
 		p.ResolvedOn = in.Action.Date // the day the district did it, not the day of the import
+		problemChanged = true
+	}
+	switch {
+	case pref < 0:
+		pref = pl.addProblem(key, pc)
+	case problemChanged:
+		pl.putProblem(pref, pc)
+	}
+	if statusAction != nil {
+		pl.appendAction(pref, *statusAction)
 	}
 	if in.Action != nil {
-		added, err := pl.addAction(pref, *in.Action)
+		added, err := pl.addAction(pref, pc, *in.Action)
 		if err != nil {
 			return "", err
 		}
@@ -432,27 +559,30 @@ func (pl *planner) markSeen(ref int) {
 	pl.seen[ref] = true
 }
 
-// addAction adds a row's action unless the problem already has the same
-// one, stored or earlier in this file.
-func (pl *planner) addAction(pref int, a data.Action) (bool, error) {
-	pc := pl.b.Problems[pref]
+// addAction adds a row's action to problem pref (pc) unless the problem
+// already has the same one, stored or earlier in this file.
+func (pl *planner) addAction(pref int, pc data.ProblemChange, a data.Action) (bool, error) {
 	if pc.Op != data.OpNew {
-		known, ok := pl.stored[pref]
+		known, ok := pl.stored[int32(pref)]
 		if !ok {
-			var err error
-			if known, err = pl.store.Actions(pl.ctx, pc.Problem.ID); err != nil {
+			acts, err := pl.store.Actions(pl.ctx, pc.Problem.ID)
+			if err != nil {
 				return false, err
 			}
-			pl.stored[pref] = known
+			known = make([]uint64, len(acts))
+			for i, k := range acts {
+				known[i] = pl.side.AddAction(k)
+			}
+			pl.stored[int32(pref)] = known
 		}
-		for _, k := range known {
-			if k.SameAs(a) {
+		for _, at := range known {
+			if pl.side.Action(at).SameAs(a) {
 				return false, nil
 			}
 		}
 	}
-	for _, i := range pl.batchActs[pref] {
-		if pl.b.Actions[i].Action.SameAs(a) {
+	for i := pl.lastAct[pref]; i >= 0; i = pl.prevAct[i] {
+		if pl.b.Action(int(i)).Action.SameAs(a) {
 			return false, nil
 		}
 	}
@@ -461,8 +591,9 @@ func (pl *planner) addAction(pref int, a data.Action) (bool, error) {
 }
 
 func (pl *planner) appendAction(pref int, a data.Action) {
-	pl.b.Actions = append(pl.b.Actions, data.ActionChange{ProblemRef: pref, Action: a})
-	pl.batchActs[pref] = append(pl.batchActs[pref], int32(len(pl.b.Actions)-1))
+	i := pl.b.AddAction(data.ActionChange{ProblemRef: pref, Action: a})
+	pl.prevAct = append(pl.prevAct, pl.lastAct[pref])
+	pl.lastAct[pref] = int32(i)
 }
 
 // mergeHousehold copies what the row says into h, never blanking a field

@@ -50,8 +50,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		h := r.Household
 		h.ID = 0
 		h.IDCheckOverride = h.Head.NationalID != "" && !data.NationalIDCheckOK(h.Head.NationalID)
-		pl.b.Households = append(pl.b.Households, data.HouseholdChange{Op: data.OpNew, Household: h})
-		ref = len(pl.b.Households) - 1
+		ref = pl.addHH(data.HouseholdChange{Op: data.OpNew, Household: h})
 	case "merge", "keep":
 		if mergeInto == 0 {
 			return data.Errorf(data.EINVALID, "กรุณาระบุครัวเรือนที่จะรวมเข้า", "merge needs a household")
@@ -66,7 +65,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		var reason string
 		if len(r.Candidates) > 0 {
 			ref, _, _, err = pl.existingRef(r.Candidates[0])
-		} else if ref, reason, _, err = pl.household(in); err == nil && reason != "" {
+		} else if ref, reason, _, err = pl.householdOf(in); err == nil && reason != "" {
 			return data.Errorf(data.ECONFLICT, "รายการที่ %d ยังระบุครัวเรือนไม่ได้: %s", "review %d: household unclear: %s", reviewID, reason)
 		}
 		if err != nil {
@@ -83,7 +82,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		return err
 	}
 	res := data.RowResult{Sheet: r.Sheet, Row: r.Row, Fate: fate}
-	pl.b.Rows = append(pl.b.Rows, res)
+	pl.b.AddRow(res)
 	pl.b.Counts.Add(fate)
 	return imp.Store.DecideReview(ctx, reviewID, decision, pl.b)
 }

@@ -17,6 +17,15 @@ import (
 // held in memory until it is committed.
 var maxDataRows = 300_000
 
+// maxPlanBytes bounds what a dry run holds until the commit: the batch's
+// encoded records and row fates, and the stored problems and actions read
+// to compare the rows with (data.ImportBatch.Bytes, data.Records.Bytes).
+// A province's 300,000 rows of the template take about 60 MB; a file
+// whose rows are mostly long texts, or mostly wait for review with long
+// reasons, can need more than a desk computer should give an import, and
+// is refused as soon as it does.
+var maxPlanBytes int64 = 128 << 20
+
 // importTimeBudget bounds the dry run of one file, reading and matching:
 // a province's file takes under a minute on the office's machines, so a
 // file still being read after this is broken or hostile.
@@ -35,6 +44,11 @@ func timeBudgetRefusal() error {
 func tooManyRows() error {
 	return data.Messages(data.EINVALID, "ไฟล์นี้มีข้อมูลเกิน %s แถว เกินกว่าที่นำเข้าได้ครั้งละไฟล์ (ไฟล์ของทั้งจังหวัดมีราว 200,000 แถว): กรุณาแบ่งเป็นไฟล์ละอำเภอแล้วนำเข้าทีละไฟล์",
 		[]any{data.FormatNumber(int64(maxDataRows))}, "more than %d data rows", maxDataRows)
+}
+
+func planTooLarge(sheet string, row int) error {
+	return data.Messages(data.EINVALID, "ข้อมูลที่ต้องตรวจจากไฟล์นี้รวมกันเกิน %s MB (ถึงแผ่นงาน '%s' แถว %s) เกินกว่าที่นำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอแล้วนำเข้าทีละไฟล์ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
+		[]any{data.FormatNumber(maxPlanBytes >> 20), sheet, data.FormatNumber(int64(row))}, "the plan of the file outgrew %d MB at sheet %q row %d", maxPlanBytes>>20, sheet, row)
 }
 
 // SheetReport is what became of one sheet of a workbook: every sheet has

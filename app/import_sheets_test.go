@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,12 +62,12 @@ func TestEverySheetIsAccountedFor(t *testing.T) {
 		t.Fatal(rep.Refused)
 	}
 	if c := rep.Counts(); c != (data.Counts{Rows: 4, NewHouseholds: 3, Rejected: 1}) {
-		t.Fatalf("counts %+v: %+v", c, rep.Batch.Rows)
+		t.Fatalf("counts %+v: %+v", c, slices.Collect(rep.Batch.RowResults()))
 	}
 	if rep.Sheet != "ตำบลA, ตำบลB" || rep.ImportedSheets() != 2 {
 		t.Errorf("sheets read: %q", rep.Sheet)
 	}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate == data.FateRejected && (r.Sheet != "ตำบลB" || r.Row != 4 || rep.RowPlace(r) != "แผ่นงาน 'ตำบลB' แถว 4") {
 			t.Errorf("rejected row: %+v, %q", r, rep.RowPlace(r))
 		}

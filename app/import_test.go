@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -180,7 +181,7 @@ func TestImportAbsorbsDrift(t *testing.T) {
 	path := writeBook(t, fx.dir, "drift.xlsx", sheet{Name: "Sheet1", Titles: []string{"รายงาน"}, Header: [][]string{header1, header2}, Rows: rows})
 	rep := fx.commit(t, path)
 	if c := rep.Counts(); c != (data.Counts{Rows: 3, NewHouseholds: 1, NewProblems: 2}) {
-		t.Fatalf("counts %+v rows %+v", c, rep.Batch.Rows)
+		t.Fatalf("counts %+v rows %+v", c, slices.Collect(rep.Batch.RowResults()))
 	}
 	if len(rep.Unknown) == 0 || !strings.Contains(strings.Join(rep.Unknown, ","), "ผู้บันทึก") {
 		t.Errorf("unknown columns not listed: %v", rep.Unknown)
@@ -228,10 +229,10 @@ func TestImportRejectsWithReasons(t *testing.T) {
 	rep := fx.plan(t, path, "")
 	c := rep.Counts()
 	if c.Rows != 8 || c.Rejected != 7 || c.NewHouseholds != 1 {
-		t.Fatalf("counts %+v: %+v", c, rep.Batch.Rows)
+		t.Fatalf("counts %+v: %+v", c, slices.Collect(rep.Batch.RowResults()))
 	}
 	reasons := map[int]data.RowResult{}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		reasons[r.Row] = r
 	}
 	for row, want := range map[int]string{
@@ -436,7 +437,7 @@ func TestImportMergedHouseholdCells(t *testing.T) {
 	}()})
 	rep := fx.commit(t, path)
 	if c := rep.Counts(); c != (data.Counts{Rows: 3, NewHouseholds: 1, NewProblems: 2}) {
-		t.Fatalf("merged household: %+v %+v", c, rep.Batch.Rows)
+		t.Fatalf("merged household: %+v %+v", c, slices.Collect(rep.Batch.RowResults()))
 	}
 }
 

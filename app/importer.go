@@ -215,7 +215,13 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 				}
 			}
 			s.Rows++
-			return pl.add(in)
+			if err := pl.add(in); err != nil {
+				return err
+			}
+			if pl.b.Counts.Rows%256 == 0 && pl.bytes() > maxPlanBytes {
+				return planTooLarge(l.Sheet, row)
+			}
+			return nil
 		})
 		if err != nil {
 			return fail(err)

@@ -9,3 +9,11 @@ func SetImportLimitsForTest(rows int, budget time.Duration) func() {
 	maxDataRows, importTimeBudget = rows, budget
 	return func() { maxDataRows, importTimeBudget = oldRows, oldBudget }
 }
+
+// SetPlanLimitForTest bounds what a dry run may hold until the returned
+// function is called.
+func SetPlanLimitForTest(bytes int64) func() {
+	old := maxPlanBytes
+	maxPlanBytes = bytes
+	return func() { maxPlanBytes = old }
+}

@@ -128,17 +128,18 @@ type ActionChange struct {
 }
 
 // ImportBatch is everything one workbook does to the register, computed
-// by a dry run and applied by a commit whole or not at all.
+// by a dry run and applied by a commit whole or not at all. Its
+// households, problems, actions, row fates and reviews are kept encoded
+// (see batch.go): add and read them with the methods.
 type ImportBatch struct {
-	File       string            `json:"file"`
-	SHA256     string            `json:"sha256"`
-	Sheet      string            `json:"sheet"`
-	Households []HouseholdChange `json:"households"`
-	Problems   []ProblemChange   `json:"problems"`
-	Actions    []ActionChange    `json:"actions"`
-	Rows       []RowResult       `json:"rows"`
-	Reviews    []Review          `json:"reviews"`
-	Counts     Counts            `json:"counts"`
+	File   string
+	SHA256 string
+	Sheet  string
+	Counts Counts
+
+	recs                                         records
+	households, problems, actions, rows, reviews []uint64 // where each record starts in recs
+	lastReason                                   string   // of the last review added
 }
 
 // Review kinds: what the clerk decides about a row.

@@ -209,6 +209,7 @@ func (s *ImportScreen) check(idx []int) {
 	reports := make([]*app.FileReport, len(idx))
 	w.runCancelling(t.tr("กำลังตรวจไฟล์", "Checking workbooks"), t.tr("การตรวจไฟล์ไม่บันทึกอะไร", "Checking saves nothing."), func(ctx context.Context, progress report) error {
 		defer func() { w.importer.Progress = nil }()
+		defer app.HoldImportMemory(w.store, os.Getenv("GOMEMLIMIT") == "")()
 		for k, i := range idx {
 			name := t.tr("กำลังตรวจ ", "Checking ") + filepath.Base(s.Paths[i]) + fmt.Sprintf(" (%d/%d)", k+1, len(idx))
 			done := -1.0 // a single file's length is unknown until read
@@ -315,7 +316,7 @@ func (s *ImportScreen) showFile(i int) {
 	s.Detail.SetText(txt)
 	var rows [][]string
 	forDistrict := 0 // rows the district can fix (a conflict is the province's decision)
-	for _, rr := range r.Batch.Rows {
+	for rr := range r.Batch.RowResults() {
 		if rr.Fate == data.FateRejected || rr.Fate == data.FateReview {
 			row := t.digitsOf(strconv.Itoa(rr.Row))
 			if several {
@@ -398,6 +399,7 @@ func (s *ImportScreen) onCommit() {
 	var backup string
 	w.runCancelling(t.tr("กำลังนำเข้า", "Importing"), t.tr("ไฟล์ที่กำลังบันทึกจะถูกยกเลิกทั้งไฟล์ ส่วนไฟล์ที่นำเข้าเสร็จแล้วยังอยู่ (ยกเลิกได้ที่แถบประวัติการนำเข้า)",
 		"The file being written is rolled back whole; files already imported stay (undo them on the history tab)."), func(ctx context.Context, progress report) error {
+		defer app.HoldImportMemory(w.store, os.Getenv("GOMEMLIMIT") == "")()
 		progress(0, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
 		var err error
 		backup, err = app.AutoBackup(ctx, w.store, filepath.Join(w.env.DataDir, "backups"), w.env.Clock, func(done, total int64) {

@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
-	"time"
 
 	"qmdesk/app"
 	"qmdesk/data"
@@ -22,40 +19,6 @@ const (
 	ExitSomeRows = 3 // rows were rejected or need review
 	ExitRefused  = 4 // a whole file was refused
 )
-
-// importMemoryLimit is the soft heap limit while importing.
-const importMemoryLimit = 240 << 20
-
-// followLiveHeap sets the soft memory limit for an import and keeps it at
-// 1.6 times the live heap once that outgrows it: a fixed limit below the
-// live heap of a 200,000-row file made the collector run without pause
-// (71 s instead of 25). It returns the function that stops it and puts
-// the old limit back.
-func followLiveHeap() (stop func()) {
-	old := debug.SetMemoryLimit(importMemoryLimit)
-	done := make(chan struct{})
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	go func() {
-		t := time.NewTicker(200 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 {
-					live := int64(sample[0].Value.Uint64())
-					debug.SetMemoryLimit(max(importMemoryLimit, live*8/5))
-				}
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		debug.SetMemoryLimit(old)
-	}
-}
 
 // importJSON is the object `qmdesk import --json` prints per file.
 type importJSON struct {
@@ -114,12 +77,10 @@ func (c *command) importFiles(args []string) (int, error) {
 		return 0, err
 	}
 	defer s.Close()
-	// A province file's plan is about 120 MB live for 100,000 rows; left
-	// alone the collector lets the heap grow to twice that and more. A soft
-	// limit makes it collect sooner instead (GOMEMLIMIT overrides it).
-	if os.Getenv("GOMEMLIMIT") == "" {
-		defer followLiveHeap()()
-	}
+	// Left alone the collector lets the heap grow to twice the live heap;
+	// a soft limit makes it collect sooner instead (GOMEMLIMIT overrides
+	// it). The stop runs before the store closes.
+	defer app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")()
 	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 	status := ExitOK
 	backedUp := *noBackup
@@ -226,7 +187,7 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	if len(rep.Unknown) > 0 {
 		fmt.Fprintf(w, "  คอลัมน์ที่ไม่ได้ใช้: %s\n", strings.Join(rep.Unknown, ", "))
 	}
-	for _, r := range rep.Batch.Rows {
+	for r := range rep.Batch.RowResults() {
 		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
 			cell := ""
 			if r.Column != "" {

@@ -44,19 +44,22 @@ var importChunk = 5000
 
 // importState carries what later parts of an import need from earlier ones.
 type importState struct {
-	rec     data.ImportRecord
-	hhIDs   []uint64
-	tambons []string
-	pIDs    []uint64
-	undoSeq uint64
+	rec      data.ImportRecord
+	hhIDs    []uint64
+	tambons  []string
+	pIDs     []uint64
+	pNew     []bool // problems the import creates
+	undoSeq  uint64
+	rowParts int // parts of the row fates written (see rowsKey)
 }
 
 // CommitImport applies a batch: the records with their indexes and
 // counters, the ledger entry, the fate of every row, what undo needs, the
 // rows left for review and an audit entry. A large batch is written in
-// chunks of importChunk records, each its own transaction, under a ledger
-// entry marked as committing; the last transaction clears the mark. So the
-// workbook lands whole or not at all: a cancel (ctx, checked before each
+// chunks (importChunk records or row fates, a fifth as many reviews), each
+// its own transaction, under a ledger entry marked as committing; the
+// last transaction clears the mark. So the workbook lands whole or not at
+// all: a cancel (ctx, checked before each
 // chunk) or a record changed since the dry run (ECONFLICT) stops the
 // import and rolls back the chunks already written, and if the program
 // dies in between, Open rolls the import back before anyone reads.
@@ -65,16 +68,17 @@ func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.Imp
 	if err := s.update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
 		return st.rec, err
 	}
-	for kind, n := range []int{len(b.Households), len(b.Problems), len(b.Actions)} {
-		for from := 0; from < n; from += importChunk {
+	for _, part := range data.Parts {
+		for from, n := 0, b.Len(part); from < n; {
 			if err := ctx.Err(); err != nil {
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
-			to := min(from+importChunk, n)
-			err := s.update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, kind, from, to) })
+			to := b.ChunkEnd(part, from, chunkOf(part), importChunkBytes)
+			err := s.update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, part, from, to) })
 			if err != nil {
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
+			from = to
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -94,13 +98,30 @@ func (s *Store) commitBatch(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 	if err := s.beginImport(ctx, tx, b, st); err != nil {
 		return st.rec, err
 	}
-	for k, n := range []int{len(b.Households), len(b.Problems), len(b.Actions)} {
-		if err := s.applyPart(ctx, tx, b, st, k, 0, n); err != nil {
+	for _, part := range data.Parts {
+		if err := s.applyPart(ctx, tx, b, st, part, 0, b.Len(part)); err != nil {
 			return st.rec, err
 		}
 	}
 	return st.rec, s.finishImport(ctx, tx, b, st, reviewOf)
 }
+
+// chunkOf is how many entries of a part one transaction writes at most:
+// importChunk records or row fates, a fifth as many reviews (a few
+// kilobytes of JSON each: the row's household, problem, action and every
+// conflicting value). A chunk also ends before its entries take more than
+// importChunkBytes as the batch holds them (data.ImportBatch.ChunkEnd):
+// bbolt keeps a transaction's new pages in memory until it commits, and a
+// file of long texts, of rows mostly sent to review or refused with long
+// reasons, must not put them all in one.
+func chunkOf(part data.BatchPart) int {
+	if part == data.PartReviews {
+		return max(importChunk/5, 1)
+	}
+	return importChunk
+}
+
+var importChunkBytes int64 = 4 << 20
 
 // abortImport rolls back the parts of an import already written and
 // returns the error that stopped it.
@@ -118,13 +139,16 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 		return err
 	}
 	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC(), Counts: b.Counts, Committing: true}
-	st.hhIDs, st.tambons, st.pIDs = make([]uint64, len(b.Households)), make([]string, len(b.Households)), make([]uint64, len(b.Problems))
+	st.hhIDs, st.tambons = make([]uint64, b.NumHouseholds()), make([]string, b.NumHouseholds())
+	st.pIDs, st.pNew = make([]uint64, b.NumProblems()), make([]bool, b.NumProblems())
 	return putJSON(tx, bucketImports, itob(id), st.rec)
 }
 
-// applyPart writes records from..to of one kind (0 households, 1 problems,
-// 2 actions) and what undo needs to take them back.
-func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, kind, from, to int) error {
+// applyPart writes entries from..to of one part of a batch and what undo
+// needs to take them back. The rows of review and the rows'
+// fates need nothing for undo of their own: undo and rollback remove them
+// by the import's ID.
+func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) error {
 	var undo []undoEntry
 	created := undoEntry{Kind: "created"}
 	buf := &keyBuffer{}
@@ -132,10 +156,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 	changed := func(what string, id uint64) error {
 		return data.Errorf(data.ECONFLICT, "%s เลขที่ %d ถูกแก้ไขหลังจากตรวจสอบไฟล์ (dry run) กรุณาตรวจสอบไฟล์อีกครั้งก่อนนำเข้า", "%s %d changed since the dry run", what, id)
 	}
-	switch kind {
-	case 0:
+	switch part {
+	case data.PartHouseholds:
 		for i := from; i < to; i++ {
-			hc := &b.Households[i]
+			hc := b.Household(i)
 			h := hc.Household
 			if hc.Op == data.OpNew {
 				if err := s.createHousehold(ctx, tx, &h, buf); err != nil {
@@ -166,9 +190,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			st.hhIDs[i], st.tambons[i] = h.ID, h.TambonCode
 		}
-	case 1:
+	case data.PartProblems:
 		for i := from; i < to; i++ {
-			pc := &b.Problems[i]
+			pc := b.Problem(i)
 			p := pc.Problem
 			if pc.HouseholdRef < 0 || pc.HouseholdRef >= len(st.hhIDs) {
 				return data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, pc.HouseholdRef)
@@ -195,11 +219,11 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, Before: before, After: p.UpdatedAt})
 				}
 			}
-			st.pIDs[i] = p.ID
+			st.pIDs[i], st.pNew[i] = p.ID, pc.Op == data.OpNew
 		}
-	case 2:
+	case data.PartActions:
 		for i := from; i < to; i++ {
-			ac := &b.Actions[i]
+			ac := b.Action(i)
 			a := ac.Action
 			if ac.ProblemRef < 0 || ac.ProblemRef >= len(st.pIDs) {
 				return data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ac.ProblemRef)
@@ -212,12 +236,29 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			if err := s.putAction(ctx, tx, &a); err != nil {
 				return err
 			}
-			if b.Problems[ac.ProblemRef].Op == data.OpNew {
+			if st.pNew[ac.ProblemRef] {
 				span(&created.Actions, a.ID) // goes with its problem on undo
 			} else {
 				undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
 			}
 		}
+	case data.PartReviews:
+		rb := tx.Bucket(bucketReviews)
+		for i := from; i < to; i++ {
+			r := b.Review(i)
+			var err error
+			if r.ID, err = rb.NextSequence(); err != nil {
+				return err
+			}
+			r.ImportID = st.rec.ID
+			if err := putJSON(tx, bucketReviews, itob(r.ID), r); err != nil {
+				return err
+			}
+		}
+		return nil
+	case data.PartRows:
+		st.rowParts++
+		return put(tx, bucketImportRows, rowsKey(st.rec.ID, st.rowParts-1), packRows(b, from, to))
 	}
 	if err := buf.flush(tx); err != nil {
 		return err
@@ -235,25 +276,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 	return nil
 }
 
-// finishImport writes the fate of every row, the review rows and the
-// file's fingerprint, and clears the ledger entry's committing mark.
+// finishImport writes the file's fingerprint, clears the ledger entry's
+// committing mark and logs the import.
 func (s *Store) finishImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, reviewOf uint64) error {
 	id := st.rec.ID
-	if err := put(tx, bucketImportRows, itob(id), packRows(b.Rows)); err != nil {
-		return err
-	}
-	rb := tx.Bucket(bucketReviews)
-	for i := range b.Reviews {
-		r := &b.Reviews[i]
-		var err error
-		if r.ID, err = rb.NextSequence(); err != nil {
-			return err
-		}
-		r.ImportID = id
-		if err := putJSON(tx, bucketReviews, itob(r.ID), r); err != nil {
-			return err
-		}
-	}
 	if b.SHA256 != "" {
 		if err := put(tx, bucketImportSHA, key(b.SHA256, id), nil); err != nil {
 			return err
@@ -344,19 +370,29 @@ func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult
 		if _, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
 			return err
 		}
-		out, err = unpackRows(tx.Bucket(bucketImportRows).Get(itob(id)), rec.Sheet)
-		return err
+		pre := itob(id)
+		c := tx.Bucket(bucketImportRows).Cursor()
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			part, err := unpackRows(v, rec.Sheet)
+			if err != nil {
+				return err
+			}
+			out = append(out, part...)
+		}
+		return nil
 	})
 	return out, err
 }
 
-// packRows stores an import's row fates in one value: a row number and a
-// fate byte per row, and for rows not taken the column, value and reason.
-// A province file has 200,000 rows; a key each would cost more than the
-// records themselves.
-func packRows(rows []data.RowResult) []byte {
-	b := make([]byte, 0, len(rows)*4)
-	for _, r := range rows {
+// packRows stores the fates of rows from..to of a batch in one value: a
+// row number and a fate byte per row, and for rows not taken the column,
+// value and reason. A province file has 200,000 rows; a key each would
+// cost more than the records themselves. The rows of a large file take
+// several values, one per chunk, at rowsKey.
+func packRows(batch *data.ImportBatch, from, to int) []byte {
+	b := make([]byte, 0, (to-from)*4)
+	for i := from; i < to; i++ {
+		r := batch.Row(i)
 		b = binary.AppendUvarint(b, uint64(r.Row))
 		b = append(b, byte(slices.Index(data.Fates, r.Fate)+1))
 		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
@@ -366,6 +402,18 @@ func packRows(rows []data.RowResult) []byte {
 		}
 	}
 	return b
+}
+
+// rowsKey is where part n of an import's row fates is: the import's ID
+// for the first (the only one of a file of up to importChunk rows, as
+// before there were parts), the ID and the part's number after it for the
+// others. Every key of an import's rows starts with its ID, and no other
+// import's key does; in key order, the parts follow the first.
+func rowsKey(id uint64, n int) []byte {
+	if n == 0 {
+		return itob(id)
+	}
+	return binary.BigEndian.AppendUint32(itob(id), uint32(n))
 }
 
 type rowDetail struct {
@@ -569,6 +617,17 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				return err
 			}
 		}
+		// The parts of its row fates written so far (see rowsKey).
+		var parts [][]byte
+		c := tx.Bucket(bucketImportRows).Cursor()
+		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
+			parts = append(parts, append([]byte(nil), k...))
+		}
+		for _, k := range parts {
+			if err := del(tx, bucketImportRows, k); err != nil {
+				return err
+			}
+		}
 		if err := del(tx, bucketImports, itob(id)); err != nil {
 			return err
 		}
@@ -657,8 +716,8 @@ func (s *Store) DecideReview(ctx context.Context, id uint64, decision string, b 
 			if _, err := s.commitBatch(ctx, tx, b, id); err != nil {
 				return err
 			}
-			if len(b.Rows) == 1 {
-				res := b.Rows[0]
+			if b.NumRows() == 1 {
+				res := b.Row(0)
 				r.Result = &res
 			}
 		default:

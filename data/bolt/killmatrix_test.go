@@ -166,8 +166,9 @@ func makeKillSeeds(t *testing.T, dir string) killSeeds {
 	if _, err := s.CommitImport(killCtx, batchOf(40, 5000)); err != nil { // import 1, for undo
 		t.Fatal(err)
 	}
-	withReview := &data.ImportBatch{File: "review.xlsx", SHA256: "def", Reviews: []data.Review{{Sheet: "S", Row: 2, Reason: "two households match",
-		Household: *newHousehold(30000, "410101"), Problem: data.Problem{Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565}}}}
+	withReview := &data.ImportBatch{File: "review.xlsx", SHA256: "def"}
+	withReview.AddReview(data.Review{Sheet: "S", Row: 2, Reason: "two households match",
+		Household: *newHousehold(30000, "410101"), Problem: data.Problem{Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565}})
 	if _, err := s.CommitImport(killCtx, withReview); err != nil { // review 1
 		t.Fatal(err)
 	}
