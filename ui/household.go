@@ -370,7 +370,7 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	f.dialog = dialog.NewCustomWithoutButtons(t.tr("บันทึกการดำเนินการ", "Record an action"), body, w.Window)
 	f.dialog.Resize(fyne.NewSize(640, 520))
 	p.ActionForm = f
-	w.showDialog(f.dialog)
+	w.showForm(f.dialog, f.Save)
 	w.Window.Canvas().Focus(f.Agency)
 }
 
@@ -457,7 +457,7 @@ func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
 	f.dialog = dialog.NewCustomWithoutButtons(t.tr("เปลี่ยนสถานะ", "Change status"), container.NewVBox(widget.NewLabel(p.problemName(c.Problem)), form, f.Error, container.NewHBox(f.Save, f.Cancel)), w.Window)
 	f.dialog.Resize(fyne.NewSize(560, 300))
 	p.StatusForm = f
-	w.showDialog(f.dialog)
+	w.showForm(f.dialog, f.Save)
 }
 
 func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {

@@ -602,5 +602,28 @@ func (s *ImportScreen) UndoImport(id uint64) {
 		s.refreshLedger()
 		w.Dashboard.Refresh()
 		w.rebuildRegister()
+		if err == nil {
+			s.recheckUndone(id)
+		}
 	})
+}
+
+// recheckUndone checks again the files in the list that the undone import
+// brought in: they no longer say "imported", and the clerk sees at once
+// what importing them again would do.
+func (s *ImportScreen) recheckUndone(id uint64) {
+	var again []int
+	for i, r := range s.Reports {
+		if r != nil && r.ImportID == id {
+			s.Reports[i] = nil
+			again = append(again, i)
+		}
+	}
+	s.Files.Refresh()
+	if s.Selected >= 0 && s.Selected < len(s.Reports) && s.Reports[s.Selected] == nil {
+		s.Detail.SetText("")
+		s.Rows.SetRows(nil)
+	}
+	s.updateCommit()
+	s.check(again)
 }

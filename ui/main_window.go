@@ -60,6 +60,7 @@ type MainWindow struct {
 	MenuSubProblems                                                         *fyne.MenuItem
 	Units                                                                   *UnitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
+	MenuQuit                                                                *fyne.MenuItem
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
@@ -74,7 +75,7 @@ type MainWindow struct {
 
 	bg      *background
 	Running *task // the task behind the progress dialog, if any
-	dialogs []dialog.Dialog
+	dialogs []openDialog
 }
 
 // NewMainWindow builds the window.
@@ -90,11 +91,8 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	w.Window = a.NewWindow(title)
 	w.Window.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w.Window.Resize(fyne.NewSize(1280, 800))
-	w.Window.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			w.closeTopDialog()
-		}
-	})
+	w.Window.Canvas().SetOnTypedKey(w.onTypedKey)
+	w.Window.SetCloseIntercept(w.onQuit)
 	if env.Store != nil {
 		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
 		w.importer = &app.Importer{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
@@ -179,8 +177,19 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	for _, item := range []*fyne.MenuItem{w.MenuSearch, w.MenuImport, w.MenuPrint, w.MenuCharts, backup, w.MenuRepair, w.MenuSubProblems, w.MenuUnits} {
 		item.Disabled = !ready
 	}
+	// A shortcut pressed while a dialog or a job holds the window does
+	// nothing, as a click on the screens behind it does nothing.
+	for _, item := range []*fyne.MenuItem{w.MenuSearch, w.MenuImport, w.MenuPrint, w.MenuCharts, backup, w.MenuRepair, w.MenuSubProblems, w.MenuUnits, w.MenuSettings} {
+		item.Action = w.unlessModal(item.Action)
+	}
+	// Our own Quit, so that it speaks the window's language and asks
+	// before it cuts a job short or drops a form (Fyne's would do neither).
+	w.MenuQuit = fyne.NewMenuItem(w.t.tr("ออกจากโปรแกรม", "Quit"), w.onQuit)
+	w.MenuQuit.IsQuit = true
+	w.MenuQuit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}
+	sep := fyne.NewMenuItemSeparator
 	return fyne.NewMainMenu(
-		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, fyne.NewMenuItemSeparator(), backup, w.MenuRepair, w.MenuSubProblems, w.MenuUnits, w.MenuSettings),
+		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, sep(), backup, w.MenuRepair, sep(), w.MenuSubProblems, w.MenuUnits, w.MenuSettings, sep(), w.MenuQuit),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
 	)
 }
@@ -242,35 +251,6 @@ func (w *MainWindow) now() time.Time { return w.env.Clock.Now() }
 // today is the register's day.
 func (w *MainWindow) today() data.Date { return w.env.Clock.Today() }
 
-// showDialog shows d and remembers it, so that Escape closes it.
-func (w *MainWindow) showDialog(d dialog.Dialog) {
-	w.dialogs = append(w.dialogs, d)
-	d.SetOnClosed(func() { w.forgetDialog(d) })
-	d.Show()
-}
-
-func (w *MainWindow) forgetDialog(d dialog.Dialog) {
-	for i := len(w.dialogs) - 1; i >= 0; i-- {
-		if w.dialogs[i] == d {
-			w.dialogs = append(w.dialogs[:i], w.dialogs[i+1:]...)
-			return
-		}
-	}
-}
-
-// closeTopDialog is Escape: it closes the dialog on top, if any. A running
-// task's dialog is not closed this way; its Cancel button is the way out.
-func (w *MainWindow) closeTopDialog() {
-	if n := len(w.dialogs); n > 0 {
-		d := w.dialogs[n-1]
-		d.Hide()
-		w.forgetDialog(d)
-	}
-}
-
-// OpenDialogs returns how many dialogs are open (for tests).
-func (w *MainWindow) OpenDialogs() int { return len(w.dialogs) }
-
 // showSaved says a file was saved and offers to open it or its folder.
 func (w *MainWindow) showSaved(title, path string) {
 	var d dialog.Dialog
@@ -280,7 +260,7 @@ func (w *MainWindow) showSaved(title, path string) {
 	msg.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustom(title, w.t.tr("ปิด", "Close"), container.NewVBox(msg, container.NewHBox(open, folder)), w.Window)
 	d.Resize(fyne.NewSize(560, 200))
-	w.showDialog(d)
+	w.showClosable(d)
 }
 
 func (w *MainWindow) showFile(path string) {

@@ -477,6 +477,14 @@ func TestImportDryRunCommitReviewAndUndo(t *testing.T) {
 	if w.Import.Ledger[1].UndoneAt.IsZero() {
 		t.Error("ledger does not show the undo")
 	}
+	// The file's line no longer says it is imported: it was checked again
+	// and may be imported again.
+	if r := w.Import.Reports[0]; r == nil || r.ImportID != 0 {
+		t.Errorf("after the undo the file still reads as imported: %+v", r)
+	}
+	if w.Import.Commit.Disabled() {
+		t.Error("the undone file cannot be imported again")
+	}
 }
 
 func TestImportRefusedFileSaysWhy(t *testing.T) {
@@ -695,5 +703,69 @@ func TestCancelLongTask(t *testing.T) {
 	}
 	if n := w.Dashboard.Households.Value.Text; n != "0" { // the demo is all or nothing
 		t.Errorf("after cancelling the demo: %s households", n)
+	}
+}
+
+// Dialogs behave as in the clerk's other programs: Return presses the main
+// button (closes a message, confirms, saves a form), a shortcut does
+// nothing behind an open dialog, and Quit asks when a form holds typing.
+func TestReturnQuitAndModalDialogs(t *testing.T) {
+	h := newHarness(t, 5)
+	w := h.w
+	key := func(name fyne.KeyName) { w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: name}) }
+
+	// A message closes on Return.
+	test.Tap(w.Dashboard.AmphoePrint) // "choose the amphoe first"
+	if w.OpenDialogs() != 1 {
+		t.Fatalf("%d dialogs, want the message", w.OpenDialogs())
+	}
+	key(fyne.KeyReturn)
+	if w.OpenDialogs() != 0 {
+		t.Error("Return should close the message")
+	}
+
+	// Behind an open dialog, Ctrl+F does not switch the tab.
+	w.Tabs.SelectIndex(0)
+	w.MenuSettings.Action()
+	w.MenuSearch.Action()
+	if w.Tabs.SelectedIndex() != 0 || w.OpenDialogs() != 1 {
+		t.Errorf("Ctrl+F behind the settings dialog: tab %d, %d dialogs", w.Tabs.SelectedIndex(), w.OpenDialogs())
+	}
+
+	// Quit with a form open asks, and "stay" keeps the window and the form.
+	closed := false
+	w.Window.SetOnClosed(func() { closed = true })
+	w.MenuQuit.Action()
+	if closed || w.OpenDialogs() != 2 {
+		t.Fatalf("Quit with the settings open: closed %v, %d dialogs (want a question)", closed, w.OpenDialogs())
+	}
+	key(fyne.KeyReturn) // Return is "stay", never quit
+	if closed || w.OpenDialogs() != 1 {
+		t.Fatalf("Return on the quit question: closed %v, %d dialogs", closed, w.OpenDialogs())
+	}
+	// Return in the settings form saves it and closes it.
+	key(fyne.KeyReturn)
+	if w.OpenDialogs() != 0 {
+		t.Errorf("Return should save and close the settings (%d dialogs)", w.OpenDialogs())
+	}
+	if w.MenuQuit.Label != "ออกจากโปรแกรม" {
+		t.Errorf("Quit reads %q in Thai", w.MenuQuit.Label)
+	}
+	// With nothing open, Quit closes at once.
+	w.MenuQuit.Action()
+	if !closed {
+		t.Error("Quit with nothing open should close the window")
+	}
+}
+
+// In English the Quit item is English.
+func TestQuitSpeaksTheWindowsLanguage(t *testing.T) {
+	h := newHarness(t, 5)
+	w := h.w
+	w.MenuSettings.Action()
+	w.Settings.Language.SetSelected("English")
+	w.ApplySettings()
+	if w.MenuQuit.Label != "Quit" {
+		t.Errorf("Quit reads %q in English", w.MenuQuit.Label)
 	}
 }

@@ -117,7 +117,7 @@ func (w *MainWindow) showAuditTampered(rep data.CheckReport) {
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(t.tr("บันทึกการแก้ไขถูกแก้ไขหรือลบ", "The audit log was rewritten"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
 	d.Resize(fyne.NewSize(760, 480))
-	w.showDialog(d)
+	w.showClosable(d)
 }
 
 func (w *MainWindow) offerRepair(rep data.CheckReport) {
@@ -179,7 +179,7 @@ func (w *MainWindow) RepairDatabase() {
 		msg.Wrapping = fyne.TextWrapWord
 		d := dialog.NewCustom(t.tr("ซ่อมแซมเสร็จ", "Repair done"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
 		d.Resize(fyne.NewSize(760, 420))
-		w.showDialog(d)
+		w.showClosable(d)
 		w.Dashboard.Refresh()
 		w.Import.refreshLedger()
 		w.rebuildRegister()

@@ -74,7 +74,7 @@ func (d *DashboardScreen) onNewRound() {
 	f.dialog = dialog.NewCustomWithoutButtons(t.tr("เพิ่มรอบการติดตามใหม่", "Start a new round"), body, w.Window)
 	f.dialog.Resize(fyne.NewSize(680, 420))
 	d.RoundForm = f
-	w.showDialog(f.dialog)
+	w.showForm(f.dialog, f.Save)
 	w.Window.Canvas().Focus(f.Name)
 }
 

@@ -73,7 +73,7 @@ func (w *MainWindow) onSubProblems() {
 	f.dialog.Resize(fyne.NewSize(900, 600))
 	w.SubProblems = f
 	f.dialog.SetOnClosed(func() { w.SubProblems = nil })
-	w.showDialog(f.dialog)
+	w.showForm(f.dialog, f.Save)
 }
 
 func (f *SubProblemsForm) addRow(t texts, e data.SubProblem) {

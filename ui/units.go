@@ -95,7 +95,7 @@ func (w *MainWindow) onUnits() {
 	f.dialog.Resize(fyne.NewSize(900, 600))
 	w.Units = f
 	f.dialog.SetOnClosed(func() { w.Units = nil })
-	w.showDialog(f.dialog)
+	w.showForm(f.dialog, f.Save)
 }
 
 // provinceName is the province's Thai name.

@@ -12,8 +12,9 @@ import (
 	"qmdesk/data"
 )
 
-// entry is a text entry on which Escape closes the dialog it sits in: a
-// focused entry would otherwise swallow the key.
+// entry is a text entry on which Escape closes the dialog it sits in and
+// Return presses its main button: a focused entry would otherwise swallow
+// both keys.
 type entry struct {
 	widget.Entry
 	w *MainWindow
@@ -34,8 +35,14 @@ func newMultiLineEntry(w *MainWindow) *entry {
 }
 
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape {
+	switch {
+	case k.Name == fyne.KeyEscape:
 		e.w.closeTopDialog()
+		return
+	case (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !e.MultiLine && e.OnSubmitted == nil:
+		// Return in a one-line field is the dialog's main button, as in
+		// the clerk's other programs; a note's field takes it as a new line.
+		e.w.returnInTopDialog()
 		return
 	}
 	e.Entry.TypedKey(k)
