@@ -60,6 +60,7 @@ type DashboardScreen struct {
 func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d := &DashboardScreen{w: w}
 	t := w.t
+	w.listen(func(registerChange) { d.Refresh() })
 	d.Round = widget.NewSelect(nil, d.onRound)
 	d.NewRound = widget.NewButton(t.tr("รอบใหม่…", "New round…"), d.onNewRound)
 	d.Title = bold("")

@@ -425,7 +425,7 @@ func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, d dialog.Dia
 	}
 	d.Hide()
 	p.reload()
-	w.changed(p.Household.ID)
+	w.registerChanged(registerChange{Household: p.Household.ID})
 	return true
 }
 

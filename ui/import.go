@@ -129,6 +129,11 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 		container.NewTabItem(t.tr("ประวัติการนำเข้า", "Import history"), container.NewBorder(nil, s.Undo, nil, nil, s.History.Box)),
 	)
 	s.Box = s.Tabs
+	w.listen(func(c registerChange) {
+		if c.whole() {
+			s.refreshLedger()
+		}
+	})
 	s.refreshLedger()
 	s.showReviewChoice()
 	return s
@@ -427,9 +432,7 @@ func (s *ImportScreen) onCommit() {
 		if s.Selected >= 0 {
 			s.showFile(s.Selected)
 		}
-		s.refreshLedger()
-		w.Dashboard.Refresh()
-		w.rebuildRegister()
+		w.registerChanged(registerChange{})
 		if errors.Is(err, context.Canceled) {
 			msg := t.tr("ยกเลิกการนำเข้าแล้ว: ไฟล์ที่กำลังบันทึกไม่ได้นำเข้า (ไม่มีแถวใดของไฟล์นั้นถูกบันทึก)", "Import cancelled: nothing of the file being written was kept")
 			if len(done) > 0 {
@@ -567,10 +570,10 @@ func (s *ImportScreen) onDecide(decision string) {
 		w.showError(err)
 		return
 	}
-	s.refreshLedger()
-	if decision != "reject" {
-		w.Dashboard.Refresh()
-		w.rebuildRegister()
+	if decision == "reject" {
+		s.refreshLedger() // the register itself is as it was
+	} else {
+		w.registerChanged(registerChange{})
 	}
 }
 
@@ -599,9 +602,7 @@ func (s *ImportScreen) UndoImport(id uint64) {
 	w.run(w.t.tr("กำลังยกเลิกการนำเข้า", "Undoing the import"), func(ctx context.Context, _ report) error {
 		return w.store.UndoImport(ctx, id)
 	}, func(err error) {
-		s.refreshLedger()
-		w.Dashboard.Refresh()
-		w.rebuildRegister()
+		w.registerChanged(registerChange{})
 		if err == nil {
 			s.recheckUndone(id)
 		}

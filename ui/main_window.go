@@ -73,9 +73,10 @@ type MainWindow struct {
 	exporter *app.Exporter
 	register *app.Register // nil until built
 
-	bg      *background
-	Running *task // the task behind the progress dialog, if any
-	dialogs []openDialog
+	bg        *background
+	Running   *task // the task behind the progress dialog, if any
+	dialogs   []openDialog
+	listeners []func(registerChange)
 }
 
 // NewMainWindow builds the window.
@@ -134,6 +135,7 @@ func (w *MainWindow) build() {
 		return
 	}
 	w.Setup = nil
+	w.listeners = nil
 	w.Damage = newDamageBar(w)
 	w.Dashboard = newDashboardScreen(w)
 	w.Households = newRegisterScreen(w)
@@ -298,18 +300,6 @@ func (w *MainWindow) rebuildRegister() {
 			w.Households.onQueryChanged()
 		})
 	})
-}
-
-// changed is called after the clerk changed a household: the list, the
-// dashboard and the household page show it at once.
-func (w *MainWindow) changed(householdID uint64) {
-	if w.register != nil {
-		if err := w.register.Refresh(w.ctx, w.store, householdID); err != nil {
-			w.showError(err)
-		}
-	}
-	w.Households.onQueryChanged()
-	w.Dashboard.Refresh()
 }
 
 // OpenWorkbooks puts workbooks named on the command line on the import

@@ -110,6 +110,7 @@ func newRegisterScreen(w *MainWindow) *RegisterScreen {
 		}
 	}
 	r.Page = newHouseholdPage(w)
+	w.listen(r.onRegisterChanged)
 
 	filters := container.NewGridWithColumns(3, r.Amphoe, r.Tambon, r.Round, r.Category, r.SubProblem, r.Status, r.Origin,
 		container.NewHBox(r.Urgent, r.Overdue), r.Clear)
@@ -335,4 +336,19 @@ func (r *RegisterScreen) Entry(id uint64) (app.RegisterEntry, bool) {
 		return app.RegisterEntry{}, false
 	}
 	return r.w.register.Entry(id, r.Query)
+}
+
+// onRegisterChanged keeps the list true to the register: one household's
+// entry is read again at once; after a change that may touch any, the
+// search index is rebuilt in the background.
+func (r *RegisterScreen) onRegisterChanged(c registerChange) {
+	w := r.w
+	if c.whole() || w.register == nil {
+		w.rebuildRegister()
+		return
+	}
+	if err := w.register.Refresh(w.ctx, w.store, c.Household); err != nil {
+		w.showError(err)
+	}
+	r.onQueryChanged()
 }

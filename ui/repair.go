@@ -180,8 +180,6 @@ func (w *MainWindow) RepairDatabase() {
 		d := dialog.NewCustom(t.tr("ซ่อมแซมเสร็จ", "Repair done"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
 		d.Resize(fyne.NewSize(760, 420))
 		w.showClosable(d)
-		w.Dashboard.Refresh()
-		w.Import.refreshLedger()
-		w.rebuildRegister()
+		w.registerChanged(registerChange{})
 	})
 }
