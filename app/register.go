@@ -323,3 +323,19 @@ func (m matcher) problem(p problemBrief, sub int) bool {
 	}
 	return true
 }
+
+// NarrowsProblems tells whether the query filters problems, not only
+// households: then a household's page puts the problems it matches first.
+func (q RegisterQuery) NarrowsProblems() bool { return q.filtersProblems() }
+
+// MatchesProblem tells whether one problem passes the query's problem
+// filters, exactly as Search and Entry count it: the problems a list line
+// counts are the ones the household's page puts first.
+func (q RegisterQuery) MatchesProblem(p data.Problem) bool {
+	if q.SubProblem != "" && p.SubProblem != q.SubProblem {
+		return false
+	}
+	b := problemBrief{round: p.RoundID, target: p.TargetDate, cat: p.Category, status: p.Status, urgent: p.Urgent,
+		carried: p.CarriedTo != 0, fresh: p.SurveyYear != 2565}
+	return matcher{q: q}.problem(b, -1)
+}

@@ -246,3 +246,52 @@ func TestRegisterCountsACarriedProblemOnce(t *testing.T) {
 		}
 	}
 }
+
+// What a list line counts is what the household's page puts first: for
+// every query with problem filters, each household found has exactly as
+// many problems passing MatchesProblem as its line says.
+func TestListLineAndPageAgree(t *testing.T) {
+	fx, _ := demoFixture(t, 300)
+	today := data.NewDate(2024, 8, 1)
+	reg, err := app.BuildRegister(fx.ctx, fx.store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []app.RegisterQuery{
+		{RoundID: 1, Overdue: true, Today: today},
+		{Category: 1, UrgentOnly: true, OpenOnly: true, RoundID: 1},
+		{Category: 4, RoundID: 1},
+		{Status: data.Solved},
+		{Origin: data.OriginSurvey2565, NewProblems: true},
+		{SubProblem: "ไม่มีบ้าน"},
+	}
+	checked := 0
+	for _, q := range queries {
+		if !q.NarrowsProblems() {
+			t.Fatalf("%+v should narrow the problems", q)
+		}
+		for _, id := range reg.Search(q) {
+			e, _ := reg.Entry(id, q)
+			ps, err := fx.store.Problems(fx.ctx, data.ProblemFilter{HouseholdID: id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, p := range ps {
+				if q.MatchesProblem(p) {
+					n++
+				}
+			}
+			if n != e.Problems || n == 0 {
+				t.Fatalf("%+v household %d: the line counts %d, the page would put %d first", q, id, e.Problems, n)
+			}
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d households checked", checked)
+	}
+	if (app.RegisterQuery{Text: "สม", Area: "4101"}).NarrowsProblems() {
+		t.Error("a name and an area do not narrow the problems")
+	}
+}

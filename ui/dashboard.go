@@ -128,7 +128,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		t.tr("หัวหน้าครัวเรือน", "Head of household"), t.tr("ตำบล", "Tambon"), t.tr("อำเภอ", "Amphoe")})
 	d.Overdue.OnRow = func(row int) {
 		if row < len(d.overdue) {
-			w.Households.Open(d.overdue[row].HouseholdID)
+			w.Households.OpenProblem(d.overdue[row])
 		}
 	}
 	d.OverdueNote = widget.NewLabel("")

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +25,7 @@ type HouseholdPage struct {
 	Address  *widget.Label
 	Head     *widget.Label
 	Unmask   *widget.Button
+	LeadNote *widget.Label   // how many problems match the list's filters, when it has some
 	Problems *fyne.Container // one card per problem
 	Cards    []*ProblemCard
 
@@ -35,7 +38,15 @@ type HouseholdPage struct {
 	ActionForm *ActionForm // while the dialog is open
 	StatusForm *StatusForm
 
+	// Loading: a household is being read; Led: how many problems came
+	// first because they led the clerk here.
+	Loading bool
+	Led     int
+
 	w       *MainWindow
+	view    householdView
+	lead    func(data.Problem) bool
+	gen     int // the latest open; an earlier one's answer is dropped
 	empty   *widget.Label
 	details *fyne.Container // hidden until a household is chosen
 	rounds  map[uint64]data.Round
@@ -50,6 +61,7 @@ type ProblemCard struct {
 	Timeline *widget.Label
 	AddBtn   *widget.Button
 	StateBtn *widget.Button
+	Led      bool // the clerk came here for it: first and marked ►
 }
 
 func newHouseholdPage(w *MainWindow) *HouseholdPage {
@@ -62,10 +74,13 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.Head.Wrapping = fyne.TextWrapWord
 	p.Unmask = widget.NewButton(w.t.tr("แสดงข้อมูลเต็ม (บันทึกการเปิดดู)", "Show in full (logged)"), p.onUnmask)
 	p.Problems = container.NewVBox()
+	p.LeadNote = widget.NewLabel("")
+	p.LeadNote.Importance = widget.HighImportance
+	p.LeadNote.Hide()
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
 	p.empty.Wrapping = fyne.TextWrapWord
-	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.Problems)
+	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.LeadNote, p.Problems)
 	p.details.Hide()
 	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Unmask.Hide()
@@ -73,22 +88,72 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 }
 
 // Load shows household id, masked.
-func (p *HouseholdPage) Load(id uint64) {
-	h, err := p.w.store.Household(p.w.ctx, id)
-	if err != nil {
-		p.w.showError(err)
-		return
-	}
-	p.Household, p.Unmasked = h, false
-	p.show()
+func (p *HouseholdPage) Load(id uint64) { p.open(id, nil, false) }
+
+// open reads household id off the UI thread and shows it, masked unless
+// keepUnmasked (the same household again, after a change). Until it is
+// read the page says so and its buttons are off, so a second click cannot
+// act on the household that was showing; a later open wins over an
+// earlier one still reading. The problems lead picks (those that led the
+// clerk here: the overdue one clicked, the register's filters) come first
+// and are marked.
+func (p *HouseholdPage) open(id uint64, lead func(data.Problem) bool, keepUnmasked bool) {
+	w := p.w
+	p.gen++
+	gen := p.gen
+	p.setLoading(true)
+	w.goBackground(func() {
+		v, err := readHousehold(w.ctx, w.store, id)
+		w.doAndWait(func() {
+			if gen != p.gen {
+				return // the clerk opened another meanwhile
+			}
+			p.setLoading(false)
+			if err != nil && !w.noteDamage(err) {
+				w.showError(err)
+				if p.Household.ID != 0 {
+					p.show() // the household that was showing, as it was
+				}
+				return
+			}
+			if err != nil {
+				w.showError(err) // a problem that cannot be read is named, with what to do
+			}
+			p.view, p.lead = v, lead
+			p.Household = v.household
+			p.Unmasked = keepUnmasked && p.Unmasked
+			p.show()
+		})
+	})
+}
+
+// clear shows no household (the list beside it changed).
+func (p *HouseholdPage) clear() {
+	p.gen++ // an open still reading is no longer wanted
+	p.Loading = false
+	p.Household, p.Unmasked, p.lead, p.Cards = data.Household{}, false, nil, nil
+	p.details.Hide()
+	p.empty.Show()
 }
 
 func (p *HouseholdPage) reload() {
 	if p.Household.ID != 0 {
-		unmasked := p.Unmasked
-		p.Load(p.Household.ID)
-		p.Unmasked = unmasked
-		p.showHead()
+		p.open(p.Household.ID, p.lead, true)
+	}
+}
+
+// setLoading shows that a household is being read: the title says so and
+// the buttons of the one showing are off.
+func (p *HouseholdPage) setLoading(on bool) {
+	p.Loading = on
+	if !on {
+		return
+	}
+	p.Title.SetText(p.w.t.tr("กำลังเปิดครัวเรือน…", "Opening the household…"))
+	p.Unmask.Disable()
+	for _, c := range p.Cards {
+		c.AddBtn.Disable()
+		c.StateBtn.Disable()
 	}
 }
 
@@ -112,13 +177,8 @@ func (p *HouseholdPage) show() {
 		addr = append(addr, h.VillageName)
 	}
 	addr = append(addr, t.tr("ต.", "Tambon ")+placeName(w.env.Geo.Tambon, h.TambonCode), t.tr("อ.", "Amphoe ")+placeName(w.env.Geo.Amphoe, h.AmphoeCode()))
-	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{HouseholdID: h.ID})
-	if err != nil {
-		w.showError(err) // a problem that cannot be read is named, with what to do
-		if !w.noteDamage(err) {
-			return
-		}
-	}
+	ps := slices.Clone(p.view.problems)
+	p.Unmask.Enable()
 	p.hasSensitive = false
 	for _, pr := range ps {
 		p.hasSensitive = p.hasSensitive || pr.Sensitive
@@ -138,20 +198,33 @@ func (p *HouseholdPage) show() {
 
 	p.Problems.RemoveAll()
 	p.Cards = nil
-	p.rounds = map[uint64]data.Round{}
-	if rs, err := w.store.Rounds(w.ctx); err == nil {
-		for _, r := range rs {
-			p.rounds[r.ID] = r
+	p.rounds, p.current = p.view.rounds, p.view.current
+	// The problems that led here first, then the current round's: older
+	// rounds are history.
+	rank := func(pr data.Problem) int {
+		switch {
+		case p.lead != nil && p.lead(pr):
+			return 0
+		case pr.RoundID == p.current:
+			return 1
 		}
+		return 2
 	}
-	if m, err := w.store.Meta(w.ctx); err == nil {
-		p.current = m.DefaultRound
-	}
-	// The current round's problems first: older rounds are history.
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].RoundID == p.current && ps[j].RoundID != p.current })
+	sort.SliceStable(ps, func(i, j int) bool { return rank(ps[i]) < rank(ps[j]) })
+	p.Led = 0
 	for _, pr := range ps {
 		c := p.card(pr)
+		if rank(pr) == 0 {
+			c.Led = true
+			p.Led++
+		}
 		p.Cards = append(p.Cards, c)
+	}
+	p.LeadNote.Hide()
+	if p.lead != nil {
+		// The list counts these; the page shows every problem.
+		p.LeadNote.SetText(t.tr("► ปัญหาที่ตรงกับตัวกรอง ", "► Problems matching the filters: ") + t.ni(p.Led) + t.tr(" จาก ", " of ") + t.ni(len(ps)) + t.tr(" ปัญหา (แสดงก่อน)", " (shown first)"))
+		p.LeadNote.Show()
 	}
 	if len(ps) == 0 {
 		p.Problems.Add(widget.NewLabel(t.tr("ครัวเรือนนี้ไม่มีปัญหาที่บันทึกไว้", "No problems recorded")))
@@ -191,13 +264,22 @@ func (p *HouseholdPage) showHead() {
 // sensitive problems, and writes who looked into the audit log first: no
 // log entry, no unmask.
 func (p *HouseholdPage) onUnmask() {
-	w := p.w
-	if err := w.store.Log(w.ctx, "unmask", "household", p.Household.ID, "household page: ID, phone and sensitive problems"); err != nil {
-		w.showError(err)
-		return
-	}
-	p.Unmasked = true
-	p.show()
+	w, id, gen := p.w, p.Household.ID, p.gen
+	p.Unmask.Disable()
+	w.goBackground(func() {
+		err := w.store.Log(w.ctx, "unmask", "household", id, "household page: ID, phone and sensitive problems")
+		w.doAndWait(func() {
+			if err != nil {
+				p.Unmask.Enable()
+				w.showError(err)
+				return
+			}
+			if gen == p.gen { // still the household the clerk unmasked
+				p.Unmasked = true
+				p.show()
+			}
+		})
+	})
 }
 
 // masked tells a sensitive problem the clerk has not unmasked: its
@@ -241,11 +323,11 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	var lines []string
 	// A problem carried from an earlier round keeps that round's history.
 	for from, depth := pr.CarriedFrom, 0; from != 0 && depth < 20; depth++ {
-		old, err := w.store.Problem(w.ctx, from)
-		if err != nil {
+		old, ok := p.view.earlier[from]
+		if !ok {
 			break
 		}
-		olds, _ := w.store.Actions(w.ctx, old.ID)
+		olds := p.view.actions[old.ID]
 		block := []string{t.tr("— ยกมาจากรอบ ", "— carried from ") + p.rounds[old.RoundID].Name + t.tr(" (ปัญหาเลขที่ ", " (problem ") + t.digitsOf(strconv.FormatUint(old.ID, 10)) + ") —"}
 		for _, a := range olds {
 			block = append(block, p.actionLine(a))
@@ -256,11 +338,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 		lines = append(block, lines...)
 		from = old.CarriedFrom
 	}
-	acts, err := w.store.Actions(w.ctx, pr.ID)
-	if err != nil {
-		w.showError(err)
-		w.noteDamage(err)
-	}
+	acts := p.view.actions[pr.ID]
 	if len(lines) > 0 && len(acts) > 0 { // this round's own history, apart from the earlier ones
 		lines = append(lines, t.tr("— รอบ ", "— round ")+p.rounds[pr.RoundID].Name+" —")
 	}
@@ -283,6 +361,9 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	title := p.problemName(pr)
 	if pr.Urgent {
 		title = "‼ " + title + t.tr(" (เร่งด่วน)", " (urgent)")
+	}
+	if p.lead != nil && p.lead(pr) {
+		title = "► " + title // what the clerk came for, first on the page
 	}
 	sub := pr.Detail
 	if p.masked(pr) {
@@ -405,28 +486,38 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 		f.Error.SetText(t.tr("สถานะ '", "'") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผลในช่องหมายเหตุ/เหตุผล", "' needs a reason in the note"))
 		return
 	}
-	if p.store(a, f.Error, f.dialog) {
-		p.ActionForm = nil
-	}
+	p.store(a, f.Error, f.Save, f.dialog, func() { p.ActionForm = nil })
 }
 
-// store adds an action from a dialog: a mistake the clerk can fix stays in
-// the dialog's error line; otherwise the dialog closes and every screen
-// shows the change. It tells whether the action was stored.
-func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, d dialog.Dialog) bool {
-	w := p.w
-	if err := w.store.AddAction(w.ctx, &a); err != nil {
-		if expected(err) {
-			errLine.SetText(w.t.errorText(err))
-		} else {
-			w.showError(err)
-		}
-		return false
-	}
-	d.Hide()
-	p.reload()
-	w.registerChanged(registerChange{Household: p.Household.ID})
-	return true
+// store adds an action from a dialog, off the UI thread, with the dialog's
+// Save button off meanwhile (a second press cannot store it twice). A
+// mistake the clerk can fix shows in the dialog's error line; otherwise
+// the dialog closes, every screen shows the change and then runs.
+func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, save *widget.Button, d dialog.Dialog, then func()) {
+	w, id := p.w, p.Household.ID
+	save.Disable()
+	errLine.SetText(w.t.tr("กำลังบันทึก…", "Saving…"))
+	w.goBackground(func() {
+		err := w.store.AddAction(w.ctx, &a)
+		w.doAndWait(func() {
+			save.Enable()
+			errLine.SetText("")
+			if err != nil {
+				if expected(err) {
+					errLine.SetText(w.t.errorText(err))
+				} else {
+					w.showError(err)
+				}
+				return
+			}
+			d.Hide()
+			then()
+			if p.Household.ID == id {
+				p.reload()
+			}
+			w.registerChanged(registerChange{Household: id})
+		})
+	})
 }
 
 // StatusForm is the short dialog that changes a problem's status.
@@ -473,17 +564,15 @@ func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
 		return
 	}
 	a := data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "เปลี่ยนสถานะเป็น " + s.Thai(), Result: s, Note: reason}
-	if p.store(a, f.Error, f.dialog) {
-		p.StatusForm = nil
-	}
+	p.store(a, f.Error, f.Save, f.dialog, func() { p.StatusForm = nil })
 }
 
 // firstStart is the earliest day an action of pr can have: the start of
 // the round its work began in (the first round of a carried problem).
 func (p *HouseholdPage) firstStart(pr data.Problem) data.Date {
 	for depth := 0; pr.CarriedFrom != 0 && depth < 20; depth++ {
-		old, err := p.w.store.Problem(p.w.ctx, pr.CarriedFrom)
-		if err != nil {
+		old, ok := p.view.earlier[pr.CarriedFrom]
+		if !ok {
 			break
 		}
 		pr = old
@@ -504,4 +593,69 @@ func noHome(ps []data.Problem) bool {
 		}
 	}
 	return false
+}
+
+// householdView is what the page shows of one household, read in one go
+// off the UI thread.
+type householdView struct {
+	household data.Household
+	problems  []data.Problem
+	rounds    map[uint64]data.Round
+	current   uint64
+	actions   map[uint64][]data.Action // by problem, earlier rounds' included
+	earlier   map[uint64]data.Problem  // the problems carried problems came from
+}
+
+// readHousehold reads household id with its problems, their actions and
+// the earlier rounds' problems they continue. A damaged record (EDAMAGED)
+// leaves the rest readable: the view comes back with the error.
+func readHousehold(ctx context.Context, store data.Store, id uint64) (v householdView, err error) {
+	if v.household, err = store.Household(ctx, id); err != nil {
+		return v, err
+	}
+	var damage error
+	keep := func(e error) error {
+		if e != nil && data.ErrorCode(e) == data.EDAMAGED {
+			damage = e
+			return nil
+		}
+		return e
+	}
+	if v.problems, err = store.Problems(ctx, data.ProblemFilter{HouseholdID: id}); keep(err) != nil {
+		return v, err
+	}
+	v.rounds = map[uint64]data.Round{}
+	rs, err := store.Rounds(ctx)
+	if err != nil {
+		return v, err
+	}
+	for _, r := range rs {
+		v.rounds[r.ID] = r
+	}
+	m, err := store.Meta(ctx)
+	if err != nil {
+		return v, err
+	}
+	v.current = m.DefaultRound
+	v.actions, v.earlier = map[uint64][]data.Action{}, map[uint64]data.Problem{}
+	for _, pr := range v.problems {
+		for from, depth := pr.CarriedFrom, 0; from != 0 && depth < 20; depth++ {
+			if _, seen := v.earlier[from]; seen {
+				break
+			}
+			old, err := store.Problem(ctx, from)
+			if err != nil {
+				break // the page shows the history it has
+			}
+			v.earlier[from] = old
+			if v.actions[old.ID], err = store.Actions(ctx, old.ID); keep(err) != nil {
+				return v, err
+			}
+			from = old.CarriedFrom
+		}
+		if v.actions[pr.ID], err = store.Actions(ctx, pr.ID); keep(err) != nil {
+			return v, err
+		}
+	}
+	return v, damage
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +232,7 @@ func TestSearchAsYouTypeAndFilters(t *testing.T) {
 	r.Status.SetSelectedIndex(0)
 	w.WaitIdle()
 	r.List.Select(0)
+	w.WaitIdle()
 	if p := r.Page; p.Household.ID != r.IDs[0] || strings.Contains(p.Head.Text, p.Household.Head.NationalID) {
 		t.Errorf("household page shows %q", p.Head.Text)
 	}
@@ -247,6 +249,7 @@ func TestAddActionChangeAndCloseProblem(t *testing.T) {
 	}
 	pr := open[0]
 	w.Households.Open(pr.HouseholdID)
+	w.WaitIdle()
 	p := w.Households.Page
 	var card *ui.ProblemCard
 	for _, c := range p.Cards {
@@ -271,6 +274,7 @@ func TestAddActionChangeAndCloseProblem(t *testing.T) {
 	f.Budget.SetText("๑,๕๐๐")
 	f.Result.SetSelected("อยู่ระหว่างดำเนินการ")
 	test.Tap(f.Save)
+	w.WaitIdle()
 	if w.OpenDialogs() != 0 {
 		t.Fatalf("dialog still open: %q", f.Error.Text)
 	}
@@ -298,6 +302,7 @@ func TestAddActionChangeAndCloseProblem(t *testing.T) {
 	p.ActionForm.Date.SetText("1/1/2600")
 	test.Type(p.ActionForm.What, "x")
 	test.Tap(p.ActionForm.Save)
+	w.WaitIdle()
 	if w.OpenDialogs() != 1 || p.ActionForm.Error.Text == "" {
 		t.Error("a future date should keep the dialog open with a reason")
 	}
@@ -317,11 +322,13 @@ func TestAddActionChangeAndCloseProblem(t *testing.T) {
 	sf := p.StatusForm
 	sf.Status.SetSelected("ยุติ")
 	test.Tap(sf.Save)
+	w.WaitIdle()
 	if !strings.Contains(sf.Error.Text, "เหตุผล") {
 		t.Errorf("closing without a reason: %q", sf.Error.Text)
 	}
 	test.Type(sf.Reason, "ย้ายออกนอกพื้นที่")
 	test.Tap(sf.Save)
+	w.WaitIdle()
 	got, _ := h.store.Problem(ctx, pr.ID)
 	if got.Status != data.Closed || got.CloseReason == "" {
 		t.Errorf("closed problem: %+v", got)
@@ -347,12 +354,14 @@ func TestUnmaskIsLogged(t *testing.T) {
 	h := newHarness(t, 20)
 	w := h.w
 	w.Households.Open(3)
+	w.WaitIdle()
 	p := w.Households.Page
 	id := p.Household.Head.NationalID
 	if strings.Contains(data.ThaiToASCIIDigits(strings.ReplaceAll(p.Head.Text, "-", "")), id) {
 		t.Fatal("the ID is shown before unmasking")
 	}
 	test.Tap(p.Unmask)
+	w.WaitIdle()
 	if !strings.Contains(strings.ReplaceAll(p.Head.Text, "-", ""), id) {
 		t.Errorf("after unmask: %q", p.Head.Text)
 	}
@@ -767,5 +776,66 @@ func TestQuitSpeaksTheWindowsLanguage(t *testing.T) {
 	w.ApplySettings()
 	if w.MenuQuit.Label != "Quit" {
 		t.Errorf("Quit reads %q in English", w.MenuQuit.Label)
+	}
+}
+
+// A click on the dashboard shows its effect at once and opens what it
+// names: the overdue problem's household, with the register's filters and
+// list set to show it and that problem first; an urgent button's list,
+// whose households open with their urgent problem first; an amphoe's list.
+func TestDashboardClicksOpenWhatTheyName(t *testing.T) {
+	h := newHarness(t, 300)
+	w := h.w
+	d, r := w.Dashboard, w.Households
+	p := r.Page
+	over := d.OverdueProblems()
+	if len(over) < 2 {
+		t.Fatalf("the demo has %d overdue problems", len(over))
+	}
+	want := over[1]
+	d.Overdue.OnRow(1)
+	// Before anything is read: the register's tab, and the page says it is opening.
+	if w.Tabs.SelectedIndex() != 1 || !p.Loading || !strings.Contains(p.Title.Text, "กำลังเปิด") {
+		t.Errorf("at once: tab %d, loading %v, title %q", w.Tabs.SelectedIndex(), p.Loading, p.Title.Text)
+	}
+	// A second click, landing on the list while the page opens, is not taken.
+	r.List.Select(0)
+	w.WaitIdle()
+	if p.Household.ID != want.HouseholdID || r.Shown != want.HouseholdID {
+		t.Fatalf("page shows household %d (list %d), want %d", p.Household.ID, r.Shown, want.HouseholdID)
+	}
+	if len(p.Cards) == 0 || p.Cards[0].Problem.ID != want.ID || !p.Cards[0].Led || !strings.HasPrefix(p.Cards[0].Card.Title, "►") {
+		t.Errorf("the overdue problem is not first and marked: %+v", p.Cards[0].Problem)
+	}
+	if !r.Overdue.Checked || !r.Query.Overdue || r.Query.RoundID != want.RoundID || !slices.Contains(r.IDs, want.HouseholdID) {
+		t.Errorf("register filters %+v; household listed %v", r.Query, slices.Contains(r.IDs, want.HouseholdID))
+	}
+	if e, _ := r.Entry(want.HouseholdID); e.Problems != p.Led || p.LeadNote.Hidden {
+		t.Errorf("the list counts %d problems, the page leads with %d (note %q)", e.Problems, p.Led, p.LeadNote.Text)
+	}
+
+	// An urgent button: the list of its households, the old page gone.
+	k := d.UrgentKinds()[0]
+	test.Tap(d.Urgent[0])
+	w.WaitIdle()
+	if p.Household.ID != 0 || r.Shown != 0 || !r.Query.UrgentOnly || r.Query.Category != k.Category || len(r.IDs) == 0 {
+		t.Fatalf("urgent: page %d, query %+v, %d listed", p.Household.ID, r.Query, len(r.IDs))
+	}
+	last := len(r.IDs) - 1
+	r.List.Select(last)
+	w.WaitIdle()
+	if p.Household.ID != r.IDs[last] || !p.Cards[0].Led || !p.Cards[0].Problem.Urgent || p.Cards[0].Problem.Category != k.Category {
+		t.Errorf("urgent household %d: first card %+v", p.Household.ID, p.Cards[0].Problem)
+	}
+	if e, _ := r.Entry(p.Household.ID); e.Problems != p.Led {
+		t.Errorf("the list counts %d problems, the page leads with %d", e.Problems, p.Led)
+	}
+
+	// An amphoe's row: its households, no page left over.
+	w.Tabs.SelectIndex(0)
+	d.Amphoes.OnRow(0)
+	w.WaitIdle()
+	if w.Tabs.SelectedIndex() != 1 || len(r.Query.Area) != 4 || p.Household.ID != 0 || r.Urgent.Checked {
+		t.Errorf("amphoe: tab %d, query %+v, page %d", w.Tabs.SelectedIndex(), r.Query, p.Household.ID)
 	}
 }

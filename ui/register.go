@@ -38,7 +38,11 @@ type RegisterScreen struct {
 	rounds   []data.Round
 	gen      int
 	building bool
-	setting  bool // widgets are being set from a query: do not search on each change
+	// Shown is the household the page shows (0: none); navigating is
+	// true from a dashboard click until the list has answered.
+	Shown      uint64
+	navigating bool
+	setting    bool // widgets are being set from a query: do not search on each change
 }
 
 func newRegisterScreen(w *MainWindow) *RegisterScreen {
@@ -105,9 +109,17 @@ func newRegisterScreen(w *MainWindow) *RegisterScreen {
 		bottom.SetText(r.entryLine(e))
 	})
 	r.List.OnSelected = func(i widget.ListItemID) {
-		if i < len(r.IDs) {
-			r.Page.Load(r.IDs[i])
+		if i >= len(r.IDs) || r.IDs[i] == r.Shown {
+			return // set by the program (a dashboard click), or the same again
 		}
+		if r.navigating {
+			// A click made while the dashboard's choice is still opening
+			// (the first looked slow) must not open another household.
+			r.selectShown()
+			return
+		}
+		r.Shown = r.IDs[i]
+		r.Page.open(r.IDs[i], r.lead(r.Query), false)
 	}
 	r.Page = newHouseholdPage(w)
 	w.listen(r.onRegisterChanged)
@@ -267,18 +279,60 @@ func (r *RegisterScreen) setAll(q app.RegisterQuery) {
 func (r *RegisterScreen) Show(q app.RegisterQuery, openOnly bool) {
 	q.OpenOnly = q.OpenOnly || openOnly
 	r.setAll(q)
+	r.Shown, r.navigating = 0, false
+	r.Page.clear() // the page beside a new list shows nothing of the old one
 	if r.w.Tabs != nil {
 		r.w.Tabs.SelectIndex(1)
 	}
 	r.onQueryChanged()
 }
 
-// Open shows one household's page (from the overdue list).
+// Open shows one household's page, with the register cleared of filters
+// and the household chosen in its list.
 func (r *RegisterScreen) Open(id uint64) {
+	r.navigate(app.RegisterQuery{}, id, nil)
+}
+
+// OpenProblem shows the household of an overdue problem (the dashboard's
+// list): the register filtered to the round's overdue problems, the
+// household chosen in the list, and the problem first on its page.
+func (r *RegisterScreen) OpenProblem(p data.Problem) {
+	q := app.RegisterQuery{RoundID: p.RoundID, Overdue: true}
+	r.navigate(q, p.HouseholdID, func(x data.Problem) bool { return x.ID == p.ID })
+}
+
+// navigate sets the register's filters to q, chooses household id in its
+// list once the search has answered, and opens its page at once.
+func (r *RegisterScreen) navigate(q app.RegisterQuery, id uint64, lead func(data.Problem) bool) {
+	r.setAll(q)
 	if r.w.Tabs != nil {
 		r.w.Tabs.SelectIndex(1)
 	}
-	r.Page.Load(id)
+	r.Shown, r.navigating = id, true
+	r.Page.open(id, lead, false)
+	r.onQueryChanged()
+}
+
+// lead is the page's "what led here" for a list click: the problems the
+// query's problem filters pass, as the line counts them.
+func (r *RegisterScreen) lead(q app.RegisterQuery) func(data.Problem) bool {
+	if !q.NarrowsProblems() {
+		return nil
+	}
+	return q.MatchesProblem
+}
+
+// selectShown marks the household the page shows in the list, if listed,
+// without opening it again.
+func (r *RegisterScreen) selectShown() {
+	for i, id := range r.IDs {
+		if id == r.Shown {
+			r.List.Select(i)
+			r.List.ScrollTo(i)
+			return
+		}
+	}
+	r.List.UnselectAll()
 }
 
 func (r *RegisterScreen) setBuilding(b bool) {
@@ -325,6 +379,10 @@ func (r *RegisterScreen) onQueryChanged() {
 			r.List.UnselectAll()
 			r.List.Refresh()
 			r.List.ScrollToTop()
+			if r.Shown != 0 {
+				r.selectShown() // the page's household stays chosen in the new list
+			}
+			r.navigating = false
 			r.Count.SetText(w.t.tr("พบ ", "Found ") + w.t.ni(len(ids)) + w.t.tr(" ครัวเรือน จากทั้งหมด ", " of ") + w.t.ni(reg.Len()) + w.t.tr("", " households"))
 		})
 	})

@@ -70,6 +70,7 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 		t.Fatal("no carried problem")
 	}
 	w.Households.Open(ps[0].HouseholdID)
+	w.WaitIdle()
 	var carried, old bool
 	for _, c := range w.Households.Page.Cards {
 		if c.Problem.ID == ps[0].ID {
@@ -92,6 +93,7 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Households.Open(ps[0].HouseholdID)
+	w.WaitIdle()
 	for _, c := range w.Households.Page.Cards {
 		if c.Problem.ID == ps[0].ID {
 			tl := c.Timeline.Text
@@ -124,6 +126,7 @@ func TestAddressSaysNoHomeOnlyForTheNoHomeProblem(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.w.Households.Open(hh.ID)
+		h.w.WaitIdle()
 		got := h.w.Households.Page.Address.Text
 		if !strings.Contains(got, tc.want) || (tc.not != "" && strings.Contains(got, tc.not)) {
 			t.Errorf("%s: address %q", tc.sub, got)
@@ -195,6 +198,7 @@ func TestActionDialogOnTheRealDate(t *testing.T) {
 	w := h.w
 	ps, _ := h.store.Problems(context.Background(), data.ProblemFilter{RoundID: 1, Status: data.InProgress, Limit: 1})
 	w.Households.Open(ps[0].HouseholdID)
+	w.WaitIdle()
 	var card *ui.ProblemCard
 	for _, c := range w.Households.Page.Cards {
 		if c.Problem.ID == ps[0].ID {
@@ -210,6 +214,7 @@ func TestActionDialogOnTheRealDate(t *testing.T) {
 	for date, want := range map[string]string{"1 ธ.ค. 2569": "อยู่ในอนาคต", "15 ก.พ. 2567": "ก่อนวันเริ่มบันทึกผล"} {
 		f.Date.SetText(date)
 		test.Tap(f.Save)
+		w.WaitIdle()
 		if !strings.Contains(f.Error.Text, want) {
 			t.Errorf("%s: %q, want %q", date, f.Error.Text, want)
 		}

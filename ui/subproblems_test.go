@@ -114,6 +114,7 @@ func TestSensitiveProblemsAreMasked(t *testing.T) {
 		}
 	}
 	w.Households.Open(target.HouseholdID)
+	w.WaitIdle()
 	page := w.Households.Page
 	card := func() *ui.ProblemCard {
 		for _, c := range page.Cards {
@@ -131,6 +132,7 @@ func TestSensitiveProblemsAreMasked(t *testing.T) {
 		t.Fatal("no way to unmask")
 	}
 	test.Tap(page.Unmask)
+	w.WaitIdle()
 	if c := card(); !strings.Contains(c.Card.Title, target.SubProblem) {
 		t.Errorf("after unmasking: %q", c.Card.Title)
 	}
