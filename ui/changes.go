@@ -10,6 +10,9 @@ type registerChange struct {
 	// 0 when many may have (an import, an undo, a review decision, a
 	// repair).
 	Household uint64
+	// Undone is the import just undone, if that is the change: the files
+	// it brought in are checked again.
+	Undone uint64
 }
 
 // whole tells whether the change may touch any household.

@@ -53,6 +53,7 @@ type DashboardScreen struct {
 	rounds      []data.Round
 	round       uint64 // 0: the database's default round
 	summary     app.Summary
+	gen         int        // the latest refresh; an earlier one's answer is dropped
 	amphoes     []app.Area // in the table's order
 	overdue     []data.Problem
 }
@@ -184,18 +185,58 @@ func (d *DashboardScreen) roundLabel(r data.Round, current uint64) string {
 	return r.Name
 }
 
-// Refresh reads the numbers again (they come from running counters, so
-// this takes milliseconds even for a whole province).
+// dashboardView is what the dashboard shows, read in one go off the UI
+// thread.
+type dashboardView struct {
+	summary   app.Summary
+	rounds    []data.Round
+	meta      data.Meta
+	overdue   []data.Problem
+	heads     map[uint64]data.Household // the overdue problems' households
+	roundsErr error
+	err       error // the summary could not be read
+	damage    error // some overdue records could not be read
+}
+
+// Refresh reads the numbers again in the background (they come from
+// running counters, so this takes milliseconds even for a whole
+// province) and shows them; a later refresh wins over an earlier one.
 func (d *DashboardScreen) Refresh() {
+	w := d.w
+	d.gen++
+	gen, round := d.gen, d.round
+	w.goBackground(func() {
+		v := d.read(round)
+		w.doAndWait(func() {
+			if gen == d.gen {
+				d.draw(v)
+			}
+		})
+	})
+}
+
+// read reads the dashboard of a round (0: the current one).
+func (d *DashboardScreen) read(round uint64) (v dashboardView) {
+	w := d.w
+	if v.summary, v.err = w.progress.Summarize(w.ctx, round, ""); v.err != nil {
+		return v
+	}
+	if v.rounds, v.roundsErr = w.store.Rounds(w.ctx); v.roundsErr == nil {
+		v.meta, _ = w.store.Meta(w.ctx)
+	}
+	v.overdue, v.heads, v.damage = readOverdue(w, v.summary.Round.ID)
+	return v
+}
+
+func (d *DashboardScreen) draw(v dashboardView) {
 	w, t := d.w, d.w.t
-	sum, err := w.progress.Summarize(w.ctx, d.round, "")
-	if err != nil {
-		w.showError(err)
+	if v.err != nil {
+		w.showError(v.err)
 		return
 	}
+	sum := v.summary
 	d.summary = sum
-	if rounds, err := w.store.Rounds(w.ctx); err == nil {
-		meta, _ := w.store.Meta(w.ctx)
+	if rounds, meta := v.rounds, v.meta; v.roundsErr == nil {
 		d.rounds = rounds
 		names := make([]string, len(rounds))
 		for i, r := range rounds {
@@ -236,7 +277,7 @@ func (d *DashboardScreen) Refresh() {
 	}
 	d.Categories.SetRows(rows)
 	d.showAmphoes()
-	d.showOverdue()
+	d.showOverdue(v)
 	d.ReXRay.set(sum.ReXRay)
 	d.drawCharts()
 	d.loadAgencies()
@@ -258,25 +299,35 @@ func (d *DashboardScreen) drawCharts() {
 	if d.parts == nil || d.parts.Selected() != d.chartsTab {
 		return
 	}
-	w := d.w
-	pack, err := w.progress.Pack(w.ctx, d.roundID(), "")
-	if err != nil {
-		w.showError(err)
-		return
-	}
-	pack.Digits = w.t.digits // one screen, one kind of digit
-	for _, c := range []struct {
+	w, round, digits := d.w, d.roundID(), d.w.t.digits
+	charts := []struct {
 		img  *canvas.Image
 		kind app.ChartKind
-	}{{d.CategoryChart, app.ChartCategories}, {d.TimeChart, app.ChartOverTime}} {
-		var buf bytes.Buffer
-		if err := pack.RenderChart(&buf, c.kind, 110); err != nil {
-			w.showError(err)
-			return
+	}{{d.CategoryChart, app.ChartCategories}, {d.TimeChart, app.ChartOverTime}}
+	w.goBackground(func() {
+		pngs := make([][]byte, len(charts))
+		pack, err := w.progress.Pack(w.ctx, round, "")
+		if err == nil {
+			pack.Digits = digits // one screen, one kind of digit
+			for i, c := range charts {
+				var buf bytes.Buffer
+				if err = pack.RenderChart(&buf, c.kind, 110); err != nil {
+					break
+				}
+				pngs[i] = buf.Bytes()
+			}
 		}
-		c.img.Resource = fyne.NewStaticResource(string(c.kind)+".png", buf.Bytes())
-		c.img.Refresh()
-	}
+		w.doAndWait(func() {
+			if err != nil {
+				w.showError(err)
+				return
+			}
+			for i, c := range charts {
+				c.img.Resource = fyne.NewStaticResource(string(c.kind)+".png", pngs[i])
+				c.img.Refresh()
+			}
+		})
+	})
 }
 
 // tallyCells are a scope's figures under app.Columns.
@@ -357,32 +408,56 @@ func (d *DashboardScreen) showAmphoes() {
 // them all.
 const overdueShown = 300
 
-func (d *DashboardScreen) showOverdue() {
-	w, t := d.w, d.w.t
+// readOverdue reads the overdue list of a round: urgent ones first, then
+// the longest overdue (the date index gives the oldest first), each query
+// capped so that a province with tens of thousands overdue still
+// refreshes at once; and their households. Records that cannot be read
+// (EDAMAGED) leave the others listed, with the error.
+func readOverdue(w *MainWindow, round uint64) (ps []data.Problem, heads map[uint64]data.Household, err error) {
 	today := w.today()
-	// Urgent ones first, then the longest overdue (the date index gives
-	// the oldest first), each query capped so that a province with tens of
-	// thousands overdue still refreshes at once.
-	f := data.ProblemFilter{RoundID: d.summary.Round.ID, OverdueOn: today, Limit: overdueShown}
-	ps, err := w.store.Problems(w.ctx, data.ProblemFilter{RoundID: f.RoundID, OverdueOn: today, UrgentOnly: true, Limit: overdueShown})
-	if err == nil || w.noteDamage(err) {
-		var rest []data.Problem
-		rest, err = w.store.Problems(w.ctx, f)
-		for _, p := range rest {
-			if !p.Urgent && len(ps) < overdueShown {
-				ps = append(ps, p)
-			}
+	f := data.ProblemFilter{RoundID: round, OverdueOn: today, Limit: overdueShown}
+	var damage error
+	keep := func(e error) error {
+		if data.ErrorCode(e) == data.EDAMAGED {
+			damage = e
+			return nil
+		}
+		return e
+	}
+	ps, err = w.store.Problems(w.ctx, data.ProblemFilter{RoundID: f.RoundID, OverdueOn: today, UrgentOnly: true, Limit: overdueShown})
+	if keep(err) != nil {
+		return nil, nil, err
+	}
+	rest, err := w.store.Problems(w.ctx, f)
+	if keep(err) != nil {
+		return nil, nil, err
+	}
+	for _, p := range rest {
+		if !p.Urgent && len(ps) < overdueShown {
+			ps = append(ps, p)
 		}
 	}
-	if err != nil && !w.noteDamage(err) {
-		w.showError(err)
-		return
+	heads = map[uint64]data.Household{}
+	for _, p := range ps {
+		if _, ok := heads[p.HouseholdID]; !ok {
+			heads[p.HouseholdID], _ = w.store.Household(w.ctx, p.HouseholdID)
+		}
 	}
+	return ps, heads, damage
+}
+
+func (d *DashboardScreen) showOverdue(v dashboardView) {
+	w, t := d.w, d.w.t
+	today := w.today()
+	if v.damage != nil {
+		w.noteDamage(v.damage)
+	}
+	ps := v.overdue
 	total := int(d.summary.Area.Totals.Overdue)
 	d.overdue = ps
 	rows := make([][]string, len(ps))
 	for i, p := range ps {
-		h, _ := w.store.Household(w.ctx, p.HouseholdID)
+		h := v.heads[p.HouseholdID]
 		sub, name := p.SubProblem, h.Head.FullName()
 		// Read from across a meeting room: a sensitive problem is named
 		// as such, with its tambon and no one's name.

@@ -149,6 +149,7 @@ func TestDashboardCountsAndClicksFilterTheRegister(t *testing.T) {
 		t.Error("charts drawn before their tab was opened")
 	}
 	d.SelectChartsTab()
+	w.WaitIdle()
 	if d.CategoryChart.Resource == nil || d.TimeChart.Resource == nil || len(d.CategoryChart.Resource.Content()) < 1000 {
 		t.Error("charts tab is empty")
 	}
@@ -575,6 +576,7 @@ func TestUnexpectedErrorsAreLogged(t *testing.T) {
 	h := newHarness(t, 5)
 	h.store.Close() // every read now fails in a way the clerk did not cause
 	h.w.Dashboard.Refresh()
+	h.w.WaitIdle()
 	b, err := os.ReadFile(filepath.Join(h.dir, "qmdesk-errors.log"))
 	if err != nil || len(b) == 0 {
 		t.Fatalf("error log: %v", err)
@@ -596,6 +598,7 @@ func TestSettingsEnglishAndThaiDigits(t *testing.T) {
 	f := w.Settings
 	f.ThaiDigits.SetChecked(true)
 	w.ApplySettings()
+	w.WaitIdle()
 	if got := w.Dashboard.Households.Value.Text; got != "๑๐" {
 		t.Errorf("Thai digits: %q", got)
 	}
@@ -603,6 +606,7 @@ func TestSettingsEnglishAndThaiDigits(t *testing.T) {
 	w.Settings.Language.SetSelected("English")
 	w.Settings.ThaiDigits.SetChecked(false)
 	w.ApplySettings()
+	w.WaitIdle()
 	if !strings.Contains(w.Dashboard.Title.Text, "Udon Thani") || w.Tabs.Items[1].Text != "Households" {
 		t.Errorf("English: %q / %q", w.Dashboard.Title.Text, w.Tabs.Items[1].Text)
 	}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
+)
+
+// ImportHistory is the import's third tab: every import, newest first,
+// and undo.
+type ImportHistory struct {
+	Box     fyne.CanvasObject
+	History *grid
+	Undo    *widget.Button
+
+	Ledger []data.ImportRecord
+
+	w          *MainWindow
+	historySel int
+}
+
+func newImportHistory(w *MainWindow, _ *ledger) *ImportHistory {
+	t := w.t
+	s := &ImportHistory{w: w, historySel: -1}
+	s.History = newGrid([]string{t.tr("ครั้งที่", "No."), t.tr("เวลา", "When"), t.tr("ไฟล์", "File"), t.tr("ผู้นำเข้า", "By"), t.tr("แถว", "Rows"),
+		t.term(data.WordNewProblem) + " (" + t.term(data.UnitProblems) + ")", t.tr("แถวที่ปรับปรุง", "Rows updated"), t.tr("ไม่รับ", "Rejected"), t.tr("สถานะ", "State")})
+	s.History.OnRow = func(i int) { s.historySel = i; s.Undo.Enable() }
+	s.Undo = widget.NewButton(t.tr("ยกเลิกการนำเข้าครั้งที่เลือก…", "Undo the selected import…"), s.onUndo)
+	s.Undo.Disable()
+	s.Box = container.NewBorder(nil, s.Undo, nil, nil, s.History.Box)
+	return s
+}
+
+func (s *ImportHistory) onUndo() {
+	w, t := s.w, s.w.t
+	if s.historySel < 0 || s.historySel >= len(s.Ledger) {
+		return
+	}
+	rec := s.Ledger[s.historySel]
+	if !rec.UndoneAt.IsZero() {
+		w.showError(data.Errorf(data.EINVALID, "การนำเข้าครั้งที่ %d ถูกยกเลิกไปแล้ว", "import %d already undone", rec.ID))
+		return
+	}
+	w.showDialog(dialog.NewConfirm(t.tr("ยกเลิกการนำเข้า", "Undo import"),
+		t.tr("ยกเลิกการนำเข้าไฟล์ ", "Undo the import of ")+rec.File+t.tr(" ใช่หรือไม่?\nข้อมูลที่ไฟล์นี้เพิ่มหรือแก้ไขจะกลับเป็นเหมือนก่อนนำเข้า", "?\nEverything it added or changed goes back to how it was."),
+		func(ok bool) {
+			if ok {
+				s.UndoImport(rec.ID)
+			}
+		}, w.Window))
+}
+
+// UndoImport undoes one import (after the clerk confirmed).
+func (s *ImportHistory) UndoImport(id uint64) {
+	w := s.w
+	w.run(w.t.tr("กำลังยกเลิกการนำเข้า", "Undoing the import"), func(ctx context.Context, _ report) error {
+		return w.store.UndoImport(ctx, id)
+	}, func(err error) {
+		if err == nil {
+			w.registerChanged(registerChange{Undone: id})
+		} else {
+			w.registerChanged(registerChange{})
+		}
+	})
+}
