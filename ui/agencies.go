@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -132,11 +134,14 @@ func (a *AgencyTab) onMerge() {
 		w.showError(data.Messages(data.EINVALID, "กรุณาเลือกชื่อที่จะรวมและชื่อที่ใช้", nil, "choose the name to merge and the name it counts as"))
 		return
 	}
-	if err := w.store.MergeAgency(w.ctx, a.From.Selected, a.Into.Selected); err != nil {
-		w.showError(err)
-		return
-	}
-	a.load(w.Dashboard.roundID())
+	from, into := a.From.Selected, a.Into.Selected
+	w.save(a.Merge, func(ctx context.Context) error { return w.store.MergeAgency(ctx, from, into) }, func(err error) {
+		if err != nil {
+			w.showError(err)
+			return
+		}
+		a.load(w.Dashboard.roundID())
+	})
 }
 
 func (a *AgencyTab) onUnmerge() {
@@ -146,9 +151,12 @@ func (a *AgencyTab) onUnmerge() {
 		w.showError(data.Messages(data.EINVALID, "กรุณาเลือกชื่อที่จะยกเลิกการรวม", nil, "choose the merge to take back"))
 		return
 	}
-	if err := w.store.UnmergeAgency(w.ctx, a.merges[i][0]); err != nil {
-		w.showError(err)
-		return
-	}
-	a.load(w.Dashboard.roundID())
+	name := a.merges[i][0]
+	w.save(a.Unmerge, func(ctx context.Context) error { return w.store.UnmergeAgency(ctx, name) }, func(err error) {
+		if err != nil {
+			w.showError(err)
+			return
+		}
+		a.load(w.Dashboard.roundID())
+	})
 }

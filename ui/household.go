@@ -265,20 +265,17 @@ func (p *HouseholdPage) showHead() {
 // log entry, no unmask.
 func (p *HouseholdPage) onUnmask() {
 	w, id, gen := p.w, p.Household.ID, p.gen
-	p.Unmask.Disable()
-	w.goBackground(func() {
-		err := w.store.Log(w.ctx, "unmask", "household", id, "household page: ID, phone and sensitive problems")
-		w.doAndWait(func() {
-			if err != nil {
-				p.Unmask.Enable()
-				w.showError(err)
-				return
-			}
-			if gen == p.gen { // still the household the clerk unmasked
-				p.Unmasked = true
-				p.show()
-			}
-		})
+	w.save(p.Unmask, func(ctx context.Context) error {
+		return w.store.Log(ctx, "unmask", "household", id, "household page: ID, phone and sensitive problems")
+	}, func(err error) {
+		if err != nil {
+			w.showError(err)
+			return
+		}
+		if gen == p.gen { // still the household the clerk unmasked
+			p.Unmasked = true
+			p.show()
+		}
 	})
 }
 
@@ -495,28 +492,23 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 // the dialog closes, every screen shows the change and then runs.
 func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, save *widget.Button, d dialog.Dialog, then func()) {
 	w, id := p.w, p.Household.ID
-	save.Disable()
 	errLine.SetText(w.t.tr("กำลังบันทึก…", "Saving…"))
-	w.goBackground(func() {
-		err := w.store.AddAction(w.ctx, &a)
-		w.doAndWait(func() {
-			save.Enable()
-			errLine.SetText("")
-			if err != nil {
-				if expected(err) {
-					errLine.SetText(w.t.errorText(err))
-				} else {
-					w.showError(err)
-				}
-				return
+	w.save(save, func(ctx context.Context) error { return w.store.AddAction(ctx, &a) }, func(err error) {
+		errLine.SetText("")
+		if err != nil {
+			if expected(err) {
+				errLine.SetText(w.t.errorText(err))
+			} else {
+				w.showError(err)
 			}
-			d.Hide()
-			then()
-			if p.Household.ID == id {
-				p.reload()
-			}
-			w.registerChanged(registerChange{Household: id})
-		})
+			return
+		}
+		d.Hide()
+		then()
+		if p.Household.ID == id {
+			p.reload()
+		}
+		w.registerChanged(registerChange{Household: id})
 	})
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -120,13 +122,16 @@ func (f *SubProblemsForm) List() data.SubProblemList {
 // problems their new flags in the same transaction) and redraws the
 // window, whose urgent panel and lists follow the flags.
 func (w *MainWindow) saveSubProblems(f *SubProblemsForm) {
-	if err := w.store.SetSubProblems(w.ctx, f.List()); err != nil {
-		f.Error.SetText(w.t.errorText(err))
-		return
-	}
-	f.dialog.Hide()
-	tab := w.Tabs.SelectedIndex()
-	w.register = nil // its urgent and sensitive flags are the old ones
-	w.build()
-	w.Tabs.SelectIndex(tab)
+	list := f.List()
+	w.save(f.Save, func(ctx context.Context) error { return w.store.SetSubProblems(ctx, list) }, func(err error) {
+		if err != nil {
+			f.Error.SetText(w.t.errorText(err))
+			return
+		}
+		f.dialog.Hide()
+		tab := w.Tabs.SelectedIndex()
+		w.register = nil // its urgent and sensitive flags are the old ones
+		w.build()
+		w.Tabs.SelectIndex(tab)
+	})
 }

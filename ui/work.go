@@ -83,3 +83,22 @@ func (w *MainWindow) runCancelling(title, onCancel string, job func(ctx context.
 	})
 	return t
 }
+
+// save is the short write of a click (an action, a decision, a merge):
+// write runs off the UI thread with button (when given) off until it
+// returns, so a second press cannot write twice; then runs on the UI
+// thread with its error. Long jobs, with progress and cancel, use run.
+func (w *MainWindow) save(button *widget.Button, write func(ctx context.Context) error, then func(err error)) {
+	if button != nil {
+		button.Disable()
+	}
+	w.goBackground(func() {
+		err := write(w.ctx)
+		w.doAndWait(func() {
+			if button != nil {
+				button.Enable()
+			}
+			then(err)
+		})
+	})
+}
