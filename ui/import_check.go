@@ -170,7 +170,6 @@ func (s *ImportCheck) check(idx []int) {
 	password := s.Password.Text
 	reports := make([]*app.FileReport, len(idx))
 	w.runCancelling(t.tr("กำลังตรวจไฟล์", "Checking workbooks"), t.tr("การตรวจไฟล์ไม่บันทึกอะไร", "Checking saves nothing."), func(ctx context.Context, progress report) error {
-		defer func() { w.importer.Progress = nil }()
 		defer app.HoldImportMemory(w.store, os.Getenv("GOMEMLIMIT") == "")()
 		for k, i := range idx {
 			name := t.tr("กำลังตรวจ ", "Checking ") + filepath.Base(s.Paths[i]) + fmt.Sprintf(" (%d/%d)", k+1, len(idx))
@@ -179,10 +178,10 @@ func (s *ImportCheck) check(idx []int) {
 				done = float64(k) / float64(len(idx))
 			}
 			progress(done, name)
-			w.importer.Progress = func(rows int) {
+			imp := w.newImporter(func(rows int) {
 				progress(done, name+t.tr(" · อ่านแล้ว ", " · read ")+t.ni(rows)+t.tr(" แถว", " rows"))
-			}
-			rep, err := w.importer.Plan(ctx, s.Paths[i], password)
+			})
+			rep, err := imp.Plan(ctx, s.Paths[i], password)
 			if err != nil {
 				return err
 			}
@@ -376,7 +375,7 @@ func (s *ImportCheck) onCommit() {
 			}
 			rep := s.Reports[i]
 			progress(float64(k)/float64(len(idx)), t.tr("กำลังบันทึก ", "Writing ")+filepath.Base(rep.Path)+" ("+t.ni(rep.Counts().Rows)+t.tr(" แถว", " rows")+fmt.Sprintf(", %d/%d)", k+1, len(idx)))
-			if _, err := w.importer.Commit(ctx, rep); err != nil {
+			if _, err := w.newImporter(nil).Commit(ctx, rep); err != nil {
 				return fmt.Errorf("%s: %w", filepath.Base(rep.Path), err)
 			}
 			done = append(done, i)

@@ -110,7 +110,7 @@ func (s *ImportReview) onDecide(decision string) {
 	s.DecideReject.Disable()
 	s.ReviewNote.SetText(w.t.tr("กำลังบันทึก…", "Saving…"))
 	w.goBackground(func() {
-		err := w.importer.Decide(w.ctx, r.ID, decision, into)
+		err := w.newImporter(nil).Decide(w.ctx, r.ID, decision, into)
 		w.doAndWait(func() {
 			if err != nil {
 				w.showError(err)

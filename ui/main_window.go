@@ -69,7 +69,6 @@ type MainWindow struct {
 	ctx      context.Context // carries the operator's name into the audit log
 	store    app.ImportStore
 	progress *app.Progress
-	importer *app.Importer
 	exporter *app.Exporter
 	register *app.Register // nil until built
 
@@ -96,7 +95,6 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	w.Window.SetCloseIntercept(w.onQuit)
 	if env.Store != nil {
 		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
-		w.importer = &app.Importer{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
 		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress, Digits: w.t.digits}
 	}
 	w.build()
@@ -327,4 +325,11 @@ func (w *MainWindow) Close() {
 	if w.Running != nil {
 		w.Running.cancel()
 	}
+}
+
+// newImporter is an importer for one job, telling progress (when not nil)
+// how many rows a dry run has read: each job its own, so no job changes
+// what another is using.
+func (w *MainWindow) newImporter(progress func(rows int)) *app.Importer {
+	return &app.Importer{Store: w.store, Geo: w.env.Geo, Clock: w.env.Clock, Progress: progress}
 }
