@@ -64,36 +64,3 @@ func (w *MainWindow) doAndWait(f func()) {
 	}
 	<-done
 }
-
-// WaitIdle waits until all background work has ended and what it shows
-// is on screen. Tests call it (with Env.Serial, it also runs that UI
-// work); the program never needs to.
-func (w *MainWindow) WaitIdle() {
-	for {
-		if w.runQueued() {
-			continue
-		}
-		if w.bg.pending.Load() == 0 {
-			if !w.runQueued() {
-				return
-			}
-			continue
-		}
-		select {
-		case f := <-w.bg.queue: // nil channel in the program: only ended
-			f()
-		case <-w.bg.ended:
-		}
-	}
-}
-
-// runQueued runs one queued UI function, if there is one.
-func (w *MainWindow) runQueued() bool {
-	select {
-	case f := <-w.bg.queue:
-		f()
-		return true
-	default:
-		return false
-	}
-}

@@ -94,9 +94,6 @@ func (w *MainWindow) returnInTopDialog() {
 	}
 }
 
-// OpenDialogs returns how many dialogs are open.
-func (w *MainWindow) OpenDialogs() int { return len(w.dialogs) }
-
 // modal tells whether a dialog or a job's progress holds the window.
 func (w *MainWindow) modal() bool { return len(w.dialogs) > 0 || w.Running != nil }
 
