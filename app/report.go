@@ -37,6 +37,9 @@ type MeetingPack struct {
 	Demo bool
 	// Agencies are the partner agencies' work over the pack's scope.
 	Agencies []AgencyLine
+	// Progress, when set, is told how far WritePDF is (0 to 1) and which
+	// page it is making, page by page.
+	Progress func(done float64, page string)
 
 	// lone marks sensitive categories hidden in exactly one part: the
 	// scope's own count would then give that part's away by subtraction,

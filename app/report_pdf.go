@@ -68,23 +68,39 @@ func (m *MeetingPack) WritePDF(path string) error {
 	})
 	p := pdfWriter{pdf: pdf, m: m}
 	pdf.SetHeaderFuncMode(p.demoHeader, false)
-	p.cover(title, asOf)
-	p.letterPage()
-	p.chartPage(ChartCategories, ChartOverTime)
-	p.chartPage(ChartAreas) // a bar a part: too tall to share a page
-	p.chartPage(ChartUrgent)
-	p.categoryTable()
-	p.areaTable()
-	p.reXRayPage()
+	var parts []Area
 	for _, a := range m.Summary.Parts {
 		if a.Totals.Target > 0 {
-			p.areaPage(a)
+			parts = append(parts, a)
 		}
 	}
+	p.steps = packSteps + len(parts)
+	p.step("หน้าปก")
+	p.cover(title, asOf)
+	p.step("ตารางตามหนังสือสั่งการ")
+	p.letterPage()
+	p.step("กราฟรายด้านและความก้าวหน้ารายสัปดาห์")
+	p.chartPage(ChartCategories, ChartOverTime)
+	p.step("กราฟ" + data.WordPercentSolved.Thai + "ราย" + m.partWord())
+	p.chartPage(ChartAreas) // a bar a part: too tall to share a page
+	p.step("กราฟปัญหาเร่งด่วน")
+	p.chartPage(ChartUrgent)
+	p.step("ตารางรายด้าน")
+	p.categoryTable()
+	p.step("ตารางราย" + m.partWord())
+	p.areaTable()
+	p.step(data.HeaderReXRay.Thai)
+	p.reXRayPage()
+	for _, a := range parts {
+		p.step(a.Name)
+		p.areaPage(a)
+	}
+	p.step(data.WordAgencyReport.Thai)
 	p.agencyTable()
 	if p.err != nil {
 		return p.err
 	}
+	p.step("บันทึกไฟล์")
 	// The footer of the page that closes now, the last, carries the
 	// anchor of the audit log.
 	lastPage = true
@@ -109,6 +125,8 @@ type pdfWriter struct {
 	m   *MeetingPack
 	err error
 	n   int // images registered
+	// steps and done count WritePDF's steps for Progress.
+	steps, done int
 }
 
 func (p *pdfWriter) heading(s string, size float64) {
@@ -389,4 +407,16 @@ func (p *pdfWriter) areaPage(a Area) {
 		b.Digits = m.Digits
 		return b.Render(buf, chartWidthPt, pdfDPI)
 	})
+}
+
+// packSteps counts the steps of WritePDF besides a page per part: keep it
+// equal to the p.step calls outside the loop over parts.
+const packSteps = 10
+
+// step tells the pack's Progress that the page named is being made.
+func (p *pdfWriter) step(page string) {
+	if p.m.Progress != nil && p.err == nil {
+		p.m.Progress(float64(p.done)/float64(max(p.steps, 1)), page)
+	}
+	p.done++
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -235,4 +236,43 @@ func BenchmarkMeetingPack1M(b *testing.B) {
 	}
 	st, _ := os.Stat(path)
 	b.ReportMetric(float64(st.Size())/(1<<20), "MB-pdf")
+}
+
+// The pack tells its progress page by page, from the first step to the
+// file, naming each amphoe's page as it makes it.
+func TestMeetingPackReportsPageByPage(t *testing.T) {
+	fx, e := demoFixture(t, 300)
+	pack, err := e.Progress.Pack(fx.ctx, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done []float64
+	var pages []string
+	pack.Progress = func(d float64, page string) {
+		done = append(done, d)
+		pages = append(pages, page)
+	}
+	if err := pack.WritePDF(filepath.Join(fx.dir, "pack.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	parts := 0
+	for _, a := range pack.Summary.Parts {
+		if a.Totals.Target > 0 {
+			parts++
+			if !slices.Contains(pages, a.Name) {
+				t.Errorf("no step for %s's page", a.Name)
+			}
+		}
+	}
+	if len(done) < parts+5 || done[0] != 0 || done[len(done)-1] < 0.9 || done[len(done)-1] >= 1 {
+		t.Fatalf("%d steps for %d parts, from %v to %v", len(done), parts, done[0], done[len(done)-1])
+	}
+	for i := 1; i < len(done); i++ {
+		if done[i] <= done[i-1] {
+			t.Fatalf("progress went back at step %d (%s): %v", i, pages[i], done)
+		}
+	}
+	if pages[0] != "หน้าปก" {
+		t.Errorf("first step %q", pages[0])
+	}
 }

@@ -25,6 +25,19 @@ func (w *MainWindow) WaitIdle() {
 	}
 }
 
+// WaitIdleWatching is WaitIdle calling seen after each piece of UI work
+// it runs: what a job's progress dialog said on the way.
+func (w *MainWindow) WaitIdleWatching(seen func()) {
+	for w.bg.pending.Load() > 0 || len(w.bg.queue) > 0 {
+		select {
+		case f := <-w.bg.queue:
+			f()
+			seen()
+		case <-w.bg.ended:
+		}
+	}
+}
+
 // runQueued runs one queued UI function, if there is one.
 func (w *MainWindow) runQueued() bool {
 	select {

@@ -640,6 +640,18 @@ func TestMeetingPackFromTheWindow(t *testing.T) {
 	w := h.w
 	path := filepath.Join(t.TempDir(), "ประชุม.pdf")
 	w.MeetingPack(path)
+	// The dialog says how far the pack is from its first moment, page by
+	// page, not "starting…" throughout.
+	var said []string
+	w.WaitIdleWatching(func() {
+		if w.Running != nil && (len(said) == 0 || said[len(said)-1] != w.Running.Text.Text) {
+			said = append(said, w.Running.Text.Text)
+		}
+	})
+	if len(said) < 8 || !slices.ContainsFunc(said, func(s string) bool { return strings.Contains(s, "หน้าปก") }) ||
+		!slices.ContainsFunc(said, func(s string) bool { return strings.Contains(s, "กุดจับ") }) {
+		t.Errorf("the pack's dialog said only %q", said)
+	}
 	w.WaitIdle()
 	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Fatalf("pack: %v (%s)", err, w.LastError)

@@ -36,13 +36,20 @@ func (w *MainWindow) MeetingPack(path string) { w.AmphoePack("", path) }
 // AmphoePack writes one amphoe's pack ("" for the province) and opens it.
 func (w *MainWindow) AmphoePack(amphoe, path string) {
 	round := w.Dashboard.roundID()
-	w.run(w.t.tr("กำลังทำเอกสารประชุม", "Making the meeting pack"), func(ctx context.Context, _ report) error {
+	t := w.t
+	w.run(t.tr("กำลังทำเอกสารประชุม", "Making the meeting pack"), func(ctx context.Context, progress report) error {
+		progress(0, t.tr("กำลังอ่านตัวเลขจากฐานข้อมูล…", "Reading the figures…"))
 		pack, err := w.progress.Pack(ctx, round, amphoe)
 		if err != nil {
 			return err
 		}
 		pack.Digits = w.t.digits // the window's settings reach what it prints
 		pack.Letter = w.Letter()
+		// The pack is Thai whatever the window's language: in English the
+		// bar says how far it is without naming the Thai page.
+		pack.Progress = func(done float64, page string) {
+			progress(0.05+0.95*done, t.tr("กำลังทำหน้า: "+page, "Making the pages…"))
+		}
 		if err := pack.WritePDF(path); err != nil {
 			return err
 		}
