@@ -17,7 +17,7 @@ import (
 )
 
 // demoFixture is a fixture holding a small demo province.
-func demoFixture(t *testing.T, households int) (*fixture, *app.Exporter) {
+func demoFixture(t testing.TB, households int) (*fixture, *app.Exporter) {
 	t.Helper()
 	fx := newFixture(t)
 	geo, _ := assets.Geography()

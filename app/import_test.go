@@ -92,7 +92,7 @@ type fixture struct {
 	ctx   context.Context
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	s, _ := openStore(t, data.NewDate(2024, 8, 1))
 	geo, _ := assets.Geography()

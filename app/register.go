@@ -26,7 +26,9 @@ type registerRow struct {
 	id         uint64
 	houseCode  string
 	nationalID string
-	name       string // head's full name, as stored
+	name       string // title + first name + " " + surname, as stored (Entry trims it)
+	titleLen   uint16 // the title's bytes at the start of name, then the first name's:
+	firstLen   uint16 // what the saved index (register_cache.go) splits name back into
 	nameKey    string // lower case, without blanks: what a search compares
 	tambon     string
 	houseNo    string
@@ -110,7 +112,7 @@ func BuildRegister(ctx context.Context, store data.Store, progress func(househol
 func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 	row := registerRow{
 		id: h.ID, houseCode: h.HouseCode, nationalID: h.Head.NationalID,
-		name: h.Head.FullName(), tambon: h.TambonCode, houseNo: h.HouseNo, villageNo: h.VillageNo, origin: h.Origin,
+		name: h.Head.Title + h.Head.FirstName + " " + h.Head.LastName, titleLen: uint16(min(len(h.Head.Title), 1<<16-1)), firstLen: uint16(min(len(h.Head.FirstName), 1<<16-1)), tambon: h.TambonCode, houseNo: h.HouseNo, villageNo: h.VillageNo, origin: h.Origin,
 		problems: make([]problemBrief, len(ps)),
 	}
 	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
@@ -232,7 +234,7 @@ func (r *Register) Entry(id uint64, q RegisterQuery) (RegisterEntry, bool) {
 		return RegisterEntry{}, false
 	}
 	row := &r.rows[i]
-	e := RegisterEntry{HouseholdID: row.id, HouseCode: row.houseCode, NationalID: row.nationalID, Name: row.name,
+	e := RegisterEntry{HouseholdID: row.id, HouseCode: row.houseCode, NationalID: row.nationalID, Name: strings.TrimSpace(row.name),
 		Tambon: row.tambon, HouseNo: row.houseNo, VillageNo: row.villageNo, Origin: row.origin}
 	sub := -1
 	if j, ok := r.subIndex[q.SubProblem]; ok && q.SubProblem != "" {

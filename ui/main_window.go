@@ -30,6 +30,9 @@ type Env struct {
 	// Serial queues the UI work of background jobs for WaitIdle to run
 	// (tests: Fyne's test driver would run it at once, concurrently).
 	Serial bool
+	// SearchIndex is the file beside the database where the register's
+	// search index is kept between runs ("": built at every start).
+	SearchIndex string
 	// ShowFile opens a saved file, or a folder, in the system's program.
 	// nil: the app's OpenURL.
 	ShowFile func(path string) error
@@ -71,6 +74,11 @@ type MainWindow struct {
 	progress *app.Progress
 	exporter *app.Exporter
 	register *app.Register // nil until built
+	// registerStamp is the database's state the saved index file holds
+	// (app.RegisterStamp); registerStale: a refresh of the index failed,
+	// so it is not saved.
+	registerStamp string
+	registerStale bool
 
 	bg        *background
 	Running   *task // the task behind the progress dialog, if any
@@ -276,16 +284,38 @@ func (w *MainWindow) showFile(path string) {
 }
 
 // rebuildRegister (re)builds the household list's search index in the
-// background; the list says so while it waits.
+// background; the list says so while it waits. At the window's first
+// build, the index saved beside the database is read instead when the
+// database is still in the state it was saved from (seconds less on a
+// province); a built index is saved for the next start.
 func (w *MainWindow) rebuildRegister() {
 	w.Households.setBuilding(true)
+	first := w.register == nil && w.registerStamp == ""
 	var reg *app.Register
 	w.goBackground(func() {
 		var err error
-		reg, err = app.BuildRegister(w.ctx, w.store, func(n int) {
-			w.do(func() { w.Households.setBuildingCount(n) })
-		})
+		// The state is read before the build: a change made meanwhile
+		// makes the saved index older than its stamp says, never newer.
+		stamp, stampErr := app.RegisterStamp(w.ctx, w.store)
+		saved := false
+		if first && stampErr == nil && w.env.SearchIndex != "" {
+			reg, saved = app.LoadRegister(w.env.SearchIndex, stamp)
+		}
+		if !saved {
+			reg, err = app.BuildRegister(w.ctx, w.store, func(n int) {
+				w.do(func() { w.Households.setBuildingCount(n) })
+			})
+			if err == nil && stampErr == nil && w.env.SearchIndex != "" {
+				if app.SaveRegister(w.env.SearchIndex, stamp, reg) == nil {
+					saved = true
+				}
+			}
+		}
 		w.doAndWait(func() {
+			if saved {
+				w.registerStamp = stamp
+			}
+			w.registerStale = err != nil
 			// Records that cannot be read leave the rest of the register
 			// usable: the bar above the tabs says which and offers repair.
 			if damaged := w.noteDamage(err); err != nil && !damaged {
@@ -324,6 +354,23 @@ func (w *MainWindow) OpenWorkbooks(paths []string) {
 func (w *MainWindow) Close() {
 	if w.Running != nil {
 		w.Running.cancel()
+	}
+	w.saveSearchIndex()
+}
+
+// saveSearchIndex keeps the search index for the next start when the
+// clerk's changes since it was saved are all in it (nothing is still
+// being written or read, no refresh failed).
+func (w *MainWindow) saveSearchIndex() {
+	if w.env.SearchIndex == "" || w.register == nil || w.registerStale || w.Running != nil || w.bg.pending.Load() > 0 {
+		return
+	}
+	stamp, err := app.RegisterStamp(w.ctx, w.store)
+	if err != nil || stamp == w.registerStamp {
+		return
+	}
+	if app.SaveRegister(w.env.SearchIndex, stamp, w.register) == nil {
+		w.registerStamp = stamp
 	}
 }
 

@@ -855,3 +855,61 @@ func TestDashboardClicksOpenWhatTheyName(t *testing.T) {
 		t.Errorf("amphoe: tab %d, query %+v, page %d", w.Tabs.SelectedIndex(), r.Query, p.Household.ID)
 	}
 }
+
+// The search index is kept beside the database: the next start reads it
+// while the database is as it was saved, and the clerk's changes made in
+// the window are in it when the window closes.
+func TestSearchIndexKeptBetweenStarts(t *testing.T) {
+	h := newHarness(t, 60)
+	geo, _ := assets.Geography()
+	index := filepath.Join(h.dir, "qm.db.search")
+	open := func() *ui.MainWindow {
+		w := ui.NewMainWindow(test.NewTempApp(t), ui.Env{Store: h.store, Geo: geo, Serial: true, Clock: clock, DataDir: h.dir, SearchIndex: index})
+		w.WaitIdle()
+		return w
+	}
+	w1 := open()
+	fi, err := os.Stat(index)
+	if err != nil {
+		t.Fatalf("no index saved after the first build: %v", err)
+	}
+	// A second start reads it, unchanged, and searches the same.
+	w2 := open()
+	if fi2, _ := os.Stat(index); !fi2.ModTime().Equal(fi.ModTime()) {
+		t.Error("the second start rebuilt and saved the index instead of reading it")
+	}
+	if len(w2.Households.IDs) != 60 || !slices.Equal(w2.Households.IDs, w1.Households.IDs) {
+		t.Fatalf("second start lists %d households", len(w2.Households.IDs))
+	}
+	// A change made in the window (a problem closed) is in the index saved
+	// when the window closes, and the next start reads that.
+	ctx := context.Background()
+	open2, _ := h.store.Problems(ctx, data.ProblemFilter{Status: data.NotStarted, Limit: 1})
+	pr := open2[0]
+	w2.Households.Open(pr.HouseholdID)
+	w2.WaitIdle()
+	p := w2.Households.Page
+	for _, c := range p.Cards {
+		if c.Problem.ID == pr.ID {
+			test.Tap(c.StateBtn)
+		}
+	}
+	p.StatusForm.Status.SetSelected("ยุติ")
+	test.Type(p.StatusForm.Reason, "ย้ายออก")
+	test.Tap(p.StatusForm.Save)
+	w2.WaitIdle()
+	w2.Close()
+	fi2, _ := os.Stat(index)
+	if fi2.ModTime().Equal(fi.ModTime()) {
+		t.Fatal("the index was not saved at close after a change")
+	}
+	w3 := open()
+	if fi3, _ := os.Stat(index); !fi3.ModTime().Equal(fi2.ModTime()) {
+		t.Error("the start after the change rebuilt the index instead of reading it")
+	}
+	w3.Households.Status.SetSelected("ยุติ")
+	w3.WaitIdle()
+	if !slices.Contains(w3.Households.IDs, pr.HouseholdID) {
+		t.Errorf("after the change and a restart the closed problem's household is not found: %v", w3.Households.IDs)
+	}
+}

@@ -405,8 +405,15 @@ func (r *RegisterScreen) onRegisterChanged(c registerChange) {
 		w.rebuildRegister()
 		return
 	}
-	if err := w.register.Refresh(w.ctx, w.store, c.Household); err != nil {
-		w.showError(err)
-	}
-	r.onQueryChanged()
+	reg := w.register
+	w.goBackground(func() {
+		err := reg.Refresh(w.ctx, w.store, c.Household) // the index has its own lock
+		w.doAndWait(func() {
+			if err != nil {
+				w.registerStale = true // not saved for the next start
+				w.showError(err)
+			}
+			r.onQueryChanged()
+		})
+	})
 }

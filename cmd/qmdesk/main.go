@@ -57,7 +57,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
-	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator()}
+	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search"}
 	if startErr != nil {
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
