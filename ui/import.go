@@ -158,7 +158,7 @@ func (s *ImportScreen) onChooseFolder() {
 		}
 		sort.Strings(paths)
 		s.AddFiles(paths)
-	})
+	}, s.w.t.tr("นำเข้าไฟล์ในโฟลเดอร์นี้", "Import the files in this folder"))
 }
 
 func (s *ImportScreen) onClear() {
@@ -348,7 +348,7 @@ func (s *ImportScreen) onSaveErrors() {
 		return
 	}
 	rep := s.Reports[s.Selected]
-	s.w.chooseFolder(func(dir string) { s.SaveErrorWorkbook(rep, dir) })
+	s.w.chooseFolder(func(dir string) { s.SaveErrorWorkbook(rep, dir) }, s.w.t.tr("บันทึกไฟล์ที่นี่", "Save the file here"))
 }
 
 // SaveErrorWorkbook writes the selected file's rejected and review rows

@@ -60,6 +60,7 @@ type MainWindow struct {
 	MenuSubProblems                                                         *fyne.MenuItem
 	Units                                                                   *UnitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
+	Chooser                                                                 *fileChooser // while a file chooser is open
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
@@ -93,7 +94,9 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	w.Window.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			w.closeTopDialog()
+			return
 		}
+		w.chooserKey(k)
 	})
 	if env.Store != nil {
 		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
