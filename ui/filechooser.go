@@ -66,8 +66,9 @@ type fileChooser struct {
 
 // chooserEntry is a row of the list.
 type chooserEntry struct {
-	Name string
-	Dir  bool
+	Name  string
+	Shown string // the name shown: a known folder's in the window's language ("เอกสาร" for Documents)
+	Dir   bool
 }
 
 // newFolderForm asks for a new folder's name.
@@ -212,6 +213,12 @@ func (c *fileChooser) open(dir string) {
 	c.Entries = c.Entries[:0]
 	c.Selected = -1
 	c.List.UnselectAll()
+	known := map[string]string{} // the desktop, documents and downloads, named as in the places
+	for i, d := range c.PlaceDirs {
+		if i > 0 && filepath.Dir(d) == c.Dir {
+			known[d] = c.Places[i].Text
+		}
+	}
 	entries, err := os.ReadDir(c.Dir)
 	for _, e := range entries {
 		name := e.Name()
@@ -227,7 +234,11 @@ func (c *fileChooser) open(dir string) {
 		if !dir && (c.mode == chooseDir || !c.matches(name)) {
 			continue
 		}
-		c.Entries = append(c.Entries, chooserEntry{Name: name, Dir: dir})
+		shown := name
+		if k, ok := known[filepath.Join(c.Dir, name)]; ok && dir {
+			shown = k
+		}
+		c.Entries = append(c.Entries, chooserEntry{Name: name, Shown: shown, Dir: dir})
 	}
 	slices.SortStableFunc(c.Entries, func(a, b chooserEntry) int {
 		if a.Dir != b.Dir {
@@ -236,7 +247,7 @@ func (c *fileChooser) open(dir string) {
 			}
 			return 1
 		}
-		return compareThai(a.Name, b.Name)
+		return compareThai(a.Shown, b.Shown)
 	})
 	switch {
 	case err != nil && len(c.Entries) == 0:
@@ -501,7 +512,7 @@ func (r *chooserRow) set(id int, e chooserEntry) {
 	} else {
 		r.icon.SetResource(theme.FileIcon())
 	}
-	r.name.SetText(e.Name)
+	r.name.SetText(e.Shown)
 }
 
 func (r *chooserRow) Tapped(*fyne.PointEvent) { r.c.onTapRow(r.id) }

@@ -60,8 +60,8 @@ func dialogTexts(w *ui.MainWindow) []string {
 	skip := map[string]bool{"": true}
 	if c := w.Chooser; c != nil {
 		skip[c.Path.Text] = true
-		for _, n := range entryNames(w) {
-			skip[n] = true
+		for _, e := range c.Entries {
+			skip[e.Name], skip[e.Shown] = true, true
 		}
 	}
 	var out []string
@@ -320,5 +320,49 @@ func TestFileChooserSpeaksOneLanguage(t *testing.T) {
 		check(lang, w.MenuPrint.Action, wrong)
 		check(lang, w.MenuImport.Action, wrong)
 		check(lang, w.MenuCharts.Action, wrong)
+	}
+}
+
+// The places and the known folders of the home folder are named in the
+// window's language; on this system the computer's root is a place.
+func TestFileChooserPlacesInTheWindowsLanguage(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for _, d := range []string{"Desktop", "Documents", "Downloads", "งาน"} {
+		os.Mkdir(filepath.Join(home, d), 0o755)
+	}
+	h := newHarness(t, 5)
+	w := h.w
+	fyne.CurrentApp().Preferences().SetString("last_folder", "") // the home folder
+	for _, lang := range []string{"ไทย", "English"} {
+		want := []string{"หน้าหลัก", "เดสก์ท็อป", "เอกสาร", "ดาวน์โหลด", "คอมพิวเตอร์"}
+		shown := []string{"งาน", "ดาวน์โหลด", "เดสก์ท็อป", "เอกสาร"}
+		if lang == "English" {
+			w.MenuSettings.Action()
+			w.Settings.Language.SetSelected("English")
+			w.ApplySettings()
+			want = []string{"Home", "Desktop", "Documents", "Downloads", "Computer"}
+			shown = []string{"Desktop", "Documents", "Downloads", "งาน"}
+		}
+		w.MenuImport.Action()
+		c := w.Chooser
+		var places, rows []string
+		for _, b := range c.Places {
+			places = append(places, b.Text)
+		}
+		for _, e := range c.Entries {
+			rows = append(rows, e.Shown)
+		}
+		if !slices.Equal(places, want) || c.PlaceDirs[0] != home || c.PlaceDirs[4] != "/" {
+			t.Errorf("%s places %q %q", lang, places, c.PlaceDirs)
+		}
+		if c.Dir != home || !slices.Equal(rows, shown) {
+			t.Errorf("%s: %s shows %q", lang, c.Dir, rows)
+		}
+		test.Tap(c.Places[2])
+		if c.Dir != filepath.Join(home, "Documents") {
+			t.Errorf("%s: the documents place opens %s", lang, c.Dir)
+		}
+		key(w, fyne.KeyEscape)
 	}
 }
