@@ -51,6 +51,7 @@ type fileChooser struct {
 	NameLabel *widget.Label // save: "ชื่อไฟล์"
 	Name      *entry        // save: the file's name, suggested name first
 	Error     *widget.Label // a name that cannot be used
+	Target    *widget.Label // folder: the folder the button takes, the selected one or the one shown
 	Confirm   *widget.Button
 	Cancel    *widget.Button
 	Dialog    dialog.Dialog
@@ -154,7 +155,7 @@ func (w *MainWindow) newFileChooser(mode chooserMode, exts []string, verb string
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*chooserRow).set(id, c.Entries[id]) },
 	)
 	c.List.OnSelected = c.onSelected
-	c.List.OnUnselected = func(widget.ListItemID) { c.Selected = -1 }
+	c.List.OnUnselected = func(widget.ListItemID) { c.Selected = -1; c.showTarget() }
 	c.Error = widget.NewLabel("")
 	c.Error.Importance = widget.DangerImportance
 	c.Error.Wrapping = fyne.TextWrapWord
@@ -169,6 +170,11 @@ func (w *MainWindow) newFileChooser(mode chooserMode, exts []string, verb string
 	}
 	top := container.NewBorder(nil, nil, c.Up, c.NewFolder, c.Path)
 	bottom := []fyne.CanvasObject{c.Error}
+	if mode == chooseDir {
+		c.Target = widget.NewLabel("")
+		c.Target.Truncation = fyne.TextTruncateEllipsis
+		bottom = append(bottom, c.Target)
+	}
 	if mode == chooseSave {
 		c.NameLabel = widget.NewLabel(t.tr("ชื่อไฟล์", "File name"))
 		c.Name = newEntry(w)
@@ -268,8 +274,24 @@ func (c *fileChooser) open(dir string) {
 		c.Up.Disable()
 	}
 	c.Error.Hide()
+	c.showTarget()
 	c.List.Refresh()
 	c.List.ScrollToTop()
+}
+
+// target is the folder the folder chooser's button takes: the selected
+// folder, else the one shown, as in the office's other programs.
+func (c *fileChooser) target() string {
+	if c.Selected >= 0 && c.Selected < len(c.Entries) && c.Entries[c.Selected].Dir {
+		return filepath.Join(c.Dir, c.Entries[c.Selected].Name)
+	}
+	return c.Dir
+}
+
+func (c *fileChooser) showTarget() {
+	if c.Target != nil {
+		c.Target.SetText(c.w.t.tr("โฟลเดอร์ที่เลือก: ", "Folder chosen: ") + c.target())
+	}
 }
 
 // matches tells whether a file's name has one of the chooser's extensions.
@@ -285,6 +307,7 @@ func (c *fileChooser) onUp() { c.open(filepath.Dir(c.Dir)) }
 func (c *fileChooser) onSelected(id widget.ListItemID) {
 	c.Selected = id
 	c.Error.Hide()
+	c.showTarget()
 	if e := c.Entries[id]; c.mode == chooseSave && !e.Dir {
 		c.Name.SetText(e.Name)
 	}
@@ -349,16 +372,12 @@ func (c *fileChooser) onKey(k *fyne.KeyEvent) bool {
 // onConfirm does what the confirm button says.
 func (c *fileChooser) onConfirm() {
 	t := c.w.t
+	if c.Overwrite != nil {
+		return // the question is open: Return in the name does not ask again
+	}
 	switch c.mode {
 	case chooseDir:
-		dir := c.Dir
-		if c.Selected >= 0 && c.Entries[c.Selected].Dir {
-			// A selected folder is entered first: the button means "this
-			// folder", the one whose path is shown.
-			c.open(filepath.Join(c.Dir, c.Entries[c.Selected].Name))
-			return
-		}
-		c.done(dir)
+		c.done(c.target())
 	case chooseOpen:
 		if c.Selected < 0 {
 			c.showError(t.tr("กรุณาเลือกไฟล์", "Choose a file"))
@@ -407,9 +426,12 @@ func (c *fileChooser) askOverwrite(path string) {
 			c.Overwrite = nil
 			if yes {
 				c.done(path)
+			} else {
+				c.w.Window.Canvas().Focus(c.Name)
 			}
 		}, c.w.Window)
 	c.Overwrite = d
+	c.w.Window.Canvas().Unfocus() // Return, typed in the name, must not answer for the clerk
 	c.w.showDialog(d)
 }
 

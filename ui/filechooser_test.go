@@ -58,8 +58,9 @@ func selectEntry(t *testing.T, w *ui.MainWindow, name string) {
 // without the folder's path and the names of its files.
 func dialogTexts(w *ui.MainWindow) []string {
 	skip := map[string]bool{"": true}
+	path := ""
 	if c := w.Chooser; c != nil {
-		skip[c.Path.Text] = true
+		path = c.Path.Text
 		for _, e := range c.Entries {
 			skip[e.Name], skip[e.Shown] = true, true
 		}
@@ -73,6 +74,9 @@ func dialogTexts(w *ui.MainWindow) []string {
 			s = x.Text
 		case *widget.Button:
 			s = x.Text
+		}
+		if path != "" {
+			s = strings.ReplaceAll(s, path, "")
 		}
 		if !skip[s] {
 			out = append(out, s)
@@ -195,6 +199,12 @@ func TestFileChooserSaveAsksBeforeOverwriting(t *testing.T) {
 	if hasLatin(strings.ReplaceAll(texts, "รายงาน ประชุม.pdf", "")) {
 		t.Errorf("English in the Thai question: %q", texts)
 	}
+	// Return typed in the name does not ask twice.
+	c.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	key(w, fyne.KeyReturn)
+	if w.OpenDialogs() != 2 || w.LastPack != "" {
+		t.Fatalf("Return with the question open: %d dialogs", w.OpenDialogs())
+	}
 	// Escape answers no: the chooser stays.
 	key(w, fyne.KeyEscape)
 	if w.OpenDialogs() != 1 || w.Chooser != c || w.LastPack != "" {
@@ -239,6 +249,15 @@ func TestFileChooserFolderSaysWhatItDoes(t *testing.T) {
 	}
 	if got := entryNames(w); !slices.Equal(got, []string{"ข้อมูล อำเภอ", "หายไป", "เอกสาร"}) {
 		t.Errorf("list %q", got)
+	}
+	// A selected folder is the one the button takes, and it says so.
+	selectEntry(t, w, "เอกสาร")
+	if c.Target.Text != "โฟลเดอร์ที่เลือก: "+filepath.Join(root, "เอกสาร") {
+		t.Errorf("target %q", c.Target.Text)
+	}
+	c.List.UnselectAll()
+	if c.Target.Text != "โฟลเดอร์ที่เลือก: "+root {
+		t.Errorf("target %q", c.Target.Text)
 	}
 	test.Tap(c.NewFolder)
 	if c.Folder == nil || w.OpenDialogs() != 2 {
@@ -364,5 +383,29 @@ func TestFileChooserPlacesInTheWindowsLanguage(t *testing.T) {
 			t.Errorf("%s: the documents place opens %s", lang, c.Dir)
 		}
 		key(w, fyne.KeyEscape)
+	}
+}
+
+// The rows to fix are saved into a folder whose button says so, not
+// "เปิด".
+func TestFileChooserRowsToFixSaysSave(t *testing.T) {
+	h := newHarness(t, 30)
+	w := h.w
+	root := chooserTree(t)
+	w.Import.AddFiles([]string{districtBook(t, t.TempDir())})
+	w.WaitIdle()
+	if w.Import.SaveErrors.Disabled() {
+		t.Fatal("no rows to fix")
+	}
+	test.Tap(w.Import.SaveErrors)
+	c := w.Chooser
+	if c == nil || c.Confirm.Text != "บันทึกไฟล์ที่นี่" {
+		t.Fatalf("rows to fix: %v", c)
+	}
+	selectEntry(t, w, "ข้อมูล อำเภอ")
+	test.Tap(c.Confirm)
+	w.WaitIdle()
+	if files, _ := filepath.Glob(filepath.Join(root, "ข้อมูล อำเภอ", "*.xlsx")); len(files) != 2 {
+		t.Errorf("the rows to fix were not saved into the selected folder: %v (%s)", files, w.LastError)
 	}
 }
