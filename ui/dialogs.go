@@ -69,6 +69,9 @@ func (w *MainWindow) forgetDialog(d dialog.Dialog) {
 
 // onTypedKey takes the keys no widget has taken.
 func (w *MainWindow) onTypedKey(k *fyne.KeyEvent) {
+	if k.Name != fyne.KeyEscape && w.chooserKey(k) {
+		return // the file chooser's list takes Return and the arrows
+	}
 	switch k.Name {
 	case fyne.KeyEscape:
 		w.closeTopDialog()

@@ -77,7 +77,7 @@ func (s *ExportScreen) onFollowUp() {
 	w, t := s.w, s.w.t
 	i := s.FollowAmphoe.SelectedIndex() - 1
 	if i < 0 {
-		w.chooseFolder(s.ExportFollowUpAll)
+		w.chooseFolder(s.ExportFollowUpAll, t.tr("บันทึกไฟล์ที่นี่", "Save the files here"))
 		return
 	}
 	a := s.amphoes[i]

@@ -64,6 +64,7 @@ type MainWindow struct {
 	Units                                                                   *UnitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
 	MenuQuit                                                                *fyne.MenuItem
+	Chooser                                                                 *fileChooser // while a file chooser is open
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App

@@ -65,7 +65,7 @@ func (w *MainWindow) AmphoePack(amphoe, path string) {
 
 func (w *MainWindow) onSaveCharts() {
 	if w.ready() {
-		w.chooseFolder(w.SaveCharts)
+		w.chooseFolder(w.SaveCharts, w.t.tr("บันทึกกราฟที่นี่", "Save the charts here"))
 	}
 }
 
