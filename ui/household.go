@@ -68,7 +68,7 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
 	p.empty.Wrapping = fyne.TextWrapWord
-	p.MarkAll = widget.NewButton(w.t.tr("บันทึกใน ThaiQM แล้วทั้งครัวเรือน…", "Keyed into ThaiQM: whole household…"), func() { p.onThaiQM(nil) })
+	p.MarkAll = widget.NewButton(w.t.term(data.HeaderThaiQM)+w.t.tr(" ทั้งครัวเรือน…", ": whole household…"), func() { p.onThaiQM(nil) })
 	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, container.NewHBox(p.Unmask, p.MarkAll), p.Head), widget.NewSeparator(), p.Problems)
 	p.details.Hide()
 	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))

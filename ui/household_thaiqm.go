@@ -53,7 +53,7 @@ func (p *HouseholdPage) onThaiQM(c *ProblemCard) {
 	f.Error.Importance = widget.DangerImportance
 	f.Error.Wrapping = fyne.TextWrapWord
 	name := t.tr("ทุกปัญหาของครัวเรือนนี้ (ผลและการช่วยเหลือทั้งหมด)", "Every problem of this household (results and actions)")
-	form := widget.NewForm(widget.NewFormItem(t.tr("วันที่บันทึกใน ThaiQM (พ.ศ.)", "Day keyed (Buddhist era)"), f.Date))
+	form := widget.NewForm(widget.NewFormItem(t.tr("วันที่ (พ.ศ.)", "Day keyed (Buddhist era)"), f.Date))
 	if c == nil {
 		for _, card := range p.Cards {
 			if card.Problem.RoundID == p.current && card.Problem.CarriedTo == 0 && card.Problem.ThaiQMOn.IsZero() {
