@@ -1,7 +1,10 @@
 package app
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -80,4 +83,136 @@ func (e *Exporter) thaiQMSheet(s Summary) xlsx.Table {
 			return row, nil
 		},
 	}
+}
+
+// ThaiQMWorkbook writes the workbook of the results not yet keyed into
+// ThaiQM, a sheet per amphoe (area: one amphoe or tambon; "" every amphoe
+// with something to key), for each district to key in: the household,
+// the problem with its status (and the reason of a closed one) and
+// Re-X-Ray result, the actions not yet keyed, and an empty บันทึกใน
+// ThaiQM แล้ว column. Its headers are the
+// template's, so the sheet comes back through the import: a day written
+// in that column marks the row's result keyed. National IDs are masked
+// (a household without a house code shows its qmdesk key) unless unmask.
+// It returns the number of rows.
+func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask bool) (int, error) {
+	meta, err := e.Store.Meta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	prov, _ := e.Geo.Province(meta.Province)
+	problems, err := ThaiQMToKey(ctx, e.Store, area, data.Date{})
+	if err != nil {
+		return 0, err
+	}
+	households, err := e.Store.Households(ctx, data.HouseholdFilter{AreaCode: area})
+	if err != nil {
+		return 0, err
+	}
+	byID := make(map[uint64]*data.Household, len(households))
+	for i := range households {
+		byID[households[i].ID] = &households[i]
+	}
+	type line struct {
+		h       *data.Household
+		p       data.Problem
+		actions string
+	}
+	byAmphoe := map[string][]line{}
+	for _, p := range problems {
+		h := byID[p.HouseholdID]
+		if h == nil {
+			continue
+		}
+		acts, err := e.Store.Actions(ctx, p.ID)
+		if err != nil {
+			return 0, err
+		}
+		var todo []string
+		for _, a := range acts {
+			if a.ThaiQMOn.IsZero() {
+				s := data.FormatBE(a.Date)
+				for _, part := range []string{a.Agency, a.What} {
+					if part != "" {
+						s += " · " + part
+					}
+				}
+				if a.Budget > 0 {
+					s += " · " + data.FormatBaht(a.Budget) + " บาท"
+				}
+				todo = append(todo, s)
+			}
+		}
+		byAmphoe[h.AmphoeCode()] = append(byAmphoe[h.AmphoeCode()], line{h, p, strings.Join(todo, "\n")})
+	}
+	// The follow-up's columns a district recognises, then the actions to
+	// key and the column to fill.
+	cols := []field{fSeq, fHouseCode, fHouseNo, fVillageNo, fTambon, fAmphoe, fProvince, fNationalID, fTitle, fFirstName, fLastName, fOrigin, fCategory, fSubProblem, fReXRay, fStatus, fNote}
+	header := make([]string, 0, len(cols)+3)
+	for _, f := range cols {
+		header = append(header, fieldNames[f])
+	}
+	header = append(header, data.WordResolvedOn.Thai, "การช่วยเหลือที่ยังไม่ได้บันทึก", data.HeaderThaiQM.Thai)
+	widths := []float64{6, 14, 10, 7, 16, 16, 12, 18, 9, 14, 14, 10, 22, 30, 18, 18, 20, 14, 48, 16}
+	text := make([]bool, len(header))
+	for i, f := range cols {
+		text[i] = f == fHouseCode || f == fNationalID || f == fHouseNo
+	}
+	text[len(text)-1] = true
+	var tables []xlsx.Table
+	rows := 0
+	for _, a := range e.Geo.AmphoesOf(meta.Province) {
+		lines := byAmphoe[a.Code]
+		if len(lines) == 0 {
+			continue
+		}
+		rows += len(lines)
+		a := a
+		tables = append(tables, xlsx.Table{
+			Sheet: a.Thai, Header: header, Widths: widths, Text: text, RowCount: len(lines),
+			Titles: e.titles(fmt.Sprintf("%s อำเภอ%s จังหวัด%s %s ปัญหา · ข้อมูล ณ %s", data.WordThaiQMNotKeyed.Thai, a.Thai, prov.Thai, data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today())),
+				"เมื่อบันทึกแต่ละแถวลงระบบ ThaiQM แล้ว ใส่วันที่ในคอลัมน์ "+data.HeaderThaiQM.Thai+" (พ.ศ.) แล้วส่งไฟล์กลับจังหวัด: นำเข้าแล้วจะนับเป็นบันทึกแล้ว"),
+			Row: func(i int) ([]any, []bool) {
+				l := lines[i]
+				h, p := l.h, l.p
+				tb, _ := e.Geo.Tambon(h.TambonCode)
+				id := h.Head.NationalID
+				switch {
+				case unmask:
+				case h.HouseCode == "":
+					id = data.HouseholdKey(h.ID)
+				default:
+					id = data.MaskNationalID(id)
+				}
+				origin := data.OriginSurvey2565.Thai()
+				switch {
+				case h.Origin == data.OriginMissed:
+					origin = data.OriginMissed.Thai()
+				case p.SurveyYear != 2565:
+					origin = data.WordNewProblem.Thai
+				}
+				village := any(nil)
+				if h.VillageNo > 0 {
+					village = h.VillageNo
+				}
+				resolved := ""
+				if !p.ResolvedOn.IsZero() {
+					resolved = data.FormatBE(p.ResolvedOn)
+				}
+				return []any{i + 1, h.HouseCode, h.HouseNo, village, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName, origin,
+					p.Category.ShortLabel(), p.SubProblem, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, resolved, l.actions, nil}, nil
+			},
+		})
+	}
+	if len(tables) == 0 {
+		return 0, data.Messages(data.ENOTFOUND, "ไม่มีผลที่%sในพื้นที่นี้", []any{data.WordThaiQMNotKeyed.Thai}, "nothing left to key into ThaiQM in %q", area)
+	}
+	if err := xlsx.Write(path, tables, ""); err != nil {
+		return 0, err
+	}
+	note := fmt.Sprintf("thaiqm %s: %d rows → %s", area, rows, filepath.Base(path))
+	if unmask {
+		note += " (national IDs unmasked)"
+	}
+	return rows, e.Store.Log(ctx, "export", "thaiqm", 0, note)
 }

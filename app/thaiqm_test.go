@@ -156,3 +156,85 @@ func TestThaiQMBulkMark(t *testing.T) {
 		t.Fatalf("check: %v %v", err, rep.Problems)
 	}
 }
+
+// The workbook of what is not yet keyed: a sheet per amphoe with
+// something to key, as many rows as the summary's not-keyed figure, IDs
+// masked; a district writes the day in its บันทึกใน ThaiQM แล้ว column and
+// the import marks those rows and changes nothing else.
+func TestThaiQMWorkbookRoundTrip(t *testing.T) {
+	fx, e := demoFixture(t, 300)
+	sum, _ := e.Progress.Summarize(fx.ctx, 0, "")
+	all := filepath.Join(fx.dir, "thaiqm-all.xlsx")
+	n, err := e.ThaiQMWorkbook(fx.ctx, all, "", false)
+	if err != nil || int64(n) != sum.ThaiQM.Totals.NotKeyed {
+		t.Fatalf("every amphoe: %d rows, %v; not keyed %d", n, err, sum.ThaiQM.Totals.NotKeyed)
+	}
+	f, err := excelize.OpenFile(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	behind := 0
+	for _, a := range sum.ThaiQM.Parts {
+		if a.Totals.NotKeyed > 0 {
+			behind++
+			rows, _ := f.GetRows(a.Name)
+			if int64(len(rows)-3) != a.Totals.NotKeyed {
+				t.Errorf("sheet %s: %d rows, not keyed %d", a.Name, len(rows)-3, a.Totals.NotKeyed)
+			}
+		}
+	}
+	if len(f.GetSheetList()) != behind {
+		t.Errorf("%d sheets for %d amphoe with something to key", len(f.GetSheetList()), behind)
+	}
+	f.Close()
+
+	path := filepath.Join(fx.dir, "thaiqm-4101.xlsx")
+	n, err = e.ThaiQMWorkbook(fx.ctx, path, "4101", false)
+	if err != nil || n < 5 {
+		t.Fatalf("4101: %d rows, %v", n, err)
+	}
+	f, _ = excelize.OpenFile(path)
+	sheet := f.GetSheetList()[0]
+	rows, _ := f.GetRows(sheet)
+	col := len(rows[2])
+	if strings.ReplaceAll(rows[2][col-1], "\n", " ") != data.HeaderThaiQM.Thai {
+		t.Fatalf("last column %q", rows[2][col-1])
+	}
+	for _, r := range rows[3:] {
+		if len(r[7]) == 13 && !strings.Contains(r[7], "x") {
+			t.Fatalf("a national ID unmasked: %q", r[7])
+		}
+	}
+	cell := func(c, row int) string { s, _ := excelize.CoordinatesToCellName(c, row); return s }
+	for row := 4; row <= 6; row++ {
+		f.SetCellValue(sheet, cell(col, row), "30 ก.ค. 2567")
+	}
+	back := filepath.Join(fx.dir, "back.xlsx")
+	if err := f.SaveAs(back); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	rep := fx.commit(t, back)
+	if c := rep.Counts(); c.Updated != 3 || c.Unchanged != n-3 {
+		t.Fatalf("import of the marked sheet: %+v (%+v)", c, firstRejected(rep))
+	}
+	after, _ := e.Progress.Summarize(fx.ctx, 0, "4101")
+	var was app.ThaiQMTally
+	for _, a := range sum.ThaiQM.Parts {
+		if a.Code == "4101" {
+			was = a.Totals
+		}
+	}
+	if after.ThaiQM.Totals.NotKeyed != was.NotKeyed-3 {
+		t.Fatalf("not keyed %d, was %d", after.ThaiQM.Totals.NotKeyed, was.NotKeyed)
+	}
+}
+
+func firstRejected(rep *app.FileReport) data.RowResult {
+	for r := range rep.Batch.RowResults() {
+		if r.Fate == data.FateRejected {
+			return r
+		}
+	}
+	return data.RowResult{}
+}

@@ -2,6 +2,8 @@ package ui_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -117,5 +119,15 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 	}
 	if rep, err := h.store.Check(ctx); err != nil || !rep.OK() {
 		t.Fatalf("check: %v %v", err, rep.Problems)
+	}
+	// The export of what is not yet keyed, from the export screen.
+	path := filepath.Join(t.TempDir(), "thaiqm.xlsx")
+	w.Export.ExportThaiQM("", path)
+	w.WaitIdle()
+	if w.Export.LastSaved != path {
+		t.Fatalf("the ThaiQM workbook was not saved: %s", w.LastError)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
 	}
 }

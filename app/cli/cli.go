@@ -100,6 +100,8 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk export followup --amphoe X FILE | --all DIR [--unmask]
                                   แบบติดตามรายอำเภอ (ปัญหาที่ยังไม่แล้วเสร็จ)
   qmdesk export summary FILE      สรุปรายอำเภอ × ด้าน
+  qmdesk export thaiqm FILE [--amphoe X] [--unmask]
+                                  รายการที่รอบันทึกลงระบบ ThaiQM หนึ่งแผ่นงานต่ออำเภอ (ใส่วันที่แล้วนำเข้ากลับได้)
   qmdesk export full FILE [--unmask] [--ask-password | --password-file PF]
                                   ข้อมูลทั้งหมด (ข้อมูลส่วนบุคคลถูกปิดบัง เว้นแต่ --unmask)
                                   รหัสผ่านของไฟล์: --ask-password พิมพ์บนหน้าจอ (ไม่แสดง) หรือ --password-file อ่านจากบรรทัดแรกของไฟล์

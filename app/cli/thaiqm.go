@@ -101,3 +101,24 @@ func (c *command) thaiQMMark(args []string) error {
 	fmt.Fprintf(c.env.Stdout, "%s %s: %s ปัญหา (วันที่ %s)\n", data.HeaderThaiQM.Thai, area, num(int64(n)), data.FormatBE(day))
 	return nil
 }
+
+// exportThaiQM writes the workbook of the results not yet keyed into
+// ThaiQM: every amphoe's, or one amphoe's (--amphoe).
+func (c *command) exportThaiQM(e *app.Exporter, s data.Store, amphoe, out string, unmask bool) error {
+	area := ""
+	if amphoe != "" {
+		m, err := s.Meta(c.ctx)
+		if err != nil {
+			return err
+		}
+		if area, err = e.Progress.ResolveArea(m.Province, amphoe); err != nil {
+			return err
+		}
+	}
+	n, err := e.ThaiQMWorkbook(c.ctx, out, area, unmask)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "เขียนรายการที่รอบันทึก ThaiQM %s รายการไว้ที่ %s\n", num(int64(n)), out)
+	return nil
+}
