@@ -67,7 +67,7 @@ func (e *Exporter) thaiQMSheet(s Summary) xlsx.Table {
 		Sheet: SummarySheetThaiQM, Header: header, Formats: formats, Widths: widths, RowCount: len(lines),
 		Titles: e.titles(
 			fmt.Sprintf("การบันทึกผลในระบบ ThaiQM จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
-			fmt.Sprintf("ข้อมูล ณ %s · นับเป็น%s · ผลที่แก้ไขหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น%sอีกครั้ง", data.FormatBELong(s.AsOf), data.UnitProblems.Thai, data.WordThaiQMNotKeyed.Thai),
+			fmt.Sprintf("ข้อมูล ณ %s · นับเป็น%s · ผลที่แก้ไขหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น \"%s\" อีกครั้ง", data.FormatBELong(s.AsOf), data.UnitProblems.Thai, data.WordThaiQMNotKeyed.Thai),
 		),
 		Bold: func(i int) bool { return lines[i].cat == 0 },
 		Row: func(i int) ([]any, []bool) {

@@ -13,7 +13,7 @@ func (p *pdfWriter) thaiQMPage() {
 	q := m.Summary.ThaiQM
 	pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
 	p.heading("การบันทึกผลในระบบ ThaiQM", 14)
-	p.para("นับเป็น"+data.UnitProblems.Thai+" · "+m.scopeName()+" · "+m.Summary.Round.Name+" · ปัญหาที่แก้ไขผลหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น"+data.WordThaiQMNotKeyed.Thai+"อีกครั้ง", 11)
+	p.para("นับเป็น"+data.UnitProblems.Thai+" · "+m.scopeName()+" · "+m.Summary.Round.Name+" · ปัญหาที่แก้ไขผลหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น \""+data.WordThaiQMNotKeyed.Thai+"\" อีกครั้ง", 11)
 	heads := []string{m.partWord()}
 	widths := []float64{83}
 	for _, h := range data.ThaiQMHeads() {
