@@ -209,6 +209,7 @@ func (d Demo) problem(r *rand.Rand, h data.Household, sp data.SubProblem, span i
 			day = span
 		}
 	}
+	d.keyThaiQM(h, &pb)
 	return pb
 }
 

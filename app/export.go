@@ -121,6 +121,7 @@ func (e *Exporter) Template(ctx context.Context, path string) error {
 	t := templateTable(e.titles("แบบรายงานผลการแก้ไขปัญหาครัวเรือน (ThaiQM) อำเภอ.................... จังหวัด"+prov.Thai,
 		"ข้อมูล ณ วันที่ ....................  (ด้าน ปัญหา สถานะ: เลือกจากรายการ · วันที่ พ.ศ. เช่น "+data.FormatBE(e.today())+" หรือ "+data.FormatBESlash(e.today())+")"), subs)
 	t.ListRows = 5000
+	addThaiQMColumn(&t)
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return err
 	}
@@ -204,6 +205,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 			t.Locked[i] = true
 		}
 	}
+	addThaiQMColumn(&t)
 	// The stamp of each row's records, hidden and locked: the import
 	// tells from it what changed in qmdesk after this workbook was made.
 	t.Header = append(t.Header, versionHeader)
@@ -241,7 +243,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		}
 		return []any{i + 1, h.HouseCode, h.HouseNo, village, h.VillageName, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName,
 			h.Head.Phone, members, origin, p.Category.ShortLabel(), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
-			nil, nil, nil, nil, nil, versionStamp(h, p)}, nil
+			nil, nil, nil, nil, nil, nil, versionStamp(h, p)}, nil
 	}
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return 0, err
@@ -356,7 +358,7 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		tables = append(tables, sheet(c.ShortLabel(), c.Label(), func(a Area) Tally { return a.Categories[c] },
 			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
 	}
-	tables = append(tables, e.reXRaySheet(s))
+	tables = append(tables, e.reXRaySheet(s), e.thaiQMSheet(s))
 	agencies, err := e.agencySheet(ctx, s)
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func TestFollowUpRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Declared dimension covers every row (read-only readers trust it).
-	if dim, _ := f.GetSheetDimension("ข้อมูล"); dim != "A1:Z"+itoa(n+3) {
+	if dim, _ := f.GetSheetDimension("ข้อมูล"); dim != "A1:AA"+itoa(n+3) {
 		t.Errorf("dimension %q for %d rows", dim, n)
 	}
 	if dvs, _ := f.GetDataValidations("ข้อมูล"); len(dvs) < 4 {

@@ -514,6 +514,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 			if pc.Problem.Status == data.Closed {
 				a.Note = pc.Problem.CloseReason
 			}
+			a.ThaiQMOn = in.Problem.ThaiQMOn
 			statusAction = &a
 		}
 	}
@@ -536,6 +537,9 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 			return "", err
 		}
 		changed = changed || added
+		if added && !newProblem {
+			pl.unkeyAfterAction(pref, *in.Action)
+		}
 	}
 	switch {
 	case newHousehold:
@@ -648,5 +652,6 @@ func mergeProblem(p *data.Problem, row data.Problem, hasStatus bool) bool {
 	if row.LeadAgency != "" {
 		p.LeadAgency = row.LeadAgency
 	}
+	settleThaiQM(&before, p, row.ThaiQMOn)
 	return *p != before
 }

@@ -167,6 +167,8 @@ type Summary struct {
 	UrgentKinds []data.UrgentKind `json:"-"`
 	// ReXRay is the Re-X-Ray result of the carried-over problems.
 	ReXRay ReXRaySummary `json:"rexray"`
+	// ThaiQM is what of the round's results is keyed into ThaiQM.
+	ThaiQM ThaiQMSummary `json:"thaiqm"`
 }
 
 // FiscalYearBE is the Thai fiscal year the summary reports on: today's,
@@ -304,6 +306,7 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	}
 	sort.Slice(s.Parts, func(i, j int) bool { return s.Parts[i].Code < s.Parts[j].Code })
 	s.ReXRay = reXRaySummary(&s, rc.ReXRay, area)
+	s.ThaiQM = thaiQMSummary(&s, rc.ThaiQM, area)
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
 	s.Countdown.Carried = s.Area.Totals.Carried
 	if s.Countdown.Ended {

@@ -116,12 +116,17 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 		problems: make([]problemBrief, len(ps)),
 	}
 	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
+	r.finish(&row)
 	for i, p := range ps {
 		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0,
 			fresh: p.SurveyYear != 2565}
 	}
 	return row
 }
+
+// finish sets what a row derives cheaply from its stored fields, for a
+// row made by rowOf and for one read from a saved index alike.
+func (r *Register) finish(row *registerRow) {}
 
 func (r *Register) intern(name string) uint16 {
 	if i, ok := r.subIndex[name]; ok {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"qmdesk/data"
@@ -44,12 +45,6 @@ func RegisterStamp(ctx context.Context, store data.Store) (string, error) {
 	return fmt.Sprintf("%d/%s/%d/%d/%d", a.Seq, a.Hash, n.Households, n.Problems, n.Actions), nil
 }
 
-// cachedHousehold is what the index is built from, for one household.
-type cachedHousehold struct {
-	h  data.Household
-	ps []data.Problem
-}
-
 // SaveRegister writes what r was built from to path, whole or not at all,
 // as the database in state stamp.
 func SaveRegister(path, stamp string, r *Register) error {
@@ -59,19 +54,26 @@ func SaveRegister(path, stamp string, r *Register) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		e := cacheWriter{w: bw}
 		e.str(registerCacheMagic)
+		e.str(keyProbe())
 		e.str(stamp)
 		e.uint(uint64(len(r.subNames)))
 		for _, s := range r.subNames {
 			e.str(s)
 		}
 		e.uint(uint64(len(r.rows)))
+		briefs := 0
+		for i := range r.rows {
+			briefs += len(r.rows[i].problems)
+		}
+		e.uint(uint64(briefs))
 		for i := range r.rows {
 			row := &r.rows[i]
 			e.uint(row.id)
-			title, first, last := row.nameParts()
-			for _, s := range []string{row.houseCode, row.nationalID, title, first, last, row.tambon, row.houseNo} {
+			for _, s := range []string{row.houseCode, row.nationalID, row.name, row.nameKey, row.tambon, row.houseNo} {
 				e.str(s)
 			}
+			e.uint(uint64(row.titleLen))
+			e.uint(uint64(row.firstLen))
 			e.uint(uint64(row.villageNo))
 			e.uint(uint64(row.origin))
 			e.uint(uint64(len(row.problems)))
@@ -100,72 +102,85 @@ func SaveRegister(path, stamp string, r *Register) error {
 // of another state or layout, or it cannot be read whole: then the index
 // is built from the database.
 func LoadRegister(path, stamp string) (r *Register, ok bool) {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, false
 	}
-	defer f.Close()
-	r, err = readRegister(bufio.NewReaderSize(f, 1<<20), stamp)
+	r, err = readRegister(string(b), stamp) // one copy; every name and code below is a slice of it
 	return r, err == nil
 }
 
 var errStale = errors.New("search index of another state")
 
-func readRegister(br *bufio.Reader, stamp string) (*Register, error) {
-	d := cacheReader{r: br}
-	if d.str() != registerCacheMagic || d.err != nil {
-		return nil, errStale
+// keyProbe is what this build's rowOf makes of a few names: an index saved
+// by a build that compared names otherwise is not taken.
+func keyProbe() string {
+	var r Register
+	var b strings.Builder
+	for _, p := range []data.Person{{Title: "นาย", FirstName: "สม ชาย", LastName: "ใจ\u200bดี"}, {Title: "น.ส.", FirstName: "Ann", LastName: "O'Neil-Smith"}, {FirstName: "๑๒", LastName: "เด็กหญิง"}} {
+		row := r.rowOf(data.Household{Head: p}, nil)
+		b.WriteString(row.nameKey)
+		b.WriteByte(0)
 	}
-	if d.str() != stamp || d.err != nil {
+	return b.String()
+}
+
+func readRegister(b, stamp string) (*Register, error) {
+	d := cacheReader{b: b}
+	if d.str() != registerCacheMagic || d.err != nil || d.str() != keyProbe() || d.err != nil || d.str() != stamp || d.err != nil {
 		return nil, errStale
 	}
 	r := &Register{byID: map[uint64]int{}, subIndex: map[string]uint16{}}
-	subs := make([]string, d.count(1<<16))
-	for i := range subs {
-		subs[i] = d.str()
+	r.subNames = make([]string, d.count(1<<16-1))
+	for i := range r.subNames {
+		r.subNames[i] = d.str()
+		if _, dup := r.subIndex[r.subNames[i]]; dup {
+			d.fail()
+		}
+		r.subIndex[r.subNames[i]] = uint16(i)
 	}
 	n := d.count(1 << 26)
-	r.rows = make([]registerRow, 0, min(n, 1<<20))
+	briefs := d.count(1 << 28) // all the problems, in one slice the rows share
+	r.rows = make([]registerRow, 0, min(n, len(b)/8))
+	r.byID = make(map[uint64]int, min(n, len(b)/8))
+	all := make([]problemBrief, 0, min(briefs, len(b)/4))
 	for i := 0; i < n && d.err == nil; i++ {
-		var c cachedHousehold
-		c.h.ID = d.uint()
-		for _, s := range []*string{&c.h.HouseCode, &c.h.Head.NationalID, &c.h.Head.Title, &c.h.Head.FirstName, &c.h.Head.LastName, &c.h.TambonCode, &c.h.HouseNo} {
-			*s = d.str()
+		row := registerRow{id: d.uint()}
+		row.houseCode, row.nationalID, row.name, row.nameKey, row.tambon, row.houseNo = d.str(), d.str(), d.str(), d.str(), d.str(), d.str()
+		row.titleLen, row.firstLen = uint16(d.count(1<<16-1)), uint16(d.count(1<<16-1))
+		if int(row.titleLen)+int(row.firstLen)+1 > len(row.name) {
+			d.fail()
 		}
-		c.h.VillageNo = int(d.uint())
-		c.h.Origin = data.Origin(d.uint())
-		c.ps = make([]data.Problem, d.count(1<<16))
-		for j := range c.ps {
-			p := &c.ps[j]
-			p.RoundID = d.uint()
-			p.TargetDate = d.date()
-			if sub := d.uint(); sub < uint64(len(subs)) {
-				p.SubProblem = subs[sub]
+		row.villageNo = d.count(1 << 20)
+		row.origin = data.Origin(d.count(255))
+		k := d.count(1 << 16)
+		if len(all)+k > briefs {
+			d.fail()
+			break
+		}
+		from := len(all)
+		for j := 0; j < k && d.err == nil; j++ {
+			p := problemBrief{round: d.uint(), target: d.date()}
+			if sub := d.uint(); sub < uint64(len(r.subNames)) {
+				p.sub = uint16(sub)
 			} else {
 				d.fail()
 			}
 			v := d.uint()
-			p.Category, p.Status = data.Category(v>>16&0xff), data.Status(v>>8&0xff)
-			p.Urgent = v&1 != 0
-			if v&2 != 0 {
-				p.CarriedTo = 1 // the index keeps only that it was carried
-			}
-			if v&4 == 0 {
-				p.SurveyYear = 2565
-			}
+			p.cat, p.status = data.Category(v>>16&0xff), data.Status(v>>8&0xff)
+			p.urgent, p.carried, p.fresh = v&1 != 0, v&2 != 0, v&4 != 0
+			all = append(all, p)
 		}
-		if i > 0 && c.h.ID <= r.rows[len(r.rows)-1].id {
+		row.problems = all[from:len(all):len(all)]
+		if i > 0 && row.id <= r.rows[len(r.rows)-1].id {
 			d.fail() // the rows are in ID order, as a build makes them
 		}
-		if d.err == nil {
-			r.byID[c.h.ID] = len(r.rows)
-			r.rows = append(r.rows, r.rowOf(c.h, c.ps))
-		}
+		r.finish(&row)
+		r.byID[row.id] = len(r.rows)
+		r.rows = append(r.rows, row)
 	}
-	if d.err == nil {
-		if _, err := br.ReadByte(); err != io.EOF {
-			d.fail() // more than was written
-		}
+	if d.err == nil && d.i != len(b) {
+		d.fail() // more than was written
 	}
 	if d.err != nil {
 		return nil, d.err
@@ -205,7 +220,8 @@ func (e *cacheWriter) date(d data.Date) {
 var cacheEpoch = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type cacheReader struct {
-	r   *bufio.Reader
+	b   string
+	i   int
 	err error
 }
 
@@ -221,11 +237,20 @@ func (d *cacheReader) uint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, err := binary.ReadUvarint(d.r)
-	if err != nil {
-		d.fail()
+	var v uint64
+	for shift := 0; shift < 64; shift += 7 {
+		if d.i >= len(d.b) {
+			break
+		}
+		c := d.b[d.i]
+		d.i++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
 	}
-	return v
+	d.fail()
+	return 0
 }
 
 // count reads a length, at most limit.
@@ -238,17 +263,19 @@ func (d *cacheReader) count(limit int) int {
 	return int(v)
 }
 
+// str is the next string, a slice of the file's one copy.
 func (d *cacheReader) str() string {
 	n := d.count(maxCacheString)
-	if d.err != nil || n == 0 {
+	if d.err != nil {
 		return ""
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(d.r, b); err != nil {
+	if n > len(d.b)-d.i {
 		d.fail()
 		return ""
 	}
-	return string(b)
+	s := d.b[d.i : d.i+n]
+	d.i += n
+	return s
 }
 
 func (d *cacheReader) date() data.Date {
@@ -261,14 +288,4 @@ func (d *cacheReader) date() data.Date {
 		return data.Date{}
 	}
 	return data.DateOf(cacheEpoch.Add(time.Duration(v-1) * 24 * time.Hour))
-}
-
-// nameParts splits the row's name back into the head's title, first name
-// and surname.
-func (row *registerRow) nameParts() (title, first, last string) {
-	a, b := int(row.titleLen), int(row.titleLen)+int(row.firstLen)
-	if b+1 > len(row.name) {
-		return "", "", row.name // cannot happen for a row rowOf made
-	}
-	return row.name[:a], row.name[a:b], row.name[b+1:]
 }

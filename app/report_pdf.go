@@ -91,6 +91,8 @@ func (m *MeetingPack) WritePDF(path string) error {
 	p.areaTable()
 	p.step(data.HeaderReXRay.Thai)
 	p.reXRayPage()
+	p.step("ThaiQM")
+	p.thaiQMPage()
 	for _, a := range parts {
 		p.step(a.Name)
 		p.areaPage(a)
@@ -411,7 +413,7 @@ func (p *pdfWriter) areaPage(a Area) {
 
 // packSteps counts the steps of WritePDF besides a page per part: keep it
 // equal to the p.step calls outside the loop over parts.
-const packSteps = 10
+const packSteps = 11
 
 // step tells the pack's Progress that the page named is being made.
 func (p *pdfWriter) step(page string) {

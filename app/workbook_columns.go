@@ -41,6 +41,7 @@ const (
 	fTargetDate
 	fLeadAgency
 	fVersion // the follow-up workbook's hidden stamp of the records a row was made from
+	fThaiQM  // บันทึกใน ThaiQM แล้ว: the day the row's result was keyed into ThaiQM (optional)
 	fieldCount
 )
 
@@ -71,7 +72,7 @@ var headerAliases = func() map[string]field {
 	}
 	// The glossary's older spellings of the headers it names.
 	for f, t := range map[field]data.Term{fReXRay: data.HeaderReXRay, fActionDate: data.HeaderActionDate, fAgency: data.HeaderAgency,
-		fWhat: data.HeaderWhat, fTargetDate: data.WordTargetDate, fVillageNo: data.WordVillageNo} {
+		fWhat: data.HeaderWhat, fTargetDate: data.WordTargetDate, fVillageNo: data.WordVillageNo, fThaiQM: data.HeaderThaiQM} {
 		add(f, t.Thai)
 		add(f, t.Old...)
 		add(f, t.Input...)
@@ -124,7 +125,7 @@ func headerKey(s string) string {
 
 // fieldNames gives each field's header for messages: the template's name.
 var fieldNames = func() map[field]string {
-	m := map[field]string{fFullName: "ชื่อ-สกุล", fTargetDate: data.WordTargetDate.Thai, fLeadAgency: "หน่วยงานหลัก", fVersion: versionHeader}
+	m := map[field]string{fFullName: "ชื่อ-สกุล", fTargetDate: data.WordTargetDate.Thai, fLeadAgency: "หน่วยงานหลัก", fVersion: versionHeader, fThaiQM: data.HeaderThaiQM.Thai}
 	for _, h := range TemplateHeaders {
 		m[h.Field] = h.Header
 	}

@@ -130,7 +130,7 @@ var fieldLengths = []struct {
 	{fTitle, data.MaxTitle}, {fFirstName, data.MaxName}, {fLastName, data.MaxName}, {fFullName, data.MaxTitle + 2*data.MaxName},
 	{fPhone, data.MaxPhone}, {fMembers, 20}, {fOrigin, 100}, {fCategory, 100}, {fSubProblem, data.MaxSubProblem},
 	{fDetail, data.MaxDetail / 2}, {fReXRay, 100}, {fStatus, 100}, {fActionDate, 50}, {fAgency, data.MaxAgency},
-	{fWhat, data.MaxDetail}, {fBudget, 30}, {fNote, data.MaxNote}, {fTargetDate, 50}, {fLeadAgency, data.MaxAgency}, {fVersion, 200},
+	{fWhat, data.MaxDetail}, {fBudget, 30}, {fNote, data.MaxNote}, {fTargetDate, 50}, {fLeadAgency, data.MaxAgency}, {fVersion, 200}, {fThaiQM, 50},
 }
 
 // shortValue is a cell as a report shows it: a long one cut, with its
@@ -354,6 +354,16 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 			a.Result = p.Status
 		}
 		in.Action = a
+	}
+	if v := get(fThaiQM); v != "" && v != "-" {
+		on, err := imp.readThaiQM(v)
+		if err != nil {
+			return reject(fThaiQM, data.ErrorMessage(err))
+		}
+		p.ThaiQMOn = on
+		if in.Action != nil {
+			in.Action.ThaiQMOn = on
+		}
 	}
 	if l.has(fVersion) {
 		in.Stamp, in.Stamped = parseStamp(get(fVersion))

@@ -322,6 +322,7 @@ func (e *encoder) problem(p *Problem) {
 	e.word(p.ChangedBy)
 	e.uint(p.CarriedFrom)
 	e.uint(p.CarriedTo)
+	e.date(p.ThaiQMOn)
 }
 
 func (d *decoder) problem() (p Problem) {
@@ -347,6 +348,7 @@ func (d *decoder) problem() (p Problem) {
 	p.ChangedBy = d.word()
 	p.CarriedFrom = d.uint()
 	p.CarriedTo = d.uint()
+	p.ThaiQMOn = d.date()
 	return p
 }
 
@@ -361,6 +363,7 @@ func (e *encoder) action(a *Action) {
 	e.text(a.Note)
 	e.word(a.RecordedBy)
 	e.time(a.RecordedAt)
+	e.date(a.ThaiQMOn)
 }
 
 func (d *decoder) action() (a Action) {
@@ -374,6 +377,7 @@ func (d *decoder) action() (a Action) {
 	a.Note = d.text()
 	a.RecordedBy = d.word()
 	a.RecordedAt = d.time()
+	a.ThaiQMOn = d.date()
 	return a
 }
 

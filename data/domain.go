@@ -355,6 +355,10 @@ type Problem struct {
 	// A carried problem stays in its round as it was, read-only.
 	CarriedFrom uint64 `json:"carried_from,omitempty"`
 	CarriedTo   uint64 `json:"carried_to,omitempty"`
+	// ThaiQMOn is the day the problem's result was keyed into ThaiQM
+	// (HeaderThaiQM); empty while it is not, or since a later change of
+	// its result (SettleThaiQM).
+	ThaiQMOn Date `json:"thaiqm_on,omitzero"`
 }
 
 // NewInRoundYear is the survey year of a problem found during round r
@@ -425,6 +429,9 @@ func (p Problem) Validate(today Date) error {
 	if err := p.ResolvedOn.CheckSane(WordResolvedOn.Thai, today); err != nil {
 		return err
 	}
+	if err := p.ThaiQMOn.CheckSane(HeaderThaiQM.Thai, today); err != nil {
+		return err
+	}
 	return checkLengths(lengthCheck{"ปัญหา", p.SubProblem, MaxSubProblem}, lengthCheck{"รายละเอียด", p.Detail, MaxDetail},
 		lengthCheck{"เหตุผลที่" + Closed.Thai(), p.CloseReason, MaxNote}, lengthCheck{"หน่วยงานหลัก", p.LeadAgency, MaxAgency})
 }
@@ -442,6 +449,7 @@ type Action struct {
 	Note       string    `json:"note,omitempty"`
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`
+	ThaiQMOn   Date      `json:"thaiqm_on,omitzero"` // keyed into ThaiQM on (HeaderThaiQM)
 }
 
 // Normalize cleans free text.
@@ -457,6 +465,9 @@ func (a Action) Validate(today Date) error {
 		return Messages(EINVALID, "กรุณาระบุ%s", []any{HeaderActionDate.Thai}, "action needs a date")
 	}
 	if err := a.Date.CheckSane(HeaderActionDate.Thai, today); err != nil {
+		return err
+	}
+	if err := a.ThaiQMOn.CheckSane(HeaderThaiQM.Thai, today); err != nil {
 		return err
 	}
 	if a.Budget < 0 {

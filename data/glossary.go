@@ -101,6 +101,19 @@ var (
 	HeaderBudget     = Term{Thai: "งบประมาณ (บาท)", English: "Budget (baht)"}
 )
 
+// Recording in ThaiQM, the national system where districts key in every
+// result: the mark qmdesk keeps of it, and what is not yet keyed.
+var (
+	HeaderThaiQM       = Term{Thai: "บันทึกใน ThaiQM แล้ว", English: "Keyed into ThaiQM", Old: []string{"บันทึกในระบบ ThaiQM แล้ว", "วันที่บันทึกใน ThaiQM", "บันทึก ThaiQM แล้ว"}}
+	WordThaiQMNotKeyed = Term{Thai: "ยังไม่ได้บันทึกใน ThaiQM", English: "Not yet keyed into ThaiQM"}
+)
+
+// ThaiQMHeads are the heads of a ThaiQM table's figures, in problems: the
+// results keyed, those not yet keyed, and the round's problems (target).
+func ThaiQMHeads() []Term {
+	return []Term{HeaderThaiQM.Counting(UnitProblems), WordThaiQMNotKeyed.Counting(UnitProblems), WordTarget}
+}
+
 // Categories: the letter's names, and a short form for narrow places that
 // is a word, never a cut name.
 var categoryTerms = [8]struct{ full, short Term }{
@@ -244,7 +257,7 @@ func Terms() []Term {
 	out := []Term{UnitProblems, UnitHouseholds, UnitPercent, WordHouseholds, WordTarget, WordSolvedTotal, WordSolvedTotalMeans, WordPercentSolved, WordPercentOf, WordPercentMeans,
 		WordOpen, WordOverdue, WordUrgent, WordUrgentOpen, WordSensitive, WordDeadline, WordTargetDate, WordCategory, WordVillageNo, WordFile,
 		HeaderOrigin, HeaderReXRay, WordReXRayChecked, WordProgramme, WordProvinceCentre, WordProvinceCentreShort, WordDemoData, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold,
-		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered}
+		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered, HeaderThaiQM, WordThaiQMNotKeyed}
 	for _, c := range Categories {
 		out = append(out, c.Term(), c.ShortTerm())
 	}

@@ -70,6 +70,13 @@ type Store interface {
 	// problem to that status (closing needs the reason in a.Note). Refused
 	// as UpdateProblem is for a problem of an earlier round.
 	AddAction(ctx context.Context, a *Action) error
+	// MarkThaiQM marks problems' results, with their actions not yet
+	// marked, as keyed into ThaiQM on a day (a zero day takes the
+	// problems' marks off), each with its audit entry. Problems of an
+	// earlier round are left as they are; it returns how many changed.
+	MarkThaiQM(ctx context.Context, problemIDs []uint64, on Date) (int, error)
+	// MarkActionThaiQM marks one action as keyed into ThaiQM on a day.
+	MarkActionThaiQM(ctx context.Context, problemID, actionID uint64, on Date) error
 	Actions(ctx context.Context, problemID uint64) ([]Action, error)
 
 	// AgencyAliases returns the clerk's merges of agency names;
@@ -226,6 +233,7 @@ type RoundCounts struct {
 	Due        []DueCount
 	Carried    []CarriedCount
 	ReXRay     []ReXRayCount
+	ThaiQM     []ThaiQMCount
 }
 
 // ReXRayCount counts problems of a round in a tambon and category by their

@@ -38,6 +38,7 @@ type DashboardScreen struct {
 	Overdue     *grid
 	OverdueNote *widget.Label
 	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
+	ThaiQM      *ThaiQMTab // what is keyed into ThaiQM, and the amphoe's mark
 
 	Agencies *AgencyTab // the partner agencies' work
 
@@ -135,6 +136,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.OverdueNote = widget.NewLabel("")
 
 	d.ReXRay = newReXRayTab(d)
+	d.ThaiQM = newThaiQMTab(d)
 	d.CategoryChart = canvas.NewImageFromResource(nil)
 	d.TimeChart = canvas.NewImageFromResource(nil)
 	for _, img := range []*canvas.Image{d.CategoryChart, d.TimeChart} {
@@ -150,6 +152,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 			nil, nil, nil, d.Amphoes.Box)),
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
+		container.NewTabItem("ThaiQM", d.ThaiQM.Box),
 	)
 	d.Agencies = newAgencyTab(w)
 	parts.Append(d.Agencies.item)
@@ -279,6 +282,7 @@ func (d *DashboardScreen) draw(v dashboardView) {
 	d.showAmphoes()
 	d.showOverdue(v)
 	d.ReXRay.set(sum.ReXRay)
+	d.ThaiQM.set(sum.ThaiQM)
 	d.drawCharts()
 	d.loadAgencies()
 }

@@ -21,6 +21,7 @@ type ExportScreen struct {
 	FollowAmphoe   *widget.Select
 	FollowUp       *widget.Button
 	Summary        *widget.Button
+	ThaiQM         *widget.Button // the results not yet keyed into ThaiQM, of the amphoe chosen above or all
 	Full           *widget.Button
 	Unmask         *widget.Check
 	Password       *widget.Entry
@@ -45,6 +46,7 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 	s.Summary = widget.NewButton(t.tr("บันทึกสรุปผลรายอำเภอ…", "Save the summary…"), func() {
 		w.chooseSavePath(t.tr("สรุปผล-ThaiQM-", "ThaiQM-summary-")+w.today().Key()+".xlsx", []string{".xlsx"}, s.ExportSummary)
 	})
+	s.ThaiQM = widget.NewButton(t.tr("บันทึกรายการที่รอบันทึก ThaiQM…", "Save what is not yet keyed into ThaiQM…"), s.onThaiQM)
 	s.Unmask = widget.NewCheck(t.tr("แสดงเลขประจำตัว ชื่อ และเบอร์โทรเต็ม (บันทึกไว้ในประวัติการใช้งาน ใช้เฉพาะเมื่อจำเป็น)",
 		"Full IDs, names and phones (logged; only when needed)"), nil)
 	s.Password = widget.NewPasswordEntry()
@@ -63,7 +65,10 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 		widget.NewCard(t.tr("ไฟล์ติดตามส่งอำเภอ", "Follow-up workbooks"), "", container.NewVBox(
 			note(t.tr("ปัญหาที่ยังค้างของแต่ละอำเภอ ให้อำเภอกรอกผลแล้วส่งกลับมานำเข้า (เลขประจำตัวถูกปิดบัง ใช้รหัสบ้านจับคู่)",
 				"Each amphoe's open problems, to be filled in and sent back (IDs masked; the house code is the key)")),
-			container.NewBorder(nil, nil, nil, s.FollowUp, s.FollowAmphoe))), // the choice takes the width: never cut
+			container.NewBorder(nil, nil, nil, s.FollowUp, s.FollowAmphoe), // the choice takes the width: never cut
+			note(t.tr("รายการที่อำเภอยังไม่ได้บันทึกลงระบบ ThaiQM (อำเภอที่เลือกข้างบน หรือทุกอำเภอ แผ่นงานละอำเภอ) ใส่วันที่ที่บันทึกแล้วนำเข้ากลับได้",
+				"What each amphoe has not yet keyed into ThaiQM (the amphoe above, or every one, a sheet each); a day written in it comes back through the import")),
+			container.NewHBox(s.ThaiQM))),
 		widget.NewCard(t.tr("สรุปผลรายอำเภอ", "Summary"), "", container.NewVBox(
 			note(t.tr("ตัวเลขตามแดชบอร์ดของกระทรวง รายอำเภอและรายด้าน ไม่มีข้อมูลส่วนบุคคล", "The ministry's counters by amphoe and category; no personal data")), container.NewHBox(s.Summary))),
 		widget.NewCard(t.tr("ข้อมูลทั้งหมด", "Full export"), "", container.NewVBox(

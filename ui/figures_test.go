@@ -66,6 +66,11 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 			Categories map[data.Category]app.ReXRayTally `json:"categories"`
 			Amphoe     []app.ReXRayArea                  `json:"amphoe"`
 		} `json:"rexray"`
+		ThaiQM struct {
+			Totals     app.ThaiQMTally                   `json:"totals"`
+			Categories map[data.Category]app.ThaiQMTally `json:"categories"`
+			Amphoe     []app.ThaiQMArea                  `json:"amphoe"`
+		} `json:"thaiqm"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
 		t.Fatal(err)
@@ -220,6 +225,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Error("no small sensitive count was hidden: the demo should have some")
 	}
 	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(8)+pdfPage(9)) // amphoe, then categories
+	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, f, pdfPage(10), pdfPage(11))
 	// The letter's table: its national households, the province's (the
 	// dashboard's households per category) and the share.
 	letter := pdfPage(2)

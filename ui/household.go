@@ -37,6 +37,8 @@ type HouseholdPage struct {
 
 	ActionForm *ActionForm // while the dialog is open
 	StatusForm *StatusForm
+	ThaiQMForm *ThaiQMForm
+	MarkAll    *widget.Button // every result of the household keyed into ThaiQM
 
 	// Loading: a household is being read; Led: how many problems came
 	// first because they led the clerk here.
@@ -61,7 +63,8 @@ type ProblemCard struct {
 	Timeline *widget.Label
 	AddBtn   *widget.Button
 	StateBtn *widget.Button
-	Led      bool // the clerk came here for it: first and marked ►
+	Led      bool           // the clerk came here for it: first and marked ►
+	ThaiQM   *widget.Button // mark the result, or one action, keyed into ThaiQM
 }
 
 func newHouseholdPage(w *MainWindow) *HouseholdPage {
@@ -80,7 +83,8 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
 	p.empty.Wrapping = fyne.TextWrapWord
-	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.LeadNote, p.Problems)
+	p.MarkAll = widget.NewButton(w.t.term(data.HeaderThaiQM)+w.t.tr(" ทั้งครัวเรือน…", ": whole household…"), func() { p.onThaiQM(nil) })
+	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), container.NewHBox(p.MarkAll), widget.NewSeparator(), p.LeadNote, p.Problems)
 	p.details.Hide()
 	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Unmask.Hide()
@@ -316,7 +320,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	case pr.RoundID != p.current && p.current != 0:
 		st += t.tr("\nรอบนี้ไม่ใช่รอบปัจจุบัน จึงเก็บไว้ตามเดิม ถ้าปัญหากลับมาอีก ให้บันทึกเป็นปัญหาในรอบปัจจุบัน", "\nThis round is not the current one and keeps its figures; a problem that comes back is recorded in the current round")
 	}
-	c.Status.SetText(st)
+	c.Status.SetText(st + p.thaiQMStatus(pr))
 	var lines []string
 	// A problem carried from an earlier round keeps that round's history.
 	for from, depth := pr.CarriedFrom, 0; from != 0 && depth < 20; depth++ {
@@ -351,9 +355,11 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	c.Timeline.SetText(strings.Join(lines, "\n"))
 	c.AddBtn = widget.NewButton(t.tr("บันทึกการดำเนินการ", "Record an action"), func() { p.onAddAction(c) })
 	c.StateBtn = widget.NewButton(t.tr("เปลี่ยนสถานะ", "Change status"), func() { p.onChangeStatus(c) })
+	c.ThaiQM = widget.NewButton(t.tr("บันทึกใน ThaiQM…", "Keyed into ThaiQM…"), func() { p.onThaiQM(c) })
 	if pr.CarriedTo != 0 || pr.RoundID != p.current && p.current != 0 {
 		c.AddBtn.Disable()
 		c.StateBtn.Disable()
+		c.ThaiQM.Disable()
 	}
 	title := p.problemName(pr)
 	if pr.Urgent {
@@ -378,7 +384,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 	if r, ok := p.rounds[pr.RoundID]; ok && len(p.rounds) > 1 {
 		sub += t.tr(" · รอบ ", " · round ") + r.Name
 	}
-	c.Card = widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn)))
+	c.Card = widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn, c.ThaiQM)))
 	p.Problems.Add(c.Card)
 	return c
 }
@@ -405,7 +411,7 @@ func (p *HouseholdPage) actionLine(a data.Action) string {
 	if a.RecordedBy != "" {
 		l += t.tr(" — บันทึกโดย ", " — by ") + a.RecordedBy
 	}
-	return l
+	return l + p.thaiQMActionMark(a)
 }
 
 // ActionForm is the dialog that records an action.

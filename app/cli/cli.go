@@ -80,6 +80,9 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk unit edit NAME [--name N] [--type …] [--tambon T,T] [--partly T,T]
                                   แก้ไขเทศบาล (--tambon/--partly ที่ระบุแทนรายการตำบลเดิมทั้งหมด)
   qmdesk unit remove NAME         ลบเทศบาลออกจากรายการ
+  qmdesk thaiqm [list]            ผลที่รอบันทึกลงระบบ ThaiQM รายอำเภอ (นับเป็นปัญหา)
+  qmdesk thaiqm mark --amphoe X --on DATE [--before DATE]
+                                  บันทึกว่าอำเภอ X บันทึกผลใน ThaiQM แล้วเมื่อ DATE (เฉพาะที่แก้ไขครั้งล่าสุดไม่เกิน --before)
   qmdesk check [--anchor N:รหัส]   ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข) และเทียบกับรหัสท้ายเอกสารประชุม
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
@@ -97,6 +100,8 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk export followup --amphoe X FILE | --all DIR [--unmask]
                                   แบบติดตามรายอำเภอ (ปัญหาที่ยังไม่แล้วเสร็จ)
   qmdesk export summary FILE      สรุปรายอำเภอ × ด้าน
+  qmdesk export thaiqm FILE [--amphoe X] [--unmask]
+                                  รายการที่รอบันทึกลงระบบ ThaiQM หนึ่งแผ่นงานต่ออำเภอ (ใส่วันที่แล้วนำเข้ากลับได้)
   qmdesk export full FILE [--unmask] [--ask-password | --password-file PF]
                                   ข้อมูลทั้งหมด (ข้อมูลส่วนบุคคลถูกปิดบัง เว้นแต่ --unmask)
                                   รหัสผ่านของไฟล์: --ask-password พิมพ์บนหน้าจอ (ไม่แสดง) หรือ --password-file อ่านจากบรรทัดแรกของไฟล์
@@ -142,6 +147,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.agency(rest)
 	case "unit":
 		err = c.unit(rest)
+	case "thaiqm":
+		err = c.thaiQM(rest)
 	case "check":
 		err = c.check(rest)
 	case "repair":

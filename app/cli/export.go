@@ -8,7 +8,7 @@ import (
 
 func (c *command) export(args []string) error {
 	if len(args) == 0 {
-		return usageError{"ระบุสิ่งที่จะส่งออก: template, followup, summary หรือ full"}
+		return usageError{"ระบุสิ่งที่จะส่งออก: template, followup, summary, full หรือ thaiqm"}
 	}
 	kind, args := args[0], args[1:]
 	fs, db := c.flags("export " + kind)
@@ -68,8 +68,10 @@ func (c *command) export(args []string) error {
 		}
 		fmt.Fprintf(c.env.Stdout, "เขียนแบบติดตาม %d รายการไว้ที่ %s\n", n, out)
 		return nil
+	case "thaiqm":
+		return c.exportThaiQM(e, s, *amphoe, out, *unmask)
 	default:
-		return usageError{"ส่งออกได้: template, followup, summary, full"}
+		return usageError{"ส่งออกได้: template, followup, summary, full, thaiqm"}
 	}
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ type summaryJSON struct {
 	// beside the scope's: the pack's first table.
 	LetterHouseholds map[data.Category]app.LetterRow `json:"letter_households"`
 	Agencies         []app.AgencyLine                `json:"agencies"` // the round's partner agencies, province-wide
+	ThaiQM           thaiQMJSON                      `json:"thaiqm"`
 }
 
 // reXRayJSON is the Re-X-Ray result of the scope, its categories and its
@@ -84,6 +85,7 @@ func (c *command) summary(args []string) error {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
 		out.ReXRay.Amphoe, out.ReXRay.Tambon = nil, sum.ReXRay.Parts
 	}
+	out.ThaiQM = thaiQMOf(sum, area != "")
 	if *asJSON {
 		if out.Agencies, err = app.Agencies(c.ctx, s, sum.Round.ID, ""); err != nil {
 			return err
@@ -93,6 +95,7 @@ func (c *command) summary(args []string) error {
 		return enc.Encode(out)
 	}
 	printSummary(c.env.Stdout, sum, area != "")
+	printThaiQM(c.env.Stdout, sum)
 	return nil
 }
 

@@ -164,6 +164,9 @@ func recountTx(tx *bbolt.Tx) *recount {
 		if k := reXRayKey(&p, tambon); k != nil {
 			rc.counts[string(k)]++
 		}
+		if k := thaiQMKey(&p, tambon); k != nil {
+			rc.counts[string(k)]++
+		}
 		for _, cat := range []byte{byte(p.Category), 0} {
 			rk := string(key(p.RoundID, p.HouseholdID, cat))
 			if rc.refs[rk]++; rc.refs[rk] == 1 {

@@ -134,6 +134,9 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 	if k := reXRayKey(p, tambon); k != nil {
 		d[string(k)] += sign
 	}
+	if k := thaiQMKey(p, tambon); k != nil {
+		d[string(k)] += sign
+	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
 		k := key(p.RoundID, p.HouseholdID, cat)
@@ -213,6 +216,7 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
 		rc.ReXRay = reXRayCounts(c, roundID)
+		rc.ThaiQM = thaiQMCounts(c, roundID)
 		pre = key(byte('D'), roundID)
 		stop := key(byte('D'), roundID, dueBefore.Key())
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = c.Next() {

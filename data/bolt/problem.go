@@ -100,6 +100,7 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 		if err := getProblem(tx, p.ID, &old); err != nil {
 			return err
 		}
+		data.SettleThaiQM(&old, p)
 		if err := s.updateProblem(ctx, tx, &old, p); err != nil {
 			return err
 		}
@@ -246,8 +247,8 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 	if err := editable(tx, &p); err != nil {
 		return err
 	}
+	old := p
 	if a.Result != 0 && a.Result != p.Status {
-		old := p
 		p.Status = a.Result
 		if old.Status.Open() && !a.Result.Open() {
 			p.ResolvedOn = a.Date // the day the work was done, not the day it was typed in
@@ -258,6 +259,8 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 				p.CloseReason = a.What
 			}
 		}
+	}
+	if thaiQMAfterAction(&old, &p, a) || p.Status != old.Status {
 		if err := s.updateProblem(ctx, tx, &old, &p); err != nil {
 			return err
 		}

@@ -1,0 +1,218 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"qmdesk/data"
+	"qmdesk/data/xlsx"
+)
+
+// addThaiQMColumn adds the optional บันทึกใน ThaiQM แล้ว column after the
+// template's columns: left blank for the district to write the day it
+// keyed the row's result into ThaiQM (a date in any form the workbook's
+// other date columns take). It is never pre-filled: a date the province
+// exported would come back after a later change and mark it again.
+func addThaiQMColumn(t *xlsx.Table) {
+	n := len(t.Header)
+	grow := func(b []bool, v bool) []bool {
+		if len(b) == 0 {
+			return b
+		}
+		return append(append(append([]bool{}, b...), make([]bool, max(0, n-len(b)))...), v)
+	}
+	t.Header = append(append([]string{}, t.Header...), data.HeaderThaiQM.Thai)
+	if len(t.Widths) > 0 {
+		t.Widths = append(append(append([]float64{}, t.Widths...), make([]float64, max(0, n-len(t.Widths)))...), 18)
+	}
+	t.Text = grow(t.Text, true)
+	t.Locked = grow(t.Locked, false)
+}
+
+// SummarySheetThaiQM is the summary workbook's sheet of what is keyed into
+// ThaiQM: a row per amphoe and category (ทุกด้าน first), then the
+// province's rows.
+const SummarySheetThaiQM = "ThaiQM"
+
+// thaiQMSheet is the summary workbook's ThaiQM sheet, from the same
+// summary as its other sheets.
+func (e *Exporter) thaiQMSheet(s Summary) xlsx.Table {
+	type line struct {
+		area string
+		cat  data.Category
+		t    ThaiQMTally
+	}
+	var lines []line
+	add := func(name string, all ThaiQMTally, cats map[data.Category]ThaiQMTally) {
+		lines = append(lines, line{name, 0, all})
+		for _, c := range data.Categories {
+			lines = append(lines, line{name, c, cats[c]})
+		}
+	}
+	for _, a := range s.ThaiQM.Parts {
+		add(a.Name, a.Totals, a.Categories)
+	}
+	add("รวมทั้งจังหวัด", s.ThaiQM.Totals, s.ThaiQM.Categories)
+	header := []string{"อำเภอ", data.WordCategory.Thai}
+	formats := []string{"", ""}
+	widths := []float64{20, 34}
+	for _, h := range data.ThaiQMHeads() {
+		header = append(header, h.Thai)
+		formats = append(formats, e.numberFormat("#,##0"))
+		widths = append(widths, 18)
+	}
+	return xlsx.Table{
+		Sheet: SummarySheetThaiQM, Header: header, Formats: formats, Widths: widths, RowCount: len(lines),
+		Titles: e.titles(
+			fmt.Sprintf("การบันทึกผลในระบบ ThaiQM จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
+			fmt.Sprintf("ข้อมูล ณ %s · นับเป็น%s · ผลที่แก้ไขหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น \"%s\" อีกครั้ง", data.FormatBELong(s.AsOf), data.UnitProblems.Thai, data.WordThaiQMNotKeyed.Thai),
+		),
+		Bold: func(i int) bool { return lines[i].cat == 0 },
+		Row: func(i int) ([]any, []bool) {
+			l := lines[i]
+			cat := WordAllCategories
+			if l.cat != 0 {
+				cat = l.cat.Label()
+			}
+			row := []any{l.area, cat}
+			for _, n := range l.t.Figures() {
+				row = append(row, n)
+			}
+			return row, nil
+		},
+	}
+}
+
+// ThaiQMWorkbook writes the workbook of the results not yet keyed into
+// ThaiQM, a sheet per amphoe (area: one amphoe or tambon; "" every amphoe
+// with something to key), for each district to key in: the household,
+// the problem with its status (and the reason of a closed one) and
+// Re-X-Ray result, the actions not yet keyed, and an empty บันทึกใน
+// ThaiQM แล้ว column. Its headers are the
+// template's, so the sheet comes back through the import: a day written
+// in that column marks the row's result keyed. National IDs are masked
+// (a household without a house code shows its qmdesk key) unless unmask.
+// It returns the number of rows.
+func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask bool) (int, error) {
+	meta, err := e.Store.Meta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	prov, _ := e.Geo.Province(meta.Province)
+	problems, err := ThaiQMToKey(ctx, e.Store, area, data.Date{})
+	if err != nil {
+		return 0, err
+	}
+	households, err := e.Store.Households(ctx, data.HouseholdFilter{AreaCode: area})
+	if err != nil {
+		return 0, err
+	}
+	byID := make(map[uint64]*data.Household, len(households))
+	for i := range households {
+		byID[households[i].ID] = &households[i]
+	}
+	type line struct {
+		h       *data.Household
+		p       data.Problem
+		actions string
+	}
+	byAmphoe := map[string][]line{}
+	for _, p := range problems {
+		h := byID[p.HouseholdID]
+		if h == nil {
+			continue
+		}
+		acts, err := e.Store.Actions(ctx, p.ID)
+		if err != nil {
+			return 0, err
+		}
+		var todo []string
+		for _, a := range acts {
+			if a.ThaiQMOn.IsZero() {
+				s := data.FormatBE(a.Date)
+				for _, part := range []string{a.Agency, a.What} {
+					if part != "" {
+						s += " · " + part
+					}
+				}
+				if a.Budget > 0 {
+					s += " · " + data.FormatBaht(a.Budget) + " บาท"
+				}
+				todo = append(todo, s)
+			}
+		}
+		byAmphoe[h.AmphoeCode()] = append(byAmphoe[h.AmphoeCode()], line{h, p, strings.Join(todo, "\n")})
+	}
+	// The follow-up's columns a district recognises, then the actions to
+	// key and the column to fill.
+	cols := []field{fSeq, fHouseCode, fHouseNo, fVillageNo, fTambon, fAmphoe, fProvince, fNationalID, fTitle, fFirstName, fLastName, fOrigin, fCategory, fSubProblem, fReXRay, fStatus, fNote}
+	header := make([]string, 0, len(cols)+3)
+	for _, f := range cols {
+		header = append(header, fieldNames[f])
+	}
+	header = append(header, data.WordResolvedOn.Thai, "การช่วยเหลือที่ยังไม่ได้บันทึก", data.HeaderThaiQM.Thai)
+	widths := []float64{6, 14, 10, 7, 16, 16, 12, 18, 9, 14, 14, 10, 22, 30, 18, 18, 20, 14, 48, 16}
+	text := make([]bool, len(header))
+	for i, f := range cols {
+		text[i] = f == fHouseCode || f == fNationalID || f == fHouseNo
+	}
+	text[len(text)-1] = true
+	var tables []xlsx.Table
+	rows := 0
+	for _, a := range e.Geo.AmphoesOf(meta.Province) {
+		lines := byAmphoe[a.Code]
+		if len(lines) == 0 {
+			continue
+		}
+		rows += len(lines)
+		a := a
+		tables = append(tables, xlsx.Table{
+			Sheet: a.Thai, Header: header, Widths: widths, Text: text, RowCount: len(lines),
+			Titles: e.titles(fmt.Sprintf("%s อำเภอ%s จังหวัด%s %s ปัญหา · ข้อมูล ณ %s", data.WordThaiQMNotKeyed.Thai, a.Thai, prov.Thai, data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today())),
+				"เมื่อบันทึกแต่ละแถวลงระบบ ThaiQM แล้ว ใส่วันที่ในคอลัมน์ "+data.HeaderThaiQM.Thai+" (พ.ศ.) แล้วส่งไฟล์กลับจังหวัด: นำเข้าแล้วจะนับเป็นบันทึกแล้ว"),
+			Row: func(i int) ([]any, []bool) {
+				l := lines[i]
+				h, p := l.h, l.p
+				tb, _ := e.Geo.Tambon(h.TambonCode)
+				id := h.Head.NationalID
+				switch {
+				case unmask:
+				case h.HouseCode == "":
+					id = data.HouseholdKey(h.ID)
+				default:
+					id = data.MaskNationalID(id)
+				}
+				origin := data.OriginSurvey2565.Thai()
+				switch {
+				case h.Origin == data.OriginMissed:
+					origin = data.OriginMissed.Thai()
+				case p.SurveyYear != 2565:
+					origin = data.WordNewProblem.Thai
+				}
+				village := any(nil)
+				if h.VillageNo > 0 {
+					village = h.VillageNo
+				}
+				resolved := ""
+				if !p.ResolvedOn.IsZero() {
+					resolved = data.FormatBE(p.ResolvedOn)
+				}
+				return []any{i + 1, h.HouseCode, h.HouseNo, village, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName, origin,
+					p.Category.ShortLabel(), p.SubProblem, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, resolved, l.actions, nil}, nil
+			},
+		})
+	}
+	if len(tables) == 0 {
+		return 0, data.Messages(data.ENOTFOUND, "ไม่มีผลที่%sในพื้นที่นี้", []any{data.WordThaiQMNotKeyed.Thai}, "nothing left to key into ThaiQM in %q", area)
+	}
+	if err := xlsx.Write(path, tables, ""); err != nil {
+		return 0, err
+	}
+	note := fmt.Sprintf("thaiqm %s: %d rows → %s", area, rows, filepath.Base(path))
+	if unmask {
+		note += " (national IDs unmasked)"
+	}
+	return rows, e.Store.Log(ctx, "export", "thaiqm", 0, note)
+}
