@@ -226,6 +226,7 @@ type RoundCounts struct {
 	Due        []DueCount
 	Carried    []CarriedCount
 	ReXRay     []ReXRayCount
+	NewCases   []NewCaseCount
 }
 
 // ReXRayCount counts problems of a round in a tambon and category by their

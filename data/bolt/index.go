@@ -121,6 +121,14 @@ type counterDelta map[string]int64
 // addProblem counts p (sign +1) or uncounts it (sign −1) for a household in
 // tambon. The household counters move through hhrefs.
 func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, sign int64) error {
+	return d.addProblemOf(tx, p, 0, tambon, sign)
+}
+
+// addProblemOf is addProblem for a household of origin, 0 when the caller
+// does not know it: it is then read from the store if a new-case counter
+// moves (newcases.go).
+func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
+	o := &lazyOrigin{tx: tx, hh: p.HouseholdID, origin: origin}
 	d[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))] += sign
 	if p.Status.Open() {
 		d[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))] += sign
@@ -153,9 +161,12 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 		}
 		if before == 0 || after == 0 {
 			d[string(key(byte('H'), p.RoundID, tambon, cat))] += sign
+			if err := d.missedFlip(o, p, tambon, cat, sign); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return d.addFresh(tx, o, p, tambon, sign)
 }
 
 // flush applies the delta to the counters bucket, deleting counters that
@@ -213,6 +224,7 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
 		rc.ReXRay = reXRayCounts(c, roundID)
+		rc.NewCases = newCaseCounts(c, roundID)
 		pre = key(byte('D'), roundID)
 		stop := key(byte('D'), roundID, dueBefore.Key())
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre) && string(k) < string(stop); k, v = c.Next() {

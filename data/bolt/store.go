@@ -462,9 +462,10 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
-	nil,         // 2 → 3: Store.migrateHistory, in chunks of its own
-	nil,         // 3 → 4: Store.migrateSums, in chunks of its own
-	countReXRay, // 4 → 5: the Re-X-Ray counters
+	nil,           // 2 → 3: Store.migrateHistory, in chunks of its own
+	nil,           // 3 → 4: Store.migrateSums, in chunks of its own
+	countReXRay,   // 4 → 5: the Re-X-Ray counters
+	countNewCases, // 5 → 6: the new cases (newcases.go)
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
