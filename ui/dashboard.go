@@ -38,6 +38,7 @@ type DashboardScreen struct {
 	Overdue     *grid
 	OverdueNote *widget.Label
 	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
+	NewCases    *NewCasesTab
 
 	Agencies *AgencyTab // the partner agencies' work
 
@@ -133,6 +134,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.OverdueNote = widget.NewLabel("")
 
 	d.ReXRay = newReXRayTab(d)
+	d.NewCases = newNewCasesTab(d)
 	d.CategoryChart = canvas.NewImageFromResource(nil)
 	d.TimeChart = canvas.NewImageFromResource(nil)
 	for _, img := range []*canvas.Image{d.CategoryChart, d.TimeChart} {
@@ -148,6 +150,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 			nil, nil, nil, d.Amphoes.Box)),
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
+		container.NewTabItem(t.term(data.WordNewCasesTab), d.NewCases.Box),
 	)
 	d.Agencies = newAgencyTab(w)
 	parts.Append(d.Agencies.item)
@@ -237,6 +240,7 @@ func (d *DashboardScreen) Refresh() {
 	d.showAmphoes()
 	d.showOverdue()
 	d.ReXRay.set(sum.ReXRay)
+	d.NewCases.set(sum.NewCases)
 	d.drawCharts()
 	d.loadAgencies()
 }
