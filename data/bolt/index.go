@@ -118,15 +118,11 @@ func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 // problem moved from one status to another touches each key once.
 type counterDelta map[string]int64
 
-// addProblem counts p (sign +1) or uncounts it (sign −1) for a household in
-// tambon. The household counters move through hhrefs.
-func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, sign int64) error {
-	return d.addProblemOf(tx, p, 0, tambon, sign)
-}
-
-// addProblemOf is addProblem for a household of origin, 0 when the caller
-// does not know it: it is then read from the store if a new-case counter
-// moves (newcases.go).
+// addProblemOf counts p (sign +1) or uncounts it (sign −1) for a household
+// in tambon, of origin. The household counters move through hhrefs; the
+// new cases count households by origin (newcases.go). An origin of 0 is
+// read from the store when a new-case counter moves: correct, but a
+// lookup a bulk write cannot afford, so every caller passes it.
 func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
 	o := &lazyOrigin{tx: tx, hh: p.HouseholdID, origin: origin}
 	d[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))] += sign
