@@ -358,7 +358,7 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 		tables = append(tables, sheet(c.ShortLabel(), c.Label(), func(a Area) Tally { return a.Categories[c] },
 			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
 	}
-	tables = append(tables, e.reXRaySheet(s), e.thaiQMSheet(s))
+	tables = append(tables, e.reXRaySheet(s), e.newCasesSheet(s), e.thaiQMSheet(s))
 	agencies, err := e.agencySheet(ctx, s)
 	if err != nil {
 		return err

@@ -167,6 +167,9 @@ type Summary struct {
 	UrgentKinds []data.UrgentKind `json:"-"`
 	// ReXRay is the Re-X-Ray result of the carried-over problems.
 	ReXRay ReXRaySummary `json:"rexray"`
+	// NewCases is the round's missed households and known households with
+	// new problems, in households (newcases.go).
+	NewCases NewCaseSummary `json:"new_cases"`
 	// ThaiQM is what of the round's results is keyed into ThaiQM.
 	ThaiQM ThaiQMSummary `json:"thaiqm"`
 }
@@ -306,6 +309,7 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	}
 	sort.Slice(s.Parts, func(i, j int) bool { return s.Parts[i].Code < s.Parts[j].Code })
 	s.ReXRay = reXRaySummary(&s, rc.ReXRay, area)
+	s.NewCases = newCaseSummary(&s, rc.NewCases, area)
 	s.ThaiQM = thaiQMSummary(&s, rc.ThaiQM, area)
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
 	s.Countdown.Carried = s.Area.Totals.Carried

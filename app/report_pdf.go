@@ -91,6 +91,8 @@ func (m *MeetingPack) WritePDF(path string) error {
 	p.areaTable()
 	p.step(data.HeaderReXRay.Thai)
 	p.reXRayPage()
+	p.step(data.WordNewCases.Thai)
+	p.newCasesPage()
 	p.step("ThaiQM")
 	p.thaiQMPage()
 	for _, a := range parts {
@@ -413,7 +415,7 @@ func (p *pdfWriter) areaPage(a Area) {
 
 // packSteps counts the steps of WritePDF besides a page per part: keep it
 // equal to the p.step calls outside the loop over parts.
-const packSteps = 11
+const packSteps = 12
 
 // step tells the pack's Progress that the page named is being made.
 func (p *pdfWriter) step(page string) {

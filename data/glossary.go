@@ -251,13 +251,43 @@ func (r ReXRay) Term() Term {
 	return reXRayTerms[r]
 }
 
+// The letter's new cases, counted in households: missed households
+// (origin ตกหล่น) and known households (origin เดิม) with a problem found
+// in the round.
+var (
+	WordNewCases            = Term{Thai: "ครัวเรือนตกหล่นและครัวเรือนเดิมที่มีปัญหาใหม่", English: "Missed households and known households with new problems"}
+	WordNewCasesTab         = Term{Thai: "ครัวเรือนตกหล่น/ปัญหาใหม่", English: "New cases"}
+	WordMissedHouseholds    = Term{Thai: "ครัวเรือนตกหล่น", English: "missed households"}
+	WordKnownNewProblems    = Term{Thai: "ครัวเรือนเดิมที่มีปัญหาใหม่", English: "known households with new problems"}
+	WordNewCasesSheet       = Term{Thai: "ตกหล่นและปัญหาใหม่", English: "New cases"}
+	WordNewCasesCountedOnce = Term{Thai: "นับเป็นครัวเรือน: ครัวเรือนที่มีปัญหาหลายข้อในด้านเดียวกันนับครั้งเดียวในด้านนั้น และครั้งเดียวในรวมทุกด้าน",
+		English: "Counted in households: a household with several problems in a category counts once there, and once in all categories"}
+)
+
+// NewCaseHeads are the heads of a new-case table's figures, in households.
+func NewCaseHeads() []Term {
+	return []Term{WordMissedHouseholds.Counting(UnitHouseholds), WordKnownNewProblems.Counting(UnitHouseholds)}
+}
+
+// Term returns the new-case group's words.
+func (g NewCase) Term() Term {
+	switch g {
+	case NewCaseMissed:
+		return WordMissedHouseholds
+	case NewCaseKnown:
+		return WordKnownNewProblems
+	}
+	return Term{}
+}
+
 // Terms lists every term of the glossary, for the test that keeps their
 // words (but the Common ones) out of the rest of the program.
 func Terms() []Term {
 	out := []Term{UnitProblems, UnitHouseholds, UnitPercent, WordHouseholds, WordTarget, WordSolvedTotal, WordSolvedTotalMeans, WordPercentSolved, WordPercentOf, WordPercentMeans,
 		WordOpen, WordOverdue, WordUrgent, WordUrgentOpen, WordSensitive, WordDeadline, WordTargetDate, WordCategory, WordVillageNo, WordFile,
 		HeaderOrigin, HeaderReXRay, WordReXRayChecked, WordProgramme, WordProvinceCentre, WordProvinceCentreShort, WordDemoData, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold,
-		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered, HeaderThaiQM, WordThaiQMNotKeyed}
+		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered, HeaderThaiQM, WordThaiQMNotKeyed,
+		WordNewCases, WordNewCasesTab, WordMissedHouseholds, WordKnownNewProblems, WordNewCasesSheet, WordNewCasesCountedOnce}
 	for _, c := range Categories {
 		out = append(out, c.Term(), c.ShortTerm())
 	}

@@ -233,6 +233,7 @@ type RoundCounts struct {
 	Due        []DueCount
 	Carried    []CarriedCount
 	ReXRay     []ReXRayCount
+	NewCases   []NewCaseCount
 	ThaiQM     []ThaiQMCount
 }
 

@@ -38,6 +38,7 @@ type DashboardScreen struct {
 	Overdue     *grid
 	OverdueNote *widget.Label
 	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
+	NewCases    *NewCasesTab
 	ThaiQM      *ThaiQMTab // what is keyed into ThaiQM, and the amphoe's mark
 
 	Agencies *AgencyTab // the partner agencies' work
@@ -136,6 +137,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.OverdueNote = widget.NewLabel("")
 
 	d.ReXRay = newReXRayTab(d)
+	d.NewCases = newNewCasesTab(d)
 	d.ThaiQM = newThaiQMTab(d)
 	d.CategoryChart = canvas.NewImageFromResource(nil)
 	d.TimeChart = canvas.NewImageFromResource(nil)
@@ -152,6 +154,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 			nil, nil, nil, d.Amphoes.Box)),
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
+		container.NewTabItem(t.term(data.WordNewCasesTab), d.NewCases.Box),
 		container.NewTabItem("ThaiQM", d.ThaiQM.Box),
 	)
 	d.Agencies = newAgencyTab(w)
@@ -282,6 +285,7 @@ func (d *DashboardScreen) draw(v dashboardView) {
 	d.showAmphoes()
 	d.showOverdue(v)
 	d.ReXRay.set(sum.ReXRay)
+	d.NewCases.set(sum.NewCases)
 	d.ThaiQM.set(sum.ThaiQM)
 	d.drawCharts()
 	d.loadAgencies()

@@ -71,6 +71,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 			Categories map[data.Category]app.ThaiQMTally `json:"categories"`
 			Amphoe     []app.ThaiQMArea                  `json:"amphoe"`
 		} `json:"thaiqm"`
+		NewCases map[string]newCaseGroupJSON `json:"new_cases"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
 		t.Fatal(err)
@@ -225,7 +226,8 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Error("no small sensitive count was hidden: the demo should have some")
 	}
 	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(8)+pdfPage(9)) // amphoe, then categories
-	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, f, pdfPage(10), pdfPage(11))
+	newCasesEverywhere(t, w, js.NewCases, f, pdfPage(10), pdfPage(11), sensitive)                              // amphoe, then categories
+	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, f, pdfPage(12), pdfPage(13))
 	// The letter's table: its national households, the province's (the
 	// dashboard's households per category) and the share.
 	letter := pdfPage(2)
@@ -255,7 +257,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 			t.Errorf("the cover lacks %q", s)
 		}
 	}
-	for page := 1; page <= 9; page++ {
+	for page := 1; page <= 11; page++ {
 		if !strings.Contains(pdfPage(page), data.WordDemoData.Thai) {
 			t.Errorf("page %d of a demo's pack does not say %s", page, data.WordDemoData.Thai)
 		}
@@ -372,6 +374,128 @@ func reXRayEverywhere(t *testing.T, w *ui.MainWindow, totals app.ReXRayTally, ca
 		}
 	}
 	tab.Category.SetSelectedIndex(0)
+}
+
+// newCaseGroupJSON is one group of summary --json's new_cases.
+type newCaseGroupJSON struct {
+	Totals     int64                   `json:"totals"`
+	Categories map[data.Category]int64 `json:"categories"`
+	Amphoe     []struct {
+		Code       string                  `json:"code"`
+		Name       string                  `json:"name"`
+		Totals     int64                   `json:"totals"`
+		Categories map[data.Category]int64 `json:"categories"`
+	} `json:"amphoe"`
+}
+
+// newCasesEverywhere compares the new cases of summary --json with the
+// dashboard's tab (every category), the workbook's sheet, the pack's two
+// pages (a sensitive category's small count as "<5") and the register: a
+// row of the tab opens the register on as many households as it counts.
+func newCasesEverywhere(t *testing.T, w *ui.MainWindow, js map[string]newCaseGroupJSON, f *excelize.File, amphoePage, categoryPage string, sensitive map[data.Category]bool) {
+	t.Helper()
+	missed, known := js["missed_households"], js["known_households_new_problems"]
+	if missed.Totals == 0 || known.Totals == 0 || len(missed.Amphoe) != 20 || len(known.Amphoe) != 20 {
+		t.Fatalf("the demo's new cases: %d missed, %d known households with new problems, %d and %d amphoe", missed.Totals, known.Totals, len(missed.Amphoe), len(known.Amphoe))
+	}
+	of := func(g newCaseGroupJSON, i int, c data.Category) int64 {
+		if i < 0 {
+			if c == 0 {
+				return g.Totals
+			}
+			return g.Categories[c]
+		}
+		if c == 0 {
+			return g.Amphoe[i].Totals
+		}
+		return g.Amphoe[i].Categories[c]
+	}
+	rows, _ := f.GetRows(app.SummarySheetNewCases, excelize.Options{RawCellValue: true})
+	book := map[string]string{}
+	for _, r := range rows {
+		if len(r) == 4 {
+			var s []string
+			for _, v := range r[2:] {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				s = append(s, data.FormatNumber(n))
+			}
+			book[r[0]+"|"+r[1]] = strings.Join(s, " ")
+		}
+	}
+	pack := func(page, label string) string {
+		for _, l := range strings.Split(page, "\n") {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, label+" ") {
+				return strings.Join(packNumber.FindAllString(strings.TrimPrefix(l, label), -1), " ")
+			}
+		}
+		return ""
+	}
+	tab := w.Dashboard.NewCases
+	opened := 0
+	for ci := 0; ci <= len(data.Categories); ci++ {
+		tab.Category.SetSelectedIndex(ci)
+		c := data.Category(ci)
+		catName := app.WordAllCategories
+		if c != 0 {
+			catName = c.Label()
+		}
+		for i := -1; i < len(missed.Amphoe); i++ {
+			name, row := "รวมทั้งจังหวัด", len(missed.Amphoe)
+			if i >= 0 {
+				name, row = missed.Amphoe[i].Name, i
+			}
+			want := data.FormatNumber(of(missed, i, c)) + " " + data.FormatNumber(of(known, i, c))
+			if got := strings.Join(tab.Table.Rows[row][1:], " "); got != want {
+				t.Errorf("new cases %s %s: dashboard %q, summary --json %q", name, catName, got, want)
+			}
+			if got := book[name+"|"+catName]; got != want {
+				t.Errorf("new cases %s %s: workbook %q, summary --json %q", name, catName, got, want)
+			}
+			var got string
+			switch {
+			case i >= 0 && c == 0:
+				got = pack(amphoePage, name)
+			case i < 0 && c == 0:
+				got = pack(categoryPage, app.WordAllCategories)
+			case i < 0:
+				got = pack(categoryPage, "ด้านที่ "+strconv.Itoa(ci))
+				if sensitive[c] {
+					var cells []string
+					for _, n := range []int64{of(missed, i, c), of(known, i, c)} {
+						cell := data.FormatNumber(n)
+						if n > 0 && n < app.SmallCount {
+							cell = "<5"
+						}
+						cells = append(cells, cell)
+					}
+					want = strings.Join(cells, " ")
+				}
+			default:
+				got = want // the pack gives the amphoe in all categories only
+			}
+			if got != want {
+				t.Errorf("new cases %s %s: pack %q, summary --json %q", name, catName, got, want)
+			}
+			// The register lists the households the figure counts (a few
+			// rows: a search per row is slow).
+			if (ci == 0 || ci == 4) && i < 3 {
+				for gi, g := range []newCaseGroupJSON{missed, known} {
+					tab.Group.SetSelectedIndex(gi)
+					tab.Table.OnRow(row)
+					w.WaitIdle()
+					if n := int64(len(w.Households.IDs)); n != of(g, i, c) {
+						t.Errorf("new cases %s %s group %d: the register lists %d households, summary --json %d", name, catName, gi, n, of(g, i, c))
+					}
+					opened++
+				}
+			}
+		}
+	}
+	if opened == 0 {
+		t.Error("no new-case row opened the register")
+	}
+	tab.Category.SetSelectedIndex(0)
+	tab.Group.SetSelectedIndex(0)
 }
 
 func anySensitive(cats []data.Category, sensitive map[data.Category]bool) bool {

@@ -32,6 +32,7 @@ type summaryJSON struct {
 	Amphoe         []app.Area                  `json:"amphoe"`
 	Tambon         []app.Area                  `json:"tambon,omitempty"` // with --amphoe
 	ReXRay         reXRayJSON                  `json:"rexray"`
+	NewCases       newCasesJSON                `json:"new_cases"`
 	// LetterHouseholds is the letter's national households per category
 	// beside the scope's: the pack's first table.
 	LetterHouseholds map[data.Category]app.LetterRow `json:"letter_households"`
@@ -81,6 +82,7 @@ func (c *command) summary(args []string) error {
 	}
 	out.LetterHouseholds = app.LetterTable(sum)
 	out.ReXRay = reXRayJSON{Totals: sum.ReXRay.Totals, Categories: sum.ReXRay.Categories, Amphoe: sum.ReXRay.Parts}
+	out.NewCases = newCasesOf(sum.NewCases, area != "")
 	if area != "" {
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
 		out.ReXRay.Amphoe, out.ReXRay.Tambon = nil, sum.ReXRay.Parts

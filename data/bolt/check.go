@@ -121,6 +121,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 		rc.unreadable = append(rc.unreadable, thai)
 	}
 	tambons := map[uint64]string{}
+	origins := map[uint64]data.Origin{}
 	tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
 		if err := json.Unmarshal(v, &h); err != nil {
@@ -128,7 +129,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 			return nil
 		}
 		rc.households++
-		tambons[h.ID] = h.TambonCode
+		tambons[h.ID], origins[h.ID] = h.TambonCode, h.Origin
 		for _, k := range householdIndexKeys(&h) {
 			rc.wantH[string(k)] = true
 		}
@@ -173,6 +174,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 				rc.counts[string(key(byte('H'), p.RoundID, tambon, cat))]++
 			}
 		}
+		rc.recountNewCases(&p, origins[p.HouseholdID], tambon)
 		return nil
 	})
 	tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {

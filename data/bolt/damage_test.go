@@ -466,7 +466,7 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 		"cut":     whole[:used/2],
 		"empty":   nil,
 		"foreign": []byte("PK\x03\x04 workbook"),
-		"zeroed":  append(append(bytes.Clone(whole[:8192]), make([]byte, 8192)...), whole[16384:]...),
+		"zeroed":  zeroPageAt(whole, at), // the page of household 5: always in use
 		"changed": changed,
 	} {
 		src := filepath.Join(dir, name+".db")
@@ -479,4 +479,13 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 			t.Fatalf("restore from the %s backup changed the database", name)
 		}
 	}
+}
+
+// zeroPageAt is the file with the 4 KiB page holding offset at zeroed. A
+// fixed offset could fall on a free page, which nothing reads.
+func zeroPageAt(file []byte, at int) []byte {
+	out := bytes.Clone(file)
+	start := at / 4096 * 4096
+	clear(out[start:min(start+4096, len(out))])
+	return out
 }

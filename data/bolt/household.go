@@ -88,13 +88,16 @@ func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.
 	if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(old), householdIndexKeys(h)); err != nil {
 		return err
 	}
-	if old.TambonCode != h.TambonCode {
-		return moveProblems(tx, h.ID, old.TambonCode, h.TambonCode)
+	if old.TambonCode != h.TambonCode || old.Origin != h.Origin {
+		return moveProblems(tx, h.ID, old.TambonCode, h.TambonCode, old.Origin, h.Origin)
 	}
 	return nil
 }
 
-func moveProblems(tx *bbolt.Tx, hh uint64, from, to string) error {
+// moveProblems moves a household's problems' counters from tambon from
+// and origin fromOrigin to tambon to and origin toOrigin (the new cases
+// count households by origin).
+func moveProblems(tx *bbolt.Tx, hh uint64, from, to string, fromOrigin, toOrigin data.Origin) error {
 	var problems []data.Problem
 	for _, pid := range problemIDsOf(tx, hh) {
 		var p data.Problem
@@ -107,13 +110,13 @@ func moveProblems(tx *bbolt.Tx, hh uint64, from, to string) error {
 	// counts to zero in the old tambon and up from zero in the new one.
 	d := counterDelta{}
 	for i := range problems {
-		if err := d.addProblem(tx, &problems[i], from, -1); err != nil {
+		if err := d.addProblemOf(tx, &problems[i], fromOrigin, from, -1); err != nil {
 			return err
 		}
 	}
 	pidx := tx.Bucket(bucketPIdx)
 	for i := range problems {
-		if err := d.addProblem(tx, &problems[i], to, +1); err != nil {
+		if err := d.addProblemOf(tx, &problems[i], toOrigin, to, +1); err != nil {
 			return err
 		}
 		if err := replaceKeys(pidx, problemIndexKeys(&problems[i], from), problemIndexKeys(&problems[i], to)); err != nil {

@@ -47,6 +47,7 @@ type importState struct {
 	rec      data.ImportRecord
 	hhIDs    []uint64
 	tambons  []string
+	origins  []data.Origin // the households', for the new-case counters
 	pIDs     []uint64
 	pNew     []bool // problems the import creates
 	undoSeq  uint64
@@ -140,6 +141,7 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 	}
 	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC(), Counts: b.Counts, Committing: true}
 	st.hhIDs, st.tambons = make([]uint64, b.NumHouseholds()), make([]string, b.NumHouseholds())
+	st.origins = make([]data.Origin, b.NumHouseholds())
 	st.pIDs, st.pNew = make([]uint64, b.NumProblems()), make([]bool, b.NumProblems())
 	return putJSON(tx, bucketImports, itob(id), st.rec)
 }
@@ -188,7 +190,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					h = cur
 				}
 			}
-			st.hhIDs[i], st.tambons[i] = h.ID, h.TambonCode
+			st.hhIDs[i], st.tambons[i], st.origins[i] = h.ID, h.TambonCode, h.Origin
 		}
 	case data.PartProblems:
 		for i := from; i < to; i++ {
@@ -199,7 +201,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			p.HouseholdID = st.hhIDs[pc.HouseholdRef]
 			if pc.Op == data.OpNew {
-				if err := s.createProblem(ctx, tx, d, &p, st.tambons[pc.HouseholdRef], buf); err != nil {
+				if err := s.createProblem(ctx, tx, d, &p, st.tambons[pc.HouseholdRef], st.origins[pc.HouseholdRef], buf); err != nil {
 					return err
 				}
 				span(&created.Problems, p.ID)
@@ -663,7 +665,7 @@ func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
 			return err
 		}
 	}
-	return d.addProblem(tx, p, h.TambonCode, -1)
+	return d.addProblemOf(tx, p, h.Origin, h.TambonCode, -1)
 }
 
 // Reviews lists the rows sent to review, the undecided ones only if asked.

@@ -118,9 +118,13 @@ func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 // problem moved from one status to another touches each key once.
 type counterDelta map[string]int64
 
-// addProblem counts p (sign +1) or uncounts it (sign −1) for a household in
-// tambon. The household counters move through hhrefs.
-func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, sign int64) error {
+// addProblemOf counts p (sign +1) or uncounts it (sign −1) for a household
+// in tambon, of origin. The household counters move through hhrefs; the
+// new cases count households by origin (newcases.go). An origin of 0 is
+// read from the store when a new-case counter moves: correct, but a
+// lookup a bulk write cannot afford, so every caller passes it.
+func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
+	o := &lazyOrigin{tx: tx, hh: p.HouseholdID, origin: origin}
 	d[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))] += sign
 	if p.Status.Open() {
 		d[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))] += sign
@@ -156,9 +160,12 @@ func (d counterDelta) addProblem(tx *bbolt.Tx, p *data.Problem, tambon string, s
 		}
 		if before == 0 || after == 0 {
 			d[string(key(byte('H'), p.RoundID, tambon, cat))] += sign
+			if err := d.missedFlip(o, p, tambon, cat, sign); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return d.addFresh(tx, o, p, tambon, sign)
 }
 
 // flush applies the delta to the counters bucket, deleting counters that
@@ -216,6 +223,7 @@ func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date)
 			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: string(r[:6]), Category: data.Category(r[6]), N: int64(btoi(v))})
 		}
 		rc.ReXRay = reXRayCounts(c, roundID)
+		rc.NewCases = newCaseCounts(c, roundID)
 		rc.ThaiQM = thaiQMCounts(c, roundID)
 		pre = key(byte('D'), roundID)
 		stop := key(byte('D'), roundID, dueBefore.Key())

@@ -22,7 +22,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 		}
 		d := counterDelta{}
 		p.CarriedFrom, p.CarriedTo = 0, 0 // only CarryOver links rounds
-		if err := s.createProblem(ctx, tx, d, p, h.TambonCode, nil); err != nil {
+		if err := s.createProblem(ctx, tx, d, p, h.TambonCode, h.Origin, nil); err != nil {
 			return err
 		}
 		if err := d.flush(tx); err != nil {
@@ -32,7 +32,10 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 	})
 }
 
-func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string, buf *keyBuffer) error {
+// createProblem stores a new problem of a household in tambon, of origin
+// (0 when unknown: read when a new-case counter moves, which is slow in a
+// bulk write).
+func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta, p *data.Problem, tambon string, origin data.Origin, buf *keyBuffer) error {
 	if p.Status == 0 {
 		p.Status = data.NotStarted
 	}
@@ -68,7 +71,7 @@ func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta,
 	} else if err := replaceKeys(tx.Bucket(bucketPIdx), nil, problemIndexKeys(p, tambon)); err != nil {
 		return err
 	}
-	return d.addProblem(tx, p, tambon, +1)
+	return d.addProblemOf(tx, p, origin, tambon, +1)
 }
 
 func defaultRound(tx *bbolt.Tx) uint64 {
@@ -144,10 +147,10 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 		return err
 	}
 	d := counterDelta{}
-	if err := d.addProblem(tx, old, h.TambonCode, -1); err != nil {
+	if err := d.addProblemOf(tx, old, h.Origin, h.TambonCode, -1); err != nil {
 		return err
 	}
-	if err := d.addProblem(tx, p, h.TambonCode, +1); err != nil {
+	if err := d.addProblemOf(tx, p, h.Origin, h.TambonCode, +1); err != nil {
 		return err
 	}
 	if err := d.flush(tx); err != nil {
@@ -382,7 +385,7 @@ func (s *Store) loadTx(ctx context.Context, tx *bbolt.Tx, bundles []data.Bundle,
 			pb := &bundles[i].Problems[j]
 			pb.Problem.HouseholdID = h.ID
 			pb.Problem.CarriedFrom, pb.Problem.CarriedTo = 0, 0
-			if err := s.createProblem(ctx, tx, d, &pb.Problem, h.TambonCode, buf); err != nil {
+			if err := s.createProblem(ctx, tx, d, &pb.Problem, h.TambonCode, h.Origin, buf); err != nil {
 				return withRow(err, i)
 			}
 			sum.problems++
@@ -497,7 +500,7 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 	slices.Sort(open)
 	d := counterDelta{}
 	buf := &keyBuffer{}
-	tambons := map[uint64]string{}
+	tambons, origins := map[uint64]string{}, map[uint64]data.Origin{}
 	for _, id := range open {
 		var old data.Problem
 		if err := getProblem(tx, id, &old); err != nil {
@@ -512,12 +515,12 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 			if err := getHousehold(tx, old.HouseholdID, &h); err != nil {
 				return 0, err
 			}
-			tambon, tambons[old.HouseholdID] = h.TambonCode, h.TambonCode
+			tambon, tambons[old.HouseholdID], origins[old.HouseholdID] = h.TambonCode, h.TambonCode, h.Origin
 		}
 		p := data.Problem{HouseholdID: old.HouseholdID, RoundID: to, Category: old.Category, SubProblem: old.SubProblem,
 			Detail: old.Detail, Urgent: old.Urgent, Sensitive: old.Sensitive, SurveyYear: old.SurveyYear, ReXRay: old.ReXRay,
 			Status: old.Status, TargetDate: dst.Deadline, LeadAgency: old.LeadAgency, CarriedFrom: old.ID}
-		if err := s.createProblem(ctx, tx, d, &p, tambon, buf); err != nil {
+		if err := s.createProblem(ctx, tx, d, &p, tambon, origins[old.HouseholdID], buf); err != nil {
 			return 0, err
 		}
 		old.CarriedTo = p.ID

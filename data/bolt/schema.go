@@ -34,8 +34,11 @@
 //	            the open statuses that day                            [v3]
 //	            'C' round + tambon + cat → open problems carried into a
 //	            later round (CarriedTo set; from the version with rounds)
+//	            'N' round + tambon + cat + group → households of a
+//	            new-case group (ตกหล่น, เดิมที่มีปัญหาใหม่; newcases.go) [v6]
 //	hhrefs      round + hh + cat → problems of that household in the
 //	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
+//	            round + hh + cat + 'f' → those found in the round     [v6]
 //	audit       seq → seal(32) + entry JSON; the seal is HMAC-SHA256 under
 //	            the installation key the entry names (its "key"), or
 //	            SHA-256 for entries written before the key, of the
@@ -58,7 +61,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 var (
 	bucketMeta        = []byte("meta")

@@ -462,9 +462,10 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
-	nil,         // 2 → 3: Store.migrateHistory, in chunks of its own
-	nil,         // 3 → 4: Store.migrateSums, in chunks of its own
-	countReXRay, // 4 → 5: the Re-X-Ray counters
+	nil,           // 2 → 3: Store.migrateHistory, in chunks of its own
+	nil,           // 3 → 4: Store.migrateSums, in chunks of its own
+	countReXRay,   // 4 → 5: the Re-X-Ray counters
+	countNewCases, // 5 → 6: the new cases (newcases.go)
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
@@ -842,7 +843,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 	round := defaultRound(tx)
 	d := counterDelta{}
 	n := 0
-	tambons := map[uint64]string{}
+	tambons, origins := map[uint64]string{}, map[uint64]data.Origin{}
 	for c := range categories {
 		var ids []uint64
 		pre := key(byte('c'), round, byte(c))
@@ -865,7 +866,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 				if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 					return n, err
 				}
-				tambon, tambons[p.HouseholdID] = h.TambonCode, h.TambonCode
+				tambon, tambons[p.HouseholdID], origins[p.HouseholdID] = h.TambonCode, h.TambonCode, h.Origin
 			}
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
@@ -876,10 +877,10 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 			if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(&old, tambon), problemIndexKeys(&p, tambon)); err != nil {
 				return n, err
 			}
-			if err := d.addProblem(tx, &old, tambon, -1); err != nil {
+			if err := d.addProblemOf(tx, &old, origins[p.HouseholdID], tambon, -1); err != nil {
 				return n, err
 			}
-			if err := d.addProblem(tx, &p, tambon, +1); err != nil {
+			if err := d.addProblemOf(tx, &p, origins[p.HouseholdID], tambon, +1); err != nil {
 				return n, err
 			}
 			n++

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/app"
+	"qmdesk/data"
+)
+
+// NewCasesTab is the dashboard's tab of the round's new cases, in
+// households: missed households and known households with new problems
+// per amphoe, for all categories or the one chosen; the last row is the
+// province's. A row opens the register on the households it counts, of
+// the group chosen in Group.
+type NewCasesTab struct {
+	Box      fyne.CanvasObject
+	Category *widget.Select // ทุกด้าน or one category
+	Group    *widget.Select // the group a row opens in the register
+	Table    *grid
+	Note     *widget.Label
+
+	d   *DashboardScreen
+	sum app.NewCaseSummary
+}
+
+func newNewCasesTab(d *DashboardScreen) *NewCasesTab {
+	t := d.w.t
+	x := &NewCasesTab{d: d}
+	heads := []string{t.tr("อำเภอ", "Amphoe")}
+	for _, h := range data.NewCaseHeads() {
+		heads = append(heads, t.term(h))
+	}
+	x.Table = newGrid(heads)
+	x.Table.OnRow = x.onRow
+	options := []string{t.tr("ทุกด้าน", "All categories")}
+	for _, c := range data.Categories {
+		options = append(options, t.categoryShort(c))
+	}
+	x.Category = widget.NewSelect(options, func(string) { x.show() })
+	x.Category.SetSelectedIndex(0)
+	var groups []string
+	for _, g := range app.NewCaseGroups {
+		groups = append(groups, t.tr("เปิดรายชื่อ", "List the ")+t.term(g.Term()))
+	}
+	x.Group = widget.NewSelect(groups, nil)
+	x.Group.SetSelectedIndex(0)
+	x.Note = widget.NewLabel(t.term(data.WordNewCasesCountedOnce) + t.tr(" · คลิกแถวเพื่อดูรายชื่อครัวเรือนในทะเบียน", " · click a row to list its households in the register"))
+	x.Note.Wrapping = fyne.TextWrapWord
+	selects := container.NewHBox(container.NewGridWrap(fyne.NewSize(260, x.Category.MinSize().Height), x.Category),
+		container.NewGridWrap(fyne.NewSize(360, x.Group.MinSize().Height), x.Group))
+	x.Box = container.NewBorder(container.NewVBox(selects, x.Note), nil, nil, nil, x.Table.Box)
+	return x
+}
+
+// set shows a summary's new cases.
+func (x *NewCasesTab) set(s app.NewCaseSummary) {
+	x.sum = s
+	x.show()
+}
+
+// category is the chosen category, 0 for all.
+func (x *NewCasesTab) category() data.Category {
+	return data.Category(max(x.Category.SelectedIndex(), 0))
+}
+
+// group is the group a row opens.
+func (x *NewCasesTab) group() data.NewCase {
+	return app.NewCaseGroups[max(x.Group.SelectedIndex(), 0)]
+}
+
+func (x *NewCasesTab) show() {
+	if x.Table == nil {
+		return
+	}
+	t, c := x.d.w.t, x.category()
+	row := func(name string, a app.NewCaseArea) []string {
+		r := []string{name}
+		for _, n := range a.Figures(c) {
+			r = append(r, t.n(n))
+		}
+		return r
+	}
+	var rows [][]string
+	for _, a := range x.sum.Parts {
+		name := a.Name
+		if t.lang == English {
+			if p, ok := x.d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
+				name = p.English
+			}
+		}
+		rows = append(rows, row(name, a))
+	}
+	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), x.sum.NewCaseArea))
+	x.Table.SetRows(rows)
+}
+
+// Query is the register's query of a row's households in the chosen
+// group and category (the last row: the dashboard's scope).
+func (x *NewCasesTab) Query(row int) app.RegisterQuery {
+	area := ""
+	if row < len(x.sum.Parts) {
+		area = x.sum.Parts[row].Code
+	} else if len(x.sum.Code) > 2 {
+		area = x.sum.Code // an amphoe's dashboard
+	}
+	return app.NewCaseQuery(x.group(), x.d.roundID(), area, x.category())
+}
+
+func (x *NewCasesTab) onRow(row int) {
+	x.d.w.Households.Show(x.Query(row), false)
+}
