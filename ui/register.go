@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+	"sync"
+	"sync/atomic"
 
 	"qmdesk/app"
 	"qmdesk/data"
@@ -32,12 +34,14 @@ type RegisterScreen struct {
 	IDs   []uint64 // the households listed, in order
 	Query app.RegisterQuery
 
-	w        *MainWindow
-	amphoes  []data.Place
-	tambons  []data.Place
-	rounds   []data.Round
-	gen      int
-	building bool
+	w         *MainWindow
+	amphoes   []data.Place
+	tambons   []data.Place
+	rounds    []data.Round
+	gen       int
+	wanted    atomic.Int64 // the latest gen, read by the searches in the background
+	searching sync.Mutex   // held by the search running
+	building  bool
 	// Shown is the household the page shows (0: none); navigating is
 	// true from a dashboard click until the list has answered.
 	Shown      uint64
@@ -369,8 +373,17 @@ func (r *RegisterScreen) onQueryChanged() {
 	if subs := reg.SubProblemNames(); len(subs)+1 != len(r.SubProblem.Options) {
 		r.SubProblem.Options = append([]string{w.t.tr("ทุกปัญหา", "All problems")}, subs...)
 	}
+	r.wanted.Store(int64(gen))
 	w.goBackground(func() {
+		// One search at a time, and only the latest: keystrokes typed
+		// while one runs wait, and all but the last are dropped unrun.
+		r.searching.Lock()
+		if r.wanted.Load() != int64(gen) {
+			r.searching.Unlock()
+			return
+		}
 		ids := reg.Search(q)
+		r.searching.Unlock()
 		w.doAndWait(func() {
 			if gen != r.gen {
 				return
