@@ -100,6 +100,11 @@ type Store interface {
 	// History returns, for a round, how many problems entered the
 	// programme and how many left the open statuses, by day and tambon.
 	History(ctx context.Context, roundID uint64) (RoundHistory, error)
+	// UnitCounts and UnitHistory are Counts and History by municipality:
+	// a unit's code where those have a tambon. A household in a
+	// municipality counts in both; never add the two together.
+	UnitCounts(ctx context.Context, roundID uint64, dueBefore Date) (RoundCounts, error)
+	UnitHistory(ctx context.Context, roundID uint64) (RoundHistory, error)
 
 	// Log appends an audit entry for something that is not a change of a
 	// record: an unmask, an export, a backup.

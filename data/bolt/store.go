@@ -465,6 +465,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 	nil,         // 2 → 3: Store.migrateHistory, in chunks of its own
 	nil,         // 3 → 4: Store.migrateSums, in chunks of its own
 	countReXRay, // 4 → 5: the Re-X-Ray counters
+	countUnits,  // 5 → 6: the households' municipalities and their counters
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
@@ -865,7 +866,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 				if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 					return n, err
 				}
-				tambon, tambons[p.HouseholdID] = h.TambonCode, h.TambonCode
+				tambon, tambons[p.HouseholdID] = areaOf(&h), areaOf(&h)
 			}
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
