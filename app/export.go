@@ -357,6 +357,9 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
 	}
 	tables = append(tables, e.reXRaySheet(s))
+	if len(s.Units) > 0 {
+		tables = append(tables, e.unitsSheet(s))
+	}
 	agencies, err := e.agencySheet(ctx, s)
 	if err != nil {
 		return err

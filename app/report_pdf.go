@@ -76,6 +76,7 @@ func (m *MeetingPack) WritePDF(path string) error {
 	p.categoryTable()
 	p.areaTable()
 	p.reXRayPage()
+	p.unitsTable()
 	for _, a := range m.Summary.Parts {
 		if a.Totals.Target > 0 {
 			p.areaPage(a)

@@ -77,11 +77,11 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 		}
 	}
 	// Cover, the letter's table, three chart pages, the category table,
-	// the amphoe table, the Re-X-Ray's two pages, a page per amphoe, the
-	// partner agencies' page.
+	// the amphoe table, the Re-X-Ray's two pages, the municipalities' page
+	// (the demo keeps two), a page per amphoe, the partner agencies' page.
 	pages := pdfPages(t, path)
-	if pages != 10+withProblems {
-		t.Errorf("%d pages, want %d", pages, 10+withProblems)
+	if pages != 11+withProblems {
+		t.Errorf("%d pages, want %d", pages, 11+withProblems)
 	}
 	if text := pdfText(t, path, pages); !strings.Contains(text, data.WordAgencyReport.Thai) {
 		t.Errorf("the last page is not the agencies': %q", text)

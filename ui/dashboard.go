@@ -38,6 +38,7 @@ type DashboardScreen struct {
 	Overdue     *grid
 	OverdueNote *widget.Label
 	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
+	Units       *UnitsTab  // the municipalities, beside the amphoe
 
 	Agencies *AgencyTab // the partner agencies' work
 
@@ -133,6 +134,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.OverdueNote = widget.NewLabel("")
 
 	d.ReXRay = newReXRayTab(d)
+	d.Units = newUnitsTab(d)
 	d.CategoryChart = canvas.NewImageFromResource(nil)
 	d.TimeChart = canvas.NewImageFromResource(nil)
 	for _, img := range []*canvas.Image{d.CategoryChart, d.TimeChart} {
@@ -146,6 +148,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(
 			container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(220, d.PackAmphoe.MinSize().Height), d.PackAmphoe), d.AmphoePrint), d.AmphoeSort),
 			nil, nil, nil, d.Amphoes.Box)),
+		d.Units.item,
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
 	)
@@ -237,6 +240,7 @@ func (d *DashboardScreen) Refresh() {
 	d.showAmphoes()
 	d.showOverdue()
 	d.ReXRay.set(sum.ReXRay)
+	d.Units.set(sum.Units)
 	d.drawCharts()
 	d.loadAgencies()
 }

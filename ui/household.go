@@ -23,6 +23,7 @@ type HouseholdPage struct {
 	Address  *widget.Label
 	Head     *widget.Label
 	Unmask   *widget.Button
+	Unit     *HouseholdUnit  // its municipality, chosen here in a partly covered tambon
 	Problems *fyne.Container // one card per problem
 	Cards    []*ProblemCard
 
@@ -65,7 +66,8 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
 	p.empty.Wrapping = fyne.TextWrapWord
-	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.Problems)
+	p.Unit = newHouseholdUnit(p)
+	p.details = container.NewVBox(p.Title, p.Address, p.Unit.Box, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), widget.NewSeparator(), p.Problems)
 	p.details.Hide()
 	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Unmask.Hide()
@@ -135,6 +137,7 @@ func (p *HouseholdPage) show() {
 	line2 += t.tr(" · สมาชิก ", " · members ") + t.ni(h.Members) + t.tr(" คน · ที่มา ", " · origin ") + t.origin(h.Origin)
 	p.Address.SetText(strings.Join(addr, " ") + "\n" + line2)
 	p.showHead()
+	p.showUnit()
 
 	p.Problems.RemoveAll()
 	p.Cards = nil
