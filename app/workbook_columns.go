@@ -41,6 +41,7 @@ const (
 	fTargetDate
 	fLeadAgency
 	fVersion // the follow-up workbook's hidden stamp of the records a row was made from
+	fUnit    // the municipality the household belongs to (optional)
 	fieldCount
 )
 
@@ -55,6 +56,7 @@ var TemplateHeaders = []struct {
 	{fFirstName, "ชื่อ"}, {fLastName, "นามสกุล"}, {fPhone, "โทรศัพท์"}, {fMembers, "จำนวนสมาชิก"}, {fOrigin, "ที่มา"},
 	{fCategory, data.WordCategory.Thai}, {fSubProblem, "ปัญหา"}, {fDetail, "รายละเอียด"}, {fReXRay, data.HeaderReXRay.Thai}, {fStatus, data.HeaderStatus.Thai},
 	{fActionDate, data.HeaderActionDate.Thai}, {fAgency, data.HeaderAgency.Thai}, {fWhat, data.HeaderWhat.Thai}, {fBudget, data.HeaderBudget.Thai}, {fNote, "หมายเหตุ"},
+	{fUnit, data.WordMunicipality.Thai},
 }
 
 // headerAliases maps every header spelling seen in district workbooks,
@@ -106,6 +108,7 @@ var headerAliases = func() map[string]field {
 	add(fTargetDate, "กำหนดเสร็จ", "วันครบกำหนด")
 	add(fLeadAgency, "หน่วยงานหลัก", "หน่วยงานเจ้าภาพ")
 	add(fVersion, versionHeader, "รุ่นข้อมูล")
+	add(fUnit, "เขตเทศบาล", "ในเขตเทศบาล", "ชื่อเทศบาล", "เทศบาลนคร/เมือง", "เทศบาลนคร/เทศบาลเมือง", "หน่วยรับผิดชอบ", "อปท.")
 	return m
 }()
 
