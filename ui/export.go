@@ -29,6 +29,7 @@ type ExportScreen struct {
 
 	w       *MainWindow
 	amphoes []data.Place
+	units   []data.Unit // the municipalities, after the amphoe in FollowAmphoe
 }
 
 func newExportScreen(w *MainWindow) *ExportScreen {
@@ -40,6 +41,7 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 		w.chooseSavePath(t.tr("แบบฟอร์ม-ThaiQM.xlsx", "ThaiQM-template.xlsx"), []string{".xlsx"}, s.ExportTemplate)
 	})
 	s.FollowAmphoe = widget.NewSelect(append([]string{t.tr("ทุกอำเภอและเทศบาล (หนึ่งไฟล์ต่ออำเภอ/เทศบาล)", "Every amphoe and municipality (one file each)")}, names(s.amphoes)...), nil)
+	s.refreshUnits()
 	s.FollowAmphoe.SetSelectedIndex(0)
 	s.FollowUp = widget.NewButton(t.tr("บันทึกไฟล์ติดตาม…", "Save follow-up workbooks…"), s.onFollowUp)
 	s.Summary = widget.NewButton(t.tr("บันทึกสรุปผลรายอำเภอ…", "Save the summary…"), func() {
@@ -78,6 +80,10 @@ func (s *ExportScreen) onFollowUp() {
 	i := s.FollowAmphoe.SelectedIndex() - 1
 	if i < 0 {
 		w.chooseFolder(s.ExportFollowUpAll)
+		return
+	}
+	if i >= len(s.amphoes) {
+		s.onFollowUpUnit(i - len(s.amphoes))
 		return
 	}
 	a := s.amphoes[i]

@@ -2,6 +2,8 @@ package ui_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"qmdesk/data"
@@ -65,5 +67,24 @@ func TestHouseholdPageChoosesTheMunicipality(t *testing.T) {
 				t.Errorf("wholly covered: label %q, choice hidden %v", u.Label.Text, u.Choice.Hidden)
 			}
 		}
+	}
+}
+
+// The export screen offers each municipality's follow-up workbook after
+// the amphoe's, and writes it.
+func TestExportScreenOffersTheMunicipalities(t *testing.T) {
+	h := newHarness(t, 400)
+	w, ctx := h.w, context.Background()
+	units, _ := h.store.Units(ctx)
+	e := w.Export
+	opts := e.FollowAmphoe.Options
+	if len(units) != 2 || opts[len(opts)-2] != units[0].Name || opts[len(opts)-1] != units[1].Name {
+		t.Fatalf("choices end with %v, units %+v", opts[len(opts)-2:], units)
+	}
+	path := filepath.Join(h.dir, "unit.xlsx")
+	e.ExportFollowUpUnit(units[0].Code, path)
+	w.WaitIdle()
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		t.Errorf("the unit's follow-up workbook: %v (%s)", err, w.LastError)
 	}
 }
