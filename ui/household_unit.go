@@ -22,7 +22,8 @@ type HouseholdUnit struct {
 func newHouseholdUnit(p *HouseholdPage) *HouseholdUnit {
 	u := &HouseholdUnit{Label: widget.NewLabel("")}
 	u.Choice = widget.NewSelect(nil, func(string) { p.onUnitChoice() })
-	u.Box = container.NewHBox(u.Label, u.Choice)
+	// The choice takes a width of its own: its names are never cut.
+	u.Box = container.NewHBox(u.Label, container.NewGridWrap(fyne.NewSize(300, u.Choice.MinSize().Height), u.Choice))
 	u.Box.Hide()
 	return u
 }
