@@ -96,6 +96,9 @@ func (c *command) summary(args []string) error {
 	out.LetterHouseholds = app.LetterTable(sum)
 	out.ReXRay = reXRayJSON{Totals: sum.ReXRay.Totals, Categories: sum.ReXRay.Categories, Amphoe: sum.ReXRay.Parts}
 	out.Units = sum.Units
+	if out.Units == nil {
+		out.Units = []app.Area{} // none kept, or a scope without them (--amphoe)
+	}
 	switch {
 	case data.IsUnitCode(area):
 		out.Amphoe, out.Units = nil, []app.Area{sum.Area}

@@ -171,6 +171,26 @@ func TestUnitCountersFollowTheRecords(t *testing.T) {
 	if total != int64(len(pids)) {
 		t.Errorf("tambon counters hold %d problems, %d were created", total, len(pids))
 	}
+	// A unit counter lost: check names it, repair rebuilds it.
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketCounters).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if k[0] == 'S' && data.IsUnitCode(string(k[9:15])) {
+				return c.Delete()
+			}
+		}
+		t.Fatal("no unit counter")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := s.Check(ctx); rep.OK() {
+		t.Fatal("check missed a lost unit counter")
+	}
+	if fixed, err := s.Repair(ctx, t.TempDir()); err != nil || len(fixed.Remaining) != 0 {
+		t.Fatalf("repair: %v %+v", err, fixed)
+	}
 }
 
 // A schema-5 file with a unit list (names only) and households in its
