@@ -228,10 +228,7 @@ func demoID(r *rand.Rand, i int) string {
 // database after a crash (data.Store.LoadAll). progress, if set, is told
 // how many are done.
 func (d Demo) Fill(ctx context.Context, store data.Store, n, batch int, progress func(done int)) error {
-	if err := store.SetUnits(ctx, d.DemoUnits()); err != nil {
-		return err
-	}
-	return store.LoadAll(ctx, func(load func([]data.Bundle) error) error {
+	return store.LoadAllUnits(ctx, d.DemoUnits(), func(load func([]data.Bundle) error) error {
 		var pending []data.Bundle
 		done := 0
 		flush := func() error {

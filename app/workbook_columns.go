@@ -108,7 +108,7 @@ var headerAliases = func() map[string]field {
 	add(fTargetDate, "กำหนดเสร็จ", "วันครบกำหนด")
 	add(fLeadAgency, "หน่วยงานหลัก", "หน่วยงานเจ้าภาพ")
 	add(fVersion, versionHeader, "รุ่นข้อมูล")
-	add(fUnit, "เขตเทศบาล", "ในเขตเทศบาล", "ชื่อเทศบาล", "เทศบาลนคร/เมือง", "เทศบาลนคร/เทศบาลเมือง", "หน่วยรับผิดชอบ", "อปท.")
+	add(fUnit, "เขตเทศบาล", "ในเขตเทศบาล", "ชื่อเทศบาล", data.WordCityMunicipality.Thai+"/เมือง", data.WordCityMunicipality.Thai+"/"+data.WordTownMunicipality.Thai, "หน่วยรับผิดชอบ", "อปท.")
 	return m
 }()
 

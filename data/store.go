@@ -93,6 +93,11 @@ type Store interface {
 	// the next open does, before anyone reads). It is the demo's load: the
 	// database is marked as demo data (Meta.Demo) once the load is in.
 	LoadAll(ctx context.Context, fill func(load func([]Bundle) error) error) error
+	// LoadAllUnits is LoadAll that also sets the province's
+	// municipalities, in the load's first transaction, so the loaded
+	// households find them; a load taken back puts the list back as it
+	// was.
+	LoadAllUnits(ctx context.Context, units UnitList, fill func(load func([]Bundle) error) error) error
 
 	// Counts returns the running counters of a round, and open problems by
 	// target date for dates before dueBefore (the overdue ones).

@@ -23,33 +23,37 @@ func (s *Store) Units(ctx context.Context) (l data.UnitList, err error) {
 // SetUnits replaces the list of municipalities, with its audit entry in
 // the same transaction.
 func (s *Store) SetUnits(ctx context.Context, l data.UnitList) error {
+	return s.update(func(tx *bbolt.Tx) error { return s.putUnits(ctx, tx, l) })
+}
+
+// putUnits replaces the list of municipalities in tx, moves the
+// households whose unit the change moves, and audits both.
+func (s *Store) putUnits(ctx context.Context, tx *bbolt.Tx, l data.UnitList) error {
 	if l == nil {
 		l = data.UnitList{}
 	}
-	return s.update(func(tx *bbolt.Tx) error {
-		var before data.UnitList
-		if _, err := getJSON(tx, bucketSubProblems, keyUnits, &before); err != nil {
+	var before data.UnitList
+	if _, err := getJSON(tx, bucketSubProblems, keyUnits, &before); err != nil {
+		return err
+	}
+	l.AssignCodes()
+	if err := putJSON(tx, bucketSubProblems, keyUnits, l); err != nil {
+		return err
+	}
+	// A changed coverage moves households: those of a tambon now
+	// wholly covered join the unit, those whose unit no longer covers
+	// their tambon (or covers it only partly now, without their
+	// choice) leave it; each move is audited.
+	var moved []data.Household
+	if err := resettleUnits(tx, l, &moved); err != nil {
+		return err
+	}
+	for _, h := range moved {
+		if err := s.audit(ctx, tx, "update", "household", h.ID, nil, map[string]string{"unit": h.Unit}, "unit list changed"); err != nil {
 			return err
 		}
-		l.AssignCodes()
-		if err := putJSON(tx, bucketSubProblems, keyUnits, l); err != nil {
-			return err
-		}
-		// A changed coverage moves households: those of a tambon now
-		// wholly covered join the unit, those whose unit no longer covers
-		// their tambon (or covers it only partly now, without their
-		// choice) leave it; each move is audited.
-		var moved []data.Household
-		if err := resettleUnits(tx, l, &moved); err != nil {
-			return err
-		}
-		for _, h := range moved {
-			if err := s.audit(ctx, tx, "update", "household", h.ID, nil, map[string]string{"unit": h.Unit}, "unit list changed"); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, "update", "units", 0, before, l, fmt.Sprintf("%d municipalities, %d households moved", len(l), len(moved)))
-	})
+	}
+	return s.audit(ctx, tx, "update", "units", 0, before, l, fmt.Sprintf("%d municipalities, %d households moved", len(l), len(moved)))
 }
 
 // countUnits is the schema 5 → 6 upgrade: the municipalities get their

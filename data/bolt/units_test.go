@@ -245,3 +245,34 @@ func TestUpgradeFromSchema5GivesHouseholdsTheirUnit(t *testing.T) {
 		t.Errorf("unit counters %+v", rc.Status)
 	}
 }
+
+// The demo's municipalities go in with its load: a load taken back takes
+// them back too (a file that kept none keeps none).
+func TestLoadTakenBackTakesItsUnitsBack(t *testing.T) {
+	s, ctx := openTest(t)
+	units := data.UnitList{{Name: "เทศบาลนครอุดรธานี", Type: data.UnitCity, Tambons: []data.UnitTambon{{Code: "410101", Full: true}}}}
+	failed := data.Errorf(data.EINVALID, "หยุด", "stop")
+	err := s.LoadAllUnits(ctx, units, func(load func([]data.Bundle) error) error {
+		if err := load([]data.Bundle{{Household: *newHousehold(1, "410101"), Problems: []data.ProblemBundle{{Problem: data.Problem{Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565}}}}}); err != nil {
+			return err
+		}
+		if l, _ := s.Units(ctx); len(l) != 1 {
+			t.Errorf("during the load: %+v", l)
+		}
+		return failed
+	})
+	if err == nil {
+		t.Fatal("the load did not fail")
+	}
+	if l, _ := s.Units(ctx); len(l) != 0 {
+		t.Errorf("after the rollback: %+v", l)
+	}
+	if err := s.db.View(func(tx *bbolt.Tx) error {
+		if tx.Bucket(bucketSubProblems).Get(keyUnits) != nil {
+			t.Error("the list is kept after the rollback, the file had none")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
