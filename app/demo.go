@@ -104,6 +104,9 @@ func (d Demo) Each(n int, f func(data.Bundle) error) error {
 		if r.IntN(200) == 0 { // a homeless household has no house code
 			h.HouseCode, h.HouseNo = "", ""
 		}
+		if i%2 == 0 { // half the households of a partly covered tambon chose the city
+			h.Unit = demoUnitChoice(d.DemoUnits(), tb.Code)
+		}
 		b := data.Bundle{Household: h}
 		seen := map[string]bool{}
 		for range demoProblemCount(r) {
@@ -226,7 +229,7 @@ func demoID(r *rand.Rand, i int) string {
 // database after a crash (data.Store.LoadAll). progress, if set, is told
 // how many are done.
 func (d Demo) Fill(ctx context.Context, store data.Store, n, batch int, progress func(done int)) error {
-	return store.LoadAll(ctx, func(load func([]data.Bundle) error) error {
+	return store.LoadAllUnits(ctx, d.DemoUnits(), func(load func([]data.Bundle) error) error {
 		var pending []data.Bundle
 		done := 0
 		flush := func() error {
@@ -251,4 +254,34 @@ func (d Demo) Fill(ctx context.Context, store data.Store, n, batch int, progress
 		}
 		return err
 	})
+}
+
+// DemoUnits are the demo province's municipalities: a city covering the
+// first tambon of its first amphoe wholly and the second partly, and a
+// town covering the first tambon of the second amphoe wholly.
+func (d Demo) DemoUnits() data.UnitList {
+	amphoes := d.Geo.AmphoesOf(d.Province)
+	prov, _ := d.Geo.Province(d.Province)
+	var l data.UnitList
+	if len(amphoes) > 0 {
+		if ts := d.Geo.TambonsOf(amphoes[0].Code); len(ts) > 1 {
+			l = append(l, data.Unit{Code: "M00001", Name: data.WordCityMunicipality.Thai + prov.Thai, Type: data.UnitCity,
+				Tambons: []data.UnitTambon{{Code: ts[0].Code, Full: true}, {Code: ts[1].Code}}})
+		}
+	}
+	if len(amphoes) > 1 {
+		if ts := d.Geo.TambonsOf(amphoes[1].Code); len(ts) > 0 {
+			l = append(l, data.Unit{Code: "M00002", Name: data.WordTownMunicipality.Thai + ts[0].Thai, Type: data.UnitTown,
+				Tambons: []data.UnitTambon{{Code: ts[0].Code, Full: true}}})
+		}
+	}
+	return l
+}
+
+// demoUnitChoice is the unit partly covering the tambon, if one does.
+func demoUnitChoice(l data.UnitList, tambon string) string {
+	if us := l.PartlyCovering(tambon); len(us) > 0 {
+		return us[0].Code
+	}
+	return ""
 }

@@ -51,7 +51,7 @@ func (e *Exporter) today() data.Date {
 }
 
 // column widths of the template, in Excel character units.
-var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 18, 16, 10, 13, 28, 34, 24, 24, 24, 16, 24, 28, 13, 24}
+var templateWidths = []float64{7, 17, 11, 8, 18, 15, 17, 12, 24, 10, 14, 18, 16, 10, 13, 28, 34, 24, 24, 24, 16, 24, 28, 13, 24, 24}
 
 // templateTable is the district workbook's sheet. Its sub-problem
 // drop-down is the province's stored list, urgent ones first (as every list
@@ -144,28 +144,52 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	if !ok || !strings.HasPrefix(amphoe, meta.Province) {
 		return 0, data.Errorf(data.EINVALID, "ไม่พบอำเภอรหัส %s ในจังหวัดนี้", "amphoe %s not in province", amphoe)
 	}
+	return e.followUp(ctx, meta, followScope{areas: []string{amphoe}, name: "อำเภอ" + a.Thai, log: amphoe}, path, unmask)
+}
+
+// followScope is what a follow-up workbook holds: the households and open
+// problems of its areas (an amphoe; a municipality's tambon), those of one
+// unit only when unit is set.
+type followScope struct {
+	areas []string
+	unit  string
+	name  string // for the title: "อำเภอ…" or the municipality's name
+	log   string
+}
+
+func (e *Exporter) followUp(ctx context.Context, meta data.Meta, sc followScope, path string, unmask bool) (int, error) {
 	prov, _ := e.Geo.Province(meta.Province)
 	type line struct {
 		h *data.Household
 		p *data.Problem
 	}
 	var lines []line
-	// The amphoe's households and all its problems, each in one read and
+	// The area's households and all its problems, each in one read and
 	// both at once (a 100,000-row follow-up has a 3-second budget).
 	var households []data.Household
-	var hhErr error
-	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		households, hhErr = e.Store.Households(ctx, data.HouseholdFilter{AreaCode: amphoe})
-	}()
-	problems, err := e.Store.Problems(ctx, data.ProblemFilter{RoundID: meta.DefaultRound, AreaCode: amphoe})
-	<-read
-	if err == nil {
-		err = hhErr
-	}
-	if err != nil {
-		return 0, err
+	var problems []data.Problem
+	for _, area := range sc.areas {
+		var hs []data.Household
+		var hhErr error
+		read := make(chan struct{})
+		go func() {
+			defer close(read)
+			hs, hhErr = e.Store.Households(ctx, data.HouseholdFilter{AreaCode: area})
+		}()
+		ps, err := e.Store.Problems(ctx, data.ProblemFilter{RoundID: meta.DefaultRound, AreaCode: area})
+		<-read
+		if err == nil {
+			err = hhErr
+		}
+		if err != nil {
+			return 0, err
+		}
+		for _, h := range hs {
+			if sc.unit == "" || h.Unit == sc.unit {
+				households = append(households, h)
+			}
+		}
+		problems = append(problems, ps...)
 	}
 	// Grouped by household, in household order, as district lists are.
 	// The area index gives each household's problems in ID order.
@@ -190,11 +214,15 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	if err != nil {
 		return 0, err
 	}
+	units, err := e.Store.Units(ctx)
+	if err != nil {
+		return 0, err
+	}
 	keyed := ""
 	if !unmask && slices.ContainsFunc(lines, func(l line) bool { return l.h.HouseCode == "" }) {
 		keyed = " · ครัวเรือนที่ไม่มีรหัสบ้าน: ช่องเลขประจำตัวประชาชนแสดงเลขครัวเรือนของจังหวัด (QM-…) แทน ห้ามแก้ไข"
 	}
-	t := templateTable(e.titles(fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน อำเภอ%s จังหวัด%s · %s", a.Thai, prov.Thai, roundLine(round, e.Progress.Today())),
+	t := templateTable(e.titles(fmt.Sprintf("แบบติดตามผลการแก้ไขปัญหาครัวเรือน %s จังหวัด%s · %s", sc.name, prov.Thai, roundLine(round, e.Progress.Today())),
 		fmt.Sprintf("ปัญหาที่ยังไม่แล้วเสร็จ %s รายการ · ข้อมูล ณ %s · ส่งออกเมื่อ %s %s น. · กรอกเฉพาะช่องสีขาว แล้วส่งไฟล์กลับจังหวัด%s",
 			data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today()), data.FormatBE(data.DateOf(made)), made.Format("15:04"), keyed)), subs)
 	t.Protect = true
@@ -218,6 +246,7 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 	t.Row = func(i int) ([]any, []bool) {
 		h, p := lines[i].h, lines[i].p
 		tb, _ := e.Geo.Tambon(h.TambonCode)
+		a, _ := e.Geo.Amphoe(h.AmphoeCode())
 		id := h.Head.NationalID
 		switch {
 		case unmask:
@@ -243,12 +272,12 @@ func (e *Exporter) FollowUp(ctx context.Context, amphoe, path string, unmask boo
 		}
 		return []any{i + 1, h.HouseCode, h.HouseNo, village, h.VillageName, tb.Thai, a.Thai, prov.Thai, id, h.Head.Title, h.Head.FirstName, h.Head.LastName,
 			h.Head.Phone, members, origin, p.Category.ShortLabel(), p.SubProblem, p.Detail, p.ReXRay.Thai(), p.Status.Thai(),
-			nil, nil, nil, nil, nil, nil, versionStamp(h, p)}, nil
+			nil, nil, nil, nil, nil, units.Name(h.Unit), nil, versionStamp(h, p)}, nil
 	}
 	if err := xlsx.Write(path, []xlsx.Table{t}, ""); err != nil {
 		return 0, err
 	}
-	note := fmt.Sprintf("follow-up %s: %d rows → %s", amphoe, len(lines), filepath.Base(path))
+	note := fmt.Sprintf("follow-up %s: %d rows → %s", sc.log, len(lines), filepath.Base(path))
 	if unmask {
 		note += " (national IDs unmasked)"
 	}
@@ -268,6 +297,17 @@ func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]
 	for _, a := range e.Geo.AmphoesOf(meta.Province) {
 		path := filepath.Join(dir, "ติดตาม-"+a.Thai+".xlsx")
 		if _, err := e.FollowUp(ctx, a.Code, path, unmask); err != nil {
+			return out, err
+		}
+		out = append(out, path)
+	}
+	units, err := e.Store.Units(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, u := range units {
+		path := filepath.Join(dir, "ติดตาม-"+strings.NewReplacer("/", "-", "\\", "-").Replace(u.Name)+".xlsx")
+		if _, err := e.FollowUpUnit(ctx, u.Code, path, unmask); err != nil {
 			return out, err
 		}
 		out = append(out, path)
@@ -359,6 +399,9 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 			[]string{CategoryUrgentColumn.Thai}, func(a Area) []int64 { return []int64{a.Categories[c].UrgentOpen} }))
 	}
 	tables = append(tables, e.reXRaySheet(s), e.newCasesSheet(s), e.thaiQMSheet(s))
+	if len(s.Units) > 0 {
+		tables = append(tables, e.unitsSheet(s))
+	}
 	agencies, err := e.agencySheet(ctx, s)
 	if err != nil {
 		return err

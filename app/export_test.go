@@ -41,7 +41,7 @@ func TestFollowUpRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Declared dimension covers every row (read-only readers trust it).
-	if dim, _ := f.GetSheetDimension("ข้อมูล"); dim != "A1:AA"+itoa(n+3) {
+	if dim, _ := f.GetSheetDimension("ข้อมูล"); dim != "A1:AB"+itoa(n+3) {
 		t.Errorf("dimension %q for %d rows", dim, n)
 	}
 	if dvs, _ := f.GetDataValidations("ข้อมูล"); len(dvs) < 4 {
@@ -282,7 +282,7 @@ func TestTemplateAndErrorWorkbook(t *testing.T) {
 	f, _ = excelize.OpenFile(out)
 	defer f.Close()
 	rows, _ = f.GetRows("แถวที่ต้องแก้ไข")
-	if len(rows) != 3 || rows[2][6] != "เมืองอุดร" || !strings.Contains(rows[2][27], "ไม่พบอำเภอ") || rows[2][25] != "2" {
+	if len(rows) != 3 || rows[2][6] != "เมืองอุดร" || !strings.Contains(rows[2][28], "ไม่พบอำเภอ") || rows[2][26] != "2" {
 		t.Fatalf("error rows: %v", rows)
 	}
 	amphoeCell, _ := f.GetCellStyle("แถวที่ต้องแก้ไข", "G3")

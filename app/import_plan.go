@@ -21,6 +21,8 @@ type planner struct {
 	fileDate   data.Date // the workbook's own date (last saved), for rows without an action date; zero if unknown
 	file       string
 	b          *data.ImportBatch
+	unit       data.Unit     // a municipality's workbook (its title names it): rows only of its households
+	units      data.UnitList // the province's municipalities
 
 	// A province file has a few hundred thousand rows: what the planner
 	// keeps per household, problem and action is a few numbers in flat
@@ -58,7 +60,7 @@ type cached[T any] struct {
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
 	return &planner{
 		ctx: ctx, store: imp.Store, round: meta.DefaultRound, roundStart: imp.round.Start, today: imp.Clock.Today(), file: file,
-		b:      &data.ImportBatch{},
+		b: &data.ImportBatch{}, units: imp.units,
 		hhByID: map[uint64]int32{}, problems: map[refKey]int32{}, existing: map[refKey]uint64{},
 		stored: map[int32][]uint64{}, subKeys: map[string]int32{},
 	}
@@ -201,6 +203,12 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	ref, reason, candidates, err := pl.householdOf(in)
 	if err != nil {
 		return res, err
+	}
+	if reason == "" && pl.unit.Code != "" {
+		if why := pl.outsideUnit(ref, in); why != "" {
+			res.Fate, res.Column, res.Value, res.Reason = data.FateRejected, in.tambonColumn, in.tambonValue, why
+			return res, nil
+		}
 	}
 	if reason != "" {
 		if in.Unknown != nil && in.Unknown.reject != nil {
@@ -619,6 +627,13 @@ func mergeHousehold(h *data.Household, row data.Household, idWarning bool) bool 
 	set(&h.HouseNo, row.HouseNo)
 	set(&h.VillageName, row.VillageName)
 	set(&h.TambonCode, row.TambonCode)
+	switch row.Unit {
+	case "":
+	case unitNone: // the row says: in no municipality
+		h.Unit = ""
+	default:
+		h.Unit = row.Unit
+	}
 	set(&h.Head.Title, row.Head.Title)
 	set(&h.Head.FirstName, row.Head.FirstName)
 	set(&h.Head.LastName, row.Head.LastName)

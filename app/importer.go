@@ -31,7 +31,8 @@ type Importer struct {
 	Progress func(rows int)
 
 	places      *places
-	round       data.Round // the current round, which the rows go into
+	units       data.UnitList // the province's municipalities, for the rows' unit column
+	round       data.Round    // the current round, which the rows go into
 	subProblems data.SubProblemList
 	subIndex    map[string]data.SubProblem // problemKey → entry of subProblems
 	guesses     map[string]guess           // problemKey of a name not in the list → closest entry
@@ -138,6 +139,9 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	}
 	imp.subIndex, imp.guesses = nil, nil
 	imp.places = newPlaces(imp.Geo, meta.Province)
+	if imp.units, err = imp.Store.Units(ctx); err != nil {
+		return nil, err
+	}
 	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
 		return nil, err
 	}
@@ -195,6 +199,9 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		err = streamRows(ctx, wb, l.Sheet, func(row int, cells []string) error {
 			cells = merged.Fill(row, cells)
 			if row <= last {
+				if row < l.HeaderRows[0] {
+					pl.noteUnitTitle(imp.units, cells)
+				}
 				return nil
 			}
 			if isBlankRow(cells) || l.isSubtotalRow(cells) {

@@ -172,6 +172,10 @@ type Summary struct {
 	NewCases NewCaseSummary `json:"new_cases"`
 	// ThaiQM is what of the round's results is keyed into ThaiQM.
 	ThaiQM ThaiQMSummary `json:"thaiqm"`
+	// Units are the province's municipalities, each with its progress
+	// (the province's summary only; a household in one counts in its
+	// amphoe too).
+	Units []Area `json:"units,omitempty"`
 }
 
 // FiscalYearBE is the Thai fiscal year the summary reports on: today's,
@@ -197,7 +201,8 @@ type Progress struct {
 func (p *Progress) Today() data.Date { return p.Clock.Today() }
 
 // Summarize returns the progress of a round (0: the default round) over
-// area: "" for the whole province, CCAA for an amphoe, CCAATT for a tambon.
+// area: "" for the whole province, CCAA for an amphoe, CCAATT for a tambon,
+// a unit's code (data.Unit.Code) for a municipality.
 func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (Summary, error) {
 	meta, err := p.Store.Meta(ctx)
 	if err != nil {
@@ -211,7 +216,7 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 		return Summary{}, err
 	}
 	today := p.Today()
-	rc, err := p.Store.Counts(ctx, roundID, today)
+	rc, err := p.counts(ctx, roundID, today, area)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -314,11 +319,14 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
 	s.Countdown.Carried = s.Area.Totals.Carried
 	if s.Countdown.Ended {
-		h, err := p.Store.History(ctx, roundID)
+		h, err := p.history(ctx, roundID, area)
 		if err != nil {
 			return Summary{}, err
 		}
 		s.Countdown.OpenAtDeadline, s.Countdown.ResolvedSince = atDeadline(h, area, round.Deadline)
+	}
+	if err := p.summarizeUnits(ctx, &s, roundID, area); err != nil {
+		return Summary{}, err
 	}
 	return s, nil
 }

@@ -75,6 +75,9 @@ func (m *MeetingPack) WritePDF(path string) error {
 		}
 	}
 	p.steps = packSteps + len(parts)
+	if len(m.Summary.Units) > 0 {
+		p.steps++ // the municipalities' page
+	}
 	p.step("หน้าปก")
 	p.cover(title, asOf)
 	p.step("ตารางตามหนังสือสั่งการ")
@@ -91,6 +94,10 @@ func (m *MeetingPack) WritePDF(path string) error {
 	p.areaTable()
 	p.step(data.HeaderReXRay.Thai)
 	p.reXRayPage()
+	if len(m.Summary.Units) > 0 {
+		p.step(data.WordMunicipality.Thai)
+		p.unitsTable()
+	}
 	p.step(data.WordNewCases.Thai)
 	p.newCasesPage()
 	p.step("ThaiQM")

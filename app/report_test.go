@@ -78,11 +78,12 @@ func TestMeetingPackMatchesDashboardAndSummaryWorkbook(t *testing.T) {
 		}
 	}
 	// Cover, the letter's table, three chart pages, the category table,
-	// the amphoe table, the Re-X-Ray's two pages, the new cases' two,
-	// ThaiQM's two, a page per amphoe, the partner agencies' page.
+	// the amphoe table, the Re-X-Ray's two pages, the new cases' two, the
+	// municipalities' page (the demo keeps two), ThaiQM's two, a page per
+	// amphoe, the partner agencies' page.
 	pages := pdfPages(t, path)
-	if pages != 14+withProblems {
-		t.Errorf("%d pages, want %d", pages, 14+withProblems)
+	if pages != 15+withProblems {
+		t.Errorf("%d pages, want %d", pages, 15+withProblems)
 	}
 	if text := pdfText(t, path, pages); !strings.Contains(text, data.WordAgencyReport.Thai) {
 		t.Errorf("the last page is not the agencies': %q", text)

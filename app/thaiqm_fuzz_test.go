@@ -29,7 +29,7 @@ func FuzzThaiQMColumn(f *testing.F) {
 	if !l.has(fThaiQM) {
 		f.Fatal("the ThaiQM header is not read")
 	}
-	row := "1\t41010000011\t12/3\tม.5\t\tหมากแข้ง\tเมือง\tอุดรธานี\t\tนาย\tสมชาย\tใจดี\t\t\tเดิม\t4\tหนี้สิน\t\t\tแก้ไขแล้ว\t15 ก.ค. 2567\tอบต.\tฝึกอาชีพ\t\t\t"
+	row := "1\t41010000011\t12/3\tม.5\t\tหมากแข้ง\tเมือง\tอุดรธานี\t\tนาย\tสมชาย\tใจดี\t\t\tเดิม\t4\tหนี้สิน\t\t\tแก้ไขแล้ว\t15 ก.ค. 2567\tอบต.\tฝึกอาชีพ\t\t\t\t" // …, note, the municipality (empty), then the ThaiQM day
 	for _, v := range []string{"20 ก.ค. 2567", "๒๐/๐๗/๒๕๖๗", "20/07/2024", "45493", "๒๐ ก.ค. ๖๗", "20 กรกฎาคม 2567", "1 ธ.ค. 2567", "29 ก.พ. 2567", "31/02/2567", "แล้ว", "-", ""} {
 		f.Add(v)
 	}

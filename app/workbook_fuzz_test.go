@@ -52,7 +52,8 @@ func FuzzParseRow(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	imp := &Importer{Geo: geo, places: newPlaces(geo, "41"), subProblems: data.DefaultSubProblems()}
+	units := data.UnitList{{Code: "M00001", Name: "เทศบาลนครอุดรธานี", Type: data.UnitCity, Tambons: []data.UnitTambon{{Code: "410101", Full: true}, {Code: "410102"}}}}
+	imp := &Importer{Geo: geo, places: newPlaces(geo, "41"), subProblems: data.DefaultSubProblems(), units: units}
 	var header []string
 	for _, h := range TemplateHeaders {
 		header = append(header, h.Header)
@@ -61,6 +62,11 @@ func FuzzParseRow(f *testing.F) {
 	f.Add("1\t41010000011\t12/3\tม.5\t\tหมากแข้ง\tเมือง\tอุดรธานี\t1101700203451\tนาย\tสมชาย\tใจดี\t081\t4\tเดิม\t4\tหนี้สิน\t\t\tแก้ไขแล้ว\t15 ก.ค. 2567\tอบต.\tฝึกอาชีพ\t12,500\t")
 	f.Add("\t4.1012345678E+10\t\t๕\t\tต.หมากแข้ง\t\t\t\t\t\t\t\t\tตกหล่น\tด้านที่ ๒\tขาดแคลนน้ำดื่ม\t\t\tยุติ\t45366\t\t\t\tย้ายออก")
 	f.Add("\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t")
+	// The municipality column: a unit partly covering the tambon, one
+	// that does not cover it, none where a unit covers it wholly.
+	f.Add("1\t41010000011\t\t\t\tนิคมสงเคราะห์\tเมือง\t\t1101700203451\t\t\t\t\t\t\t4\tหนี้สิน\t\t\t\t\t\t\t\t\tนครอุดรธานี")
+	f.Add("1\t41010000011\t\t\t\tบ้านเลื่อม\tเมือง\t\t1101700203451\t\t\t\t\t\t\t4\tหนี้สิน\t\t\t\t\t\t\t\t\tเทศบาลนครอุดรธานี")
+	f.Add("1\t41010000011\t\t\t\tหมากแข้ง\tเมือง\t\t1101700203451\t\t\t\t\t\t\t4\tหนี้สิน\t\t\t\t\t\t\t\t\t-")
 	f.Add("1\t41010000011\t\t\t\tหมากแข้ง\t\t\t\t\t" + strings.Repeat("สม", 60) + "\t\t\t\t\t4\tหนี้สิน\t" + strings.Repeat("ก", 1200))
 	f.Fuzz(func(t *testing.T, s string) {
 		cells := strings.Split(s, "\t")
@@ -75,6 +81,16 @@ func FuzzParseRow(f *testing.F) {
 			return
 		}
 		h, p := in.Household, in.Problem
+		// A unit taken is "none" or one of the list covering the row's tambon.
+		if h.Unit != "" && h.Unit != unitNone {
+			u, ok := units.ByCode(h.Unit)
+			if covered, _ := u.Covers(h.TambonCode); !ok || !covered {
+				t.Fatalf("unit %q taken for tambon %s", h.Unit, h.TambonCode)
+			}
+		}
+		if _, whole, _ := units.OfTambon(h.TambonCode); whole && h.Unit == unitNone {
+			t.Fatalf("none taken in wholly covered tambon %s", h.TambonCode)
+		}
 		// What is taken fits the records' limits, so that storing it
 		// cannot fail on a length the row did not refuse.
 		for _, s := range []struct {

@@ -32,6 +32,9 @@ type rowInput struct {
 	// The action date's column and cell, for a rejection the planner
 	// makes (a date before the round's start).
 	actionColumn, actionValue string
+	// The tambon's column and cell, for the planner's refusal of a row
+	// outside a municipality's workbook.
+	tambonColumn, tambonValue string
 
 	Reject *data.RowResult // set when the row cannot be taken
 }
@@ -130,7 +133,7 @@ var fieldLengths = []struct {
 	{fTitle, data.MaxTitle}, {fFirstName, data.MaxName}, {fLastName, data.MaxName}, {fFullName, data.MaxTitle + 2*data.MaxName},
 	{fPhone, data.MaxPhone}, {fMembers, 20}, {fOrigin, 100}, {fCategory, 100}, {fSubProblem, data.MaxSubProblem},
 	{fDetail, data.MaxDetail / 2}, {fReXRay, 100}, {fStatus, 100}, {fActionDate, 50}, {fAgency, data.MaxAgency},
-	{fWhat, data.MaxDetail}, {fBudget, 30}, {fNote, data.MaxNote}, {fTargetDate, 50}, {fLeadAgency, data.MaxAgency}, {fVersion, 200}, {fThaiQM, 50},
+	{fWhat, data.MaxDetail}, {fBudget, 30}, {fNote, data.MaxNote}, {fTargetDate, 50}, {fLeadAgency, data.MaxAgency}, {fVersion, 200}, {fThaiQM, 50}, {fUnit, 100},
 }
 
 // shortValue is a cell as a report shows it: a long one cut, with its
@@ -207,6 +210,14 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		return reject(fTambon, data.ErrorMessage(err))
 	}
 	h.TambonCode = tambon
+	in.tambonColumn, in.tambonValue = l.headerOf(fTambon), t
+	if v := get(fUnit); v != "" {
+		code, reason := imp.unitOfRow(v, tambon)
+		if reason != "" {
+			return reject(fUnit, reason)
+		}
+		h.Unit = code
+	}
 
 	// Who: house code and/or national ID.
 	if v := get(fHouseCode); v != "" && v != "-" {

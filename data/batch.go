@@ -275,6 +275,7 @@ func (e *encoder) household(h *Household) {
 	e.date(h.ChangedOn)
 	e.word(h.ChangedBy)
 	e.bool(h.IDCheckOverride)
+	e.word(h.Unit)
 }
 
 func (d *decoder) household() (h Household) {
@@ -296,6 +297,7 @@ func (d *decoder) household() (h Household) {
 	h.ChangedOn = d.date()
 	h.ChangedBy = d.word()
 	h.IDCheckOverride = d.bool()
+	h.Unit = d.word()
 	return h
 }
 

@@ -207,17 +207,21 @@ func (p Person) FullName() string {
 
 // Household is a household in the programme.
 type Household struct {
-	ID          uint64    `json:"id"`
-	HouseCode   string    `json:"house_code,omitempty"` // 11 digits; homeless households have none
-	HouseNo     string    `json:"house_no,omitempty"`
-	VillageNo   int       `json:"village_no,omitempty"`
-	VillageName string    `json:"village_name,omitempty"`
-	TambonCode  string    `json:"tambon"` // CCAATT; amphoe and province are its prefixes
-	Head        Person    `json:"head"`
-	Members     int       `json:"members,omitempty"`
-	Origin      Origin    `json:"origin"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          uint64 `json:"id"`
+	HouseCode   string `json:"house_code,omitempty"` // 11 digits; homeless households have none
+	HouseNo     string `json:"house_no,omitempty"`
+	VillageNo   int    `json:"village_no,omitempty"`
+	VillageName string `json:"village_name,omitempty"`
+	TambonCode  string `json:"tambon"` // CCAATT; amphoe and province are its prefixes
+	Head        Person `json:"head"`
+	Members     int    `json:"members,omitempty"`
+	Origin      Origin `json:"origin"`
+	// Unit is the code of the municipality (data.Unit) the household
+	// belongs to, "" for none: set by the store from the unit list for a
+	// wholly covered tambon, the clerk's choice in a partly covered one.
+	Unit      string    `json:"unit,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// ChangedOn is the register's day of the last change (the clock's
 	// Today, a training day included) and ChangedBy who made it: what a
 	// workbook's older information is compared with.

@@ -182,6 +182,11 @@ var (
 	WordTownMunicipality = Term{Thai: "เทศบาลเมือง", English: "Town municipality"}
 	WordFullyCovered     = Term{Thai: "ทั้งตำบล", English: "whole tambon", Common: true}
 	WordPartlyCovered    = Term{Thai: "บางส่วน", English: "part of the tambon", Common: true}
+	// WordUnitsBesideAmphoe says that a municipality's figures are also
+	// in its amphoe's: never add the two.
+	WordUnitsBesideAmphoe = Term{Thai: "ครัวเรือนในเขตเทศบาลนับรวมอยู่ในอำเภอด้วย", English: "households in a municipality also count in their amphoe"}
+	// WordNoUnit is a household in no municipality.
+	WordNoUnit = Term{Thai: "ไม่อยู่ในเขตเทศบาล", English: "in no municipality"}
 	// WordNewProblem is a problem new to the register: the ที่มา value of
 	// a known household's new problem, and what the import report counts.
 	WordNewProblem = Term{Thai: "ปัญหาใหม่", English: "new problem"}
@@ -286,7 +291,7 @@ func Terms() []Term {
 	out := []Term{UnitProblems, UnitHouseholds, UnitPercent, WordHouseholds, WordTarget, WordSolvedTotal, WordSolvedTotalMeans, WordPercentSolved, WordPercentOf, WordPercentMeans,
 		WordOpen, WordOverdue, WordUrgent, WordUrgentOpen, WordSensitive, WordDeadline, WordTargetDate, WordCategory, WordVillageNo, WordFile,
 		HeaderOrigin, HeaderReXRay, WordReXRayChecked, WordProgramme, WordProvinceCentre, WordProvinceCentreShort, WordDemoData, HeaderStatus, HeaderActionDate, HeaderAgency, HeaderWhat, HeaderBudget, WordNewProblem, WordNewHousehold,
-		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered, HeaderThaiQM, WordThaiQMNotKeyed,
+		WordMunicipality, WordCityMunicipality, WordTownMunicipality, WordFullyCovered, WordPartlyCovered, WordUnitsBesideAmphoe, WordNoUnit, HeaderThaiQM, WordThaiQMNotKeyed,
 		WordNewCases, WordNewCasesTab, WordMissedHouseholds, WordKnownNewProblems, WordNewCasesSheet, WordNewCasesCountedOnce}
 	for _, c := range Categories {
 		out = append(out, c.Term(), c.ShortTerm())

@@ -100,6 +100,11 @@ type Store interface {
 	// the next open does, before anyone reads). It is the demo's load: the
 	// database is marked as demo data (Meta.Demo) once the load is in.
 	LoadAll(ctx context.Context, fill func(load func([]Bundle) error) error) error
+	// LoadAllUnits is LoadAll that also sets the province's
+	// municipalities, in the load's first transaction, so the loaded
+	// households find them; a load taken back puts the list back as it
+	// was.
+	LoadAllUnits(ctx context.Context, units UnitList, fill func(load func([]Bundle) error) error) error
 
 	// Counts returns the running counters of a round, and open problems by
 	// target date for dates before dueBefore (the overdue ones).
@@ -107,6 +112,11 @@ type Store interface {
 	// History returns, for a round, how many problems entered the
 	// programme and how many left the open statuses, by day and tambon.
 	History(ctx context.Context, roundID uint64) (RoundHistory, error)
+	// UnitCounts and UnitHistory are Counts and History by municipality:
+	// a unit's code where those have a tambon. A household in a
+	// municipality counts in both; never add the two together.
+	UnitCounts(ctx context.Context, roundID uint64, dueBefore Date) (RoundCounts, error)
+	UnitHistory(ctx context.Context, roundID uint64) (RoundHistory, error)
 
 	// Log appends an audit entry for something that is not a change of a
 	// record: an unmask, an export, a backup.

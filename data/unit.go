@@ -1,6 +1,8 @@
 package data
 
 import (
+	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -47,6 +49,11 @@ type UnitTambon struct {
 
 // Unit is one municipality.
 type Unit struct {
+	// Code is the unit's stable short code ("M" and 5 digits, given when
+	// it is first stored): a household keeps it, so renaming the unit
+	// orphans none. It never starts with a digit, so an area filter by
+	// province, amphoe or tambon code never picks a unit's counters up.
+	Code    string       `json:"code,omitempty"`
 	Name    string       `json:"name"` // as the clerk writes it, e.g. "เทศบาลนครอุดรธานี"
 	Type    UnitType     `json:"type"`
 	Tambons []UnitTambon `json:"tambons"`
@@ -98,7 +105,7 @@ func unitKey(s string) string { return strings.ToLower(strings.Join(strings.Fiel
 // given and unique, a known type, every tambon a tambon of the province,
 // and a tambon fully covered by one unit at most (and then by no other).
 func (l UnitList) Validate(g *Geography, province string) error {
-	names := map[string]bool{}
+	names, codes := map[string]bool{}, map[string]bool{}
 	owner := map[string]string{} // tambon → unit covering it fully
 	partly := map[string]string{}
 	for i := range l {
@@ -111,6 +118,12 @@ func (l UnitList) Validate(g *Geography, province string) error {
 			return Errorf(EINVALID, "มี %s อยู่แล้ว", "%s is already in the list", u.Name)
 		}
 		names[unitKey(u.Name)] = true
+		if u.Code != "" {
+			if !IsUnitCode(u.Code) || codes[u.Code] {
+				return Errorf(EINTERNAL, "%s: รหัส %s ไม่ถูกต้อง", "%s: bad or repeated code %s", u.Name, u.Code)
+			}
+			codes[u.Code] = true
+		}
 		if u.Type != UnitCity && u.Type != UnitTown {
 			return Messages(EINVALID, "%s: ประเภทต้องเป็น %s หรือ %s", []any{u.Name, WordCityMunicipality.Thai, WordTownMunicipality.Thai}, "%s: the type must be city or town", u.Name)
 		}
@@ -146,9 +159,119 @@ func (l UnitList) Validate(g *Geography, province string) error {
 }
 
 // OfHousehold is the municipality a household belongs to, for figures per
-// unit: the unit covering its tambon wholly. A household of a partly
-// covered tambon (partly true) has none until its own choice is recorded
-// (not kept yet: this version stores no unit on the household).
+// unit: the unit covering its tambon wholly, else, in a partly covered
+// tambon, the unit the household's own choice (h.Unit) names, if that
+// unit still covers the tambon (partly true: the tambon is partly
+// covered, so the clerk may choose).
 func (l UnitList) OfHousehold(h Household) (u Unit, ok, partly bool) {
-	return l.OfTambon(h.TambonCode)
+	u, ok, partly = l.OfTambon(h.TambonCode)
+	if ok || !partly || h.Unit == "" {
+		return u, ok, partly
+	}
+	if x, found := l.ByCode(h.Unit); found {
+		if covered, _ := x.Covers(h.TambonCode); covered {
+			return x, true, true
+		}
+	}
+	return Unit{}, false, true
+}
+
+// SettleUnit sets h.Unit from the list: the unit of a wholly covered
+// tambon, the household's own choice where the tambon is partly covered
+// by the chosen unit, none elsewhere. It tells whether h.Unit changed.
+func (l UnitList) SettleUnit(h *Household) bool {
+	u, ok, _ := l.OfHousehold(*h)
+	code := ""
+	if ok {
+		code = u.Code
+	}
+	if code == h.Unit {
+		return false
+	}
+	h.Unit = code
+	return true
+}
+
+// PartlyCovering lists the units that cover the tambon partly: the
+// choices offered for a household there.
+func (l UnitList) PartlyCovering(tambon string) (out []Unit) {
+	for _, u := range l {
+		if covered, full := u.Covers(tambon); covered && !full {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// ByCode returns the unit of that code.
+func (l UnitList) ByCode(code string) (Unit, bool) {
+	for _, u := range l {
+		if u.Code == code && code != "" {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
+// Name is the unit's name for a code ("" for none, the code itself for
+// a unit no longer in the list).
+func (l UnitList) Name(code string) string {
+	if code == "" {
+		return ""
+	}
+	if u, ok := l.ByCode(code); ok {
+		return u.Name
+	}
+	return code
+}
+
+// AssignCodes gives every unit without a code the next free one.
+func (l UnitList) AssignCodes() {
+	used := map[string]bool{}
+	for _, u := range l {
+		used[u.Code] = true
+	}
+	n := 1
+	for i := range l {
+		if l[i].Code != "" {
+			continue
+		}
+		for used[fmt.Sprintf("M%05d", n)] {
+			n++
+		}
+		l[i].Code = fmt.Sprintf("M%05d", n)
+		used[l[i].Code] = true
+	}
+}
+
+// IsUnitCode tells a unit's code ("M" and 5 characters) from an area code
+// (digits).
+func IsUnitCode(code string) bool { return len(code) == 6 && code[0] == 'M' }
+
+// KeepAreas filters, in place, every slice field of the struct v points
+// to (data.RoundCounts, data.RoundHistory, and whatever counts are added
+// to them) whose elements carry a Tambon string: it keeps the units'
+// entries (units true) or the tambon's (units false). The store keeps
+// each problem's counters twice for a household in a municipality, once
+// by its tambon and once by its unit, and a reader must never sum both.
+func KeepAreas(v any, units bool) {
+	s := reflect.ValueOf(v).Elem()
+	for i := 0; i < s.NumField(); i++ {
+		f := s.Field(i)
+		if f.Kind() != reflect.Slice || f.Type().Elem().Kind() != reflect.Struct {
+			continue
+		}
+		tf, ok := f.Type().Elem().FieldByName("Tambon")
+		if !ok || tf.Type.Kind() != reflect.String {
+			continue
+		}
+		n := 0
+		for j := 0; j < f.Len(); j++ {
+			if IsUnitCode(f.Index(j).FieldByIndex(tf.Index).String()) == units {
+				f.Index(n).Set(f.Index(j))
+				n++
+			}
+		}
+		f.SetLen(n)
+	}
 }

@@ -40,6 +40,7 @@ type DashboardScreen struct {
 	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
 	NewCases    *NewCasesTab
 	ThaiQM      *ThaiQMTab // what is keyed into ThaiQM, and the amphoe's mark
+	Units       *UnitsTab  // the municipalities, beside the amphoe
 
 	Agencies *AgencyTab // the partner agencies' work
 
@@ -139,6 +140,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.ReXRay = newReXRayTab(d)
 	d.NewCases = newNewCasesTab(d)
 	d.ThaiQM = newThaiQMTab(d)
+	d.Units = newUnitsTab(d)
 	d.CategoryChart = canvas.NewImageFromResource(nil)
 	d.TimeChart = canvas.NewImageFromResource(nil)
 	for _, img := range []*canvas.Image{d.CategoryChart, d.TimeChart} {
@@ -152,6 +154,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		container.NewTabItem(t.tr("รายอำเภอ", "By amphoe"), container.NewBorder(
 			container.NewBorder(nil, nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(220, d.PackAmphoe.MinSize().Height), d.PackAmphoe), d.AmphoePrint), d.AmphoeSort),
 			nil, nil, nil, d.Amphoes.Box)),
+		d.Units.item,
 		container.NewTabItem(t.tr("ปัญหาที่เลยกำหนด", "Overdue problems"), container.NewBorder(d.OverdueNote, nil, nil, nil, d.Overdue.Box)),
 		container.NewTabItem("Re-X-Ray", d.ReXRay.Box),
 		container.NewTabItem(t.term(data.WordNewCasesTab), d.NewCases.Box),
@@ -287,6 +290,7 @@ func (d *DashboardScreen) draw(v dashboardView) {
 	d.ReXRay.set(sum.ReXRay)
 	d.NewCases.set(sum.NewCases)
 	d.ThaiQM.set(sum.ThaiQM)
+	d.Units.set(sum.Units)
 	d.drawCharts()
 	d.loadAgencies()
 }

@@ -30,6 +30,7 @@ type ExportScreen struct {
 
 	w       *MainWindow
 	amphoes []data.Place
+	units   []data.Unit // the municipalities, after the amphoe in FollowAmphoe
 }
 
 func newExportScreen(w *MainWindow) *ExportScreen {
@@ -40,7 +41,8 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 	s.Template = widget.NewButton(t.tr("บันทึกแบบฟอร์มเปล่า…", "Save the blank template…"), func() {
 		w.chooseSavePath(t.tr("แบบฟอร์ม-ThaiQM.xlsx", "ThaiQM-template.xlsx"), []string{".xlsx"}, s.ExportTemplate)
 	})
-	s.FollowAmphoe = widget.NewSelect(append([]string{t.tr("ทุกอำเภอ (หนึ่งไฟล์ต่ออำเภอ)", "Every amphoe (one file each)")}, names(s.amphoes)...), nil)
+	s.FollowAmphoe = widget.NewSelect(append([]string{t.tr("ทุกอำเภอและเทศบาล (หนึ่งไฟล์ต่ออำเภอ/เทศบาล)", "Every amphoe and municipality (one file each)")}, names(s.amphoes)...), nil)
+	s.refreshUnits()
 	s.FollowAmphoe.SetSelectedIndex(0)
 	s.FollowUp = widget.NewButton(t.tr("บันทึกไฟล์ติดตาม…", "Save follow-up workbooks…"), s.onFollowUp)
 	s.Summary = widget.NewButton(t.tr("บันทึกสรุปผลรายอำเภอ…", "Save the summary…"), func() {
@@ -85,6 +87,10 @@ func (s *ExportScreen) onFollowUp() {
 		w.chooseFolder(s.ExportFollowUpAll, t.tr("บันทึกไฟล์ที่นี่", "Save the files here"))
 		return
 	}
+	if i >= len(s.amphoes) {
+		s.onFollowUpUnit(i - len(s.amphoes))
+		return
+	}
 	a := s.amphoes[i]
 	w.chooseSavePath(t.tr("ติดตาม-", "followup-")+a.Thai+"-"+w.today().Key()+".xlsx", []string{".xlsx"}, func(path string) { s.ExportFollowUp(a.Code, path) })
 }
@@ -105,11 +111,12 @@ func (s *ExportScreen) ExportFollowUp(amphoe, path string) {
 	})
 }
 
-// ExportFollowUpAll writes one follow-up workbook per amphoe into dir.
+// ExportFollowUpAll writes one follow-up workbook per amphoe and per
+// municipality into dir.
 func (s *ExportScreen) ExportFollowUpAll(dir string) {
 	w, t := s.w, s.w.t
 	var paths []string
-	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอ", "Saving every amphoe's follow-up workbook"), func(ctx context.Context, _ report) (err error) {
+	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอและเทศบาล", "Saving every amphoe's and municipality's follow-up workbook"), func(ctx context.Context, _ report) (err error) {
 		paths, err = w.exporter.FollowUpAll(ctx, dir, s.Unmask.Checked)
 		return err
 	}, func(err error) {

@@ -61,6 +61,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		Amphoe     []app.Area                      `json:"amphoe"`
 		Letter     map[data.Category]app.LetterRow `json:"letter_households"`
 		Agencies   []app.AgencyLine                `json:"agencies"`
+		Units      []app.Area                      `json:"units"`
 		ReXRay     struct {
 			Totals     app.ReXRayTally                   `json:"totals"`
 			Categories map[data.Category]app.ReXRayTally `json:"categories"`
@@ -209,6 +210,38 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 	if len(js.Amphoe) != 20 || len(dashboard) != 20 {
 		t.Errorf("%d amphoe in the summary, %d on the dashboard", len(js.Amphoe), len(dashboard))
 	}
+	// Municipality by municipality (the demo keeps two): the dashboard's
+	// tab, the workbook's sheet, the pack's page, and summary --unit.
+	units := map[string][]string{}
+	for _, r := range w.Dashboard.Units.Table.Rows {
+		units[r[0]] = r[1:]
+	}
+	wbUnits := sheetRows(app.SummarySheetUnits)
+	packAll := pdfAll(t, pack)
+	for _, a := range js.Units {
+		var urgent []int64
+		for _, k := range kinds {
+			urgent = append(urgent, a.Categories[k.Category].UrgentOpen)
+		}
+		compare(a.Name, allKinds, units[a.Name], a.Totals, urgent,
+			source{"the summary workbook", book2(wbUnits[a.Name]), false},
+			source{"the pack", packText(packAll, a.Name), true})
+		var one bytes.Buffer
+		if code := cli.Run(ctx, []string{"summary", "--json", "--db", "qm.db", "--unit", a.Name}, cli.Env{Stdout: &one, Stderr: &one, Geo: geo, Clock: clock, Operator: "ทดสอบ",
+			Open: func(string, bool) (data.Store, error) { return keepOpen{h.store}, nil }}); code != 0 {
+			t.Fatalf("summary --unit: %d %s", code, one.String())
+		}
+		var u struct {
+			Totals app.Tally `json:"totals"`
+		}
+		json.Unmarshal(one.Bytes(), &u)
+		if u.Totals != a.Totals {
+			t.Errorf("%s: summary --unit %+v, the province's summary %+v", a.Name, u.Totals, a.Totals)
+		}
+	}
+	if len(js.Units) != 2 || len(units) != 2 || js.Units[0].Totals.Target == 0 {
+		t.Errorf("%d municipalities in the summary, %d on the dashboard: %+v", len(js.Units), len(units), js.Units)
+	}
 	// Category by category, for the province.
 	categoryTable := pdfPage(6)
 	for i, c := range data.Categories {
@@ -226,8 +259,8 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Error("no small sensitive count was hidden: the demo should have some")
 	}
 	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(8)+pdfPage(9)) // amphoe, then categories
-	newCasesEverywhere(t, w, js.NewCases, f, pdfPage(10), pdfPage(11), sensitive)                              // amphoe, then categories
-	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, f, pdfPage(12), pdfPage(13))
+	newCasesEverywhere(t, w, js.NewCases, f, pdfPage(11), pdfPage(12), sensitive)                              // amphoe, then categories (page 10: the municipalities)
+	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, f, pdfPage(13), pdfPage(14))
 	// The letter's table: its national households, the province's (the
 	// dashboard's households per category) and the share.
 	letter := pdfPage(2)

@@ -26,6 +26,7 @@ type HouseholdPage struct {
 	Head     *widget.Label
 	Unmask   *widget.Button
 	LeadNote *widget.Label   // how many problems match the list's filters, when it has some
+	Unit     *HouseholdUnit  // its municipality, chosen here in a partly covered tambon
 	Problems *fyne.Container // one card per problem
 	Cards    []*ProblemCard
 
@@ -84,7 +85,8 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 		"Choose a household on the left to see it and record what was done"))
 	p.empty.Wrapping = fyne.TextWrapWord
 	p.MarkAll = widget.NewButton(w.t.term(data.HeaderThaiQM)+w.t.tr(" ทั้งครัวเรือน…", ": whole household…"), func() { p.onThaiQM(nil) })
-	p.details = container.NewVBox(p.Title, p.Address, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), container.NewHBox(p.MarkAll), widget.NewSeparator(), p.LeadNote, p.Problems)
+	p.Unit = newHouseholdUnit(p)
+	p.details = container.NewVBox(p.Title, p.Address, p.Unit.Box, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), container.NewHBox(p.MarkAll), widget.NewSeparator(), p.LeadNote, p.Problems)
 	p.details.Hide()
 	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Unmask.Hide()
@@ -199,6 +201,7 @@ func (p *HouseholdPage) show() {
 	line2 += t.tr(" · สมาชิก ", " · members ") + t.ni(h.Members) + t.tr(" คน · ที่มา ", " · origin ") + t.origin(h.Origin)
 	p.Address.SetText(strings.Join(addr, " ") + "\n" + line2)
 	p.showHead()
+	p.showUnit()
 
 	p.Problems.RemoveAll()
 	p.Cards = nil

@@ -217,5 +217,8 @@ func (w *MainWindow) saveUnits(f *UnitsForm) {
 		f.Error.SetText(w.t.errorText(err))
 		return
 	}
+	if w.Export != nil {
+		w.Export.refreshUnits()
+	}
 	f.dialog.Hide()
 }

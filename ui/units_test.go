@@ -18,6 +18,10 @@ func TestUnitsDialogKeepsTheMunicipalities(t *testing.T) {
 	h := newHarness(t, 50)
 	w := h.w
 	ctx := context.Background()
+	// The demo keeps two municipalities: this test starts without any.
+	if err := h.store.SetUnits(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
 	if w.MenuUnits.Disabled {
 		t.Fatal("the municipalities menu is greyed out")
 	}

@@ -97,7 +97,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
                                   ข้อมูลขัดกับที่แก้ไขในโปรแกรม: --merge H ใช้ค่าจากไฟล์/--keep H คงค่าในโปรแกรม ·
                                   ชื่อปัญหาไม่อยู่ในรายการ: --accept)
   qmdesk export template FILE     แบบฟอร์มเปล่าสำหรับอำเภอ
-  qmdesk export followup --amphoe X FILE | --all DIR [--unmask]
+  qmdesk export followup --amphoe X FILE | --unit NAME FILE | --all DIR [--unmask]
                                   แบบติดตามรายอำเภอ (ปัญหาที่ยังไม่แล้วเสร็จ)
   qmdesk export summary FILE      สรุปรายอำเภอ × ด้าน
   qmdesk export thaiqm FILE [--amphoe X] [--unmask]

@@ -13,7 +13,8 @@ func (c *command) export(args []string) error {
 	kind, args := args[0], args[1:]
 	fs, db := c.flags("export " + kind)
 	amphoe := fs.String("amphoe", "", "อำเภอ (รหัสหรือชื่อ) สำหรับ followup")
-	all := fs.Bool("all", false, "followup: ทุกอำเภอ ลงโฟลเดอร์ที่ระบุ")
+	all := fs.Bool("all", false, "followup: ทุกอำเภอ (และทุกเทศบาล) ลงโฟลเดอร์ที่ระบุ")
+	unit := fs.String("unit", "", "เทศบาล (ชื่อ) สำหรับ followup")
 	unmask := fs.Bool("unmask", false, "แสดงเลขประจำตัวประชาชนและข้อมูลส่วนบุคคลเต็ม (บันทึกในประวัติการใช้งาน)")
 	pwFlags := addPasswordFlags(fs)
 	pos, err := parse(fs, args, 1)
@@ -48,7 +49,19 @@ func (c *command) export(args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.env.Stdout, "เขียนแบบติดตาม %d อำเภอไว้ที่ %s\n", len(files), out)
+			fmt.Fprintf(c.env.Stdout, "เขียนแบบติดตาม %d ไฟล์ (รายอำเภอและรายเทศบาล) ไว้ที่ %s\n", len(files), out)
+			return nil
+		}
+		if *unit != "" {
+			u, err := prog.ResolveUnit(c.ctx, *unit)
+			if err != nil {
+				return err
+			}
+			n, err := e.FollowUpUnit(c.ctx, u.Code, out, *unmask)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.env.Stdout, "เขียนแบบติดตาม %d รายการไว้ที่ %s\n", n, out)
 			return nil
 		}
 		m, err := s.Meta(c.ctx)
@@ -60,7 +73,7 @@ func (c *command) export(args []string) error {
 			return err
 		}
 		if len(code) != 4 {
-			return usageError{"followup ต้องระบุอำเภอ: --amphoe X (หรือ --all สำหรับทุกอำเภอ)"}
+			return usageError{"followup ต้องระบุอำเภอ: --amphoe X หรือเทศบาล: --unit ชื่อ (หรือ --all สำหรับทุกอำเภอและเทศบาล)"}
 		}
 		n, err := e.FollowUp(c.ctx, code, out, *unmask)
 		if err != nil {

@@ -38,6 +38,10 @@ type summaryJSON struct {
 	LetterHouseholds map[data.Category]app.LetterRow `json:"letter_households"`
 	Agencies         []app.AgencyLine                `json:"agencies"` // the round's partner agencies, province-wide
 	ThaiQM           thaiQMJSON                      `json:"thaiqm"`
+	// Units are the municipalities' progress (the province's: every one
+	// of the list; with --unit: that one), beside the amphoe, never added
+	// to them.
+	Units []app.Area `json:"units"`
 }
 
 // reXRayJSON is the Re-X-Ray result of the scope, its categories and its
@@ -53,6 +57,7 @@ func (c *command) summary(args []string) error {
 	fs, db := c.flags("summary")
 	amphoe := fs.String("amphoe", "", "อำเภอ (รหัสหรือชื่อ) หรือตำบล")
 	round := fs.Uint64("round", 0, "รอบ (ค่าเริ่มต้น: รอบปัจจุบัน)")
+	unit := fs.String("unit", "", data.WordMunicipality.Thai+" (ชื่อ)")
 	asJSON := fs.Bool("json", false, "พิมพ์เป็น JSON")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -66,6 +71,16 @@ func (c *command) summary(args []string) error {
 	area, err := prog.ResolveArea(m.Province, *amphoe)
 	if err != nil {
 		return err
+	}
+	if *unit != "" {
+		if area != "" {
+			return usageError{"ใช้ --amphoe หรือ --unit อย่างใดอย่างหนึ่ง"}
+		}
+		u, err := prog.ResolveUnit(c.ctx, *unit)
+		if err != nil {
+			return err
+		}
+		area = u.Code
 	}
 	sum, err := prog.Summarize(c.ctx, *round, area)
 	if err != nil {
@@ -82,12 +97,20 @@ func (c *command) summary(args []string) error {
 	}
 	out.LetterHouseholds = app.LetterTable(sum)
 	out.ReXRay = reXRayJSON{Totals: sum.ReXRay.Totals, Categories: sum.ReXRay.Categories, Amphoe: sum.ReXRay.Parts}
-	out.NewCases = newCasesOf(sum.NewCases, area != "")
-	if area != "" {
+	out.NewCases = newCasesOf(sum.NewCases, area != "" && !data.IsUnitCode(area))
+	out.Units = sum.Units
+	if out.Units == nil {
+		out.Units = []app.Area{} // none kept, or a scope without them (--amphoe)
+	}
+	switch {
+	case data.IsUnitCode(area):
+		out.Amphoe, out.Units = nil, []app.Area{sum.Area}
+		out.ReXRay.Amphoe = nil
+	case area != "":
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts
 		out.ReXRay.Amphoe, out.ReXRay.Tambon = nil, sum.ReXRay.Parts
 	}
-	out.ThaiQM = thaiQMOf(sum, area != "")
+	out.ThaiQM = thaiQMOf(sum, area != "" && !data.IsUnitCode(area))
 	if *asJSON {
 		if out.Agencies, err = app.Agencies(c.ctx, s, sum.Round.ID, ""); err != nil {
 			return err
@@ -97,8 +120,31 @@ func (c *command) summary(args []string) error {
 		return enc.Encode(out)
 	}
 	printSummary(c.env.Stdout, sum, area != "")
+	printUnits(c.env.Stdout, sum)
 	printThaiQM(c.env.Stdout, sum)
 	return nil
+}
+
+// printUnits is the municipalities' table under the province's summary.
+func printUnits(w io.Writer, s app.Summary) {
+	if len(s.Units) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, data.WordMunicipality.Thai+" ("+data.WordUnitsBesideAmphoe.Thai+")")
+	head := []string{data.WordMunicipality.Thai}
+	for _, col := range app.Columns {
+		head = append(head, col.Head.Thai)
+	}
+	rows := [][]string{head}
+	for _, a := range s.Units {
+		r := []string{a.Name}
+		for _, col := range app.Columns {
+			r = append(r, col.Text(a.Totals))
+		}
+		rows = append(rows, r)
+	}
+	printTable(w, rows)
 }
 
 func printSummary(w io.Writer, s app.Summary, byTambon bool) {
@@ -108,6 +154,9 @@ func printSummary(w io.Writer, s app.Summary, byTambon bool) {
 	part := "อำเภอ"
 	if byTambon {
 		part = "ตำบล"
+	}
+	if data.IsUnitCode(s.Area.Code) {
+		part = data.WordMunicipality.Thai
 	}
 	// The columns of every progress table, and each urgent kind apart.
 	head := []string{part}

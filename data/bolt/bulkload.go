@@ -24,6 +24,11 @@ type loadMark struct {
 	Actions    uint64    `json:"actions"`
 	Who        string    `json:"who"`
 	At         time.Time `json:"at"`
+	// SetUnits says the load set the municipalities; UnitsBefore is the
+	// list it replaced, put back by a rollback.
+	SetUnits    bool          `json:"set_units,omitempty"`
+	UnitsHad    bool          `json:"units_had,omitempty"` // the file had a list (else none was ever kept)
+	UnitsBefore data.UnitList `json:"units_before,omitempty"`
 }
 
 // LoadAll stores the households fill hands to load, batch by batch, each
@@ -37,6 +42,12 @@ type loadMark struct {
 // takes out every household, problem and action past the IDs the load
 // started from.
 func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) error) error) error {
+	return s.LoadAllUnits(ctx, nil, fill)
+}
+
+// LoadAllUnits is LoadAll that sets the municipalities (units, unless nil)
+// with the load's mark, and puts the list back if the load is taken back.
+func (s *Store) LoadAllUnits(ctx context.Context, units data.UnitList, fill func(load func([]data.Bundle) error) error) error {
 	err := s.update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta.Get(keyUnfinishedLoad) != nil {
@@ -44,6 +55,17 @@ func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) 
 		}
 		m := loadMark{Households: tx.Bucket(bucketHouseholds).Sequence(), Problems: tx.Bucket(bucketProblems).Sequence(),
 			Actions: tx.Bucket(bucketActions).Sequence(), Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC()}
+		if units != nil {
+			had, err := getJSON(tx, bucketSubProblems, keyUnits, &m.UnitsBefore)
+			if err != nil {
+				return err
+			}
+			m.UnitsHad = had
+			m.SetUnits = true
+			if err := s.putUnits(ctx, tx, units); err != nil {
+				return err
+			}
+		}
 		return putJSON(tx, bucketMeta, keyUnfinishedLoad, m)
 	})
 	if err != nil {
@@ -147,6 +169,18 @@ func (s *Store) rollbackLoad() error {
 				n      uint64
 			}{{bucketHouseholds, m.Households}, {bucketProblems, m.Problems}, {bucketActions, m.Actions}} {
 				if err := tx.Bucket(seq.bucket).SetSequence(seq.n); err != nil {
+					return err
+				}
+			}
+			if m.SetUnits && m.UnitsHad {
+				if err := s.putUnits(ctx, tx, m.UnitsBefore); err != nil {
+					return err
+				}
+			} else if m.SetUnits { // the file kept no list before: none again
+				if err := resettleUnits(tx, nil, nil); err != nil {
+					return err
+				}
+				if err := del(tx, bucketSubProblems, keyUnits); err != nil {
 					return err
 				}
 			}

@@ -129,7 +129,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 			return nil
 		}
 		rc.households++
-		tambons[h.ID], origins[h.ID] = h.TambonCode, h.Origin
+		tambons[h.ID], origins[h.ID] = areaOf(&h), h.Origin
 		for _, k := range householdIndexKeys(&h) {
 			rc.wantH[string(k)] = true
 		}
@@ -152,29 +152,33 @@ func recountTx(tx *bbolt.Tx) *recount {
 		for _, k := range problemIndexKeys(&p, tambon) {
 			rc.wantP[string(k)] = true
 		}
-		rc.counts[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))]++
-		if p.Status.Open() {
-			rc.counts[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))]++
-		}
-		for _, k := range historyKeys(&p, tambon) {
-			rc.counts[string(k)]++
-		}
-		if p.CarriedTo != 0 {
-			rc.counts[string(carriedKey(&p, tambon))]++
-		}
-		if k := reXRayKey(&p, tambon); k != nil {
-			rc.counts[string(k)]++
-		}
-		if k := thaiQMKey(&p, tambon); k != nil {
-			rc.counts[string(k)]++
-		}
-		for _, cat := range []byte{byte(p.Category), 0} {
-			rk := string(key(p.RoundID, p.HouseholdID, cat))
-			if rc.refs[rk]++; rc.refs[rk] == 1 {
-				rc.counts[string(key(byte('H'), p.RoundID, tambon, cat))]++
+		// A household in a municipality counts under its tambon and again
+		// under its unit's code.
+		for _, tambon := range areasOf(tambon) {
+			rc.counts[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))]++
+			if p.Status.Open() {
+				rc.counts[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))]++
 			}
+			for _, k := range historyKeys(&p, tambon) {
+				rc.counts[string(k)]++
+			}
+			if p.CarriedTo != 0 {
+				rc.counts[string(carriedKey(&p, tambon))]++
+			}
+			if k := reXRayKey(&p, tambon); k != nil {
+				rc.counts[string(k)]++
+			}
+			if k := thaiQMKey(&p, tambon); k != nil {
+				rc.counts[string(k)]++
+			}
+			for _, cat := range []byte{byte(p.Category), 0} {
+				rk := string(refKey(&p, cat, tambon))
+				if rc.refs[rk]++; rc.refs[rk] == 1 {
+					rc.counts[string(key(byte('H'), p.RoundID, tambon, cat))]++
+				}
+			}
+			rc.recountNewCases(&p, origins[p.HouseholdID], tambon)
 		}
-		rc.recountNewCases(&p, origins[p.HouseholdID], tambon)
 		return nil
 	})
 	tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {

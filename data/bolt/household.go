@@ -26,6 +26,11 @@ func (s *Store) createHousehold(ctx context.Context, tx *bbolt.Tx, h *data.House
 	if err := h.Validate(); err != nil {
 		return err
 	}
+	units, err := unitsIn(tx, buf)
+	if err != nil {
+		return err
+	}
+	units.SettleUnit(h)
 	b := tx.Bucket(bucketHouseholds)
 	id, err := b.NextSequence()
 	if err != nil {
@@ -80,6 +85,11 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 }
 
 func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.Household) error {
+	units, err := unitsIn(tx, nil)
+	if err != nil {
+		return err
+	}
+	units.SettleUnit(h)
 	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if err := putJSON(tx, bucketHouseholds, itob(h.ID), h); err != nil {
@@ -88,8 +98,8 @@ func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.
 	if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(old), householdIndexKeys(h)); err != nil {
 		return err
 	}
-	if old.TambonCode != h.TambonCode || old.Origin != h.Origin {
-		return moveProblems(tx, h.ID, old.TambonCode, h.TambonCode, old.Origin, h.Origin)
+	if areaOf(old) != areaOf(h) || old.Origin != h.Origin { // another tambon, municipality or origin
+		return moveProblems(tx, h.ID, areaOf(old), areaOf(h), old.Origin, h.Origin)
 	}
 	return nil
 }

@@ -190,7 +190,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					h = cur
 				}
 			}
-			st.hhIDs[i], st.tambons[i], st.origins[i] = h.ID, h.TambonCode, h.Origin
+			st.hhIDs[i], st.tambons[i], st.origins[i] = h.ID, areaOf(&h), h.Origin
 		}
 	case data.PartProblems:
 		for i := from; i < to; i++ {
@@ -660,12 +660,12 @@ func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
 	if err := del(tx, bucketProblems, itob(p.ID)); err != nil {
 		return err
 	}
-	for _, k := range problemIndexKeys(p, h.TambonCode) {
+	for _, k := range problemIndexKeys(p, areaOf(&h)) {
 		if err := tx.Bucket(bucketPIdx).Delete(k); err != nil {
 			return err
 		}
 	}
-	return d.addProblemOf(tx, p, h.Origin, h.TambonCode, -1)
+	return d.addProblemOf(tx, p, h.Origin, areaOf(&h), -1)
 }
 
 // Reviews lists the rows sent to review, the undecided ones only if asked.

@@ -26,6 +26,7 @@ func householdIndexKeys(h *data.Household) [][]byte {
 // problemIndexKeys lists the pidx keys of a problem of a household in
 // tambon.
 func problemIndexKeys(p *data.Problem, tambon string) [][]byte {
+	tambon = tambonOf(tambon) // the index is by tambon only, never by unit
 	keys := [][]byte{
 		key(byte('h'), p.HouseholdID, p.ID),
 		key(byte('c'), p.RoundID, byte(p.Category), p.ID),
@@ -70,6 +71,8 @@ func replaceKeys(b *bbolt.Bucket, old, new [][]byte) error {
 type keyBuffer struct {
 	hidx, pidx [][]byte
 	rounds     map[uint64]data.Round // rounds read so far, for problems' default target date
+	units      data.UnitList         // the municipalities, once read
+	unitsRead  bool
 }
 
 // round reads a round, once per bulk write (k may be nil: no caching).
@@ -88,6 +91,21 @@ func (k *keyBuffer) round(tx *bbolt.Tx, id uint64) (data.Round, error) {
 		k.rounds[id] = r
 	}
 	return r, nil
+}
+
+// unitsIn reads the municipalities, once per bulk write (k may be nil).
+func unitsIn(tx *bbolt.Tx, k *keyBuffer) (data.UnitList, error) {
+	if k != nil && k.unitsRead {
+		return k.units, nil
+	}
+	var l data.UnitList
+	if _, err := getJSON(tx, bucketSubProblems, keyUnits, &l); err != nil {
+		return nil, err
+	}
+	if k != nil {
+		k.units, k.unitsRead = l, true
+	}
+	return l, nil
 }
 
 func (k *keyBuffer) cached(id uint64) (data.Round, bool) {
@@ -119,11 +137,20 @@ func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 type counterDelta map[string]int64
 
 // addProblemOf counts p (sign +1) or uncounts it (sign −1) for a household
-// in tambon, of origin. The household counters move through hhrefs; the
-// new cases count households by origin (newcases.go). An origin of 0 is
-// read from the store when a new-case counter moves: correct, but a
-// lookup a bulk write cannot afford, so every caller passes it.
+// in tambon, of origin. tambon may be areaOf a household in a
+// municipality (its tambon then its unit's code): the problem is then
+// counted under both, each with household references of its own
+// (refKey). The household counters move through hhrefs; the new cases
+// count households by origin (newcases.go). An origin of 0 is read from
+// the store when a new-case counter moves: correct, but a lookup a bulk
+// write cannot afford, so every caller passes it.
 func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
+	if len(tambon) == 12 { // areaOf a household in a municipality: its tambon, then its unit
+		if err := d.addProblemOf(tx, p, origin, tambon[6:], sign); err != nil {
+			return err
+		}
+		tambon = tambon[:6]
+	}
 	o := &lazyOrigin{tx: tx, hh: p.HouseholdID, origin: origin}
 	d[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))] += sign
 	if p.Status.Open() {
@@ -143,7 +170,7 @@ func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Or
 	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
-		k := key(p.RoundID, p.HouseholdID, cat)
+		k := refKey(p, cat, tambon)
 		before := int64(btoi(refs.Get(k)))
 		after := before + sign
 		if after < 0 {
@@ -166,6 +193,44 @@ func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Or
 		}
 	}
 	return d.addFresh(tx, o, p, tambon, sign)
+}
+
+// refKey is the hhrefs key of a problem's household and category: a
+// unit's counters keep references of their own ('M' at the end), so the
+// household counters of the tambon and of the unit each move from zero.
+func refKey(p *data.Problem, cat byte, area string) []byte {
+	if data.IsUnitCode(area) {
+		return key(p.RoundID, p.HouseholdID, cat, byte('M'))
+	}
+	return key(p.RoundID, p.HouseholdID, cat)
+}
+
+// areaOf is what the counters of a household's problems are kept under:
+// its tambon, followed by its unit's code when it lies in a municipality
+// (addProblem then counts the problem under both).
+func areaOf(h *data.Household) string {
+	if h.Unit != "" {
+		return h.TambonCode + h.Unit
+	}
+	return h.TambonCode
+}
+
+// areasOf lists the areas an areaOf counts in: the tambon, and the unit
+// when there is one. A counter written outside addProblem is written for
+// each.
+func areasOf(area string) []string {
+	if len(area) > 6 {
+		return []string{area[:6], area[6:]}
+	}
+	return []string{area}
+}
+
+// tambonOf is the tambon of an areaOf.
+func tambonOf(area string) string {
+	if len(area) > 6 {
+		return area[:6]
+	}
+	return area
 }
 
 // flush applies the delta to the counters bucket, deleting counters that
@@ -193,9 +258,24 @@ func (d counterDelta) flush(tx *bbolt.Tx) error {
 	return nil
 }
 
-// Counts returns the counters of a round. Due counts stop at dueBefore, so
-// the overdue ones cost a scan of the dates before today, not of problems.
+// Counts returns the counters of a round, by tambon. Due counts stop at
+// dueBefore, so the overdue ones cost a scan of the dates before today,
+// not of problems.
 func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date) (rc data.RoundCounts, err error) {
+	rc, err = s.counts(roundID, dueBefore)
+	data.KeepAreas(&rc, false)
+	return rc, err
+}
+
+// UnitCounts returns the counters of a round by municipality: the same
+// as Counts, with a unit's code where Counts has a tambon.
+func (s *Store) UnitCounts(ctx context.Context, roundID uint64, dueBefore data.Date) (rc data.RoundCounts, err error) {
+	rc, err = s.counts(roundID, dueBefore)
+	data.KeepAreas(&rc, true)
+	return rc, err
+}
+
+func (s *Store) counts(roundID uint64, dueBefore data.Date) (rc data.RoundCounts, err error) {
 	err = s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounters).Cursor()
 		pre := key(byte('S'), roundID)
@@ -308,8 +388,21 @@ func settleDates(old, p *data.Problem, today data.Date) {
 	}
 }
 
-// History returns the found and resolved counters of a round.
+// History returns the found and resolved counters of a round, by tambon.
 func (s *Store) History(ctx context.Context, roundID uint64) (h data.RoundHistory, err error) {
+	h, err = s.history(roundID)
+	data.KeepAreas(&h, false)
+	return h, err
+}
+
+// UnitHistory is History by municipality.
+func (s *Store) UnitHistory(ctx context.Context, roundID uint64) (h data.RoundHistory, err error) {
+	h, err = s.history(roundID)
+	data.KeepAreas(&h, true)
+	return h, err
+}
+
+func (s *Store) history(roundID uint64) (h data.RoundHistory, err error) {
 	err = s.view(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketCounters).Cursor()
 		for _, x := range []struct {

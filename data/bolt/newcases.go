@@ -30,7 +30,14 @@ func newCaseKey(round uint64, tambon string, cat byte, g data.NewCase) []byte {
 
 // freshRefKey is the hhrefs key of a household's problems found in the
 // round, in a category (0: all).
-func freshRefKey(round, hh uint64, cat byte) []byte { return key(round, hh, cat, byte('f')) }
+// A household in a municipality has a second set, for its unit's code
+// (as refKey).
+func freshRefKey(round, hh uint64, cat byte, area string) []byte {
+	if data.IsUnitCode(area) {
+		return key(round, hh, cat, byte('f'), byte('M'))
+	}
+	return key(round, hh, cat, byte('f'))
+}
 
 // originOf reads a household's origin only (a lookup, not the whole record).
 func originOf(tx *bbolt.Tx, hh uint64) (data.Origin, error) {
@@ -86,7 +93,7 @@ func (d counterDelta) addFresh(tx *bbolt.Tx, o *lazyOrigin, p *data.Problem, tam
 	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
-		k := freshRefKey(p.RoundID, p.HouseholdID, cat)
+		k := freshRefKey(p.RoundID, p.HouseholdID, cat, tambon)
 		before := int64(btoi(refs.Get(k)))
 		after := before + sign
 		if after < 0 {
@@ -131,13 +138,13 @@ func newCaseCounts(c *bbolt.Cursor, roundID uint64) (out []data.NewCaseCount) {
 // after its every-problem references were counted (rc.refs).
 func (rc *recount) recountNewCases(p *data.Problem, origin data.Origin, tambon string) {
 	for _, cat := range []byte{byte(p.Category), 0} {
-		if origin == data.OriginMissed && rc.refs[string(key(p.RoundID, p.HouseholdID, cat))] == 1 {
+		if origin == data.OriginMissed && rc.refs[string(refKey(p, cat, tambon))] == 1 {
 			rc.counts[string(newCaseKey(p.RoundID, tambon, cat, data.NewCaseMissed))]++
 		}
 		if !p.FoundInRound() {
 			continue
 		}
-		fk := string(freshRefKey(p.RoundID, p.HouseholdID, cat))
+		fk := string(freshRefKey(p.RoundID, p.HouseholdID, cat, tambon))
 		if rc.refs[fk]++; rc.refs[fk] == 1 && origin == data.OriginSurvey2565 {
 			rc.counts[string(newCaseKey(p.RoundID, tambon, cat, data.NewCaseKnown))]++
 		}
@@ -166,7 +173,7 @@ func countNewCases(tx *bbolt.Tx) error {
 	}
 	stale = stale[:0]
 	refs.ForEach(func(k, _ []byte) error {
-		if len(k) == 18 && k[17] == 'f' {
+		if len(k) == 18 && k[17] == 'f' || len(k) == 19 && k[17] == 'f' && k[18] == 'M' {
 			stale = append(stale, append([]byte(nil), k...))
 		}
 		return nil
@@ -187,17 +194,19 @@ func countNewCases(tx *bbolt.Tx) error {
 			if err := getProblem(tx, pid, &p); err != nil {
 				return err
 			}
-			for _, cat := range []byte{byte(p.Category), 0} {
-				if h.Origin == data.OriginMissed {
-					if k := string(newCaseKey(p.RoundID, h.TambonCode, cat, data.NewCaseMissed)); !all[k] {
-						all[k] = true
-						d[k]++
+			for _, area := range areasOf(areaOf(&h)) { // its tambon, and its unit's code when it has one
+				for _, cat := range []byte{byte(p.Category), 0} {
+					if h.Origin == data.OriginMissed {
+						if k := string(newCaseKey(p.RoundID, area, cat, data.NewCaseMissed)); !all[k] {
+							all[k] = true
+							d[k]++
+						}
 					}
-				}
-				if p.FoundInRound() {
-					fk := string(freshRefKey(p.RoundID, h.ID, cat))
-					if fresh[fk]++; fresh[fk] == 1 && h.Origin == data.OriginSurvey2565 {
-						d[string(newCaseKey(p.RoundID, h.TambonCode, cat, data.NewCaseKnown))]++
+					if p.FoundInRound() {
+						fk := string(freshRefKey(p.RoundID, h.ID, cat, area))
+						if fresh[fk]++; fresh[fk] == 1 && h.Origin == data.OriginSurvey2565 {
+							d[string(newCaseKey(p.RoundID, area, cat, data.NewCaseKnown))]++
+						}
 					}
 				}
 			}

@@ -22,7 +22,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 		}
 		d := counterDelta{}
 		p.CarriedFrom, p.CarriedTo = 0, 0 // only CarryOver links rounds
-		if err := s.createProblem(ctx, tx, d, p, h.TambonCode, h.Origin, nil); err != nil {
+		if err := s.createProblem(ctx, tx, d, p, areaOf(&h), h.Origin, nil); err != nil {
 			return err
 		}
 		if err := d.flush(tx); err != nil {
@@ -143,14 +143,14 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if err := putJSON(tx, bucketProblems, itob(p.ID), p); err != nil {
 		return err
 	}
-	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(old, h.TambonCode), problemIndexKeys(p, h.TambonCode)); err != nil {
+	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(old, areaOf(&h)), problemIndexKeys(p, areaOf(&h))); err != nil {
 		return err
 	}
 	d := counterDelta{}
-	if err := d.addProblemOf(tx, old, h.Origin, h.TambonCode, -1); err != nil {
+	if err := d.addProblemOf(tx, old, h.Origin, areaOf(&h), -1); err != nil {
 		return err
 	}
-	if err := d.addProblemOf(tx, p, h.Origin, h.TambonCode, +1); err != nil {
+	if err := d.addProblemOf(tx, p, h.Origin, areaOf(&h), +1); err != nil {
 		return err
 	}
 	if err := d.flush(tx); err != nil {
@@ -385,7 +385,7 @@ func (s *Store) loadTx(ctx context.Context, tx *bbolt.Tx, bundles []data.Bundle,
 			pb := &bundles[i].Problems[j]
 			pb.Problem.HouseholdID = h.ID
 			pb.Problem.CarriedFrom, pb.Problem.CarriedTo = 0, 0
-			if err := s.createProblem(ctx, tx, d, &pb.Problem, h.TambonCode, h.Origin, buf); err != nil {
+			if err := s.createProblem(ctx, tx, d, &pb.Problem, areaOf(h), h.Origin, buf); err != nil {
 				return withRow(err, i)
 			}
 			sum.problems++
@@ -515,7 +515,7 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 			if err := getHousehold(tx, old.HouseholdID, &h); err != nil {
 				return 0, err
 			}
-			tambon, tambons[old.HouseholdID], origins[old.HouseholdID] = h.TambonCode, h.TambonCode, h.Origin
+			tambon, tambons[old.HouseholdID], origins[old.HouseholdID] = areaOf(&h), areaOf(&h), h.Origin
 		}
 		p := data.Problem{HouseholdID: old.HouseholdID, RoundID: to, Category: old.Category, SubProblem: old.SubProblem,
 			Detail: old.Detail, Urgent: old.Urgent, Sensitive: old.Sensitive, SurveyYear: old.SurveyYear, ReXRay: old.ReXRay,
@@ -527,7 +527,9 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 		if err := putJSON(tx, bucketProblems, itob(old.ID), &old); err != nil { // a pointer and the carried counter: nothing else of its round moves
 			return 0, err
 		}
-		d[string(carriedKey(&old, tambon))]++
+		for _, a := range areasOf(tambon) {
+			d[string(carriedKey(&old, a))]++
+		}
 		n++
 	}
 	if err := buf.flush(tx); err != nil {

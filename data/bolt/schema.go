@@ -61,7 +61,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 var (
 	bucketMeta        = []byte("meta")

@@ -466,6 +466,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 	nil,           // 3 → 4: Store.migrateSums, in chunks of its own
 	countReXRay,   // 4 → 5: the Re-X-Ray counters
 	countNewCases, // 5 → 6: the new cases (newcases.go)
+	countUnits,    // 6 → 7: the households' municipalities and their counters
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
@@ -866,7 +867,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 				if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 					return n, err
 				}
-				tambon, tambons[p.HouseholdID], origins[p.HouseholdID] = h.TambonCode, h.TambonCode, h.Origin
+				tambon, tambons[p.HouseholdID], origins[p.HouseholdID] = areaOf(&h), areaOf(&h), h.Origin
 			}
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive

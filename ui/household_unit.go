@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"qmdesk/data"
+)
+
+// HouseholdUnit is the household page's line on its municipality: the
+// unit it belongs to, and, in a tambon a municipality covers only partly,
+// the clerk's choice (saved at once, audited).
+type HouseholdUnit struct {
+	Box    *fyne.Container
+	Label  *widget.Label  // "เทศบาล: …" (or in none)
+	Choice *widget.Select // a partly covered tambon only: none or one of the units covering it
+	units  []data.Unit    // Choice's options after the first (none)
+	busy   bool           // filling Choice: its change is not the clerk's
+}
+
+func newHouseholdUnit(p *HouseholdPage) *HouseholdUnit {
+	u := &HouseholdUnit{Label: widget.NewLabel("")}
+	u.Choice = widget.NewSelect(nil, func(string) { p.onUnitChoice() })
+	// The choice takes a width of its own: its names are never cut.
+	u.Box = container.NewHBox(u.Label, container.NewGridWrap(fyne.NewSize(300, u.Choice.MinSize().Height), u.Choice))
+	u.Box.Hide()
+	return u
+}
+
+// showUnit fills the line for the household shown; nothing shows in a
+// province without municipalities.
+func (p *HouseholdPage) showUnit() {
+	w, t, u, h := p.w, p.w.t, p.Unit, p.Household
+	units, err := w.store.Units(w.ctx)
+	if err != nil || len(units) == 0 {
+		u.Box.Hide()
+		return
+	}
+	u.Box.Show()
+	name := units.Name(h.Unit)
+	if name == "" {
+		name = t.term(data.WordNoUnit)
+	}
+	u.Label.SetText(t.term(data.WordMunicipality) + ": " + name)
+	u.units = units.PartlyCovering(h.TambonCode)
+	if len(u.units) == 0 {
+		u.Choice.Hide()
+		return
+	}
+	u.busy = true
+	defer func() { u.busy = false }()
+	opts := []string{t.term(data.WordNoUnit)}
+	sel := opts[0]
+	for _, x := range u.units {
+		opts = append(opts, x.Name)
+		if x.Code == h.Unit {
+			sel = x.Name
+		}
+	}
+	u.Choice.SetOptions(opts)
+	u.Choice.SetSelected(sel)
+	u.Choice.Show()
+}
+
+// onUnitChoice stores the clerk's choice of municipality for a household
+// of a partly covered tambon.
+func (p *HouseholdPage) onUnitChoice() {
+	u := p.Unit
+	if u.busy || p.Household.ID == 0 {
+		return
+	}
+	code := ""
+	if i := u.Choice.SelectedIndex(); i > 0 && i <= len(u.units) {
+		code = u.units[i-1].Code
+	}
+	if code == p.Household.Unit {
+		return
+	}
+	h := p.Household
+	h.Unit = code
+	if err := p.w.store.UpdateHousehold(p.w.ctx, &h); err != nil {
+		p.w.showError(err)
+		return
+	}
+	p.Household = h
+	p.showUnit()
+}
