@@ -43,7 +43,7 @@ func newAgencyTab(w *MainWindow) *AgencyTab {
 	for _, c := range data.Categories {
 		opts = append(opts, t.categoryShort(c))
 	}
-	a.Category = widget.NewSelect(opts, func(string) { a.show() })
+	a.Category = newSelect(t, opts, func(string) { a.show() })
 	heads := []string{t.term(data.HeaderAgency)}
 	for _, c := range app.AgencyColumns {
 		heads = append(heads, t.term(c))
@@ -51,12 +51,12 @@ func newAgencyTab(w *MainWindow) *AgencyTab {
 	a.Table = newGrid(append(heads, t.tr("ชื่อที่พิมพ์ไว้", "Spellings")))
 	a.Note = widget.NewLabel(t.tr(app.AgencyReportMeans, "Problems helped = problems with at least one action of the agency (each problem once) · one agency typed several ways counts once"))
 	a.Note.Wrapping = fyne.TextWrapWord
-	a.From = widget.NewSelect(nil, nil)
+	a.From = newSelect(t, nil, nil)
 	a.From.PlaceHolder = t.tr("ชื่อที่จะรวม", "Name to merge")
-	a.Into = widget.NewSelect(nil, nil)
+	a.Into = newSelect(t, nil, nil)
 	a.Into.PlaceHolder = t.tr("นับเป็น", "Counts as")
 	a.Merge = widget.NewButton(t.term(data.WordAgencyMerge), a.onMerge)
-	a.Merged = widget.NewSelect(nil, nil)
+	a.Merged = newSelect(t, nil, nil)
 	a.Merged.PlaceHolder = t.tr("ชื่อที่รวมไว้", "Merged names")
 	a.Unmerge = widget.NewButton(t.tr("ยกเลิกการรวม", "Unmerge"), a.onUnmerge)
 	merge := container.NewVBox(container.NewHBox(widget.NewLabel(t.term(data.WordAgencyMerge)+":"),

@@ -65,7 +65,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d := &DashboardScreen{w: w}
 	t := w.t
 	w.listen(func(registerChange) { d.Refresh() })
-	d.Round = widget.NewSelect(nil, d.onRound)
+	d.Round = newSelect(t, nil, d.onRound)
 	d.NewRound = widget.NewButton(t.tr("รอบใหม่…", "New round…"), d.onNewRound)
 	d.Title = bold("")
 	d.Countdown = widget.NewLabel("")
@@ -124,7 +124,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.AmphoeSort.Horizontal = true
 	meta, _ := w.store.Meta(w.ctx)
 	d.packAmphoes = w.env.Geo.AmphoesOf(meta.Province)
-	d.PackAmphoe = widget.NewSelect(names(d.packAmphoes), nil)
+	d.PackAmphoe = newSelect(t, names(d.packAmphoes), nil)
 	d.PackAmphoe.PlaceHolder = t.tr("เลือกอำเภอ", "Choose an amphoe")
 	d.AmphoePrint = widget.NewButton(t.tr("เอกสารประชุมของอำเภอ…", "Amphoe's meeting pack…"), w.onAmphoePack)
 	d.AmphoeSort.SetSelected(d.AmphoeSort.Options[1])

@@ -38,13 +38,13 @@ func newNewCasesTab(d *DashboardScreen) *NewCasesTab {
 	for _, c := range data.Categories {
 		options = append(options, t.categoryShort(c))
 	}
-	x.Category = widget.NewSelect(options, func(string) { x.show() })
+	x.Category = newSelect(t, options, func(string) { x.show() })
 	x.Category.SetSelectedIndex(0)
 	var groups []string
 	for _, g := range app.NewCaseGroups {
 		groups = append(groups, t.tr("เปิดรายชื่อ", "List the ")+t.term(g.Term()))
 	}
-	x.Group = widget.NewSelect(groups, nil)
+	x.Group = newSelect(t, groups, nil)
 	x.Group.SetSelectedIndex(0)
 	x.Note = widget.NewLabel(t.term(data.WordNewCasesCountedOnce) + t.tr(" · คลิกแถวเพื่อดูรายชื่อครัวเรือนในทะเบียน", " · click a row to list its households in the register"))
 	x.Note.Wrapping = fyne.TextWrapWord

@@ -34,7 +34,7 @@ func newReXRayTab(d *DashboardScreen) *ReXRayTab {
 	for _, c := range data.Categories {
 		options = append(options, t.categoryShort(c))
 	}
-	x.Category = widget.NewSelect(options, func(string) { x.show() })
+	x.Category = newSelect(t, options, func(string) { x.show() })
 	x.Category.SetSelectedIndex(0)
 	x.Note = widget.NewLabel(t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาจากการสำรวจปี 2565 ที่บันทึก"+data.HeaderReXRay.Thai+" แล้ว", "Counted in problems: the problems of the 2565 survey with a Re-X-Ray result"))
 	x.Note.Wrapping = fyne.TextWrapWord

@@ -46,17 +46,17 @@ func newThaiQMTab(d *DashboardScreen) *ThaiQMTab {
 	for _, c := range data.Categories {
 		options = append(options, t.categoryShort(c))
 	}
-	x.Category = widget.NewSelect(options, func(string) { x.show() })
+	x.Category = newSelect(t, options, func(string) { x.show() })
 	x.Category.SetSelectedIndex(0)
 	x.Note = widget.NewLabel(t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาที่ผลการแก้ไขและการช่วยเหลือทุกครั้งบันทึกลงระบบ ThaiQM แล้ว · แก้ไขผลหรือเพิ่มการช่วยเหลือภายหลังจะนับเป็น \""+data.WordThaiQMNotKeyed.Thai+"\" อีกครั้ง",
 		"Counted in problems: a problem counts as keyed when its result and every action are keyed into ThaiQM; a later change of its result or a new action makes it not keyed again"))
 	x.Note.Wrapping = fyne.TextWrapWord
 	meta, _ := w.store.Meta(w.ctx)
 	x.amphoes = w.env.Geo.AmphoesOf(meta.Province)
-	x.Amphoe = widget.NewSelect(names(x.amphoes), nil)
+	x.Amphoe = newSelect(t, names(x.amphoes), nil)
 	x.Amphoe.PlaceHolder = t.tr("อำเภอ", "Amphoe")
 	x.On = widget.NewEntry()
-	x.On.SetPlaceHolder(t.tr("วันที่บันทึก เช่น ", "Day keyed, e.g. ") + data.FormatBE(w.today()))
+	x.On.SetPlaceHolder(t.tr("วันที่บันทึก เช่น ", "Day keyed, e.g. ") + t.date(w.today()))
 	x.Before = widget.NewEntry()
 	x.Before.SetPlaceHolder(t.tr("เฉพาะที่แก้ไขถึงวันที่ (ว่าง: ทั้งหมด)", "Changed up to (blank: all)"))
 	x.Mark = widget.NewButton(t.tr("บันทึกว่าอำเภอบันทึกใน ThaiQM ครบแล้ว", "Record the amphoe's results as keyed"), x.onMark)

@@ -438,7 +438,7 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	for _, s := range data.Statuses {
 		results = append(results, t.status(s))
 	}
-	f.Result = widget.NewSelect(results, nil)
+	f.Result = newSelect(t, results, nil)
 	f.Result.SetSelectedIndex(0)
 	f.Error.Importance = widget.DangerImportance
 	f.Error.Wrapping = fyne.TextWrapWord
@@ -537,7 +537,7 @@ func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
 	for _, s := range data.Statuses {
 		opts = append(opts, t.status(s))
 	}
-	f.Status = widget.NewSelect(opts, nil)
+	f.Status = newSelect(t, opts, nil)
 	f.Status.SetSelectedIndex(int(c.Problem.Status) - 1)
 	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อ '", "Needed when '") + t.status(data.Closed) + t.tr("' เช่น ย้ายออก เสียชีวิต", "'"))
 	f.Error.Importance = widget.DangerImportance

@@ -72,7 +72,7 @@ func (p *HouseholdPage) onThaiQM(c *ProblemCard) {
 				opts = append(opts, t.tr("เฉพาะการช่วยเหลือ ", "Only the action ")+p.actionLine(a))
 			}
 		}
-		f.What = widget.NewSelect(opts, nil)
+		f.What = newSelect(t, opts, nil)
 		f.What.SetSelectedIndex(0)
 		form.Append(t.tr("บันทึกอะไร", "What was keyed"), f.What)
 		if !c.Problem.ThaiQMOn.IsZero() {

@@ -21,7 +21,7 @@ type HouseholdUnit struct {
 
 func newHouseholdUnit(p *HouseholdPage) *HouseholdUnit {
 	u := &HouseholdUnit{Label: widget.NewLabel("")}
-	u.Choice = widget.NewSelect(nil, func(string) { p.onUnitChoice() })
+	u.Choice = newSelect(p.w.t, nil, func(string) { p.onUnitChoice() })
 	// The choice takes a width of its own: its names are never cut.
 	u.Box = container.NewHBox(u.Label, container.NewGridWrap(fyne.NewSize(300, u.Choice.MinSize().Height), u.Choice))
 	u.Box.Hide()

@@ -62,29 +62,29 @@ func newRegisterScreen(w *MainWindow) *RegisterScreen {
 		"Search: national ID, house code or the head's name (Ctrl+F)"))
 	r.Search.OnChanged = changed
 
-	r.Amphoe = widget.NewSelect(append([]string{t.tr("ทุกอำเภอ", "All amphoe")}, names(r.amphoes)...), func(string) {
+	r.Amphoe = newSelect(t, append([]string{t.tr("ทุกอำเภอ", "All amphoe")}, names(r.amphoes)...), func(string) {
 		r.fillTambons()
 		r.onQueryChanged()
 	})
-	r.Tambon = widget.NewSelect([]string{t.tr("ทุกตำบล", "All tambon")}, changed)
+	r.Tambon = newSelect(t, []string{t.tr("ทุกตำบล", "All tambon")}, changed)
 	cats := []string{t.tr("ทุกด้าน", "All categories")}
 	for c := data.Category(1); c <= 7; c++ {
 		cats = append(cats, t.category(c))
 	}
-	r.Category = widget.NewSelect(cats, changed)
-	r.SubProblem = widget.NewSelect([]string{t.tr("ทุกปัญหา", "All problems")}, changed)
+	r.Category = newSelect(t, cats, changed)
+	r.SubProblem = newSelect(t, []string{t.tr("ทุกปัญหา", "All problems")}, changed)
 	sts := []string{t.tr("ทุกสถานะ", "All statuses"), t.term(data.WordOpen) + " (" + t.status(data.NotStarted) + "/" + t.status(data.InProgress) + ")"}
 	for _, s := range data.Statuses {
 		sts = append(sts, t.status(s))
 	}
-	r.Status = widget.NewSelect(sts, changed)
-	r.Origin = widget.NewSelect([]string{t.tr("ทุกที่มา", "Any origin"), t.origin(data.OriginSurvey2565), t.origin(data.OriginMissed),
+	r.Status = newSelect(t, sts, changed)
+	r.Origin = newSelect(t, []string{t.tr("ทุกที่มา", "Any origin"), t.origin(data.OriginSurvey2565), t.origin(data.OriginMissed),
 		t.origin(data.OriginSurvey2565) + " · " + t.term(data.WordNewProblem)}, changed)
 	rs := []string{t.tr("ทุกรอบ", "All rounds")}
 	for _, x := range r.rounds {
 		rs = append(rs, x.Name)
 	}
-	r.Round = widget.NewSelect(rs, changed)
+	r.Round = newSelect(t, rs, changed)
 	r.Urgent = widget.NewCheck(t.tr("เร่งด่วน", "Urgent"), func(bool) { r.onQueryChanged() })
 	r.Overdue = widget.NewCheck(t.tr("เลยกำหนด", "Overdue"), func(bool) { r.onQueryChanged() })
 	r.Clear = widget.NewButton(t.tr("ล้างตัวกรอง", "Clear filters"), func() { r.Show(app.RegisterQuery{}, false) })

@@ -42,7 +42,7 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 			names[i] = p.English
 		}
 	}
-	s.Province = widget.NewSelect(names, nil)
+	s.Province = newSelect(w.t, names, nil)
 	s.Province.PlaceHolder = w.t.tr("เลือกจังหวัด", "Choose the province")
 	r := data.DefaultRound()
 	s.RoundName = newEntry(w)

@@ -51,7 +51,7 @@ func (w *MainWindow) onSubProblems() {
 	for _, c := range data.Categories {
 		cats = append(cats, t.category(c))
 	}
-	f.NewCategory = widget.NewSelect(cats, nil)
+	f.NewCategory = newSelect(t, cats, nil)
 	f.NewCategory.PlaceHolder = t.tr("เลือกด้าน", "Category")
 	f.NewName.SetPlaceHolder(t.tr("ชื่อปัญหาที่จะเพิ่ม", "New sub-problem"))
 	f.Add = widget.NewButton(t.tr("เพิ่มปัญหา", "Add"), func() { f.onAdd(w) })

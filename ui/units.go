@@ -62,12 +62,12 @@ func (w *MainWindow) onUnits() {
 	for _, a := range f.amphoes {
 		names = append(names, a.Thai)
 	}
-	f.Name.SetPlaceHolder(t.tr("ชื่อ เช่น ", "Name, e.g. ") + data.WordCityMunicipality.Thai + w.provinceName(meta.Province))
+	f.Name.SetPlaceHolder(t.tr("ชื่อ เช่น "+data.WordCityMunicipality.Thai+w.provinceName(meta.Province), "Name, as it is written in Thai"))
 	f.Type = widget.NewRadioGroup([]string{t.term(data.WordCityMunicipality), t.term(data.WordTownMunicipality)}, nil)
 	f.Type.Horizontal = true
-	f.Amphoe = widget.NewSelect(names, func(string) { f.onAmphoe(w) })
+	f.Amphoe = newSelect(t, names, func(string) { f.onAmphoe(w) })
 	f.Amphoe.PlaceHolder = t.tr("อำเภอ", "Amphoe")
-	f.Tambon = widget.NewSelect(nil, nil)
+	f.Tambon = newSelect(t, nil, nil)
 	f.Tambon.PlaceHolder = t.tr("ตำบล", "Tambon")
 	f.Full = widget.NewCheck(t.tr("อยู่ในเขต", "in the unit: ")+t.term(data.WordFullyCovered), nil)
 	f.Full.SetChecked(true)
@@ -104,14 +104,15 @@ func (w *MainWindow) provinceName(code string) string {
 	return p.Thai
 }
 
-// tambonText is "ต.X อ.Y" of a tambon code.
+// tambonText is "ต.X อ.Y" of a tambon code ("X, amphoe Y" in English;
+// the names are the geography's Thai).
 func (w *MainWindow) tambonText(code string) string {
 	t, ok := w.env.Geo.Tambon(code)
 	if !ok {
 		return code
 	}
 	a, _ := w.env.Geo.Amphoe(code[:4])
-	return "ต." + t.Thai + " อ." + a.Thai
+	return w.t.tr("ต."+t.Thai+" อ."+a.Thai, t.Thai+", amphoe "+a.Thai)
 }
 
 // redraw lists the units with a remove button each.

@@ -85,3 +85,11 @@ func hexColor(s string) color.Color {
 	}
 	return color.NRGBA{R: r, G: g, B: b, A: 255}
 }
+
+// newSelect is a drop-down whose empty choice reads in the window's
+// language: Fyne writes "(Select one)" whatever the language.
+func newSelect(t texts, options []string, changed func(string)) *widget.Select {
+	s := widget.NewSelect(options, changed)
+	s.PlaceHolder = t.tr("(เลือก)", "(Select one)")
+	return s
+}
