@@ -86,14 +86,14 @@ func TestRecordingAfterTheDeadline(t *testing.T) {
 	ctx := data.WithOperator(context.Background(), "clerk")
 	h := data.Household{TambonCode: "410101", Head: data.Person{NationalID: id(1)}, Origin: 1}
 	var pbs []data.ProblemBundle
-	for _, sub := range []string{"ก", "ข", "ค"} {
+	for _, sub := range []string{"ก", "ข", "ค", "ง"} {
 		pbs = append(pbs, data.ProblemBundle{Problem: data.Problem{Category: 4, SubProblem: sub, SurveyYear: 2565, Status: data.InProgress}})
 	}
 	if err := s.Load(ctx, []data.Bundle{{Household: h, Problems: pbs}}); err != nil {
 		t.Fatal(err)
 	}
 	ps, err := s.Problems(ctx, data.ProblemFilter{RoundID: 1})
-	if err != nil || len(ps) != 3 {
+	if err != nil || len(ps) != 4 {
 		t.Fatalf("%d problems, %v", len(ps), err)
 	}
 	if err := s.AddAction(ctx, &data.Action{ProblemID: ps[0].ID, Date: data.NewDate(2026, 11, 20), What: "ช่วยเหลือ", Result: data.Solved}); err != nil {
@@ -104,12 +104,16 @@ func TestRecordingAfterTheDeadline(t *testing.T) {
 	if err := s.UpdateProblem(ctx, &p); err != nil {
 		t.Fatalf("a status change after the deadline: %v", err)
 	}
+	// Closed after the deadline: it left the open ones, but was not solved.
+	if err := s.AddAction(ctx, &data.Action{ProblemID: ps[3].ID, Date: data.NewDate(2026, 11, 25), What: "ย้ายออก", Result: data.Closed, Note: "ย้ายออกนอกพื้นที่"}); err != nil {
+		t.Fatalf("closing after the deadline: %v", err)
+	}
 	sum, err := prog.Summarize(ctx, 0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := sum.Countdown
-	if sum.Area.Totals.Solved != 2 || !c.Ended || c.OpenAtDeadline != 3 || c.ResolvedSince != 2 || c.Open != 1 || sum.Area.Totals.Overdue != 1 {
+	if sum.Area.Totals.Solved != 2 || !c.Ended || c.OpenAtDeadline != 4 || c.ResolvedSince != 3 || c.SolvedSince != 2 || c.Open != 1 || sum.Area.Totals.Overdue != 1 {
 		t.Fatalf("after the deadline: solved %d overdue %d, countdown %+v", sum.Area.Totals.Solved, sum.Area.Totals.Overdue, c)
 	}
 	pack, err := prog.Pack(ctx, 0, "")
@@ -120,7 +124,7 @@ func TestRecordingAfterTheDeadline(t *testing.T) {
 	if err := pack.WritePDF(path); err != nil {
 		t.Fatal(err)
 	}
-	if cover := squash(pdfText(t, path, 1)); !strings.Contains(cover, squash("หลังครบกำหนดแก้ไขหรือ"+data.Closed.Thai()+"เพิ่มอีก 2 ปัญหา")) {
+	if cover := squash(pdfText(t, path, 1)); !strings.Contains(cover, squash("หลังครบกำหนด"+data.WordSolvedTotal.Thai+"เพิ่มอีก 2 ปัญหา และ"+data.Closed.Thai()+" 1 ปัญหา")) {
 		t.Errorf("the cover does not say how many were solved after the deadline:\n%s", cover)
 	}
 }

@@ -92,7 +92,11 @@ type Deadline struct {
 	Ended          bool  `json:"round_ended"`
 	OpenAtDeadline int64 `json:"open_at_deadline"`
 	ResolvedSince  int64 `json:"resolved_since_deadline"`
-	Carried        int64 `json:"carried"` // of the open ones, carried into a later round
+	// SolvedSince is the part of ResolvedSince solved (by the agencies or
+	// the household), not closed: the letter's "until the help is
+	// complete" after its deadline.
+	SolvedSince int64 `json:"solved_since_deadline"`
+	Carried     int64 `json:"carried"` // of the open ones, carried into a later round
 }
 
 // CountdownOf computes the countdown of a round on today with open
@@ -129,8 +133,9 @@ func CountdownText(r data.Round, d Deadline) string {
 	case d.NotStarted:
 		return fmt.Sprintf("รอบ %s ยังไม่เริ่ม: เริ่มบันทึกผล %s (อีก %s วัน) ครบกำหนด %s", r.Name, data.FormatBE(r.Start), data.FormatNumber(int64(-d.DaysSinceStart)), data.FormatBE(r.Deadline))
 	case d.Ended:
-		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้นแก้ไขหรือ%sแล้ว %s · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
-			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.Closed.Thai(), data.FormatNumber(d.ResolvedSince), data.FormatNumber(d.Open))
+		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้น%sแล้ว %s ปัญหา และ%s %s ปัญหา · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
+			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.WordSolvedTotal.Thai, data.FormatNumber(d.SolvedSince),
+			data.Closed.Thai(), data.FormatNumber(d.ResolvedSince-d.SolvedSince), data.FormatNumber(d.Open))
 		if d.Carried > 0 {
 			s += fmt.Sprintf(" · ในจำนวนนี้ยกไปติดตามต่อในรอบใหม่แล้ว %s ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)", data.FormatNumber(d.Carried))
 		}
@@ -324,6 +329,7 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 			return Summary{}, err
 		}
 		s.Countdown.OpenAtDeadline, s.Countdown.ResolvedSince = atDeadline(h, area, round.Deadline)
+		s.Countdown.SolvedSince = solvedSince(h, area, round.Deadline)
 	}
 	if err := p.summarizeUnits(ctx, &s, roundID, area); err != nil {
 		return Summary{}, err
@@ -350,6 +356,16 @@ func atDeadline(h data.RoundHistory, area string, deadline data.Date) (open, res
 		}
 	}
 	return open, resolvedSince
+}
+
+// solvedSince counts the problems of area solved after deadline.
+func solvedSince(h data.RoundHistory, area string, deadline data.Date) (n int64) {
+	for _, r := range h.Solved {
+		if strings.HasPrefix(r.Tambon, area) && r.Date.After(deadline) {
+			n += r.N
+		}
+	}
+	return n
 }
 
 func finishArea(a *Area) {

@@ -286,14 +286,14 @@ func TestEndedRoundFiguresAtTheDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := sum.Countdown
-	if !c.Ended || c.OpenAtDeadline != 3 || c.ResolvedSince != 1 || c.Open != 2 || c.DaysOverdue != 791 {
+	if !c.Ended || c.OpenAtDeadline != 3 || c.ResolvedSince != 1 || c.SolvedSince != 1 || c.Open != 2 || c.DaysOverdue != 791 {
 		t.Errorf("countdown on 30 Nov 2569: %+v; want ended, 3 open at the deadline, 1 solved since, 2 open, 791 days", c)
 	}
 	if fy := sum.FiscalYearBE(); fy != 2567 {
 		t.Errorf("fiscal year of the ended round %d, want 2567 (not today's)", fy)
 	}
 	text := app.CountdownText(sum.Round, c)
-	for _, want := range []string{"สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567 (791 วันที่แล้ว)", "ณ วันครบกำหนดยังค้าง 3 ปัญหา", "แก้ไขหรือยุติแล้ว 1", "วันนี้ยังค้าง 2 ปัญหา"} {
+	for _, want := range []string{"สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567 (791 วันที่แล้ว)", "ณ วันครบกำหนดยังค้าง 3 ปัญหา", "แก้ไขสำเร็จแล้ว 1 ปัญหา และยุติ 0 ปัญหา", "วันนี้ยังค้าง 2 ปัญหา"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("%q lacks %q", text, want)
 		}

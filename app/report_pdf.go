@@ -195,7 +195,8 @@ func (p *pdfWriter) cover(title, asOf string) {
 		if c.Carried > 0 {
 			carried = " · ในจำนวนที่ยังค้าง ยกไปติดตามต่อในรอบใหม่แล้ว " + data.FormatNumber(c.Carried) + " ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)"
 		}
-		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนดแก้ไขหรือ"+data.Closed.Thai()+"เพิ่มอีก "+data.FormatNumber(c.ResolvedSince)+" ปัญหา"+carried, 12)
+		p.para("ผลเมื่อครบกำหนด: ยังค้าง "+data.FormatNumber(c.OpenAtDeadline)+" ปัญหา · หลังครบกำหนด"+data.WordSolvedTotal.Thai+"เพิ่มอีก "+data.FormatNumber(c.SolvedSince)+
+			" ปัญหา และ"+data.Closed.Thai()+" "+data.FormatNumber(c.ResolvedSince-c.SolvedSince)+" ปัญหา"+carried, 12)
 	default:
 		p.heading("ครบกำหนด "+data.FormatBELong(r.Deadline)+" · เหลืออีก "+DaysLeftText(c), 15)
 		p.para("เริ่มบันทึกผลมาแล้ว "+data.FormatNumber(int64(c.DaysSinceStart))+" วัน · ยังค้าง "+data.FormatNumber(c.Open)+

@@ -270,6 +270,9 @@ type DateCount struct {
 type RoundHistory struct {
 	Added    []DateCount
 	Resolved []DateCount
+	// Solved is the part of Resolved that left solved (แก้ไขแล้ว or
+	// แก้ไขได้ด้วยตนเอง), not closed.
+	Solved []DateCount
 }
 
 // AuditEntry is one line of the tamper-evident log.

@@ -27,6 +27,7 @@ type summaryJSON struct {
 	RoundEnded     bool                        `json:"round_ended"`
 	OpenAtDeadline int64                       `json:"open_at_deadline"`        // once the round ended
 	ResolvedSince  int64                       `json:"resolved_since_deadline"` // once the round ended
+	SolvedSince    int64                       `json:"solved_since_deadline"`   // the part of it solved, not closed
 	Totals         app.Tally                   `json:"totals"`
 	Categories     map[data.Category]app.Tally `json:"categories"` // the scope's, by category
 	Amphoe         []app.Area                  `json:"amphoe"`
@@ -93,7 +94,7 @@ func (c *command) summary(args []string) error {
 		AsOf: sum.AsOf, Start: sum.Round.Start, Deadline: sum.Round.Deadline,
 		DaysLeft: sum.Countdown.DaysLeft, DaysOverdue: sum.Countdown.DaysOverdue, DaysSinceStart: sum.Countdown.DaysSinceStart,
 		PerDayNeeded: sum.Countdown.PerDayNeeded, Totals: sum.Area.Totals, Categories: sum.Area.Categories, Amphoe: sum.Parts,
-		RoundEnded: sum.Countdown.Ended, OpenAtDeadline: sum.Countdown.OpenAtDeadline, ResolvedSince: sum.Countdown.ResolvedSince,
+		RoundEnded: sum.Countdown.Ended, OpenAtDeadline: sum.Countdown.OpenAtDeadline, ResolvedSince: sum.Countdown.ResolvedSince, SolvedSince: sum.Countdown.SolvedSince,
 	}
 	out.LetterHouseholds = app.LetterTable(sum)
 	out.ReXRay = reXRayJSON{Totals: sum.ReXRay.Totals, Categories: sum.ReXRay.Categories, Amphoe: sum.ReXRay.Parts}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"slices"
 
 	bbolt "go.etcd.io/bbolt"
@@ -349,8 +350,10 @@ func carriedKey(p *data.Problem, tambon string) []byte {
 }
 
 // historyKeys are the counters of a problem's history: 'A' round + the day
-// it was found ("00000000" when carried over from the survey) + tambon,
-// and, once it is no longer open, 'R' round + the day it left + tambon.
+// it was found ("00000000" when carried over from the survey) + tambon;
+// once it is no longer open, 'R' round + the day it left + tambon; and
+// when it left solved (by the agencies or the household itself), 'V' the
+// same, so that what was solved is told from what was closed.
 func historyKeys(p *data.Problem, tambon string) [][]byte {
 	found := "00000000"
 	if !p.FoundOn.IsZero() {
@@ -360,7 +363,59 @@ func historyKeys(p *data.Problem, tambon string) [][]byte {
 	if !p.Status.Open() {
 		keys = append(keys, key(byte('R'), p.RoundID, p.ResolvedOn.Key(), tambon))
 	}
+	if p.Status == data.Solved || p.Status == data.SelfSolved {
+		keys = append(keys, key(byte('V'), p.RoundID, p.ResolvedOn.Key(), tambon))
+	}
 	return keys
+}
+
+// countSolvedDays (schema 7 → 8) adds the 'V' counters (historyKeys) of
+// every solved problem, under its tambon and its unit's code.
+func countSolvedDays(tx *bbolt.Tx) error {
+	areas := map[uint64]string{}
+	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
+		var h data.Household
+		if err := json.Unmarshal(v, &h); err != nil {
+			return corrupt(bucketHouseholds, k, err)
+		}
+		areas[h.ID] = areaOf(&h)
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Counted afresh: an earlier step (the history's, 2 → 3) or a file
+	// taken back to an older schema may hold some already.
+	cs := tx.Bucket(bucketCounters)
+	var stale [][]byte
+	cs.ForEach(func(k, _ []byte) error {
+		if len(k) > 0 && k[0] == 'V' {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range stale {
+		if err := cs.Delete(k); err != nil {
+			return err
+		}
+	}
+	d := counterDelta{}
+	if err := tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
+		var p data.Problem
+		if err := json.Unmarshal(v, &p); err != nil {
+			return corrupt(bucketProblems, k, err)
+		}
+		area, ok := areas[p.HouseholdID]
+		if !ok || p.Status != data.Solved && p.Status != data.SelfSolved {
+			return nil
+		}
+		for _, a := range areasOf(area) {
+			d[string(key(byte('V'), p.RoundID, p.ResolvedOn.Key(), a))]++
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return d.flush(tx)
 }
 
 // settleDates fills a problem's FoundOn and ResolvedOn when the writer left
@@ -408,7 +463,7 @@ func (s *Store) history(roundID uint64) (h data.RoundHistory, err error) {
 		for _, x := range []struct {
 			kind byte
 			out  *[]data.DateCount
-		}{{'A', &h.Added}, {'R', &h.Resolved}} {
+		}{{'A', &h.Added}, {'R', &h.Resolved}, {'V', &h.Solved}} {
 			pre := key(x.kind, roundID)
 			for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 				r := k[len(pre):] // date(8) tambon(6)

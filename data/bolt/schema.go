@@ -61,7 +61,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 var (
 	bucketMeta        = []byte("meta")

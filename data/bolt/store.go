@@ -462,11 +462,12 @@ var migrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
-	nil,           // 2 → 3: Store.migrateHistory, in chunks of its own
-	nil,           // 3 → 4: Store.migrateSums, in chunks of its own
-	countReXRay,   // 4 → 5: the Re-X-Ray counters
-	countNewCases, // 5 → 6: the new cases (newcases.go)
-	countUnits,    // 6 → 7: the households' municipalities and their counters
+	nil,             // 2 → 3: Store.migrateHistory, in chunks of its own
+	nil,             // 3 → 4: Store.migrateSums, in chunks of its own
+	countReXRay,     // 4 → 5: the Re-X-Ray counters
+	countNewCases,   // 5 → 6: the new cases (newcases.go)
+	countUnits,      // 6 → 7: the households' municipalities and their counters
+	countSolvedDays, // 7 → 8: the days problems were solved, apart from closed
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
