@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -55,6 +56,9 @@ func (e *Exporter) thaiQMSheet(s Summary) xlsx.Table {
 		add(a.Name, a.Totals, a.Categories)
 	}
 	add("รวมทั้งจังหวัด", s.ThaiQM.Totals, s.ThaiQM.Categories)
+	for _, u := range s.ThaiQM.Units { // under the total: their households count in their amphoe too
+		add(u.Name, u.Totals, u.Categories)
+	}
 	header := []string{"อำเภอ", data.WordCategory.Thai}
 	formats := []string{"", ""}
 	widths := []float64{20, 34}
@@ -101,6 +105,15 @@ func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask
 		return 0, err
 	}
 	prov, _ := e.Geo.Province(meta.Province)
+	// A municipality's (area its code) are found among the province's.
+	unit := ""
+	if data.IsUnitCode(area) {
+		unit, area = area, ""
+	}
+	units, err := e.Store.Units(ctx)
+	if err != nil {
+		return 0, err
+	}
 	problems, err := ThaiQMToKey(ctx, e.Store, area, data.Date{})
 	if err != nil {
 		return 0, err
@@ -118,7 +131,8 @@ func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask
 		p       data.Problem
 		actions string
 	}
-	byAmphoe := map[string][]line{}
+	byAmphoe, byUnit := map[string][]line{}, map[string][]line{}
+	listed := 0
 	for _, p := range problems {
 		h := byID[p.HouseholdID]
 		if h == nil {
@@ -143,7 +157,16 @@ func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask
 				todo = append(todo, s)
 			}
 		}
-		byAmphoe[h.AmphoeCode()] = append(byAmphoe[h.AmphoeCode()], line{h, p, strings.Join(todo, "\n")})
+		l := line{h, p, strings.Join(todo, "\n")}
+		if unit == "" || h.Unit == unit {
+			listed++ // each problem once, on however many sheets
+		}
+		if unit == "" {
+			byAmphoe[h.AmphoeCode()] = append(byAmphoe[h.AmphoeCode()], l)
+		}
+		if h.Unit != "" && (unit == "" && area == "" || h.Unit == unit) {
+			byUnit[h.Unit] = append(byUnit[h.Unit], l)
+		}
 	}
 	// The follow-up's columns a district recognises, then the actions to
 	// key and the column to fill.
@@ -159,23 +182,37 @@ func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask
 		text[i] = f == fHouseCode || f == fNationalID || f == fHouseNo
 	}
 	text[len(text)-1] = true
+	// One sheet per amphoe, then one per municipality: the unit that keys
+	// its results finds them on a sheet of its own (a municipality's
+	// households are on their amphoe's sheet too: each is keyed once).
+	type group struct {
+		sheet, scope, note string
+		lines              []line
+	}
+	var groups []group
+	for _, a := range e.Geo.AmphoesOf(meta.Province) {
+		groups = append(groups, group{a.Thai, "อำเภอ" + a.Thai, "", byAmphoe[a.Code]})
+	}
+	for _, u := range units {
+		groups = append(groups, group{u.Name, u.Name, " · ครัวเรือนในเขต" + data.WordMunicipality.Thai + "อยู่ในแผ่นงานของอำเภอด้วย บันทึกเพียงครั้งเดียว", byUnit[u.Code]})
+	}
 	var tables []xlsx.Table
 	rows := 0
-	for _, a := range e.Geo.AmphoesOf(meta.Province) {
-		lines := byAmphoe[a.Code]
+	for _, g := range groups {
+		lines := g.lines
 		if len(lines) == 0 {
 			continue
 		}
 		rows += len(lines)
-		a := a
 		tables = append(tables, xlsx.Table{
-			Sheet: a.Thai, Header: header, Widths: widths, Text: text, RowCount: len(lines),
-			Titles: e.titles(fmt.Sprintf("%s อำเภอ%s จังหวัด%s %s ปัญหา · ข้อมูล ณ %s", data.WordThaiQMNotKeyed.Thai, a.Thai, prov.Thai, data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today())),
-				"เมื่อบันทึกแต่ละแถวลงระบบ ThaiQM แล้ว ใส่วันที่ในคอลัมน์ "+data.HeaderThaiQM.Thai+" (พ.ศ.) แล้วส่งไฟล์กลับจังหวัด: นำเข้าแล้วจะนับเป็นบันทึกแล้ว"),
+			Sheet: g.sheet, Header: header, Widths: widths, Text: text, RowCount: len(lines),
+			Titles: e.titles(fmt.Sprintf("%s %s จังหวัด%s %s ปัญหา · ข้อมูล ณ %s", data.WordThaiQMNotKeyed.Thai, g.scope, prov.Thai, data.FormatNumber(int64(len(lines))), data.FormatBE(e.Progress.Today())),
+				"เมื่อบันทึกแต่ละแถวลงระบบ ThaiQM แล้ว ใส่วันที่ในคอลัมน์ "+data.HeaderThaiQM.Thai+" (พ.ศ.) แล้วส่งไฟล์กลับจังหวัด: นำเข้าแล้วจะนับเป็นบันทึกแล้ว"+g.note),
 			Row: func(i int) ([]any, []bool) {
 				l := lines[i]
 				h, p := l.h, l.p
 				tb, _ := e.Geo.Tambon(h.TambonCode)
+				a, _ := e.Geo.Amphoe(h.AmphoeCode())
 				id := h.Head.NationalID
 				switch {
 				case unmask:
@@ -210,9 +247,9 @@ func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask
 	if err := xlsx.Write(path, tables, ""); err != nil {
 		return 0, err
 	}
-	note := fmt.Sprintf("thaiqm %s: %d rows → %s", area, rows, filepath.Base(path))
+	note := fmt.Sprintf("thaiqm %s: %d problems in %d rows → %s", cmp.Or(unit, area), listed, rows, filepath.Base(path))
 	if unmask {
 		note += " (national IDs unmasked)"
 	}
-	return rows, e.Store.Log(ctx, "export", "thaiqm", 0, note)
+	return listed, e.Store.Log(ctx, "export", "thaiqm", 0, note)
 }

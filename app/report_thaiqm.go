@@ -32,6 +32,14 @@ func (p *pdfWriter) thaiQMPage() {
 		p.tableRow(row(a.Name, a.Totals), widths, false, false)
 	}
 	p.tableRow(row(ReXRayAll, q.Totals), widths, true, true)
+	if len(q.Units) > 0 {
+		// The municipalities under the total: their households count in
+		// their amphoe too.
+		p.para(data.WordUnitsBesideAmphoe.Thai, 10)
+		for _, u := range q.Units {
+			p.tableRow(row(u.Name, u.Totals), widths, false, false)
+		}
+	}
 	pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
 	p.heading("การบันทึกผลในระบบ ThaiQM รายด้าน", 14)
 	heads[0] = data.WordCategory.Thai

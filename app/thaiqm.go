@@ -35,6 +35,9 @@ type ThaiQMSummary struct {
 	Totals     ThaiQMTally                   `json:"totals"`
 	Categories map[data.Category]ThaiQMTally `json:"categories"`
 	Parts      []ThaiQMArea                  `json:"parts"`
+	// Units are the province's municipalities (the province's summary
+	// only): their households count in their amphoe too, never add them.
+	Units []ThaiQMArea `json:"units,omitempty"`
 }
 
 // thaiQMSummary adds the keyed counters of the scope s.Area and its parts

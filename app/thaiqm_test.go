@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,10 +184,33 @@ func TestThaiQMWorkbookRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// A sheet per municipality too, its households' results (they are on
+	// their amphoe's sheet as well).
+	if len(sum.ThaiQM.Units) == 0 {
+		t.Fatal("the demo keeps municipalities")
+	}
+	for _, u := range sum.ThaiQM.Units {
+		if u.Totals.NotKeyed > 0 {
+			behind++
+			rows, _ := f.GetRows(u.Name)
+			if int64(len(rows)-3) != u.Totals.NotKeyed {
+				t.Errorf("sheet %s: %d rows, not keyed %d", u.Name, len(rows)-3, u.Totals.NotKeyed)
+			}
+		}
+	}
 	if len(f.GetSheetList()) != behind {
-		t.Errorf("%d sheets for %d amphoe with something to key", len(f.GetSheetList()), behind)
+		t.Errorf("%d sheets for %d amphoe and municipalities with something to key", len(f.GetSheetList()), behind)
 	}
 	f.Close()
+	// One municipality's alone.
+	u := sum.ThaiQM.Units[0]
+	one := filepath.Join(fx.dir, "thaiqm-unit.xlsx")
+	if n, err := e.ThaiQMWorkbook(fx.ctx, one, u.Code, false); err != nil || int64(n) != u.Totals.NotKeyed {
+		t.Errorf("%s: %d rows, %v; not keyed %d", u.Name, n, err, u.Totals.NotKeyed)
+	}
+	if f, err := excelize.OpenFile(one); err != nil || !slices.Equal(f.GetSheetList(), []string{u.Name}) {
+		t.Errorf("%s's workbook: %v %v", u.Name, err, f.GetSheetList())
+	}
 
 	path := filepath.Join(fx.dir, "thaiqm-4101.xlsx")
 	n, err = e.ThaiQMWorkbook(fx.ctx, path, "4101", false)

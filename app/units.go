@@ -51,6 +51,7 @@ func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, roundID uint6
 			return err
 		}
 		s.Units = append(s.Units, us.Area)
+		s.ThaiQM.Units = append(s.ThaiQM.Units, ThaiQMArea{Code: u.Code, Name: u.Name, Totals: us.ThaiQM.Totals, Categories: us.ThaiQM.Categories})
 	}
 	return nil
 }

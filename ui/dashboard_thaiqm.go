@@ -104,6 +104,9 @@ func (x *ThaiQMTab) show() {
 		rows = append(rows, row(name, tally(a.Totals, a.Categories)))
 	}
 	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), tally(x.sum.Totals, x.sum.Categories)))
+	for _, u := range x.sum.Units { // under the total: their households count in their amphoe too
+		rows = append(rows, row(u.Name, tally(u.Totals, u.Categories)))
+	}
 	x.Table.SetRows(rows)
 }
 

@@ -3,12 +3,17 @@ package ui
 import "context"
 
 // onThaiQM asks where to save the workbook of what is not yet keyed into
-// ThaiQM, for the amphoe chosen in FollowAmphoe (or every amphoe).
+// ThaiQM, for the amphoe or municipality chosen in FollowAmphoe (or every
+// amphoe and municipality).
 func (s *ExportScreen) onThaiQM() {
 	w, t := s.w, s.w.t
 	area, name := "", t.tr("ทุกอำเภอ", "all")
-	if i := s.FollowAmphoe.SelectedIndex() - 1; i >= 0 {
+	switch i := s.FollowAmphoe.SelectedIndex() - 1; {
+	case i >= 0 && i < len(s.amphoes):
 		area, name = s.amphoes[i].Code, s.amphoes[i].Thai
+	case i >= len(s.amphoes) && i-len(s.amphoes) < len(s.units):
+		u := s.units[i-len(s.amphoes)]
+		area, name = u.Code, u.Name
 	}
 	w.chooseSavePath("ThaiQM-"+name+"-"+w.today().Key()+".xlsx", []string{".xlsx"}, func(path string) { s.ExportThaiQM(area, path) })
 }

@@ -71,6 +71,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 			Totals     app.ThaiQMTally                   `json:"totals"`
 			Categories map[data.Category]app.ThaiQMTally `json:"categories"`
 			Amphoe     []app.ThaiQMArea                  `json:"amphoe"`
+			Units      []app.ThaiQMArea                  `json:"units"`
 		} `json:"thaiqm"`
 		NewCases map[string]newCaseGroupJSON `json:"new_cases"`
 	}
@@ -260,7 +261,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 	}
 	reXRayEverywhere(t, w, js.ReXRay.Totals, js.ReXRay.Categories, js.ReXRay.Amphoe, f, pdfPage(8)+pdfPage(9)) // amphoe, then categories
 	newCasesEverywhere(t, w, js.NewCases, f, pdfPage(11), pdfPage(12), sensitive)                              // amphoe, then categories (page 10: the municipalities)
-	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, f, pdfPage(13), pdfPage(14))
+	thaiQMEverywhere(t, w, js.ThaiQM.Totals, js.ThaiQM.Categories, js.ThaiQM.Amphoe, js.Amphoe, js.ThaiQM.Units, js.Units, f, pdfPage(13), pdfPage(14))
 	// The letter's table: its national households, the province's (the
 	// dashboard's households per category) and the share.
 	letter := pdfPage(2)

@@ -16,8 +16,17 @@ import (
 // with the dashboard's tab (every category), the workbook's sheet and the
 // pack's two pages (amphoe, then categories); the problems of each row
 // are the progress figures' target.
-func thaiQMEverywhere(t *testing.T, w *ui.MainWindow, totals app.ThaiQMTally, cats map[data.Category]app.ThaiQMTally, amphoe []app.ThaiQMArea, areas []app.Area, f *excelize.File, byAmphoe, byCategory string) {
+func thaiQMEverywhere(t *testing.T, w *ui.MainWindow, totals app.ThaiQMTally, cats map[data.Category]app.ThaiQMTally, amphoe []app.ThaiQMArea, areas []app.Area,
+	units []app.ThaiQMArea, unitAreas []app.Area, f *excelize.File, byAmphoe, byCategory string) {
 	t.Helper()
+	if len(units) != len(unitAreas) || len(units) == 0 {
+		t.Fatalf("%d municipalities in thaiqm, %d in the summary (the demo keeps two)", len(units), len(unitAreas))
+	}
+	for i, u := range units {
+		if u.Code != unitAreas[i].Code || u.Totals.Problems != unitAreas[i].Totals.Target || u.Totals.Keyed == 0 {
+			t.Errorf("thaiqm %s: %+v, the summary's target %d", u.Name, u.Totals, unitAreas[i].Totals.Target)
+		}
+	}
 	if totals.Keyed == 0 || totals.NotKeyed == 0 || totals.Keyed+totals.NotKeyed != totals.Problems {
 		t.Errorf("the demo should have results keyed and not: %+v", totals)
 	}
@@ -91,6 +100,25 @@ func thaiQMEverywhere(t *testing.T, w *ui.MainWindow, totals app.ThaiQMTally, ca
 		}
 		if got := book["รวมทั้งจังหวัด|"+catName]; got != figures(x) {
 			t.Errorf("ThaiQM province %s: workbook %q, summary --json %q", catName, got, figures(x))
+		}
+		// The municipalities, under the province's total.
+		for i, u := range units {
+			y := u.Totals
+			if c != 0 {
+				y = u.Categories[c]
+			}
+			want := figures(y)
+			if got := strings.Join(tab.Table.Rows[len(amphoe)+1+i][1:], " "); got != want || tab.Table.Rows[len(amphoe)+1+i][0] != u.Name {
+				t.Errorf("ThaiQM %s %s: dashboard %q, summary --json %q", u.Name, catName, got, want)
+			}
+			if got := book[u.Name+"|"+catName]; got != want {
+				t.Errorf("ThaiQM %s %s: workbook %q, summary --json %q", u.Name, catName, got, want)
+			}
+			if c == 0 {
+				if got := pack(byAmphoe, u.Name); got != want {
+					t.Errorf("ThaiQM %s: pack %q, summary --json %q", u.Name, got, want)
+				}
+			}
 		}
 		if c != 0 {
 			got, want := pack(byCategory, "ด้านที่ "+strconv.Itoa(ci)), figures(x)

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fyne.io/fyne/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"qmdesk/app"
 	"qmdesk/data"
 	"qmdesk/ui"
 )
@@ -103,7 +105,12 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 	// The dashboard's bulk mark of an amphoe.
 	d := w.Dashboard
 	x := d.ThaiQM
-	last := len(x.Table.Rows) - 1
+	last := 0 // the province's total row, above the municipalities'
+	for i, r := range x.Table.Rows {
+		if r[0] == app.ReXRayAll {
+			last = i
+		}
+	}
 	before := x.Table.Rows[last][2]
 	x.Amphoe.SetSelectedIndex(0)
 	x.On.SetText("31 ก.ค. 2567")
@@ -134,5 +141,13 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
+	}
+	// A municipality chosen on the export screen gets its own workbook.
+	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) // the "saved" message
+	opts := w.Export.FollowAmphoe.Options
+	w.Export.FollowAmphoe.SetSelectedIndex(len(opts) - 1)
+	test.Tap(w.Export.ThaiQM)
+	if w.Chooser == nil || !strings.Contains(w.Chooser.Name.Text, opts[len(opts)-1]) {
+		t.Fatalf("the ThaiQM workbook of %s: chooser %v", opts[len(opts)-1], w.Chooser)
 	}
 }

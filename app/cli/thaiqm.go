@@ -103,10 +103,17 @@ func (c *command) thaiQMMark(args []string) error {
 }
 
 // exportThaiQM writes the workbook of the results not yet keyed into
-// ThaiQM: every amphoe's, or one amphoe's (--amphoe).
-func (c *command) exportThaiQM(e *app.Exporter, s data.Store, amphoe, out string, unmask bool) error {
+// ThaiQM: every amphoe's and municipality's, one amphoe's (--amphoe) or
+// one municipality's (--unit).
+func (c *command) exportThaiQM(e *app.Exporter, s data.Store, amphoe, unit, out string, unmask bool) error {
 	area := ""
-	if amphoe != "" {
+	if unit != "" {
+		u, err := e.Progress.ResolveUnit(c.ctx, unit)
+		if err != nil {
+			return err
+		}
+		area = u.Code
+	} else if amphoe != "" {
 		m, err := s.Meta(c.ctx)
 		if err != nil {
 			return err

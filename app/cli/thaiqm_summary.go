@@ -16,10 +16,13 @@ type thaiQMJSON struct {
 	Categories map[data.Category]app.ThaiQMTally `json:"categories"`
 	Amphoe     []app.ThaiQMArea                  `json:"amphoe,omitempty"`
 	Tambon     []app.ThaiQMArea                  `json:"tambon,omitempty"` // with --amphoe
+	// Units are the municipalities (the province's summary): their
+	// households count in their amphoe too.
+	Units []app.ThaiQMArea `json:"units,omitempty"`
 }
 
 func thaiQMOf(sum app.Summary, byTambon bool) thaiQMJSON {
-	out := thaiQMJSON{Totals: sum.ThaiQM.Totals, Categories: sum.ThaiQM.Categories, Amphoe: sum.ThaiQM.Parts}
+	out := thaiQMJSON{Totals: sum.ThaiQM.Totals, Categories: sum.ThaiQM.Categories, Amphoe: sum.ThaiQM.Parts, Units: sum.ThaiQM.Units}
 	if byTambon {
 		out.Amphoe, out.Tambon = nil, sum.ThaiQM.Parts
 	}
