@@ -27,7 +27,8 @@ type registerRow struct {
 	houseCode  string
 	nationalID string
 	name       string // head's full name, as stored
-	nameKey    string // lower case, without blanks: what a search compares
+	nameMask   uint64 // runeMask(nameKey)
+	nameKey    string // canonical title, first name, surname; lower case, without blanks: what a search compares (headKey)
 	tambon     string
 	houseNo    string
 	villageNo  int
@@ -113,7 +114,8 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 		name: h.Head.FullName(), tambon: h.TambonCode, houseNo: h.HouseNo, villageNo: h.VillageNo, origin: h.Origin,
 		problems: make([]problemBrief, len(ps)),
 	}
-	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
+	row.nameKey = headKey(h.Head.Title, h.Head.FirstName, h.Head.LastName)
+	row.nameMask = runeMask(row.nameKey)
 	for i, p := range ps {
 		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0,
 			fresh: p.SurveyYear != 2565}
@@ -259,8 +261,8 @@ func (r *Register) Entry(id uint64, q RegisterQuery) (RegisterEntry, bool) {
 // matcher holds a query prepared once: the text split into what it can be.
 type matcher struct {
 	q      RegisterQuery
-	digits string // the text as ASCII digits, when it is only digits (and dashes, blanks)
-	name   string // the text as a name key
+	digits string     // the text as ASCII digits, when it is only digits (and dashes, blanks)
+	name   *nameQuery // the text as a name
 }
 
 func (r *Register) matcher(q RegisterQuery) matcher {
@@ -273,7 +275,8 @@ func (r *Register) matcher(q RegisterQuery) matcher {
 	if clean != "" && strings.Trim(clean, "0123456789") == "" {
 		m.digits = clean
 	} else {
-		m.name = nameKey(t)
+		nq := parseNameQuery(t)
+		m.name = &nq
 	}
 	return m
 }
@@ -290,8 +293,8 @@ func (m matcher) household(row *registerRow) bool {
 		// An ID or a house code is typed from its start; a short run of
 		// digits may also be the middle of one (the last digits of an ID).
 		return strings.Contains(row.nationalID, m.digits) || strings.Contains(row.houseCode, m.digits)
-	case m.name != "":
-		return strings.Contains(row.nameKey, m.name)
+	case m.name != nil:
+		return m.name.matches(row.nameKey, row.nameMask)
 	}
 	return true
 }
