@@ -155,7 +155,7 @@ func TestRegisterFindsANameInAnyForm(t *testing.T) {
 		{"นาย สมบัติ คำหอม", []uint64{1}},
 		{"นาย คำหอม สมบัติ", []uint64{1}},
 		{"สมบัติคำหอม", []uint64{1}},
-		{"สม​บัติ คำ​หอม", []uint64{1}}, // ZWSP
+		{"สม\u200bบัติ คำ\u200bหอม", []uint64{1}}, // ZWSP
 		{"คำหอม สม", []uint64{1, 2}},
 		{"สมศรี คำหอม", []uint64{2}},
 		{"นางสาวสมศรี", []uint64{2}}, // title written out, น.ส. recorded
