@@ -133,6 +133,7 @@ func (w *MainWindow) build() {
 	if meta.Province == "" {
 		w.Setup = newSetupScreen(w)
 		w.Window.SetContent(w.Setup.Box)
+		w.Window.Canvas().Focus(w.Setup.Province.Find) // the clerk types the province at once
 		return
 	}
 	w.Setup = nil
