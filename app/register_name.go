@@ -65,15 +65,17 @@ func runeMask(s string) uint64 {
 
 // nameQuery is a typed name prepared once for a search.
 type nameQuery struct {
-	mask  uint64   // runeMask of what every match holds
-	whole string   // the text without blanks: matched anywhere in the key
-	title string   // canonical title typed first, if any
-	words []string // the other words, longest first; nil when whole says it all
+	mask      uint64   // runeMask of what every match holds
+	wholeMask uint64   // runeMask of whole
+	whole     string   // the text without blanks: matched anywhere in the key
+	title     string   // canonical title typed first, if any
+	words     []string // the other words, longest first; nil when whole says it all
 }
 
 func parseNameQuery(text string) nameQuery {
 	q := nameQuery{whole: nameKey(text)}
 	q.mask = runeMask(q.whole)
+	q.wholeMask = q.mask
 	words := strings.Fields(strings.ToLower(data.CleanText(text)))
 	if len(words) == 0 {
 		return q
@@ -101,7 +103,7 @@ func (q *nameQuery) matches(key string, mask uint64) bool {
 	if mask&q.mask != q.mask {
 		return false
 	}
-	if strings.Contains(key, q.whole) {
+	if mask&q.wholeMask == q.wholeMask && strings.Contains(key, q.whole) {
 		return true
 	}
 	if q.words == nil && q.title == "" {
