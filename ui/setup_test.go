@@ -7,6 +7,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"qmdesk/assets"
+	"qmdesk/ui"
 )
 
 // TestProvincePickerFindsAsTheClerkTypes: on the first start the clerk
@@ -76,5 +79,35 @@ func TestProvincePickerFindsAsTheClerkTypes(t *testing.T) {
 	test.Tap(w.Setup.StartBtn)
 	if meta, err := h.store.Meta(context.Background()); err != nil || meta.Province != "41" {
 		t.Errorf("database made for %q (%v)", meta.Province, err)
+	}
+}
+
+// TestProvincePickerFindsEveryProvince: each of the 77 provinces is chosen
+// by its code and by its full Thai name (the first match when one name
+// holds another), and in the English window by its English name.
+func TestProvincePickerFindsEveryProvince(t *testing.T) {
+	h := newHarness(t, 0)
+	p := h.w.Setup.Province
+	geo, _ := assets.Geography()
+	for _, pl := range geo.Provinces() {
+		for _, typed := range []string{pl.Code, pl.Thai, "จังหวัด" + pl.Thai} {
+			p.Find.SetText("")
+			test.Type(p.Find, typed)
+			if !strings.HasSuffix(p.Chosen.Text, "("+pl.Code+")") {
+				t.Errorf("%q chooses %q", typed, p.Chosen.Text)
+			}
+		}
+	}
+
+	a := test.NewTempApp(t)
+	a.Preferences().SetString("language", "en")
+	w := ui.NewMainWindow(a, ui.Env{Store: h.store, Geo: geo, Serial: true, Clock: clock, DataDir: h.dir})
+	p = w.Setup.Province
+	for _, c := range []struct{ typed, want string }{{"udon", "(41)"}, {"Udon Thani", "(41)"}, {"khon", "(40)"}, {"อุดร", "(41)"}} {
+		p.Find.SetText("")
+		test.Type(p.Find, c.typed)
+		if !strings.HasSuffix(p.Chosen.Text, c.want) || !strings.HasPrefix(p.Chosen.Text, "Province chosen") {
+			t.Errorf("English, %q chooses %q", c.typed, p.Chosen.Text)
+		}
 	}
 }
