@@ -29,7 +29,8 @@ type registerRow struct {
 	name       string // title + first name + " " + surname, as stored (Entry trims it)
 	titleLen   uint16 // the title's bytes at the start of name, then the first name's:
 	firstLen   uint16 // what the saved index (register_cache.go) splits name back into
-	nameKey    string // lower case, without blanks: what a search compares
+	nameMask   uint64 // runeMask(nameKey)
+	nameKey    string // canonical title, first name, surname; lower case, without blanks: what a search compares (headKey)
 	tambon     string
 	houseNo    string
 	villageNo  int
@@ -115,7 +116,7 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 		name: h.Head.Title + h.Head.FirstName + " " + h.Head.LastName, titleLen: uint16(min(len(h.Head.Title), 1<<16-1)), firstLen: uint16(min(len(h.Head.FirstName), 1<<16-1)), tambon: h.TambonCode, houseNo: h.HouseNo, villageNo: h.VillageNo, origin: h.Origin,
 		problems: make([]problemBrief, len(ps)),
 	}
-	row.nameKey = nameKey(h.Head.Title + h.Head.FirstName + h.Head.LastName)
+	row.nameKey = headKey(h.Head.Title, h.Head.FirstName, h.Head.LastName)
 	r.finish(&row)
 	for i, p := range ps {
 		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0,
@@ -126,7 +127,7 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 
 // finish sets what a row derives cheaply from its stored fields, for a
 // row made by rowOf and for one read from a saved index alike.
-func (r *Register) finish(row *registerRow) {}
+func (r *Register) finish(row *registerRow) { row.nameMask = runeMask(row.nameKey) }
 
 func (r *Register) intern(name string) uint16 {
 	if i, ok := r.subIndex[name]; ok {
@@ -266,8 +267,8 @@ func (r *Register) Entry(id uint64, q RegisterQuery) (RegisterEntry, bool) {
 // matcher holds a query prepared once: the text split into what it can be.
 type matcher struct {
 	q      RegisterQuery
-	digits string // the text as ASCII digits, when it is only digits (and dashes, blanks)
-	name   string // the text as a name key
+	digits string     // the text as ASCII digits, when it is only digits (and dashes, blanks)
+	name   *nameQuery // the text as a name
 }
 
 func (r *Register) matcher(q RegisterQuery) matcher {
@@ -280,7 +281,8 @@ func (r *Register) matcher(q RegisterQuery) matcher {
 	if clean != "" && strings.Trim(clean, "0123456789") == "" {
 		m.digits = clean
 	} else {
-		m.name = nameKey(t)
+		nq := parseNameQuery(t)
+		m.name = &nq
 	}
 	return m
 }
@@ -297,8 +299,8 @@ func (m matcher) household(row *registerRow) bool {
 		// An ID or a house code is typed from its start; a short run of
 		// digits may also be the middle of one (the last digits of an ID).
 		return strings.Contains(row.nationalID, m.digits) || strings.Contains(row.houseCode, m.digits)
-	case m.name != "":
-		return strings.Contains(row.nameKey, m.name)
+	case m.name != nil:
+		return m.name.matches(row.nameKey, row.nameMask)
 	}
 	return true
 }

@@ -36,6 +36,11 @@ type Env struct {
 	// ShowFile opens a saved file, or a folder, in the system's program.
 	// nil: the app's OpenURL.
 	ShowFile func(path string) error
+	// Screens lists the work areas of the screens, the primary first (nil:
+	// the window keeps its designed size, as in tests); Native moves the
+	// window and tells where it is (nil: the system places it).
+	Screens func() []ScreenArea
+	Native  NativeWindow
 }
 
 // MainWindow is the program's window: a first-start screen until the
@@ -139,6 +144,7 @@ func (w *MainWindow) build() {
 	if meta.Province == "" {
 		w.Setup = newSetupScreen(w)
 		w.Window.SetContent(w.Setup.Box)
+		w.Window.Canvas().Focus(w.Setup.Province.Find) // the clerk types the province at once
 		return
 	}
 	w.Setup = nil
@@ -348,11 +354,13 @@ func (w *MainWindow) OpenWorkbooks(paths []string) {
 	w.Import.AddFiles(abs)
 }
 
-// Close cancels a running task when the window closes. It does not wait:
+// Close keeps the window's place for the next start and cancels a
+// running task when the window closes. It does not wait:
 // the task needs the UI thread to finish, and closing the database after
 // the window waits for its transaction anyway (an import cut short is
 // rolled back whole).
 func (w *MainWindow) Close() {
+	w.SavePlace()
 	if w.Running != nil {
 		w.Running.cancel()
 	}

@@ -18,7 +18,7 @@ import (
 type SetupScreen struct {
 	Box fyne.CanvasObject
 
-	Province  *widget.Select
+	Province  *provincePicker // type to find: name or code
 	RoundName *entry
 	Start     *entry // BE date, as clerks write it
 	Deadline  *entry
@@ -35,18 +35,11 @@ type SetupScreen struct {
 
 func newSetupScreen(w *MainWindow) *SetupScreen {
 	s := &SetupScreen{w: w, provinces: w.env.Geo.Provinces()}
-	names := make([]string, len(s.provinces))
-	for i, p := range s.provinces {
-		names[i] = p.Thai
-		if w.t.lang == English && p.English != "" {
-			names[i] = p.English
-		}
-	}
-	s.Province = newSelect(w.t, names, nil)
-	s.Province.PlaceHolder = w.t.tr("เลือกจังหวัด", "Choose the province")
+	s.Province = newProvincePicker(w, s.provinces)
 	r := data.DefaultRound()
 	s.RoundName = newEntry(w)
 	s.RoundName.SetText(r.Name)
+	s.Province.next = s.RoundName
 	s.Start = newEntry(w)
 	s.Start.SetText(data.FormatBE(r.Start))
 	s.Deadline = newEntry(w)
@@ -69,7 +62,7 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 	s.StartBtn.Importance = widget.HighImportance
 
 	form := widget.NewForm(
-		widget.NewFormItem(w.t.tr("จังหวัด", "Province"), s.Province),
+		widget.NewFormItem(w.t.tr("จังหวัด", "Province"), s.Province.box),
 		widget.NewFormItem(w.t.tr("ชื่อรอบการติดตาม", "Round"), s.RoundName),
 		widget.NewFormItem(w.t.tr("เริ่มบันทึกผล", "Recording starts"), s.Start),
 		widget.NewFormItem(w.t.tr("ครบกำหนด", "Deadline"), s.Deadline),
@@ -81,7 +74,7 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 		"ยินดีต้อนรับสู่ qmdesk\nโปรแกรมนี้เก็บข้อมูลของจังหวัดเดียว กรุณาเลือกจังหวัดและรอบการติดตาม (วันที่เป็นพุทธศักราช เช่น 30 ก.ย. 2567 หรือ 30/09/2567)",
 		"Welcome to qmdesk\nThe program keeps one province's data. Choose the province and the round (dates in the Buddhist era, e.g. 30/09/2567)."))
 	intro.Wrapping = fyne.TextWrapWord
-	s.Box = container.NewPadded(container.NewVBox(bold(w.t.tr("ตั้งค่าครั้งแรก", "First start")), intro, form, s.RoundNote, s.Error, container.NewHBox(s.StartBtn)))
+	s.Box = container.NewVScroll(container.NewPadded(container.NewVBox(bold(w.t.tr("ตั้งค่าครั้งแรก", "First start")), intro, form, s.RoundNote, s.Error, container.NewHBox(s.StartBtn))))
 	return s
 }
 

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"qmdesk/app/cli"
@@ -57,7 +58,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
-	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search"}
+	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow}
 	if startErr != nil {
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
@@ -70,6 +71,10 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	}
 	w := ui.NewMainWindow(a, env)
 	w.Window.SetOnClosed(func() { w.Close() })
+	// The window fits the screen it opens on once it is there (its scale
+	// is known then), at the place it had when it was last closed.
+	a.Lifecycle().SetOnStarted(func() { fyne.Do(w.FitScreen) })
+	a.Lifecycle().SetOnExitedForeground(w.SavePlace)
 	w.OpenWorkbooks(workbooks)
 	w.Window.ShowAndRun()
 	return nil
