@@ -440,6 +440,12 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	}
 	f.Result = newSelect(t, results, nil)
 	f.Result.SetSelectedIndex(0)
+	// A mistake named in the error line goes once the clerk changes a field.
+	clearError := func(string) { f.Error.SetText("") }
+	for _, e := range []*entry{f.Date, f.Agency, f.What, f.Budget, f.Note} {
+		e.OnChanged = clearError
+	}
+	f.Result.OnChanged = clearError
 	f.Error.Importance = widget.DangerImportance
 	f.Error.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
@@ -539,6 +545,8 @@ func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
 	}
 	f.Status = newSelect(t, opts, nil)
 	f.Status.SetSelectedIndex(int(c.Problem.Status) - 1)
+	f.Status.OnChanged = func(string) { f.Error.SetText("") }
+	f.Reason.OnChanged = func(string) { f.Error.SetText("") }
 	f.Reason.SetPlaceHolder(t.tr("จำเป็นเมื่อ '", "Needed when '") + t.status(data.Closed) + t.tr("' เช่น ย้ายออก เสียชีวิต", "'"))
 	f.Error.Importance = widget.DangerImportance
 	f.Error.Wrapping = fyne.TextWrapWord

@@ -53,6 +53,7 @@ func (p *HouseholdPage) onThaiQM(c *ProblemCard) {
 	f.Date.SetText(t.digitsOf(data.FormatBE(w.today())))
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Error.Importance = widget.DangerImportance
+	f.Date.OnChanged = func(string) { f.Error.SetText("") }
 	f.Error.Wrapping = fyne.TextWrapWord
 	name := t.tr("ทุกปัญหาของครัวเรือนนี้ (ผลและการช่วยเหลือทั้งหมด)", "Every problem of this household (results and actions)")
 	form := widget.NewForm(widget.NewFormItem(t.tr("วันที่ (พ.ศ.)", "Day keyed (Buddhist era)"), f.Date))

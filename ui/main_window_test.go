@@ -96,6 +96,9 @@ func TestFirstStartAsksProvinceAndLoadsDemo(t *testing.T) {
 		t.Errorf("an impossible date: %q", w.Setup.Error.Text)
 	}
 	w.Setup.Deadline.SetText("30/09/2567")
+	if w.Setup.Error.Text != "" {
+		t.Errorf("the date was fixed, the error stays: %q", w.Setup.Error.Text)
+	}
 	w.Setup.Demo.SetChecked(true)
 	w.Setup.DemoSize.SetText("๓๐๐")
 	test.Tap(w.Setup.StartBtn)
@@ -306,6 +309,10 @@ func TestAddActionChangeAndCloseProblem(t *testing.T) {
 	w.WaitIdle()
 	if w.OpenDialogs() != 1 || p.ActionForm.Error.Text == "" {
 		t.Error("a future date should keep the dialog open with a reason")
+	}
+	p.ActionForm.Date.SetText("1/7/2567")
+	if p.ActionForm.Error.Text != "" {
+		t.Errorf("the date was fixed, the error stays: %q", p.ActionForm.Error.Text)
 	}
 	// Escape closes it.
 	p.ActionForm.What.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})

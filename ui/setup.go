@@ -46,7 +46,9 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 	s.Deadline.SetText(data.FormatBE(r.Deadline))
 	s.RoundNote = widget.NewLabel("")
 	s.RoundNote.Wrapping = fyne.TextWrapWord
-	s.Deadline.OnChanged = func(string) { s.noteRound() }
+	s.Deadline.OnChanged = func(string) { s.noteRound(); s.recheck() }
+	s.Start.OnChanged = func(string) { s.recheck() }
+	s.RoundName.OnChanged = func(string) { s.recheck() }
 	s.noteRound()
 	s.Operator = newEntry(w)
 	s.Operator.SetText(w.Operator())
@@ -55,6 +57,8 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 		"Load demo data to try the program (not real people)"), nil)
 	s.DemoSize = newEntry(w)
 	s.DemoSize.SetText("2000")
+	s.DemoSize.OnChanged = func(string) { s.recheck() }
+	s.Demo.OnChanged = func(bool) { s.recheck() }
 	s.Error = widget.NewLabel("")
 	s.Error.Importance = widget.DangerImportance
 	s.Error.Wrapping = fyne.TextWrapWord
@@ -95,37 +99,52 @@ func (s *SetupScreen) noteRound() {
 			" days ago). Results can still be recorded until the help is complete; the next round (with the open problems carried over) is started on the dashboard, button \"New round…\"."))
 }
 
+// check reads the form: the province's index, the round, the demo's size
+// (0: none), or what is wrong with it, in the window's language.
+func (s *SetupScreen) check() (province int, round data.Round, demo int, msg string) {
+	w := s.w
+	province = s.Province.SelectedIndex()
+	if province < 0 {
+		return province, round, 0, w.t.tr("กรุณาเลือกจังหวัด", "Choose the province")
+	}
+	round = data.Round{Name: strings.TrimSpace(s.RoundName.Text), SurveyYear: 2565}
+	var err error
+	if round.Start, err = data.ParseThaiDate(s.Start.Text); err != nil {
+		return province, round, 0, w.t.tr("วันเริ่มบันทึกผล: ", "Start: ") + w.t.errorText(err)
+	}
+	if round.Deadline, err = data.ParseThaiDate(s.Deadline.Text); err != nil {
+		return province, round, 0, w.t.tr("วันครบกำหนด: ", "Deadline: ") + w.t.errorText(err)
+	}
+	if err := round.Validate(w.today()); err != nil {
+		return province, round, 0, w.t.errorText(err)
+	}
+	if s.Demo.Checked {
+		n, err := strconv.Atoi(strings.TrimSpace(data.ThaiToASCIIDigits(strings.ReplaceAll(s.DemoSize.Text, ",", ""))))
+		if err != nil || n < 1 || n > 1_000_000 {
+			return province, round, 0, w.t.tr("จำนวนครัวเรือนตัวอย่างต้องเป็นตัวเลข 1 ถึง 1,000,000", "Demo households must be a number from 1 to 1,000,000")
+		}
+		demo = n
+	}
+	return province, round, demo, ""
+}
+
+// recheck follows the clerk's edits while an error is shown: the error
+// goes as soon as what it named is fixed (or names the next thing wrong).
+func (s *SetupScreen) recheck() {
+	if s.Error.Text != "" {
+		_, _, _, msg := s.check()
+		s.Error.SetText(msg)
+	}
+}
+
 // onStart creates the database for the province, then loads the demo data
 // if asked, in the background.
 func (s *SetupScreen) onStart() {
 	w := s.w
-	i := s.Province.SelectedIndex()
-	if i < 0 {
-		s.fail(w.t.tr("กรุณาเลือกจังหวัด", "Choose the province"))
+	i, round, demo, msg := s.check()
+	if msg != "" {
+		s.fail(msg)
 		return
-	}
-	round := data.Round{Name: strings.TrimSpace(s.RoundName.Text), SurveyYear: 2565}
-	var err error
-	if round.Start, err = data.ParseThaiDate(s.Start.Text); err != nil {
-		s.fail(w.t.tr("วันเริ่มบันทึกผล: ", "Start: ") + w.t.errorText(err))
-		return
-	}
-	if round.Deadline, err = data.ParseThaiDate(s.Deadline.Text); err != nil {
-		s.fail(w.t.tr("วันครบกำหนด: ", "Deadline: ") + w.t.errorText(err))
-		return
-	}
-	if err := round.Validate(w.today()); err != nil {
-		s.fail(w.t.errorText(err))
-		return
-	}
-	demo := 0
-	if s.Demo.Checked {
-		n, err := strconv.Atoi(strings.TrimSpace(data.ThaiToASCIIDigits(strings.ReplaceAll(s.DemoSize.Text, ",", ""))))
-		if err != nil || n < 1 || n > 1_000_000 {
-			s.fail(w.t.tr("จำนวนครัวเรือนตัวอย่างต้องเป็นตัวเลข 1 ถึง 1,000,000", "Demo households must be a number from 1 to 1,000,000"))
-			return
-		}
-		demo = n
 	}
 	w.app.Preferences().SetString(prefOperator, strings.TrimSpace(s.Operator.Text))
 	w.loadSettings()
