@@ -166,6 +166,21 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 		container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(t.tr("รอบ", "Round")), container.NewGridWrap(fyne.NewSize(300, d.Round.MinSize().Height), d.Round), d.NewRound), d.Title),
 		d.Countdown, counters, container.NewBorder(nil, nil, nil, container.NewHBox(d.Charts, d.Print), urgent))
 	parts.OnSelected = func(*container.TabItem) { d.drawCharts(); d.loadAgencies() }
+	// Each tab scrolls on its own when the window is short (a 1280×720
+	// screen): the tallest tab no longer sets the window's least height.
+	// (The tabs hid every content but the selected one: the scroll takes
+	// over that, its content shows.)
+	for _, it := range parts.Items {
+		if _, scrolls := it.Content.(*container.Scroll); !scrolls {
+			inner := it.Content
+			inner.Show()
+			sc := container.NewVScroll(inner)
+			if it != parts.Selected() {
+				sc.Hide()
+			}
+			it.Content = sc
+		}
+	}
 	d.parts = parts
 	d.Box = container.NewBorder(top, nil, nil, nil, parts)
 	return d
