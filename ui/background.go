@@ -10,9 +10,14 @@ import (
 // through w.do or w.doAndWait, which in the program are fyne.Do and
 // fyne.DoAndWait: the UI thread runs them one at a time. Fyne's test
 // driver runs fyne.Do at once on the calling goroutine instead, so two
-// background jobs could draw at the same moment; with Env.Serial (tests)
+// background jobs could draw at the same moment; with serialUI (tests)
 // their UI work waits in a queue that WaitIdle runs on the test's own
 // goroutine, one at a time, as the UI thread would.
+// serialUI queues the UI work of background jobs for the tests' WaitIdle
+// to run (export_test.go sets it: Fyne's test driver would run that work
+// at once, concurrently). The program leaves it false.
+var serialUI bool
+
 type background struct {
 	queue   chan func() // nil in the program
 	pending atomic.Int64

@@ -45,7 +45,7 @@ func (w *MainWindow) showError(err error) {
 			msg += w.t.tr("\n\nถ้ายังเกิดซ้ำ กรุณาส่งไฟล์นี้ให้ผู้ดูแลระบบ:\n", "\n\nIf it happens again, please send this file to IT support:\n") + logPath
 		}
 	}
-	w.LastError = msg
+	w.lastError = msg
 	w.showDialog(dialog.NewInformation(w.t.tr("เกิดข้อผิดพลาด", "Error"), msg, w.Window))
 }
 

@@ -25,8 +25,8 @@ type ExportScreen struct {
 	Full           *widget.Button
 	Unmask         *widget.Check
 	Password       *widget.Entry
-	LastSaved      string   // path of the last file written
-	LastSavedFiles []string // every file of the last follow-up export
+	lastSaved      string   // path of the last file written
+	lastSavedFiles []string // every file of the last follow-up export
 
 	w       *MainWindow
 	amphoes []data.Place
@@ -121,7 +121,7 @@ func (s *ExportScreen) ExportFollowUpAll(dir string) {
 		return err
 	}, func(err error) {
 		if err == nil {
-			s.LastSavedFiles = paths
+			s.lastSavedFiles = paths
 			first := dir
 			if len(paths) > 0 {
 				first = paths[0]
@@ -150,7 +150,7 @@ func (s *ExportScreen) export(title, path string, job func(ctx context.Context) 
 	w := s.w
 	w.run(title, func(ctx context.Context, _ report) error { return job(ctx) }, func(err error) {
 		if err == nil {
-			s.LastSaved = path
+			s.lastSaved = path
 			w.showSaved(w.t.tr("บันทึกแล้ว", "Saved"), path)
 		}
 	})

@@ -4,7 +4,7 @@ package ui
 // only into the tests, never into the program.
 
 // WaitIdle waits until all background work has ended and what it shows
-// is on screen. Tests call it (with Env.Serial, it also runs that UI
+// is on screen. Tests call it (with serialUI, it also runs that UI
 // work); the program never needs to.
 func (w *MainWindow) WaitIdle() {
 	for {
@@ -51,3 +51,14 @@ func (w *MainWindow) runQueued() bool {
 
 // OpenDialogs returns how many dialogs are open.
 func (w *MainWindow) OpenDialogs() int { return len(w.dialogs) }
+
+// Every window of the tests runs its background jobs' UI work when the
+// test calls WaitIdle, one piece at a time, as the UI thread would.
+func init() { serialUI = true }
+
+// What the window last showed or wrote, for the tests' messages and checks.
+func (w *MainWindow) LastError() string          { return w.lastError }
+func (w *MainWindow) LastPack() string           { return w.lastPack }
+func (w *MainWindow) LastCharts() []string       { return w.lastCharts }
+func (s *ExportScreen) LastSaved() string        { return s.lastSaved }
+func (s *ExportScreen) LastSavedFiles() []string { return s.lastSavedFiles }

@@ -88,7 +88,7 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 	w.WaitIdle()
 	f, err := excelize.OpenFile(book)
 	if err != nil {
-		t.Fatalf("summary workbook: %v (%s)", err, w.LastError)
+		t.Fatalf("summary workbook: %v (%s)", err, w.LastError())
 	}
 	defer f.Close()
 	sheetRows := func(sheet string) map[string][]string {

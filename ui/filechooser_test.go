@@ -202,12 +202,12 @@ func TestFileChooserSaveAsksBeforeOverwriting(t *testing.T) {
 	// Return typed in the name does not ask twice.
 	c.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	key(w, fyne.KeyReturn)
-	if w.OpenDialogs() != 2 || w.LastPack != "" {
+	if w.OpenDialogs() != 2 || w.LastPack() != "" {
 		t.Fatalf("Return with the question open: %d dialogs", w.OpenDialogs())
 	}
 	// Escape answers no: the chooser stays.
 	key(w, fyne.KeyEscape)
-	if w.OpenDialogs() != 1 || w.Chooser != c || w.LastPack != "" {
+	if w.OpenDialogs() != 1 || w.Chooser != c || w.LastPack() != "" {
 		t.Fatalf("Escape on the question: %d dialogs", w.OpenDialogs())
 	}
 	test.Tap(c.Confirm)
@@ -218,8 +218,8 @@ func TestFileChooserSaveAsksBeforeOverwriting(t *testing.T) {
 	}
 	w.WaitIdle()
 	path := filepath.Join(root, "รายงาน ประชุม.pdf")
-	if w.LastPack != path {
-		t.Fatalf("the pack was not written over the file: %q (%s)", w.LastPack, w.LastError)
+	if w.LastPack() != path {
+		t.Fatalf("the pack was not written over the file: %q (%s)", w.LastPack(), w.LastError())
 	}
 	if b, _ := os.ReadFile(path); !strings.HasPrefix(string(b), "%PDF-") {
 		t.Error("the file was not replaced")
@@ -272,8 +272,8 @@ func TestFileChooserFolderSaysWhatItDoes(t *testing.T) {
 	}
 	test.Tap(c.Confirm)
 	w.WaitIdle()
-	if len(w.Export.LastSavedFiles) == 0 || filepath.Dir(w.Export.LastSavedFiles[0]) != dir {
-		t.Errorf("saved %q (%s)", w.Export.LastSavedFiles, w.LastError)
+	if len(w.Export.LastSavedFiles()) == 0 || filepath.Dir(w.Export.LastSavedFiles()[0]) != dir {
+		t.Errorf("saved %q (%s)", w.Export.LastSavedFiles(), w.LastError())
 	}
 	// The import's rows-to-fix button and the charts have their own words.
 	key(w, fyne.KeyEscape) // the "saved" message: the charts item waits behind it
@@ -408,6 +408,6 @@ func TestFileChooserRowsToFixSaysSave(t *testing.T) {
 	test.Tap(c.Confirm)
 	w.WaitIdle()
 	if files, _ := filepath.Glob(filepath.Join(root, "ข้อมูล อำเภอ", "*.xlsx")); len(files) != 2 {
-		t.Errorf("the rows to fix were not saved into the selected folder: %v (%s)", files, w.LastError)
+		t.Errorf("the rows to fix were not saved into the selected folder: %v (%s)", files, w.LastError())
 	}
 }

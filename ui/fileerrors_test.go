@@ -22,8 +22,8 @@ func TestFileRefusalsShowTheirCause(t *testing.T) {
 	missing := filepath.Join(h.dir, "แฟลชไดรฟ์ที่ถอดออกแล้ว", "สรุป.xlsx")
 	h.w.Export.ExportSummary(missing)
 	h.w.WaitIdle()
-	if !strings.Contains(h.w.LastError, "ไม่พบไฟล์หรือโฟลเดอร์") || strings.Contains(h.w.LastError, "ไม่คาดคิด") || strings.Contains(h.w.LastError, "Excel") {
-		t.Errorf("export into a missing folder: %q", h.w.LastError)
+	if !strings.Contains(h.w.LastError(), "ไม่พบไฟล์หรือโฟลเดอร์") || strings.Contains(h.w.LastError(), "ไม่คาดคิด") || strings.Contains(h.w.LastError(), "Excel") {
+		t.Errorf("export into a missing folder: %q", h.w.LastError())
 	}
 	if _, err := os.Stat(filepath.Join(h.dir, "qmdesk-errors.log")); !os.IsNotExist(err) {
 		t.Errorf("a refusal the clerk can act on went to the error log: %v", err)

@@ -85,6 +85,6 @@ func TestExportScreenOffersTheMunicipalities(t *testing.T) {
 	e.ExportFollowUpUnit(units[0].Code, path)
 	w.WaitIdle()
 	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
-		t.Errorf("the unit's follow-up workbook: %v (%s)", err, w.LastError)
+		t.Errorf("the unit's follow-up workbook: %v (%s)", err, w.LastError())
 	}
 }

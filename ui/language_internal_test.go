@@ -143,7 +143,7 @@ func languageWindow(t *testing.T, lang Language) (*MainWindow, func(string) stri
 	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, 40, 500, nil); err != nil {
 		t.Fatal(err)
 	}
-	w := NewMainWindow(a, Env{Store: s, Geo: geo, Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w := NewMainWindow(a, Env{Store: s, Geo: geo, Clock: clock, DataDir: dir, Operator: "os-user"})
 	w.WaitIdle()
 	t.Cleanup(func() { w.WaitIdle(); s.Close() })
 	if (w.t.lang == English) != (lang == English) {

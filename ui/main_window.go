@@ -27,9 +27,6 @@ type Env struct {
 	Clock    data.Clock // the real time and the register's day (training: a fixed day)
 	DataDir  string     // the error log and the automatic backups go here
 	Operator string     // the computer's user name, until the clerk gives a name
-	// Serial queues the UI work of background jobs for WaitIdle to run
-	// (tests: Fyne's test driver would run it at once, concurrently).
-	Serial bool
 	// SearchIndex is the file beside the database where the register's
 	// search index is kept between runs ("": built at every start).
 	SearchIndex string
@@ -58,9 +55,9 @@ type MainWindow struct {
 
 	Message    *widget.Label // the database could not be opened
 	Damage     *damageBar    // above the tabs when records cannot be read
-	LastError  string        // the last error shown, for tests and logs
-	LastPack   string        // the last meeting pack written
-	LastCharts []string      // the last charts saved
+	lastError  string        // the last error shown, for tests and logs
+	lastPack   string        // the last meeting pack written
+	lastCharts []string      // the last charts saved
 
 	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings, MenuRepair *fyne.MenuItem
 	Settings                                                                *SettingsForm    // while the settings dialog is open
@@ -95,7 +92,7 @@ type MainWindow struct {
 // NewMainWindow builds the window.
 func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	a.Settings().SetTheme(NewTheme())
-	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(env.Serial)}
+	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(serialUI)}
 	w.loadSettings()
 	useFyneLanguage(w.t.lang)
 	title := w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up")

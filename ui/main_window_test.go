@@ -72,7 +72,7 @@ func newHarnessAt(t *testing.T, demoHouseholds int, clock data.Clock) *harness {
 			t.Fatal(err)
 		}
 	}
-	env := ui.Env{Store: s, Geo: geo, Serial: true, Clock: clock, DataDir: dir, Operator: "os-user",
+	env := ui.Env{Store: s, Geo: geo, Clock: clock, DataDir: dir, Operator: "os-user",
 		ShowFile: func(p string) error { h.shown = append(h.shown, p); return nil }}
 	h.w = ui.NewMainWindow(a, env)
 	h.w.WaitIdle()
@@ -489,7 +489,7 @@ func TestImportDryRunCommitReviewAndUndo(t *testing.T) {
 	w.Import.UndoImport(w.Import.Ledger[1].ID)
 	w.WaitIdle()
 	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 0 {
-		t.Errorf("undo left the household: %s", w.LastError)
+		t.Errorf("undo left the household: %s", w.LastError())
 	}
 	if w.Import.Ledger[1].UndoneAt.IsZero() {
 		t.Error("ledger does not show the undo")
@@ -543,7 +543,7 @@ func TestExports(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if len(e.LastSavedFiles) == 0 {
+	if len(e.LastSavedFiles()) == 0 {
 		t.Error("follow-up for every amphoe wrote nothing")
 	}
 	// The full export is password protected: excelize cannot open it without.
@@ -565,8 +565,8 @@ func TestExports(t *testing.T) {
 	if exports < 4 {
 		t.Errorf("%d export entries in the audit log", exports)
 	}
-	if w.LastError != "" {
-		t.Errorf("an export failed: %s", w.LastError)
+	if w.LastError() != "" {
+		t.Errorf("an export failed: %s", w.LastError())
 	}
 }
 
@@ -588,8 +588,8 @@ func TestUnexpectedErrorsAreLogged(t *testing.T) {
 	if err != nil || len(b) == 0 {
 		t.Fatalf("error log: %v", err)
 	}
-	if !strings.Contains(h.w.LastError, "qmdesk-errors.log") {
-		t.Errorf("message does not say where the log is: %q", h.w.LastError)
+	if !strings.Contains(h.w.LastError(), "qmdesk-errors.log") {
+		t.Errorf("message does not say where the log is: %q", h.w.LastError())
 	}
 	s, _ := bolt.Open(filepath.Join(h.dir, "qm.db"), bolt.Options{})
 	h.store = s
@@ -661,7 +661,7 @@ func TestMeetingPackFromTheWindow(t *testing.T) {
 	}
 	w.WaitIdle()
 	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
-		t.Fatalf("pack: %v (%s)", err, w.LastError)
+		t.Fatalf("pack: %v (%s)", err, w.LastError())
 	}
 	if len(h.shown) == 0 || h.shown[0] != path {
 		t.Errorf("the pack was not opened: %v", h.shown)
@@ -669,7 +669,7 @@ func TestMeetingPackFromTheWindow(t *testing.T) {
 	// An amphoe's pack, chosen on the dashboard.
 	before := w.OpenDialogs() // the "saved" dialog of the province's pack
 	test.Tap(w.Dashboard.AmphoePrint)
-	if w.OpenDialogs() != before+1 || w.LastPack != path {
+	if w.OpenDialogs() != before+1 || w.LastPack() != path {
 		t.Errorf("without an amphoe chosen the clerk should be told to choose one (%d dialogs)", w.OpenDialogs())
 	}
 	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -677,13 +677,13 @@ func TestMeetingPackFromTheWindow(t *testing.T) {
 	one := filepath.Join(t.TempDir(), "กุดจับ.pdf")
 	w.AmphoePack("4102", one)
 	w.WaitIdle()
-	if w.LastPack != one {
-		t.Errorf("amphoe pack: %q (%s)", w.LastPack, w.LastError)
+	if w.LastPack() != one {
+		t.Errorf("amphoe pack: %q (%s)", w.LastPack(), w.LastError())
 	}
 	dir := t.TempDir()
 	w.SaveCharts(dir)
 	w.WaitIdle()
-	if pngs, _ := filepath.Glob(filepath.Join(dir, "*.png")); len(pngs) != 4 || len(w.LastCharts) != 4 {
+	if pngs, _ := filepath.Glob(filepath.Join(dir, "*.png")); len(pngs) != 4 || len(w.LastCharts()) != 4 {
 		t.Errorf("charts: %v", pngs)
 	}
 	entries, _ := h.store.Audit(context.Background(), 0, 0)
@@ -727,8 +727,8 @@ func TestCancelLongTask(t *testing.T) {
 		t.Errorf("cancelling the demo says %q: it must say the households loaded so far are taken out", running.Text.Text)
 	}
 	w.WaitIdle()
-	if w.LastError != "" {
-		t.Errorf("cancel showed an error: %s", w.LastError)
+	if w.LastError() != "" {
+		t.Errorf("cancel showed an error: %s", w.LastError())
 	}
 	if w.Dashboard == nil {
 		t.Fatal("after cancelling, the window should go on to the dashboard")
@@ -871,7 +871,7 @@ func TestSearchIndexKeptBetweenStarts(t *testing.T) {
 	geo, _ := assets.Geography()
 	index := filepath.Join(h.dir, "qm.db.search")
 	open := func() *ui.MainWindow {
-		w := ui.NewMainWindow(test.NewTempApp(t), ui.Env{Store: h.store, Geo: geo, Serial: true, Clock: clock, DataDir: h.dir, SearchIndex: index})
+		w := ui.NewMainWindow(test.NewTempApp(t), ui.Env{Store: h.store, Geo: geo, Clock: clock, DataDir: h.dir, SearchIndex: index})
 		w.WaitIdle()
 		return w
 	}

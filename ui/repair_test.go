@@ -61,7 +61,7 @@ func TestWindowOnADamagedDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Clock: clock, DataDir: dir, Operator: "os-user"})
 	w.WaitIdle()
 
 	if !w.Damage.Box.Visible() || !strings.Contains(w.Damage.Text.Text, "ปัญหาเลขที่") || !strings.Contains(w.Damage.Text.Text, "ซ่อมแซม") {
@@ -70,8 +70,8 @@ func TestWindowOnADamagedDatabase(t *testing.T) {
 	if c := w.Households.Count.Text; !strings.HasPrefix(c, "พบ ") || len(w.Households.IDs) < 100 {
 		t.Fatalf("register on a damaged file: %q, %d households listed", c, len(w.Households.IDs))
 	}
-	if w.LastError != "" {
-		t.Errorf("an error dialog on opening: %q (the bar says it)", w.LastError)
+	if w.LastError() != "" {
+		t.Errorf("an error dialog on opening: %q (the bar says it)", w.LastError())
 	}
 
 	w.RepairDatabase()
@@ -123,7 +123,7 @@ func TestWindowCheckSaysTheAuditLogWasCut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Clock: clock, DataDir: dir, Operator: "os-user"})
 	w.WaitIdle()
 	test.Tap(w.Damage.Repair) // "Check and repair…"
 	w.WaitIdle()
@@ -194,14 +194,14 @@ func TestWindowOnADatabaseWithADamagedPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Serial: true, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Clock: clock, DataDir: dir, Operator: "os-user"})
 	w.WaitIdle()
 	if !w.Damage.Box.Visible() || !strings.Contains(w.Damage.Text.Text, "เสียหาย") || !strings.Contains(w.Damage.Text.Text, "qmdesk restore") {
 		t.Fatalf("damage bar: visible %v, %q", w.Damage.Box.Visible(), w.Damage.Text.Text)
 	}
 	test.Tap(w.Damage.Repair)
 	w.WaitIdle()
-	if !strings.Contains(w.LastError, "แก้ไม่ได้") || !strings.Contains(w.LastError, "qmdesk restore") {
-		t.Fatalf("check of a damaged page: %q", w.LastError)
+	if !strings.Contains(w.LastError(), "แก้ไม่ได้") || !strings.Contains(w.LastError(), "qmdesk restore") {
+		t.Fatalf("check of a damaged page: %q", w.LastError())
 	}
 }

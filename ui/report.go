@@ -56,7 +56,7 @@ func (w *MainWindow) AmphoePack(amphoe, path string) {
 		return w.store.Log(ctx, "export", "database", 0, "meeting pack "+filepath.Base(path))
 	}, func(err error) {
 		if err == nil {
-			w.LastPack = path
+			w.lastPack = path
 			w.showFile(path)
 			w.showSaved(w.t.tr("ทำเอกสารประชุมแล้ว (เปิดในโปรแกรมอ่าน PDF เพื่อพิมพ์)", "Meeting pack ready (opened in the PDF viewer to print)"), path)
 		}
@@ -85,7 +85,7 @@ func (w *MainWindow) SaveCharts(dir string) {
 		return w.store.Log(ctx, "export", "database", 0, "meeting pack charts "+dir)
 	}, func(err error) {
 		if err == nil && len(files) > 0 {
-			w.LastCharts = files
+			w.lastCharts = files
 			w.showSaved(w.t.tr("บันทึกกราฟ ", "Saved ")+w.t.ni(len(files))+w.t.tr(" ภาพ (PNG 300 dpi)", " charts (PNG, 300 dpi)"), files[0])
 		}
 	})

@@ -54,8 +54,8 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 	test.Type(f.Name, "ติดตามต่อเนื่อง 2568")
 	test.Tap(f.Save)
 	w.WaitIdle()
-	if w.LastError != "" {
-		t.Fatalf("error: %s", w.LastError)
+	if w.LastError() != "" {
+		t.Fatalf("error: %s", w.LastError())
 	}
 	d = w.Dashboard
 	if !strings.Contains(d.Round.Selected, "ติดตามต่อเนื่อง 2568") || !strings.Contains(d.Round.Selected, "รอบปัจจุบัน") {
@@ -187,7 +187,7 @@ func TestConflictReviewInTheWindow(t *testing.T) {
 	test.Tap(w.Import.DecideMerge)
 	w.WaitIdle()
 	if p, _ := h.store.Problem(ctx, ps[0].ID); p.Status != data.Closed || len(w.Import.PendingReviews) != 0 {
-		t.Errorf("after keep: %s, %d pending (%s)", p.Status.Thai(), len(w.Import.PendingReviews), w.LastError)
+		t.Errorf("after keep: %s, %d pending (%s)", p.Status.Thai(), len(w.Import.PendingReviews), w.LastError())
 	}
 }
 

@@ -71,7 +71,7 @@ func TestMarkingUrgentReachesDashboardAndPack(t *testing.T) {
 	w.WaitIdle()
 	out, err := exec.Command("pdftotext", "-f", "1", "-l", "1", path, "-").Output()
 	if err != nil {
-		t.Fatalf("pdftotext: %v (%s)", err, w.LastError)
+		t.Fatalf("pdftotext: %v (%s)", err, w.LastError())
 	}
 	if want := "• หนี้สิน " + data.FormatNumber(int64(open)) + " ปัญหา"; !strings.Contains(string(out), want) {
 		t.Errorf("pack cover lacks %q:\n%s", want, out)

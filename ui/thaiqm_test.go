@@ -136,8 +136,8 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "thaiqm.xlsx")
 	w.Export.ExportThaiQM("", path)
 	w.WaitIdle()
-	if w.Export.LastSaved != path {
-		t.Fatalf("the ThaiQM workbook was not saved: %s", w.LastError)
+	if w.Export.LastSaved() != path {
+		t.Fatalf("the ThaiQM workbook was not saved: %s", w.LastError())
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)

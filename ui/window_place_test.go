@@ -69,7 +69,7 @@ func TestWindowPlaceKeptBetweenRuns(t *testing.T) {
 	screen := []ui.ScreenArea{{Width: 1920, Height: 1080}}
 	native := &fakeNative{}
 	open := func() *ui.MainWindow {
-		w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: geo, Serial: true, Clock: clock, DataDir: h.dir,
+		w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: geo, Clock: clock, DataDir: h.dir,
 			Screens: func() []ui.ScreenArea { return screen }, Native: native})
 		w.FitScreen()
 		return w
