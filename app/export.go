@@ -286,6 +286,12 @@ func (e *Exporter) followUp(ctx context.Context, meta data.Meta, sc followScope,
 
 // FollowUpAll writes one follow-up workbook per amphoe into dir.
 func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]string, error) {
+	return e.FollowUpAllTelling(ctx, dir, unmask, nil)
+}
+
+// FollowUpAllTelling is FollowUpAll telling progress, before each file,
+// how many are done of how many and whose file is being written.
+func (e *Exporter) FollowUpAllTelling(ctx context.Context, dir string, unmask bool, progress func(done, total int, name string)) ([]string, error) {
 	meta, err := e.Store.Meta(ctx)
 	if err != nil {
 		return nil, err
@@ -293,19 +299,28 @@ func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, data.FileError(data.CreatingFolder, dir, err)
 	}
+	units, err := e.Store.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	amphoes := e.Geo.AmphoesOf(meta.Province)
+	total := len(amphoes) + len(units)
+	tell := func(name string, done int) {
+		if progress != nil {
+			progress(done, total, name)
+		}
+	}
 	var out []string
-	for _, a := range e.Geo.AmphoesOf(meta.Province) {
+	for _, a := range amphoes {
+		tell("อำเภอ"+a.Thai, len(out))
 		path := filepath.Join(dir, "ติดตาม-"+a.Thai+".xlsx")
 		if _, err := e.FollowUp(ctx, a.Code, path, unmask); err != nil {
 			return out, err
 		}
 		out = append(out, path)
 	}
-	units, err := e.Store.Units(ctx)
-	if err != nil {
-		return out, err
-	}
 	for _, u := range units {
+		tell(u.Name, len(out))
 		path := filepath.Join(dir, "ติดตาม-"+strings.NewReplacer("/", "-", "\\", "-").Replace(u.Name)+".xlsx")
 		if _, err := e.FollowUpUnit(ctx, u.Code, path, unmask); err != nil {
 			return out, err

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -116,8 +117,10 @@ func (s *ExportScreen) ExportFollowUp(amphoe, path string) {
 func (s *ExportScreen) ExportFollowUpAll(dir string) {
 	w, t := s.w, s.w.t
 	var paths []string
-	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอและเทศบาล", "Saving every amphoe's and municipality's follow-up workbook"), func(ctx context.Context, _ report) (err error) {
-		paths, err = w.exporter.FollowUpAll(ctx, dir, s.Unmask.Checked)
+	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอและเทศบาล", "Saving every amphoe's and municipality's follow-up workbook"), func(ctx context.Context, progress report) (err error) {
+		paths, err = w.exporter.FollowUpAllTelling(ctx, dir, s.Unmask.Checked, func(done, total int, name string) {
+			progress(float64(done)/float64(total), t.tr("กำลังบันทึกไฟล์ของ"+name, "Writing the workbook of "+name)+fmt.Sprintf(" (%d/%d)", done+1, total))
+		})
 		return err
 	}, func(err error) {
 		if err == nil {
