@@ -39,7 +39,7 @@ func (w *MainWindow) run(title string, job func(ctx context.Context, progress re
 // pressed cancel: what the job leaves behind, as the job really does it.
 func (w *MainWindow) runCancelling(title, onCancel string, job func(ctx context.Context, progress report) error, after func(err error)) *task {
 	ctx, cancel := context.WithCancel(w.ctx)
-	t := &task{Bar: widget.NewProgressBar(), Busy: widget.NewProgressBarInfinite(), Text: widget.NewLabel(w.t.tr("กำลังเริ่ม…", "Starting…")), cancel: cancel}
+	t := &task{Bar: widget.NewProgressBar(), Busy: widget.NewProgressBarInfinite(), Text: widget.NewLabel(title + "…"), cancel: cancel}
 	t.Text.Wrapping = fyne.TextWrapWord
 	t.Cancel = widget.NewButton(w.t.tr("ยกเลิก", "Cancel"), func() {
 		t.Cancel.Disable()
