@@ -429,7 +429,7 @@ type ActionForm struct {
 func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 	w, t := p.w, p.w.t
 	f := &ActionForm{Date: newEntry(w), Agency: newEntry(w), What: newMultiLineEntry(w), Budget: newEntry(w), Note: newEntry(w), Error: widget.NewLabel("")}
-	f.Date.SetText(t.digitsOf(data.FormatBE(w.today())))
+	f.Date.SetText(t.date(w.today())) // the window's kind of date: either is read back
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Agency.SetPlaceHolder(t.tr("เช่น อบต., พมจ., รพ.สต.", "e.g. the tambon office"))
 	f.Budget.SetPlaceHolder(t.tr("บาท (ถ้ามี)", "baht, if any"))

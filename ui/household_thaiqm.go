@@ -50,7 +50,7 @@ type ThaiQMForm struct {
 func (p *HouseholdPage) onThaiQM(c *ProblemCard) {
 	w, t := p.w, p.w.t
 	f := &ThaiQMForm{Date: newEntry(w), Error: widget.NewLabel("")}
-	f.Date.SetText(t.digitsOf(data.FormatBE(w.today())))
+	f.Date.SetText(t.date(w.today())) // the window's kind of date: either is read back
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Error.Importance = widget.DangerImportance
 	f.Date.OnChanged = func(string) { f.Error.SetText("") }

@@ -124,6 +124,12 @@ func TestEveryScreenSpeaksOneLanguage(t *testing.T) {
 // function that removes the data's own words from a text.
 func languageWindow(t *testing.T, lang Language) (*MainWindow, func(string) string) {
 	t.Helper()
+	return languageWindowOf(t, lang, 40)
+}
+
+// languageWindowOf is languageWindow over a demo of n households.
+func languageWindowOf(t *testing.T, lang Language, n int) (*MainWindow, func(string) string) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefOperator, "สมใจ ทดสอบ")
 	if lang == English {
@@ -140,7 +146,7 @@ func languageWindow(t *testing.T, lang Language) (*MainWindow, func(string) stri
 	geo, _ := assets.Geography()
 	s.Init(ctx, "41", data.DefaultRound())
 	round, _ := s.Round(ctx, 1)
-	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, 40, 500, nil); err != nil {
+	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, n, 500, nil); err != nil {
 		t.Fatal(err)
 	}
 	w := NewMainWindow(a, Env{Store: s, Geo: geo, Clock: clock, DataDir: dir, Operator: "os-user"})
