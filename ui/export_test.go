@@ -1,5 +1,7 @@
 package ui
 
+import "time"
+
 // What the tests of package ui_test reach inside the window: compiled
 // only into the tests, never into the program.
 
@@ -46,6 +48,20 @@ func (w *MainWindow) runQueued() bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// WaitFor runs the background jobs' UI work until done says so (or 30 s
+// pass): a test that must act while a long job still runs.
+func (w *MainWindow) WaitFor(done func() bool) {
+	deadline := time.After(30 * time.Second)
+	for !done() {
+		select {
+		case f := <-w.bg.queue:
+			f()
+		case <-deadline:
+			return
+		}
 	}
 }
 

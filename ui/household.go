@@ -613,6 +613,7 @@ type householdView struct {
 	current   uint64
 	actions   map[uint64][]data.Action // by problem, earlier rounds' included
 	earlier   map[uint64]data.Problem  // the problems carried problems came from
+	units     data.UnitList            // the province's municipalities
 }
 
 // readHousehold reads household id with its problems, their actions and
@@ -646,6 +647,9 @@ func readHousehold(ctx context.Context, store data.Store, id uint64) (v househol
 		return v, err
 	}
 	v.current = m.DefaultRound
+	if v.units, err = store.Units(ctx); err != nil {
+		return v, err
+	}
 	v.actions, v.earlier = map[uint64][]data.Action{}, map[uint64]data.Problem{}
 	for _, pr := range v.problems {
 		for from, depth := pr.CarriedFrom, 0; from != 0 && depth < 20; depth++ {

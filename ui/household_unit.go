@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -31,9 +33,9 @@ func newHouseholdUnit(p *HouseholdPage) *HouseholdUnit {
 // showUnit fills the line for the household shown; nothing shows in a
 // province without municipalities.
 func (p *HouseholdPage) showUnit() {
-	w, t, u, h := p.w, p.w.t, p.Unit, p.Household
-	units, err := w.store.Units(w.ctx)
-	if err != nil || len(units) == 0 {
+	t, u, h := p.w.t, p.Unit, p.Household
+	units := p.view.units // read with the household, off the UI thread
+	if len(units) == 0 {
 		u.Box.Hide()
 		return
 	}
@@ -79,10 +81,19 @@ func (p *HouseholdPage) onUnitChoice() {
 	}
 	h := p.Household
 	h.Unit = code
-	if err := p.w.store.UpdateHousehold(p.w.ctx, &h); err != nil {
-		p.w.showError(err)
-		return
-	}
-	p.Household = h
-	p.showUnit()
+	w := p.w
+	u.Choice.Disable()
+	w.save(nil, func(ctx context.Context) error { return w.store.UpdateHousehold(ctx, &h) }, func(err error) {
+		u.Choice.Enable()
+		if err != nil {
+			w.showError(err)
+			p.showUnit() // the choice shows the household's municipality as stored
+			return
+		}
+		if p.Household.ID == h.ID {
+			p.Household = h
+			p.showUnit()
+		}
+		w.registerChanged(registerChange{Household: h.ID})
+	})
 }

@@ -718,6 +718,7 @@ func TestCancelLongTask(t *testing.T) {
 	w.Setup.Demo.SetChecked(true)
 	w.Setup.DemoSize.SetText("200000")
 	test.Tap(w.Setup.StartBtn)
+	w.WaitFor(func() bool { return w.Running != nil }) // the database is made first, then the demo starts
 	if w.Running == nil {
 		t.Fatal("the demo should run as a task")
 	}

@@ -149,20 +149,31 @@ func (s *SetupScreen) onStart() {
 	w.app.Preferences().SetString(prefOperator, strings.TrimSpace(s.Operator.Text))
 	w.loadSettings()
 	province := s.provinces[i].Code
-	if _, err := w.store.Init(w.ctx, province, round); err != nil {
-		w.showError(err)
-		return
-	}
-	if demo == 0 {
-		w.build()
-		return
-	}
-	meta, _ := w.store.Meta(w.ctx)
-	r, err := w.store.Round(w.ctx, meta.DefaultRound)
-	if err != nil {
-		w.showError(err)
-		return
-	}
+	var r data.Round
+	w.save(s.StartBtn, func(ctx context.Context) error {
+		if _, err := w.store.Init(ctx, province, round); err != nil {
+			return err
+		}
+		meta, err := w.store.Meta(ctx)
+		if err == nil {
+			r, err = w.store.Round(ctx, meta.DefaultRound)
+		}
+		return err
+	}, func(err error) {
+		switch {
+		case err != nil:
+			w.showError(err)
+		case demo == 0:
+			w.build()
+		default:
+			s.loadDemo(province, r, demo)
+		}
+	})
+}
+
+// loadDemo fills the new database with demo households, then shows it.
+func (s *SetupScreen) loadDemo(province string, r data.Round, demo int) {
+	w := s.w
 	d := app.Demo{Geo: w.env.Geo, Province: province, Round: r, Seed: 1, AsOf: w.today()}
 	w.runCancelling(w.t.tr("กำลังใส่ข้อมูลตัวอย่าง", "Loading demo data"), w.t.tr("ครัวเรือนตัวอย่างที่ใส่ไปแล้วจะถูกนำออกทั้งหมด", "The demo households loaded so far are taken out again."), func(ctx context.Context, progress report) error {
 		return d.Fill(ctx, w.store, demo, 2000, func(done int) {

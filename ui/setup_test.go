@@ -77,6 +77,7 @@ func TestProvincePickerFindsAsTheClerkTypes(t *testing.T) {
 	p.Find.SetText("")
 	test.Type(p.Find, "อุดร")
 	test.Tap(w.Setup.StartBtn)
+	w.WaitIdle()
 	if meta, err := h.store.Meta(context.Background()); err != nil || meta.Province != "41" {
 		t.Errorf("database made for %q (%v)", meta.Province, err)
 	}

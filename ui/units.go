@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -214,12 +215,17 @@ func (w *MainWindow) saveUnits(f *UnitsForm) {
 		f.Error.SetText(w.t.errorText(err))
 		return
 	}
-	if err := w.store.SetUnits(w.ctx, f.Units); err != nil {
-		f.Error.SetText(w.t.errorText(err))
-		return
-	}
-	if w.Export != nil {
-		w.Export.refreshUnits()
-	}
-	f.dialog.Hide()
+	units := f.Units
+	w.save(f.Save, func(ctx context.Context) error { return w.store.SetUnits(ctx, units) }, func(err error) {
+		if err != nil {
+			f.Error.SetText(w.t.errorText(err))
+			return
+		}
+		if w.Export != nil {
+			w.Export.refreshUnits()
+		}
+		f.dialog.Hide()
+		// Households may have moved in or out of a municipality.
+		w.registerChanged(registerChange{})
+	})
 }
