@@ -135,7 +135,10 @@ func Wrap(s string, width float64, measure func(string) float64) []string {
 				flush()
 			}
 			for line == "" && measure(strings.TrimRightFunc(p, unicode.IsSpace)) > width {
-				cut := clusterCut(p, width, measure)
+				cut := softCut(p, width, measure)
+				if cut == 0 {
+					cut = clusterCut(p, width, measure)
+				}
 				if cut == 0 {
 					break
 				}
@@ -148,6 +151,39 @@ func Wrap(s string, width float64, measure func(string) float64) []string {
 		flush()
 	}
 	return lines
+}
+
+// softCut is the longest prefix of a piece too wide for a line, in bytes,
+// that fits width and ends where the piece's own words do: after a
+// no-break space (which holds words together only while they fit), or
+// between two dictionary words inside a longer one ("ความ|เดือดร้อน"); 0
+// when there is none, and the piece is broken between clusters instead.
+func softCut(p string, width float64, measure func(string) float64) int {
+	rs := []rune(p)
+	ends := make([]bool, len(rs)+1) // ends[i]: a word of the piece ends before rs[i]
+	ends[0] = true
+	offset := make([]int, len(rs)+1)
+	for i, r := range rs {
+		offset[i+1] = offset[i] + utf8.RuneLen(r)
+	}
+	cut := 0
+	for i := 1; i < len(rs); i++ {
+		switch {
+		case rs[i-1] == '\u00a0':
+			ends[i] = true
+		case isThai(rs[i-1]) && isThai(rs[i]) && clusterBreakOK(rs[i-1], rs[i], after(rs, i)):
+			for j := max(0, i-longestThaiWord); j < i; j++ {
+				if ends[j] && thaiDict[string(rs[j:i])] {
+					ends[i] = true
+					break
+				}
+			}
+		}
+		if ends[i] && measure(strings.TrimRightFunc(p[:offset[i]], unicode.IsSpace)) <= width {
+			cut = offset[i]
+		}
+	}
+	return cut
 }
 
 // clusterCut is the longest prefix of p, in bytes, that fits width and

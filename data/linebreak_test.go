@@ -31,6 +31,12 @@ func TestWrapBreaksBetweenThaiWords(t *testing.T) {
 		{"เร่งด่วนที่ยังค้าง: ไม่มีที่อยู่อาศัย (ปัญหา)", 13, "เร่งด่วนที่ยังค้าง:|ไม่มีที่อยู่อาศัย|(ปัญหา)"},
 		{"เร่งด่วนที่ยังค้าง: ไม่มีที่อยู่อาศัย (ปัญหา)", 10, "เร่งด่วนที่|ยังค้าง: ไม่มี|ที่อยู่อาศัย|(ปัญหา)"},
 		{"ของ (เป้าหมาย\u00a0-\u00a0ยุติ)", 15, "ของ|(เป้าหมาย\u00a0-\u00a0ยุติ)"},
+		// Held together by no-break spaces while they fit; when they do
+		// not, broken at a no-break space, never inside ยุติ.
+		{"(เป้าหมาย\u00a0-\u00a0ยุติ)", 11, "(เป้าหมาย\u00a0-|ยุติ)"},
+		// A word of the dictionary wider than the line is broken between
+		// the words it is made of, not inside เดือดร้อน.
+		{"ความเดือดร้อน", 8, "ความ|เดือดร้อน"},
 		{"บ้านเลขที่", 6, "บ้าน|เลขที่"},
 		{"น้ำดื่ม", 3, "น้ำ|ดื่ม"},
 		// A name the dictionary does not know stays whole if it fits ...
