@@ -90,6 +90,19 @@ func reXRaySummary(s *Summary, counts []data.ReXRayCount, area string) ReXRaySum
 			}
 		}
 	}
+	// Every category is there, a zero one too: the tables and --json list
+	// all seven.
+	zero := func(m map[data.Category]ReXRayTally, c data.Category) {
+		if _, ok := m[c]; !ok {
+			m[c] = ReXRayTally{}
+		}
+	}
+	for _, c := range data.Categories {
+		zero(out.Categories, c)
+		for i := range out.Parts {
+			zero(out.Parts[i].Categories, c)
+		}
+	}
 	sort.SliceStable(out.Parts, func(i, j int) bool { return out.Parts[i].Code < out.Parts[j].Code })
 	return out
 }

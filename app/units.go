@@ -42,7 +42,10 @@ func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, roundID uint6
 	}
 	if data.IsUnitCode(area) {
 		s.Area.Name = units.Name(area)
-		s.Parts, s.ReXRay.Parts = nil, nil
+		// A municipality has no parts of its own: its figures are its
+		// totals and categories (and it is the one line of its units).
+		s.Parts, s.ReXRay.Parts, s.NewCases.Parts, s.ThaiQM.Parts = nil, nil, nil, nil
+		s.ThaiQM.Units = []ThaiQMArea{{Code: area, Name: s.Area.Name, Totals: s.ThaiQM.Totals, Categories: s.ThaiQM.Categories}}
 		return nil
 	}
 	for _, u := range units {

@@ -105,7 +105,7 @@ func (c *command) summary(args []string) error {
 	}
 	switch {
 	case data.IsUnitCode(area):
-		out.Amphoe, out.Units = nil, []app.Area{sum.Area}
+		out.Amphoe, out.Units = []app.Area{}, []app.Area{sum.Area}
 		out.ReXRay.Amphoe = nil
 	case area != "":
 		out.Amphoe, out.Tambon = []app.Area{sum.Area}, sum.Parts

@@ -18,11 +18,14 @@ type thaiQMJSON struct {
 	Tambon     []app.ThaiQMArea                  `json:"tambon,omitempty"` // with --amphoe
 	// Units are the municipalities (the province's summary): their
 	// households count in their amphoe too.
-	Units []app.ThaiQMArea `json:"units,omitempty"`
+	Units []app.ThaiQMArea `json:"units"`
 }
 
 func thaiQMOf(sum app.Summary, byTambon bool) thaiQMJSON {
 	out := thaiQMJSON{Totals: sum.ThaiQM.Totals, Categories: sum.ThaiQM.Categories, Amphoe: sum.ThaiQM.Parts, Units: sum.ThaiQM.Units}
+	if out.Units == nil {
+		out.Units = []app.ThaiQMArea{} // none kept, or a scope without them (--amphoe)
+	}
 	if byTambon {
 		out.Amphoe, out.Tambon = nil, sum.ThaiQM.Parts
 	}
