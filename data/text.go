@@ -32,14 +32,18 @@ func ASCIIToThaiDigits(s string) string {
 func isThaiDigit(r rune) bool { return r >= '๐' && r <= '๙' }
 
 // CleanText removes zero-width characters, turns non-breaking and other
-// exotic spaces into plain ones, folds runs of blanks and trims. Spreadsheets
+// exotic spaces into plain ones, folds runs of blanks, drops a Thai mark
+// typed twice in a row (it draws as one) and trims. Spreadsheets
 // copied from web pages and LINE messages carry all of these.
 func CleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
+	var last rune
 	for _, r := range s {
 		switch {
+		case r == last && unicode.Is(unicode.Mn, r) && unicode.Is(unicode.Thai, r):
+			continue // a Thai mark typed twice ("ใหม่่") draws as one: it is one
 		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
 			continue
 		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007':
@@ -53,6 +57,7 @@ func CleanText(s string) string {
 		}
 		space = false
 		b.WriteRune(r)
+		last = r
 	}
 	return b.String()
 }

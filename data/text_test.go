@@ -12,6 +12,8 @@ func TestCleanText(t *testing.T) {
 		"ไม่มี\u200cอะไร":           "ไม่มีอะไร",
 		"":                          "",
 		"a\u00a0\u00a0b":            "a b",
+		"อบต.บ้านใหม่\u0e48\u0e48": "อบต.บ้านใหม่",        // a tone mark typed twice draws as one
+		"ก\u0e35\u0e48\u0e35":      "ก\u0e35\u0e48\u0e35", // different marks stay
 	}
 	for in, want := range tests {
 		if got := CleanText(in); got != want {

@@ -124,7 +124,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.AmphoeSort.Horizontal = true
 	meta, _ := w.store.Meta(w.ctx)
 	d.packAmphoes = w.env.Geo.AmphoesOf(meta.Province)
-	d.PackAmphoe = newSelect(t, names(d.packAmphoes), nil)
+	d.PackAmphoe = newSelect(t, t.places(d.packAmphoes), nil)
 	d.PackAmphoe.PlaceHolder = t.tr("เลือกอำเภอ", "Choose an amphoe")
 	d.AmphoePrint = widget.NewButton(t.tr("เอกสารประชุมของอำเภอ…", "Amphoe's meeting pack…"), w.onAmphoePack)
 	d.AmphoeSort.SetSelected(d.AmphoeSort.Options[1])

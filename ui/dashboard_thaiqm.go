@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -53,7 +54,7 @@ func newThaiQMTab(d *DashboardScreen) *ThaiQMTab {
 	x.Note.Wrapping = fyne.TextWrapWord
 	meta, _ := w.store.Meta(w.ctx)
 	x.amphoes = w.env.Geo.AmphoesOf(meta.Province)
-	x.Amphoe = newSelect(t, names(x.amphoes), nil)
+	x.Amphoe = newSelect(t, t.places(x.amphoes), nil)
 	x.Amphoe.PlaceHolder = t.tr("อำเภอ", "Amphoe")
 	x.On = widget.NewEntry()
 	x.On.SetPlaceHolder(t.tr("วันที่บันทึก เช่น ", "Day keyed, e.g. ") + t.date(w.today()))
@@ -106,6 +107,11 @@ func (x *ThaiQMTab) show() {
 	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), tally(x.sum.Totals, x.sum.Categories)))
 	for _, u := range x.sum.Units { // under the total: their households count in their amphoe too
 		rows = append(rows, row(u.Name, tally(u.Totals, u.Categories)))
+	}
+	if len(x.sum.Units) > 0 && !strings.Contains(x.Note.Text, data.WordUnitsBesideAmphoe.Thai) && t.lang == Thai {
+		x.Note.SetText(x.Note.Text + " · " + data.WordUnitsBesideAmphoe.Thai)
+	} else if len(x.sum.Units) > 0 && t.lang == English && !strings.Contains(x.Note.Text, data.WordUnitsBesideAmphoe.English) {
+		x.Note.SetText(x.Note.Text + "; " + data.WordUnitsBesideAmphoe.English)
 	}
 	x.Table.SetRows(rows)
 }

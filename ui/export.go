@@ -42,7 +42,7 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 	s.Template = widget.NewButton(t.tr("บันทึกแบบฟอร์มเปล่า…", "Save the blank template…"), func() {
 		w.chooseSavePath(t.tr("แบบฟอร์ม-ThaiQM.xlsx", "ThaiQM-template.xlsx"), []string{".xlsx"}, s.ExportTemplate)
 	})
-	s.FollowAmphoe = newSelect(t, append([]string{t.tr("ทุกอำเภอและเทศบาล (หนึ่งไฟล์ต่ออำเภอ/เทศบาล)", "Every amphoe and municipality (one file each)")}, names(s.amphoes)...), nil)
+	s.FollowAmphoe = newSelect(t, append([]string{t.tr("ทุกอำเภอและเทศบาล (หนึ่งไฟล์ต่ออำเภอ/เทศบาล)", "Every amphoe and municipality (one file each)")}, t.places(s.amphoes)...), nil)
 	s.refreshUnits()
 	s.FollowAmphoe.SetSelectedIndex(0)
 	s.FollowUp = widget.NewButton(t.tr("บันทึกไฟล์ติดตาม…", "Save follow-up workbooks…"), s.onFollowUp)

@@ -14,7 +14,7 @@ func (s *ExportScreen) refreshUnits() {
 	}
 	s.units = units
 	opts := []string{t.tr("ทุกอำเภอและเทศบาล (หนึ่งไฟล์ต่ออำเภอ/เทศบาล)", "Every amphoe and municipality (one file each)")}
-	opts = append(opts, names(s.amphoes)...)
+	opts = append(opts, t.places(s.amphoes)...)
 	for _, u := range units {
 		opts = append(opts, u.Name)
 	}

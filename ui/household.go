@@ -48,6 +48,7 @@ type HouseholdPage struct {
 
 	w       *MainWindow
 	view    householdView
+	scroll  *container.Scroll
 	lead    func(data.Problem) bool
 	gen     int // the latest open; an earlier one's answer is dropped
 	empty   *widget.Label
@@ -88,7 +89,10 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 	p.Unit = newHouseholdUnit(p)
 	p.details = container.NewVBox(p.Title, p.Address, p.Unit.Box, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), container.NewHBox(p.MarkAll), widget.NewSeparator(), p.LeadNote, p.Problems)
 	p.details.Hide()
-	p.Box = container.NewVScroll(container.NewVBox(p.empty, p.details))
+	// Scrolls both ways: a long problem name (English ones are longer)
+	// must not widen the window past the screen.
+	p.scroll = container.NewScroll(container.NewVBox(p.empty, p.details))
+	p.Box = p.scroll
 	p.Unmask.Hide()
 	return p
 }
@@ -124,6 +128,9 @@ func (p *HouseholdPage) open(id uint64, lead func(data.Problem) bool, keepUnmask
 			}
 			if err != nil {
 				w.showError(err) // a problem that cannot be read is named, with what to do
+			}
+			if v.household.ID != p.Household.ID {
+				p.scroll.ScrollToTop() // another household: its name and address first
 			}
 			p.view, p.lead = v, lead
 			p.Household = v.household
@@ -478,7 +485,11 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 		return
 	}
 	if a.Date.After(w.today()) {
-		f.Error.SetText(t.term(data.HeaderActionDate) + t.tr("อยู่ในอนาคต กรุณาตรวจสอบ (ใช้ปี พ.ศ.)", " is in the future (use the Buddhist era)"))
+		msg := t.term(data.HeaderActionDate) + t.tr(" อยู่หลังวันนี้ (", " is after today (") + t.date(w.today()) + ")"
+		if a.Date.Year > w.today().Year+1 { // a year typed in the wrong era, most likely
+			msg += t.tr(" กรุณาตรวจสอบปี (ใช้ปี พ.ศ.)", ": check the year (the Buddhist era)")
+		}
+		f.Error.SetText(msg)
 		return
 	}
 	if first := p.firstStart(c.Problem); a.Date.Before(first) {

@@ -95,11 +95,7 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(serialUI)}
 	w.loadSettings()
 	useFyneLanguage(w.t.lang)
-	title := w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up")
-	if d, training := env.Clock.Training(); training {
-		title += w.t.tr(" — วันที่จำลองสำหรับฝึกอบรม ", " — training day ") + w.t.date(d)
-	}
-	w.Window = a.NewWindow(title)
+	w.Window = a.NewWindow(w.title())
 	w.Window.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w.Window.Resize(fyne.NewSize(1280, 800))
 	w.Window.Canvas().SetOnTypedKey(w.onTypedKey)
@@ -112,8 +108,18 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	return w
 }
 
+// title is the window's title in its language.
+func (w *MainWindow) title() string {
+	title := w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up")
+	if d, training := w.env.Clock.Training(); training {
+		title += w.t.tr(" — วันที่จำลองสำหรับฝึกอบรม ", " — training day ") + w.t.date(d)
+	}
+	return title
+}
+
 // build lays out the window for the state of the database.
 func (w *MainWindow) build() {
+	w.Window.SetTitle(w.title()) // a new language is in the title at once
 	// Until the main screens exist, the menu's items that need them are
 	// greyed out rather than doing nothing.
 	w.Window.SetMainMenu(w.mainMenu(false))

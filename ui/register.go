@@ -62,7 +62,7 @@ func newRegisterScreen(w *MainWindow) *RegisterScreen {
 		"Search: national ID, house code or the head's name (Ctrl+F)"))
 	r.Search.OnChanged = changed
 
-	r.Amphoe = newSelect(t, append([]string{t.tr("ทุกอำเภอ", "All amphoe")}, names(r.amphoes)...), func(string) {
+	r.Amphoe = newSelect(t, append([]string{t.tr("ทุกอำเภอ", "All amphoe")}, t.places(r.amphoes)...), func(string) {
 		r.fillTambons()
 		r.onQueryChanged()
 	})
@@ -137,10 +137,15 @@ func newRegisterScreen(w *MainWindow) *RegisterScreen {
 	return r
 }
 
-func names(ps []data.Place) []string {
+// places names places in the window's language: their English names in
+// English (where the geography has one), their Thai otherwise.
+func (t texts) places(ps []data.Place) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Thai
+		if t.lang == English && p.English != "" {
+			out[i] = p.English
+		}
 	}
 	return out
 }
@@ -151,7 +156,7 @@ func (r *RegisterScreen) fillTambons() {
 	if i := r.Amphoe.SelectedIndex() - 1; i >= 0 {
 		r.tambons = r.w.env.Geo.TambonsOf(r.amphoes[i].Code)
 	}
-	r.Tambon.Options = append([]string{all}, names(r.tambons)...)
+	r.Tambon.Options = append([]string{all}, r.w.t.places(r.tambons)...)
 	was := r.setting
 	r.setting = true
 	r.Tambon.SetSelectedIndex(0)

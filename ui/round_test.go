@@ -211,7 +211,7 @@ func TestActionDialogOnTheRealDate(t *testing.T) {
 		t.Errorf("the dialog proposes %q, want today 30 พ.ย. 2569", f.Date.Text)
 	}
 	test.Type(f.What, "เยี่ยมบ้าน")
-	for date, want := range map[string]string{"1 ธ.ค. 2569": "อยู่ในอนาคต", "15 ก.พ. 2567": "ก่อนวันเริ่มบันทึกผล"} {
+	for date, want := range map[string]string{"1 ธ.ค. 2569": "อยู่หลังวันนี้", "15 ก.พ. 2567": "ก่อนวันเริ่มบันทึกผล"} {
 		f.Date.SetText(date)
 		test.Tap(f.Save)
 		w.WaitIdle()
