@@ -137,11 +137,18 @@ func printUnits(w io.Writer, s app.Summary) {
 	for _, col := range app.Columns {
 		head = append(head, col.Head.Thai)
 	}
+	// Each urgent kind apart, as the amphoe table and every other output.
+	for _, k := range s.UrgentKinds {
+		head = append(head, app.UrgentColumn(k).Thai)
+	}
 	rows := [][]string{head}
 	for _, a := range s.Units {
 		r := []string{a.Name}
 		for _, col := range app.Columns {
 			r = append(r, col.Text(a.Totals))
+		}
+		for _, k := range s.UrgentKinds {
+			r = append(r, num(a.Categories[k.Category].UrgentOpen))
 		}
 		rows = append(rows, r)
 	}
