@@ -171,22 +171,11 @@ func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Or
 	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
-		k := refKey(p, cat, tambon)
-		before := int64(btoi(refs.Get(k)))
-		after := before + sign
-		if after < 0 {
-			return data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "household reference count below zero for %x", k)
-		}
-		var err error
-		if after == 0 {
-			err = refs.Delete(k)
-		} else {
-			err = refs.Put(k, itob(uint64(after)))
-		}
+		flipped, err := bumpRef(refs, refKey(p, cat, tambon), sign)
 		if err != nil {
 			return err
 		}
-		if before == 0 || after == 0 {
+		if flipped {
 			d[string(key(byte('H'), p.RoundID, tambon, cat))] += sign
 			if err := d.missedFlip(o, p, tambon, cat, sign); err != nil {
 				return err
@@ -500,4 +489,21 @@ func idAtEnd(k []byte) uint64 {
 		return 0
 	}
 	return binary.BigEndian.Uint64(k[len(k)-8:])
+}
+
+// bumpRef moves a household reference count (hhrefs) by sign, deleting it
+// at zero; flipped tells that it came up from zero or went down to it,
+// when the household counters it stands for move.
+func bumpRef(refs *bbolt.Bucket, k []byte, sign int64) (flipped bool, err error) {
+	before := int64(btoi(refs.Get(k)))
+	after := before + sign
+	if after < 0 {
+		return false, data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "household reference count below zero for %x", k)
+	}
+	if after == 0 {
+		err = refs.Delete(k)
+	} else {
+		err = refs.Put(k, itob(uint64(after)))
+	}
+	return before == 0 || after == 0, err
 }

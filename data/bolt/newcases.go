@@ -93,22 +93,11 @@ func (d counterDelta) addFresh(tx *bbolt.Tx, o *lazyOrigin, p *data.Problem, tam
 	}
 	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
-		k := freshRefKey(p.RoundID, p.HouseholdID, cat, tambon)
-		before := int64(btoi(refs.Get(k)))
-		after := before + sign
-		if after < 0 {
-			return data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "household reference count below zero for %x", k)
-		}
-		var err error
-		if after == 0 {
-			err = refs.Delete(k)
-		} else {
-			err = refs.Put(k, itob(uint64(after)))
-		}
+		flipped, err := bumpRef(refs, freshRefKey(p.RoundID, p.HouseholdID, cat, tambon), sign)
 		if err != nil {
 			return err
 		}
-		if before == 0 || after == 0 {
+		if flipped {
 			origin, err := o.get()
 			if err != nil {
 				return err
