@@ -376,7 +376,7 @@ func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 	case c.Ended:
 		return t.tr("รอบนี้สิ้นสุดแล้วเมื่อ ", "This round ended on ") + t.date(r.Deadline) + " (" + t.ni(c.DaysOverdue) + t.tr(" วันที่แล้ว)", " days ago)") +
 			t.tr(" · ณ วันครบกำหนดยังค้าง ", " · open at the deadline: ") + t.n(c.OpenAtDeadline) + t.tr(" ปัญหา · หลังจากนั้น", " · since: ") + t.term(data.WordSolvedTotal) + " " + t.n(c.SolvedSince) +
-			t.tr(" ปัญหา และ", ", ") + t.status(data.Closed) + " " + t.n(c.ResolvedSince-c.SolvedSince) +
+			t.tr(" ปัญหา และ", ", ") + t.status(data.Closed) + " " + t.n(c.ResolvedSince-c.SolvedSince) + t.tr(" ปัญหา", "") +
 			t.tr(" · วันนี้ยังค้าง ", " · open today: ") + t.n(c.Open) + t.tr(" ปัญหา ซึ่งเลยกำหนดทั้งหมด", " problems, all overdue") + d.carriedText(c)
 	}
 	left := t.tr(" วัน (นับวันนี้และวันครบกำหนด)", " days (today and the deadline day included)")
