@@ -77,16 +77,25 @@ windows: deps-windows
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	  $(GO) build -trimpath -ldflags "-H windowsgui -s -w" -o dist/qmdesk.exe ./cmd/qmdesk
 
-# A Linux package (tar.xz with icon and desktop file) from FyneApp.toml.
+# A Linux package (tar.xz with icon and desktop file) from FyneApp.toml,
+# built from the files git tracks (never what else lies in the folder).
 # The fyne tool reads FyneApp.toml beside main.go and writes into the
 # directory it packages, so it works on a copy (metadata moved beside
 # main.go) and only the package comes back, into dist/.
 package: deps
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	  tar --exclude=./.git --exclude=./dist --exclude=./bin -cf - . | tar -xf - -C "$$tmp"; \
+	  git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$$tmp"; \
 	  sed 's|"assets/|"../../assets/|' FyneApp.toml > "$$tmp/cmd/qmdesk/FyneApp.toml"; \
 	  (cd "$$tmp" && $(GO) run $(FYNE_TOOL) package -os linux --src ./cmd/qmdesk --release); \
 	  mkdir -p dist; find "$$tmp" -maxdepth 3 -name 'qmdesk*.tar.xz' -exec mv {} dist/ \; ; ls -l dist/
+	@# What the package holds, checked: the program, its icon, and a desktop
+	@# entry that opens workbooks; nothing else.
+	@tar -tJf dist/qmdesk.tar.xz | grep -v '/$$' | sort > dist/contents.txt; cat dist/contents.txt
+	@printf '%s\n' qmdesk/Makefile qmdesk/usr/local/bin/qmdesk qmdesk/usr/local/share/applications/th.go.dopa.qmdesk.desktop \
+	  qmdesk/usr/local/share/pixmaps/th.go.dopa.qmdesk.png | diff - dist/contents.txt
+	@tar -xJOf dist/qmdesk.tar.xz qmdesk/usr/local/share/applications/th.go.dopa.qmdesk.desktop > dist/desktop.txt
+	@grep -qx 'Exec=qmdesk %F' dist/desktop.txt && grep -q '^MimeType=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;' dist/desktop.txt \
+	  || { echo "the desktop entry does not open workbooks:"; cat dist/desktop.txt; exit 1; }
 
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go is not installed: install Go 1.24 or newer from go.dev/dl first" >&2; exit 1; }

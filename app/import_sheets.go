@@ -64,6 +64,7 @@ type SheetReport struct {
 	Rows    int
 	Skipped int    // blank and subtotal rows under the header (Imported)
 	Why     string // Thai: why the sheet was not imported
+	WhyEn   string // the same in English, for the window's English
 	Hidden  bool
 
 	layout *layout
@@ -86,6 +87,24 @@ func (s SheetReport) Line() string {
 	return fmt.Sprintf("แผ่นงาน '%s' ไม่ได้นำเข้า: %s", s.Name, s.Why)
 }
 
+// LineEnglish is Line in English, for the window's English (the sheet's
+// and the columns' names are the workbook's own).
+func (s SheetReport) LineEnglish() string {
+	switch {
+	case s.Imported:
+		line := fmt.Sprintf("sheet '%s': header on row %s · %d data rows", s.Name, joinRows(s.Header), s.Rows)
+		if s.Skipped > 0 {
+			line += fmt.Sprintf(" · %d blank or total rows skipped", s.Skipped)
+		}
+		return line
+	case s.Rows > 0 && len(s.Header) > 0:
+		return fmt.Sprintf("sheet '%s' has %d rows of data but was not imported: %s", s.Name, s.Rows, s.WhyEn)
+	case s.Rows > 0:
+		return fmt.Sprintf("sheet '%s' not imported: %s (%d rows with text)", s.Name, s.WhyEn, s.Rows)
+	}
+	return fmt.Sprintf("sheet '%s' not imported: %s", s.Name, s.WhyEn)
+}
+
 func joinRows(rows []int) string {
 	var s []string
 	for _, n := range rows {
@@ -96,13 +115,20 @@ func joinRows(rows []int) string {
 
 // SheetLines says what became of each sheet, in workbook order, when
 // there is more than the one sheet read: the report's lines about sheets.
-func (r *FileReport) SheetLines() []string {
+func (r *FileReport) SheetLines() []string { return r.SheetLinesIn(false) }
+
+// SheetLinesIn is SheetLines, in English when english.
+func (r *FileReport) SheetLinesIn(english bool) []string {
 	if len(r.Sheets) == 1 && r.Sheets[0].Imported {
 		return nil
 	}
 	var out []string
 	for _, s := range r.Sheets {
-		out = append(out, s.Line())
+		if english {
+			out = append(out, s.LineEnglish())
+		} else {
+			out = append(out, s.Line())
+		}
 	}
 	return out
 }
@@ -178,7 +204,7 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 		case errors.Is(err, xlsx.ErrTooLarge):
 			return nil, err
 		case err != nil:
-			s.Why = data.ErrorMessage(err)
+			s.Why, s.WhyEn = data.ErrorMessage(err), data.Explain(err).English
 			out = append(out, s)
 			continue
 		}
@@ -192,15 +218,15 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 		}
 		switch {
 		case len(first) == 0:
-			s.Why = "แผ่นงานว่าง"
+			s.Why, s.WhyEn = "แผ่นงานว่าง", "the sheet is empty"
 		case s.Hidden && found && len(lacks) == 0:
-			s.Why = "แผ่นงานนี้ถูกซ่อนไว้ ถ้าต้องการนำเข้า ให้เลิกซ่อนแผ่นงานใน Excel แล้วบันทึกใหม่"
+			s.Why, s.WhyEn = "แผ่นงานนี้ถูกซ่อนไว้ ถ้าต้องการนำเข้า ให้เลิกซ่อนแผ่นงานใน Excel แล้วบันทึกใหม่", "the sheet is hidden; to import it, unhide it in Excel and save again"
 		case s.Hidden:
-			s.Why = "แผ่นงานที่ซ่อนไว้และไม่มีหัวตารางของข้อมูล (เช่น รายการสำหรับเลือกในช่อง)"
+			s.Why, s.WhyEn = "แผ่นงานที่ซ่อนไว้และไม่มีหัวตารางของข้อมูล (เช่น รายการสำหรับเลือกในช่อง)", "a hidden sheet without a data header (e.g. the lists of a drop-down)"
 		case !found:
-			s.Why = noHeader
+			s.Why, s.WhyEn = noHeader, "no header row found (it needs at least 3 known columns, e.g. house code, tambon, category, problem)"
 		case len(lacks) > 0:
-			s.Why = "หัวตารางไม่มีคอลัมน์ " + strings.Join(lacks, ", ")
+			s.Why, s.WhyEn = "หัวตารางไม่มีคอลัมน์ "+strings.Join(lacks, ", "), "the header lacks the columns "+strings.Join(lacks, ", ")
 			if fallback < 0 || l.Known > out[fallback].layout.Known {
 				fallback = len(out)
 			}
@@ -214,7 +240,7 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 		imported = imported || s.Imported
 	}
 	if !imported && fallback >= 0 {
-		out[fallback].Imported, out[fallback].Why = true, ""
+		out[fallback].Imported, out[fallback].Why, out[fallback].WhyEn = true, "", ""
 	}
 	return out, nil
 }

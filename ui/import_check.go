@@ -261,7 +261,7 @@ func (s *ImportCheck) showFile(i int) {
 	}
 	// What became of every sheet, read or not (in Thai, as the reasons
 	// of the rows are): no sheet is passed over without a line.
-	for _, line := range r.SheetLines() {
+	for _, line := range r.SheetLinesIn(t.lang == English) {
 		txt += "\n" + line
 	}
 	if len(r.Unknown) > 0 {
