@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -25,22 +26,24 @@ type RoundForm struct {
 }
 
 func (d *DashboardScreen) onNewRound() {
+	w := d.w
+	var cur data.Round
+	var sum app.Summary
+	w.loading(func(ctx context.Context) error {
+		meta, err := w.store.Meta(ctx)
+		if err == nil {
+			cur, err = w.store.Round(ctx, meta.DefaultRound)
+		}
+		if err == nil {
+			sum, err = w.progress.Summarize(ctx, cur.ID, "")
+		}
+		return err
+	}, func() { d.showRoundForm(cur, sum) })
+}
+
+// showRoundForm is the new round's dialog, after the current round.
+func (d *DashboardScreen) showRoundForm(cur data.Round, sum app.Summary) {
 	w, t := d.w, d.w.t
-	meta, err := w.store.Meta(w.ctx)
-	if err != nil {
-		w.showError(err)
-		return
-	}
-	cur, err := w.store.Round(w.ctx, meta.DefaultRound)
-	if err != nil {
-		w.showError(err)
-		return
-	}
-	sum, err := w.progress.Summarize(w.ctx, cur.ID, "")
-	if err != nil {
-		w.showError(err)
-		return
-	}
 	f := &RoundForm{Name: newEntry(w), Start: newEntry(w), Deadline: newEntry(w), Error: widget.NewLabel(""), current: cur}
 	// A suggestion the clerk overwrites from the letter: the fiscal year
 	// after the current round's deadline, or today's when that one has
@@ -51,8 +54,8 @@ func (d *DashboardScreen) onNewRound() {
 	}
 	_, end := data.FiscalYearOf(start)
 	f.Name.SetPlaceHolder(t.tr("เช่น ติดตามต่อเนื่อง ปีงบประมาณ ", "e.g. Follow-up, fiscal year ") + t.digitsOf(strconv.Itoa(data.FiscalYearBE(start))))
-	f.Start.SetText(t.digitsOf(data.FormatBE(start)))
-	f.Deadline.SetText(t.digitsOf(data.FormatBE(end)))
+	f.Start.SetText(t.date(start)) // the window's kind of date: either is read back
+	f.Deadline.SetText(t.date(end))
 	open := sum.Area.Totals.Open()
 	f.Carry = widget.NewCheck(t.tr("ยกปัญหาที่ยังค้าง ", "Carry the ")+t.n(open)+t.tr(" ปัญหาของรอบ ", " open problems of ")+cur.Name+
 		t.tr(" มาติดตามต่อในรอบใหม่ (ประวัติการช่วยเหลือยังอยู่ครบ รอบเดิมคงตัวเลขไว้ตามเดิม)", " into the new round (their history stays; the old round keeps its figures)"), nil)

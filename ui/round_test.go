@@ -37,6 +37,7 @@ func TestDashboardAfterTheRoundEnded(t *testing.T) {
 		t.Error("no overdue problems listed after the deadline")
 	}
 	test.Tap(d.NewRound)
+	h.w.WaitIdle() // the dialog shows once its records are read
 	if f := d.RoundForm; f.Start.Text != "1 ต.ค. 2569" || f.Deadline.Text != "30 ก.ย. 2570" {
 		t.Errorf("a new round on 30 Nov 2569 is proposed for %s – %s, want this fiscal year", f.Start.Text, f.Deadline.Text)
 	}
@@ -47,6 +48,7 @@ func TestNewRoundFromTheDashboard(t *testing.T) {
 	w, d := h.w, h.w.Dashboard
 	open := d.InProgress.Value.Text
 	test.Tap(d.NewRound)
+	w.WaitIdle() // the dialog shows once its records are read
 	f := d.RoundForm
 	if f == nil || !f.Carry.Checked || f.Start.Text != "1 ต.ค. 2567" || f.Deadline.Text != "30 ก.ย. 2568" {
 		t.Fatalf("new round form: %+v", f)

@@ -37,11 +37,15 @@ func (w *MainWindow) onSubProblems() {
 	if !w.ready() {
 		return
 	}
-	l, err := w.store.SubProblems(w.ctx)
-	if err != nil {
-		w.showError(err)
-		return
-	}
+	var l data.SubProblemList
+	w.loading(func(ctx context.Context) (err error) {
+		l, err = w.store.SubProblems(ctx)
+		return err
+	}, func() { w.showSubProblems(l) })
+}
+
+// showSubProblems is the sub-problem list's dialog.
+func (w *MainWindow) showSubProblems(l data.SubProblemList) {
 	t := w.t
 	f := &SubProblemsForm{NewName: newEntry(w), Error: widget.NewLabel(""), list: container.NewVBox()}
 	for _, e := range l {

@@ -38,6 +38,7 @@ func TestMarkingUrgentReachesDashboardAndPack(t *testing.T) {
 		t.Fatal("the menu is greyed out on the main screens")
 	}
 	w.MenuSubProblems.Action()
+	w.WaitIdle() // the dialog shows once its records are read
 	f := w.SubProblems
 	marked := false
 	for _, r := range f.Rows {

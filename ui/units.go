@@ -46,16 +46,18 @@ func (w *MainWindow) onUnits() {
 	if !w.ready() {
 		return
 	}
-	meta, err := w.store.Meta(w.ctx)
-	if err != nil {
-		w.showError(err)
-		return
-	}
-	l, err := w.store.Units(w.ctx)
-	if err != nil {
-		w.showError(err)
-		return
-	}
+	var meta data.Meta
+	var l data.UnitList
+	w.loading(func(ctx context.Context) (err error) {
+		if meta, err = w.store.Meta(ctx); err == nil {
+			l, err = w.store.Units(ctx)
+		}
+		return err
+	}, func() { w.showUnits(meta, l) })
+}
+
+// showUnits is the municipalities' dialog.
+func (w *MainWindow) showUnits(meta data.Meta, l data.UnitList) {
 	t := w.t
 	f := &UnitsForm{Units: l, province: meta.Province, Name: newEntry(w), Error: widget.NewLabel(""), Pending: widget.NewLabel(""), list: container.NewVBox()}
 	f.amphoes = w.env.Geo.AmphoesOf(meta.Province)

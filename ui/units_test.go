@@ -26,6 +26,7 @@ func TestUnitsDialogKeepsTheMunicipalities(t *testing.T) {
 		t.Fatal("the municipalities menu is greyed out")
 	}
 	w.MenuUnits.Action()
+	w.WaitIdle() // the dialog shows once its records are read
 	f := w.Units
 	if f == nil {
 		t.Fatal("no dialog")

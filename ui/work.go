@@ -102,3 +102,19 @@ func (w *MainWindow) save(button *widget.Button, write func(ctx context.Context)
 		})
 	})
 }
+
+// loading reads what a dialog shows off the UI thread, then shows it: read
+// runs in the background, show on the UI thread once it is back; an error
+// is shown instead.
+func (w *MainWindow) loading(read func(ctx context.Context) error, show func()) {
+	w.goBackground(func() {
+		err := read(w.ctx)
+		w.doAndWait(func() {
+			if err != nil {
+				w.showError(err)
+				return
+			}
+			show()
+		})
+	})
+}
