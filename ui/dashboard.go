@@ -87,9 +87,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	urgent := container.NewHBox(bold(t.term(data.WordUrgentOpen.Counting(data.UnitProblems)) + ":"))
 	// The urgent kinds come from the stored sub-problem list, which the
 	// clerk may change in the settings.
-	if subs, err := w.store.SubProblems(w.ctx); err == nil {
-		d.urgentKinds = subs.UrgentKinds()
-	}
+	d.urgentKinds = w.facts.subs.UrgentKinds()
 	for _, k := range d.urgentKinds {
 		b := widget.NewButton(k.Name, func() {
 			w.Households.Show(app.RegisterQuery{Category: k.Category, UrgentOnly: true, RoundID: d.roundID()}, true)
@@ -122,7 +120,7 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	d.AmphoeSort = widget.NewRadioGroup([]string{t.tr("ตามรหัสอำเภอ", "by code"), t.term(data.WordPercentSolved) + t.tr(" น้อยไปมาก", ", lowest first"),
 		t.term(data.WordOverdue) + t.tr(" มากไปน้อย", ", most first")}, func(string) { d.showAmphoes() })
 	d.AmphoeSort.Horizontal = true
-	meta, _ := w.store.Meta(w.ctx)
+	meta := w.facts.meta
 	d.packAmphoes = w.env.Geo.AmphoesOf(meta.Province)
 	d.PackAmphoe = newSelect(t, t.places(d.packAmphoes), nil)
 	d.PackAmphoe.PlaceHolder = t.tr("เลือกอำเภอ", "Choose an amphoe")

@@ -52,7 +52,7 @@ func newThaiQMTab(d *DashboardScreen) *ThaiQMTab {
 	x.Note = widget.NewLabel(t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาที่ผลการแก้ไขและการช่วยเหลือทุกครั้งบันทึกลงระบบ ThaiQM แล้ว · แก้ไขผลหรือเพิ่มการช่วยเหลือภายหลังจะนับเป็น \""+data.WordThaiQMNotKeyed.Thai+"\" อีกครั้ง",
 		"Counted in problems: a problem counts as keyed when its result and every action are keyed into ThaiQM; a later change of its result or a new action makes it not keyed again"))
 	x.Note.Wrapping = fyne.TextWrapWord
-	meta, _ := w.store.Meta(w.ctx)
+	meta := w.facts.meta
 	x.amphoes = w.env.Geo.AmphoesOf(meta.Province)
 	x.Amphoe = newSelect(t, t.places(x.amphoes), nil)
 	x.Amphoe.PlaceHolder = t.tr("อำเภอ", "Amphoe")

@@ -37,7 +37,7 @@ type ExportScreen struct {
 func newExportScreen(w *MainWindow) *ExportScreen {
 	s := &ExportScreen{w: w}
 	t := w.t
-	meta, _ := w.store.Meta(w.ctx)
+	meta := w.facts.meta
 	s.amphoes = w.env.Geo.AmphoesOf(meta.Province)
 	s.Template = widget.NewButton(t.tr("บันทึกแบบฟอร์มเปล่า…", "Save the blank template…"), func() {
 		w.chooseSavePath(t.tr("แบบฟอร์ม-ThaiQM.xlsx", "ThaiQM-template.xlsx"), []string{".xlsx"}, s.ExportTemplate)

@@ -8,10 +8,7 @@ import (
 // follow-up choice: a municipality's workbook holds its own households.
 func (s *ExportScreen) refreshUnits() {
 	w, t := s.w, s.w.t
-	units, err := w.store.Units(w.ctx)
-	if err != nil {
-		return
-	}
+	units := w.facts.units
 	s.units = units
 	opts := []string{t.tr("ทุกอำเภอและเทศบาล (หนึ่งไฟล์ต่ออำเภอ/เทศบาล)", "Every amphoe and municipality (one file each)")}
 	opts = append(opts, t.places(s.amphoes)...)

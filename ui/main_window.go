@@ -83,10 +83,15 @@ type MainWindow struct {
 	registerStamp string
 	registerStale bool
 
-	bg        *background
-	Running   *task // the task behind the progress dialog, if any
-	dialogs   []openDialog
-	listeners []func(registerChange)
+	bg      *background
+	Running *task // the task behind the progress dialog, if any
+	dialogs []openDialog
+	// facts are the records the screens were built from; afterBuild runs
+	// once they are made again; pendingWorkbooks wait for them.
+	facts            windowFacts
+	afterBuild       func()
+	pendingWorkbooks []string
+	listeners        []func(registerChange)
 }
 
 // NewMainWindow builds the window.
@@ -137,13 +142,50 @@ func (w *MainWindow) build() {
 		w.Window.Resize(fyne.NewSize(720, 240))
 		return
 	}
-	meta, err := w.store.Meta(w.ctx)
+	// The few records every screen is built from are read off the UI
+	// thread; the screens are made once they are back.
+	if w.Window.Content() == nil || w.Tabs == nil && w.Setup == nil {
+		w.Window.SetContent(container.NewCenter(widget.NewLabel(w.t.tr("กำลังเปิดฐานข้อมูล…", "Opening the database…"))))
+	}
+	w.goBackground(func() {
+		f, err := readFacts(w.ctx, w.store)
+		w.doAndWait(func() { w.buildWith(f, err) })
+	})
+}
+
+// windowFacts are the records every screen is built from.
+type windowFacts struct {
+	meta   data.Meta
+	rounds []data.Round
+	subs   data.SubProblemList
+	units  data.UnitList
+}
+
+func readFacts(ctx context.Context, store app.ImportStore) (f windowFacts, err error) {
+	if f.meta, err = store.Meta(ctx); err != nil || f.meta.Province == "" {
+		return f, err
+	}
+	if f.rounds, err = store.Rounds(ctx); err != nil {
+		return f, err
+	}
+	if f.subs, err = store.SubProblems(ctx); err != nil {
+		return f, err
+	}
+	f.units, err = store.Units(ctx)
+	return f, err
+}
+
+// buildWith makes the screens for the database's state, once its facts
+// are read: the first start, or the main tabs.
+func (w *MainWindow) buildWith(f windowFacts, err error) {
 	if err != nil {
 		w.Message = widget.NewLabel(w.t.errorText(err))
 		w.Window.SetContent(w.Message)
 		w.showError(err)
 		return
 	}
+	w.facts = f
+	meta := f.meta
 	if meta.Province == "" {
 		w.Setup = newSetupScreen(w)
 		w.Window.SetContent(w.Setup.Box)
@@ -172,6 +214,23 @@ func (w *MainWindow) build() {
 	} else {
 		w.Households.onQueryChanged() // a redraw (new settings) keeps the index
 	}
+	if w.afterBuild != nil {
+		then := w.afterBuild
+		w.afterBuild = nil
+		then()
+	}
+	if len(w.pendingWorkbooks) > 0 {
+		paths := w.pendingWorkbooks
+		w.pendingWorkbooks = nil
+		w.OpenWorkbooks(paths)
+	}
+}
+
+// rebuild makes the screens again (a new language, round or sub-problem
+// list), then runs then on the new ones.
+func (w *MainWindow) rebuild(then func()) {
+	w.afterBuild = then
+	w.build()
 }
 
 func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
@@ -343,7 +402,11 @@ func (w *MainWindow) rebuildRegister() {
 // OpenWorkbooks puts workbooks named on the command line on the import
 // screen and checks them.
 func (w *MainWindow) OpenWorkbooks(paths []string) {
-	if len(paths) == 0 || !w.ready() {
+	if len(paths) == 0 {
+		return
+	}
+	if !w.ready() { // the screens are still being made: once they are
+		w.pendingWorkbooks = append(w.pendingWorkbooks, paths...)
 		return
 	}
 	abs := make([]string, len(paths))

@@ -709,6 +709,19 @@ func TestOpenWorkbooksFromTheCommandLine(t *testing.T) {
 	}
 }
 
+// Workbooks named when the program starts wait for the screens, which are
+// made once the database is read: none is lost.
+func TestOpenWorkbooksBeforeTheScreensExist(t *testing.T) {
+	h := newHarness(t, 5)
+	path := districtBook(t, t.TempDir())
+	w := ui.NewMainWindow(test.NewTempApp(t), ui.Env{Store: h.store, Geo: mustGeo(), Clock: clock, DataDir: h.dir})
+	w.OpenWorkbooks([]string{path}) // as cmd does, before the window runs
+	w.WaitIdle()
+	if w.Tabs == nil || w.Tabs.SelectedIndex() != 2 || len(w.Import.Reports) != 1 || w.Import.Reports[0] == nil {
+		t.Errorf("the workbook named at start is not on the import screen")
+	}
+}
+
 // Cancel stops a long task without an error message, and the window goes
 // on; a cancelled demo leaves no household (it is all or nothing).
 func TestCancelLongTask(t *testing.T) {

@@ -52,9 +52,9 @@ type RegisterScreen struct {
 func newRegisterScreen(w *MainWindow) *RegisterScreen {
 	r := &RegisterScreen{w: w}
 	t := w.t
-	meta, _ := w.store.Meta(w.ctx)
+	meta := w.facts.meta
 	r.amphoes = w.env.Geo.AmphoesOf(meta.Province)
-	r.rounds, _ = w.store.Rounds(w.ctx)
+	r.rounds = w.facts.rounds
 	changed := func(string) { r.onQueryChanged() }
 
 	r.Search = newEntry(w)

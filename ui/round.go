@@ -119,11 +119,10 @@ func (d *DashboardScreen) saveRound(f *RoundForm) {
 		d.RoundForm = nil
 		d.round = 0
 		w.register = nil // the carried problems join the search index
-		w.build()
 		msg := t.tr("เพิ่มรอบ ", "Started ") + r.Name + t.tr(" แล้ว และใช้เป็นรอบปัจจุบัน", " as the current round")
 		if from != 0 {
 			msg += t.tr("\nยกปัญหาที่ยังค้างมาติดตามต่อ ", "\nOpen problems carried over: ") + t.ni(carried) + t.tr(" ปัญหา", "")
 		}
-		w.showDialog(dialog.NewInformation(t.tr("รอบใหม่", "New round"), msg, w.Window))
+		w.rebuild(func() { w.showDialog(dialog.NewInformation(t.tr("รอบใหม่", "New round"), msg, w.Window)) })
 	})
 }

@@ -126,10 +126,11 @@ func (w *MainWindow) applySettings(f *SettingsForm) {
 	if w.Tabs != nil {
 		tab = w.Tabs.SelectedIndex()
 	}
-	w.build()
-	if w.Tabs != nil {
-		w.Tabs.SelectIndex(tab)
-	}
+	w.rebuild(func() {
+		if w.Tabs != nil {
+			w.Tabs.SelectIndex(tab)
+		}
+	})
 }
 
 // ThaiDigitsHint is what the settings say of where Thai digits apply.

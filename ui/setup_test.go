@@ -103,6 +103,7 @@ func TestProvincePickerFindsEveryProvince(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString("language", "en")
 	w := ui.NewMainWindow(a, ui.Env{Store: h.store, Geo: geo, Clock: clock, DataDir: h.dir})
+	w.WaitIdle() // the screens are made once the database is read
 	p = w.Setup.Province
 	for _, c := range []struct{ typed, want string }{{"udon", "(41)"}, {"Udon Thani", "(41)"}, {"khon", "(40)"}, {"อุดร", "(41)"}} {
 		p.Find.SetText("")

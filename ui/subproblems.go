@@ -135,7 +135,6 @@ func (w *MainWindow) saveSubProblems(f *SubProblemsForm) {
 		f.dialog.Hide()
 		tab := w.Tabs.SelectedIndex()
 		w.register = nil // its urgent and sensitive flags are the old ones
-		w.build()
-		w.Tabs.SelectIndex(tab)
+		w.rebuild(func() { w.Tabs.SelectIndex(tab) })
 	})
 }

@@ -218,11 +218,19 @@ func (w *MainWindow) saveUnits(f *UnitsForm) {
 		return
 	}
 	units := f.Units
-	w.save(f.Save, func(ctx context.Context) error { return w.store.SetUnits(ctx, units) }, func(err error) {
+	w.save(f.Save, func(ctx context.Context) error {
+		if err := w.store.SetUnits(ctx, units); err != nil {
+			return err
+		}
+		var err error
+		units, err = w.store.Units(ctx) // as stored: new units have their codes
+		return err
+	}, func(err error) {
 		if err != nil {
 			f.Error.SetText(w.t.errorText(err))
 			return
 		}
+		w.facts.units = units
 		if w.Export != nil {
 			w.Export.refreshUnits()
 		}
