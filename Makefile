@@ -73,9 +73,14 @@ kills:
 
 # qmdesk.exe for Windows: MinGW cross-compiler, GUI subsystem (no console
 # window), symbols stripped.
+# qmdesk.exe opens the window without a console; qmdesk-cli.exe is the
+# same program built for the console, for cmd and PowerShell: its output
+# comes before the prompt returns and its exit code is kept.
 windows: deps-windows
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	  $(GO) build -trimpath -ldflags "-H windowsgui -s -w" -o dist/qmdesk.exe ./cmd/qmdesk
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+	  $(GO) build -trimpath -ldflags "-s -w" -o dist/qmdesk-cli.exe ./cmd/qmdesk
 
 # A Linux package (tar.xz with icon and desktop file) from FyneApp.toml,
 # built from the files git tracks (never what else lies in the folder).
