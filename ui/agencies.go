@@ -13,12 +13,12 @@ import (
 	"qmdesk/data"
 )
 
-// AgencyTab is the dashboard's tab of the partner agencies (ภาคีเครือข่าย):
+// agencyTab is the dashboard's tab of the partner agencies (ภาคีเครือข่าย):
 // per agency, the problems it helped, those solved and its budget, in all
 // or for one category; and the clerk's merge of two names of one agency.
 // It reads the round's actions (about a second on a million problems,
 // docs/performance.md), so it does so in the background, when shown.
-type AgencyTab struct {
+type agencyTab struct {
 	Box      fyne.CanvasObject
 	Category *widget.Select // "รวมทุกด้าน" or a category
 	Table    *grid
@@ -36,9 +36,9 @@ type AgencyTab struct {
 	lines []app.AgencyLine
 }
 
-func newAgencyTab(w *MainWindow) *AgencyTab {
+func newAgencyTab(w *MainWindow) *agencyTab {
 	t := w.t
-	a := &AgencyTab{w: w}
+	a := &agencyTab{w: w}
 	opts := []string{t.tr("รวมทุกด้าน", "All categories")}
 	for _, c := range data.Categories {
 		opts = append(opts, t.categoryShort(c))
@@ -71,7 +71,7 @@ func newAgencyTab(w *MainWindow) *AgencyTab {
 }
 
 // load reads the report of the dashboard's round, in the background.
-func (a *AgencyTab) load(roundID uint64) {
+func (a *agencyTab) load(roundID uint64) {
 	w := a.w
 	w.goBackground(func() {
 		lines, err := app.Agencies(w.ctx, w.store, roundID, "")
@@ -98,9 +98,9 @@ func (a *AgencyTab) load(roundID uint64) {
 }
 
 // Lines are the agencies shown (for tests).
-func (a *AgencyTab) Lines() []app.AgencyLine { return a.lines }
+func (a *agencyTab) Lines() []app.AgencyLine { return a.lines }
 
-func (a *AgencyTab) show() {
+func (a *agencyTab) show() {
 	t := a.w.t
 	cat := data.Category(a.Category.SelectedIndex()) // 0: all
 	rows := make([][]string, 0, len(a.lines))
@@ -128,7 +128,7 @@ func (a *AgencyTab) show() {
 	a.Into.ClearSelected()
 }
 
-func (a *AgencyTab) onMerge() {
+func (a *agencyTab) onMerge() {
 	w := a.w
 	if a.From.Selected == "" || a.Into.Selected == "" {
 		w.showError(data.Messages(data.EINVALID, "กรุณาเลือกชื่อที่จะรวมและชื่อที่ใช้", nil, "choose the name to merge and the name it counts as"))
@@ -144,7 +144,7 @@ func (a *AgencyTab) onMerge() {
 	})
 }
 
-func (a *AgencyTab) onUnmerge() {
+func (a *agencyTab) onUnmerge() {
 	w := a.w
 	i := a.Merged.SelectedIndex()
 	if i < 0 || i >= len(a.merges) {

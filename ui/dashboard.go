@@ -13,15 +13,15 @@ import (
 	"qmdesk/data"
 )
 
-// DashboardScreen is where the province stands: the countdown, the
+// dashboardScreen is where the province stands: the countdown, the
 // ministry's counters, the urgent problems, and the split by category and
 // by amphoe. Clicking a category or an amphoe opens the register on it.
-type DashboardScreen struct {
+type dashboardScreen struct {
 	Box fyne.CanvasObject
 
 	Round     *widget.Select
-	NewRound  *widget.Button // starts the next round (RoundForm)
-	RoundForm *RoundForm     // while its dialog is open
+	NewRound  *widget.Button // starts the next round (roundForm)
+	RoundForm *roundForm     // while its dialog is open
 	Title     *widget.Label
 	Countdown *widget.Label // red once the deadline has passed
 
@@ -37,12 +37,12 @@ type DashboardScreen struct {
 	AmphoeSort  *widget.RadioGroup
 	Overdue     *grid
 	OverdueNote *widget.Label
-	ReXRay      *ReXRayTab // the Re-X-Ray result of the carried-over problems
-	NewCases    *NewCasesTab
-	ThaiQM      *ThaiQMTab // what is keyed into ThaiQM, and the amphoe's mark
-	Units       *UnitsTab  // the municipalities, beside the amphoe
+	ReXRay      *reXRayTab // the Re-X-Ray result of the carried-over problems
+	NewCases    *newCasesTab
+	ThaiQM      *thaiQMTab // what is keyed into ThaiQM, and the amphoe's mark
+	Units       *unitsTab  // the municipalities, beside the amphoe
 
-	Agencies *AgencyTab // the partner agencies' work
+	Agencies *agencyTab // the partner agencies' work
 
 	CategoryChart *canvas.Image // the meeting pack's charts, in the same colours
 	TimeChart     *canvas.Image
@@ -61,8 +61,8 @@ type DashboardScreen struct {
 	overdue     []data.Problem
 }
 
-func newDashboardScreen(w *MainWindow) *DashboardScreen {
-	d := &DashboardScreen{w: w}
+func newDashboardScreen(w *MainWindow) *dashboardScreen {
+	d := &dashboardScreen{w: w}
 	t := w.t
 	w.listen(func(registerChange) { d.Refresh() })
 	d.Round = newSelect(t, nil, d.onRound)
@@ -184,14 +184,14 @@ func newDashboardScreen(w *MainWindow) *DashboardScreen {
 	return d
 }
 
-func (d *DashboardScreen) roundID() uint64 {
+func (d *dashboardScreen) roundID() uint64 {
 	if d.round != 0 {
 		return d.round
 	}
 	return d.summary.Round.ID
 }
 
-func (d *DashboardScreen) onRound(string) {
+func (d *dashboardScreen) onRound(string) {
 	if i := d.Round.SelectedIndex(); i >= 0 && i < len(d.rounds) && d.rounds[i].ID != d.roundID() {
 		d.round = d.rounds[i].ID
 		d.Refresh()
@@ -200,7 +200,7 @@ func (d *DashboardScreen) onRound(string) {
 
 // roundLabel names a round in the selector; the current one (where
 // imports go) says so.
-func (d *DashboardScreen) roundLabel(r data.Round, current uint64) string {
+func (d *dashboardScreen) roundLabel(r data.Round, current uint64) string {
 	if r.ID == current {
 		return r.Name + d.w.t.tr(" (รอบปัจจุบัน)", " (current)")
 	}
@@ -223,7 +223,7 @@ type dashboardView struct {
 // Refresh reads the numbers again in the background (they come from
 // running counters, so this takes milliseconds even for a whole
 // province) and shows them; a later refresh wins over an earlier one.
-func (d *DashboardScreen) Refresh() {
+func (d *dashboardScreen) Refresh() {
 	w := d.w
 	d.gen++
 	gen, round := d.gen, d.round
@@ -238,7 +238,7 @@ func (d *DashboardScreen) Refresh() {
 }
 
 // read reads the dashboard of a round (0: the current one).
-func (d *DashboardScreen) read(round uint64) (v dashboardView) {
+func (d *dashboardScreen) read(round uint64) (v dashboardView) {
 	w := d.w
 	if v.summary, v.err = w.progress.Summarize(w.ctx, round, ""); v.err != nil {
 		return v
@@ -250,7 +250,7 @@ func (d *DashboardScreen) read(round uint64) (v dashboardView) {
 	return v
 }
 
-func (d *DashboardScreen) draw(v dashboardView) {
+func (d *dashboardScreen) draw(v dashboardView) {
 	w, t := d.w, d.w.t
 	if v.err != nil {
 		w.showError(v.err)
@@ -309,18 +309,18 @@ func (d *DashboardScreen) draw(v dashboardView) {
 }
 
 // loadAgencies reads the agencies' tab when it is showing.
-func (d *DashboardScreen) loadAgencies() {
+func (d *dashboardScreen) loadAgencies() {
 	if d.parts != nil && d.parts.Selected() == d.Agencies.item {
 		d.Agencies.load(d.roundID())
 	}
 }
 
 // SelectAgenciesTab shows the partner agencies' tab.
-func (d *DashboardScreen) SelectAgenciesTab() { d.parts.Select(d.Agencies.item) }
+func (d *dashboardScreen) SelectAgenciesTab() { d.parts.Select(d.Agencies.item) }
 
 // drawCharts draws the pack's category and weekly charts when their tab
 // is showing (a few tens of milliseconds; not worth doing unseen).
-func (d *DashboardScreen) drawCharts() {
+func (d *dashboardScreen) drawCharts() {
 	if d.parts == nil || d.parts.Selected() != d.chartsTab {
 		return
 	}
@@ -356,7 +356,7 @@ func (d *DashboardScreen) drawCharts() {
 }
 
 // tallyCells are a scope's figures under app.Columns.
-func (d *DashboardScreen) tallyCells(x app.Tally) []string {
+func (d *dashboardScreen) tallyCells(x app.Tally) []string {
 	t := d.w.t
 	cells := make([]string, len(app.Columns))
 	for i, c := range app.Columns {
@@ -365,7 +365,7 @@ func (d *DashboardScreen) tallyCells(x app.Tally) []string {
 	return cells
 }
 
-func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
+func (d *dashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 	t := d.w.t
 	switch {
 	case c.NotStarted:
@@ -388,7 +388,7 @@ func (d *DashboardScreen) countdownText(r data.Round, c app.Deadline) string {
 
 // carriedText says how many of an ended round's open problems went on in
 // a later round.
-func (d *DashboardScreen) carriedText(c app.Deadline) string {
+func (d *dashboardScreen) carriedText(c app.Deadline) string {
 	if c.Carried == 0 {
 		return ""
 	}
@@ -397,7 +397,7 @@ func (d *DashboardScreen) carriedText(c app.Deadline) string {
 		t.tr(" ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)", " problems, counted as the later round's work (do not count them twice)")
 }
 
-func (d *DashboardScreen) showAmphoes() {
+func (d *dashboardScreen) showAmphoes() {
 	if d.Amphoes == nil {
 		return
 	}
@@ -472,7 +472,7 @@ func readOverdue(w *MainWindow, round uint64) (ps []data.Problem, heads map[uint
 	return ps, heads, damage
 }
 
-func (d *DashboardScreen) showOverdue(v dashboardView) {
+func (d *dashboardScreen) showOverdue(v dashboardView) {
 	w, t := d.w, d.w.t
 	today := w.today()
 	if v.damage != nil {
@@ -513,10 +513,10 @@ func placeName(find func(string) (data.Place, bool), code string) string {
 }
 
 // SelectChartsTab shows the charts.
-func (d *DashboardScreen) SelectChartsTab() { d.parts.Select(d.chartsTab) }
+func (d *dashboardScreen) SelectChartsTab() { d.parts.Select(d.chartsTab) }
 
 // packAmphoe is the code of the amphoe chosen for its own pack, or "".
-func (d *DashboardScreen) packAmphoe() string {
+func (d *dashboardScreen) packAmphoe() string {
 	if i := d.PackAmphoe.SelectedIndex(); i >= 0 && i < len(d.packAmphoes) {
 		return d.packAmphoes[i].Code
 	}
@@ -525,7 +525,7 @@ func (d *DashboardScreen) packAmphoe() string {
 
 // UrgentKinds are the urgent kinds of the panel and of the amphoe table's
 // last columns, in their order.
-func (d *DashboardScreen) UrgentKinds() []data.UrgentKind { return d.urgentKinds }
+func (d *dashboardScreen) UrgentKinds() []data.UrgentKind { return d.urgentKinds }
 
 // OverdueProblems are the problems of the overdue list, in its order.
-func (d *DashboardScreen) OverdueProblems() []data.Problem { return d.overdue }
+func (d *dashboardScreen) OverdueProblems() []data.Problem { return d.overdue }

@@ -9,25 +9,25 @@ import (
 	"qmdesk/data"
 )
 
-// NewCasesTab is the dashboard's tab of the round's new cases, in
+// newCasesTab is the dashboard's tab of the round's new cases, in
 // households: missed households and known households with new problems
 // per amphoe, for all categories or the one chosen; the last row is the
 // province's. A row opens the register on the households it counts, of
 // the group chosen in Group.
-type NewCasesTab struct {
+type newCasesTab struct {
 	Box      fyne.CanvasObject
 	Category *widget.Select // ทุกด้าน or one category
 	Group    *widget.Select // the group a row opens in the register
 	Table    *grid
 	Note     *widget.Label
 
-	d   *DashboardScreen
+	d   *dashboardScreen
 	sum app.NewCaseSummary
 }
 
-func newNewCasesTab(d *DashboardScreen) *NewCasesTab {
+func newNewCasesTab(d *dashboardScreen) *newCasesTab {
 	t := d.w.t
-	x := &NewCasesTab{d: d}
+	x := &newCasesTab{d: d}
 	heads := []string{t.tr("อำเภอ", "Amphoe")}
 	for _, h := range data.NewCaseHeads() {
 		heads = append(heads, t.term(h))
@@ -55,22 +55,22 @@ func newNewCasesTab(d *DashboardScreen) *NewCasesTab {
 }
 
 // set shows a summary's new cases.
-func (x *NewCasesTab) set(s app.NewCaseSummary) {
+func (x *newCasesTab) set(s app.NewCaseSummary) {
 	x.sum = s
 	x.show()
 }
 
 // category is the chosen category, 0 for all.
-func (x *NewCasesTab) category() data.Category {
+func (x *newCasesTab) category() data.Category {
 	return data.Category(max(x.Category.SelectedIndex(), 0))
 }
 
 // group is the group a row opens.
-func (x *NewCasesTab) group() data.NewCase {
+func (x *newCasesTab) group() data.NewCase {
 	return app.NewCaseGroups[max(x.Group.SelectedIndex(), 0)]
 }
 
-func (x *NewCasesTab) show() {
+func (x *newCasesTab) show() {
 	if x.Table == nil {
 		return
 	}
@@ -98,7 +98,7 @@ func (x *NewCasesTab) show() {
 
 // Query is the register's query of a row's households in the chosen
 // group and category (the last row: the dashboard's scope).
-func (x *NewCasesTab) Query(row int) app.RegisterQuery {
+func (x *newCasesTab) Query(row int) app.RegisterQuery {
 	area := ""
 	if row < len(x.sum.Parts) {
 		area = x.sum.Parts[row].Code
@@ -108,6 +108,6 @@ func (x *NewCasesTab) Query(row int) app.RegisterQuery {
 	return app.NewCaseQuery(x.group(), x.d.roundID(), area, x.category())
 }
 
-func (x *NewCasesTab) onRow(row int) {
+func (x *newCasesTab) onRow(row int) {
 	x.d.w.Households.Show(x.Query(row), false)
 }

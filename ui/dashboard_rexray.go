@@ -9,22 +9,22 @@ import (
 	"qmdesk/data"
 )
 
-// ReXRayTab is the dashboard's tab of the Re-X-Ray result of the problems
+// reXRayTab is the dashboard's tab of the Re-X-Ray result of the problems
 // carried over from the 2565 survey: per amphoe, for all categories or
 // the one chosen, in the letter's words; the last row is the province's.
-type ReXRayTab struct {
+type reXRayTab struct {
 	Box      fyne.CanvasObject
 	Category *widget.Select // ทุกด้าน or one category
 	Table    *grid
 	Note     *widget.Label
 
-	d   *DashboardScreen
+	d   *dashboardScreen
 	sum app.ReXRaySummary
 }
 
-func newReXRayTab(d *DashboardScreen) *ReXRayTab {
+func newReXRayTab(d *dashboardScreen) *reXRayTab {
 	t := d.w.t
-	x := &ReXRayTab{d: d}
+	x := &reXRayTab{d: d}
 	heads := []string{t.tr("อำเภอ", "Amphoe")}
 	for _, h := range data.ReXRayHeads() {
 		heads = append(heads, t.term(h))
@@ -43,17 +43,17 @@ func newReXRayTab(d *DashboardScreen) *ReXRayTab {
 }
 
 // set shows a summary's Re-X-Ray result.
-func (x *ReXRayTab) set(s app.ReXRaySummary) {
+func (x *reXRayTab) set(s app.ReXRaySummary) {
 	x.sum = s
 	x.show()
 }
 
 // category is the chosen category, 0 for all.
-func (x *ReXRayTab) category() data.Category {
+func (x *reXRayTab) category() data.Category {
 	return data.Category(max(x.Category.SelectedIndex(), 0))
 }
 
-func (x *ReXRayTab) show() {
+func (x *reXRayTab) show() {
 	if x.Table == nil {
 		return
 	}

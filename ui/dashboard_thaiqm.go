@@ -13,12 +13,12 @@ import (
 	"qmdesk/data"
 )
 
-// ThaiQMTab is the dashboard's tab of what is keyed into ThaiQM: per
+// thaiQMTab is the dashboard's tab of what is keyed into ThaiQM: per
 // amphoe, for all categories or the one chosen, the results keyed, not yet
 // keyed and the round's problems; the last row is the province's. Below
 // it the clerk records that an amphoe has keyed its results (on a day,
 // those last changed up to a day), as qmdesk thaiqm mark does.
-type ThaiQMTab struct {
+type thaiQMTab struct {
 	Box      fyne.CanvasObject
 	Category *widget.Select // ทุกด้าน or one category
 	Table    *grid
@@ -29,15 +29,15 @@ type ThaiQMTab struct {
 	Mark     *widget.Button
 	Marked   *widget.Label // what the last mark did
 
-	d       *DashboardScreen
+	d       *dashboardScreen
 	sum     app.ThaiQMSummary
 	amphoes []data.Place
 }
 
-func newThaiQMTab(d *DashboardScreen) *ThaiQMTab {
+func newThaiQMTab(d *dashboardScreen) *thaiQMTab {
 	w := d.w
 	t := w.t
-	x := &ThaiQMTab{d: d}
+	x := &thaiQMTab{d: d}
 	heads := []string{t.tr("อำเภอ", "Amphoe")}
 	for _, h := range data.ThaiQMHeads() {
 		heads = append(heads, t.term(h))
@@ -71,12 +71,12 @@ func newThaiQMTab(d *DashboardScreen) *ThaiQMTab {
 }
 
 // set shows a summary's ThaiQM figures.
-func (x *ThaiQMTab) set(s app.ThaiQMSummary) {
+func (x *thaiQMTab) set(s app.ThaiQMSummary) {
 	x.sum = s
 	x.show()
 }
 
-func (x *ThaiQMTab) show() {
+func (x *thaiQMTab) show() {
 	if x.Table == nil {
 		return
 	}
@@ -117,7 +117,7 @@ func (x *ThaiQMTab) show() {
 }
 
 // onMark records that the chosen amphoe keyed its results into ThaiQM.
-func (x *ThaiQMTab) onMark() {
+func (x *thaiQMTab) onMark() {
 	w := x.d.w
 	t := w.t
 	i := x.Amphoe.SelectedIndex()

@@ -9,23 +9,23 @@ import (
 	"qmdesk/data"
 )
 
-// UnitsTab is the dashboard's tab of the municipalities (เทศบาลนคร /
+// unitsTab is the dashboard's tab of the municipalities (เทศบาลนคร /
 // เทศบาลเมือง), beside the amphoe's: each one's progress, under the same
 // columns. A household in a municipality counts in its amphoe too, which
 // the note says: the rows are never added to the amphoe's.
-type UnitsTab struct {
+type unitsTab struct {
 	Box   fyne.CanvasObject
 	Table *grid
 	Note  *widget.Label
 	Units []app.Area // the rows, in the unit list's order
 
-	d    *DashboardScreen
+	d    *dashboardScreen
 	item *container.TabItem
 }
 
-func newUnitsTab(d *DashboardScreen) *UnitsTab {
+func newUnitsTab(d *dashboardScreen) *unitsTab {
 	t := d.w.t
-	x := &UnitsTab{d: d}
+	x := &unitsTab{d: d}
 	heads := []string{t.term(data.WordMunicipality)}
 	for _, c := range app.Columns {
 		heads = append(heads, t.term(c.Head))
@@ -42,7 +42,7 @@ func newUnitsTab(d *DashboardScreen) *UnitsTab {
 }
 
 // set shows a summary's municipalities.
-func (x *UnitsTab) set(units []app.Area) {
+func (x *unitsTab) set(units []app.Area) {
 	t := x.d.w.t
 	x.Units = units
 	if len(units) == 0 {

@@ -11,11 +11,11 @@ import (
 	"qmdesk/data"
 )
 
-// ExportScreen makes the workbooks that leave the office: the blank
+// exportScreen makes the workbooks that leave the office: the blank
 // template, the follow-up workbooks for the districts, the summary for the
 // province, and the full export. Each is saved where the clerk chooses and
 // then offered to open.
-type ExportScreen struct {
+type exportScreen struct {
 	Box fyne.CanvasObject
 
 	Template       *widget.Button
@@ -34,8 +34,8 @@ type ExportScreen struct {
 	units   []data.Unit // the municipalities, after the amphoe in FollowAmphoe
 }
 
-func newExportScreen(w *MainWindow) *ExportScreen {
-	s := &ExportScreen{w: w}
+func newExportScreen(w *MainWindow) *exportScreen {
+	s := &exportScreen{w: w}
 	t := w.t
 	meta := w.facts.meta
 	s.amphoes = w.env.Geo.AmphoesOf(meta.Province)
@@ -81,7 +81,7 @@ func newExportScreen(w *MainWindow) *ExportScreen {
 	return s
 }
 
-func (s *ExportScreen) onFollowUp() {
+func (s *exportScreen) onFollowUp() {
 	w, t := s.w, s.w.t
 	i := s.FollowAmphoe.SelectedIndex() - 1
 	if i < 0 {
@@ -97,14 +97,14 @@ func (s *ExportScreen) onFollowUp() {
 }
 
 // ExportTemplate writes the blank template to path.
-func (s *ExportScreen) ExportTemplate(path string) {
+func (s *exportScreen) ExportTemplate(path string) {
 	s.export(s.w.t.tr("กำลังบันทึกแบบฟอร์ม", "Saving the template"), path, func(ctx context.Context) error {
 		return s.w.exporter.Template(ctx, path)
 	})
 }
 
 // ExportFollowUp writes one amphoe's follow-up workbook to path.
-func (s *ExportScreen) ExportFollowUp(amphoe, path string) {
+func (s *exportScreen) ExportFollowUp(amphoe, path string) {
 	w := s.w
 	s.export(w.t.tr("กำลังบันทึกไฟล์ติดตาม", "Saving the follow-up workbook"), path, func(ctx context.Context) error {
 		_, err := w.exporter.FollowUp(ctx, amphoe, path, s.Unmask.Checked)
@@ -114,7 +114,7 @@ func (s *ExportScreen) ExportFollowUp(amphoe, path string) {
 
 // ExportFollowUpAll writes one follow-up workbook per amphoe and per
 // municipality into dir.
-func (s *ExportScreen) ExportFollowUpAll(dir string) {
+func (s *exportScreen) ExportFollowUpAll(dir string) {
 	w, t := s.w, s.w.t
 	var paths []string
 	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอและเทศบาล", "Saving every amphoe's and municipality's follow-up workbook"), func(ctx context.Context, progress report) (err error) {
@@ -135,7 +135,7 @@ func (s *ExportScreen) ExportFollowUpAll(dir string) {
 }
 
 // ExportSummary writes the summary workbook to path.
-func (s *ExportScreen) ExportSummary(path string) {
+func (s *exportScreen) ExportSummary(path string) {
 	s.export(s.w.t.tr("กำลังบันทึกสรุปผล", "Saving the summary"), path, func(ctx context.Context) error {
 		return s.w.exporter.Summary(ctx, path)
 	})
@@ -143,13 +143,13 @@ func (s *ExportScreen) ExportSummary(path string) {
 
 // ExportFull writes the full export to path, masked unless Unmask is
 // ticked, protected by Password when one is given.
-func (s *ExportScreen) ExportFull(path string) {
+func (s *exportScreen) ExportFull(path string) {
 	s.export(s.w.t.tr("กำลังบันทึกข้อมูลทั้งหมด", "Saving the full export"), path, func(ctx context.Context) error {
 		return s.w.exporter.Full(ctx, path, s.Unmask.Checked, s.Password.Text)
 	})
 }
 
-func (s *ExportScreen) export(title, path string, job func(ctx context.Context) error) {
+func (s *exportScreen) export(title, path string, job func(ctx context.Context) error) {
 	w := s.w
 	w.run(title, func(ctx context.Context, _ report) error { return job(ctx) }, func(err error) {
 		if err == nil {

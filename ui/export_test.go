@@ -76,5 +76,15 @@ func init() { serialUI = true }
 func (w *MainWindow) LastError() string          { return w.lastError }
 func (w *MainWindow) LastPack() string           { return w.lastPack }
 func (w *MainWindow) LastCharts() []string       { return w.lastCharts }
-func (s *ExportScreen) LastSaved() string        { return s.lastSaved }
-func (s *ExportScreen) LastSavedFiles() []string { return s.lastSavedFiles }
+func (s *exportScreen) LastSaved() string        { return s.lastSaved }
+func (s *exportScreen) LastSavedFiles() []string { return s.lastSavedFiles }
+
+// Card is the card of a problem on the page, nil when it has none.
+func (p *householdPage) Card(problemID uint64) *problemCard {
+	for _, c := range p.Cards {
+		if c.Problem.ID == problemID {
+			return c
+		}
+	}
+	return nil
+}

@@ -6,7 +6,7 @@ import (
 
 // refreshUnits puts the province's municipalities after the amphoe in the
 // follow-up choice: a municipality's workbook holds its own households.
-func (s *ExportScreen) refreshUnits() {
+func (s *exportScreen) refreshUnits() {
 	w, t := s.w, s.w.t
 	units := w.facts.units
 	s.units = units
@@ -22,7 +22,7 @@ func (s *ExportScreen) refreshUnits() {
 	}
 }
 
-func (s *ExportScreen) onFollowUpUnit(i int) {
+func (s *exportScreen) onFollowUpUnit(i int) {
 	w, t := s.w, s.w.t
 	if i < 0 || i >= len(s.units) {
 		return
@@ -32,7 +32,7 @@ func (s *ExportScreen) onFollowUpUnit(i int) {
 }
 
 // ExportFollowUpUnit writes one municipality's follow-up workbook to path.
-func (s *ExportScreen) ExportFollowUpUnit(code, path string) {
+func (s *exportScreen) ExportFollowUpUnit(code, path string) {
 	w := s.w
 	s.export(w.t.tr("กำลังบันทึกไฟล์ติดตาม", "Saving the follow-up workbook"), path, func(ctx context.Context) error {
 		_, err := w.exporter.FollowUpUnit(ctx, code, path, s.Unmask.Checked)

@@ -15,10 +15,10 @@ import (
 	"qmdesk/data"
 )
 
-// HouseholdPage shows one household: where it is, its head (ID masked
+// householdPage shows one household: where it is, its head (ID masked
 // until the clerk asks, which is logged), and every problem with its
 // history, with the buttons to record what was done.
-type HouseholdPage struct {
+type householdPage struct {
 	Box fyne.CanvasObject
 
 	Title    *widget.Label
@@ -26,9 +26,9 @@ type HouseholdPage struct {
 	Head     *widget.Label
 	Unmask   *widget.Button
 	LeadNote *widget.Label   // how many problems match the list's filters, when it has some
-	Unit     *HouseholdUnit  // its municipality, chosen here in a partly covered tambon
+	Unit     *householdUnit  // its municipality, chosen here in a partly covered tambon
 	Problems *fyne.Container // one card per problem
-	Cards    []*ProblemCard
+	Cards    []*problemCard
 
 	Household data.Household
 	Unmasked  bool
@@ -36,9 +36,9 @@ type HouseholdPage struct {
 	// button shows it).
 	hasSensitive bool
 
-	ActionForm *ActionForm // while the dialog is open
-	StatusForm *StatusForm
-	ThaiQMForm *ThaiQMForm
+	ActionForm *actionForm // while the dialog is open
+	StatusForm *statusForm
+	ThaiQMForm *thaiQMForm
 	MarkAll    *widget.Button // every result of the household keyed into ThaiQM
 
 	// Loading: a household is being read; Led: how many problems came
@@ -57,8 +57,8 @@ type HouseholdPage struct {
 	current uint64 // the current round: problems of others are read-only
 }
 
-// ProblemCard is one problem on the household page.
-type ProblemCard struct {
+// problemCard is one problem on the household page.
+type problemCard struct {
 	Card     *widget.Card // its title names the problem (masked when sensitive)
 	Problem  data.Problem
 	Status   *widget.Label
@@ -69,8 +69,8 @@ type ProblemCard struct {
 	ThaiQM   *widget.Button // mark the result, or one action, keyed into ThaiQM
 }
 
-func newHouseholdPage(w *MainWindow) *HouseholdPage {
-	p := &HouseholdPage{w: w}
+func newHouseholdPage(w *MainWindow) *householdPage {
+	p := &householdPage{w: w}
 	p.Title = bold("")
 	p.Title.SizeName = "headingText"
 	p.Address = widget.NewLabel("")
@@ -98,7 +98,7 @@ func newHouseholdPage(w *MainWindow) *HouseholdPage {
 }
 
 // Load shows household id, masked.
-func (p *HouseholdPage) Load(id uint64) { p.open(id, nil, false) }
+func (p *householdPage) Load(id uint64) { p.open(id, nil, false) }
 
 // open reads household id off the UI thread and shows it, masked unless
 // keepUnmasked (the same household again, after a change). Until it is
@@ -107,7 +107,7 @@ func (p *HouseholdPage) Load(id uint64) { p.open(id, nil, false) }
 // earlier one still reading. The problems lead picks (those that led the
 // clerk here: the overdue one clicked, the register's filters) come first
 // and are marked.
-func (p *HouseholdPage) open(id uint64, lead func(data.Problem) bool, keepUnmasked bool) {
+func (p *householdPage) open(id uint64, lead func(data.Problem) bool, keepUnmasked bool) {
 	w := p.w
 	p.gen++
 	gen := p.gen
@@ -141,7 +141,7 @@ func (p *HouseholdPage) open(id uint64, lead func(data.Problem) bool, keepUnmask
 }
 
 // clear shows no household (the list beside it changed).
-func (p *HouseholdPage) clear() {
+func (p *householdPage) clear() {
 	p.gen++ // an open still reading is no longer wanted
 	p.Loading = false
 	p.Household, p.Unmasked, p.lead, p.Cards = data.Household{}, false, nil, nil
@@ -149,7 +149,7 @@ func (p *HouseholdPage) clear() {
 	p.empty.Show()
 }
 
-func (p *HouseholdPage) reload() {
+func (p *householdPage) reload() {
 	if p.Household.ID != 0 {
 		p.open(p.Household.ID, p.lead, true)
 	}
@@ -157,7 +157,7 @@ func (p *HouseholdPage) reload() {
 
 // setLoading shows that a household is being read: the title says so and
 // the buttons of the one showing are off.
-func (p *HouseholdPage) setLoading(on bool) {
+func (p *householdPage) setLoading(on bool) {
 	p.Loading = on
 	if !on {
 		return
@@ -170,7 +170,7 @@ func (p *HouseholdPage) setLoading(on bool) {
 	}
 }
 
-func (p *HouseholdPage) show() {
+func (p *householdPage) show() {
 	w, t, h := p.w, p.w.t, p.Household
 	p.empty.Hide()
 	p.details.Show()
@@ -245,7 +245,7 @@ func (p *HouseholdPage) show() {
 	}
 }
 
-func (p *HouseholdPage) showHead() {
+func (p *householdPage) showHead() {
 	t, h := p.w.t, p.Household
 	id := h.Head.NationalID
 	phone := h.Head.Phone
@@ -277,7 +277,7 @@ func (p *HouseholdPage) showHead() {
 // onUnmask shows the full ID and phone of this household and its
 // sensitive problems, and writes who looked into the audit log first: no
 // log entry, no unmask.
-func (p *HouseholdPage) onUnmask() {
+func (p *householdPage) onUnmask() {
 	w, id, gen := p.w, p.Household.ID, p.gen
 	w.save(p.Unmask, func(ctx context.Context) error {
 		return w.store.Log(ctx, "unmask", "household", id, "household page: ID, phone and sensitive problems")
@@ -295,11 +295,11 @@ func (p *HouseholdPage) onUnmask() {
 
 // masked tells a sensitive problem the clerk has not unmasked: its
 // sub-problem, detail and history stay hidden.
-func (p *HouseholdPage) masked(pr data.Problem) bool { return pr.Sensitive && !p.Unmasked }
+func (p *householdPage) masked(pr data.Problem) bool { return pr.Sensitive && !p.Unmasked }
 
 // problemName is the category and sub-problem, or WordSensitive for a
 // masked one.
-func (p *HouseholdPage) problemName(pr data.Problem) string {
+func (p *householdPage) problemName(pr data.Problem) string {
 	t := p.w.t
 	if p.masked(pr) {
 		return t.category(pr.Category) + " — " + t.term(data.WordSensitive)
@@ -307,9 +307,9 @@ func (p *HouseholdPage) problemName(pr data.Problem) string {
 	return t.category(pr.Category) + " — " + pr.SubProblem
 }
 
-func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
+func (p *householdPage) card(pr data.Problem) *problemCard {
 	w, t := p.w, p.w.t
-	c := &ProblemCard{Problem: pr, Status: widget.NewLabel(""), Timeline: widget.NewLabel("")}
+	c := &problemCard{Problem: pr, Status: widget.NewLabel(""), Timeline: widget.NewLabel("")}
 	c.Timeline.Wrapping = fyne.TextWrapWord
 	c.Status.Wrapping = fyne.TextWrapWord
 	st := t.term(data.HeaderStatus) + ": " + t.status(pr.Status) + " · " + t.term(data.WordTargetDate) + " " + t.date(pr.TargetDate)
@@ -400,7 +400,7 @@ func (p *HouseholdPage) card(pr data.Problem) *ProblemCard {
 }
 
 // actionLine is one line of a problem's timeline.
-func (p *HouseholdPage) actionLine(a data.Action) string {
+func (p *householdPage) actionLine(a data.Action) string {
 	t := p.w.t
 	l := "• " + t.date(a.Date)
 	if a.Agency != "" {
@@ -424,8 +424,8 @@ func (p *HouseholdPage) actionLine(a data.Action) string {
 	return l + p.thaiQMActionMark(a)
 }
 
-// ActionForm is the dialog that records an action.
-type ActionForm struct {
+// actionForm is the dialog that records an action.
+type actionForm struct {
 	Date, Agency, What, Budget, Note *entry
 	Result                           *widget.Select
 	Error                            *widget.Label
@@ -433,9 +433,9 @@ type ActionForm struct {
 	dialog                           dialog.Dialog
 }
 
-func (p *HouseholdPage) onAddAction(c *ProblemCard) {
+func (p *householdPage) onAddAction(c *problemCard) {
 	w, t := p.w, p.w.t
-	f := &ActionForm{Date: newEntry(w), Agency: newEntry(w), What: newMultiLineEntry(w), Budget: newEntry(w), Note: newEntry(w), Error: widget.NewLabel("")}
+	f := &actionForm{Date: newEntry(w), Agency: newEntry(w), What: newMultiLineEntry(w), Budget: newEntry(w), Note: newEntry(w), Error: widget.NewLabel("")}
 	f.Date.SetText(t.date(w.today())) // the window's kind of date: either is read back
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Agency.SetPlaceHolder(t.tr("เช่น อบต., พมจ., รพ.สต.", "e.g. the tambon office"))
@@ -476,7 +476,7 @@ func (p *HouseholdPage) onAddAction(c *ProblemCard) {
 
 // saveAction checks the form and stores the action; the dialog stays open
 // with the reason when something is wrong.
-func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
+func (p *householdPage) saveAction(c *problemCard, f *actionForm) {
 	w, t := p.w, p.w.t
 	a := data.Action{ProblemID: c.Problem.ID, Agency: f.Agency.Text, What: f.What.Text, Note: f.Note.Text}
 	var err error
@@ -516,7 +516,7 @@ func (p *HouseholdPage) saveAction(c *ProblemCard, f *ActionForm) {
 // Save button off meanwhile (a second press cannot store it twice). A
 // mistake the clerk can fix shows in the dialog's error line; otherwise
 // the dialog closes, every screen shows the change and then runs.
-func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, save *widget.Button, d dialog.Dialog, then func()) {
+func (p *householdPage) store(a data.Action, errLine *widget.Label, save *widget.Button, d dialog.Dialog, then func()) {
 	w, id := p.w, p.Household.ID
 	errLine.SetText(w.t.tr("กำลังบันทึก…", "Saving…"))
 	w.save(save, func(ctx context.Context) error { return w.store.AddAction(ctx, &a) }, func(err error) {
@@ -538,8 +538,8 @@ func (p *HouseholdPage) store(a data.Action, errLine *widget.Label, save *widget
 	})
 }
 
-// StatusForm is the short dialog that changes a problem's status.
-type StatusForm struct {
+// statusForm is the short dialog that changes a problem's status.
+type statusForm struct {
 	Status       *widget.Select
 	Reason       *entry
 	Error        *widget.Label
@@ -547,9 +547,9 @@ type StatusForm struct {
 	dialog       dialog.Dialog
 }
 
-func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
+func (p *householdPage) onChangeStatus(c *problemCard) {
 	w, t := p.w, p.w.t
-	f := &StatusForm{Reason: newEntry(w), Error: widget.NewLabel("")}
+	f := &statusForm{Reason: newEntry(w), Error: widget.NewLabel("")}
 	var opts []string
 	for _, s := range data.Statuses {
 		opts = append(opts, t.status(s))
@@ -571,7 +571,7 @@ func (p *HouseholdPage) onChangeStatus(c *ProblemCard) {
 	w.showForm(f.dialog, f.Save)
 }
 
-func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
+func (p *householdPage) saveStatus(c *problemCard, f *statusForm) {
 	w, t := p.w, p.w.t
 	s := data.Statuses[f.Status.SelectedIndex()]
 	if s == c.Problem.Status {
@@ -589,7 +589,7 @@ func (p *HouseholdPage) saveStatus(c *ProblemCard, f *StatusForm) {
 
 // firstStart is the earliest day an action of pr can have: the start of
 // the round its work began in (the first round of a carried problem).
-func (p *HouseholdPage) firstStart(pr data.Problem) data.Date {
+func (p *householdPage) firstStart(pr data.Problem) data.Date {
 	for depth := 0; pr.CarriedFrom != 0 && depth < 20; depth++ {
 		old, ok := p.view.earlier[pr.CarriedFrom]
 		if !ok {

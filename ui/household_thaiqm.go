@@ -13,7 +13,7 @@ import (
 
 // thaiQMStatus is a problem card's line about ThaiQM: keyed on a day, or
 // not yet.
-func (p *HouseholdPage) thaiQMStatus(pr data.Problem) string {
+func (p *householdPage) thaiQMStatus(pr data.Problem) string {
 	t := p.w.t
 	if pr.ThaiQMOn.IsZero() {
 		return "\n" + t.term(data.WordThaiQMNotKeyed)
@@ -22,7 +22,7 @@ func (p *HouseholdPage) thaiQMStatus(pr data.Problem) string {
 }
 
 // thaiQMActionMark ends an action's line with its ThaiQM mark, if any.
-func (p *HouseholdPage) thaiQMActionMark(a data.Action) string {
+func (p *householdPage) thaiQMActionMark(a data.Action) string {
 	if a.ThaiQMOn.IsZero() {
 		return ""
 	}
@@ -30,10 +30,10 @@ func (p *HouseholdPage) thaiQMActionMark(a data.Action) string {
 	return " [" + t.term(data.HeaderThaiQM) + " " + t.date(a.ThaiQMOn) + "]"
 }
 
-// ThaiQMForm is the dialog that records what was keyed into ThaiQM: a
+// thaiQMForm is the dialog that records what was keyed into ThaiQM: a
 // problem's result with its actions, one of its actions, or every result
 // of the household; or takes a problem's mark off.
-type ThaiQMForm struct {
+type thaiQMForm struct {
 	Date         *entry
 	What         *widget.Select // for one problem: its result and actions, or one action not yet keyed
 	Unmark       *widget.Check  // take the mark off (a mistake)
@@ -47,9 +47,9 @@ type ThaiQMForm struct {
 
 // onThaiQM opens the dialog for one problem's card, or, with nil, for
 // every problem of the household in the current round.
-func (p *HouseholdPage) onThaiQM(c *ProblemCard) {
+func (p *householdPage) onThaiQM(c *problemCard) {
 	w, t := p.w, p.w.t
-	f := &ThaiQMForm{Date: newEntry(w), Error: widget.NewLabel("")}
+	f := &thaiQMForm{Date: newEntry(w), Error: widget.NewLabel("")}
 	f.Date.SetText(t.date(w.today())) // the window's kind of date: either is read back
 	f.Date.SetPlaceHolder(t.tr("เช่น 15 ส.ค. 2567 หรือ 15/08/2567", "e.g. 15/08/2567 (Buddhist era)"))
 	f.Error.Importance = widget.DangerImportance
@@ -93,7 +93,7 @@ func (p *HouseholdPage) onThaiQM(c *ProblemCard) {
 
 // saveThaiQM stores the mark (with its audit entries); a day the store
 // refuses stays in the dialog's error line.
-func (p *HouseholdPage) saveThaiQM(f *ThaiQMForm) {
+func (p *householdPage) saveThaiQM(f *thaiQMForm) {
 	w, t := p.w, p.w.t
 	var on data.Date
 	if f.Unmark == nil || !f.Unmark.Checked {

@@ -10,10 +10,10 @@ import (
 	"qmdesk/data"
 )
 
-// HouseholdUnit is the household page's line on its municipality: the
+// householdUnit is the household page's line on its municipality: the
 // unit it belongs to, and, in a tambon a municipality covers only partly,
 // the clerk's choice (saved at once, audited).
-type HouseholdUnit struct {
+type householdUnit struct {
 	Box    *fyne.Container
 	Label  *widget.Label  // "เทศบาล: …" (or in none)
 	Choice *widget.Select // a partly covered tambon only: none or one of the units covering it
@@ -21,8 +21,8 @@ type HouseholdUnit struct {
 	busy   bool           // filling Choice: its change is not the clerk's
 }
 
-func newHouseholdUnit(p *HouseholdPage) *HouseholdUnit {
-	u := &HouseholdUnit{Label: widget.NewLabel("")}
+func newHouseholdUnit(p *householdPage) *householdUnit {
+	u := &householdUnit{Label: widget.NewLabel("")}
 	u.Choice = newSelect(p.w.t, nil, func(string) { p.onUnitChoice() })
 	// The choice takes a width of its own: its names are never cut.
 	u.Box = container.NewHBox(u.Label, container.NewGridWrap(fyne.NewSize(300, u.Choice.MinSize().Height), u.Choice))
@@ -32,7 +32,7 @@ func newHouseholdUnit(p *HouseholdPage) *HouseholdUnit {
 
 // showUnit fills the line for the household shown; nothing shows in a
 // province without municipalities.
-func (p *HouseholdPage) showUnit() {
+func (p *householdPage) showUnit() {
 	t, u, h := p.w.t, p.Unit, p.Household
 	units := p.view.units // read with the household, off the UI thread
 	if len(units) == 0 {
@@ -67,7 +67,7 @@ func (p *HouseholdPage) showUnit() {
 
 // onUnitChoice stores the clerk's choice of municipality for a household
 // of a partly covered tambon.
-func (p *HouseholdPage) onUnitChoice() {
+func (p *householdPage) onUnitChoice() {
 	u := p.Unit
 	if u.busy || p.Household.ID == 0 {
 		return

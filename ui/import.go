@@ -12,32 +12,32 @@ import (
 	"qmdesk/data"
 )
 
-// ImportScreen takes the districts' workbooks on three tabs, each a
-// screen of its own: check and import (ImportCheck: a dry run of each
+// importScreen takes the districts' workbooks on three tabs, each a
+// screen of its own: check and import (importCheck: a dry run of each
 // file first, showing what it would do and which rows are wrong and why;
 // then one commit of the checked files behind a progress bar, after an
-// automatic backup), the rows to review (ImportReview) and the import
-// history with undo (ImportHistory). They learn of each other's work
+// automatic backup), the rows to review (importReview) and the import
+// history with undo (importHistory). They learn of each other's work
 // through the register's change notification.
-type ImportScreen struct {
+type importScreen struct {
 	Box  fyne.CanvasObject
 	Tabs *container.AppTabs
-	*ImportCheck
-	*ImportReview
-	*ImportHistory
+	*importCheck
+	*importReview
+	*importHistory
 }
 
-func newImportScreen(w *MainWindow) *ImportScreen {
+func newImportScreen(w *MainWindow) *importScreen {
 	t := w.t
-	s := &ImportScreen{ImportCheck: newImportCheck(w)}
+	s := &importScreen{importCheck: newImportCheck(w)}
 	l := &ledger{w: w}
-	s.ImportReview = newImportReview(w, l)
-	s.ImportHistory = newImportHistory(w, l)
-	l.review, l.history = s.ImportReview, s.ImportHistory
+	s.importReview = newImportReview(w, l)
+	s.importHistory = newImportHistory(w, l)
+	l.review, l.history = s.importReview, s.importHistory
 	s.Tabs = container.NewAppTabs(
-		container.NewTabItem(t.tr("ตรวจและนำเข้า", "Check and import"), s.ImportCheck.Box),
-		container.NewTabItem(t.tr("แถวที่รอตรวจสอบ", "Rows to review"), s.ImportReview.Box),
-		container.NewTabItem(t.tr("ประวัติการนำเข้า", "Import history"), s.ImportHistory.Box),
+		container.NewTabItem(t.tr("ตรวจและนำเข้า", "Check and import"), s.importCheck.Box),
+		container.NewTabItem(t.tr("แถวที่รอตรวจสอบ", "Rows to review"), s.importReview.Box),
+		container.NewTabItem(t.tr("ประวัติการนำเข้า", "Import history"), s.importHistory.Box),
 	)
 	l.tabs = s.Tabs
 	s.Box = s.Tabs
@@ -54,8 +54,8 @@ func newImportScreen(w *MainWindow) *ImportScreen {
 // thread and hands them to the two tabs that show them.
 type ledger struct {
 	w       *MainWindow
-	review  *ImportReview
-	history *ImportHistory
+	review  *importReview
+	history *importHistory
 	tabs    *container.AppTabs
 	gen     int
 }
@@ -102,7 +102,7 @@ func (l *ledger) refresh() {
 }
 
 // set shows the pending reviews.
-func (s *ImportReview) set(recs []data.ImportRecord, revs []data.Review, candidates map[uint64]data.Household) {
+func (s *importReview) set(recs []data.ImportRecord, revs []data.Review, candidates map[uint64]data.Household) {
 	t := s.w.t
 	s.PendingReviews, s.candidates = revs, candidates
 	files := make(map[uint64]string, len(recs))
@@ -133,7 +133,7 @@ func firstOf(ids []uint64) uint64 {
 }
 
 // set shows the import history.
-func (s *ImportHistory) set(recs []data.ImportRecord) {
+func (s *importHistory) set(recs []data.ImportRecord) {
 	t := s.w.t
 	s.Ledger = recs
 	hist := make([][]string, len(recs))

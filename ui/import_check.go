@@ -19,10 +19,10 @@ import (
 	"qmdesk/data"
 )
 
-// ImportCheck is the import's first tab: the files, a dry run of each
+// importCheck is the import's first tab: the files, a dry run of each
 // showing what it would do and which rows are wrong and why, the rows to
 // fix for the district, and one commit of the checked files.
-type ImportCheck struct {
+type importCheck struct {
 	Box fyne.CanvasObject
 	// checked holds a file's report, its rows and the row's detail; laid
 	// out again when the report's text changes height.
@@ -45,8 +45,8 @@ type ImportCheck struct {
 	w *MainWindow
 }
 
-func newImportCheck(w *MainWindow) *ImportCheck {
-	s := &ImportCheck{w: w, Selected: -1}
+func newImportCheck(w *MainWindow) *importCheck {
+	s := &importCheck{w: w, Selected: -1}
 	t := w.t
 	s.AddFile = widget.NewButton(t.tr("เพิ่มไฟล์… (Ctrl+I)", "Add a workbook… (Ctrl+I)"), s.onChooseFile)
 	s.AddFolder = widget.NewButton(t.tr("เพิ่มทุกไฟล์ในโฟลเดอร์…", "Add a whole folder…"), s.onChooseFolder)
@@ -96,11 +96,11 @@ func newImportCheck(w *MainWindow) *ImportCheck {
 	return s
 }
 
-func (s *ImportCheck) onChooseFile() {
+func (s *importCheck) onChooseFile() {
 	s.w.chooseOpenPath([]string{".xlsx", ".XLSX", ".xlsm", ".xls", ".XLS", ".ods"}, func(path string) { s.AddFiles([]string{path}) })
 }
 
-func (s *ImportCheck) onChooseFolder() {
+func (s *importCheck) onChooseFolder() {
 	s.w.chooseFolder(func(dir string) {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
@@ -123,7 +123,7 @@ func (s *ImportCheck) onChooseFolder() {
 	}, s.w.t.tr("นำเข้าไฟล์ในโฟลเดอร์นี้", "Import the files in this folder"))
 }
 
-func (s *ImportCheck) onClear() {
+func (s *importCheck) onClear() {
 	s.Paths, s.Reports, s.Selected = nil, nil, -1
 	s.Files.UnselectAll()
 	s.Files.Refresh()
@@ -135,7 +135,7 @@ func (s *ImportCheck) onClear() {
 // AddFiles adds workbooks to the list and checks them (the dry run) in
 // the background, one after another. A file already in the list is not
 // added twice.
-func (s *ImportCheck) AddFiles(paths []string) {
+func (s *importCheck) AddFiles(paths []string) {
 	var added []int
 	for _, p := range paths {
 		dup := false
@@ -152,7 +152,7 @@ func (s *ImportCheck) AddFiles(paths []string) {
 	s.check(added)
 }
 
-func (s *ImportCheck) onRecheck() {
+func (s *importCheck) onRecheck() {
 	var again []int
 	for i, r := range s.Reports {
 		if r != nil && r.Refused != "" {
@@ -162,7 +162,7 @@ func (s *ImportCheck) onRecheck() {
 	s.check(again)
 }
 
-func (s *ImportCheck) check(idx []int) {
+func (s *importCheck) check(idx []int) {
 	if len(idx) == 0 {
 		return
 	}
@@ -203,7 +203,7 @@ func (s *ImportCheck) check(idx []int) {
 	})
 }
 
-func (s *ImportCheck) fileLine(i int) string {
+func (s *importCheck) fileLine(i int) string {
 	t := s.w.t
 	name := filepath.Base(s.Paths[i])
 	r := s.Reports[i]
@@ -226,7 +226,7 @@ func (s *ImportCheck) fileLine(i int) string {
 	return line
 }
 
-func (s *ImportCheck) showFile(i int) {
+func (s *importCheck) showFile(i int) {
 	if i < 0 || i >= len(s.Reports) || s.Reports[i] == nil {
 		return
 	}
@@ -304,7 +304,7 @@ func (s *ImportCheck) showFile(i int) {
 	s.checked.Refresh()
 }
 
-func (s *ImportCheck) onSaveErrors() {
+func (s *importCheck) onSaveErrors() {
 	if s.Selected < 0 {
 		return
 	}
@@ -314,7 +314,7 @@ func (s *ImportCheck) onSaveErrors() {
 
 // SaveErrorWorkbook writes the selected file's rejected and review rows
 // into dir, for the district.
-func (s *ImportCheck) SaveErrorWorkbook(rep *app.FileReport, dir string) {
+func (s *importCheck) SaveErrorWorkbook(rep *app.FileReport, dir string) {
 	w := s.w
 	var path string
 	w.run(w.t.tr("กำลังบันทึกไฟล์แถวที่ต้องแก้", "Saving the rows to fix"), func(ctx context.Context, _ report) (err error) {
@@ -327,7 +327,7 @@ func (s *ImportCheck) SaveErrorWorkbook(rep *app.FileReport, dir string) {
 	})
 }
 
-func (s *ImportCheck) ready() []int {
+func (s *importCheck) ready() []int {
 	var out []int
 	for i, r := range s.Reports {
 		if r != nil && r.Refused == "" && r.ImportID == 0 && r.Batch != nil {
@@ -337,7 +337,7 @@ func (s *ImportCheck) ready() []int {
 	return out
 }
 
-func (s *ImportCheck) updateCommit() {
+func (s *importCheck) updateCommit() {
 	if n := len(s.ready()); n > 0 {
 		s.Commit.SetText(s.w.t.tr("นำเข้า ", "Import ") + s.w.t.ni(n) + s.w.t.tr(" ไฟล์ที่ตรวจแล้ว", " checked files"))
 		s.Commit.Enable()
@@ -350,7 +350,7 @@ func (s *ImportCheck) updateCommit() {
 // onCommit backs the database up, then commits the checked files one after
 // another, each whole or not at all. Cancel rolls back the file being
 // written; the files already imported stay (and say so).
-func (s *ImportCheck) onCommit() {
+func (s *importCheck) onCommit() {
 	w, t := s.w, s.w.t
 	idx := s.ready()
 	if len(idx) == 0 {
@@ -414,7 +414,7 @@ func (s *ImportCheck) onCommit() {
 // recheckUndone checks again the files in the list that the undone import
 // brought in: they no longer say "imported", and the clerk sees at once
 // what importing them again would do.
-func (s *ImportCheck) recheckUndone(id uint64) {
+func (s *importCheck) recheckUndone(id uint64) {
 	var again []int
 	for i, r := range s.Reports {
 		if r != nil && r.ImportID == id {

@@ -11,9 +11,9 @@ import (
 	"qmdesk/data"
 )
 
-// ImportHistory is the import's third tab: every import, newest first,
+// importHistory is the import's third tab: every import, newest first,
 // and undo.
-type ImportHistory struct {
+type importHistory struct {
 	Box     fyne.CanvasObject
 	History *grid
 	Undo    *widget.Button
@@ -24,9 +24,9 @@ type ImportHistory struct {
 	historySel int
 }
 
-func newImportHistory(w *MainWindow, _ *ledger) *ImportHistory {
+func newImportHistory(w *MainWindow, _ *ledger) *importHistory {
 	t := w.t
-	s := &ImportHistory{w: w, historySel: -1}
+	s := &importHistory{w: w, historySel: -1}
 	s.History = newGrid([]string{t.tr("ครั้งที่", "No."), t.tr("เวลา", "When"), t.tr("ไฟล์", "File"), t.tr("ผู้นำเข้า", "By"), t.tr("แถว", "Rows"),
 		t.term(data.WordNewProblem) + " (" + t.term(data.UnitProblems) + ")", t.tr("แถวที่ปรับปรุง", "Rows updated"), t.tr("ไม่รับ", "Rejected"), t.tr("สถานะ", "State")})
 	s.History.OnRow = func(i int) { s.historySel = i; s.Undo.Enable() }
@@ -36,7 +36,7 @@ func newImportHistory(w *MainWindow, _ *ledger) *ImportHistory {
 	return s
 }
 
-func (s *ImportHistory) onUndo() {
+func (s *importHistory) onUndo() {
 	w, t := s.w, s.w.t
 	if s.historySel < 0 || s.historySel >= len(s.Ledger) {
 		return
@@ -56,7 +56,7 @@ func (s *ImportHistory) onUndo() {
 }
 
 // UndoImport undoes one import (after the clerk confirmed).
-func (s *ImportHistory) UndoImport(id uint64) {
+func (s *importHistory) UndoImport(id uint64) {
 	w := s.w
 	w.run(w.t.tr("กำลังยกเลิกการนำเข้า", "Undoing the import"), func(ctx context.Context, _ report) error {
 		return w.store.UndoImport(ctx, id)

@@ -8,10 +8,10 @@ import (
 	"qmdesk/data"
 )
 
-// ImportReview is the import's second tab: the rows an import left for
+// importReview is the import's second tab: the rows an import left for
 // the province to decide (a possible duplicate, a conflict with a newer
 // change, a misspelt sub-problem, an odd combination), and the decision.
-type ImportReview struct {
+type importReview struct {
 	Box          fyne.CanvasObject
 	Reviews      *grid
 	ReviewNote   *widget.Label
@@ -28,9 +28,9 @@ type ImportReview struct {
 	decisions      [2]string // what DecideNew and DecideMerge decide for the selected review row
 }
 
-func newImportReview(w *MainWindow, l *ledger) *ImportReview {
+func newImportReview(w *MainWindow, l *ledger) *importReview {
 	t := w.t
-	s := &ImportReview{w: w, ledger: l, reviewSelected: -1}
+	s := &importReview{w: w, ledger: l, reviewSelected: -1}
 	s.Reviews = newGrid([]string{t.tr("ไฟล์", "File"), t.tr("แถว", "Row"), t.tr("ชื่อ", "Name"), t.tr("เลขประจำตัว", "ID"), t.tr("ปัญหา", "Problem"), t.tr("เหตุที่ต้องตรวจ", "Why")})
 	s.Reviews.OnRow = func(i int) { s.reviewSelected = i; s.showReviewChoice() }
 	s.ReviewNote = widget.NewLabel("")
@@ -44,7 +44,7 @@ func newImportReview(w *MainWindow, l *ledger) *ImportReview {
 	return s
 }
 
-func (s *ImportReview) showReviewChoice() {
+func (s *importReview) showReviewChoice() {
 	t := s.w.t
 	s.DecideNew.Disable()
 	s.DecideMerge.Disable()
@@ -93,7 +93,7 @@ func (s *ImportReview) showReviewChoice() {
 
 // onDecide settles the selected review row. Merging goes into the first
 // household found (the one the house code points at).
-func (s *ImportReview) onDecide(decision string) {
+func (s *importReview) onDecide(decision string) {
 	w := s.w
 	if s.reviewSelected < 0 || s.reviewSelected >= len(s.PendingReviews) {
 		return

@@ -47,11 +47,11 @@ type MainWindow struct {
 	Window fyne.Window
 	Tabs   *container.AppTabs
 
-	Setup      *SetupScreen     // first start only
-	Dashboard  *DashboardScreen // the others once there is a province
-	Households *RegisterScreen
-	Import     *ImportScreen
-	Export     *ExportScreen
+	Setup      *setupScreen     // first start only
+	Dashboard  *dashboardScreen // the others once there is a province
+	Households *registerScreen
+	Import     *importScreen
+	Export     *exportScreen
 
 	Message    *widget.Label // the database could not be opened
 	Damage     *damageBar    // above the tabs when records cannot be read
@@ -60,10 +60,10 @@ type MainWindow struct {
 	lastCharts []string      // the last charts saved
 
 	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings, MenuRepair *fyne.MenuItem
-	Settings                                                                *SettingsForm    // while the settings dialog is open
-	SubProblems                                                             *SubProblemsForm // while the sub-problem list is open
+	Settings                                                                *settingsForm    // while the settings dialog is open
+	SubProblems                                                             *subProblemsForm // while the sub-problem list is open
 	MenuSubProblems                                                         *fyne.MenuItem
-	Units                                                                   *UnitsForm // while the municipalities dialog is open
+	Units                                                                   *unitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
 	MenuQuit                                                                *fyne.MenuItem
 	Chooser                                                                 *fileChooser // while a file chooser is open

@@ -255,12 +255,7 @@ func TestAddActionChangeAndCloseProblem(t *testing.T) {
 	w.Households.Open(pr.HouseholdID)
 	w.WaitIdle()
 	p := w.Households.Page
-	var card *ui.ProblemCard
-	for _, c := range p.Cards {
-		if c.Problem.ID == pr.ID {
-			card = c
-		}
-	}
+	card := p.Card(pr.ID)
 	if card == nil {
 		t.Fatal("problem card missing")
 	}
@@ -933,4 +928,13 @@ func TestSearchIndexKeptBetweenStarts(t *testing.T) {
 	if !slices.Contains(w3.Households.IDs, pr.HouseholdID) {
 		t.Errorf("after the change and a restart the closed problem's household is not found: %v", w3.Households.IDs)
 	}
+}
+
+// must is v, which the test cannot go on without.
+func must[T any](t *testing.T, v *T) *T {
+	t.Helper()
+	if v == nil {
+		t.Fatalf("no %T", v)
+	}
+	return v
 }

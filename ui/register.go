@@ -11,9 +11,9 @@ import (
 	"qmdesk/data"
 )
 
-// RegisterScreen is the household list: search as you type, filters, and
+// registerScreen is the household list: search as you type, filters, and
 // the household page of the selected household beside it.
-type RegisterScreen struct {
+type registerScreen struct {
 	Box fyne.CanvasObject
 
 	Search     *entry
@@ -29,7 +29,7 @@ type RegisterScreen struct {
 	Clear      *widget.Button
 	Count      *widget.Label
 	List       *widget.List
-	Page       *HouseholdPage
+	Page       *householdPage
 
 	IDs   []uint64 // the households listed, in order
 	Query app.RegisterQuery
@@ -49,8 +49,8 @@ type RegisterScreen struct {
 	setting    bool // widgets are being set from a query: do not search on each change
 }
 
-func newRegisterScreen(w *MainWindow) *RegisterScreen {
-	r := &RegisterScreen{w: w}
+func newRegisterScreen(w *MainWindow) *registerScreen {
+	r := &registerScreen{w: w}
 	t := w.t
 	meta := w.facts.meta
 	r.amphoes = w.env.Geo.AmphoesOf(meta.Province)
@@ -150,7 +150,7 @@ func (t texts) places(ps []data.Place) []string {
 	return out
 }
 
-func (r *RegisterScreen) fillTambons() {
+func (r *registerScreen) fillTambons() {
 	all := r.w.t.tr("ทุกตำบล", "All tambon")
 	r.tambons = nil
 	if i := r.Amphoe.SelectedIndex() - 1; i >= 0 {
@@ -163,7 +163,7 @@ func (r *RegisterScreen) fillTambons() {
 	r.setting = was
 }
 
-func (r *RegisterScreen) entryTitle(e app.RegisterEntry) string {
+func (r *registerScreen) entryTitle(e app.RegisterEntry) string {
 	t := r.w.t
 	name := e.Name
 	if name == "" {
@@ -179,7 +179,7 @@ func (r *RegisterScreen) entryTitle(e app.RegisterEntry) string {
 	return name + addr + t.tr(" ต.", " · ") + placeName(r.w.env.Geo.Tambon, e.Tambon)
 }
 
-func (r *RegisterScreen) entryLine(e app.RegisterEntry) string {
+func (r *registerScreen) entryLine(e app.RegisterEntry) string {
 	t := r.w.t
 	s := ""
 	if e.HouseCode != "" {
@@ -199,7 +199,7 @@ func (r *RegisterScreen) entryLine(e app.RegisterEntry) string {
 }
 
 // query reads the widgets.
-func (r *RegisterScreen) query() app.RegisterQuery {
+func (r *registerScreen) query() app.RegisterQuery {
 	q := app.RegisterQuery{Text: r.Search.Text, UrgentOnly: r.Urgent.Checked, Overdue: r.Overdue.Checked, Today: r.w.today()}
 	if i := r.Amphoe.SelectedIndex() - 1; i >= 0 {
 		q.Area = r.amphoes[i].Code
@@ -231,7 +231,7 @@ func (r *RegisterScreen) query() app.RegisterQuery {
 }
 
 // setAll puts a query into the widgets without searching on each change.
-func (r *RegisterScreen) setAll(q app.RegisterQuery) {
+func (r *registerScreen) setAll(q app.RegisterQuery) {
 	r.setting = true
 	defer func() { r.setting = false }()
 	r.Search.SetText(q.Text)
@@ -285,7 +285,7 @@ func (r *RegisterScreen) setAll(q app.RegisterQuery) {
 
 // Show opens the register on a query (from a dashboard click). openOnly
 // narrows it to problems still open.
-func (r *RegisterScreen) Show(q app.RegisterQuery, openOnly bool) {
+func (r *registerScreen) Show(q app.RegisterQuery, openOnly bool) {
 	q.OpenOnly = q.OpenOnly || openOnly
 	r.setAll(q)
 	r.Shown, r.navigating = 0, false
@@ -298,21 +298,21 @@ func (r *RegisterScreen) Show(q app.RegisterQuery, openOnly bool) {
 
 // Open shows one household's page, with the register cleared of filters
 // and the household chosen in its list.
-func (r *RegisterScreen) Open(id uint64) {
+func (r *registerScreen) Open(id uint64) {
 	r.navigate(app.RegisterQuery{}, id, nil)
 }
 
 // OpenProblem shows the household of an overdue problem (the dashboard's
 // list): the register filtered to the round's overdue problems, the
 // household chosen in the list, and the problem first on its page.
-func (r *RegisterScreen) OpenProblem(p data.Problem) {
+func (r *registerScreen) OpenProblem(p data.Problem) {
 	q := app.RegisterQuery{RoundID: p.RoundID, Overdue: true}
 	r.navigate(q, p.HouseholdID, func(x data.Problem) bool { return x.ID == p.ID })
 }
 
 // navigate sets the register's filters to q, chooses household id in its
 // list once the search has answered, and opens its page at once.
-func (r *RegisterScreen) navigate(q app.RegisterQuery, id uint64, lead func(data.Problem) bool) {
+func (r *registerScreen) navigate(q app.RegisterQuery, id uint64, lead func(data.Problem) bool) {
 	r.setAll(q)
 	if r.w.Tabs != nil {
 		r.w.Tabs.SelectIndex(1)
@@ -324,7 +324,7 @@ func (r *RegisterScreen) navigate(q app.RegisterQuery, id uint64, lead func(data
 
 // lead is the page's "what led here" for a list click: the problems the
 // query's problem filters pass, as the line counts them.
-func (r *RegisterScreen) lead(q app.RegisterQuery) func(data.Problem) bool {
+func (r *registerScreen) lead(q app.RegisterQuery) func(data.Problem) bool {
 	if !q.NarrowsProblems() {
 		return nil
 	}
@@ -333,7 +333,7 @@ func (r *RegisterScreen) lead(q app.RegisterQuery) func(data.Problem) bool {
 
 // selectShown marks the household the page shows in the list, if listed,
 // without opening it again.
-func (r *RegisterScreen) selectShown() {
+func (r *registerScreen) selectShown() {
 	for i, id := range r.IDs {
 		if id == r.Shown {
 			r.List.Select(i)
@@ -344,7 +344,7 @@ func (r *RegisterScreen) selectShown() {
 	r.List.UnselectAll()
 }
 
-func (r *RegisterScreen) setBuilding(b bool) {
+func (r *registerScreen) setBuilding(b bool) {
 	r.building = b
 	if b {
 		r.Count.SetText(r.w.t.tr("กำลังเตรียมรายการค้นหา…", "Preparing the search…"))
@@ -353,12 +353,12 @@ func (r *RegisterScreen) setBuilding(b bool) {
 
 // setBuildingFailed says the list could not be prepared, instead of
 // "preparing…" for ever.
-func (r *RegisterScreen) setBuildingFailed() {
+func (r *registerScreen) setBuildingFailed() {
 	r.building = false
 	r.Count.SetText(r.w.t.tr("เตรียมรายการค้นหาไม่ได้ ดูข้อความแจ้งข้อผิดพลาด", "The search could not be prepared: see the error message"))
 }
 
-func (r *RegisterScreen) setBuildingCount(n int) {
+func (r *registerScreen) setBuildingCount(n int) {
 	if r.building {
 		r.Count.SetText(r.w.t.tr("กำลังเตรียมรายการค้นหา… อ่านแล้ว ", "Preparing the search… read ") + r.w.t.ni(n) + r.w.t.tr(" ครัวเรือน", " households"))
 	}
@@ -366,7 +366,7 @@ func (r *RegisterScreen) setBuildingCount(n int) {
 
 // onQueryChanged searches in the background; only the latest search's
 // answer is shown, so typing fast never shows a stale list.
-func (r *RegisterScreen) onQueryChanged() {
+func (r *registerScreen) onQueryChanged() {
 	w := r.w
 	if r.setting || w.register == nil {
 		return
@@ -407,7 +407,7 @@ func (r *RegisterScreen) onQueryChanged() {
 }
 
 // Entry returns a listed household's line as the list shows it.
-func (r *RegisterScreen) Entry(id uint64) (app.RegisterEntry, bool) {
+func (r *registerScreen) Entry(id uint64) (app.RegisterEntry, bool) {
 	if r.w.register == nil {
 		return app.RegisterEntry{}, false
 	}
@@ -417,7 +417,7 @@ func (r *RegisterScreen) Entry(id uint64) (app.RegisterEntry, bool) {
 // onRegisterChanged keeps the list true to the register: one household's
 // entry is read again at once; after a change that may touch any, the
 // search index is rebuilt in the background.
-func (r *RegisterScreen) onRegisterChanged(c registerChange) {
+func (r *registerScreen) onRegisterChanged(c registerChange) {
 	w := r.w
 	if c.whole() || w.register == nil {
 		w.rebuildRegister()

@@ -14,9 +14,9 @@ import (
 	"qmdesk/data"
 )
 
-// RoundForm is the dialog that starts the next round: its name and BE
+// roundForm is the dialog that starts the next round: its name and BE
 // dates, and whether the current round's open problems go on in it.
-type RoundForm struct {
+type roundForm struct {
 	Name, Start, Deadline *entry
 	Carry                 *widget.Check
 	Error                 *widget.Label
@@ -25,7 +25,7 @@ type RoundForm struct {
 	current               data.Round
 }
 
-func (d *DashboardScreen) onNewRound() {
+func (d *dashboardScreen) onNewRound() {
 	w := d.w
 	var cur data.Round
 	var sum app.Summary
@@ -42,9 +42,9 @@ func (d *DashboardScreen) onNewRound() {
 }
 
 // showRoundForm is the new round's dialog, after the current round.
-func (d *DashboardScreen) showRoundForm(cur data.Round, sum app.Summary) {
+func (d *dashboardScreen) showRoundForm(cur data.Round, sum app.Summary) {
 	w, t := d.w, d.w.t
-	f := &RoundForm{Name: newEntry(w), Start: newEntry(w), Deadline: newEntry(w), Error: widget.NewLabel(""), current: cur}
+	f := &roundForm{Name: newEntry(w), Start: newEntry(w), Deadline: newEntry(w), Error: widget.NewLabel(""), current: cur}
 	// A suggestion the clerk overwrites from the letter: the fiscal year
 	// after the current round's deadline, or today's when that one has
 	// long passed.
@@ -84,7 +84,7 @@ func (d *DashboardScreen) showRoundForm(cur data.Round, sum app.Summary) {
 // saveRound checks the form and starts the round (with the carry, in one
 // transaction); the dialog stays open with the reason when something is
 // wrong.
-func (d *DashboardScreen) saveRound(f *RoundForm) {
+func (d *dashboardScreen) saveRound(f *roundForm) {
 	w, t := d.w, d.w.t
 	r := data.Round{Name: strings.TrimSpace(f.Name.Text), SurveyYear: f.current.SurveyYear}
 	var err error

@@ -201,12 +201,7 @@ func TestActionDialogOnTheRealDate(t *testing.T) {
 	ps, _ := h.store.Problems(context.Background(), data.ProblemFilter{RoundID: 1, Status: data.InProgress, Limit: 1})
 	w.Households.Open(ps[0].HouseholdID)
 	w.WaitIdle()
-	var card *ui.ProblemCard
-	for _, c := range w.Households.Page.Cards {
-		if c.Problem.ID == ps[0].ID {
-			card = c
-		}
-	}
+	card := w.Households.Page.Card(ps[0].ID)
 	test.Tap(card.AddBtn)
 	f := w.Households.Page.ActionForm
 	if f.Date.Text != "30 พ.ย. 2569" {

@@ -46,8 +46,8 @@ func (w *MainWindow) Operator() string {
 	return w.env.Operator
 }
 
-// SettingsForm is the settings dialog's content.
-type SettingsForm struct {
+// settingsForm is the settings dialog's content.
+type settingsForm struct {
 	Operator   *entry
 	Language   *widget.RadioGroup
 	ThaiDigits *widget.Check
@@ -62,7 +62,7 @@ func (w *MainWindow) Letter() string {
 }
 
 func (w *MainWindow) onSettings() {
-	f := &SettingsForm{
+	f := &settingsForm{
 		Operator:   newEntry(w),
 		Language:   widget.NewRadioGroup([]string{"ไทย", "English"}, nil),
 		ThaiDigits: widget.NewCheck(w.t.tr("ใช้เลขไทย (๑๒๓)", "Thai digits (๑๒๓)"), nil),
@@ -111,7 +111,7 @@ func (w *MainWindow) ApplySettings() {
 }
 
 // applySettings saves the settings and redraws the window in them.
-func (w *MainWindow) applySettings(f *SettingsForm) {
+func (w *MainWindow) applySettings(f *settingsForm) {
 	p := w.app.Preferences()
 	p.SetString(prefOperator, strings.TrimSpace(f.Operator.Text))
 	lang := "th"
@@ -134,4 +134,4 @@ func (w *MainWindow) applySettings(f *SettingsForm) {
 }
 
 // ThaiDigitsHint is what the settings say of where Thai digits apply.
-func (f *SettingsForm) ThaiDigitsHint() string { return f.hint }
+func (f *settingsForm) ThaiDigitsHint() string { return f.hint }

@@ -13,9 +13,9 @@ import (
 	"qmdesk/data"
 )
 
-// SetupScreen is the first start: which province this office is, the
+// setupScreen is the first start: which province this office is, the
 // round it follows, who is working, and whether to try demo data first.
-type SetupScreen struct {
+type setupScreen struct {
 	Box fyne.CanvasObject
 
 	Province  *provincePicker // type to find: name or code
@@ -33,8 +33,8 @@ type SetupScreen struct {
 	provinces []data.Place
 }
 
-func newSetupScreen(w *MainWindow) *SetupScreen {
-	s := &SetupScreen{w: w, provinces: w.env.Geo.Provinces()}
+func newSetupScreen(w *MainWindow) *setupScreen {
+	s := &setupScreen{w: w, provinces: w.env.Geo.Provinces()}
 	s.Province = newProvincePicker(w, s.provinces)
 	r := data.DefaultRound()
 	s.RoundName = newEntry(w)
@@ -82,12 +82,12 @@ func newSetupScreen(w *MainWindow) *SetupScreen {
 	return s
 }
 
-func (s *SetupScreen) fail(msg string) { s.Error.SetText(msg) }
+func (s *setupScreen) fail(msg string) { s.Error.SetText(msg) }
 
 // noteRound says, under the form, that the round's deadline has already
 // passed (the letter's round ended on 30 ก.ย. 2567) and where the next
 // round is started.
-func (s *SetupScreen) noteRound() {
+func (s *setupScreen) noteRound() {
 	t, today := s.w.t, s.w.today()
 	d, err := data.ParseThaiDate(s.Deadline.Text)
 	if err != nil || d.IsZero() || !d.Before(today) {
@@ -101,7 +101,7 @@ func (s *SetupScreen) noteRound() {
 
 // check reads the form: the province's index, the round, the demo's size
 // (0: none), or what is wrong with it, in the window's language.
-func (s *SetupScreen) check() (province int, round data.Round, demo int, msg string) {
+func (s *setupScreen) check() (province int, round data.Round, demo int, msg string) {
 	w := s.w
 	province = s.Province.SelectedIndex()
 	if province < 0 {
@@ -130,7 +130,7 @@ func (s *SetupScreen) check() (province int, round data.Round, demo int, msg str
 
 // recheck follows the clerk's edits while an error is shown: the error
 // goes as soon as what it named is fixed (or names the next thing wrong).
-func (s *SetupScreen) recheck() {
+func (s *setupScreen) recheck() {
 	if s.Error.Text != "" {
 		_, _, _, msg := s.check()
 		s.Error.SetText(msg)
@@ -139,7 +139,7 @@ func (s *SetupScreen) recheck() {
 
 // onStart creates the database for the province, then loads the demo data
 // if asked, in the background.
-func (s *SetupScreen) onStart() {
+func (s *setupScreen) onStart() {
 	w := s.w
 	i, round, demo, msg := s.check()
 	if msg != "" {
@@ -172,7 +172,7 @@ func (s *SetupScreen) onStart() {
 }
 
 // loadDemo fills the new database with demo households, then shows it.
-func (s *SetupScreen) loadDemo(province string, r data.Round, demo int) {
+func (s *setupScreen) loadDemo(province string, r data.Round, demo int) {
 	w := s.w
 	d := app.Demo{Geo: w.env.Geo, Province: province, Round: r, Seed: 1, AsOf: w.today()}
 	w.runCancelling(w.t.tr("กำลังใส่ข้อมูลตัวอย่าง", "Loading demo data"), w.t.tr("ครัวเรือนตัวอย่างที่ใส่ไปแล้วจะถูกนำออกทั้งหมด", "The demo households loaded so far are taken out again."), func(ctx context.Context, progress report) error {

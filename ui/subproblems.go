@@ -11,12 +11,12 @@ import (
 	"qmdesk/data"
 )
 
-// SubProblemsForm is the dialog that edits the province's sub-problem
+// subProblemsForm is the dialog that edits the province's sub-problem
 // list: which are urgent (pinned first, own panel on the dashboard and
 // columns in the pack) and which are sensitive (hidden on screens read
 // from a distance), and entries the province adds.
-type SubProblemsForm struct {
-	Rows        []SubProblemRow
+type subProblemsForm struct {
+	Rows        []subProblemRow
 	NewCategory *widget.Select
 	NewName     *entry
 	Add         *widget.Button
@@ -27,8 +27,8 @@ type SubProblemsForm struct {
 	dialog      dialog.Dialog
 }
 
-// SubProblemRow is one entry with its two flags.
-type SubProblemRow struct {
+// subProblemRow is one entry with its two flags.
+type subProblemRow struct {
 	Entry             data.SubProblem
 	Urgent, Sensitive *widget.Check
 }
@@ -47,7 +47,7 @@ func (w *MainWindow) onSubProblems() {
 // showSubProblems is the sub-problem list's dialog.
 func (w *MainWindow) showSubProblems(l data.SubProblemList) {
 	t := w.t
-	f := &SubProblemsForm{NewName: newEntry(w), Error: widget.NewLabel(""), list: container.NewVBox()}
+	f := &subProblemsForm{NewName: newEntry(w), Error: widget.NewLabel(""), list: container.NewVBox()}
 	for _, e := range l {
 		f.addRow(t, e)
 	}
@@ -82,8 +82,8 @@ func (w *MainWindow) showSubProblems(l data.SubProblemList) {
 	w.showForm(f.dialog, f.Save)
 }
 
-func (f *SubProblemsForm) addRow(t texts, e data.SubProblem) {
-	r := SubProblemRow{Entry: e, Urgent: widget.NewCheck(t.term(data.WordUrgent), nil), Sensitive: widget.NewCheck(t.tr("อ่อนไหว", "Sensitive"), nil)}
+func (f *subProblemsForm) addRow(t texts, e data.SubProblem) {
+	r := subProblemRow{Entry: e, Urgent: widget.NewCheck(t.term(data.WordUrgent), nil), Sensitive: widget.NewCheck(t.tr("อ่อนไหว", "Sensitive"), nil)}
 	r.Urgent.SetChecked(e.Urgent)
 	r.Sensitive.SetChecked(e.Sensitive)
 	f.Rows = append(f.Rows, r)
@@ -93,7 +93,7 @@ func (f *SubProblemsForm) addRow(t texts, e data.SubProblem) {
 }
 
 // onAdd adds the typed sub-problem to the list being edited.
-func (f *SubProblemsForm) onAdd(w *MainWindow) {
+func (f *subProblemsForm) onAdd(w *MainWindow) {
 	t := w.t
 	c := data.Category(f.NewCategory.SelectedIndex() + 1)
 	e := data.SubProblem{Category: c, Name: data.CleanText(f.NewName.Text)}
@@ -113,7 +113,7 @@ func (f *SubProblemsForm) onAdd(w *MainWindow) {
 }
 
 // List is the list as edited.
-func (f *SubProblemsForm) List() data.SubProblemList {
+func (f *subProblemsForm) List() data.SubProblemList {
 	l := make(data.SubProblemList, len(f.Rows))
 	for i, r := range f.Rows {
 		l[i] = r.Entry
@@ -125,7 +125,7 @@ func (f *SubProblemsForm) List() data.SubProblemList {
 // saveSubProblems stores the list (the store gives the current round's
 // problems their new flags in the same transaction) and redraws the
 // window, whose urgent panel and lists follow the flags.
-func (w *MainWindow) saveSubProblems(f *SubProblemsForm) {
+func (w *MainWindow) saveSubProblems(f *subProblemsForm) {
 	list := f.List()
 	w.save(f.Save, func(ctx context.Context) error { return w.store.SetSubProblems(ctx, list) }, func(err error) {
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"qmdesk/data"
-	"qmdesk/ui"
 )
 
 // A sub-problem the clerk marks urgent in the sub-problem list gets its own
@@ -117,16 +116,7 @@ func TestSensitiveProblemsAreMasked(t *testing.T) {
 	w.Households.Open(target.HouseholdID)
 	w.WaitIdle()
 	page := w.Households.Page
-	card := func() *ui.ProblemCard {
-		for _, c := range page.Cards {
-			if c.Problem.ID == target.ID {
-				return c
-			}
-		}
-		t.Fatal("no card for the problem")
-		return nil
-	}
-	if c := card(); strings.Contains(c.Card.Title, target.SubProblem) || !strings.Contains(c.Card.Title, data.WordSensitive.Thai) || c.Timeline.Text != "" {
+	if c := must(t, page.Card(target.ID)); strings.Contains(c.Card.Title, target.SubProblem) || !strings.Contains(c.Card.Title, data.WordSensitive.Thai) || c.Timeline.Text != "" {
 		t.Errorf("masked card: %q / %q", c.Card.Title, c.Timeline.Text)
 	}
 	if page.Unmask.Hidden {
@@ -134,7 +124,7 @@ func TestSensitiveProblemsAreMasked(t *testing.T) {
 	}
 	test.Tap(page.Unmask)
 	w.WaitIdle()
-	if c := card(); !strings.Contains(c.Card.Title, target.SubProblem) {
+	if c := must(t, page.Card(target.ID)); !strings.Contains(c.Card.Title, target.SubProblem) {
 		t.Errorf("after unmasking: %q", c.Card.Title)
 	}
 	entries, _ := h.store.Audit(ctx, 0, 0)

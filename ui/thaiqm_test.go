@@ -12,7 +12,6 @@ import (
 
 	"qmdesk/app"
 	"qmdesk/data"
-	"qmdesk/ui"
 )
 
 // TestThaiQMMarksFromTheWindow: on the household page the clerk marks one
@@ -38,20 +37,11 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 	w.Households.Open(pr.HouseholdID)
 	w.WaitIdle()
 	p := w.Households.Page
-	card := func() *ui.ProblemCard {
-		for _, c := range p.Cards {
-			if c.Problem.ID == pr.ID {
-				return c
-			}
-		}
-		t.Fatal("problem card missing")
-		return nil
-	}
-	if !strings.Contains(card().Status.Text, data.WordThaiQMNotKeyed.Thai) {
-		t.Errorf("card says %q", card().Status.Text)
+	if !strings.Contains(must(t, p.Card(pr.ID)).Status.Text, data.WordThaiQMNotKeyed.Thai) {
+		t.Errorf("card says %q", must(t, p.Card(pr.ID)).Status.Text)
 	}
 	// One action.
-	test.Tap(card().ThaiQM)
+	test.Tap(must(t, p.Card(pr.ID)).ThaiQM)
 	f := p.ThaiQMForm
 	if f == nil || w.OpenDialogs() != 1 || len(f.What.Options) < 2 {
 		t.Fatal("the ThaiQM dialog did not open with the problem's actions")
@@ -71,7 +61,7 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 		t.Fatal("marking one action marked the problem")
 	}
 	// A future day stays in the dialog; then the problem's result.
-	test.Tap(card().ThaiQM)
+	test.Tap(must(t, p.Card(pr.ID)).ThaiQM)
 	f = p.ThaiQMForm
 	f.Date.SetText("1 ธ.ค. 2567")
 	test.Tap(f.Save)
@@ -88,8 +78,8 @@ func TestThaiQMMarksFromTheWindow(t *testing.T) {
 	if got, _ := h.store.Problem(ctx, pr.ID); got.ThaiQMOn != data.NewDate(2024, 7, 22) {
 		t.Fatalf("problem mark %v", got.ThaiQMOn)
 	}
-	if !strings.Contains(card().Status.Text, data.HeaderThaiQM.Thai) || !strings.Contains(card().Timeline.Text, data.HeaderThaiQM.Thai) {
-		t.Errorf("card %q / %q", card().Status.Text, card().Timeline.Text)
+	if !strings.Contains(must(t, p.Card(pr.ID)).Status.Text, data.HeaderThaiQM.Thai) || !strings.Contains(must(t, p.Card(pr.ID)).Timeline.Text, data.HeaderThaiQM.Thai) {
+		t.Errorf("card %q / %q", must(t, p.Card(pr.ID)).Status.Text, must(t, p.Card(pr.ID)).Timeline.Text)
 	}
 	// The whole household.
 	test.Tap(p.MarkAll)

@@ -12,12 +12,12 @@ import (
 	"qmdesk/data"
 )
 
-// UnitsForm is the dialog that keeps the province's municipalities
+// unitsForm is the dialog that keeps the province's municipalities
 // (เทศบาลนคร / เทศบาลเมือง), the responsible units the letter names
 // beside the amphoe, with the tambon each covers fully or partly. The
 // same list as qmdesk unit; checked against the province's geography on
 // save.
-type UnitsForm struct {
+type unitsForm struct {
 	Units  data.UnitList // the list as edited
 	Remove []*widget.Button
 
@@ -59,7 +59,7 @@ func (w *MainWindow) onUnits() {
 // showUnits is the municipalities' dialog.
 func (w *MainWindow) showUnits(meta data.Meta, l data.UnitList) {
 	t := w.t
-	f := &UnitsForm{Units: l, province: meta.Province, Name: newEntry(w), Error: widget.NewLabel(""), Pending: widget.NewLabel(""), list: container.NewVBox()}
+	f := &unitsForm{Units: l, province: meta.Province, Name: newEntry(w), Error: widget.NewLabel(""), Pending: widget.NewLabel(""), list: container.NewVBox()}
 	f.amphoes = w.env.Geo.AmphoesOf(meta.Province)
 	var names []string
 	for _, a := range f.amphoes {
@@ -119,7 +119,7 @@ func (w *MainWindow) tambonText(code string) string {
 }
 
 // redraw lists the units with a remove button each.
-func (f *UnitsForm) redraw(w *MainWindow) {
+func (f *unitsForm) redraw(w *MainWindow) {
 	t := w.t
 	f.list.RemoveAll()
 	f.Remove = nil
@@ -155,7 +155,7 @@ func (f *UnitsForm) redraw(w *MainWindow) {
 	f.list.Refresh()
 }
 
-func (f *UnitsForm) onAmphoe(w *MainWindow) {
+func (f *unitsForm) onAmphoe(w *MainWindow) {
 	i := f.Amphoe.SelectedIndex()
 	f.tambons = nil
 	var names []string
@@ -170,7 +170,7 @@ func (f *UnitsForm) onAmphoe(w *MainWindow) {
 }
 
 // onAddTambon adds the chosen tambon to the unit being added.
-func (f *UnitsForm) onAddTambon(w *MainWindow) {
+func (f *unitsForm) onAddTambon(w *MainWindow) {
 	i := f.Tambon.SelectedIndex()
 	if i < 0 {
 		f.Error.SetText(w.t.tr("เลือกอำเภอและตำบลก่อน", "Choose the amphoe and tambon first"))
@@ -190,7 +190,7 @@ func (f *UnitsForm) onAddTambon(w *MainWindow) {
 }
 
 // onAdd adds the unit typed to the list, checked with the others.
-func (f *UnitsForm) onAdd(w *MainWindow) {
+func (f *unitsForm) onAdd(w *MainWindow) {
 	u := data.Unit{Name: f.Name.Text, Tambons: f.pending}
 	switch f.Type.Selected {
 	case w.t.term(data.WordCityMunicipality):
@@ -212,7 +212,7 @@ func (f *UnitsForm) onAdd(w *MainWindow) {
 }
 
 // saveUnits stores the list, with its audit entry.
-func (w *MainWindow) saveUnits(f *UnitsForm) {
+func (w *MainWindow) saveUnits(f *unitsForm) {
 	if err := f.Units.Validate(w.env.Geo, f.province); err != nil {
 		f.Error.SetText(w.t.errorText(err))
 		return
