@@ -48,6 +48,7 @@ type householdPage struct {
 
 	w       *MainWindow
 	view    householdView
+	first   uint64 // the problem clicked on the dashboard: first of all
 	scroll  *container.Scroll
 	lead    func(data.Problem) bool
 	gen     int // the latest open; an earlier one's answer is dropped
@@ -144,7 +145,7 @@ func (p *householdPage) open(id uint64, lead func(data.Problem) bool, keepUnmask
 func (p *householdPage) clear() {
 	p.gen++ // an open still reading is no longer wanted
 	p.Loading = false
-	p.Household, p.Unmasked, p.lead, p.Cards = data.Household{}, false, nil, nil
+	p.Household, p.Unmasked, p.lead, p.Cards, p.first = data.Household{}, false, nil, nil, 0
 	p.details.Hide()
 	p.empty.Show()
 }
@@ -217,6 +218,8 @@ func (p *householdPage) show() {
 	// rounds are history.
 	rank := func(pr data.Problem) int {
 		switch {
+		case p.first != 0 && pr.ID == p.first:
+			return -1
 		case p.lead != nil && p.lead(pr):
 			return 0
 		case pr.RoundID == p.current:
@@ -228,7 +231,7 @@ func (p *householdPage) show() {
 	p.Led = 0
 	for _, pr := range ps {
 		c := p.card(pr)
-		if rank(pr) == 0 {
+		if rank(pr) <= 0 {
 			c.Led = true
 			p.Led++
 		}
@@ -375,7 +378,7 @@ func (p *householdPage) card(pr data.Problem) *problemCard {
 	if pr.Urgent {
 		title = "‼ " + title + t.tr(" (เร่งด่วน)", " (urgent)")
 	}
-	if p.lead != nil && p.lead(pr) {
+	if pr.ID == p.first && p.first != 0 || p.lead != nil && p.lead(pr) {
 		title = "► " + title // what the clerk came for, first on the page
 	}
 	sub := pr.Detail

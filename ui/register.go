@@ -123,6 +123,7 @@ func newRegisterScreen(w *MainWindow) *registerScreen {
 			return
 		}
 		r.Shown = r.IDs[i]
+		r.Page.first = 0
 		r.Page.open(r.IDs[i], r.lead(r.Query), false)
 	}
 	r.Page = newHouseholdPage(w)
@@ -299,26 +300,33 @@ func (r *registerScreen) Show(q app.RegisterQuery, openOnly bool) {
 // Open shows one household's page, with the register cleared of filters
 // and the household chosen in its list.
 func (r *registerScreen) Open(id uint64) {
-	r.navigate(app.RegisterQuery{}, id, nil)
+	r.Page.first = 0
+	r.navigate(app.RegisterQuery{}, id, false)
 }
 
 // OpenProblem shows the household of an overdue problem (the dashboard's
 // list): the register filtered to the round's overdue problems, the
 // household chosen in the list, and the problem first on its page.
 func (r *registerScreen) OpenProblem(p data.Problem) {
-	q := app.RegisterQuery{RoundID: p.RoundID, Overdue: true}
-	r.navigate(q, p.HouseholdID, func(x data.Problem) bool { return x.ID == p.ID })
+	r.Page.first = p.ID // the one clicked, first of those the filters pass
+	r.navigate(app.RegisterQuery{RoundID: p.RoundID, Overdue: true}, p.HouseholdID, true)
 }
 
 // navigate sets the register's filters to q, chooses household id in its
-// list once the search has answered, and opens its page at once.
-func (r *registerScreen) navigate(q app.RegisterQuery, id uint64, lead func(data.Problem) bool) {
+// list once the search has answered, and opens its page at once; with
+// lead, the problems the filters pass come first on it, as the list line
+// counts them.
+func (r *registerScreen) navigate(q app.RegisterQuery, id uint64, lead bool) {
 	r.setAll(q)
 	if r.w.Tabs != nil {
 		r.w.Tabs.SelectIndex(1)
 	}
 	r.Shown, r.navigating = id, true
-	r.Page.open(id, lead, false)
+	var led func(data.Problem) bool
+	if lead {
+		led = r.lead(r.query()) // the widgets' query: with today, as the list's
+	}
+	r.Page.open(id, led, false)
 	r.onQueryChanged()
 }
 
