@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/data"
@@ -60,7 +61,9 @@ type householdPage struct {
 
 // problemCard is one problem on the household page.
 type problemCard struct {
-	Card     *widget.Card // its title names the problem (masked when sensitive)
+	Card     *widget.Card
+	Title    *widget.Label // names the problem (masked when sensitive); wraps, so a long name never widens the page
+	Sub      *widget.Label // found when, its Re-X-Ray result, its round
 	Problem  data.Problem
 	Status   *widget.Label
 	Timeline *widget.Label
@@ -82,6 +85,7 @@ func newHouseholdPage(w *MainWindow) *householdPage {
 	p.Problems = container.NewVBox()
 	p.LeadNote = widget.NewLabel("")
 	p.LeadNote.Importance = widget.HighImportance
+	p.LeadNote.Wrapping = fyne.TextWrapWord
 	p.LeadNote.Hide()
 	p.empty = widget.NewLabel(w.t.tr("เลือกครัวเรือนจากรายการทางซ้ายเพื่อดูรายละเอียดและบันทึกการดำเนินการ",
 		"Choose a household on the left to see it and record what was done"))
@@ -90,9 +94,9 @@ func newHouseholdPage(w *MainWindow) *householdPage {
 	p.Unit = newHouseholdUnit(p)
 	p.details = container.NewVBox(p.Title, p.Address, p.Unit.Box, container.NewBorder(nil, nil, nil, p.Unmask, p.Head), container.NewHBox(p.MarkAll), widget.NewSeparator(), p.LeadNote, p.Problems)
 	p.details.Hide()
-	// Scrolls both ways: a long problem name (English ones are longer)
-	// must not widen the window past the screen.
-	p.scroll = container.NewScroll(container.NewVBox(p.empty, p.details))
+	// Problem names wrap (problemCard.Title): a long one, English ones
+	// above all, never widens the window past the screen.
+	p.scroll = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Box = p.scroll
 	p.Unmask.Hide()
 	return p
@@ -397,7 +401,12 @@ func (p *householdPage) card(pr data.Problem) *problemCard {
 	if r, ok := p.rounds[pr.RoundID]; ok && len(p.rounds) > 1 {
 		sub += t.tr(" · รอบ ", " · round ") + r.Name
 	}
-	c.Card = widget.NewCard(title, sub, container.NewVBox(c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn, c.ThaiQM)))
+	c.Title = widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.Title.SizeName = theme.SizeNameSubHeadingText
+	c.Title.Wrapping = fyne.TextWrapWord
+	c.Sub = widget.NewLabel(sub)
+	c.Sub.Wrapping = fyne.TextWrapWord
+	c.Card = widget.NewCard("", "", container.NewVBox(c.Title, c.Sub, c.Status, c.Timeline, container.NewHBox(c.AddBtn, c.StateBtn, c.ThaiQM)))
 	p.Problems.Add(c.Card)
 	return c
 }

@@ -836,7 +836,7 @@ func TestDashboardClicksOpenWhatTheyName(t *testing.T) {
 	if p.Household.ID != want.HouseholdID || r.Shown != want.HouseholdID {
 		t.Fatalf("page shows household %d (list %d), want %d", p.Household.ID, r.Shown, want.HouseholdID)
 	}
-	if len(p.Cards) == 0 || p.Cards[0].Problem.ID != want.ID || !p.Cards[0].Led || !strings.HasPrefix(p.Cards[0].Card.Title, "►") {
+	if len(p.Cards) == 0 || p.Cards[0].Problem.ID != want.ID || !p.Cards[0].Led || !strings.HasPrefix(p.Cards[0].Title.Text, "►") {
 		t.Errorf("the overdue problem is not first and marked: %+v", p.Cards[0].Problem)
 	}
 	if !r.Overdue.Checked || !r.Query.Overdue || r.Query.RoundID != want.RoundID || !slices.Contains(r.IDs, want.HouseholdID) {

@@ -116,16 +116,16 @@ func TestSensitiveProblemsAreMasked(t *testing.T) {
 	w.Households.Open(target.HouseholdID)
 	w.WaitIdle()
 	page := w.Households.Page
-	if c := must(t, page.Card(target.ID)); strings.Contains(c.Card.Title, target.SubProblem) || !strings.Contains(c.Card.Title, data.WordSensitive.Thai) || c.Timeline.Text != "" {
-		t.Errorf("masked card: %q / %q", c.Card.Title, c.Timeline.Text)
+	if c := must(t, page.Card(target.ID)); strings.Contains(c.Title.Text, target.SubProblem) || !strings.Contains(c.Title.Text, data.WordSensitive.Thai) || c.Timeline.Text != "" {
+		t.Errorf("masked card: %q / %q", c.Title.Text, c.Timeline.Text)
 	}
 	if page.Unmask.Hidden {
 		t.Fatal("no way to unmask")
 	}
 	test.Tap(page.Unmask)
 	w.WaitIdle()
-	if c := must(t, page.Card(target.ID)); !strings.Contains(c.Card.Title, target.SubProblem) {
-		t.Errorf("after unmasking: %q", c.Card.Title)
+	if c := must(t, page.Card(target.ID)); !strings.Contains(c.Title.Text, target.SubProblem) {
+		t.Errorf("after unmasking: %q", c.Title.Text)
 	}
 	entries, _ := h.store.Audit(ctx, 0, 0)
 	if last := entries[len(entries)-1]; last.Op != "unmask" || last.ID != target.HouseholdID || !strings.Contains(last.Note, "sensitive") {
