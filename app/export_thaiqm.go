@@ -40,53 +40,17 @@ const SummarySheetThaiQM = "ThaiQM"
 // thaiQMSheet is the summary workbook's ThaiQM sheet, from the same
 // summary as its other sheets.
 func (e *Exporter) thaiQMSheet(s Summary) xlsx.Table {
-	type line struct {
-		area string
-		cat  data.Category
-		t    ThaiQMTally
-	}
-	var lines []line
-	add := func(name string, all ThaiQMTally, cats map[data.Category]ThaiQMTally) {
-		lines = append(lines, line{name, 0, all})
-		for _, c := range data.Categories {
-			lines = append(lines, line{name, c, cats[c]})
-		}
-	}
+	var lines []areaCategoryLine
 	for _, a := range s.ThaiQM.Parts {
-		add(a.Name, a.Totals, a.Categories)
+		lines = appendArea(lines, a.Name, a.Totals, a.Categories)
 	}
-	add("รวมทั้งจังหวัด", s.ThaiQM.Totals, s.ThaiQM.Categories)
+	lines = appendArea(lines, "รวมทั้งจังหวัด", s.ThaiQM.Totals, s.ThaiQM.Categories)
 	for _, u := range s.ThaiQM.Units { // under the total: their households count in their amphoe too
-		add(u.Name, u.Totals, u.Categories)
+		lines = appendArea(lines, u.Name, u.Totals, u.Categories)
 	}
-	header := []string{"อำเภอ", data.WordCategory.Thai}
-	formats := []string{"", ""}
-	widths := []float64{20, 34}
-	for _, h := range data.ThaiQMHeads() {
-		header = append(header, h.Thai)
-		formats = append(formats, e.numberFormat("#,##0"))
-		widths = append(widths, 18)
-	}
-	return xlsx.Table{
-		Sheet: SummarySheetThaiQM, Header: header, Formats: formats, Widths: widths, RowCount: len(lines),
-		Titles: e.titles(
-			fmt.Sprintf("การบันทึกผลในระบบ ThaiQM จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
-			fmt.Sprintf("ข้อมูล ณ %s · นับเป็น%s · ผลที่แก้ไขหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น \"%s\" อีกครั้ง", data.FormatBELong(s.AsOf), data.UnitProblems.Thai, data.WordThaiQMNotKeyed.Thai),
-		),
-		Bold: func(i int) bool { return lines[i].cat == 0 },
-		Row: func(i int) ([]any, []bool) {
-			l := lines[i]
-			cat := WordAllCategories
-			if l.cat != 0 {
-				cat = l.cat.Label()
-			}
-			row := []any{l.area, cat}
-			for _, n := range l.t.Figures() {
-				row = append(row, n)
-			}
-			return row, nil
-		},
-	}
+	return e.areaCategorySheet(SummarySheetThaiQM, data.ThaiQMHeads(), 18, lines,
+		fmt.Sprintf("การบันทึกผลในระบบ ThaiQM จังหวัด%s รอบ %s", s.ProvinceName, s.Round.Name),
+		fmt.Sprintf("ข้อมูล ณ %s · นับเป็น%s · ผลที่แก้ไขหรือมีการช่วยเหลือเพิ่มหลังบันทึก นับเป็น \"%s\" อีกครั้ง", data.FormatBELong(s.AsOf), data.UnitProblems.Thai, data.WordThaiQMNotKeyed.Thai))
 }
 
 // ThaiQMWorkbook writes the workbook of the results not yet keyed into
