@@ -529,3 +529,31 @@ func (d *dashboardScreen) UrgentKinds() []data.UrgentKind { return d.urgentKinds
 
 // OverdueProblems are the problems of the overdue list, in its order.
 func (d *dashboardScreen) OverdueProblems() []data.Problem { return d.overdue }
+
+// figureRow is a table's row: a name, then its figures in the window's
+// digits.
+func (t texts) figureRow(name string, figures []int64) []string {
+	r := []string{name}
+	for _, n := range figures {
+		r = append(r, t.n(n))
+	}
+	return r
+}
+
+// ofCategory is a figure of category c, or of all categories when c is 0.
+func ofCategory[T any](c data.Category, all T, cats map[data.Category]T) T {
+	if c == 0 {
+		return all
+	}
+	return cats[c]
+}
+
+// amphoeName is an amphoe's name in the window's language.
+func (w *MainWindow) amphoeName(code, thai string) string {
+	if w.t.lang == English {
+		if p, ok := w.env.Geo.Amphoe(code); ok && p.English != "" {
+			return p.English
+		}
+	}
+	return thai
+}

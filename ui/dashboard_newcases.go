@@ -74,25 +74,12 @@ func (x *newCasesTab) show() {
 	if x.Table == nil {
 		return
 	}
-	t, c := x.d.w.t, x.category()
-	row := func(name string, a app.NewCaseArea) []string {
-		r := []string{name}
-		for _, n := range a.Figures(c) {
-			r = append(r, t.n(n))
-		}
-		return r
-	}
+	w, c := x.d.w, x.category()
 	var rows [][]string
 	for _, a := range x.sum.Parts {
-		name := a.Name
-		if t.lang == English {
-			if p, ok := x.d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
-				name = p.English
-			}
-		}
-		rows = append(rows, row(name, a))
+		rows = append(rows, w.t.figureRow(w.amphoeName(a.Code, a.Name), a.Figures(c)))
 	}
-	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), x.sum.NewCaseArea))
+	rows = append(rows, w.t.figureRow(w.t.tr(app.ReXRayAll, "Total"), x.sum.NewCaseArea.Figures(c)))
 	x.Table.SetRows(rows)
 }
 

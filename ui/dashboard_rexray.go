@@ -57,30 +57,11 @@ func (x *reXRayTab) show() {
 	if x.Table == nil {
 		return
 	}
-	t, c := x.d.w.t, x.category()
-	tally := func(all app.ReXRayTally, cats map[data.Category]app.ReXRayTally) app.ReXRayTally {
-		if c == 0 {
-			return all
-		}
-		return cats[c]
-	}
-	row := func(name string, v app.ReXRayTally) []string {
-		r := []string{name}
-		for _, n := range v.Figures() {
-			r = append(r, t.n(n))
-		}
-		return r
-	}
+	w, c := x.d.w, x.category()
 	var rows [][]string
 	for _, a := range x.sum.Parts {
-		name := a.Name
-		if t.lang == English {
-			if p, ok := x.d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
-				name = p.English
-			}
-		}
-		rows = append(rows, row(name, tally(a.Totals, a.Categories)))
+		rows = append(rows, w.t.figureRow(w.amphoeName(a.Code, a.Name), ofCategory(c, a.Totals, a.Categories).Figures()))
 	}
-	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), tally(x.sum.Totals, x.sum.Categories)))
+	rows = append(rows, w.t.figureRow(w.t.tr(app.ReXRayAll, "Total"), ofCategory(c, x.sum.Totals, x.sum.Categories).Figures()))
 	x.Table.SetRows(rows)
 }

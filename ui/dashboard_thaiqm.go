@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,6 +22,7 @@ type thaiQMTab struct {
 	Category *widget.Select // ทุกด้าน or one category
 	Table    *grid
 	Note     *widget.Label
+	note     string         // what the figures count; the municipalities' line is added when there are some
 	Amphoe   *widget.Select // the amphoe to mark
 	On       *widget.Entry  // the day it keyed them (BE)
 	Before   *widget.Entry  // only those last changed up to this day ("" all)
@@ -49,8 +49,9 @@ func newThaiQMTab(d *dashboardScreen) *thaiQMTab {
 	}
 	x.Category = newSelect(t, options, func(string) { x.show() })
 	x.Category.SetSelectedIndex(0)
-	x.Note = widget.NewLabel(t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาที่ผลการแก้ไขและการช่วยเหลือทุกครั้งบันทึกลงระบบ ThaiQM แล้ว · แก้ไขผลหรือเพิ่มการช่วยเหลือภายหลังจะนับเป็น \""+data.WordThaiQMNotKeyed.Thai+"\" อีกครั้ง",
-		"Counted in problems: a problem counts as keyed when its result and every action are keyed into ThaiQM; a later change of its result or a new action makes it not keyed again"))
+	x.note = t.tr("นับเป็น"+data.UnitProblems.Thai+": ปัญหาที่ผลการแก้ไขและการช่วยเหลือทุกครั้งบันทึกลงระบบ ThaiQM แล้ว · แก้ไขผลหรือเพิ่มการช่วยเหลือภายหลังจะนับเป็น \""+data.WordThaiQMNotKeyed.Thai+"\" อีกครั้ง",
+		"Counted in problems: a problem counts as keyed when its result and every action are keyed into ThaiQM; a later change of its result or a new action makes it not keyed again")
+	x.Note = widget.NewLabel(x.note)
 	x.Note.Wrapping = fyne.TextWrapWord
 	meta := w.facts.meta
 	x.amphoes = w.env.Geo.AmphoesOf(meta.Province)
@@ -77,42 +78,23 @@ func (x *thaiQMTab) set(s app.ThaiQMSummary) {
 }
 
 func (x *thaiQMTab) show() {
-	if x.Table == nil {
+	if x.Table == nil || x.Note == nil { // still being made
 		return
 	}
-	t, c := x.d.w.t, data.Category(max(x.Category.SelectedIndex(), 0))
-	tally := func(all app.ThaiQMTally, cats map[data.Category]app.ThaiQMTally) app.ThaiQMTally {
-		if c == 0 {
-			return all
-		}
-		return cats[c]
-	}
-	row := func(name string, v app.ThaiQMTally) []string {
-		r := []string{name}
-		for _, n := range v.Figures() {
-			r = append(r, t.n(n))
-		}
-		return r
-	}
+	w, c := x.d.w, data.Category(max(x.Category.SelectedIndex(), 0))
 	var rows [][]string
 	for _, a := range x.sum.Parts {
-		name := a.Name
-		if t.lang == English {
-			if p, ok := x.d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
-				name = p.English
-			}
-		}
-		rows = append(rows, row(name, tally(a.Totals, a.Categories)))
+		rows = append(rows, w.t.figureRow(w.amphoeName(a.Code, a.Name), ofCategory(c, a.Totals, a.Categories).Figures()))
 	}
-	rows = append(rows, row(t.tr(app.ReXRayAll, "Total"), tally(x.sum.Totals, x.sum.Categories)))
+	rows = append(rows, w.t.figureRow(w.t.tr(app.ReXRayAll, "Total"), ofCategory(c, x.sum.Totals, x.sum.Categories).Figures()))
 	for _, u := range x.sum.Units { // under the total: their households count in their amphoe too
-		rows = append(rows, row(u.Name, tally(u.Totals, u.Categories)))
+		rows = append(rows, w.t.figureRow(u.Name, ofCategory(c, u.Totals, u.Categories).Figures()))
 	}
-	if len(x.sum.Units) > 0 && !strings.Contains(x.Note.Text, data.WordUnitsBesideAmphoe.Thai) && t.lang == Thai {
-		x.Note.SetText(x.Note.Text + " · " + data.WordUnitsBesideAmphoe.Thai)
-	} else if len(x.sum.Units) > 0 && t.lang == English && !strings.Contains(x.Note.Text, data.WordUnitsBesideAmphoe.English) {
-		x.Note.SetText(x.Note.Text + "; " + data.WordUnitsBesideAmphoe.English)
+	note := x.note
+	if len(x.sum.Units) > 0 {
+		note += " · " + w.t.term(data.WordUnitsBesideAmphoe)
 	}
+	x.Note.SetText(note)
 	x.Table.SetRows(rows)
 }
 
