@@ -247,25 +247,7 @@ func (e *Exporter) followUp(ctx context.Context, meta data.Meta, sc followScope,
 		h, p := lines[i].h, lines[i].p
 		tb, _ := e.Geo.Tambon(h.TambonCode)
 		a, _ := e.Geo.Amphoe(h.AmphoeCode())
-		id := h.Head.NationalID
-		switch {
-		case unmask:
-		case h.HouseCode == "":
-			id = data.HouseholdKey(h.ID)
-		default:
-			id = data.MaskNationalID(id)
-		}
-		origin := data.OriginSurvey2565.Thai()
-		switch {
-		case h.Origin == data.OriginMissed:
-			origin = data.OriginMissed.Thai()
-		case p.SurveyYear != 2565:
-			origin = data.WordNewProblem.Thai
-		}
-		village := any(nil)
-		if h.VillageNo > 0 {
-			village = h.VillageNo
-		}
+		id, origin, village := rowKey(h, unmask), rowOrigin(h, p), villageCell(h)
 		members := any(nil)
 		if h.Members > 0 {
 			members = h.Members
@@ -609,4 +591,36 @@ func splitRows(t xlsx.Table) []xlsx.Table {
 		parts = append(parts, part)
 	}
 	return parts
+}
+
+// rowKey is what a workbook row names its household by: the national ID,
+// masked unless unmask; a household without a house code by its key
+// (QM-000123), which the import reads back.
+func rowKey(h *data.Household, unmask bool) string {
+	switch {
+	case unmask:
+		return h.Head.NationalID
+	case h.HouseCode == "":
+		return data.HouseholdKey(h.ID)
+	}
+	return data.MaskNationalID(h.Head.NationalID)
+}
+
+// rowOrigin is the ที่มา cell of a problem's row: เดิม, ตกหล่น, or ปัญหาใหม่.
+func rowOrigin(h *data.Household, p *data.Problem) string {
+	switch {
+	case h.Origin == data.OriginMissed:
+		return data.OriginMissed.Thai()
+	case p.SurveyYear != 2565:
+		return data.WordNewProblem.Thai
+	}
+	return data.OriginSurvey2565.Thai()
+}
+
+// villageCell is the หมู่ cell: the number, or empty.
+func villageCell(h *data.Household) any {
+	if h.VillageNo > 0 {
+		return h.VillageNo
+	}
+	return nil
 }

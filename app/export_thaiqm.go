@@ -177,25 +177,7 @@ func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask
 				h, p := l.h, l.p
 				tb, _ := e.Geo.Tambon(h.TambonCode)
 				a, _ := e.Geo.Amphoe(h.AmphoeCode())
-				id := h.Head.NationalID
-				switch {
-				case unmask:
-				case h.HouseCode == "":
-					id = data.HouseholdKey(h.ID)
-				default:
-					id = data.MaskNationalID(id)
-				}
-				origin := data.OriginSurvey2565.Thai()
-				switch {
-				case h.Origin == data.OriginMissed:
-					origin = data.OriginMissed.Thai()
-				case p.SurveyYear != 2565:
-					origin = data.WordNewProblem.Thai
-				}
-				village := any(nil)
-				if h.VillageNo > 0 {
-					village = h.VillageNo
-				}
+				id, origin, village := rowKey(h, unmask), rowOrigin(h, &p), villageCell(h)
 				resolved := ""
 				if !p.ResolvedOn.IsZero() {
 					resolved = data.FormatBE(p.ResolvedOn)
