@@ -13,10 +13,7 @@ import (
 //	qmdesk agency [list] [--round N]
 //	qmdesk agency merge FROM INTO
 func (c *command) agency(args []string) error {
-	sub := ""
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		sub, args = args[0], args[1:]
-	}
+	sub, args := subcommand(args)
 	switch sub {
 	case "", "list":
 		return c.agencyList(args)

@@ -14,10 +14,7 @@ import (
 //	qmdesk round use N
 //	qmdesk round carry --from N [--to M]
 func (c *command) round(args []string) error {
-	sub := ""
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		sub, args = args[0], args[1:]
-	}
+	sub, args := subcommand(args)
 	switch sub {
 	case "", "list":
 		return c.roundList(args)
@@ -167,4 +164,13 @@ func (c *command) roundCarry(args []string) error {
 	}
 	fmt.Fprintf(c.env.Stdout, "ยกปัญหาที่ยังค้างมาติดตามต่อ %s ปัญหา\n", num(int64(n)))
 	return nil
+}
+
+// subcommand splits "qmdesk round start --x" into its subcommand ("start";
+// "" when the first argument is a flag or there is none) and the rest.
+func subcommand(args []string) (string, []string) {
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		return args[0], args[1:]
+	}
+	return "", args
 }

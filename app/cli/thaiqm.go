@@ -13,10 +13,7 @@ import (
 //	qmdesk thaiqm [list]
 //	qmdesk thaiqm mark --amphoe X --on DATE [--before DATE]
 func (c *command) thaiQM(args []string) error {
-	sub := ""
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		sub, args = args[0], args[1:]
-	}
+	sub, args := subcommand(args)
 	switch sub {
 	case "", "list":
 		return c.thaiQMList(args)

@@ -18,10 +18,7 @@ import (
 // A tambon is its 6-digit code, its name, or "อำเภอ/ตำบล" where the name
 // is shared by tambon of several amphoe.
 func (c *command) unit(args []string) error {
-	sub := ""
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		sub, args = args[0], args[1:]
-	}
+	sub, args := subcommand(args)
 	switch sub {
 	case "", "list":
 		return c.unitList(args)
