@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -17,23 +16,28 @@ import (
 // Building the register's search index reads every household and problem
 // of the database (seconds on a whole province). The window therefore
 // keeps a copy of what the index is built from in a file beside the
-// database, named by the database's state (RegisterStamp), and at the next
-// start reads that instead when the database is still in that state. The
-// file holds names and national IDs as the database does: it is readable
-// by the user only and sits in the same folder. Any doubt (another state,
-// another version, a damaged file) means the index is built as before.
+// database, with the database's state it reflects (RegisterStamp), and at
+// the next start reads that instead and catches up with the changes made
+// since (CatchUpRegister). The file holds names and national IDs as the
+// database does: it is readable by the user only and sits in the same
+// folder. Any doubt (a log that does not say what changed, another
+// version, a damaged file) means the index is built as before.
 
 // registerCacheMagic starts the file; a change of layout changes it.
-const registerCacheMagic = "qmdesk search index 1\n"
+const registerCacheMagic = "qmdesk search index 2\n"
 
 // maxCacheString bounds a string read back (a name, a code): a damaged
 // length cannot make the reader allocate without end.
 const maxCacheString = 4096
 
-// RegisterStamp names the database's state: the audit log's last entry,
-// which every change writes in its own transaction (so a later change
-// always moves it), and the record counts.
+// RegisterStamp names the database's state: its schema, the audit log's
+// last entry, which every change writes in its own transaction (so a
+// later change always moves it), and the record counts.
 func RegisterStamp(ctx context.Context, store data.Store) (string, error) {
+	m, err := store.Meta(ctx)
+	if err != nil {
+		return "", err
+	}
 	a, err := store.AuditAnchor(ctx, 0)
 	if err != nil {
 		return "", err
@@ -42,7 +46,7 @@ func RegisterStamp(ctx context.Context, store data.Store) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%d/%s/%d/%d/%d", a.Seq, a.Hash, n.Households, n.Problems, n.Actions), nil
+	return registerState{m.SchemaVersion, a.Seq, a.Hash, n.Households, n.Problems, n.Actions}.String(), nil
 }
 
 // SaveRegister writes what r was built from to path, whole or not at all,
@@ -97,20 +101,20 @@ func SaveRegister(path, stamp string, r *Register) error {
 	})
 }
 
-// LoadRegister reads the index saved at path when it was saved from the
-// database in state stamp. ok is false when there is no such file, it is
-// of another state or layout, or it cannot be read whole: then the index
-// is built from the database.
-func LoadRegister(path, stamp string) (r *Register, ok bool) {
+// LoadRegister reads the index saved at path and the state of the
+// database it was saved from (CatchUpRegister brings it to a later one).
+// ok is false when there is no such file, it is of another layout, or it
+// cannot be read whole: then the index is built from the database.
+func LoadRegister(path string) (r *Register, stamp string, ok bool) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, false
+		return nil, "", false
 	}
-	r, err = readRegister(string(b), stamp) // one copy; every name and code below is a slice of it
-	return r, err == nil
+	r, stamp, err = readRegister(string(b)) // one copy; every name and code below is a slice of it
+	return r, stamp, err == nil
 }
 
-var errStale = errors.New("search index of another state")
+var errStale = errors.New("search index of another layout")
 
 // keyProbe is what this build's rowOf makes of a few names: an index saved
 // by a build that compared names otherwise is not taken.
@@ -125,10 +129,14 @@ func keyProbe() string {
 	return b.String()
 }
 
-func readRegister(b, stamp string) (*Register, error) {
+func readRegister(b string) (*Register, string, error) {
 	d := cacheReader{b: b}
-	if d.str() != registerCacheMagic || d.err != nil || d.str() != keyProbe() || d.err != nil || d.str() != stamp || d.err != nil {
-		return nil, errStale
+	if d.str() != registerCacheMagic || d.err != nil || d.str() != keyProbe() || d.err != nil {
+		return nil, "", errStale
+	}
+	stamp := d.str()
+	if _, ok := parseRegisterState(stamp); !ok || d.err != nil {
+		return nil, "", errStale
 	}
 	r := &Register{byID: map[uint64]int{}, subIndex: map[string]uint16{}}
 	r.subNames = make([]string, d.count(1<<16-1))
@@ -183,9 +191,9 @@ func readRegister(b, stamp string) (*Register, error) {
 		d.fail() // more than was written
 	}
 	if d.err != nil {
-		return nil, d.err
+		return nil, "", d.err
 	}
-	return r, nil
+	return r, stamp, nil
 }
 
 type cacheWriter struct {

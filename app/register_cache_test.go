@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"qmdesk/app"
 	"qmdesk/data"
 )
@@ -32,9 +34,9 @@ func TestSavedRegisterAnswersAsTheBuiltOne(t *testing.T) {
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("saved index: %v, mode %v (names and IDs: the user's only)", err, fi.Mode())
 	}
-	loaded, ok := app.LoadRegister(path, stamp)
-	if !ok {
-		t.Fatal("the saved index was not read back")
+	loaded, savedAt, ok := app.LoadRegister(path)
+	if !ok || savedAt != stamp {
+		t.Fatalf("the saved index was not read back (%v), or not with its state (%q, saved %q)", ok, savedAt, stamp)
 	}
 	today := data.NewDate(2024, 8, 1)
 	for _, q := range []app.RegisterQuery{
@@ -58,31 +60,130 @@ func TestSavedRegisterAnswersAsTheBuiltOne(t *testing.T) {
 		t.Error("sub-problem names or size differ")
 	}
 
-	// A change moves the stamp: the saved index is no longer taken.
+	// A change moves the stamp; the file still says the state it holds.
 	if err := fx.store.Log(ctx, "unmask", "household", 1, "test"); err != nil {
 		t.Fatal(err)
 	}
-	now, _ := app.RegisterStamp(ctx, fx.store)
-	if now == stamp {
+	if now, _ := app.RegisterStamp(ctx, fx.store); now == stamp {
 		t.Fatal("an audited change did not move the stamp")
 	}
-	if _, ok := app.LoadRegister(path, now); ok {
-		t.Error("an index of an earlier state was taken")
+	if _, at, _ := app.LoadRegister(path); at != stamp {
+		t.Errorf("the file says it holds %q, saved at %q", at, stamp)
 	}
-	// A damaged or cut file is not taken either.
+	// A damaged or cut file is not taken.
 	b, _ := os.ReadFile(path)
 	for _, cut := range []int{len(b) - 1, len(b) / 2, 30} {
 		os.WriteFile(path, b[:cut], 0o600)
-		if _, ok := app.LoadRegister(path, stamp); ok {
+		if _, _, ok := app.LoadRegister(path); ok {
 			t.Errorf("a file cut at %d of %d bytes was taken", cut, len(b))
 		}
 	}
 	os.WriteFile(path, append(bytes.Clone(b), 0), 0o600)
-	if _, ok := app.LoadRegister(path, stamp); ok {
+	if _, _, ok := app.LoadRegister(path); ok {
 		t.Error("a file with bytes after its end was taken")
 	}
-	if _, ok := app.LoadRegister(filepath.Join(fx.dir, "none"), stamp); ok {
+	if _, _, ok := app.LoadRegister(filepath.Join(fx.dir, "none")); ok {
 		t.Error("a missing file was taken")
+	}
+}
+
+// sameRegister fails t unless a and b answer every query alike.
+func sameRegister(t *testing.T, what string, a, b *app.Register) {
+	t.Helper()
+	today := data.NewDate(2024, 8, 1)
+	for _, q := range []app.RegisterQuery{
+		{}, {Text: "สม"}, {Text: "4102"}, {Area: "4102", Category: 4}, {OpenOnly: true},
+		{UrgentOnly: true, Overdue: true, Today: today}, {Origin: data.OriginMissed}, {NewProblems: true},
+	} {
+		x, y := a.Search(q), b.Search(q)
+		if !slices.Equal(x, y) {
+			t.Fatalf("%s: %+v finds %d households, the built index %d", what, q, len(x), len(y))
+		}
+		for _, id := range x {
+			e, _ := a.Entry(id, q)
+			f, _ := b.Entry(id, q)
+			if e != f {
+				t.Fatalf("%s: %+v household %d: %+v, built %+v", what, q, id, e, f)
+			}
+		}
+	}
+}
+
+// An index saved before changes catches up with them through the audit
+// log and then answers as an index built afresh; changes the log does not
+// name household by household make it be built anew.
+func TestCatchUpFollowsTheLog(t *testing.T) {
+	fx, e := demoFixture(t, 300)
+	ctx := fx.ctx
+	saved, err := app.BuildRegister(ctx, fx.store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _ := app.RegisterStamp(ctx, fx.store)
+
+	// The clerk's own changes: a name, a status, an action, a new household.
+	h, _ := fx.store.Household(ctx, 7)
+	h.Head.FirstName = "ประเสริฐ"
+	if err := fx.store.UpdateHousehold(ctx, &h); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := fx.store.ProblemsOf(ctx, 9)
+	ps[0].Status = data.InProgress
+	if err := fx.store.UpdateProblem(ctx, &ps[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.store.AddAction(ctx, &data.Action{ProblemID: ps[0].ID, Date: data.NewDate(2024, 8, 1), Agency: "อบต.", Note: "เยี่ยมบ้าน"}); err != nil {
+		t.Fatal(err)
+	}
+	// A district's workbook: a status solved, and two new households.
+	path := filepath.Join(fx.dir, "followup.xlsx")
+	if _, err := e.FollowUp(ctx, "4102", path, false); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := excelize.OpenFile(path)
+	f.SetCellValue("ข้อมูล", "T4", "แก้ไขแล้ว")
+	f.SaveAs(path)
+	f.Close()
+	fx.commit(t, path)
+	fx.commit(t, writeBook(t, fx.dir, "new.xlsx", sheet{Name: "ข้อมูล", Header: [][]string{templateHeader}, Rows: [][]any{
+		templateRow(1, "41020099011", id(9011), "กุดจับ", "กุดจับ", 4, "หนี้สิน", "", "", ""),
+		templateRow(2, "41020099022", id(9022), "กุดจับ", "กุดจับ", 2, "ขาดแคลนน้ำดื่ม", "", "", ""),
+	}}))
+	now, _ := app.RegisterStamp(ctx, fx.store)
+	n, ok, err := app.CatchUpRegister(ctx, fx.store, saved, at, now)
+	if err != nil || !ok {
+		t.Fatalf("catch-up: ok %v, %v", ok, err)
+	}
+	if n < 5 || n > 200 {
+		t.Errorf("the catch-up read %d households again; the changes touched a handful and one amphoe's workbook", n)
+	}
+	built, _ := app.BuildRegister(ctx, fx.store, nil)
+	sameRegister(t, "caught up", saved, built)
+	if got := saved.Search(app.RegisterQuery{Text: "ประเสริฐ"}); !slices.Contains(got, 7) {
+		t.Errorf("the renamed household is not found under its new name: %v", got)
+	}
+	// Already current: nothing to read.
+	if n, ok, err := app.CatchUpRegister(ctx, fx.store, saved, now, now); n != 0 || !ok || err != nil {
+		t.Errorf("catch-up to the same state: %d, %v, %v", n, ok, err)
+	}
+
+	// An undone import removes records without naming them: built anew.
+	imports, _ := fx.store.Imports(ctx)
+	if err := fx.store.UndoImport(ctx, imports[len(imports)-1].ID); err != nil {
+		t.Fatal(err)
+	}
+	later, _ := app.RegisterStamp(ctx, fx.store)
+	if _, ok, _ := app.CatchUpRegister(ctx, fx.store, saved, now, later); ok {
+		t.Error("the catch-up took an undone import")
+	}
+	// So does a log that is not the one the index was made from (a
+	// restored or replaced file), and a stamp that is not one.
+	other, _ := demoFixture(t, 20)
+	otherAt, _ := app.RegisterStamp(ctx, other.store)
+	for _, from := range []string{otherAt, "", "s8/1/x/1/1/1", now + "0"} {
+		if _, ok, _ := app.CatchUpRegister(ctx, fx.store, saved, from, later); ok {
+			t.Errorf("the catch-up from %q was taken", from)
+		}
 	}
 }
 
@@ -95,20 +196,21 @@ func FuzzLoadRegister(f *testing.F) {
 		f.Fatal(err)
 	}
 	path := filepath.Join(f.TempDir(), "seed.search")
-	if err := app.SaveRegister(path, "s", reg); err != nil {
+	stamp, _ := app.RegisterStamp(context.Background(), fx.store)
+	if err := app.SaveRegister(path, stamp, reg); err != nil {
 		f.Fatal(err)
 	}
 	seed, _ := os.ReadFile(path)
 	f.Add(seed)
 	f.Add(seed[:len(seed)/3])
-	f.Add([]byte("qmdesk search index 1\n"))
+	f.Add([]byte("qmdesk search index 2\n"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p := filepath.Join(dir, "x.search")
 		if err := os.WriteFile(p, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if r, ok := app.LoadRegister(p, "s"); ok {
+		if r, _, ok := app.LoadRegister(p); ok {
 			r.Search(app.RegisterQuery{Text: "สม", OpenOnly: true})
 			for _, id := range r.Search(app.RegisterQuery{}) {
 				r.Entry(id, app.RegisterQuery{})
@@ -139,8 +241,12 @@ func BenchmarkLoadRegister1M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, ok := app.LoadRegister(path, now); !ok {
+		reg, at, ok := app.LoadRegister(path)
+		if !ok {
 			b.Fatal("not taken")
+		}
+		if _, ok, err := app.CatchUpRegister(ctx, benchStore, reg, at, now); !ok || err != nil {
+			b.Fatal("not current", err)
 		}
 	}
 	b.ReportMetric(float64(fi.Size())/(1<<20), "MB-file")

@@ -230,6 +230,11 @@ type ImportLedger interface {
 	CommitImport(ctx context.Context, b *ImportBatch) (ImportRecord, error)
 	Imports(ctx context.Context) ([]ImportRecord, error)
 	ImportRows(ctx context.Context, id uint64) ([]RowResult, error)
+	// ImportHouseholds lists, in ID order, the households an import
+	// created or changed (a problem or an action of theirs counts), read
+	// from what the import keeps for its undo. An undone import keeps
+	// nothing: ENOTFOUND.
+	ImportHouseholds(ctx context.Context, id uint64) ([]uint64, error)
 	ImportsBySHA256(ctx context.Context, sum string) ([]ImportRecord, error)
 	// UndoImport restores the records an import touched to their state
 	// before it, refusing when a later change touched them too.

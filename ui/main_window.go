@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"log"
 	"net/url"
 	"path/filepath"
 	"time"
@@ -77,11 +78,11 @@ type MainWindow struct {
 	progress *app.Progress
 	exporter *app.Exporter
 	register *app.Register // nil until built
-	// registerStamp is the database's state the saved index file holds
-	// (app.RegisterStamp); registerStale: a refresh of the index failed,
-	// so it is not saved.
-	registerStamp string
-	registerStale bool
+	// registerAt is the database's state the register reflects
+	// (app.RegisterStamp), from which the next change is caught up; ""
+	// makes the next update a build. registerSource says how it was
+	// made: "built" or "caught up".
+	registerAt, registerSource string
 
 	bg      *background
 	Running *task // the task behind the progress dialog, if any
@@ -352,39 +353,53 @@ func (w *MainWindow) showFile(path string) {
 	}
 }
 
-// rebuildRegister (re)builds the household list's search index in the
-// background; the list says so while it waits. At the window's first
-// build, the index saved beside the database is read instead when the
-// database is still in the state it was saved from (seconds less on a
-// province); a built index is saved for the next start.
+// rebuildRegister brings the household list's search index up to the
+// database in the background. At the window's first build the index
+// saved beside the database is read and caught up with the changes made
+// since it was saved (app.CatchUpRegister); later, after a change that
+// may touch any household (an import, a decision), the index in use is
+// caught up the same way, while the list goes on answering from it. Only
+// when the log does not say which households changed (an undo, a repair,
+// a carry-over) or there is no index is it built anew, which takes
+// seconds on a province: the list says so while it waits. A start that
+// built the index or caught up saves it for the next start.
 func (w *MainWindow) rebuildRegister() {
-	w.Households.setBuilding(true)
-	first := w.register == nil && w.registerStamp == ""
-	var reg *app.Register
+	first := w.register == nil && w.registerAt == ""
+	cur, curAt := w.register, w.registerAt
+	if cur == nil {
+		w.Households.setBuilding(true)
+	}
 	w.goBackground(func() {
-		var err error
-		// The state is read before the build: a change made meanwhile
-		// makes the saved index older than its stamp says, never newer.
-		stamp, stampErr := app.RegisterStamp(w.ctx, w.store)
-		saved := false
-		if first && stampErr == nil && w.env.SearchIndex != "" {
-			reg, saved = app.LoadRegister(w.env.SearchIndex, stamp)
+		// The state is read first: what is read after it may be newer
+		// than the stamp says (caught up again next time), never older.
+		stamp, err := app.RegisterStamp(w.ctx, w.store)
+		reg, at, source := cur, curAt, "caught up"
+		if first && w.env.SearchIndex != "" {
+			var ok bool
+			if reg, at, ok = app.LoadRegister(w.env.SearchIndex); !ok {
+				reg = nil
+			}
 		}
-		if !saved {
+		changed := 0
+		if reg != nil && err == nil {
+			var ok bool
+			if changed, ok, err = app.CatchUpRegister(w.ctx, w.store, reg, at, stamp); !ok || err != nil {
+				reg = nil
+			}
+		}
+		if reg == nil && err == nil {
+			source, changed = "built", -1
+			w.do(func() { w.Households.setBuilding(true) })
 			reg, err = app.BuildRegister(w.ctx, w.store, func(n int) {
 				w.do(func() { w.Households.setBuildingCount(n) })
 			})
-			if err == nil && stampErr == nil && w.env.SearchIndex != "" {
-				if app.SaveRegister(w.env.SearchIndex, stamp, reg) == nil {
-					saved = true
-				}
+		}
+		if reg != nil && (first && changed != 0 || source == "built") && w.env.SearchIndex != "" {
+			if serr := app.SaveRegister(w.env.SearchIndex, stamp, reg); serr != nil {
+				log.Printf("search index not saved: %v", serr)
 			}
 		}
 		w.doAndWait(func() {
-			if saved {
-				w.registerStamp = stamp
-			}
-			w.registerStale = err != nil
 			// Records that cannot be read leave the rest of the register
 			// usable: the bar above the tabs says which and offers repair.
 			if damaged := w.noteDamage(err); err != nil && !damaged {
@@ -392,7 +407,10 @@ func (w *MainWindow) rebuildRegister() {
 				w.showError(err)
 				return
 			}
-			w.register = reg
+			w.register, w.registerAt, w.registerSource = reg, stamp, source
+			if err != nil {
+				w.registerAt = "" // some records unread: build again next time
+			}
 			w.Households.setBuilding(false)
 			w.Households.onQueryChanged()
 		})
@@ -424,28 +442,12 @@ func (w *MainWindow) OpenWorkbooks(paths []string) {
 // running task when the window closes. It does not wait:
 // the task needs the UI thread to finish, and closing the database after
 // the window waits for its transaction anyway (an import cut short is
-// rolled back whole).
+// rolled back whole). The search index is not saved here: the next start
+// catches the saved one up with the changes from the audit log.
 func (w *MainWindow) Close() {
 	w.SavePlace()
 	if w.Running != nil {
 		w.Running.cancel()
-	}
-	w.saveSearchIndex()
-}
-
-// saveSearchIndex keeps the search index for the next start when the
-// clerk's changes since it was saved are all in it (nothing is still
-// being written or read, no refresh failed).
-func (w *MainWindow) saveSearchIndex() {
-	if w.env.SearchIndex == "" || w.register == nil || w.registerStale || w.Running != nil || w.bg.pending.Load() > 0 {
-		return
-	}
-	stamp, err := app.RegisterStamp(w.ctx, w.store)
-	if err != nil || stamp == w.registerStamp {
-		return
-	}
-	if app.SaveRegister(w.env.SearchIndex, stamp, w.register) == nil {
-		w.registerStamp = stamp
 	}
 }
 

@@ -436,7 +436,7 @@ func (r *registerScreen) onRegisterChanged(c registerChange) {
 		err := reg.Refresh(w.ctx, w.store, c.Household) // the index has its own lock
 		w.doAndWait(func() {
 			if err != nil {
-				w.registerStale = true // not saved for the next start
+				w.registerAt = "" // built anew at the next change
 				w.showError(err)
 			}
 			r.onQueryChanged()

@@ -386,6 +386,64 @@ func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult
 	return out, err
 }
 
+// ImportHouseholds reads the import's undo entries: the households it
+// changed, the households of the problems it changed or gave an action,
+// and what it created (every household of the created span, and the
+// household of every created problem).
+func (s *Store) ImportHouseholds(ctx context.Context, id uint64) (out []uint64, err error) {
+	err = s.view(func(tx *bbolt.Tx) error {
+		var rec data.ImportRecord
+		if found, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
+			return err
+		} else if !found || !rec.UndoneAt.IsZero() {
+			return data.Errorf(data.ENOTFOUND, "ไม่พบรายการที่การนำเข้าครั้งที่ %d แก้ไข", "import %d keeps no undo entries", id)
+		}
+		householdOf := func(pid uint64) error {
+			var p data.Problem
+			if err := getProblem(tx, pid, &p); err != nil {
+				return err
+			}
+			out = append(out, p.HouseholdID)
+			return nil
+		}
+		pre := itob(id)
+		c := tx.Bucket(bucketImportUndo).Cursor()
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			var u undoEntry
+			if err := json.Unmarshal(v, &u); err != nil {
+				return corrupt(bucketImportUndo, k, err)
+			}
+			var err error
+			switch u.Kind {
+			case "household":
+				out = append(out, u.ID)
+			case "problem":
+				err = householdOf(u.ID)
+			case "action":
+				err = householdOf(u.Problem)
+			case "created":
+				for h := u.Households[0]; h != 0 && h <= u.Households[1]; h++ {
+					out = append(out, h)
+				}
+				for p := u.Problems[0]; p != 0 && p <= u.Problems[1]; p++ {
+					if err = householdOf(p); data.ErrorCode(err) == data.ENOTFOUND {
+						err = nil // the span's gaps: IDs another writer took
+					}
+					if err != nil {
+						break
+					}
+				}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return slices.Compact(out), err
+}
+
 // packRows stores the fates of rows from..to of a batch in one value: a
 // row number and a fate byte per row, and for rows not taken the column,
 // value and reason. A province file has 200,000 rows; a key each would
