@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"sync"
 	"sync/atomic"
+	"time"
+	"unicode/utf8"
 
 	"qmdesk/app"
 	"qmdesk/data"
@@ -387,6 +389,7 @@ func (r *registerScreen) onQueryChanged() {
 		r.SubProblem.Options = append([]string{w.t.tr("ทุกปัญหา", "All problems")}, subs...)
 	}
 	r.wanted.Store(int64(gen))
+	asked := time.Now()
 	w.goBackground(func() {
 		// One search at a time, and only the latest: keystrokes typed
 		// while one runs wait, and all but the last are dropped unrun.
@@ -410,6 +413,9 @@ func (r *registerScreen) onQueryChanged() {
 			}
 			r.navigating = false
 			r.Count.SetText(w.t.tr("พบ ", "Found ") + w.t.ni(len(ids)) + w.t.tr(" ครัวเรือน จากทั้งหมด ", " of ") + w.t.ni(reg.Len()) + w.t.tr("", " households"))
+			if w.env.Trace != nil {
+				w.env.Trace("search of %d characters: %d of %d households listed %v after the change", utf8.RuneCountInString(q.Text), len(ids), reg.Len(), time.Since(asked).Round(time.Millisecond))
+			}
 		})
 	})
 }

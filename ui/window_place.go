@@ -1,6 +1,10 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"maps"
+
+	"fyne.io/fyne/v2"
+)
 
 // ScreenArea is the part of one screen a window may take (its work area:
 // the screen less the taskbar), in pixels of the desktop.
@@ -115,17 +119,51 @@ func (w *MainWindow) SavePlace() {
 	if size.Width <= 0 || size.Height <= 0 {
 		return
 	}
-	p := w.app.Preferences()
-	p.SetInt(prefWindowWidth, int(size.Width*scale+0.5))
-	p.SetInt(prefWindowHeight, int(size.Height*scale+0.5))
-	if w.env.Native == nil {
-		return
-	}
+	values := map[string]any{prefWindowWidth: int(size.Width*scale + 0.5), prefWindowHeight: int(size.Height*scale + 0.5)}
 	// Once the window is gone (a second call as the program ends) its
 	// position is not known: the one kept before stays.
-	if x, y, ok := w.env.Native.Position(w.Window); ok {
-		p.SetInt(prefWindowX, x)
-		p.SetInt(prefWindowY, y)
-		p.SetBool(prefWindowPositioned, true)
+	if w.env.Native != nil {
+		if x, y, ok := w.env.Native.Position(w.Window); ok {
+			values[prefWindowX], values[prefWindowY], values[prefWindowPositioned] = x, y, true
+		}
+	}
+	setPreferences(w.app.Preferences(), values)
+}
+
+// setPreferences sets several values as one change. Fyne writes the
+// preferences file at each change, in place, and writes it again 100 ms
+// after a burst of changes; a program that ends within those 100 ms (a
+// quit right after the window's place was kept) can leave the file
+// empty, and with it the clerk's name, letter and language. One change is
+// one write, done before the program goes on, and values already kept
+// (the second call as the program ends) write nothing.
+func setPreferences(p fyne.Preferences, values map[string]any) {
+	same := true
+	for k, v := range values {
+		switch v := v.(type) {
+		case int:
+			same = same && p.Int(k) == v
+		case bool:
+			same = same && p.Bool(k) == v
+		case string:
+			same = same && p.String(k) == v
+		}
+	}
+	if same {
+		return
+	}
+	if batch, ok := p.(interface{ WriteValues(func(map[string]any)) }); ok {
+		batch.WriteValues(func(m map[string]any) { maps.Copy(m, values) })
+		return
+	}
+	for k, v := range values {
+		switch v := v.(type) {
+		case int:
+			p.SetInt(k, v)
+		case bool:
+			p.SetBool(k, v)
+		case string:
+			p.SetString(k, v)
+		}
 	}
 }

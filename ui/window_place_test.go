@@ -80,7 +80,17 @@ func TestWindowPlaceKeptBetweenRuns(t *testing.T) {
 	}
 	w.Window.Resize(fyne.NewSize(1100, 700))
 	native.x, native.y = 700, 350 // the clerk moved it
+	// Each change of the preferences is a write of their file: the place
+	// is kept in one, and keeping it again as the program ends (Quit
+	// leaves the foreground, then the window closes) writes none, lest
+	// the program end in the middle of a write.
+	writes := 0
+	a.Preferences().AddChangeListener(func() { writes++ })
 	w.Close()
+	w.SavePlace()
+	if writes != 1 {
+		t.Errorf("keeping the window's place wrote the preferences %d times", writes)
+	}
 
 	screen = []ui.ScreenArea{{Width: 1280, Height: 720}}
 	native.moved = false

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -59,6 +60,9 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
 	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow}
+	if os.Getenv("QMDESK_TRACE") == "1" {
+		env.Trace = log.New(os.Stderr, "qmdesk: ", log.Ltime|log.Lmicroseconds).Printf
+	}
 	if startErr != nil {
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
