@@ -6,6 +6,8 @@ BIN       := bin/qmdesk
 # Debian packages Fyne's cgo build needs (GLFW over X11 and OpenGL).
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_WIN   := gcc-mingw-w64-x86-64
+# What make windows-check runs the .exe files with (not CI's, not the product's).
+DEB_WINCHECK := wine wine64 xvfb imagemagick xdotool python3 fonts-thai-tlwg
 # Other programs the tests read our files with (LibreOffice re-saves,
 # openpyxl in read-only mode, poppler's pdftotext and pdfinfo for the
 # meeting pack); the tests skip them where they are missing.
@@ -18,7 +20,7 @@ FUZZTIME  ?= 10s
 TOOLS       := $(CURDIR)/bin/tools
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench fuzz kills screenshots windows package deps deps-windows clean
+.PHONY: run build test bench fuzz kills screenshots windows windows-check package deps deps-windows clean
 
 run: build
 	./$(BIN)
@@ -81,6 +83,23 @@ windows: deps-windows
 	  $(GO) build -trimpath -ldflags "-H windowsgui -s -w" -o dist/qmdesk.exe ./cmd/qmdesk
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	  $(GO) build -trimpath -ldflags "-s -w" -o dist/qmdesk-cli.exe ./cmd/qmdesk
+	@if [ -n "$(MESA_DIR)" ]; then ./tools/windows/mesa "$(MESA_DIR)" dist/mesa; fi
+
+# The software OpenGL fallback for PCs that cannot give OpenGL 2.1 (old
+# graphics, basic display drivers, virtual machines, Remote Desktop): with
+# MESA_DIR set to a folder holding Mesa's opengl32.dll for Windows x64 and
+# the DLLs it needs (docs/windows.md says where to get them), make windows
+# checks and copies them into dist/mesa, for the installer to put beside
+# qmdesk.exe when IT chooses it.
+MESA_DIR ?=
+
+# The .exe files under Wine on Linux, as a clerk uses them: a command-line
+# session compared with the Linux build, the window on Xvfb (a screenshot),
+# the message on a display without OpenGL. Before every release; the result
+# goes to docs/windows.md. Not part of make test (it takes a few minutes).
+windows-check: build windows
+	@./.ci/apt-ensure $(DEB_WINCHECK)
+	./tools/windows/check
 
 # A Linux package (tar.xz with icon and desktop file) from FyneApp.toml,
 # built from the files git tracks (never what else lies in the folder).

@@ -52,10 +52,17 @@ func (w *MainWindow) showError(err error) {
 // logError appends err to qmdesk-errors.log in the data folder and returns
 // the file's path ("" when even that failed).
 func (w *MainWindow) logError(err error) string {
-	if w.env.DataDir == "" {
+	return AppendErrorLog(w.env.DataDir, err)
+}
+
+// AppendErrorLog appends err, in English with the time, to
+// qmdesk-errors.log in dir and returns the file's path ("" when dir is
+// empty or the file cannot be written).
+func AppendErrorLog(dir string, err error) string {
+	if dir == "" {
 		return ""
 	}
-	path := filepath.Join(w.env.DataDir, "qmdesk-errors.log")
+	path := filepath.Join(dir, "qmdesk-errors.log")
 	f, ferr := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if ferr != nil {
 		return ""

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -59,6 +60,11 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
+	// A computer that cannot draw the window is told so before the
+	// database is opened, instead of a program running without a window.
+	if err := probeGraphics(); err != nil {
+		return cannotDraw(filepath.Dir(path), err)
+	}
 	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow}
 	if os.Getenv("QMDESK_TRACE") == "1" {
 		env.Trace = log.New(os.Stderr, "qmdesk: ", log.Ltime|log.Lmicroseconds).Printf
@@ -80,7 +86,11 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	a.Lifecycle().SetOnStarted(func() { fyne.Do(w.FitScreen) })
 	a.Lifecycle().SetOnExitedForeground(w.SavePlace)
 	w.OpenWorkbooks(workbooks)
-	w.Window.ShowAndRun()
+	w.Window.Show()
+	if !windowOpened(w.Window) {
+		return cannotDraw(env.DataDir, errors.New("no window from Fyne"))
+	}
+	a.Run()
 	return nil
 }
 
