@@ -10,8 +10,11 @@ DEB_WIN   := gcc-mingw-w64-x86-64
 DEB_WINCHECK := wine wine64 xvfb imagemagick xdotool python3 fonts-thai-tlwg
 # Other programs the tests read our files with (LibreOffice re-saves,
 # openpyxl in read-only mode, poppler's pdftotext and pdfinfo for the
-# meeting pack); the tests skip them where they are missing.
-DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils
+# meeting pack), and the X server the built program's window opens on
+# (Xvfb with Mesa's software GLX, and without GLX for the message a PC
+# without OpenGL gets; xwininfo finds the window); the tests skip them
+# where they are missing.
+DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils xvfb libgl1-mesa-dri x11-utils
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # Packages whose tests run headless without cgo: everything but cmd/.
 HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...

@@ -15,36 +15,7 @@ import (
 // database is free for the next start, instead of running on without a
 // window and holding it.
 func TestNoOpenGLEndsWithAMessage(t *testing.T) {
-	xvfb, err := exec.LookPath("Xvfb")
-	if err != nil {
-		t.Skip("Xvfb is not installed")
-	}
-	rd, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := exec.Command(xvfb, "-displayfd", "3", "-extension", "GLX", "-nolisten", "tcp", "-screen", "0", "1024x768x24")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	defer func() { x.Process.Kill(); x.Wait() }()
-	number := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(rd).ReadString('\n')
-		number <- strings.TrimSpace(line)
-	}()
-	var display string
-	select {
-	case n := <-number:
-		display = ":" + n
-	case <-time.After(20 * time.Second):
-		t.Fatal("Xvfb did not start")
-	}
-	if display == ":" {
-		t.Fatal("Xvfb did not start")
-	}
+	display := startXvfb(t, "-extension", "GLX")
 
 	dir := t.TempDir()
 	db := filepath.Join(dir, "qm.db")
@@ -78,5 +49,120 @@ func TestLastLine(t *testing.T) {
 		if got := lastLine(in); got != want {
 			t.Errorf("lastLine(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// startXvfb starts an X server for the test (args: its options) and
+// returns its display; the test is skipped where Xvfb is not installed.
+func startXvfb(t *testing.T, args ...string) string {
+	t.Helper()
+	xvfb, err := exec.LookPath("Xvfb")
+	if err != nil {
+		t.Skip("Xvfb is not installed")
+	}
+	rd, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command(xvfb, append([]string{"-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1280x720x24"}, args...)...)
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	number := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(rd).ReadString('\n')
+		number <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-number:
+		if n == "" {
+			t.Fatal("Xvfb did not start")
+		}
+		return ":" + n
+	case <-time.After(20 * time.Second):
+		t.Fatal("Xvfb did not start")
+	}
+	return ""
+}
+
+// The window as a clerk opens it, on a display that can draw it (Xvfb with
+// GLX), on today's date with no overrides: it stays open, lists the
+// province's households, holds the database while open and leaves it
+// sound when the session ends.
+func TestWindowOpensOnADisplay(t *testing.T) {
+	display := startXvfb(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, nil, "demo", "--province", "41", "--households", "120", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %d %s", r.code, r.stderr)
+	}
+	bin := os.Getenv("QMDESK_BIN")
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "QMDESK_") {
+			env = append(env, kv)
+		}
+	}
+	if bin == "" {
+		bin = os.Args[0]
+		env = append(env, runMainVar+"=1")
+	}
+	cmd := exec.Command(bin, "--db", db)
+	cmd.Env = append(env, "XDG_CONFIG_HOME="+configDir, "DISPLAY="+display, "WAYLAND_DISPLAY=", "QMDESK_TRACE=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		exited <- cmd.Wait()
+	}()
+	var seen []string
+	ready := false
+	for deadline := time.After(90 * time.Second); !ready; {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("the program ended instead of showing its window (%v):\n%s", <-exited, strings.Join(seen, "\n"))
+			}
+			seen = append(seen, l)
+			ready = strings.Contains(l, "search of 0 characters: 120 of 120 households listed")
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatalf("no household list after 90 s:\n%s", strings.Join(seen, "\n"))
+		}
+	}
+	// It is a window on the display, named for the program.
+	if xwininfo, err := exec.LookPath("xwininfo"); err == nil {
+		out, _ := exec.Command(xwininfo, "-root", "-tree", "-display", display).CombinedOutput()
+		if !strings.Contains(string(out), `"qmdesk`) {
+			t.Errorf("no qmdesk window on the display:\n%s", out)
+		}
+	}
+	// A command meanwhile finds the database held by the window.
+	if r := qmdesk(t, nil, "import", "--db", db, filepath.Join(dir, "none.xlsx")); r.code == 0 || !strings.Contains(r.stderr, "เปิด") {
+		t.Errorf("import while the window is open: exit %d %s", r.code, r.stderr)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+	}
+	if r := qmdesk(t, nil, "check", "--db", db); r.code != 0 {
+		t.Errorf("the database after the window: exit %d %s", r.code, r.stderr)
 	}
 }
