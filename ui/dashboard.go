@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/app"
@@ -18,6 +19,9 @@ import (
 // by amphoe. Clicking a category or an amphoe opens the register on it.
 type dashboardScreen struct {
 	Box fyne.CanvasObject
+	// Top holds the figures above the tabs; it scrolls when the window
+	// is too short for them and the tables both.
+	Top *container.Scroll
 
 	Round     *widget.Select
 	NewRound  *widget.Button // starts the next round (roundForm)
@@ -180,8 +184,55 @@ func newDashboardScreen(w *MainWindow) *dashboardScreen {
 		}
 	}
 	d.parts = parts
-	d.Box = container.NewBorder(top, nil, nil, nil, parts)
+	d.Top = container.NewVScroll(top)
+	d.Box = container.New(&summaryAbove{top: top}, d.Top, parts)
 	return d
+}
+
+// summaryAbove lays the dashboard out: the figures above the tabs get the
+// height they need while the tabs keep at least tabsRoom; on a shorter
+// window (a 1280×720 screen) the figures give way and scroll, whole rows
+// of them (the title and countdown, the counters, the urgent problems)
+// staying in view, so that the tables below still show several rows
+// rather than two or three.
+type summaryAbove struct{ top *fyne.Container }
+
+// tabsRoom is the height kept for the tabs: their bar, a table's header
+// and about five rows.
+const tabsRoom = 360
+
+func (l *summaryAbove) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	h := l.topHeight(size.Height - tabsRoom - pad)
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, h))
+	objs[1].Move(fyne.NewPos(0, h+pad))
+	objs[1].Resize(fyne.NewSize(size.Width, size.Height-h-pad))
+}
+
+// topHeight is the height of the first rows of the figures that fit in
+// room, and at least the first row's.
+func (l *summaryAbove) topHeight(room float32) float32 {
+	if need := l.top.MinSize().Height; need <= room {
+		return need
+	}
+	h := float32(0)
+	for i, o := range l.top.Objects {
+		next := h + o.MinSize().Height
+		if i > 0 {
+			next += theme.Padding()
+		}
+		if i > 0 && next > room {
+			break
+		}
+		h = next
+	}
+	return h
+}
+
+func (l *summaryAbove) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top, tabs := l.top.MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(top.Width, tabs.Width), l.topHeight(0)+theme.Padding()+tabs.Height)
 }
 
 func (d *dashboardScreen) roundID() uint64 {
