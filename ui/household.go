@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -117,11 +118,17 @@ func (p *householdPage) open(id uint64, lead func(data.Problem) bool, keepUnmask
 	p.gen++
 	gen := p.gen
 	p.setLoading(true)
+	asked := time.Now()
 	w.goBackground(func() {
 		v, err := readHousehold(w.ctx, w.store, id)
 		w.doAndWait(func() {
 			if gen != p.gen {
 				return // the clerk opened another meanwhile
+			}
+			if w.env.Trace != nil {
+				defer func() {
+					w.env.Trace("household page: %d problems shown %v after the click", len(v.problems), time.Since(asked).Round(time.Millisecond))
+				}()
 			}
 			p.setLoading(false)
 			if err != nil && !w.noteDamage(err) {
