@@ -374,22 +374,26 @@ type Problem struct {
 func NewInRoundYear(r Round) int { return FiscalYearBE(r.Start) }
 
 // Overdue tells whether the problem is still open past its target date.
-// Contradiction says, in Thai, what of the problem the programme does not
-// allow together for a household of origin, "" when nothing: the letter's
+// Contradiction says, in Thai and in English, what of the problem the
+// programme does not allow together for a household of origin, nothing
+// (the zero Sentence) when nothing: the letter's
 // category 7 is troubles the household cannot solve itself, so it is never
 // solved by the household itself; the Re-X-Ray re-checks the problems of
 // the 2565 survey only, so a problem found later has no result; a missed
 // household was not in that survey, so none of its problems is from it.
-func (p Problem) Contradiction(origin Origin) string {
+func (p Problem) Contradiction(origin Origin) Sentence {
 	switch {
 	case p.Category == 7 && p.Status == SelfSolved:
-		return fmt.Sprintf("%s จึงมีสถานะ '%s' ไม่ได้", Category(7).Label(), SelfSolved.Thai())
+		return Sentence{fmt.Sprintf("%s จึงมีสถานะ '%s' ไม่ได้", Category(7).Label(), SelfSolved.Thai()),
+			fmt.Sprintf("Category 7 (%s) cannot have the status '%s'", Category(7).English(), SelfSolved.Term().English)}
 	case p.ReXRay != ReXRayNone && p.SurveyYear != 2565:
-		return fmt.Sprintf("%s ใช้กับปัญหาจากการสำรวจปี 2565 เท่านั้น แต่ปัญหานี้พบปี %d", HeaderReXRay.Thai, p.SurveyYear)
+		return Sentence{fmt.Sprintf("%s ใช้กับปัญหาจากการสำรวจปี 2565 เท่านั้น แต่ปัญหานี้พบปี %d", HeaderReXRay.Thai, p.SurveyYear),
+			fmt.Sprintf("A %s is only for problems of the 2565 survey, but this problem was found in %d", HeaderReXRay.English, p.SurveyYear)}
 	case origin == OriginMissed && p.SurveyYear == 2565:
-		return fmt.Sprintf("ครัวเรือน%sไม่ได้อยู่ในการสำรวจปี 2565 จึงไม่มีปัญหาจากการสำรวจนั้น", OriginMissed.Thai())
+		return Sentence{fmt.Sprintf("ครัวเรือน%sไม่ได้อยู่ในการสำรวจปี 2565 จึงไม่มีปัญหาจากการสำรวจนั้น", OriginMissed.Thai()),
+			"A missed household was not in the 2565 survey, so none of its problems is from that survey"}
 	}
-	return ""
+	return Sentence{}
 }
 
 func (p Problem) Overdue(today Date) bool {
