@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,14 +12,15 @@ import (
 )
 
 // conflicts lists the values a row would overwrite in records that changed
-// in qmdesk after the row's information, with a reason for the clerk.
+// in qmdesk after the row's information, with a reason for the clerk (in
+// Thai and in English).
 // A row of a follow-up workbook carries the stamp of the records it was
 // made from: a record whose last change is not that stamp changed since
 // the export. A row without a stamp (the template, a district's own file)
 // dates its information by its action date, else by the workbook's own
 // date: a record changed on a later day is newer. Values the row leaves
 // empty, or that equal the record's, are no conflict.
-func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, string) {
+func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, data.Sentence) {
 	hc := pl.hhAt(ref)
 	asOf := pl.fileDate
 	if in.Action != nil {
@@ -49,23 +51,29 @@ func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasPro
 		}
 	}
 	if len(out) == 0 {
-		return nil, ""
+		return nil, data.Sentence{}
 	}
-	var b strings.Builder
+	var b, e strings.Builder
 	if in.Stamped {
 		b.WriteString("ข้อมูลในโปรแกรมถูกแก้ไขหลังส่งออกไฟล์นี้")
+		e.WriteString("The record was changed in qmdesk after this file was exported")
 	} else {
 		fmt.Fprintf(&b, "ข้อมูลในแถวนี้ (ณ %s) เก่ากว่าที่บันทึกไว้ในโปรแกรม", data.FormatBE(asOf))
+		fmt.Fprintf(&e, "The information in this row (as of %s) is older than what qmdesk holds", asOf)
 	}
 	fmt.Fprintf(&b, " (แก้ไขโดย %s เมื่อ %s): ", out[0].ChangedBy, formatStamp(out[0].ChangedAt))
+	fmt.Fprintf(&e, " (changed by '%s' on %s): ", out[0].ChangedBy, formatStampEnglish(out[0].ChangedAt))
 	for i, c := range out {
 		if i > 0 {
 			b.WriteString(" · ")
+			e.WriteString(" · ")
 		}
 		fmt.Fprintf(&b, "%s ในไฟล์ '%s' ในโปรแกรม '%s'", c.Name, c.Workbook, c.Current)
+		fmt.Fprintf(&e, "%s in the file '%s', in qmdesk '%s'", c.NameEnglish, cmp.Or(c.WorkbookEnglish, c.Workbook), cmp.Or(c.CurrentEnglish, c.Current))
 	}
 	b.WriteString(": เลือกใช้ค่าจากไฟล์ หรือคงค่าในโปรแกรม")
-	return out, b.String()
+	e.WriteString(": take the file's values, or keep qmdesk's")
+	return out, data.Sentence{Thai: b.String(), English: e.String()}
 }
 
 // formatStamp writes a time stamp for the clerk: "1 ธ.ค. 2569 10:15 น.".
@@ -76,29 +84,37 @@ func formatStamp(t time.Time) string {
 	return data.FormatBE(data.DateOf(t)) + " " + t.In(data.ThaiTime).Format("15:04") + " น."
 }
 
+// formatStampEnglish is formatStamp in English: "2026-12-01 10:15".
+func formatStampEnglish(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return data.DateOf(t).String() + " " + t.In(data.ThaiTime).Format("15:04")
+}
+
 // householdConflicts lists the household fields the row would change, as
 // mergeHousehold changes them.
 func householdConflicts(cur, row data.Household) []data.FieldConflict {
 	var out []data.FieldConflict
-	text := func(key, name, row, cur string) {
+	text := func(key string, name data.Term, row, cur string) {
 		if row != "" && row != cur {
-			out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: row, Current: cur})
+			out = append(out, data.FieldConflict{Field: key, Name: name.Thai, NameEnglish: name.English, Workbook: row, Current: cur})
 		}
 	}
-	num := func(key, name string, row, cur int) {
+	num := func(key string, name data.Term, row, cur int) {
 		if row != 0 && row != cur {
-			out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: strconv.Itoa(row), Current: strconv.Itoa(cur)})
+			out = append(out, data.FieldConflict{Field: key, Name: name.Thai, NameEnglish: name.English, Workbook: strconv.Itoa(row), Current: strconv.Itoa(cur)})
 		}
 	}
-	text("house_no", "บ้านเลขที่", row.HouseNo, cur.HouseNo)
-	num("village_no", "หมู่ที่", row.VillageNo, cur.VillageNo)
-	text("village_name", "ชื่อหมู่บ้าน", row.VillageName, cur.VillageName)
-	text("tambon", "ตำบล", row.TambonCode, cur.TambonCode)
-	text("title", "คำนำหน้า", row.Head.Title, cur.Head.Title)
-	text("first_name", "ชื่อ", row.Head.FirstName, cur.Head.FirstName)
-	text("last_name", "นามสกุล", row.Head.LastName, cur.Head.LastName)
-	text("phone", "โทรศัพท์", row.Head.Phone, cur.Head.Phone)
-	num("members", "จำนวนสมาชิก", row.Members, cur.Members)
+	text("house_no", data.Term{Thai: "บ้านเลขที่", English: "House no."}, row.HouseNo, cur.HouseNo)
+	num("village_no", data.Term{Thai: "หมู่ที่", English: data.WordVillageNo.English}, row.VillageNo, cur.VillageNo)
+	text("village_name", data.Term{Thai: "ชื่อหมู่บ้าน", English: "Village name"}, row.VillageName, cur.VillageName)
+	text("tambon", data.Term{Thai: "ตำบล", English: "Tambon"}, row.TambonCode, cur.TambonCode)
+	text("title", data.Term{Thai: "คำนำหน้า", English: "Title"}, row.Head.Title, cur.Head.Title)
+	text("first_name", data.Term{Thai: "ชื่อ", English: "First name"}, row.Head.FirstName, cur.Head.FirstName)
+	text("last_name", data.Term{Thai: "นามสกุล", English: "Last name"}, row.Head.LastName, cur.Head.LastName)
+	text("phone", data.Term{Thai: "โทรศัพท์", English: "Phone"}, row.Head.Phone, cur.Head.Phone)
+	num("members", data.Term{Thai: "จำนวนสมาชิก", English: "Members"}, row.Members, cur.Members)
 	return out
 }
 
@@ -106,23 +122,31 @@ func householdConflicts(cur, row data.Household) []data.FieldConflict {
 // mergeProblem changes them.
 func problemConflicts(cur, row data.Problem, hasStatus bool) []data.FieldConflict {
 	var out []data.FieldConflict
-	add := func(key, name, row, cur string) {
-		out = append(out, data.FieldConflict{Field: key, Name: name, Workbook: row, Current: cur})
+	// add adds a conflict of two values (row, cur), each in Thai and in
+	// English.
+	add := func(key string, name, row, cur data.Term) {
+		c := data.FieldConflict{Field: key, Name: name.Thai, NameEnglish: name.English, Workbook: row.Thai, Current: cur.Thai}
+		if row.English != row.Thai || cur.English != cur.Thai {
+			c.WorkbookEnglish, c.CurrentEnglish = row.English, cur.English
+		}
+		out = append(out, c)
 	}
+	same := func(s string) data.Term { return data.Term{Thai: s, English: s} }
+	date := func(d data.Date) data.Term { return data.Term{Thai: data.FormatBE(d), English: d.String()} }
 	if hasStatus && row.Status != cur.Status {
-		add("status", data.HeaderStatus.Thai, row.Status.Thai(), cur.Status.Thai())
+		add("status", data.HeaderStatus, row.Status.Term(), cur.Status.Term())
 	}
 	if row.ReXRay != data.ReXRayNone && row.ReXRay != cur.ReXRay {
-		add("rexray", data.HeaderReXRay.Thai, row.ReXRay.Thai(), cur.ReXRay.Thai())
+		add("rexray", data.HeaderReXRay, row.ReXRay.Term(), cur.ReXRay.Term())
 	}
 	if row.Detail != "" && row.Detail != cur.Detail {
-		add("detail", "รายละเอียด", row.Detail, cur.Detail)
+		add("detail", data.Term{Thai: "รายละเอียด", English: "Detail"}, same(row.Detail), same(cur.Detail))
 	}
 	if !row.TargetDate.IsZero() && row.TargetDate != cur.TargetDate {
-		add("target_date", data.WordTargetDate.Thai, data.FormatBE(row.TargetDate), data.FormatBE(cur.TargetDate))
+		add("target_date", data.WordTargetDate, date(row.TargetDate), date(cur.TargetDate))
 	}
 	if row.LeadAgency != "" && row.LeadAgency != cur.LeadAgency {
-		add("lead_agency", "หน่วยงานหลัก", row.LeadAgency, cur.LeadAgency)
+		add("lead_agency", data.Term{Thai: "หน่วยงานหลัก", English: "Lead agency"}, same(row.LeadAgency), same(cur.LeadAgency))
 	}
 	return out
 }
@@ -188,9 +212,12 @@ func (u *unknownSub) suggested(detail string) (string, string) {
 	return u.suggestion, u.written + " · " + detail
 }
 
-func (u *unknownSub) reason() string {
-	return fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของ%s: ใกล้เคียงที่สุดคือ '%s' (รับแถวนี้เป็น '%s' โดยเก็บข้อความเดิมไว้ในรายละเอียด หรือไม่รับ)",
-		u.written, u.category.Label(), u.suggestion, u.suggestion)
+func (u *unknownSub) reason() data.Sentence {
+	return data.Sentence{
+		Thai: fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของ%s: ใกล้เคียงที่สุดคือ '%s' (รับแถวนี้เป็น '%s' โดยเก็บข้อความเดิมไว้ในรายละเอียด หรือไม่รับ)",
+			u.written, u.category.Label(), u.suggestion, u.suggestion),
+		English: fmt.Sprintf("The problem '%s' is not in the list of %s: the closest is '%s' (take the row as '%s', keeping what it wrote in the detail, or reject it)",
+			u.written, categoryEnglish(u.category), u.suggestion, u.suggestion)}
 }
 
 // suggestSubProblem finds the entry of category c closest to a name the

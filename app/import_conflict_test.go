@@ -346,8 +346,8 @@ func TestDemoHasNoForbiddenCombinations(t *testing.T) {
 	ps, _ := fx.store.Problems(fx.ctx, data.ProblemFilter{RoundID: 1})
 	cat7 := 0
 	for _, p := range ps {
-		if why := p.Contradiction(origin[p.HouseholdID]); why != "" {
-			t.Fatalf("demo problem %d: %s", p.ID, why)
+		if why := p.Contradiction(origin[p.HouseholdID]); why.Thai != "" {
+			t.Fatalf("demo problem %d: %s", p.ID, why.Thai)
 		}
 		if p.Category == 7 {
 			cat7++

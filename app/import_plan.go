@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,39 +185,44 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		return *in.Reject, nil
 	}
 	res := data.RowResult{Sheet: in.Sheet, Row: in.Row}
+	reject := func(column, value string, why data.Sentence) (data.RowResult, error) {
+		res.Fate, res.Column, res.Value, res.Reason, res.ReasonEnglish = data.FateRejected, column, value, why.Thai, why.English
+		return res, nil
+	}
 	if in.Key != 0 {
-		if reason, err := pl.checkKey(in); err != nil {
+		if why, err := pl.checkKey(in); err != nil {
 			return res, err
-		} else if reason != "" {
-			res.Fate, res.Column, res.Value, res.Reason = data.FateRejected, in.keyColumn, data.HouseholdKey(in.Key), reason
-			return res, nil
+		} else if why.Thai != "" {
+			return reject(in.keyColumn, data.HouseholdKey(in.Key), why)
 		}
 	}
-	review := func(r data.Review) (data.RowResult, error) {
+	// review sends the row to review for why.
+	review := func(r data.Review, why data.Sentence) (data.RowResult, error) {
 		r.Sheet, r.Row, r.Household, r.Problem, r.Action = in.Sheet, in.Row, in.Household, in.Problem, in.Action
+		r.Reason, r.ReasonEnglish = why.Thai, why.English
 		pl.b.AddReview(r)
-		res.Fate, res.Reason, res.ForProvince = data.FateReview, r.Reason, r.Kind == data.ReviewConflict
+		res.Fate, res.Reason, res.ReasonEnglish, res.ForProvince = data.FateReview, r.Reason, r.ReasonEnglish, r.Kind == data.ReviewConflict
 		return res, nil
 	}
 	ref, reason, candidates, err := pl.householdOf(in)
 	if err != nil {
 		return res, err
 	}
-	if reason == "" && pl.unit.Code != "" {
-		if why := pl.outsideUnit(ref, in); why != "" {
-			res.Fate, res.Column, res.Value, res.Reason = data.FateRejected, in.tambonColumn, in.tambonValue, why
-			return res, nil
+	if reason.Thai == "" && pl.unit.Code != "" {
+		if why := pl.outsideUnit(ref, in); why.Thai != "" {
+			return reject(in.tambonColumn, in.tambonValue, why)
 		}
 	}
-	if reason != "" {
+	if reason.Thai != "" {
 		if in.Unknown != nil && in.Unknown.reject != nil {
 			return *in.Unknown.reject, nil
 		}
 		if in.Unknown != nil {
 			in.Problem.SubProblem, in.Problem.Detail = in.Unknown.suggested(in.Problem.Detail)
-			reason += " · " + in.Unknown.reason()
+			sub := in.Unknown.reason()
+			reason = data.Sentence{Thai: reason.Thai + " · " + sub.Thai, English: reason.English + " · " + sub.English}
 		}
-		return review(data.Review{Reason: reason, Candidates: candidates})
+		return review(data.Review{Candidates: candidates}, reason)
 	}
 	var existing []uint64
 	if ref >= 0 {
@@ -241,13 +245,14 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 			in.Problem.Detail = cur.Detail // these words are already recorded
 		} else if !in.Unknown.others {
 			res.Column, res.Value = in.Unknown.column, in.Unknown.written
-			return review(data.Review{Kind: data.ReviewSubProblem, Reason: in.Unknown.reason(), Written: in.Unknown.written, Candidates: existing})
+			return review(data.Review{Kind: data.ReviewSubProblem, Written: in.Unknown.written, Candidates: existing}, in.Unknown.reason())
 		} else if known && cur.Detail != "" && cur.Detail != in.Problem.Detail {
 			in.Problem.Detail = cur.Detail + " · " + in.Problem.Detail
 			res.Column, res.Value = in.Unknown.column, in.Unknown.written
-			reason := fmt.Sprintf("ครัวเรือนนี้มีปัญหา '%s' อยู่แล้ว ว่า '%s': รับแถวนี้จะต่อท้ายรายละเอียดเป็น '%s' (ข้อความเดิมยังอยู่) หรือไม่รับ",
+			why := data.Sentencef("ครัวเรือนนี้มีปัญหา '%s' อยู่แล้ว ว่า '%s': รับแถวนี้จะต่อท้ายรายละเอียดเป็น '%s' (ข้อความเดิมยังอยู่) หรือไม่รับ",
+				"This household already has the problem '%s', as '%s': taking this row makes its detail '%s' (the earlier words stay), or reject the row",
 				in.Problem.SubProblem, cur.Detail, in.Problem.Detail)
-			return review(data.Review{Kind: data.ReviewSubProblem, Reason: reason, Written: in.Unknown.written, Candidates: existing})
+			return review(data.Review{Kind: data.ReviewSubProblem, Written: in.Unknown.written, Candidates: existing}, why)
 		}
 		stored, hasStored = pl.storedProblem(ref, in)
 	}
@@ -258,22 +263,20 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	if !in.HasStatus {
 		written.Status = 0
 	}
-	if why := written.Contradiction(in.Household.Origin); why != "" {
-		return review(data.Review{Kind: data.ReviewCombination, Reason: why, Candidates: existing})
+	if why := written.Contradiction(in.Household.Origin); why.Thai != "" {
+		return review(data.Review{Kind: data.ReviewCombination, Candidates: existing}, why)
 	}
 	if in.Action != nil {
 		if first, err := pl.firstStart(stored, hasStored); err != nil {
 			return res, err
 		} else if in.Action.Date.Before(first) {
-			res.Fate, res.Column, res.Value = data.FateRejected, in.actionColumn, in.actionValue
-			res.Reason = fmt.Sprintf("%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.HeaderActionDate.Thai, data.FormatBE(in.Action.Date), data.FormatBE(first))
-			return res, nil
+			return reject(in.actionColumn, in.actionValue, beforeRoundStart(data.HeaderActionDate, in.Action.Date, first))
 		}
 	}
 	if ref >= 0 {
-		if conflicts, reason := pl.conflicts(ref, in, stored, hasStored); len(conflicts) > 0 {
+		if conflicts, why := pl.conflicts(ref, in, stored, hasStored); len(conflicts) > 0 {
 			res.Column, res.Value = conflicts[0].Name, conflicts[0].Workbook
-			return review(data.Review{Kind: data.ReviewConflict, Reason: reason, Conflicts: conflicts, Candidates: existing})
+			return review(data.Review{Kind: data.ReviewConflict, Conflicts: conflicts, Candidates: existing}, why)
 		}
 	} else {
 		ref = pl.newHousehold(in)
@@ -347,9 +350,9 @@ func (pl *planner) firstStart(pc data.ProblemChange, stored bool) (data.Date, er
 
 // householdOf finds the batch ref of the row's household, loading it from
 // the store as needed. A household that is not known yet gives ref -1:
-// newHousehold adds it once the row is taken. A non-empty reason sends
-// the row to review instead.
-func (pl *planner) householdOf(in rowInput) (ref int, reason string, candidates []uint64, err error) {
+// newHousehold adds it once the row is taken. A reason sends the row to
+// review instead.
+func (pl *planner) householdOf(in rowInput) (ref int, reason data.Sentence, candidates []uint64, err error) {
 	h := in.Household
 	if in.Key != 0 { // checkKey found it
 		return pl.existingRef(in.Key)
@@ -357,28 +360,32 @@ func (pl *planner) householdOf(in rowInput) (ref int, reason string, candidates 
 	var byCode, byID []uint64
 	if h.HouseCode != "" {
 		if byCode, err = pl.ids(pl.store.HouseholdsByHouseCode(pl.ctx, h.HouseCode)); err != nil {
-			return 0, "", nil, err
+			return 0, data.Sentence{}, nil, err
 		}
 	}
 	if h.Head.NationalID != "" {
 		if byID, err = pl.ids(pl.store.HouseholdsByNationalID(pl.ctx, h.Head.NationalID)); err != nil {
-			return 0, "", nil, err
+			return 0, data.Sentence{}, nil, err
 		}
 	}
 	switch {
 	case len(byCode) > 1:
-		return 0, fmt.Sprintf("รหัสบ้าน %s ตรงกับ %d ครัวเรือนในฐานข้อมูล: กรุณาเลือกครัวเรือนที่ถูกต้อง", h.HouseCode, len(byCode)), byCode, nil
+		return 0, data.Sentencef("รหัสบ้าน %s ตรงกับ %d ครัวเรือนในฐานข้อมูล: กรุณาเลือกครัวเรือนที่ถูกต้อง",
+			"The house code %s matches %d households in the database: choose the right household", h.HouseCode, len(byCode)), byCode, nil
 	case len(byCode) == 1 && len(byID) > 0 && !slices.Contains(byID, byCode[0]):
-		return 0, "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือน: กรุณาตรวจสอบว่าเป็นครัวเรือนใด", append(byCode, byID...), nil
+		return 0, data.Sentence{Thai: "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือน: กรุณาตรวจสอบว่าเป็นครัวเรือนใด",
+			English: "The house code and the national ID point to different households: check which household it is"}, append(byCode, byID...), nil
 	case len(byCode) == 1:
 		return pl.existingRef(byCode[0])
 	case len(byID) > 1:
-		return 0, fmt.Sprintf("เลขประจำตัวประชาชนนี้ตรงกับ %d ครัวเรือน: กรุณาเลือกครัวเรือนที่ถูกต้อง", len(byID)), byID, nil
+		return 0, data.Sentencef("เลขประจำตัวประชาชนนี้ตรงกับ %d ครัวเรือน: กรุณาเลือกครัวเรือนที่ถูกต้อง",
+			"This national ID matches %d households: choose the right household", len(byID)), byID, nil
 	case len(byID) == 1:
 		ref, reason, c, err := pl.existingRef(byID[0])
-		if err == nil && reason == "" && h.HouseCode != "" {
+		if err == nil && reason.Thai == "" && h.HouseCode != "" {
 			if stored := pl.hhAt(ref).Household.HouseCode; stored != "" && stored != h.HouseCode {
-				return 0, fmt.Sprintf("เลขประจำตัวประชาชนนี้เป็นหัวหน้าครัวเรือนรหัสบ้าน %s ไม่ใช่ %s: ย้ายบ้านหรือกรอกผิด?", stored, h.HouseCode), byID, nil
+				return 0, data.Sentencef("เลขประจำตัวประชาชนนี้เป็นหัวหน้าครัวเรือนรหัสบ้าน %s ไม่ใช่ %s: ย้ายบ้านหรือกรอกผิด?",
+					"This national ID is the head of the household with house code %s, not %s: has the household moved, or was it mistyped?", stored, h.HouseCode), byID, nil
 			}
 		}
 		return ref, reason, c, err
@@ -388,19 +395,22 @@ func (pl *planner) householdOf(in rowInput) (ref int, reason string, candidates 
 	idRef, idOK := pl.newByNID.get(h.Head.NationalID)
 	switch {
 	case h.HouseCode != "" && codeOK && h.Head.NationalID != "" && idOK && codeRef != idRef:
-		return 0, "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือนในไฟล์นี้", nil, nil
+		return 0, data.Sentence{Thai: "รหัสบ้านและเลขประจำตัวประชาชนชี้ไปคนละครัวเรือนในไฟล์นี้",
+			English: "The house code and the national ID point to different households in this file"}, nil, nil
 	case h.HouseCode != "" && codeOK:
-		return codeRef, "", nil, nil
+		return codeRef, data.Sentence{}, nil, nil
 	case h.Head.NationalID != "" && idOK:
 		if stored := pl.hhAt(idRef).Household.HouseCode; h.HouseCode != "" && stored != "" && stored != h.HouseCode {
-			return 0, "เลขประจำตัวประชาชนเดียวกันอยู่กับรหัสบ้านต่างกันในไฟล์นี้", nil, nil
+			return 0, data.Sentence{Thai: "เลขประจำตัวประชาชนเดียวกันอยู่กับรหัสบ้านต่างกันในไฟล์นี้",
+				English: "The same national ID goes with different house codes in this file"}, nil, nil
 		}
-		return idRef, "", nil, nil
+		return idRef, data.Sentence{}, nil, nil
 	}
 	if in.IDWarning {
-		return 0, "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบ): ตรวจกับบัตรแล้วยืนยันได้ถ้าเลขถูกต้อง", nil, nil
+		return 0, data.Sentence{Thai: "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบ): ตรวจกับบัตรแล้วยืนยันได้ถ้าเลขถูกต้อง",
+			English: "The national ID is not valid (its check digit is wrong): check it against the ID card, and confirm it if the number is right"}, nil, nil
 	}
-	return -1, "", nil, nil
+	return -1, data.Sentence{}, nil, nil
 }
 
 // checkKey tells why a row that names its household by its qmdesk key
@@ -408,24 +418,27 @@ func (pl *planner) householdOf(in rowInput) (ref int, reason string, candidates 
 // the key is this database's own number, so a workbook made from another
 // database, or a household removed since, must not be matched by it. The
 // row's tambon, locked in the follow-up workbook, must be the household's.
-func (pl *planner) checkKey(in rowInput) (string, error) {
+func (pl *planner) checkKey(in rowInput) (data.Sentence, error) {
 	key := data.HouseholdKey(in.Key)
 	if _, ok := pl.hhByID[in.Key]; ok {
-		return "", nil
+		return data.Sentence{}, nil
 	}
 	h, err := pl.store.Household(pl.ctx, in.Key)
 	if data.ErrorCode(err) == data.ENOTFOUND {
-		return "ไม่พบครัวเรือน " + key + " ในฐานข้อมูลนี้ (แถวนี้อาจมาจากแบบติดตามของฐานข้อมูลอื่น หรือครัวเรือนถูกลบไปแล้ว): กรุณาตรวจสอบกับไฟล์ที่จังหวัดส่งไป", nil
+		return data.Sentencef("ไม่พบครัวเรือน %s ในฐานข้อมูลนี้ (แถวนี้อาจมาจากแบบติดตามของฐานข้อมูลอื่น หรือครัวเรือนถูกลบไปแล้ว): กรุณาตรวจสอบกับไฟล์ที่จังหวัดส่งไป",
+			"Household %s is not in this database (the row may come from another database's follow-up workbook, or the household was removed): check against the file the province sent", key), nil
 	} else if err != nil {
-		return "", err
+		return data.Sentence{}, err
 	}
 	switch {
 	case h.TambonCode != in.Household.TambonCode:
-		return "ครัวเรือน " + key + " ในฐานข้อมูลนี้อยู่ตำบลอื่น (แถวนี้อาจมาจากแบบติดตามของฐานข้อมูลอื่น): กรุณาตรวจสอบกับไฟล์ที่จังหวัดส่งไป", nil
+		return data.Sentencef("ครัวเรือน %s ในฐานข้อมูลนี้อยู่ตำบลอื่น (แถวนี้อาจมาจากแบบติดตามของฐานข้อมูลอื่น): กรุณาตรวจสอบกับไฟล์ที่จังหวัดส่งไป",
+			"Household %s is in another tambon in this database (the row may come from another database's follow-up workbook): check against the file the province sent", key), nil
 	case in.Household.HouseCode != "" && h.HouseCode != "" && h.HouseCode != in.Household.HouseCode:
-		return fmt.Sprintf("ครัวเรือน %s มีรหัสบ้าน %s ไม่ใช่ %s: กรุณาตรวจสอบรหัสบ้าน", key, h.HouseCode, in.Household.HouseCode), nil
+		return data.Sentencef("ครัวเรือน %s มีรหัสบ้าน %s ไม่ใช่ %s: กรุณาตรวจสอบรหัสบ้าน",
+			"Household %s has the house code %s, not %s: check the house code", key, h.HouseCode, in.Household.HouseCode), nil
 	}
-	return "", nil
+	return data.Sentence{}, nil
 }
 
 // newHousehold adds the row's household to the batch as a new one.
@@ -452,26 +465,26 @@ func (pl *planner) ids(hs []data.Household, err error) ([]uint64, error) {
 
 // existingRef puts a stored household into the batch (once) and returns
 // its ref.
-func (pl *planner) existingRef(id uint64) (int, string, []uint64, error) {
+func (pl *planner) existingRef(id uint64) (int, data.Sentence, []uint64, error) {
 	if ref, ok := pl.hhByID[id]; ok {
-		return int(ref), "", nil, nil
+		return int(ref), data.Sentence{}, nil, nil
 	}
 	h, err := pl.store.Household(pl.ctx, id)
 	if err != nil {
-		return 0, "", nil, err
+		return 0, data.Sentence{}, nil, err
 	}
 	ref := pl.addHH(data.HouseholdChange{Op: data.OpRef, Household: h, Seen: h.UpdatedAt})
 	pl.hhByID[id] = int32(ref)
 	stored, err := pl.store.ProblemsOf(pl.ctx, id)
 	if err != nil {
-		return 0, "", nil, err
+		return 0, data.Sentence{}, nil, err
 	}
 	for _, p := range stored {
 		if p.RoundID == pl.round {
 			pl.existing[pl.key(ref, p.Category, p.SubProblem)] = pl.side.AddProblem(p)
 		}
 	}
-	return ref, "", nil, nil
+	return ref, data.Sentence{}, nil, nil
 }
 
 // apply merges the row into household ref: household fields, the problem,

@@ -62,11 +62,12 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 			keepCurrent(&in, r.Conflicts)
 		}
 	case "accept":
-		var reason string
+		var reason data.Sentence
 		if len(r.Candidates) > 0 {
 			ref, _, _, err = pl.existingRef(r.Candidates[0])
-		} else if ref, reason, _, err = pl.householdOf(in); err == nil && reason != "" {
-			return data.Errorf(data.ECONFLICT, "รายการที่ %d ยังระบุครัวเรือนไม่ได้: %s", "review %d: household unclear: %s", reviewID, reason)
+		} else if ref, reason, _, err = pl.householdOf(in); err == nil && reason.Thai != "" {
+			return data.Messages(data.ECONFLICT, "รายการที่ %d ยังระบุครัวเรือนไม่ได้: %s", []any{reviewID, reason.Thai},
+				"Review %d cannot tell the household yet: %s", reviewID, reason.English)
 		}
 		if err != nil {
 			return err

@@ -106,6 +106,7 @@ func (fx *fixture) plan(t *testing.T, path, password string) *app.FileReport {
 	if err != nil {
 		t.Fatal(err)
 	}
+	app.CheckReasonsInEnglish(t, rep.Batch)
 	return rep
 }
 

@@ -39,7 +39,7 @@ func FuzzThaiQMColumn(f *testing.F) {
 		}
 		in := imp.parseRow(&l, 2, strings.Split(row+v, "\t"))
 		if in.Reject != nil {
-			if in.Reject.Column != data.HeaderThaiQM.Thai || in.Reject.Reason == "" {
+			if in.Reject.Column != data.HeaderThaiQM.Thai || in.Reject.Reason == "" || in.Reject.ReasonEnglish == "" {
 				t.Fatalf("%q: refused in %q: %s", v, in.Reject.Column, in.Reject.Reason)
 			}
 			return

@@ -72,8 +72,8 @@ func FuzzParseRow(f *testing.F) {
 		cells := strings.Split(s, "\t")
 		in := imp.parseRow(&l, 2, cells)
 		if in.Reject != nil {
-			if in.Reject.Reason == "" || in.Reject.Fate != data.FateRejected {
-				t.Fatalf("rejection without a reason: %+v", in.Reject)
+			if in.Reject.Reason == "" || in.Reject.ReasonEnglish == "" || in.Reject.Fate != data.FateRejected {
+				t.Fatalf("rejection without a reason in Thai and in English: %+v", in.Reject)
 			}
 			if n := utf8.RuneCountInString(in.Reject.Value); n > 130 {
 				t.Fatalf("a rejection carries %d characters of its value", n)

@@ -157,29 +157,33 @@ func shortValue(s string) string {
 }
 
 // parseRow reads one data row. Problems with a value reject the row with
-// its column, value and a reason in Thai; the first problem found is the
-// one reported.
+// its column, value and a reason in Thai and in English; the first
+// problem found is the one reported.
 func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	in := rowInput{Sheet: l.Sheet, Row: row}
-	reject := func(f field, reason string) rowInput {
-		in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.headerOf(f), Value: shortValue(l.cell(cells, f)), Reason: reason}
+	reject := func(f field, why data.Sentence) rowInput {
+		in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.headerOf(f), Value: shortValue(l.cell(cells, f)),
+			Reason: why.Thai, ReasonEnglish: why.English}
 		return in
 	}
+	rejectErr := func(f field, err error) rowInput { return reject(f, data.ErrorSentence(err)) }
 	get := func(f field) string { return l.cell(cells, f) }
 
 	// Lengths first: a cell longer than Excel allows (any column, read or
 	// not), then each field against what it means.
 	for i, c := range cells {
 		if n := xlsx.CellTooLong(c); n > 0 {
+			why := data.Sentencef("ช่องนี้ยาว %s ตัวอักษร เกินที่ Excel รับได้ (%s ตัวอักษร) ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel: กรุณาแก้ช่องนี้ใน Excel แล้วบันทึกใหม่",
+				"This cell is %s characters long, more than Excel allows (%s): the file may be damaged, or was not saved by Excel. Correct the cell in Excel and save the file again",
+				data.FormatNumber(int64(n)), data.FormatNumber(int64(xlsx.Limit.CellChars)))
 			in.Reject = &data.RowResult{Sheet: l.Sheet, Row: row, Fate: data.FateRejected, Column: l.columnName(i + 1), Value: shortValue(c),
-				Reason: fmt.Sprintf("ช่องนี้ยาว %s ตัวอักษร เกินที่ Excel รับได้ (%s ตัวอักษร) ไฟล์อาจเสียหายหรือไม่ได้บันทึกจาก Excel: กรุณาแก้ช่องนี้ใน Excel แล้วบันทึกใหม่",
-					data.FormatNumber(int64(n)), data.FormatNumber(int64(xlsx.Limit.CellChars)))}
+				Reason: why.Thai, ReasonEnglish: why.English}
 			return in
 		}
 	}
 	for _, fl := range fieldLengths {
 		if err := data.CheckLength(l.headerOf(fl.field), get(fl.field), fl.most); err != nil {
-			return reject(fl.field, data.ErrorMessage(err))
+			return rejectErr(fl.field, err)
 		}
 	}
 	h := &in.Household
@@ -188,33 +192,34 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	// Where: the province must be ours; amphoe and tambon must exist in it.
 	if p := get(fProvince); p != "" {
 		if pl, err := imp.Geo.FindProvince(p); err != nil {
-			return reject(fProvince, data.ErrorMessage(err))
+			return rejectErr(fProvince, err)
 		} else if pl.Code != imp.places.province {
-			return reject(fProvince, "แถวนี้เป็นของจังหวัด"+pl.Thai+" ไม่ใช่จังหวัดของฐานข้อมูลนี้")
+			return reject(fProvince, data.Sentence{Thai: "แถวนี้เป็นของจังหวัด" + pl.Thai + " ไม่ใช่จังหวัดของฐานข้อมูลนี้",
+				English: "This row is of " + pl.EnglishName() + " province, not of this database's province"})
 		}
 	}
 	amphoe := ""
 	if a := get(fAmphoe); a != "" {
 		code, err := imp.places.findAmphoe(a)
 		if err != nil {
-			return reject(fAmphoe, data.ErrorMessage(err))
+			return rejectErr(fAmphoe, err)
 		}
 		amphoe = code
 	}
 	t := get(fTambon)
 	if t == "" {
-		return reject(fTambon, "ไม่ได้ระบุตำบล")
+		return reject(fTambon, data.Sentence{Thai: "ไม่ได้ระบุตำบล", English: "The tambon is not given"})
 	}
 	tambon, err := imp.places.findTambon(amphoe, t)
 	if err != nil {
-		return reject(fTambon, data.ErrorMessage(err))
+		return rejectErr(fTambon, err)
 	}
 	h.TambonCode = tambon
 	in.tambonColumn, in.tambonValue = l.headerOf(fTambon), t
 	if v := get(fUnit); v != "" {
-		code, reason := imp.unitOfRow(v, tambon)
-		if reason != "" {
-			return reject(fUnit, reason)
+		code, why := imp.unitOfRow(v, tambon)
+		if why.Thai != "" {
+			return reject(fUnit, why)
 		}
 		h.Unit = code
 	}
@@ -223,7 +228,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if v := get(fHouseCode); v != "" && v != "-" {
 		code, err := data.NormalizeHouseCode(v)
 		if err != nil {
-			return reject(fHouseCode, data.ErrorMessage(err))
+			return rejectErr(fHouseCode, err)
 		}
 		h.HouseCode = code
 	}
@@ -237,18 +242,19 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		if err == data.ErrCheckDigit {
 			in.IDWarning = true
 		} else if err != nil {
-			return reject(fNationalID, data.ErrorMessage(err))
+			return rejectErr(fNationalID, err)
 		}
 		h.Head.NationalID = id
 	}
 	if h.HouseCode == "" && h.Head.NationalID == "" && in.Key == 0 {
-		return reject(fHouseCode, "ไม่มีทั้งรหัสบ้านและเลขประจำตัวประชาชน จึงระบุครัวเรือนไม่ได้")
+		return reject(fHouseCode, data.Sentence{Thai: "ไม่มีทั้งรหัสบ้านและเลขประจำตัวประชาชน จึงระบุครัวเรือนไม่ได้",
+			English: "There is neither a house code nor a national ID, so the household cannot be identified"})
 	}
 	h.HouseNo = data.ThaiToASCIIDigits(get(fHouseNo))
 	if v := get(fVillageNo); v != "" {
 		n, ok := parseVillageNo(v)
 		if !ok {
-			return reject(fVillageNo, data.WordVillageNo.Thai+"ต้องเป็นตัวเลข เช่น 5")
+			return reject(fVillageNo, data.Sentence{Thai: data.WordVillageNo.Thai + "ต้องเป็นตัวเลข เช่น 5", English: data.WordVillageNo.English + " must be a number, e.g. 5"})
 		}
 		h.VillageNo = n
 	}
@@ -258,21 +264,23 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if full := get(fFullName); full != "" && h.Head.FirstName == "" {
 		h.Head.Title, h.Head.FirstName, h.Head.LastName = splitThaiName(full)
 		for _, part := range []struct {
-			name, text string
-			most       int
-		}{{"คำนำหน้า", h.Head.Title, data.MaxTitle}, {"ชื่อ", h.Head.FirstName, data.MaxName}, {"นามสกุล", h.Head.LastName, data.MaxName}} {
-			if err := data.CheckLength(part.name, part.text, part.most); err != nil {
-				return reject(fFullName, data.ErrorMessage(err))
+			name data.Term
+			text string
+			most int
+		}{{data.Term{Thai: "คำนำหน้า", English: "The title"}, h.Head.Title, data.MaxTitle}, {data.Term{Thai: "ชื่อ", English: "The first name"}, h.Head.FirstName, data.MaxName},
+			{data.Term{Thai: "นามสกุล", English: "The last name"}, h.Head.LastName, data.MaxName}} {
+			if err := data.CheckLengthOf(part.name, part.text, part.most); err != nil {
+				return rejectErr(fFullName, err)
 			}
 		}
 	}
 	if h.Head.Phone, err = data.NormalizePhone(get(fPhone)); err != nil {
-		return reject(fPhone, data.ErrorMessage(err))
+		return rejectErr(fPhone, err)
 	}
 	if v := get(fMembers); v != "" {
 		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(data.ThaiToASCIIDigits(v)), "คน"))
 		if err != nil || n < 0 || n > 100 {
-			return reject(fMembers, "จำนวนสมาชิกต้องเป็นตัวเลข 0–100")
+			return reject(fMembers, data.Sentence{Thai: "จำนวนสมาชิกต้องเป็นตัวเลข 0–100", English: "The number of members must be a number from 0 to 100"})
 		}
 		h.Members = n
 	}
@@ -283,7 +291,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	origin, newProblem, err := data.ParseOrigin(get(fOrigin))
 	switch {
 	case err != nil:
-		return reject(fOrigin, data.ErrorMessage(err))
+		return rejectErr(fOrigin, err)
 	case origin == data.OriginMissed:
 		h.Origin, p.SurveyYear = data.OriginMissed, data.NewInRoundYear(imp.round)
 	case newProblem:
@@ -291,12 +299,12 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	}
 	cat, err := data.ParseCategory(get(fCategory))
 	if err != nil {
-		return reject(fCategory, data.ErrorMessage(err))
+		return rejectErr(fCategory, err)
 	}
 	p.Category = cat
 	p.SubProblem = get(fSubProblem)
 	if p.SubProblem == "" {
-		return reject(fSubProblem, "ไม่ได้ระบุปัญหา")
+		return reject(fSubProblem, data.Sentence{Thai: "ไม่ได้ระบุปัญหา", English: "The problem is not given"})
 	}
 	if sp, ok := imp.findSubProblem(cat, p.SubProblem); ok {
 		p.SubProblem, p.Urgent, p.Sensitive = sp.Name, sp.Urgent, sp.Sensitive
@@ -306,8 +314,12 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		in.Unknown = imp.unknownSub(cat, p.SubProblem)
 		in.Unknown.column = l.headerOf(fSubProblem)
 		if in.Unknown.suggestion == "" {
-			r := reject(fSubProblem, fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของ%s และไม่มีรายการที่ใกล้เคียง: กรุณาเลือกจากรายการ (%s)",
-				p.SubProblem, cat.Label(), strings.Join(imp.subNames(cat), ", ")))
+			names := imp.subNames(cat)
+			r := reject(fSubProblem, data.Sentence{
+				Thai: fmt.Sprintf("ปัญหา '%s' ไม่อยู่ในรายการของ%s และไม่มีรายการที่ใกล้เคียง: กรุณาเลือกจากรายการ (%s)",
+					p.SubProblem, cat.Label(), strings.Join(names, ", ")),
+				English: fmt.Sprintf("The problem '%s' is not in the list of %s, and nothing in it is close: choose one from the list ('%s')",
+					p.SubProblem, categoryEnglish(cat), strings.Join(names, "', '"))})
 			in.Reject = nil
 			in.Unknown.reject = r.Reject
 		} else if sp, ok := imp.findSubProblem(cat, in.Unknown.suggestion); ok {
@@ -316,30 +328,31 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	}
 	p.Detail = get(fDetail)
 	if p.ReXRay, err = data.ParseReXRay(get(fReXRay)); err != nil {
-		return reject(fReXRay, data.ErrorMessage(err))
+		return rejectErr(fReXRay, err)
 	}
 	if v := get(fStatus); v != "" {
 		if p.Status, err = data.ParseStatus(v); err != nil {
-			return reject(fStatus, data.ErrorMessage(err))
+			return rejectErr(fStatus, err)
 		}
 		in.HasStatus = true
 	}
 	note := get(fNote)
 	if p.Status == data.Closed {
 		if note == "" {
-			return reject(fNote, "สถานะ '"+data.Closed.Thai()+"' ต้องระบุเหตุผลในคอลัมน์หมายเหตุ (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)")
+			return reject(fNote, data.Sentence{Thai: "สถานะ '" + data.Closed.Thai() + "' ต้องระบุเหตุผลในคอลัมน์หมายเหตุ (เช่น ย้ายออก เสียชีวิต ปฏิเสธความช่วยเหลือ ข้อมูลซ้ำ)",
+				English: "The status '" + data.Closed.Term().English + "' needs its reason in the note column (e.g. moved away, died, refused help, a duplicate)"})
 		}
 		p.CloseReason = note
 	}
 	if v := get(fTargetDate); v != "" {
 		if p.TargetDate, err = imp.readDate(v); err != nil {
-			return reject(fTargetDate, data.ErrorMessage(err))
+			return rejectErr(fTargetDate, err)
 		}
 		if p.TargetDate.Before(imp.round.Start) {
-			return reject(fTargetDate, fmt.Sprintf("%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.WordTargetDate.Thai, data.FormatBE(p.TargetDate), data.FormatBE(imp.round.Start)))
+			return reject(fTargetDate, beforeRoundStart(data.WordTargetDate, p.TargetDate, imp.round.Start))
 		}
-		if err := p.TargetDate.CheckPlanned(data.WordTargetDate.Thai, imp.Clock.Today()); err != nil {
-			return reject(fTargetDate, data.ErrorMessage(err))
+		if err := p.TargetDate.CheckPlannedOf(data.WordTargetDate, imp.Clock.Today()); err != nil {
+			return rejectErr(fTargetDate, err)
 		}
 	}
 	p.LeadAgency = get(fLeadAgency)
@@ -349,17 +362,21 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if date != "" || agency != "" || what != "" || (budget != "" && budget != "0" && budget != "-") {
 		a := &data.Action{Agency: agency, What: what, Note: note}
 		if date == "" {
-			return reject(fActionDate, "มีข้อมูลการช่วยเหลือแต่ไม่ได้ระบุ"+data.HeaderActionDate.Thai)
+			return reject(fActionDate, data.Sentence{Thai: "มีข้อมูลการช่วยเหลือแต่ไม่ได้ระบุ" + data.HeaderActionDate.Thai,
+				English: "The row tells of help given but has no " + strings.ToLower(data.HeaderActionDate.English)})
 		}
 		if a.Date, err = imp.readDate(date); err != nil {
-			return reject(fActionDate, data.ErrorMessage(err))
+			return rejectErr(fActionDate, err)
 		}
 		if today := imp.Clock.Today(); a.Date.After(today) {
-			return reject(fActionDate, fmt.Sprintf("%s %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.HeaderActionDate.Thai, data.FormatBE(a.Date), data.FormatBE(today)))
+			return reject(fActionDate, data.Sentence{
+				Thai: fmt.Sprintf("%s %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", data.HeaderActionDate.Thai, data.FormatBE(a.Date), data.FormatBE(today)),
+				English: fmt.Sprintf("The %s %s is in the future (today is %s): check the date and its year (workbooks write it in the Buddhist era)",
+					strings.ToLower(data.HeaderActionDate.English), a.Date, today)})
 		}
 		in.actionColumn, in.actionValue = l.headerOf(fActionDate), date
 		if a.Budget, err = data.ParseBaht(budget); err != nil {
-			return reject(fBudget, data.ErrorMessage(err))
+			return rejectErr(fBudget, err)
 		}
 		if in.HasStatus {
 			a.Result = p.Status
@@ -369,7 +386,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 	if v := get(fThaiQM); v != "" && v != "-" {
 		on, err := imp.readThaiQM(v)
 		if err != nil {
-			return reject(fThaiQM, data.ErrorMessage(err))
+			return rejectErr(fThaiQM, err)
 		}
 		p.ThaiQMOn = on
 		if in.Action != nil {
@@ -381,6 +398,21 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		untouched(&in)
 	}
 	return in
+}
+
+// beforeRoundStart is the reason to refuse a date (what) before the
+// round's recording started.
+func beforeRoundStart(what data.Term, d, start data.Date) data.Sentence {
+	return data.Sentence{
+		Thai: fmt.Sprintf("%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", what.Thai, data.FormatBE(d), data.FormatBE(start)),
+		English: fmt.Sprintf("The %s %s is before the round's recording started (%s): check the date and its year (workbooks write it in the Buddhist era)",
+			strings.ToLower(what.English), d, start)}
+}
+
+// categoryEnglish names a category in English, as a window in English
+// does: "category 4 (income / occupation)".
+func categoryEnglish(c data.Category) string {
+	return fmt.Sprintf("category %d (%s)", int(c), c.English())
 }
 
 // unknownSub looks up the closest entry for a sub-problem the list does

@@ -13,21 +13,22 @@ const unitNone = "-"
 
 // unitOfRow reads a row's municipality cell for a household of tambon:
 // the unit's code, unitNone for "not in a municipality" ("-",
-// ไม่อยู่ในเขตเทศบาล, นอกเขตเทศบาล), or the reason in Thai to refuse the
-// row: a unit not in the province's list, a unit that does not cover the
-// tambon, or none where a unit covers the whole tambon.
-func (imp *Importer) unitOfRow(v, tambon string) (code, reason string) {
-	tname := tambon
+// ไม่อยู่ในเขตเทศบาล, นอกเขตเทศบาล), or the reason to refuse the row: a
+// unit not in the province's list, a unit that does not cover the tambon,
+// or none where a unit covers the whole tambon.
+func (imp *Importer) unitOfRow(v, tambon string) (code string, why data.Sentence) {
+	tname, tenglish := tambon, tambon
 	if p, ok := imp.Geo.Tambon(tambon); ok {
-		tname = p.Thai
+		tname, tenglish = p.Thai, p.EnglishName()
 	}
 	whole, wholly, _ := imp.units.OfTambon(tambon)
 	switch headerKey(v) {
 	case headerKey(unitNone), headerKey(data.WordNoUnit.Thai), headerKey("นอกเขต" + data.WordMunicipality.Thai):
 		if wholly {
-			return "", "ตำบล" + tname + " อยู่ในเขต " + whole.Name + " ทั้งตำบล จึงระบุว่า" + data.WordNoUnit.Thai + "ไม่ได้"
+			return "", data.Sentence{Thai: "ตำบล" + tname + " อยู่ในเขต " + whole.Name + " ทั้งตำบล จึงระบุว่า" + data.WordNoUnit.Thai + "ไม่ได้",
+				English: "Tambon " + tenglish + " lies wholly in '" + whole.Name + "', so the household cannot be " + data.WordNoUnit.English}
 		}
-		return unitNone, ""
+		return unitNone, data.Sentence{}
 	}
 	u, ok := imp.units.Find(v)
 	if !ok {
@@ -38,12 +39,13 @@ func (imp *Importer) unitOfRow(v, tambon string) (code, reason string) {
 		}
 	}
 	if !ok {
-		return "", "ไม่พบ" + data.WordMunicipality.Thai + " '" + v + "' ในรายการของจังหวัด (เพิ่มได้ที่เมนูไฟล์ หรือด้วยคำสั่ง qmdesk unit add)"
+		return "", data.Sentence{Thai: "ไม่พบ" + data.WordMunicipality.Thai + " '" + v + "' ในรายการของจังหวัด (เพิ่มได้ที่เมนูไฟล์ หรือด้วยคำสั่ง qmdesk unit add)",
+			English: "The " + strings.ToLower(data.WordMunicipality.English) + " '" + v + "' is not in the province's list (add it in the File menu, or with the command qmdesk unit add)"}
 	}
 	if covered, _ := u.Covers(tambon); !covered {
-		return "", "ตำบล" + tname + " ไม่อยู่ในเขต " + u.Name
+		return "", data.Sentence{Thai: "ตำบล" + tname + " ไม่อยู่ในเขต " + u.Name, English: "Tambon " + tenglish + " is not within '" + u.Name + "'"}
 	}
-	return u.Code, ""
+	return u.Code, data.Sentence{}
 }
 
 // noteUnitTitle reads a title row above the header: a municipality's
@@ -68,8 +70,9 @@ func (pl *planner) noteUnitTitle(units data.UnitList, cells []string) {
 }
 
 // outsideUnit is the reason to refuse a row of a municipality's workbook
-// whose household (as the row leaves it) is not the unit's; "" when it is.
-func (pl *planner) outsideUnit(ref int, in rowInput) string {
+// whose household (as the row leaves it) is not the unit's; none (the
+// zero Sentence) when it is.
+func (pl *planner) outsideUnit(ref int, in rowInput) data.Sentence {
 	var h data.Household
 	if ref >= 0 {
 		h = pl.hhAt(ref).Household
@@ -82,9 +85,12 @@ func (pl *planner) outsideUnit(ref int, in rowInput) string {
 	}
 	pl.units.SettleUnit(&h)
 	if h.Unit == pl.unit.Code {
-		return ""
+		return data.Sentence{}
 	}
-	return "ไฟล์นี้เป็นของ " + pl.unit.Name + " (ตามชื่อที่หัวตาราง) นำเข้าได้เฉพาะครัวเรือนในเขต " + pl.unit.Name + ": ครัวเรือนในแถวนี้อยู่นอกเขต (หากเป็นครัวเรือนในตำบลที่อยู่ในเขตบางส่วน ให้ระบุชื่อ" + data.WordMunicipality.Thai + "ในคอลัมน์ " + data.WordMunicipality.Thai + ")"
+	return data.Sentence{
+		Thai: "ไฟล์นี้เป็นของ " + pl.unit.Name + " (ตามชื่อที่หัวตาราง) นำเข้าได้เฉพาะครัวเรือนในเขต " + pl.unit.Name + ": ครัวเรือนในแถวนี้อยู่นอกเขต (หากเป็นครัวเรือนในตำบลที่อยู่ในเขตบางส่วน ให้ระบุชื่อ" + data.WordMunicipality.Thai + "ในคอลัมน์ " + data.WordMunicipality.Thai + ")",
+		English: "This file belongs to '" + pl.unit.Name + "' (by the name in its title), so only households within '" + pl.unit.Name + "' can be imported from it: this row's household is outside " +
+			"(for a household of a tambon the municipality covers in part, give the municipality's name in the " + data.WordMunicipality.English + " column)"}
 }
 
 // FollowUpUnit writes a municipality's follow-up workbook: the open

@@ -42,6 +42,8 @@ func TestRowUnitColumn(t *testing.T) {
 			case c.reason != "":
 				if in.Reject == nil || !strings.Contains(in.Reject.Reason, c.reason) || in.Reject.Column != header {
 					t.Errorf("%s / %q: want refused (%s), got %+v", c.tambon, c.unit, c.reason, in.Reject)
+				} else if bad := NotEnglish(in.Reject.ReasonEnglish, in.Reject.Column, in.Reject.Value); bad != "" {
+					t.Errorf("%s / %q: the English of the reason (%s): %q", c.tambon, c.unit, bad, in.Reject.ReasonEnglish)
 				}
 			case in.Reject != nil:
 				t.Errorf("%s / %q refused: %s", c.tambon, c.unit, in.Reject.Reason)

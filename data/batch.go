@@ -394,6 +394,7 @@ func (e *encoder) row(r *RowResult, review int) {
 	e.uint(uint64(review))
 	if review == 0 {
 		e.text(r.Reason)
+		e.text(r.ReasonEnglish)
 	}
 	e.uint(r.Problem)
 	e.bool(r.ForProvince)
@@ -407,19 +408,22 @@ func (d *decoder) row(b *ImportBatch) (r RowResult) {
 	r.Value = d.text()
 	if review := d.uint(); review == 0 {
 		r.Reason = d.text()
+		r.ReasonEnglish = d.text()
 	} else {
 		rd := b.recs.at(b.reviews[review-1])
 		r.Reason = rd.text()
+		r.ReasonEnglish = rd.text()
 	}
 	r.Problem = d.uint()
 	r.ForProvince = d.bool()
 	return r
 }
 
-// review stores a row sent to review, its reason first (a row's fate
-// reads it from there).
+// review stores a row sent to review, its reason first, in Thai then in
+// English (a row's fate reads it from there).
 func (e *encoder) review(r *Review) {
 	e.text(r.Reason)
+	e.text(r.ReasonEnglish)
 	e.uint(r.ID)
 	e.uint(r.ImportID)
 	e.word(r.Kind)
@@ -434,6 +438,9 @@ func (e *encoder) review(r *Review) {
 		e.text(c.Current)
 		e.word(c.ChangedBy)
 		e.time(c.ChangedAt)
+		e.word(c.NameEnglish)
+		e.text(c.WorkbookEnglish)
+		e.text(c.CurrentEnglish)
 	}
 	e.text(r.Written)
 	e.uint(uint64(len(r.Candidates)))
@@ -457,6 +464,7 @@ func (e *encoder) review(r *Review) {
 
 func (d *decoder) review(b *ImportBatch) (r Review) {
 	r.Reason = d.text()
+	r.ReasonEnglish = d.text()
 	r.ID = d.uint()
 	r.ImportID = d.uint()
 	r.Kind = d.word()
@@ -472,6 +480,9 @@ func (d *decoder) review(b *ImportBatch) (r Review) {
 			c.Current = d.text()
 			c.ChangedBy = d.word()
 			c.ChangedAt = d.time()
+			c.NameEnglish = d.word()
+			c.WorkbookEnglish = d.text()
+			c.CurrentEnglish = d.text()
 		}
 	}
 	r.Written = d.text()
@@ -661,7 +672,7 @@ func (b *ImportBatch) Row(i int) RowResult {
 // the review's (added just before), stored once.
 func (b *ImportBatch) AddRow(r RowResult) {
 	review := 0
-	if r.Fate == FateReview && len(b.reviews) > 0 && r.Reason == b.lastReason {
+	if r.Fate == FateReview && len(b.reviews) > 0 && (Sentence{r.Reason, r.ReasonEnglish}) == b.lastReason {
 		review = len(b.reviews)
 	}
 	e := b.recs.start()
@@ -694,7 +705,7 @@ func (b *ImportBatch) AddReview(r Review) {
 	e := b.recs.start()
 	e.review(&r)
 	b.reviews = append(b.reviews, b.recs.store(e))
-	b.lastReason = r.Reason
+	b.lastReason = Sentence{r.Reason, r.ReasonEnglish}
 }
 
 // Bytes is about how much memory the batch's records take: what a plan

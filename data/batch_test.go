@@ -83,11 +83,17 @@ func TestBatchKeepsEveryField(t *testing.T) {
 		if got := b.Review(b.NumReviews() - 1); !reflect.DeepEqual(got, rv) {
 			t.Fatalf("review\nstored %+v\nread   %+v", rv, got)
 		}
-		// The row of a review, its reason stored once.
-		rr.Fate, rr.Reason = FateReview, rv.Reason
+		// The row of a review, its reason (Thai and English) stored once;
+		// a row whose English differs keeps its own.
+		rr.Fate, rr.Reason, rr.ReasonEnglish = FateReview, rv.Reason, rv.ReasonEnglish
 		b.AddRow(rr)
 		if got := b.Row(b.NumRows() - 1); !reflect.DeepEqual(got, rr) {
 			t.Fatalf("review's row\nstored %+v\nread   %+v", rr, got)
+		}
+		rr.ReasonEnglish += " (another)"
+		b.AddRow(rr)
+		if got := b.Row(b.NumRows() - 1); !reflect.DeepEqual(got, rr) {
+			t.Fatalf("review's row, another English\nstored %+v\nread   %+v", rr, got)
 		}
 	}
 	// Zero values, as a new record has them, read back as zero.
@@ -152,9 +158,9 @@ func TestBatchText(t *testing.T) {
 	for _, s := range []string{"", "41010000001", "นายสมชาย ใจดี", "\u0e00\u0e01\u0e7e\u0e7f\u0e80", "บ้าน · หมู่ 5 – 🏠 é",
 		"\xff\xfe\x80", "ก\xe0\xb8", "\xe0\xb8\x81\xe0", strings.Repeat("ข้อความยาว ", 3000)} {
 		b := &ImportBatch{}
-		b.AddRow(RowResult{Value: s, Reason: s})
-		if r := b.Row(0); r.Value != s || r.Reason != s {
-			t.Errorf("%q reads back as %q, %q", s, r.Value, r.Reason)
+		b.AddRow(RowResult{Value: s, Reason: s, ReasonEnglish: s})
+		if r := b.Row(0); r.Value != s || r.Reason != s || r.ReasonEnglish != s {
+			t.Errorf("%q reads back as %q, %q, %q", s, r.Value, r.Reason, r.ReasonEnglish)
 		}
 	}
 	b := &ImportBatch{}

@@ -50,24 +50,35 @@ var EarliestDate = NewDate(1957, time.January, 1)
 // real day, before EarliestDate, or more than a year after today (BE typed
 // as CE, a wrong clock). what names the date for the message
 // ("วันที่ดำเนินการ"). The zero Date (none) passes.
-func (d Date) CheckSane(what string, today Date) error { return d.checkRange(what, today, 1) }
+func (d Date) CheckSane(what string, today Date) error {
+	return d.CheckSaneOf(Term{Thai: what, English: what}, today)
+}
+
+// CheckSaneOf is CheckSane with the date named in Thai and in English.
+func (d Date) CheckSaneOf(what Term, today Date) error { return d.checkRange(what, today, 1) }
 
 // CheckPlanned is CheckSane for a date planned ahead (a target date, a
 // round's start and deadline): it may lie up to three years after today,
 // as the next fiscal year's round does when it is set up early.
-func (d Date) CheckPlanned(what string, today Date) error { return d.checkRange(what, today, 3) }
+func (d Date) CheckPlanned(what string, today Date) error {
+	return d.CheckPlannedOf(Term{Thai: what, English: what}, today)
+}
 
-func (d Date) checkRange(what string, today Date, years int) error {
+// CheckPlannedOf is CheckPlanned with the date named in Thai and in
+// English.
+func (d Date) CheckPlannedOf(what Term, today Date) error { return d.checkRange(what, today, 3) }
+
+func (d Date) checkRange(what Term, today Date, years int) error {
 	if d.IsZero() {
 		return nil
 	}
 	if !d.Valid() {
-		return Messages(EINVALID, "%s ไม่ใช่วันที่ที่มีอยู่จริง", []any{what}, "%s: %04d-%02d-%02d is not a calendar day", what, d.Year, int(d.Month), d.Day)
+		return Messages(EINVALID, "%s ไม่ใช่วันที่ที่มีอยู่จริง", []any{what.Thai}, "%s %04d-%02d-%02d is not a calendar day", what.English, d.Year, int(d.Month), d.Day)
 	}
 	latest := utcDate(today.Time().AddDate(years, 0, 0))
 	if d.Before(EarliestDate) || (!today.IsZero() && d.After(latest)) {
-		return Errorf(EINVALID, "%s %s อยู่นอกช่วงที่เป็นไปได้ (ตั้งแต่ %s ถึง %s) กรุณาตรวจสอบปี พ.ศ.", "%s %s is outside %s..%s",
-			what, FormatBE(d), FormatBE(EarliestDate), FormatBE(latest))
+		return Messages(EINVALID, "%s %s อยู่นอกช่วงที่เป็นไปได้ (ตั้งแต่ %s ถึง %s) กรุณาตรวจสอบปี พ.ศ.", []any{what.Thai, FormatBE(d), FormatBE(EarliestDate), FormatBE(latest)},
+			"%s %s is outside the possible range (%s to %s): check the year (workbooks write it in the Buddhist era)", what.English, d, EarliestDate, latest)
 	}
 	return nil
 }
@@ -230,7 +241,7 @@ func ParseThaiDate(s string) (Date, error) {
 		return Date{}, nil
 	}
 	bad := func() (Date, error) {
-		return Date{}, Errorf(EINVALID, "อ่านวันที่ '%s' ไม่ได้ (ตัวอย่างที่ใช้ได้: 15 มี.ค. 2567 หรือ 15/03/2567)", "cannot read date %q", orig)
+		return Date{}, Errorf(EINVALID, "อ่านวันที่ '%s' ไม่ได้ (ตัวอย่างที่ใช้ได้: 15 มี.ค. 2567 หรือ 15/03/2567)", "The date '%s' cannot be read (write it as day/month/year, e.g. 15/03/2567)", orig)
 	}
 	for _, noise := range []string{"วันที่", "เดือน", "พ.ศ.", "พ.ศ", "ค.ศ.", "ค.ศ", ","} {
 		s = strings.ReplaceAll(s, noise, " ")
@@ -320,12 +331,12 @@ func splitDateWords(s string) []string {
 // cell, which the spreadsheet took as CE: it is brought back by 543 years.
 func DateFromSerial(serial float64) (Date, error) {
 	if serial < 1 || serial > 400000 {
-		return Date{}, Errorf(EINVALID, "ค่าวันที่ %v ไม่ใช่วันที่", "serial %v is not a date", serial)
+		return Date{}, Errorf(EINVALID, "ค่าวันที่ %v ไม่ใช่วันที่", "The date value %v is not a date", serial)
 	}
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 	d := FixBEInCE(utcDate(base.AddDate(0, 0, int(serial))))
 	if d.Year < 1900 || d.Year > 2200 {
-		return Date{}, Errorf(EINVALID, "วันที่ในเซลล์ (ปี %d) ไม่สมเหตุสมผล", "date cell gives implausible year %d BE", d.Year+543)
+		return Date{}, Errorf(EINVALID, "วันที่ในเซลล์ (ปี %d) ไม่สมเหตุสมผล", "The date in the cell (year %d BE) is not plausible", d.Year+543)
 	}
 	return d, nil
 }

@@ -46,7 +46,8 @@ func ParseCategory(s string) (Category, error) {
 			return Category(n), nil
 		}
 	}
-	return 0, Errorf(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '%s')", "category %q is not 1-7 (e.g. %q)", CleanText(s), Category(4).Label())
+	return 0, Messages(EINVALID, "ด้าน '%s' ต้องเป็นเลข 1–7 (เช่น '%s')", []any{CleanText(s), Category(4).Label()},
+		"Category '%s' must be a number from 1 to 7 (e.g. '4')", CleanText(s))
 }
 
 // Status is the current state of a problem, as ministry dashboards count it.
@@ -93,11 +94,12 @@ func ParseStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	names := make([]string, len(Statuses))
+	names, english := make([]string, len(Statuses)), make([]string, len(Statuses))
 	for i, st := range Statuses {
-		names[i] = st.Thai()
+		names[i], english[i] = st.Thai(), st.Term().English
 	}
-	return 0, Messages(EINVALID, "สถานะ '%s' ไม่อยู่ในรายการ (%s)", []any{CleanText(s), strings.Join(names, ", ")}, "unknown status %q", CleanText(s))
+	return 0, Messages(EINVALID, "สถานะ '%s' ไม่อยู่ในรายการ (%s)", []any{CleanText(s), strings.Join(names, ", ")},
+		"Status '%s' is not one of the statuses (%s)", CleanText(s), strings.Join(english, ", "))
 }
 
 // termMatches tells whether t, without blanks, is one of the term's forms.
@@ -143,14 +145,15 @@ func ParseReXRay(s string) (ReXRay, error) {
 	if t == "" {
 		return ReXRayNone, nil
 	}
-	names := []string{}
+	names, english := []string{}, []string{}
 	for r := ReXRaySolved; r <= ReXRayUnsolved; r++ {
 		if termMatches(r.Term(), t) {
 			return r, nil
 		}
-		names = append(names, r.Thai())
+		names, english = append(names, r.Thai()), append(english, r.Term().English)
 	}
-	return 0, Messages(EINVALID, "%s '%s' ไม่อยู่ในรายการ (%s)", []any{HeaderReXRay.Thai, CleanText(s), strings.Join(names, ", ")}, "unknown Re-X-Ray result %q", CleanText(s))
+	return 0, Messages(EINVALID, "%s '%s' ไม่อยู่ในรายการ (%s)", []any{HeaderReXRay.Thai, CleanText(s), strings.Join(names, ", ")},
+		"%s '%s' is not one of the results (%s)", HeaderReXRay.English, CleanText(s), strings.Join(english, ", "))
 }
 
 // Round is a programme round: Re-X-Ray 2567 runs from 1 Mar 2567 to its
@@ -312,14 +315,14 @@ func NormalizePhone(s string) (string, error) {
 		case strings.ContainsRune(" -+,/.()", r):
 		default:
 			return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' มีอักขระที่ใช้ไม่ได้ (%c): ใส่ได้เฉพาะตัวเลข เว้นวรรค ขีด (-) เครื่องหมาย + จุลภาค (,) ทับ (/) วงเล็บ และคำว่า ต่อ เช่น 081-234-5678, 042-123456 ต่อ 12",
-				"phone %q holds %c", s, r)
+				"The phone number '%s' holds a character that cannot be used ('%c'): write only figures, spaces, dashes (-), +, commas (,), slashes (/), brackets and the word 'ต่อ' before an extension, e.g. 081-234-5678", s, r)
 		}
 	}
 	if n := utf8.RuneCountInString(s); n > MaxPhone {
-		return "", Errorf(EINVALID, "ช่องโทรศัพท์ยาว %d ตัวอักษร เกิน %d: ใส่เฉพาะเบอร์ที่ใช้ติดต่อ คั่นด้วยจุลภาค (,)", "phone field is %d characters, over %d", n, MaxPhone)
+		return "", Errorf(EINVALID, "ช่องโทรศัพท์ยาว %d ตัวอักษร เกิน %d: ใส่เฉพาะเบอร์ที่ใช้ติดต่อ คั่นด้วยจุลภาค (,)", "The phone field is %d characters long, more than %d: write only the numbers to call, separated by commas (,)", n, MaxPhone)
 	}
 	if digits < 3 {
-		return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' ไม่มีตัวเลขพอเป็นเบอร์: ใส่เบอร์เป็นตัวเลข เช่น 081-234-5678 หรือเว้นว่างถ้าไม่มี", "phone %q has too few digits", s)
+		return "", Errorf(EINVALID, "เบอร์โทรศัพท์ '%s' ไม่มีตัวเลขพอเป็นเบอร์: ใส่เบอร์เป็นตัวเลข เช่น 081-234-5678 หรือเว้นว่างถ้าไม่มี", "The phone number '%s' has too few figures for a number: write it in figures, e.g. 081-234-5678, or leave the cell empty when there is none", s)
 	}
 	return s, nil
 }
@@ -371,22 +374,26 @@ type Problem struct {
 func NewInRoundYear(r Round) int { return FiscalYearBE(r.Start) }
 
 // Overdue tells whether the problem is still open past its target date.
-// Contradiction says, in Thai, what of the problem the programme does not
-// allow together for a household of origin, "" when nothing: the letter's
+// Contradiction says, in Thai and in English, what of the problem the
+// programme does not allow together for a household of origin, nothing
+// (the zero Sentence) when nothing: the letter's
 // category 7 is troubles the household cannot solve itself, so it is never
 // solved by the household itself; the Re-X-Ray re-checks the problems of
 // the 2565 survey only, so a problem found later has no result; a missed
 // household was not in that survey, so none of its problems is from it.
-func (p Problem) Contradiction(origin Origin) string {
+func (p Problem) Contradiction(origin Origin) Sentence {
 	switch {
 	case p.Category == 7 && p.Status == SelfSolved:
-		return fmt.Sprintf("%s จึงมีสถานะ '%s' ไม่ได้", Category(7).Label(), SelfSolved.Thai())
+		return Sentence{fmt.Sprintf("%s จึงมีสถานะ '%s' ไม่ได้", Category(7).Label(), SelfSolved.Thai()),
+			fmt.Sprintf("Category 7 (%s) cannot have the status '%s'", Category(7).English(), SelfSolved.Term().English)}
 	case p.ReXRay != ReXRayNone && p.SurveyYear != 2565:
-		return fmt.Sprintf("%s ใช้กับปัญหาจากการสำรวจปี 2565 เท่านั้น แต่ปัญหานี้พบปี %d", HeaderReXRay.Thai, p.SurveyYear)
+		return Sentence{fmt.Sprintf("%s ใช้กับปัญหาจากการสำรวจปี 2565 เท่านั้น แต่ปัญหานี้พบปี %d", HeaderReXRay.Thai, p.SurveyYear),
+			fmt.Sprintf("A %s is only for problems of the 2565 survey, but this problem was found in %d", HeaderReXRay.English, p.SurveyYear)}
 	case origin == OriginMissed && p.SurveyYear == 2565:
-		return fmt.Sprintf("ครัวเรือน%sไม่ได้อยู่ในการสำรวจปี 2565 จึงไม่มีปัญหาจากการสำรวจนั้น", OriginMissed.Thai())
+		return Sentence{fmt.Sprintf("ครัวเรือน%sไม่ได้อยู่ในการสำรวจปี 2565 จึงไม่มีปัญหาจากการสำรวจนั้น", OriginMissed.Thai()),
+			"A missed household was not in the 2565 survey, so none of its problems is from that survey"}
 	}
-	return ""
+	return Sentence{}
 }
 
 func (p Problem) Overdue(today Date) bool {
@@ -424,16 +431,16 @@ func (p Problem) Validate(today Date) error {
 	if !p.ReXRay.Valid() {
 		return Messages(EINVALID, "%sไม่ถูกต้อง", []any{HeaderReXRay.Thai}, "Re-X-Ray result %d invalid", p.ReXRay)
 	}
-	if err := p.TargetDate.CheckPlanned(WordTargetDate.Thai, today); err != nil {
+	if err := p.TargetDate.CheckPlannedOf(WordTargetDate, today); err != nil {
 		return err
 	}
 	if err := p.FoundOn.CheckSane("วันที่พบปัญหา", today); err != nil {
 		return err
 	}
-	if err := p.ResolvedOn.CheckSane(WordResolvedOn.Thai, today); err != nil {
+	if err := p.ResolvedOn.CheckSaneOf(WordResolvedOn, today); err != nil {
 		return err
 	}
-	if err := p.ThaiQMOn.CheckSane(HeaderThaiQM.Thai, today); err != nil {
+	if err := p.ThaiQMOn.CheckSaneOf(HeaderThaiQM, today); err != nil {
 		return err
 	}
 	return checkLengths(lengthCheck{"ปัญหา", p.SubProblem, MaxSubProblem}, lengthCheck{"รายละเอียด", p.Detail, MaxDetail},
@@ -468,10 +475,10 @@ func (a Action) Validate(today Date) error {
 	if a.Date.IsZero() {
 		return Messages(EINVALID, "กรุณาระบุ%s", []any{HeaderActionDate.Thai}, "action needs a date")
 	}
-	if err := a.Date.CheckSane(HeaderActionDate.Thai, today); err != nil {
+	if err := a.Date.CheckSaneOf(HeaderActionDate, today); err != nil {
 		return err
 	}
-	if err := a.ThaiQMOn.CheckSane(HeaderThaiQM.Thai, today); err != nil {
+	if err := a.ThaiQMOn.CheckSaneOf(HeaderThaiQM, today); err != nil {
 		return err
 	}
 	if a.Budget < 0 {

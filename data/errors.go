@@ -65,6 +65,18 @@ func ErrorCode(err error) string {
 	return Explain(err).Code
 }
 
+// ErrorSentence is err as the clerk is told it, in Thai and in English.
+func ErrorSentence(err error) Sentence {
+	e := Explain(err)
+	return Sentence{Thai: e.Message, English: e.English}
+}
+
+// Sentencef builds a Sentence whose Thai and English take the same
+// arguments.
+func Sentencef(thai, english string, args ...any) Sentence {
+	return Sentence{Thai: fmt.Sprintf(thai, args...), English: fmt.Sprintf(english, args...)}
+}
+
 // ErrorMessage returns the Thai message for err. Errors we did not make
 // get the cause the system gave (a full disk, a read-only folder), or a
 // generic message when it gave none a clerk can act on, because their text

@@ -15,7 +15,7 @@ import (
 // messageCall is a place that builds a message in Thai and in English
 // from one set of arguments.
 type messageCall struct {
-	kind            string // Errorf, Messages or tr
+	kind            string // Errorf, Messages, Sentencef or tr
 	pos             token.Position
 	thai, english   ast.Expr
 	args            []ast.Expr // the arguments both formats take
@@ -59,12 +59,12 @@ func moduleFiles(t *testing.T) (*token.FileSet, []*ast.File) {
 	return fset, files
 }
 
-// constructor names the function a call is to, if it is data.Errorf or
-// data.Messages (Errorf or Messages inside package data).
+// constructor names the function a call is to, if it is data.Errorf,
+// data.Messages or data.Sentencef (without "data." inside package data).
 func constructor(f *ast.File, call *ast.CallExpr) string {
 	switch fn := call.Fun.(type) {
 	case *ast.SelectorExpr:
-		if x, ok := fn.X.(*ast.Ident); ok && x.Name == "data" && (fn.Sel.Name == "Errorf" || fn.Sel.Name == "Messages") {
+		if x, ok := fn.X.(*ast.Ident); ok && x.Name == "data" && (fn.Sel.Name == "Errorf" || fn.Sel.Name == "Messages" || fn.Sel.Name == "Sentencef") {
 			return fn.Sel.Name
 		}
 		// t.tr("…", "…") in the window: a Thai and an English text that
@@ -73,7 +73,7 @@ func constructor(f *ast.File, call *ast.CallExpr) string {
 			return "tr"
 		}
 	case *ast.Ident:
-		if f.Name.Name == "data" && (fn.Name == "Errorf" || fn.Name == "Messages") {
+		if f.Name.Name == "data" && (fn.Name == "Errorf" || fn.Name == "Messages" || fn.Name == "Sentencef") {
 			return fn.Name
 		}
 	}
@@ -110,6 +110,11 @@ func messageCalls(t *testing.T) []messageCall {
 					return true
 				}
 				mc.thai, mc.english, mc.args = call.Args[1], call.Args[2], call.Args[3:]
+			case "Sentencef": // Sentencef(thai, english, args...)
+				if len(call.Args) < 2 {
+					return true
+				}
+				mc.thai, mc.english, mc.args = call.Args[0], call.Args[1], call.Args[2:]
 			case "Messages": // Messages(code, thai, []any{…}, english, args...)
 				if len(call.Args) < 4 {
 					return true

@@ -50,7 +50,8 @@ var causeTexts = map[FileCause]Sentence{
 		"is a folder"},
 }
 
-// Sentence is a message in Thai for the clerk and in English for the log.
+// Sentence is a message in Thai for the clerk and in English for the log
+// and for a window in English.
 type Sentence struct{ Thai, English string }
 
 // Text is the cause's sentence: for the clerk what is wrong and what to

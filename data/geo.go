@@ -14,6 +14,15 @@ type Place struct {
 	English string
 }
 
+// EnglishName is the place's English name, or its Thai one in quotes
+// when the list has none.
+func (p Place) EnglishName() string {
+	if p.English != "" {
+		return p.English
+	}
+	return "'" + p.Thai + "'"
+}
+
 // Geography is the DOPA list of provinces, amphoe and tambon.
 type Geography struct {
 	provinces map[string]Place
@@ -134,7 +143,7 @@ func (g *Geography) FindProvince(name string) (Place, error) {
 				return p, nil
 			}
 		}
-		return Place{}, Errorf(ENOTFOUND, "ไม่พบจังหวัด '%s'", "no province %q", CleanText(name))
+		return Place{}, Errorf(ENOTFOUND, "ไม่พบจังหวัด '%s'", "Province '%s' not found", CleanText(name))
 	}
 	return g.provinces[codes[0]], nil
 }
@@ -159,9 +168,11 @@ func (g *Geography) FindAmphoe(province, name string) (Place, error) {
 	if codes := g.byName[province][k]; len(codes) == 1 {
 		return g.amphoes[codes[0]], nil
 	} else if len(codes) > 1 {
-		return Place{}, Errorf(ECONFLICT, "ชื่ออำเภอ '%s' ตรงกับหลายอำเภอในจังหวัด%s", "amphoe %q is ambiguous in %s", CleanText(name), prov.Thai)
+		return Place{}, Messages(ECONFLICT, "ชื่ออำเภอ '%s' ตรงกับหลายอำเภอในจังหวัด%s", []any{CleanText(name), prov.Thai},
+			"The amphoe name '%s' matches more than one amphoe of %s province", CleanText(name), prov.EnglishName())
 	}
-	return Place{}, Errorf(ENOTFOUND, "ไม่พบอำเภอ '%s' ในจังหวัด%s", "no amphoe %q in province %s", CleanText(name), prov.Thai)
+	return Place{}, Messages(ENOTFOUND, "ไม่พบอำเภอ '%s' ในจังหวัด%s", []any{CleanText(name), prov.Thai},
+		"Amphoe '%s' not found in %s province", CleanText(name), prov.EnglishName())
 }
 
 // FindTambon finds a tambon of an amphoe by name ("ตำบลนาดี", "ต.นาดี",
@@ -178,9 +189,11 @@ func (g *Geography) FindTambon(amphoe, name string) (Place, error) {
 	if codes := g.byName[amphoe][placeKey(n)]; len(codes) == 1 {
 		return g.tambons[codes[0]], nil
 	} else if len(codes) > 1 {
-		return Place{}, Errorf(ECONFLICT, "ชื่อตำบล '%s' ตรงกับหลายตำบลในอำเภอ%s", "tambon %q is ambiguous in %s", CleanText(name), a.Thai)
+		return Place{}, Messages(ECONFLICT, "ชื่อตำบล '%s' ตรงกับหลายตำบลในอำเภอ%s", []any{CleanText(name), a.Thai},
+			"The tambon name '%s' matches more than one tambon of amphoe %s", CleanText(name), a.EnglishName())
 	}
-	return Place{}, Errorf(ENOTFOUND, "ไม่พบตำบล '%s' ในอำเภอ%s", "no tambon %q in amphoe %s", CleanText(name), a.Thai)
+	return Place{}, Messages(ENOTFOUND, "ไม่พบตำบล '%s' ในอำเภอ%s", []any{CleanText(name), a.Thai},
+		"Tambon '%s' not found in amphoe %s", CleanText(name), a.EnglishName())
 }
 
 // FindTambonInProvince finds a tambon by name when the amphoe is unknown. A
@@ -200,13 +213,16 @@ func (g *Geography) FindTambonInProvince(province, name string) (Place, error) {
 	}
 	switch len(found) {
 	case 0:
-		return Place{}, Errorf(ENOTFOUND, "ไม่พบตำบล '%s' ในจังหวัด%s", "no tambon %q in province %s", CleanText(name), prov.Thai)
+		return Place{}, Messages(ENOTFOUND, "ไม่พบตำบล '%s' ในจังหวัด%s", []any{CleanText(name), prov.Thai},
+			"Tambon '%s' not found in %s province", CleanText(name), prov.EnglishName())
 	case 1:
 		return found[0], nil
 	}
-	var names []string
+	var names, english []string
 	for _, t := range found {
-		names = append(names, "อ."+g.amphoes[t.Code[:4]].Thai)
+		a := g.amphoes[t.Code[:4]]
+		names, english = append(names, "อ."+a.Thai), append(english, a.EnglishName())
 	}
-	return Place{}, Errorf(ECONFLICT, "ตำบล '%s' มีหลายแห่งในจังหวัด%s (%s): กรุณาระบุอำเภอ", "tambon %q is ambiguous in %s (%s)", CleanText(name), prov.Thai, strings.Join(names, ", "))
+	return Place{}, Messages(ECONFLICT, "ตำบล '%s' มีหลายแห่งในจังหวัด%s (%s): กรุณาระบุอำเภอ", []any{CleanText(name), prov.Thai, strings.Join(names, ", ")},
+		"There is more than one tambon '%s' in %s province (amphoe %s): give the amphoe", CleanText(name), prov.EnglishName(), strings.Join(english, ", "))
 }

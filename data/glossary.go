@@ -207,7 +207,8 @@ func ParseOrigin(s string) (o Origin, newProblem bool, err error) {
 	case strings.HasPrefix(t, "ปัญหาใหม่") || t == "ใหม่" || t == "2567":
 		return OriginSurvey2565, true, nil
 	}
-	return 0, false, Messages(EINVALID, "ที่มาต้องเป็น %s, %s หรือ %s", []any{originTerms[1].Thai, originTerms[2].Thai, WordNewProblem.Thai}, "unknown origin %q", CleanText(s))
+	return 0, false, Messages(EINVALID, "ที่มาต้องเป็น %s, %s หรือ %s", []any{originTerms[1].Thai, originTerms[2].Thai, WordNewProblem.Thai},
+		"The origin '%s' is not known: it must be %s, %s or %s (in the template's Thai words)", CleanText(s), originTerms[1].English, originTerms[2].English, WordNewProblem.English)
 }
 
 // Term returns the origin's words.

@@ -20,9 +20,9 @@ var ErrCheckDigit = Errorf(EWARNING, "เลขประจำตัวประ
 func NormalizeNationalID(s string) (id string, err error) {
 	digits, ok := digitsOf(s, 13)
 	if !ok && strings.ContainsAny(s, "eE") && strings.Contains(s, "+") {
-		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ถูก Excel แปลงเป็นตัวเลขแบบย่อ ตัวเลขหายไปแล้ว: จัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์เลขใหม่", "national ID %q was shortened to scientific notation", CleanText(s))
+		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ถูก Excel แปลงเป็นตัวเลขแบบย่อ ตัวเลขหายไปแล้ว: จัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์เลขใหม่", "Excel has turned the national ID '%s' into a shortened number and its figures are lost: format the cell as text and type the ID again", CleanText(s))
 	} else if !ok {
-		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ต้องเป็นตัวเลข 13 หลัก", "national ID %q is not 13 digits", CleanText(s))
+		return "", Errorf(EINVALID, "เลขประจำตัวประชาชน '%s' ต้องเป็นตัวเลข 13 หลัก", "The national ID '%s' must be 13 figures", CleanText(s))
 	}
 	if !NationalIDCheckOK(digits) {
 		return digits, ErrCheckDigit
@@ -107,9 +107,9 @@ func FormatNationalID(id string) string {
 func NormalizeHouseCode(s string) (string, error) {
 	digits, ok := digitsOf(s, 11)
 	if !ok && strings.ContainsAny(s, "eE") && strings.Contains(s, "+") {
-		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ถูก Excel แปลงเป็นตัวเลขแบบย่อ ตัวเลขหายไปแล้ว: จัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์รหัสใหม่", "house code %q was shortened to scientific notation", CleanText(s))
+		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ถูก Excel แปลงเป็นตัวเลขแบบย่อ ตัวเลขหายไปแล้ว: จัดรูปแบบเซลล์เป็นข้อความแล้วพิมพ์รหัสใหม่", "Excel has turned the house code '%s' into a shortened number and its figures are lost: format the cell as text and type the code again", CleanText(s))
 	} else if !ok {
-		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "house code %q is not 11 digits", CleanText(s))
+		return "", Errorf(EINVALID, "รหัสบ้าน '%s' ต้องเป็นตัวเลข 11 หลัก", "The house code '%s' must be 11 figures", CleanText(s))
 	}
 	return digits, nil
 }

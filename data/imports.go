@@ -40,16 +40,38 @@ func (f Fate) Thai() string {
 	return string(f)
 }
 
+// English names the fate for a window in English.
+func (f Fate) English() string {
+	switch f {
+	case FateNewHousehold:
+		return WordNewHousehold.English
+	case FateNewProblem:
+		return WordNewProblem.English
+	case FateUpdated:
+		return "updated"
+	case FateUnchanged:
+		return "unchanged"
+	case FateReview:
+		return "to review"
+	case FateRejected:
+		return "rejected"
+	}
+	return string(f)
+}
+
 // RowResult is the fate of one row, with where and why when it was not
 // taken.
 type RowResult struct {
-	Sheet   string `json:"sheet"`
-	Row     int    `json:"row"` // 1-based, as the spreadsheet shows it
-	Fate    Fate   `json:"fate"`
-	Column  string `json:"column,omitempty"` // header of the offending cell
-	Value   string `json:"value,omitempty"`
-	Reason  string `json:"reason,omitempty"` // Thai
-	Problem uint64 `json:"problem,omitempty"`
+	Sheet  string `json:"sheet"`
+	Row    int    `json:"row"` // 1-based, as the spreadsheet shows it
+	Fate   Fate   `json:"fate"`
+	Column string `json:"column,omitempty"` // header of the offending cell
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason,omitempty"` // Thai
+	// ReasonEnglish is the reason in English, for a window in English;
+	// empty in what older versions stored (the Thai is shown then).
+	ReasonEnglish string `json:"reason_en,omitempty"`
+	Problem       uint64 `json:"problem,omitempty"`
 	// ForProvince marks a review row only the province can settle (the
 	// row conflicts with a newer change in qmdesk): the rows sent back to
 	// the district leave it out. Not kept in the ledger.
@@ -139,7 +161,7 @@ type ImportBatch struct {
 
 	recs                                         records
 	households, problems, actions, rows, reviews []uint64 // where each record starts in recs
-	lastReason                                   string   // of the last review added
+	lastReason                                   Sentence // of the last review added
 }
 
 // Review kinds: what the clerk decides about a row.
@@ -156,34 +178,43 @@ const (
 // in qmdesk after the information in it (a conflict), or its sub-problem
 // is not in the list (with the closest one suggested).
 type Review struct {
-	ID         uint64          `json:"id"`
-	ImportID   uint64          `json:"import_id"`
-	Kind       string          `json:"kind,omitempty"`
-	Sheet      string          `json:"sheet"`
-	Row        int             `json:"row"`
-	Reason     string          `json:"reason"`
-	Conflicts  []FieldConflict `json:"conflicts,omitempty"`
-	Written    string          `json:"written,omitempty"`    // the sub-problem as the row wrote it (the suggestion is in Problem)
-	Candidates []uint64        `json:"candidates,omitempty"` // households it could be
-	Household  Household       `json:"household"`            // as the row gave it
-	Problem    Problem         `json:"problem"`
-	Action     *Action         `json:"action,omitempty"`
-	Decision   string          `json:"decision,omitempty"` // "", "new", "merge", "reject"
-	DecidedBy  string          `json:"decided_by,omitempty"`
-	DecidedAt  time.Time       `json:"decided_at,omitempty"`
-	Result     *RowResult      `json:"result,omitempty"`
+	ID       uint64 `json:"id"`
+	ImportID uint64 `json:"import_id"`
+	Kind     string `json:"kind,omitempty"`
+	Sheet    string `json:"sheet"`
+	Row      int    `json:"row"`
+	Reason   string `json:"reason"`
+	// ReasonEnglish is the reason in English, for a window in English;
+	// empty in reviews older versions stored (the Thai is shown then).
+	ReasonEnglish string          `json:"reason_en,omitempty"`
+	Conflicts     []FieldConflict `json:"conflicts,omitempty"`
+	Written       string          `json:"written,omitempty"`    // the sub-problem as the row wrote it (the suggestion is in Problem)
+	Candidates    []uint64        `json:"candidates,omitempty"` // households it could be
+	Household     Household       `json:"household"`            // as the row gave it
+	Problem       Problem         `json:"problem"`
+	Action        *Action         `json:"action,omitempty"`
+	Decision      string          `json:"decision,omitempty"` // "", "new", "merge", "reject"
+	DecidedBy     string          `json:"decided_by,omitempty"`
+	DecidedAt     time.Time       `json:"decided_at,omitempty"`
+	Result        *RowResult      `json:"result,omitempty"`
 }
 
 // FieldConflict is one value a row would overwrite although the record
 // changed in qmdesk after the row's information: both values, and who
 // made the change and when.
 type FieldConflict struct {
-	Field     string    `json:"field"` // machine key (status, detail, phone, …)
-	Name      string    `json:"name"`  // Thai column name
-	Workbook  string    `json:"workbook"`
-	Current   string    `json:"current"`
-	ChangedBy string    `json:"changed_by,omitempty"`
-	ChangedAt time.Time `json:"changed_at,omitempty"`
+	Field    string `json:"field"` // machine key (status, detail, phone, …)
+	Name     string `json:"name"`  // Thai column name
+	Workbook string `json:"workbook"`
+	Current  string `json:"current"`
+	// The name in English, and the values where they are words or dates
+	// (a status, a target date) that English writes otherwise; empty
+	// where the values are the same, and in older reviews.
+	NameEnglish     string    `json:"name_en,omitempty"`
+	WorkbookEnglish string    `json:"workbook_en,omitempty"`
+	CurrentEnglish  string    `json:"current_en,omitempty"`
+	ChangedBy       string    `json:"changed_by,omitempty"`
+	ChangedAt       time.Time `json:"changed_at,omitempty"`
 }
 
 // DecisionThai names a review decision for the clerk.

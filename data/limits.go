@@ -22,14 +22,22 @@ const (
 )
 
 // CheckLength refuses text longer than most characters, naming the field
-// (in Thai) in the message.
+// (in Thai, or as a workbook's header names it) in the message; the
+// English quotes it.
 func CheckLength(field, text string, most int) error {
+	return CheckLengthOf(Term{Thai: field, English: "'" + field + "'"}, text, most)
+}
+
+// CheckLengthOf is CheckLength with the field named in Thai and in
+// English.
+func CheckLengthOf(field Term, text string, most int) error {
 	if len(text) <= most { // a character takes at least one byte
 		return nil
 	}
 	if n := utf8.RuneCountInString(text); n > most {
 		return Messages(EINVALID, "%s ยาว %s ตัวอักษร เกินที่รับได้ (%s ตัวอักษร): กรุณาย่อให้สั้นลง หรือตรวจว่าไม่ได้วางข้อความผิดช่อง",
-			[]any{field, FormatNumber(int64(n)), FormatNumber(int64(most))}, "%s is %d characters, more than %d", field, n, most)
+			[]any{field.Thai, FormatNumber(int64(n)), FormatNumber(int64(most))},
+			"%s is %s characters long, more than the %s it may have: shorten it, or check that the text was not pasted into the wrong cell", field.English, FormatNumber(int64(n)), FormatNumber(int64(most)))
 	}
 	return nil
 }

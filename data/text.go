@@ -119,7 +119,7 @@ func ParseBaht(s string) (int64, error) {
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil || w < 0 || w > 1e12 || len(frac) > 2 || !allDigits(frac) {
-		return 0, Errorf(EINVALID, "จำนวนเงิน '%s' ไม่ใช่ตัวเลข", "amount %q is not a number", s)
+		return 0, Errorf(EINVALID, "จำนวนเงิน '%s' ไม่ใช่ตัวเลข", "The amount '%s' is not a number", s)
 	}
 	for len(frac) < 2 {
 		frac += "0"

@@ -36,14 +36,14 @@ func CheckThaiQMDate(on Date, r Round, today Date) error {
 	if on.IsZero() {
 		return nil
 	}
-	if err := on.CheckSane(HeaderThaiQM.Thai, today); err != nil {
+	if err := on.CheckSaneOf(HeaderThaiQM, today); err != nil {
 		return err
 	}
 	if on.After(today) {
-		return Messages(EINVALID, "วันที่%s %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", []any{HeaderThaiQM.Thai, FormatBE(on), FormatBE(today)}, "ThaiQM date %s is after today", on)
+		return Messages(EINVALID, "วันที่%s %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", []any{HeaderThaiQM.Thai, FormatBE(on), FormatBE(today)}, "The date %s in '%s' is in the future (today is %s): check the date and its year (workbooks write it in the Buddhist era)", on, HeaderThaiQM.English, today)
 	}
 	if !r.Start.IsZero() && on.Before(r.Start) {
-		return Messages(EINVALID, "วันที่%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", []any{HeaderThaiQM.Thai, FormatBE(on), FormatBE(r.Start)}, "ThaiQM date %s is before the round's start", on)
+		return Messages(EINVALID, "วันที่%s %s อยู่ก่อนวันเริ่มบันทึกผลของรอบ (%s): กรุณาตรวจสอบวันที่และปี พ.ศ.", []any{HeaderThaiQM.Thai, FormatBE(on), FormatBE(r.Start)}, "The date %s in '%s' is before the round's recording started (%s): check the date and its year (workbooks write it in the Buddhist era)", on, HeaderThaiQM.English, r.Start)
 	}
 	return nil
 }

@@ -118,7 +118,7 @@ func (s *importReview) set(recs []data.ImportRecord, revs []data.Review, candida
 		if id != "" {
 			id = data.MaskNationalID(id)
 		}
-		rows[i] = []string{files[r.ImportID], t.digitsOf(strconv.Itoa(r.Row)), name, t.digitsOf(id), r.Problem.SubProblem, r.Reason}
+		rows[i] = []string{files[r.ImportID], t.digitsOf(strconv.Itoa(r.Row)), name, t.digitsOf(id), r.Problem.SubProblem, t.reason(r.Reason, r.ReasonEnglish)}
 	}
 	s.Reviews.SetRows(rows)
 	s.reviewSelected = -1

@@ -259,8 +259,8 @@ func (s *importCheck) showFile(i int) {
 	if r.Skipped > 0 {
 		txt += t.tr("\nข้ามแถวว่างหรือแถวรวมยอด ", "\nSkipped blank or total rows: ") + t.ni(r.Skipped)
 	}
-	// What became of every sheet, read or not (in Thai, as the reasons
-	// of the rows are): no sheet is passed over without a line.
+	// What became of every sheet, read or not: no sheet is passed over
+	// without a line.
 	for _, line := range r.SheetLinesIn(t.lang == English) {
 		txt += "\n" + line
 	}
@@ -283,7 +283,7 @@ func (s *importCheck) showFile(i int) {
 			if several {
 				row = rr.Sheet + " · " + row
 			}
-			rows = append(rows, []string{row, rr.Fate.Thai(), rr.Column, rr.Value, rr.Reason})
+			rows = append(rows, []string{row, t.fate(rr.Fate), rr.Column, rr.Value, t.reason(rr.Reason, rr.ReasonEnglish)})
 			if !rr.ForProvince {
 				forDistrict++
 			}

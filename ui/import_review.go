@@ -73,9 +73,10 @@ func (s *importReview) showReviewChoice() {
 		s.DecideNew.SetText(t.tr("รับตามที่เขียนในไฟล์", "Take it as written"))
 		s.DecideMerge.Hide()
 	}
-	note := t.tr("แถว ", "Row ") + t.ni(r.Row) + ": " + r.Reason
+	note := t.tr("แถว ", "Row ") + t.ni(r.Row) + ": " + t.reason(r.Reason, r.ReasonEnglish)
 	for _, c := range r.Conflicts {
-		note += "\n" + c.Name + t.tr(": ในไฟล์ '", ": workbook '") + c.Workbook + t.tr("' · ในโปรแกรม '", "' · program '") + c.Current + "'"
+		note += "\n" + t.reason(c.Name, c.NameEnglish) + t.tr(": ในไฟล์ '", ": workbook '") + t.reason(c.Workbook, c.WorkbookEnglish) +
+			t.tr("' · ในโปรแกรม '", "' · program '") + t.reason(c.Current, c.CurrentEnglish) + "'"
 	}
 	for _, id := range r.Candidates {
 		if h, ok := s.candidates[id]; ok {

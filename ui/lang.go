@@ -35,6 +35,19 @@ func (t texts) tr(th, en string) string {
 	return th
 }
 
+// reason is a text the program made and kept in both languages (the
+// reason a row of a workbook was not taken): the English in English,
+// unless it has none (what older versions kept), then the Thai.
+func (t texts) reason(thai, english string) string {
+	if t.lang == English && english != "" {
+		return english
+	}
+	return thai
+}
+
+// fate names what became of a row of a workbook.
+func (t texts) fate(f data.Fate) string { return t.tr(f.Thai(), f.English()) }
+
 // term is a glossary word in the window's language.
 func (t texts) term(x data.Term) string { return t.tr(x.Thai, x.English) }
 

@@ -446,7 +446,8 @@ func (s *Store) ImportHouseholds(ctx context.Context, id uint64) (out []uint64, 
 
 // packRows stores the fates of rows from..to of a batch in one value: a
 // row number and a fate byte per row, and for rows not taken the column,
-// value and reason. A province file has 200,000 rows; a key each would
+// value and reason (in Thai, and in English: a row packed before the
+// English was kept reads back with the Thai only). A province file has 200,000 rows; a key each would
 // cost more than the records themselves. The rows of a large file take
 // several values, one per chunk, at rowsKey.
 func packRows(batch *data.ImportBatch, from, to int) []byte {
@@ -456,7 +457,7 @@ func packRows(batch *data.ImportBatch, from, to int) []byte {
 		b = binary.AppendUvarint(b, uint64(r.Row))
 		b = append(b, byte(slices.Index(data.Fates, r.Fate)+1))
 		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
-			detail, _ := json.Marshal(rowDetail{r.Sheet, r.Column, r.Value, r.Reason})
+			detail, _ := json.Marshal(rowDetail{r.Sheet, r.Column, r.Value, r.Reason, r.ReasonEnglish})
 			b = binary.AppendUvarint(b, uint64(len(detail)))
 			b = append(b, detail...)
 		}
@@ -476,8 +477,12 @@ func rowsKey(id uint64, n int) []byte {
 	return binary.BigEndian.AppendUint32(itob(id), uint32(n))
 }
 
+// rowDetail is what packRows keeps of a row not taken, as JSON. Reason
+// is Thai; ReasonEnglish, left out when empty, is missing from the rows
+// packed before it was kept.
 type rowDetail struct {
 	Sheet, Column, Value, Reason string
+	ReasonEnglish                string `json:",omitempty"`
 }
 
 func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
@@ -502,7 +507,7 @@ func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
 			if err := json.Unmarshal(b[n:n+int(size)], &d); err != nil {
 				return out, corrupt(bucketImportRows, nil, err)
 			}
-			r.Sheet, r.Column, r.Value, r.Reason = d.Sheet, d.Column, d.Value, d.Reason
+			r.Sheet, r.Column, r.Value, r.Reason, r.ReasonEnglish = d.Sheet, d.Column, d.Value, d.Reason, d.ReasonEnglish
 			b = b[n+int(size):]
 		}
 		out = append(out, r)
