@@ -234,7 +234,11 @@ func (s *importCheck) showFile(i int) {
 	t := s.w.t
 	r := s.Reports[i]
 	if r.Refused != "" {
-		s.Detail.SetText(filepath.Base(r.Path) + "\n" + t.tr("ไม่รับทั้งไฟล์: ", "Refused: ") + r.Refused)
+		english := ""
+		if r.Err != nil {
+			english = data.ErrorSentence(r.Err).English
+		}
+		s.Detail.SetText(filepath.Base(r.Path) + "\n" + t.tr("ไม่รับทั้งไฟล์: ", "Refused: ") + t.reason(r.Refused, english))
 		s.Rows.SetRows(nil)
 		s.SaveErrors.Disable()
 		s.checked.Refresh()

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -58,6 +59,18 @@ func TestImportReasonsSpeakTheWindowsLanguage(t *testing.T) {
 			}
 			w.Tabs.SelectIndex(2)
 			w.Import.Tabs.SelectIndex(0)
+			// A file refused whole says why in the window's language too.
+			notBook := filepath.Join(t.TempDir(), "notes.xlsx")
+			if err := os.WriteFile(notBook, []byte("not a workbook"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			w.Import.AddFiles([]string{notBook})
+			w.WaitIdle()
+			if r := w.Import.Reports[0]; r == nil || r.Refused == "" {
+				t.Fatalf("a file that is no workbook was not refused: %+v", r)
+			}
+			look("refused file", strings.TrimPrefix(w.Import.Detail.Text, "notes.xlsx\n"))
+			w.Import.onClear()
 			w.Import.AddFiles([]string{path})
 			w.WaitIdle()
 			rep := w.Import.Reports[0]
