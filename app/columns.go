@@ -51,6 +51,10 @@ var CategoryUrgentColumn = data.WordUrgentOpen.Counting(data.UnitProblems)
 // UrgentColumn is the header of an urgent kind's column in a table of
 // areas: its open problems, never summed with the other kinds.
 func UrgentColumn(k data.UrgentKind) data.Term {
+	english := k.English
+	if english == "" {
+		english = k.Name // a name the clerk made: as she wrote it
+	}
 	return data.Term{Thai: data.WordUrgentOpen.Thai + ": " + k.Name + " (" + data.UnitProblems.Thai + ")",
-		English: data.WordUrgentOpen.English + ": " + k.Name + " (" + data.UnitProblems.English + ")"}
+		English: data.WordUrgentOpen.English + ": " + english + " (" + data.UnitProblems.English + ")"}
 }

@@ -39,6 +39,49 @@ func DefaultSubProblems() []SubProblem {
 	}
 }
 
+// subProblemEnglish names the default sub-problems in English, for the
+// window's English mode; names a clerk added or changed have none.
+var subProblemEnglish = map[string]string{
+	"ไม่มีที่อยู่อาศัย":                     "No home",
+	"บ้านทรุดโทรม/ไม่มั่นคงถาวร":            "House run-down or unsafe",
+	"ไม่มีกรรมสิทธิ์ที่ดิน/อาศัยที่ผู้อื่น": "No land title, lives on others' land",
+	"ไม่มีห้องส้วมถูกสุขลักษณะ":             "No sanitary toilet",
+	"ขาดแคลนน้ำดื่ม":                        "No drinking water",
+	"ขาดแคลนน้ำใช้":                         "Short of water for use",
+	"น้ำไม่สะอาด/ไม่ถูกสุขลักษณะ":           "Unclean water",
+	"เด็กไม่ได้รับการศึกษาภาคบังคับ":        "Child out of compulsory schooling",
+	"ออกกลางคัน/ไม่ได้เรียนต่อ":             "Dropped out, not studying on",
+	"ขาดทุนการศึกษา":                        "No scholarship",
+	"อ่านเขียนภาษาไทยไม่ได้":                "Cannot read or write Thai",
+	"ไม่มีอาชีพ/ว่างงาน":                    "No occupation, unemployed",
+	"รายได้ต่ำกว่าเกณฑ์ จปฐ.":               "Income below the basic-needs (จปฐ.) line",
+	"หนี้สิน": "Debt",
+	"ขาดเงินทุน/อุปกรณ์ประกอบอาชีพ": "No capital or tools for work",
+	"ยาเสพติด":                      "Drugs",
+	"ความรุนแรงในครอบครัว":          "Domestic violence",
+	"ไม่ปลอดภัยในชีวิตและทรัพย์สิน": "Unsafe life and property",
+	"ผู้สูงอายุไม่มีผู้ดูแล":        "Elderly without a carer",
+	"คนพิการ":                       "Person with a disability",
+	"ผู้ป่วยติดเตียง/ป่วยเรื้อรัง":  "Bedridden or chronically ill",
+	"เด็ก/เยาวชนถูกทอดทิ้ง":         "Abandoned child or youth",
+	"อื่น ๆ (ระบุ)":                 "Other (state it)",
+}
+
+// SubProblemEnglish is the English of a default sub-problem's name, or ""
+// for a name the clerk made.
+func SubProblemEnglish(name string) string {
+	if e, ok := subProblemEnglish[name]; ok {
+		return e
+	}
+	key := compact(name)
+	for th, e := range subProblemEnglish {
+		if compact(th) == key {
+			return e
+		}
+	}
+	return ""
+}
+
 // Validate checks a sub-problem entry.
 func (s SubProblem) Validate() error {
 	if !s.Category.Valid() {
@@ -83,7 +126,8 @@ func compact(s string) string {
 type UrgentKind struct {
 	Category  Category
 	Name      string
-	Sensitive bool // one of its sub-problems is sensitive: the pack hides small counts and prints it hatched
+	English   string // "" when a name in it has no English (SubProblemEnglish)
+	Sensitive bool   // one of its sub-problems is sensitive: the pack hides small counts and prints it hatched
 }
 
 // UrgentKinds lists the urgent kinds of the list, in category order.
@@ -91,14 +135,22 @@ func (l SubProblemList) UrgentKinds() []UrgentKind {
 	var out []UrgentKind
 	for _, c := range Categories {
 		k := UrgentKind{Category: c}
+		english := true
 		for _, s := range l {
 			if s.Category == c && s.Urgent {
 				if k.Name != "" {
 					k.Name += "/"
+					k.English += "/"
 				}
 				k.Name += s.Name
+				e := SubProblemEnglish(s.Name)
+				k.English += e
+				english = english && e != ""
 				k.Sensitive = k.Sensitive || s.Sensitive
 			}
+		}
+		if !english {
+			k.English = ""
 		}
 		if k.Name != "" {
 			out = append(out, k)

@@ -93,7 +93,7 @@ func newDashboardScreen(w *MainWindow) *dashboardScreen {
 	// clerk may change in the settings.
 	d.urgentKinds = w.facts.subs.UrgentKinds()
 	for _, k := range d.urgentKinds {
-		b := widget.NewButton(k.Name, func() {
+		b := widget.NewButton(t.urgentName(k), func() {
 			w.Households.Show(app.RegisterQuery{Category: k.Category, UrgentOnly: true, RoundID: d.roundID()}, true)
 		})
 		b.Importance = widget.DangerImportance
@@ -341,7 +341,7 @@ func (d *dashboardScreen) draw(v dashboardView) {
 	}
 
 	for i, k := range d.urgentKinds {
-		d.Urgent[i].SetText(k.Name + " " + t.n(sum.Area.Categories[k.Category].UrgentOpen))
+		d.Urgent[i].SetText(t.urgentName(k) + " " + t.n(sum.Area.Categories[k.Category].UrgentOpen))
 	}
 	rows := make([][]string, 0, 7)
 	for c := data.Category(1); c <= 7; c++ {

@@ -45,6 +45,10 @@ func (t texts) reason(thai, english string) string {
 	return thai
 }
 
+// urgentName names an urgent kind in the window's language (a name the
+// clerk made stays as she wrote it).
+func (t texts) urgentName(k data.UrgentKind) string { return t.reason(k.Name, k.English) }
+
 // fate names what became of a row of a workbook.
 func (t texts) fate(f data.Fate) string { return t.tr(f.Thai(), f.English()) }
 

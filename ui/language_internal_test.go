@@ -374,3 +374,23 @@ func firstStartWindow(t *testing.T, lang Language) *MainWindow {
 	}
 	return w
 }
+
+// The letter's urgent kinds are the program's words, not the clerk's: in
+// English mode their buttons and columns are English too (a name the
+// clerk made for one stays as she wrote it).
+func TestUrgentKindsSpeakEnglish(t *testing.T) {
+	w, _ := languageWindow(t, English)
+	if len(w.Dashboard.Urgent) != 3 {
+		t.Fatalf("%d urgent buttons", len(w.Dashboard.Urgent))
+	}
+	texts := []string{}
+	for _, b := range w.Dashboard.Urgent {
+		texts = append(texts, b.Text)
+	}
+	texts = append(texts, w.Dashboard.Amphoes.Headers...)
+	for _, s := range texts {
+		if bad := foreign(English, s); bad != "" {
+			t.Errorf("%q in English mode: %s", s, bad)
+		}
+	}
+}
