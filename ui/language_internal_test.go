@@ -72,21 +72,7 @@ func TestEveryScreenSpeaksOneLanguage(t *testing.T) {
 					}
 				}
 			}
-			// Every tab, and every tab of the dashboard and the import.
-			for i := range w.Tabs.Items {
-				w.Tabs.SelectIndex(i)
-				visit("tab " + w.Tabs.Items[i].Text)
-			}
-			w.Tabs.SelectIndex(0)
-			for _, it := range w.Dashboard.parts.Items {
-				w.Dashboard.parts.Select(it)
-				visit("dashboard › " + it.Text)
-			}
-			w.Tabs.SelectIndex(2)
-			for i := range w.Import.Tabs.Items {
-				w.Import.Tabs.SelectIndex(i)
-				visit("import › " + w.Import.Tabs.Items[i].Text)
-			}
+			eachTab(w, visit)
 			// A household's page and its dialogs.
 			w.Tabs.SelectIndex(1)
 			w.Households.Open(3)
@@ -392,5 +378,24 @@ func TestUrgentKindsSpeakEnglish(t *testing.T) {
 		if bad := foreign(English, s); bad != "" {
 			t.Errorf("%q in English mode: %s", s, bad)
 		}
+	}
+}
+
+// eachTab shows every tab, and every tab of the dashboard and of the
+// import, and calls visit with where it is.
+func eachTab(w *MainWindow, visit func(where string)) {
+	for i := range w.Tabs.Items {
+		w.Tabs.SelectIndex(i)
+		visit("tab " + w.Tabs.Items[i].Text)
+	}
+	w.Tabs.SelectIndex(0)
+	for _, it := range w.Dashboard.parts.Items {
+		w.Dashboard.parts.Select(it)
+		visit("dashboard › " + it.Text)
+	}
+	w.Tabs.SelectIndex(2)
+	for i := range w.Import.Tabs.Items {
+		w.Import.Tabs.SelectIndex(i)
+		visit("import › " + w.Import.Tabs.Items[i].Text)
 	}
 }

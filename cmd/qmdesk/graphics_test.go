@@ -99,19 +99,7 @@ func TestWindowOpensOnADisplay(t *testing.T) {
 	if r := qmdesk(t, nil, "demo", "--province", "41", "--households", "120", "--db", db); r.code != 0 {
 		t.Fatalf("demo: %d %s", r.code, r.stderr)
 	}
-	bin := os.Getenv("QMDESK_BIN")
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "QMDESK_") {
-			env = append(env, kv)
-		}
-	}
-	if bin == "" {
-		bin = os.Args[0]
-		env = append(env, runMainVar+"=1")
-	}
-	cmd := exec.Command(bin, "--db", db)
-	cmd.Env = append(env, "XDG_CONFIG_HOME="+configDir, "DISPLAY="+display, "WAYLAND_DISPLAY=", "QMDESK_TRACE=1")
+	cmd := clerkCommand([]string{"DISPLAY=" + display, "WAYLAND_DISPLAY=", "QMDESK_TRACE=1"}, "--db", db)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

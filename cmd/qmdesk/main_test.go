@@ -52,6 +52,23 @@ type result struct {
 // QMDESK_TODAY and QMDESK_DB unset unless extra sets them.
 func qmdesk(t *testing.T, extra []string, args ...string) result {
 	t.Helper()
+	cmd := clerkCommand(extra, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		t.Fatalf("qmdesk %v: %v", args, err)
+	}
+	return result{code, out.String(), errOut.String()}
+}
+
+// clerkCommand is the program with args in a clerk's session (see
+// qmdesk), not started.
+func clerkCommand(extra []string, args ...string) *exec.Cmd {
 	bin := os.Getenv("QMDESK_BIN")
 	env := []string{}
 	for _, kv := range os.Environ() {
@@ -70,17 +87,7 @@ func qmdesk(t *testing.T, extra []string, args ...string) result {
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(env, extra...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatalf("qmdesk %v: %v", args, err)
-	}
-	return result{code, out.String(), errOut.String()}
+	return cmd
 }
 
 type summary struct {

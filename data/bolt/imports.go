@@ -406,13 +406,11 @@ func (s *Store) ImportHouseholds(ctx context.Context, id uint64) (out []uint64, 
 			out = append(out, p.HouseholdID)
 			return nil
 		}
-		pre := itob(id)
-		c := tx.Bucket(bucketImportUndo).Cursor()
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
-			var u undoEntry
-			if err := json.Unmarshal(v, &u); err != nil {
-				return corrupt(bucketImportUndo, k, err)
-			}
+		entries, _, err := undoEntries(tx, id)
+		if err != nil {
+			return err
+		}
+		for _, u := range entries {
 			var err error
 			switch u.Kind {
 			case "household":
@@ -530,6 +528,22 @@ func (s *Store) ProblemsOf(ctx context.Context, hh uint64) (out []data.Problem, 
 	return out, err
 }
 
+// undoEntries reads what import id keeps for its undo, in the order it
+// was written, with the entries' keys.
+func undoEntries(tx *bbolt.Tx, id uint64) (entries []undoEntry, keys [][]byte, err error) {
+	pre := itob(id)
+	c := tx.Bucket(bucketImportUndo).Cursor()
+	for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+		var u undoEntry
+		if err := json.Unmarshal(v, &u); err != nil {
+			return nil, nil, corrupt(bucketImportUndo, k, err)
+		}
+		entries = append(entries, u)
+		keys = append(keys, append([]byte(nil), k...))
+	}
+	return entries, keys, nil
+}
+
 // UndoImport puts back every record an import touched: what it created is
 // removed, what it changed gets its earlier content. It refuses, changing
 // nothing, when a later change touched one of those records.
@@ -552,17 +566,9 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 	if rec.Committing && !unfinished {
 		return data.Errorf(data.ECONFLICT, "การนำเข้าครั้งที่ %d ยังบันทึกไม่เสร็จ", "import %d is still being committed", id)
 	}
-	var entries []undoEntry
-	var keys [][]byte
-	pre := itob(id)
-	c := tx.Bucket(bucketImportUndo).Cursor()
-	for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
-		var u undoEntry
-		if err := json.Unmarshal(v, &u); err != nil {
-			return corrupt(bucketImportUndo, k, err)
-		}
-		entries = append(entries, u)
-		keys = append(keys, append([]byte(nil), k...))
+	entries, keys, err := undoEntries(tx, id)
+	if err != nil {
+		return err
 	}
 	later := func(what string, id uint64) error {
 		return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
@@ -684,6 +690,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		}
 		// The parts of its row fates written so far (see rowsKey).
 		var parts [][]byte
+		pre := itob(id)
 		c := tx.Bucket(bucketImportRows).Cursor()
 		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
 			parts = append(parts, append([]byte(nil), k...))
