@@ -12,7 +12,7 @@ DEB_WIN   := gcc-mingw-w64-x86-64
 DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # Packages whose tests run headless without cgo: everything but cmd/.
-HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...
+HEADLESS  := . ./app/... ./data/... ./ui/... ./assets/...
 FUZZTIME  ?= 10s
 # Linters, installed from the Go module proxy into bin/tools.
 TOOLS       := $(CURDIR)/bin/tools

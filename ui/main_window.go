@@ -38,6 +38,9 @@ type Env struct {
 	// window and tells where it is (nil: the system places it).
 	Screens func() []ScreenArea
 	Native  NativeWindow
+	// Version is the program's version; KeyDir the folder of the audit
+	// log's key (both for the About dialog).
+	Version, KeyDir string
 }
 
 // MainWindow is the program's window: a first-start screen until the
@@ -66,7 +69,9 @@ type MainWindow struct {
 	Units                                                                   *unitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
 	MenuQuit                                                                *fyne.MenuItem
-	Chooser                                                                 *fileChooser // while a file chooser is open
+	MenuAbout                                                               *fyne.MenuItem
+	About                                                                   *widget.Label // the About dialog's text, once shown
+	Chooser                                                                 *fileChooser  // while a file chooser is open
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
@@ -264,10 +269,12 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	w.MenuQuit = fyne.NewMenuItem(w.t.tr("ออกจากโปรแกรม", "Quit"), w.onQuit)
 	w.MenuQuit.IsQuit = true
 	w.MenuQuit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}
+	w.MenuAbout = fyne.NewMenuItem(w.t.tr("เกี่ยวกับ qmdesk…", "About qmdesk…"), w.unlessModal(w.onAbout))
 	sep := fyne.NewMenuItemSeparator
 	return fyne.NewMainMenu(
 		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, sep(), backup, w.MenuRepair, sep(), w.MenuSubProblems, w.MenuUnits, w.MenuSettings, sep(), w.MenuQuit),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
+		fyne.NewMenu(w.t.tr("ช่วยเหลือ", "Help"), w.MenuAbout),
 	)
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	release "qmdesk"
 	"qmdesk/app/cli"
 	"qmdesk/assets"
 	"qmdesk/data"
@@ -35,7 +36,7 @@ func main() {
 	}
 	clock, clockErr := cli.ClockFromEnv(os.Getenv)
 	env := cli.Env{
-		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, ClockErr: clockErr, Operator: operator(),
+		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, ClockErr: clockErr, Operator: operator(), Version: release.Version,
 		Open: func(path string, readOnly bool) (data.Store, error) {
 			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock})
 		},
@@ -58,7 +59,8 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
-	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow}
+	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow,
+		Version: release.Version, KeyDir: bolt.AuditKeyDir}
 	if startErr != nil {
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
