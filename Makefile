@@ -8,6 +8,8 @@ DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev
 DEB_WIN   := gcc-mingw-w64-x86-64
 # What make windows-check runs the .exe files with (not CI's, not the product's).
 DEB_WINCHECK := wine wine64 xvfb imagemagick xdotool python3 fonts-thai-tlwg
+# The Windows installer: NSIS, and osslsigncode to sign with SIGN_CERT.
+DEB_INSTALLER := nsis osslsigncode
 # Other programs the tests read our files with (LibreOffice re-saves,
 # openpyxl in read-only mode, poppler's pdftotext and pdfinfo for the
 # meeting pack), and the X server the built program's window opens on
@@ -16,14 +18,20 @@ DEB_WINCHECK := wine wine64 xvfb imagemagick xdotool python3 fonts-thai-tlwg
 # where they are missing.
 DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils xvfb libgl1-mesa-dri x11-utils
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+# Compiles windows/winres.json (icon, version information, manifest) into
+# the object file go build links into the .exe.
+WINRES    := github.com/tc-hib/go-winres@v0.3.3
+# The program's version: FyneApp.toml's, the one place it is written (the
+# binaries read the same file, embedded by the package at the root).
+VERSION   := $(shell sed -n 's/^ *Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml)
 # Packages whose tests run headless without cgo: everything but cmd/.
-HEADLESS  := ./app/... ./data/... ./ui/... ./assets/...
+HEADLESS  := . ./app/... ./data/... ./ui/... ./assets/...
 FUZZTIME  ?= 10s
 # Linters, installed from the Go module proxy into bin/tools.
 TOOLS       := $(CURDIR)/bin/tools
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench fuzz kills screenshots windows windows-check package deps deps-windows clean
+.PHONY: run build test bench fuzz kills screenshots windows windows-check installer package deps deps-windows clean
 
 run: build
 	./$(BIN)
@@ -81,12 +89,21 @@ kills:
 # qmdesk.exe opens the window without a console; qmdesk-cli.exe is the
 # same program built for the console, for cmd and PowerShell: its output
 # comes before the prompt returns and its exit code is kept.
+# Both carry the icon, the version information (VERSION) and the manifest
+# of windows/winres.json, compiled by go-winres beside main.go. Built, as
+# the package is, from a copy of the files git tracks; the root package's
+# test then reads the resources back from both files.
+WINBUILD := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc $(GO) build -trimpath
 windows: deps-windows
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	  $(GO) build -trimpath -ldflags "-H windowsgui -s -w" -o dist/qmdesk.exe ./cmd/qmdesk
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	  $(GO) build -trimpath -ldflags "-s -w" -o dist/qmdesk-cli.exe ./cmd/qmdesk
-	@if [ -n "$(MESA_DIR)" ]; then ./tools/windows/mesa "$(MESA_DIR)" dist/mesa; fi
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$$tmp"; \
+	  mkdir -p dist; out="$(CURDIR)/dist"; cd "$$tmp"; set -x; \
+	  $(GO) run $(WINRES) make --in windows/winres.json --out cmd/qmdesk/rsrc --arch amd64 \
+	    --file-version $(VERSION) --product-version $(VERSION); \
+	  $(WINBUILD) -ldflags "-H windowsgui -s -w" -o "$$out/qmdesk.exe" ./cmd/qmdesk; \
+	  $(WINBUILD) -ldflags "-s -w" -o "$$out/qmdesk-cli.exe" ./cmd/qmdesk
+	QMDESK_EXE=dist/qmdesk.exe:dist/qmdesk-cli.exe CGO_ENABLED=0 $(GO) test -count=1 -run 'Windows|Version' .
+	@if [ -n "$(MESA_DIR)" ]; then ./windows/mesa "$(MESA_DIR)" dist/mesa; fi
 
 # The software OpenGL fallback for PCs that cannot give OpenGL 2.1 (old
 # graphics, basic display drivers, virtual machines, Remote Desktop): with
@@ -102,7 +119,17 @@ MESA_DIR ?=
 # goes to docs/windows.md. Not part of make test (it takes a few minutes).
 windows-check: build windows
 	@./.ci/apt-ensure $(DEB_WINCHECK)
-	./tools/windows/check
+	./windows/check
+
+# dist/qmdesk-setup-VERSION.exe: the NSIS installer (windows/qmdesk.nsi)
+# of the two programs just built, for the clerk's own account, without
+# administrator rights. SIGN_CERT=file.pfx (with SIGN_PASS, in the
+# environment) signs the programs, the uninstaller and the installer with
+# osslsigncode, timestamped by SIGN_TS (default DigiCert's; SIGN_TS= for
+# none); without it nothing is signed (README, "Windows").
+installer: windows
+	@./.ci/apt-ensure $(DEB_INSTALLER)
+	GO="$(GO)" WINRES=$(WINRES) ./windows/installer $(VERSION)
 
 # A Linux package (tar.xz with icon and desktop file) from FyneApp.toml,
 # built from the files git tracks (never what else lies in the folder).

@@ -100,7 +100,7 @@ func TestEveryScreenSpeaksOneLanguage(t *testing.T) {
 			visit("import report")
 			closeAll()
 			// The menu's dialogs.
-			for _, open := range []func(){w.onSettings, w.onSubProblems, w.onUnits, w.Dashboard.onNewRound, w.onPrint, w.onSaveCharts, w.onBackup} {
+			for _, open := range []func(){w.onAbout, w.onSettings, w.onSubProblems, w.onUnits, w.Dashboard.onNewRound, w.onPrint, w.onSaveCharts, w.onBackup} {
 				open()
 				visit("dialog")
 				closeAll()
@@ -154,7 +154,7 @@ func languageWindowOf(t *testing.T, lang Language, n int) (*MainWindow, func(str
 	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, n, 500, nil); err != nil {
 		t.Fatal(err)
 	}
-	w := NewMainWindow(a, Env{Store: s, Geo: geo, Clock: clock, DataDir: dir, Operator: "os-user"})
+	w := NewMainWindow(a, Env{Store: s, Geo: geo, Clock: clock, DataDir: dir, Operator: "os-user", Version: "0.1.0", KeyDir: filepath.Join(dir, "key")})
 	w.WaitIdle()
 	t.Cleanup(func() { w.WaitIdle(); s.Close() })
 	if (w.t.lang == English) != (lang == English) {

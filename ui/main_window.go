@@ -43,6 +43,9 @@ type Env struct {
 	// ready and each search of the list (timings and counts only, never
 	// what was typed): for measuring on the clerk's PC (QMDESK_TRACE=1).
 	Trace func(format string, args ...any)
+	// Version is the program's version; KeyDir the folder of the audit
+	// log's key (both for the About dialog).
+	Version, KeyDir string
 }
 
 // MainWindow is the program's window: a first-start screen until the
@@ -71,7 +74,9 @@ type MainWindow struct {
 	Units                                                                   *unitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
 	MenuQuit                                                                *fyne.MenuItem
-	Chooser                                                                 *fileChooser // while a file chooser is open
+	MenuAbout                                                               *fyne.MenuItem
+	About                                                                   *widget.Label // the About dialog's text, once shown
+	Chooser                                                                 *fileChooser  // while a file chooser is open
 	settingsDialog                                                          dialog.Dialog
 
 	app      fyne.App
@@ -269,10 +274,12 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	w.MenuQuit = fyne.NewMenuItem(w.t.tr("ออกจากโปรแกรม", "Quit"), w.onQuit)
 	w.MenuQuit.IsQuit = true
 	w.MenuQuit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: ctrl}
+	w.MenuAbout = fyne.NewMenuItem(w.t.tr("เกี่ยวกับ qmdesk…", "About qmdesk…"), w.unlessModal(w.onAbout))
 	sep := fyne.NewMenuItemSeparator
 	return fyne.NewMainMenu(
 		fyne.NewMenu(w.t.term(data.WordFile), w.MenuImport, w.MenuPrint, w.MenuCharts, sep(), backup, w.MenuRepair, sep(), w.MenuSubProblems, w.MenuUnits, w.MenuSettings, sep(), w.MenuQuit),
 		fyne.NewMenu(w.t.tr("ค้นหา", "Find"), w.MenuSearch),
+		fyne.NewMenu(w.t.tr("ช่วยเหลือ", "Help"), w.MenuAbout),
 	)
 }
 

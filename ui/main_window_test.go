@@ -965,3 +965,30 @@ func must[T any](t *testing.T, v *T) *T {
 	}
 	return v
 }
+
+// Help › About names the version and where the data and the audit key
+// live, also before a province is set up.
+func TestAboutNamesVersionAndFolders(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	s, err := bolt.Open(filepath.Join(dir, "qm.db"), bolt.Options{NoSync: true, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	geo, _ := assets.Geography()
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: geo, Clock: clock, DataDir: dir, Version: "9.8.7", KeyDir: `C:\Users\k\AppData\Roaming\qmdesk`})
+	w.WaitIdle()
+	if w.MenuAbout.Disabled {
+		t.Fatal("About is greyed out on the first-start screen")
+	}
+	w.MenuAbout.Action()
+	for _, want := range []string{"qmdesk รุ่น 9.8.7\n", dir, filepath.Join(dir, "backups"), filepath.Join(`C:\Users\k\AppData\Roaming\qmdesk`, "audit.key"), "ที่ทำการปกครองจังหวัด"} {
+		if !strings.Contains(w.About.Text, want) {
+			t.Errorf("About does not say %q:\n%s", want, w.About.Text)
+		}
+	}
+	if w.Window.Canvas().Overlays().Top() == nil {
+		t.Error("About is not shown as a dialog")
+	}
+}

@@ -29,6 +29,7 @@ type Env struct {
 	// every command stops with it (exit 2); the window shows it.
 	ClockErr error
 	Operator string // who is working, for the audit log
+	Version  string // the program's version (qmdesk version)
 
 	// Stdin is read by --password-file - (nil: the process's own).
 	Stdin io.Reader
@@ -108,6 +109,7 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
                                   (ไม่รับ --password ในบรรทัดคำสั่ง เพราะโปรแกรมอื่นในเครื่องมองเห็นได้)
   qmdesk report --out FILE.pdf [--amphoe X] [--round N] [--png DIR] [--letter TEXT]
                                   เอกสารประชุม (PDF ขนาด A4 มีแต่ตัวเลข) และกราฟเป็นภาพ PNG
+  qmdesk version                  รุ่นของโปรแกรม
 
 ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %[1]s หรือตัวแปร QMDESK_DB)
 `
@@ -122,11 +124,11 @@ func usageText(clock data.Clock) string {
 // Run runs the command line and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
 	cmd, rest := "", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) || args[0] == "--version") {
 		cmd, rest = args[0], args[1:]
 	}
 	c := &command{env: env, ctx: data.WithOperator(ctx, env.Operator)}
-	if env.ClockErr != nil && cmd != "" && cmd != "help" && cmd != "-h" && cmd != "--help" {
+	if env.ClockErr != nil && cmd != "" && cmd != "help" && cmd != "-h" && cmd != "--help" && cmd != "version" && cmd != "--version" {
 		fmt.Fprintln(env.Stderr, "ผิดพลาด:", data.ErrorMessage(env.ClockErr))
 		fmt.Fprintln(env.Stderr, "error:", env.ClockErr)
 		return ExitUsage
@@ -174,6 +176,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.meetingPack(rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usageText(env.Clock))
+		return ExitOK
+	case "version", "--version":
+		fmt.Fprintln(env.Stdout, strings.TrimSpace("qmdesk "+env.Version))
 		return ExitOK
 	default:
 		fmt.Fprintf(env.Stderr, "ไม่รู้จักคำสั่ง '%s'\n\n%s", cmd, usageText(env.Clock))

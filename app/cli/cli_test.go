@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,6 +223,18 @@ func TestWindowTakesWorkbooks(t *testing.T) {
 	}
 	if code := cli.Run(context.Background(), []string{"frobnicate"}, env); code != cli.ExitUsage {
 		t.Errorf("unknown command: %d", code)
+	}
+}
+
+// qmdesk version prints the version it was given, also when the clock
+// is refused (an IT helper asks which version is installed).
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		var out bytes.Buffer
+		env := cli.Env{Stdout: &out, Stderr: &out, Version: "1.2.3", ClockErr: errors.New("QMDESK_TODAY")}
+		if code := cli.Run(context.Background(), []string{arg}, env); code != 0 || out.String() != "qmdesk 1.2.3\n" {
+			t.Errorf("%s: code %d, %q", arg, code, out.String())
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	release "qmdesk"
 	"qmdesk/app/cli"
 	"qmdesk/assets"
 	"qmdesk/data"
@@ -37,7 +38,7 @@ func main() {
 	}
 	clock, clockErr := cli.ClockFromEnv(os.Getenv)
 	env := cli.Env{
-		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, ClockErr: clockErr, Operator: operator(),
+		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, ClockErr: clockErr, Operator: operator(), Version: release.Version,
 		Open: func(path string, readOnly bool) (data.Store, error) {
 			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock})
 		},
@@ -65,7 +66,8 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if err := probeGraphics(); err != nil {
 		return cannotDraw(filepath.Dir(path), err)
 	}
-	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow}
+	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow,
+		Version: release.Version, KeyDir: bolt.AuditKeyDir}
 	if os.Getenv("QMDESK_TRACE") == "1" {
 		env.Trace = log.New(os.Stderr, "qmdesk: ", log.Ltime|log.Lmicroseconds).Printf
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	release "qmdesk"
 	"qmdesk/data"
 )
 
@@ -129,6 +130,22 @@ func TestTodayIsTheRealThaiDayWithoutOverrides(t *testing.T) {
 	}
 	if s.DaysLeft != max(0, s.AsOf.DaysUntil(s.Deadline)+1) || s.DaysOverdue != max(0, s.Deadline.DaysUntil(s.AsOf)) {
 		t.Errorf("days_left %d, days_overdue %d: not the deadline %v seen from %v", s.DaysLeft, s.DaysOverdue, s.Deadline, s.AsOf)
+	}
+}
+
+// The program says the version FyneApp.toml gives, however it was built
+// (go build, make build; make windows checks the .exe's resources).
+func TestVersionIsFyneApps(t *testing.T) {
+	text, err := os.ReadFile("../../FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := release.ReadMetadata(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := qmdesk(t, nil, "version"); r.code != 0 || r.stdout != "qmdesk "+m.Details.Version+"\n" {
+		t.Errorf("qmdesk version: exit %d, %q; want qmdesk %s", r.code, r.stdout, m.Details.Version)
 	}
 }
 
