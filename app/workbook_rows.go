@@ -138,7 +138,8 @@ var fieldLengths = []struct {
 
 // shortValue is a cell as a report shows it: a long one cut, with its
 // length, so that a rejected row does not carry its whole text into the
-// report and the import ledger.
+// report and the import ledger. The window's English mode rewrites the
+// note of length (ui's cellValue): keep the two alike.
 func shortValue(s string) string {
 	const keep = 100
 	if len(s) <= keep {

@@ -287,7 +287,7 @@ func (s *importCheck) showFile(i int) {
 			if several {
 				row = rr.Sheet + " · " + row
 			}
-			rows = append(rows, []string{row, t.fate(rr.Fate), rr.Column, rr.Value, t.reason(rr.Reason, rr.ReasonEnglish)})
+			rows = append(rows, []string{row, t.fate(rr.Fate), rr.Column, t.cellValue(rr.Value), t.reason(rr.Reason, rr.ReasonEnglish)})
 			if !rr.ForProvince {
 				forDistrict++
 			}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strconv"
 	"sync"
 
@@ -48,6 +49,19 @@ func (t texts) reason(thai, english string) string {
 // urgentName names an urgent kind in the window's language (a name the
 // clerk made stays as she wrote it).
 func (t texts) urgentName(k data.UrgentKind) string { return t.reason(k.Name, k.English) }
+
+// cellLength is the note the import adds to a cell's value it shortened
+// (app's shortValue), in Thai because it goes back to the district too.
+var cellLength = regexp.MustCompile(`… \(ยาว ([0-9,]+) ตัวอักษร\)$`)
+
+// cellValue is a value of a row as the import reported it, its note of
+// length in the window's language.
+func (t texts) cellValue(v string) string {
+	if t.lang != English {
+		return v
+	}
+	return cellLength.ReplaceAllString(v, "… ($1 characters)")
+}
 
 // fate names what became of a row of a workbook.
 func (t texts) fate(f data.Fate) string { return t.tr(f.Thai(), f.English()) }

@@ -399,3 +399,15 @@ func eachTab(w *MainWindow, visit func(where string)) {
 		visit("import › " + w.Import.Tabs.Items[i].Text)
 	}
 }
+
+// A value the import shortened says its length in the window's language
+// (the Thai note goes back to the district in the rows-to-fix workbook).
+func TestShortenedValueSpeaksEnglish(t *testing.T) {
+	v := strings.Repeat("ก", 100) + "… (ยาว 40,000 ตัวอักษร)"
+	if got := (texts{lang: English}).cellValue(v); got != strings.Repeat("ก", 100)+"… (40,000 characters)" {
+		t.Errorf("English: %q", got)
+	}
+	if got := (texts{lang: Thai}).cellValue(v); got != v {
+		t.Errorf("Thai: %q", got)
+	}
+}
