@@ -103,7 +103,8 @@ windows: deps-windows
 	  $(WINBUILD) -ldflags "-H windowsgui -s -w" -o "$$out/qmdesk.exe" ./cmd/qmdesk; \
 	  $(WINBUILD) -ldflags "-s -w" -o "$$out/qmdesk-cli.exe" ./cmd/qmdesk
 	QMDESK_EXE=dist/qmdesk.exe:dist/qmdesk-cli.exe CGO_ENABLED=0 $(GO) test -count=1 -run 'Windows|Version' .
-	@if [ -n "$(MESA_DIR)" ]; then ./windows/mesa "$(MESA_DIR)" dist/mesa; fi
+	@# The software OpenGL fallback only when asked for this build.
+	@if [ -n "$(MESA_DIR)" ]; then ./windows/mesa "$(MESA_DIR)" dist/mesa; else rm -rf dist/mesa; fi
 
 # The software OpenGL fallback for PCs that cannot give OpenGL 2.1 (old
 # graphics, basic display drivers, virtual machines, Remote Desktop): with
