@@ -16,6 +16,7 @@ type openDialog struct {
 	d        dialog.Dialog
 	onReturn func()
 	form     bool // holds what the clerk typed: Quit asks first
+	quit     bool // the question Quit asks while a job runs
 }
 
 // showDialog shows d and remembers it. Return confirms a confirmation,
@@ -137,7 +138,7 @@ func (w *MainWindow) onQuit() {
 	d.SetConfirmText(t.tr("ออกจากโปรแกรม", "Quit"))
 	d.SetDismissText(t.tr("ไม่ออก", "Stay"))
 	// Return stays: quitting is never the default.
-	w.push(openDialog{d: d, onReturn: d.Hide})
+	w.push(openDialog{d: d, onReturn: d.Hide, quit: true})
 }
 
 func (w *MainWindow) formOpen() bool {

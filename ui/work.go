@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -51,6 +52,7 @@ func (w *MainWindow) runCancelling(title, onCancel string, job func(ctx context.
 	t.Dialog = dialog.NewCustomWithoutButtons(title, box, w.Window)
 	t.Dialog.Resize(fyne.NewSize(480, 160))
 	w.Running = t
+	under := slices.Clone(w.dialogs)
 	t.Dialog.Show()
 	w.goBackground(func() {
 		err := job(ctx, func(done float64, text string) {
@@ -69,7 +71,7 @@ func (w *MainWindow) runCancelling(title, onCancel string, job func(ctx context.
 		cancel()
 		w.doAndWait(func() {
 			t.Busy.Stop()
-			t.Dialog.Hide()
+			w.hideProgress(t.Dialog, under)
 			if w.Running == t {
 				w.Running = nil
 			}
@@ -82,6 +84,34 @@ func (w *MainWindow) runCancelling(title, onCancel string, job func(ctx context.
 		})
 	})
 	return t
+}
+
+// hideProgress hides a job's progress and mends the dialogs opened over
+// it: Fyne takes every overlay above a hidden one off the window without
+// telling them. The question Quit asked about the job is moot and
+// forgotten (Quit again quits at once); any other is put back. under are
+// the dialogs that were open when the job began.
+func (w *MainWindow) hideProgress(progress dialog.Dialog, under []openDialog) {
+	overlays := w.Window.Canvas().Overlays()
+	before := slices.Clone(overlays.List())
+	progress.Hide()
+	after := overlays.List()
+	if len(after) >= len(before) {
+		return
+	}
+	var above []openDialog // the dialogs opened over the progress, in order
+	for _, o := range w.dialogs {
+		if !slices.ContainsFunc(under, func(u openDialog) bool { return u.d == o.d }) {
+			above = append(above, o)
+		}
+	}
+	for i, o := range before[len(after)+1:] { // the progress was at len(after)
+		if i < len(above) && above[i].quit {
+			w.forgetDialog(above[i].d)
+			continue
+		}
+		overlays.Add(o)
+	}
 }
 
 // save is the short write of a click (an action, a decision, a merge):

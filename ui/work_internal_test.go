@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/dialog"
+)
+
+// Fyne takes every dialog above a job's progress off the window when the
+// progress is hidden, without telling them. Quit's question about the job
+// is then moot and forgotten; another dialog opened meanwhile is shown
+// again; and nothing is left counted as open, which would leave the menus
+// and their shortcuts dead (the clerk trial: Ctrl+Q during the meeting
+// pack, then File did nothing).
+func TestDialogsOverAJobOutliveItsProgress(t *testing.T) {
+	w, _ := languageWindow(t, Thai)
+	for _, over := range []string{"quit", "message"} {
+		release := make(chan struct{})
+		released := false
+		t.Cleanup(func() {
+			if !released {
+				close(release)
+			}
+		})
+		w.run("งานทดสอบ", func(ctx context.Context, progress report) error { <-release; return nil }, nil)
+		switch over {
+		case "quit":
+			w.onQuit()
+		case "message":
+			w.showDialog(dialog.NewInformation("ข้อความ", "ระหว่างงาน", w.Window))
+		}
+		if len(w.dialogs) != 1 || !w.modal() {
+			t.Fatalf("%s during the job: %d dialogs, modal %v", over, len(w.dialogs), w.modal())
+		}
+		close(release)
+		released = true
+		w.WaitIdle()
+		switch over {
+		case "quit":
+			if len(w.dialogs) != 0 || w.modal() {
+				t.Errorf("after the job the quit question is still counted: %d dialogs, modal %v", len(w.dialogs), w.modal())
+			}
+		case "message":
+			if len(w.dialogs) != 1 || w.Window.Canvas().Overlays().Top() == nil {
+				t.Errorf("the message over the job is gone from the window: %d dialogs, top %v", len(w.dialogs), w.Window.Canvas().Overlays().Top())
+			}
+			w.closeTopDialog()
+			if w.modal() || w.Window.Canvas().Overlays().Top() != nil {
+				t.Errorf("after closing the message: modal %v", w.modal())
+			}
+		}
+	}
+}
