@@ -352,15 +352,20 @@ func (w *MainWindow) showSaved(title, path string) {
 	w.showClosable(d)
 }
 
+// showFile opens a file or folder the program saved in the system's
+// program. When none can be started, the clerk hears that the file is
+// saved and where, not of an unexpected fault.
 func (w *MainWindow) showFile(path string) {
+	var err error
 	if w.env.ShowFile != nil {
-		if err := w.env.ShowFile(path); err != nil {
-			w.showError(err)
-		}
-		return
+		err = w.env.ShowFile(path)
+	} else {
+		err = w.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)})
 	}
-	if err := w.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}); err != nil {
-		w.showError(err)
+	if err != nil {
+		w.showError(&data.Error{Code: data.EFILE,
+			Message: "เปิด " + path + " ด้วยโปรแกรมของเครื่องนี้ไม่ได้ (อาจยังไม่มีโปรแกรมสำหรับเปิดไฟล์ชนิดนี้) ไฟล์ยังอยู่ครบที่เดิม เปิดเองได้จากโฟลเดอร์นั้น",
+			English: "no program of this computer could open " + path + " (there may be none for this kind of file); the file is there, open it from its folder", Err: err})
 	}
 }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/dialog"
@@ -50,5 +52,16 @@ func TestDialogsOverAJobOutliveItsProgress(t *testing.T) {
 				t.Errorf("after closing the message: modal %v", w.modal())
 			}
 		}
+	}
+}
+
+// A saved file the system cannot open (no PDF viewer) is no fault of the
+// program: the clerk hears where the file is.
+func TestShowFileWithoutAViewer(t *testing.T) {
+	w, _ := languageWindow(t, Thai)
+	w.env.ShowFile = func(string) error { return errors.New("exec: \"xdg-open\": executable file not found in $PATH") }
+	w.showFile("/tmp/x/เอกสารประชุม.pdf")
+	if e := w.lastError; !strings.Contains(e, "/tmp/x/เอกสารประชุม.pdf") || !strings.Contains(e, "ไฟล์ยังอยู่ครบที่เดิม") || strings.Contains(e, "ไม่คาดคิด") {
+		t.Errorf("message %q", e)
 	}
 }
