@@ -40,6 +40,8 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
 		return err
 	}
+	// The ledger's name of the decision; the window's English mode reads
+	// it (ui's importName): keep the two alike.
 	file := fmt.Sprintf("รายการรอตรวจสอบที่ %d (แถว %d แผ่นงาน %s)", r.ID, r.Row, r.Sheet)
 	pl := newPlanner(ctx, imp, meta, file)
 	pl.b.File = file

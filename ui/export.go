@@ -119,7 +119,7 @@ func (s *exportScreen) ExportFollowUpAll(dir string) {
 	var paths []string
 	w.run(t.tr("กำลังบันทึกไฟล์ติดตามทุกอำเภอและเทศบาล", "Saving every amphoe's and municipality's follow-up workbook"), func(ctx context.Context, progress report) (err error) {
 		paths, err = w.exporter.FollowUpAllTelling(ctx, dir, s.Unmask.Checked, func(done, total int, name string) {
-			progress(float64(done)/float64(total), t.tr("กำลังบันทึกไฟล์ของ"+name, "Writing the workbook of "+name)+fmt.Sprintf(" (%d/%d)", done+1, total))
+			progress(float64(done)/float64(total), t.tr("กำลังบันทึกไฟล์ของ"+name, "Writing the workbook of "+t.areaName(name))+fmt.Sprintf(" (%d/%d)", done+1, total))
 		})
 		return err
 	}, func(err error) {

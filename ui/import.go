@@ -107,7 +107,7 @@ func (s *importReview) set(recs []data.ImportRecord, revs []data.Review, candida
 	s.PendingReviews, s.candidates = revs, candidates
 	files := make(map[uint64]string, len(recs))
 	for _, rec := range recs {
-		files[rec.ID] = rec.File
+		files[rec.ID] = t.importName(rec.File)
 	}
 	rows := make([][]string, len(revs))
 	for i, r := range revs {
@@ -143,7 +143,7 @@ func (s *importHistory) set(recs []data.ImportRecord) {
 			state = t.tr("ยกเลิกแล้ว โดย ", "undone by ") + r.UndoneBy
 		}
 		c := r.Counts
-		hist[i] = []string{t.digitsOf(fmt.Sprint(r.ID)), t.date(data.DateOf(r.At.In(data.ThaiTime))) + " " + t.digitsOf(r.At.In(data.ThaiTime).Format("15:04")), r.File, r.Who,
+		hist[i] = []string{t.digitsOf(fmt.Sprint(r.ID)), t.date(data.DateOf(r.At.In(data.ThaiTime))) + " " + t.digitsOf(r.At.In(data.ThaiTime).Format("15:04")), t.importName(r.File), r.Who,
 			t.ni(c.Rows), t.ni(c.CreatedProblems()), t.ni(c.Updated), t.ni(c.Rejected), state}
 	}
 	s.History.SetRows(hist)

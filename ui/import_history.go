@@ -47,7 +47,7 @@ func (s *importHistory) onUndo() {
 		return
 	}
 	w.showDialog(dialog.NewConfirm(t.tr("ยกเลิกการนำเข้า", "Undo import"),
-		t.tr("ยกเลิกการนำเข้าไฟล์ ", "Undo the import of ")+rec.File+t.tr(" ใช่หรือไม่?\nข้อมูลที่ไฟล์นี้เพิ่มหรือแก้ไขจะกลับเป็นเหมือนก่อนนำเข้า", "?\nEverything it added or changed goes back to how it was."),
+		t.tr("ยกเลิกการนำเข้าไฟล์ ", "Undo the import of ")+t.importName(rec.File)+t.tr(" ใช่หรือไม่?\nข้อมูลที่ไฟล์นี้เพิ่มหรือแก้ไขจะกลับเป็นเหมือนก่อนนำเข้า", "?\nEverything it added or changed goes back to how it was."),
 		func(ok bool) {
 			if ok {
 				s.UndoImport(rec.ID)

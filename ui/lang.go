@@ -3,6 +3,7 @@ package ui
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -61,6 +62,28 @@ func (t texts) cellValue(v string) string {
 		return v
 	}
 	return cellLength.ReplaceAllString(v, "… ($1 characters)")
+}
+
+// reviewImport is the name the ledger gives an import made by a review
+// decision (app's reviewBatch), in Thai because the ledger keeps it so.
+var reviewImport = regexp.MustCompile(`^รายการรอตรวจสอบที่ (\d+) \(แถว (\d+) แผ่นงาน (.*)\)$`)
+
+// importName is an import's name in the ledger (its file, or the review
+// decided) in the window's language.
+func (t texts) importName(file string) string {
+	if t.lang != English {
+		return file
+	}
+	return reviewImport.ReplaceAllString(file, "review $1 (row $2, sheet $3)")
+}
+
+// areaName is an amphoe or municipality as the exports name it
+// ("อำเภอหนองหาน"), the word for amphoe in the window's language.
+func (t texts) areaName(name string) string {
+	if rest, ok := strings.CutPrefix(name, "อำเภอ"); ok && t.lang == English {
+		return "amphoe " + rest
+	}
+	return name
 }
 
 // fate names what became of a row of a workbook.

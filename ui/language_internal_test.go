@@ -411,3 +411,22 @@ func TestShortenedValueSpeaksEnglish(t *testing.T) {
 		t.Errorf("Thai: %q", got)
 	}
 }
+
+// The ledger's name of a review decision and an export's amphoe read in
+// English in English mode; a file's own name stays as it is.
+func TestLedgerAndAreaNamesSpeakEnglish(t *testing.T) {
+	en, th := texts{lang: English}, texts{lang: Thai}
+	review := "รายการรอตรวจสอบที่ 1 (แถว 105 แผ่นงาน ข้อมูล)"
+	if got := en.importName(review); got != "review 1 (row 105, sheet ข้อมูล)" {
+		t.Errorf("English %q", got)
+	}
+	if got := th.importName(review); got != review {
+		t.Errorf("Thai %q", got)
+	}
+	if got := en.importName("ผลอำเภอกุดจับ.xlsx"); got != "ผลอำเภอกุดจับ.xlsx" {
+		t.Errorf("a file's name: %q", got)
+	}
+	if en.areaName("อำเภอหนองหาน") != "amphoe หนองหาน" || th.areaName("อำเภอหนองหาน") != "อำเภอหนองหาน" || en.areaName("เทศบาลนครอุดรธานี") != "เทศบาลนครอุดรธานี" {
+		t.Error("area names")
+	}
+}
