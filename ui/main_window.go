@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"net/url"
 	"path/filepath"
@@ -407,7 +408,7 @@ func (w *MainWindow) rebuildRegister() {
 			}
 		}
 		if reg == nil && err == nil {
-			source, changed = "built", -1
+			source = "built"
 			w.do(func() { w.Households.setBuilding(true) })
 			reg, err = app.BuildRegister(w.ctx, w.store, func(n int) {
 				w.do(func() { w.Households.setBuildingCount(n) })
@@ -415,12 +416,16 @@ func (w *MainWindow) rebuildRegister() {
 		}
 		if w.env.Trace != nil && reg != nil {
 			ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-			w.env.Trace("search index %s (%d households read) in %v (state %v, saved index %v, rest %v); %d households", source, changed,
+			read := fmt.Sprintf("%d households read again", changed)
+			if source == "built" {
+				read = "every household read"
+			}
+			w.env.Trace("search index %s (%s) in %v (state %v, saved index %v, rest %v); %d households", source, read,
 				ms(time.Since(started)), ms(stamped.Sub(started)), ms(loaded.Sub(stamped)), ms(time.Since(loaded)), reg.Len())
 		}
 		// Kept for the next start once the list uses it (about 1 s for
 		// 100 MB at 1,000,000 problems): searches take only its read lock.
-		if reg != nil && (first && changed != 0 || source == "built") && w.env.SearchIndex != "" {
+		if reg != nil && (first && changed > 0 || source == "built") && w.env.SearchIndex != "" {
 			defer func() {
 				if serr := app.SaveRegister(w.env.SearchIndex, stamp, reg); serr != nil {
 					log.Printf("search index not saved: %v", serr)

@@ -65,3 +65,20 @@ func TestShowFileWithoutAViewer(t *testing.T) {
 		t.Errorf("message %q", e)
 	}
 }
+
+// Workbooks checked but not imported are work the clerk would lose by
+// quitting: Quit asks first (clerk trial: it quit at once).
+func TestQuitAsksWithCheckedWorkbooks(t *testing.T) {
+	w, _ := languageWindow(t, Thai)
+	path, _ := reasonsBook(t, w)
+	w.Import.AddFiles([]string{path})
+	w.WaitIdle()
+	if len(w.Import.ready()) != 1 {
+		t.Fatalf("the workbook is not ready to import: %+v", w.Import.Reports)
+	}
+	w.onQuit()
+	if len(w.dialogs) != 1 || !w.dialogs[0].quit {
+		t.Fatalf("Quit with a checked workbook: %d dialogs", len(w.dialogs))
+	}
+	w.closeTopDialog()
+}
