@@ -84,6 +84,7 @@ type RegisterEntry struct {
 	VillageNo   int
 	Origin      data.Origin
 	Problems    int // problems passing the query's problem filters (all when none)
+	All         int // every problem of the household, as its page lists them
 	Open        int
 	Urgent      int // urgent and still open
 	Overdue     int
@@ -241,7 +242,7 @@ func (r *Register) Entry(id uint64, q RegisterQuery) (RegisterEntry, bool) {
 	}
 	row := &r.rows[i]
 	e := RegisterEntry{HouseholdID: row.id, HouseCode: row.houseCode, NationalID: row.nationalID, Name: strings.TrimSpace(row.name),
-		Tambon: row.tambon, HouseNo: row.houseNo, VillageNo: row.villageNo, Origin: row.origin}
+		Tambon: row.tambon, HouseNo: row.houseNo, VillageNo: row.villageNo, Origin: row.origin, All: len(row.problems)}
 	sub := -1
 	if j, ok := r.subIndex[q.SubProblem]; ok && q.SubProblem != "" {
 		sub = int(j)

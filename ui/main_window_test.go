@@ -857,8 +857,8 @@ func TestDashboardClicksOpenWhatTheyName(t *testing.T) {
 	if !r.Overdue.Checked || !r.Query.Overdue || r.Query.RoundID != want.RoundID || !slices.Contains(r.IDs, want.HouseholdID) {
 		t.Errorf("register filters %+v; household listed %v", r.Query, slices.Contains(r.IDs, want.HouseholdID))
 	}
-	if e, _ := r.Entry(want.HouseholdID); e.Problems != p.Led || p.LeadNote.Hidden {
-		t.Errorf("the list counts %d problems, the page leads with %d (note %q)", e.Problems, p.Led, p.LeadNote.Text)
+	if e, _ := r.Entry(want.HouseholdID); e.Problems != p.Led || e.All != len(p.Cards) || p.LeadNote.Hidden {
+		t.Errorf("the list counts %d of %d problems, the page leads with %d of %d (note %q)", e.Problems, e.All, p.Led, len(p.Cards), p.LeadNote.Text)
 	}
 
 	// An urgent button: the list of its households, the old page gone.

@@ -191,7 +191,12 @@ func (r *registerScreen) entryLine(e app.RegisterEntry) string {
 	if e.NationalID != "" {
 		s += t.digitsOf(data.MaskNationalID(e.NationalID)) + " · "
 	}
-	s += t.tr("ปัญหา ", "problems ") + t.ni(e.Problems) + t.tr(" ค้าง ", ", open ") + t.ni(e.Open)
+	if r.Query.NarrowsProblems() {
+		// As the page says it: those matching, of all it lists.
+		s += t.tr("ตรงตัวกรอง ", "matching ") + t.ni(e.Problems) + t.tr(" จาก ", " of ") + t.ni(e.All) + t.tr(" ปัญหา · ค้าง ", " problems · open ") + t.ni(e.Open)
+	} else {
+		s += t.tr("ปัญหา ", "problems ") + t.ni(e.Problems) + t.tr(" ค้าง ", ", open ") + t.ni(e.Open)
+	}
 	if e.Urgent > 0 {
 		s += t.tr(" · เร่งด่วน ", " · urgent ") + t.ni(e.Urgent)
 	}
