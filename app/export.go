@@ -83,7 +83,7 @@ func templateTable(title []string, subList data.SubProblemList) xlsx.Table {
 		}
 	}
 	if len(urgent) > 0 {
-		title[len(title)-1] += " · ปัญหาเร่งด่วน (อยู่ต้นรายการ ให้ดำเนินการก่อน): " + strings.Join(urgent, ", ")
+		title[len(title)-1] += " · ปัญหาเร่งด่วน ให้ดำเนินการก่อน (อยู่บนสุดของรายการให้เลือกในช่อง ปัญหา): " + strings.Join(urgent, ", ")
 	}
 	var statuses []string
 	for _, s := range data.Statuses {

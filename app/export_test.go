@@ -318,7 +318,7 @@ func TestTemplateDropDownFollowsStoredList(t *testing.T) {
 	}
 	defer f.Close()
 	rows, _ := f.GetRows("ข้อมูล")
-	if !strings.Contains(rows[1][0], "ปัญหาเร่งด่วน (อยู่ต้นรายการ ให้ดำเนินการก่อน): ไม่มีที่อยู่อาศัย, ขาดแคลนน้ำดื่ม, หนี้สิน, ยาเสพติด") {
+	if !strings.Contains(rows[1][0], "ปัญหาเร่งด่วน ให้ดำเนินการก่อน (อยู่บนสุดของรายการให้เลือกในช่อง ปัญหา): ไม่มีที่อยู่อาศัย, ขาดแคลนน้ำดื่ม, หนี้สิน, ยาเสพติด") {
 		t.Errorf("title does not name the urgent sub-problems: %q", rows[1][0])
 	}
 	var subs []string

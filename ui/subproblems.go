@@ -64,7 +64,7 @@ func (w *MainWindow) showSubProblems(l data.SubProblemList) {
 	f.Save = widget.NewButton(t.tr("บันทึก", "Save"), func() { w.saveSubProblems(f) })
 	f.Save.Importance = widget.HighImportance
 	f.Cancel = widget.NewButton(t.tr("ยกเลิก", "Cancel"), func() { f.dialog.Hide() })
-	note := widget.NewLabel(t.tr("ปัญหาเร่งด่วนแสดงก่อนในทุกรายการ มีช่องของตนในหน้าภาพรวมและเอกสารประชุม และอยู่ต้นรายการในไฟล์ที่ส่งให้อำเภอ "+
+	note := widget.NewLabel(t.tr("ปัญหาเร่งด่วนแสดงก่อนในทุกรายการ มีช่องของตนในหน้าภาพรวมและเอกสารประชุม และอยู่บนสุดของรายการให้เลือกในไฟล์ที่ส่งให้อำเภอ "+
 		data.WordSensitive.Thai+" (สุขภาพ คดีอาญา) ไม่แสดงชื่อและที่อยู่ในหน้าจอที่มองเห็นได้จากระยะไกล "+
 		"การเปลี่ยนมีผลกับปัญหาของรอบปัจจุบันทันที รอบก่อนคงตัวเลขไว้ตามเดิม",
 		"Urgent problems come first in every list and have their own panel and pack columns. Sensitive ones (health, crime) are never shown with names on screens read from a distance. "+
