@@ -394,6 +394,14 @@ func (c *fileChooser) onConfirm() {
 			c.showError(t.tr("กรุณาพิมพ์ชื่อไฟล์", "Type a file name"))
 			return
 		}
+		if strings.ContainsAny(name, `/\`) {
+			// A path typed or pasted, as in Windows' own dialog: its
+			// folder is opened, and its last part is the name.
+			var ok bool
+			if name, ok = c.followPath(name); !ok || name == "" {
+				return
+			}
+		}
 		if strings.ContainsAny(name, `/\:*?"<>|`) || name == "." || name == ".." {
 			c.showError(t.tr(`ชื่อไฟล์ใช้อักขระ / \ : * ? " < > | ไม่ได้`, `A file name cannot hold / \ : * ? " < > |`))
 			return
@@ -413,6 +421,37 @@ func (c *fileChooser) onConfirm() {
 			c.done(path)
 		}
 	}
+}
+
+// followPath opens the folder of a path typed in the name (relative to
+// the folder shown, or from the home folder with ~) and leaves its last
+// part in the name, which it returns; a path to a folder opens it and
+// returns "". ok is false, with the error shown, when the folder is not
+// there.
+func (c *fileChooser) followPath(typed string) (name string, ok bool) {
+	t := c.w.t
+	p := typed
+	if rest, home := strings.CutPrefix(p, "~"); home {
+		if h, err := os.UserHomeDir(); err == nil {
+			p = h + rest
+		}
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(c.Dir, p)
+	}
+	if st, err := os.Stat(p); err == nil && st.IsDir() {
+		c.open(filepath.Clean(p))
+		c.Name.SetText("")
+		return "", true
+	}
+	dir, base := filepath.Split(p)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		c.showError(t.tr("ไม่พบโฟลเดอร์ ", "No folder ") + filepath.Clean(dir))
+		return "", false
+	}
+	c.open(filepath.Clean(dir))
+	c.Name.SetText(base)
+	return base, true
 }
 
 // askOverwrite asks before an existing file is replaced, naming it.
@@ -498,6 +537,7 @@ func (c *fileChooser) onNewFolder() {
 	c.Folder = f
 	c.w.showDialog(f.Dialog)
 	c.w.Window.Canvas().Focus(f.Name)
+	f.Name.TypedShortcut(&fyne.ShortcutSelectAll{}) // typing replaces the suggested name
 }
 
 // chooserKey gives a key typed with nothing focused to the file chooser

@@ -411,3 +411,41 @@ func TestFileChooserRowsToFixSaysSave(t *testing.T) {
 		t.Errorf("the rows to fix were not saved into the selected folder: %v (%s)", files, w.LastError())
 	}
 }
+
+// A path typed or pasted into the name, as in Windows' own dialog: the
+// folder it names is opened and its last part becomes the name; a path
+// to a folder only opens it; a folder that is not there is said so. The
+// suggested name of a new folder is selected, so typing replaces it.
+func TestFileChooserTakesATypedPath(t *testing.T) {
+	h := newHarness(t, 5)
+	w := h.w
+	root := chooserTree(t)
+	w.MenuPrint.Action()
+	c := w.Chooser
+	c.Name.SetText(filepath.Join(root, "ข้อมูล อำเภอ"))
+	test.Tap(c.Confirm)
+	if c.Dir != filepath.Join(root, "ข้อมูล อำเภอ") || c.Name.Text != "" || w.LastPack() != "" {
+		t.Fatalf("a folder's path: in %q, name %q", c.Dir, c.Name.Text)
+	}
+	c.Name.SetText(filepath.Join("..", "เอกสาร", "ประชุม 2.pdf"))
+	test.Tap(c.Confirm)
+	w.WaitIdle()
+	if want := filepath.Join(root, "เอกสาร", "ประชุม 2.pdf"); w.LastPack() != want {
+		t.Fatalf("a file's path: pack %q, want %q (%s, %q)", w.LastPack(), want, w.LastError(), c.Error.Text)
+	}
+	key(w, fyne.KeyEscape) // the "saved" message
+	w.MenuPrint.Action()
+	c = w.Chooser
+	c.Name.SetText(filepath.Join(root, "ไม่มี", "x.pdf"))
+	test.Tap(c.Confirm)
+	if !strings.Contains(c.Error.Text, "ไม่พบโฟลเดอร์") || w.OpenDialogs() != 1 {
+		t.Errorf("a folder that is not there: %q", c.Error.Text)
+	}
+	test.Tap(c.NewFolder)
+	test.Type(c.Folder.Name, "ชุดใหม่")
+	if c.Folder.Name.Text != "ชุดใหม่" {
+		t.Errorf("typing into the new folder's name gave %q", c.Folder.Name.Text)
+	}
+	key(w, fyne.KeyEscape)
+	key(w, fyne.KeyEscape)
+}
