@@ -114,6 +114,14 @@ func newRegisterScreen(w *MainWindow) *registerScreen {
 		top.SetText(r.entryTitle(e))
 		bottom.SetText(r.entryLine(e))
 	})
+	// Return in the search opens the first household found, and the
+	// arrows then go on in the list, as in the office's other programs.
+	r.Search.OnSubmitted = func(string) {
+		if len(r.IDs) > 0 {
+			r.List.Select(0)
+			w.Window.Canvas().Focus(r.List)
+		}
+	}
 	r.List.OnSelected = func(i widget.ListItemID) {
 		if i >= len(r.IDs) || r.IDs[i] == r.Shown {
 			return // set by the program (a dashboard click), or the same again

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 )
 
@@ -81,4 +82,22 @@ func TestQuitAsksWithCheckedWorkbooks(t *testing.T) {
 		t.Fatalf("Quit with a checked workbook: %d dialogs", len(w.dialogs))
 	}
 	w.closeTopDialog()
+}
+
+// Return in the search opens the first household found and leaves the
+// keyboard in the list (clerk trial: search was mouse-only).
+func TestReturnInTheSearchOpensTheFirst(t *testing.T) {
+	w, _ := languageWindow(t, Thai)
+	w.Tabs.SelectIndex(1)
+	r := w.Households
+	r.Search.SetText("4101")
+	w.WaitIdle()
+	if len(r.IDs) == 0 {
+		t.Fatal("nothing found")
+	}
+	r.Search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	w.WaitIdle()
+	if r.Page.Household.ID != r.IDs[0] || w.Window.Canvas().Focused() != r.List {
+		t.Errorf("Return: page %d (first found %d), focus %T", r.Page.Household.ID, r.IDs[0], w.Window.Canvas().Focused())
+	}
 }
