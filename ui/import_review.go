@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -18,6 +20,9 @@ type importReview struct {
 	DecideNew    *widget.Button
 	DecideMerge  *widget.Button
 	DecideReject *widget.Button
+	// Unmask shows the row's full national ID, to check it against the
+	// card (a wrong check digit); each use is logged.
+	Unmask *widget.Button
 
 	PendingReviews []data.Review
 
@@ -38,7 +43,8 @@ func newImportReview(w *MainWindow, l *ledger) *importReview {
 	s.DecideNew = widget.NewButton("", func() { s.onDecide(s.decisions[0]) })
 	s.DecideMerge = widget.NewButton("", func() { s.onDecide(s.decisions[1]) })
 	s.DecideReject = widget.NewButton(t.tr("ไม่รับแถวนี้", "Reject the row"), func() { s.onDecide("reject") })
-	decide := container.NewHBox(s.DecideNew, s.DecideMerge, s.DecideReject)
+	s.Unmask = widget.NewButton(t.tr("แสดงเลขประจำตัวเต็ม", "Show the full ID"), s.onUnmask)
+	decide := container.NewHBox(s.DecideNew, s.DecideMerge, s.DecideReject, s.Unmask)
 	s.Box = container.NewBorder(nil, container.NewVBox(s.ReviewNote, decide), nil, nil, s.Reviews.Box)
 	s.showReviewChoice()
 	return s
@@ -49,6 +55,7 @@ func (s *importReview) showReviewChoice() {
 	s.DecideNew.Disable()
 	s.DecideMerge.Disable()
 	s.DecideReject.Disable()
+	s.Unmask.Disable()
 	s.decisions = [2]string{"new", "merge"}
 	s.DecideNew.SetText(t.tr("เพิ่มเป็น", "Add as a ") + t.term(data.WordNewHousehold))
 	s.DecideMerge.SetText(t.tr("รวมกับครัวเรือนที่พบ", "Merge into the household found"))
@@ -87,9 +94,32 @@ func (s *importReview) showReviewChoice() {
 	s.ReviewNote.SetText(note)
 	s.DecideNew.Enable()
 	s.DecideReject.Enable()
+	if r.Household.Head.NationalID != "" {
+		s.Unmask.Enable()
+	}
 	if len(r.Candidates) > 0 || r.Kind == data.ReviewConflict {
 		s.DecideMerge.Enable()
 	}
+}
+
+// onUnmask logs that the clerk looked at the selected row's national ID,
+// then adds it, in full, to the note.
+func (s *importReview) onUnmask() {
+	w, t := s.w, s.w.t
+	if s.reviewSelected < 0 || s.reviewSelected >= len(s.PendingReviews) {
+		return
+	}
+	r := s.PendingReviews[s.reviewSelected]
+	w.save(s.Unmask, func(ctx context.Context) error {
+		return w.store.Log(ctx, "unmask", "review", r.ID, "import review: the row's national ID")
+	}, func(err error) {
+		if err != nil {
+			w.showError(err)
+			return
+		}
+		s.ReviewNote.SetText(s.ReviewNote.Text + t.tr("\nเลขประจำตัวในไฟล์: ", "\nID in the workbook: ") + t.digitsOf(data.FormatNationalID(r.Household.Head.NationalID)))
+		s.Unmask.Disable()
+	})
 }
 
 // onDecide settles the selected review row. Merging goes into the first

@@ -463,8 +463,21 @@ func TestImportDryRunCommitReviewAndUndo(t *testing.T) {
 	if len(w.Households.IDs) != 1 {
 		t.Errorf("new household in the list: %v", w.Households.IDs)
 	}
-	// The review row: the clerk accepts the odd ID as a new household.
+	// The review row: the clerk checks the odd ID against the card (the
+	// look is logged), then accepts it as a new household.
 	w.Import.Reviews.OnRow(0)
+	if strings.Contains(w.Import.ReviewNote.Text, "เลขประจำตัวในไฟล์") || w.Import.Unmask.Disabled() {
+		t.Fatalf("before unmasking: note %q, unmask disabled %v", w.Import.ReviewNote.Text, w.Import.Unmask.Disabled())
+	}
+	test.Tap(w.Import.Unmask)
+	w.WaitIdle()
+	id := w.Import.PendingReviews[0].Household.Head.NationalID
+	if !strings.Contains(w.Import.ReviewNote.Text, "เลขประจำตัวในไฟล์: "+data.FormatNationalID(id)) {
+		t.Errorf("unmasked note %q (ID %s)", w.Import.ReviewNote.Text, id)
+	}
+	if log, _ := h.store.Audit(ctx, 0, 0); log[len(log)-1].Op != "unmask" || log[len(log)-1].Entity != "review" {
+		t.Errorf("the look at the ID is not logged: %+v", log[len(log)-1])
+	}
 	if w.Import.DecideNew.Disabled() {
 		t.Fatal("decide buttons disabled")
 	}
