@@ -341,7 +341,14 @@ func (d *dashboardScreen) draw(v dashboardView) {
 	}
 
 	for i, k := range d.urgentKinds {
-		d.Urgent[i].SetText(t.urgentName(k) + " " + t.n(sum.Area.Categories[k.Category].UrgentOpen))
+		open := sum.Area.Categories[k.Category].UrgentOpen
+		d.Urgent[i].SetText(t.urgentName(k) + " " + t.n(open))
+		// Red only while some are open: a red 0 calls for nothing.
+		d.Urgent[i].Importance = widget.DangerImportance
+		if open == 0 {
+			d.Urgent[i].Importance = widget.MediumImportance
+		}
+		d.Urgent[i].Refresh()
 	}
 	rows := make([][]string, 0, 7)
 	for c := data.Category(1); c <= 7; c++ {

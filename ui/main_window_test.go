@@ -168,7 +168,14 @@ func TestDashboardCountsAndClicksFilterTheRegister(t *testing.T) {
 	if len(w.Households.IDs) != want || want == 0 {
 		t.Errorf("category 4 lists %d households, want %d", len(w.Households.IDs), want)
 	}
-	// An urgent button lists the urgent, still open problems of its kind.
+	// An urgent button is red while its kind has open problems, and
+	// lists them.
+	sum, _ = (&app.Progress{Store: h.store, Geo: mustGeo(), Clock: clock}).Summarize(context.Background(), 0, "")
+	for i, k := range d.UrgentKinds() {
+		if red := d.Urgent[i].Importance == widget.DangerImportance; red != (sum.Area.Categories[k.Category].UrgentOpen > 0) {
+			t.Errorf("%s: red %v with %d open", d.Urgent[i].Text, red, sum.Area.Categories[k.Category].UrgentOpen)
+		}
+	}
 	test.Tap(d.Urgent[0])
 	w.WaitIdle()
 	if q := w.Households.Query; q.Category != 1 || !q.UrgentOnly || !q.OpenOnly {
