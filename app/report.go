@@ -37,6 +37,11 @@ type MeetingPack struct {
 	Demo bool
 	// Agencies are the partner agencies' work over the pack's scope.
 	Agencies []AgencyLine
+	// English draws the charts in English (the window's English mode
+	// shows two of them on the dashboard); ProvinceEnglish names the
+	// province then. The pack's PDF and saved charts stay Thai.
+	English         bool
+	ProvinceEnglish string
 	// Progress, when set, is told how far WritePDF is (0 to 1) and which
 	// page it is making, page by page.
 	Progress func(done float64, page string)

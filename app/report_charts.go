@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"qmdesk/app/chart"
 	"qmdesk/data"
@@ -50,13 +51,33 @@ func (m *MeetingPack) partWord() string {
 }
 
 func (m *MeetingPack) subtitle() string {
+	if m.English {
+		province := m.ProvinceEnglish
+		if province == "" {
+			province = m.Summary.ProvinceName
+		}
+		scope := province
+		if m.Amphoe != "" {
+			scope = "amphoe " + m.Summary.Area.Name + ", " + province
+		}
+		return scope + " · " + m.Summary.Round.Name + " · as of " + m.Summary.AsOf.String()
+	}
 	return m.scopeName() + " · " + m.Summary.Round.Name + " · ข้อมูล ณ " + data.FormatBE(m.Summary.AsOf)
 }
 
-func statusLegend() []chart.Key {
+// tr is the chart's text in its language: Thai, or English when the
+// window shows the charts in English.
+func (m *MeetingPack) tr(thai, english string) string {
+	if m.English {
+		return english
+	}
+	return thai
+}
+
+func (m *MeetingPack) statusLegend() []chart.Key {
 	var keys []chart.Key
 	for _, s := range data.ChartStatuses {
-		keys = append(keys, chart.Key{Label: s.Thai(), Color: data.StatusColor(s), Hatch: s == data.NotStarted})
+		keys = append(keys, chart.Key{Label: m.tr(s.Thai(), s.Term().English), Color: data.StatusColor(s), Hatch: s == data.NotStarted})
 	}
 	return keys
 }
@@ -85,14 +106,20 @@ func (m *MeetingPack) categoryBars(a Area, subtitle string) chart.Bars {
 	// The bars divide by the whole target (closed ones included, so that
 	// the statuses add up to the bar); the note's percentage is the
 	// programme's, over the target less closed. Both say so.
-	b := chart.Bars{Title: "สถานะของปัญหาแต่ละด้าน", Subtitle: subtitle + "\nความยาวแท่ง: " + data.UnitPercent.Thai + "ของ" + data.WordTarget.Thai + " ของด้าน (แท่งเต็ม = 100) · ตัวเลขท้ายแท่ง: " +
-		data.WordTarget.Thai + " และ" + data.PercentSolvedHead().Thai,
-		Legend: statusLegend(), Max: 100,
+	b := chart.Bars{Title: m.tr("สถานะของปัญหาแต่ละด้าน", "Status of the problems by category"),
+		Subtitle: subtitle + m.tr("\nความยาวแท่ง: "+data.UnitPercent.Thai+"ของ"+data.WordTarget.Thai+" ของด้าน (แท่งเต็ม = 100) · ตัวเลขท้ายแท่ง: "+
+			data.WordTarget.Thai+" และ"+data.PercentSolvedHead().Thai,
+			"\nbar length: % of the category's target (a full bar = 100) · at the bar's end: the target and "+data.PercentSolvedHead().English),
+		Legend: m.statusLegend(), Max: 100,
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
-		Empty: "ยังไม่มีปัญหาในรอบนี้"}
+		Empty: m.tr("ยังไม่มีปัญหาในรอบนี้", "No problems in this round yet")}
 	for c := data.Category(1); c <= 7; c++ {
 		t := a.Categories[c]
-		bar := chart.Bar{Label: c.ShortLabel(), Note: m.Target(a, c) + " " + data.UnitProblems.Thai + " · " + data.WordSolvedTotal.Thai + " " + m.Percent(a, c)}
+		label := c.ShortLabel()
+		if m.English {
+			label = strconv.Itoa(int(c)) + " " + c.ShortTerm().English
+		}
+		bar := chart.Bar{Label: label, Note: m.Target(a, c) + " " + m.tr(data.UnitProblems.Thai, data.UnitProblems.English) + " · " + m.tr(data.WordSolvedTotal.Thai, data.WordSolvedTotal.English) + " " + m.Percent(a, c)}
 		if m.Target(a, c) != data.FormatNumber(t.Target) {
 			b.Bars = append(b.Bars, bar) // a small sensitive count: no bar to measure it by
 			continue
@@ -178,15 +205,25 @@ func shortBE(d data.Date) string {
 	return data.ThaiMonthsShort[d.Month-1] + " " + strconv.Itoa((d.Year+543)%100)
 }
 
+// shortCE is a date on the English chart's axis: "Aug 24".
+func shortCE(d data.Date) string {
+	return time.Month(d.Month).String()[:3] + " " + fmt.Sprintf("%02d", d.Year%100)
+}
+
 func (m *MeetingPack) overTime() chart.Line {
 	r := m.Summary.Round
-	l := chart.Line{Title: "ปัญหาที่ยังค้าง (" + data.UnitProblems.Thai + ") รายสัปดาห์", Subtitle: m.subtitle(), From: r.Start, To: r.Deadline,
+	l := chart.Line{Title: m.tr("ปัญหาที่ยังค้าง ("+data.UnitProblems.Thai+") รายสัปดาห์", "Open problems by week"), Subtitle: m.subtitle(), From: r.Start, To: r.Deadline,
 		Target: [2]chart.Point{{Date: m.Line[0].Date, Value: float64(m.Line[0].Open)}, {Date: m.Line[1].Date, Value: 0}},
-		Legend: []chart.Key{{Label: data.WordOpen.Thai + " (" + data.NotStarted.Thai() + " + " + data.InProgress.Thai() + ")", Color: "#0072B2"},
-			{Label: "เส้นที่ควรเป็น: เหลือศูนย์ในวันครบกำหนด", Color: "#666666"}},
-		Marks:    []chart.Mark{{Date: m.Summary.AsOf, Label: "วันนี้ " + data.FormatBE(m.Summary.AsOf), Color: "#000000"}, {Date: r.Deadline, Label: "ครบกำหนด " + data.FormatBE(r.Deadline), Color: "#D55E00"}},
+		Legend: []chart.Key{{Label: m.tr(data.WordOpen.Thai+" ("+data.NotStarted.Thai()+" + "+data.InProgress.Thai()+")",
+			data.WordOpen.English+" ("+data.NotStarted.Term().English+" + "+data.InProgress.Term().English+")"), Color: "#0072B2"},
+			{Label: m.tr("เส้นที่ควรเป็น: เหลือศูนย์ในวันครบกำหนด", "the line to follow: none left on the deadline"), Color: "#666666"}},
+		Marks: []chart.Mark{{Date: m.Summary.AsOf, Label: m.tr("วันนี้ "+data.FormatBE(m.Summary.AsOf), "today "+m.Summary.AsOf.String()), Color: "#000000"},
+			{Date: r.Deadline, Label: m.tr("ครบกำหนด "+data.FormatBE(r.Deadline), "deadline "+r.Deadline.String()), Color: "#D55E00"}},
 		DateText: shortBE, ValueText: func(v float64) string { return data.FormatNumber(int64(v + 0.5)) },
-		Empty: "รอบนี้ยังไม่เริ่ม: ยังไม่มีข้อมูลรายสัปดาห์"}
+		Empty: m.tr("รอบนี้ยังไม่เริ่ม: ยังไม่มีข้อมูลรายสัปดาห์", "The round has not begun: no weeks yet")}
+	if m.English {
+		l.DateText = shortCE
+	}
 	for _, w := range m.Weeks {
 		l.Points = append(l.Points, chart.Point{Date: w.Date, Value: float64(w.Open)})
 	}

@@ -392,6 +392,12 @@ func (d *dashboardScreen) drawCharts() {
 		pack, err := w.progress.Pack(w.ctx, round, "")
 		if err == nil {
 			pack.Digits = digits // one screen, one kind of digit
+			if w.t.lang == English {
+				pack.English = true
+				if p, ok := w.env.Geo.Province(pack.Summary.ProvinceCode); ok {
+					pack.ProvinceEnglish = p.English
+				}
+			}
 			for i, c := range charts {
 				var buf bytes.Buffer
 				if err = pack.RenderChart(&buf, c.kind, 110); err != nil {
