@@ -548,7 +548,7 @@ func (d *dashboardScreen) showOverdue(v dashboardView) {
 	rows := make([][]string, len(ps))
 	for i, p := range ps {
 		h := v.heads[p.HouseholdID]
-		sub, name := p.SubProblem, h.Head.FullName()
+		sub, name := t.subProblem(p.SubProblem), h.Head.FullName()
 		// Read from across a meeting room: a sensitive problem is named
 		// as such, with its tambon and no one's name.
 		if p.Sensitive {
@@ -558,7 +558,7 @@ func (d *dashboardScreen) showOverdue(v dashboardView) {
 			sub = "‼ " + sub
 		}
 		rows[i] = []string{t.date(p.TargetDate), t.ni(p.TargetDate.DaysUntil(today)), t.categoryShort(p.Category), sub, name,
-			placeName(w.env.Geo.Tambon, h.TambonCode), placeName(w.env.Geo.Amphoe, h.AmphoeCode())}
+			w.t.placeName(w.env.Geo.Tambon, h.TambonCode), w.t.placeName(w.env.Geo.Amphoe, h.AmphoeCode())}
 	}
 	d.Overdue.SetRows(rows)
 	note := t.tr("ปัญหาที่ยังค้างและเลยวัน", "Open problems past their ") + t.term(data.WordTargetDate) + " " + t.ni(total) + " " + t.term(data.UnitProblems) +
@@ -569,8 +569,13 @@ func (d *dashboardScreen) showOverdue(v dashboardView) {
 	d.OverdueNote.SetText(note)
 }
 
-func placeName(find func(string) (data.Place, bool), code string) string {
+// placeName names a place of the geography in the window's language
+// (its code when the geography does not know it).
+func (t texts) placeName(find func(string) (data.Place, bool), code string) string {
 	if p, ok := find(code); ok {
+		if t.lang == English && p.English != "" {
+			return p.English
+		}
 		return p.Thai
 	}
 	return code

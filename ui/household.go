@@ -201,7 +201,7 @@ func (p *householdPage) show() {
 	if h.VillageName != "" {
 		addr = append(addr, h.VillageName)
 	}
-	addr = append(addr, t.tr("ต.", "Tambon ")+placeName(w.env.Geo.Tambon, h.TambonCode), t.tr("อ.", "Amphoe ")+placeName(w.env.Geo.Amphoe, h.AmphoeCode()))
+	addr = append(addr, t.tr("ต.", "Tambon ")+t.placeName(w.env.Geo.Tambon, h.TambonCode), t.tr("อ.", "Amphoe ")+t.placeName(w.env.Geo.Amphoe, h.AmphoeCode()))
 	ps := slices.Clone(p.view.problems)
 	p.Unmask.Enable()
 	p.hasSensitive = false
@@ -318,7 +318,7 @@ func (p *householdPage) problemName(pr data.Problem) string {
 	if p.masked(pr) {
 		return t.category(pr.Category) + " — " + t.term(data.WordSensitive)
 	}
-	return t.category(pr.Category) + " — " + pr.SubProblem
+	return t.category(pr.Category) + " — " + t.subProblem(pr.SubProblem)
 }
 
 func (p *householdPage) card(pr data.Problem) *problemCard {

@@ -88,7 +88,7 @@ func (s *importReview) showReviewChoice() {
 	for _, id := range r.Candidates {
 		if h, ok := s.candidates[id]; ok {
 			note += t.tr("\nครัวเรือนที่พบ: ", "\nHousehold found: ") + h.Head.FullName() + t.tr(" รหัสบ้าน ", " house code ") + t.digitsOf(h.HouseCode) +
-				t.tr(" ต.", " · ") + placeName(s.w.env.Geo.Tambon, h.TambonCode)
+				t.tr(" ต.", " · ") + t.placeName(s.w.env.Geo.Tambon, h.TambonCode)
 		}
 	}
 	s.ReviewNote.SetText(note)

@@ -47,6 +47,15 @@ func (t texts) reason(thai, english string) string {
 	return thai
 }
 
+// subProblem names a sub-problem in the window's language: the default
+// list's in English in English mode, a name the clerk made as written.
+func (t texts) subProblem(name string) string {
+	if e := data.SubProblemEnglish(name); e != "" && t.lang == English {
+		return e
+	}
+	return name
+}
+
 // urgentName names an urgent kind in the window's language (a name the
 // clerk made stays as she wrote it).
 func (t texts) urgentName(k data.UrgentKind) string { return t.reason(k.Name, k.English) }

@@ -166,8 +166,8 @@ func reasonsBook(t *testing.T, w *MainWindow) (string, []string) {
 			seven = s.Name
 		}
 	}
-	tambon := func(h data.Household) string { return placeName(w.env.Geo.Tambon, h.TambonCode) }
-	amphoe := func(h data.Household) string { return placeName(w.env.Geo.Amphoe, h.TambonCode[:4]) }
+	tambon := func(h data.Household) string { return texts{lang: Thai}.placeName(w.env.Geo.Tambon, h.TambonCode) }
+	amphoe := func(h data.Household) string { return texts{lang: Thai}.placeName(w.env.Geo.Amphoe, h.TambonCode[:4]) }
 	nid := func(n int) string { return data.WithCheckDigit(fmt.Sprintf("1410100%05d", n)) }
 	bad := nid(700)
 	bad = bad[:12] + string(rune('0'+(bad[12]-'0'+1)%10))

@@ -430,3 +430,24 @@ func TestLedgerAndAreaNamesSpeakEnglish(t *testing.T) {
 		t.Error("area names")
 	}
 }
+
+// In English mode the places of a household and the default list's
+// sub-problems are named in English, as the dashboard names them (clerk
+// trial: Tambon ดอนกลอย beside an English dashboard).
+func TestPlacesAndSubProblemsSpeakEnglish(t *testing.T) {
+	w, _ := languageWindow(t, English)
+	w.Tabs.SelectIndex(1)
+	w.Households.Open(3)
+	w.WaitIdle()
+	h := w.Households.Page.Household
+	tambon, _ := w.env.Geo.Tambon(h.TambonCode)
+	amphoe, _ := w.env.Geo.Amphoe(h.AmphoeCode())
+	if a := w.Households.Page.Address.Text; !strings.Contains(a, "Tambon "+tambon.English) || !strings.Contains(a, "Amphoe "+amphoe.English) {
+		t.Errorf("address %q (tambon %s, amphoe %s)", a, tambon.English, amphoe.English)
+	}
+	for _, c := range w.Households.Page.Cards {
+		if e := data.SubProblemEnglish(c.Problem.SubProblem); e != "" && !strings.HasSuffix(c.Title.Text, e) {
+			t.Errorf("card %q for %q", c.Title.Text, c.Problem.SubProblem)
+		}
+	}
+}

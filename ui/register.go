@@ -187,7 +187,7 @@ func (r *registerScreen) entryTitle(e app.RegisterEntry) string {
 	if e.VillageNo > 0 {
 		addr += " " + t.term(data.WordVillageNo) + " " + t.ni(e.VillageNo)
 	}
-	return name + addr + t.tr(" ต.", " · ") + placeName(r.w.env.Geo.Tambon, e.Tambon)
+	return name + addr + t.tr(" ต.", " · ") + t.placeName(r.w.env.Geo.Tambon, e.Tambon)
 }
 
 func (r *registerScreen) entryLine(e app.RegisterEntry) string {

@@ -25,7 +25,7 @@ func (w *MainWindow) onAmphoePack() {
 		w.showDialog(dialog.NewInformation(w.t.tr("เอกสารประชุมรายอำเภอ", "Amphoe pack"), w.t.tr("กรุณาเลือกอำเภอก่อน", "Choose the amphoe first"), w.Window))
 		return
 	}
-	name := w.t.tr("เอกสารประชุม-", "meeting-pack-") + placeName(w.env.Geo.Amphoe, code) + "-" + w.today().Key() + ".pdf"
+	name := w.t.tr("เอกสารประชุม-", "meeting-pack-") + w.t.placeName(w.env.Geo.Amphoe, code) + "-" + w.today().Key() + ".pdf"
 	w.chooseSavePath(name, []string{".pdf"}, func(path string) { w.AmphoePack(code, path) })
 }
 
