@@ -343,11 +343,11 @@ func (s *importCheck) ready() []int {
 
 func (s *importCheck) updateCommit() {
 	if n := len(s.ready()); n > 0 {
-		files := " checked files"
+		files := s.w.t.tr(" ไฟล์ที่ตรวจแล้ว", " checked files")
 		if n == 1 {
-			files = " checked file"
+			files = s.w.t.tr(" ไฟล์ที่ตรวจแล้ว", " checked file")
 		}
-		s.Commit.SetText(s.w.t.tr("นำเข้า ", "Import ") + s.w.t.ni(n) + s.w.t.tr(" ไฟล์ที่ตรวจแล้ว", files))
+		s.Commit.SetText(s.w.t.tr("นำเข้า ", "Import ") + s.w.t.ni(n) + files)
 		s.Commit.Enable()
 	} else {
 		s.Commit.SetText(s.w.t.tr("นำเข้าไฟล์ที่ตรวจแล้ว", "Import the checked files"))
