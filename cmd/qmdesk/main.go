@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -11,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +59,7 @@ func main() {
 // start (a wrong QMDESK_TODAY): the window says it instead of opening the
 // database, so that a clerk who started the program from its icon sees why.
 func window(path string, workbooks []string, geo *data.Geography, clock data.Clock, startErr error) error {
-	a := fyneapp.NewWithID("th.go.dopa.qmdesk")
+	a := fyneapp.NewWithID(appID)
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
 	}
@@ -96,8 +98,12 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	return nil
 }
 
-// operator names who is working, for the audit log.
+// operator names who is working, for the audit log: the name the clerk
+// gave in the window (kept in its settings), else the computer's account.
 func operator() string {
+	if name := windowOperator(); name != "" {
+		return name
+	}
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username
 	}
@@ -107,4 +113,37 @@ func operator() string {
 		}
 	}
 	return ""
+}
+
+// appID is the program's ID (FyneApp.toml): Fyne keeps its settings under
+// it.
+const appID = "th.go.dopa.qmdesk"
+
+// windowOperator is the clerk's name the window keeps in its settings
+// (Fyne's preferences file of this program), or "". The command line does
+// not start Fyne, so it reads the file where Fyne keeps it.
+func windowOperator() string {
+	var root string
+	switch runtime.GOOS {
+	case "windows":
+		home, _ := os.UserHomeDir()
+		root = filepath.Join(home, "AppData", "Roaming", "fyne")
+	case "darwin":
+		home, _ := os.UserHomeDir()
+		root = filepath.Join(home, "Library", "Preferences", "fyne")
+	default:
+		dir, _ := os.UserConfigDir()
+		root = filepath.Join(dir, "fyne")
+	}
+	b, err := os.ReadFile(filepath.Join(root, appID, "preferences.json"))
+	if err != nil {
+		return ""
+	}
+	var prefs struct {
+		Operator string `json:"operator"`
+	}
+	if json.Unmarshal(b, &prefs) != nil {
+		return ""
+	}
+	return strings.TrimSpace(prefs.Operator)
 }

@@ -213,9 +213,22 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 	if today.After(s.Deadline) && !strings.Contains(title, "สิ้นสุดแล้วเมื่อ 30 ก.ย. 2567") || !strings.Contains(asOf, "ข้อมูล ณ "+data.FormatBE(today)) {
 		t.Errorf("follow-up workbook on the real date: %q / %q", title, asOf)
 	}
+	// The import is recorded under the name the clerk gave in the window
+	// (its settings), not the computer's account.
+	prefs := filepath.Join(configDir, "fyne", appID, "preferences.json")
+	if err := os.MkdirAll(filepath.Dir(prefs), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prefs, []byte(`{"operator":"สมศรี ใจดี","language":"th"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(prefs) })
 	r := qmdesk(t, nil, "import", "--json", wb, "--db", db)
 	if r.code != 0 {
 		t.Fatalf("re-import of the follow-up workbook: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := qmdesk(t, nil, "imports", "--db", db); !strings.Contains(r.stdout, "สมศรี ใจดี") {
+		t.Errorf("the import is not recorded under the clerk's name:\n%s%s", r.stdout, r.stderr)
 	}
 	var got struct {
 		Rows, Unchanged int
