@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -184,6 +186,13 @@ func TestCatchUpFollowsTheLog(t *testing.T) {
 		if _, ok, _ := app.CatchUpRegister(ctx, fx.store, saved, from, later); ok {
 			t.Errorf("the catch-up from %q was taken", from)
 		}
+	}
+	// A state past the log's end (a stamp of a longer log) is not reached.
+	parts := strings.Split(later, "/")
+	seq, _ := strconv.Atoi(parts[1])
+	beyond := parts[0] + "/" + strconv.Itoa(seq+1000) + "/" + parts[2]
+	if _, ok, err := app.CatchUpRegister(ctx, fx.store, saved, later, beyond); ok || err != nil {
+		t.Errorf("the catch-up to a state past the log: ok %v, %v", ok, err)
 	}
 }
 

@@ -112,8 +112,8 @@ func changedHouseholds(ctx context.Context, store ImportStore, from, to uint64) 
 		if err != nil {
 			return nil, err
 		}
-		if len(entries) == 0 {
-			return nil, errRebuild // the log ends before the state read
+		if len(entries) == 0 || entries[0].Seq > to {
+			return nil, errRebuild // the log ends before the state read, or skips it: another file's
 		}
 		for _, e := range entries {
 			if e.Seq > to {
