@@ -569,18 +569,6 @@ func (d *dashboardScreen) showOverdue(v dashboardView) {
 	d.OverdueNote.SetText(note)
 }
 
-// placeName names a place of the geography in the window's language
-// (its code when the geography does not know it).
-func (t texts) placeName(find func(string) (data.Place, bool), code string) string {
-	if p, ok := find(code); ok {
-		if t.lang == English && p.English != "" {
-			return p.English
-		}
-		return p.Thai
-	}
-	return code
-}
-
 // SelectChartsTab shows the charts.
 func (d *dashboardScreen) SelectChartsTab() { d.parts.Select(d.chartsTab) }
 

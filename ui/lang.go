@@ -47,6 +47,18 @@ func (t texts) reason(thai, english string) string {
 	return thai
 }
 
+// placeName names a place of the geography in the window's language
+// (its code when the geography does not know it).
+func (t texts) placeName(find func(string) (data.Place, bool), code string) string {
+	if p, ok := find(code); ok {
+		if t.lang == English && p.English != "" {
+			return p.English
+		}
+		return p.Thai
+	}
+	return code
+}
+
 // subProblem names a sub-problem in the window's language: the default
 // list's in English in English mode, a name the clerk made as written.
 func (t texts) subProblem(name string) string {
