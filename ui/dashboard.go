@@ -319,10 +319,8 @@ func (d *dashboardScreen) draw(v dashboardView) {
 		d.Round.SetSelected(d.roundLabel(sum.Round, meta.DefaultRound))
 	}
 	province := sum.ProvinceName
-	if t.lang == English {
-		if p, ok := w.env.Geo.Province(sum.ProvinceCode); ok && p.English != "" {
-			province = p.English
-		}
+	if p, ok := w.env.Geo.Province(sum.ProvinceCode); ok {
+		province = t.place(p)
 	}
 	title := t.tr("จังหวัด", "") + province + " · " + sum.Round.Name + t.tr(" · ข้อมูล ณ ", " · as of ") + t.date(sum.AsOf)
 	if _, training := w.env.Clock.Training(); training {
@@ -480,13 +478,7 @@ func (d *dashboardScreen) showAmphoes() {
 	}
 	rows := make([][]string, len(d.amphoes))
 	for i, a := range d.amphoes {
-		name := a.Name
-		if d.w.t.lang == English {
-			if p, ok := d.w.env.Geo.Amphoe(a.Code); ok && p.English != "" {
-				name = p.English
-			}
-		}
-		rows[i] = append([]string{name}, d.tallyCells(a.Totals)...)
+		rows[i] = append([]string{d.w.amphoeName(a.Code, a.Name)}, d.tallyCells(a.Totals)...)
 		for _, k := range d.urgentKinds {
 			rows[i] = append(rows[i], d.w.t.n(a.Categories[k.Category].UrgentOpen))
 		}
@@ -607,10 +599,8 @@ func ofCategory[T any](c data.Category, all T, cats map[data.Category]T) T {
 
 // amphoeName is an amphoe's name in the window's language.
 func (w *MainWindow) amphoeName(code, thai string) string {
-	if w.t.lang == English {
-		if p, ok := w.env.Geo.Amphoe(code); ok && p.English != "" {
-			return p.English
-		}
+	if p, ok := w.env.Geo.Amphoe(code); ok && w.t.lang == English {
+		return w.t.place(p)
 	}
 	return thai
 }

@@ -51,12 +51,18 @@ func (t texts) reason(thai, english string) string {
 // (its code when the geography does not know it).
 func (t texts) placeName(find func(string) (data.Place, bool), code string) string {
 	if p, ok := find(code); ok {
-		if t.lang == English && p.English != "" {
-			return p.English
-		}
-		return p.Thai
+		return t.place(p)
 	}
 	return code
+}
+
+// place is a place's name in the window's language (Thai when the
+// geography has no English for it).
+func (t texts) place(p data.Place) string {
+	if t.lang == English && p.English != "" {
+		return p.English
+	}
+	return p.Thai
 }
 
 // subProblem names a sub-problem in the window's language: the default

@@ -153,10 +153,7 @@ func newRegisterScreen(w *MainWindow) *registerScreen {
 func (t texts) places(ps []data.Place) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
-		out[i] = p.Thai
-		if t.lang == English && p.English != "" {
-			out[i] = p.English
-		}
+		out[i] = t.place(p)
 	}
 	return out
 }
