@@ -402,8 +402,12 @@ func (w *MainWindow) rebuildRegister() {
 		loaded := time.Now()
 		changed := 0
 		if reg != nil && err == nil {
+			// A catch-up that fails for any reason (a record it cannot
+			// read included) gives way to a build, which keeps what it
+			// can read and names the rest.
 			var ok bool
-			if changed, ok, err = app.CatchUpRegister(w.ctx, w.store, reg, at, stamp); !ok || err != nil {
+			var cerr error
+			if changed, ok, cerr = app.CatchUpRegister(w.ctx, w.store, reg, at, stamp); !ok || cerr != nil {
 				reg = nil
 			}
 		}
