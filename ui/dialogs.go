@@ -127,10 +127,13 @@ func (w *MainWindow) onQuit() {
 		what = t.tr("งานที่กำลังทำอยู่จะถูกยกเลิก (การนำเข้าที่ยังไม่เสร็จจะไม่ถูกบันทึกเลย)", "The job under way will be cancelled (an import not yet finished keeps nothing).")
 	case w.formOpen():
 		what = t.tr("ข้อมูลที่พิมพ์ไว้ในหน้าต่างที่เปิดอยู่ยังไม่ได้บันทึก และจะหายไป", "What is typed in the open form has not been saved and will be lost.")
-	case w.Import != nil && len(w.Import.ready()) > 0:
-		n := len(w.Import.ready())
-		what = t.tr("ไฟล์ที่ตรวจแล้ว "+t.ni(n)+" ไฟล์ยังไม่ได้นำเข้า (ข้อมูลในไฟล์ยังไม่ได้บันทึกลงฐานข้อมูล)",
-			t.ni(n)+" checked "+map[bool]string{true: "file has", false: "files have"}[n == 1]+" not been imported (nothing of them is in the database yet).")
+	case w.Import != nil && len(w.Import.ready()) == 1:
+		what = t.tr("ไฟล์ที่ตรวจแล้ว 1 ไฟล์ยังไม่ได้นำเข้า (ข้อมูลในไฟล์ยังไม่ได้บันทึกลงฐานข้อมูล)",
+			"1 checked file has not been imported (nothing of it is in the database yet).")
+	case w.Import != nil && len(w.Import.ready()) > 1:
+		n := t.ni(len(w.Import.ready()))
+		what = t.tr("ไฟล์ที่ตรวจแล้ว "+n+" ไฟล์ยังไม่ได้นำเข้า (ข้อมูลในไฟล์ยังไม่ได้บันทึกลงฐานข้อมูล)",
+			n+" checked files have not been imported (nothing of them is in the database yet).")
 	default:
 		w.Window.Close()
 		return
