@@ -63,13 +63,7 @@ func TestEveryScreenFitsA720Screen(t *testing.T) {
 			w.Tabs.SelectIndex(1)
 			w.Households.Open(3)
 			visit("a household")
-			for what, open := range map[string]func(){"settings": w.onSettings, "sub-problems": w.onSubProblems, "municipalities": w.onUnits, "print": w.onPrint} {
-				open()
-				visit(what)
-				for len(w.dialogs) > 0 {
-					w.closeTopDialog()
-				}
-			}
+			eachMenuDialog(w, visit)
 			seen := map[string]bool{}
 			for _, p := range problems {
 				if !seen[p] {

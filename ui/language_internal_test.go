@@ -451,3 +451,19 @@ func TestPlacesAndSubProblemsSpeakEnglish(t *testing.T) {
 		}
 	}
 }
+
+// eachMenuDialog opens each dialog of the menu (settings, sub-problems,
+// municipalities, the meeting pack's chooser), calls visit with its name,
+// and closes it.
+func eachMenuDialog(w *MainWindow, visit func(what string)) {
+	for _, d := range []struct {
+		what string
+		open func()
+	}{{"settings", w.onSettings}, {"subproblems", w.onSubProblems}, {"municipalities", w.onUnits}, {"print", w.onPrint}} {
+		d.open()
+		visit(d.what)
+		for len(w.dialogs) > 0 {
+			w.closeTopDialog()
+		}
+	}
+}

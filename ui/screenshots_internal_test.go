@@ -68,13 +68,7 @@ func TestScreenshots(t *testing.T) {
 			}
 			w.Tabs.SelectIndex(3)
 			shot("export")
-			for what, open := range map[string]func(){"settings": w.onSettings, "subproblems": w.onSubProblems, "municipalities": w.onUnits, "print": w.onPrint} {
-				open()
-				shot(what)
-				for len(w.dialogs) > 0 {
-					w.closeTopDialog()
-				}
-			}
+			eachMenuDialog(w, shot)
 		}
 	}
 }
