@@ -46,14 +46,12 @@ func WriteErrorWorkbook(rep *FileReport, dir string) (string, error) {
 			continue
 		}
 		l := s.layout
-		merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))
 		type line struct {
 			cells []string
 			res   data.RowResult
 		}
 		var lines []line
 		err = wb.Rows(l.Sheet, func(row int, cells []string) error {
-			cells = merged.Fill(row, cells)
 			if r, ok := bad[place{l.Sheet, row}]; ok {
 				lines = append(lines, line{append([]string(nil), cells...), r})
 			}

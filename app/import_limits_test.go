@@ -136,7 +136,6 @@ func TestImportRefusesBombs(t *testing.T) {
 	fx := newFixture(t)
 	ownTemp(t, func(l *xlsx.Limits) {
 		l.StringBytes, l.TextBytes, l.UnzipBytes = 64<<10, 128<<10, 8<<20
-		l.XMLInMemory = 16 << 10 // big parts go to temporary files
 	})
 	row := rawCells(append([]any{1, "41010000011"}, make([]any, 23)...)...)
 	for name, c := range map[string]struct {
@@ -256,7 +255,7 @@ func TestImportRefusesWhatIsNotAFile(t *testing.T) {
 // (the importer's own deadline stops the reading).
 func TestImportBoundsRowsAndTime(t *testing.T) {
 	fx := newFixture(t)
-	ownTemp(t, func(l *xlsx.Limits) { l.XMLInMemory = 16 << 10 })
+	ownTemp(t, func(*xlsx.Limits) {})
 	path := filepath.Join(fx.dir, "big.xlsx")
 	bigBook(t, path, 3000)
 

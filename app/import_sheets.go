@@ -183,12 +183,10 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 		s := SheetReport{Name: sheet, Hidden: wb.Hidden(sheet)}
 		var first [][]string
 		var nums []int
-		merged := xlsx.NewMergeFiller(wb.MergedRanges(sheet))
 		err := wb.Rows(sheet, func(row int, cells []string) error {
 			if row > headerScanRows {
 				return xlsx.ErrStop
 			}
-			cells = merged.Fill(row, cells)
 			// Only a header is looked for here: a long cell is no
 			// header, and thirty rows of them must not be held.
 			kept := make([]string, len(cells))
@@ -264,9 +262,7 @@ func countRows(wb *xlsx.Workbook, s *SheetReport) error {
 	if len(s.Header) > 0 {
 		last = s.Header[len(s.Header)-1]
 	}
-	merged := xlsx.NewMergeFiller(wb.MergedRanges(s.Name))
 	return wb.Rows(s.Name, func(row int, cells []string) error {
-		cells = merged.Fill(row, cells)
 		if row <= last || isBlankRow(cells) || (s.layout != nil && s.layout.isSubtotalRow(cells)) {
 			return nil
 		}

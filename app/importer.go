@@ -8,7 +8,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -195,9 +194,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		}
 		l := s.layout
 		last := l.HeaderRows[len(l.HeaderRows)-1]
-		merged := xlsx.NewMergeFiller(wb.MergedRanges(l.Sheet))
-		err = streamRows(ctx, wb, l.Sheet, func(row int, cells []string) error {
-			cells = merged.Fill(row, cells)
+		err = wb.Rows(l.Sheet, func(row int, cells []string) error {
 			if row <= last {
 				if row < l.HeaderRows[0] {
 					pl.noteUnitTitle(imp.units, cells)
@@ -271,94 +268,6 @@ func (imp *Importer) Commit(ctx context.Context, rep *FileReport) (data.ImportRe
 		rep.ImportID = rec.ID
 	}
 	return rec, err
-}
-
-// streamRows reads a sheet on its own goroutine and hands the rows to fn
-// on this one, in order: excelize's XML decoding takes one core, and
-// normalising and matching the rows the other. The rows read ahead are
-// bounded in bytes as well as in number: a few rows of long cells must
-// not pile up gigabytes.
-func streamRows(ctx context.Context, wb *xlsx.Workbook, sheet string, fn func(row int, cells []string) error) error {
-	type raw struct {
-		row   int
-		cells []string
-	}
-	const batchSize = 256
-	const aheadBytes = 8 << 20
-	type batch struct {
-		rows  []raw
-		bytes int
-	}
-	batches := make(chan batch, 8)
-	stop := make(chan struct{})
-	readErr := make(chan error, 1)
-	var mu sync.Mutex
-	room := sync.NewCond(&mu)
-	ahead, stopped := 0, false // bytes sent and not yet taken; the consumer has stopped
-	go func() {
-		defer close(batches)
-		b := batch{rows: make([]raw, 0, batchSize)}
-		send := func() bool {
-			mu.Lock()
-			for ahead > 0 && ahead+b.bytes > aheadBytes && !stopped {
-				room.Wait()
-			}
-			ahead += b.bytes
-			mu.Unlock()
-			select {
-			case batches <- b:
-				b = batch{rows: make([]raw, 0, batchSize)}
-				return true
-			case <-stop:
-				return false
-			}
-		}
-		err := wb.Rows(sheet, func(row int, cells []string) error {
-			b.rows = append(b.rows, raw{row, cells})
-			for _, c := range cells {
-				b.bytes += len(c) + 16
-			}
-			if (len(b.rows) == batchSize || b.bytes >= aheadBytes/8) && !send() {
-				return xlsx.ErrStop
-			}
-			return nil
-		})
-		if err == nil && len(b.rows) > 0 {
-			send()
-		}
-		readErr <- err
-	}()
-	halt := func() {
-		mu.Lock()
-		stopped = true
-		mu.Unlock()
-		room.Broadcast()
-		close(stop)
-	}
-	var err error
-	for b := range batches {
-		mu.Lock()
-		ahead -= b.bytes
-		mu.Unlock()
-		room.Signal()
-		if err != nil {
-			continue // drain so the reader can finish
-		}
-		if err = ctx.Err(); err != nil {
-			halt()
-			continue
-		}
-		for _, r := range b.rows {
-			if err = fn(r.row, r.cells); err != nil {
-				halt()
-				break
-			}
-		}
-	}
-	if rerr := <-readErr; err == nil {
-		err = rerr
-	}
-	return err
 }
 
 // fileSHA256 hashes the file at path, which must be a regular file (a pipe

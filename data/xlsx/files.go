@@ -51,25 +51,16 @@ func notRegular(name string, mode os.FileMode) error {
 		"%q is not a regular file (mode %v)", name, mode)
 }
 
-// TempRoot is the folder of the temporary files excelize writes while a
-// workbook is open (the big worksheets and the shared strings, unpacked).
-// Each open workbook has its own folder in it, named after the process;
-// closing the workbook removes it, and a folder left by a process that
-// was killed is removed by the next Open of any process.
+// TempRoot is the folder where versions before the streaming reader had
+// excelize unpack big worksheets while a workbook was open, one folder
+// per open workbook named after the process. The reader writes nothing
+// there; Open still removes what a killed process of such a version left.
 var TempRoot = filepath.Join(os.TempDir(), "qmdesk-xlsx")
 
 // staleAfter is the age at which a temporary folder is removed even when
 // a process of the same number runs: numbers are reused, and no import
-// keeps a workbook open for anything like this long.
+// kept a workbook open for anything like this long.
 const staleAfter = 24 * time.Hour
-
-// newTempDir makes the temporary folder of one open workbook.
-func newTempDir() (string, error) {
-	if err := os.MkdirAll(TempRoot, 0o700); err != nil {
-		return "", err
-	}
-	return os.MkdirTemp(TempRoot, strconv.Itoa(os.Getpid())+"-")
-}
 
 // RemoveStaleTemp removes the temporary folders of processes that no
 // longer run (an import killed while it read a workbook). Folders of

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -14,12 +13,12 @@ import (
 	"qmdesk/data"
 )
 
-// checkPackage looks at a workbook's zip before excelize opens it: the
-// sizes its directory declares (what excelize would unpack, to memory or
-// to temporary files), then every XML part, read once as a stream, for
-// what excelize's decoder would hold in memory at a time: a tag, a run of
-// text, a row, a shared string. A part that breaks a limit is refused
-// before anything big is unpacked or decoded.
+// checkPackage looks at a workbook's zip before anything is read: the
+// sizes its directory declares, then every XML part other than the
+// worksheets and the shared strings, read once as a stream, for what a
+// decoder would hold in memory at a time: a tag, a run of text. The
+// worksheets and the shared strings are checked for the same limits by
+// the reader itself as it reads them (xmlScan), once.
 func checkPackage(ctx context.Context, z *zip.Reader, lim Limits) error {
 	if len(z.File) > lim.Parts {
 		return overLimit("มีส่วนประกอบ "+data.FormatNumber(int64(len(z.File)))+" ส่วน", " เกินกว่าที่ไฟล์ Excel มี ("+data.FormatNumber(int64(lim.Parts))+")")
@@ -34,8 +33,8 @@ func checkPackage(ctx context.Context, z *zip.Reader, lim Limits) error {
 		if total > lim.UnzipBytes || size > lim.UnzipBytes {
 			return overLimit("เมื่อคลายออกมีขนาดเกิน "+megabytes(lim.UnzipBytes), "")
 		}
-		if k := kindOf(f.Name); (k == partSheet || k == partStrings) && size > lim.XMLInMemory {
-			continue // unpacked to a temporary file and streamed
+		if kindOf(f.Name) == partSheet {
+			continue // streamed as read, never held
 		}
 		inMemory += size
 		if inMemory > lim.MemoryBytes {
@@ -44,8 +43,8 @@ func checkPackage(ctx context.Context, z *zip.Reader, lim Limits) error {
 	}
 	for _, f := range z.File {
 		k := kindOf(f.Name)
-		if k == partOther {
-			continue // pictures and the like: counted above, never decoded
+		if k == partOther || k == partSheet || k == partStrings {
+			continue // pictures and the like: counted above, never decoded; sheets and strings: checked as read
 		}
 		if err := scanPart(ctx, f, k, lim); err != nil {
 			var odd *oddPart
@@ -92,9 +91,10 @@ func partWhere(z *zip.Reader, name string) string {
 	case partStrings:
 		return "ตารางข้อความ (sharedStrings)"
 	case partSheet:
-		for sheet, part := range sheetParts(z) {
-			if part.Name == name {
-				return "แผ่นงาน '" + sheet + "'"
+		sheets, _ := listSheets(z)
+		for _, s := range sheets {
+			if s.part != nil && s.part.Name == name {
+				return "แผ่นงาน '" + s.name + "'"
 			}
 		}
 	}
@@ -379,45 +379,4 @@ func refColumn(tag []byte) (int, bool) {
 		}
 	}
 	return col, col > 0
-}
-
-// sheetParts maps each sheet's name to its zip entry, through workbook.xml
-// and its relationships.
-func sheetParts(z *zip.Reader) map[string]*zip.File {
-	files := map[string]*zip.File{}
-	for _, f := range z.File {
-		files[f.Name] = f
-	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	out := map[string]*zip.File{}
-	if readXML(files["xl/workbook.xml"], &wb) != nil || readXML(files["xl/_rels/workbook.xml.rels"], &rels) != nil {
-		return out
-	}
-	for _, s := range wb.Sheets {
-		for _, r := range rels.Rels {
-			if r.ID == s.RID {
-				t := r.Target
-				if strings.HasPrefix(t, "/") {
-					t = strings.TrimPrefix(t, "/")
-				} else {
-					t = path.Join("xl", t)
-				}
-				if f := files[t]; f != nil {
-					out[s.Name] = f
-				}
-			}
-		}
-	}
-	return out
 }

@@ -22,11 +22,9 @@ type Limits struct {
 	// declares their sizes: Go's zip reader fails a part that inflates
 	// past its declared size, so a lying directory gains nothing.
 	UnzipBytes int64
-	// MemoryBytes bounds the parts excelize keeps in memory (all but the
-	// worksheets and shared strings bigger than XMLInMemory, which it
-	// unpacks to temporary files and streams).
+	// MemoryBytes bounds the parts that may be held in memory: all but
+	// the worksheets, which are streamed.
 	MemoryBytes int64
-	XMLInMemory int64
 	Parts       int // entries in the zip
 	Sheets      int
 
@@ -53,7 +51,6 @@ var DefaultLimits = Limits{
 	EncryptedBytes: 32 << 20,
 	UnzipBytes:     2 << 30,
 	MemoryBytes:    128 << 20,
-	XMLInMemory:    4 << 20,
 	Parts:          10_000,
 	Sheets:         256,
 	TagBytes:       64 << 10,

@@ -2,78 +2,132 @@ package xlsx
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"io"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"qmdesk/data"
 )
 
 // Range is a merged range, 1-based, inclusive.
 type Range struct{ Row1, Col1, Row2, Col2 int }
 
-// MergedRanges lists a sheet's merged ranges without loading the sheet:
-// excelize's GetMergeCells unmarshals the whole worksheet into memory
-// (gigabytes for a province file), so this scans the sheet's XML part for
-// <mergeCell ref="..."/> elements instead. Open has bounded their number.
+// MergedRanges lists a sheet's merged ranges; nil when it has none or
+// cannot be read (Rows then says why).
 func (w *Workbook) MergedRanges(sheet string) []Range {
-	z, closer, err := w.zip()
-	if err != nil {
-		return nil
+	for i := range w.sheets {
+		if w.sheets[i].name == sheet {
+			r, _ := w.mergedRanges(&w.sheets[i])
+			return r
+		}
 	}
-	defer closer.Close()
-	part := sheetParts(z)[sheet]
-	if part == nil {
-		return nil
-	}
-	rc, err := part.Open()
-	if err != nil {
-		return nil
-	}
-	defer rc.Close()
-	return scanMergeCells(rc, w.lim.MergedRanges)
+	return nil
 }
 
-func scanMergeCells(r io.Reader, most int) []Range {
+// mergedRanges finds a sheet's merged ranges, once. They come after the
+// rows in the sheet's XML, and rows must be filled as they stream, so
+// the part is inflated once before its rows are read and searched for
+// <mergeCell ref="..."/> elements only: the cost of inflating, a fraction
+// of reading the rows.
+func (w *Workbook) mergedRanges(s *sheetEntry) ([]Range, error) {
+	if r, ok := w.merged[s.name]; ok {
+		return r, nil
+	}
+	rc, err := s.part.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	r, err := scanMergeCells(w.ctx, rc, w.lim.MergedRanges)
+	if err != nil {
+		return nil, err
+	}
+	w.merged[s.name] = r
+	return r, nil
+}
+
+// scanMergeCells finds the mergeCell elements of a sheet's XML (with or
+// without a namespace prefix) and reads their ranges. More than most is
+// a refusal.
+func scanMergeCells(ctx context.Context, r io.Reader, most int) ([]Range, error) {
 	var out []Range
-	br := bufio.NewReaderSize(r, 1<<16)
-	needle := []byte("<mergeCell ")
-	// buf holds a kept tail of the previous read followed by new bytes.
-	buf := make([]byte, 256+1<<16)
+	needle := []byte("mergeCell")
+	const tail = 256 // a tag cut by the end of a read is looked at again
+	buf := make([]byte, tail+1<<20)
 	kept := 0
-	for {
-		n, err := br.Read(buf[kept:])
+	for reads := 0; ; reads++ {
+		if reads%64 == 63 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		n, err := io.ReadFull(r, buf[kept:])
 		chunk := buf[:kept+n]
+		done := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !done {
+			return nil, err
+		}
 		for {
 			i := bytes.Index(chunk, needle)
 			if i < 0 {
 				break
 			}
 			end := bytes.IndexByte(chunk[i:], '>')
-			if end < 0 {
+			if end < 0 && !done {
 				break
+			}
+			if end < 0 {
+				end = len(chunk) - i - 1
+			}
+			tag := chunk[i : i+end+1]
+			chunk = chunk[i+end+1:]
+			if !isMergeCellTag(buf[:cap(buf)], tag) {
+				continue
+			}
+			if len(out) >= most {
+				return nil, &oddPart{"มีช่องที่ผสานกันเกิน " + data.FormatNumber(int64(most)) + " กลุ่ม"}
 			}
 			var m struct {
 				Ref string `xml:"ref,attr"`
 			}
-			if xml.Unmarshal(chunk[i:i+end+1], &m) == nil || xml.Unmarshal(append(chunk[i:i+end:i+end], []byte("/>")...), &m) == nil {
-				if r, ok := parseRange(m.Ref); ok && len(out) < most {
+			t := append([]byte("<"), tag...)
+			if xml.Unmarshal(t, &m) == nil || xml.Unmarshal(append(t[:len(t)-1:len(t)-1], []byte("/>")...), &m) == nil {
+				if r, ok := parseRange(m.Ref); ok {
 					out = append(out, r)
 				}
 			}
-			chunk = chunk[i+end+1:]
 		}
-		// Keep a tail in case a tag straddles two reads.
-		if len(chunk) > 256 {
-			chunk = chunk[len(chunk)-256:]
+		if done {
+			return out, nil
+		}
+		if len(chunk) > tail {
+			chunk = chunk[len(chunk)-tail:]
 		}
 		kept = copy(buf, chunk)
-		if err != nil {
-			return out
+	}
+}
+
+// isMergeCellTag tells a <mergeCell ...> or <x:mergeCell ...> tag (tag
+// starts at the name and sits in buf) from the plural <mergeCells> and
+// from the word in text.
+func isMergeCellTag(buf, tag []byte) bool {
+	if len(tag) <= len("mergeCell") || !isSpace(tag[len("mergeCell")]) && tag[len("mergeCell")] != '/' {
+		return false
+	}
+	// What comes before the name: '<', or a prefix and ':' after '<'.
+	start := cap(buf) - cap(tag)
+	i := start - 1
+	if i >= 0 && buf[i] == ':' {
+		i--
+		for i >= 0 && (buf[i] >= 'a' && buf[i] <= 'z' || buf[i] >= 'A' && buf[i] <= 'Z' || buf[i] >= '0' && buf[i] <= '9' || buf[i] == '_' || buf[i] == '-' || buf[i] == '.') {
+			i--
 		}
 	}
+	return i >= 0 && buf[i] == '<'
 }
 
 func parseRange(ref string) (Range, bool) {

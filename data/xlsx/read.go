@@ -1,5 +1,6 @@
-// Package xlsx reads and writes workbooks with excelize. It knows about
-// files, sheets and cells; what the columns mean is the importer's business.
+// Package xlsx reads workbooks with a streaming reader of its own and
+// writes them with excelize. It knows about files, sheets and cells; what
+// the columns mean is the importer's business.
 package xlsx
 
 import (
@@ -8,10 +9,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/richardlehane/mscfb"
@@ -20,18 +22,30 @@ import (
 	"qmdesk/data"
 )
 
-// Workbook is an open .xlsx file.
+// Workbook is an open .xlsx file, read by the package's own streaming
+// reader: each sheet's XML is inflated and scanned as it is read, never
+// held whole, and nothing is unpacked to disk. excelize only decrypts a
+// password-protected workbook here (the reader then reads the decrypted
+// bytes in memory).
 type Workbook struct {
-	f    *excelize.File
-	Name string
-	path string
-	// plain is the decrypted package of a password-protected workbook,
-	// which exists only in memory; nil for a plain file, read from path.
-	plain []byte
-	ctx   context.Context
-	lim   Limits
-	tmp   string // this workbook's temporary folder
-	read  int64  // bytes of cell text read so far
+	Name   string
+	z      *zip.Reader
+	closer io.Closer
+	ctx    context.Context
+	lim    Limits
+	sheets []sheetEntry
+	saved  time.Time
+	sst    *sharedStrings // read at the first sheet that needs it
+	sstErr error
+	sstOK  bool
+	merged map[string][]Range // each sheet's merged ranges, once scanned
+	read   int64              // bytes of cell text read so far
+}
+
+type sheetEntry struct {
+	name   string
+	hidden bool
+	part   *zip.File // nil when the workbook names a part it does not hold
 }
 
 // Refusals of a whole file, each with one message a clerk can act on.
@@ -63,7 +77,12 @@ func OpenContext(ctx context.Context, path, password string) (*Workbook, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
+	keep := false // the file stays open for the workbook
+	defer func() {
+		if !keep {
+			fh.Close()
+		}
+	}()
 	if fi.Size() > lim.FileBytes {
 		return nil, tooMuch("ไฟล์ "+filepath.Base(path)+" ใหญ่ "+megabytes(fi.Size())+" เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์ ("+megabytes(lim.FileBytes)+"): กรุณาแบ่งเป็นไฟล์ละอำเภอแล้วนำเข้าทีละไฟล์",
 			"file too large")
@@ -112,56 +131,20 @@ func OpenContext(ctx context.Context, path, password string) (*Workbook, error) 
 	if err := checkPackage(ctx, z, lim); err != nil {
 		return nil, err
 	}
-	tmp, err := newTempDir()
-	if err != nil {
-		return nil, &data.Error{Code: data.EINTERNAL, Message: "สร้างโฟลเดอร์ชั่วคราวสำหรับอ่านไฟล์ไม่ได้ กรุณาตรวจสอบว่าดิสก์ยังมีที่ว่าง", English: "cannot make temporary folder", Err: err}
+	sheets, err := listSheets(z)
+	if err != nil || len(sheets) == 0 {
+		return nil, ErrNotWorkbook
 	}
-	opts := excelize.Options{TmpDir: tmp, UnzipSizeLimit: lim.UnzipBytes, UnzipXMLSizeLimit: lim.XMLInMemory}
-	var f *excelize.File
-	if plain != nil {
-		f, err = excelize.OpenReader(bytes.NewReader(plain), opts)
-	} else {
-		// excelize opens the path again; the file must still be the one
-		// checked above.
-		f, err = excelize.OpenFile(path, opts)
-		if now, serr := os.Stat(path); err == nil && (serr != nil || !os.SameFile(fi, now) || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime())) {
-			f.Close()
-			os.RemoveAll(tmp)
-			return nil, errChanged
-		}
+	if len(sheets) > lim.Sheets {
+		return nil, overLimit("มีแผ่นงาน "+data.FormatNumber(int64(len(sheets)))+" แผ่น", " เกินกว่าที่โปรแกรมอ่าน ("+data.FormatNumber(int64(lim.Sheets))+")")
 	}
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		os.RemoveAll(tmp)
-		if errors.Is(err, excelize.ErrWorkbookPassword) || password != "" && plain == nil {
-			return nil, ErrWrongPassword
-		}
-		return nil, &data.Error{Code: data.EINVALID, Message: ErrNotWorkbook.Message, English: "excelize cannot open workbook", Err: err}
-	}
-	wb := &Workbook{f: f, Name: filepath.Base(path), path: path, plain: plain, ctx: ctx, lim: lim, tmp: tmp}
-	if sheets := len(f.GetSheetList()); sheets == 0 || sheets > lim.Sheets {
-		wb.Close()
-		if sheets == 0 {
-			return nil, ErrNotWorkbook
-		}
-		return nil, overLimit("มีแผ่นงาน "+data.FormatNumber(int64(sheets))+" แผ่น", " เกินกว่าที่โปรแกรมอ่าน ("+data.FormatNumber(int64(lim.Sheets))+")")
+	wb := &Workbook{Name: filepath.Base(path), z: z, closer: io.NopCloser(nil), ctx: ctx, lim: lim, sheets: sheets, saved: docSaved(z), merged: map[string][]Range{}}
+	if plain == nil {
+		// The zip reads from the file opened above, which stays open
+		// until Close: what was checked is what is read.
+		wb.closer, keep = fh, true
 	}
 	return wb, nil
-}
-
-// zip opens the workbook's package again, for reading a part directly.
-func (w *Workbook) zip() (*zip.Reader, io.Closer, error) {
-	if w.plain != nil {
-		z, err := zip.NewReader(bytes.NewReader(w.plain), int64(len(w.plain)))
-		return z, io.NopCloser(nil), err
-	}
-	z, err := zip.OpenReader(w.path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return &z.Reader, z, nil
 }
 
 // oleKind looks inside an OLE2 compound file: "encrypted" for an
@@ -197,32 +180,31 @@ func isODS(z *zip.Reader) bool {
 	return false
 }
 
-// Close releases the workbook and removes its temporary files.
-func (w *Workbook) Close() error {
-	err := w.f.Close()
-	if rerr := os.RemoveAll(w.tmp); err == nil {
-		err = rerr
-	}
-	return err
-}
+// Close releases the workbook's file.
+func (w *Workbook) Close() error { return w.closer.Close() }
 
 // Saved returns when the workbook says it was last saved (its document
 // properties), or the zero time when it does not say.
-func (w *Workbook) Saved() time.Time {
-	p, err := w.f.GetDocProps()
-	if err != nil || p == nil {
-		return time.Time{}
-	}
-	for _, s := range []string{p.Modified, p.Created} {
-		if t, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
-}
+func (w *Workbook) Saved() time.Time { return w.saved }
 
 // Sheets lists the sheet names in workbook order.
-func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }
+func (w *Workbook) Sheets() []string {
+	out := make([]string, len(w.sheets))
+	for i, s := range w.sheets {
+		out[i] = s.name
+	}
+	return out
+}
+
+// Hidden tells whether a sheet is hidden from view.
+func (w *Workbook) Hidden(sheet string) bool {
+	for _, s := range w.sheets {
+		if s.name == sheet {
+			return s.hidden
+		}
+	}
+	return false
+}
 
 // unreadableAdvice follows a sheet or row the reader cannot parse (text
 // that is not UTF-8, XML a program other than Excel wrote wrongly, a file
@@ -231,73 +213,302 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 
 // Rows streams a sheet's rows to fn with their 1-based row numbers and raw
 // cell values: numbers as stored (a date cell is its serial number), shared
-// and inline strings as text, no number format applied. Empty rows are not
-// passed, nor trailing empty cells. fn returning ErrStop ends the walk
-// without error.
+// and inline strings as text, no number format applied, and the cells of
+// merged ranges filled with the value of the range's first cell. Empty
+// rows are not passed, nor trailing empty cells. fn returning ErrStop ends
+// the walk without error.
 //
-// A sheet past Excel's last row, a row wider than Limit.Columns, or more
-// cell text in the workbook than Limit.CellText ends the walk with a
-// refusal; so does the context OpenContext was given. A cell longer than
-// Excel allows is passed as it is (CellTooLong tells it).
+// The sheet is inflated and scanned on a goroutine of its own while fn
+// runs on the caller's: reading takes one core, and what fn does with the
+// rows the other. The rows read ahead are bounded in bytes as well as in
+// number. cells are fn's to keep; they share one string per row.
+//
+// A sheet past Excel's last row, a row wider than Limit.Columns, more cell
+// text in the workbook than Limit.CellText, or XML that breaks a limit or
+// is not well-formed ends the walk with a refusal; so does the context
+// OpenContext was given. A cell longer than Excel allows is passed as it
+// is (CellTooLong tells it).
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
-	rows, err := w.f.Rows(sheet)
-	if err != nil {
-		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read sheet", Err: err}
+	var entry *sheetEntry
+	for i := range w.sheets {
+		if w.sheets[i].name == sheet {
+			entry = &w.sheets[i]
+		}
 	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-		if n%1024 == 0 {
-			if err := w.ctx.Err(); err != nil {
-				return err
+	if entry == nil || entry.part == nil {
+		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read sheet " + sheet + ": no such part"}
+	}
+	merged, err := w.mergedRanges(entry)
+	if err != nil {
+		return w.sheetError(sheet, 0, err)
+	}
+	sst, err := w.sharedStrings()
+	if err != nil {
+		return err
+	}
+	rc, err := entry.part.Open()
+	if err != nil {
+		return w.sheetError(sheet, 0, err)
+	}
+	defer rc.Close()
+	p := &sheetRows{x: newXMLScan(rc, w.lim), sst: sst, lim: w.lim, name: sheet}
+	fill := NewMergeFiller(merged)
+	return pipeline(w.ctx, func(emit func(int, []string) bool) error {
+		for i := 0; ; i++ {
+			if i%1024 == 0 {
+				if err := w.ctx.Err(); err != nil {
+					return err
+				}
 			}
-		}
-		if n > w.lim.Rows {
-			return overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(w.lim.Rows))+" แถว ซึ่งเกินขีดจำกัดของ Excel")
-		}
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return &data.Error{Code: data.EINVALID, Message: "อ่านแถวที่ " + strconv.Itoa(n) + " ของแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read row", Err: err}
-		}
-		for len(cells) > 0 && cells[len(cells)-1] == "" {
-			cells = cells[:len(cells)-1]
-		}
-		if len(cells) == 0 {
-			continue
-		}
-		if len(cells) > w.lim.Columns {
-			col, _ := excelize.ColumnNumberToName(len(cells))
-			last, _ := excelize.ColumnNumberToName(w.lim.Columns)
-			return overLimit("แผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(n)+" ", "มีข้อมูลที่คอลัมน์ "+col+" เลยคอลัมน์ "+last+" ซึ่งเป็นคอลัมน์สุดท้ายที่โปรแกรมอ่าน")
-		}
-		for _, c := range cells {
-			w.read += int64(len(c))
-		}
-		if w.read > w.lim.CellText {
-			return tooMuch("ข้อความในไฟล์นี้รวมกันเกิน "+megabytes(w.lim.CellText)+" (ถึงแผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(n)+") เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
-				"too much cell text")
-		}
-		if err := fn(n, cells); err != nil {
-			if errors.Is(err, ErrStop) {
+			ok, err := p.next()
+			if err != nil {
+				return w.sheetError(sheet, p.n, err)
+			}
+			if !ok {
 				return nil
 			}
-			return err
+			if p.n > w.lim.Rows {
+				return overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(w.lim.Rows))+" แถว ซึ่งเกินขีดจำกัดของ Excel")
+			}
+			// A row with nothing of its own is not passed, even where
+			// a merged range covers it: what a range holds is filled into
+			// the rows that are there.
+			cells := p.cells()
+			for len(cells) > 0 && cells[len(cells)-1] == "" {
+				cells = cells[:len(cells)-1]
+			}
+			if len(cells) == 0 {
+				continue
+			}
+			cells = fill.Fill(p.n, cells)
+			w.read += int64(len(p.vals))
+			if w.read > w.lim.CellText {
+				return tooMuch("ข้อความในไฟล์นี้รวมกันเกิน "+megabytes(w.lim.CellText)+" (ถึงแผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(p.n)+") เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
+					"too much cell text")
+			}
+			if !emit(p.n, cells) {
+				return nil
+			}
 		}
-	}
-	if errors.Is(rows.Error(), excelize.ErrMaxRows) {
-		return overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(excelize.TotalRows))+" แถว ซึ่งเกินขีดจำกัดของ Excel")
-	}
-	if err := rows.Error(); err != nil {
-		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้ ไฟล์อาจเสียหาย", English: "cannot read sheet", Err: err}
-	}
-	return w.ctx.Err()
+	}, fn)
 }
 
-// Hidden tells whether a sheet is hidden from view.
-func (w *Workbook) Hidden(sheet string) bool {
-	visible, err := w.f.GetSheetVisible(sheet)
-	return err == nil && !visible
+// cells makes the row just read into strings: one string holds all its
+// values, and each cell is a slice of it.
+func (p *sheetRows) cells() []string {
+	if len(p.ends) == 0 {
+		return nil
+	}
+	all := string(p.vals)
+	out := make([]string, len(p.ends))
+	from := 0
+	for i, end := range p.ends {
+		out[i] = all[from:end]
+		from = end
+	}
+	return out
+}
+
+// sheetError is the refusal of a sheet the reader cannot go on with, at
+// row n (0 before the first): a broken limit, XML that is not
+// well-formed, a damaged zip.
+func (w *Workbook) sheetError(sheet string, n int, err error) error {
+	var odd *oddPart
+	switch {
+	case errors.As(err, &odd):
+		return overLimit("แผ่นงาน '"+sheet+"' ", odd.what)
+	case errors.Is(err, ErrTooLarge), w.ctx.Err() != nil && errors.Is(err, w.ctx.Err()):
+		return err
+	case n > 0:
+		return &data.Error{Code: data.EINVALID, Message: "อ่านแถวที่ " + strconv.Itoa(n) + " ของแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read row", Err: err}
+	}
+	return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read sheet", Err: err}
+}
+
+// sharedStrings reads the workbook's shared strings, once.
+func (w *Workbook) sharedStrings() (*sharedStrings, error) {
+	if w.sstOK {
+		return w.sst, w.sstErr
+	}
+	w.sstOK = true
+	for _, f := range w.z.File {
+		if kindOf(f.Name) != partStrings {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			w.sstErr = &data.Error{Code: data.EINVALID, Message: ErrNotWorkbook.Message, English: "cannot read shared strings", Err: err}
+			return nil, w.sstErr
+		}
+		w.sst, err = readSharedStrings(newXMLScan(rc, w.lim), w.lim)
+		rc.Close()
+		if err != nil {
+			var odd *oddPart
+			if errors.As(err, &odd) {
+				w.sstErr = overLimit(partWhere(w.z, f.Name), odd.what)
+			} else {
+				w.sstErr = &data.Error{Code: data.EINVALID, Message: "อ่านตารางข้อความ (sharedStrings) ของไฟล์ไม่ได้" + unreadableAdvice, English: "cannot read shared strings", Err: err}
+			}
+		}
+		return w.sst, w.sstErr
+	}
+	return nil, nil
+}
+
+// pipeline runs read on a goroutine of its own and hands what it emits to
+// fn on this one, in order, in batches bounded in rows and bytes. fn
+// returning ErrStop ends it without error; its other errors end it with
+// them.
+func pipeline(ctx context.Context, read func(emit func(int, []string) bool) error, fn func(int, []string) error) error {
+	type raw struct {
+		row   int
+		cells []string
+	}
+	const batchSize = 256
+	const aheadBytes = 8 << 20
+	type batch struct {
+		rows  []raw
+		bytes int
+	}
+	batches := make(chan batch, 8)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	var mu sync.Mutex
+	room := sync.NewCond(&mu)
+	ahead, stopped := 0, false // bytes sent and not yet taken; the consumer has stopped
+	go func() {
+		defer close(batches)
+		b := batch{rows: make([]raw, 0, batchSize)}
+		send := func() bool {
+			mu.Lock()
+			for ahead > 0 && ahead+b.bytes > aheadBytes && !stopped {
+				room.Wait()
+			}
+			ahead += b.bytes
+			mu.Unlock()
+			select {
+			case batches <- b:
+				b = batch{rows: make([]raw, 0, batchSize)}
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		err := read(func(row int, cells []string) bool {
+			b.rows = append(b.rows, raw{row, cells})
+			for _, c := range cells {
+				b.bytes += len(c) + 16
+			}
+			if len(b.rows) == batchSize || b.bytes >= aheadBytes/8 {
+				return send()
+			}
+			return true
+		})
+		if err == nil && len(b.rows) > 0 {
+			send()
+		}
+		readErr <- err
+	}()
+	halt := func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		room.Broadcast()
+		close(stop)
+	}
+	var err error
+	for b := range batches {
+		mu.Lock()
+		ahead -= b.bytes
+		mu.Unlock()
+		room.Signal()
+		if err != nil {
+			continue // drain so the reader can finish
+		}
+		if err = ctx.Err(); err != nil {
+			halt()
+			continue
+		}
+		for _, r := range b.rows {
+			if err = fn(r.row, r.cells); err != nil {
+				halt()
+				break
+			}
+		}
+	}
+	rerr := <-readErr
+	if errors.Is(err, ErrStop) {
+		return nil
+	}
+	if err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// listSheets reads the sheets from workbook.xml, in order, with their
+// parts through the workbook's relationships.
+func listSheets(z *zip.Reader) ([]sheetEntry, error) {
+	files := map[string]*zip.File{}
+	for _, f := range z.File {
+		files[strings.ReplaceAll(f.Name, "\\", "/")] = f
+	}
+	var wb struct {
+		Sheets []struct {
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := readXML(files["xl/workbook.xml"], &wb); err != nil {
+		return nil, err
+	}
+	readXML(files["xl/_rels/workbook.xml.rels"], &rels)
+	var out []sheetEntry
+	for _, s := range wb.Sheets {
+		e := sheetEntry{name: s.Name, hidden: s.State != "" && s.State != "visible"}
+		for _, r := range rels.Rels {
+			if r.ID == s.RID {
+				t := r.Target
+				if strings.HasPrefix(t, "/") {
+					t = strings.TrimPrefix(t, "/")
+				} else {
+					t = path.Join("xl", t)
+				}
+				e.part = files[t]
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// docSaved reads when the workbook was last saved (or created) from its
+// document properties; the zero time when it does not say.
+func docSaved(z *zip.Reader) time.Time {
+	var core struct {
+		Created  string `xml:"created"`
+		Modified string `xml:"modified"`
+	}
+	for _, f := range z.File {
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), "docProps/core.xml") {
+			if readXML(f, &core) != nil {
+				return time.Time{}
+			}
+		}
+	}
+	for _, s := range []string{core.Modified, core.Created} {
+		if t, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // ErrStop ends a Rows walk early.

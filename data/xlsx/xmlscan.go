@@ -1,0 +1,456 @@
+package xlsx
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"qmdesk/data"
+)
+
+// xmlScan is the streaming XML tokenizer of the parts the reader decodes
+// as they inflate: the worksheets and the shared strings. It holds one
+// buffer of the part (a tag or a run of text never straddles the end of
+// it), refuses what breaks the limits as it passes (a tag, a run of text,
+// a DOCTYPE), and checks that every end tag closes the element open, as
+// a strict XML decoder does, so that a damaged part is refused and not
+// read halfway. Text is checked to be UTF-8 made of XML's characters
+// only where it is decoded.
+type xmlScan struct {
+	src  io.Reader
+	buf  []byte
+	r, w int   // unread bytes are buf[r:w]
+	off  int64 // offset in the part of buf[0]
+	eof  bool
+	lim  Limits
+
+	// open is the names of the elements open, one after another; ends
+	// holds where each starts in open.
+	open []byte
+	ends []int
+
+	// The token read last.
+	kind  tokKind
+	name  []byte // local name (prefix dropped) of a start or end tag
+	attrs []byte // a start tag's attributes, undecoded
+	empty bool   // a start tag that closes itself (<c/>)
+	text  []byte // text as written (entities not decoded); CDATA's content
+	cdata bool
+}
+
+type tokKind int
+
+const (
+	tokEOF tokKind = iota
+	tokStart
+	tokEnd
+	tokText
+)
+
+// errXML is a part that is not well-formed XML.
+type errXML struct{ what string }
+
+func (e *errXML) Error() string { return "xml: " + e.what }
+
+func newXMLScan(src io.Reader, lim Limits) *xmlScan {
+	return &xmlScan{src: src, buf: make([]byte, 0, 1<<20)[:1<<20], lim: lim}
+}
+
+// pos is the offset in the part of the next unread byte.
+func (s *xmlScan) pos() int64 { return s.off + int64(s.r) }
+
+// more reads more of the part behind what is unread, moving the unread
+// bytes to the buffer's start and growing it up to limit bytes. It
+// reports false at the end of the part or when the unread bytes already
+// fill limit.
+func (s *xmlScan) more(limit int) (bool, error) {
+	if s.eof {
+		return false, nil
+	}
+	if s.r > 0 {
+		n := copy(s.buf, s.buf[s.r:s.w])
+		s.off += int64(s.r)
+		s.r, s.w = 0, n
+	}
+	if s.w == len(s.buf) {
+		if len(s.buf) >= limit {
+			return false, nil
+		}
+		grown := make([]byte, min(2*len(s.buf), limit+4096))
+		copy(grown, s.buf[:s.w])
+		s.buf = grown
+	}
+	for {
+		n, err := s.src.Read(s.buf[s.w:])
+		s.w += n
+		if err == io.EOF {
+			s.eof = true
+			return n > 0, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+}
+
+// next reads the next token. Comments and processing instructions are
+// passed over; the end of the part with elements still open is an error.
+func (s *xmlScan) next() (tokKind, error) {
+	for {
+		k, err := s.token()
+		if err != nil || k != tokSkip {
+			s.kind = k
+			return k, err
+		}
+	}
+}
+
+const tokSkip tokKind = -1
+
+func (s *xmlScan) token() (tokKind, error) {
+	if s.r == s.w {
+		if ok, err := s.more(len(s.buf)); err != nil {
+			return tokEOF, err
+		} else if !ok {
+			if len(s.ends) > 0 {
+				return tokEOF, &errXML{"unexpected end of part inside <" + string(s.open[s.ends[len(s.ends)-1]:]) + ">"}
+			}
+			return tokEOF, nil
+		}
+	}
+	if s.buf[s.r] != '<' {
+		// Text up to the next tag, whole in the buffer.
+		from := 0
+		for {
+			if i := bytes.IndexByte(s.buf[s.r+from:s.w], '<'); i >= 0 {
+				s.text, s.cdata = s.buf[s.r:s.r+from+i], false
+				s.r += from + i
+				return tokText, nil
+			}
+			from = s.w - s.r
+			if from > s.lim.TextBytes {
+				return tokEOF, &oddPart{longTextMessage(s.lim)}
+			}
+			ok, err := s.more(s.lim.TextBytes + 1)
+			if err != nil {
+				return tokEOF, err
+			}
+			if !ok {
+				if from > s.lim.TextBytes {
+					return tokEOF, &oddPart{longTextMessage(s.lim)}
+				}
+				s.text, s.cdata = s.buf[s.r:s.w], false
+				s.r = s.w
+				return tokText, nil
+			}
+		}
+	}
+	// A tag: make sure its end is in the buffer.
+	for s.w-s.r < 9 && !s.eof {
+		if _, err := s.more(len(s.buf)); err != nil {
+			return tokEOF, err
+		}
+	}
+	b := s.buf[s.r:s.w]
+	switch {
+	case bytes.HasPrefix(b, []byte("<!--")):
+		end, err := s.find(4, []byte("-->"), s.lim.TagBytes, longTagMessage)
+		if err != nil {
+			return tokEOF, err
+		}
+		s.r += end + 3
+		return tokSkip, nil
+	case bytes.HasPrefix(b, []byte("<![CDATA[")):
+		end, err := s.find(9, []byte("]]>"), s.lim.TextBytes, longTextMessage)
+		if err != nil {
+			return tokEOF, err
+		}
+		s.text, s.cdata = s.buf[s.r+9:s.r+end], true
+		s.r += end + 3
+		return tokText, nil
+	case bytes.HasPrefix(b, []byte("<!DOCTYPE")):
+		return tokEOF, &oddPart{"มีส่วนประกาศ DOCTYPE ซึ่งไฟล์ Excel ไม่มี"}
+	case bytes.HasPrefix(b, []byte("<?")):
+		end, err := s.find(2, []byte("?>"), s.lim.TagBytes, longTagMessage)
+		if err != nil {
+			return tokEOF, err
+		}
+		s.r += end + 2
+		return tokSkip, nil
+	case bytes.HasPrefix(b, []byte("<!")):
+		return tokEOF, &errXML{"unexpected <!"}
+	}
+	end, err := s.tagEnd()
+	if err != nil {
+		return tokEOF, err
+	}
+	tag := s.buf[s.r+1 : s.r+end]
+	s.r += end + 1
+	if len(tag) > 0 && tag[0] == '/' {
+		name := tag[1:]
+		for len(name) > 0 && isSpace(name[len(name)-1]) {
+			name = name[:len(name)-1]
+		}
+		if len(s.ends) == 0 {
+			return tokEOF, &errXML{"unexpected end element </" + string(name) + ">"}
+		}
+		top := s.ends[len(s.ends)-1]
+		if !bytes.Equal(s.open[top:], name) {
+			return tokEOF, &errXML{"element <" + string(s.open[top:]) + "> closed by </" + string(name) + ">"}
+		}
+		s.open, s.ends = s.open[:top], s.ends[:len(s.ends)-1]
+		s.name = localName(name)
+		return tokEnd, nil
+	}
+	s.empty = len(tag) > 0 && tag[len(tag)-1] == '/'
+	if s.empty {
+		tag = tag[:len(tag)-1]
+	}
+	n := 0
+	for n < len(tag) && !isSpace(tag[n]) {
+		n++
+	}
+	if n == 0 {
+		return tokEOF, &errXML{"tag without a name"}
+	}
+	s.name, s.attrs = localName(tag[:n]), tag[n:]
+	if !s.empty {
+		s.ends = append(s.ends, len(s.open))
+		s.open = append(s.open, tag[:n]...)
+	}
+	return tokStart, nil
+}
+
+// find looks for the end of a comment, CDATA section or processing
+// instruction from from bytes into the unread ones, within limit.
+func (s *xmlScan) find(from int, end []byte, limit int, long func(Limits) string) (int, error) {
+	for {
+		if i := bytes.Index(s.buf[s.r+from:s.w], end); i >= 0 {
+			return from + i, nil
+		}
+		if s.w-s.r > limit {
+			return 0, &oddPart{long(s.lim)}
+		}
+		from = max(from, s.w-s.r-len(end)+1)
+		ok, err := s.more(limit + len(end) + 16)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			if s.w-s.r > limit {
+				return 0, &oddPart{long(s.lim)}
+			}
+			return 0, &errXML{"unexpected end of part"}
+		}
+	}
+}
+
+// tagEnd finds the '>' that ends the tag at the start of the unread
+// bytes: the first one outside quotes.
+func (s *xmlScan) tagEnd() (int, error) {
+	i, quote := 1, byte(0)
+	for {
+		b := s.buf[s.r:s.w]
+		for ; i < len(b); i++ {
+			c := b[i]
+			if quote != 0 {
+				if c == quote {
+					quote = 0
+				}
+				continue
+			}
+			switch c {
+			case '>':
+				if i > s.lim.TagBytes {
+					return 0, &oddPart{longTagMessage(s.lim)}
+				}
+				return i, nil
+			case '"', '\'':
+				quote = c
+			}
+		}
+		if i > s.lim.TagBytes {
+			return 0, &oddPart{longTagMessage(s.lim)}
+		}
+		ok, err := s.more(s.lim.TagBytes + 16)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			if s.w-s.r > s.lim.TagBytes {
+				return 0, &oddPart{longTagMessage(s.lim)}
+			}
+			return 0, &errXML{"unexpected end of part inside a tag"}
+		}
+	}
+}
+
+// depth is how many elements are open.
+func (s *xmlScan) depth() int { return len(s.ends) }
+
+// level is how deep the element of the start tag just read sits: 1 for
+// the root, whether or not it closed itself.
+func (s *xmlScan) level() int {
+	if s.empty {
+		return len(s.ends) + 1
+	}
+	return len(s.ends)
+}
+
+func localName(name []byte) []byte {
+	if i := bytes.IndexByte(name, ':'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// attr finds an attribute of the last start tag by its local name and
+// returns its value as written (entities not decoded), or false.
+func (s *xmlScan) attr(name string) ([]byte, bool, error) {
+	a := s.attrs
+	for {
+		key, val, rest, err := nextAttr(a)
+		if err != nil || key == nil {
+			return nil, false, err
+		}
+		if string(localName(key)) == name && !bytes.HasPrefix(key, []byte("xmlns")) {
+			return val, true, nil
+		}
+		a = rest
+	}
+}
+
+// nextAttr reads the first attribute of a: its name and value as written,
+// and what follows; a nil name when there is none.
+func nextAttr(a []byte) (key, val, rest []byte, err error) {
+	i := 0
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	if i == len(a) {
+		return nil, nil, nil, nil
+	}
+	k := i
+	for i < len(a) && a[i] != '=' && !isSpace(a[i]) {
+		i++
+	}
+	key = a[k:i]
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	if i == len(a) || a[i] != '=' || len(key) == 0 {
+		return nil, nil, nil, &errXML{"attribute without a value"}
+	}
+	i++
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	if i == len(a) || (a[i] != '"' && a[i] != '\'') {
+		return nil, nil, nil, &errXML{"unquoted attribute value"}
+	}
+	end := bytes.IndexByte(a[i+1:], a[i])
+	if end < 0 {
+		return nil, nil, nil, &errXML{"unterminated attribute value"}
+	}
+	return key, a[i+1 : i+1+end], a[i+2+end:], nil
+}
+
+// appendText appends text as XML reads it: entities and character
+// references decoded, line ends made "\n" (as encoding/xml does), and
+// refuses text that is not UTF-8 or holds a character XML does not
+// allow. CDATA is taken as it is but for the line ends.
+func appendText(dst, text []byte, cdata bool) ([]byte, error) {
+	for len(text) > 0 {
+		i := 0
+		for i < len(text) {
+			c := text[i]
+			if c == '&' && !cdata || c == '\r' || c < 0x20 && c != '\t' && c != '\n' || c >= utf8.RuneSelf {
+				break
+			}
+			i++
+		}
+		dst = append(dst, text[:i]...)
+		text = text[i:]
+		if len(text) == 0 {
+			break
+		}
+		switch c := text[0]; {
+		case c == '\r':
+			dst = append(dst, '\n')
+			text = text[1:]
+			if len(text) > 0 && text[0] == '\n' {
+				text = text[1:]
+			}
+		case c == '&':
+			end := bytes.IndexByte(text, ';')
+			if end < 0 || end > 12 {
+				return dst, &errXML{"invalid entity"}
+			}
+			r, ok := entity(text[1:end])
+			if !ok {
+				return dst, &errXML{"invalid entity &" + string(text[1:end]) + ";"}
+			}
+			dst = utf8.AppendRune(dst, r)
+			text = text[end+1:]
+		case c < 0x20:
+			return dst, &errXML{"illegal character code " + strconv.Itoa(int(c))}
+		default:
+			r, size := utf8.DecodeRune(text)
+			if r == utf8.RuneError && size == 1 {
+				return dst, &errXML{"invalid UTF-8"}
+			}
+			if !xmlChar(r) {
+				return dst, &errXML{"illegal character code " + strconv.Itoa(int(r))}
+			}
+			dst = append(dst, text[:size]...)
+			text = text[size:]
+		}
+	}
+	return dst, nil
+}
+
+func entity(name []byte) (rune, bool) {
+	switch string(name) {
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "amp":
+		return '&', true
+	case "apos":
+		return '\'', true
+	case "quot":
+		return '"', true
+	}
+	if len(name) < 2 || name[0] != '#' {
+		return 0, false
+	}
+	base, digits := 10, name[1:]
+	if digits[0] == 'x' {
+		base, digits = 16, digits[1:]
+	}
+	n, err := strconv.ParseUint(string(digits), base, 32)
+	if err != nil || !xmlChar(rune(n)) {
+		return 0, false
+	}
+	return rune(n), true
+}
+
+// xmlChar tells the characters XML 1.0 allows.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+func longTextMessage(lim Limits) string {
+	return "มีข้อความหรือช่องว่างติดกันยาวเกิน " + megabytes(int64(lim.TextBytes)) + " (ช่องเดียวของ Excel รับได้ไม่เกิน 32,767 ตัวอักษร)"
+}
+
+func longTagMessage(lim Limits) string {
+	return "มีแท็กยาวเกิน " + data.FormatNumber(int64(lim.TagBytes)) + " ไบต์"
+}
