@@ -36,6 +36,13 @@ func isThaiDigit(r rune) bool { return r >= '๐' && r <= '๙' }
 // typed twice in a row (it draws as one) and trims. Spreadsheets
 // copied from web pages and LINE messages carry all of these.
 func CleanText(s string) string {
+	if isClean(s) {
+		return s // most cells: nothing to clean, nothing to copy
+	}
+	return cleanText(s)
+}
+
+func cleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -60,6 +67,35 @@ func CleanText(s string) string {
 		last = r
 	}
 	return b.String()
+}
+
+// isClean tells a string CleanText would return unchanged, without
+// building one; false where it cannot tell quickly.
+func isClean(s string) bool {
+	space := true // a leading blank would go
+	var last rune
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case r < 0x20 || r >= 0x7f && r < 0xa1:
+			return false // controls, DEL, the C1 block, NBSP
+		case r >= 0x0e00 && r <= 0x0e7f:
+			if r == last {
+				return false // a Thai letter or mark twice: let CleanText look
+			}
+			space = false
+		case r >= 0x80 && (r >= 0x1680 && r <= 0x206f || r >= 0xfeff || r == 0x00ad || r >= 0x2e00 && r <= 0x3000 || unicode.IsSpace(r)):
+			return false // blanks, zero-width and formatting characters, the replacement character
+		default:
+			space = false
+		}
+		last = r
+	}
+	return !space || s == ""
 }
 
 // FormatNumber formats n with thousands separators: 1234567 → "1,234,567".

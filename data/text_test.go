@@ -70,7 +70,11 @@ func TestParseBaht(t *testing.T) {
 
 func FuzzCleanText(f *testing.F) {
 	f.Add("  นาย\u200b สม\u00a0ชาย ")
+	f.Add("ใหม่่ a\u3000b")
 	f.Fuzz(func(t *testing.T, s string) {
+		if isClean(s) && cleanText(s) != s {
+			t.Fatalf("taken as clean, but cleaning makes %q of %q", cleanText(s), s)
+		}
 		out := CleanText(s)
 		if !utf8.ValidString(out) && utf8.ValidString(s) {
 			t.Fatalf("CleanText broke UTF-8: %q", out)
