@@ -31,7 +31,7 @@ FUZZTIME  ?= 10s
 TOOLS       := $(CURDIR)/bin/tools
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench fuzz kills screenshots windows windows-check installer package deps deps-windows clean
+.PHONY: run build test bench bench-import fuzz kills screenshots windows windows-check installer package deps deps-windows clean
 
 run: build
 	./$(BIN)
@@ -59,6 +59,16 @@ test: deps
 # docs/performance.md. Takes a few minutes (it loads a million problems).
 bench:
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./data/bolt/ ./app/
+
+# The whole import of a generated workbook (BENCH_ROWS rows, 100,000 by
+# default) beside excelize's bare read, LibreOffice's headless read (where
+# installed) and the byte-scan floor, alternating, BENCH_ROUNDS rounds;
+# prints the medians and the ratios (docs/performance.md, issue 15).
+BENCH_ROWS   ?= 100000
+BENCH_ROUNDS ?= 3
+bench-import:
+	@./.ci/apt-ensure libreoffice-calc-nogui
+	QMDESK_BENCH_ROWS=$(BENCH_ROWS) CGO_ENABLED=0 $(GO) test -run '^$$' -bench '^BenchmarkImportVsPeers$$' -benchtime $(BENCH_ROUNDS)x -timeout 120m ./app/
 
 # Every screen of the window, in Thai and in English, at 1280×720 and
 # 1920×1080 (training day, a 600-household demo), drawn by Fyne's software
