@@ -157,6 +157,8 @@ func (s *xmlScan) token() (tokKind, error) {
 	}
 	b := s.buf[s.r:s.w]
 	switch {
+	case len(b) > 1 && b[1] != '!' && b[1] != '?':
+		// an element's tag: below
 	case bytes.HasPrefix(b, []byte("<!--")):
 		end, err := s.find(4, []byte("-->"), s.lim.TagBytes, longTagMessage)
 		if err != nil {
@@ -252,30 +254,34 @@ func (s *xmlScan) find(from int, end []byte, limit int, long func(Limits) string
 // tagEnd finds the '>' that ends the tag at the start of the unread
 // bytes: the first one outside quotes.
 func (s *xmlScan) tagEnd() (int, error) {
-	i, quote := 1, byte(0)
+	i := 1
 	for {
 		b := s.buf[s.r:s.w]
-		for ; i < len(b); i++ {
-			c := b[i]
-			if quote != 0 {
-				if c == quote {
-					quote = 0
-				}
-				continue
-			}
-			switch c {
+		for i < len(b) {
+			switch c := b[i]; c {
 			case '>':
 				if i > s.lim.TagBytes {
 					return 0, &oddPart{longTagMessage(s.lim)}
 				}
 				return i, nil
 			case '"', '\'':
-				quote = c
+				// A '>' inside a quoted value does not end the tag.
+				end := bytes.IndexByte(b[i+1:], c)
+				if end < 0 {
+					i = len(b)
+					continue
+				}
+				i += end + 2
+			default:
+				i++
 			}
 		}
 		if i > s.lim.TagBytes {
 			return 0, &oddPart{longTagMessage(s.lim)}
 		}
+		// The tag goes on past the buffer: read more and look at it all
+		// again (a tag is short; this is rare).
+		i = 1
 		ok, err := s.more(s.lim.TagBytes + 16)
 		if err != nil {
 			return 0, err
