@@ -84,8 +84,8 @@ func isClean(s string) bool {
 		case r < 0x20 || r >= 0x7f && r < 0xa1:
 			return false // controls, DEL, the C1 block, NBSP
 		case r >= 0x0e00 && r <= 0x0e7f:
-			if r == last {
-				return false // a Thai letter or mark twice: let CleanText look
+			if r == last && (r == 0x0e31 || r >= 0x0e34 && r <= 0x0e3a || r >= 0x0e47 && r <= 0x0e4e) {
+				return false // a Thai mark twice
 			}
 			space = false
 		case r >= 0x80 && (r >= 0x1680 && r <= 0x206f || r >= 0xfeff || r == 0x00ad || r >= 0x2e00 && r <= 0x3000 || unicode.IsSpace(r)):
