@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -200,6 +202,50 @@ func TestReaderMatchesExcelizeOnFixtures(t *testing.T) {
 	}
 	f.Close()
 	sameAsExcelize(t, locked, "pw")
+}
+
+// TestReaderMatchesExcelizeOnPrefixedXML: the drift workbook with every
+// element of its sheets and shared strings written with a namespace
+// prefix (<x:row>, as the Open XML SDK writes them), and with comments,
+// processing instructions and CDATA where XML allows them.
+func TestReaderMatchesExcelizeOnPrefixedXML(t *testing.T) {
+	dir := t.TempDir()
+	drift := filepath.Join(dir, "drift.xlsx")
+	driftBook(t, drift)
+	z, err := zip.OpenReader(drift)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	var parts []part
+	rewritten := 0
+	tag := regexp.MustCompile(`<(/?)([A-Za-z][A-Za-z0-9]*)([ >/])`)
+	for _, f := range z.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		body := string(b)
+		if kindOf(f.Name) == partSheet || kindOf(f.Name) == partStrings {
+			body = tag.ReplaceAllString(body, "<${1}x:${2}${3}")
+			body = strings.Replace(body, `xmlns="`, `xmlns:x="`, 1)
+			body = strings.Replace(body, "<x:sheetData>", "<!-- rows follow --><?pi x?><x:sheetData>", 1)
+			body = strings.ReplaceAll(body, "<x:t>ลำดับ</x:t>", "<x:t><![CDATA[ลำ]]>ดับ</x:t>")
+			if !strings.Contains(body, "<x:row") && !strings.Contains(body, "<x:si") {
+				t.Fatalf("%s was not rewritten", f.Name)
+			}
+			rewritten++
+		}
+		parts = append(parts, part{f.Name, text(body)})
+	}
+	if rewritten < 4 { // three sheets and the strings
+		t.Fatalf("%d parts rewritten", rewritten)
+	}
+	prefixed := filepath.Join(dir, "prefixed.xlsx")
+	writeZip(t, prefixed, parts)
+	sameAsExcelize(t, prefixed, "")
+	got, _ := ours(prefixed, "")
+	plain, _ := ours(drift, "")
+	compareDumps(t, "prefixed against plain", got, plain)
 }
 
 // TestReaderMatchesExcelizeOnOtherWriters: LibreOffice's re-save and
