@@ -308,8 +308,10 @@ func (s *xmlScan) level() int {
 }
 
 func localName(name []byte) []byte {
-	if i := bytes.IndexByte(name, ':'); i >= 0 {
-		return name[i+1:]
+	for i, c := range name {
+		if c == ':' {
+			return name[i+1:]
+		}
 	}
 	return name
 }
@@ -373,13 +375,27 @@ func nextAttr(a []byte) (key, val, rest []byte, err error) {
 // allow. CDATA is taken as it is but for the line ends.
 func appendText(dst, text []byte, cdata bool) ([]byte, error) {
 	for len(text) > 0 {
-		i := 0
+		// A run of plain text: no reference, no CR, no control; checked
+		// as UTF-8 in one go.
+		i, wide := 0, false
 		for i < len(text) {
 			c := text[i]
-			if c == '&' && !cdata || c == '\r' || c < 0x20 && c != '\t' && c != '\n' || c >= utf8.RuneSelf {
+			if c == '&' && !cdata || c == '\r' || c < 0x20 && c != '\t' && c != '\n' {
 				break
 			}
+			wide = wide || c >= utf8.RuneSelf
 			i++
+		}
+		if wide {
+			run := text[:i]
+			// XML allows every character UTF-8 encodes but the surrogates
+			// (which utf8.Valid refuses too), U+FFFE and U+FFFF.
+			if !utf8.Valid(run) {
+				return dst, &errXML{"invalid UTF-8"}
+			}
+			if bytes.Contains(run, []byte("\xef\xbf\xbe")) || bytes.Contains(run, []byte("\xef\xbf\xbf")) {
+				return dst, &errXML{"illegal character code U+FFFE or U+FFFF"}
+			}
 		}
 		dst = append(dst, text[:i]...)
 		text = text[i:]
@@ -404,18 +420,8 @@ func appendText(dst, text []byte, cdata bool) ([]byte, error) {
 			}
 			dst = utf8.AppendRune(dst, r)
 			text = text[end+1:]
-		case c < 0x20:
-			return dst, &errXML{"illegal character code " + strconv.Itoa(int(c))}
 		default:
-			r, size := utf8.DecodeRune(text)
-			if r == utf8.RuneError && size == 1 {
-				return dst, &errXML{"invalid UTF-8"}
-			}
-			if !xmlChar(r) {
-				return dst, &errXML{"illegal character code " + strconv.Itoa(int(r))}
-			}
-			dst = append(dst, text[:size]...)
-			text = text[size:]
+			return dst, &errXML{"illegal character code " + strconv.Itoa(int(c))}
 		}
 	}
 	return dst, nil
