@@ -231,6 +231,9 @@ func chars(x *xmlScan, dst []byte) ([]byte, error) {
 	if x.empty {
 		return dst, nil
 	}
+	if out, ok, err := x.plainText(dst); ok || err != nil {
+		return out, err
+	}
 	depth := x.depth()
 	for {
 		k, err := x.next()

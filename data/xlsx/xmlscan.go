@@ -186,9 +186,18 @@ func (s *xmlScan) token() (tokKind, error) {
 	case bytes.HasPrefix(b, []byte("<!")):
 		return tokEOF, &errXML{"unexpected <!"}
 	}
-	end, err := s.tagEnd()
-	if err != nil {
-		return tokEOF, err
+	end := -1
+	if len(b) > 1 && b[1] == '/' {
+		// An end tag has no quoted values: its end is the first '>'.
+		if j := bytes.IndexByte(b, '>'); j >= 0 && j <= s.lim.TagBytes {
+			end = j
+		}
+	}
+	if end < 0 {
+		var err error
+		if end, err = s.tagEnd(); err != nil {
+			return tokEOF, err
+		}
 	}
 	tag := s.buf[s.r+1 : s.r+end]
 	s.r += end + 1
@@ -293,6 +302,29 @@ func (s *xmlScan) tagEnd() (int, error) {
 			return 0, &errXML{"unexpected end of part inside a tag"}
 		}
 	}
+}
+
+// plainText reads, when the element just opened holds nothing but text
+// and its end tag follows in the buffer (<t>กขค</t>, almost every cell),
+// that text decoded, appended to dst, and closes the element: two tokens
+// at once. It reports false, having read nothing, for anything else.
+func (s *xmlScan) plainText(dst []byte) ([]byte, bool, error) {
+	b := s.buf[s.r:s.w]
+	i := bytes.IndexByte(b, '<')
+	top := s.ends[len(s.ends)-1]
+	open := s.open[top:]
+	end := i + 2 + len(open)
+	if i < 0 || i > s.lim.TextBytes || end >= len(b) || b[i+1] != '/' || b[end] != '>' || !bytes.Equal(b[i+2:end], open) {
+		return dst, false, nil
+	}
+	out, err := appendText(dst, b[:i], false)
+	if err != nil {
+		return dst, false, err
+	}
+	s.open, s.ends = s.open[:top], s.ends[:len(s.ends)-1]
+	s.r += end + 1
+	s.kind, s.name = tokEnd, localName(open)
+	return out, true, nil
 }
 
 // depth is how many elements are open.
