@@ -184,7 +184,14 @@ func (s *xmlScan) token() (tokKind, error) {
 		s.r += end + 2
 		return tokSkip, nil
 	case bytes.HasPrefix(b, []byte("<!")):
-		return tokEOF, &errXML{"unexpected <!"}
+		// Another declaration (<!ENTITY …>, <!ELEMENT …>): passed over,
+		// as encoding/xml passes it; only a DOCTYPE is refused.
+		end, err := s.tagEnd()
+		if err != nil {
+			return tokEOF, err
+		}
+		s.r += end + 1
+		return tokSkip, nil
 	}
 	end := -1
 	if len(b) > 1 && b[1] == '/' {
