@@ -149,8 +149,14 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 // applyPart writes entries from..to of one part of a batch and what undo
 // needs to take them back. The rows of review and the rows'
 // fates need nothing for undo of their own: undo and rollback remove them
-// by the import's ID.
-func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) error {
+// by the import's ID. A batch that could not read an entry back from its
+// temporary file (data.ImportBatch.Err) fails the transaction.
+func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) (err error) {
+	defer func() {
+		if err == nil {
+			err = b.Err()
+		}
+	}()
 	var undo []undoEntry
 	created := undoEntry{Kind: "created"}
 	buf := &keyBuffer{}
