@@ -57,6 +57,7 @@ type cached[T any] struct {
 }
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
+	data.RemoveStaleSpills() // of dry runs killed before they could remove theirs
 	return &planner{
 		ctx: ctx, store: imp.Store, round: meta.DefaultRound, roundStart: imp.round.Start, today: imp.Clock.Today(), file: file,
 		b: &data.ImportBatch{}, units: imp.units,
@@ -69,8 +70,27 @@ func problemKey(c data.Category, sub string) string {
 	return strconv.Itoa(int(c)) + "|" + strings.ReplaceAll(data.CleanText(sub), " ", "")
 }
 
-// bytes is about how much memory the plan holds so far (see maxPlanBytes).
+// bytes is about how much the plan holds so far, in memory and in its
+// temporary files (see maxPlanBytes).
 func (pl *planner) bytes() int64 { return pl.b.Bytes() + pl.side.Bytes() }
+
+// release lets go of what the planner read from the store and, unless
+// the report (if any) took it, of the batch: their temporary files go
+// with them.
+func (pl *planner) release(rep *FileReport) {
+	pl.side.Close()
+	if rep == nil || rep.Batch != pl.b {
+		pl.b.Close()
+	}
+}
+
+// Close lets go of the report's plan and removes its temporary file: the
+// report's rows cannot be read afterwards.
+func (r *FileReport) Close() {
+	if r != nil && r.Batch != nil {
+		r.Batch.Close()
+	}
+}
 
 // key is the map key of household ref's problem of category c named sub.
 func (pl *planner) key(ref int, c data.Category, sub string) refKey {
@@ -169,7 +189,8 @@ func (m *digitKeys) set(s string, ref int) {
 	m.texts[strings.Clone(s)] = int32(ref)
 }
 
-// add plans one row and records its fate.
+// add plans one row and records its fate. A plan that outgrows
+// maxPlanBytes, or whose temporary file fails, stops there.
 func (pl *planner) add(in rowInput) error {
 	res, err := pl.plan(in)
 	if err != nil {
@@ -177,7 +198,23 @@ func (pl *planner) add(in rowInput) error {
 	}
 	pl.b.AddRow(res)
 	pl.b.Counts.Add(res.Fate)
+	if pl.b.Counts.Rows%256 == 0 {
+		if pl.bytes() > maxPlanBytes {
+			return planTooLarge(in.Sheet, in.Row)
+		}
+		if err := pl.err(); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// err is the failure of the plan's temporary files, if any.
+func (pl *planner) err() error {
+	if err := pl.b.Err(); err != nil {
+		return err
+	}
+	return pl.side.Err()
 }
 
 func (pl *planner) plan(in rowInput) (data.RowResult, error) {
