@@ -283,6 +283,32 @@ func TestImportBoundsRowsAndTime(t *testing.T) {
 	noTempLeft(t)
 }
 
+// TestRowBoundCountsEverySheet: the bound on data rows is the file's, all
+// sheets together: sheets each under it are refused once their rows
+// together pass it.
+func TestRowBoundCountsEverySheet(t *testing.T) {
+	fx := newFixture(t)
+	rows := func(first int) [][]any {
+		var out [][]any
+		for i := first; i < first+20; i++ {
+			out = append(out, templateRow(i, fmt.Sprintf("4101%07d", i), bigID(i), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "", "", ""))
+		}
+		return out
+	}
+	path := writeBook(t, fx.dir, "two.xlsx", sheet{Name: "เมือง 1", Header: [][]string{templateHeader}, Rows: rows(1)},
+		sheet{Name: "เมือง 2", Header: [][]string{templateHeader}, Rows: rows(21)})
+	restore := app.SetImportLimitsForTest(30, time.Hour)
+	rep := fx.plan(t, path, "")
+	restore()
+	if !strings.Contains(rep.Refused, "ไฟล์นี้มีข้อมูลเกิน 30 แถว") {
+		t.Errorf("two sheets of 20 rows under a bound of 30: %q", rep.Refused)
+	}
+	defer app.SetImportLimitsForTest(40, time.Hour)()
+	if rep = fx.plan(t, path, ""); rep.Refused != "" || rep.Counts().Rows != 40 {
+		t.Errorf("two sheets of 20 rows under a bound of 40: %q, %+v", rep.Refused, rep.Counts())
+	}
+}
+
 // TestImportBoundsThePlan: a file whose dry run would hold more than an
 // import may (its rows' records and fates, kept until the commit) is
 // refused, naming where it stopped; under the bound it is read whole.
@@ -346,7 +372,9 @@ func TestRealSizeBombs(t *testing.T) {
 			header(w)
 			repeatWriter(`<row>`+strings.Repeat(`<c t="s"><v>0</v></c>`, 256)+`</row>`, 100_000)(w)
 		}, str("<si><t>" + strings.Repeat("ก", 30_000) + "</t></si>"), "รวมกันเกิน"},
-		{"rows-1M", func(w io.Writer) { header(w); repeatWriter(row(1), 1_000_000)(w) }, str(""), "มีข้อมูลเกิน 300,000 แถว"},
+		// One row more than Excel's sheet holds under its header: a file
+		// of a single sheet never reaches maxDataRows, Excel's own bound.
+		{"rows-past-excel", func(w io.Writer) { header(w); repeatWriter(row(1), 1_048_576)(w) }, str(""), "มีแถวเกิน 1,048,576 แถว ซึ่งเกินขีดจำกัดของ Excel"},
 		// Within the limits, for the memory they cost: the most shared
 		// strings allowed, each row pointing at the last one.
 		{"shared-strings-2M", func(w io.Writer) {

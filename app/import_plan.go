@@ -23,16 +23,16 @@ type planner struct {
 	unit       data.Unit     // a municipality's workbook (its title names it): rows only of its households
 	units      data.UnitList // the province's municipalities
 
-	// A province file has a few hundred thousand rows: what the planner
-	// keeps per household, problem and action is a few numbers in flat
-	// maps and slices, and the records themselves are encoded (in the
+	// A file has up to a million rows: what the planner keeps per
+	// household, problem and action is a few numbers in flat slices
+	// (import_index.go), and the records themselves are encoded (in the
 	// batch, and in side for what it read from the store).
-	hhByID    map[uint64]int32   // existing household → batch ref
-	newByCode digitKeys          // house code of a household new in this batch → ref
-	newByNID  digitKeys          // national ID of a household new in this batch → ref
-	problems  map[refKey]int32   // household ref + problem key → problem ref
-	existing  map[refKey]uint64  // stored problems of loaded households not yet in the batch, in side
-	stored    map[int32][]uint64 // problem ref → its stored actions, in side, once read
+	hhByID    refTable                // existing household's ID → batch ref
+	newByCode digitKeys               // house code of a household new in this batch → ref
+	newByNID  digitKeys               // national ID of a household new in this batch → ref
+	problems  problemChains[struct{}] // household ref + problem key → problem ref: entry i is problem i
+	existing  problemChains[uint64]   // stored problems of loaded households not yet in the batch, in side
+	stored    map[int32][]uint64      // problem ref → its stored actions, in side, once read
 	side      data.Records
 	subKeys   map[string]int32 // problem key → its number in refKey
 	lastAct   []int32          // problem ref → its last action in the batch, -1 for none
@@ -57,10 +57,10 @@ type cached[T any] struct {
 }
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
+	data.RemoveStaleSpills() // of dry runs killed before they could remove theirs
 	return &planner{
 		ctx: ctx, store: imp.Store, round: meta.DefaultRound, roundStart: imp.round.Start, today: imp.Clock.Today(), file: file,
 		b: &data.ImportBatch{}, units: imp.units,
-		hhByID: map[uint64]int32{}, problems: map[refKey]int32{}, existing: map[refKey]uint64{},
 		stored: map[int32][]uint64{}, subKeys: map[string]int32{},
 	}
 }
@@ -69,8 +69,27 @@ func problemKey(c data.Category, sub string) string {
 	return strconv.Itoa(int(c)) + "|" + strings.ReplaceAll(data.CleanText(sub), " ", "")
 }
 
-// bytes is about how much memory the plan holds so far (see maxPlanBytes).
+// bytes is about how much the plan holds so far, in memory and in its
+// temporary files (see maxPlanBytes).
 func (pl *planner) bytes() int64 { return pl.b.Bytes() + pl.side.Bytes() }
+
+// release lets go of what the planner read from the store and, unless
+// the report (if any) took it, of the batch: their temporary files go
+// with them.
+func (pl *planner) release(rep *FileReport) {
+	pl.side.Close()
+	if rep == nil || rep.Batch != pl.b {
+		pl.b.Close()
+	}
+}
+
+// Close lets go of the report's plan and removes its temporary file: the
+// report's rows cannot be read afterwards.
+func (r *FileReport) Close() {
+	if r != nil && r.Batch != nil {
+		r.Batch.Close()
+	}
+}
 
 // key is the map key of household ref's problem of category c named sub.
 func (pl *planner) key(ref int, c data.Category, sub string) refKey {
@@ -117,59 +136,14 @@ func (pl *planner) putProblem(pref int, pc data.ProblemChange) {
 
 func (pl *planner) addProblem(key refKey, pc data.ProblemChange) int {
 	pref := pl.b.AddProblem(pc)
-	pl.problems[key] = int32(pref)
+	pl.problems.add(key, struct{}{}) // entry pref: problems are added here only
 	pl.lastAct = append(pl.lastAct, -1)
 	pl.pc = cached[data.ProblemChange]{pref, true, pc}
 	return pref
 }
 
-// digitKeys finds a batch ref by a house code or a national ID. Both are
-// digits of a fixed length once normalised, kept as a number with their
-// length (a string key would keep an allocation of its own per household);
-// any other text goes in a map of its own.
-type digitKeys struct {
-	nums  map[uint64]int32
-	texts map[string]int32
-}
-
-func digitKey(s string) (uint64, bool) {
-	if s == "" || len(s) > 17 {
-		return 0, false
-	}
-	var n uint64
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + uint64(s[i]-'0')
-	}
-	return n<<5 | uint64(len(s)), true
-}
-
-func (m *digitKeys) get(s string) (int, bool) {
-	if n, ok := digitKey(s); ok {
-		ref, found := m.nums[n]
-		return int(ref), found
-	}
-	ref, found := m.texts[s]
-	return int(ref), found
-}
-
-func (m *digitKeys) set(s string, ref int) {
-	if n, ok := digitKey(s); ok {
-		if m.nums == nil {
-			m.nums = map[uint64]int32{}
-		}
-		m.nums[n] = int32(ref)
-		return
-	}
-	if m.texts == nil {
-		m.texts = map[string]int32{}
-	}
-	m.texts[strings.Clone(s)] = int32(ref)
-}
-
-// add plans one row and records its fate.
+// add plans one row and records its fate. A plan that outgrows
+// maxPlanBytes, or whose temporary file fails, stops there.
 func (pl *planner) add(in rowInput) error {
 	res, err := pl.plan(in)
 	if err != nil {
@@ -177,7 +151,23 @@ func (pl *planner) add(in rowInput) error {
 	}
 	pl.b.AddRow(res)
 	pl.b.Counts.Add(res.Fate)
+	if pl.b.Counts.Rows%256 == 0 {
+		if pl.bytes() > maxPlanBytes {
+			return planTooLarge(in.Sheet, in.Row)
+		}
+		if err := pl.err(); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// err is the failure of the plan's temporary files, if any.
+func (pl *planner) err() error {
+	if err := pl.b.Err(); err != nil {
+		return err
+	}
+	return pl.side.Err()
 }
 
 func (pl *planner) plan(in rowInput) (data.RowResult, error) {
@@ -293,11 +283,11 @@ func (pl *planner) storedProblem(ref int, in rowInput) (data.ProblemChange, bool
 		return data.ProblemChange{}, false
 	}
 	key := pl.key(ref, in.Problem.Category, in.Problem.SubProblem)
-	if pref, ok := pl.problems[key]; ok {
-		pc := pl.problemAt(int(pref))
+	if pref, ok := pl.problems.find(key); ok {
+		pc := pl.problemAt(pref)
 		return pc, pc.Op != data.OpNew
 	}
-	if at, ok := pl.existing[key]; ok {
+	if at, ok := pl.existing.get(key); ok {
 		p := pl.side.Problem(at)
 		return data.ProblemChange{Op: data.OpRef, Problem: p, Seen: p.UpdatedAt}, true
 	}
@@ -311,10 +301,10 @@ func (pl *planner) problemOf(ref int, in rowInput) (data.Problem, bool) {
 		return data.Problem{}, false
 	}
 	key := pl.key(ref, in.Problem.Category, in.Problem.SubProblem)
-	if pref, ok := pl.problems[key]; ok {
-		return pl.problemAt(int(pref)).Problem, true
+	if pref, ok := pl.problems.find(key); ok {
+		return pl.problemAt(pref).Problem, true
 	}
-	if at, ok := pl.existing[key]; ok {
+	if at, ok := pl.existing.get(key); ok {
 		return pl.side.Problem(at), true
 	}
 	return data.Problem{}, false
@@ -420,7 +410,7 @@ func (pl *planner) householdOf(in rowInput) (ref int, reason data.Sentence, cand
 // row's tambon, locked in the follow-up workbook, must be the household's.
 func (pl *planner) checkKey(in rowInput) (data.Sentence, error) {
 	key := data.HouseholdKey(in.Key)
-	if _, ok := pl.hhByID[in.Key]; ok {
+	if _, ok := pl.hhByID.get(in.Key); ok {
 		return data.Sentence{}, nil
 	}
 	h, err := pl.store.Household(pl.ctx, in.Key)
@@ -466,22 +456,22 @@ func (pl *planner) ids(hs []data.Household, err error) ([]uint64, error) {
 // existingRef puts a stored household into the batch (once) and returns
 // its ref.
 func (pl *planner) existingRef(id uint64) (int, data.Sentence, []uint64, error) {
-	if ref, ok := pl.hhByID[id]; ok {
-		return int(ref), data.Sentence{}, nil, nil
+	if ref, ok := pl.hhByID.get(id); ok {
+		return ref, data.Sentence{}, nil, nil
 	}
 	h, err := pl.store.Household(pl.ctx, id)
 	if err != nil {
 		return 0, data.Sentence{}, nil, err
 	}
 	ref := pl.addHH(data.HouseholdChange{Op: data.OpRef, Household: h, Seen: h.UpdatedAt})
-	pl.hhByID[id] = int32(ref)
+	pl.hhByID.set(id, ref)
 	stored, err := pl.store.ProblemsOf(pl.ctx, id)
 	if err != nil {
 		return 0, data.Sentence{}, nil, err
 	}
 	for _, p := range stored {
 		if p.RoundID == pl.round {
-			pl.existing[pl.key(ref, p.Category, p.SubProblem)] = pl.side.AddProblem(p)
+			pl.existing.add(pl.key(ref, p.Category, p.SubProblem), pl.side.AddProblem(p))
 		}
 	}
 	return ref, data.Sentence{}, nil, nil
@@ -504,12 +494,12 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 	key := pl.key(ref, in.Problem.Category, in.Problem.SubProblem)
 	var pc data.ProblemChange
 	pref, newProblem := -1, false
-	if i, ok := pl.problems[key]; ok {
-		pref, pc = int(i), pl.problemAt(int(i))
-	} else if at, ok := pl.existing[key]; ok {
+	if i, ok := pl.problems.find(key); ok {
+		pref, pc = i, pl.problemAt(i)
+	} else if at, ok := pl.existing.get(key); ok {
 		stored := pl.side.Problem(at)
 		pc = data.ProblemChange{Op: data.OpRef, HouseholdRef: ref, Problem: stored, Seen: stored.UpdatedAt}
-		delete(pl.existing, key)
+		pl.existing.remove(key)
 	} else {
 		p := in.Problem
 		p.ID, p.HouseholdID, p.RoundID = 0, 0, pl.round

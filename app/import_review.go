@@ -44,6 +44,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 	// it (ui's importName): keep the two alike.
 	file := fmt.Sprintf("รายการรอตรวจสอบที่ %d (แถว %d แผ่นงาน %s)", r.ID, r.Row, r.Sheet)
 	pl := newPlanner(ctx, imp, meta, file)
+	defer pl.release(nil)
 	pl.b.File = file
 	in := rowInput{Sheet: r.Sheet, Row: r.Row, Household: r.Household, Problem: r.Problem, Action: r.Action, HasStatus: r.Problem.Status != 0}
 	var ref int

@@ -12,19 +12,21 @@ import (
 	"qmdesk/data/xlsx"
 )
 
-// maxDataRows bounds the data rows of one file, all sheets together: a
-// whole province's file is about 200,000 rows, and the plan of a file is
-// held in memory until it is committed.
-var maxDataRows = 300_000
+// maxDataRows bounds the data rows of one file, all sheets together: as
+// many as one sheet of Excel holds under its header row. A whole
+// province's file is about 200,000 rows; the plan of a file keeps only
+// data.BatchMemory of its records in memory, the rest in a temporary file
+// until the commit.
+var maxDataRows = 1_048_575
 
-// maxPlanBytes bounds what a dry run holds until the commit: the batch's
-// encoded records and row fates, and the stored problems and actions read
-// to compare the rows with (data.ImportBatch.Bytes, data.Records.Bytes).
-// A province's 300,000 rows of the template take about 60 MB; a file
-// whose rows are mostly long texts, or mostly wait for review with long
-// reasons, can need more than a desk computer should give an import, and
-// is refused as soon as it does.
-var maxPlanBytes int64 = 128 << 20
+// maxPlanBytes bounds what a dry run holds until the commit, in memory and
+// in its temporary files: the batch's encoded records and row fates, and
+// the stored problems and actions read to compare the rows with
+// (data.ImportBatch.Bytes, data.Records.Bytes). A million rows of the
+// template take about 180 MB; a file whose rows are mostly long texts, or
+// mostly wait for review with long reasons, can need more disk than an
+// import should take, and is refused as soon as it does.
+var maxPlanBytes int64 = 1 << 30
 
 // importTimeBudget bounds the dry run of one file, reading and matching:
 // a province's file takes under a minute on the office's machines, so a

@@ -178,6 +178,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		return nil, err
 	}
 	pl := newPlanner(ctx, imp, meta, rep.File)
+	defer pl.release(rep)
 	rep.Round, rep.Ended = imp.round, imp.round.Deadline.Before(pl.today)
 	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, rep.Sheet
 	// The age of rows without an action date: the day the workbook says
@@ -219,19 +220,16 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 				}
 			}
 			s.Rows++
-			if err := pl.add(in); err != nil {
-				return err
-			}
-			if pl.b.Counts.Rows%256 == 0 && pl.bytes() > maxPlanBytes {
-				return planTooLarge(l.Sheet, row)
-			}
-			return nil
+			return pl.add(in)
 		})
 		if err != nil {
 			return fail(err)
 		}
 	}
 	b := pl.b
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
 	if b.Counts.Rows == 0 {
 		return refuse(data.Errorf(data.EINVALID, "ไม่พบข้อมูลใต้หัวตารางในแผ่นงาน '%s'", "no data rows under the header of sheet %q", rep.Sheet))
 	}

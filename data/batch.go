@@ -27,10 +27,18 @@ const maxShared = 4096
 
 // records is a batch's encoded storage: the chunks, each record after its
 // length, and the shared strings. A record changed is stored again; the
-// old one stays, counted in size, until the batch is dropped.
+// old one stays, counted in size, until the batch is dropped. The oldest
+// chunks go to a temporary file once those in memory outgrow BatchMemory
+// (batch_spill.go).
 type records struct {
-	chunks      [][]byte
-	size        int64 // bytes of the chunks in use
+	chunks      [][]byte // nil for a chunk in the file
+	size        int64    // bytes of the chunks in use
+	kept        int64    // bytes of the chunks in memory
+	spilled     int      // chunks in the file: the first ones
+	offs        []int64  // where each of those starts in the file
+	file        *spill
+	failed      bool  // the file could not be made or written: the rest stays in memory
+	err         error // why
 	shared      []string
 	sharedBytes int64 // memory of shared and index
 	index       map[string]int
@@ -45,7 +53,9 @@ func (r *records) put(enc []byte) uint64 {
 	need := h + len(enc)
 	last := len(r.chunks) - 1
 	if last < 0 || len(r.chunks[last])+need > cap(r.chunks[last]) {
+		r.spillOld()
 		r.chunks = append(r.chunks, make([]byte, 0, max(batchChunk, need)))
+		r.kept += int64(cap(r.chunks[last+1]))
 		last++
 	}
 	c := r.chunks[last]
@@ -58,13 +68,21 @@ func (r *records) put(enc []byte) uint64 {
 
 // at reads the record at pos.
 func (r *records) at(pos uint64) decoder {
+	if int(pos>>32) < r.spilled {
+		b, _ := r.spilledAt(pos)
+		return decoder{b: b, shared: r.shared}
+	}
 	b := r.chunks[pos>>32][uint32(pos):]
-	_, h := binary.Uvarint(b)
-	return decoder{b: b[h:], shared: r.shared}
+	n, h := binary.Uvarint(b)
+	return decoder{b: b[h : h+int(n)], shared: r.shared}
 }
 
 // length is how many bytes the record at pos takes.
 func (r *records) length(pos uint64) int64 {
+	if int(pos>>32) < r.spilled {
+		_, n := r.spilledAt(pos)
+		return n
+	}
 	n, h := binary.Uvarint(r.chunks[pos>>32][uint32(pos):])
 	return int64(n) + int64(h)
 }
@@ -708,8 +726,9 @@ func (b *ImportBatch) AddReview(r Review) {
 	b.lastReason = Sentence{r.Reason, r.ReasonEnglish}
 }
 
-// Bytes is about how much memory the batch's records take: what a plan
-// holds until it is committed.
+// Bytes is about how much the batch's records take, in memory and in its
+// temporary file: what a plan holds until it is committed (InMemory is the
+// part in memory).
 func (b *ImportBatch) Bytes() int64 {
 	return b.recs.bytes() + int64(8*(len(b.households)+len(b.problems)+len(b.actions)+len(b.rows)+len(b.reviews)))
 }
@@ -749,5 +768,6 @@ func (r *Records) Action(pos uint64) Action {
 	return d.action()
 }
 
-// Bytes is about how much memory the records take.
+// Bytes is about how much the records take, in memory and in their
+// temporary file.
 func (r *Records) Bytes() int64 { return r.recs.bytes() }

@@ -124,6 +124,9 @@ func (s *importCheck) onChooseFolder() {
 }
 
 func (s *importCheck) onClear() {
+	for _, r := range s.Reports {
+		r.Close() // the plan's temporary file goes now, not when the collector runs
+	}
 	s.Paths, s.Reports, s.Selected = nil, nil, -1
 	s.Files.UnselectAll()
 	s.Files.Refresh()
@@ -191,6 +194,7 @@ func (s *importCheck) check(idx []int) {
 	}, func(error) {
 		for k, i := range idx {
 			if reports[k] != nil {
+				s.Reports[i].Close()
 				s.Reports[i] = reports[k]
 			}
 		}
@@ -426,6 +430,7 @@ func (s *importCheck) recheckUndone(id uint64) {
 	var again []int
 	for i, r := range s.Reports {
 		if r != nil && r.ImportID == id {
+			r.Close()
 			s.Reports[i] = nil
 			again = append(again, i)
 		}

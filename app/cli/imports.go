@@ -124,9 +124,10 @@ func (c *command) importFiles(args []string) (int, error) {
 			b, _ := json.Marshal(importJSON{File: rep.File, SHA256: rep.SHA256, ImportID: rep.ImportID, Refused: rep.Refused, Counts: cnt,
 				CreatedHouseholds: cnt.CreatedHouseholds(), CreatedProblems: cnt.CreatedProblems(), Sheets: sheets})
 			fmt.Fprintln(c.env.Stdout, string(b))
-			continue
+		} else {
+			c.printImport(rep, *dry)
 		}
-		c.printImport(rep, *dry)
+		rep.Close() // its plan's memory and temporary file, before the next file's
 	}
 	return status, nil
 }

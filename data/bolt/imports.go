@@ -44,14 +44,35 @@ var importChunk = 5000
 
 // importState carries what later parts of an import need from earlier ones.
 type importState struct {
-	rec      data.ImportRecord
-	hhIDs    []uint64
-	tambons  []string
-	origins  []data.Origin // the households', for the new-case counters
+	rec   data.ImportRecord
+	hhIDs []uint64
+	// The households' areas (areaOf) and origins, which their problems'
+	// counters need: each household's is one of a few thousand kinds, so a
+	// million households take 4 bytes each.
+	hhKind   []int32
+	kinds    []householdKind
+	kindOf   map[householdKind]int32
 	pIDs     []uint64
 	pNew     []bool // problems the import creates
 	undoSeq  uint64
 	rowParts int // parts of the row fates written (see rowsKey)
+}
+
+type householdKind struct {
+	area   string
+	origin data.Origin
+}
+
+// setKind records household i's area and origin.
+func (st *importState) setKind(i int, h *data.Household) {
+	k := householdKind{areaOf(h), h.Origin}
+	n, ok := st.kindOf[k]
+	if !ok {
+		n = int32(len(st.kinds))
+		st.kinds = append(st.kinds, k)
+		st.kindOf[k] = n
+	}
+	st.hhKind[i] = n
 }
 
 // CommitImport applies a batch: the records with their indexes and
@@ -140,8 +161,7 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 		return err
 	}
 	st.rec = data.ImportRecord{ID: id, File: b.File, SHA256: b.SHA256, Sheet: b.Sheet, Who: data.OperatorFrom(ctx), At: s.Clock.Now().UTC(), Counts: b.Counts, Committing: true}
-	st.hhIDs, st.tambons = make([]uint64, b.NumHouseholds()), make([]string, b.NumHouseholds())
-	st.origins = make([]data.Origin, b.NumHouseholds())
+	st.hhIDs, st.hhKind, st.kindOf = make([]uint64, b.NumHouseholds()), make([]int32, b.NumHouseholds()), map[householdKind]int32{}
 	st.pIDs, st.pNew = make([]uint64, b.NumProblems()), make([]bool, b.NumProblems())
 	return putJSON(tx, bucketImports, itob(id), st.rec)
 }
@@ -149,8 +169,14 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 // applyPart writes entries from..to of one part of a batch and what undo
 // needs to take them back. The rows of review and the rows'
 // fates need nothing for undo of their own: undo and rollback remove them
-// by the import's ID.
-func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) error {
+// by the import's ID. A batch that could not read an entry back from its
+// temporary file (data.ImportBatch.Err) fails the transaction.
+func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) (err error) {
+	defer func() {
+		if err == nil {
+			err = b.Err()
+		}
+	}()
 	var undo []undoEntry
 	created := undoEntry{Kind: "created"}
 	buf := &keyBuffer{}
@@ -190,7 +216,8 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					h = cur
 				}
 			}
-			st.hhIDs[i], st.tambons[i], st.origins[i] = h.ID, areaOf(&h), h.Origin
+			st.hhIDs[i] = h.ID
+			st.setKind(i, &h)
 		}
 	case data.PartProblems:
 		for i := from; i < to; i++ {
@@ -201,7 +228,8 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			p.HouseholdID = st.hhIDs[pc.HouseholdRef]
 			if pc.Op == data.OpNew {
-				if err := s.createProblem(ctx, tx, d, &p, st.tambons[pc.HouseholdRef], st.origins[pc.HouseholdRef], buf); err != nil {
+				k := st.kinds[st.hhKind[pc.HouseholdRef]]
+				if err := s.createProblem(ctx, tx, d, &p, k.area, k.origin, buf); err != nil {
 					return err
 				}
 				span(&created.Problems, p.ID)
