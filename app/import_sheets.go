@@ -1,12 +1,10 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -176,39 +174,22 @@ const noHeader = "ไม่พบแถวหัวตาราง (ต้อง
 // are read: each sheet whose header names the columns a row needs. The
 // others get the reason they are not. When no sheet has those columns,
 // the best header found is read all the same, so that its rows are
-// refused one by one with what they lack. An error is a refusal of the
-// whole file (a broken limit) or the context's.
-func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]SheetReport, error) {
+// refused one by one with what they lack.
+func surveySheets(heads []xlsx.Head) []SheetReport {
 	var out []SheetReport
 	fallback := -1
-	for _, sheet := range wb.Sheets() {
-		s := SheetReport{Name: sheet, Hidden: wb.Hidden(sheet)}
-		var first [][]string
-		var nums []int
-		err := wb.Rows(sheet, func(row int, cells []string) error {
-			if row > headerScanRows {
-				return xlsx.ErrStop
-			}
-			// Only a header is looked for here: a long cell is no
-			// header, and thirty rows of them must not be held.
-			kept := make([]string, len(cells))
-			for i, c := range cells {
-				kept[i] = clip(c, 256)
-			}
-			first, nums = append(first, kept), append(nums, row)
-			return nil
-		})
-		switch {
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		case errors.Is(err, xlsx.ErrTooLarge):
-			return nil, err
-		case err != nil:
-			s.Why, s.WhyEn = data.ErrorMessage(err), data.Explain(err).English
+	for _, h := range heads {
+		s := SheetReport{Name: h.Name, Hidden: h.Hidden}
+		if h.Err != nil {
+			s.Why, s.WhyEn = data.ErrorMessage(h.Err), data.Explain(h.Err).English
 			out = append(out, s)
 			continue
 		}
-		l, _, found := findLayout(sheet, first, nums)
+		first, nums := make([][]string, len(h.Rows)), make([]int, len(h.Rows))
+		for i, r := range h.Rows {
+			first[i], nums[i] = r.Cells, r.N
+		}
+		l, _, found := findLayout(h.Name, first, nums)
 		if found {
 			s.Header, s.Unknown, s.layout = l.HeaderRows, l.Unknown, &l
 		}
@@ -242,33 +223,18 @@ func (imp *Importer) surveySheets(ctx context.Context, wb *xlsx.Workbook) ([]She
 	if !imported && fallback >= 0 {
 		out[fallback].Imported, out[fallback].Why, out[fallback].WhyEn = true, "", ""
 	}
-	return out, nil
+	return out
 }
 
-// clip cuts s to at most n bytes, at a character's start, into a string
-// of its own (a slice of s would keep all of s).
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.Clone(s[:n])
-}
-
-// countRows counts the rows with something in them of a sheet not read:
+// countRow counts a row of a sheet not read if it has something in it:
 // under its header when it has one.
-func countRows(wb *xlsx.Workbook, s *SheetReport) error {
+func (s *SheetReport) countRow(row int, cells []string) {
 	last := 0
 	if len(s.Header) > 0 {
 		last = s.Header[len(s.Header)-1]
 	}
-	return wb.Rows(s.Name, func(row int, cells []string) error {
-		if row <= last || isBlankRow(cells) || (s.layout != nil && s.layout.isSubtotalRow(cells)) {
-			return nil
-		}
-		s.Rows++
-		return nil
-	})
+	if row <= last || isBlankRow(cells) || (s.layout != nil && s.layout.isSubtotalRow(cells)) {
+		return
+	}
+	s.Rows++
 }

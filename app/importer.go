@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -144,59 +145,66 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	if imp.round, err = imp.Store.Round(ctx, meta.DefaultRound); err != nil {
 		return nil, err
 	}
-	wb, err := xlsx.OpenContext(ctx, path, password)
-	if err != nil {
-		return fail(err)
-	}
-	defer wb.Close()
-	if rep.Sheets, err = imp.surveySheets(ctx, wb); err != nil {
-		return fail(err)
-	}
+	// The workbook is read once: its sheets' first rows choose what is
+	// read (surveySheets), then the rows of the sheets not read are
+	// counted and those of the sheets read are planned, as they stream.
+	var pl *planner
+	defer func() {
+		if pl != nil {
+			pl.release(rep)
+		}
+	}()
 	var names []string
-	for _, s := range rep.Sheets {
-		if s.Imported {
-			names = append(names, s.Name)
-			if rep.Header == nil {
-				rep.Header = s.Header
-			}
-			rep.Unknown = append(rep.Unknown, s.Unknown...)
-		}
-	}
-	rep.Sheet = strings.Join(names, ", ")
-	rep.password = password
-	for i := range rep.Sheets {
-		if s := &rep.Sheets[i]; !s.Imported && s.Rows == 0 {
-			if err := countRows(wb, s); err != nil && (ctx.Err() != nil || errors.Is(err, xlsx.ErrTooLarge)) {
-				return fail(err)
-			}
-		}
-	}
-	if len(names) == 0 {
-		return refuse(noSheetRead(rep.Sheets))
-	}
-	if rep.Earlier, err = imp.Store.ImportsBySHA256(ctx, sum); err != nil {
-		return nil, err
-	}
-	pl := newPlanner(ctx, imp, meta, rep.File)
-	defer pl.release(rep)
-	rep.Round, rep.Ended = imp.round, imp.round.Deadline.Before(pl.today)
-	pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, rep.Sheet
-	// The age of rows without an action date: the day the workbook says
-	// it was saved, if that is a day of the round (tools that do not keep
-	// the date leave their own, like excelize's 16 Sep 2006).
-	if saved := data.DateOf(wb.Saved()); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
-		pl.fileDate = saved
-	}
+	var storeErr error // the database's, not the file's
 	otherProvince := ""
-	for i := range rep.Sheets {
-		s := &rep.Sheets[i]
-		if !s.Imported {
-			continue
-		}
-		l := s.layout
-		last := l.HeaderRows[len(l.HeaderRows)-1]
-		err = wb.Rows(l.Sheet, func(row int, cells []string) error {
-			if row <= last {
+	sheetOf := map[string]*SheetReport{}
+	err = xlsx.Read(ctx, path, password, xlsx.Reading{
+		HeadRows: headerScanRows,
+		Choose: func(saved time.Time, heads []xlsx.Head) ([]string, error) {
+			rep.Sheets = surveySheets(heads)
+			var counted []string
+			for i := range rep.Sheets {
+				s := &rep.Sheets[i]
+				sheetOf[s.Name] = s
+				switch {
+				case s.Imported:
+					names = append(names, s.Name)
+					if rep.Header == nil {
+						rep.Header = s.Header
+					}
+					rep.Unknown = append(rep.Unknown, s.Unknown...)
+				case s.Rows == 0:
+					counted = append(counted, s.Name)
+				}
+			}
+			rep.Sheet = strings.Join(names, ", ")
+			rep.password = password
+			if len(names) == 0 {
+				return counted, nil // refused below, with what each sheet holds
+			}
+			if rep.Earlier, storeErr = imp.Store.ImportsBySHA256(ctx, sum); storeErr != nil {
+				return nil, storeErr
+			}
+			pl = newPlanner(ctx, imp, meta, rep.File)
+			rep.Round, rep.Ended = imp.round, imp.round.Deadline.Before(pl.today)
+			pl.b.File, pl.b.SHA256, pl.b.Sheet = rep.File, sum, rep.Sheet
+			// The age of rows without an action date: the day the
+			// workbook says it was saved, if that is a day of the round
+			// (tools that do not keep the date leave their own, like
+			// excelize's 16 Sep 2006).
+			if saved := data.DateOf(saved); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
+				pl.fileDate = saved
+			}
+			return append(counted, names...), nil
+		},
+		Row: func(sheet string, row int, cells []string) error {
+			s := sheetOf[sheet]
+			if !s.Imported {
+				s.countRow(row, cells)
+				return nil
+			}
+			l := s.layout
+			if row <= l.HeaderRows[len(l.HeaderRows)-1] {
 				if row < l.HeaderRows[0] {
 					pl.noteUnitTitle(imp.units, cells)
 				}
@@ -221,10 +229,24 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			}
 			s.Rows++
 			return pl.add(in)
-		})
-		if err != nil {
-			return fail(err)
-		}
+		},
+		Done: func(sheet string, err error) error {
+			// A sheet only counted that cannot be read is not the
+			// file's end: its count stays what was read.
+			if s := sheetOf[sheet]; !s.Imported && err != nil && ctx.Err() == nil && !errors.Is(err, xlsx.ErrTooLarge) {
+				return nil
+			}
+			return err
+		},
+	})
+	if storeErr != nil {
+		return nil, storeErr
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if len(names) == 0 {
+		return refuse(noSheetRead(rep.Sheets))
 	}
 	b := pl.b
 	if err := pl.err(); err != nil {

@@ -1,0 +1,112 @@
+package xlsx
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Reading is what Read does with a workbook: show the first rows of every
+// sheet to Choose, then stream the rows of the sheets it chooses to Row.
+type Reading struct {
+	// HeadRows is how far down each sheet Choose sees.
+	HeadRows int
+	// Choose sees every sheet's first rows and when the workbook says it
+	// was saved (zero when it does not say), and returns the sheets to
+	// read in full, in order. Its error ends the read with it.
+	Choose func(saved time.Time, heads []Head) ([]string, error)
+	// Row receives each row of the chosen sheets in order, merged cells
+	// filled; cells are Row's to keep. ErrStop ends that sheet.
+	Row func(sheet string, row int, cells []string) error
+	// Done, when set, is told how each chosen sheet's read ended (nil, or
+	// why not); what it returns ends the whole read, nil goes on to the
+	// next sheet. Without it, the first error ends the read.
+	Done func(sheet string, err error) error
+}
+
+// Head is what Choose sees of a sheet.
+type Head struct {
+	Name   string
+	Hidden bool
+	// Rows are its rows up to HeadRows, merged cells filled, each cell
+	// cut to HeadCellBytes: a long cell is no header, and thirty rows of
+	// them must not be held.
+	Rows []HeadRow
+	// Err is why the sheet's first rows could not be read (XML that is
+	// not well-formed, a damaged part); a broken limit or the context
+	// ends the whole read instead.
+	Err error
+}
+
+// HeadRow is one of a sheet's first rows.
+type HeadRow struct {
+	N     int
+	Cells []string
+}
+
+// HeadCellBytes is the most of a cell Choose sees.
+const HeadCellBytes = 256
+
+// Read opens the workbook at path and reads it once, as r says: open,
+// choose the sheets from their first rows, stream their rows. Each
+// sheet's XML is inflated and scanned on a goroutine of its own while Row
+// runs on the caller's.
+func Read(ctx context.Context, path, password string, r Reading) error {
+	wb, err := OpenContext(ctx, path, password)
+	if err != nil {
+		return err
+	}
+	defer wb.Close()
+	heads := make([]Head, 0, len(wb.sheets))
+	for _, s := range wb.sheets {
+		h := Head{Name: s.name, Hidden: s.hidden}
+		err := wb.Rows(s.name, func(row int, cells []string) error {
+			if row > r.HeadRows {
+				return ErrStop
+			}
+			kept := make([]string, len(cells))
+			for i, c := range cells {
+				kept[i] = clip(c, HeadCellBytes)
+			}
+			h.Rows = append(h.Rows, HeadRow{row, kept})
+			return nil
+		})
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, ErrTooLarge):
+			return err
+		case err != nil:
+			h.Err = err
+		}
+		heads = append(heads, h)
+	}
+	chosen, err := r.Choose(wb.Saved(), heads)
+	if err != nil {
+		return err
+	}
+	for _, name := range chosen {
+		err := wb.Rows(name, func(row int, cells []string) error { return r.Row(name, row, cells) })
+		if r.Done != nil {
+			err = r.Done(name, err)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clip cuts s to at most n bytes, at a character's start, into a string
+// of its own (a slice of s would keep the whole row alive).
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return strings.Clone(s)
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.Clone(s[:n])
+}

@@ -1,0 +1,85 @@
+package xlsx
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReadIsOneStream: Read shows Choose every sheet's first rows (merged
+// cells filled, long cells cut), then streams exactly the sheets chosen,
+// in the order chosen; Done hears how each ended and decides whether the
+// read goes on; an error of Choose ends it.
+func TestReadIsOneStream(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "drift.xlsx")
+	driftBook(t, path)
+	var heads []Head
+	var got []string
+	var done []string
+	err := Read(t.Context(), path, "", Reading{
+		HeadRows: 4,
+		Choose: func(saved time.Time, h []Head) ([]string, error) {
+			heads = h
+			if saved.IsZero() {
+				t.Error("no saved date")
+			}
+			return []string{"Stream", "ข้อมูล"}, nil
+		},
+		Row: func(sheet string, row int, cells []string) error {
+			got = append(got, fmt.Sprintf("%s %d %d", sheet, row, len(cells)))
+			if sheet == "Stream" && row == 2 {
+				return ErrStop
+			}
+			return nil
+		},
+		Done: func(sheet string, err error) error {
+			done = append(done, fmt.Sprintf("%s %v", sheet, err))
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, h := range heads {
+		names = append(names, fmt.Sprintf("%s hidden=%v rows=%d", h.Name, h.Hidden, len(h.Rows)))
+	}
+	if fmt.Sprint(names) != "[ข้อมูล hidden=false rows=3 ซ่อน hidden=true rows=1 Stream hidden=false rows=2]" {
+		t.Errorf("heads %v", names)
+	}
+	if r := heads[0].Rows[0]; r.N != 1 || len(r.Cells) != 6 || r.Cells[5] != r.Cells[0] {
+		t.Errorf("the title merged over A1:F1, filled: %+v", r)
+	}
+	if fmt.Sprint(got[:3]) != "[Stream 1 2 Stream 2 2 ข้อมูล 1 6]" || len(got) != 10 {
+		t.Errorf("rows %v", got)
+	}
+	if fmt.Sprint(done) != "[Stream <nil> ข้อมูล <nil>]" {
+		t.Errorf("done %v", done)
+	}
+
+	// A long cell is cut for Choose, not for Row.
+	long := filepath.Join(t.TempDir(), "long.xlsx")
+	writeZip(t, long, oneSheet(text(`<row r="1"><c t="inlineStr"><is><t>`+strings.Repeat("ก", 1000)+`</t></is></c></row>`), text(`<si><t>x</t></si>`)))
+	var head, row int
+	Read(t.Context(), long, "", Reading{HeadRows: 30,
+		Choose: func(_ time.Time, h []Head) ([]string, error) {
+			head = len(h[0].Rows[0].Cells[0])
+			return []string{"S"}, nil
+		},
+		Row: func(_ string, _ int, c []string) error { row = len(c[0]); return nil }})
+	if head > HeadCellBytes || row != 3000 {
+		t.Errorf("cell of %d bytes seen as %d by Choose, %d by Row", 3000, head, row)
+	}
+
+	stop := errors.New("no")
+	rows := 0
+	err = Read(t.Context(), path, "", Reading{HeadRows: 30,
+		Choose: func(time.Time, []Head) ([]string, error) { return []string{"ข้อมูล"}, stop },
+		Row:    func(string, int, []string) error { rows++; return nil }})
+	if err != stop || rows != 0 {
+		t.Errorf("Choose's error: %v, %d rows read", err, rows)
+	}
+}
