@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"runtime"
 	"sync"
 
@@ -40,7 +39,7 @@ func (s *Store) createHousehold(ctx context.Context, tx *bbolt.Tx, h *data.House
 	now := s.Clock.Now().UTC()
 	h.CreatedAt, h.UpdatedAt = now, now
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx, bucketHouseholds, itob(id), h); err != nil {
+	if err := writeHousehold(tx, h); err != nil {
 		return err
 	}
 	if buf != nil {
@@ -57,10 +56,12 @@ func (s *Store) Household(ctx context.Context, id uint64) (h data.Household, err
 }
 
 func getHousehold(tx *bbolt.Tx, id uint64, h *data.Household) error {
-	if found, err := getJSON(tx, bucketHouseholds, itob(id), h); err != nil {
-		return err
-	} else if !found {
+	v := tx.Bucket(bucketHouseholds).Get(itob(id))
+	if v == nil {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบครัวเรือนเลขที่ %d", "household %d not found", id)
+	}
+	if err := decodeHousehold(v, h); err != nil {
+		return corrupt(bucketHouseholds, itob(id), err)
 	}
 	return nil
 }
@@ -92,7 +93,7 @@ func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.
 	units.SettleUnit(h)
 	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx, bucketHouseholds, itob(h.ID), h); err != nil {
+	if err := writeHousehold(tx, h); err != nil {
 		return err
 	}
 	if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(old), householdIndexKeys(h)); err != nil {
@@ -254,7 +255,7 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			b.problems = make([][]data.Problem, len(b.raw))
 			b.skip = make([]bool, len(b.raw))
 			for i, r := range b.raw {
-				if err := json.Unmarshal(r.value, &b.households[i]); err != nil {
+				if err := decodeHousehold(r.value, &b.households[i]); err != nil {
 					b.bad.add(bucketHouseholds, r.key, err)
 					b.skip[i] = true
 					continue
@@ -262,7 +263,7 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 				ps := make([]data.Problem, 0, len(r.problems))
 				for _, kv := range r.problems {
 					var p data.Problem
-					if err := json.Unmarshal(kv[1], &p); err != nil {
+					if err := decodeProblem(kv[1], &p); err != nil {
 						b.bad.add(bucketProblems, kv[0], err)
 						continue
 					}
