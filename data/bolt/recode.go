@@ -109,16 +109,27 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 		}
 	}
 	type record struct{ k, v, out []byte }
-	var recs []record
+	recs := make([]record, 0, recodeChunk)
 	var last []byte
-	sums := tx.Bucket(bucketSums)
+	// The sums, walked beside the records (both in key order).
+	var sc *bbolt.Cursor
+	var sk, sv, want []byte
+	tag := sumTag(bucket, k)
+	if sums := tx.Bucket(bucketSums); sums != nil && k != nil {
+		sc = sums.Cursor()
+		sk, sv = sc.Seek(key(tag, k))
+	}
 	for ; k != nil && len(recs) < recodeChunk; k, v = c.Next() {
 		last = k
 		if !isJSON(v) {
 			continue
 		}
-		if sums != nil {
-			if sv := sums.Get(key(sumTag(bucket, k), k)); !bytes.Equal(sv, sumOf(v)) {
+		if sc != nil {
+			want = append(append(want[:0], tag), k...)
+			for sk != nil && bytes.Compare(sk, want) < 0 {
+				sk, sv = sc.Next()
+			}
+			if !bytes.Equal(sk, want) || !bytes.Equal(sv, sumOf(v)) {
 				continue // changed, damaged or unsummed: kept as found
 			}
 		}
@@ -135,8 +146,18 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 		go func() {
 			defer wg.Done()
 			defer guardGoroutine(&errs[w])()
+			// The new values, one after another in one buffer (bbolt
+			// keeps what Put is given until the commit).
+			var buf []byte
 			for i := w; i < len(recs); i += workers {
-				recs[i].out = recodeValue(bucket, recs[i].v)
+				if cap(buf)-len(buf) < 4*len(recs[i].v) {
+					buf = make([]byte, 0, 1<<20)
+				}
+				start := len(buf)
+				if out := recodeValue(buf, bucket, recs[i].v); out != nil {
+					buf = out
+					recs[i].out = buf[start:len(buf):len(buf)]
+				}
 			}
 		}()
 	}
@@ -160,26 +181,27 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 	return false, meta.Put(keyRecoding, append([]byte{byte(at)}, last...))
 }
 
-// recodeValue is a JSON record of bucket in the compact encoding, nil if
-// it cannot be read or would not read back (kept as found).
-func recodeValue(bucket, v []byte) []byte {
+// recodeValue appends a JSON record of bucket, in the compact encoding,
+// to buf; nil if it cannot be read or would not read back (kept as
+// found).
+func recodeValue(buf, bucket, v []byte) []byte {
 	var out []byte
 	var err error
 	switch {
 	case bytes.Equal(bucket, bucketHouseholds):
 		var h data.Household
 		if err = decodeHousehold(v, &h); err == nil {
-			out, err = data.AppendHousehold(nil, &h)
+			out, err = data.AppendHousehold(buf, &h)
 		}
 	case bytes.Equal(bucket, bucketProblems):
 		var p data.Problem
 		if err = decodeProblem(v, &p); err == nil {
-			out, err = data.AppendProblem(nil, &p)
+			out, err = data.AppendProblem(buf, &p)
 		}
 	default:
 		var a data.Action
 		if err = decodeAction(v, &a); err == nil {
-			out, err = data.AppendAction(nil, &a)
+			out, err = data.AppendAction(buf, &a)
 		}
 	}
 	if err != nil {

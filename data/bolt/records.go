@@ -28,6 +28,9 @@ func isJSON(v []byte) bool { return len(v) > 0 && v[0] == '{' }
 
 func decodeHousehold(v []byte, h *data.Household) error {
 	if isJSON(v) {
+		if plainHousehold(v, h) {
+			return nil
+		}
 		*h = data.Household{}
 		return json.Unmarshal(v, h)
 	}
@@ -36,6 +39,9 @@ func decodeHousehold(v []byte, h *data.Household) error {
 
 func decodeProblem(v []byte, p *data.Problem) error {
 	if isJSON(v) {
+		if plainProblem(v, p) {
+			return nil
+		}
 		*p = data.Problem{}
 		return json.Unmarshal(v, p)
 	}
@@ -44,6 +50,9 @@ func decodeProblem(v []byte, p *data.Problem) error {
 
 func decodeAction(v []byte, a *data.Action) error {
 	if isJSON(v) {
+		if plainAction(v, a) {
+			return nil
+		}
 		*a = data.Action{}
 		return json.Unmarshal(v, a)
 	}
