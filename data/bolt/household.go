@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"runtime"
 	"sync"
@@ -290,7 +291,15 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			defer close(inOrder)
 			defer close(todo)
 			defer guardGoroutine(&cursorErr)()
-			probs := tx.Bucket(bucketProblems)
+			// The problems of each household from the index ('h' + hh +
+			// pid, in the households' order) and the problems bucket,
+			// each walked by a cursor that mostly steps to its next key:
+			// problems are mostly stored in their households' order.
+			ix := tx.Bucket(bucketPIdx).Cursor()
+			ik, _ := ix.Seek([]byte{'h'})
+			pc := tx.Bucket(bucketProblems).Cursor()
+			var pk, pv []byte
+			pre := make([]byte, 9)
 			c := tx.Bucket(bucketHouseholds).Cursor()
 			b := &batch{done: make(chan struct{})}
 			send := func() bool {
@@ -309,9 +318,20 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			}
 			for k, v := c.First(); k != nil; k, v = c.Next() {
 				r := rawHousehold{key: k, value: v}
-				for _, id := range problemIDsOf(tx, btoi(k)) {
-					if pv := probs.Get(itob(id)); pv != nil {
-						r.problems = append(r.problems, [2][]byte{itob(id), pv})
+				pre = append(append(pre[:0], 'h'), k...)
+				for ik != nil && bytes.Compare(ik, pre) < 0 {
+					ik, _ = ix.Next()
+				}
+				for ; ik != nil && hasPrefix(ik, pre); ik, _ = ix.Next() {
+					want := ik[len(ik)-8:]
+					if pk != nil && bytes.Compare(pk, want) < 0 {
+						pk, pv = pc.Next()
+					}
+					if pk == nil || !bytes.Equal(pk, want) {
+						pk, pv = pc.Seek(want)
+					}
+					if bytes.Equal(pk, want) {
+						r.problems = append(r.problems, [2][]byte{pk, pv})
 					}
 				}
 				if b.raw = append(b.raw, r); len(b.raw) == batchSize && !send() {
