@@ -513,6 +513,9 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			return []any{a.ProblemID, data.FormatBE(a.Date), a.Agency, a.What, float64(a.Budget) / 100, a.Result.Thai(), a.Note, a.RecordedBy}, nil
 		},
 	}
+	// Each list reads its own walk of the store: they are written side by
+	// side, a lane each (the sheets of one list in turn).
+	hh.Lane, pr.Lane, ac.Lane = 1, 2, 3
 	var sheets []xlsx.Table
 	for _, t := range []xlsx.Table{hh, pr, ac} {
 		sheets = append(sheets, splitRows(t)...)

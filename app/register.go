@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
 
 	"qmdesk/data"
 )
@@ -20,6 +21,7 @@ type Register struct {
 	byID     map[uint64]int
 	subNames []string          // interned sub-problem names
 	subIndex map[string]uint16 // name → index in subNames
+	tambons  map[string]string // each tambon's code, once
 }
 
 type registerRow struct {
@@ -95,29 +97,48 @@ type RegisterEntry struct {
 // records cannot be read (EDAMAGED), the register of all the others comes
 // back with that error.
 func BuildRegister(ctx context.Context, store data.Store, progress func(households int)) (*Register, error) {
-	r := &Register{byID: map[uint64]int{}, subIndex: map[string]uint16{}}
+	r := &Register{subIndex: map[string]uint16{}}
+	// Rows are gathered in chunks and put together once: a growing slice
+	// of 660,000 rows was copied over and over (a second of the build).
+	const chunk = 1 << 14
+	var chunks [][]registerRow
+	rows := make([]registerRow, 0, chunk)
+	n := 0
 	err := store.Walk(ctx, func(h data.Household, ps []data.Problem) error {
-		r.byID[h.ID] = len(r.rows)
-		r.rows = append(r.rows, r.rowOf(h, ps))
-		if progress != nil && len(r.rows)%10_000 == 0 {
-			progress(len(r.rows))
+		if len(rows) == chunk {
+			chunks, rows = append(chunks, rows), make([]registerRow, 0, chunk)
+		}
+		rows = append(rows, r.rowOf(h, ps))
+		if n++; progress != nil && n%10_000 == 0 {
+			progress(n)
 		}
 		return nil
 	})
 	if err != nil && data.ErrorCode(err) != data.EDAMAGED {
 		return nil, err
 	}
+	r.rows = make([]registerRow, 0, n)
+	for _, c := range append(chunks, rows) {
+		r.rows = append(r.rows, c...)
+	}
+	r.byID = make(map[uint64]int, n)
+	r.reindex()
 	return r, err
 }
 
 // rowOf makes a household's row; the caller holds the write lock or owns r.
 func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
+	// The codes in one string of the row's own: a record read from the
+	// store keeps all its strings in one allocation, which the index would
+	// otherwise keep whole for the sake of these.
+	codes := h.HouseCode + h.Head.NationalID + h.HouseNo
+	a, b := len(h.HouseCode), len(h.HouseCode)+len(h.Head.NationalID)
 	row := registerRow{
-		id: h.ID, houseCode: h.HouseCode, nationalID: h.Head.NationalID,
-		name: h.Head.Title + h.Head.FirstName + " " + h.Head.LastName, titleLen: uint16(min(len(h.Head.Title), 1<<16-1)), firstLen: uint16(min(len(h.Head.FirstName), 1<<16-1)), tambon: h.TambonCode, houseNo: h.HouseNo, villageNo: h.VillageNo, origin: h.Origin,
+		id: h.ID, houseCode: codes[:a], nationalID: codes[a:b],
+		name: h.Head.Title + h.Head.FirstName + " " + h.Head.LastName, titleLen: uint16(min(len(h.Head.Title), 1<<16-1)), firstLen: uint16(min(len(h.Head.FirstName), 1<<16-1)), tambon: r.tambon(h.TambonCode), houseNo: codes[b:], villageNo: h.VillageNo, origin: h.Origin,
 		problems: make([]problemBrief, len(ps)),
 	}
-	row.nameKey = headKey(h.Head.Title, h.Head.FirstName, h.Head.LastName)
+	row.nameKey = strings.Clone(headKey(h.Head.Title, h.Head.FirstName, h.Head.LastName)) // may be one of the record's strings
 	r.finish(&row)
 	for i, p := range ps {
 		row.problems[i] = problemBrief{round: p.RoundID, target: p.TargetDate, sub: r.intern(p.SubProblem), cat: p.Category, status: p.Status, urgent: p.Urgent, carried: p.CarriedTo != 0,
@@ -130,6 +151,19 @@ func (r *Register) rowOf(h data.Household, ps []data.Problem) registerRow {
 // row made by rowOf and for one read from a saved index alike.
 func (r *Register) finish(row *registerRow) { row.nameMask = runeMask(row.nameKey) }
 
+// tambon is code as one string shared by every row of the tambon.
+func (r *Register) tambon(code string) string {
+	if t, ok := r.tambons[code]; ok {
+		return t
+	}
+	if r.tambons == nil {
+		r.tambons = map[string]string{}
+	}
+	code = strings.Clone(code)
+	r.tambons[code] = code
+	return code
+}
+
 func (r *Register) intern(name string) uint16 {
 	if i, ok := r.subIndex[name]; ok {
 		return i
@@ -137,13 +171,36 @@ func (r *Register) intern(name string) uint16 {
 	if len(r.subNames) >= 1<<16-1 {
 		return 1<<16 - 1 // an absurd number of names: the rest share one slot, which only weakens that filter
 	}
+	name = strings.Clone(name) // not the record it was read from
 	r.subNames = append(r.subNames, name)
 	r.subIndex[name] = uint16(len(r.subNames) - 1)
 	return uint16(len(r.subNames) - 1)
 }
 
 func nameKey(s string) string {
+	if plainKey(s) {
+		return s
+	}
 	return strings.ToLower(strings.Join(strings.Fields(data.CleanText(s)), ""))
+}
+
+// plainKey tells a text nameKey leaves as it is: Thai with no mark typed
+// twice in a row, and ASCII that is neither blank, control nor upper case.
+// Most names are: building the index skips cleaning them.
+func plainKey(s string) bool {
+	var last rune
+	for _, r := range s {
+		switch {
+		case r >= 0x0E01 && r <= 0x0E7F:
+			if r == last && unicode.Is(unicode.Mn, r) {
+				return false
+			}
+		case r <= ' ' || r >= 0x7F || r >= 'A' && r <= 'Z':
+			return false
+		}
+		last = r
+	}
+	return true
 }
 
 // Refresh replaces one household's row (or removes it when the household

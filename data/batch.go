@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // An ImportBatch keeps its records encoded, one after another, in chunks
@@ -150,6 +151,11 @@ func (e *encoder) text(s string) {
 // word stores a string that repeats (a sheet, a sub-problem, a code) once
 // per batch and refers to it.
 func (e *encoder) word(s string) {
+	if e.r == nil { // a record of the store (codec.go): no table, the string in place
+		e.uint(0)
+		e.text(s)
+		return
+	}
 	if i, ok := e.r.index[s]; ok {
 		e.uint(uint64(i) + 1)
 		return
@@ -189,59 +195,113 @@ func (e *encoder) time(t time.Time) {
 }
 
 // decoder reads the fields of one record in the order they were written.
+// Input that ends too soon or holds what no encoder writes (a store's
+// record damaged on disk) makes it bad: every read after that gives zero
+// values, and the caller asks bad once at the end, so that a damaged
+// record is an error, never a panic.
 type decoder struct {
 	b      []byte
 	shared []string
+	bad    bool
+	arena  []byte // room for the strings read (see text), or nil
 }
+
+func (d *decoder) fail() { d.b, d.bad = nil, true }
 
 func (d *decoder) uint() uint64 {
 	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
 	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) int() int64 {
 	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
 	d.b = d.b[n:]
 	return v
 }
 
 func (d *decoder) bool() bool {
+	if len(d.b) == 0 || d.b[0] > 1 {
+		d.fail()
+		return false
+	}
 	v := d.b[0] != 0
 	d.b = d.b[1:]
 	return v
 }
 
+// text reads what encoder.text wrote, made back into UTF-8: into the
+// decoder's arena when it has one (a store's record: its strings share
+// one allocation), else into one allocation of its own. The bytes under
+// a string returned are never written again.
 func (d *decoder) text() string {
 	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
 	enc := d.b[:n]
 	d.b = d.b[n:]
-	wide := 0
-	for _, c := range enc {
-		if c >= utf8.RuneSelf {
-			wide++
+	if n == 0 {
+		return ""
+	}
+	var out []byte
+	if d.arena != nil {
+		out = d.arena
+	} else {
+		wide := 0
+		for _, c := range enc {
+			if c >= utf8.RuneSelf {
+				wide++
+			}
 		}
+		if wide == 0 {
+			return string(enc)
+		}
+		out = make([]byte, 0, len(enc)+2*wide)
 	}
-	if wide == 0 {
-		return string(enc)
-	}
-	out := make([]byte, 0, len(enc)+2*wide)
 	for i := 0; i < len(enc); i++ {
 		switch c := enc[i]; {
 		case c < utf8.RuneSelf:
 			out = append(out, c)
 		case c == 0xFF:
+			if i+1 >= len(enc) || i+2+int(enc[i+1]) > len(enc) {
+				d.fail()
+				return ""
+			}
 			size := int(enc[i+1])
 			out = append(out, enc[i+2:i+2+size]...)
 			i += 1 + size
-		default:
-			out = utf8.AppendRune(out, rune(0x0E00+int(c)-0x80))
+		default: // U+0E01–U+0E7E: E0 B8 81 – E0 B9 BE
+			r := 0x0E00 + int(c) - 0x80
+			out = append(out, 0xE0, byte(0x80|r>>6&0x3F), byte(0x80|r&0x3F))
 		}
 	}
-	return string(out)
+	if d.arena != nil {
+		d.arena = out[len(out):]
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return unsafe.String(&out[0], len(out))
 }
 
-func (d *decoder) skipText() { d.b = d.b[d.uint():] }
+func (d *decoder) skipText() {
+	n := d.uint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return
+	}
+	d.b = d.b[n:]
+}
 
 func (d *decoder) skipWord() {
 	if d.uint() == 0 {
@@ -254,6 +314,10 @@ func (d *decoder) word() string {
 	if i == 0 {
 		return d.text()
 	}
+	if i > uint64(len(d.shared)) {
+		d.fail()
+		return ""
+	}
 	return d.shared[i-1]
 }
 
@@ -263,13 +327,20 @@ func (d *decoder) date() Date {
 }
 
 func (d *decoder) time() time.Time {
+	if len(d.b) == 0 || int(d.b[0]) > len(d.b)-1 {
+		d.fail()
+		return time.Time{}
+	}
 	n := d.b[0]
 	d.b = d.b[1:]
 	if n == 0 {
 		return time.Time{}
 	}
 	var t time.Time
-	t.UnmarshalBinary(d.b[:n]) // written by encoder.time
+	if t.UnmarshalBinary(d.b[:n]) != nil { // written by encoder.time
+		d.fail()
+		return time.Time{}
+	}
 	d.b = d.b[n:]
 	return t
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,9 +50,15 @@ func TestWindowOnADamagedDatabase(t *testing.T) {
 		date := regexp.MustCompile(`"resolved_on":"\d{4}-\d\d-\d\d"`)
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if date.Match(v) {
-				return b.Put(append([]byte(nil), k...), date.ReplaceAll(v, []byte(`"resolved_on":"-001-11-30"`)))
+			var p data.Problem
+			if data.DecodeProblem(v, &p) != nil || p.ResolvedOn.IsZero() {
+				continue
 			}
+			// As that version wrote it, in the JSON of its layout (the
+			// upgrade to the compact encoding keeps a record it cannot
+			// read as it is).
+			js, _ := json.Marshal(p)
+			return b.Put(append([]byte(nil), k...), date.ReplaceAll(js, []byte(`"resolved_on":"-001-11-30"`)))
 		}
 		t.Fatal("no solved problem to damage")
 		return nil

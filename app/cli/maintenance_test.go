@@ -41,10 +41,16 @@ func TestRepairAfterTheYearZeroStatusChange(t *testing.T) {
 		date := regexp.MustCompile(`"resolved_on":"\d{4}-\d\d-\d\d"`)
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if date.Match(v) {
-				damaged = string(v)
-				return b.Put(append([]byte(nil), k...), date.ReplaceAll(v, []byte(`"resolved_on":"-001-11-30"`)))
+			var p data.Problem
+			if data.DecodeProblem(v, &p) != nil || p.ResolvedOn.IsZero() {
+				continue
 			}
+			// As that version wrote it, in the JSON of its layout (the
+			// upgrade to the compact encoding keeps a record it cannot
+			// read as it is).
+			js, _ := json.Marshal(p)
+			damaged = string(js)
+			return b.Put(append([]byte(nil), k...), date.ReplaceAll(js, []byte(`"resolved_on":"-001-11-30"`)))
 		}
 		return nil
 	})
@@ -234,7 +240,7 @@ func TestDamagedDatabaseFromTheCommandLine(t *testing.T) {
 	}
 
 	// A household's origin changed behind the program's back: the record
-	// is still JSON, the counters do not use the origin; its checksum
+	// still reads, the counters do not use the origin; its checksum
 	// tells. Repair keeps it as found and names it for the clerk.
 	raw, err := bbolt.Open(good, 0o600, nil)
 	if err != nil {
@@ -243,7 +249,15 @@ func TestDamagedDatabaseFromTheCommandLine(t *testing.T) {
 	raw.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte("households"))
 		k, v := b.Cursor().First()
-		v = regexp.MustCompile(`"origin":\d`).ReplaceAll(v, []byte(`"origin":3`))
+		var h data.Household
+		if err := data.DecodeHousehold(v, &h); err != nil {
+			return err
+		}
+		h.Origin = 3
+		v, err := data.AppendHousehold(nil, &h)
+		if err != nil {
+			return err
+		}
 		return b.Put(bytes.Clone(k), v)
 	})
 	raw.Close()

@@ -71,10 +71,13 @@ func (s *Store) AgencyWork(ctx context.Context, roundID uint64, area string, fn 
 		if area != "" {
 			inArea = map[uint64]bool{}
 			err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
-				tambon, ok := jsonString(v, []byte(`"tambon":`), intern)
+				tambon, ok := "", false
+				if isJSON(v) {
+					tambon, ok = jsonString(v, []byte(`"tambon":`), intern)
+				}
 				if !ok {
 					var h data.Household
-					if err := json.Unmarshal(v, &h); err != nil {
+					if err := decodeHousehold(v, &h); err != nil {
 						return corrupt(bucketHouseholds, k, err)
 					}
 					tambon = h.TambonCode
@@ -131,9 +134,10 @@ func (s *Store) AgencyWork(ctx context.Context, roundID uint64, area string, fn 
 }
 
 // The report reads a million records: it takes the few fields it needs
-// straight from each record's JSON (a key written with its quotes cannot
-// occur inside a string value, where quotes are escaped), and decodes the
-// whole record only when a field is not there in the plain form.
+// straight from each record (data.ProblemWork, data.ActionWork), or from
+// a record of the older layout's JSON (a key written with its quotes
+// cannot occur inside a string value, where quotes are escaped), decoding
+// the whole JSON record only when a field is not there in the plain form.
 
 type workProblemFields struct {
 	Household uint64        `json:"household_id"`
@@ -143,6 +147,12 @@ type workProblemFields struct {
 }
 
 func workProblem(k, v []byte) (p workProblemFields, err error) {
+	if !isJSON(v) {
+		if p.Household, p.Round, p.Category, p.Status, err = data.ProblemWork(v); err != nil {
+			return p, corrupt(bucketProblems, k, err)
+		}
+		return p, nil
+	}
 	var ok [4]bool
 	var n [4]int64
 	for i, key := range [][]byte{[]byte(`"household_id":`), []byte(`"round_id":`), []byte(`"category":`), []byte(`"status":`)} {
@@ -163,6 +173,12 @@ type workActionFields struct {
 }
 
 func workAction(k, v []byte, intern map[string]string) (a workActionFields, err error) {
+	if !isJSON(v) {
+		if a.Agency, a.Budget, err = data.ActionWork(v, intern); err != nil {
+			return a, corrupt(bucketActions, k, err)
+		}
+		return a, nil
+	}
 	agency, okA := jsonString(v, []byte(`"agency":`), intern)
 	budget, okB := jsonInt(v, []byte(`"budget_satang":`))
 	if okA && okB {

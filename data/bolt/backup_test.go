@@ -54,7 +54,7 @@ func TestBackupIsTheSourceByteForByte(t *testing.T) {
 	if total != 2*size || last != total {
 		t.Errorf("progress ended at %d of %d; the copy is %d bytes (written and read back: %d)", last, total, size, 2*size)
 	}
-	if calls < 50 || calls > 400 {
+	if calls < size/sumBlock || calls > 400 { // at least once a MiB of the copy
 		t.Errorf("progress was reported %d times for %d bytes", calls, size)
 	}
 	got, err := os.ReadFile(backup)

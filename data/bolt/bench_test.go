@@ -3,11 +3,14 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"qmdesk/data"
 )
@@ -115,4 +118,59 @@ func BenchmarkFindByHouseCode1M(b *testing.B) {
 			b.Fatalf("household %d: %v %v", i, hs, err)
 		}
 	}
+}
+
+// BenchmarkUpgradeTo9 times the open of a file of schema 8: the upgrade
+// that rewrites every household, problem and action in the compact
+// encoding (recode.go). The file is $QMDESK_SCHEMA8_DB when set (a demo
+// province written by the version before: qmdesk demo --province 41
+// --households 660000), else 100,000 problems made old here; each run
+// opens a fresh copy.
+func BenchmarkUpgradeTo9(b *testing.B) {
+	src := os.Getenv("QMDESK_SCHEMA8_DB")
+	dir := b.TempDir()
+	if src == "" {
+		src = filepath.Join(dir, "old.db")
+		s := fillProblems(b, src, 100_000)
+		if err := s.db.Update(func(tx *bbolt.Tx) error {
+			legacyJSON(b, tx)
+			return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(8))
+		}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	path := filepath.Join(dir, "qm.db")
+	for b.Loop() {
+		b.StopTimer()
+		if err := streamCopy(src, path); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		s, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
+
+// streamCopy copies a file of gigabytes without holding it.
+func streamCopy(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -124,7 +124,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 	origins := map[uint64]data.Origin{}
 	tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := decodeHousehold(v, &h); err != nil {
 			fault(bucketHouseholds, k, err)
 			return nil
 		}
@@ -138,7 +138,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 	problems := map[uint64]bool{}
 	tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
 		var p data.Problem
-		if err := json.Unmarshal(v, &p); err != nil {
+		if err := decodeProblem(v, &p); err != nil {
 			fault(bucketProblems, k, err)
 			return nil
 		}
@@ -183,7 +183,7 @@ func recountTx(tx *bbolt.Tx) *recount {
 	})
 	tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {
 		var a data.Action
-		if err := json.Unmarshal(v, &a); err != nil {
+		if err := decodeAction(v, &a); err != nil {
 			fault(bucketActions, k, err)
 			return nil
 		}

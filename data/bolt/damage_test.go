@@ -222,7 +222,9 @@ func TestAFileCutWhileOpenFailsCleanly(t *testing.T) {
 func TestPanicInAWriteRollsBack(t *testing.T) {
 	s, ctx := openTest(t)
 	err := s.update(func(tx *bbolt.Tx) error {
-		if err := putJSON(tx, bucketHouseholds, itob(99), newHousehold(99, "410101")); err != nil {
+		h := newHousehold(99, "410101")
+		h.ID = 99
+		if err := writeHousehold(tx, h); err != nil {
 			return err
 		}
 		var m map[string]int
@@ -317,7 +319,7 @@ func TestCheckFindsDamagedPages(t *testing.T) {
 }
 
 // The checksums: a record changed, added or removed behind the program's
-// back (the value still JSON, the indexes untouched where they do not
+// back (the value still a record that reads, the indexes untouched where they do not
 // tell) is found by Check and named; Repair gives it a checksum of what
 // it holds and says so; a bucket sequence lowered below an ID in use is
 // found and raised.
@@ -334,10 +336,12 @@ func TestCheckFindsRecordsChangedBehindItsBack(t *testing.T) {
 	}
 	raw(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketHouseholds)
-		v := bytes.Replace(b.Get(itob(2)), []byte(`"origin":1`), []byte(`"origin":2`), 1)
-		if bytes.Equal(v, b.Get(itob(2))) {
-			t.Fatalf("no origin in %s", v)
+		var h data.Household
+		if err := decodeHousehold(b.Get(itob(2)), &h); err != nil || h.Origin != 1 {
+			t.Fatalf("household 2: %+v %v", h, err)
 		}
+		h.Origin = 2
+		v, _ := data.AppendHousehold(nil, &h)
 		if err := b.Put(itob(2), v); err != nil {
 			return err
 		}
@@ -451,7 +455,8 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 	used, _ := usedAndFileSize(t, good)
 	target := filepath.Join(dir, "live.db")
 	os.WriteFile(target, whole, 0o600)
-	// A household's origin: still JSON, only the checksum tells.
+	// A household's origin: still a record that reads, only the checksum
+	// tells.
 	raw, err := bbolt.Open(good, 0o600, &bbolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -459,9 +464,18 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 	var value []byte
 	raw.View(func(tx *bbolt.Tx) error { value = bytes.Clone(tx.Bucket(bucketHouseholds).Get(itob(5))); return nil })
 	raw.Close()
-	at := bytes.Index(whole, value) + bytes.Index(value, []byte(`"origin":1`)) + len(`"origin":`)
+	var h data.Household
+	if err := decodeHousehold(value, &h); err != nil || h.Origin != 1 {
+		t.Fatalf("household 5: %+v %v", h, err)
+	}
+	h.Origin = 2
+	other, _ := data.AppendHousehold(nil, &h)
+	at := bytes.Index(whole, value)
+	if at < 0 || len(other) != len(value) {
+		t.Fatalf("household 5 at %d, %d bytes, %d with another origin", at, len(value), len(other))
+	}
 	changed := bytes.Clone(whole)
-	changed[at] = '2'
+	copy(changed[at:], other)
 	for name, content := range map[string][]byte{
 		"cut":     whole[:used/2],
 		"empty":   nil,

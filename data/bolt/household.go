@@ -1,8 +1,8 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"runtime"
 	"sync"
 
@@ -40,7 +40,7 @@ func (s *Store) createHousehold(ctx context.Context, tx *bbolt.Tx, h *data.House
 	now := s.Clock.Now().UTC()
 	h.CreatedAt, h.UpdatedAt = now, now
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx, bucketHouseholds, itob(id), h); err != nil {
+	if err := writeHousehold(tx, h); err != nil {
 		return err
 	}
 	if buf != nil {
@@ -57,10 +57,12 @@ func (s *Store) Household(ctx context.Context, id uint64) (h data.Household, err
 }
 
 func getHousehold(tx *bbolt.Tx, id uint64, h *data.Household) error {
-	if found, err := getJSON(tx, bucketHouseholds, itob(id), h); err != nil {
-		return err
-	} else if !found {
+	v := tx.Bucket(bucketHouseholds).Get(itob(id))
+	if v == nil {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบครัวเรือนเลขที่ %d", "household %d not found", id)
+	}
+	if err := decodeHousehold(v, h); err != nil {
+		return corrupt(bucketHouseholds, itob(id), err)
 	}
 	return nil
 }
@@ -92,7 +94,7 @@ func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.
 	units.SettleUnit(h)
 	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx, bucketHouseholds, itob(h.ID), h); err != nil {
+	if err := writeHousehold(tx, h); err != nil {
 		return err
 	}
 	if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(old), householdIndexKeys(h)); err != nil {
@@ -254,7 +256,7 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			b.problems = make([][]data.Problem, len(b.raw))
 			b.skip = make([]bool, len(b.raw))
 			for i, r := range b.raw {
-				if err := json.Unmarshal(r.value, &b.households[i]); err != nil {
+				if err := decodeHousehold(r.value, &b.households[i]); err != nil {
 					b.bad.add(bucketHouseholds, r.key, err)
 					b.skip[i] = true
 					continue
@@ -262,7 +264,7 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 				ps := make([]data.Problem, 0, len(r.problems))
 				for _, kv := range r.problems {
 					var p data.Problem
-					if err := json.Unmarshal(kv[1], &p); err != nil {
+					if err := decodeProblem(kv[1], &p); err != nil {
 						b.bad.add(bucketProblems, kv[0], err)
 						continue
 					}
@@ -289,7 +291,15 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			defer close(inOrder)
 			defer close(todo)
 			defer guardGoroutine(&cursorErr)()
-			probs := tx.Bucket(bucketProblems)
+			// The problems of each household from the index ('h' + hh +
+			// pid, in the households' order) and the problems bucket,
+			// each walked by a cursor that mostly steps to its next key:
+			// problems are mostly stored in their households' order.
+			ix := tx.Bucket(bucketPIdx).Cursor()
+			ik, _ := ix.Seek([]byte{'h'})
+			pc := tx.Bucket(bucketProblems).Cursor()
+			var pk, pv []byte
+			pre := make([]byte, 9)
 			c := tx.Bucket(bucketHouseholds).Cursor()
 			b := &batch{done: make(chan struct{})}
 			send := func() bool {
@@ -308,9 +318,20 @@ func (s *Store) Walk(ctx context.Context, fn func(h data.Household, problems []d
 			}
 			for k, v := c.First(); k != nil; k, v = c.Next() {
 				r := rawHousehold{key: k, value: v}
-				for _, id := range problemIDsOf(tx, btoi(k)) {
-					if pv := probs.Get(itob(id)); pv != nil {
-						r.problems = append(r.problems, [2][]byte{itob(id), pv})
+				pre = append(append(pre[:0], 'h'), k...)
+				for ik != nil && bytes.Compare(ik, pre) < 0 {
+					ik, _ = ix.Next()
+				}
+				for ; ik != nil && hasPrefix(ik, pre); ik, _ = ix.Next() {
+					want := ik[len(ik)-8:]
+					if pk != nil && bytes.Compare(pk, want) < 0 {
+						pk, pv = pc.Next()
+					}
+					if pk == nil || !bytes.Equal(pk, want) {
+						pk, pv = pc.Seek(want)
+					}
+					if bytes.Equal(pk, want) {
+						r.problems = append(r.problems, [2][]byte{pk, pv})
 					}
 				}
 				if b.raw = append(b.raw, r); len(b.raw) == batchSize && !send() {

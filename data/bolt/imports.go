@@ -358,7 +358,7 @@ func (s *Store) putAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 		return err
 	}
 	a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-	return putJSON(tx, bucketActions, key(a.ProblemID, id), a)
+	return writeAction(tx, key(a.ProblemID, id), a)
 }
 
 // Imports returns the ledger, oldest first.

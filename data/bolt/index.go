@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"slices"
 
 	bbolt "go.etcd.io/bbolt"
@@ -364,7 +363,7 @@ func countSolvedDays(tx *bbolt.Tx) error {
 	areas := map[uint64]string{}
 	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := decodeHousehold(v, &h); err != nil {
 			return corrupt(bucketHouseholds, k, err)
 		}
 		areas[h.ID] = areaOf(&h)
@@ -390,7 +389,7 @@ func countSolvedDays(tx *bbolt.Tx) error {
 	d := counterDelta{}
 	if err := tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
 		var p data.Problem
-		if err := json.Unmarshal(v, &p); err != nil {
+		if err := decodeProblem(v, &p); err != nil {
 			return corrupt(bucketProblems, k, err)
 		}
 		area, ok := areas[p.HouseholdID]

@@ -183,6 +183,7 @@ func makeKillSeeds(t *testing.T, dir string) killSeeds {
 	ks.older = copyTo(t, ks.base, filepath.Join(dir, "older.db"))
 	s, _ = killOpen(ks.older)
 	err = s.db.Update(func(tx *bbolt.Tx) error {
+		legacyJSON(t, tx)
 		b := tx.Bucket(bucketProblems)
 		var ps []data.Problem
 		b.ForEach(func(k, v []byte) error {
@@ -193,9 +194,7 @@ func makeKillSeeds(t *testing.T, dir string) killSeeds {
 		})
 		for _, p := range ps {
 			p.FoundOn, p.ResolvedOn = data.Date{}, data.Date{}
-			if err := putJSON(tx, bucketProblems, itob(p.ID), &p); err != nil {
-				return err
-			}
+			putLegacy(t, tx, bucketProblems, itob(p.ID), &p)
 		}
 		var stale [][]byte
 		tx.Bucket(bucketCounters).ForEach(func(k, _ []byte) error {
@@ -223,12 +222,11 @@ func makeKillSeeds(t *testing.T, dir string) killSeeds {
 	s, _ = killOpen(ks.damaged)
 	s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketProblems)
-		var rec map[string]json.RawMessage
-		json.Unmarshal(b.Get(itob(3)), &rec)
-		rec["target_date"] = json.RawMessage(`"2024-02-31"`)
-		v, _ := json.Marshal(rec)
-		b.Put(itob(3), v)
-		return tx.Bucket(bucketActions).Put(key(uint64(999999), uint64(1)), []byte(`{"id":1,"problem_id":999999,"date":"2024-05-01","what":"x"}`))
+		var p data.Problem
+		decodeProblem(b.Get(itob(3)), &p)
+		b.Put(itob(3), patchDay(t, b.Get(itob(3)), p.TargetDate, data.Date{Year: 2024, Month: 2, Day: 31}))
+		v, _ := data.AppendAction(nil, &data.Action{ID: 1, ProblemID: 999999, Date: data.NewDate(2024, 5, 1), What: "x"})
+		return tx.Bucket(bucketActions).Put(key(uint64(999999), uint64(1)), v)
 	})
 	rep, _ := s.Check(killCtx)
 	s.Close()

@@ -1,8 +1,6 @@
 package bolt
 
 import (
-	"encoding/json"
-
 	bbolt "go.etcd.io/bbolt"
 
 	"qmdesk/data"
@@ -39,15 +37,11 @@ func freshRefKey(round, hh uint64, cat byte, area string) []byte {
 	return key(round, hh, cat, byte('f'))
 }
 
-// originOf reads a household's origin only (a lookup, not the whole record).
+// originOf reads a household's origin.
 func originOf(tx *bbolt.Tx, hh uint64) (data.Origin, error) {
-	var h struct {
-		Origin data.Origin `json:"origin"`
-	}
-	if found, err := getJSON(tx, bucketHouseholds, itob(hh), &h); err != nil {
+	var h data.Household
+	if err := getHousehold(tx, hh, &h); err != nil {
 		return 0, err
-	} else if !found {
-		return 0, data.Errorf(data.ENOTFOUND, "ไม่พบครัวเรือนเลขที่ %d", "household %d not found", hh)
 	}
 	return h.Origin, nil
 }
@@ -174,7 +168,7 @@ func countNewCases(tx *bbolt.Tx) error {
 	}
 	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := decodeHousehold(v, &h); err != nil {
 			return corrupt(bucketHouseholds, k, err)
 		}
 		all, fresh := map[string]bool{}, map[string]uint64{}

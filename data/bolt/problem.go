@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -63,7 +62,7 @@ func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta,
 	now := s.Clock.Now().UTC()
 	p.CreatedAt, p.UpdatedAt = now, now
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx, bucketProblems, itob(id), p); err != nil {
+	if err := writeProblem(tx, p); err != nil {
 		return err
 	}
 	if buf != nil {
@@ -87,10 +86,12 @@ func (s *Store) Problem(ctx context.Context, id uint64) (p data.Problem, err err
 }
 
 func getProblem(tx *bbolt.Tx, id uint64, p *data.Problem) error {
-	if found, err := getJSON(tx, bucketProblems, itob(id), p); err != nil {
-		return err
-	} else if !found {
+	v := tx.Bucket(bucketProblems).Get(itob(id))
+	if v == nil {
 		return data.Errorf(data.ENOTFOUND, "ไม่พบปัญหาเลขที่ %d", "problem %d not found", id)
+	}
+	if err := decodeProblem(v, p); err != nil {
+		return corrupt(bucketProblems, itob(id), err)
 	}
 	return nil
 }
@@ -140,7 +141,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
-	if err := putJSON(tx, bucketProblems, itob(p.ID), p); err != nil {
+	if err := writeProblem(tx, p); err != nil {
 		return err
 	}
 	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(old, areaOf(&h)), problemIndexKeys(p, areaOf(&h))); err != nil {
@@ -280,7 +281,7 @@ func (s *Store) appendAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) 
 	a.ID = id
 	a.RecordedBy = data.OperatorFrom(ctx)
 	a.RecordedAt = s.Clock.Now().UTC()
-	if err := putJSON(tx, bucketActions, key(a.ProblemID, id), a); err != nil {
+	if err := writeAction(tx, key(a.ProblemID, id), a); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, "create", "action", id, nil, a, "")
@@ -296,7 +297,7 @@ func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Actio
 		c := tx.Bucket(bucketActions).Cursor()
 		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 			var a data.Action
-			if err := json.Unmarshal(v, &a); err != nil {
+			if err := decodeAction(v, &a); err != nil {
 				bad.add(bucketActions, k, err)
 				continue
 			}
@@ -322,7 +323,7 @@ func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) e
 				}
 			}
 			var a data.Action
-			if err := json.Unmarshal(v, &a); err != nil {
+			if err := decodeAction(v, &a); err != nil {
 				return corrupt(bucketActions, k, err)
 			}
 			if err := fn(a); err != nil {
@@ -401,7 +402,7 @@ func (s *Store) loadTx(ctx context.Context, tx *bbolt.Tx, bundles []data.Bundle,
 					return err
 				}
 				a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-				if err := putJSON(tx, bucketActions, key(a.ProblemID, id), a); err != nil {
+				if err := writeAction(tx, key(a.ProblemID, id), a); err != nil {
 					return err
 				}
 				sum.actions++
@@ -524,7 +525,7 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 			return 0, err
 		}
 		old.CarriedTo = p.ID
-		if err := putJSON(tx, bucketProblems, itob(old.ID), &old); err != nil { // a pointer and the carried counter: nothing else of its round moves
+		if err := writeProblem(tx, &old); err != nil { // a pointer and the carried counter: nothing else of its round moves
 			return 0, err
 		}
 		for _, a := range areasOf(tambon) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -142,7 +143,7 @@ func (m *mender) records() error {
 	households := map[uint64]bool{}
 	if err := m.each(bucketHouseholds, func(k, v []byte) ([]byte, string, error) {
 		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := decodeHousehold(v, &h); err != nil {
 			return nil, "", err
 		}
 		households[h.ID] = true
@@ -160,38 +161,15 @@ func (m *mender) records() error {
 	})
 	problems := map[uint64]bool{}
 	if err := m.each(bucketProblems, func(k, v []byte) ([]byte, string, error) {
-		mended, how, err := mendDates(v, func(field string, rec map[string]json.RawMessage) (data.Date, bool) {
-			switch field {
-			case "target_date":
-				var round uint64
-				json.Unmarshal(rec["round_id"], &round)
-				r, ok := rounds[round]
-				return r.Deadline, ok
-			case "found_on":
-				var year int
-				json.Unmarshal(rec["survey_year"], &year)
-				if year == 2565 {
-					return data.Date{}, true // carried over from the survey: no day of its own
-				}
-				return stampDay(rec["created_at"])
-			case "resolved_on":
-				var st data.Status
-				json.Unmarshal(rec["status"], &st)
-				if st.Open() {
-					return data.Date{}, true
-				}
-				if d, ok := m.resolvedByActions(k); ok {
-					return d, true
-				}
-				return stampDay(rec["updated_at"])
-			}
-			return data.Date{}, false
-		}, m.today, "target_date", "found_on", "resolved_on")
-		if err != nil {
-			return nil, "", err
-		}
 		var p data.Problem
-		if err := json.Unmarshal(mended, &p); err != nil {
+		var how string
+		var err error
+		if isJSON(v) {
+			p, how, err = m.jsonProblem(k, v, rounds)
+		} else {
+			p, how, err = m.problem(k, v, rounds)
+		}
+		if err != nil {
 			return nil, "", err
 		}
 		if !households[p.HouseholdID] {
@@ -201,19 +179,23 @@ func (m *mender) records() error {
 		if how == "" {
 			return nil, "", nil
 		}
-		return mended, how, nil
+		// A record mended is written in the compact encoding, whichever
+		// it was read from.
+		out, err := data.AppendProblem(nil, &p)
+		return out, how, err
 	}); err != nil {
 		return err
 	}
 	return m.each(bucketActions, func(k, v []byte) ([]byte, string, error) {
-		mended, how, err := mendDates(v, func(field string, rec map[string]json.RawMessage) (data.Date, bool) {
-			return stampDay(rec["recorded_at"])
-		}, m.today, "date")
-		if err != nil {
-			return nil, "", err
-		}
 		var a data.Action
-		if err := json.Unmarshal(mended, &a); err != nil {
+		var how string
+		var err error
+		if isJSON(v) {
+			a, how, err = m.jsonAction(v)
+		} else {
+			a, how, err = m.action(v)
+		}
+		if err != nil {
 			return nil, "", err
 		}
 		if !problems[btoi(k)] {
@@ -222,8 +204,137 @@ func (m *mender) records() error {
 		if how == "" {
 			return nil, "", nil
 		}
-		return mended, how, nil
+		out, err := data.AppendAction(nil, &a)
+		return out, how, err
 	})
+}
+
+// jsonProblem reads a problem of the older layout, its dates mended where
+// they do not read as sane ones (mendDates): the target date from its
+// round's deadline, the day it was found from the day it was recorded,
+// the day it was resolved from its actions or the day it last changed.
+func (m *mender) jsonProblem(k, v []byte, rounds map[uint64]data.Round) (p data.Problem, how string, err error) {
+	mended, how, err := mendDates(v, func(field string, rec map[string]json.RawMessage) (data.Date, bool) {
+		switch field {
+		case "target_date":
+			var round uint64
+			json.Unmarshal(rec["round_id"], &round)
+			r, ok := rounds[round]
+			return r.Deadline, ok
+		case "found_on":
+			var year int
+			json.Unmarshal(rec["survey_year"], &year)
+			if year == 2565 {
+				return data.Date{}, true // carried over from the survey: no day of its own
+			}
+			return stampDay(rec["created_at"])
+		case "resolved_on":
+			var st data.Status
+			json.Unmarshal(rec["status"], &st)
+			if st.Open() {
+				return data.Date{}, true
+			}
+			if d, ok := m.resolvedByActions(k); ok {
+				return d, true
+			}
+			return stampDay(rec["updated_at"])
+		}
+		return data.Date{}, false
+	}, m.today, "target_date", "found_on", "resolved_on")
+	if err != nil {
+		return p, "", err
+	}
+	return p, how, json.Unmarshal(mended, &p)
+}
+
+// problem reads a problem in the compact encoding, its dates mended as
+// jsonProblem mends them. A record that cannot be read whole, or whose
+// day that is not a calendar day is not one of those, is an error.
+func (m *mender) problem(k, v []byte, rounds map[uint64]data.Round) (p data.Problem, how string, err error) {
+	readErr := data.DecodeProblem(v, &p)
+	if readErr != nil && !errors.Is(readErr, data.ErrRecordDay) {
+		return p, "", readErr
+	}
+	how, err = mendDate(how, "target_date", &p.TargetDate, m.today, func() (data.Date, bool) {
+		r, ok := rounds[p.RoundID]
+		return r.Deadline, ok
+	})
+	if err == nil {
+		how, err = mendDate(how, "found_on", &p.FoundOn, m.today, func() (data.Date, bool) {
+			if p.SurveyYear == 2565 {
+				return data.Date{}, true
+			}
+			return dayOf(p.CreatedAt)
+		})
+	}
+	if err == nil {
+		how, err = mendDate(how, "resolved_on", &p.ResolvedOn, m.today, func() (data.Date, bool) {
+			if p.Status.Open() {
+				return data.Date{}, true
+			}
+			if d, ok := m.resolvedByActions(k); ok {
+				return d, true
+			}
+			return dayOf(p.UpdatedAt)
+		})
+	}
+	if err == nil && how == "" {
+		err = readErr // a bad day elsewhere: nothing tells its value
+	}
+	return p, how, err
+}
+
+// jsonAction reads an action of the older layout, its date mended from
+// the day it was recorded when it does not read as a sane one.
+func (m *mender) jsonAction(v []byte) (a data.Action, how string, err error) {
+	mended, how, err := mendDates(v, func(field string, rec map[string]json.RawMessage) (data.Date, bool) {
+		return stampDay(rec["recorded_at"])
+	}, m.today, "date")
+	if err != nil {
+		return a, "", err
+	}
+	return a, how, json.Unmarshal(mended, &a)
+}
+
+// action reads an action in the compact encoding, mended as jsonAction
+// mends.
+func (m *mender) action(v []byte) (a data.Action, how string, err error) {
+	readErr := data.DecodeAction(v, &a)
+	if readErr != nil && !errors.Is(readErr, data.ErrRecordDay) {
+		return a, "", readErr
+	}
+	how, err = mendDate("", "date", &a.Date, m.today, func() (data.Date, bool) { return dayOf(a.RecordedAt) })
+	if err == nil && how == "" {
+		err = readErr
+	}
+	return a, how, err
+}
+
+// mendDate replaces *d by what fallback says when it is not a sane date,
+// and adds how to how.
+func mendDate(how, field string, d *data.Date, today data.Date, fallback func() (data.Date, bool)) (string, error) {
+	if d.CheckPlanned(field, today) == nil {
+		return how, nil
+	}
+	was := fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	fix, ok := fallback()
+	if !ok {
+		return how, fmt.Errorf("%s %s cannot be read and nothing tells its value", field, was)
+	}
+	*d = fix
+	return mendedHow(how, field, was, fix), nil
+}
+
+// mendedHow adds to how, in Thai, that field was mended from was to fix.
+func mendedHow(how, field, was string, fix data.Date) string {
+	if how != "" {
+		how += ", "
+	}
+	how += fmt.Sprintf("%s %s → %s", dateFieldThai[field], was, data.FormatBE(fix))
+	if fix.IsZero() {
+		how += "(ไม่มี)"
+	}
+	return how
 }
 
 // resolvedByActions is the day a problem's history says it left the open
@@ -233,14 +344,30 @@ func (m *mender) resolvedByActions(problemKey []byte) (data.Date, bool) {
 	var day data.Date
 	c := m.tx.Bucket(bucketActions).Cursor()
 	for k, v := c.Seek(problemKey); k != nil && hasPrefix(k, problemKey); k, v = c.Next() {
-		var rec map[string]json.RawMessage
 		var result data.Status
-		if json.Unmarshal(v, &rec) != nil || json.Unmarshal(rec["result"], &result) != nil || result == 0 || result.Open() {
+		var d data.Date
+		var at time.Time
+		if isJSON(v) {
+			var rec map[string]json.RawMessage
+			if json.Unmarshal(v, &rec) != nil || json.Unmarshal(rec["result"], &result) != nil {
+				continue
+			}
+			if json.Unmarshal(rec["date"], &d) != nil {
+				d = data.Date{Year: -1}
+			}
+			json.Unmarshal(rec["recorded_at"], &at)
+		} else {
+			var a data.Action
+			if err := data.DecodeAction(v, &a); err != nil && !errors.Is(err, data.ErrRecordDay) {
+				continue
+			}
+			result, d, at = a.Result, a.Date, a.RecordedAt
+		}
+		if result == 0 || result.Open() {
 			continue
 		}
-		var d data.Date
-		if json.Unmarshal(rec["date"], &d) != nil || d.CheckSane("date", m.today) != nil {
-			if d, _ = stampDay(rec["recorded_at"]); d.IsZero() {
+		if d.CheckSane("date", m.today) != nil {
+			if d, _ = dayOf(at); d.IsZero() {
 				continue
 			}
 		}
@@ -326,13 +453,7 @@ func mendDates(v []byte, fallback func(field string, rec map[string]json.RawMess
 			return nil, "", err
 		}
 		rec[f] = b
-		if how != "" {
-			how += ", "
-		}
-		how += fmt.Sprintf("%s %s → %s", dateFieldThai[f], raw, data.FormatBE(fix))
-		if fix.IsZero() {
-			how += "(ไม่มี)"
-		}
+		how = mendedHow(how, f, string(raw), fix)
 	}
 	if how == "" {
 		return v, "", nil
@@ -343,10 +464,19 @@ func mendDates(v []byte, fallback func(field string, rec map[string]json.RawMess
 
 var dateFieldThai = map[string]string{"target_date": data.WordTargetDate.Thai, "found_on": "วันที่พบปัญหา", "resolved_on": data.WordResolvedOn.Thai, "date": data.HeaderActionDate.Thai}
 
-// stampDay is the Thai day of a record's time stamp (always the real time).
+// stampDay is the Thai day of a record's time stamp (always the real
+// time), in JSON.
 func stampDay(raw json.RawMessage) (data.Date, bool) {
 	var at time.Time
-	if err := json.Unmarshal(raw, &at); err != nil || at.IsZero() {
+	if err := json.Unmarshal(raw, &at); err != nil {
+		return data.Date{}, false
+	}
+	return dayOf(at)
+}
+
+// dayOf is the Thai day of a record's time stamp.
+func dayOf(at time.Time) (data.Date, bool) {
+	if at.IsZero() {
 		return data.Date{}, false
 	}
 	return data.DateOf(at), true

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"strings"
@@ -14,8 +15,10 @@ import (
 // damageLikeIssue9 writes what the broken clock of issue 9 wrote: a
 // status change whose problem and action carry the day -001-11-30, with
 // the counters the old code moved for it; and a household whose record is
-// not JSON at all, with a problem and an action under it.
-func damageLikeIssue9(t *testing.T, s *Store, ctx context.Context) (solved, lost *data.Problem) {
+// cut short, with a problem and an action under it. legacy: the records
+// are JSON, as a file of schema 8 or before holds them (and the upgrade
+// to 9 leaves damaged ones).
+func damageLikeIssue9(t *testing.T, s *Store, ctx context.Context, legacy bool) (solved, lost *data.Problem) {
 	t.Helper()
 	h := newHousehold(1, "410101")
 	lostH := newHousehold(2, "410102")
@@ -37,15 +40,28 @@ func damageLikeIssue9(t *testing.T, s *Store, ctx context.Context) (solved, lost
 		}
 	}
 	err := s.db.Update(func(tx *bbolt.Tx) error {
+		if legacy {
+			legacyJSON(t, tx)
+		}
 		b := tx.Bucket(bucketProblems)
-		v := strings.Replace(string(b.Get(itob(solved.ID))), `"resolved_on":"2024-05-01"`, `"resolved_on":"-001-11-30"`, 1)
-		if err := b.Put(itob(solved.ID), []byte(v)); err != nil {
+		a := tx.Bucket(bucketActions)
+		k, av := a.Cursor().Seek(itob(solved.ID))
+		k, av = bytes.Clone(k), bytes.Clone(av)
+		pv := bytes.Clone(b.Get(itob(solved.ID)))
+		hv := bytes.Clone(tx.Bucket(bucketHouseholds).Get(itob(lostH.ID)))
+		if legacy {
+			pv = []byte(strings.Replace(string(pv), `"resolved_on":"2024-05-01"`, `"resolved_on":"-001-11-30"`, 1))
+			av = []byte(strings.Replace(string(av), `"date":"2024-05-01"`, `"date":"-001-11-30"`, 1))
+			hv = []byte(`{"id":2,"tambon":"410102",`)
+		} else {
+			pv = patchDay(t, pv, data.NewDate(2024, 5, 1), data.Date{Year: -1, Month: 11, Day: 30})
+			av = patchDay(t, av, data.NewDate(2024, 5, 1), data.Date{Year: -1, Month: 11, Day: 30})
+			hv = hv[:len(hv)/2]
+		}
+		if err := b.Put(itob(solved.ID), pv); err != nil {
 			return err
 		}
-		a := tx.Bucket(bucketActions)
-		c := a.Cursor()
-		k, v0 := c.Seek(itob(solved.ID))
-		if err := a.Put(k, []byte(strings.Replace(string(v0), `"date":"2024-05-01"`, `"date":"-001-11-30"`, 1))); err != nil {
+		if err := a.Put(k, av); err != nil {
 			return err
 		}
 		// The old code counted the problem as resolved on that day.
@@ -57,7 +73,7 @@ func damageLikeIssue9(t *testing.T, s *Store, ctx context.Context) (solved, lost
 		if err := r.Put(key(byte('R'), solved.RoundID, "-0011130", "410101"), itob(1)); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketHouseholds).Put(itob(lostH.ID), []byte(`{"id":2,"tambon":"410102",`))
+		return tx.Bucket(bucketHouseholds).Put(itob(lostH.ID), hv)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -65,9 +81,20 @@ func damageLikeIssue9(t *testing.T, s *Store, ctx context.Context) (solved, lost
 	return solved, lost
 }
 
+// encodings runs test on records in the compact encoding, then on JSON
+// ones.
+func encodings(t *testing.T, test func(t *testing.T, legacy bool)) {
+	t.Run("compact", func(t *testing.T) { test(t, false) })
+	t.Run("json", func(t *testing.T) { test(t, true) })
+}
+
 func TestDamagedRecordsAreNamedAndTheRestStillReads(t *testing.T) {
+	encodings(t, damagedRecordsAreNamed)
+}
+
+func damagedRecordsAreNamed(t *testing.T, legacy bool) {
 	s, ctx := openTestUnchecked(t)
-	solved, _ := damageLikeIssue9(t, s, ctx)
+	solved, _ := damageLikeIssue9(t, s, ctx, legacy)
 	rep, err := s.Check(ctx)
 	if err != nil || rep.OK() {
 		t.Fatalf("check on a damaged file: %v %+v", err, rep)
@@ -98,9 +125,11 @@ func TestDamagedRecordsAreNamedAndTheRestStillReads(t *testing.T) {
 	}
 }
 
-func TestRepairMendsWhatItCanAndSetsAsideTheRest(t *testing.T) {
+func TestRepairMendsWhatItCanAndSetsAsideTheRest(t *testing.T) { encodings(t, repairMends) }
+
+func repairMends(t *testing.T, legacy bool) {
 	s, ctx := openTest(t) // checked clean on cleanup: the repair must leave it so
-	solved, lost := damageLikeIssue9(t, s, ctx)
+	solved, lost := damageLikeIssue9(t, s, ctx, legacy)
 	dir := t.TempDir()
 	rep, err := s.Repair(ctx, dir)
 	if err != nil {
@@ -178,6 +207,10 @@ func openTestUnchecked(t *testing.T) (*Store, context.Context) {
 // gets the day its history says it was solved, not the day of the repair:
 // the round's figures at its deadline stay what they were.
 func TestRepairTakesTheResolvedDayFromTheHistory(t *testing.T) {
+	encodings(t, repairTakesTheResolvedDay)
+}
+
+func repairTakesTheResolvedDay(t *testing.T, legacy bool) {
 	s, ctx := openTest(t)
 	h := newHousehold(1, "410101")
 	s.CreateHousehold(ctx, h)
@@ -187,11 +220,17 @@ func TestRepairTakesTheResolvedDayFromTheHistory(t *testing.T) {
 	s.AddAction(ctx, &data.Action{ProblemID: p.ID, Date: data.NewDate(2024, 5, 20), What: "ชำระหนี้", Result: data.Solved})
 	s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketProblems)
-		v := strings.Replace(string(b.Get(itob(p.ID))), `"resolved_on":"2024-05-20"`, `"resolved_on":"-001-11-30"`, 1)
+		var v []byte
+		if legacy {
+			legacyJSON(t, tx)
+			v = []byte(strings.Replace(string(b.Get(itob(p.ID))), `"resolved_on":"2024-05-20"`, `"resolved_on":"-001-11-30"`, 1))
+		} else {
+			v = patchDay(t, b.Get(itob(p.ID)), data.NewDate(2024, 5, 20), data.Date{Year: -1, Month: 11, Day: 30})
+		}
 		c := tx.Bucket(bucketCounters)
 		c.Delete(key(byte('R'), p.RoundID, "20240520", "410101"))
 		c.Put(key(byte('R'), p.RoundID, "-0011130", "410101"), itob(1))
-		return b.Put(itob(p.ID), []byte(v))
+		return b.Put(itob(p.ID), v)
 	})
 	if _, err := s.Repair(ctx, t.TempDir()); err != nil {
 		t.Fatal(err)

@@ -1,15 +1,18 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 4)
+// # Layout (schema version 9)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
-// Records are JSON. "round" is a round ID, "hh" a household ID, "pid" a
-// problem ID, "tambon" the 6-digit DOPA code, "date" 8 ASCII digits
-// (20240930), "cat", "status" and "urgent" one byte each.
+// Households, problems and actions are in data's compact encoding
+// (records.go; JSON before version 9), the other records JSON. "round"
+// is a round ID, "hh" a household ID, "pid" a problem ID, "tambon" the
+// 6-digit DOPA code, "date" 8 ASCII digits (20240930), "cat", "status"
+// and "urgent" one byte each.
 //
 //	meta        "schema_version" → uint64; "meta" → data.Meta JSON;
 //	            "audit_head" → seq(8) + seal(32) of the last audit entry
-//	            + the id of the key that sealed it (none before the seal)
+//	            + the id of the key that sealed it (none before the seal);
+//	            "recoding" → where the upgrade to 9 is (recode.go)  [v9]
 //	rounds      round → data.Round
 //	subproblems "list" → data.SubProblemList
 //	            "units" → data.UnitList (the municipalities; absent: none)
@@ -61,7 +64,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 var (
 	bucketMeta        = []byte("meta")

@@ -240,8 +240,19 @@ func (s *Store) upgrade() error {
 			return err
 		}
 		var v int
-		if err := s.view(func(tx *bbolt.Tx) (err error) { v, err = schemaVersion(tx); return err }); err != nil {
+		var unfinished bool
+		if err := s.view(func(tx *bbolt.Tx) (err error) {
+			v, err = schemaVersion(tx)
+			unfinished = v == 9 && recoding(tx)
 			return err
+		}); err != nil {
+			return err
+		}
+		if unfinished { // the upgrade to 9 cut short: on from where it stopped
+			if err := s.recode(); err != nil {
+				return err
+			}
+			continue
 		}
 		if v >= SchemaVersion {
 			return nil
@@ -278,8 +289,12 @@ func (e *needsWriter) Error() string { return e.english }
 // older version number until its end), an import or a load cut short.
 func (s *Store) unfinishedWrite() (nw *needsWriter, err error) {
 	err = s.view(func(tx *bbolt.Tx) error {
-		if v, _ := schemaVersion(tx); v < SchemaVersion {
-			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", fmt.Sprintf("schema %d needs upgrading", v)}
+		if v, _ := schemaVersion(tx); v < SchemaVersion || v == 9 && recoding(tx) {
+			english := fmt.Sprintf("schema %d needs upgrading", v)
+			if v == 9 {
+				english = "the upgrade to schema 9 was cut short"
+			}
+			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", english}
 			return nil
 		}
 		if imports := tx.Bucket(bucketImports); imports != nil {
@@ -468,6 +483,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 	countNewCases,   // 5 → 6: the new cases (newcases.go)
 	countUnits,      // 6 → 7: the households' municipalities and their counters
 	countSolvedDays, // 7 → 8: the days problems were solved, apart from closed
+	nil,             // 8 → 9: Store.migrateRecords, in chunks of its own
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
@@ -477,7 +493,7 @@ func countReXRay(tx *bbolt.Tx) error {
 	tambons := map[uint64]string{}
 	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := decodeHousehold(v, &h); err != nil {
 			return corrupt(bucketHouseholds, k, err)
 		}
 		tambons[h.ID] = h.TambonCode
@@ -488,7 +504,7 @@ func countReXRay(tx *bbolt.Tx) error {
 	d := counterDelta{}
 	if err := tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
 		var p data.Problem
-		if err := json.Unmarshal(v, &p); err != nil {
+		if err := decodeProblem(v, &p); err != nil {
 			return corrupt(bucketProblems, k, err)
 		}
 		if t, ok := tambons[p.HouseholdID]; ok {
@@ -505,7 +521,7 @@ func countReXRay(tx *bbolt.Tx) error {
 
 // chunkedMigrations are the upgrades that write in transactions of their
 // own (a nil entry of migrations), by the version they upgrade from.
-var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums}
+var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums, 8: (*Store).migrateRecords}
 
 // migrateHistory gives every problem its FoundOn (new problems: the day
 // they were recorded) and, when it is no longer open, its ResolvedOn (the
@@ -521,7 +537,7 @@ func (s *Store) migrateHistory() error {
 	err := s.update(func(tx *bbolt.Tx) error {
 		if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 			var h data.Household
-			if err := json.Unmarshal(v, &h); err != nil {
+			if err := decodeHousehold(v, &h); err != nil {
 				return corrupt(bucketHouseholds, k, err)
 			}
 			tambons[h.ID] = h.TambonCode
@@ -577,7 +593,7 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 			break
 		}
 		var p data.Problem
-		if err := json.Unmarshal(v, &p); err != nil {
+		if err := decodeProblem(v, &p); err != nil {
 			return 0, false, corrupt(bucketProblems, k, err)
 		}
 		if p.SurveyYear != 2565 && p.FoundOn.IsZero() {
@@ -588,7 +604,7 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 			pre := itob(p.ID)
 			for ak, av := actions.Seek(pre); ak != nil && hasPrefix(ak, pre); ak, av = actions.Next() {
 				var a data.Action
-				if json.Unmarshal(av, &a) == nil && a.Result != 0 && !a.Result.Open() && !a.Date.IsZero() {
+				if decodeAction(av, &a) == nil && a.Result != 0 && !a.Result.Open() && !a.Date.IsZero() {
 					p.ResolvedOn = a.Date
 				}
 			}
@@ -602,7 +618,7 @@ func historyChunk(tx *bbolt.Tx, tambons map[uint64]string, after uint64) (last u
 		return after, true, nil
 	}
 	for i := range changed {
-		if err := putJSON(tx, bucketProblems, itob(changed[i].ID), &changed[i]); err != nil {
+		if err := writeProblem(tx, &changed[i]); err != nil {
 			return 0, false, err
 		}
 	}
@@ -873,7 +889,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
 			p.UpdatedAt, p.ChangedOn, p.ChangedBy = s.Clock.Now().UTC(), s.today(), data.OperatorFrom(ctx)
-			if err := putJSON(tx, bucketProblems, itob(p.ID), &p); err != nil {
+			if err := writeProblem(tx, &p); err != nil {
 				return n, err
 			}
 			if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(&old, tambon), problemIndexKeys(&p, tambon)); err != nil {

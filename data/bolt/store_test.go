@@ -494,16 +494,16 @@ func TestHistoryAndUpgradeFromSchema2(t *testing.T) {
 	if len(h.Resolved) != 2 || h.Resolved[0].Date != data.NewDate(2024, 5, 30) || h.Resolved[1].Date != data.DateOf(today) {
 		t.Errorf("resolved %+v (the loaded problem has no ResolvedOn of its own, so the load day)", h.Resolved)
 	}
-	// Make it a schema-2 file: no days in the records, no history counters.
+	// Make it a schema-2 file: records in JSON, no days in them, no
+	// history counters.
 	err = s.db.Update(func(tx *bbolt.Tx) error {
+		legacyJSON(t, tx)
 		for _, p := range ps {
 			if err := getProblem(tx, p.ID, &p); err != nil {
 				return err
 			}
 			p.FoundOn, p.ResolvedOn = data.Date{}, data.Date{}
-			if err := putJSON(tx, bucketProblems, itob(p.ID), &p); err != nil {
-				return err
-			}
+			putLegacy(t, tx, bucketProblems, itob(p.ID), &p)
 		}
 		c := tx.Bucket(bucketCounters)
 		var del [][]byte

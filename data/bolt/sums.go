@@ -81,7 +81,12 @@ func del(tx *bbolt.Tx, bucket, k []byte) error {
 	return nil
 }
 
+// putJSON writes a record as JSON: not a household, problem or action
+// (records.go).
 func putJSON(tx *bbolt.Tx, bucket, k []byte, v any) error {
+	if recordBucket(bucket) {
+		return fmt.Errorf("bolt: a record of %s written as JSON", bucket)
+	}
 	buf, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -104,7 +103,7 @@ func (s *Store) markActions(ctx context.Context, tx *bbolt.Tx, problemID uint64,
 	c := tx.Bucket(bucketActions).Cursor()
 	for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
 		var a data.Action
-		if err := json.Unmarshal(v, &a); err != nil {
+		if err := decodeAction(v, &a); err != nil {
 			return data.Messages(data.EDAMAGED, "อ่านการช่วยเหลือของปัญหาเลขที่ %d ไม่ได้ กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", []any{problemID}, "action %x unreadable: %v", k, err)
 		}
 		if a.ThaiQMOn.IsZero() {
@@ -114,7 +113,7 @@ func (s *Store) markActions(ctx context.Context, tx *bbolt.Tx, problemID uint64,
 	for _, f := range todo {
 		before := f.a
 		f.a.ThaiQMOn = on
-		if err := putJSON(tx, bucketActions, f.k, &f.a); err != nil {
+		if err := writeAction(tx, f.k, &f.a); err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, "thaiqm", "action", f.a.ID, before, f.a, ""); err != nil {
@@ -144,7 +143,7 @@ func (s *Store) MarkActionThaiQM(ctx context.Context, problemID, actionID uint64
 		}
 		k := key(problemID, actionID)
 		var a data.Action
-		if found, err := getJSON(tx, bucketActions, k, &a); err != nil {
+		if found, err := readAction(tx, k, &a); err != nil {
 			return err
 		} else if !found {
 			return data.Errorf(data.ENOTFOUND, "ไม่พบการช่วยเหลือเลขที่ %d", "action %d not found", actionID)
@@ -154,7 +153,7 @@ func (s *Store) MarkActionThaiQM(ctx context.Context, problemID, actionID uint64
 		}
 		before := a
 		a.ThaiQMOn = on
-		if err := putJSON(tx, bucketActions, k, &a); err != nil {
+		if err := writeAction(tx, k, &a); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "thaiqm", "action", actionID, before, a, "")

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"go.etcd.io/bbolt"
@@ -90,7 +89,7 @@ func resettleUnits(tx *bbolt.Tx, l data.UnitList, changed *[]data.Household) err
 	var rewrite []data.Household
 	if err := tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
-		if err := json.Unmarshal(v, &h); err != nil {
+		if err := decodeHousehold(v, &h); err != nil {
 			return corrupt(bucketHouseholds, k, err)
 		}
 		from := h.Unit
@@ -104,7 +103,7 @@ func resettleUnits(tx *bbolt.Tx, l data.UnitList, changed *[]data.Household) err
 		return err
 	}
 	for i := range rewrite {
-		if err := putJSON(tx, bucketHouseholds, itob(rewrite[i].ID), &rewrite[i]); err != nil {
+		if err := writeHousehold(tx, &rewrite[i]); err != nil {
 			return err
 		}
 	}

@@ -1,11 +1,11 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -55,6 +55,11 @@ type Table struct {
 	Row func(i int) (cells []any, highlight []bool)
 	// Bold rows (e.g. a totals line) by index.
 	Bold func(i int) bool
+	// Lane: the rows of tables of one lane are written one table after
+	// the other, in order; lanes side by side. Tables whose Row functions
+	// share anything (a stream read in turn) must be of one lane; the zero
+	// lane is every table's that sets none.
+	Lane int
 }
 
 // Write writes tables to path, through a new file of its own renamed into
@@ -63,15 +68,10 @@ type Table struct {
 func Write(path string, tables []Table, password string) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	// Deflate at its fastest: a 100,000-row sheet spent a quarter of its
-	// time compressing at the default level, for a file a little smaller.
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
-		})
-		return zw
-	})
+	// Deflate at its fastest (a 100,000-row sheet spent a quarter of its
+	// time compressing at the default level, for a file a little smaller),
+	// on every core (zipwriter.go).
+	f.SetZipWriter(newParallelZip)
 	if err := f.SetDefaultFont(Font); err != nil {
 		return err
 	}
@@ -85,7 +85,12 @@ func Write(path string, tables []Table, password string) error {
 	if err != nil {
 		return err
 	}
+	// Every sheet is set up first, one after another (excelize's
+	// workbook is not for two goroutines); then the rows, a lane a core
+	// (excelize writes each sheet's stream on its own); then each sheet is
+	// closed, in order.
 	lists := 0
+	writers := make([]*tableWriter, len(tables))
 	for i, t := range tables {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", t.Sheet); err != nil {
@@ -94,11 +99,49 @@ func Write(path string, tables []Table, password string) error {
 		} else if _, err := f.NewSheet(t.Sheet); err != nil {
 			return err
 		}
-		if err := writeTable(f, st, t, &lists); err != nil {
+		tw, err := startTable(f, st, t, &lists)
+		if err != nil {
 			return fmt.Errorf("sheet %s: %w", t.Sheet, err)
+		}
+		writers[i] = tw
+	}
+	lanes := map[int][]*tableWriter{}
+	for _, tw := range writers {
+		lanes[tw.t.Lane] = append(lanes[tw.t.Lane], tw)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(writers))
+	for _, lane := range lanes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, tw := range lane {
+				if err := tw.rows(); err != nil {
+					errs[slices.Index(writers, tw)] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, tw := range writers {
+		err := errs[i]
+		if err == nil {
+			err = tw.sw.Flush()
+		}
+		if err != nil {
+			return fmt.Errorf("sheet %s: %w", tw.t.Sheet, err)
 		}
 	}
 	return writeFileAtomic(path, 0o644, func(w io.Writer) error {
+		if password == "" {
+			// excelize builds the whole archive in memory and then copies
+			// it to w (a province's export: 270 MB, which this machine took
+			// seconds to get from the system); the archive goes to the
+			// file instead and the buffer stays empty. Encrypted, the
+			// archive is encrypted whole, from the buffer.
+			f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newParallelZip(w) })
+		}
 		return f.Write(w, excelize.Options{Password: password})
 	})
 }
@@ -111,6 +154,8 @@ var writeFileAtomic = data.WriteFileAtomic
 var cellBorder = []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1}, {Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
 
 type styles struct {
+	mu sync.Mutex // the styles made while rows are written, in lanes side by side
+
 	title, header, cell, text, locked, lockedText, bad, bold int
 
 	colored   map[string]int // header styles by fill colour
@@ -121,6 +166,8 @@ type styles struct {
 // asText is style with the text number format (@): what is typed again
 // into the cell stays text in Excel and LibreOffice.
 func (st *styles) asText(f *excelize.File, style int) (int, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	if id, ok := st.textOf[style]; ok {
 		return id, nil
 	}
@@ -143,6 +190,8 @@ func (st *styles) asText(f *excelize.File, style int) (int, error) {
 // numberStyle is the cell style (bold for a totals line) with a number
 // format.
 func (st *styles) numberStyle(f *excelize.File, format string, bold bool) (int, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	key := fmt.Sprint(format, bold)
 	if id, ok := st.formatted[key]; ok {
 		return id, nil
@@ -243,7 +292,18 @@ func newStyles(f *excelize.File) (*styles, error) {
 	return &styles{title: ids[0], header: ids[1], cell: ids[2], text: ids[3], locked: ids[4], lockedText: ids[5], bad: ids[6], bold: ids[7]}, nil
 }
 
-func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
+// tableWriter writes one table's rows into its sheet's stream.
+type tableWriter struct {
+	f    *excelize.File
+	st   *styles
+	t    Table
+	sw   *excelize.StreamWriter
+	cols int
+	row  int // the last row written
+}
+
+// startTable sets up a table's sheet and writes its titles and header.
+func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter, error) {
 	cols := len(t.Header)
 	first := len(t.Titles) + 1 // header row
 	last := first + t.RowCount
@@ -251,7 +311,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	// Readers that trust the declared dimension (openpyxl read-only) see
 	// one row of a stream-written sheet unless it is set first.
 	if err := f.SetSheetDimension(t.Sheet, "A1:"+lastCell); err != nil {
-		return err
+		return nil, err
 	}
 	listRows := max(t.ListRows, t.RowCount)
 	for col, values := range t.Lists {
@@ -261,7 +321,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		*lists++
 		ref, err := listRange(f, *lists, values)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		dv := excelize.NewDataValidation(true)
 		from, _ := excelize.CoordinatesToCellName(col+1, first+1)
@@ -270,7 +330,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		dv.SetSqrefDropList(ref)
 		dv.SetError(excelize.DataValidationErrorStyleWarning, "ค่าไม่อยู่ในรายการ", "กรุณาเลือกจากรายการ")
 		if err := f.AddDataValidation(t.Sheet, dv); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// Landscape, about twenty columns to a page width: the 25-column
@@ -280,22 +340,22 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		fit = 2
 	}
 	if err := f.SetPageLayout(t.Sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &fit, FitToHeight: &zero}); err != nil {
-		return err
+		return nil, err
 	}
 	fitToPage := true
 	if err := f.SetSheetProps(t.Sheet, &excelize.SheetPropsOptions{FitToPage: &fitToPage}); err != nil {
-		return err
+		return nil, err
 	}
 	if t.Protect {
 		if err := f.ProtectSheet(t.Sheet, &excelize.SheetProtectionOptions{
 			FormatColumns: true, FormatRows: true, AutoFilter: true, Sort: true, SelectLockedCells: true, SelectUnlockedCells: true,
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	sw, err := f.NewStreamWriter(t.Sheet)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Every column at least as wide as its header's longest word.
 	widths := make([]float64, cols)
@@ -313,20 +373,20 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	for i, w := range widths {
 		if w > 0 {
 			if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	for i, hide := range t.Hidden {
 		if hide {
 			if err := sw.SetColVisible(i+1, i+1, false); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	// Titles and header stay in view while the clerk scrolls.
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: first, TopLeftCell: fmt.Sprintf("A%d", first+1), ActivePane: "bottomLeft"}); err != nil {
-		return err
+		return nil, err
 	}
 	row := 1
 	for _, title := range t.Titles {
@@ -340,12 +400,12 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		lines := headerLines(title, total*0.85) // the title's larger bold font
 		if err := sw.SetRow(cell, []any{excelize.Cell{StyleID: st.title, Value: strings.Join(lines, "\n")}},
 			excelize.RowOpts{Height: max(titleHeight, float64(len(lines)*(lineHeight+3)+4))}); err != nil {
-			return err
+			return nil, err
 		}
 		if cols > 1 {
 			end, _ := excelize.CoordinatesToCellName(cols, row)
 			if err := sw.MergeCell(cell, end); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		row++
@@ -356,7 +416,7 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 		style := st.header
 		if i < len(t.HeaderColors) && t.HeaderColors[i] != "" {
 			if style, err = st.coloredHeader(f, t.HeaderColors[i]); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		hl := headerLines(h, widths[i])
@@ -365,9 +425,22 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, row)
 	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines*lineHeight + 6)}); err != nil {
-		return err
+		return nil, err
 	}
-	out := make([]any, cols)
+	return &tableWriter{f: f, st: st, t: t, sw: sw, cols: cols, row: row}, nil
+}
+
+// rows writes the table's rows. Tables of different lanes write theirs at
+// the same time: the styles made here are made under the styles' lock.
+func (tw *tableWriter) rows() error {
+	f, st, t, sw, cols, row := tw.f, tw.st, tw.t, tw.sw, tw.cols, tw.row
+	var err error
+	// The row's cells, given to excelize by pointer: a cell boxed into an
+	// interface is an allocation, and a province's export has 35 million.
+	out, given := make([]any, cols), make([]excelize.Cell, cols)
+	for c := range out {
+		out[c] = &given[c]
+	}
 	for i := 0; i < t.RowCount; i++ {
 		row++
 		cells, bad := t.Row(i)
@@ -409,14 +482,17 @@ func writeTable(f *excelize.File, st *styles, t Table, lists *int) error {
 					return err
 				}
 			}
-			out[c] = excelize.Cell{StyleID: style, Value: v}
+			if v == "" {
+				v = nil // a blank cell, styled, without an empty string in it
+			}
+			given[c] = excelize.Cell{StyleID: style, Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		if err := sw.SetRow(cell, out, excelize.RowOpts{Height: rowHeight}); err != nil {
 			return err
 		}
 	}
-	return sw.Flush()
+	return nil
 }
 
 // listRange writes a drop-down's values into the hidden sheet of lists and

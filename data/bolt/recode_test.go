@@ -1,0 +1,239 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"qmdesk/data"
+)
+
+// schema8File makes a database of 40 households with problems and actions
+// in the layout of schema 8 (every record JSON) and returns what it holds,
+// read through the store before it was made old.
+func schema8File(t *testing.T, path string) (want registerState) {
+	t.Helper()
+	s, err := Open(path, Options{NoSync: true, Clock: data.FixedClock(today)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := data.WithOperator(context.Background(), "นางสาวสมศรี ใจดี")
+	s.Init(ctx, "41", data.DefaultRound())
+	var bundles []data.Bundle
+	for i := 1; i <= 40; i++ {
+		h := newHousehold(i, []string{"410101", "410102", "410201"}[i%3])
+		h.HouseNo, h.VillageNo, h.VillageName, h.Members = fmt.Sprintf("%d/%d", i, i%7), i%12+1, "บ้านหนองบัว \"ใต้\"", i%6
+		b := data.Bundle{Household: *h}
+		for j := 0; j < 1+i%3; j++ {
+			pb := data.ProblemBundle{Problem: data.Problem{Category: data.Category(j%7 + 1), SubProblem: "หนี้สิน", Detail: "ค้างชำระ ธ.ก.ส. <50,000> บาท",
+				SurveyYear: []int{2565, 2567}[i%2], Status: data.Statuses[(i+j)%5], CloseReason: "ย้ายออก", Urgent: i%5 == 0, LeadAgency: "อบต."}}
+			for k := 0; k < i%4; k++ {
+				pb.Actions = append(pb.Actions, data.Action{Date: data.NewDate(2024, 5, 1+k), Agency: "พัฒนาชุมชน", What: "เยี่ยมบ้าน", Budget: int64(k * 150000)})
+			}
+			b.Problems = append(b.Problems, pb)
+		}
+		bundles = append(bundles, b)
+	}
+	if err := s.Load(ctx, bundles); err != nil {
+		t.Fatal(err)
+	}
+	want = stateOf(t, s)
+	if err := s.db.Update(func(tx *bbolt.Tx) error {
+		legacyJSON(t, tx)
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(8))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return want
+}
+
+// registerState is every household, problem and action, as the store
+// reads them.
+type registerState struct {
+	households []data.Household
+	problems   [][]data.Problem
+	actions    []data.Action
+}
+
+func stateOf(t *testing.T, s *Store) (st registerState) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.Walk(ctx, func(h data.Household, ps []data.Problem) error {
+		st.households, st.problems = append(st.households, h), append(st.problems, ps)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WalkActions(ctx, func(a data.Action) error { st.actions = append(st.actions, a); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// encodingsOf counts the records of each layout in the three buckets of
+// the file at path.
+func encodingsOf(t *testing.T, path string) (compact, json int) {
+	t.Helper()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return encodingsIn(db)
+}
+
+func encodingsIn(db *bbolt.DB) (compact, json int) {
+	db.View(func(tx *bbolt.Tx) error {
+		for _, b := range recodeBuckets {
+			tx.Bucket(b).ForEach(func(k, v []byte) error {
+				if isJSON(v) {
+					json++
+				} else {
+					compact++
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	return compact, json
+}
+
+// A file of schema 8 opened by this version: its records are rewritten
+// in the compact encoding, a few at a time; cut short (as a kill between
+// two of its transactions leaves it), the file is refused by a program of
+// schema 8, a reader says it needs upgrading while it cannot be written,
+// and the next open finishes the upgrade. Nothing is lost or changed.
+func TestUpgradeFromSchema8(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qm.db")
+	want := schema8File(t, path)
+	if c, j := encodingsOf(t, path); c != 0 || j < 150 {
+		t.Fatalf("the schema-8 file holds %d compact records and %d JSON", c, j)
+	}
+	defer func(n int) { recodeChunk = n }(recodeChunk)
+	recodeChunk = 7
+
+	// A reader, while another program holds the file.
+	holder, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(path, Options{ReadOnly: true})
+	holder.Close()
+	if data.ErrorCode(err) != data.ELOCKED || !strings.Contains(data.ErrorMessage(err), "รูปแบบของ qmdesk รุ่นก่อน") || !strings.Contains(err.Error(), "schema 8 needs upgrading") {
+		t.Fatalf("read-only open of a held schema-8 file: %v / %s", err, data.ErrorMessage(err))
+	}
+
+	// The upgrade cut short: its start and five chunks committed.
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := &Store{db: db, path: path}
+	if err := cut.update(startRecode); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if err := cut.update(func(tx *bbolt.Tx) error { _, err := recodeStep(tx); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var version int
+	db.View(func(tx *bbolt.Tx) error { version, _ = schemaVersion(tx); return nil })
+	db.Close()
+	if c, j := encodingsOf(t, path); c != 5*recodeChunk || j == 0 || version != 9 {
+		t.Fatalf("cut short: version %d, %d compact records, %d JSON; want version 9 (refused by schema 8) and %d compact", version, c, j, 5*recodeChunk)
+	}
+	holder, _ = bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	_, err = Open(path, Options{ReadOnly: true})
+	holder.Close()
+	if data.ErrorCode(err) != data.ELOCKED || !strings.Contains(data.ErrorMessage(err), "รูปแบบของ qmdesk รุ่นก่อน") {
+		t.Fatalf("read-only open of a held file cut short in its upgrade: %v / %s", err, data.ErrorMessage(err))
+	}
+
+	// A reader's open, once the file is free, finishes the upgrade.
+	s, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if c, j := encodingsOf(t, path); j != 0 || c != 40+len(want.actions)+count(want.problems) {
+		t.Errorf("after the upgrade: %d compact records, %d JSON", c, j)
+	}
+	if rep, err := s.Check(context.Background()); err != nil || !rep.OK() {
+		t.Fatalf("check after the upgrade: %v %v", err, rep.Problems)
+	}
+	if m, _ := s.Meta(context.Background()); m.SchemaVersion != 9 {
+		t.Errorf("schema %d after the upgrade", m.SchemaVersion)
+	}
+	s.db.View(func(tx *bbolt.Tx) error {
+		if recoding(tx) {
+			t.Error("the upgrade's mark is still there")
+		}
+		return nil
+	})
+	if got := stateOf(t, s); !reflect.DeepEqual(got, want) {
+		t.Errorf("after the upgrade the register reads\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func count(pss [][]data.Problem) (n int) {
+	for _, ps := range pss {
+		n += len(ps)
+	}
+	return n
+}
+
+// The upgrade rewrites no record that is damaged or was changed behind
+// the program's back: they stay as found, and Check names them after it
+// as it would have before.
+func TestUpgradeTo9LeavesDamagedRecordsAsFound(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "qm.db")
+	schema8File(t, path)
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed, unreadable []byte
+	db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketHouseholds)
+		changed = bytes.Replace(b.Get(itob(3)), []byte(`"origin":1`), []byte(`"origin":2`), 1)
+		b.Put(itob(3), changed) // its checksum is the old value's
+		p := tx.Bucket(bucketProblems)
+		unreadable = regexp.MustCompile(`"target_date":"[^"]*"`).ReplaceAll(p.Get(itob(5)), []byte(`"target_date":"2024-02-31"`))
+		return put(tx, bucketProblems, itob(5), unreadable)
+	})
+	db.Close()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if c, j := encodingsIn(s.db); j != 2 || c == 0 {
+		t.Fatalf("after the upgrade: %d compact records, %d JSON; want the 2 damaged ones JSON", c, j)
+	}
+	s.db.View(func(tx *bbolt.Tx) error {
+		if !bytes.Equal(tx.Bucket(bucketHouseholds).Get(itob(3)), changed) || !bytes.Equal(tx.Bucket(bucketProblems).Get(itob(5)), unreadable) {
+			t.Error("a damaged record was rewritten")
+		}
+		return nil
+	})
+	rep, err := s.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{"household 3: its content differs from its checksum", "problem 5 unreadable"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("check after the upgrade does not say %q:\n%s", want, all)
+		}
+	}
+}
