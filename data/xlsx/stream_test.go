@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"qmdesk/data"
 )
 
 // TestReadIsOneStream: Read shows Choose every sheet's first rows (merged
@@ -81,5 +83,25 @@ func TestReadIsOneStream(t *testing.T) {
 		Row:    func(string, int, []string) error { rows++; return nil }})
 	if err != stop || rows != 0 {
 		t.Errorf("Choose's error: %v, %d rows read", err, rows)
+	}
+}
+
+// TestDamagedRowIsRefusedNotCut: a byte that is not UTF-8 in the third
+// row (a file damaged on the way, or written by a tool in another
+// encoding) refuses the sheet and names the row. excelize's Rows ended
+// the sheet there without an error, so rows 3 and after were silently
+// lost.
+func TestDamagedRowIsRefusedNotCut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "damaged.xlsx")
+	writeZip(t, path, oneSheet(text(`<row r="1"><c t="s"><v>0</v></c></row><row r="2"><c><v>2</v></c></row><row r="3"><c t="inlineStr"><is><t>bad`+"\xff"+`</t></is></c></row><row r="4"><c><v>4</v></c></row>`), text(`<si><t>หัว</t></si>`)))
+	wb, err := Open(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows := 0
+	err = wb.Rows("S", func(int, []string) error { rows++; return nil })
+	if err == nil || rows > 2 || !strings.Contains(data.ErrorMessage(err), "อ่านแถวที่ 3 ของแผ่นงาน 'S' ไม่ได้") {
+		t.Fatalf("after %d rows: %v (%s)", rows, err, data.ErrorMessage(err))
 	}
 }
