@@ -172,5 +172,11 @@ func streamCopy(src, dst string) error {
 		out.Close()
 		return err
 	}
+	// On disk before the upgrade starts: its first commit's fsync would
+	// otherwise write the whole copy.
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
 	return out.Close()
 }

@@ -136,7 +136,9 @@ func killMatrixChild(spec string) int {
 
 // smallChunks cuts the chunked writes into many transactions. The parent
 // uses them too: what an import keeps for undo follows its chunks.
-func smallChunks() { importChunk, historyChunkSize, loadUndoChunk = 20, 10, 20 }
+func smallChunks() {
+	importChunk, historyChunkSize, loadUndoChunk, recodeChunk = 20, 10, 20, 10
+}
 
 // killSeeds makes the files the paths start from, in dir.
 type killSeeds struct {
@@ -320,7 +322,7 @@ func TestKillMatrix(t *testing.T) {
 	}
 	t.Logf("%d random kills a path; QMDESK_KILL_SEED=%d repeats them", kills, seed)
 	rnd := rand.New(rand.NewPCG(seed, 11))
-	defer func(i, h, l int) { importChunk, historyChunkSize, loadUndoChunk = i, h, l }(importChunk, historyChunkSize, loadUndoChunk)
+	defer func(i, h, l, r int) { importChunk, historyChunkSize, loadUndoChunk, recodeChunk = i, h, l, r }(importChunk, historyChunkSize, loadUndoChunk, recodeChunk)
 	smallChunks()
 	exe, err := os.Executable()
 	if err != nil {

@@ -40,7 +40,7 @@ var recodeBuckets = [][]byte{bucketHouseholds, bucketProblems, bucketActions}
 
 // recodeChunk is how many records one upgrade transaction reads (a
 // variable so that tests cross its boundary).
-var recodeChunk = 20_000
+var recodeChunk = 50_000
 
 // migrateRecords is the upgrade from version 8: it marks the file and
 // rewrites the records (recode).

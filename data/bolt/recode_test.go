@@ -237,3 +237,32 @@ func TestUpgradeTo9LeavesDamagedRecordsAsFound(t *testing.T) {
 		}
 	}
 }
+
+// A backup made by the version before (schema 8) restores: the restored
+// database is upgraded and holds what the backup held.
+func TestRestoreFromASchema8Backup(t *testing.T) {
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backup-8.db")
+	want := schema8File(t, backup)
+	live := newFile(t)
+	if _, err := Restore(context.Background(), backup, live, func() string { return "t" }); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(live, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if rep, err := s.Check(context.Background()); err != nil || !rep.OK() {
+		t.Fatalf("check of the restored file: %v %v", err, rep.Problems)
+	}
+	if m, _ := s.Meta(context.Background()); m.SchemaVersion != SchemaVersion {
+		t.Errorf("restored file of schema %d", m.SchemaVersion)
+	}
+	if got := stateOf(t, s); !reflect.DeepEqual(got, want) {
+		t.Errorf("the restored register differs from the backup's")
+	}
+	if c, j := encodingsIn(s.db); j != 0 || c == 0 {
+		t.Errorf("restored: %d compact records, %d JSON", c, j)
+	}
+}
