@@ -174,3 +174,30 @@ func (c *problemChains[T]) remove(k refKey) {
 		c.key[e] = -1
 	}
 }
+
+// storedActions keeps, for each problem ref whose stored actions were
+// read, where they are in side: each problem's together in pos.
+type storedActions struct {
+	from []int32 // problem ref → 1 + where its actions start in pos; 0 before they are read
+	n    []int32 // problem ref → how many
+	pos  []uint64
+}
+
+func (s *storedActions) of(pref int) ([]uint64, bool) {
+	if pref >= len(s.from) || s.from[pref] == 0 {
+		return nil, false
+	}
+	f := int(s.from[pref] - 1)
+	return s.pos[f : f+int(s.n[pref])], true
+}
+
+// read records that problem pref's n stored actions are the last n of
+// pos, and returns them.
+func (s *storedActions) read(pref, n int) []uint64 {
+	for len(s.from) <= pref {
+		s.from, s.n = append(s.from, 0), append(s.n, 0)
+	}
+	f := len(s.pos) - n
+	s.from[pref], s.n[pref] = int32(f+1), int32(n)
+	return s.pos[f:]
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -55,6 +56,29 @@ func TestProblemChains(t *testing.T) {
 			if w, found := want[k]; ok != found || got != w {
 				t.Fatalf("%v: %d %v, want %d %v", k, got, ok, w, found)
 			}
+		}
+	}
+}
+
+func TestStoredActions(t *testing.T) {
+	var s storedActions
+	want := map[int][]uint64{}
+	for _, pref := range []int{5, 0, 9, 3} {
+		var acts []uint64
+		for i := range pref % 4 { // problem 0 has none: read, and empty
+			acts = append(acts, uint64(pref*100+i))
+		}
+		s.pos = append(s.pos, acts...)
+		if got := s.read(pref, len(acts)); !slices.Equal(got, acts) {
+			t.Fatalf("read %d: %v, want %v", pref, got, acts)
+		}
+		want[pref] = acts
+	}
+	for pref := range 12 {
+		got, ok := s.of(pref)
+		acts, read := want[pref]
+		if ok != read || !slices.Equal(got, acts) {
+			t.Errorf("problem %d: %v %v, want %v %v", pref, got, ok, acts, read)
 		}
 	}
 }

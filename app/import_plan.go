@@ -32,7 +32,7 @@ type planner struct {
 	newByNID  digitKeys               // national ID of a household new in this batch → ref
 	problems  problemChains[struct{}] // household ref + problem key → problem ref: entry i is problem i
 	existing  problemChains[uint64]   // stored problems of loaded households not yet in the batch, in side
-	stored    map[int32][]uint64      // problem ref → its stored actions, in side, once read
+	stored    storedActions           // problem ref → its stored actions, in side, once read
 	side      data.Records
 	subKeys   map[string]int32 // problem key → its number in refKey
 	lastAct   []int32          // problem ref → its last action in the batch, -1 for none
@@ -58,11 +58,15 @@ type cached[T any] struct {
 
 func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string) *planner {
 	data.RemoveStaleSpills() // of dry runs killed before they could remove theirs
-	return &planner{
+	pl := &planner{
 		ctx: ctx, store: imp.Store, round: meta.DefaultRound, roundStart: imp.round.Start, today: imp.Clock.Today(), file: file,
 		b: &data.ImportBatch{}, units: imp.units,
-		stored: map[int32][]uint64{}, subKeys: map[string]int32{},
+		subKeys: map[string]int32{},
 	}
+	// What side holds is read back by the rows of its household, which
+	// mostly follow one another: a little of it in memory does.
+	pl.side.KeepInMemory(data.BatchMemory / 4)
+	return pl
 }
 
 func problemKey(c data.Category, sub string) string {
@@ -578,17 +582,16 @@ func (pl *planner) markSeen(ref int) {
 // already has the same one, stored or earlier in this file.
 func (pl *planner) addAction(pref int, pc data.ProblemChange, a data.Action) (bool, error) {
 	if pc.Op != data.OpNew {
-		known, ok := pl.stored[int32(pref)]
+		known, ok := pl.stored.of(pref)
 		if !ok {
 			acts, err := pl.store.Actions(pl.ctx, pc.Problem.ID)
 			if err != nil {
 				return false, err
 			}
-			known = make([]uint64, len(acts))
-			for i, k := range acts {
-				known[i] = pl.side.AddAction(k)
+			for _, k := range acts {
+				pl.stored.pos = append(pl.stored.pos, pl.side.AddAction(k))
 			}
-			pl.stored[int32(pref)] = known
+			known = pl.stored.read(pref, len(acts))
 		}
 		for _, at := range known {
 			if pl.side.Action(at).SameAs(a) {

@@ -40,6 +40,7 @@ type records struct {
 	file        *spill
 	failed      bool  // the file could not be made or written: the rest stays in memory
 	err         error // why
+	memory      int64 // bytes of chunks kept in memory; 0 for BatchMemory
 	shared      []string
 	sharedBytes int64 // memory of shared and index
 	index       map[string]int

@@ -65,7 +65,10 @@ var spillZeros = make([]byte, 4096)
 // the chunks left, with one more, fit in the budget. The last chunk, the
 // one records are added to, stays.
 func (r *records) spillOld() {
-	budget := BatchMemory
+	budget := r.memory
+	if budget == 0 {
+		budget = BatchMemory
+	}
 	for r.kept+batchChunk > budget && r.spilled < len(r.chunks) {
 		if r.file == nil {
 			if r.failed {
@@ -231,6 +234,10 @@ func (b *ImportBatch) Err() error {
 
 // Close removes the records' temporary file, if they have one.
 func (r *Records) Close() { r.recs.close() }
+
+// KeepInMemory sets how many bytes of the records stay in memory (instead
+// of BatchMemory); the older go to their file.
+func (r *Records) KeepInMemory(n int64) { r.recs.memory = max(n, 1) }
 
 // Err is ImportBatch.Err for records read from the store.
 func (r *Records) Err() error {

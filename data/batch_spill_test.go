@@ -172,10 +172,12 @@ func TestDroppedBatchLosesItsFile(t *testing.T) {
 	t.Errorf("left after the batch was dropped: %v", spillFiles(t))
 }
 
-// Records read from the store spill the same way.
+// Records read from the store spill the same way, past the memory they
+// are given.
 func TestRecordsSpill(t *testing.T) {
-	spillTo(t, batchChunk)
+	spillTo(t, 1<<40)
 	var r Records
+	r.KeepInMemory(batchChunk)
 	var at []uint64
 	for i := range 20_000 {
 		at = append(at, r.AddProblem(Problem{ID: uint64(i + 1), Detail: fmt.Sprint("ปัญหา ", i)}))
