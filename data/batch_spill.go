@@ -278,7 +278,7 @@ func RemoveStaleSpills() {
 		if info, err := e.Info(); err == nil {
 			old = time.Since(info.ModTime()) > staleSpill
 		}
-		if pid == os.Getpid() || (processRuns(pid) && !old) {
+		if pid == os.Getpid() || (ProcessRuns(pid) && !old) {
 			continue
 		}
 		os.Remove(filepath.Join(SpillRoot, e.Name())) // held open on Windows: its process still runs

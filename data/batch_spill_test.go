@@ -255,7 +255,7 @@ func TestRemoveStaleSpills(t *testing.T) {
 // deadPID is the number of a process that has exited.
 func deadPID(t *testing.T) int {
 	for pid := 4_000_000; pid > 3_000_000; pid -= 7919 {
-		if !processRuns(pid) {
+		if !ProcessRuns(pid) {
 			return pid
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"syscall"
 )
 
-// processRuns tells whether a process with this number exists (signal 0
+// ProcessRuns tells whether a process with this number exists (signal 0
 // checks without sending anything; EPERM means it runs as someone else).
-func processRuns(pid int) bool {
+func ProcessRuns(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }

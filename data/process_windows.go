@@ -9,9 +9,9 @@ const (
 	stillActive                    = 259
 )
 
-// processRuns tells whether a process with this number exists and has
+// ProcessRuns tells whether a process with this number exists and has
 // not exited.
-func processRuns(pid int) bool {
+func ProcessRuns(pid int) bool {
 	h, err := syscall.OpenProcess(processQueryLimitedInformation, false, uint32(pid))
 	if err != nil {
 		return false

@@ -80,7 +80,7 @@ func RemoveStaleTemp() {
 		if info, err := e.Info(); err == nil {
 			old = time.Since(info.ModTime()) > staleAfter
 		}
-		if pid == os.Getpid() || (processRuns(pid) && !old) {
+		if pid == os.Getpid() || (data.ProcessRuns(pid) && !old) {
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(TempRoot, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -2,16 +2,6 @@
 
 package xlsx
 
-import (
-	"errors"
-	"syscall"
-)
+import "syscall"
 
 const openNonBlocking = syscall.O_NONBLOCK
-
-// processRuns tells whether a process with this number exists (signal 0
-// checks without sending anything; EPERM means it runs as someone else).
-func processRuns(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}

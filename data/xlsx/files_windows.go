@@ -2,27 +2,5 @@
 
 package xlsx
 
-import "syscall"
-
 // Windows has no named pipes in the file system and no O_NONBLOCK.
 const openNonBlocking = 0
-
-const (
-	processQueryLimitedInformation = 0x1000
-	stillActive                    = 259
-)
-
-// processRuns tells whether a process with this number exists and has
-// not exited.
-func processRuns(pid int) bool {
-	h, err := syscall.OpenProcess(processQueryLimitedInformation, false, uint32(pid))
-	if err != nil {
-		return false
-	}
-	defer syscall.CloseHandle(h)
-	var code uint32
-	if err := syscall.GetExitCodeProcess(h, &code); err != nil {
-		return true
-	}
-	return code == stillActive
-}
