@@ -55,7 +55,6 @@ var (
 	ErrWrongPassword = data.Errorf(data.EINVALID, "รหัสผ่านของไฟล์ไม่ถูกต้อง กรุณาตรวจสอบกับอำเภอที่ส่งไฟล์มา", "wrong workbook password")
 	ErrNotWorkbook   = data.Errorf(data.EINVALID, "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาตรวจสอบว่าเลือกไฟล์ถูกต้อง", "not an xlsx workbook")
 	ErrODS           = data.Errorf(data.EINVALID, "ไฟล์นี้เป็น OpenDocument (.ods) กรุณาบันทึกเป็น .xlsx ก่อนนำเข้า", "OpenDocument spreadsheet")
-	errChanged       = data.Errorf(data.EINVALID, "ไฟล์ถูกแก้ไขหรือแทนที่ระหว่างที่โปรแกรมอ่าน กรุณารอให้บันทึกหรือคัดลอกไฟล์เสร็จแล้วตรวจอีกครั้ง", "workbook changed while it was read")
 )
 
 var oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}

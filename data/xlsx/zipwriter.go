@@ -78,6 +78,9 @@ func (z *parallelZip) finish() error {
 	}
 	fh := p.fh
 	fh.CRC32, fh.UncompressedSize64, fh.CompressedSize64 = p.crc, uint64(p.size), uint64(p.written)
+	// archive/zip's central directory still writes the 32-bit sizes of
+	// a raw entry from these fields.
+	//lint:ignore SA1019 read by archive/zip for a raw entry
 	fh.CompressedSize, fh.UncompressedSize = uint32(min(fh.CompressedSize64, math.MaxUint32)), uint32(min(fh.UncompressedSize64, math.MaxUint32))
 	if fh.CompressedSize64 >= math.MaxUint32 || fh.UncompressedSize64 >= math.MaxUint32 {
 		fh.ReaderVersion = 45 // zip64
@@ -149,6 +152,7 @@ func (p *zipPart) deflate(last bool) error {
 			err = fw.Flush()
 		}
 		deflaters.Put(fw)
+		//lint:ignore SA6002 a block is 1 MiB; the slice header's allocation is nothing beside it
 		blocks.Put(block[:0])
 		done <- deflated{out, err}
 	}()
