@@ -106,7 +106,6 @@ func newSpill() (*spill, error) {
 	if err := os.MkdirAll(SpillRoot, 0o700); err != nil {
 		return nil, err
 	}
-	RemoveStaleSpills()
 	f, err := os.CreateTemp(SpillRoot, strconv.Itoa(os.Getpid())+"-*.plan")
 	if err != nil {
 		return nil, err
