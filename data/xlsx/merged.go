@@ -58,7 +58,7 @@ func scanMergeCells(ctx context.Context, r io.Reader, most int) ([]Range, error)
 	needle := []byte("mergeCell")
 	const tail = 256 // a tag cut by the end of a read is looked at again
 	buf := make([]byte, tail+1<<20)
-	kept := 0
+	kept, resume := 0, 0
 	for reads := 0; ; reads++ {
 		if reads%64 == 63 {
 			if err := ctx.Err(); err != nil {
@@ -66,68 +66,83 @@ func scanMergeCells(ctx context.Context, r io.Reader, most int) ([]Range, error)
 			}
 		}
 		n, err := io.ReadFull(r, buf[kept:])
-		chunk := buf[:kept+n]
+		got := buf[:kept+n]
 		done := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !done {
 			return nil, err
 		}
+		pos := resume // what is before pos has been looked at
 		for {
-			i := bytes.Index(chunk, needle)
+			i := bytes.Index(got[pos:], needle)
 			if i < 0 {
 				break
 			}
-			end := bytes.IndexByte(chunk[i:], '>')
+			at := pos + i
+			end := bytes.IndexByte(got[at:], '>')
 			if end < 0 && !done {
+				pos = at // looked at again with the next read
 				break
 			}
 			if end < 0 {
-				end = len(chunk) - i - 1
+				end = len(got) - at
 			}
-			tag := chunk[i : i+end+1]
-			chunk = chunk[i+end+1:]
-			if !isMergeCellTag(buf[:cap(buf)], tag) {
+			tag := got[at : at+end] // the name and attributes, without '>'
+			pos = at + end
+			if !isMergeCellTag(got[:at], tag) {
 				continue
 			}
 			if len(out) >= most {
 				return nil, &oddPart{"มีช่องที่ผสานกันเกิน " + data.FormatNumber(int64(most)) + " กลุ่ม"}
 			}
-			var m struct {
-				Ref string `xml:"ref,attr"`
-			}
-			t := append([]byte("<"), tag...)
-			if xml.Unmarshal(t, &m) == nil || xml.Unmarshal(append(t[:len(t)-1:len(t)-1], []byte("/>")...), &m) == nil {
-				if r, ok := parseRange(m.Ref); ok {
-					out = append(out, r)
-				}
+			if r, ok := parseRange(mergeRef(tag[len(needle):])); ok {
+				out = append(out, r)
 			}
 		}
 		if done {
 			return out, nil
 		}
-		if len(chunk) > tail {
-			chunk = chunk[len(chunk)-tail:]
-		}
-		kept = copy(buf, chunk)
+		// Keep what is not looked at yet, and a little before it: the
+		// '<' and prefix of a name the read cut after.
+		from := max(pos, len(got)-tail)
+		keep := max(0, from-64)
+		kept, resume = copy(buf, got[keep:]), from-keep
 	}
 }
 
-// isMergeCellTag tells a <mergeCell ...> or <x:mergeCell ...> tag (tag
-// starts at the name and sits in buf) from the plural <mergeCells> and
-// from the word in text.
-func isMergeCellTag(buf, tag []byte) bool {
+// isMergeCellTag tells a <mergeCell ...> or <x:mergeCell ...> tag from the
+// plural <mergeCells> and from the word in text: the name is followed by
+// a blank or '/', and preceded (before, what comes before it in the
+// part) by '<' or by '<' and a prefix.
+func isMergeCellTag(before, tag []byte) bool {
 	if len(tag) <= len("mergeCell") || !isSpace(tag[len("mergeCell")]) && tag[len("mergeCell")] != '/' {
 		return false
 	}
-	// What comes before the name: '<', or a prefix and ':' after '<'.
-	start := cap(buf) - cap(tag)
-	i := start - 1
-	if i >= 0 && buf[i] == ':' {
+	i := len(before) - 1
+	if i >= 0 && before[i] == ':' {
 		i--
-		for i >= 0 && (buf[i] >= 'a' && buf[i] <= 'z' || buf[i] >= 'A' && buf[i] <= 'Z' || buf[i] >= '0' && buf[i] <= '9' || buf[i] == '_' || buf[i] == '-' || buf[i] == '.') {
+		for i >= 0 && (before[i] >= 'a' && before[i] <= 'z' || before[i] >= 'A' && before[i] <= 'Z' || before[i] >= '0' && before[i] <= '9' || before[i] == '_' || before[i] == '-' || before[i] == '.') {
 			i--
 		}
 	}
-	return i >= 0 && buf[i] == '<'
+	return i >= 0 && before[i] == '<'
+}
+
+// mergeRef reads the ref attribute of a mergeCell tag's attributes.
+func mergeRef(attrs []byte) string {
+	attrs = bytes.TrimSuffix(attrs, []byte("/"))
+	for {
+		key, val, rest, err := nextAttr(attrs)
+		if err != nil || key == nil {
+			return ""
+		}
+		if string(key) == "ref" {
+			if v, err := appendText(nil, val, false); err == nil {
+				return string(v)
+			}
+			return ""
+		}
+		attrs = rest
+	}
 }
 
 func parseRange(ref string) (Range, bool) {

@@ -105,3 +105,23 @@ func TestDamagedRowIsRefusedNotCut(t *testing.T) {
 		t.Fatalf("after %d rows: %v (%s)", rows, err, data.ErrorMessage(err))
 	}
 }
+
+// TestMergeCellsAcrossReads: a mergeCell tag cut by the end of a read,
+// with a prefix, is found; the plural <mergeCells> and the word in text
+// are not ranges.
+func TestMergeCellsAcrossReads(t *testing.T) {
+	for _, cut := range []int{3, 12, 30} {
+		head := `<x:worksheet><x:sheetData><x:row r="1"><x:c><x:v>mergeCell ref="A1:Z9"</x:v></x:c></x:row></x:sheetData>`
+		plural := `<x:mergeCells count="2">`
+		// The first read is 256 + 1 MiB: it ends cut bytes into the tag.
+		pad := strings.Repeat(" ", 256+1<<20-cut-len(head)-len(plural))
+		doc := head + pad + plural + `<x:mergeCell ref="B2:C3"/><mergeCell  ref='D4:D5' /></x:mergeCells></x:worksheet>`
+		if at := strings.Index(doc, "<x:mergeCell "); at+cut != 256+1<<20 {
+			t.Fatalf("the tag starts at %d", at)
+		}
+		got, err := scanMergeCells(t.Context(), strings.NewReader(doc), 10)
+		if err != nil || fmt.Sprint(got) != "[{2 2 3 3} {4 4 5 4}]" {
+			t.Errorf("cut %d bytes into the tag: %v, %v", cut, got, err)
+		}
+	}
+}
