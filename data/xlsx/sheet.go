@@ -152,41 +152,24 @@ func (p *sheetRows) cell(col int) (int, error) {
 	}
 	p.scrap, p.inline = p.scrap[:0], p.inline[:0]
 	formula, inline, value := false, false, false
-	if !p.x.empty {
-		depth := p.x.depth()
-		for {
-			k, err := p.x.next()
-			if err != nil {
-				return col, err
-			}
-			if k == tokEOF || k == tokEnd && p.x.depth() < depth {
-				break
-			}
-			if k != tokStart {
-				continue
-			}
-			switch string(p.x.name) {
-			case "v":
-				if p.scrap, err = p.chars(p.scrap[:0]); err != nil {
-					return col, err
-				}
-				value = true
-			case "f":
-				formula = true
-				if err := p.skip(); err != nil {
-					return col, err
-				}
-			case "is":
-				inline = true
-				if p.inline, err = readSI(p.x, p.inline[:0], &p.runs); err != nil {
-					return col, err
-				}
-			default:
-				if err := p.skip(); err != nil {
-					return col, err
-				}
-			}
+	err := children(p.x, func(name []byte) (err error) {
+		switch string(name) {
+		case "v":
+			p.scrap, err = chars(p.x, p.scrap[:0])
+			value = true
+		case "f":
+			formula = true
+			err = skip(p.x)
+		case "is":
+			inline = true
+			p.inline, err = readSI(p.x, p.inline[:0], &p.runs)
+		default:
+			err = skip(p.x)
 		}
+		return err
+	})
+	if err != nil {
+		return col, err
 	}
 	from := len(p.vals)
 	switch typ {
@@ -223,10 +206,6 @@ const maxColumns = 16_384
 
 // chars reads the text directly inside the element just opened (not that
 // of elements inside it) up to its end, decoded, appended to dst.
-func (p *sheetRows) chars(dst []byte) ([]byte, error) {
-	return chars(p.x, dst)
-}
-
 func chars(x *xmlScan, dst []byte) ([]byte, error) {
 	if x.empty {
 		return dst, nil
@@ -252,8 +231,6 @@ func chars(x *xmlScan, dst []byte) ([]byte, error) {
 		}
 	}
 }
-
-func (p *sheetRows) skip() error { return skip(p.x) }
 
 // attr is an attribute of the tag just read, its entities decoded.
 func (p *sheetRows) attr(name string) ([]byte, bool, error) {
@@ -285,42 +262,24 @@ func skip(x *xmlScan) error {
 // Excel's escapes decoded; appended to dst. runs is a buffer for the
 // runs' text.
 func readSI(x *xmlScan, dst []byte, scratch *[]byte) ([]byte, error) {
-	if x.empty {
-		return dst, nil
-	}
 	start := len(dst)
 	runs := (*scratch)[:0]
 	own, hasOwn := 0, false
-	depth := x.depth()
-	var err error
-	for {
-		k, err2 := x.next()
-		if err2 != nil {
-			return dst, err2
-		}
-		if k == tokEOF || k == tokEnd && x.depth() < depth {
-			break
-		}
-		if k != tokStart {
-			continue
-		}
-		switch string(x.name) {
+	err := children(x, func(name []byte) (err error) {
+		switch string(name) {
 		case "t":
 			// A second <t> replaces the first, as in excelize.
-			dst = dst[:start]
-			if dst, err = chars(x, dst); err != nil {
-				return dst, err
-			}
+			dst, err = chars(x, dst[:start])
 			own, hasOwn = len(dst)-start, true
 		case "r":
-			if runs, err = readRun(x, runs); err != nil {
-				return dst, err
-			}
+			runs, err = readRun(x, runs)
 		default:
-			if err := skip(x); err != nil {
-				return dst, err
-			}
+			err = skip(x)
 		}
+		return err
+	})
+	if err != nil {
+		return dst, err
 	}
 	*scratch = runs
 	if !hasOwn {
@@ -335,29 +294,33 @@ func readSI(x *xmlScan, dst []byte, scratch *[]byte) ([]byte, error) {
 
 // readRun reads a rich-text run's <t> (the last, if several).
 func readRun(x *xmlScan, dst []byte) ([]byte, error) {
-	if x.empty {
-		return dst, nil
-	}
 	start := len(dst)
+	err := children(x, func(name []byte) (err error) {
+		if string(name) != "t" {
+			return skip(x)
+		}
+		dst, err = chars(x, dst[:start])
+		return err
+	})
+	return dst, err
+}
+
+// children calls fn for each element directly inside the one just opened,
+// up to that one's end; fn reads or skips the element it is given whole.
+func children(x *xmlScan, fn func(name []byte) error) error {
+	if x.empty {
+		return nil
+	}
 	depth := x.depth()
-	var err error
 	for {
-		k, err2 := x.next()
-		if err2 != nil {
-			return dst, err2
+		k, err := x.next()
+		if err != nil || k == tokEOF || k == tokEnd && x.depth() < depth {
+			return err
 		}
-		if k == tokEOF || k == tokEnd && x.depth() < depth {
-			return dst, nil
-		}
-		if k != tokStart {
-			continue
-		}
-		if string(x.name) == "t" {
-			if dst, err = chars(x, dst[:start]); err != nil {
-				return dst, err
+		if k == tokStart {
+			if err := fn(x.name); err != nil {
+				return err
 			}
-		} else if err := skip(x); err != nil {
-			return dst, err
 		}
 	}
 }
