@@ -105,6 +105,13 @@ func Write(path string, tables []Table, password string) error {
 		}
 		writers[i] = tw
 	}
+	defer func() {
+		for _, tw := range writers {
+			if tw != nil {
+				tw.data.close()
+			}
+		}
+	}()
 	lanes := map[int][]*tableWriter{}
 	for _, tw := range writers {
 		lanes[tw.t.Lane] = append(lanes[tw.t.Lane], tw)
@@ -133,6 +140,10 @@ func Write(path string, tables []Table, password string) error {
 			return fmt.Errorf("sheet %s: %w", tw.t.Sheet, err)
 		}
 	}
+	rows := map[string]func() (io.Reader, error){}
+	for _, tw := range writers {
+		rows[tw.part()] = tw.data.reader
+	}
 	return writeFileAtomic(path, 0o644, func(w io.Writer) error {
 		if password == "" {
 			// excelize builds the whole archive in memory and then copies
@@ -140,7 +151,9 @@ func Write(path string, tables []Table, password string) error {
 			// seconds to get from the system); the archive goes to the
 			// file instead and the buffer stays empty. Encrypted, the
 			// archive is encrypted whole, from the buffer.
-			f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newParallelZip(w) })
+			f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicingZip(w, rows) })
+		} else {
+			f.SetZipWriter(func(buf io.Writer) excelize.ZipWriter { return newSplicingZip(buf, rows) })
 		}
 		return f.Write(w, excelize.Options{Password: password})
 	})
@@ -292,15 +305,22 @@ func newStyles(f *excelize.File) (*styles, error) {
 	return &styles{title: ids[0], header: ids[1], cell: ids[2], text: ids[3], locked: ids[4], lockedText: ids[5], bad: ids[6], bold: ids[7]}, nil
 }
 
-// tableWriter writes one table's rows into its sheet's stream.
+// tableWriter writes one table: its titles and header through excelize's
+// stream writer, its rows as sheet XML of its own (sheetwriter.go), which
+// the zip writer puts into the sheet's part.
 type tableWriter struct {
 	f    *excelize.File
 	st   *styles
 	t    Table
 	sw   *excelize.StreamWriter
 	cols int
-	row  int // the last row written
+	row  int // the last row of the header
+	data spool
 }
+
+// part is the name of the sheet's part in the archive: excelize names a
+// sheet's part by its sheet ID.
+func (tw *tableWriter) part() string { return fmt.Sprintf("xl/worksheets/sheet%d.xml", tw.sw.SheetID) }
 
 // startTable sets up a table's sheet and writes its titles and header.
 func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter, error) {
@@ -433,16 +453,12 @@ func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter
 // rows writes the table's rows. Tables of different lanes write theirs at
 // the same time: the styles made here are made under the styles' lock.
 func (tw *tableWriter) rows() error {
-	f, st, t, sw, cols, row := tw.f, tw.st, tw.t, tw.sw, tw.cols, tw.row
+	f, st, t, cols, row := tw.f, tw.st, tw.t, tw.cols, tw.row
 	var err error
-	// The row's cells, given to excelize by pointer: a cell boxed into an
-	// interface is an allocation, and a province's export has 35 million.
-	out, given := make([]any, cols), make([]excelize.Cell, cols)
-	for c := range out {
-		out[c] = &given[c]
-	}
+	x := newRows(tw)
 	for i := 0; i < t.RowCount; i++ {
 		row++
+		x.start(row, rowHeight)
 		cells, bad := t.Row(i)
 		bold := t.Bold != nil && t.Bold(i)
 		for c := 0; c < cols; c++ {
@@ -485,14 +501,37 @@ func (tw *tableWriter) rows() error {
 			if v == "" {
 				v = nil // a blank cell, styled, without an empty string in it
 			}
-			given[c] = excelize.Cell{StyleID: style, Value: v}
+			if err := x.cell(c, style, v); err != nil {
+				return err
+			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := sw.SetRow(cell, out, excelize.RowOpts{Height: rowHeight}); err != nil {
+		if err := x.end(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rowSink takes a table's rows, a cell at a time.
+type rowSink interface {
+	start(row int, height float64)
+	cell(c, style int, v any) error
+	end() error
+}
+
+// newRows is where a table's rows go: its rowXML, into its spool. (Tests
+// put excelize's StreamWriter.SetRow here, the reference rowXML is held
+// to.)
+var newRows = func(tw *tableWriter) rowSink { return &spooledRows{newRowXML(tw.cols), &tw.data} }
+
+type spooledRows struct {
+	*rowXML
+	w io.Writer
+}
+
+func (r *spooledRows) end() error {
+	_, err := r.w.Write(r.rowXML.end())
+	return err
 }
 
 // listRange writes a drop-down's values into the hidden sheet of lists and

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -26,15 +27,27 @@ import (
 // without ending the stream, and the last ends the stream: one after
 // another they are one deflate stream, which any reader reads. The blocks
 // are written in order as they are done, at most two a core in flight.
+//
+// A part named in rows gets the rows its function reads put in just
+// before its </sheetData>: excelize writes a sheet's title and header
+// rows, and the sheet's data rows come from rowXML (sheetwriter.go).
 type parallelZip struct {
-	zw   *zip.Writer
-	part *zipPart
+	zw      *zip.Writer
+	part    *zipPart
+	rows    map[string]func() (io.Reader, error)
+	sheet   *bytes.Buffer // the part being written, when it takes rows
+	spliced int           // parts that took their rows
 }
 
 // deflateBlock is how much of a part one core deflates at a time.
 const deflateBlock = 1 << 20
 
 func newParallelZip(w io.Writer) excelize.ZipWriter { return &parallelZip{zw: zip.NewWriter(w)} }
+
+// newSplicingZip is newParallelZip putting rows into the parts they name.
+func newSplicingZip(w io.Writer, rows map[string]func() (io.Reader, error)) excelize.ZipWriter {
+	return &parallelZip{zw: zip.NewWriter(w), rows: rows}
+}
 
 // Create starts a part, after finishing the one before.
 func (z *parallelZip) Create(name string) (io.Writer, error) {
@@ -47,7 +60,43 @@ func (z *parallelZip) Create(name string) (io.Writer, error) {
 		return nil, err
 	}
 	z.part = &zipPart{fh: fh, out: out, buf: blocks.Get().([]byte)[:0]}
+	if _, ok := z.rows[name]; ok {
+		// The sheet without its data rows is small: it is held until it
+		// is whole, and then written with its rows.
+		z.sheet = new(bytes.Buffer)
+		return z.sheet, nil
+	}
 	return z.part, nil
+}
+
+// sheetDataEnd ends the rows of a sheet. excelize escapes every '<' of a
+// cell's text, so the first one in a sheet's part is the element's end.
+var sheetDataEnd = []byte("</sheetData>")
+
+// splice writes the sheet held for the part being written, with its data
+// rows before its </sheetData>.
+func (z *parallelZip) splice() error {
+	sheet, name := z.sheet.Bytes(), z.part.fh.Name
+	z.sheet = nil
+	at := bytes.Index(sheet, sheetDataEnd)
+	if at < 0 {
+		return fmt.Errorf("xlsx: %s has no </sheetData> to put its rows before", name)
+	}
+	rows, err := z.rows[name]()
+	if err != nil {
+		return err
+	}
+	if _, err := z.part.Write(sheet[:at]); err != nil {
+		return err
+	}
+	if _, err := io.Copy(z.part, rows); err != nil {
+		return err
+	}
+	if _, err := z.part.Write(sheet[at:]); err != nil {
+		return err
+	}
+	z.spliced++
+	return nil
 }
 
 func (z *parallelZip) AddFS(fsys fs.FS) error {
@@ -61,6 +110,10 @@ func (z *parallelZip) Close() error {
 	if err := z.finish(); err != nil {
 		return err
 	}
+	if z.spliced != len(z.rows) {
+		// Never a workbook without some sheet's rows.
+		return fmt.Errorf("xlsx: rows of %d sheets written into %d", len(z.rows), z.spliced)
+	}
 	return z.zw.Close()
 }
 
@@ -71,6 +124,12 @@ func (z *parallelZip) finish() error {
 	p := z.part
 	if p == nil {
 		return nil
+	}
+	if z.sheet != nil {
+		if err := z.splice(); err != nil {
+			z.part = nil
+			return err
+		}
 	}
 	z.part = nil
 	if err := p.deflate(true); err != nil {
@@ -123,6 +182,32 @@ func (p *zipPart) Write(b []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// ReadFrom reads r into the part's blocks directly (io.Copy calls it): a
+// sheet's rows are gigabytes, read from their spool.
+func (p *zipPart) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	for p.err == nil {
+		n, err := r.Read(p.buf[len(p.buf):deflateBlock])
+		read := p.buf[len(p.buf) : len(p.buf)+n]
+		p.crc = crc32.Update(p.crc, crc32.IEEETable, read)
+		p.size += int64(n)
+		total += int64(n)
+		p.buf = p.buf[:len(p.buf)+n]
+		if len(p.buf) == deflateBlock {
+			if err := p.deflate(false); err != nil {
+				return total, err
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, p.err
 }
 
 // The deflaters, the blocks and the deflated blocks are used again: a
