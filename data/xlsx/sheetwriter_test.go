@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"path/filepath"
@@ -284,31 +285,72 @@ func TestRowXMLRefusesTimes(t *testing.T) {
 // A part that should take rows and has no </sheetData>, or rows no part
 // took, fail the archive.
 func TestSplicingZipRefusesLostRows(t *testing.T) {
-	rows := func() (io.Reader, error) { return strings.NewReader("<row/>"), nil }
-	z := newSplicingZip(io.Discard, map[string]func() (io.Reader, error){"xl/worksheets/sheet1.xml": rows})
-	w, _ := z.Create("xl/worksheets/sheet1.xml")
-	io.WriteString(w, "<worksheet><sheetData/></worksheet>")
-	if err := z.Close(); err == nil {
-		t.Error("no </sheetData>, and no error")
+	rows := func(ended bool) map[string]*deflatedRows {
+		d := newDeflatedRows()
+		io.WriteString(d, "<row/>")
+		if ended {
+			if err := d.end(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return map[string]*deflatedRows{"xl/worksheets/sheet1.xml": d}
 	}
-	z = newSplicingZip(io.Discard, map[string]func() (io.Reader, error){"xl/worksheets/sheet2.xml": rows})
-	w, _ = z.Create("xl/worksheets/sheet1.xml")
-	io.WriteString(w, "<worksheet><sheetData></sheetData></worksheet>")
-	if err := z.Close(); err == nil {
-		t.Error("rows of no part, and no error")
+	for _, c := range []struct {
+		name, sheet string
+		rows        map[string]*deflatedRows
+	}{
+		{"no </sheetData>", "<worksheet><sheetData/></worksheet>", rows(true)},
+		{"rows not all deflated", "<worksheet><sheetData></sheetData></worksheet>", rows(false)},
+		{"rows of no part", "<worksheet><sheetData></sheetData></worksheet>", map[string]*deflatedRows{"xl/worksheets/sheet2.xml": rows(true)["xl/worksheets/sheet1.xml"]}},
+	} {
+		z := newSplicingZip(io.Discard, c.rows)
+		w, _ := z.Create("xl/worksheets/sheet1.xml")
+		io.WriteString(w, c.sheet)
+		if err := z.Close(); err == nil {
+			t.Errorf("%s, and no error", c.name)
+		}
 	}
-	var buf bytes.Buffer
-	z = newSplicingZip(&buf, map[string]func() (io.Reader, error){"s.xml": rows})
-	w, _ = z.Create("s.xml")
-	io.WriteString(w, "<a><sheetData><row r=\"1\"/></sheetData><b>&lt;/sheetData></b></a>")
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
+	// The rows go before the first </sheetData>, between parts of every
+	// size; archive/zip reads the part back and checks its checksum.
+	big := strings.Repeat(`<c r="A1" t="inlineStr"><is><t>สมชาย</t></is></c>`, 100_000)
+	for _, prefix := range []string{"", "<a><sheetData><row r=\"1\"/>", big} {
+		d := newDeflatedRows()
+		io.WriteString(d, big+"<row/>")
+		if err := d.end(); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		z := newSplicingZip(&buf, map[string]*deflatedRows{"s.xml": d})
+		w, _ := z.Create("s.xml")
+		io.WriteString(w, prefix+"</sheetData><b>&lt;/sheetData></b>"+big+"</a>")
+		w, _ = z.Create("other.xml")
+		io.WriteString(w, "<x/>")
+		if err := z.Close(); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := zr.File[0].Open()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := prefix + big + "<row/></sheetData><b>&lt;/sheetData></b>" + big + "</a>"; string(b) != want {
+			t.Errorf("%d bytes, want %d", len(b), len(want))
+		}
+		d.close()
 	}
-	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	r, _ := zr.File[0].Open()
-	b, _ := io.ReadAll(r)
-	if string(b) != "<a><sheetData><row r=\"1\"/><row/></sheetData><b>&lt;/sheetData></b></a>" {
-		t.Errorf("%s", b)
+}
+
+// crc32Combine is the checksum of the two halves together.
+func TestCRC32Combine(t *testing.T) {
+	b := []byte(strings.Repeat("กขค <row/> 0123456789", 5000))
+	for _, cut := range []int{0, 1, 2, 3, 7, 100, 4096, len(b) - 1, len(b)} {
+		if got, want := crc32Combine(crc32.ChecksumIEEE(b[:cut]), crc32.ChecksumIEEE(b[cut:]), int64(len(b)-cut)), crc32.ChecksumIEEE(b); got != want {
+			t.Errorf("cut at %d: %08x, want %08x", cut, got, want)
+		}
 	}
 }
 

@@ -123,7 +123,11 @@ func Write(path string, tables []Table, password string) error {
 		go func() {
 			defer wg.Done()
 			for _, tw := range lane {
-				if err := tw.rows(); err != nil {
+				err := tw.rows()
+				if err == nil {
+					err = tw.data.end()
+				}
+				if err != nil {
 					errs[slices.Index(writers, tw)] = err
 					return
 				}
@@ -140,9 +144,9 @@ func Write(path string, tables []Table, password string) error {
 			return fmt.Errorf("sheet %s: %w", tw.t.Sheet, err)
 		}
 	}
-	rows := map[string]func() (io.Reader, error){}
+	rows := map[string]*deflatedRows{}
 	for _, tw := range writers {
-		rows[tw.part()] = tw.data.reader
+		rows[tw.part()] = tw.data
 	}
 	return writeFileAtomic(path, 0o644, func(w io.Writer) error {
 		if password == "" {
@@ -315,7 +319,7 @@ type tableWriter struct {
 	sw   *excelize.StreamWriter
 	cols int
 	row  int // the last row of the header
-	data spool
+	data *deflatedRows
 }
 
 // part is the name of the sheet's part in the archive: excelize names a
@@ -447,7 +451,7 @@ func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter
 	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines*lineHeight + 6)}); err != nil {
 		return nil, err
 	}
-	return &tableWriter{f: f, st: st, t: t, sw: sw, cols: cols, row: row}, nil
+	return &tableWriter{f: f, st: st, t: t, sw: sw, cols: cols, row: row, data: newDeflatedRows()}, nil
 }
 
 // rows writes the table's rows. Tables of different lanes write theirs at
@@ -522,7 +526,7 @@ type rowSink interface {
 // newRows is where a table's rows go: its rowXML, into its spool. (Tests
 // put excelize's StreamWriter.SetRow here, the reference rowXML is held
 // to.)
-var newRows = func(tw *tableWriter) rowSink { return &spooledRows{newRowXML(tw.cols), &tw.data} }
+var newRows = func(tw *tableWriter) rowSink { return &spooledRows{newRowXML(tw.cols), tw.data} }
 
 type spooledRows struct {
 	*rowXML

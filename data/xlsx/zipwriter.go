@@ -34,7 +34,7 @@ import (
 type parallelZip struct {
 	zw      *zip.Writer
 	part    *zipPart
-	rows    map[string]func() (io.Reader, error)
+	rows    map[string]*deflatedRows
 	sheet   *bytes.Buffer // the part being written, when it takes rows
 	spliced int           // parts that took their rows
 }
@@ -45,7 +45,7 @@ const deflateBlock = 1 << 20
 func newParallelZip(w io.Writer) excelize.ZipWriter { return &parallelZip{zw: zip.NewWriter(w)} }
 
 // newSplicingZip is newParallelZip putting rows into the parts they name.
-func newSplicingZip(w io.Writer, rows map[string]func() (io.Reader, error)) excelize.ZipWriter {
+func newSplicingZip(w io.Writer, rows map[string]*deflatedRows) excelize.ZipWriter {
 	return &parallelZip{zw: zip.NewWriter(w), rows: rows}
 }
 
@@ -69,6 +69,85 @@ func (z *parallelZip) Create(name string) (io.Writer, error) {
 	return z.part, nil
 }
 
+// deflatedRows are a sheet's rows, deflated on every core as they are
+// written (ending on a byte boundary) into a spool, for a splicing zip
+// writer to copy into the sheet's part as they are: deflated while the
+// rows are made instead of after, and a tenth of the bytes spooled.
+type deflatedRows struct {
+	spool
+	part  zipPart
+	ended bool
+}
+
+func newDeflatedRows() *deflatedRows {
+	d := &deflatedRows{}
+	d.part = zipPart{out: &d.spool, buf: blocks.Get().([]byte)[:0]}
+	return d
+}
+
+func (d *deflatedRows) Write(b []byte) (int, error) { return d.part.Write(b) }
+
+// end deflates and spools the rest of the rows.
+func (d *deflatedRows) end() error {
+	if err := d.part.deflate(true, false); err != nil {
+		return err
+	}
+	d.ended = true
+	return nil
+}
+
+// crc32Combine is the CRC-32 (IEEE) of a ‖ b from that of a, that of b
+// and the length of b (zlib's crc32_combine): each half of a part's
+// checksum is taken where its bytes are.
+func crc32Combine(crc1, crc2 uint32, len2 int64) uint32 {
+	if len2 <= 0 {
+		return crc1
+	}
+	var even, odd [32]uint32
+	odd[0] = crc32.IEEE // the operator for one zero bit
+	row := uint32(1)
+	for n := 1; n < 32; n++ {
+		odd[n] = row
+		row <<= 1
+	}
+	gf2Square(&even, &odd) // two zero bits
+	gf2Square(&odd, &even) // four
+	for {
+		// Apply len2 zero bytes to crc1, a power of two at a time.
+		gf2Square(&even, &odd)
+		if len2&1 != 0 {
+			crc1 = gf2Times(&even, crc1)
+		}
+		if len2 >>= 1; len2 == 0 {
+			break
+		}
+		gf2Square(&odd, &even)
+		if len2&1 != 0 {
+			crc1 = gf2Times(&odd, crc1)
+		}
+		if len2 >>= 1; len2 == 0 {
+			break
+		}
+	}
+	return crc1 ^ crc2
+}
+
+func gf2Times(mat *[32]uint32, vec uint32) uint32 {
+	var sum uint32
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func gf2Square(square, mat *[32]uint32) {
+	for n := range 32 {
+		square[n] = gf2Times(mat, mat[n])
+	}
+}
+
 // sheetDataEnd ends the rows of a sheet. excelize escapes every '<' of a
 // cell's text, so the first one in a sheet's part is the element's end.
 var sheetDataEnd = []byte("</sheetData>")
@@ -82,17 +161,34 @@ func (z *parallelZip) splice() error {
 	if at < 0 {
 		return fmt.Errorf("xlsx: %s has no </sheetData> to put its rows before", name)
 	}
-	rows, err := z.rows[name]()
+	rows := z.rows[name]
+	if !rows.ended {
+		return fmt.Errorf("xlsx: the rows of %s are not all deflated", name)
+	}
+	deflated, err := rows.reader()
 	if err != nil {
 		return err
 	}
-	if _, err := z.part.Write(sheet[:at]); err != nil {
+	// The sheet before its rows, deflated up to a byte boundary; the
+	// rows' deflated blocks as they are; the rest of the sheet.
+	p := z.part
+	if _, err := p.Write(sheet[:at]); err != nil {
 		return err
 	}
-	if _, err := io.Copy(z.part, rows); err != nil {
+	if err := p.deflate(true, false); err != nil {
 		return err
 	}
-	if _, err := z.part.Write(sheet[at:]); err != nil {
+	n, err := io.Copy(p.out, deflated)
+	if err != nil {
+		return err
+	}
+	if n != rows.part.written {
+		return fmt.Errorf("xlsx: %d bytes of the rows of %s deflated, %d read back", rows.part.written, name, n)
+	}
+	p.crc = crc32Combine(p.crc, rows.part.crc, rows.part.size)
+	p.size += rows.part.size
+	p.written += n
+	if _, err := p.Write(sheet[at:]); err != nil {
 		return err
 	}
 	z.spliced++
@@ -132,7 +228,7 @@ func (z *parallelZip) finish() error {
 		}
 	}
 	z.part = nil
-	if err := p.deflate(true); err != nil {
+	if err := p.deflate(true, true); err != nil {
 		return err
 	}
 	fh := p.fh
@@ -176,38 +272,12 @@ func (p *zipPart) Write(b []byte) (int, error) {
 		k := min(len(b), deflateBlock-len(p.buf))
 		p.buf, b = append(p.buf, b[:k]...), b[k:]
 		if len(p.buf) == deflateBlock {
-			if err := p.deflate(false); err != nil {
+			if err := p.deflate(false, false); err != nil {
 				return 0, err
 			}
 		}
 	}
 	return n, nil
-}
-
-// ReadFrom reads r into the part's blocks directly (io.Copy calls it): a
-// sheet's rows are gigabytes, read from their spool.
-func (p *zipPart) ReadFrom(r io.Reader) (int64, error) {
-	var total int64
-	for p.err == nil {
-		n, err := r.Read(p.buf[len(p.buf):deflateBlock])
-		read := p.buf[len(p.buf) : len(p.buf)+n]
-		p.crc = crc32.Update(p.crc, crc32.IEEETable, read)
-		p.size += int64(n)
-		total += int64(n)
-		p.buf = p.buf[:len(p.buf)+n]
-		if len(p.buf) == deflateBlock {
-			if err := p.deflate(false); err != nil {
-				return total, err
-			}
-		}
-		if err == io.EOF {
-			return total, nil
-		}
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, p.err
 }
 
 // The deflaters, the blocks and the deflated blocks are used again: a
@@ -219,8 +289,11 @@ var (
 )
 
 // deflate sends the block being filled to a core, and writes the blocks
-// done, in order, while too many are in flight or, when last, all.
-func (p *zipPart) deflate(last bool) error {
+// done, in order, while too many are in flight or, at the end, all. The
+// last block of the part ends the deflate stream when final, and else
+// ends on a sync flush, on a byte boundary: what follows is more of the
+// stream.
+func (p *zipPart) deflate(end, final bool) error {
 	block := p.buf
 	p.buf = blocks.Get().([]byte)[:0]
 	done := make(chan deflated, 1)
@@ -231,7 +304,7 @@ func (p *zipPart) deflate(last bool) error {
 		fw := deflaters.Get().(*flate.Writer)
 		fw.Reset(out)
 		_, err := fw.Write(block)
-		if err == nil && last {
+		if err == nil && final {
 			err = fw.Close()
 		} else if err == nil {
 			err = fw.Flush()
@@ -241,7 +314,7 @@ func (p *zipPart) deflate(last bool) error {
 		blocks.Put(block[:0])
 		done <- deflated{out, err}
 	}()
-	for len(p.inflight) > 2*runtime.GOMAXPROCS(0) || last && len(p.inflight) > 0 {
+	for len(p.inflight) > 2*runtime.GOMAXPROCS(0) || end && len(p.inflight) > 0 {
 		d := <-p.inflight[0]
 		p.inflight = p.inflight[1:]
 		if d.err == nil {
