@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -538,12 +538,22 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 }
 
 // stream turns a walk over the store into values pulled one at a time, as
-// a sheet's rows are written.
+// a sheet's rows are written: the walk runs on a goroutine of its own and
+// hands its values over in batches. (Not iter.Pull: a coroutine must be
+// resumed by goroutines locked to their thread as the one that made it
+// was, and the command line's main goroutine is locked, for the window,
+// while the sheets' rows are written on others.)
 type stream[T any] struct {
-	pull    func() (T, bool)
-	stop    func()
-	walkErr error
+	batches  chan []T
+	cur      []T
+	done     chan struct{} // closed to stop the walk
+	stopped  sync.Once
+	finished chan struct{} // closed when the walk has returned
+	walkErr  error
 }
+
+// streamBatch is how many values a stream hands over at a time.
+const streamBatch = 256
 
 // errEnough ends a walk whose reader has stopped pulling.
 var errEnough = errors.New("enough")
@@ -556,17 +566,56 @@ func yielded(more bool) error {
 }
 
 func newStream[T any](walk func(yield func(T) bool) error) *stream[T] {
-	st := &stream[T]{}
-	st.pull, st.stop = iter.Pull(func(yield func(T) bool) { st.walkErr = walk(yield) })
+	st := &stream[T]{batches: make(chan []T, 4), done: make(chan struct{}), finished: make(chan struct{})}
+	go func() {
+		defer close(st.finished)
+		defer close(st.batches)
+		batch := make([]T, 0, streamBatch)
+		send := func() bool {
+			select {
+			case st.batches <- batch:
+				batch = make([]T, 0, streamBatch)
+				return true
+			case <-st.done:
+				return false
+			}
+		}
+		st.walkErr = walk(func(v T) bool {
+			batch = append(batch, v)
+			return len(batch) < streamBatch || send()
+		})
+		if !errors.Is(st.walkErr, errEnough) && len(batch) > 0 {
+			send()
+		}
+	}()
 	return st
 }
 
-func (st *stream[T]) next() (T, bool) { return st.pull() }
+// next is the walk's next value; false when it has no more.
+func (st *stream[T]) next() (T, bool) {
+	if len(st.cur) == 0 {
+		b, ok := <-st.batches
+		if !ok {
+			var none T
+			return none, false
+		}
+		st.cur = b
+	}
+	v := st.cur[0]
+	st.cur = st.cur[1:]
+	return v, true
+}
 
-func (st *stream[T]) close() { st.stop() }
+// close stops the walk and waits for it to return.
+func (st *stream[T]) close() {
+	st.stopped.Do(func() { close(st.done) })
+	<-st.finished
+}
 
-// err is the walk's failure, if it failed (not if it was stopped).
+// err stops the walk and is its failure, if it failed (not if it was
+// stopped).
 func (st *stream[T]) err() error {
+	st.close()
 	if errors.Is(st.walkErr, errEnough) {
 		return nil
 	}
