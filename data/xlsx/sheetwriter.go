@@ -290,6 +290,14 @@ func escapeText(b []byte, s string) []byte {
 				esc = "\uFFFD"
 				break
 			}
+			if c >= 0xE0 && c < 0xF0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				// Three bytes (Thai is all three): a character unless
+				// an overlong form, a surrogate, U+FFFE or U+FFFF.
+				if r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r >= 0x800 && (r < 0xD800 || r > 0xDFFF) && r <= 0xFFFD {
+					i += 3
+					continue
+				}
+			}
 			r, w := utf8.DecodeRuneInString(s[i:])
 			width = w
 			if r == utf8.RuneError && w == 1 || !inCharacterRange(r) {

@@ -405,3 +405,49 @@ func FuzzRowXMLText(f *testing.F) {
 		}
 	})
 }
+
+// benchRow is a row of the full export's problems sheet, masked.
+var benchRow = []any{uint64(1234567), uint64(654321), "ด้านสุขภาพ", "ไม่มีหลักประกันสุขภาพ", "ต้องการความช่วยเหลือด้านการรักษาพยาบาล", "ใช่", 2566,
+	"แก้ไขได้บางส่วน", "อยู่ระหว่างดำเนินการ", "", "1 ม.ค. 2568", "สำนักงานสาธารณสุขจังหวัด"}
+
+// The rows of a table written by rowXML and by excelize's SetRow, per
+// row (docs/perf-export.md): a 12-column row of Thai text and numbers.
+func BenchmarkRowXML(b *testing.B) {
+	x := newRowXML(len(benchRow))
+	var out bytes.Buffer
+	row := 1
+	for b.Loop() {
+		row++
+		x.start(row, rowHeight)
+		for c, v := range benchRow {
+			if err := x.cell(c, 3, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		out.Write(x.end())
+		if out.Len() > 1<<20 {
+			out.Reset()
+		}
+	}
+}
+
+func BenchmarkSetRow(b *testing.B) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &setRowSink{sw: sw}
+	row := 1
+	for b.Loop() {
+		row++
+		s.start(row, rowHeight)
+		for c, v := range benchRow {
+			s.cell(c, 3, v)
+		}
+		if err := s.end(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -338,7 +339,9 @@ func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter
 		return nil, err
 	}
 	listRows := max(t.ListRows, t.RowCount)
-	for col, values := range t.Lists {
+	// In column order: the same tables make the same workbook.
+	for _, col := range slices.Sorted(maps.Keys(t.Lists)) {
+		values := t.Lists[col]
 		if len(values) == 0 || listRows == 0 {
 			continue
 		}
