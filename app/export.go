@@ -456,6 +456,11 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	defer households.close()
 	defer problems.close()
 	defer actions.close()
+	// Each list's rows are made on its own lane, one after another: each
+	// hands back the one slice of cells (the sheet is done with a row's
+	// cells before it asks for the next) and formats its dates once a day.
+	var hhCells, prCells, acCells []any
+	prDates, acDates := datesBE{}, datesBE{}
 	place := func(code string) (string, string) {
 		t, _ := e.Geo.Tambon(code)
 		a, _ := e.Geo.Amphoe(code[:min(4, len(code))])
@@ -477,7 +482,8 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			if !unmask {
 				id, first, last, phone = data.MaskNationalID(id), mask(first), mask(last), maskPhone(phone)
 			}
-			return []any{h.ID, h.HouseCode, h.HouseNo, h.VillageNo, h.VillageName, t, a, id, h.Head.Title, first, last, phone, h.Members, h.Origin.Thai()}, nil
+			hhCells = append(hhCells[:0], h.ID, h.HouseCode, h.HouseNo, h.VillageNo, h.VillageName, t, a, id, h.Head.Title, first, last, phone, h.Members, h.Origin.Thai())
+			return hhCells, nil
 		},
 	}
 	pr := xlsx.Table{
@@ -498,7 +504,8 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			if p.Urgent {
 				urgent = "ใช่"
 			}
-			return []any{p.ID, p.HouseholdID, p.Category.Label(), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, data.FormatBE(p.TargetDate), p.LeadAgency}, nil
+			prCells = append(prCells[:0], p.ID, p.HouseholdID, p.Category.Label(), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, prDates.format(p.TargetDate), p.LeadAgency)
+			return prCells, nil
 		},
 	}
 	ac := xlsx.Table{
@@ -510,7 +517,8 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			if !ok {
 				return nil, nil
 			}
-			return []any{a.ProblemID, data.FormatBE(a.Date), a.Agency, a.What, float64(a.Budget) / 100, a.Result.Thai(), a.Note, a.RecordedBy}, nil
+			acCells = append(acCells[:0], a.ProblemID, acDates.format(a.Date), a.Agency, a.What, float64(a.Budget)/100, a.Result.Thai(), a.Note, a.RecordedBy)
+			return acCells, nil
 		},
 	}
 	// Each list reads its own walk of the store: they are written side by
@@ -535,6 +543,21 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 		}
 	}
 	return e.Store.Log(ctx, "export", "full", 0, fmt.Sprintf("%s: %d households, %d problems, %d actions, password %v", filepath.Base(path), n.Households, n.Problems, n.Actions, password != ""))
+}
+
+// datesBE formats dates as data.FormatBE does, each day once: a
+// province's two and a half million dates are a few thousand days.
+type datesBE map[data.Date]string
+
+func (m datesBE) format(d data.Date) string {
+	s, ok := m[d]
+	if !ok {
+		s = data.FormatBE(d)
+		if len(m) < 1<<16 {
+			m[d] = s
+		}
+	}
+	return s
 }
 
 // stream turns a walk over the store into values pulled one at a time, as

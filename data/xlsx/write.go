@@ -52,7 +52,9 @@ type Table struct {
 	Lists    map[int][]string
 	ListRows int // rows the drop-downs cover (default RowCount): a blank template wants room
 	RowCount int
-	// Row returns row i's cells and which of them to highlight.
+	// Row returns row i's cells and which of them to highlight. The
+	// rows are asked for in order, and a row's cells are written before
+	// the next row is asked for: Row may hand back the same slices.
 	Row func(i int) (cells []any, highlight []bool)
 	// Bold rows (e.g. a totals line) by index.
 	Bold func(i int) bool
