@@ -343,7 +343,9 @@ type spool struct {
 	err  error
 }
 
-const spoolMemory = 16 << 20
+// spoolMemory is how much a spool holds in memory (a variable so that
+// tests can make spools spill).
+var spoolMemory = 16 << 20
 
 func (s *spool) Write(p []byte) (int, error) {
 	if s.err != nil {

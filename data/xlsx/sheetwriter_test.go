@@ -451,3 +451,80 @@ func BenchmarkSetRow(b *testing.B) {
 		}
 	}
 }
+
+// Rows spilled to temporary files read back as the rows SetRow writes,
+// and the files are gone once the workbook is written, or has failed.
+func TestSpilledRowsAreRemoved(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	defer func(old int) { spoolMemory = old }(spoolMemory)
+	spoolMemory = 1 << 10
+	tables := func() []Table {
+		tables := hostileTables()
+		row := tables[2].Row
+		tables[2].RowCount = 300 // 10 MB of XML: ten blocks
+		tables[2].Row = func(i int) ([]any, []bool) { return row(i % 100) }
+		return tables
+	}
+	dir := t.TempDir()
+	old, new := filepath.Join(dir, "old.xlsx"), filepath.Join(dir, "new.xlsx")
+	if err := writeBySetRow(old, tables(), ""); err != nil {
+		t.Fatal(err)
+	}
+	spilled := false
+	defer func(old func(*tableWriter) rowSink) { newRows = old }(newRows)
+	newRows = func(tw *tableWriter) rowSink {
+		return &spillWatch{spooledRows{newRowXML(tw.cols), tw.data}, tmp, &spilled}
+	}
+	if err := Write(new, tables(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if !spilled {
+		t.Fatal("no rows spilled to a file")
+	}
+	po, pn := parts(t, old), parts(t, new)
+	if len(po) != len(pn) {
+		t.Fatalf("%d parts by SetRow, %d by rowXML", len(po), len(pn))
+	}
+	for name, b := range po {
+		if !bytes.Equal(b, pn[name]) {
+			t.Errorf("%s differs:\n%s", name, firstDifference(b, pn[name]))
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	// A row that fails after others spilled.
+	failing := tables()
+	row := failing[2].Row
+	failing[2].Row = func(i int) ([]any, []bool) {
+		if i == failing[2].RowCount-1 {
+			return []any{time.Now()}, nil
+		}
+		return row(i)
+	}
+	spilled = false
+	if err := Write(filepath.Join(dir, "failed.xlsx"), failing, ""); !errors.Is(err, errCellType) {
+		t.Fatal(err)
+	}
+	if !spilled {
+		t.Fatal("no rows spilled to a file")
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+		t.Errorf("left behind after a failure: %v", left)
+	}
+}
+
+// spillWatch notes whether a spool's file is there while rows are written.
+type spillWatch struct {
+	spooledRows
+	tmp     string
+	spilled *bool
+}
+
+func (s *spillWatch) end() error {
+	if files, _ := filepath.Glob(filepath.Join(s.tmp, "qmdesk-rows-*")); len(files) > 0 {
+		*s.spilled = true
+	}
+	return s.spooledRows.end()
+}
