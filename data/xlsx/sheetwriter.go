@@ -237,9 +237,9 @@ var plain = func() (t [utf8.RuneSelf]bool) {
 // Excel's escape of a character (_x0041_) escaped itself, its '_' as
 // _x005F_, so that Excel shows it as typed.
 //
-// bstrMarshal copies the text before such an escape again, without
-// escaping it, when its four digits are a UTF-16 surrogate (D800–DFFF):
-// that text is escaped here as every other, and reads back as written.
+// bstrMarshal drops such an escape from the text when its four digits
+// are a UTF-16 surrogate (D800–DFFF: "a_xD800_b" is written "ab"): it is
+// escaped here as every other, and reads back as written.
 func escapeText(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
