@@ -437,19 +437,7 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	if err != nil {
 		return err
 	}
-	households := newStream(func(yield func(data.Household) bool) error {
-		return e.Store.Walk(ctx, func(h data.Household, _ []data.Problem) error { return yielded(yield(h)) })
-	})
-	problems := newStream(func(yield func(data.Problem) bool) error {
-		return e.Store.Walk(ctx, func(_ data.Household, ps []data.Problem) error {
-			for _, p := range ps {
-				if err := yielded(yield(p)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	})
+	households, problems := walkBoth(func(fn func(data.Household, []data.Problem) error) error { return e.Store.Walk(ctx, fn) })
 	actions := newStream(func(yield func(data.Action) bool) error {
 		return e.Store.WalkActions(ctx, func(a data.Action) error { return yielded(yield(a)) })
 	})
@@ -524,6 +512,9 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	// Each list reads its own walk of the store: they are written side by
 	// side, a lane each (the sheets of one list in turn).
 	hh.Lane, pr.Lane, ac.Lane = 1, 2, 3
+	// A list done with (or failed) stops reading its stream: the walk of
+	// households and problems goes on for the other list alone.
+	hh.Done, pr.Done, ac.Done = households.stop, problems.stop, actions.stop
 	var sheets []xlsx.Table
 	for _, t := range []xlsx.Table{hh, pr, ac} {
 		sheets = append(sheets, splitRows(t)...)
@@ -573,6 +564,9 @@ type stream[T any] struct {
 	stopped  sync.Once
 	finished chan struct{} // closed when the walk has returned
 	walkErr  error
+	// The walk's side.
+	batch []T
+	live  bool // the reader still reads
 }
 
 // streamBatch is how many values a stream hands over at a time.
@@ -588,30 +582,74 @@ func yielded(more bool) error {
 	return nil
 }
 
+func newFeed[T any]() *stream[T] {
+	return &stream[T]{batches: make(chan []T, 4), done: make(chan struct{}), finished: make(chan struct{}), batch: make([]T, 0, streamBatch), live: true}
+}
+
+// put hands v to the reader (on the walk's side); false once the reader
+// has stopped.
+func (st *stream[T]) put(v T) bool {
+	if !st.live {
+		return false
+	}
+	st.batch = append(st.batch, v)
+	if len(st.batch) == streamBatch {
+		st.live = st.send()
+	}
+	return st.live
+}
+
+func (st *stream[T]) send() bool {
+	select {
+	case st.batches <- st.batch:
+		st.batch = make([]T, 0, streamBatch)
+		return true
+	case <-st.done:
+		return false
+	}
+}
+
+// end ends the walk's side, which returned err: what it put is handed
+// over unless the reader stopped.
+func (st *stream[T]) end(err error) {
+	if st.live && !errors.Is(err, errEnough) && len(st.batch) > 0 {
+		st.send()
+	}
+	st.walkErr = err
+	close(st.batches)
+	close(st.finished)
+}
+
 func newStream[T any](walk func(yield func(T) bool) error) *stream[T] {
-	st := &stream[T]{batches: make(chan []T, 4), done: make(chan struct{}), finished: make(chan struct{})}
-	go func() {
-		defer close(st.finished)
-		defer close(st.batches)
-		batch := make([]T, 0, streamBatch)
-		send := func() bool {
-			select {
-			case st.batches <- batch:
-				batch = make([]T, 0, streamBatch)
-				return true
-			case <-st.done:
-				return false
-			}
-		}
-		st.walkErr = walk(func(v T) bool {
-			batch = append(batch, v)
-			return len(batch) < streamBatch || send()
-		})
-		if !errors.Is(st.walkErr, errEnough) && len(batch) > 0 {
-			send()
-		}
-	}()
+	st := newFeed[T]()
+	go func() { st.end(walk(st.put)) }()
 	return st
+}
+
+// walkBoth hands the households and the problems of one walk of the store
+// to two streams: a walk decodes every household and problem, and the two
+// lists each walking the store decoded both twice. The walk goes on while
+// either list reads, and a list that stops (its table's Done) no longer
+// holds the other up.
+func walkBoth(walk func(fn func(data.Household, []data.Problem) error) error) (*stream[data.Household], *stream[data.Problem]) {
+	hs, ps := newFeed[data.Household](), newFeed[data.Problem]()
+	go func() {
+		err := walk(func(h data.Household, problems []data.Problem) error {
+			hs.put(h)
+			for _, p := range problems {
+				if !ps.put(p) {
+					break
+				}
+			}
+			if !hs.live && !ps.live {
+				return errEnough
+			}
+			return nil
+		})
+		hs.end(err)
+		ps.end(err)
+	}()
+	return hs, ps
 }
 
 // next is the walk's next value; false when it has no more.
@@ -629,9 +667,12 @@ func (st *stream[T]) next() (T, bool) {
 	return v, true
 }
 
+// stop tells the walk that nothing more is read from the stream.
+func (st *stream[T]) stop() { st.stopped.Do(func() { close(st.done) }) }
+
 // close stops the walk and waits for it to return.
 func (st *stream[T]) close() {
-	st.stopped.Do(func() { close(st.done) })
+	st.stop()
 	<-st.finished
 }
 
@@ -663,6 +704,9 @@ func splitRows(t xlsx.Table) []xlsx.Table {
 		part.RowCount = min(limit, t.RowCount-from)
 		offset, row := from, t.Row
 		part.Row = func(i int) ([]any, []bool) { return row(offset + i) }
+		if from+limit < t.RowCount {
+			part.Done = nil // the table is done with its last sheet
+		}
 		parts = append(parts, part)
 	}
 	return parts

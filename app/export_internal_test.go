@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"qmdesk/data"
 )
 
 // SetSheetRowsForTest makes sheets hold n data rows until the returned
@@ -77,4 +79,66 @@ func TestStreamAcrossLockedThreads(t *testing.T) {
 	if err := <-errs; err == nil || err.Error() != "damaged" {
 		t.Fatal(err)
 	}
+}
+
+// One walk feeds both lists: the problems list gets every problem in
+// order when the households list stops early, and the reverse; both see a
+// walk's failure.
+func TestWalkBothFeedsEachList(t *testing.T) {
+	const n = 2000
+	walk := func(fail error) func(fn func(data.Household, []data.Problem) error) error {
+		return func(fn func(data.Household, []data.Problem) error) error {
+			for i := range n {
+				if err := fn(data.Household{ID: uint64(i)}, []data.Problem{{ID: uint64(2 * i)}, {ID: uint64(2*i + 1)}}); err != nil {
+					return err
+				}
+			}
+			return fail
+		}
+	}
+	hs, ps := walkBoth(walk(nil))
+	for i := range 10 {
+		if h, ok := hs.next(); !ok || h.ID != uint64(i) {
+			t.Fatal(h.ID, ok)
+		}
+	}
+	hs.stop()
+	for i := range 2 * n {
+		if p, ok := ps.next(); !ok || p.ID != uint64(i) {
+			t.Fatal(p.ID, ok)
+		}
+	}
+	if _, ok := ps.next(); ok {
+		t.Fatal("a problem past the walk")
+	}
+	if err := hs.err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ps.err(); err != nil {
+		t.Fatal(err)
+	}
+
+	hs, ps = walkBoth(walk(errors.New("damaged")))
+	ps.stop()
+	for i := range n {
+		if h, ok := hs.next(); !ok || h.ID != uint64(i) {
+			t.Fatal(h.ID, ok)
+		}
+	}
+	if _, ok := hs.next(); ok {
+		t.Fatal("a household past the walk")
+	}
+	if err := hs.err(); err == nil || err.Error() != "damaged" {
+		t.Fatal(err)
+	}
+	if err := ps.err(); err == nil || err.Error() != "damaged" {
+		t.Fatal(err) // a stopped list still learns the walk failed
+	}
+
+	// Both stopped: the walk ends.
+	hs, ps = walkBoth(walk(nil))
+	hs.stop()
+	ps.stop()
+	hs.close()
+	ps.close()
 }

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -576,4 +578,23 @@ func FuzzEscapeText(f *testing.F) {
 			t.Fatalf("%q: %q, want %q", s, got, want)
 		}
 	})
+}
+
+// Done is called once for every table: written, failed, or never begun
+// after an earlier table of its lane failed.
+func TestDoneForEveryTable(t *testing.T) {
+	done := map[string]int{}
+	var mu sync.Mutex
+	table := func(name string, lane int, v any) Table {
+		return Table{Sheet: name, Header: []string{"a"}, RowCount: 3, Lane: lane,
+			Row:  func(int) ([]any, []bool) { return []any{v}, nil },
+			Done: func() { mu.Lock(); done[name]++; mu.Unlock() }}
+	}
+	tables := []Table{table("a", 1, 1), table("b", 1, time.Now()), table("c", 1, 1), table("d", 2, "x")}
+	if err := Write(filepath.Join(t.TempDir(), "x.xlsx"), tables, ""); !errors.Is(err, errCellType) {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"a": 1, "b": 1, "c": 1, "d": 1}; !maps.Equal(done, want) {
+		t.Errorf("%v", done)
+	}
 }

@@ -58,6 +58,10 @@ type Table struct {
 	Row func(i int) (cells []any, highlight []bool)
 	// Bold rows (e.g. a totals line) by index.
 	Bold func(i int) bool
+	// Done, when set, is called once the table's lane is done with the
+	// table: its rows written, or failed, or never begun after an earlier
+	// table of the lane failed.
+	Done func()
 	// Lane: the rows of tables of one lane are written one table after
 	// the other, in order; lanes side by side. Tables whose Row functions
 	// share anything (a stream read in turn) must be of one lane; the zero
@@ -125,15 +129,19 @@ func Write(path string, tables []Table, password string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, tw := range lane {
+			for k, tw := range lane {
 				err := tw.rows()
 				if err == nil {
 					err = tw.data.end()
 				}
 				if err != nil {
 					errs[slices.Index(writers, tw)] = err
+					for _, rest := range lane[k:] {
+						rest.done()
+					}
 					return
 				}
+				tw.done()
 			}
 		}()
 	}
@@ -323,6 +331,12 @@ type tableWriter struct {
 	cols int
 	row  int // the last row of the header
 	data *deflatedRows
+}
+
+func (tw *tableWriter) done() {
+	if tw.t.Done != nil {
+		tw.t.Done()
+	}
 }
 
 // part is the name of the sheet's part in the archive: excelize names a
