@@ -60,7 +60,8 @@ type Table struct {
 	Bold func(i int) bool
 	// Done, when set, is called once the table's lane is done with the
 	// table: its rows written, or failed, or never begun after an earlier
-	// table of the lane failed.
+	// table of the lane failed. (Not at all when Write fails before any
+	// rows are written, setting up the sheets.)
 	Done func()
 	// Lane: the rows of tables of one lane are written one table after
 	// the other, in order; lanes side by side. Tables whose Row functions
