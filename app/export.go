@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"qmdesk/data"
 	"qmdesk/data/xlsx"
@@ -437,25 +437,18 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	if err != nil {
 		return err
 	}
-	households := newStream(func(yield func(data.Household) bool) error {
-		return e.Store.Walk(ctx, func(h data.Household, _ []data.Problem) error { return yielded(yield(h)) })
-	})
-	problems := newStream(func(yield func(data.Problem) bool) error {
-		return e.Store.Walk(ctx, func(_ data.Household, ps []data.Problem) error {
-			for _, p := range ps {
-				if err := yielded(yield(p)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	})
+	households, problems := walkBoth(func(fn func(data.Household, []data.Problem) error) error { return e.Store.Walk(ctx, fn) })
 	actions := newStream(func(yield func(data.Action) bool) error {
 		return e.Store.WalkActions(ctx, func(a data.Action) error { return yielded(yield(a)) })
 	})
 	defer households.close()
 	defer problems.close()
 	defer actions.close()
+	// Each list's rows are made on its own lane, one after another: each
+	// hands back the one slice of cells (the sheet is done with a row's
+	// cells before it asks for the next) and formats its dates once a day.
+	var hhCells, prCells, acCells []any
+	prDates, acDates := datesBE{}, datesBE{}
 	place := func(code string) (string, string) {
 		t, _ := e.Geo.Tambon(code)
 		a, _ := e.Geo.Amphoe(code[:min(4, len(code))])
@@ -477,7 +470,8 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			if !unmask {
 				id, first, last, phone = data.MaskNationalID(id), mask(first), mask(last), maskPhone(phone)
 			}
-			return []any{h.ID, h.HouseCode, h.HouseNo, h.VillageNo, h.VillageName, t, a, id, h.Head.Title, first, last, phone, h.Members, h.Origin.Thai()}, nil
+			hhCells = append(hhCells[:0], h.ID, h.HouseCode, h.HouseNo, h.VillageNo, h.VillageName, t, a, id, h.Head.Title, first, last, phone, h.Members, h.Origin.Thai())
+			return hhCells, nil
 		},
 	}
 	pr := xlsx.Table{
@@ -498,7 +492,8 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			if p.Urgent {
 				urgent = "ใช่"
 			}
-			return []any{p.ID, p.HouseholdID, p.Category.Label(), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, data.FormatBE(p.TargetDate), p.LeadAgency}, nil
+			prCells = append(prCells[:0], p.ID, p.HouseholdID, p.Category.Label(), sub, detail, urgent, p.SurveyYear, p.ReXRay.Thai(), p.Status.Thai(), p.CloseReason, prDates.format(p.TargetDate), p.LeadAgency)
+			return prCells, nil
 		},
 	}
 	ac := xlsx.Table{
@@ -510,12 +505,16 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 			if !ok {
 				return nil, nil
 			}
-			return []any{a.ProblemID, data.FormatBE(a.Date), a.Agency, a.What, float64(a.Budget) / 100, a.Result.Thai(), a.Note, a.RecordedBy}, nil
+			acCells = append(acCells[:0], a.ProblemID, acDates.format(a.Date), a.Agency, a.What, float64(a.Budget)/100, a.Result.Thai(), a.Note, a.RecordedBy)
+			return acCells, nil
 		},
 	}
 	// Each list reads its own walk of the store: they are written side by
 	// side, a lane each (the sheets of one list in turn).
 	hh.Lane, pr.Lane, ac.Lane = 1, 2, 3
+	// A list done with (or failed) stops reading its stream: the walk of
+	// households and problems goes on for the other list alone.
+	hh.Done, pr.Done, ac.Done = households.stop, problems.stop, actions.stop
 	var sheets []xlsx.Table
 	for _, t := range []xlsx.Table{hh, pr, ac} {
 		sheets = append(sheets, splitRows(t)...)
@@ -537,13 +536,41 @@ func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password 
 	return e.Store.Log(ctx, "export", "full", 0, fmt.Sprintf("%s: %d households, %d problems, %d actions, password %v", filepath.Base(path), n.Households, n.Problems, n.Actions, password != ""))
 }
 
-// stream turns a walk over the store into values pulled one at a time, as
-// a sheet's rows are written.
-type stream[T any] struct {
-	pull    func() (T, bool)
-	stop    func()
-	walkErr error
+// datesBE formats dates as data.FormatBE does, each day once: a
+// province's two and a half million dates are a few thousand days.
+type datesBE map[data.Date]string
+
+func (m datesBE) format(d data.Date) string {
+	s, ok := m[d]
+	if !ok {
+		s = data.FormatBE(d)
+		if len(m) < 1<<16 {
+			m[d] = s
+		}
+	}
+	return s
 }
+
+// stream turns a walk over the store into values pulled one at a time, as
+// a sheet's rows are written: the walk runs on a goroutine of its own and
+// hands its values over in batches. (Not iter.Pull: a coroutine must be
+// resumed by goroutines locked to their thread as the one that made it
+// was, and the command line's main goroutine is locked, for the window,
+// while the sheets' rows are written on others.)
+type stream[T any] struct {
+	batches  chan []T
+	cur      []T
+	done     chan struct{} // closed to stop the walk
+	stopped  sync.Once
+	finished chan struct{} // closed when the walk has returned
+	walkErr  error
+	// The walk's side.
+	batch []T
+	live  bool // the reader still reads
+}
+
+// streamBatch is how many values a stream hands over at a time.
+const streamBatch = 256
 
 // errEnough ends a walk whose reader has stopped pulling.
 var errEnough = errors.New("enough")
@@ -555,18 +582,104 @@ func yielded(more bool) error {
 	return nil
 }
 
+func newFeed[T any]() *stream[T] {
+	return &stream[T]{batches: make(chan []T, 4), done: make(chan struct{}), finished: make(chan struct{}), batch: make([]T, 0, streamBatch), live: true}
+}
+
+// put hands v to the reader (on the walk's side); false once the reader
+// has stopped.
+func (st *stream[T]) put(v T) bool {
+	if !st.live {
+		return false
+	}
+	st.batch = append(st.batch, v)
+	if len(st.batch) == streamBatch {
+		st.live = st.send()
+	}
+	return st.live
+}
+
+func (st *stream[T]) send() bool {
+	select {
+	case st.batches <- st.batch:
+		st.batch = make([]T, 0, streamBatch)
+		return true
+	case <-st.done:
+		return false
+	}
+}
+
+// end ends the walk's side, which returned err: what it put is handed
+// over unless the reader stopped.
+func (st *stream[T]) end(err error) {
+	if st.live && !errors.Is(err, errEnough) && len(st.batch) > 0 {
+		st.send()
+	}
+	st.walkErr = err
+	close(st.batches)
+	close(st.finished)
+}
+
 func newStream[T any](walk func(yield func(T) bool) error) *stream[T] {
-	st := &stream[T]{}
-	st.pull, st.stop = iter.Pull(func(yield func(T) bool) { st.walkErr = walk(yield) })
+	st := newFeed[T]()
+	go func() { st.end(walk(st.put)) }()
 	return st
 }
 
-func (st *stream[T]) next() (T, bool) { return st.pull() }
+// walkBoth hands the households and the problems of one walk of the store
+// to two streams: a walk decodes every household and problem, and the two
+// lists each walking the store decoded both twice. The walk goes on while
+// either list reads, and a list that stops (its table's Done) no longer
+// holds the other up.
+func walkBoth(walk func(fn func(data.Household, []data.Problem) error) error) (*stream[data.Household], *stream[data.Problem]) {
+	hs, ps := newFeed[data.Household](), newFeed[data.Problem]()
+	go func() {
+		err := walk(func(h data.Household, problems []data.Problem) error {
+			hs.put(h)
+			for _, p := range problems {
+				if !ps.put(p) {
+					break
+				}
+			}
+			if !hs.live && !ps.live {
+				return errEnough
+			}
+			return nil
+		})
+		hs.end(err)
+		ps.end(err)
+	}()
+	return hs, ps
+}
 
-func (st *stream[T]) close() { st.stop() }
+// next is the walk's next value; false when it has no more.
+func (st *stream[T]) next() (T, bool) {
+	if len(st.cur) == 0 {
+		b, ok := <-st.batches
+		if !ok {
+			var none T
+			return none, false
+		}
+		st.cur = b
+	}
+	v := st.cur[0]
+	st.cur = st.cur[1:]
+	return v, true
+}
 
-// err is the walk's failure, if it failed (not if it was stopped).
+// stop tells the walk that nothing more is read from the stream.
+func (st *stream[T]) stop() { st.stopped.Do(func() { close(st.done) }) }
+
+// close stops the walk and waits for it to return.
+func (st *stream[T]) close() {
+	st.stop()
+	<-st.finished
+}
+
+// err stops the walk and is its failure, if it failed (not if it was
+// stopped).
 func (st *stream[T]) err() error {
+	st.close()
 	if errors.Is(st.walkErr, errEnough) {
 		return nil
 	}
@@ -591,6 +704,9 @@ func splitRows(t xlsx.Table) []xlsx.Table {
 		part.RowCount = min(limit, t.RowCount-from)
 		offset, row := from, t.Row
 		part.Row = func(i int) ([]any, []bool) { return row(offset + i) }
+		if from+limit < t.RowCount {
+			part.Done = nil // the table is done with its last sheet
+		}
 		parts = append(parts, part)
 	}
 	return parts

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -51,10 +52,17 @@ type Table struct {
 	Lists    map[int][]string
 	ListRows int // rows the drop-downs cover (default RowCount): a blank template wants room
 	RowCount int
-	// Row returns row i's cells and which of them to highlight.
+	// Row returns row i's cells and which of them to highlight. The
+	// rows are asked for in order, and a row's cells are written before
+	// the next row is asked for: Row may hand back the same slices.
 	Row func(i int) (cells []any, highlight []bool)
 	// Bold rows (e.g. a totals line) by index.
 	Bold func(i int) bool
+	// Done, when set, is called once the table's lane is done with the
+	// table: its rows written, or failed, or never begun after an earlier
+	// table of the lane failed. (Not at all when Write fails before any
+	// rows are written, setting up the sheets.)
+	Done func()
 	// Lane: the rows of tables of one lane are written one table after
 	// the other, in order; lanes side by side. Tables whose Row functions
 	// share anything (a stream read in turn) must be of one lane; the zero
@@ -105,6 +113,13 @@ func Write(path string, tables []Table, password string) error {
 		}
 		writers[i] = tw
 	}
+	defer func() {
+		for _, tw := range writers {
+			if tw != nil {
+				tw.data.close()
+			}
+		}
+	}()
 	lanes := map[int][]*tableWriter{}
 	for _, tw := range writers {
 		lanes[tw.t.Lane] = append(lanes[tw.t.Lane], tw)
@@ -115,11 +130,19 @@ func Write(path string, tables []Table, password string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, tw := range lane {
-				if err := tw.rows(); err != nil {
+			for k, tw := range lane {
+				err := tw.rows()
+				if err == nil {
+					err = tw.data.end()
+				}
+				if err != nil {
 					errs[slices.Index(writers, tw)] = err
+					for _, rest := range lane[k:] {
+						rest.done()
+					}
 					return
 				}
+				tw.done()
 			}
 		}()
 	}
@@ -133,6 +156,10 @@ func Write(path string, tables []Table, password string) error {
 			return fmt.Errorf("sheet %s: %w", tw.t.Sheet, err)
 		}
 	}
+	rows := map[string]*deflatedRows{}
+	for _, tw := range writers {
+		rows[tw.part()] = tw.data
+	}
 	return writeFileAtomic(path, 0o644, func(w io.Writer) error {
 		if password == "" {
 			// excelize builds the whole archive in memory and then copies
@@ -140,7 +167,9 @@ func Write(path string, tables []Table, password string) error {
 			// seconds to get from the system); the archive goes to the
 			// file instead and the buffer stays empty. Encrypted, the
 			// archive is encrypted whole, from the buffer.
-			f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newParallelZip(w) })
+			f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicingZip(w, rows) })
+		} else {
+			f.SetZipWriter(func(buf io.Writer) excelize.ZipWriter { return newSplicingZip(buf, rows) })
 		}
 		return f.Write(w, excelize.Options{Password: password})
 	})
@@ -292,15 +321,28 @@ func newStyles(f *excelize.File) (*styles, error) {
 	return &styles{title: ids[0], header: ids[1], cell: ids[2], text: ids[3], locked: ids[4], lockedText: ids[5], bad: ids[6], bold: ids[7]}, nil
 }
 
-// tableWriter writes one table's rows into its sheet's stream.
+// tableWriter writes one table: its titles and header through excelize's
+// stream writer, its rows as sheet XML of its own (sheetwriter.go), which
+// the zip writer puts into the sheet's part.
 type tableWriter struct {
 	f    *excelize.File
 	st   *styles
 	t    Table
 	sw   *excelize.StreamWriter
 	cols int
-	row  int // the last row written
+	row  int // the last row of the header
+	data *deflatedRows
 }
+
+func (tw *tableWriter) done() {
+	if tw.t.Done != nil {
+		tw.t.Done()
+	}
+}
+
+// part is the name of the sheet's part in the archive: excelize names a
+// sheet's part by its sheet ID.
+func (tw *tableWriter) part() string { return fmt.Sprintf("xl/worksheets/sheet%d.xml", tw.sw.SheetID) }
 
 // startTable sets up a table's sheet and writes its titles and header.
 func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter, error) {
@@ -314,7 +356,9 @@ func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter
 		return nil, err
 	}
 	listRows := max(t.ListRows, t.RowCount)
-	for col, values := range t.Lists {
+	// In column order: the same tables make the same workbook.
+	for _, col := range slices.Sorted(maps.Keys(t.Lists)) {
+		values := t.Lists[col]
 		if len(values) == 0 || listRows == 0 {
 			continue
 		}
@@ -427,22 +471,18 @@ func startTable(f *excelize.File, st *styles, t Table, lists *int) (*tableWriter
 	if err := sw.SetRow(cell, head, excelize.RowOpts{Height: float64(lines*lineHeight + 6)}); err != nil {
 		return nil, err
 	}
-	return &tableWriter{f: f, st: st, t: t, sw: sw, cols: cols, row: row}, nil
+	return &tableWriter{f: f, st: st, t: t, sw: sw, cols: cols, row: row, data: newDeflatedRows()}, nil
 }
 
 // rows writes the table's rows. Tables of different lanes write theirs at
 // the same time: the styles made here are made under the styles' lock.
 func (tw *tableWriter) rows() error {
-	f, st, t, sw, cols, row := tw.f, tw.st, tw.t, tw.sw, tw.cols, tw.row
+	f, st, t, cols, row := tw.f, tw.st, tw.t, tw.cols, tw.row
 	var err error
-	// The row's cells, given to excelize by pointer: a cell boxed into an
-	// interface is an allocation, and a province's export has 35 million.
-	out, given := make([]any, cols), make([]excelize.Cell, cols)
-	for c := range out {
-		out[c] = &given[c]
-	}
+	x := newRows(tw)
 	for i := 0; i < t.RowCount; i++ {
 		row++
+		x.start(row, rowHeight)
 		cells, bad := t.Row(i)
 		bold := t.Bold != nil && t.Bold(i)
 		for c := 0; c < cols; c++ {
@@ -485,14 +525,37 @@ func (tw *tableWriter) rows() error {
 			if v == "" {
 				v = nil // a blank cell, styled, without an empty string in it
 			}
-			given[c] = excelize.Cell{StyleID: style, Value: v}
+			if err := x.cell(c, style, v); err != nil {
+				return err
+			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := sw.SetRow(cell, out, excelize.RowOpts{Height: rowHeight}); err != nil {
+		if err := x.end(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rowSink takes a table's rows, a cell at a time.
+type rowSink interface {
+	start(row int, height float64)
+	cell(c, style int, v any) error
+	end() error
+}
+
+// newRows is where a table's rows go: its rowXML, into its spool. (Tests
+// put excelize's StreamWriter.SetRow here, the reference rowXML is held
+// to.)
+var newRows = func(tw *tableWriter) rowSink { return &spooledRows{newRowXML(tw.cols), tw.data} }
+
+type spooledRows struct {
+	*rowXML
+	w io.Writer
+}
+
+func (r *spooledRows) end() error {
+	_, err := r.w.Write(r.rowXML.end())
+	return err
 }
 
 // listRange writes a drop-down's values into the hidden sheet of lists and
