@@ -22,6 +22,10 @@ type planner struct {
 	b          *data.ImportBatch
 	unit       data.Unit     // a municipality's workbook (its title names it): rows only of its households
 	units      data.UnitList // the province's municipalities
+	// noHouseholds: the store held no household when the plan began (a
+	// province's first import), so no row's house code or national ID
+	// is looked up in it. The planner never writes, so none appears.
+	noHouseholds bool
 
 	// A file has up to a million rows: what the planner keeps per
 	// household, problem and action is a few numbers in flat slices
@@ -66,6 +70,11 @@ func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string)
 	// What side holds is read back by the rows of its household, which
 	// mostly follow one another: a little of it in memory does.
 	pl.side.KeepInMemory(data.BatchMemory / 4)
+	// A store that cannot say (a damaged first record) is looked up row
+	// by row, as any other.
+	if hs, err := imp.Store.Households(ctx, data.HouseholdFilter{Limit: 1}); err == nil && len(hs) == 0 {
+		pl.noHouseholds = true
+	}
 	return pl
 }
 
@@ -352,12 +361,12 @@ func (pl *planner) householdOf(in rowInput) (ref int, reason data.Sentence, cand
 		return pl.existingRef(in.Key)
 	}
 	var byCode, byID []uint64
-	if h.HouseCode != "" {
+	if h.HouseCode != "" && !pl.noHouseholds {
 		if byCode, err = pl.ids(pl.store.HouseholdsByHouseCode(pl.ctx, h.HouseCode)); err != nil {
 			return 0, data.Sentence{}, nil, err
 		}
 	}
-	if h.Head.NationalID != "" {
+	if h.Head.NationalID != "" && !pl.noHouseholds {
 		if byID, err = pl.ids(pl.store.HouseholdsByNationalID(pl.ctx, h.Head.NationalID)); err != nil {
 			return 0, data.Sentence{}, nil, err
 		}

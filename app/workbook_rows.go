@@ -168,7 +168,16 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		return in
 	}
 	rejectErr := func(f field, err error) rowInput { return reject(f, data.ErrorSentence(err)) }
-	get := func(f field) string { return l.cell(cells, f) }
+	// Each field's cell is cleaned once: the lengths are checked on it,
+	// then it is read.
+	var clean [fieldCount]string
+	var cleaned [fieldCount]bool
+	get := func(f field) string {
+		if !cleaned[f] {
+			clean[f], cleaned[f] = l.cell(cells, f), true
+		}
+		return clean[f]
+	}
 
 	// Lengths first: a cell longer than Excel allows (any column, read or
 	// not), then each field against what it means.
