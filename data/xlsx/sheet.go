@@ -152,22 +152,43 @@ func (p *sheetRows) cell(col int) (int, error) {
 	}
 	p.scrap, p.inline = p.scrap[:0], p.inline[:0]
 	formula, inline, value := false, false, false
-	err := children(p.x, func(name []byte) (err error) {
-		switch string(name) {
-		case "v":
-			p.scrap, err = chars(p.x, p.scrap[:0])
-			value = true
-		case "f":
-			formula = true
-			err = skip(p.x)
-		case "is":
-			inline = true
-			p.inline, err = readSI(p.x, p.inline[:0], &p.runs)
-		default:
-			err = skip(p.x)
+	body := bodyOther
+	if cellFastPath {
+		var text []byte
+		var err error
+		if text, body, err = p.x.cellBody(p.scrap); err != nil {
+			return col, err
 		}
-		return err
-	})
+		switch body {
+		case bodyValue:
+			p.scrap, value = text, true
+		case bodyInline:
+			// What readSI makes of a string item of one <t>.
+			if bytes.Contains(text, []byte("_x")) {
+				text = append(text[:0], unescapeExcel(string(text))...)
+			}
+			p.scrap, p.inline, inline = p.inline[:0], text, true // the two buffers trade places
+		}
+	}
+	err := error(nil)
+	if body == bodyOther {
+		err = children(p.x, func(name []byte) (err error) {
+			switch string(name) {
+			case "v":
+				p.scrap, err = chars(p.x, p.scrap[:0])
+				value = true
+			case "f":
+				formula = true
+				err = skip(p.x)
+			case "is":
+				inline = true
+				p.inline, err = readSI(p.x, p.inline[:0], &p.runs)
+			default:
+				err = skip(p.x)
+			}
+			return err
+		})
+	}
 	if err != nil {
 		return col, err
 	}
@@ -200,6 +221,11 @@ func (p *sheetRows) cell(col int) (int, error) {
 	p.ends = append(p.ends, len(p.vals))
 	return col, nil
 }
+
+// cellFastPath lets cell read the common shapes of a cell in one step
+// (xmlScan.cellBody); tests turn it off to hold it to the token by token
+// reading.
+var cellFastPath = true
 
 // maxColumns is Excel's last column (XFD).
 const maxColumns = 16_384
