@@ -39,9 +39,15 @@ type planner struct {
 	stored    storedActions           // problem ref → its stored actions, in side, once read
 	side      data.Records
 	subKeys   map[string]int32 // problem key → its number in refKey
-	lastAct   []int32          // problem ref → its last action in the batch, -1 for none
-	prevAct   []int32          // action → the one before it of the same problem, -1 for none
-	seen      []bool           // household ref → already counted as new
+	lastKey   struct {         // the last category and name key numbered
+		c   data.Category
+		sub string
+		n   int32
+		ok  bool
+	}
+	lastAct []int32 // problem ref → its last action in the batch, -1 for none
+	prevAct []int32 // action → the one before it of the same problem, -1 for none
+	seen    []bool  // household ref → already counted as new
 
 	// The household and problem the last row touched, decoded: the next
 	// row is often about the same.
@@ -105,13 +111,19 @@ func (r *FileReport) Close() {
 }
 
 // key is the map key of household ref's problem of category c named sub.
+// A row asks for its problem's key several times, and rows of one
+// problem follow one another: the last one found is kept.
 func (pl *planner) key(ref int, c data.Category, sub string) refKey {
+	if pl.lastKey.ok && pl.lastKey.c == c && pl.lastKey.sub == sub {
+		return refKey{int32(ref), pl.lastKey.n}
+	}
 	k := problemKey(c, sub)
 	n, ok := pl.subKeys[k]
 	if !ok {
 		n = int32(len(pl.subKeys))
 		pl.subKeys[k] = n
 	}
+	pl.lastKey.c, pl.lastKey.sub, pl.lastKey.n, pl.lastKey.ok = c, sub, n, true
 	return refKey{int32(ref), n}
 }
 

@@ -46,6 +46,11 @@ type places struct {
 	province string
 	amphoe   map[string]placeResult
 	tambon   map[[2]string]placeResult
+	// The province cell last read and what it found: a file names one.
+	provinceName  string
+	provinceFound data.Place
+	provinceErr   error
+	provinceKnown bool
 }
 
 type placeResult struct {
@@ -55,6 +60,14 @@ type placeResult struct {
 
 func newPlaces(geo *data.Geography, province string) *places {
 	return &places{geo: geo, province: province, amphoe: map[string]placeResult{}, tambon: map[[2]string]placeResult{}}
+}
+
+func (p *places) findProvince(name string) (data.Place, error) {
+	if !p.provinceKnown || name != p.provinceName {
+		p.provinceFound, p.provinceErr = p.geo.FindProvince(name)
+		p.provinceName, p.provinceKnown = name, true
+	}
+	return p.provinceFound, p.provinceErr
 }
 
 func (p *places) findAmphoe(name string) (string, error) {
@@ -192,8 +205,10 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		}
 	}
 	for _, fl := range fieldLengths {
-		if err := data.CheckLength(l.headerOf(fl.field), get(fl.field), fl.most); err != nil {
-			return rejectErr(fl.field, err)
+		if v := get(fl.field); len(v) > fl.most { // a character takes at least one byte
+			if err := data.CheckLength(l.headerOf(fl.field), v, fl.most); err != nil {
+				return rejectErr(fl.field, err)
+			}
 		}
 	}
 	h := &in.Household
@@ -201,7 +216,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 
 	// Where: the province must be ours; amphoe and tambon must exist in it.
 	if p := get(fProvince); p != "" {
-		if pl, err := imp.Geo.FindProvince(p); err != nil {
+		if pl, err := imp.places.findProvince(p); err != nil {
 			return rejectErr(fProvince, err)
 		} else if pl.Code != imp.places.province {
 			return reject(fProvince, data.Sentence{Thai: "แถวนี้เป็นของจังหวัด" + pl.Thai + " ไม่ใช่จังหวัดของฐานข้อมูลนี้",
