@@ -87,8 +87,15 @@ func (p *sheetRows) row() error {
 	start, depth := p.x.pos(), p.x.depth()
 	col := 0
 	for {
-		k, err := p.x.next()
-		if err != nil {
+		var k tokKind
+		var err error
+		ref, typ, plain := []byte(nil), []byte(nil), false
+		if cellFastPath {
+			ref, typ, plain = p.x.cellTag()
+		}
+		if plain {
+			k = tokStart
+		} else if k, err = p.x.next(); err != nil {
 			return err
 		}
 		if p.x.pos()-start > int64(p.lim.RowBytes) {
@@ -104,7 +111,7 @@ func (p *sheetRows) row() error {
 		case tokStart:
 			if string(p.x.name) == "c" {
 				col++
-				if col, err = p.cell(col); err != nil {
+				if col, err = p.cell(col, ref, typ, plain); err != nil {
 					return err
 				}
 			}
@@ -114,10 +121,10 @@ func (p *sheetRows) row() error {
 
 // cell reads a <c> whose position in the row counts col, and keeps its
 // value as excelize does: at the column its r says, after blanks up to
-// it; a cell with neither a value nor a formula is not kept.
-func (p *sheetRows) cell(col int) (int, error) {
-	var ref, t []byte
-	for a := p.x.attrs; ; {
+// it; a cell with neither a value nor a formula is not kept. When plain,
+// cellTag has read the tag's r and t already.
+func (p *sheetRows) cell(col int, ref, t []byte, plain bool) (int, error) {
+	for a := p.x.attrs; !plain; {
 		key, val, rest, err := nextAttr(a)
 		if err != nil {
 			return col, err
