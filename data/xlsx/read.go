@@ -228,6 +228,24 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 // OpenContext was given. A cell longer than Excel allows is passed as it
 // is (CellTooLong tells it).
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
+	return w.rows(sheet, 0, fn)
+}
+
+// heldBytes bounds the rows Rows reads and holds while the sheet's merged
+// ranges are still being looked for.
+var heldBytes = 32 << 20 // a variable for the tests
+
+// rows is Rows, reading no further than the first row past most when
+// most is not 0 (a row that would only be read to be stopped at).
+//
+// A sheet's merged ranges come after its rows in its XML, and rows are
+// filled as they stream: the first time a sheet is read, another
+// goroutine inflates it once more and looks for its merged ranges while
+// its rows are read and held (up to heldBytes, then the read waits); the
+// rows go to fn, in order and filled, once the ranges are known. A sheet
+// whose ranges cannot be read is refused as before any row, whatever the
+// rows' reading met.
+func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string) error) error {
 	var entry *sheetEntry
 	for i := range w.sheets {
 		if w.sheets[i].name == sheet {
@@ -237,37 +255,125 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 	if entry == nil || entry.part == nil {
 		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read sheet " + sheet + ": no such part"}
 	}
-	merged, err := w.mergedRanges(entry)
-	if err != nil {
-		return w.sheetError(sheet, 0, err)
+	type scanned struct {
+		ranges []Range
+		err    error
 	}
+	var fill *MergeFiller  // nil until the ranges are known
+	var found chan scanned // the ranges of a sheet not scanned before
+	var scanErr error
+	scannedOK := false
+	var ranges []Range
+	if r, ok := w.merged[sheet]; ok {
+		fill = NewMergeFiller(r)
+	} else {
+		found = make(chan scanned, 1)
+		go func() {
+			r, err := w.scanMerged(entry)
+			found <- scanned{r, err}
+		}()
+	}
+	// known tells whether the ranges are known (fill is set), receiving
+	// them if they have come, or waiting for them when wait is set; the
+	// refusal of the sheet if they cannot be read.
+	known := func(wait bool) (bool, error) {
+		if found == nil {
+			return scanErr == nil, scanErr
+		}
+		var res scanned
+		if wait {
+			res = <-found
+		} else {
+			select {
+			case res = <-found:
+			default:
+				return false, nil
+			}
+		}
+		found = nil
+		if res.err != nil {
+			scanErr = w.sheetError(sheet, 0, res.err)
+			return false, scanErr
+		}
+		ranges, fill, scannedOK = res.ranges, NewMergeFiller(res.ranges), true
+		return true, nil
+	}
+	defer func() {
+		// After the rows' goroutine has ended (or before it started).
+		if scannedOK {
+			w.merged[sheet] = ranges
+		}
+	}()
 	sst, err := w.sharedStrings()
 	if err != nil {
+		if _, kerr := known(true); kerr != nil {
+			return kerr
+		}
 		return err
 	}
 	rc, err := entry.part.Open()
 	if err != nil {
+		if _, kerr := known(true); kerr != nil {
+			return kerr
+		}
 		return w.sheetError(sheet, 0, err)
 	}
 	defer rc.Close()
 	p := &sheetRows{x: newXMLScan(rc, w.lim), sst: sst, lim: w.lim, name: sheet}
-	fill := NewMergeFiller(merged)
 	return pipeline(w.ctx, func(emit func(int, []string) bool) error {
+		type row struct {
+			n     int
+			cells []string
+		}
+		var held []row
+		size := 0
+		// pass hands a row on, or holds it while the ranges are not
+		// known; false when fn has stopped the read.
+		pass := func(n int, cells []string) (bool, error) {
+			if fill != nil {
+				return emit(n, fill.Fill(n, cells)), nil
+			}
+			held = append(held, row{n, cells})
+			size += len(p.vals) + 16*len(cells) + 48
+			if ok, err := known(size >= heldBytes); !ok {
+				return err == nil, err
+			}
+			for i, h := range held {
+				held[i] = row{}
+				if !emit(h.n, fill.Fill(h.n, h.cells)) {
+					return false, nil
+				}
+			}
+			held, size = nil, 0
+			return true, nil
+		}
+		// end hands on the rows held, then ends the read with err.
+		end := func(err error) error {
+			if _, kerr := known(true); kerr != nil {
+				return kerr
+			}
+			for _, h := range held {
+				if !emit(h.n, fill.Fill(h.n, h.cells)) {
+					return nil
+				}
+			}
+			return err
+		}
 		for i := 0; ; i++ {
 			if i%1024 == 0 {
 				if err := w.ctx.Err(); err != nil {
-					return err
+					return end(err)
 				}
 			}
 			ok, err := p.next()
 			if err != nil {
-				return w.sheetError(sheet, p.n, err)
+				return end(w.sheetError(sheet, p.n, err))
 			}
 			if !ok {
-				return nil
+				return end(nil)
 			}
 			if p.n > w.lim.Rows {
-				return overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(w.lim.Rows))+" แถว ซึ่งเกินขีดจำกัดของ Excel")
+				return end(overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(w.lim.Rows))+" แถว ซึ่งเกินขีดจำกัดของ Excel"))
 			}
 			// A row with nothing of its own is not passed, even where
 			// a merged range covers it: what a range holds is filled into
@@ -279,14 +385,16 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 			if len(cells) == 0 {
 				continue
 			}
-			cells = fill.Fill(p.n, cells)
 			w.read += int64(len(p.vals))
 			if w.read > w.lim.CellText {
-				return tooMuch("ข้อความในไฟล์นี้รวมกันเกิน "+megabytes(w.lim.CellText)+" (ถึงแผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(p.n)+") เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
-					"too much cell text")
+				return end(tooMuch("ข้อความในไฟล์นี้รวมกันเกิน "+megabytes(w.lim.CellText)+" (ถึงแผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(p.n)+") เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
+					"too much cell text"))
 			}
-			if !emit(p.n, cells) {
-				return nil
+			if most > 0 && p.n > most {
+				return end(nil)
+			}
+			if ok, err := pass(p.n, cells); err != nil || !ok {
+				return err
 			}
 		}
 	}, fn)

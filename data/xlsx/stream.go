@@ -62,7 +62,7 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 	heads := make([]Head, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
 		h := Head{Name: s.name, Hidden: s.hidden}
-		err := wb.Rows(s.name, func(row int, cells []string) error {
+		err := wb.rows(s.name, r.HeadRows, func(row int, cells []string) error {
 			if row > r.HeadRows {
 				return ErrStop
 			}
