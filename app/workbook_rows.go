@@ -468,12 +468,38 @@ func (imp *Importer) subNames(c data.Category) []string {
 
 // readDate reads a date cell: a spreadsheet serial number (a date cell,
 // BE typed into it brought back) or text in any Thai form.
+// A file writes the same few hundred days over and over: what each
+// spelling reads as is kept (up to maxKeptDates of them) for the run.
 func (imp *Importer) readDate(v string) (data.Date, error) {
-	if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "/-") {
-		return data.DateFromSerial(f)
+	if r, ok := imp.dates[v]; ok {
+		return r.d, r.err
 	}
-	return data.ParseThaiDate(v)
+	var r dateRead
+	serial := false
+	if !strings.ContainsAny(v, "/-") {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			r.d, r.err = data.DateFromSerial(f)
+			serial = true
+		}
+	}
+	if !serial {
+		r.d, r.err = data.ParseThaiDate(v)
+	}
+	if imp.dates == nil {
+		imp.dates = map[string]dateRead{}
+	}
+	if len(imp.dates) < maxKeptDates {
+		imp.dates[strings.Clone(v)] = r // not a slice of the row's one string
+	}
+	return r.d, r.err
 }
+
+type dateRead struct {
+	d   data.Date
+	err error
+}
+
+const maxKeptDates = 4096
 
 // parseVillageNo reads 5, "ม.5", "หมู่ 5", "หมู่ที่ 5", "๕".
 func parseVillageNo(s string) (int, bool) {
