@@ -122,6 +122,12 @@ var idSeparators = strings.NewReplacer("-", "", " ", "", "'", "", "\u2013", "")
 // digitsOf extracts an n-digit identifier from s. See NormalizeHouseCode for
 // the forms it accepts.
 func digitsOf(s string, n int) (string, bool) {
+	if s != "" && allDigits(s) { // most cells: nothing to clean or take out
+		if len(s) == n-1 {
+			s = "0" + s
+		}
+		return s, len(s) == n
+	}
 	s = ThaiToASCIIDigits(CleanText(s))
 	s = idSeparators.Replace(s)
 	if s == "" {
