@@ -511,8 +511,8 @@ func pipeline(ctx context.Context, read func(emit func(int, []string) bool) erro
 			}
 			return true
 		})
-		if err == nil && len(b.rows) > 0 {
-			send()
+		if len(b.rows) > 0 {
+			send() // the rows before an error too: fn sees every row read before it
 		}
 		readErr <- err
 	}()

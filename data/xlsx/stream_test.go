@@ -195,3 +195,82 @@ func TestRowsHeldWhileMergesAreFound(t *testing.T) {
 		}
 	}
 }
+
+// TestReadOneSheetInOnePass: Read of a workbook of one sheet, in one
+// pass, shows Choose, Row and Done what reading the first rows, then the
+// sheet again, shows them: whatever Choose takes, wherever Row stops or
+// fails, wherever the sheet breaks, with merged ranges in the first rows
+// and after.
+func TestReadOneSheetInOnePass(t *testing.T) {
+	dir := t.TempDir()
+	book := func(name string, n, damaged int) string {
+		var rows strings.Builder
+		for r := 1; r <= n; r++ {
+			v := fmt.Sprint(r)
+			if r == damaged {
+				v = "bad\xff"
+			}
+			fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="C%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, r, r, v)
+		}
+		path := filepath.Join(dir, name)
+		writeZip(t, path, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), `<mergeCells><mergeCell ref="A1:C1"/><mergeCell ref="A35:B40"/></mergeCells>`)}))
+		return path
+	}
+	books := []string{book("fifty.xlsx", 50, 0), book("three.xlsx", 3, 0), book("early.xlsx", 50, 3), book("late.xlsx", 50, 40), book("cut.xlsx", 50, 31)}
+	stopAt, failAt := errors.New("row failed"), errors.New("choose failed")
+	events := func(path string, heads, stop, fail int, choice []string, chooseErr, withDone bool) string {
+		var log []string
+		r := Reading{HeadRows: heads,
+			Choose: func(_ time.Time, h []Head) ([]string, error) {
+				for _, x := range h {
+					log = append(log, fmt.Sprintf("head %s %v %v", x.Name, x.Rows, x.Err))
+				}
+				if chooseErr {
+					return nil, failAt
+				}
+				return choice, nil
+			},
+			Row: func(sheet string, row int, cells []string) error {
+				log = append(log, "row "+sheet+" "+dumpRow(row, cells))
+				switch row {
+				case stop:
+					return ErrStop
+				case fail:
+					return stopAt
+				}
+				return nil
+			}}
+		if withDone {
+			r.Done = func(sheet string, err error) error {
+				log = append(log, fmt.Sprintf("done %s %v", sheet, err))
+				return nil
+			}
+		}
+		err := Read(t.Context(), path, "", r)
+		log = append(log, fmt.Sprintf("end %v", err))
+		return strings.Join(log, "\n")
+	}
+	defer func() { onePass = true }()
+	cases := 0
+	for _, path := range books {
+		for _, heads := range []int{2, 30, 100} {
+			for _, c := range []struct {
+				stop, fail int
+				choice     []string
+				chooseErr  bool
+			}{{0, 0, []string{"S"}, false}, {2, 0, []string{"S"}, false}, {33, 0, []string{"S"}, false}, {0, 45, []string{"S"}, false}, {0, 1, []string{"S"}, false},
+				{0, 0, nil, false}, {0, 0, []string{"S", "S"}, false}, {0, 0, nil, true}} {
+				for _, withDone := range []bool{true, false} {
+					onePass = false
+					want := events(path, heads, c.stop, c.fail, c.choice, c.chooseErr, withDone)
+					onePass = true
+					if got := events(path, heads, c.stop, c.fail, c.choice, c.chooseErr, withDone); got != want {
+						t.Fatalf("%s, %d head rows, %+v, Done %v: in one pass\n%s\nwant\n%s", filepath.Base(path), heads, c, withDone, got, want)
+					}
+					cases++
+				}
+			}
+		}
+	}
+	t.Logf("%d cases", cases)
+}
