@@ -421,7 +421,7 @@ func FuzzSheetRows(f *testing.F) {
 				if len(p.ends) > lim.Columns {
 					t.Fatalf("a row of %d cells", len(p.ends))
 				}
-				rows = append(rows, dumpRow(p.n, p.cells()))
+				rows = append(rows, dumpRow(p.n, p.cells(len(p.ends))))
 			}
 			return rows, nil
 		}

@@ -233,7 +233,7 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 
 // heldBytes bounds the rows Rows reads and holds while the sheet's merged
 // ranges are still being looked for.
-var heldBytes = 32 << 20 // a variable for the tests
+var heldBytes = 64 << 20 // a variable for the tests
 
 // rows is Rows, reading no further than the first row past most when
 // most is not 0 (a row that would only be read to be stopped at).
@@ -321,41 +321,62 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string)
 	defer rc.Close()
 	p := &sheetRows{x: newXMLScan(rc, w.lim), sst: sst, lim: w.lim, name: sheet}
 	return pipeline(w.ctx, func(emit func(int, []string) bool) error {
-		type row struct {
-			n     int
-			cells []string
+		// The rows held, without pointers for the collector to follow:
+		// their text one after another in text, their cells' ends in
+		// ends, and for each its number and where its text and ends end.
+		var held struct {
+			text []byte
+			ends []uint32
+			rows []heldRow
 		}
-		var held []row
-		size := 0
-		// pass hands a row on, or holds it while the ranges are not
-		// known; false when fn has stopped the read.
-		pass := func(n int, cells []string) (bool, error) {
-			if fill != nil {
-				return emit(n, fill.Fill(n, cells)), nil
+		// hold keeps the row just read, its first k cells.
+		hold := func(k int) {
+			held.text = append(held.text, p.vals[:p.ends[k-1]]...)
+			for _, e := range p.ends[:k] {
+				held.ends = append(held.ends, uint32(e))
 			}
-			held = append(held, row{n, cells})
-			size += len(p.vals) + 16*len(cells) + 48
-			if ok, err := known(size >= heldBytes); !ok {
-				return err == nil, err
-			}
-			for i, h := range held {
-				held[i] = row{}
-				if !emit(h.n, fill.Fill(h.n, h.cells)) {
-					return false, nil
+			held.rows = append(held.rows, heldRow{p.n, len(held.text), len(held.ends)})
+		}
+		// flush hands on the rows held, filled; false when fn has
+		// stopped the read.
+		flush := func() bool {
+			text, ends := 0, 0
+			for _, h := range held.rows {
+				all := string(held.text[text:h.text])
+				cells := make([]string, h.ends-ends)
+				from := 0
+				for i, e := range held.ends[ends:h.ends] {
+					cells[i] = all[from:int(e)]
+					from = int(e)
+				}
+				text, ends = h.text, h.ends
+				if !emit(h.n, fill.Fill(h.n, cells)) {
+					return false
 				}
 			}
-			held, size = nil, 0
-			return true, nil
+			held.text, held.ends, held.rows = nil, nil, nil
+			return true
+		}
+		// pass hands the row just read (its first k cells) on, or holds
+		// it while the ranges are not known; false when fn has stopped
+		// the read.
+		pass := func(k int) (bool, error) {
+			if fill != nil {
+				return emit(p.n, fill.Fill(p.n, p.cells(k))), nil
+			}
+			hold(k)
+			if ok, err := known(len(held.text)+4*len(held.ends)+24*len(held.rows) >= heldBytes); !ok {
+				return err == nil, err
+			}
+			return flush(), nil
 		}
 		// end hands on the rows held, then ends the read with err.
 		end := func(err error) error {
 			if _, kerr := known(true); kerr != nil {
 				return kerr
 			}
-			for _, h := range held {
-				if !emit(h.n, fill.Fill(h.n, h.cells)) {
-					return nil
-				}
+			if !flush() {
+				return nil
 			}
 			return err
 		}
@@ -378,11 +399,11 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string)
 			// A row with nothing of its own is not passed, even where
 			// a merged range covers it: what a range holds is filled into
 			// the rows that are there.
-			cells := p.cells()
-			for len(cells) > 0 && cells[len(cells)-1] == "" {
-				cells = cells[:len(cells)-1]
+			k := len(p.ends)
+			for k > 0 && p.ends[k-1] == p.cellStart(k-1) {
+				k-- // an empty cell at the end
 			}
-			if len(cells) == 0 {
+			if k == 0 {
 				continue
 			}
 			w.read += int64(len(p.vals))
@@ -393,28 +414,40 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string)
 			if most > 0 && p.n > most {
 				return end(nil)
 			}
-			if ok, err := pass(p.n, cells); err != nil || !ok {
+			if ok, err := pass(k); err != nil || !ok {
 				return err
 			}
 		}
 	}, fn)
 }
 
-// cells makes the row just read into strings: one string holds all its
-// values, and each cell is a slice of it.
-func (p *sheetRows) cells() []string {
-	if len(p.ends) == 0 {
+// cells makes the first k cells of the row just read into strings: one
+// string holds all their values, and each cell is a slice of it.
+func (p *sheetRows) cells(k int) []string {
+	if k == 0 {
 		return nil
 	}
-	all := string(p.vals)
-	out := make([]string, len(p.ends))
+	all := string(p.vals[:p.ends[k-1]])
+	out := make([]string, k)
 	from := 0
-	for i, end := range p.ends {
+	for i, end := range p.ends[:k] {
 		out[i] = all[from:end]
 		from = end
 	}
 	return out
 }
+
+// cellStart is where cell i of the row just read starts in p.vals.
+func (p *sheetRows) cellStart(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return p.ends[i-1]
+}
+
+// heldRow is a row Rows holds: its number, and where its text and its
+// cells' ends end in the held rows' text and ends.
+type heldRow struct{ n, text, ends int }
 
 // sheetError is the refusal of a sheet the reader cannot go on with, at
 // row n (0 before the first): a broken limit, XML that is not
