@@ -14,9 +14,13 @@ import (
 // refs, the key of each ref kept beside, by ref.
 type refTable struct {
 	slots []int32  // ref + 1 of the household whose key hashes here or after; 0 for free
+	tags  []uint8  // beside each slot, 8 bits of its key (keyTag): most keys that are not it are told without reading keys
 	keys  []uint64 // ref → its key in this table; 0 for none
 	n     int
 }
+
+// keyTag is 8 bits of another hash of key than the one slot uses.
+func keyTag(key uint64) uint8 { return uint8((key * 0xC2B2AE3D27D4EB4F) >> 56) }
 
 // slot is where key's search starts in a table of size slots.
 func slot(key uint64, size int) int {
@@ -28,6 +32,7 @@ func (t *refTable) get(key uint64) (int, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
+	tag := keyTag(key)
 	for i := slot(key, len(t.slots)); ; i++ {
 		if i == len(t.slots) {
 			i = 0
@@ -36,7 +41,7 @@ func (t *refTable) get(key uint64) (int, bool) {
 		if r == 0 {
 			return 0, false
 		}
-		if t.keys[r-1] == key {
+		if t.tags[i] == tag && t.keys[r-1] == key {
 			return int(r - 1), true
 		}
 	}
@@ -52,16 +57,17 @@ func (t *refTable) set(key uint64, ref int) {
 		t.keys = append(t.keys, 0)
 	}
 	t.keys[ref] = key
+	tag := keyTag(key)
 	for i := slot(key, len(t.slots)); ; i++ {
 		if i == len(t.slots) {
 			i = 0
 		}
 		if r := t.slots[i]; r == 0 {
 			t.n++
-		} else if t.keys[r-1] != key {
+		} else if t.tags[i] != tag || t.keys[r-1] != key {
 			continue
 		}
-		t.slots[i] = int32(ref + 1)
+		t.slots[i], t.tags[i] = int32(ref+1), tag
 		return
 	}
 }
@@ -69,16 +75,18 @@ func (t *refTable) set(key uint64, ref int) {
 func (t *refTable) grow() {
 	old := t.slots
 	t.slots = make([]int32, max(1024, 2*len(old)))
+	t.tags = make([]uint8, len(t.slots))
 	for _, r := range old {
 		if r == 0 {
 			continue
 		}
-		for i := slot(t.keys[r-1], len(t.slots)); ; i++ {
+		key := t.keys[r-1]
+		for i := slot(key, len(t.slots)); ; i++ {
 			if i == len(t.slots) {
 				i = 0
 			}
 			if t.slots[i] == 0 {
-				t.slots[i] = r
+				t.slots[i], t.tags[i] = r, keyTag(key)
 				break
 			}
 		}

@@ -22,6 +22,10 @@ type planner struct {
 	b          *data.ImportBatch
 	unit       data.Unit     // a municipality's workbook (its title names it): rows only of its households
 	units      data.UnitList // the province's municipalities
+	// noHouseholds: the store held no household when the plan began (a
+	// province's first import), so no row's house code or national ID
+	// is looked up in it. The planner never writes, so none appears.
+	noHouseholds bool
 
 	// A file has up to a million rows: what the planner keeps per
 	// household, problem and action is a few numbers in flat slices
@@ -35,9 +39,15 @@ type planner struct {
 	stored    storedActions           // problem ref → its stored actions, in side, once read
 	side      data.Records
 	subKeys   map[string]int32 // problem key → its number in refKey
-	lastAct   []int32          // problem ref → its last action in the batch, -1 for none
-	prevAct   []int32          // action → the one before it of the same problem, -1 for none
-	seen      []bool           // household ref → already counted as new
+	lastKey   struct {         // the last category and name key numbered
+		c   data.Category
+		sub string
+		n   int32
+		ok  bool
+	}
+	lastAct []int32 // problem ref → its last action in the batch, -1 for none
+	prevAct []int32 // action → the one before it of the same problem, -1 for none
+	seen    []bool  // household ref → already counted as new
 
 	// The household and problem the last row touched, decoded: the next
 	// row is often about the same.
@@ -66,6 +76,11 @@ func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string)
 	// What side holds is read back by the rows of its household, which
 	// mostly follow one another: a little of it in memory does.
 	pl.side.KeepInMemory(data.BatchMemory / 4)
+	// A store that cannot say (a damaged first record) is looked up row
+	// by row, as any other.
+	if hs, err := imp.Store.Households(ctx, data.HouseholdFilter{Limit: 1}); err == nil && len(hs) == 0 {
+		pl.noHouseholds = true
+	}
 	return pl
 }
 
@@ -96,13 +111,19 @@ func (r *FileReport) Close() {
 }
 
 // key is the map key of household ref's problem of category c named sub.
+// A row asks for its problem's key several times, and rows of one
+// problem follow one another: the last one found is kept.
 func (pl *planner) key(ref int, c data.Category, sub string) refKey {
+	if pl.lastKey.ok && pl.lastKey.c == c && pl.lastKey.sub == sub {
+		return refKey{int32(ref), pl.lastKey.n}
+	}
 	k := problemKey(c, sub)
 	n, ok := pl.subKeys[k]
 	if !ok {
 		n = int32(len(pl.subKeys))
 		pl.subKeys[k] = n
 	}
+	pl.lastKey.c, pl.lastKey.sub, pl.lastKey.n, pl.lastKey.ok = c, sub, n, true
 	return refKey{int32(ref), n}
 }
 
@@ -352,12 +373,12 @@ func (pl *planner) householdOf(in rowInput) (ref int, reason data.Sentence, cand
 		return pl.existingRef(in.Key)
 	}
 	var byCode, byID []uint64
-	if h.HouseCode != "" {
+	if h.HouseCode != "" && !pl.noHouseholds {
 		if byCode, err = pl.ids(pl.store.HouseholdsByHouseCode(pl.ctx, h.HouseCode)); err != nil {
 			return 0, data.Sentence{}, nil, err
 		}
 	}
-	if h.Head.NationalID != "" {
+	if h.Head.NationalID != "" && !pl.noHouseholds {
 		if byID, err = pl.ids(pl.store.HouseholdsByNationalID(pl.ctx, h.Head.NationalID)); err != nil {
 			return 0, data.Sentence{}, nil, err
 		}

@@ -36,11 +36,40 @@ type Importer struct {
 	subProblems data.SubProblemList
 	subIndex    map[string]data.SubProblem // problemKey → entry of subProblems
 	guesses     map[string]guess           // problemKey of a name not in the list → closest entry
+	subFound    map[subName]subFound       // category and name as a row wrote them → findSubProblem's answer
+	dates       map[string]dateRead        // a date cell → what readDate made of it
+}
+
+type subName struct {
+	c    data.Category
+	name string
+}
+
+type subFound struct {
+	s  data.SubProblem
+	ok bool
 }
 
 // findSubProblem looks a sub-problem up by category and name, ignoring
 // blanks, through an index built once per run.
 func (imp *Importer) findSubProblem(c data.Category, name string) (data.SubProblem, bool) {
+	if imp.subIndex == nil {
+		imp.subFound = nil // the list was read again: what was found goes with the old index
+	}
+	if f, ok := imp.subFound[subName{c, name}]; ok {
+		return f.s, f.ok
+	}
+	s, ok := imp.lookUpSubProblem(c, name)
+	if imp.subFound == nil {
+		imp.subFound = map[subName]subFound{}
+	}
+	if len(imp.subFound) < maxKeptDates { // a file writes a few hundred names
+		imp.subFound[subName{c, strings.Clone(name)}] = subFound{s, ok}
+	}
+	return s, ok
+}
+
+func (imp *Importer) lookUpSubProblem(c data.Category, name string) (data.SubProblem, bool) {
 	if imp.subIndex == nil {
 		imp.subIndex = map[string]data.SubProblem{}
 		for _, s := range imp.subProblems {
@@ -137,7 +166,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	if imp.subProblems, err = imp.Store.SubProblems(ctx); err != nil {
 		return nil, err
 	}
-	imp.subIndex, imp.guesses = nil, nil
+	imp.subIndex, imp.guesses, imp.dates = nil, nil, nil
 	imp.places = newPlaces(imp.Geo, meta.Province)
 	if imp.units, err = imp.Store.Units(ctx); err != nil {
 		return nil, err

@@ -46,6 +46,11 @@ type places struct {
 	province string
 	amphoe   map[string]placeResult
 	tambon   map[[2]string]placeResult
+	// The province cell last read and what it found: a file names one.
+	provinceName  string
+	provinceFound data.Place
+	provinceErr   error
+	provinceKnown bool
 }
 
 type placeResult struct {
@@ -55,6 +60,14 @@ type placeResult struct {
 
 func newPlaces(geo *data.Geography, province string) *places {
 	return &places{geo: geo, province: province, amphoe: map[string]placeResult{}, tambon: map[[2]string]placeResult{}}
+}
+
+func (p *places) findProvince(name string) (data.Place, error) {
+	if !p.provinceKnown || name != p.provinceName {
+		p.provinceFound, p.provinceErr = p.geo.FindProvince(name)
+		p.provinceName, p.provinceKnown = name, true
+	}
+	return p.provinceFound, p.provinceErr
 }
 
 func (p *places) findAmphoe(name string) (string, error) {
@@ -168,7 +181,16 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		return in
 	}
 	rejectErr := func(f field, err error) rowInput { return reject(f, data.ErrorSentence(err)) }
-	get := func(f field) string { return l.cell(cells, f) }
+	// Each field's cell is cleaned once: the lengths are checked on it,
+	// then it is read.
+	var clean [fieldCount]string
+	var cleaned [fieldCount]bool
+	get := func(f field) string {
+		if !cleaned[f] {
+			clean[f], cleaned[f] = l.cell(cells, f), true
+		}
+		return clean[f]
+	}
 
 	// Lengths first: a cell longer than Excel allows (any column, read or
 	// not), then each field against what it means.
@@ -183,8 +205,10 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 		}
 	}
 	for _, fl := range fieldLengths {
-		if err := data.CheckLength(l.headerOf(fl.field), get(fl.field), fl.most); err != nil {
-			return rejectErr(fl.field, err)
+		if v := get(fl.field); len(v) > fl.most { // a character takes at least one byte
+			if err := data.CheckLength(l.headerOf(fl.field), v, fl.most); err != nil {
+				return rejectErr(fl.field, err)
+			}
 		}
 	}
 	h := &in.Household
@@ -192,7 +216,7 @@ func (imp *Importer) parseRow(l *layout, row int, cells []string) rowInput {
 
 	// Where: the province must be ours; amphoe and tambon must exist in it.
 	if p := get(fProvince); p != "" {
-		if pl, err := imp.Geo.FindProvince(p); err != nil {
+		if pl, err := imp.places.findProvince(p); err != nil {
 			return rejectErr(fProvince, err)
 		} else if pl.Code != imp.places.province {
 			return reject(fProvince, data.Sentence{Thai: "แถวนี้เป็นของจังหวัด" + pl.Thai + " ไม่ใช่จังหวัดของฐานข้อมูลนี้",
@@ -444,12 +468,38 @@ func (imp *Importer) subNames(c data.Category) []string {
 
 // readDate reads a date cell: a spreadsheet serial number (a date cell,
 // BE typed into it brought back) or text in any Thai form.
+// A file writes the same few hundred days over and over: what each
+// spelling reads as is kept (up to maxKeptDates of them) for the run.
 func (imp *Importer) readDate(v string) (data.Date, error) {
-	if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "/-") {
-		return data.DateFromSerial(f)
+	if r, ok := imp.dates[v]; ok {
+		return r.d, r.err
 	}
-	return data.ParseThaiDate(v)
+	var r dateRead
+	serial := false
+	if !strings.ContainsAny(v, "/-") {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			r.d, r.err = data.DateFromSerial(f)
+			serial = true
+		}
+	}
+	if !serial {
+		r.d, r.err = data.ParseThaiDate(v)
+	}
+	if imp.dates == nil {
+		imp.dates = map[string]dateRead{}
+	}
+	if len(imp.dates) < maxKeptDates {
+		imp.dates[strings.Clone(v)] = r // not a slice of the row's one string
+	}
+	return r.d, r.err
 }
+
+type dateRead struct {
+	d   data.Date
+	err error
+}
+
+const maxKeptDates = 4096
 
 // parseVillageNo reads 5, "ม.5", "หมู่ 5", "หมู่ที่ 5", "๕".
 func parseVillageNo(s string) (int, bool) {

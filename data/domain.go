@@ -104,12 +104,33 @@ func ParseStatus(s string) (Status, error) {
 
 // termMatches tells whether t, without blanks, is one of the term's forms.
 func termMatches(term Term, t string) bool {
-	for _, form := range append(append([]string{term.Thai}, term.Old...), term.Input...) {
-		if strings.ReplaceAll(form, " ", "") == t {
-			return true
+	if sameWithoutBlanks(term.Thai, t) {
+		return true
+	}
+	for _, forms := range [2][]string{term.Old, term.Input} {
+		for _, form := range forms {
+			if sameWithoutBlanks(form, t) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// sameWithoutBlanks tells whether form, its spaces taken out, is t
+// (strings.ReplaceAll(form, " ", "") == t, without making the string).
+func sameWithoutBlanks(form, t string) bool {
+	j := 0
+	for i := 0; i < len(form); i++ {
+		if form[i] == ' ' {
+			continue
+		}
+		if j == len(t) || t[j] != form[i] {
+			return false
+		}
+		j++
+	}
+	return j == len(t)
 }
 
 // Origin tells how a household came into the programme.

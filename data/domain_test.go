@@ -1,6 +1,9 @@
 package data
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseCategory(t *testing.T) {
 	for in, want := range map[string]Category{
@@ -132,4 +135,16 @@ func TestColorRGB(t *testing.T) {
 			t.Errorf("status %v colour %q unreadable", s, StatusColor(s))
 		}
 	}
+}
+
+func FuzzSameWithoutBlanks(f *testing.F) {
+	f.Add("ยังไม่ ได้แก้ไข", "ยังไม่ได้แก้ไข")
+	f.Add(" a b ", "ab")
+	f.Add("ab", "ab ")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, form, s string) {
+		if got, want := sameWithoutBlanks(form, s), strings.ReplaceAll(form, " ", "") == s; got != want {
+			t.Fatalf("sameWithoutBlanks(%q, %q) = %v, want %v", form, s, got, want)
+		}
+	})
 }

@@ -82,6 +82,9 @@ func HouseholdKey(id uint64) string { return fmt.Sprintf("QM-%06d", id) }
 // ParseHouseholdKey reads a HouseholdKey as a clerk may have retyped it
 // ("qm 123", Thai digits); ok is false for anything else.
 func ParseHouseholdKey(s string) (id uint64, ok bool) {
+	if !strings.ContainsAny(s, "Qq") { // no key without its QM: most cells, told without a copy
+		return 0, false
+	}
 	s = strings.ToUpper(idSeparators.Replace(ThaiToASCIIDigits(CleanText(s))))
 	digits, found := strings.CutPrefix(s, "QM")
 	if !found || digits == "" || len(digits) > 19 || !allDigits(digits) {
@@ -119,6 +122,12 @@ var idSeparators = strings.NewReplacer("-", "", " ", "", "'", "", "\u2013", "")
 // digitsOf extracts an n-digit identifier from s. See NormalizeHouseCode for
 // the forms it accepts.
 func digitsOf(s string, n int) (string, bool) {
+	if s != "" && allDigits(s) { // most cells: nothing to clean or take out
+		if len(s) == n-1 {
+			s = "0" + s
+		}
+		return s, len(s) == n
+	}
 	s = ThaiToASCIIDigits(CleanText(s))
 	s = idSeparators.Replace(s)
 	if s == "" {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ThaiToASCIIDigits replaces Thai digits ๐–๙ with 0–9.
@@ -70,11 +71,28 @@ func cleanText(s string) string {
 }
 
 // isClean tells a string CleanText would return unchanged, without
-// building one; false where it cannot tell quickly.
+// building one; false where it cannot tell quickly. ASCII and the Thai
+// block (three bytes, E0 B8 or E0 B9 then one more) are read byte by
+// byte, as most cells are made of nothing else; any other character is
+// decoded and judged as a rune.
 func isClean(s string) bool {
 	space := true // a leading blank would go
 	var last rune
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		switch {
+		case c < utf8.RuneSelf:
+			r = rune(c)
+			i++
+		case c == 0xe0 && i+2 < len(s) && (s[i+1] == 0xb8 || s[i+1] == 0xb9) && s[i+2]&0xc0 == 0x80:
+			r = 0x0e00 | rune(s[i+1]-0xb8)<<6 | rune(s[i+2]&0x3f)
+			i += 3
+		default:
+			var n int
+			r, n = utf8.DecodeRuneInString(s[i:])
+			i += n
+		}
 		switch {
 		case r == ' ':
 			if space {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -71,7 +72,12 @@ func TestParseBaht(t *testing.T) {
 func FuzzCleanText(f *testing.F) {
 	f.Add("  นาย\u200b สม\u00a0ชาย ")
 	f.Add("ใหม่่ a\u3000b")
+	f.Add("กขค\xe0\xb8")
+	f.Add("\xe0\xb9\x7f ๙ \xe0\xb8\xc0")
 	f.Fuzz(func(t *testing.T, s string) {
+		if isClean(s) != isCleanRunes(s) {
+			t.Fatalf("isClean(%q) = %v, reading rune by rune %v", s, isClean(s), isCleanRunes(s))
+		}
 		if isClean(s) && cleanText(s) != s {
 			t.Fatalf("taken as clean, but cleaning makes %q of %q", cleanText(s), s)
 		}
@@ -98,4 +104,33 @@ func FuzzParseBaht(f *testing.F) {
 			t.Fatalf("negative amount from %q", s)
 		}
 	})
+}
+
+// isCleanRunes is isClean as it was before its byte-wise reading of ASCII
+// and Thai: every character decoded as a rune.
+func isCleanRunes(s string) bool {
+	space := true
+	var last rune
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case r < 0x20 || r >= 0x7f && r < 0xa1:
+			return false
+		case r >= 0x0e00 && r <= 0x0e7f:
+			if r == last && (r == 0x0e31 || r >= 0x0e34 && r <= 0x0e3a || r >= 0x0e47 && r <= 0x0e4e) {
+				return false
+			}
+			space = false
+		case r >= 0x80 && (r >= 0x1680 && r <= 0x206f || r >= 0xfeff || r == 0x00ad || r >= 0x2e00 && r <= 0x3000 || unicode.IsSpace(r)):
+			return false
+		default:
+			space = false
+		}
+		last = r
+	}
+	return !space || s == ""
 }

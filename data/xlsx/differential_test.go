@@ -404,20 +404,35 @@ func FuzzSheetRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ก&amp;</t></is></c><c t="s"><v>0</v></c></row><row><c><f>1+1</f><v>2</v></c></row></sheetData><mergeCells><mergeCell ref="A1:B2"/></mergeCells></worksheet>`))
 	f.Add([]byte(`<x:worksheet xmlns:x="u"><x:sheetData><x:row r="2"><x:c r="$B$2"><x:v><![CDATA[7]]></x:v></x:c></x:row></x:sheetData></x:worksheet>`))
 	f.Add([]byte(`<?xml version="1.0"?><!-- c --><worksheet><sheetData><row r="1"><c r="A1" t="str"><v>a</v><v>b</v></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> _x0041_ </t></is></c><c r="B1"><v>1</v><is><t>x</t></is></c><c r="C1" t="inlineStr"><is><t>ก</t></is><v>2</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&#1;</t></is></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s" s="3"><v>0</v></c><c r="B1"/><c r="C1" r="E1"><v>5</v></c><c  r="F1"><v>6</v></c><c r='G1'><v>7</v></c><c x:r="H1" t="n"><v>8</v></c><c r="I&#49;"><v>9</v></c><c r="J1" t="str" ><v>a</v></c><c/><c></c></row></sheetData></worksheet>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lim := DefaultLimits
 		lim.TextBytes, lim.TagBytes, lim.RowBytes, lim.Columns = 4096, 1024, 8192, 40
-		p := &sheetRows{x: newXMLScan(bytes.NewReader(b), lim), sst: &sharedStrings{text: []byte("หัว"), ends: []int{9}}, lim: lim, name: "S"}
-		var err error
-		for rows := 0; rows < 10_000; rows++ {
-			var ok bool
-			if ok, err = p.next(); err != nil || !ok {
-				break
+		read := func() ([]string, error) {
+			p := &sheetRows{x: newXMLScan(bytes.NewReader(b), lim), sst: &sharedStrings{text: []byte("หัว"), ends: []int{9}}, lim: lim, name: "S"}
+			var rows []string
+			for len(rows) < 10_000 {
+				ok, err := p.next()
+				if err != nil || !ok {
+					return rows, err
+				}
+				if len(p.ends) > lim.Columns {
+					t.Fatalf("a row of %d cells", len(p.ends))
+				}
+				rows = append(rows, dumpRow(p.n, p.cells(len(p.ends))))
 			}
-			if len(p.ends) > lim.Columns {
-				t.Fatalf("a row of %d cells", len(p.ends))
-			}
-			p.cells()
+			return rows, nil
+		}
+		// The cells read in one step are what the token by token
+		// reading yields, and so are the refusals.
+		cellFastPath = false
+		slowRows, slowErr := read()
+		cellFastPath = true
+		rows, err := read()
+		if fmt.Sprint(rows) != fmt.Sprint(slowRows) || fmt.Sprint(err) != fmt.Sprint(slowErr) {
+			t.Fatalf("in one step: %q, %v\ntoken by token: %q, %v", rows, err, slowRows, slowErr)
 		}
 		if err != nil && wellFormed(string(b)) && utf8.Valid(b) && !hasDirective(b) {
 			var odd *oddPart

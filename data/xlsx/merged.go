@@ -28,26 +28,32 @@ func (w *Workbook) MergedRanges(sheet string) []Range {
 	return nil
 }
 
-// mergedRanges finds a sheet's merged ranges, once. They come after the
-// rows in the sheet's XML, and rows must be filled as they stream, so
-// the part is inflated once before its rows are read and searched for
-// <mergeCell ref="..."/> elements only: the cost of inflating, a fraction
-// of reading the rows.
+// mergedRanges finds a sheet's merged ranges, once (rows finds them
+// beside the rows it reads).
 func (w *Workbook) mergedRanges(s *sheetEntry) ([]Range, error) {
 	if r, ok := w.merged[s.name]; ok {
 		return r, nil
 	}
-	rc, err := s.part.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	r, err := scanMergeCells(w.ctx, rc, w.lim.MergedRanges)
+	r, err := w.scanMerged(s)
 	if err != nil {
 		return nil, err
 	}
 	w.merged[s.name] = r
 	return r, nil
+}
+
+// scanMerged reads a sheet's merged ranges. They come after the rows in
+// the sheet's XML, and rows must be filled as they stream, so the part is
+// inflated once more and searched for <mergeCell ref="..."/> elements
+// only: the cost of inflating, a fraction of reading the rows. It touches
+// nothing of w but what it reads, so it runs beside the rows' reading.
+func (w *Workbook) scanMerged(s *sheetEntry) ([]Range, error) {
+	rc, err := s.part.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return scanMergeCells(w.ctx, rc, w.lim.MergedRanges)
 }
 
 // scanMergeCells finds the mergeCell elements of a sheet's XML (with or

@@ -228,6 +228,24 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 // OpenContext was given. A cell longer than Excel allows is passed as it
 // is (CellTooLong tells it).
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
+	return w.rows(sheet, 0, fn)
+}
+
+// heldBytes bounds the rows Rows reads and holds while the sheet's merged
+// ranges are still being looked for.
+var heldBytes = 64 << 20 // a variable for the tests
+
+// rows is Rows, reading no further than the first row past most when
+// most is not 0 (a row that would only be read to be stopped at).
+//
+// A sheet's merged ranges come after its rows in its XML, and rows are
+// filled as they stream: the first time a sheet is read, another
+// goroutine inflates it once more and looks for its merged ranges while
+// its rows are read and held (up to heldBytes, then the read waits); the
+// rows go to fn, in order and filled, once the ranges are known. A sheet
+// whose ranges cannot be read is refused as before any row, whatever the
+// rows' reading met.
+func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string) error) error {
 	var entry *sheetEntry
 	for i := range w.sheets {
 		if w.sheets[i].name == sheet {
@@ -237,76 +255,199 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 	if entry == nil || entry.part == nil {
 		return &data.Error{Code: data.EINVALID, Message: "อ่านแผ่นงาน '" + sheet + "' ไม่ได้" + unreadableAdvice, English: "cannot read sheet " + sheet + ": no such part"}
 	}
-	merged, err := w.mergedRanges(entry)
-	if err != nil {
-		return w.sheetError(sheet, 0, err)
+	type scanned struct {
+		ranges []Range
+		err    error
 	}
+	var fill *MergeFiller  // nil until the ranges are known
+	var found chan scanned // the ranges of a sheet not scanned before
+	var scanErr error
+	scannedOK := false
+	var ranges []Range
+	if r, ok := w.merged[sheet]; ok {
+		fill = NewMergeFiller(r)
+	} else {
+		found = make(chan scanned, 1)
+		go func() {
+			r, err := w.scanMerged(entry)
+			found <- scanned{r, err}
+		}()
+	}
+	// known tells whether the ranges are known (fill is set), receiving
+	// them if they have come, or waiting for them when wait is set; the
+	// refusal of the sheet if they cannot be read.
+	known := func(wait bool) (bool, error) {
+		if found == nil {
+			return scanErr == nil, scanErr
+		}
+		var res scanned
+		if wait {
+			res = <-found
+		} else {
+			select {
+			case res = <-found:
+			default:
+				return false, nil
+			}
+		}
+		found = nil
+		if res.err != nil {
+			scanErr = w.sheetError(sheet, 0, res.err)
+			return false, scanErr
+		}
+		ranges, fill, scannedOK = res.ranges, NewMergeFiller(res.ranges), true
+		return true, nil
+	}
+	defer func() {
+		// After the rows' goroutine has ended (or before it started).
+		if scannedOK {
+			w.merged[sheet] = ranges
+		}
+	}()
 	sst, err := w.sharedStrings()
 	if err != nil {
+		if _, kerr := known(true); kerr != nil {
+			return kerr
+		}
 		return err
 	}
 	rc, err := entry.part.Open()
 	if err != nil {
+		if _, kerr := known(true); kerr != nil {
+			return kerr
+		}
 		return w.sheetError(sheet, 0, err)
 	}
 	defer rc.Close()
 	p := &sheetRows{x: newXMLScan(rc, w.lim), sst: sst, lim: w.lim, name: sheet}
-	fill := NewMergeFiller(merged)
 	return pipeline(w.ctx, func(emit func(int, []string) bool) error {
+		// The rows held, without pointers for the collector to follow:
+		// their text one after another in text, their cells' ends in
+		// ends, and for each its number and where its text and ends end.
+		var held struct {
+			text []byte
+			ends []uint32
+			rows []heldRow
+		}
+		// hold keeps the row just read, its first k cells.
+		hold := func(k int) {
+			held.text = append(held.text, p.vals[:p.ends[k-1]]...)
+			for _, e := range p.ends[:k] {
+				held.ends = append(held.ends, uint32(e))
+			}
+			held.rows = append(held.rows, heldRow{p.n, len(held.text), len(held.ends)})
+		}
+		// flush hands on the rows held, filled; false when fn has
+		// stopped the read.
+		flush := func() bool {
+			text, ends := 0, 0
+			for _, h := range held.rows {
+				all := string(held.text[text:h.text])
+				cells := make([]string, h.ends-ends)
+				from := 0
+				for i, e := range held.ends[ends:h.ends] {
+					cells[i] = all[from:int(e)]
+					from = int(e)
+				}
+				text, ends = h.text, h.ends
+				if !emit(h.n, fill.Fill(h.n, cells)) {
+					return false
+				}
+			}
+			held.text, held.ends, held.rows = nil, nil, nil
+			return true
+		}
+		// pass hands the row just read (its first k cells) on, or holds
+		// it while the ranges are not known; false when fn has stopped
+		// the read.
+		pass := func(k int) (bool, error) {
+			if fill != nil {
+				return emit(p.n, fill.Fill(p.n, p.cells(k))), nil
+			}
+			hold(k)
+			if ok, err := known(len(held.text)+4*len(held.ends)+24*len(held.rows) >= heldBytes); !ok {
+				return err == nil, err
+			}
+			return flush(), nil
+		}
+		// end hands on the rows held, then ends the read with err.
+		end := func(err error) error {
+			if _, kerr := known(true); kerr != nil {
+				return kerr
+			}
+			if !flush() {
+				return nil
+			}
+			return err
+		}
 		for i := 0; ; i++ {
 			if i%1024 == 0 {
 				if err := w.ctx.Err(); err != nil {
-					return err
+					return end(err)
 				}
 			}
 			ok, err := p.next()
 			if err != nil {
-				return w.sheetError(sheet, p.n, err)
+				return end(w.sheetError(sheet, p.n, err))
 			}
 			if !ok {
-				return nil
+				return end(nil)
 			}
 			if p.n > w.lim.Rows {
-				return overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(w.lim.Rows))+" แถว ซึ่งเกินขีดจำกัดของ Excel")
+				return end(overLimit("แผ่นงาน '"+sheet+"' ", "มีแถวเกิน "+data.FormatNumber(int64(w.lim.Rows))+" แถว ซึ่งเกินขีดจำกัดของ Excel"))
 			}
 			// A row with nothing of its own is not passed, even where
 			// a merged range covers it: what a range holds is filled into
 			// the rows that are there.
-			cells := p.cells()
-			for len(cells) > 0 && cells[len(cells)-1] == "" {
-				cells = cells[:len(cells)-1]
+			k := len(p.ends)
+			for k > 0 && p.ends[k-1] == p.cellStart(k-1) {
+				k-- // an empty cell at the end
 			}
-			if len(cells) == 0 {
+			if k == 0 {
 				continue
 			}
-			cells = fill.Fill(p.n, cells)
 			w.read += int64(len(p.vals))
 			if w.read > w.lim.CellText {
-				return tooMuch("ข้อความในไฟล์นี้รวมกันเกิน "+megabytes(w.lim.CellText)+" (ถึงแผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(p.n)+") เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
-					"too much cell text")
+				return end(tooMuch("ข้อความในไฟล์นี้รวมกันเกิน "+megabytes(w.lim.CellText)+" (ถึงแผ่นงาน '"+sheet+"' แถว "+strconv.Itoa(p.n)+") เกินกว่าที่โปรแกรมนำเข้าได้ครั้งละไฟล์: กรุณาแบ่งเป็นไฟล์ละอำเภอ หรือตรวจว่ามีช่องที่วางข้อความยาวผิดปกติ",
+					"too much cell text"))
 			}
-			if !emit(p.n, cells) {
-				return nil
+			if most > 0 && p.n > most {
+				return end(nil)
+			}
+			if ok, err := pass(k); err != nil || !ok {
+				return err
 			}
 		}
 	}, fn)
 }
 
-// cells makes the row just read into strings: one string holds all its
-// values, and each cell is a slice of it.
-func (p *sheetRows) cells() []string {
-	if len(p.ends) == 0 {
+// cells makes the first k cells of the row just read into strings: one
+// string holds all their values, and each cell is a slice of it.
+func (p *sheetRows) cells(k int) []string {
+	if k == 0 {
 		return nil
 	}
-	all := string(p.vals)
-	out := make([]string, len(p.ends))
+	all := string(p.vals[:p.ends[k-1]])
+	out := make([]string, k)
 	from := 0
-	for i, end := range p.ends {
+	for i, end := range p.ends[:k] {
 		out[i] = all[from:end]
 		from = end
 	}
 	return out
 }
+
+// cellStart is where cell i of the row just read starts in p.vals.
+func (p *sheetRows) cellStart(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return p.ends[i-1]
+}
+
+// heldRow is a row Rows holds: its number, and where its text and its
+// cells' ends end in the held rows' text and ends.
+type heldRow struct{ n, text, ends int }
 
 // sheetError is the refusal of a sheet the reader cannot go on with, at
 // row n (0 before the first): a broken limit, XML that is not
@@ -403,8 +544,8 @@ func pipeline(ctx context.Context, read func(emit func(int, []string) bool) erro
 			}
 			return true
 		})
-		if err == nil && len(b.rows) > 0 {
-			send()
+		if len(b.rows) > 0 {
+			send() // the rows before an error too: fn sees every row read before it
 		}
 		readErr <- err
 	}()

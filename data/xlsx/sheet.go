@@ -87,8 +87,15 @@ func (p *sheetRows) row() error {
 	start, depth := p.x.pos(), p.x.depth()
 	col := 0
 	for {
-		k, err := p.x.next()
-		if err != nil {
+		var k tokKind
+		var err error
+		ref, typ, plain := []byte(nil), []byte(nil), false
+		if cellFastPath {
+			ref, typ, plain = p.x.cellTag()
+		}
+		if plain {
+			k = tokStart
+		} else if k, err = p.x.next(); err != nil {
 			return err
 		}
 		if p.x.pos()-start > int64(p.lim.RowBytes) {
@@ -104,7 +111,7 @@ func (p *sheetRows) row() error {
 		case tokStart:
 			if string(p.x.name) == "c" {
 				col++
-				if col, err = p.cell(col); err != nil {
+				if col, err = p.cell(col, ref, typ, plain); err != nil {
 					return err
 				}
 			}
@@ -114,10 +121,10 @@ func (p *sheetRows) row() error {
 
 // cell reads a <c> whose position in the row counts col, and keeps its
 // value as excelize does: at the column its r says, after blanks up to
-// it; a cell with neither a value nor a formula is not kept.
-func (p *sheetRows) cell(col int) (int, error) {
-	var ref, t []byte
-	for a := p.x.attrs; ; {
+// it; a cell with neither a value nor a formula is not kept. When plain,
+// cellTag has read the tag's r and t already.
+func (p *sheetRows) cell(col int, ref, t []byte, plain bool) (int, error) {
+	for a := p.x.attrs; !plain; {
 		key, val, rest, err := nextAttr(a)
 		if err != nil {
 			return col, err
@@ -152,22 +159,43 @@ func (p *sheetRows) cell(col int) (int, error) {
 	}
 	p.scrap, p.inline = p.scrap[:0], p.inline[:0]
 	formula, inline, value := false, false, false
-	err := children(p.x, func(name []byte) (err error) {
-		switch string(name) {
-		case "v":
-			p.scrap, err = chars(p.x, p.scrap[:0])
-			value = true
-		case "f":
-			formula = true
-			err = skip(p.x)
-		case "is":
-			inline = true
-			p.inline, err = readSI(p.x, p.inline[:0], &p.runs)
-		default:
-			err = skip(p.x)
+	body := bodyOther
+	if cellFastPath {
+		var text []byte
+		var err error
+		if text, body, err = p.x.cellBody(p.scrap); err != nil {
+			return col, err
 		}
-		return err
-	})
+		switch body {
+		case bodyValue:
+			p.scrap, value = text, true
+		case bodyInline:
+			// What readSI makes of a string item of one <t>.
+			if bytes.Contains(text, []byte("_x")) {
+				text = append(text[:0], unescapeExcel(string(text))...)
+			}
+			p.scrap, p.inline, inline = p.inline[:0], text, true // the two buffers trade places
+		}
+	}
+	err := error(nil)
+	if body == bodyOther {
+		err = children(p.x, func(name []byte) (err error) {
+			switch string(name) {
+			case "v":
+				p.scrap, err = chars(p.x, p.scrap[:0])
+				value = true
+			case "f":
+				formula = true
+				err = skip(p.x)
+			case "is":
+				inline = true
+				p.inline, err = readSI(p.x, p.inline[:0], &p.runs)
+			default:
+				err = skip(p.x)
+			}
+			return err
+		})
+	}
 	if err != nil {
 		return col, err
 	}
@@ -200,6 +228,11 @@ func (p *sheetRows) cell(col int) (int, error) {
 	p.ends = append(p.ends, len(p.vals))
 	return col, nil
 }
+
+// cellFastPath lets cell read the common shapes of a cell in one step
+// (xmlScan.cellBody); tests turn it off to hold it to the token by token
+// reading.
+var cellFastPath = true
 
 // maxColumns is Excel's last column (XFD).
 const maxColumns = 16_384

@@ -59,10 +59,13 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 		return err
 	}
 	defer wb.Close()
+	if len(wb.sheets) == 1 && onePass {
+		return wb.readOne(ctx, r)
+	}
 	heads := make([]Head, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
 		h := Head{Name: s.name, Hidden: s.hidden}
-		err := wb.Rows(s.name, func(row int, cells []string) error {
+		err := wb.rows(s.name, r.HeadRows, func(row int, cells []string) error {
 			if row > r.HeadRows {
 				return ErrStop
 			}
@@ -87,16 +90,120 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 	if err != nil {
 		return err
 	}
+	return wb.readChosen(r, chosen)
+}
+
+// readChosen streams the sheets Choose chose, each read from its start.
+func (wb *Workbook) readChosen(r Reading, chosen []string) error {
 	for _, name := range chosen {
 		err := wb.Rows(name, func(row int, cells []string) error { return r.Row(name, row, cells) })
-		if r.Done != nil {
-			err = r.Done(name, err)
-		}
-		if err != nil {
+		if err = r.done(name, err); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// done is what Done makes of how a sheet's read ended.
+func (r Reading) done(sheet string, err error) error {
+	if r.Done != nil {
+		return r.Done(sheet, err)
+	}
+	return err
+}
+
+// onePass lets Read read a workbook of one sheet in one pass (readOne);
+// tests turn it off to hold it to the two reads.
+var onePass = true
+
+// errChosen stops readOne's pass when Choose does not take its sheet
+// alone, or fails.
+var errChosen = errors.New("chosen")
+
+// readOne is Read of a workbook of one sheet, in one pass: its first rows
+// are shown to Choose and, when Choose takes that sheet alone, the read
+// goes on from there (the first rows go to Row first), instead of
+// starting again. The rows read and held while the sheet's merged ranges
+// are looked for are then not read for nothing: the sheet is read ahead
+// of Choose. What Choose, Row and Done see is what the read of the first
+// rows, then of the sheet, would show them.
+func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
+	sheet := wb.sheets[0]
+	h := Head{Name: sheet.name, Hidden: sheet.hidden}
+	var first []HeadRow // the first rows as Row gets them
+	var chosen []string
+	var chooseErr error
+	chose, alone := false, false
+	choose := func() {
+		chose = true
+		chosen, chooseErr = r.Choose(wb.Saved(), []Head{h})
+		alone = chooseErr == nil && len(chosen) == 1 && chosen[0] == sheet.name
+	}
+	// replay hands the first rows to Row.
+	replay := func() error {
+		for _, f := range first {
+			if err := r.Row(sheet.name, f.N, f.Cells); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := wb.Rows(sheet.name, func(row int, cells []string) error {
+		if alone {
+			return r.Row(sheet.name, row, cells)
+		}
+		if row <= r.HeadRows {
+			kept := make([]string, len(cells))
+			for i, c := range cells {
+				kept[i] = clip(c, HeadCellBytes)
+			}
+			h.Rows = append(h.Rows, HeadRow{row, kept})
+			first = append(first, HeadRow{row, cells})
+			return nil
+		}
+		if choose(); !alone {
+			return errChosen
+		}
+		if err := replay(); err != nil {
+			return err
+		}
+		return r.Row(sheet.name, row, cells)
+	})
+	switch {
+	case chooseErr != nil:
+		return chooseErr
+	case alone:
+		if errors.Is(err, ErrStop) {
+			err = nil
+		}
+		return r.done(sheet.name, err)
+	case chose:
+		return wb.readChosen(r, chosen)
+	}
+	// The sheet ended, or broke, within its first rows.
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, ErrTooLarge):
+		return err
+	case err != nil:
+		h.Err = err
+	}
+	if choose(); chooseErr != nil {
+		return chooseErr
+	}
+	if !alone {
+		return wb.readChosen(r, chosen)
+	}
+	// What the read of the sheet would pass: its rows up to where the
+	// first read ended, and how it ended.
+	if rerr := replay(); rerr != nil {
+		if errors.Is(rerr, ErrStop) {
+			rerr = nil
+		}
+		return r.done(sheet.name, rerr)
+	}
+	return r.done(sheet.name, err)
 }
 
 // clip cuts s to at most n bytes, at a character's start, into a string

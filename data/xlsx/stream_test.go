@@ -125,3 +125,152 @@ func TestMergeCellsAcrossReads(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsHeldWhileMergesAreFound: the first read of a sheet holds its
+// rows while another goroutine looks for its merged ranges; whether the
+// rows wait for the ranges at once (a bound of one byte), part way or
+// never (a bound above the sheet), they come out in order, filled as a
+// read that found the ranges first fills them. A sheet whose ranges
+// break a limit is refused before any row, even past a damaged row.
+func TestRowsHeldWhileMergesAreFound(t *testing.T) {
+	var rows strings.Builder
+	for r := 1; r <= 300; r++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="C%d" t="inlineStr"><is><t>ก%d</t></is></c></row>`, r, r, r, r, r)
+	}
+	merges := `<mergeCells count="3"><mergeCell ref="A1:C1"/><mergeCell ref="A5:B40"/><mergeCell ref="A200:B260"/></mergeCells>`
+	path := filepath.Join(t.TempDir(), "merged.xlsx")
+	writeZip(t, path, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), merges)}))
+	read := func(bound int) string {
+		old := heldBytes
+		heldBytes = bound
+		defer func() { heldBytes = old }()
+		wb, err := Open(path, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wb.Close()
+		var out []string
+		if err := wb.Rows("S", func(n int, cells []string) error { out = append(out, dumpRow(n, cells)); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, "\n")
+	}
+	// What the ranges make of the rows, found before the first row.
+	wb, err := Open(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := NewMergeFiller(wb.MergedRanges("S"))
+	var want []string
+	if err := wb.Rows("S", func(n int, cells []string) error { want = append(want, dumpRow(n, fill.Fill(n, cells))); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	wb.Close()
+	if len(want) != 300 || want[0] != `1: "1" "1" "ก1"` || want[9] != `10: "10" "5" "ก10"` || want[219] != `220: "220" "200" "ก220"` {
+		t.Fatalf("the ranges were not filled: %q, %q", want[0], want[9])
+	}
+	for _, bound := range []int{1, 4 << 10, 1 << 30} {
+		if got := read(bound); got != strings.Join(want, "\n") {
+			t.Errorf("bound %d: rows differ from the ranges found first:\n%s", bound, got)
+		}
+	}
+
+	// Too many ranges, and a damaged row: the ranges' refusal, no row.
+	lowLimits(t, func(l *Limits) { l.MergedRanges = 2 })
+	bad := filepath.Join(t.TempDir(), "bad.xlsx")
+	writeZip(t, bad, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(`<row r="1"><c><v>1</v></c></row><row r="2"><c t="inlineStr"><is><t>bad`+"\xff"+`</t></is></c></row>`), merges)}))
+	for _, bound := range []int{1, 1 << 30} {
+		old := heldBytes
+		heldBytes = bound
+		wb, err := Open(bad, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		err = wb.Rows("S", func(int, []string) error { n++; return nil })
+		wb.Close()
+		heldBytes = old
+		if n != 0 || !strings.Contains(data.ErrorMessage(err), "มีช่องที่ผสานกันเกิน 2 กลุ่ม") {
+			t.Errorf("bound %d: %d rows, %v", bound, n, data.ErrorMessage(err))
+		}
+	}
+}
+
+// TestReadOneSheetInOnePass: Read of a workbook of one sheet, in one
+// pass, shows Choose, Row and Done what reading the first rows, then the
+// sheet again, shows them: whatever Choose takes, wherever Row stops or
+// fails, wherever the sheet breaks, with merged ranges in the first rows
+// and after.
+func TestReadOneSheetInOnePass(t *testing.T) {
+	dir := t.TempDir()
+	book := func(name string, n, damaged int) string {
+		var rows strings.Builder
+		for r := 1; r <= n; r++ {
+			v := fmt.Sprint(r)
+			if r == damaged {
+				v = "bad\xff"
+			}
+			fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="C%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, r, r, v)
+		}
+		path := filepath.Join(dir, name)
+		writeZip(t, path, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), `<mergeCells><mergeCell ref="A1:C1"/><mergeCell ref="A35:B40"/></mergeCells>`)}))
+		return path
+	}
+	books := []string{book("fifty.xlsx", 50, 0), book("three.xlsx", 3, 0), book("early.xlsx", 50, 3), book("late.xlsx", 50, 40), book("cut.xlsx", 50, 31)}
+	stopAt, failAt := errors.New("row failed"), errors.New("choose failed")
+	events := func(path string, heads, stop, fail int, choice []string, chooseErr, withDone bool) string {
+		var log []string
+		r := Reading{HeadRows: heads,
+			Choose: func(_ time.Time, h []Head) ([]string, error) {
+				for _, x := range h {
+					log = append(log, fmt.Sprintf("head %s %v %v", x.Name, x.Rows, x.Err))
+				}
+				if chooseErr {
+					return nil, failAt
+				}
+				return choice, nil
+			},
+			Row: func(sheet string, row int, cells []string) error {
+				log = append(log, "row "+sheet+" "+dumpRow(row, cells))
+				switch row {
+				case stop:
+					return ErrStop
+				case fail:
+					return stopAt
+				}
+				return nil
+			}}
+		if withDone {
+			r.Done = func(sheet string, err error) error {
+				log = append(log, fmt.Sprintf("done %s %v", sheet, err))
+				return nil
+			}
+		}
+		err := Read(t.Context(), path, "", r)
+		log = append(log, fmt.Sprintf("end %v", err))
+		return strings.Join(log, "\n")
+	}
+	defer func() { onePass = true }()
+	cases := 0
+	for _, path := range books {
+		for _, heads := range []int{2, 30, 100} {
+			for _, c := range []struct {
+				stop, fail int
+				choice     []string
+				chooseErr  bool
+			}{{0, 0, []string{"S"}, false}, {2, 0, []string{"S"}, false}, {33, 0, []string{"S"}, false}, {0, 45, []string{"S"}, false}, {0, 1, []string{"S"}, false},
+				{0, 0, nil, false}, {0, 0, []string{"S", "S"}, false}, {0, 0, nil, true}} {
+				for _, withDone := range []bool{true, false} {
+					onePass = false
+					want := events(path, heads, c.stop, c.fail, c.choice, c.chooseErr, withDone)
+					onePass = true
+					if got := events(path, heads, c.stop, c.fail, c.choice, c.chooseErr, withDone); got != want {
+						t.Fatalf("%s, %d head rows, %+v, Done %v: in one pass\n%s\nwant\n%s", filepath.Base(path), heads, c, withDone, got, want)
+					}
+					cases++
+				}
+			}
+		}
+	}
+	t.Logf("%d cases", cases)
+}

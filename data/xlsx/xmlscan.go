@@ -334,6 +334,121 @@ func (s *xmlScan) plainText(dst []byte) ([]byte, bool, error) {
 	return out, true, nil
 }
 
+// cellTag reads, when the unread bytes start with an unprefixed <c> start
+// tag whose attributes are plain (each one blank, a name of letters, =,
+// a value in double quotes without a reference) and which ends within
+// the buffer and the tag limit, that tag as next would, and returns its
+// r and t values (nil when absent; the last of a name given twice, as
+// cell takes it). It reports false, having read nothing, for anything
+// else.
+func (s *xmlScan) cellTag() (ref, typ []byte, ok bool) {
+	b := s.buf[s.r:s.w]
+	if len(b) < 3 || b[0] != '<' || b[1] != 'c' || b[2] != ' ' && b[2] != '>' && b[2] != '/' {
+		return nil, nil, false
+	}
+	end, empty := 0, false
+	for i := 2; end == 0; {
+		if i >= len(b) || i > s.lim.TagBytes {
+			return nil, nil, false
+		}
+		switch b[i] {
+		case '>':
+			end = i
+		case '/':
+			if i+1 >= len(b) || b[i+1] != '>' {
+				return nil, nil, false
+			}
+			end, empty = i+1, true
+		case ' ':
+			j := i + 1
+			for j < len(b) && (b[j] >= 'a' && b[j] <= 'z' || b[j] >= 'A' && b[j] <= 'Z') {
+				j++
+			}
+			if j == i+1 || j+1 >= len(b) || b[j] != '=' || b[j+1] != '"' {
+				return nil, nil, false
+			}
+			q := bytes.IndexByte(b[j+2:], '"')
+			if q < 0 {
+				return nil, nil, false
+			}
+			val := b[j+2 : j+2+q]
+			if bytes.IndexByte(val, '&') >= 0 {
+				return nil, nil, false
+			}
+			switch string(b[i+1 : j]) {
+			case "r":
+				ref = val
+			case "t":
+				typ = val
+			}
+			i = j + 2 + q + 1
+		default:
+			return nil, nil, false
+		}
+	}
+	if end > s.lim.TagBytes {
+		return nil, nil, false
+	}
+	s.kind, s.name, s.empty = tokStart, cName, empty
+	if empty {
+		s.attrs = b[2 : end-1]
+	} else {
+		s.attrs = b[2:end]
+		s.ends = append(s.ends, len(s.open))
+		s.open = append(s.open, 'c')
+	}
+	s.r += end + 1
+	return ref, typ, true
+}
+
+// The shapes of a cell's content that cellBody reads in one step.
+const (
+	bodyOther  = iota // another shape (or not whole in the buffer): read token by token
+	bodyValue         // <v>text</v></c>
+	bodyInline        // <is><t>text</t></is></c>, the <t> maybe with xml:space="preserve"
+)
+
+// cellBody reads, when the <c> just opened (unprefixed) holds one of the
+// shapes above, whole in the buffer and closed right after (almost every
+// cell a program writes), its text decoded, appended to dst, and closes
+// the cell: five tokens at once, what the token by token reading would
+// yield. It reports bodyOther, having read nothing, for anything else.
+func (s *xmlScan) cellBody(dst []byte) ([]byte, int, error) {
+	if s.empty {
+		return dst, bodyOther, nil
+	}
+	top := s.ends[len(s.ends)-1]
+	if string(s.open[top:]) != "c" {
+		return dst, bodyOther, nil
+	}
+	b := s.buf[s.r:s.w]
+	kind, closing := bodyValue, "</v></c>"
+	switch {
+	case bytes.HasPrefix(b, []byte("<v>")):
+		b = b[len("<v>"):]
+	case bytes.HasPrefix(b, []byte("<is><t>")):
+		b, kind, closing = b[len("<is><t>"):], bodyInline, "</t></is></c>"
+	case bytes.HasPrefix(b, []byte(`<is><t xml:space="preserve">`)):
+		b, kind, closing = b[len(`<is><t xml:space="preserve">`):], bodyInline, "</t></is></c>"
+	default:
+		return dst, bodyOther, nil
+	}
+	i := bytes.IndexByte(b, '<')
+	if i < 0 || i > s.lim.TextBytes || !bytes.HasPrefix(b[i:], []byte(closing)) {
+		return dst, bodyOther, nil
+	}
+	out, err := appendText(dst, b[:i], false)
+	if err != nil {
+		return dst, bodyOther, err
+	}
+	s.open, s.ends = s.open[:top], s.ends[:len(s.ends)-1]
+	s.r = s.w - len(b) + i + len(closing)
+	s.kind, s.name = tokEnd, cName
+	return out, kind, nil
+}
+
+var cName = []byte("c")
+
 // depth is how many elements are open.
 func (s *xmlScan) depth() int { return len(s.ends) }
 
@@ -413,16 +528,30 @@ func nextAttr(a []byte) (key, val, rest []byte, err error) {
 // refuses text that is not UTF-8 or holds a character XML does not
 // allow. CDATA is taken as it is but for the line ends.
 func appendText(dst, text []byte, cdata bool) ([]byte, error) {
+	stop := &textStops
+	if cdata {
+		stop = &cdataStops
+	}
 	for len(text) > 0 {
 		// A run of plain text: no reference, no CR, no control; checked
-		// as UTF-8 in one go.
+		// as UTF-8 in one go, unless it holds nothing but ASCII and
+		// characters of the Thai block (E0 B8 or E0 B9 and a continuation
+		// byte), which are valid and allowed as they are.
 		i, wide := 0, false
 		for i < len(text) {
 			c := text[i]
-			if c == '&' && !cdata || c == '\r' || c < 0x20 && c != '\t' && c != '\n' {
-				break
+			if c < utf8.RuneSelf {
+				if stop[c] {
+					break
+				}
+				i++
+				continue
 			}
-			wide = wide || c >= utf8.RuneSelf
+			if c == 0xe0 && i+2 < len(text) && text[i+1]&0xfe == 0xb8 && text[i+2]&0xc0 == 0x80 {
+				i += 3
+				continue
+			}
+			wide = true
 			i++
 		}
 		if wide {
@@ -465,6 +594,17 @@ func appendText(dst, text []byte, cdata bool) ([]byte, error) {
 	}
 	return dst, nil
 }
+
+// textStops and cdataStops are the ASCII bytes that end a run of plain
+// text in appendText: a reference (outside CDATA), a CR, a control other
+// than tab and line feed.
+var textStops, cdataStops = func() (t, c [utf8.RuneSelf]bool) {
+	for b := range utf8.RuneSelf {
+		c[b] = b == '\r' || b < 0x20 && b != '\t' && b != '\n'
+		t[b] = c[b] || b == '&'
+	}
+	return t, c
+}()
 
 func entity(name []byte) (rune, bool) {
 	switch string(name) {

@@ -1,0 +1,40 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"qmdesk/app"
+	"qmdesk/assets"
+	"qmdesk/data"
+	"qmdesk/data/bolt"
+)
+
+// BenchmarkPlanFile is the dry run of the workbook at $QMDESK_PLAN_BOOK
+// (skipped without it) into a new database of Udon Thani, with the
+// command line's memory settings: the plan's own cost, for profiles.
+func BenchmarkPlanFile(b *testing.B) {
+	path := os.Getenv("QMDESK_PLAN_BOOK")
+	if path == "" {
+		b.Skip("QMDESK_PLAN_BOOK not set")
+	}
+	s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	s.Init(ctx, "41", data.DefaultRound())
+	geo, _ := assets.Geography()
+	imp := &app.Importer{Store: s, Geo: geo}
+	defer app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")()
+	for b.Loop() {
+		rep, err := imp.Plan(ctx, path, "")
+		if err != nil || rep.Refused != "" {
+			b.Fatal(err, rep.Refused)
+		}
+		rep.Close()
+	}
+}
