@@ -96,7 +96,10 @@ func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.Imp
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
 			to := b.ChunkEnd(part, from, chunkOf(part), importChunkBytes)
-			err := s.update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, part, from, to) })
+			err := s.update(func(tx *bbolt.Tx) error {
+				fillPages(tx)
+				return s.applyPart(ctx, tx, b, st, part, from, to)
+			})
 			if err != nil {
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
@@ -144,6 +147,21 @@ func chunkOf(part data.BatchPart) int {
 }
 
 var importChunkBytes int64 = 4 << 20
+
+// fillPages makes the pages that tx splits in the buckets an import
+// writes full ones (bbolt's FillPercent, which holds for the buckets as
+// this transaction opened them). An import's new records, their sums and
+// most of their index keys come after every key of their kind, so bbolt's
+// default of half-full pages, room for inserts that never come, wrote
+// twice the pages and made a file twice the size. A page that is later
+// written in the middle splits then, as any full page does.
+func fillPages(tx *bbolt.Tx) {
+	for _, name := range [][]byte{bucketHouseholds, bucketProblems, bucketActions, bucketSums, bucketHIdx, bucketPIdx, bucketHHRefs, bucketImportRows, bucketImportUndo, bucketReviews} {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = 1
+		}
+	}
+}
 
 // abortImport rolls back the parts of an import already written and
 // returns the error that stopped it.
