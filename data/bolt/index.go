@@ -1,10 +1,8 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
-	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -121,7 +119,7 @@ func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 		bucket []byte
 		keys   [][]byte
 	}{{bucketHIdx, k.hidx}, {bucketPIdx, k.pidx}} {
-		slices.SortFunc(x.keys, bytes.Compare)
+		sortKeys(x.keys)
 		b := tx.Bucket(x.bucket)
 		for _, key := range x.keys {
 			if err := b.Put(key, nil); err != nil {
