@@ -83,3 +83,67 @@ func TestImportIDsFollowOn(t *testing.T) {
 		t.Fatalf("check: %+v", rep)
 	}
 }
+
+// The household references of an import's new problems are read from
+// what its chunk wrote when they come after every reference the store
+// held (refCounts): new problems of the household with the last ID, in
+// a category it had and one it had not, a problem of it changed in the
+// same chunk to a category it had not and a new problem there, and new households in a municipality with two problems,
+// leave counters that a recount finds right.
+func TestImportReferencesAfterTheEnd(t *testing.T) {
+	defer func(n int) { importChunk = n }(importChunk)
+	for _, chunk := range []int{1, 2, 100} {
+		importChunk = chunk
+		s, _ := Open(filepath.Join(t.TempDir(), "qm.db"), Options{})
+		ctx := context.Background()
+		s.Init(ctx, "41", data.DefaultRound())
+		if err := s.SetUnits(ctx, data.UnitList{{Name: "เทศบาลนครอุดรธานี", Type: data.UnitCity, Tambons: []data.UnitTambon{{Code: "410101"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		units, _ := s.Units(ctx)
+		old := newHousehold(1, "410102")
+		s.CreateHousehold(ctx, old)
+		kept := &data.Problem{HouseholdID: old.ID, RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567}
+		changed := &data.Problem{HouseholdID: old.ID, RoundID: 1, Category: 2, SubProblem: "ขาดแคลนน้ำใช้", SurveyYear: 2567}
+		for _, p := range []*data.Problem{kept, changed} {
+			if err := s.CreateProblem(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := &data.ImportBatch{File: "t.xlsx"}
+		hOld := b.AddHousehold(data.HouseholdChange{Op: data.OpRef, Household: *old, Seen: old.UpdatedAt})
+		b.AddProblem(data.ProblemChange{Op: data.OpNew, HouseholdRef: hOld, Problem: data.Problem{RoundID: 1, Category: 7, SubProblem: "อื่น ๆ", SurveyYear: 2567}})
+		b.AddProblem(data.ProblemChange{Op: data.OpNew, HouseholdRef: hOld, Problem: data.Problem{RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2565}})
+		// The change moves a problem to a category the household had not,
+		// whose references come after the end; a new problem follows it
+		// there in the same chunk.
+		upd := *changed
+		upd.Status, upd.Category, upd.SubProblem = data.InProgress, 6, "ผู้สูงอายุไม่มีผู้ดูแล"
+		b.AddProblem(data.ProblemChange{Op: data.OpUpdate, HouseholdRef: hOld, Problem: upd, Seen: changed.UpdatedAt})
+		b.AddProblem(data.ProblemChange{Op: data.OpNew, HouseholdRef: hOld, Problem: data.Problem{RoundID: 1, Category: 6, SubProblem: "ผู้สูงอายุไม่มีผู้ดูแล", SurveyYear: 2567}})
+		for i := range 3 {
+			h := newHousehold(10+i, "410101")
+			h.Unit = units[0].Code
+			ref := b.AddHousehold(data.HouseholdChange{Op: data.OpNew, Household: *h})
+			b.AddProblem(data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: data.Problem{RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567}})
+			b.AddProblem(data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: data.Problem{RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, Urgent: true}})
+		}
+		if _, err := s.CommitImport(ctx, b); err != nil {
+			t.Fatalf("chunk %d: %v", chunk, err)
+		}
+		if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+			t.Fatalf("chunk %d: check %v: %+v", chunk, err, rep)
+		}
+		rc, _ := s.Counts(ctx, 1, data.Date{})
+		var households int64
+		for _, c := range rc.Households {
+			if c.Category == 4 {
+				households += c.N
+			}
+		}
+		if households != 4 {
+			t.Fatalf("chunk %d: %d households with a problem of category 4, want 4: %+v", chunk, households, rc.Households)
+		}
+		s.Close()
+	}
+}

@@ -281,6 +281,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			err   error
 		}
 		var keys [][]byte // the new problems' index keys, sorted by the last entry
+		refs := newRefCounts(tx)
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{i: i, pc: b.Problem(i)}
 			p := &r.pc.Problem
@@ -305,11 +306,12 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					return err
 				}
 				k := st.kinds[st.hhKind[r.pc.HouseholdRef]]
-				if err := d.addProblemOf(tx, &p, k.origin, k.area, +1); err != nil {
+				if err := d.addProblemIn(tx, refs, &p, k.origin, k.area, +1); err != nil {
 					return err
 				}
 				span(&created.Problems, p.ID)
 			} else {
+				refs.forget() // updateProblem writes hhrefs without refs
 				var cur data.Problem
 				if err := getProblem(tx, p.ID, &cur); err != nil {
 					return err
