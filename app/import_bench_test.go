@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,4 +390,70 @@ func peakRSS() func() int64 {
 		}
 		return 0
 	}
+}
+
+// BenchmarkCommit measures the commit alone: the workbook at
+// $QMDESK_COMMIT_BOOK (a generated 100,000-row one unless set) is planned
+// once, and each round commits that plan into a new database, with fsync
+// unless $QMDESK_COMMIT_NOSYNC is set, under the command line's memory
+// settings. With $QMDESK_COMMIT_PROF set, a CPU profile of the rounds
+// (the new databases' making included, not the plan) is written there.
+func BenchmarkCommit(b *testing.B) {
+	path := os.Getenv("QMDESK_COMMIT_BOOK")
+	if path == "" {
+		path = benchBook(b, 100_000)
+	}
+	b.StopTimer()
+	ctx := context.Background()
+	geo, _ := assets.Geography()
+	open := func() *bolt.Store {
+		s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: os.Getenv("QMDESK_COMMIT_NOSYNC") != ""})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Init(ctx, "41", data.DefaultRound()); err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	planned := open()
+	defer planned.Close()
+	stop := app.HoldImportMemory(planned, os.Getenv("GOMEMLIMIT") == "")
+	rep, err := (&app.Importer{Store: planned, Geo: geo}).Plan(ctx, path, "")
+	stop()
+	if err != nil || rep.Refused != "" {
+		b.Fatal(err, rep.Refused)
+	}
+	defer rep.Close()
+	if prof := os.Getenv("QMDESK_COMMIT_PROF"); prof != "" {
+		f, err := os.Create(prof)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var peak uint64
+	var cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		s := open()
+		imp := &app.Importer{Store: s, Geo: geo}
+		stop := app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")
+		was := cpuTime()
+		b.StartTimer()
+		peak = max(peak, peakHeap(func() {
+			if _, err := imp.Commit(ctx, rep); err != nil {
+				b.Fatal(err)
+			}
+		}))
+		b.StopTimer()
+		cpu += cpuTime() - was
+		stop()
+		s.Close()
+	}
+	b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }

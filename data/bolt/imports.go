@@ -96,7 +96,10 @@ func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.Imp
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
 			to := b.ChunkEnd(part, from, chunkOf(part), importChunkBytes)
-			err := s.update(func(tx *bbolt.Tx) error { return s.applyPart(ctx, tx, b, st, part, from, to) })
+			err := s.update(func(tx *bbolt.Tx) error {
+				fillPages(tx)
+				return s.applyPart(ctx, tx, b, st, part, from, to)
+			})
 			if err != nil {
 				return st.rec, s.abortImport(ctx, st.rec.ID, err)
 			}
@@ -145,6 +148,21 @@ func chunkOf(part data.BatchPart) int {
 
 var importChunkBytes int64 = 4 << 20
 
+// fillPages makes the pages that tx splits in the buckets an import
+// writes full ones (bbolt's FillPercent, which holds for the buckets as
+// this transaction opened them). An import's new records, their sums and
+// most of their index keys come after every key of their kind, so bbolt's
+// default of half-full pages, room for inserts that never come, wrote
+// twice the pages and made a file twice the size. A page that is later
+// written in the middle splits then, as any full page does.
+func fillPages(tx *bbolt.Tx) {
+	for _, name := range [][]byte{bucketHouseholds, bucketProblems, bucketActions, bucketSums, bucketHIdx, bucketPIdx, bucketHHRefs, bucketImportRows, bucketImportUndo, bucketReviews} {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = 1
+		}
+	}
+}
+
 // abortImport rolls back the parts of an import already written and
 // returns the error that stopped it.
 func (s *Store) abortImport(ctx context.Context, id uint64, cause error) error {
@@ -186,11 +204,35 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 	}
 	switch part {
 	case data.PartHouseholds:
-		for i := from; i < to; i++ {
-			hc := b.Household(i)
-			h := hc.Household
-			if hc.Op == data.OpNew {
-				if err := s.createHousehold(ctx, tx, &h, buf); err != nil {
+		c, err := s.newChunkPrep(ctx, tx, part, bucketHouseholds)
+		if err != nil {
+			return err
+		}
+		type ready struct {
+			i     int
+			hc    data.HouseholdChange
+			value []byte // a new household, encoded
+			err   error
+		}
+		var keys [][]byte // the new households' index keys, sorted by the last entry
+		err = ahead(from, to, func(i int) (ready, bool) {
+			r := ready{i: i, hc: b.Household(i)}
+			if r.hc.Op == data.OpNew {
+				if r.value, r.err = c.newHousehold(&r.hc.Household); r.err == nil {
+					keys = append(keys, householdIndexKeys(&r.hc.Household)...)
+				}
+			}
+			if i == to-1 {
+				sortKeys(keys)
+			}
+			return r, r.err == nil
+		}, func(r *ready) error {
+			if r.err != nil {
+				return r.err
+			}
+			h := r.hc.Household
+			if r.hc.Op == data.OpNew {
+				if err := put(tx, bucketHouseholds, itob(h.ID), r.value); err != nil {
 					return err
 				}
 				span(&created.Households, h.ID)
@@ -199,10 +241,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				if err := getHousehold(tx, h.ID, &cur); err != nil {
 					return err
 				}
-				if !cur.UpdatedAt.Equal(hc.Seen) {
+				if !cur.UpdatedAt.Equal(r.hc.Seen) {
 					return changed("ครัวเรือน", h.ID)
 				}
-				if hc.Op == data.OpUpdate {
+				if r.hc.Op == data.OpUpdate {
 					h.Normalize()
 					if err := h.Validate(); err != nil {
 						return err
@@ -216,32 +258,68 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					h = cur
 				}
 			}
-			st.hhIDs[i] = h.ID
-			st.setKind(i, &h)
+			st.hhIDs[r.i] = h.ID
+			st.setKind(r.i, &h)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		buf.hidx = append(buf.hidx, keys...)
+		if err := c.takeIDs(tx, bucketHouseholds); err != nil {
+			return err
 		}
 	case data.PartProblems:
-		for i := from; i < to; i++ {
-			pc := b.Problem(i)
-			p := pc.Problem
-			if pc.HouseholdRef < 0 || pc.HouseholdRef >= len(st.hhIDs) {
-				return data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, pc.HouseholdRef)
+		c, err := s.newChunkPrep(ctx, tx, part, bucketProblems)
+		if err != nil {
+			return err
+		}
+		type ready struct {
+			i     int
+			pc    data.ProblemChange
+			value []byte // a new problem, encoded
+			err   error
+		}
+		var keys [][]byte // the new problems' index keys, sorted by the last entry
+		refs := newRefCounts(tx)
+		err = ahead(from, to, func(i int) (ready, bool) {
+			r := ready{i: i, pc: b.Problem(i)}
+			p := &r.pc.Problem
+			if ref := r.pc.HouseholdRef; ref < 0 || ref >= len(st.hhIDs) {
+				r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, ref)
+			} else if p.HouseholdID = st.hhIDs[ref]; r.pc.Op == data.OpNew {
+				if r.value, r.err = c.newProblem(p); r.err == nil {
+					keys = append(keys, problemIndexKeys(p, st.kinds[st.hhKind[ref]].area)...)
+				}
 			}
-			p.HouseholdID = st.hhIDs[pc.HouseholdRef]
-			if pc.Op == data.OpNew {
-				k := st.kinds[st.hhKind[pc.HouseholdRef]]
-				if err := s.createProblem(ctx, tx, d, &p, k.area, k.origin, buf); err != nil {
+			if i == to-1 {
+				sortKeys(keys)
+			}
+			return r, r.err == nil
+		}, func(r *ready) error {
+			if r.err != nil {
+				return r.err
+			}
+			p := r.pc.Problem
+			if r.pc.Op == data.OpNew {
+				if err := put(tx, bucketProblems, itob(p.ID), r.value); err != nil {
+					return err
+				}
+				k := st.kinds[st.hhKind[r.pc.HouseholdRef]]
+				if err := d.addProblemIn(tx, refs, &p, k.origin, k.area, +1); err != nil {
 					return err
 				}
 				span(&created.Problems, p.ID)
 			} else {
+				refs.forget() // updateProblem writes hhrefs without refs
 				var cur data.Problem
 				if err := getProblem(tx, p.ID, &cur); err != nil {
 					return err
 				}
-				if !cur.UpdatedAt.Equal(pc.Seen) {
+				if !cur.UpdatedAt.Equal(r.pc.Seen) {
 					return changed("ปัญหา", p.ID)
 				}
-				if pc.Op == data.OpUpdate {
+				if r.pc.Op == data.OpUpdate {
 					before, _ := json.Marshal(cur)
 					if err := s.updateProblem(ctx, tx, &cur, &p); err != nil {
 						return err
@@ -249,28 +327,56 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 					undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, Before: before, After: p.UpdatedAt})
 				}
 			}
-			st.pIDs[i], st.pNew[i] = p.ID, pc.Op == data.OpNew
+			st.pIDs[r.i], st.pNew[r.i] = p.ID, r.pc.Op == data.OpNew
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		buf.pidx = append(buf.pidx, keys...)
+		if err := c.takeIDs(tx, bucketProblems); err != nil {
+			return err
 		}
 	case data.PartActions:
-		for i := from; i < to; i++ {
-			ac := b.Action(i)
-			a := ac.Action
-			if ac.ProblemRef < 0 || ac.ProblemRef >= len(st.pIDs) {
-				return data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ac.ProblemRef)
+		c, err := s.newChunkPrep(ctx, tx, part, bucketActions)
+		if err != nil {
+			return err
+		}
+		type ready struct {
+			ac    data.ActionChange
+			value []byte // encoded
+			err   error
+		}
+		err = ahead(from, to, func(i int) (ready, bool) {
+			r := ready{ac: b.Action(i)}
+			a := &r.ac.Action
+			if ref := r.ac.ProblemRef; ref < 0 || ref >= len(st.pIDs) {
+				r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ref)
+			} else {
+				a.ProblemID = st.pIDs[ref]
+				r.value, r.err = c.newAction(a)
 			}
-			a.ProblemID = st.pIDs[ac.ProblemRef]
-			a.Normalize()
-			if err := a.Validate(s.today()); err != nil {
+			return r, r.err == nil
+		}, func(r *ready) error {
+			if r.err != nil {
+				return r.err
+			}
+			a := &r.ac.Action
+			if err := put(tx, bucketActions, key(a.ProblemID, a.ID), r.value); err != nil {
 				return err
 			}
-			if err := s.putAction(ctx, tx, &a); err != nil {
-				return err
-			}
-			if st.pNew[ac.ProblemRef] {
+			if st.pNew[r.ac.ProblemRef] {
 				span(&created.Actions, a.ID) // goes with its problem on undo
 			} else {
 				undo = append(undo, undoEntry{Kind: "action", ID: a.ID, Problem: a.ProblemID})
 			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := c.takeIDs(tx, bucketActions); err != nil {
+			return err
 		}
 	case data.PartReviews:
 		rb := tx.Bucket(bucketReviews)
@@ -347,18 +453,6 @@ func (s *Store) recoverImports(tx *bbolt.Tx) error {
 		}
 	}
 	return nil
-}
-
-// putAction appends an action without an audit entry of its own: bulk
-// paths log the whole batch once.
-func (s *Store) putAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) error {
-	b := tx.Bucket(bucketActions)
-	id, err := b.NextSequence()
-	if err != nil {
-		return err
-	}
-	a.ID, a.RecordedBy, a.RecordedAt = id, data.OperatorFrom(ctx), s.Clock.Now().UTC()
-	return writeAction(tx, key(a.ProblemID, id), a)
 }
 
 // Imports returns the ledger, oldest first.

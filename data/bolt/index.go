@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -121,7 +120,7 @@ func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 		bucket []byte
 		keys   [][]byte
 	}{{bucketHIdx, k.hidx}, {bucketPIdx, k.pidx}} {
-		slices.SortFunc(x.keys, bytes.Compare)
+		sortKeys(x.keys)
 		b := tx.Bucket(x.bucket)
 		for _, key := range x.keys {
 			if err := b.Put(key, nil); err != nil {
@@ -145,8 +144,14 @@ type counterDelta map[string]int64
 // the store when a new-case counter moves: correct, but a lookup a bulk
 // write cannot afford, so every caller passes it.
 func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
+	return d.addProblemIn(tx, &refCounts{b: tx.Bucket(bucketHHRefs)}, p, origin, tambon, sign)
+}
+
+// addProblemIn is addProblemOf with the household references read and
+// written through refs.
+func (d counterDelta) addProblemIn(tx *bbolt.Tx, refs *refCounts, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
 	if len(tambon) == 12 { // areaOf a household in a municipality: its tambon, then its unit
-		if err := d.addProblemOf(tx, p, origin, tambon[6:], sign); err != nil {
+		if err := d.addProblemIn(tx, refs, p, origin, tambon[6:], sign); err != nil {
 			return err
 		}
 		tambon = tambon[:6]
@@ -168,7 +173,6 @@ func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Or
 	if k := thaiQMKey(p, tambon); k != nil {
 		d[string(k)] += sign
 	}
-	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
 		flipped, err := bumpRef(refs, refKey(p, cat, tambon), sign)
 		if err != nil {
@@ -181,7 +185,7 @@ func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Or
 			}
 		}
 	}
-	return d.addFresh(tx, o, p, tambon, sign)
+	return d.addFresh(refs, o, p, tambon, sign)
 }
 
 // refKey is the hhrefs key of a problem's household and category: a
@@ -493,16 +497,64 @@ func idAtEnd(k []byte) uint64 {
 // bumpRef moves a household reference count (hhrefs) by sign, deleting it
 // at zero; flipped tells that it came up from zero or went down to it,
 // when the household counters it stands for move.
-func bumpRef(refs *bbolt.Bucket, k []byte, sign int64) (flipped bool, err error) {
-	before := int64(btoi(refs.Get(k)))
+func bumpRef(refs *refCounts, k []byte, sign int64) (flipped bool, err error) {
+	before := int64(refs.get(k))
 	after := before + sign
 	if after < 0 {
 		return false, data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "household reference count below zero for %x", k)
 	}
 	if after == 0 {
-		err = refs.Delete(k)
+		err = refs.del(k)
 	} else {
-		err = refs.Put(k, itob(uint64(after)))
+		err = refs.put(k, uint64(after))
 	}
 	return before == 0 || after == 0, err
+}
+
+// refCounts reads and writes household reference counts (hhrefs). One
+// that newRefCounts made for a chunk of an import's new problems knows
+// that a key after every key the bucket held when the chunk began holds
+// what the chunk wrote there or nothing, and reads it from what it wrote
+// instead of searching the bucket for it: the references of the import's
+// new households, four a problem, all come after. Every write to the
+// bucket must then go through it, until forget.
+type refCounts struct {
+	b     *bbolt.Bucket
+	after bool   // keys after end are read from wrote
+	end   []byte // the bucket's last key when the chunk began (nil: it was empty)
+	wrote map[string]uint64
+}
+
+// newRefCounts reads the hhrefs bucket's last key (see refCounts).
+func newRefCounts(tx *bbolt.Tx) *refCounts {
+	b := tx.Bucket(bucketHHRefs)
+	end, _ := b.Cursor().Last()
+	return &refCounts{b: b, after: true, end: bytes.Clone(end), wrote: map[string]uint64{}}
+}
+
+// forget makes r read every key from the bucket: before a write that
+// does not go through r.
+func (r *refCounts) forget() { r.after = false }
+
+func (r *refCounts) past(k []byte) bool { return r.after && bytes.Compare(k, r.end) > 0 }
+
+func (r *refCounts) get(k []byte) uint64 {
+	if r.past(k) {
+		return r.wrote[string(k)]
+	}
+	return btoi(r.b.Get(k))
+}
+
+func (r *refCounts) put(k []byte, n uint64) error {
+	if r.past(k) {
+		r.wrote[string(k)] = n
+	}
+	return r.b.Put(k, itob(n))
+}
+
+func (r *refCounts) del(k []byte) error {
+	if r.past(k) {
+		delete(r.wrote, string(k))
+	}
+	return r.b.Delete(k)
 }

@@ -81,11 +81,10 @@ func (d counterDelta) missedFlip(o *lazyOrigin, p *data.Problem, tambon string, 
 // addFresh counts (sign +1) or uncounts a problem found in the round in
 // its household's fresh references, and moves the known-household counter
 // when one goes from 0 to 1 or back.
-func (d counterDelta) addFresh(tx *bbolt.Tx, o *lazyOrigin, p *data.Problem, tambon string, sign int64) error {
+func (d counterDelta) addFresh(refs *refCounts, o *lazyOrigin, p *data.Problem, tambon string, sign int64) error {
 	if !p.FoundInRound() {
 		return nil
 	}
-	refs := tx.Bucket(bucketHHRefs)
 	for _, cat := range []byte{byte(p.Category), 0} {
 		flipped, err := bumpRef(refs, freshRefKey(p.RoundID, p.HouseholdID, cat, tambon), sign)
 		if err != nil {
