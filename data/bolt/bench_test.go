@@ -186,7 +186,7 @@ func streamCopy(src, dst string) error {
 // 2,000,000 keys of 18 bytes (a problem index key's length) put in
 // ascending order, 5,000 a transaction, pages filled as fillPages fills
 // them, without fsync. Its time per key (ns/key) is the least any of the
-// commit's 18 or so writes a row can cost (docs/perf-commit.md).
+// commit's 18 or so writes a row can cost (docs/performance.md, "Issue 15: the import commit in bbolt").
 func BenchmarkBboltPutFloor(b *testing.B) {
 	const total, chunk = 2_000_000, 5000
 	for b.Loop() {

@@ -415,7 +415,7 @@ var benchRow = []any{uint64(1234567), uint64(654321), "ด้านสุขภ�
 	"แก้ไขได้บางส่วน", "อยู่ระหว่างดำเนินการ", "", "1 ม.ค. 2568", "สำนักงานสาธารณสุขจังหวัด"}
 
 // The rows of a table written by rowXML and by excelize's SetRow, per
-// row (docs/perf-export.md): a 12-column row of Thai text and numbers.
+// row (docs/performance.md, "Issue 15: the full export's own sheet writer"): a 12-column row of Thai text and numbers.
 func BenchmarkRowXML(b *testing.B) {
 	x := newRowXML(len(benchRow))
 	var out bytes.Buffer
