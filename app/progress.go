@@ -136,6 +136,9 @@ func CountdownText(r data.Round, d Deadline) string {
 		s := fmt.Sprintf("รอบ %s สิ้นสุดแล้วเมื่อ %s (%s วันที่แล้ว) · ณ วันครบกำหนดยังค้าง %s ปัญหา · หลังจากนั้น%sแล้ว %s ปัญหา และ%s %s ปัญหา · วันนี้ยังค้าง %s ปัญหา (เลยกำหนดทั้งหมด)",
 			r.Name, data.FormatBE(r.Deadline), data.FormatNumber(int64(d.DaysOverdue)), data.FormatNumber(d.OpenAtDeadline), data.WordSolvedTotal.Thai, data.FormatNumber(d.SolvedSince),
 			data.Closed.Thai(), data.FormatNumber(d.ResolvedSince-d.SolvedSince), data.FormatNumber(d.Open))
+		if d.Open == 0 { // nothing left to be overdue
+			s = strings.TrimSuffix(s, " (เลยกำหนดทั้งหมด)")
+		}
 		if d.Carried > 0 {
 			s += fmt.Sprintf(" · ในจำนวนนี้ยกไปติดตามต่อในรอบใหม่แล้ว %s ปัญหา ซึ่งนับเป็นงานของรอบใหม่ (อย่านับซ้ำ)", data.FormatNumber(d.Carried))
 		}

@@ -259,6 +259,19 @@ func TestCountdownText(t *testing.T) {
 	}
 }
 
+// After the deadline, open problems are all overdue; none open is not
+// called "all overdue".
+func TestCountdownTextOverdueOnlyWhenOpen(t *testing.T) {
+	r := data.DefaultRound()
+	after := data.NewDate(2026, 12, 1)
+	if got := app.CountdownText(r, app.CountdownOf(r, after, 3)); !strings.Contains(got, "วันนี้ยังค้าง 3 ปัญหา (เลยกำหนดทั้งหมด)") {
+		t.Errorf("3 open after the deadline: %q", got)
+	}
+	if got := app.CountdownText(r, app.CountdownOf(r, after, 0)); strings.Contains(got, "เลยกำหนด") || !strings.HasSuffix(got, "วันนี้ยังค้าง 0 ปัญหา") {
+		t.Errorf("none open after the deadline: %q", got)
+	}
+}
+
 // After the deadline, the round's final figures come from its history:
 // open at the end of the deadline day, and solved or closed since.
 func TestEndedRoundFiguresAtTheDeadline(t *testing.T) {

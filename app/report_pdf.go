@@ -189,7 +189,11 @@ func (p *pdfWriter) cover(title, asOf string) {
 		p.heading("รอบนี้ยังไม่เริ่ม: เริ่มบันทึกผล "+data.FormatBELong(r.Start)+" (อีก "+strconv.Itoa(-c.DaysSinceStart)+" วัน)", 15)
 	case c.Ended:
 		pdf.SetTextColor(180, 40, 0)
-		p.heading("รอบนี้สิ้นสุดแล้วเมื่อ "+data.FormatBELong(r.Deadline)+" ("+data.FormatNumber(int64(c.DaysOverdue))+" วันที่แล้ว) · วันนี้ยังค้าง "+data.FormatNumber(c.Open)+" ปัญหา ซึ่งเลยกำหนดทั้งหมด", 15)
+		open := "วันนี้ยังค้าง " + data.FormatNumber(c.Open) + " ปัญหา"
+		if c.Open > 0 {
+			open += " ซึ่งเลยกำหนดทั้งหมด"
+		}
+		p.heading("รอบนี้สิ้นสุดแล้วเมื่อ "+data.FormatBELong(r.Deadline)+" ("+data.FormatNumber(int64(c.DaysOverdue))+" วันที่แล้ว) · "+open, 15)
 		pdf.SetTextColor(0, 0, 0)
 		carried := ""
 		if c.Carried > 0 {
