@@ -143,9 +143,34 @@ func (g *Geography) FindProvince(name string) (Place, error) {
 				return p, nil
 			}
 		}
+		if th, en := g.provincesStarting(n); th != "" {
+			return Place{}, Messages(ENOTFOUND, "ไม่พบจังหวัด '%s' หมายถึง %s ใช่ไหม (พิมพ์ชื่อเต็มหรือรหัสจังหวัด)", []any{CleanText(name), th}, "Province '%s' not found; did you mean %s? (type the whole name or the code)", CleanText(name), en)
+		}
 		return Place{}, Errorf(ENOTFOUND, "ไม่พบจังหวัด '%s'", "Province '%s' not found", CleanText(name))
 	}
 	return g.provinces[codes[0]], nil
+}
+
+// provincesStarting names, in Thai and in English, the provinces whose
+// Thai name begins with a name that matched none (as a clerk types
+// "อุดร"), with their codes, for the message; "" when none or more than
+// three do.
+func (g *Geography) provincesStarting(n string) (thai, english string) {
+	n = placeKey(n)
+	if n == "" {
+		return "", ""
+	}
+	var th, en []string
+	for _, p := range g.Provinces() {
+		if strings.HasPrefix(placeKey(p.Thai), n) {
+			th = append(th, p.Thai+" ("+p.Code+")")
+			en = append(en, p.EnglishName()+" ("+p.Code+")")
+		}
+	}
+	if len(th) == 0 || len(th) > 3 {
+		return "", ""
+	}
+	return strings.Join(th, " หรือ "), strings.Join(en, " or ")
 }
 
 // FindAmphoe finds an amphoe of a province by name: "อำเภอกุดจับ", "อ.กุดจับ",

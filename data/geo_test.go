@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"strings"
 	"testing"
 
 	"qmdesk/assets"
@@ -31,6 +32,14 @@ func TestFindPlaces(t *testing.T) {
 		if p, err := g.FindProvince(name); err != nil || p.Code != "41" {
 			t.Errorf("FindProvince(%q) = %v, %v", name, p, err)
 		}
+	}
+	// A name begun is not taken for the province (a workbook's "อุดร"
+	// stays a refusal), but the message names it.
+	if _, err := g.FindProvince("อุดร"); err == nil || !strings.Contains(data.ErrorMessage(err), "หมายถึง อุดรธานี (41) ใช่ไหม") {
+		t.Errorf("อุดร: %v", err)
+	}
+	if _, err := g.FindProvince("นคร"); err == nil || strings.Contains(data.ErrorMessage(err), "หมายถึง") {
+		t.Errorf("นคร begins more than three provinces' names: %v", err)
 	}
 	if p, err := g.FindProvince("กทม."); err != nil || p.Code != "10" {
 		t.Errorf("กทม. = %v, %v", p, err)
