@@ -319,8 +319,9 @@ func rebuildRefs(tx *bbolt.Tx, counts map[string]int64) error {
 }
 
 // compareRefs is Check's comparison of the household references with a
-// recount, by logical key, in compareCounts' words; a key or value of
-// another layout is named as such.
+// recount, by logical key (refName); a key or value of another layout is
+// named as such, and a count the recount has but the file has not is
+// named too.
 func compareRefs(b *bbolt.Bucket, want map[string]int64) []string {
 	var out []string
 	seen := 0
@@ -337,15 +338,47 @@ func compareRefs(b *bbolt.Bucket, want map[string]int64) []string {
 		for _, x := range e {
 			lk := string(k) + x.rest
 			if w, ok := want[lk]; !ok || uint64(w) != x.n {
-				out = append(out, fmt.Sprintf("household reference %x: stored %d, recount %d", lk, x.n, w))
+				out = append(out, fmt.Sprintf("household reference %s: stored %d, recount %d", refName(lk), x.n, w))
 			} else {
 				seen++
 			}
 		}
 		return nil
 	})
-	if seen != len(want) && len(out) == 0 {
-		out = append(out, fmt.Sprintf("household reference: %d missing", len(want)-seen))
+	if seen < len(want) { // some the file has not: name them
+		var missing []string
+		for lk, w := range want {
+			if v := b.Get([]byte(lk[:refHHLen])); v != nil {
+				if e, err := decodeRefs(v); err == nil && slices.ContainsFunc(e, func(x refEntry) bool { return x.rest == lk[refHHLen:] }) {
+					continue
+				}
+			}
+			missing = append(missing, fmt.Sprintf("household reference %s: stored 0, recount %d", refName(lk), w))
+		}
+		slices.Sort(missing)
+		out = append(out, missing...)
 	}
 	return limit(out)
+}
+
+// refName says a logical household reference key in words: "round 1
+// household 42 category 3, found in the round, the unit's own".
+func refName(lk string) string {
+	if len(lk) <= refHHLen {
+		return fmt.Sprintf("%x", lk)
+	}
+	rest := lk[refHHLen:]
+	s := fmt.Sprintf("round %d household %d category %d", btoi([]byte(lk[:8])), btoi([]byte(lk[8:16])), rest[0])
+	switch rest[1:] {
+	case "":
+	case "f":
+		s += ", found in the round"
+	case "M":
+		s += ", the unit's own"
+	case "fM":
+		s += ", found in the round, the unit's own"
+	default:
+		s += fmt.Sprintf(", %x", rest[1:])
+	}
+	return s
 }
