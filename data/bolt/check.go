@@ -64,7 +64,7 @@ func checkTx(tx *bbolt.Tx, r data.CheckReport, bboltCheck bool, v *auditVerifier
 	r.Problems = append(r.Problems, compareKeys("household index", tx.Bucket(bucketHIdx), rc.wantH)...)
 	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), rc.wantP)...)
 	r.Problems = append(r.Problems, compareCounts("counter", tx.Bucket(bucketCounters), rc.counts)...)
-	r.Problems = append(r.Problems, compareCounts("household reference", tx.Bucket(bucketHHRefs), rc.refs)...)
+	r.Problems = append(r.Problems, compareRefs(tx.Bucket(bucketHHRefs), rc.refs)...)
 	var sums []string
 	checkSums(tx, func(f sumFinding) bool {
 		sums = append(sums, f.english())

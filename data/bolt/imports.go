@@ -311,7 +311,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				}
 				span(&created.Problems, p.ID)
 			} else {
-				refs.forget() // updateProblem writes hhrefs without refs
+				if err := refs.forget(); err != nil { // updateProblem writes hhrefs without refs
+					return err
+				}
 				var cur data.Problem
 				if err := getProblem(tx, p.ID, &cur); err != nil {
 					return err
@@ -331,6 +333,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		if err := refs.flush(); err != nil { // each household's references once
 			return err
 		}
 		buf.pidx = append(buf.pidx, keys...)

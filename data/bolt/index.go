@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 
@@ -144,11 +143,15 @@ type counterDelta map[string]int64
 // the store when a new-case counter moves: correct, but a lookup a bulk
 // write cannot afford, so every caller passes it.
 func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
-	return d.addProblemIn(tx, &refCounts{b: tx.Bucket(bucketHHRefs)}, p, origin, tambon, sign)
+	refs := editRefs(tx)
+	if err := d.addProblemIn(tx, refs, p, origin, tambon, sign); err != nil {
+		return err
+	}
+	return refs.flush()
 }
 
 // addProblemIn is addProblemOf with the household references read and
-// written through refs.
+// written through refs (which the caller flushes).
 func (d counterDelta) addProblemIn(tx *bbolt.Tx, refs *refCounts, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
 	if len(tambon) == 12 { // areaOf a household in a municipality: its tambon, then its unit
 		if err := d.addProblemIn(tx, refs, p, origin, tambon[6:], sign); err != nil {
@@ -494,67 +497,18 @@ func idAtEnd(k []byte) uint64 {
 	return binary.BigEndian.Uint64(k[len(k)-8:])
 }
 
-// bumpRef moves a household reference count (hhrefs) by sign, deleting it
-// at zero; flipped tells that it came up from zero or went down to it,
+// bumpRef moves a household reference count (hhrefs) by sign in refs,
+// leaving it out at zero; flipped tells that it came up from zero or went down to it,
 // when the household counters it stands for move.
 func bumpRef(refs *refCounts, k []byte, sign int64) (flipped bool, err error) {
-	before := int64(refs.get(k))
+	n, err := refs.get(k)
+	if err != nil {
+		return false, err
+	}
+	before := int64(n)
 	after := before + sign
 	if after < 0 {
 		return false, data.Messages(data.EINTERNAL, "ตัวนับของฐานข้อมูลผิดพลาด กรุณาใช้คำสั่งตรวจสอบ (qmdesk check)", nil, "household reference count below zero for %x", k)
 	}
-	if after == 0 {
-		err = refs.del(k)
-	} else {
-		err = refs.put(k, uint64(after))
-	}
-	return before == 0 || after == 0, err
-}
-
-// refCounts reads and writes household reference counts (hhrefs). One
-// that newRefCounts made for a chunk of an import's new problems knows
-// that a key after every key the bucket held when the chunk began holds
-// what the chunk wrote there or nothing, and reads it from what it wrote
-// instead of searching the bucket for it: the references of the import's
-// new households, four a problem, all come after. Every write to the
-// bucket must then go through it, until forget.
-type refCounts struct {
-	b     *bbolt.Bucket
-	after bool   // keys after end are read from wrote
-	end   []byte // the bucket's last key when the chunk began (nil: it was empty)
-	wrote map[string]uint64
-}
-
-// newRefCounts reads the hhrefs bucket's last key (see refCounts).
-func newRefCounts(tx *bbolt.Tx) *refCounts {
-	b := tx.Bucket(bucketHHRefs)
-	end, _ := b.Cursor().Last()
-	return &refCounts{b: b, after: true, end: bytes.Clone(end), wrote: map[string]uint64{}}
-}
-
-// forget makes r read every key from the bucket: before a write that
-// does not go through r.
-func (r *refCounts) forget() { r.after = false }
-
-func (r *refCounts) past(k []byte) bool { return r.after && bytes.Compare(k, r.end) > 0 }
-
-func (r *refCounts) get(k []byte) uint64 {
-	if r.past(k) {
-		return r.wrote[string(k)]
-	}
-	return btoi(r.b.Get(k))
-}
-
-func (r *refCounts) put(k []byte, n uint64) error {
-	if r.past(k) {
-		r.wrote[string(k)] = n
-	}
-	return r.b.Put(k, itob(n))
-}
-
-func (r *refCounts) del(k []byte) error {
-	if r.past(k) {
-		delete(r.wrote, string(k))
-	}
-	return r.b.Delete(k)
+	return before == 0 || after == 0, refs.set(k, uint64(after))
 }

@@ -8,7 +8,8 @@ import (
 
 // The new cases (ครัวเรือนตกหล่น, ครัวเรือนเดิมที่มีปัญหาใหม่) are counted in
 // households, each once per category and once in category 0, by two
-// reference counts in hhrefs:
+// reference counts in hhrefs (logical keys; the bucket holds them packed,
+// one key per round and household, hhrefs.go):
 //
 //   - round + hh + cat (every problem, the 'H' counters' own): while it is
 //     above zero a household of origin ตกหล่น is counted in

@@ -168,19 +168,37 @@ func TestNewCaseCounters(t *testing.T) {
 	}
 	checkNewCases(t, s, ctx, "repaired", [3]int64{2, 1, 1}, [3]int64{1, 1, 0})
 
-	// A file of schema 5 has none of these counters or references.
+	// A file of schema 5 has none of these counters or references (the
+	// references packed here: the upgrade to 10 packs what countNewCases
+	// writes in the old layout).
 	s.db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketCounters, bucketHHRefs} {
-			var stale [][]byte
-			tx.Bucket(b).ForEach(func(k, _ []byte) error {
-				if (k[0] == 'N' && len(k) == 17) || (len(k) == 18 && k[17] == 'f') {
-					stale = append(stale, append([]byte(nil), k...))
-				}
-				return nil
-			})
-			for _, k := range stale {
-				tx.Bucket(b).Delete(k)
+		var stale [][]byte
+		tx.Bucket(bucketCounters).ForEach(func(k, _ []byte) error {
+			if k[0] == 'N' && len(k) == 17 {
+				stale = append(stale, append([]byte(nil), k...))
 			}
+			return nil
+		})
+		for _, k := range stale {
+			tx.Bucket(bucketCounters).Delete(k)
+		}
+		refs := map[string][]refEntry{}
+		tx.Bucket(bucketHHRefs).ForEach(func(k, v []byte) error {
+			e, err := decodeRefs(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []refEntry
+			for _, x := range e {
+				if len(x.rest) < 2 || x.rest[1] != 'f' {
+					kept = append(kept, x)
+				}
+			}
+			refs[string(k)] = kept
+			return nil
+		})
+		for k, e := range refs {
+			putRefs(tx.Bucket(bucketHHRefs), []byte(k), e)
 		}
 		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(5))
 	})

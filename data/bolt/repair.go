@@ -483,14 +483,15 @@ func dayOf(at time.Time) (data.Date, bool) {
 }
 
 // rebuildIndexes replaces every index and counter by what the records
-// imply (recountTx), written in key order.
+// imply (recountTx), written in key order; the household references
+// packed (rebuildRefs).
 func rebuildIndexes(tx *bbolt.Tx) error {
 	rc := recountTx(tx)
 	for _, x := range []struct {
 		bucket []byte
 		keys   map[string]bool
 		counts map[string]int64
-	}{{bucketHIdx, rc.wantH, nil}, {bucketPIdx, rc.wantP, nil}, {bucketCounters, nil, rc.counts}, {bucketHHRefs, nil, rc.refs}} {
+	}{{bucketHIdx, rc.wantH, nil}, {bucketPIdx, rc.wantP, nil}, {bucketCounters, nil, rc.counts}} {
 		if err := tx.DeleteBucket(x.bucket); err != nil {
 			return err
 		}
@@ -516,5 +517,5 @@ func rebuildIndexes(tx *bbolt.Tx) error {
 			}
 		}
 	}
-	return nil
+	return rebuildRefs(tx, rc.refs) // packed, hhrefs.go
 }

@@ -1,6 +1,6 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 9)
+// # Layout (schema version 10)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
 // Households, problems and actions are in data's compact encoding
@@ -39,9 +39,13 @@
 //	            later round (CarriedTo set; from the version with rounds)
 //	            'N' round + tambon + cat + group → households of a
 //	            new-case group (ตกหล่น, เดิมที่มีปัญหาใหม่; newcases.go) [v6]
-//	hhrefs      round + hh + cat → problems of that household in the
-//	            category (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters
-//	            round + hh + cat + 'f' → those found in the round     [v6]
+//	hhrefs      round + hh → the household's reference counts, packed
+//	            (hhrefs.go), each by the rest of its logical key:   [v10]
+//	            cat → problems of that household in the category
+//	            (cat 0: all); 0 → 1 and 1 → 0 move the 'H' counters;
+//	            cat + 'f' → those found in the round                 [v6]
+//	            (+ 'M': a unit's own, for a household in a municipality)
+//	            (before v10 one key per count: round + hh + rest → count)
 //	audit       seq → seal(32) + entry JSON; the seal is HMAC-SHA256 under
 //	            the installation key the entry names (its "key"), or
 //	            SHA-256 for entries written before the key, of the
@@ -64,7 +68,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 var (
 	bucketMeta        = []byte("meta")
