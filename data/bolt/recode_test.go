@@ -47,6 +47,7 @@ func schema8File(t *testing.T, path string) (want registerState) {
 	want = stateOf(t, s)
 	if err := s.db.Update(func(tx *bbolt.Tx) error {
 		legacyJSON(t, tx)
+		perKeySums(t, tx)
 		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(8))
 	}); err != nil {
 		t.Fatal(err)
@@ -171,7 +172,7 @@ func TestUpgradeFromSchema8(t *testing.T) {
 	if rep, err := s.Check(context.Background()); err != nil || !rep.OK() {
 		t.Fatalf("check after the upgrade: %v %v", err, rep.Problems)
 	}
-	if m, _ := s.Meta(context.Background()); m.SchemaVersion != 9 {
+	if m, _ := s.Meta(context.Background()); m.SchemaVersion != SchemaVersion {
 		t.Errorf("schema %d after the upgrade", m.SchemaVersion)
 	}
 	s.db.View(func(tx *bbolt.Tx) error {
