@@ -731,6 +731,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		return false
 	}
 	d := counterDelta{}
+	clears := sumClears{}
 	// Changes first, newest first; then what the import created.
 	for i := len(entries) - 1; i >= 0; i-- {
 		u := entries[i]
@@ -738,7 +739,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		case "created":
 			made = append(made, u)
 		case "action":
-			if err := del(tx, bucketActions, key(u.Problem, u.ID)); err != nil {
+			if err := clears.del(tx, bucketActions, key(u.Problem, u.ID)); err != nil {
 				return err
 			}
 		case "problem":
@@ -784,11 +785,11 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				if !createdAction(a) {
 					return later("ปัญหา", pid)
 				}
-				if err := del(tx, bucketActions, key(pid, a)); err != nil {
+				if err := clears.del(tx, bucketActions, key(pid, a)); err != nil {
 					return err
 				}
 			}
-			if err := deleteProblem(tx, d, &p); err != nil {
+			if err := deleteProblem(tx, d, clears, &p); err != nil {
 				return err
 			}
 		}
@@ -805,7 +806,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if !h.UpdatedAt.Equal(h.CreatedAt) || len(problemIDsOf(tx, hid)) > 0 {
 				return later("ครัวเรือน", hid)
 			}
-			if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
+			if err := clears.del(tx, bucketHouseholds, itob(hid)); err != nil {
 				return err
 			}
 			for _, k := range householdIndexKeys(&h) {
@@ -814,6 +815,9 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				}
 			}
 		}
+	}
+	if err := clears.flush(tx); err != nil {
+		return err
 	}
 	// Rows of this import still waiting for review go with it.
 	rb := tx.Bucket(bucketReviews)
@@ -869,13 +873,14 @@ func actionIDsOf(tx *bbolt.Tx, pid uint64) (ids []uint64) {
 	return ids
 }
 
-// deleteProblem removes a problem with its index keys and counts.
-func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
+// deleteProblem removes a problem with its index keys and counts; its
+// sum is cleared when clears is flushed.
+func deleteProblem(tx *bbolt.Tx, d counterDelta, clears sumClears, p *data.Problem) error {
 	var h data.Household
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 		return err
 	}
-	if err := del(tx, bucketProblems, itob(p.ID)); err != nil {
+	if err := clears.del(tx, bucketProblems, itob(p.ID)); err != nil {
 		return err
 	}
 	for _, k := range problemIndexKeys(p, areaOf(&h)) {

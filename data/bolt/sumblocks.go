@@ -2,11 +2,13 @@ package bolt
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"math/bits"
+	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -166,15 +168,18 @@ func setSlot(bucket, v []byte, slot int, pid uint64, crc uint32) {
 // (the block is deleted).
 func withoutSlot(bucket, v []byte, slot int) []byte {
 	out := bytes.Clone(v)
-	out[slot/8] &^= 1 << (slot % 8)
-	n := slotLen(bucket)
-	clear(out[presenceLen+slot*n : presenceLen+(slot+1)*n])
-	for _, b := range out[:presenceLen] {
-		if b != 0 {
-			return out
-		}
+	clearSlot(bucket, out, slot)
+	if slotsSet(out) == 0 {
+		return nil
 	}
-	return nil
+	return out
+}
+
+// clearSlot clears slot of a block the caller owns.
+func clearSlot(bucket, v []byte, slot int) {
+	v[slot/8] &^= 1 << (slot % 8)
+	n := slotLen(bucket)
+	clear(v[presenceLen+slot*n : presenceLen+(slot+1)*n])
 }
 
 // slotsSet counts the slots set in a block.
@@ -282,6 +287,81 @@ func mergeSums(tx *bbolt.Tx, bucket []byte, new []newSum) error {
 		}
 		if err := sums.Put(bk, out); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// sumClears gathers the sums of records deleted one after another (an
+// undo, the rollback of an import or a load) and clears them a block at
+// a time in flush: one Get and one Put or Delete per block instead of
+// per record. Nothing reads the sums in between.
+type sumClears map[string][][]byte // bucket → the deleted records' keys
+
+// del deletes a record now and its sum at flush; a record of per-key
+// sums (another bucket, or a file before blockSumsVersion), or with nil
+// c, as del does.
+func (c sumClears) del(tx *bbolt.Tx, bucket, k []byte) error {
+	if c == nil || blockTagOf(bucket) == 0 || tx.Bucket(bucketSums) == nil || !blockSums(tx) {
+		return del(tx, bucket, k)
+	}
+	if err := tx.Bucket(bucket).Delete(k); err != nil {
+		return err
+	}
+	c[string(bucket)] = append(c[string(bucket)], bytes.Clone(k))
+	return nil
+}
+
+// flush clears the sums of the records deleted since the last flush.
+func (c sumClears) flush(tx *bbolt.Tx) error {
+	defer clear(c)
+	sums := tx.Bucket(bucketSums)
+	if sums == nil {
+		return nil
+	}
+	type at struct {
+		block uint64
+		slot  int
+		pid   uint64
+	}
+	for _, bb := range blockSumBuckets {
+		var list []at
+		for _, k := range c[string(bb.bucket)] {
+			if block, slot, pid, ok := slotOf(bb.bucket, k); ok {
+				list = append(list, at{block, slot, pid})
+			}
+		}
+		slices.SortFunc(list, func(a, b at) int { return cmp.Compare(a.block, b.block) })
+		for i := 0; i < len(list); {
+			block := list[i].block
+			bk := key(bb.tag, block)
+			old := sums.Get(bk)
+			var out []byte
+			if old != nil {
+				if checkBlock(bb.bucket, old) != nil {
+					return damagedBlock(bb.bucket, block)
+				}
+				out = bytes.Clone(old)
+			}
+			for ; i < len(list) && list[i].block == block; i++ {
+				if out == nil || !hasSlot(out, list[i].slot) {
+					continue
+				}
+				if held, _ := slotAt(bb.bucket, out, list[i].slot); held == list[i].pid {
+					clearSlot(bb.bucket, out, list[i].slot)
+				}
+			}
+			var err error
+			switch {
+			case out == nil:
+			case slotsSet(out) == 0:
+				err = sums.Delete(bk)
+			default:
+				err = sums.Put(bk, out)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil

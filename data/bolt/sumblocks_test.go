@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -344,4 +345,47 @@ func FuzzSumBlock(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// BenchmarkUpgradeToBlockSums times the open of a file of the version
+// before block sums: the upgrade that moves the per-key sums of
+// households, problems and actions into blocks. The file is
+// $QMDESK_SCHEMA9_DB when set (a demo province of a million problems,
+// written by the version before), else 100,000 problems made old here;
+// each run opens a fresh copy. It reports the keys of sums before and
+// after.
+func BenchmarkUpgradeToBlockSums(b *testing.B) {
+	src := os.Getenv("QMDESK_SCHEMA9_DB")
+	dir := b.TempDir()
+	if src == "" {
+		src = filepath.Join(dir, "old.db")
+		s := fillProblems(b, src, 100_000)
+		if err := s.db.Update(func(tx *bbolt.Tx) error {
+			perKeySums(b, tx)
+			return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(blockSumsVersion-1))
+		}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	path := filepath.Join(dir, "qm.db")
+	for b.Loop() {
+		b.StopTimer()
+		if err := streamCopy(src, path); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		s, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		n := 0
+		for _, c := range sumKeys(b, s) {
+			n += c
+		}
+		b.ReportMetric(float64(n), "sumkeys")
+		s.Close()
+		b.StartTimer()
+	}
 }
