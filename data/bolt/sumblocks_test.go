@@ -196,8 +196,9 @@ func sampleStore(t *testing.T) *Store {
 
 // The upgrade to block sums moves every per-key sum of households,
 // problems and actions into its block as it is, in one transaction:
-// a record changed before the upgrade is still reported after it, and
-// the other tags' sums are kept.
+// a record changed before the upgrade, a sum whose record was lost and a
+// sum that fits no slot are still reported after it, Repair mends them,
+// and the other tags' sums are kept.
 func TestUpgradeToBlockSums(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "qm.db")
 	sampleDB(t, path)
@@ -206,6 +207,7 @@ func TestUpgradeToBlockSums(t *testing.T) {
 		t.Fatal(err)
 	}
 	var before map[string]string
+	var damagedSum, actionKey []byte
 	raw.Update(func(tx *bbolt.Tx) error {
 		perKeySums(t, tx)
 		// A problem changed behind the program's back, before the upgrade.
@@ -217,9 +219,17 @@ func TestUpgradeToBlockSums(t *testing.T) {
 		p.Detail += " (แก้นอกโปรแกรม)"
 		v, _ := data.AppendProblem(nil, &p)
 		pb.Put(itob(2), v)
+		// A sum left by a lost problem, and a damaged sum of an action
+		// (3 bytes: no slot takes it).
+		sums := tx.Bucket(bucketSums)
+		sums.Put(key(byte(5), uint64(999_999)), []byte{1, 2, 3, 4})
+		k, _ := tx.Bucket(bucketActions).Cursor().First()
+		damagedSum = key(byte(6), k)
+		sums.Put(damagedSum, []byte{1, 2, 3})
+		actionKey = bytes.Clone(k)
 		before = map[string]string{}
 		tx.Bucket(bucketSums).ForEach(func(k, v []byte) error {
-			if k[0] != 4 && k[0] != 5 && k[0] != 6 {
+			if k[0] != 4 && k[0] != 5 && (k[0] != 6 || bytes.Equal(k, damagedSum)) {
 				before[string(k)] = string(v)
 			}
 			return nil
@@ -236,7 +246,7 @@ func TestUpgradeToBlockSums(t *testing.T) {
 		t.Fatalf("schema %d after the upgrade", m.SchemaVersion)
 	}
 	n := sumKeys(t, s)
-	if n[4]+n[5]+n[6] != 0 || n[13] == 0 || n[14] == 0 || n[15] == 0 {
+	if n[4]+n[5] != 0 || n[6] != 1 || n[13] == 0 || n[14] == 0 || n[15] == 0 {
 		t.Fatalf("sums by tag after the upgrade: %v", n)
 	}
 	s.db.View(func(tx *bbolt.Tx) error {
@@ -254,8 +264,23 @@ func TestUpgradeToBlockSums(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "problem 2: its content differs from its checksum") {
-		t.Fatalf("check after the upgrade: %v", rep.Problems)
+	all := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{
+		"problem 2: its content differs from its checksum",
+		"problem 999999: missing, though its checksum remains",
+		"sums tag 6 ",
+		"action " + itoa(idAtEnd(actionKey)) + " of problem " + itoa(btoi(actionKey)) + ": no checksum",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("check after the upgrade does not say %q:\n%s", want, all)
+		}
+	}
+	if len(rep.Problems) != 4 {
+		t.Errorf("check after the upgrade: %d findings:\n%s", len(rep.Problems), all)
+	}
+	// Repair mends them all.
+	if fixed, err := s.Repair(context.Background(), t.TempDir()); err != nil || len(fixed.Remaining) != 0 {
+		t.Fatalf("repair after the upgrade: %v %+v", err, fixed)
 	}
 }
 
