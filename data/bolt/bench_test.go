@@ -135,6 +135,7 @@ func BenchmarkUpgradeTo9(b *testing.B) {
 		s := fillProblems(b, src, 100_000)
 		if err := s.db.Update(func(tx *bbolt.Tx) error {
 			legacyJSON(b, tx)
+			perKeySums(b, tx)
 			return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(8))
 		}); err != nil {
 			b.Fatal(err)

@@ -128,6 +128,7 @@ func (s *Store) rollbackLoad() error {
 	for done := false; !done; {
 		err := s.update(func(tx *bbolt.Tx) error {
 			d := counterDelta{}
+			clears := sumClears{}
 			problems := idsAfter(tx.Bucket(bucketProblems), m.Problems, loadUndoChunk)
 			for _, pid := range problems {
 				var p data.Problem
@@ -135,13 +136,16 @@ func (s *Store) rollbackLoad() error {
 					return err
 				}
 				for _, a := range actionIDsOf(tx, pid) {
-					if err := del(tx, bucketActions, key(pid, a)); err != nil {
+					if err := clears.del(tx, bucketActions, key(pid, a)); err != nil {
 						return err
 					}
 				}
-				if err := deleteProblem(tx, d, &p); err != nil {
+				if err := deleteProblem(tx, d, clears, &p); err != nil {
 					return err
 				}
+			}
+			if err := clears.flush(tx); err != nil {
+				return err
 			}
 			if err := d.flush(tx); err != nil || len(problems) > 0 {
 				return err
@@ -152,7 +156,7 @@ func (s *Store) rollbackLoad() error {
 				if err := getHousehold(tx, hid, &h); err != nil {
 					return err
 				}
-				if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
+				if err := clears.del(tx, bucketHouseholds, itob(hid)); err != nil {
 					return err
 				}
 				for _, k := range householdIndexKeys(&h) {
@@ -160,6 +164,9 @@ func (s *Store) rollbackLoad() error {
 						return err
 					}
 				}
+			}
+			if err := clears.flush(tx); err != nil {
+				return err
 			}
 			if len(households) > 0 {
 				return nil

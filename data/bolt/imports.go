@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"slices"
 	"time"
 
@@ -208,18 +209,22 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err != nil {
 			return err
 		}
+		hb := tx.Bucket(bucketHouseholds)
 		type ready struct {
 			i     int
 			hc    data.HouseholdChange
 			value []byte // a new household, encoded
+			sum   uint32 // its CRC-32C
 			err   error
 		}
 		var keys [][]byte // the new households' index keys, sorted by the last entry
+		var sums []newSum
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{i: i, hc: b.Household(i)}
 			if r.hc.Op == data.OpNew {
 				if r.value, r.err = c.newHousehold(&r.hc.Household); r.err == nil {
 					keys = append(keys, householdIndexKeys(&r.hc.Household)...)
+					r.sum = crc32.Checksum(r.value, castagnoli)
 				}
 			}
 			if i == to-1 {
@@ -232,9 +237,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			h := r.hc.Household
 			if r.hc.Op == data.OpNew {
-				if err := put(tx, bucketHouseholds, itob(h.ID), r.value); err != nil {
+				if err := hb.Put(itob(h.ID), r.value); err != nil {
 					return err
 				}
+				sums = append(sums, newSum{id: h.ID, crc: r.sum})
 				span(&created.Households, h.ID)
 			} else {
 				var cur data.Household
@@ -266,6 +272,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			return err
 		}
 		buf.hidx = append(buf.hidx, keys...)
+		if err := mergeSums(tx, bucketHouseholds, sums); err != nil {
+			return err
+		}
 		if err := c.takeIDs(tx, bucketHouseholds); err != nil {
 			return err
 		}
@@ -278,9 +287,12 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			i     int
 			pc    data.ProblemChange
 			value []byte // a new problem, encoded
+			sum   uint32 // its CRC-32C
 			err   error
 		}
 		var keys [][]byte // the new problems' index keys, sorted by the last entry
+		var sums []newSum
+		pb := tx.Bucket(bucketProblems)
 		refs := newRefCounts(tx)
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{i: i, pc: b.Problem(i)}
@@ -290,6 +302,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			} else if p.HouseholdID = st.hhIDs[ref]; r.pc.Op == data.OpNew {
 				if r.value, r.err = c.newProblem(p); r.err == nil {
 					keys = append(keys, problemIndexKeys(p, st.kinds[st.hhKind[ref]].area)...)
+					r.sum = crc32.Checksum(r.value, castagnoli)
 				}
 			}
 			if i == to-1 {
@@ -302,9 +315,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			}
 			p := r.pc.Problem
 			if r.pc.Op == data.OpNew {
-				if err := put(tx, bucketProblems, itob(p.ID), r.value); err != nil {
+				if err := pb.Put(itob(p.ID), r.value); err != nil {
 					return err
 				}
+				sums = append(sums, newSum{id: p.ID, crc: r.sum})
 				k := st.kinds[st.hhKind[r.pc.HouseholdRef]]
 				if err := d.addProblemIn(tx, refs, &p, k.origin, k.area, +1); err != nil {
 					return err
@@ -339,6 +353,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			return err
 		}
 		buf.pidx = append(buf.pidx, keys...)
+		if err := mergeSums(tx, bucketProblems, sums); err != nil {
+			return err
+		}
 		if err := c.takeIDs(tx, bucketProblems); err != nil {
 			return err
 		}
@@ -350,8 +367,11 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		type ready struct {
 			ac    data.ActionChange
 			value []byte // encoded
+			sum   uint32 // its CRC-32C
 			err   error
 		}
+		var sums []newSum
+		ab := tx.Bucket(bucketActions)
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{ac: b.Action(i)}
 			a := &r.ac.Action
@@ -359,7 +379,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ref)
 			} else {
 				a.ProblemID = st.pIDs[ref]
-				r.value, r.err = c.newAction(a)
+				if r.value, r.err = c.newAction(a); r.err == nil {
+					r.sum = crc32.Checksum(r.value, castagnoli)
+				}
 			}
 			return r, r.err == nil
 		}, func(r *ready) error {
@@ -367,9 +389,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				return r.err
 			}
 			a := &r.ac.Action
-			if err := put(tx, bucketActions, key(a.ProblemID, a.ID), r.value); err != nil {
+			if err := ab.Put(key(a.ProblemID, a.ID), r.value); err != nil {
 				return err
 			}
+			sums = append(sums, newSum{id: a.ID, pid: a.ProblemID, crc: r.sum})
 			if st.pNew[r.ac.ProblemRef] {
 				span(&created.Actions, a.ID) // goes with its problem on undo
 			} else {
@@ -378,6 +401,9 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		if err := mergeSums(tx, bucketActions, sums); err != nil {
 			return err
 		}
 		if err := c.takeIDs(tx, bucketActions); err != nil {
@@ -710,6 +736,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		return false
 	}
 	d := counterDelta{}
+	clears := sumClears{}
 	// Changes first, newest first; then what the import created.
 	for i := len(entries) - 1; i >= 0; i-- {
 		u := entries[i]
@@ -717,7 +744,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		case "created":
 			made = append(made, u)
 		case "action":
-			if err := del(tx, bucketActions, key(u.Problem, u.ID)); err != nil {
+			if err := clears.del(tx, bucketActions, key(u.Problem, u.ID)); err != nil {
 				return err
 			}
 		case "problem":
@@ -763,11 +790,11 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				if !createdAction(a) {
 					return later("ปัญหา", pid)
 				}
-				if err := del(tx, bucketActions, key(pid, a)); err != nil {
+				if err := clears.del(tx, bucketActions, key(pid, a)); err != nil {
 					return err
 				}
 			}
-			if err := deleteProblem(tx, d, &p); err != nil {
+			if err := deleteProblem(tx, d, clears, &p); err != nil {
 				return err
 			}
 		}
@@ -784,7 +811,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if !h.UpdatedAt.Equal(h.CreatedAt) || len(problemIDsOf(tx, hid)) > 0 {
 				return later("ครัวเรือน", hid)
 			}
-			if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
+			if err := clears.del(tx, bucketHouseholds, itob(hid)); err != nil {
 				return err
 			}
 			for _, k := range householdIndexKeys(&h) {
@@ -793,6 +820,9 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 				}
 			}
 		}
+	}
+	if err := clears.flush(tx); err != nil {
+		return err
 	}
 	// Rows of this import still waiting for review go with it.
 	rb := tx.Bucket(bucketReviews)
@@ -848,13 +878,14 @@ func actionIDsOf(tx *bbolt.Tx, pid uint64) (ids []uint64) {
 	return ids
 }
 
-// deleteProblem removes a problem with its index keys and counts.
-func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
+// deleteProblem removes a problem with its index keys and counts; its
+// sum is cleared when clears is flushed.
+func deleteProblem(tx *bbolt.Tx, d counterDelta, clears sumClears, p *data.Problem) error {
 	var h data.Household
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 		return err
 	}
-	if err := del(tx, bucketProblems, itob(p.ID)); err != nil {
+	if err := clears.del(tx, bucketProblems, itob(p.ID)); err != nil {
 		return err
 	}
 	for _, k := range problemIndexKeys(p, areaOf(&h)) {

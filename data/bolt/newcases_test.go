@@ -130,10 +130,10 @@ func TestNewCaseCounters(t *testing.T) {
 	// category takes the household out of it.
 	if err := s.update(func(tx *bbolt.Tx) error {
 		d := counterDelta{}
-		if err := deleteProblem(tx, d, k2); err != nil {
+		if err := deleteProblem(tx, d, nil, k2); err != nil {
 			return err
 		}
-		if err := deleteProblem(tx, d, old); err != nil {
+		if err := deleteProblem(tx, d, nil, old); err != nil {
 			return err
 		}
 		return d.flush(tx)

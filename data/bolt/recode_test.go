@@ -47,6 +47,7 @@ func schema8File(t *testing.T, path string) (want registerState) {
 	want = stateOf(t, s)
 	if err := s.db.Update(func(tx *bbolt.Tx) error {
 		legacyJSON(t, tx)
+		perKeySums(t, tx)
 		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(8))
 	}); err != nil {
 		t.Fatal(err)

@@ -386,7 +386,12 @@ func (m *mender) each(bucket []byte, fix func(k, v []byte) ([]byte, string, erro
 		reason error
 	}
 	var changes []change
+	ids := map[uint64]bool{} // the actions' IDs met so far
 	err := m.tx.Bucket(bucket).ForEach(func(k, v []byte) error {
+		if err := keyFault(bucket, k, ids); err != nil {
+			changes = append(changes, change{bytes.Clone(k), nil, "", err})
+			return nil
+		}
 		mended, how, err := fix(k, v)
 		if err != nil || mended != nil {
 			changes = append(changes, change{bytes.Clone(k), mended, how, err})
@@ -422,6 +427,29 @@ func (m *mender) each(bucket []byte, fix func(k, v []byte) ([]byte, string, erro
 		}
 		m.rep.Quarantined = append(m.rep.Quarantined, fmt.Sprintf("%s: แยกเก็บไว้ (%s)", thai, c.reason))
 	}
+	return nil
+}
+
+// keyFault tells a record that cannot have a checksum, which Repair
+// sets aside: one under a key no record of the program has (of another
+// length), or an action whose ID an action met before in key order (of
+// another problem) already has; the sums of a block hold one action per
+// ID.
+func keyFault(bucket, k []byte, ids map[uint64]bool) error {
+	if blockTagOf(bucket) == 0 {
+		return nil
+	}
+	if _, _, _, ok := slotOf(bucket, k); !ok {
+		return fmt.Errorf("its key (%d bytes) is not a record's key", len(k))
+	}
+	if !bytes.Equal(bucket, bucketActions) {
+		return nil
+	}
+	id := idAtEnd(k)
+	if ids[id] {
+		return fmt.Errorf("another action has its ID %d", id)
+	}
+	ids[id] = true
 	return nil
 }
 

@@ -1,6 +1,6 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 10)
+// # Layout (schema version 11)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
 // Households, problems and actions are in data's compact encoding
@@ -56,19 +56,25 @@
 //	importundo  import + seq → undoEntry (what to put back on undo)       [v2]
 //	reviews     review → data.Review (rows waiting for the clerk)        [v2]
 //	sums        tag + a record's key → CRC-32C of its value (sums.go)   [v4]
+//	            13 + block → the sums of households block<<8 … +255,
+//	            14 + block → of problems, 15 + block → of actions by
+//	            action ID: a presence bitmap and 256 slots (CRC-32C; for
+//	            actions the problem's ID first) (sumblocks.go)        [v11]
 //
 // Every index and counter changes in the same transaction as the record it
 // describes, so they are never out of step; Check recounts them from the
 // records and compares. A zero counter is deleted, not stored. Every
 // record (not the indexes, counters or audit log) has a checksum in sums,
-// written with it; Check reads each record against it.
+// written with it (households, problems and actions: in blocks of 256
+// from v11, per key under the tags 4, 5, 6 before); Check reads each
+// record against it.
 package bolt
 
 import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 10
+const SchemaVersion = 11
 
 var (
 	bucketMeta        = []byte("meta")

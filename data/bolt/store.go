@@ -291,7 +291,7 @@ func (s *Store) unfinishedWrite() (nw *needsWriter, err error) {
 	err = s.view(func(tx *bbolt.Tx) error {
 		if v, _ := schemaVersion(tx); v < SchemaVersion || v == 9 && recoding(tx) {
 			english := fmt.Sprintf("schema %d needs upgrading", v)
-			if v == 9 {
+			if v == 9 && recoding(tx) {
 				english = "the upgrade to schema 9 was cut short"
 			}
 			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", english}
@@ -484,7 +484,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	countUnits,      // 6 → 7: the households' municipalities and their counters
 	countSolvedDays, // 7 → 8: the days problems were solved, apart from closed
 	nil,             // 8 → 9: Store.migrateRecords, in chunks of its own
-	nil,             // 9 → 10: Store.migrateRefs, in chunks of its own (schema10_refs.go)
+	nil,             // 9 → 10: Store.migrateRefs, one transaction of its own (schema10_refs.go)
+	nil,             // 10 → 11: Store.migrateBlockSums, one transaction of its own (schema10_sums.go)
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
@@ -522,7 +523,7 @@ func countReXRay(tx *bbolt.Tx) error {
 
 // chunkedMigrations are the upgrades that write in transactions of their
 // own (a nil entry of migrations), by the version they upgrade from.
-var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums, 8: (*Store).migrateRecords, 9: (*Store).migrateRefs}
+var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums, 8: (*Store).migrateRecords, 9: (*Store).migrateRefs, 10: (*Store).migrateBlockSums}
 
 // migrateHistory gives every problem its FoundOn (new problems: the day
 // they were recorded) and, when it is no longer open, its ResolvedOn (the

@@ -2,10 +2,12 @@ package bolt
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -25,10 +27,16 @@ import (
 //
 //	sums  tag(1) + the record's key → CRC-32C of its value (4 bytes)
 //
-// Every write of a summed bucket goes through put, putJSON or del.
+// except for households, problems and actions, whose sums are kept 256
+// to a key (sumblocks.go) from schema blockSumsVersion; before it, they
+// were per key too, under the tags 4, 5 and 6, and the upgrades up to it
+// still write them so (blockSums). Every write of a summed bucket goes
+// through put, putJSON or del (an import's new records: mergeSums).
 
 // summedBuckets are the buckets whose records carry sums, each with the
-// tag that starts its keys in sums. Tags are never reused.
+// tag that starts its keys in sums when they are per key (for
+// households, problems and actions: before blockSumsVersion). Tags are
+// never reused.
 var summedBuckets = []struct {
 	tag    byte
 	bucket []byte
@@ -65,6 +73,9 @@ func put(tx *bbolt.Tx, bucket, k, v []byte) error {
 		return err
 	}
 	if tag, sums := sumTag(bucket, k), tx.Bucket(bucketSums); tag != 0 && sums != nil {
+		if blockTagOf(bucket) != 0 && blockSums(tx) {
+			return putBlockSum(sums, bucket, k, v)
+		}
 		return sums.Put(key(tag, k), sumOf(v))
 	}
 	return nil
@@ -76,6 +87,9 @@ func del(tx *bbolt.Tx, bucket, k []byte) error {
 		return err
 	}
 	if tag, sums := sumTag(bucket, k), tx.Bucket(bucketSums); tag != 0 && sums != nil {
+		if blockTagOf(bucket) != 0 && blockSums(tx) {
+			return delBlockSum(sums, bucket, k)
+		}
 		return sums.Delete(key(tag, k))
 	}
 	return nil
@@ -94,14 +108,19 @@ func putJSON(tx *bbolt.Tx, bucket, k []byte, v any) error {
 	return put(tx, bucket, k, buf)
 }
 
-// sumFinding is one record whose sum does not match.
+// sumFinding is one record whose sum does not match, or a block of
+// sums that cannot be read ("damaged": key is the block's number).
 type sumFinding struct {
 	bucket, key []byte
-	sumKey      []byte // its key in sums
-	why         string // "changed", "unsummed" or "lost"
+	sumKey      []byte // its key in sums (of a block sum: its block's)
+	why         string // "changed", "unsummed", "lost" or "damaged"
 }
 
 func (f sumFinding) english() string {
+	if f.why == "damaged" {
+		_, name := blockRange(f.bucket, btoi(f.key))
+		return name + ": the block of checksums cannot be read (damaged); the records it covers cannot be checked"
+	}
 	_, name := recordName(f.bucket, f.key)
 	switch f.why {
 	case "changed":
@@ -113,6 +132,10 @@ func (f sumFinding) english() string {
 }
 
 func (f sumFinding) thai() string {
+	if f.why == "damaged" {
+		name, _ := blockRange(f.bucket, btoi(f.key))
+		return name + " เสียหาย อ่านไม่ได้: สร้างใหม่จากข้อมูลที่มีอยู่ (ตรวจไม่ได้ว่ามีรายการใดในช่วงนี้ถูกแก้นอกโปรแกรม กรุณาตรวจกับเอกสารหรือไฟล์สำรอง)"
+	}
 	name, _ := recordName(f.bucket, f.key)
 	switch f.why {
 	case "changed":
@@ -126,7 +149,9 @@ func (f sumFinding) thai() string {
 // checkSums reads every summed record against its sum, bucket by bucket,
 // the records and their sums in one pass each (both in key order), and
 // calls found for each mismatch; it stops early when found returns
-// false.
+// false. The sums in blocks come last (checkBlockSums). It reads the
+// layout of this version: per-key sums of households, problems and
+// actions (tags 4, 5, 6) are strays.
 func checkSums(tx *bbolt.Tx, found func(sumFinding) bool) {
 	sums := tx.Bucket(bucketSums)
 	if sums == nil {
@@ -134,10 +159,19 @@ func checkSums(tx *bbolt.Tx, found func(sumFinding) bool) {
 	}
 	sc := sums.Cursor()
 	sk, sv := sc.First()
+	stray := func() bool {
+		if blockBucketOf(sk[0]) != nil {
+			return true // checkBlockSums reads them
+		}
+		return found(strayFinding(sk))
+	}
 	for _, sb := range summedBuckets {
+		if blockTagOf(sb.bucket) != 0 {
+			continue
+		}
 		// Sums of unknown tags or of buckets before this one: none.
 		for ; sk != nil && sk[0] < sb.tag; sk, sv = sc.Next() {
-			if !found(strayFinding(sk)) {
+			if !stray() {
 				return
 			}
 		}
@@ -186,10 +220,88 @@ func checkSums(tx *bbolt.Tx, found func(sumFinding) bool) {
 		}
 	}
 	for ; sk != nil; sk, _ = sc.Next() {
-		if !found(strayFinding(sk)) {
+		if !stray() {
 			return
 		}
 	}
+	for _, bb := range blockSumBuckets {
+		if !checkBlockSums(tx, sums, bb.tag, bb.bucket, found) {
+			return
+		}
+	}
+}
+
+// checkBlockSums reads the records of bucket against their sums in
+// blocks of tag: first every block (a damaged one is one finding, and
+// its records are not named one by one), then the records in key order
+// (a record with no slot set, or whose slot holds another problem's
+// action, is unsummed; one whose CRC differs changed), then the slots set
+// that no record took (lost). It returns false when found did.
+func checkBlockSums(tx *bbolt.Tx, sums *bbolt.Bucket, tag byte, bucket []byte, found func(sumFinding) bool) bool {
+	type block struct {
+		v    []byte
+		seen [blockSlots / 64]uint64
+		bad  bool
+	}
+	blocks := map[uint64]*block{}
+	var order []uint64
+	c := sums.Cursor()
+	for k, v := c.Seek([]byte{tag}); k != nil && k[0] == tag; k, v = c.Next() {
+		if len(k) != 9 {
+			if !found(strayFinding(k)) {
+				return false
+			}
+			continue
+		}
+		n := btoi(k[1:])
+		b := &block{v: v, bad: checkBlock(bucket, v) != nil}
+		if b.bad && !found(sumFinding{bucket: bucket, key: bytes.Clone(k[1:]), sumKey: bytes.Clone(k), why: "damaged"}) {
+			return false
+		}
+		blocks[n] = b
+		order = append(order, n)
+	}
+	if rb := tx.Bucket(bucket); rb != nil {
+		rc := rb.Cursor()
+		for k, v := rc.First(); k != nil; k, v = rc.Next() {
+			n, slot, pid, ok := slotOf(bucket, k)
+			b := blocks[n]
+			var why string
+			switch {
+			case ok && b != nil && b.bad: // named with its block
+			case !ok || b == nil || !hasSlot(b.v, slot):
+				why = "unsummed"
+			default:
+				held, crc := slotAt(bucket, b.v, slot)
+				if held != pid {
+					why = "unsummed"
+					break
+				}
+				b.seen[slot/64] |= 1 << (slot % 64)
+				if crc != crc32.Checksum(v, castagnoli) {
+					why = "changed"
+				}
+			}
+			if why != "" && !found(sumFinding{bucket, bytes.Clone(k), key(tag, n), why}) {
+				return false
+			}
+		}
+	}
+	for _, n := range order {
+		b := blocks[n]
+		if b.bad {
+			continue
+		}
+		for slot := range blockSlots {
+			if hasSlot(b.v, slot) && b.seen[slot/64]&(1<<(slot%64)) == 0 {
+				pid, _ := slotAt(bucket, b.v, slot)
+				if !found(sumFinding{bucket, slotKey(bucket, n, slot, pid), key(tag, n), "lost"}) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // strayFinding is a sum whose tag names no bucket.
@@ -260,12 +372,28 @@ func (s *Store) migrateSums() error {
 	return s.update(func(tx *bbolt.Tx) error { return put(tx, bucketMeta, keySchemaVersion, itob(4)) })
 }
 
-// sumAll writes the sum of every record (into an empty sums bucket).
+// sumAll writes the sum of every record (into an empty sums bucket), in
+// the layout of this version. A record under a key no record of the
+// program has gets none (Repair sets it aside).
 func sumAll(tx *bbolt.Tx) error {
 	sums := tx.Bucket(bucketSums)
 	for _, sb := range summedBuckets {
 		b := tx.Bucket(sb.bucket)
 		if b == nil {
+			continue
+		}
+		if blockTagOf(sb.bucket) != 0 {
+			var all []newSum
+			b.ForEach(func(k, v []byte) error {
+				if _, _, pid, ok := slotOf(sb.bucket, k); ok {
+					all = append(all, newSum{id: idAtEnd(k), pid: pid, crc: crc32.Checksum(v, castagnoli)})
+				}
+				return nil
+			})
+			slices.SortStableFunc(all, func(a, b newSum) int { return cmp.Compare(a.id, b.id) })
+			if err := mergeSums(tx, sb.bucket, all); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := b.ForEach(func(k, v []byte) error {
@@ -284,25 +412,57 @@ func sumAll(tx *bbolt.Tx) error {
 // holds, and drops the sums of lost records: Repair's last step, after it
 // mended or set aside what it could. What it finds goes to the report,
 // so that the clerk checks those records: nothing tells their right value.
+//
+// A damaged block of sums is dropped first, and the records it covered
+// then have none: they are given sums like any unsummed record, but the
+// report names the block, not each of them.
 func resum(tx *bbolt.Tx, rep *data.RepairReport) error {
 	var found []sumFinding
-	checkSums(tx, func(f sumFinding) bool { found = append(found, f); return true })
+	collect := func(f sumFinding) bool { found = append(found, f); return true }
+	checkSums(tx, collect)
 	sums := tx.Bucket(bucketSums)
-	for i, f := range found {
+	var named []sumFinding
+	dropped := map[string]bool{} // bucket + block key
+	for _, f := range found {
+		if f.why == "damaged" {
+			if err := sums.Delete(f.sumKey); err != nil {
+				return err
+			}
+			named = append(named, f)
+			dropped[string(f.bucket)+string(f.sumKey)] = true
+		}
+	}
+	if len(named) > 0 {
+		found = nil
+		checkSums(tx, collect)
+	}
+	for _, f := range found {
+		if f.why != "unsummed" || !dropped[string(f.bucket)+string(f.sumKey)] {
+			named = append(named, f)
+		}
+	}
+	for _, f := range found {
 		var err error
-		if f.why == "lost" {
+		switch {
+		case blockTagOf(f.bucket) != 0 && f.why == "lost":
+			err = delBlockSum(sums, f.bucket, f.key)
+		case blockTagOf(f.bucket) != 0:
+			err = putBlockSum(sums, f.bucket, f.key, tx.Bucket(f.bucket).Get(f.key))
+		case f.why == "lost":
 			err = sums.Delete(f.sumKey)
-		} else {
+		default:
 			err = sums.Put(f.sumKey, sumOf(tx.Bucket(f.bucket).Get(f.key)))
 		}
 		if err != nil {
 			return err
 		}
+	}
+	for i, f := range named {
 		if i < maxFindings {
 			rep.Mended = append(rep.Mended, f.thai())
 		}
 	}
-	if len(found) > maxFindings {
+	if found = named; len(found) > maxFindings {
 		rep.Mended = append(rep.Mended, fmt.Sprintf("และอีก %d รายการที่เนื้อหาไม่ตรงกับที่โปรแกรมบันทึกไว้", len(found)-maxFindings))
 	}
 	return nil
