@@ -294,7 +294,7 @@ func TestCheckFindsDamagedPages(t *testing.T) {
 		"a branch that points at itself":  func(b []byte) { native.PutUint64(b[br+pageHeaderSize+8:], uint64(branches[0])) },
 		"a leaf with one element less":    func(b []byte) { u16(b, lf+10, native.Uint16(b[lf+10:])-1) },
 		"a leaf with one element more":    func(b []byte) { u16(b, lf+10, native.Uint16(b[lf+10:])+1) },
-		"a leaf that claims an overflow":  func(b []byte) { native.PutUint32(b[lf+12:], 1) },
+		"a leaf that claims an overflow":  func(b []byte) { native.PutUint32(b[lf+12:], native.Uint32(b[lf+12:])+1) }, // one more than it has: a leaf of sum blocks already spans two
 		"a leaf calling itself another":   func(b []byte) { native.PutUint64(b[lf:], uint64(leaves[0])) },
 		"a value's length off by one":     func(b []byte) { native.PutUint32(b[lf+pageHeaderSize+12:], native.Uint32(b[lf+pageHeaderSize+12:])+1) },
 		"a branch pointing past the file": func(b []byte) { native.PutUint64(b[br+pageHeaderSize+8:], 1<<40) },
