@@ -155,10 +155,8 @@ func (s *Store) rollbackLoad() error {
 				if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
 					return err
 				}
-				for _, k := range householdIndexKeys(&h) {
-					if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
-						return err
-					}
+				if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(&h), nil); err != nil {
+					return err
 				}
 			}
 			if len(households) > 0 {

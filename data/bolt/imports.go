@@ -214,7 +214,8 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			value []byte // a new household, encoded
 			err   error
 		}
-		var keys [][]byte // the new households' index keys, sorted by the last entry
+		var keys [][]byte       // the new households' index keys
+		var packed []indexWrite // and their writes, packed by the last entry
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{i: i, hc: b.Household(i)}
 			if r.hc.Op == data.OpNew {
@@ -223,7 +224,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				}
 			}
 			if i == to-1 {
-				sortKeys(keys)
+				packed = packIndex(keys)
 			}
 			return r, r.err == nil
 		}, func(r *ready) error {
@@ -265,7 +266,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err != nil {
 			return err
 		}
-		buf.hidx = append(buf.hidx, keys...)
+		buf.hw = append(buf.hw, packed...)
 		if err := c.takeIDs(tx, bucketHouseholds); err != nil {
 			return err
 		}
@@ -280,7 +281,8 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			value []byte // a new problem, encoded
 			err   error
 		}
-		var keys [][]byte // the new problems' index keys, sorted by the last entry
+		var keys [][]byte       // the new problems' index keys
+		var packed []indexWrite // and their writes, packed by the last entry
 		refs := newRefCounts(tx)
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{i: i, pc: b.Problem(i)}
@@ -293,7 +295,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				}
 			}
 			if i == to-1 {
-				sortKeys(keys)
+				packed = packIndex(keys)
 			}
 			return r, r.err == nil
 		}, func(r *ready) error {
@@ -333,7 +335,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err != nil {
 			return err
 		}
-		buf.pidx = append(buf.pidx, keys...)
+		buf.pw = append(buf.pw, packed...)
 		if err := c.takeIDs(tx, bucketProblems); err != nil {
 			return err
 		}
@@ -782,10 +784,8 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := del(tx, bucketHouseholds, itob(hid)); err != nil {
 				return err
 			}
-			for _, k := range householdIndexKeys(&h) {
-				if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
-					return err
-				}
+			if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(&h), nil); err != nil {
+				return err
 			}
 		}
 	}
@@ -852,10 +852,8 @@ func deleteProblem(tx *bbolt.Tx, d counterDelta, p *data.Problem) error {
 	if err := del(tx, bucketProblems, itob(p.ID)); err != nil {
 		return err
 	}
-	for _, k := range problemIndexKeys(p, areaOf(&h)) {
-		if err := tx.Bucket(bucketPIdx).Delete(k); err != nil {
-			return err
-		}
+	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(p, areaOf(&h)), nil); err != nil {
+		return err
 	}
 	return d.addProblemOf(tx, p, h.Origin, areaOf(&h), -1)
 }

@@ -171,7 +171,7 @@ func TestUpgradeFromSchema8(t *testing.T) {
 	if rep, err := s.Check(context.Background()); err != nil || !rep.OK() {
 		t.Fatalf("check after the upgrade: %v %v", err, rep.Problems)
 	}
-	if m, _ := s.Meta(context.Background()); m.SchemaVersion != 9 {
+	if m, _ := s.Meta(context.Background()); m.SchemaVersion != SchemaVersion {
 		t.Errorf("schema %d after the upgrade", m.SchemaVersion)
 	}
 	s.db.View(func(tx *bbolt.Tx) error {
