@@ -368,3 +368,71 @@ func TestCheckFindsPostingDamage(t *testing.T) {
 		t.Fatalf("after repair, %d problems not started", len(ps))
 	}
 }
+
+// toPostings on a bucket of many pages (a few levels of branches): the
+// old keys gone, every other key still there, the blocks holding exactly
+// the old keys' IDs, whichever tags are present.
+func TestToPostingsManyPages(t *testing.T) {
+	db, err := bbolt.Open(filepath.Join(t.TempDir(), "p.db"), 0o600, &bbolt.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tags := range []string{"csaud", "ad", "u", "c"} {
+		want := map[string]bool{} // logical keys
+		kept := map[string]bool{}
+		err := db.Update(func(tx *bbolt.Tx) error {
+			tx.DeleteBucket(bucketPIdx)
+			b, err := tx.CreateBucket(bucketPIdx)
+			if err != nil {
+				return err
+			}
+			var keys [][]byte // put in order: bbolt copies a node for each insert into its middle
+			for id := uint64(1); id <= 30_000; id++ {
+				for i := range len(tags) {
+					if (id+uint64(i))%(uint64(i)+2) == 0 {
+						continue
+					}
+					keys = append(keys, key(tags[i], uint64(1+id%2), byte(id%5), id*3))
+					want[string(key(tags[i]-'a'+'A', uint64(1+id%2), byte(id%5), id*3))] = true
+				}
+				for _, k := range [][]byte{key(byte('h'), id%997, id), key(byte('b'), id), key(byte('t'), id)} {
+					keys = append(keys, k)
+					kept[string(k)] = true
+				}
+			}
+			sortKeys(keys)
+			for _, k := range keys {
+				if err := b.Put(k, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(func(tx *bbolt.Tx) error { return toPostings(tx, bucketPIdx, tags) }); err != nil {
+			t.Fatal(err)
+		}
+		db.View(func(tx *bbolt.Tx) error {
+			b := tx.Bucket(bucketPIdx)
+			for k := range kept {
+				if b.Get([]byte(k)) == nil {
+					t.Fatalf("%s: key %x lost", tags, k)
+				}
+			}
+			all := map[string]bool{}
+			for k := range want {
+				all[k] = true
+			}
+			for k := range kept {
+				all[k] = true
+			}
+			if found := compareKeys("index", b, all); len(found) != 0 {
+				t.Fatalf("%s: %v", tags, found)
+			}
+			return nil
+		})
+	}
+}

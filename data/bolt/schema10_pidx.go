@@ -22,11 +22,7 @@ var oldPostingTags = []struct {
 // migratePostings moves the file one schema version up (the version it
 // finds + 1, written at the end of the same transaction), turning the
 // old keys into blocks. It is one transaction, so a crash leaves the file
-// as it was or upgraded. Each index is rebuilt rather than its old keys
-// deleted one by one: its keys are read in order, the old ones gathered
-// into blocks and the others copied out, the bucket deleted (bbolt frees
-// its pages without visiting its keys) and made anew with the kept keys
-// and the blocks, written in key order into full pages.
+// as it was or upgraded.
 func (s *Store) migratePostings() error {
 	err := s.update(func(tx *bbolt.Tx) error {
 		v, err := schemaVersion(tx)
@@ -46,91 +42,70 @@ func (s *Store) migratePostings() error {
 	return nil
 }
 
-// toPostings rebuilds one index with the keys of the old tags turned into
-// blocks. A block already there (none is, in a file of the old layout)
-// is merged with the old keys of its IDs.
+// toPostings turns one index's keys of the old tags into blocks (merged
+// with a block already there, which a file of the old layout has not)
+// and deletes them. The other keys are not touched.
+//
+// Each tag's keys are one range of the bucket. They are read in order
+// into blocks, then deleted from the last to the first: a cursor.Delete
+// leaves the cursor on the deleted key's place, from which Prev is the
+// key before it, and the keys before a range (a lower tag, done later)
+// are still there, so the walk back never crosses an emptied page; the
+// tags go from the highest down for that. Deleting from the first key
+// on instead, each Seek would walk the pages emptied before (bbolt drops
+// them only at commit): quadratic. A check after each range makes sure
+// none of its keys is left.
 func toPostings(tx *bbolt.Tx, name []byte, tags string) error {
 	b := tx.Bucket(name)
 	if b == nil {
 		return nil // missing: Check names it, Repair makes it
 	}
-	seq := b.Sequence()
-	type kept struct{ k, v [2]int } // offsets into slab
-	var slab []byte
-	var keep []kept
 	var blocks []indexWrite
+	last := map[byte][]byte{} // each tag's last key
 	var lk []byte
 	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(k) > 8 && bytes.IndexByte([]byte(tags), k[0]) >= 0 {
-			lk = append(append(lk[:0], k[0]-'a'+'A'), k[1:]...)
-			if last := len(blocks) - 1; last >= 0 && sameBlock(blocks[last].key, lk) {
-				blocks[last].bits.set(uint8(idAtEnd(lk)))
+	for i := range len(tags) {
+		tag := tags[i]
+		for k, _ := c.Seek([]byte{tag}); k != nil && k[0] == tag; k, _ = c.Next() {
+			last[tag] = k
+			if len(k) <= 8 {
+				continue // a damaged key: deleted with the others
+			}
+			lk = append(append(lk[:0], tag-'a'+'A'), k[1:]...)
+			if n := len(blocks) - 1; n >= 0 && sameBlock(blocks[n].key, lk) {
+				blocks[n].bits.set(uint8(idAtEnd(lk)))
 				continue
 			}
 			bk, bit := splitPosting(lk)
 			blk := new(postingBlock)
 			blk.set(bit)
 			blocks = append(blocks, indexWrite{bk, blk})
+		}
+		if k := last[tag]; k != nil {
+			last[tag] = bytes.Clone(k)
+		}
+	}
+	order := []byte(tags)
+	slices.Sort(order)
+	for _, tag := range slices.Backward(order) {
+		end := last[tag]
+		if end == nil {
 			continue
 		}
-		if isPosting(k) && len(v) == postingBytes {
-			blk := readBlock(v)
-			blocks = append(blocks, indexWrite{bytes.Clone(k), &blk})
-			continue
+		k, _ := c.Seek(end)
+		for ; k != nil && k[0] == tag; k, _ = c.Prev() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
 		}
-		var e kept
-		e.k[0], slab = len(slab), append(slab, k...)
-		e.k[1], e.v[0] = len(slab), len(slab)
-		slab = append(slab, v...)
-		e.v[1] = len(slab)
-		keep = append(keep, e)
+		if k, _ := c.Seek([]byte{tag}); k != nil && k[0] == tag {
+			return fmt.Errorf("bucket %s: key %x of the old layout left after the upgrade", name, k)
+		}
 	}
 	cmp := func(a, b indexWrite) int { return bytes.Compare(a.key, b.key) }
 	if !slices.IsSortedFunc(blocks, cmp) {
 		slices.SortStableFunc(blocks, cmp)
 	}
-	if err := tx.DeleteBucket(name); err != nil {
-		return err
-	}
-	nb, err := tx.CreateBucket(name)
-	if err != nil {
-		return err
-	}
-	nb.FillPercent = 1
-	if err := nb.SetSequence(seq); err != nil {
-		return err
-	}
-	// The blocks (upper-case tags) come before the kept keys (lower-case
-	// tags) but for a block that was there already: merged into writes
-	// in key order, equal blocks or'd.
-	i := 0
-	putKept := func(e kept) error {
-		var v []byte
-		if e.v[1] > e.v[0] {
-			v = slab[e.v[0]:e.v[1]]
-		}
-		return nb.Put(slab[e.k[0]:e.k[1]], v)
-	}
-	for bi := 0; bi < len(blocks); bi++ {
-		w := blocks[bi]
-		for bi+1 < len(blocks) && bytes.Equal(blocks[bi+1].key, w.key) {
-			bi++
-			w.bits.or(blocks[bi].bits)
-		}
-		for ; i < len(keep) && bytes.Compare(slab[keep[i].k[0]:keep[i].k[1]], w.key) < 0; i++ {
-			if err := putKept(keep[i]); err != nil {
-				return err
-			}
-		}
-		if err := putBlock(nb, w.key, w.bits); err != nil {
-			return err
-		}
-	}
-	for ; i < len(keep); i++ {
-		if err := putKept(keep[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	b.FillPercent = 1 // written in key order
+	return writeIndex(b, blocks)
 }
