@@ -159,10 +159,8 @@ func (s *Store) rollbackLoad() error {
 				if err := clears.del(tx, bucketHouseholds, itob(hid)); err != nil {
 					return err
 				}
-				for _, k := range householdIndexKeys(&h) {
-					if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
-						return err
-					}
+				if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(&h), nil); err != nil {
+					return err
 				}
 			}
 			if err := clears.flush(tx); err != nil {

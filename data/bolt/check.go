@@ -233,22 +233,6 @@ func sequenceFaults(tx *bbolt.Tx) (out []seqFault) {
 
 const maxFindings = 20
 
-func compareKeys(what string, b *bbolt.Bucket, want map[string]bool) (out []string) {
-	seen := 0
-	b.ForEach(func(k, _ []byte) error {
-		if !want[string(k)] {
-			out = append(out, fmt.Sprintf("%s: stray key %x", what, k))
-		} else {
-			seen++
-		}
-		return nil
-	})
-	if seen != len(want) {
-		out = append(out, fmt.Sprintf("%s: %d keys missing", what, len(want)-seen))
-	}
-	return limit(out)
-}
-
 func compareCounts(what string, b *bbolt.Bucket, want map[string]int64) (out []string) {
 	seen := 0
 	b.ForEach(func(k, v []byte) error {

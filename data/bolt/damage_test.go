@@ -382,9 +382,7 @@ func TestCheckFindsRecordsChangedBehindItsBack(t *testing.T) {
 		}
 		h := newHousehold(3, "410101")
 		h.ID = 3
-		for _, k := range householdIndexKeys(h) {
-			tx.Bucket(bucketHIdx).Delete(k)
-		}
+		replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(h), nil)
 		return tx.Bucket(bucketReviews).Put(itob(9), []byte(`{"id":9}`))
 	})
 	rep, _ = s.Check(ctx)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 
 	bbolt "go.etcd.io/bbolt"
@@ -140,13 +141,7 @@ func moveProblems(tx *bbolt.Tx, hh uint64, from, to string, fromOrigin, toOrigin
 
 // problemIDsOf returns the IDs of a household's problems.
 func problemIDsOf(tx *bbolt.Tx, hh uint64) []uint64 {
-	var ids []uint64
-	pre := key(byte('h'), hh)
-	c := tx.Bucket(bucketPIdx).Cursor()
-	for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
-		ids = append(ids, idAtEnd(k))
-	}
-	return ids
+	return slices.Collect(indexIDs(tx.Bucket(bucketPIdx).Cursor(), key(byte('h'), hh), nil))
 }
 
 // Households lists households in ID order, or by area when AreaCode is set.
@@ -169,10 +164,8 @@ func (s *Store) Households(ctx context.Context, f data.HouseholdFilter) (out []d
 			}
 			return nil
 		}
-		pre := key(byte('a'), f.AreaCode)
-		c := tx.Bucket(bucketHIdx).Cursor()
-		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
-			if id := idAtEnd(k); id > f.After {
+		for id := range indexIDs(tx.Bucket(bucketHIdx).Cursor(), key(byte('A'), f.AreaCode), nil) {
+			if id > f.After {
 				if done, err := emit(id); err != nil || done {
 					return err
 				}

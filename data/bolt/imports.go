@@ -217,7 +217,8 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			sum   uint32 // its CRC-32C
 			err   error
 		}
-		var keys [][]byte // the new households' index keys, sorted by the last entry
+		var keys [][]byte       // the new households' index keys
+		var packed []indexWrite // and their writes, packed by the last entry
 		var sums []newSum
 		err = ahead(from, to, func(i int) (ready, bool) {
 			r := ready{i: i, hc: b.Household(i)}
@@ -228,7 +229,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				}
 			}
 			if i == to-1 {
-				sortKeys(keys)
+				packed = packIndex(keys)
 			}
 			return r, r.err == nil
 		}, func(r *ready) error {
@@ -271,7 +272,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err != nil {
 			return err
 		}
-		buf.hidx = append(buf.hidx, keys...)
+		buf.hw = append(buf.hw, packed...)
 		if err := mergeSums(tx, bucketHouseholds, sums); err != nil {
 			return err
 		}
@@ -290,7 +291,8 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 			sum   uint32 // its CRC-32C
 			err   error
 		}
-		var keys [][]byte // the new problems' index keys, sorted by the last entry
+		var keys [][]byte       // the new problems' index keys
+		var packed []indexWrite // and their writes, packed by the last entry
 		var sums []newSum
 		pb := tx.Bucket(bucketProblems)
 		refs := newRefCounts(tx)
@@ -306,7 +308,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				}
 			}
 			if i == to-1 {
-				sortKeys(keys)
+				packed = packIndex(keys)
 			}
 			return r, r.err == nil
 		}, func(r *ready) error {
@@ -352,7 +354,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err := refs.flush(); err != nil { // each household's references once
 			return err
 		}
-		buf.pidx = append(buf.pidx, keys...)
+		buf.pw = append(buf.pw, packed...)
 		if err := mergeSums(tx, bucketProblems, sums); err != nil {
 			return err
 		}
@@ -814,10 +816,8 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := clears.del(tx, bucketHouseholds, itob(hid)); err != nil {
 				return err
 			}
-			for _, k := range householdIndexKeys(&h) {
-				if err := tx.Bucket(bucketHIdx).Delete(k); err != nil {
-					return err
-				}
+			if err := replaceKeys(tx.Bucket(bucketHIdx), householdIndexKeys(&h), nil); err != nil {
+				return err
 			}
 		}
 	}
@@ -888,10 +888,8 @@ func deleteProblem(tx *bbolt.Tx, d counterDelta, clears sumClears, p *data.Probl
 	if err := clears.del(tx, bucketProblems, itob(p.ID)); err != nil {
 		return err
 	}
-	for _, k := range problemIndexKeys(p, areaOf(&h)) {
-		if err := tx.Bucket(bucketPIdx).Delete(k); err != nil {
-			return err
-		}
+	if err := replaceKeys(tx.Bucket(bucketPIdx), problemIndexKeys(p, areaOf(&h)), nil); err != nil {
+		return err
 	}
 	return d.addProblemOf(tx, p, h.Origin, areaOf(&h), -1)
 }

@@ -9,9 +9,10 @@ import (
 	"qmdesk/data"
 )
 
-// householdIndexKeys lists the hidx keys of a household.
+// householdIndexKeys lists the hidx keys of a household: its logical
+// keys, the 'A' one an entry of a posting block (postings.go).
 func householdIndexKeys(h *data.Household) [][]byte {
-	keys := [][]byte{key(byte('a'), h.TambonCode, h.ID)}
+	keys := [][]byte{key(byte('A'), h.TambonCode, h.ID)}
 	if h.HouseCode != "" {
 		keys = append(keys, key(byte('c'), h.HouseCode, h.ID))
 	}
@@ -22,52 +23,32 @@ func householdIndexKeys(h *data.Household) [][]byte {
 }
 
 // problemIndexKeys lists the pidx keys of a problem of a household in
-// tambon.
+// tambon: its logical keys, the upper-case ones entries of posting
+// blocks (postings.go).
 func problemIndexKeys(p *data.Problem, tambon string) [][]byte {
 	tambon = tambonOf(tambon) // the index is by tambon only, never by unit
 	keys := [][]byte{
 		key(byte('h'), p.HouseholdID, p.ID),
-		key(byte('c'), p.RoundID, byte(p.Category), p.ID),
-		key(byte('s'), p.RoundID, byte(p.Status), p.ID),
-		key(byte('a'), p.RoundID, tambon, p.ID),
+		key(byte('C'), p.RoundID, byte(p.Category), p.ID),
+		key(byte('S'), p.RoundID, byte(p.Status), p.ID),
+		key(byte('A'), p.RoundID, tambon, p.ID),
 	}
 	if p.Urgent {
-		keys = append(keys, key(byte('u'), p.RoundID, p.ID))
+		keys = append(keys, key(byte('U'), p.RoundID, p.ID))
 	}
 	if p.Status.Open() {
-		keys = append(keys, key(byte('d'), p.RoundID, p.TargetDate.Key(), p.ID))
+		keys = append(keys, key(byte('D'), p.RoundID, p.TargetDate.Key(), p.ID))
 	}
 	return keys
 }
 
-// replaceKeys deletes the old keys that are not among the new ones and puts
-// the new ones.
-func replaceKeys(b *bbolt.Bucket, old, new [][]byte) error {
-	keep := make(map[string]bool, len(new))
-	for _, k := range new {
-		keep[string(k)] = true
-	}
-	for _, k := range old {
-		if !keep[string(k)] {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-	}
-	for _, k := range new {
-		if err := b.Put(k, nil); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // keyBuffer holds the index keys of a bulk load so they can be put in key
-// order: bbolt keeps a transaction's inserts in unsplit in-memory nodes,
-// and unsorted inserts into them cost a copy of the node each, which made
-// a 100,000-problem load take minutes.
+// order, a block's IDs in one write: bbolt keeps a transaction's inserts
+// in unsplit in-memory nodes, and unsorted inserts into them cost a copy
+// of the node each, which made a 100,000-problem load take minutes.
 type keyBuffer struct {
-	hidx, pidx [][]byte
+	hidx, pidx [][]byte              // logical keys
+	hw, pw     []indexWrite          // writes packed already (an import's chunk: packed on its prep goroutine)
 	rounds     map[uint64]data.Round // rounds read so far, for problems' default target date
 	units      data.UnitList         // the municipalities, once read
 	unitsRead  bool
@@ -118,13 +99,14 @@ func (k *keyBuffer) flush(tx *bbolt.Tx) error {
 	for _, x := range []struct {
 		bucket []byte
 		keys   [][]byte
-	}{{bucketHIdx, k.hidx}, {bucketPIdx, k.pidx}} {
-		sortKeys(x.keys)
+		packed []indexWrite
+	}{{bucketHIdx, k.hidx, k.hw}, {bucketPIdx, k.pidx, k.pw}} {
 		b := tx.Bucket(x.bucket)
-		for _, key := range x.keys {
-			if err := b.Put(key, nil); err != nil {
-				return err
-			}
+		if err := writeIndex(b, packIndex(x.keys)); err != nil {
+			return err
+		}
+		if err := writeIndex(b, x.packed); err != nil {
+			return err
 		}
 	}
 	return nil

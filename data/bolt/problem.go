@@ -176,23 +176,22 @@ func (s *Store) Problems(ctx context.Context, f data.ProblemFilter) (out []data.
 		case f.HouseholdID != 0:
 			pre = key(byte('h'), f.HouseholdID)
 		case !f.OverdueOn.IsZero():
-			pre, stop = key(byte('d'), f.RoundID), key(byte('d'), f.RoundID, f.OverdueOn.Key())
+			pre, stop = key(byte('D'), f.RoundID), key(byte('D'), f.RoundID, f.OverdueOn.Key())
 		case f.UrgentOnly:
-			pre = key(byte('u'), f.RoundID)
+			pre = key(byte('U'), f.RoundID)
 		case f.AreaCode != "":
-			pre, byArea = key(byte('a'), f.RoundID, f.AreaCode), true
+			pre, byArea = key(byte('A'), f.RoundID, f.AreaCode), true
 		case f.Status != 0:
-			pre = key(byte('s'), f.RoundID, byte(f.Status))
+			pre = key(byte('S'), f.RoundID, byte(f.Status))
 		case f.Category != 0:
-			pre = key(byte('c'), f.RoundID, byte(f.Category))
+			pre = key(byte('C'), f.RoundID, byte(f.Category))
 		default:
-			pre = key(byte('c'), f.RoundID)
+			pre = key(byte('C'), f.RoundID)
 		}
-		c := tx.Bucket(bucketPIdx).Cursor()
-		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre) && (stop == nil || string(k) < string(stop)); k, _ = c.Next() {
+		for id := range indexIDs(tx.Bucket(bucketPIdx).Cursor(), pre, stop) {
 			var p data.Problem
-			if err := getProblem(tx, idAtEnd(k), &p); data.ErrorCode(err) == data.EDAMAGED {
-				bad.add(bucketProblems, itob(idAtEnd(k)), errors.Unwrap(err))
+			if err := getProblem(tx, id, &p); data.ErrorCode(err) == data.EDAMAGED {
+				bad.add(bucketProblems, itob(id), errors.Unwrap(err))
 				continue
 			} else if err != nil {
 				return err
@@ -493,10 +492,7 @@ func (s *Store) carryTx(ctx context.Context, tx *bbolt.Tx, from, to uint64) (int
 	var open []uint64
 	c := tx.Bucket(bucketPIdx).Cursor()
 	for _, st := range []data.Status{data.NotStarted, data.InProgress} {
-		pre := key(byte('s'), from, byte(st))
-		for k, _ := c.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = c.Next() {
-			open = append(open, idAtEnd(k))
-		}
+		open = slices.AppendSeq(open, indexIDs(c, key(byte('S'), from, byte(st)), nil))
 	}
 	slices.Sort(open)
 	d := counterDelta{}

@@ -527,20 +527,23 @@ func rebuildIndexes(tx *bbolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		var keys []string
-		for k := range x.keys {
-			keys = append(keys, k)
+		if x.keys != nil { // an index: its logical keys, blocks packed (postings.go)
+			keys := make([][]byte, 0, len(x.keys))
+			for k := range x.keys {
+				keys = append(keys, []byte(k))
+			}
+			if err := writeIndex(b, packIndex(keys)); err != nil {
+				return err
+			}
+			continue
 		}
+		var keys []string
 		for k := range x.counts {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			var v []byte
-			if x.counts != nil {
-				v = itob(uint64(x.counts[k]))
-			}
-			if err := b.Put([]byte(k), v); err != nil {
+			if err := b.Put([]byte(k), itob(uint64(x.counts[k]))); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,6 @@
 // Package bolt stores the household register in a bbolt file.
 //
-// # Layout (schema version 11)
+// # Layout (schema version 12)
 //
 // Integers in keys are 8-byte big-endian so that keys sort numerically.
 // Households, problems and actions are in data's compact encoding
@@ -21,13 +21,19 @@
 //	actions     pid + aid → data.Action (append-only)
 //	hidx        'c' house code(11) + hh   households by house code
 //	            'n' national ID(13) + hh  households by head's national ID
-//	            'a' tambon + hh           households by area (amphoe = prefix)
+//	            'A' tambon + blk          households by area (amphoe = prefix)
 //	pidx        'h' hh + pid              problems of a household
-//	            'c' round + cat + pid     by category
-//	            's' round + status + pid  by status
-//	            'u' round + pid           urgent problems
-//	            'd' round + date + pid    open problems by target date (overdue)
-//	            'a' round + tambon + pid  by area
+//	            'C' round + cat + blk     by category
+//	            'S' round + status + blk  by status
+//	            'U' round + blk           urgent problems
+//	            'D' round + date + blk    open problems by target date (overdue)
+//	            'A' round + tambon + blk  by area
+//	            The upper-case keys are posting blocks [v12]: "blk" is
+//	            the 8-byte block number ID/256 and the value a 32-byte
+//	            bitmap of which of the block's 256 IDs are in the index
+//	            (postings.go); before 12 they were one key per record,
+//	            the same tag in lower case with the ID for blk. The
+//	            lower-case keys are one per record, with no value.
 //	counters    'S' round + tambon + cat + status + urgent → problems
 //	            'H' round + tambon + cat → households (cat 0: any category)
 //	            'D' round + date + tambon + cat + urgent → open problems
@@ -74,7 +80,7 @@ import "encoding/binary"
 
 // SchemaVersion is the layout this code reads and writes. Opening an older
 // file runs the migrations up to it; a newer file is refused.
-const SchemaVersion = 11
+const SchemaVersion = 12
 
 var (
 	bucketMeta        = []byte("meta")

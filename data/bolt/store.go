@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -485,7 +486,8 @@ var migrations = []func(tx *bbolt.Tx) error{
 	countSolvedDays, // 7 → 8: the days problems were solved, apart from closed
 	nil,             // 8 → 9: Store.migrateRecords, in chunks of its own
 	nil,             // 9 → 10: Store.migrateRefs, one transaction of its own (schema10_refs.go)
-	nil,             // 10 → 11: Store.migrateBlockSums, one transaction of its own (schema10_sums.go)
+	nil,             // 10 → 11: Store.migrateBlockSums, one transaction of its own (schema11_sums.go)
+	nil,             // 11 → 12: Store.migratePostings, one transaction of its own (schema12_pidx.go)
 }
 
 // countReXRay counts every problem's Re-X-Ray result ('X' counters). It
@@ -523,7 +525,7 @@ func countReXRay(tx *bbolt.Tx) error {
 
 // chunkedMigrations are the upgrades that write in transactions of their
 // own (a nil entry of migrations), by the version they upgrade from.
-var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums, 8: (*Store).migrateRecords, 9: (*Store).migrateRefs, 10: (*Store).migrateBlockSums}
+var chunkedMigrations = map[int]func(s *Store) error{2: (*Store).migrateHistory, 3: (*Store).migrateSums, 8: (*Store).migrateRecords, 9: (*Store).migrateRefs, 10: (*Store).migrateBlockSums, 11: (*Store).migratePostings}
 
 // migrateHistory gives every problem its FoundOn (new problems: the day
 // they were recorded) and, when it is no longer open, its ResolvedOn (the
@@ -865,12 +867,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 	n := 0
 	tambons, origins := map[uint64]string{}, map[uint64]data.Origin{}
 	for c := range categories {
-		var ids []uint64
-		pre := key(byte('c'), round, byte(c))
-		cur := tx.Bucket(bucketPIdx).Cursor()
-		for k, _ := cur.Seek(pre); k != nil && hasPrefix(k, pre); k, _ = cur.Next() {
-			ids = append(ids, idAtEnd(k))
-		}
+		ids := slices.Collect(indexIDs(tx.Bucket(bucketPIdx).Cursor(), key(byte('C'), round, byte(c)), nil))
 		for _, id := range ids {
 			var p data.Problem
 			if err := getProblem(tx, id, &p); err != nil {
