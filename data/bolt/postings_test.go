@@ -407,6 +407,11 @@ func TestToPostingsManyPages(t *testing.T) {
 					return err
 				}
 			}
+			if tags == "ad" { // a block there already: merged
+				lk := key(byte('A'), uint64(1), byte(0), uint64(5))
+				want[string(lk)] = true
+				return setPosting(b, lk, true)
+			}
 			return nil
 		})
 		if err != nil {
