@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -277,7 +278,7 @@ func packRefs(counts map[string]int64) (keys []string, values [][]byte, err erro
 	slices.Sort(keys)
 	for _, hk := range keys {
 		e := byHH[hk]
-		slices.SortFunc(e, func(a, b refEntry) int { return cmpString(a.rest, b.rest) })
+		slices.SortFunc(e, func(a, b refEntry) int { return strings.Compare(a.rest, b.rest) })
 		v, err := encodeRefs(e)
 		if err != nil {
 			return nil, nil, err
@@ -285,16 +286,6 @@ func packRefs(counts map[string]int64) (keys []string, values [][]byte, err erro
 		values = append(values, v)
 	}
 	return keys, values, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // rebuildRefs writes the household references anew from a recount.

@@ -142,6 +142,19 @@ type indexWrite struct {
 	bits *postingBlock
 }
 
+// addPosting adds the posting key k to writes: to the last block when k
+// falls in it, else as a new block.
+func addPosting(writes []indexWrite, k []byte) []indexWrite {
+	if last := len(writes) - 1; last >= 0 && writes[last].bits != nil && sameBlock(writes[last].key, k) {
+		writes[last].bits.set(uint8(idAtEnd(k)))
+		return writes
+	}
+	bk, bit := splitPosting(k)
+	blk := new(postingBlock)
+	blk.set(bit)
+	return append(writes, indexWrite{bk, blk})
+}
+
 // packIndex turns logical keys into the writes that store them, in the
 // stored keys' order, one per block: the IDs of a block are gathered in
 // one bitmap. It sorts keys.
@@ -153,14 +166,7 @@ func packIndex(keys [][]byte) []indexWrite {
 			out = append(out, indexWrite{key: k})
 			continue
 		}
-		if last := len(out) - 1; last >= 0 && out[last].bits != nil && sameBlock(out[last].key, k) {
-			out[last].bits.set(uint8(idAtEnd(k)))
-			continue
-		}
-		bk, bit := splitPosting(k)
-		blk := new(postingBlock)
-		blk.set(bit)
-		out = append(out, indexWrite{bk, blk})
+		out = addPosting(out, k)
 	}
 	// Sorted logical keys give sorted blocks when a tag's values are of
 	// one length, as ours are; otherwise sort, and merge the blocks that

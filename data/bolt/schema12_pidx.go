@@ -72,14 +72,7 @@ func toPostings(tx *bbolt.Tx, name []byte, tags string) error {
 				continue // a damaged key: deleted with the others
 			}
 			lk = append(append(lk[:0], tag-'a'+'A'), k[1:]...)
-			if n := len(blocks) - 1; n >= 0 && sameBlock(blocks[n].key, lk) {
-				blocks[n].bits.set(uint8(idAtEnd(lk)))
-				continue
-			}
-			bk, bit := splitPosting(lk)
-			blk := new(postingBlock)
-			blk.set(bit)
-			blocks = append(blocks, indexWrite{bk, blk})
+			blocks = addPosting(blocks, lk)
 		}
 		if k := last[tag]; k != nil {
 			last[tag] = bytes.Clone(k)

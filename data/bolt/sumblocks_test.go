@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -380,37 +379,14 @@ func FuzzSumBlock(f *testing.F) {
 // each run opens a fresh copy. It reports the keys of sums before and
 // after.
 func BenchmarkUpgradeToBlockSums(b *testing.B) {
-	src := os.Getenv("QMDESK_SCHEMA9_DB")
-	dir := b.TempDir()
-	if src == "" {
-		src = filepath.Join(dir, "old.db")
-		s := fillProblems(b, src, 100_000)
-		if err := s.db.Update(func(tx *bbolt.Tx) error {
-			perKeySums(b, tx)
-			return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(blockSumsVersion-1))
-		}); err != nil {
-			b.Fatal(err)
-		}
-		s.Close()
-	}
-	path := filepath.Join(dir, "qm.db")
-	for b.Loop() {
-		b.StopTimer()
-		if err := streamCopy(src, path); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		s, err := Open(path, Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
+	benchUpgrade(b, "QMDESK_SCHEMA9_DB", func(tx *bbolt.Tx) error {
+		perKeySums(b, tx)
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, itob(blockSumsVersion-1))
+	}, func(s *Store) {
 		n := 0
 		for _, c := range sumKeys(b, s) {
 			n += c
 		}
 		b.ReportMetric(float64(n), "sumkeys")
-		s.Close()
-		b.StartTimer()
-	}
+	})
 }
