@@ -98,17 +98,26 @@ func peakHeap(f func()) uint64 {
 	return peak
 }
 
-// importOnce imports the workbook at path into a new database as the
-// command line does, with its memory settings.
-func importOnce(b *testing.B, path string) {
-	db := filepath.Join(b.TempDir(), "qm.db")
-	s, err := bolt.Open(db, bolt.Options{NoSync: true})
+// newProvince opens a new database of Udon Thani (41) under b's
+// temporary folder; the caller closes it.
+func newProvince(b *testing.B, opts bolt.Options) *bolt.Store {
+	s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
+	if _, err := s.Init(context.Background(), "41", data.DefaultRound()); err != nil {
+		s.Close()
+		b.Fatal(err)
+	}
+	return s
+}
+
+// importOnce imports the workbook at path into a new database as the
+// command line does, with its memory settings.
+func importOnce(b *testing.B, path string) {
+	s := newProvince(b, bolt.Options{NoSync: true})
 	defer s.Close()
 	ctx := context.Background()
-	s.Init(ctx, "41", data.DefaultRound())
 	geo, _ := assets.Geography()
 	imp := &app.Importer{Store: s, Geo: geo}
 	defer app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")()
@@ -159,13 +168,9 @@ func BenchmarkImport200k(b *testing.B) {
 // BenchmarkFollowUp100k writes the follow-up workbook of an amphoe with
 // 100,000 open problems.
 func BenchmarkFollowUp100k(b *testing.B) {
-	s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newProvince(b, bolt.Options{NoSync: true})
 	defer s.Close()
 	ctx := context.Background()
-	s.Init(ctx, "41", data.DefaultRound())
 	tambons := []string{"410101", "410102", "410103", "410104"}
 	for start := 0; start < 50_000; start += 10_000 {
 		var batch []data.Bundle
@@ -354,13 +359,9 @@ func BenchmarkDryRun300k(b *testing.B) {
 // benchDatabase is a new database of Udon Thani holding n demo
 // households, removed after the benchmark.
 func benchDatabase(b *testing.B, n int) *bolt.Store {
-	s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newProvince(b, bolt.Options{NoSync: true})
 	b.Cleanup(func() { s.Close() })
 	ctx := context.Background()
-	s.Init(ctx, "41", data.DefaultRound())
 	round, _ := s.Round(ctx, 1)
 	geo, _ := assets.Geography()
 	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 1, AsOf: data.NewDate(2024, 8, 15)}).Fill(ctx, s, n, 10_000, nil); err != nil {
@@ -407,14 +408,7 @@ func BenchmarkCommit(b *testing.B) {
 	ctx := context.Background()
 	geo, _ := assets.Geography()
 	open := func() *bolt.Store {
-		s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: os.Getenv("QMDESK_COMMIT_NOSYNC") != ""})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Init(ctx, "41", data.DefaultRound()); err != nil {
-			b.Fatal(err)
-		}
-		return s
+		return newProvince(b, bolt.Options{NoSync: os.Getenv("QMDESK_COMMIT_NOSYNC") != ""})
 	}
 	planned := open()
 	defer planned.Close()

@@ -3,12 +3,10 @@ package app_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"qmdesk/app"
 	"qmdesk/assets"
-	"qmdesk/data"
 	"qmdesk/data/bolt"
 )
 
@@ -20,13 +18,9 @@ func BenchmarkPlanFile(b *testing.B) {
 	if path == "" {
 		b.Skip("QMDESK_PLAN_BOOK not set")
 	}
-	s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := newProvince(b, bolt.Options{NoSync: true})
 	defer s.Close()
 	ctx := context.Background()
-	s.Init(ctx, "41", data.DefaultRound())
 	geo, _ := assets.Geography()
 	imp := &app.Importer{Store: s, Geo: geo}
 	defer app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")()
