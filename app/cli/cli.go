@@ -121,14 +121,24 @@ func usageText(clock data.Clock) string {
 	return fmt.Sprintf(usage, DefaultDBPath(), data.FormatBE(start), data.FormatBE(end))
 }
 
+// isHelpOrVersion tells the flags that are commands of their own: without
+// it "qmdesk --help" went to the window's flags and printed only --db.
+func isHelpOrVersion(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--version":
+		return true
+	}
+	return false
+}
+
 // Run runs the command line and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
 	cmd, rest := "", args
-	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) || args[0] == "--version") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) || isHelpOrVersion(args[0])) {
 		cmd, rest = args[0], args[1:]
 	}
 	c := &command{env: env, ctx: data.WithOperator(ctx, env.Operator)}
-	if env.ClockErr != nil && cmd != "" && cmd != "help" && cmd != "-h" && cmd != "--help" && cmd != "version" && cmd != "--version" {
+	if env.ClockErr != nil && cmd != "" && cmd != "help" && cmd != "version" && !isHelpOrVersion(cmd) {
 		fmt.Fprintln(env.Stderr, "ผิดพลาด:", data.ErrorMessage(env.ClockErr))
 		fmt.Fprintln(env.Stderr, "error:", env.ClockErr)
 		return ExitUsage
@@ -174,7 +184,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.export(rest)
 	case "report":
 		err = c.meetingPack(rest)
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		fmt.Fprint(env.Stdout, usageText(env.Clock))
 		return ExitOK
 	case "version", "--version":

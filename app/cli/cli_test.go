@@ -238,6 +238,21 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// qmdesk --help prints the whole help, as qmdesk help does, not the
+// window's one flag; also when the clock is refused.
+func TestHelpFlags(t *testing.T) {
+	for _, arg := range []string{"help", "-h", "-help", "--help"} {
+		var out, errs bytes.Buffer
+		env := cli.Env{Stdout: &out, Stderr: &errs, ClockErr: errors.New("QMDESK_TODAY"), Window: func(string, []string) error {
+			t.Errorf("%s opened the window", arg)
+			return nil
+		}}
+		if code := cli.Run(context.Background(), []string{arg}, env); code != 0 || !strings.Contains(out.String(), "qmdesk import [--dry-run]") || errs.Len() != 0 {
+			t.Errorf("%s: code %d, out %q, err %q", arg, code, out.String(), errs.String())
+		}
+	}
+}
+
 func TestReportWritesThePackAndCharts(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "qm.db")
