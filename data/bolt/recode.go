@@ -3,7 +3,9 @@ package bolt
 import (
 	"bytes"
 	"fmt"
+	"hash/crc32"
 	"runtime"
+	"slices"
 	"sync"
 
 	bbolt "go.etcd.io/bbolt"
@@ -11,7 +13,7 @@ import (
 	"qmdesk/data"
 )
 
-// The upgrade to schema 9 rewrites every household, problem and action
+// The upgrade from schema 8 rewrites every household, problem and action
 // from JSON into the compact encoding (records.go), recodeChunk records a
 // transaction, so that a province of a million problems upgrades without
 // one transaction holding them all.
@@ -20,11 +22,21 @@ import (
 // keyRecoding in the meta bucket: from then on a program of schema 8,
 // which could not read the records already rewritten, refuses the file as
 // a newer one's, and this one knows from the mark that the upgrade is not
-// finished. Each chunk moves the mark on in its own transaction, so a
-// kill at any moment leaves a file whose next writer's open goes on from
-// the last chunk committed; a read-only open says the file needs
+// finished. The records are rewritten last, once the file is at
+// SchemaVersion: the upgrades after 9 (schema10_refs.go, schema11_sums.go,
+// schema12_pidx.go) touch neither the records nor the mark, so they run
+// first, each in its transaction with its version, while the records are
+// still JSON, and the rewrite sets the records' sums in the blocks of
+// schema 11 (a Get and a Put a block of 256) instead of a per-key sum a
+// record that the upgrade to 11 would read and move into blocks again.
+// Each chunk moves the mark on in its own transaction, so a kill at any
+// moment leaves a file whose next writer's open goes on from the last
+// step or chunk committed; a read-only open says the file needs
 // upgrading, as for an older version. The last transaction removes the
-// mark.
+// mark. A file of schema 9 with the mark (the upgrade cut short by the
+// program of schema 9, or by this one before the step to 10) takes the
+// steps to SchemaVersion, the sums of the records rewritten so far moved
+// into blocks with the others, and the rewrite goes on from its mark.
 //
 // A record is rewritten only if it is JSON, reads whole and its checksum
 // matches: one changed outside the program, or damaged, stays as it was
@@ -42,13 +54,14 @@ var recodeBuckets = [][]byte{bucketHouseholds, bucketProblems, bucketActions}
 // variable so that tests cross its boundary).
 var recodeChunk = 50_000
 
-// migrateRecords is the upgrade from version 8: it marks the file and
+// migrateRecords is the upgrade from version 8: it marks the file
+// (startRecode). Store.upgrade then takes the steps to SchemaVersion and
 // rewrites the records (recode).
 func (s *Store) migrateRecords() error {
 	if err := s.update(startRecode); err != nil {
 		return fmt.Errorf("migrating schema 8 → 9: %w", err)
 	}
-	return s.recode()
+	return nil
 }
 
 // startRecode makes the file version 9 and puts the mark.
@@ -89,7 +102,9 @@ func (s *Store) recode() error {
 }
 
 // recodeStep rewrites the next chunk of records after the mark and moves
-// the mark past them; done is true once the mark is gone.
+// the mark past them; done is true once the mark is gone. It reads and
+// writes the sums as the file's version keeps them: a key a record
+// (before blockSumsVersion), or in blocks.
 func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 	meta := tx.Bucket(bucketMeta)
 	mark := meta.Get(keyRecoding)
@@ -108,32 +123,19 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 			k, v = c.Next()
 		}
 	}
-	type record struct{ k, v, out []byte }
-	recs := make([]record, 0, recodeChunk)
+	recs := make([]recodeRecord, 0, recodeChunk)
 	var last []byte
-	// The sums, walked beside the records (both in key order).
-	var sc *bbolt.Cursor
-	var sk, sv, want []byte
-	tag := sumTag(bucket, k)
-	if sums := tx.Bucket(bucketSums); sums != nil && k != nil {
-		sc = sums.Cursor()
-		sk, sv = sc.Seek(key(tag, k))
-	}
+	sums := newRecodeSums(tx, bucket, k)
 	for ; k != nil && len(recs) < recodeChunk; k, v = c.Next() {
 		last = k
 		if !isJSON(v) {
 			continue
 		}
-		if sc != nil {
-			want = append(append(want[:0], tag), k...)
-			for sk != nil && bytes.Compare(sk, want) < 0 {
-				sk, sv = sc.Next()
-			}
-			if !bytes.Equal(sk, want) || !bytes.Equal(sv, sumOf(v)) {
-				continue // changed, damaged or unsummed: kept as found
-			}
+		r := recodeRecord{k: bytes.Clone(k), v: v}
+		if !sums.matches(&r) {
+			continue // changed, damaged or unsummed: kept as found
 		}
-		recs = append(recs, record{k: bytes.Clone(k), v: v})
+		recs = append(recs, r)
 	}
 	// Decoding JSON is most of the work: on every core. The values are
 	// the file's mapped pages, valid until the commit and read before
@@ -167,18 +169,143 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 			return false, err
 		}
 	}
-	for _, r := range recs {
+	b := tx.Bucket(bucket)
+	for i := range recs {
+		r := &recs[i]
 		if r.out == nil {
 			continue
 		}
-		if err := put(tx, bucket, r.k, r.out); err != nil {
+		if err := b.Put(r.k, r.out); err != nil {
 			return false, err
 		}
+		if err := sums.set(r); err != nil {
+			return false, err
+		}
+	}
+	if err := sums.flush(); err != nil {
+		return false, err
 	}
 	if k == nil { // the bucket is done: the next one
 		return false, meta.Put(keyRecoding, []byte{byte(at + 1)})
 	}
 	return false, meta.Put(keyRecoding, append([]byte{byte(at)}, last...))
+}
+
+// recodeRecord is a record a chunk rewrites: its key, its JSON value (the
+// mapped page), its new value once encoded (nil: kept as found), and
+// whether its sum is a key of its own in a file of block sums (a sum the
+// upgrade to blockSumsVersion found no slot for).
+type recodeRecord struct {
+	k, v, out []byte
+	ownKey    bool
+}
+
+// recodeSums reads and writes the sums of one chunk of recodeStep.
+type recodeSums struct {
+	sums   *bbolt.Bucket // nil: the file has none (every record is rewritten)
+	bucket []byte
+	tag    byte // the per-key tag of bucket
+	blocks bool // the file's sums are in blocks (blockSums)
+	// Per-key sums: a cursor walked beside the records (both in key
+	// order).
+	sc     *bbolt.Cursor
+	sk, sv []byte
+	want   []byte
+	// Block sums: the blocks the chunk met, by number, copies the chunk
+	// sets the new sums in and Puts once at the end.
+	met map[uint64]*recodeBlock
+}
+
+type recodeBlock struct {
+	v            []byte // nil: no sound block (its records have no sum in it)
+	sound, dirty bool
+}
+
+// newRecodeSums starts the sums of a chunk whose first record is under
+// first (nil: none).
+func newRecodeSums(tx *bbolt.Tx, bucket, first []byte) *recodeSums {
+	rs := &recodeSums{sums: tx.Bucket(bucketSums), bucket: bucket, tag: sumTag(bucket, first)}
+	if rs.sums == nil || first == nil {
+		return rs
+	}
+	if blockSums(tx) {
+		rs.blocks, rs.met = true, map[uint64]*recodeBlock{}
+		return rs
+	}
+	rs.sc = rs.sums.Cursor()
+	rs.sk, rs.sv = rs.sc.Seek(key(rs.tag, first))
+	return rs
+}
+
+// matches tells whether r's sum is there and matches its value: in a
+// file of block sums its slot (the slot of an action holding its problem's
+// ID), else its own key; in a file of per-key sums its key. Every record
+// matches in a file without sums.
+func (rs *recodeSums) matches(r *recodeRecord) bool {
+	switch {
+	case rs.sums == nil:
+		return true
+	case !rs.blocks:
+		rs.want = append(append(rs.want[:0], rs.tag), r.k...)
+		for rs.sk != nil && bytes.Compare(rs.sk, rs.want) < 0 {
+			rs.sk, rs.sv = rs.sc.Next()
+		}
+		return bytes.Equal(rs.sk, rs.want) && bytes.Equal(rs.sv, sumOf(r.v))
+	}
+	if block, slot, pid, ok := slotOf(rs.bucket, r.k); ok {
+		if b := rs.block(block); b.sound && hasSlot(b.v, slot) {
+			if held, crc := slotAt(rs.bucket, b.v, slot); held == pid {
+				return crc == crc32.Checksum(r.v, castagnoli)
+			}
+		}
+	}
+	r.ownKey = true
+	return bytes.Equal(rs.sums.Get(key(rs.tag, r.k)), sumOf(r.v))
+}
+
+// block is block number n of the chunk's bucket, read once a chunk.
+func (rs *recodeSums) block(n uint64) *recodeBlock {
+	b := rs.met[n]
+	if b == nil {
+		b = &recodeBlock{}
+		if v := rs.sums.Get(key(blockTagOf(rs.bucket), n)); v != nil && checkBlock(rs.bucket, v) == nil {
+			b.v, b.sound = bytes.Clone(v), true
+		}
+		rs.met[n] = b
+	}
+	return b
+}
+
+// set writes the sum of r's new value where matches found its old one.
+func (rs *recodeSums) set(r *recodeRecord) error {
+	switch {
+	case rs.sums == nil:
+		return nil
+	case !rs.blocks || r.ownKey:
+		return rs.sums.Put(key(rs.tag, r.k), sumOf(r.out))
+	}
+	block, slot, pid, _ := slotOf(rs.bucket, r.k)
+	b := rs.met[block]
+	setSlot(rs.bucket, b.v, slot, pid, crc32.Checksum(r.out, castagnoli))
+	b.dirty = true
+	return nil
+}
+
+// flush Puts the blocks set has changed, in key order.
+func (rs *recodeSums) flush() error {
+	ns := make([]uint64, 0, len(rs.met))
+	for n, b := range rs.met {
+		if b.dirty {
+			ns = append(ns, n)
+		}
+	}
+	slices.Sort(ns)
+	for _, n := range ns {
+		if err := rs.sums.Put(key(blockTagOf(rs.bucket), n), rs.met[n].v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // recodeValue appends a JSON record of bucket, in the compact encoding,
