@@ -50,8 +50,8 @@ var keyRecoding = []byte("recoding")
 
 var recodeBuckets = [][]byte{bucketHouseholds, bucketProblems, bucketActions}
 
-// recodeChunk is how many records one upgrade transaction reads (a
-// variable so that tests cross its boundary).
+// recodeChunk is how many records one upgrade transaction reads, of any
+// encoding (a variable so that tests cross its boundary).
 var recodeChunk = 50_000
 
 // migrateRecords is the upgrade from version 8: it marks the file
@@ -84,12 +84,32 @@ func startRecode(tx *bbolt.Tx) error {
 func recoding(tx *bbolt.Tx) bool { return tx.Bucket(bucketMeta).Get(keyRecoding) != nil }
 
 // recode rewrites the records from the mark on, a chunk a transaction,
-// and removes the mark at the end.
+// and removes the mark at the end. A goroutine reads and decodes the
+// chunks ahead (readAhead), each in a read transaction of its own while
+// the chunk before it is written and committed: decoding JSON, most of
+// the work, no longer waits for the writes, nor they for it.
 func (s *Store) recode() error {
+	var mark []byte
+	if err := s.view(func(tx *bbolt.Tx) error {
+		mark = bytes.Clone(tx.Bucket(bucketMeta).Get(keyRecoding))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("migrating schema 8 → 9: %w", err)
+	}
+	ahead, stop, ended := make(chan *decodedChunk, 1), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		s.readAhead(mark, ahead, stop)
+	}()
+	defer func() {
+		close(stop)
+		<-ended // no read transaction left open
+	}()
 	for {
 		var done bool
+		dc := <-ahead // nil once readAhead has stopped: each chunk decoded in its transaction
 		err := s.update(func(tx *bbolt.Tx) (err error) {
-			done, err = recodeStep(tx)
+			done, err = recodeChunkStep(tx, dc)
 			return err
 		})
 		if err != nil {
@@ -101,21 +121,72 @@ func (s *Store) recode() error {
 	}
 }
 
-// recodeStep rewrites the next chunk of records after the mark and moves
-// the mark past them; done is true once the mark is gone. It reads and
-// writes the sums as the file's version keeps them: a key a record
-// (before blockSumsVersion), or in blocks.
-func recodeStep(tx *bbolt.Tx) (done bool, err error) {
-	meta := tx.Bucket(bucketMeta)
-	mark := meta.Get(keyRecoding)
-	if mark == nil {
-		return true, nil
+// decodedChunk is a chunk of records read and decoded ahead of its write
+// transaction: the mark it starts from, and its JSON records' keys, values
+// (copies) and new values (nil: cannot be recoded).
+type decodedChunk struct {
+	mark             []byte
+	keys, vals, outs [][]byte
+}
+
+// readAhead reads the chunks from mark on, as recodeChunkStep will walk
+// them, each in a read transaction of its own (closed before the chunk is
+// decoded, so that it never holds up a commit for long), decodes their
+// JSON records and sends them on out, until the last chunk, stop, or an
+// error (which it leaves to the write transactions to meet). The records
+// after the mark are not written before their chunk's own transaction, so
+// what it reads is what that transaction finds; recodeChunkStep still
+// takes a new value only for a key and value equal to the ones decoded.
+func (s *Store) readAhead(mark []byte, out chan<- *decodedChunk, stop <-chan struct{}) {
+	defer close(out)
+	var err error
+	defer guardGoroutine(&err)()
+	for mark != nil {
+		dc := &decodedChunk{mark: mark}
+		var next, dcBucket []byte
+		if s.db.View(func(tx *bbolt.Tx) error {
+			var buf []byte
+			bucket, nm := walkChunk(tx, mark, func(k, v []byte) {
+				if !isJSON(v) {
+					return
+				}
+				if cap(buf)-len(buf) < len(k)+len(v) {
+					buf = make([]byte, 0, max(1<<20, len(k)+len(v)))
+				}
+				buf = append(buf, k...)
+				dc.keys = append(dc.keys, buf[len(buf)-len(k):len(buf):len(buf)])
+				buf = append(buf, v...)
+				dc.vals = append(dc.vals, buf[len(buf)-len(v):len(buf):len(buf)])
+			})
+			next, dcBucket = nm, bucket
+			return nil
+		}) != nil {
+			return
+		}
+		if dcBucket != nil && len(dc.keys) > 0 {
+			if dc.outs, err = recodeAll(dcBucket, dc.vals); err != nil {
+				return
+			}
+		}
+		select {
+		case out <- dc:
+		case <-stop:
+			return
+		}
+		mark = next
 	}
-	at, after := int(mark[0]), bytes.Clone(mark[1:])
+}
+
+// walkChunk calls fn with each record of the chunk after mark, in key
+// order, and returns the chunk's bucket (nil: the records are all done)
+// and the mark after it (nil: none). A chunk is recodeChunk records, of
+// any encoding, or the rest of the bucket.
+func walkChunk(tx *bbolt.Tx, mark []byte, fn func(k, v []byte)) (bucket, next []byte) {
+	at, after := int(mark[0]), mark[1:]
 	if at >= len(recodeBuckets) {
-		return true, meta.Delete(keyRecoding)
+		return nil, nil
 	}
-	bucket := recodeBuckets[at]
+	bucket = recodeBuckets[at]
 	c := tx.Bucket(bucket).Cursor()
 	k, v := c.First()
 	if len(after) > 0 {
@@ -123,23 +194,24 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 			k, v = c.Next()
 		}
 	}
-	recs := make([]recodeRecord, 0, recodeChunk)
 	var last []byte
-	sums := newRecodeSums(tx, bucket, k)
-	for ; k != nil && len(recs) < recodeChunk; k, v = c.Next() {
-		last = k
-		if !isJSON(v) {
-			continue
-		}
-		r := recodeRecord{k: bytes.Clone(k), v: v}
-		if !sums.matches(&r) {
-			continue // changed, damaged or unsummed: kept as found
-		}
-		recs = append(recs, r)
+	for n := 0; k != nil && n < recodeChunk; k, v = c.Next() {
+		fn(k, v)
+		last, n = k, n+1
 	}
-	// Decoding JSON is most of the work: on every core. The values are
-	// the file's mapped pages, valid until the commit and read before
-	// anything is written.
+	if k == nil { // the bucket is done: the next one
+		return bucket, []byte{byte(at + 1)}
+	}
+	return bucket, append([]byte{byte(at)}, last...)
+}
+
+// recodeAll decodes the JSON values of bucket and encodes them compact:
+// outs[i] is vals[i]'s new value, nil if it cannot be read or would not
+// read back (kept as found). It runs on every core. The new values are
+// in buffers of their own: bbolt keeps what Put is given until the
+// commit.
+func recodeAll(bucket []byte, vals [][]byte) (outs [][]byte, err error) {
+	outs = make([][]byte, len(vals))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	errs := make([]error, workers)
@@ -148,17 +220,15 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 		go func() {
 			defer wg.Done()
 			defer guardGoroutine(&errs[w])()
-			// The new values, one after another in one buffer (bbolt
-			// keeps what Put is given until the commit).
 			var buf []byte
-			for i := w; i < len(recs); i += workers {
-				if cap(buf)-len(buf) < 4*len(recs[i].v) {
-					buf = make([]byte, 0, 1<<20)
+			for i := w; i < len(vals); i += workers {
+				if cap(buf)-len(buf) < 4*len(vals[i]) {
+					buf = make([]byte, 0, max(1<<20, 4*len(vals[i])))
 				}
 				start := len(buf)
-				if out := recodeValue(buf, bucket, recs[i].v); out != nil {
+				if out := recodeValue(buf, bucket, vals[i]); out != nil {
 					buf = out
-					recs[i].out = buf[start:len(buf):len(buf)]
+					outs[i] = buf[start:len(buf):len(buf)]
 				}
 			}
 		}()
@@ -166,7 +236,75 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
+			return nil, err
+		}
+	}
+	return outs, nil
+}
+
+// recodeStep rewrites the next chunk of records after the mark, decoding
+// them itself (recodeChunkStep without a chunk read ahead).
+func recodeStep(tx *bbolt.Tx) (done bool, err error) { return recodeChunkStep(tx, nil) }
+
+// recodeChunkStep rewrites the next chunk of records after the mark and
+// moves the mark past them; done is true once the mark is gone. A record
+// that dc (read ahead; nil: none) holds under its key with the same value
+// takes the new value decoded there; the others are decoded here. It
+// reads and writes the sums as the file's version keeps them: a key a
+// record (before blockSumsVersion), or in blocks.
+func recodeChunkStep(tx *bbolt.Tx, dc *decodedChunk) (done bool, err error) {
+	meta := tx.Bucket(bucketMeta)
+	mark := bytes.Clone(meta.Get(keyRecoding))
+	if mark == nil {
+		return true, nil
+	}
+	if dc != nil && !bytes.Equal(dc.mark, mark) {
+		dc = nil // read from elsewhere: not this chunk
+	}
+	var recs []recodeRecord
+	var sums *recodeSums
+	j := 0 // where the next record may be in dc
+	bucket, next := walkChunk(tx, mark, func(k, v []byte) {
+		if !isJSON(v) {
+			return
+		}
+		if sums == nil {
+			sums = newRecodeSums(tx, recodeBuckets[mark[0]], k)
+		}
+		r := recodeRecord{k: bytes.Clone(k), v: v}
+		if !sums.matches(&r) {
+			return // changed, damaged or unsummed: kept as found
+		}
+		if dc != nil {
+			for j < len(dc.keys) && bytes.Compare(dc.keys[j], k) < 0 {
+				j++
+			}
+			if j < len(dc.keys) && bytes.Equal(dc.keys[j], k) && bytes.Equal(dc.vals[j], v) {
+				r.out, r.decoded = dc.outs[j], true
+			}
+		}
+		recs = append(recs, r)
+	})
+	if bucket == nil {
+		return true, meta.Delete(keyRecoding)
+	}
+	// What was not read ahead is decoded here. The values are the file's
+	// mapped pages, valid until the commit and read before anything is
+	// written.
+	var todo []int
+	var vals [][]byte
+	for i := range recs {
+		if !recs[i].decoded {
+			todo, vals = append(todo, i), append(vals, recs[i].v)
+		}
+	}
+	if len(vals) > 0 {
+		outs, err := recodeAll(bucket, vals)
+		if err != nil {
 			return false, err
+		}
+		for n, i := range todo {
+			recs[i].out = outs[n]
 		}
 	}
 	b := tx.Bucket(bucket)
@@ -182,22 +320,22 @@ func recodeStep(tx *bbolt.Tx) (done bool, err error) {
 			return false, err
 		}
 	}
-	if err := sums.flush(); err != nil {
-		return false, err
+	if sums != nil {
+		if err := sums.flush(); err != nil {
+			return false, err
+		}
 	}
-	if k == nil { // the bucket is done: the next one
-		return false, meta.Put(keyRecoding, []byte{byte(at + 1)})
-	}
-	return false, meta.Put(keyRecoding, append([]byte{byte(at)}, last...))
+	return false, meta.Put(keyRecoding, next)
 }
 
 // recodeRecord is a record a chunk rewrites: its key, its JSON value (the
-// mapped page), its new value once encoded (nil: kept as found), and
-// whether its sum is a key of its own in a file of block sums (a sum the
+// mapped page), its new value once encoded (nil: kept as found), whether
+// that was decoded ahead, and whether its sum is a key of its own in a file of block sums (a sum the
 // upgrade to blockSumsVersion found no slot for).
 type recodeRecord struct {
 	k, v, out []byte
 	ownKey    bool
+	decoded   bool // out is the value read ahead (recodeChunkStep)
 }
 
 // recodeSums reads and writes the sums of one chunk of recodeStep.

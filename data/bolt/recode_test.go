@@ -460,3 +460,76 @@ func TestUpgradeFromSchema8InAnyCut(t *testing.T) {
 		}
 	}
 }
+
+// The chunks read ahead are the chunks the write transactions take, mark
+// for mark; a record whose value read ahead is not the one its
+// transaction finds is decoded anew, and a chunk read from another mark
+// is not used.
+func TestRecodeReadAhead(t *testing.T) {
+	defer func(n int) { recodeChunk = n }(recodeChunk)
+	recodeChunk = 20
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "seed.db")
+	damagedSchema8File(t, seed)
+	want := filepath.Join(dir, "want.db")
+	if err := streamCopy(seed, want); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(want, Options{Clock: data.FixedClock(today)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	path := filepath.Join(dir, "qm.db")
+	if err := streamCopy(seed, path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = &Store{db: db, path: path}
+	for _, step := range []func() error{func() error { return s.update(startRecode) }, s.migrateRefs, s.migrateBlockSums, s.migratePostings} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mark []byte
+	s.view(func(tx *bbolt.Tx) error { mark = bytes.Clone(tx.Bucket(bucketMeta).Get(keyRecoding)); return nil })
+	ahead, stop := make(chan *decodedChunk, 1), make(chan struct{})
+	go s.readAhead(mark, ahead, stop)
+	defer close(stop)
+	chunks := 0
+	for done := false; !done; chunks++ {
+		dc := <-ahead
+		if dc == nil {
+			t.Fatalf("read ahead stopped after %d chunks", chunks)
+		}
+		var at []byte
+		s.view(func(tx *bbolt.Tx) error { at = bytes.Clone(tx.Bucket(bucketMeta).Get(keyRecoding)); return nil })
+		if !bytes.Equal(dc.mark, at) {
+			t.Fatalf("chunk %d read ahead from mark %x; the transaction is at %x", chunks, dc.mark, at)
+		}
+		switch chunks {
+		case 1: // a value read ahead that is no longer the file's
+			dc.vals[0] = []byte(`{"id":1}`)
+			dc.outs[0] = []byte("not a record")
+		case 2: // a chunk from another mark
+			dc.mark = []byte{0}
+			for i := range dc.outs {
+				dc.outs[i] = []byte("not a record")
+			}
+		}
+		if err := s.update(func(tx *bbolt.Tx) (err error) { done, err = recodeChunkStep(tx, dc); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if chunks < 5 {
+		t.Fatalf("%d chunks", chunks)
+	}
+	if !reflect.DeepEqual(fileContent(t, path), fileContent(t, want)) {
+		t.Error("the records rewritten with chunks read ahead differ from the upgrade's")
+	}
+}
