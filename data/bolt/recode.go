@@ -43,9 +43,9 @@ import (
 // found, for Check to name and Repair to mend or set aside (rewritten, it
 // would have got a new checksum and passed for sound).
 
-// keyRecoding marks, in the meta bucket, an upgrade to 9 under way: the
-// index of the bucket it is at in recodeBuckets, then the last key done
-// there (none: from the start).
+// keyRecoding marks, in the meta bucket, the upgrade from 8 under way (at
+// version 9 and after): the index of the bucket it is at in
+// recodeBuckets, then the last key done there (none: from the start).
 var keyRecoding = []byte("recoding")
 
 var recodeBuckets = [][]byte{bucketHouseholds, bucketProblems, bucketActions}
