@@ -7,7 +7,7 @@ import (
 	"qmdesk/data"
 )
 
-// Records of schema 8 and before are JSON, and the upgrade to 9 reads a
+// Records of schema 8 and before are JSON, and the upgrade from 8 reads a
 // province's millions of them once: with encoding/json that was most of
 // its time. jsonReader reads the JSON encoding/json wrote for a
 // household, problem or action in its plain form (no white space, no

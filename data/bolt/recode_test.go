@@ -267,3 +267,269 @@ func TestRestoreFromASchema8Backup(t *testing.T) {
 		t.Errorf("restored: %d compact records, %d JSON", c, j)
 	}
 }
+
+// damagedSchema8File is schema8File with what the upgrade must keep as
+// found or carry over: a household changed behind the program's back (its
+// sum is the old value's), a problem that cannot be read, a problem
+// without a sum, and an action stored a second time under another problem
+// (its sum a key of its own, as the upgrade to block sums leaves a second
+// action of an ID).
+func damagedSchema8File(t *testing.T, path string) {
+	t.Helper()
+	schema8File(t, path)
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bbolt.Tx) error {
+		h := tx.Bucket(bucketHouseholds)
+		if err := h.Put(itob(3), bytes.Replace(h.Get(itob(3)), []byte(`"origin":1`), []byte(`"origin":2`), 1)); err != nil {
+			return err
+		}
+		p := tx.Bucket(bucketProblems)
+		if err := put(tx, bucketProblems, itob(5), regexp.MustCompile(`"target_date":"[^"]*"`).ReplaceAll(p.Get(itob(5)), []byte(`"target_date":"2024-02-31"`))); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSums).Delete(key(sumTag(bucketProblems, itob(7)), itob(7))); err != nil {
+			return err
+		}
+		ak, av := tx.Bucket(bucketActions).Cursor().First()
+		twin := key(btoi(ak)+1000, idAtEnd(ak))
+		return put(tx, bucketActions, twin, bytes.Clone(av))
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fileContent is every key and value of every bucket of the file at path.
+func fileContent(t *testing.T, path string) map[string]string {
+	t.Helper()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all := map[string]string{}
+	var walk func(prefix string, b *bbolt.Bucket)
+	walk = func(prefix string, b *bbolt.Bucket) {
+		b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				walk(prefix+string(k)+"/", b.Bucket(k))
+			} else {
+				all[prefix+string(k)] = string(v)
+			}
+			return nil
+		})
+	}
+	db.View(func(tx *bbolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error {
+			walk(string(name)+"/", b)
+			return nil
+		})
+	})
+	return all
+}
+
+// The records of a schema-8 file are rewritten after the steps to
+// SchemaVersion, with their sums in blocks: the file comes out as the
+// order before left it (the records rewritten at 9 with a sum a key, the
+// steps after), damage and all, and an upgrade cut short after any of
+// its transactions (as a kill leaves it) is finished by the next open to
+// the same file.
+func TestUpgradeFromSchema8InAnyCut(t *testing.T) {
+	defer func(n int) { recodeChunk = n }(recodeChunk)
+	recodeChunk = 20
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "seed.db")
+	damagedSchema8File(t, seed)
+	copyOf := func(name string) string {
+		path := filepath.Join(dir, name)
+		if err := streamCopy(seed, path); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	open := func(path string) *Store {
+		t.Helper()
+		s, err := Open(path, Options{Clock: data.FixedClock(today)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	problemsOf := func(path string) []string {
+		t.Helper()
+		s := open(path)
+		defer s.Close()
+		rep, err := s.Check(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep.Problems
+	}
+
+	// The order before: every record rewritten at 9, then the steps.
+	before := copyOf("before.db")
+	db, err := bbolt.Open(before, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Store{db: db, path: before}
+	if err := old.update(startRecode); err != nil {
+		t.Fatal(err)
+	}
+	for done := false; !done; {
+		if err := old.update(func(tx *bbolt.Tx) (err error) { done, err = recodeStep(tx); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	open(before).Close()
+	want, wantProblems := fileContent(t, before), problemsOf(before)
+	if c, j := encodingsOf(t, before); j != 3 || c == 0 {
+		t.Fatalf("the order before: %d compact records, %d JSON; want the 3 damaged or unsummed ones JSON", c, j)
+	}
+	if len(wantProblems) == 0 {
+		t.Fatal("check finds nothing in the damaged file upgraded")
+	}
+
+	// This order, cut short after n of its transactions: the mark, the
+	// steps to 10, 11 and 12, the chunks of records.
+	for n := 0; ; n++ {
+		path := copyOf(fmt.Sprintf("cut%d.db", n))
+		db, err := bbolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := &Store{db: db, path: path}
+		txs := []func() error{
+			func() error { return cut.update(startRecode) },
+			cut.migrateRefs, cut.migrateBlockSums, cut.migratePostings,
+		}
+		ran, finished := 0, false
+		for ; ran < n && ran < len(txs); ran++ {
+			if err := txs[ran](); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for ; ran < n; ran++ {
+			if err := cut.update(func(tx *bbolt.Tx) (err error) { finished, err = recodeStep(tx); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if finished {
+				break
+			}
+		}
+		var version int
+		var marked bool
+		db.View(func(tx *bbolt.Tx) error { version, _ = schemaVersion(tx); marked = recoding(tx); return nil })
+		db.Close()
+		if n > 0 && !finished {
+			if !marked || version < 9 {
+				t.Fatalf("cut after %d transactions: version %d, marked %v", n, version, marked)
+			}
+			if s, err := Open(path, Options{ReadOnly: true}); err == nil {
+				// Free, a read-only open finishes the upgrade; held, it
+				// says the file needs upgrading.
+				s.Close()
+			}
+		}
+		open(path).Close()
+		if got := fileContent(t, path); !reflect.DeepEqual(got, want) {
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("cut after %d transactions: %q is %x, want %x", n, k, got[k], v)
+				}
+			}
+			for k := range got {
+				if _, ok := want[k]; !ok {
+					t.Errorf("cut after %d transactions: %q should not be there", n, k)
+				}
+			}
+			t.FailNow()
+		}
+		if got := problemsOf(path); !reflect.DeepEqual(got, wantProblems) {
+			t.Fatalf("cut after %d transactions, check says\n%s\nwant\n%s", n, strings.Join(got, "\n"), strings.Join(wantProblems, "\n"))
+		}
+		if finished {
+			if n < 10 {
+				t.Fatalf("only %d transactions: the chunks were not small", n)
+			}
+			return
+		}
+	}
+}
+
+// The chunks read ahead are the chunks the write transactions take, mark
+// for mark; a record whose value read ahead is not the one its
+// transaction finds is decoded anew, and a chunk read from another mark
+// is not used.
+func TestRecodeReadAhead(t *testing.T) {
+	defer func(n int) { recodeChunk = n }(recodeChunk)
+	recodeChunk = 20
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "seed.db")
+	damagedSchema8File(t, seed)
+	want := filepath.Join(dir, "want.db")
+	if err := streamCopy(seed, want); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(want, Options{Clock: data.FixedClock(today)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	path := filepath.Join(dir, "qm.db")
+	if err := streamCopy(seed, path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = &Store{db: db, path: path}
+	for _, step := range []func() error{func() error { return s.update(startRecode) }, s.migrateRefs, s.migrateBlockSums, s.migratePostings} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mark []byte
+	s.view(func(tx *bbolt.Tx) error { mark = bytes.Clone(tx.Bucket(bucketMeta).Get(keyRecoding)); return nil })
+	ahead, stop := make(chan *decodedChunk, 1), make(chan struct{})
+	go s.readAhead(mark, ahead, stop)
+	defer close(stop)
+	chunks := 0
+	for done := false; !done; chunks++ {
+		dc := <-ahead
+		if dc == nil {
+			t.Fatalf("read ahead stopped after %d chunks", chunks)
+		}
+		var at []byte
+		s.view(func(tx *bbolt.Tx) error { at = bytes.Clone(tx.Bucket(bucketMeta).Get(keyRecoding)); return nil })
+		if !bytes.Equal(dc.mark, at) {
+			t.Fatalf("chunk %d read ahead from mark %x; the transaction is at %x", chunks, dc.mark, at)
+		}
+		switch chunks {
+		case 1: // a value read ahead that is no longer the file's
+			dc.vals[0] = []byte(`{"id":1}`)
+			dc.outs[0] = []byte("not a record")
+		case 2: // a chunk from another mark
+			dc.mark = []byte{0}
+			for i := range dc.outs {
+				dc.outs[i] = []byte("not a record")
+			}
+		}
+		if err := s.update(func(tx *bbolt.Tx) (err error) { done, err = recodeChunkStep(tx, dc); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if chunks < 5 {
+		t.Fatalf("%d chunks", chunks)
+	}
+	if !reflect.DeepEqual(fileContent(t, path), fileContent(t, want)) {
+		t.Error("the records rewritten with chunks read ahead differ from the upgrade's")
+	}
+}

@@ -13,7 +13,7 @@ import (
 // million records, are stored in data's compact encoding (data.AppendHousehold
 // and its kin: about a third of their JSON, and decoded several times
 // faster). Since schema 9 every record written is in it; a record that
-// is JSON (it starts with '{') is one the upgrade to 9 left as it found
+// is JSON (it starts with '{') is one the upgrade from 8 left as it found
 // it, because its checksum no longer matched or it could not be read, for
 // Check and Repair to name. Every reader takes both.
 //

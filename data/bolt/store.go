@@ -234,7 +234,9 @@ func refuseForeign(tx *bbolt.Tx) error {
 
 // upgrade brings the layout to SchemaVersion: the upgrades that fit one
 // transaction in one (migrate), then each chunked one in its own
-// transactions, and so on until the file is current.
+// transactions, and so on until the file is current; last, the rewrite of
+// the records that the upgrade from 8 marked (recode.go), which goes on
+// from its mark after a kill.
 func (s *Store) upgrade() error {
 	for {
 		if err := s.update(s.migrate); err != nil {
@@ -244,18 +246,15 @@ func (s *Store) upgrade() error {
 		var unfinished bool
 		if err := s.view(func(tx *bbolt.Tx) (err error) {
 			v, err = schemaVersion(tx)
-			unfinished = v == 9 && recoding(tx)
+			unfinished = recoding(tx)
 			return err
 		}); err != nil {
 			return err
 		}
-		if unfinished { // the upgrade to 9 cut short: on from where it stopped
-			if err := s.recode(); err != nil {
-				return err
-			}
-			continue
-		}
 		if v >= SchemaVersion {
+			if unfinished { // the records of schema 8 not all rewritten yet
+				return s.recode()
+			}
 			return nil
 		}
 		step := chunkedMigrations[v]
@@ -287,13 +286,14 @@ func (e *needsWriter) Error() string { return e.english }
 
 // unfinishedWrite tells what in the file a writer must mend before it is
 // read, or nil: an older layout (or an upgrade cut short, which keeps the
-// older version number until its end), an import or a load cut short.
+// older version number until its end, or the upgrade from 8 cut short,
+// whose mark says so at any version), an import or a load cut short.
 func (s *Store) unfinishedWrite() (nw *needsWriter, err error) {
 	err = s.view(func(tx *bbolt.Tx) error {
-		if v, _ := schemaVersion(tx); v < SchemaVersion || v == 9 && recoding(tx) {
+		if v, _ := schemaVersion(tx); v < SchemaVersion || recoding(tx) {
 			english := fmt.Sprintf("schema %d needs upgrading", v)
-			if v == 9 && recoding(tx) {
-				english = "the upgrade to schema 9 was cut short"
+			if recoding(tx) {
+				english = fmt.Sprintf("the upgrade from schema 8 was cut short (at schema %d)", v)
 			}
 			nw = &needsWriter{"ไฟล์นี้ยังเป็นรูปแบบของ qmdesk รุ่นก่อน ต้องปรับเป็นรูปแบบของรุ่นนี้ก่อนจึงจะอ่านได้", english}
 			return nil
@@ -484,7 +484,7 @@ var migrations = []func(tx *bbolt.Tx) error{
 	countNewCases,   // 5 → 6: the new cases (newcases.go)
 	countUnits,      // 6 → 7: the households' municipalities and their counters
 	countSolvedDays, // 7 → 8: the days problems were solved, apart from closed
-	nil,             // 8 → 9: Store.migrateRecords, in chunks of its own
+	nil,             // 8 → 9: Store.migrateRecords, its records rewritten in chunks once at SchemaVersion (recode.go)
 	nil,             // 9 → 10: Store.migrateRefs, one transaction of its own (schema10_refs.go)
 	nil,             // 10 → 11: Store.migrateBlockSums, one transaction of its own (schema11_sums.go)
 	nil,             // 11 → 12: Store.migratePostings, one transaction of its own (schema12_pidx.go)
