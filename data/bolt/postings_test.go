@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -439,5 +441,66 @@ func TestToPostingsManyPages(t *testing.T) {
 			}
 			return nil
 		})
+	}
+}
+
+// packBySorting is how packIndex packed before it gathered blocks in a
+// map: every logical key sorted, then a block's consecutive keys merged.
+func packBySorting(keys [][]byte) []indexWrite {
+	slices.SortFunc(keys, bytes.Compare)
+	out := make([]indexWrite, 0, len(keys)/4+1)
+	for _, k := range keys {
+		if !isPosting(k) {
+			out = append(out, indexWrite{key: k})
+			continue
+		}
+		out = addPosting(out, k)
+	}
+	cmp := func(a, b indexWrite) int { return bytes.Compare(a.key, b.key) }
+	if !slices.IsSortedFunc(out, cmp) {
+		slices.SortStableFunc(out, cmp)
+		merged := out[:0]
+		for _, w := range out {
+			if last := len(merged) - 1; last >= 0 && bytes.Equal(merged[last].key, w.key) {
+				if w.bits != nil && merged[last].bits != nil {
+					merged[last].bits.or(w.bits)
+				}
+				continue
+			}
+			merged = append(merged, w)
+		}
+		out = merged
+	}
+	return out
+}
+
+// packIndex gives the writes, in the same order, that sorting every
+// logical key gave: for a chunk's keys as an import lists them (records
+// in ID order, their keys in the order problemIndexKeys and
+// householdIndexKeys give them), and for keys in random order with
+// values of different lengths under one tag.
+func TestPackIndexAsSorting(t *testing.T) {
+	var chunk [][]byte
+	for id := uint64(7000); id < 12000; id++ {
+		p := &data.Problem{ID: id, HouseholdID: id / 3, RoundID: 1 + id%2, Category: data.Category(id % 7), Status: data.Status(1 + id%3), Urgent: id%5 == 0, TargetDate: data.NewDate(2026, time.Month(1+id%12), int(1+id%28))}
+		chunk = append(chunk, problemIndexKeys(p, []string{"410101", "410102", "410203010203"}[id%3])...)
+		h := &data.Household{ID: id, TambonCode: []string{"410101", "410102"}[id%2], HouseCode: fmt.Sprint((id * 7919) % 100000), Head: data.Person{NationalID: fmt.Sprint(1000000000000 + (id*104729)%1000000)}}
+		chunk = append(chunk, householdIndexKeys(h)...)
+	}
+	var odd [][]byte
+	for i := uint64(0); i < 3000; i++ {
+		v := strings.Repeat("x", int(i%3))
+		odd = append(odd, key(byte('A'), uint64(1), v, (i*7919)%3000), key(byte('c'), v, (i*104729)%3000))
+	}
+	for name, keys := range map[string][][]byte{"chunk": chunk, "odd lengths": odd} {
+		got, want := packIndex(slices.Clone(keys)), packBySorting(slices.Clone(keys))
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d writes, sorting gave %d", name, len(got), len(want))
+		}
+		for i := range got {
+			if !bytes.Equal(got[i].key, want[i].key) || (got[i].bits == nil) != (want[i].bits == nil) || got[i].bits != nil && *got[i].bits != *want[i].bits {
+				t.Fatalf("%s: write %d is %x %v, sorting gave %x %v", name, i, got[i].key, got[i].bits, want[i].key, want[i].bits)
+			}
+		}
 	}
 }
