@@ -10,22 +10,60 @@ import (
 	"qmdesk/data"
 )
 
-// ahead hands every entry over in order, stops making them at the one
+// drain hands every chunk of f over to each and stops f.
+func drain(f *feed[int], chunks int, each func(i *int) error) error {
+	var err error
+	for k := 0; k < chunks && err == nil; k++ {
+		err = f.chunk(each)
+	}
+	if perr := f.stop(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// A feed hands every entry over in order, chunk by chunk (begin and end
+// called for each, on the chunk's bounds), stops making them at the one
 // that failed, and stops the goroutine when the caller's side fails.
-func TestAhead(t *testing.T) {
+func TestFeed(t *testing.T) {
 	var got []int
-	err := ahead(3, 1000, func(i int) (int, bool) { return i, true }, func(i *int) error { got = append(got, *i); return nil })
-	if err != nil || len(got) != 997 || !slices.IsSorted(got) || got[0] != 3 {
-		t.Fatalf("all: %v, %d entries", err, len(got))
+	var begun, ended []int
+	ends := []int{10, 500, 500, 1000} // an empty chunk among them
+	f := startFeed(3, ends, func(k int) { begun = append(begun, k) }, func(i int) (int, bool) { return i, true }, func(k int, last *int) {
+		if *last != ends[k]-1 {
+			t.Errorf("chunk %d ends at %d", k, *last)
+		}
+		ended = append(ended, k)
+	})
+	for k := range ends {
+		n := len(got)
+		if err := f.chunk(func(i *int) error { got = append(got, *i); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if from := max(3, ends[max(k-1, 0)]); k > 0 && len(got)-n != ends[k]-from {
+			t.Fatalf("chunk %d: %d entries", k, len(got)-n)
+		}
+	}
+	if err := f.stop(); err != nil || len(got) != 997 || !slices.IsSorted(got) || got[0] != 3 || !slices.Equal(begun, []int{1, 2, 3}) || !slices.Equal(ended, []int{0, 1, 3}) {
+		t.Fatalf("all: %v, %d entries, begun %v, ended %v", err, len(got), begun, ended)
 	}
 	made, got := 0, nil
-	err = ahead(0, 1000, func(i int) (int, bool) { made++; return i, i != 600 }, func(i *int) error { got = append(got, *i); return nil })
-	if err != nil || made != 601 || len(got) != 601 {
+	f = startFeed(0, []int{500, 1000}, func(int) {}, func(i int) (int, bool) { made++; return i, i != 600 }, func(int, *int) {})
+	failed := errors.New("failed")
+	err := drain(f, 2, func(i *int) error {
+		got = append(got, *i)
+		if *i == 600 {
+			return failed
+		}
+		return nil
+	})
+	if err != failed || made != 601 || len(got) != 601 {
 		t.Fatalf("last at 600: %v, made %d, handed over %d", err, made, len(got))
 	}
 	stop := errors.New("stop")
 	made = 0
-	err = ahead(0, 100_000, func(i int) (int, bool) { made++; return i, true }, func(i *int) error {
+	f = startFeed(0, []int{50_000, 100_000}, func(int) {}, func(i int) (int, bool) { made++; return i, true }, func(int, *int) {})
+	err = drain(f, 2, func(i *int) error {
 		if *i == 10 {
 			return stop
 		}
@@ -34,12 +72,13 @@ func TestAhead(t *testing.T) {
 	if err != stop || made == 100_000 {
 		t.Fatalf("caller stops at 10: %v, made %d", err, made)
 	}
-	err = ahead(0, 10, func(i int) (int, bool) {
+	f = startFeed(0, []int{3, 10}, func(int) {}, func(i int) (int, bool) {
 		if i == 5 {
 			panic("boom")
 		}
 		return i, true
-	}, func(*int) error { return nil })
+	}, func(int, *int) {})
+	err = drain(f, 2, func(*int) error { return nil })
 	var r *recovered
 	if !errors.As(err, &r) {
 		t.Fatalf("a panic of the goroutine: %v", err)

@@ -135,13 +135,18 @@ func (d counterDelta) addProblemOf(tx *bbolt.Tx, p *data.Problem, origin data.Or
 // addProblemIn is addProblemOf with the household references read and
 // written through refs (which the caller flushes).
 func (d counterDelta) addProblemIn(tx *bbolt.Tx, refs *refCounts, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
+	d.addProblemKeys(p, tambon, sign)
+	return d.addProblemRefs(tx, refs, p, origin, tambon, sign)
+}
+
+// addProblemKeys moves the counters of p that do not depend on what the
+// store holds: an import's goroutine that makes problems ready counts
+// its new ones there (the rest, addProblemRefs, in the transaction).
+func (d counterDelta) addProblemKeys(p *data.Problem, tambon string, sign int64) {
 	if len(tambon) == 12 { // areaOf a household in a municipality: its tambon, then its unit
-		if err := d.addProblemIn(tx, refs, p, origin, tambon[6:], sign); err != nil {
-			return err
-		}
+		d.addProblemKeys(p, tambon[6:], sign)
 		tambon = tambon[:6]
 	}
-	o := &lazyOrigin{tx: tx, hh: p.HouseholdID, origin: origin}
 	d[string(key(byte('S'), p.RoundID, tambon, byte(p.Category), byte(p.Status), p.Urgent))] += sign
 	if p.Status.Open() {
 		d[string(key(byte('D'), p.RoundID, p.TargetDate.Key(), tambon, byte(p.Category), p.Urgent))] += sign
@@ -158,6 +163,18 @@ func (d counterDelta) addProblemIn(tx *bbolt.Tx, refs *refCounts, p *data.Proble
 	if k := thaiQMKey(p, tambon); k != nil {
 		d[string(k)] += sign
 	}
+}
+
+// addProblemRefs moves the counters of p that go by its household's
+// references (hhrefs, through refs) and origin.
+func (d counterDelta) addProblemRefs(tx *bbolt.Tx, refs *refCounts, p *data.Problem, origin data.Origin, tambon string, sign int64) error {
+	if len(tambon) == 12 {
+		if err := d.addProblemRefs(tx, refs, p, origin, tambon[6:], sign); err != nil {
+			return err
+		}
+		tambon = tambon[:6]
+	}
+	o := &lazyOrigin{tx: tx, hh: p.HouseholdID, origin: origin}
 	for _, cat := range []byte{byte(p.Category), 0} {
 		flipped, err := bumpRef(refs, refKey(p, cat, tambon), sign)
 		if err != nil {
