@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"qmdesk/data"
 )
 
@@ -182,6 +184,51 @@ func TestImportReferencesAfterTheEnd(t *testing.T) {
 		}
 		if households != 4 {
 			t.Fatalf("chunk %d: %d households with a problem of category 4, want 4: %+v", chunk, households, rc.Households)
+		}
+		s.Close()
+	}
+}
+
+// A write of something else between two chunks of a part, which the
+// part's feed would not see (a record that took the next ID, a new
+// round), fails the next chunk with ECONFLICT, and CommitImport's caller
+// rolls back; with nothing written in between, the same chunks land.
+func TestWriteBetweenChunksFailsTheFeed(t *testing.T) {
+	ctx := context.Background()
+	for _, between := range []string{"nothing", "household", "round"} {
+		s, _ := Open(filepath.Join(t.TempDir(), "qm.db"), Options{})
+		s.Init(ctx, "41", data.DefaultRound())
+		b := batchOf(10, 1)
+		st := &importState{}
+		if err := s.update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		for _, part := range []data.BatchPart{data.PartHouseholds, data.PartProblems} {
+			st.from, st.ends = 0, []int{4, 10}
+			for k := range st.ends {
+				if k == 1 && (part == data.PartHouseholds) == (between == "household") && between != "nothing" {
+					if between == "household" {
+						s.CreateHousehold(ctx, newHousehold(500, "410101"))
+					} else {
+						r := data.DefaultRound()
+						r.Name += " 2"
+						if err := s.CreateRound(ctx, &r); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if err = s.update(func(tx *bbolt.Tx) error { return s.writeChunk(ctx, tx, b, st, part, k) }); err != nil {
+					break
+				}
+			}
+			st.stopFeed()
+			if err != nil {
+				break
+			}
+		}
+		if between == "nothing" && err != nil || between != "nothing" && data.ErrorCode(err) != data.ECONFLICT {
+			t.Fatalf("%s written between chunks: %v", between, err)
 		}
 		s.Close()
 	}
