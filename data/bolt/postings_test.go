@@ -504,3 +504,16 @@ func TestPackIndexAsSorting(t *testing.T) {
 		}
 	}
 }
+
+// dateKey is Date.Key, for the dates of a problem and for odd ones.
+func TestDateKey(t *testing.T) {
+	dates := []data.Date{{}, {Year: 10000, Month: 1, Day: 1}, {Year: -1, Month: 1, Day: 1}, {Year: 2024, Month: 13, Day: 40}, {Year: 2024, Month: 100, Day: 1}, {Year: 2024, Month: 1, Day: -3}, {Year: 7, Month: 2, Day: 3}}
+	for d := data.NewDate(1990, 1, 1); d.Year < 2101; d = data.DateOf(d.Time().AddDate(0, 0, 1)) {
+		dates = append(dates, d)
+	}
+	for _, d := range dates {
+		if got := dateKey(d); got != d.Key() {
+			t.Fatalf("%+v: %q, Key gives %q", d, got, d.Key())
+		}
+	}
+}
