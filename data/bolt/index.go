@@ -10,14 +10,22 @@ import (
 )
 
 // householdIndexKeys lists the hidx keys of a household: its logical
-// keys, the 'A' one an entry of a posting block (postings.go).
+// keys, the 'A' one an entry of a posting block (postings.go). They are
+// slices of one array (each capped at its end), as key would make them.
 func householdIndexKeys(h *data.Household) [][]byte {
-	keys := [][]byte{key(byte('A'), h.TambonCode, h.ID)}
+	buf := make([]byte, 0, 27+len(h.TambonCode)+len(h.HouseCode)+len(h.Head.NationalID))
+	keys := make([][]byte, 0, 3)
+	add := func(tag byte, v string) {
+		start := len(buf)
+		buf = binary.BigEndian.AppendUint64(append(append(buf, tag), v...), h.ID)
+		keys = append(keys, buf[start:len(buf):len(buf)])
+	}
+	add('A', h.TambonCode)
 	if h.HouseCode != "" {
-		keys = append(keys, key(byte('c'), h.HouseCode, h.ID))
+		add('c', h.HouseCode)
 	}
 	if h.Head.NationalID != "" {
-		keys = append(keys, key(byte('n'), h.Head.NationalID, h.ID))
+		add('n', h.Head.NationalID)
 	}
 	return keys
 }
@@ -37,20 +45,34 @@ func dateKey(d data.Date) string {
 
 // problemIndexKeys lists the pidx keys of a problem of a household in
 // tambon: its logical keys, the upper-case ones entries of posting
-// blocks (postings.go).
+// blocks (postings.go). They are slices of one array (each capped at its
+// end), as key would make them: tag, the value's parts, the problem's ID.
 func problemIndexKeys(p *data.Problem, tambon string) [][]byte {
 	tambon = tambonOf(tambon) // the index is by tambon only, never by unit
-	keys := [][]byte{
-		key(byte('h'), p.HouseholdID, p.ID),
-		key(byte('C'), p.RoundID, byte(p.Category), p.ID),
-		key(byte('S'), p.RoundID, byte(p.Status), p.ID),
-		key(byte('A'), p.RoundID, tambon, p.ID),
+	be := binary.BigEndian
+	buf := make([]byte, 0, 120+len(tambon))
+	keys := make([][]byte, 0, 6)
+	start := 0
+	add := func() {
+		buf = be.AppendUint64(buf, p.ID)
+		keys = append(keys, buf[start:len(buf):len(buf)])
+		start = len(buf)
 	}
+	buf = be.AppendUint64(append(buf, 'h'), p.HouseholdID)
+	add()
+	buf = append(be.AppendUint64(append(buf, 'C'), p.RoundID), byte(p.Category))
+	add()
+	buf = append(be.AppendUint64(append(buf, 'S'), p.RoundID), byte(p.Status))
+	add()
+	buf = append(be.AppendUint64(append(buf, 'A'), p.RoundID), tambon...)
+	add()
 	if p.Urgent {
-		keys = append(keys, key(byte('U'), p.RoundID, p.ID))
+		buf = be.AppendUint64(append(buf, 'U'), p.RoundID)
+		add()
 	}
 	if p.Status.Open() {
-		keys = append(keys, key(byte('D'), p.RoundID, dateKey(p.TargetDate), p.ID))
+		buf = append(be.AppendUint64(append(buf, 'D'), p.RoundID), dateKey(p.TargetDate)...)
+		add()
 	}
 	return keys
 }

@@ -517,3 +517,39 @@ func TestDateKey(t *testing.T) {
 		}
 	}
 }
+
+// problemIndexKeys and householdIndexKeys give the keys key gives, as
+// they were made before they shared one array.
+func TestIndexKeysAsKey(t *testing.T) {
+	for id := uint64(1); id < 3000; id += 7 {
+		p := &data.Problem{ID: id * 40503, HouseholdID: id * 7, RoundID: 1 + id%3, Category: data.Category(id % 9), Status: data.Status(id % 5), Urgent: id%4 == 0, TargetDate: []data.Date{{}, data.NewDate(2026, 3, 9), {Year: 12345, Month: 1, Day: 2}}[id%3]}
+		tambon := []string{"410101", "410203010203", ""}[id%3]
+		want := [][]byte{key(byte('h'), p.HouseholdID, p.ID), key(byte('C'), p.RoundID, byte(p.Category), p.ID), key(byte('S'), p.RoundID, byte(p.Status), p.ID), key(byte('A'), p.RoundID, tambonOf(tambon), p.ID)}
+		if p.Urgent {
+			want = append(want, key(byte('U'), p.RoundID, p.ID))
+		}
+		if p.Status.Open() {
+			want = append(want, key(byte('D'), p.RoundID, p.TargetDate.Key(), p.ID))
+		}
+		got := problemIndexKeys(p, tambon)
+		if !slices.EqualFunc(got, want, bytes.Equal) {
+			t.Fatalf("problem %+v: %x, key gives %x", p, got, want)
+		}
+		for _, k := range got {
+			if cap(k) != len(k) {
+				t.Fatalf("key %x has room after it", k)
+			}
+		}
+		h := &data.Household{ID: id * 104729, TambonCode: tambon, HouseCode: []string{"", "12/3"}[id%2], Head: data.Person{NationalID: []string{"", "1234567890123"}[id%5/4]}}
+		want = [][]byte{key(byte('A'), h.TambonCode, h.ID)}
+		if h.HouseCode != "" {
+			want = append(want, key(byte('c'), h.HouseCode, h.ID))
+		}
+		if h.Head.NationalID != "" {
+			want = append(want, key(byte('n'), h.Head.NationalID, h.ID))
+		}
+		if got := householdIndexKeys(h); !slices.EqualFunc(got, want, bytes.Equal) {
+			t.Fatalf("household %+v: %x, key gives %x", h, got, want)
+		}
+	}
+}
