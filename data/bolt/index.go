@@ -229,10 +229,11 @@ func (d counterDelta) addProblemRefs(tx *bbolt.Tx, refs *refCounts, p *data.Prob
 // unit's counters keep references of their own ('M' at the end), so the
 // household counters of the tambon and of the unit each move from zero.
 func refKey(p *data.Problem, cat byte, area string) []byte {
+	k := append(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(make([]byte, 0, 18), p.RoundID), p.HouseholdID), cat)
 	if data.IsUnitCode(area) {
-		return key(p.RoundID, p.HouseholdID, cat, byte('M'))
+		k = append(k, 'M')
 	}
-	return key(p.RoundID, p.HouseholdID, cat)
+	return k
 }
 
 // areaOf is what the counters of a household's problems are kept under:

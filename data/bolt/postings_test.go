@@ -553,3 +553,22 @@ func TestIndexKeysAsKey(t *testing.T) {
 		}
 	}
 }
+
+// refKey and freshRefKey give the keys key gives.
+func TestRefKeysAsKey(t *testing.T) {
+	for _, area := range []string{"410101", "410203010203", "4101011234"} {
+		p := &data.Problem{RoundID: 3, HouseholdID: 123456789}
+		for _, cat := range []byte{0, 4} {
+			want, fresh := key(p.RoundID, p.HouseholdID, cat), key(p.RoundID, p.HouseholdID, cat, byte('f'))
+			if data.IsUnitCode(area) {
+				want, fresh = key(p.RoundID, p.HouseholdID, cat, byte('M')), key(p.RoundID, p.HouseholdID, cat, byte('f'), byte('M'))
+			}
+			if got := refKey(p, cat, area); !bytes.Equal(got, want) {
+				t.Fatalf("refKey %s %d: %x, key gives %x", area, cat, got, want)
+			}
+			if got := freshRefKey(p.RoundID, p.HouseholdID, cat, area); !bytes.Equal(got, fresh) {
+				t.Fatalf("freshRefKey %s %d: %x, key gives %x", area, cat, got, fresh)
+			}
+		}
+	}
+}
