@@ -7,25 +7,65 @@ import (
 	"slices"
 	"testing"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"qmdesk/data"
 )
 
-// ahead hands every entry over in order, stops making them at the one
+// drain hands every chunk of f over to each and stops f.
+func drain(f *feed[int], chunks int, each func(i *int) error) error {
+	var err error
+	for k := 0; k < chunks && err == nil; k++ {
+		err = f.chunk(each)
+	}
+	if perr := f.stop(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// A feed hands every entry over in order, chunk by chunk (begin and end
+// called for each, on the chunk's bounds), stops making them at the one
 // that failed, and stops the goroutine when the caller's side fails.
-func TestAhead(t *testing.T) {
+func TestFeed(t *testing.T) {
 	var got []int
-	err := ahead(3, 1000, func(i int) (int, bool) { return i, true }, func(i *int) error { got = append(got, *i); return nil })
-	if err != nil || len(got) != 997 || !slices.IsSorted(got) || got[0] != 3 {
-		t.Fatalf("all: %v, %d entries", err, len(got))
+	var begun, ended []int
+	ends := []int{10, 500, 500, 1000} // an empty chunk among them
+	f := startFeed(3, ends, func(k int) { begun = append(begun, k) }, func(i int) (int, bool) { return i, true }, func(k int, last *int) {
+		if *last != ends[k]-1 {
+			t.Errorf("chunk %d ends at %d", k, *last)
+		}
+		ended = append(ended, k)
+	})
+	for k := range ends {
+		n := len(got)
+		if err := f.chunk(func(i *int) error { got = append(got, *i); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if from := max(3, ends[max(k-1, 0)]); k > 0 && len(got)-n != ends[k]-from {
+			t.Fatalf("chunk %d: %d entries", k, len(got)-n)
+		}
+	}
+	if err := f.stop(); err != nil || len(got) != 997 || !slices.IsSorted(got) || got[0] != 3 || !slices.Equal(begun, []int{1, 2, 3}) || !slices.Equal(ended, []int{0, 1, 3}) {
+		t.Fatalf("all: %v, %d entries, begun %v, ended %v", err, len(got), begun, ended)
 	}
 	made, got := 0, nil
-	err = ahead(0, 1000, func(i int) (int, bool) { made++; return i, i != 600 }, func(i *int) error { got = append(got, *i); return nil })
-	if err != nil || made != 601 || len(got) != 601 {
+	f = startFeed(0, []int{500, 1000}, func(int) {}, func(i int) (int, bool) { made++; return i, i != 600 }, func(int, *int) {})
+	failed := errors.New("failed")
+	err := drain(f, 2, func(i *int) error {
+		got = append(got, *i)
+		if *i == 600 {
+			return failed
+		}
+		return nil
+	})
+	if err != failed || made != 601 || len(got) != 601 {
 		t.Fatalf("last at 600: %v, made %d, handed over %d", err, made, len(got))
 	}
 	stop := errors.New("stop")
 	made = 0
-	err = ahead(0, 100_000, func(i int) (int, bool) { made++; return i, true }, func(i *int) error {
+	f = startFeed(0, []int{50_000, 100_000}, func(int) {}, func(i int) (int, bool) { made++; return i, true }, func(int, *int) {})
+	err = drain(f, 2, func(i *int) error {
 		if *i == 10 {
 			return stop
 		}
@@ -34,12 +74,13 @@ func TestAhead(t *testing.T) {
 	if err != stop || made == 100_000 {
 		t.Fatalf("caller stops at 10: %v, made %d", err, made)
 	}
-	err = ahead(0, 10, func(i int) (int, bool) {
+	f = startFeed(0, []int{3, 10}, func(int) {}, func(i int) (int, bool) {
 		if i == 5 {
 			panic("boom")
 		}
 		return i, true
-	}, func(*int) error { return nil })
+	}, func(int, *int) {})
+	err = drain(f, 2, func(*int) error { return nil })
 	var r *recovered
 	if !errors.As(err, &r) {
 		t.Fatalf("a panic of the goroutine: %v", err)
@@ -143,6 +184,51 @@ func TestImportReferencesAfterTheEnd(t *testing.T) {
 		}
 		if households != 4 {
 			t.Fatalf("chunk %d: %d households with a problem of category 4, want 4: %+v", chunk, households, rc.Households)
+		}
+		s.Close()
+	}
+}
+
+// A write of something else between two chunks of a part, which the
+// part's feed would not see (a record that took the next ID, a new
+// round), fails the next chunk with ECONFLICT, and CommitImport's caller
+// rolls back; with nothing written in between, the same chunks land.
+func TestWriteBetweenChunksFailsTheFeed(t *testing.T) {
+	ctx := context.Background()
+	for _, between := range []string{"nothing", "household", "round"} {
+		s, _ := Open(filepath.Join(t.TempDir(), "qm.db"), Options{})
+		s.Init(ctx, "41", data.DefaultRound())
+		b := batchOf(10, 1)
+		st := &importState{}
+		if err := s.update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		for _, part := range []data.BatchPart{data.PartHouseholds, data.PartProblems} {
+			st.from, st.ends = 0, []int{4, 10}
+			for k := range st.ends {
+				if k == 1 && (part == data.PartHouseholds) == (between == "household") && between != "nothing" {
+					if between == "household" {
+						s.CreateHousehold(ctx, newHousehold(500, "410101"))
+					} else {
+						r := data.DefaultRound()
+						r.Name += " 2"
+						if err := s.CreateRound(ctx, &r); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if err = s.update(func(tx *bbolt.Tx) error { return s.writeChunk(ctx, tx, b, st, part, k) }); err != nil {
+					break
+				}
+			}
+			st.stopFeed()
+			if err != nil {
+				break
+			}
+		}
+		if between == "nothing" && err != nil || between != "nothing" && data.ErrorCode(err) != data.ECONFLICT {
+			t.Fatalf("%s written between chunks: %v", between, err)
 		}
 		s.Close()
 	}

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -57,6 +58,25 @@ type importState struct {
 	pNew     []bool // problems the import creates
 	undoSeq  uint64
 	rowParts int // parts of the row fates written (see rowsKey)
+	// The part being written: where its chunks start and end, the feed
+	// that makes their entries ready across its transactions, the ID its
+	// next chunk's first new record takes and what the feed read of the
+	// store (prepSeal).
+	from int
+	ends []int
+	feed interface{ stop() error }
+	next uint64
+	seal [sha256.Size]byte
+}
+
+// stopFeed stops the part's feed, if one runs (see feed.stop).
+func (st *importState) stopFeed() error {
+	if st.feed == nil {
+		return nil
+	}
+	err := st.feed.stop()
+	st.feed = nil
+	return err
 }
 
 type householdKind struct {
@@ -83,38 +103,56 @@ func (st *importState) setKind(i int, h *data.Household) {
 // its own transaction, under a ledger entry marked as committing; the
 // last transaction clears the mark. So the workbook lands whole or not at
 // all: a cancel (ctx, checked before each
-// chunk) or a record changed since the dry run (ECONFLICT) stops the
-// import and rolls back the chunks already written, and if the program
+// chunk), a record changed since the dry run (ECONFLICT) or a write of
+// something else between two chunks that the part's feed would not see
+// (ECONFLICT, feedOf) stops the import and rolls back the chunks already
+// written, and if the program
 // dies in between, Open rolls the import back before anyone reads.
 func (s *Store) CommitImport(ctx context.Context, b *data.ImportBatch) (data.ImportRecord, error) {
 	st := &importState{}
+	defer st.stopFeed()
+	fail := func(err error) (data.ImportRecord, error) {
+		st.stopFeed() // before the rollback, and before the caller closes the batch
+		return st.rec, s.abortImport(ctx, st.rec.ID, err)
+	}
 	if err := s.update(func(tx *bbolt.Tx) error { return s.beginImport(ctx, tx, b, st) }); err != nil {
 		return st.rec, err
 	}
 	for _, part := range data.Parts {
-		for from, n := 0, b.Len(part); from < n; {
+		st.from, st.ends = 0, chunkEnds(b, part)
+		for k := range st.ends {
 			if err := ctx.Err(); err != nil {
-				return st.rec, s.abortImport(ctx, st.rec.ID, err)
+				return fail(err)
 			}
-			to := b.ChunkEnd(part, from, chunkOf(part), importChunkBytes)
 			err := s.update(func(tx *bbolt.Tx) error {
 				fillPages(tx)
-				return s.applyPart(ctx, tx, b, st, part, from, to)
+				return s.writeChunk(ctx, tx, b, st, part, k)
 			})
 			if err != nil {
-				return st.rec, s.abortImport(ctx, st.rec.ID, err)
+				return fail(err)
 			}
-			from = to
+		}
+		if err := st.stopFeed(); err != nil {
+			return fail(s.judge(err))
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return st.rec, s.abortImport(ctx, st.rec.ID, err)
+		return fail(err)
 	}
 	err := s.update(func(tx *bbolt.Tx) error { return s.finishImport(ctx, tx, b, st, 0) })
 	if err != nil {
-		return st.rec, s.abortImport(ctx, st.rec.ID, err)
+		return fail(err)
 	}
 	return st.rec, nil
+}
+
+// chunkEnds is where the chunks of a part end, one transaction each.
+func chunkEnds(b *data.ImportBatch, part data.BatchPart) (ends []int) {
+	for from, n := 0, b.Len(part); from < n; {
+		from = b.ChunkEnd(part, from, chunkOf(part), importChunkBytes)
+		ends = append(ends, from)
+	}
+	return ends
 }
 
 // commitBatch applies a small batch (a decided review row) in the
@@ -185,17 +223,94 @@ func (s *Store) beginImport(ctx context.Context, tx *bbolt.Tx, b *data.ImportBat
 	return putJSON(tx, bucketImports, itob(id), st.rec)
 }
 
-// applyPart writes entries from..to of one part of a batch and what undo
-// needs to take them back. The rows of review and the rows'
+// householdReady is a household of the batch as its feed made it ready.
+type householdReady struct {
+	i     int
+	hc    data.HouseholdChange
+	value []byte // a new household, encoded
+	sum   uint32 // its CRC-32C
+	err   error
+	// On a chunk's last entry: the chunk's new households' index writes,
+	// packed, and the ID the next chunk's first new household takes.
+	packed []indexWrite
+	next   uint64
+}
+
+// problemReady is a problem of the batch as its feed made it ready.
+type problemReady struct {
+	i     int
+	pc    data.ProblemChange
+	value []byte // a new problem, encoded
+	sum   uint32 // its CRC-32C
+	err   error
+	// On a chunk's last entry, as householdReady's, and the counters the
+	// chunk's new problems move whatever the store holds (addProblemKeys).
+	packed []indexWrite
+	counts counterDelta
+	next   uint64
+}
+
+// actionReady is an action of the batch as its feed made it ready.
+type actionReady struct {
+	ac    data.ActionChange
+	value []byte // encoded
+	sum   uint32 // its CRC-32C
+	err   error
+	next  uint64 // on a chunk's last entry: the ID the next chunk's first action takes
+}
+
+// feedOf is the part's feed. At the part's first chunk (k = 0), start
+// starts it in tx, and the bucket's next ID and what the feed read of the
+// store (prepSeal) are kept. At a later chunk it is the same feed, once
+// tx shows the store as the feed assumed: the bucket's sequence where the
+// chunk before left it (the feed gave the chunk's new records the IDs
+// after it) and the municipalities, rounds and default round unchanged.
+// Were they not (something else wrote between two chunks), the chunk
+// fails and the import is rolled back rather than give IDs or values
+// that are not the store's.
+func feedOf[T any](tx *bbolt.Tx, st *importState, part data.BatchPart, bucket []byte, k int, start func() (*feed[T], error)) (*feed[T], error) {
+	if k == 0 {
+		st.next, st.seal = tx.Bucket(bucket).Sequence()+1, prepSeal(tx, part)
+		f, err := start()
+		if err != nil {
+			return nil, err
+		}
+		st.feed = f
+		return f, nil
+	}
+	f, ok := st.feed.(*feed[T])
+	if !ok || tx.Bucket(bucket).Sequence() != st.next-1 || prepSeal(tx, part) != st.seal {
+		return nil, data.Errorf(data.ECONFLICT, "ฐานข้อมูลถูกแก้ไขระหว่างการนำเข้า (%s) จึงยกเลิกการนำเข้าทั้งไฟล์ กรุณานำเข้าไฟล์อีกครั้ง", "the database changed while the import was being written (%s): the whole file is rolled back; import it again", string(bucket))
+	}
+	return f, nil
+}
+
+// applyPart writes entries from..to of one part of a batch in tx, as
+// one chunk, with a feed of its own (stopped before it returns).
+func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) error {
+	st.from, st.ends = from, []int{to}
+	err := s.writeChunk(ctx, tx, b, st, part, 0)
+	if perr := st.stopFeed(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// writeChunk writes chunk k of the part (st.from, st.ends) and what undo
+// needs to take it back. The rows of review and the rows'
 // fates need nothing for undo of their own: undo and rollback remove them
 // by the import's ID. A batch that could not read an entry back from its
 // temporary file (data.ImportBatch.Err) fails the transaction.
-func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, from, to int) (err error) {
+func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch, st *importState, part data.BatchPart, k int) (err error) {
 	defer func() {
 		if err == nil {
 			err = b.Err()
 		}
 	}()
+	from, to := st.from, st.ends[k]
+	if k > 0 {
+		from = st.ends[k-1]
+	}
 	var undo []undoEntry
 	created := undoEntry{Kind: "created"}
 	buf := &keyBuffer{}
@@ -205,36 +320,38 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 	}
 	switch part {
 	case data.PartHouseholds:
-		c, err := s.newChunkPrep(ctx, tx, part, bucketHouseholds)
+		f, err := feedOf(tx, st, part, bucketHouseholds, k, func() (*feed[householdReady], error) {
+			c, err := s.newChunkPrep(ctx, tx, part, bucketHouseholds)
+			if err != nil {
+				return nil, err
+			}
+			var keys [][]byte // the chunk's new households' index keys
+			return startFeed(st.from, st.ends, func(int) { c.restamp(s) }, func(i int) (householdReady, bool) {
+				r := householdReady{i: i, hc: b.Household(i)}
+				if r.hc.Op == data.OpNew {
+					if r.value, r.err = c.newHousehold(&r.hc.Household); r.err == nil {
+						keys = append(keys, householdIndexKeys(&r.hc.Household)...)
+						r.sum = crc32.Checksum(r.value, castagnoli)
+					}
+				}
+				return r, r.err == nil
+			}, func(_ int, last *householdReady) {
+				last.packed, last.next, keys = packIndex(keys), c.next, nil
+			}), nil
+		})
 		if err != nil {
 			return err
 		}
 		hb := tx.Bucket(bucketHouseholds)
-		type ready struct {
-			i     int
-			hc    data.HouseholdChange
-			value []byte // a new household, encoded
-			sum   uint32 // its CRC-32C
-			err   error
-		}
-		var keys [][]byte       // the new households' index keys
-		var packed []indexWrite // and their writes, packed by the last entry
+		var packed []indexWrite
 		var sums []newSum
-		err = ahead(from, to, func(i int) (ready, bool) {
-			r := ready{i: i, hc: b.Household(i)}
-			if r.hc.Op == data.OpNew {
-				if r.value, r.err = c.newHousehold(&r.hc.Household); r.err == nil {
-					keys = append(keys, householdIndexKeys(&r.hc.Household)...)
-					r.sum = crc32.Checksum(r.value, castagnoli)
-				}
-			}
-			if i == to-1 {
-				packed = packIndex(keys)
-			}
-			return r, r.err == nil
-		}, func(r *ready) error {
+		next := st.next
+		err = f.chunk(func(r *householdReady) error {
 			if r.err != nil {
 				return r.err
+			}
+			if r.next != 0 {
+				packed, next = r.packed, r.next
 			}
 			h := r.hc.Household
 			if r.hc.Op == data.OpNew {
@@ -276,44 +393,54 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err := mergeSums(tx, bucketHouseholds, sums); err != nil {
 			return err
 		}
-		if err := c.takeIDs(tx, bucketHouseholds); err != nil {
+		if err := takeIDs(tx, bucketHouseholds, next); err != nil {
 			return err
 		}
+		st.next = next
 	case data.PartProblems:
-		c, err := s.newChunkPrep(ctx, tx, part, bucketProblems)
+		f, err := feedOf(tx, st, part, bucketProblems, k, func() (*feed[problemReady], error) {
+			c, err := s.newChunkPrep(ctx, tx, part, bucketProblems)
+			if err != nil {
+				return nil, err
+			}
+			var keys [][]byte        // the chunk's new problems' index keys
+			counts := counterDelta{} // and the counters they move whatever the store holds
+			return startFeed(st.from, st.ends, func(int) { c.restamp(s) }, func(i int) (problemReady, bool) {
+				r := problemReady{i: i, pc: b.Problem(i)}
+				p := &r.pc.Problem
+				if ref := r.pc.HouseholdRef; ref < 0 || ref >= len(st.hhIDs) {
+					r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, ref)
+				} else if p.HouseholdID = st.hhIDs[ref]; r.pc.Op == data.OpNew {
+					if r.value, r.err = c.newProblem(p); r.err == nil {
+						area := st.kinds[st.hhKind[ref]].area
+						keys = append(keys, problemIndexKeys(p, area)...)
+						counts.addProblemKeys(p, area, +1)
+						r.sum = crc32.Checksum(r.value, castagnoli)
+					}
+				}
+				return r, r.err == nil
+			}, func(_ int, last *problemReady) {
+				last.packed, last.counts, last.next = packIndex(keys), counts, c.next
+				keys, counts = nil, counterDelta{}
+			}), nil
+		})
 		if err != nil {
 			return err
 		}
-		type ready struct {
-			i     int
-			pc    data.ProblemChange
-			value []byte // a new problem, encoded
-			sum   uint32 // its CRC-32C
-			err   error
-		}
-		var keys [][]byte       // the new problems' index keys
-		var packed []indexWrite // and their writes, packed by the last entry
+		var packed []indexWrite
 		var sums []newSum
+		next := st.next
 		pb := tx.Bucket(bucketProblems)
 		refs := newRefCounts(tx)
-		err = ahead(from, to, func(i int) (ready, bool) {
-			r := ready{i: i, pc: b.Problem(i)}
-			p := &r.pc.Problem
-			if ref := r.pc.HouseholdRef; ref < 0 || ref >= len(st.hhIDs) {
-				r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, ref)
-			} else if p.HouseholdID = st.hhIDs[ref]; r.pc.Op == data.OpNew {
-				if r.value, r.err = c.newProblem(p); r.err == nil {
-					keys = append(keys, problemIndexKeys(p, st.kinds[st.hhKind[ref]].area)...)
-					r.sum = crc32.Checksum(r.value, castagnoli)
-				}
-			}
-			if i == to-1 {
-				packed = packIndex(keys)
-			}
-			return r, r.err == nil
-		}, func(r *ready) error {
+		err = f.chunk(func(r *problemReady) error {
 			if r.err != nil {
 				return r.err
+			}
+			if r.next != 0 {
+				packed, next = r.packed, r.next
+				for k, n := range r.counts {
+					d[k] += n
+				}
 			}
 			p := r.pc.Problem
 			if r.pc.Op == data.OpNew {
@@ -322,7 +449,7 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 				}
 				sums = append(sums, newSum{id: p.ID, crc: r.sum})
 				k := st.kinds[st.hhKind[r.pc.HouseholdRef]]
-				if err := d.addProblemIn(tx, refs, &p, k.origin, k.area, +1); err != nil {
+				if err := d.addProblemRefs(tx, refs, &p, k.origin, k.area, +1); err != nil { // its other counters came with the chunk's last entry (addProblemKeys)
 					return err
 				}
 				span(&created.Problems, p.ID)
@@ -358,37 +485,44 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err := mergeSums(tx, bucketProblems, sums); err != nil {
 			return err
 		}
-		if err := c.takeIDs(tx, bucketProblems); err != nil {
+		if err := takeIDs(tx, bucketProblems, next); err != nil {
 			return err
 		}
+		st.next = next
 	case data.PartActions:
-		c, err := s.newChunkPrep(ctx, tx, part, bucketActions)
+		f, err := feedOf(tx, st, part, bucketActions, k, func() (*feed[actionReady], error) {
+			c, err := s.newChunkPrep(ctx, tx, part, bucketActions)
+			if err != nil {
+				return nil, err
+			}
+			return startFeed(st.from, st.ends, func(int) { c.restamp(s) }, func(i int) (actionReady, bool) {
+				r := actionReady{ac: b.Action(i)}
+				a := &r.ac.Action
+				if ref := r.ac.ProblemRef; ref < 0 || ref >= len(st.pIDs) {
+					r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ref)
+				} else {
+					a.ProblemID = st.pIDs[ref]
+					if r.value, r.err = c.newAction(a); r.err == nil {
+						r.sum = crc32.Checksum(r.value, castagnoli)
+					}
+				}
+				return r, r.err == nil
+			}, func(_ int, last *actionReady) {
+				last.next = c.next
+			}), nil
+		})
 		if err != nil {
 			return err
 		}
-		type ready struct {
-			ac    data.ActionChange
-			value []byte // encoded
-			sum   uint32 // its CRC-32C
-			err   error
-		}
 		var sums []newSum
+		next := st.next
 		ab := tx.Bucket(bucketActions)
-		err = ahead(from, to, func(i int) (ready, bool) {
-			r := ready{ac: b.Action(i)}
-			a := &r.ac.Action
-			if ref := r.ac.ProblemRef; ref < 0 || ref >= len(st.pIDs) {
-				r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "action %d refers to problem ref %d", i, ref)
-			} else {
-				a.ProblemID = st.pIDs[ref]
-				if r.value, r.err = c.newAction(a); r.err == nil {
-					r.sum = crc32.Checksum(r.value, castagnoli)
-				}
-			}
-			return r, r.err == nil
-		}, func(r *ready) error {
+		err = f.chunk(func(r *actionReady) error {
 			if r.err != nil {
 				return r.err
+			}
+			if r.next != 0 {
+				next = r.next
 			}
 			a := &r.ac.Action
 			if err := ab.Put(key(a.ProblemID, a.ID), r.value); err != nil {
@@ -408,9 +542,10 @@ func (s *Store) applyPart(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatch
 		if err := mergeSums(tx, bucketActions, sums); err != nil {
 			return err
 		}
-		if err := c.takeIDs(tx, bucketActions); err != nil {
+		if err := takeIDs(tx, bucketActions, next); err != nil {
 			return err
 		}
+		st.next = next
 	case data.PartReviews:
 		rb := tx.Bucket(bucketReviews)
 		for i := from; i < to; i++ {

@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"encoding/binary"
+
 	bbolt "go.etcd.io/bbolt"
 
 	"qmdesk/data"
@@ -32,10 +34,11 @@ func newCaseKey(round uint64, tambon string, cat byte, g data.NewCase) []byte {
 // A household in a municipality has a second set, for its unit's code
 // (as refKey).
 func freshRefKey(round, hh uint64, cat byte, area string) []byte {
+	k := append(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(make([]byte, 0, 19), round), hh), cat, 'f')
 	if data.IsUnitCode(area) {
-		return key(round, hh, cat, byte('f'), byte('M'))
+		k = append(k, 'M')
 	}
-	return key(round, hh, cat, byte('f'))
+	return k
 }
 
 // originOf reads a household's origin.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"math/bits"
-	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 )
@@ -157,34 +156,41 @@ func addPosting(writes []indexWrite, k []byte) []indexWrite {
 
 // packIndex turns logical keys into the writes that store them, in the
 // stored keys' order, one per block: the IDs of a block are gathered in
-// one bitmap. It sorts keys.
+// one bitmap. A posting key goes to its block through a map, so only the
+// blocks are sorted (a few for a chunk's thousands of posting keys), and
+// the plain keys (sorted unless they already are: a chunk's problems'
+// 'h' keys come in order); the two are merged. keys may be reordered.
 func packIndex(keys [][]byte) []indexWrite {
-	sortKeys(keys)
-	out := make([]indexWrite, 0, len(keys)/4+1)
+	var plain, blockKeys [][]byte
+	blocks := map[string]*postingBlock{}
+	var bk []byte
 	for _, k := range keys {
 		if !isPosting(k) {
-			out = append(out, indexWrite{key: k})
+			plain = append(plain, k)
 			continue
 		}
-		out = addPosting(out, k)
-	}
-	// Sorted logical keys give sorted blocks when a tag's values are of
-	// one length, as ours are; otherwise sort, and merge the blocks that
-	// meet.
-	cmp := func(a, b indexWrite) int { return bytes.Compare(a.key, b.key) }
-	if !slices.IsSortedFunc(out, cmp) {
-		slices.SortStableFunc(out, cmp)
-		merged := out[:0]
-		for _, w := range out {
-			if last := len(merged) - 1; last >= 0 && bytes.Equal(merged[last].key, w.key) {
-				if w.bits != nil && merged[last].bits != nil {
-					merged[last].bits.or(w.bits)
-				}
-				continue
-			}
-			merged = append(merged, w)
+		n := len(k) - 8
+		id := binary.BigEndian.Uint64(k[n:])
+		bk = binary.BigEndian.AppendUint64(append(bk[:0], k[:n]...), id>>8)
+		blk := blocks[string(bk)]
+		if blk == nil {
+			blk = new(postingBlock)
+			blocks[string(bk)] = blk
+			blockKeys = append(blockKeys, bytes.Clone(bk))
 		}
-		out = merged
+		blk.set(uint8(id))
+	}
+	sortKeys(plain)
+	sortKeys(blockKeys)
+	out := make([]indexWrite, 0, len(plain)+len(blockKeys))
+	for len(plain) > 0 || len(blockKeys) > 0 {
+		if len(blockKeys) == 0 || len(plain) > 0 && bytes.Compare(plain[0], blockKeys[0]) < 0 {
+			out = append(out, indexWrite{key: plain[0]})
+			plain = plain[1:]
+			continue
+		}
+		out = append(out, indexWrite{blockKeys[0], blocks[string(blockKeys[0])]})
+		blockKeys = blockKeys[1:]
 	}
 	return out
 }

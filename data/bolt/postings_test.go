@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -439,5 +441,134 @@ func TestToPostingsManyPages(t *testing.T) {
 			}
 			return nil
 		})
+	}
+}
+
+// packBySorting is how packIndex packed before it gathered blocks in a
+// map: every logical key sorted, then a block's consecutive keys merged.
+func packBySorting(keys [][]byte) []indexWrite {
+	slices.SortFunc(keys, bytes.Compare)
+	out := make([]indexWrite, 0, len(keys)/4+1)
+	for _, k := range keys {
+		if !isPosting(k) {
+			out = append(out, indexWrite{key: k})
+			continue
+		}
+		out = addPosting(out, k)
+	}
+	cmp := func(a, b indexWrite) int { return bytes.Compare(a.key, b.key) }
+	if !slices.IsSortedFunc(out, cmp) {
+		slices.SortStableFunc(out, cmp)
+		merged := out[:0]
+		for _, w := range out {
+			if last := len(merged) - 1; last >= 0 && bytes.Equal(merged[last].key, w.key) {
+				if w.bits != nil && merged[last].bits != nil {
+					merged[last].bits.or(w.bits)
+				}
+				continue
+			}
+			merged = append(merged, w)
+		}
+		out = merged
+	}
+	return out
+}
+
+// packIndex gives the writes, in the same order, that sorting every
+// logical key gave: for a chunk's keys as an import lists them (records
+// in ID order, their keys in the order problemIndexKeys and
+// householdIndexKeys give them), and for keys in random order with
+// values of different lengths under one tag.
+func TestPackIndexAsSorting(t *testing.T) {
+	var chunk [][]byte
+	for id := uint64(7000); id < 12000; id++ {
+		p := &data.Problem{ID: id, HouseholdID: id / 3, RoundID: 1 + id%2, Category: data.Category(id % 7), Status: data.Status(1 + id%3), Urgent: id%5 == 0, TargetDate: data.NewDate(2026, time.Month(1+id%12), int(1+id%28))}
+		chunk = append(chunk, problemIndexKeys(p, []string{"410101", "410102", "410203010203"}[id%3])...)
+		h := &data.Household{ID: id, TambonCode: []string{"410101", "410102"}[id%2], HouseCode: fmt.Sprint((id * 7919) % 100000), Head: data.Person{NationalID: fmt.Sprint(1000000000000 + (id*104729)%1000000)}}
+		chunk = append(chunk, householdIndexKeys(h)...)
+	}
+	var odd [][]byte
+	for i := uint64(0); i < 3000; i++ {
+		v := strings.Repeat("x", int(i%3))
+		odd = append(odd, key(byte('A'), uint64(1), v, (i*7919)%3000), key(byte('c'), v, (i*104729)%3000))
+	}
+	for name, keys := range map[string][][]byte{"chunk": chunk, "odd lengths": odd} {
+		got, want := packIndex(slices.Clone(keys)), packBySorting(slices.Clone(keys))
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d writes, sorting gave %d", name, len(got), len(want))
+		}
+		for i := range got {
+			if !bytes.Equal(got[i].key, want[i].key) || (got[i].bits == nil) != (want[i].bits == nil) || got[i].bits != nil && *got[i].bits != *want[i].bits {
+				t.Fatalf("%s: write %d is %x %v, sorting gave %x %v", name, i, got[i].key, got[i].bits, want[i].key, want[i].bits)
+			}
+		}
+	}
+}
+
+// dateKey is Date.Key, for the dates of a problem and for odd ones.
+func TestDateKey(t *testing.T) {
+	dates := []data.Date{{}, {Year: 10000, Month: 1, Day: 1}, {Year: -1, Month: 1, Day: 1}, {Year: 2024, Month: 13, Day: 40}, {Year: 2024, Month: 100, Day: 1}, {Year: 2024, Month: 1, Day: -3}, {Year: 7, Month: 2, Day: 3}}
+	for d := data.NewDate(1990, 1, 1); d.Year < 2101; d = data.DateOf(d.Time().AddDate(0, 0, 1)) {
+		dates = append(dates, d)
+	}
+	for _, d := range dates {
+		if got := dateKey(d); got != d.Key() {
+			t.Fatalf("%+v: %q, Key gives %q", d, got, d.Key())
+		}
+	}
+}
+
+// problemIndexKeys and householdIndexKeys give the keys key gives, as
+// they were made before they shared one array.
+func TestIndexKeysAsKey(t *testing.T) {
+	for id := uint64(1); id < 3000; id += 7 {
+		p := &data.Problem{ID: id * 40503, HouseholdID: id * 7, RoundID: 1 + id%3, Category: data.Category(id % 9), Status: data.Status(id % 5), Urgent: id%4 == 0, TargetDate: []data.Date{{}, data.NewDate(2026, 3, 9), {Year: 12345, Month: 1, Day: 2}}[id%3]}
+		tambon := []string{"410101", "410203010203", ""}[id%3]
+		want := [][]byte{key(byte('h'), p.HouseholdID, p.ID), key(byte('C'), p.RoundID, byte(p.Category), p.ID), key(byte('S'), p.RoundID, byte(p.Status), p.ID), key(byte('A'), p.RoundID, tambonOf(tambon), p.ID)}
+		if p.Urgent {
+			want = append(want, key(byte('U'), p.RoundID, p.ID))
+		}
+		if p.Status.Open() {
+			want = append(want, key(byte('D'), p.RoundID, p.TargetDate.Key(), p.ID))
+		}
+		got := problemIndexKeys(p, tambon)
+		if !slices.EqualFunc(got, want, bytes.Equal) {
+			t.Fatalf("problem %+v: %x, key gives %x", p, got, want)
+		}
+		for _, k := range got {
+			if cap(k) != len(k) {
+				t.Fatalf("key %x has room after it", k)
+			}
+		}
+		h := &data.Household{ID: id * 104729, TambonCode: tambon, HouseCode: []string{"", "12/3"}[id%2], Head: data.Person{NationalID: []string{"", "1234567890123"}[id%5/4]}}
+		want = [][]byte{key(byte('A'), h.TambonCode, h.ID)}
+		if h.HouseCode != "" {
+			want = append(want, key(byte('c'), h.HouseCode, h.ID))
+		}
+		if h.Head.NationalID != "" {
+			want = append(want, key(byte('n'), h.Head.NationalID, h.ID))
+		}
+		if got := householdIndexKeys(h); !slices.EqualFunc(got, want, bytes.Equal) {
+			t.Fatalf("household %+v: %x, key gives %x", h, got, want)
+		}
+	}
+}
+
+// refKey and freshRefKey give the keys key gives.
+func TestRefKeysAsKey(t *testing.T) {
+	for _, area := range []string{"410101", "410203010203", "4101011234"} {
+		p := &data.Problem{RoundID: 3, HouseholdID: 123456789}
+		for _, cat := range []byte{0, 4} {
+			want, fresh := key(p.RoundID, p.HouseholdID, cat), key(p.RoundID, p.HouseholdID, cat, byte('f'))
+			if data.IsUnitCode(area) {
+				want, fresh = key(p.RoundID, p.HouseholdID, cat, byte('M')), key(p.RoundID, p.HouseholdID, cat, byte('f'), byte('M'))
+			}
+			if got := refKey(p, cat, area); !bytes.Equal(got, want) {
+				t.Fatalf("refKey %s %d: %x, key gives %x", area, cat, got, want)
+			}
+			if got := freshRefKey(p.RoundID, p.HouseholdID, cat, area); !bytes.Equal(got, fresh) {
+				t.Fatalf("freshRefKey %s %d: %x, key gives %x", area, cat, got, fresh)
+			}
+		}
 	}
 }
