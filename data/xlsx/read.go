@@ -127,6 +127,7 @@ func OpenContext(ctx context.Context, path, password string) (*Workbook, error) 
 	default:
 		return nil, ErrNotWorkbook
 	}
+	z.RegisterDecompressor(zip.Deflate, inflater)
 	if err := checkPackage(ctx, z, lim); err != nil {
 		return nil, err
 	}
