@@ -183,6 +183,20 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			pl.release(rep)
 		}
 	}()
+	// The rows parsed here (on the goroutine the reader hands them to)
+	// are planned on another, feed's, started at the first data row and
+	// ended (wait) before anything else touches the planner.
+	var feed *planFeed
+	handed := 0 // rows handed on to be planned: the batch's rows once planned
+	endFeed := func() error {
+		if feed == nil {
+			return nil
+		}
+		err := feed.wait()
+		handed, feed = feed.handed, nil
+		return err
+	}
+	defer endFeed() // before pl's release
 	var names []string
 	var storeErr error // the database's, not the file's
 	otherProvince := ""
@@ -235,6 +249,11 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			l := s.layout
 			if row <= l.HeaderRows[len(l.HeaderRows)-1] {
 				if row < l.HeaderRows[0] {
+					// Above a later sheet's header: the planner's
+					// again, once the rows before are planned.
+					if err := endFeed(); err != nil {
+						return err
+					}
 					pl.noteUnitTitle(imp.units, cells)
 				}
 				return nil
@@ -244,11 +263,11 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 				rep.Skipped++
 				return nil
 			}
-			if pl.b.Counts.Rows >= maxDataRows {
-				return tooManyRows()
+			if feed == nil {
+				feed = newPlanFeed(pl, handed, imp.Progress)
 			}
-			if imp.Progress != nil && (pl.b.Counts.Rows+1)%1000 == 0 {
-				imp.Progress(pl.b.Counts.Rows + 1)
+			if feed.handed >= maxDataRows {
+				return tooManyRows()
 			}
 			in := imp.parseRow(l, row, cells)
 			if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
@@ -257,7 +276,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 				}
 			}
 			s.Rows++
-			return pl.add(in)
+			return feed.add(in)
 		},
 		Done: func(sheet string, err error) error {
 			// A sheet only counted that cannot be read is not the
@@ -268,6 +287,11 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			return err
 		},
 	})
+	// The planner's error comes first: it failed at a row before any
+	// the reader went on to (as when it ended the read at once).
+	if ferr := endFeed(); ferr != nil {
+		err = ferr
+	}
 	if storeErr != nil {
 		return nil, storeErr
 	}

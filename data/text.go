@@ -80,6 +80,22 @@ func isClean(s string) bool {
 	var last rune
 	for i := 0; i < len(s); {
 		c := s[i]
+		// The two shapes almost every character of a cell has, taken
+		// first: what the switches below make of them, without them.
+		if c > ' ' && c < 0x7f { // printable ASCII but the blank
+			space, last = false, rune(c)
+			i++
+			continue
+		}
+		if c == 0xe0 && i+2 < len(s) && (s[i+1] == 0xb8 || s[i+1] == 0xb9) && s[i+2]&0xc0 == 0x80 {
+			r := 0x0e00 | rune(s[i+1]-0xb8)<<6 | rune(s[i+2]&0x3f) // U+0E00-U+0E7F, the Thai block
+			if r == last && (r == 0x0e31 || r >= 0x0e34 && r <= 0x0e3a || r >= 0x0e47 && r <= 0x0e4e) {
+				return false // a Thai mark twice
+			}
+			space, last = false, r
+			i += 3
+			continue
+		}
 		var r rune
 		switch {
 		case c < utf8.RuneSelf:

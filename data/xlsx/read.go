@@ -127,6 +127,7 @@ func OpenContext(ctx context.Context, path, password string) (*Workbook, error) 
 	default:
 		return nil, ErrNotWorkbook
 	}
+	z.RegisterDecompressor(zip.Deflate, inflater)
 	if err := checkPackage(ctx, z, lim); err != nil {
 		return nil, err
 	}
@@ -217,10 +218,11 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 // rows are not passed, nor trailing empty cells. fn returning ErrStop ends
 // the walk without error.
 //
-// The sheet is inflated and scanned on a goroutine of its own while fn
-// runs on the caller's: reading takes one core, and what fn does with the
-// rows the other. The rows read ahead are bounded in bytes as well as in
-// number. cells are fn's to keep; they share one string per row.
+// The sheet is inflated on one goroutine (readAhead, a few megabytes
+// ahead) and scanned on another while fn runs on the caller's: inflating,
+// scanning and what fn does with the rows share the cores. The rows read
+// ahead are bounded in bytes as well as in number. cells are fn's to
+// keep; they share one string per row.
 //
 // A sheet past Excel's last row, a row wider than Limit.Columns, more cell
 // text in the workbook than Limit.CellText, or XML that breaks a limit or
@@ -319,7 +321,9 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string)
 		return w.sheetError(sheet, 0, err)
 	}
 	defer rc.Close()
-	p := &sheetRows{x: newXMLScan(rc, w.lim), sst: sst, lim: w.lim, name: sheet}
+	ahead := newReadAhead(rc) // inflates beside the scanning
+	defer ahead.Close()       // before rc's Close
+	p := &sheetRows{x: newXMLScan(ahead, w.lim), sst: sst, lim: w.lim, name: sheet}
 	return pipeline(w.ctx, func(emit func(int, []string) bool) error {
 		// The rows held, without pointers for the collector to follow:
 		// their text one after another in text, their cells' ends in

@@ -51,8 +51,8 @@ const HeadCellBytes = 256
 
 // Read opens the workbook at path and reads it once, as r says: open,
 // choose the sheets from their first rows, stream their rows. Each
-// sheet's XML is inflated and scanned on a goroutine of its own while Row
-// runs on the caller's.
+// sheet's XML is inflated and scanned on goroutines of their own (Rows)
+// while Row runs on the caller's.
 func Read(ctx context.Context, path, password string, r Reading) error {
 	wb, err := OpenContext(ctx, path, password)
 	if err != nil {

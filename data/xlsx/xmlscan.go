@@ -127,6 +127,11 @@ func (s *xmlScan) token() (tokKind, error) {
 		from := 0
 		for {
 			if i := bytes.IndexByte(s.buf[s.r+from:s.w], '<'); i >= 0 {
+				if from+i > s.lim.TextBytes {
+					// Whole in the buffer, and still too long: how much
+					// the buffer holds decides nothing.
+					return tokEOF, &oddPart{longTextMessage(s.lim)}
+				}
 				s.text, s.cdata = s.buf[s.r:s.r+from+i], false
 				s.r += from + i
 				return tokText, nil
@@ -248,6 +253,9 @@ func (s *xmlScan) token() (tokKind, error) {
 func (s *xmlScan) find(from int, end []byte, limit int, long func(Limits) string) (int, error) {
 	for {
 		if i := bytes.Index(s.buf[s.r+from:s.w], end); i >= 0 {
+			if from+i > limit {
+				return 0, &oddPart{long(s.lim)}
+			}
 			return from + i, nil
 		}
 		if s.w-s.r > limit {
