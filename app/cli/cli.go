@@ -55,6 +55,9 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1 // an error; the message says what
 	ExitUsage   = 2 // the command line itself is wrong
+	// ExitInterrupted is a command stopped by Ctrl+C (main cancels the
+	// context on the first one), as a shell numbers SIGINT.
+	ExitInterrupted = 130
 )
 
 const usage = `qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM ระดับจังหวัด
@@ -131,8 +134,29 @@ func isHelpOrVersion(arg string) bool {
 	return false
 }
 
+// commandAfterDB moves a --db given before the command to after it:
+// "qmdesk --db X import f.xlsx" read the command as a workbook of the
+// window's and refused the import's own flags. Help says every command
+// takes --db, so either place works.
+func commandAfterDB(args []string) []string {
+	n := 0 // how many leading arguments are the --db flag
+	switch {
+	case len(args) >= 3 && (args[0] == "--db" || args[0] == "-db"):
+		n = 2
+	case len(args) >= 2 && (strings.HasPrefix(args[0], "--db=") || strings.HasPrefix(args[0], "-db=")):
+		n = 1
+	default:
+		return args
+	}
+	if c := args[n]; strings.HasPrefix(c, "-") || looksLikeWorkbook(c) {
+		return args
+	}
+	return append(append([]string{args[n]}, args[:n]...), args[n+1:]...)
+}
+
 // Run runs the command line and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
+	args = commandAfterDB(args)
 	cmd, rest := "", args
 	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") && !looksLikeWorkbook(args[0]) || isHelpOrVersion(args[0])) {
 		cmd, rest = args[0], args[1:]
@@ -218,6 +242,11 @@ func (c *command) report(err error) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
+	}
+	if errors.Is(err, context.Canceled) && c.ctx.Err() != nil {
+		fmt.Fprintln(c.env.Stderr, "หยุดแล้วตามที่กด Ctrl+C")
+		fmt.Fprintln(c.env.Stderr, "error:", err.Error())
+		return ExitInterrupted
 	}
 	fmt.Fprintln(c.env.Stderr, "ผิดพลาด:", data.ErrorMessage(err))
 	fmt.Fprintln(c.env.Stderr, "error:", err.Error())

@@ -59,6 +59,50 @@ func qmdeskUnder(t *testing.T, ctx context.Context, args ...string) run {
 	return run{code, out.String(), errOut.String()}
 }
 
+// --db before the command works as after it; before a workbook it is
+// still the window's.
+func TestDBBeforeTheCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, "--db", db, "init", "--province", "41"); r.code != 0 {
+		t.Fatalf("--db X init: %+v", r)
+	}
+	if r := qmdesk(t, "--db="+db, "summary", "--json"); r.code != 0 || !strings.Contains(r.stdout, "อุดรธานี") {
+		t.Fatalf("--db=X summary: %+v", r)
+	}
+	var gotDB string
+	var gotFiles []string
+	env := cli.Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Window: func(path string, files []string) error {
+		gotDB, gotFiles = path, files
+		return nil
+	}}
+	if code := cli.Run(context.Background(), []string{"--db", db, "a.xlsx"}, env); code != 0 || gotDB != db || len(gotFiles) != 1 {
+		t.Errorf("--db X a.xlsx: code %d, db %q, files %v", code, gotDB, gotFiles)
+	}
+}
+
+// A command stopped by Ctrl+C (main cancels its context) says so in Thai
+// and ends with the shell's status for it, not as an internal error.
+func TestInterruptedImportSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	db, book := filepath.Join(dir, "qm.db"), filepath.Join(dir, "t.xlsx")
+	if r := qmdesk(t, "demo", "--province", "41", "--households", "50", "--db", db); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	if r := qmdesk(t, "export", "followup", "--amphoe", "กุดจับ", "--db", db, book); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := qmdeskUnder(t, cancelled, "import", "--no-backup", "--db", db, book)
+	if r.code != cli.ExitInterrupted || !strings.Contains(r.stderr, "หยุดแล้วตามที่กด Ctrl+C") || strings.Contains(r.stderr, "ข้อผิดพลาดภายใน") {
+		t.Fatalf("an interrupted import: %+v", r)
+	}
+	if r := qmdesk(t, "imports", "--db", db); r.code != 0 || !strings.Contains(r.stdout, "ยังไม่มีการนำเข้าไฟล์") {
+		t.Errorf("imports after it: %+v", r)
+	}
+}
+
 // A demo into a new file is all or nothing: cut short (here cancelled
 // before its first batch), it leaves no database (only the empty swap
 // lock), so a second demo is not refused; whole, the database and its

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,6 +100,10 @@ func (c *command) importFiles(args []string) (int, error) {
 				backedUp = true
 			}
 			if _, err := imp.Commit(c.ctx, rep); err != nil {
+				if errors.Is(err, context.Canceled) && c.ctx.Err() != nil {
+					// Commit rolled back what it had written of the file.
+					fmt.Fprintf(c.env.Stderr, "%s: ไม่ได้นำเข้า ไม่มีแถวใดของไฟล์นี้ถูกบันทึก (ไฟล์ที่แสดงผลนำเข้าไว้ก่อนหน้านี้ยังอยู่ ยกเลิกได้ด้วย qmdesk undo)\n", rep.File)
+				}
 				return 0, err
 			}
 		}

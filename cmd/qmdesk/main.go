@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"runtime"
@@ -50,9 +51,21 @@ func main() {
 		Create: func(path string, build func(data.Store) error) error {
 			return bolt.Create(path, bolt.Options{Clock: clock}, func(s *bolt.Store) error { return build(s) })
 		},
-		Window: func(path string, workbooks []string) error { return window(path, workbooks, geo, clock, clockErr) },
 	}
-	os.Exit(cli.Run(context.Background(), os.Args[1:], env))
+	// Ctrl+C cancels a command's context, so that an import rolls back
+	// the file it is writing and says so; a second Ctrl+C ends the
+	// program at once (the next open finishes the rollback). The window
+	// keeps the default: Ctrl+C in its terminal closes it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	env.Window = func(path string, workbooks []string) error {
+		stop()
+		return window(path, workbooks, geo, clock, clockErr)
+	}
+	os.Exit(cli.Run(ctx, os.Args[1:], env))
 }
 
 // window opens the program's window. startErr, when set, is a refusal at
