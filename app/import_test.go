@@ -391,6 +391,9 @@ func TestImportRefusesWholeFiles(t *testing.T) {
 	text := filepath.Join(fx.dir, "notes.xlsx")
 	os.WriteFile(text, []byte("ลำดับ,รหัสบ้าน\n1,2\n"), 0o600)
 	noHeader := writeBook(t, fx.dir, "noheader.xlsx", sheet{Name: "S", Rows: [][]any{{"สวัสดี", 1, 2}, {"x", "y"}}})
+	whole, _ := os.ReadFile(noHeader)
+	cut := filepath.Join(fx.dir, "cut.xlsx") // a download cut short
+	os.WriteFile(cut, whole[:len(whole)/2], 0o600)
 	other := writeBook(t, fx.dir, "khonkaen.xlsx", sheet{Name: "S", Header: [][]string{templateHeader}, Rows: [][]any{
 		{1, "40010000011", "", "", "", "ในเมือง", "เมืองขอนแก่น", "จ.ขอนแก่น", id(52), "", "", "", "", "", "", 4, "หนี้สิน"},
 	}})
@@ -400,6 +403,7 @@ func TestImportRefusesWholeFiles(t *testing.T) {
 		{locked, "", "มีรหัสผ่าน"},
 		{locked, "wrong", "รหัสผ่านของไฟล์ไม่ถูกต้อง"},
 		{text, "", "ไม่ใช่ไฟล์ Excel"},
+		{cut, "", "เสียหายหรือไม่ครบ"},
 		{noHeader, "", "ไม่พบแถวหัวตาราง"},
 		{other, "", "ข้อมูลของจังหวัดขอนแก่น ไม่ใช่"},
 		{filepath.Join(fx.dir, "missing.xlsx"), "", "เปิดไฟล์"},

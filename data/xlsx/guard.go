@@ -54,7 +54,7 @@ func checkPackage(ctx context.Context, z *zip.Reader, lim Limits) error {
 			if ctx.Err() != nil {
 				return err
 			}
-			return &data.Error{Code: data.EINVALID, Message: ErrNotWorkbook.Message, English: "cannot read part " + f.Name, Err: err}
+			return &data.Error{Code: data.EINVALID, Message: ErrCutShort.Message, English: "cannot read part " + f.Name, Err: err}
 		}
 	}
 	return nil

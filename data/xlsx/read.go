@@ -55,6 +55,9 @@ var (
 	ErrWrongPassword = data.Errorf(data.EINVALID, "รหัสผ่านของไฟล์ไม่ถูกต้อง กรุณาตรวจสอบกับอำเภอที่ส่งไฟล์มา", "wrong workbook password")
 	ErrNotWorkbook   = data.Errorf(data.EINVALID, "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาตรวจสอบว่าเลือกไฟล์ถูกต้อง", "not an xlsx workbook")
 	ErrODS           = data.Errorf(data.EINVALID, "ไฟล์นี้เป็น OpenDocument (.ods) กรุณาบันทึกเป็น .xlsx ก่อนนำเข้า", "OpenDocument spreadsheet")
+	// ErrCutShort is a file that starts as a workbook but whose zip does
+	// not end as one: most often a download or copy cut short.
+	ErrCutShort = data.Errorf(data.EINVALID, "ไฟล์นี้เสียหายหรือไม่ครบ (เช่น ดาวน์โหลดหรือคัดลอกมาไม่ครบ) โปรแกรมจึงอ่านไม่ได้ กรุณาขอไฟล์ใหม่จากอำเภอที่ส่งมา", "damaged or truncated workbook")
 )
 
 var oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
@@ -119,7 +122,7 @@ func OpenContext(ctx context.Context, path, password string) (*Workbook, error) 
 		}
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		if z, err = zip.NewReader(fh, fi.Size()); err != nil {
-			return nil, &data.Error{Code: data.EINVALID, Message: ErrNotWorkbook.Message, English: "not a zip", Err: err}
+			return nil, &data.Error{Code: data.EINVALID, Message: ErrCutShort.Message, English: "damaged zip", Err: err}
 		}
 		if isODS(z) {
 			return nil, ErrODS
