@@ -280,7 +280,7 @@ func feedOf[T any](tx *bbolt.Tx, st *importState, part data.BatchPart, bucket []
 	}
 	f, ok := st.feed.(*feed[T])
 	if !ok || tx.Bucket(bucket).Sequence() != st.next-1 || prepSeal(tx, part) != st.seal {
-		return nil, data.Errorf(data.ECONFLICT, "ฐานข้อมูลถูกแก้ไขระหว่างการนำเข้า (%s) จึงยกเลิกการนำเข้าทั้งไฟล์ กรุณานำเข้าไฟล์อีกครั้ง", "the database changed while the import was being written (%s): the whole file is rolled back; import it again", string(bucket))
+		return nil, data.Messages(data.ECONFLICT, "ฐานข้อมูลถูกแก้ไขระหว่างการนำเข้า จึงยกเลิกการนำเข้าทั้งไฟล์ กรุณานำเข้าไฟล์อีกครั้ง", nil, "the database changed while the import was being written (%s): the whole file is rolled back; import it again", string(bucket))
 	}
 	return f, nil
 }
