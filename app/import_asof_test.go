@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"qmdesk/app"
+	"qmdesk/assets"
 	"qmdesk/data"
 )
 
@@ -81,7 +84,7 @@ func TestANewerWorkbookAfterAnOlderOneIsTaken(t *testing.T) {
 	}
 	fx.onDay(data.NewDate(2024, 8, 26))
 	second := districtBook(t, fx, "อำเภอ-20ส.ค..xlsx", data.NewDate(2024, 8, 20),
-		withRow(row, map[int]any{12: "0899999999", 19: "แก้ไขแล้ว"}))
+		withRow(row, map[int]any{12: "0899999999", 17: "ค้างชำระ ธ.ก.ส."}))
 	rep := fx.commit(t, second)
 	if c := rep.Counts(); c.Updated != 1 || c.Review != 0 {
 		for r := range rep.Batch.RowResults() {
@@ -90,8 +93,8 @@ func TestANewerWorkbookAfterAnOlderOneIsTaken(t *testing.T) {
 		t.Fatalf("the newer workbook: %+v; want its row taken, nothing in review", c)
 	}
 	h, p = householdOf(t, fx, id(81))
-	if h.Head.Phone != "0899999999" || p.Status != data.Solved {
-		t.Errorf("after the newer workbook: phone %s, status %s", h.Head.Phone, p.Status.Thai())
+	if h.Head.Phone != "0899999999" || p.Detail != "ค้างชำระ ธ.ก.ส." {
+		t.Errorf("after the newer workbook: phone %s, detail %s", h.Head.Phone, p.Detail)
 	}
 	if want := data.NewDate(2024, 8, 20); h.ChangedOn != want || p.ChangedOn != want {
 		t.Errorf("imported on 26 Aug from a workbook as of 20 Aug: household changed on %s, problem on %s; want %s", h.ChangedOn, p.ChangedOn, want)
@@ -100,6 +103,33 @@ func TestANewerWorkbookAfterAnOlderOneIsTaken(t *testing.T) {
 	// nothing (its values are the register's older ones: a conflict).
 	if c := fx.plan(t, first, "").Counts(); c.Review != 1 || c.Updated != 0 {
 		t.Errorf("the 15 Aug workbook after the 20 Aug one: %+v; want its row in review", c)
+	}
+	// A follow-up workbook (stamped) of what the imports left: sent back
+	// as it was it changes nothing; with the district's new status it is
+	// taken; exported before a later import changed the record, it waits
+	// for review, as before.
+	geo, _ := assets.Geography()
+	e := &app.Exporter{Store: fx.store, Geo: geo, Progress: &app.Progress{Store: fx.store, Geo: geo, Clock: fixedClock(data.NewDate(2024, 8, 26))}}
+	follow := filepath.Join(fx.dir, "ติดตาม.xlsx")
+	if _, err := e.FollowUp(fx.ctx, "4101", follow, false); err != nil {
+		t.Fatal(err)
+	}
+	if c := fx.plan(t, follow, "").Counts(); c.Unchanged != 1 || c.Review != 0 {
+		t.Errorf("the follow-up sent back as it was: %+v", c)
+	}
+	fx.onDay(data.NewDate(2024, 8, 28))
+	third := districtBook(t, fx, "อำเภอ-27ส.ค..xlsx", data.NewDate(2024, 8, 27), withRow(row, map[int]any{12: "0877777777", 17: "ชำระแล้วบางส่วน"}))
+	fx.commit(t, third)
+	edited := filepath.Join(fx.dir, "ติดตาม-อำเภอ.xlsx")
+	districtEdits(t, fx, follow, edited, "แก้ไขแล้ว", "27 ส.ค. 2567", p)
+	rep = fx.plan(t, edited, "")
+	if c := rep.Counts(); c.Review != 1 {
+		t.Errorf("the follow-up exported before the 27 Aug workbook was imported: %+v", c)
+	}
+	for r := range rep.Batch.RowResults() {
+		if r.Fate != data.FateReview || !strings.Contains(r.Reason, "หลังส่งออกไฟล์นี้ (ข้อมูลในโปรแกรม ณ 27 ส.ค. 2567 นำเข้าจาก 'อำเภอ-27ส.ค..xlsx'") {
+			t.Errorf("the follow-up exported before the 27 Aug workbook was imported: %+v", r)
+		}
 	}
 }
 
