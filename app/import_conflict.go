@@ -13,19 +13,17 @@ import (
 
 // conflicts lists the values a row would overwrite in records that changed
 // in qmdesk after the row's information, with a reason for the clerk (in
-// Thai and in English).
+// Thai and in English) that says where the register's values came from:
+// the workbook an import took them from, or the clerk's change in qmdesk.
 // A row of a follow-up workbook carries the stamp of the records it was
 // made from: a record whose last change is not that stamp changed since
 // the export. A row without a stamp (the template, a district's own file)
 // dates its information by its action date, else by the workbook's own
 // date: a record changed on a later day is newer. Values the row leaves
 // empty, or that equal the record's, are no conflict.
-func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, data.Sentence) {
+func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, data.Sentence, error) {
 	hc := pl.hhAt(ref)
-	asOf := pl.fileDate
-	if in.Action != nil {
-		asOf = in.Action.Date
-	}
+	asOf := pl.asOf(in)
 	newer := func(stamp, updated time.Time, changedOn data.Date) bool {
 		if in.Stamped {
 			return !stamp.Equal(updated)
@@ -36,12 +34,14 @@ func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasPro
 		return !asOf.IsZero() && asOf.Before(changedOn)
 	}
 	var out []data.FieldConflict
+	var changedOn data.Date // of the record of out[0]
 	if hc.Op != data.OpNew && newer(in.Stamp.household, hc.Seen, hc.Household.ChangedOn) {
 		h := hc.Household
 		out = append(out, householdConflicts(h, in.Household)...)
 		for i := range out {
 			out[i].ChangedBy, out[i].ChangedAt = h.ChangedBy, h.UpdatedAt
 		}
+		changedOn = h.ChangedOn
 	}
 	if hasProblem && newer(in.Stamp.problem, pc.Seen, pc.Problem.ChangedOn) {
 		n := len(out)
@@ -49,9 +49,16 @@ func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasPro
 		for i := n; i < len(out); i++ {
 			out[i].ChangedBy, out[i].ChangedAt = pc.Problem.ChangedBy, pc.Problem.UpdatedAt
 		}
+		if n == 0 {
+			changedOn = pc.Problem.ChangedOn
+		}
 	}
 	if len(out) == 0 {
-		return nil, data.Sentence{}
+		return nil, data.Sentence{}, nil
+	}
+	imp, imported, err := pl.importAt(out[0].ChangedAt)
+	if err != nil {
+		return nil, data.Sentence{}, err
 	}
 	var b, e strings.Builder
 	if in.Stamped {
@@ -61,8 +68,13 @@ func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasPro
 		fmt.Fprintf(&b, "ข้อมูลในแถวนี้ (ณ %s) เก่ากว่าที่บันทึกไว้ในโปรแกรม", data.FormatBE(asOf))
 		fmt.Fprintf(&e, "The information in this row (as of %s) is older than what qmdesk holds", asOf)
 	}
-	fmt.Fprintf(&b, " (แก้ไขโดย %s เมื่อ %s): ", out[0].ChangedBy, formatStamp(out[0].ChangedAt))
-	fmt.Fprintf(&e, " (changed by '%s' on %s): ", out[0].ChangedBy, formatStampEnglish(out[0].ChangedAt))
+	if imported {
+		fmt.Fprintf(&b, " (ข้อมูลในโปรแกรม ณ %s นำเข้าจาก '%s' เมื่อ %s): ", data.FormatBE(changedOn), imp.File, formatStamp(imp.At))
+		fmt.Fprintf(&e, " (qmdesk's information as of %s, imported from '%s' on %s): ", changedOn, imp.File, formatStampEnglish(imp.At))
+	} else {
+		fmt.Fprintf(&b, " (แก้ไขโดย %s เมื่อ %s): ", out[0].ChangedBy, formatStamp(out[0].ChangedAt))
+		fmt.Fprintf(&e, " (changed by '%s' on %s): ", out[0].ChangedBy, formatStampEnglish(out[0].ChangedAt))
+	}
 	for i, c := range out {
 		if i > 0 {
 			b.WriteString(" · ")
@@ -73,7 +85,32 @@ func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasPro
 	}
 	b.WriteString(": เลือกใช้ค่าจากไฟล์ หรือคงค่าในโปรแกรม")
 	e.WriteString(": take the file's values, or keep qmdesk's")
-	return out, data.Sentence{Thai: b.String(), English: e.String()}
+	return out, data.Sentence{Thai: b.String(), English: e.String()}, nil
+}
+
+// importAt is the import (not undone) whose time is at: the commit stamps
+// every record an import (or a decided review row) creates or changes
+// with its ledger entry's At, so a record whose UpdatedAt is that was
+// last changed by it. The ledger is read once, at the plan's first
+// conflict.
+func (pl *planner) importAt(at time.Time) (data.ImportRecord, bool, error) {
+	if pl.imports == nil {
+		recs, err := pl.store.Imports(pl.ctx)
+		if err != nil {
+			return data.ImportRecord{}, false, err
+		}
+		pl.imports = make(map[int64]data.ImportRecord, len(recs))
+		for _, r := range recs {
+			if r.UndoneAt.IsZero() && !r.At.IsZero() {
+				pl.imports[r.At.UnixNano()] = r
+			}
+		}
+	}
+	if at.IsZero() {
+		return data.ImportRecord{}, false, nil
+	}
+	r, ok := pl.imports[at.UnixNano()]
+	return r, ok, nil
 }
 
 // formatStamp writes a time stamp for the clerk: "1 ธ.ค. 2569 10:15 น.".

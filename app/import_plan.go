@@ -53,6 +53,8 @@ type planner struct {
 	// row is often about the same.
 	hh cached[data.HouseholdChange]
 	pc cached[data.ProblemChange]
+
+	imports map[int64]data.ImportRecord // the ledger by At (UnixNano), once a conflict needs it (importAt)
 }
 
 type refKey struct {
@@ -289,7 +291,9 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 		}
 	}
 	if ref >= 0 {
-		if conflicts, why := pl.conflicts(ref, in, stored, hasStored); len(conflicts) > 0 {
+		if conflicts, why, err := pl.conflicts(ref, in, stored, hasStored); err != nil {
+			return res, err
+		} else if len(conflicts) > 0 {
 			res.Column, res.Value = conflicts[0].Name, conflicts[0].Workbook
 			return review(data.Review{Kind: data.ReviewConflict, Conflicts: conflicts, Candidates: existing}, why)
 		}
@@ -460,7 +464,7 @@ func (pl *planner) checkKey(in rowInput) (data.Sentence, error) {
 func (pl *planner) newHousehold(in rowInput) int {
 	h := in.Household
 	h.ID = 0
-	ref := pl.addHH(data.HouseholdChange{Op: data.OpNew, Household: h})
+	ref := pl.addHH(data.HouseholdChange{Op: data.OpNew, Household: h, AsOf: pl.asOf(in)})
 	if h.HouseCode != "" {
 		pl.newByCode.set(h.HouseCode, ref)
 	}
@@ -510,7 +514,9 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 	// The household's first row of a new household merges into itself and
 	// changes nothing; any other row that adds something has changed it.
 	changed := mergeHousehold(&hc.Household, in.Household, in.IDWarning)
+	asOf := pl.asOf(in)
 	if changed {
+		hc.AsOf = infoDate(hc.Op, hc.AsOf, asOf)
 		if hc.Op == data.OpRef {
 			hc.Op = data.OpUpdate
 		}
@@ -531,7 +537,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 		if p.Status == 0 {
 			p.Status = data.NotStarted
 		}
-		pc = data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: p}
+		pc = data.ProblemChange{Op: data.OpNew, HouseholdRef: ref, Problem: p, AsOf: asOf}
 		newProblem = true
 	}
 	problemChanged := false
@@ -539,6 +545,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 	if !newProblem {
 		before := pc.Problem.Status
 		if mergeProblem(&pc.Problem, in.Problem, in.HasStatus) {
+			pc.AsOf = infoDate(pc.Op, pc.AsOf, asOf)
 			if pc.Op == data.OpRef {
 				pc.Op = data.OpUpdate
 			}
@@ -556,6 +563,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 	}
 	if p := &pc.Problem; !p.Status.Open() && p.ResolvedOn.IsZero() && in.Action != nil && !in.Action.Date.IsZero() {
 		p.ResolvedOn = in.Action.Date // the day the district did it, not the day of the import
+		pc.AsOf = infoDate(pc.Op, pc.AsOf, asOf)
 		problemChanged = true
 	}
 	switch {
@@ -574,7 +582,7 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 		}
 		changed = changed || added
 		if added && !newProblem {
-			pl.unkeyAfterAction(pref, *in.Action)
+			pl.unkeyAfterAction(pref, *in.Action, asOf)
 		}
 	}
 	switch {
@@ -587,6 +595,33 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 		return data.FateUpdated, nil
 	}
 	return data.FateUnchanged, nil
+}
+
+// asOf is the date of the information a row carries: its action date,
+// else the workbook's own date; zero when it has neither (then the
+// information counts as today's).
+func (pl *planner) asOf(in rowInput) data.Date {
+	if in.Action != nil {
+		return in.Action.Date
+	}
+	return pl.fileDate
+}
+
+// infoDate is the AsOf of a change of the batch (op, dated cur so far)
+// once a row whose information is as of asOf changes it too: a record the
+// batch only referred to (OpRef) takes the row's date, one it already
+// creates or changes the later of the two, a row without a date (today's
+// information) the latest of all.
+func infoDate(op string, cur, asOf data.Date) data.Date {
+	switch {
+	case op == data.OpRef:
+		return asOf
+	case cur.IsZero() || asOf.IsZero():
+		return data.Date{}
+	case asOf.After(cur):
+		return asOf
+	}
+	return cur
 }
 
 // householdSeen tells whether an earlier row already created household ref,

@@ -53,7 +53,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		h := r.Household
 		h.ID = 0
 		h.IDCheckOverride = h.Head.NationalID != "" && !data.NationalIDCheckOK(h.Head.NationalID)
-		ref = pl.addHH(data.HouseholdChange{Op: data.OpNew, Household: h})
+		ref = pl.addHH(data.HouseholdChange{Op: data.OpNew, Household: h, AsOf: pl.asOf(in)})
 	case "merge", "keep":
 		if mergeInto == 0 {
 			return data.Errorf(data.EINVALID, "กรุณาระบุครัวเรือนที่จะรวมเข้า", "merge needs a household")

@@ -27,12 +27,13 @@ func settleThaiQM(old, p *data.Problem, rowOn data.Date) {
 
 // unkeyAfterAction takes the ThaiQM mark off a stored problem (pref) that
 // a row gives a new action not keyed: new history is not in ThaiQM yet.
-func (pl *planner) unkeyAfterAction(pref int, a data.Action) {
+func (pl *planner) unkeyAfterAction(pref int, a data.Action, asOf data.Date) {
 	pc := pl.problemAt(pref)
 	if !a.ThaiQMOn.IsZero() || pc.Problem.ThaiQMOn.IsZero() {
 		return
 	}
 	pc.Problem.ThaiQMOn = data.Date{}
+	pc.AsOf = infoDate(pc.Op, pc.AsOf, asOf)
 	if pc.Op == data.OpRef {
 		pc.Op = data.OpUpdate
 	}

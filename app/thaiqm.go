@@ -81,7 +81,10 @@ func thaiQMSummary(s *Summary, counts []data.ThaiQMCount, area string) ThaiQMSum
 
 // ThaiQMToKey lists the current round's problems in area (an amphoe or
 // tambon code, "" for the province) whose result is not yet keyed into
-// ThaiQM and, when upTo is set, was last changed on or before it.
+// ThaiQM and, when upTo is set, was last changed on or before it: whose
+// information (data.Problem.ChangedOn: the day of a clerk's change, or the
+// date of what a workbook brought) is of that day or earlier, which is
+// what a district that keyed everything it knew up to upTo has keyed.
 func ThaiQMToKey(ctx context.Context, st data.Store, area string, upTo data.Date) ([]data.Problem, error) {
 	meta, err := st.Meta(ctx)
 	if err != nil {

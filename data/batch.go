@@ -674,6 +674,7 @@ func (b *ImportBatch) Household(i int) HouseholdChange {
 	hc := HouseholdChange{Op: d.word()}
 	hc.Seen = d.time()
 	hc.Household = d.household()
+	hc.AsOf = d.date()
 	return hc
 }
 
@@ -694,6 +695,7 @@ func (b *ImportBatch) encodeHousehold(hc *HouseholdChange) uint64 {
 	e.word(hc.Op)
 	e.time(hc.Seen)
 	e.household(&hc.Household)
+	e.date(hc.AsOf)
 	return b.recs.store(e)
 }
 
@@ -706,6 +708,7 @@ func (b *ImportBatch) Problem(i int) ProblemChange {
 	pc := ProblemChange{Op: d.word(), HouseholdRef: int(d.int())}
 	pc.Seen = d.time()
 	pc.Problem = d.problem()
+	pc.AsOf = d.date()
 	return pc
 }
 
@@ -727,6 +730,7 @@ func (b *ImportBatch) encodeProblem(pc *ProblemChange) uint64 {
 	e.int(int64(pc.HouseholdRef))
 	e.time(pc.Seen)
 	e.problem(&pc.Problem)
+	e.date(pc.AsOf)
 	return b.recs.store(e)
 }
 

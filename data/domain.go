@@ -246,9 +246,16 @@ type Household struct {
 	Unit      string    `json:"unit,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-	// ChangedOn is the register's day of the last change (the clock's
-	// Today, a training day included) and ChangedBy who made it: what a
-	// workbook's older information is compared with.
+	// ChangedOn is the date of the information the record holds: the day
+	// of a clerk's change in qmdesk (the clock's Today, a training day
+	// included), or, for a change an import made, the date of the
+	// information its row carried (the row's action date, else the
+	// workbook's own date; never after the import's day, which it is
+	// when the row has neither), kept when the record already held a
+	// later one. ChangedBy is who made the last change (for an import,
+	// who ran it; the import itself is the ledger entry whose At is the
+	// record's UpdatedAt). A workbook's older information is compared
+	// with ChangedOn.
 	ChangedOn Date   `json:"changed_on"`
 	ChangedBy string `json:"changed_by,omitempty"`
 

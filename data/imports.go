@@ -126,20 +126,25 @@ const (
 	OpUpdate = "update" // replace; Seen is the UpdatedAt the plan was made against
 )
 
-// HouseholdChange is one household of a batch.
+// HouseholdChange is one household of a batch. AsOf, for a household the
+// batch creates or changes, is the date of the information its rows carry
+// (the latest row's; zero when a row has no date): the commit sets
+// ChangedOn from it (see Household.ChangedOn).
 type HouseholdChange struct {
 	Op        string    `json:"op"`
 	Household Household `json:"household"`
 	Seen      time.Time `json:"seen,omitempty"`
+	AsOf      Date      `json:"as_of,omitzero"`
 }
 
 // ProblemChange is one problem of a batch; HouseholdRef indexes the
-// batch's Households.
+// batch's Households. AsOf is as HouseholdChange's.
 type ProblemChange struct {
 	Op           string    `json:"op"`
 	HouseholdRef int       `json:"household_ref"`
 	Problem      Problem   `json:"problem"`
 	Seen         time.Time `json:"seen,omitempty"`
+	AsOf         Date      `json:"as_of,omitzero"`
 }
 
 // ActionChange is an action to append; ProblemRef indexes the batch's

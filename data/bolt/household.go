@@ -80,14 +80,17 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 		if err := getHousehold(tx, h.ID, &old); err != nil {
 			return err
 		}
-		if err := s.updateHousehold(ctx, tx, &old, h); err != nil {
+		if err := s.updateHousehold(ctx, tx, &old, h, nil); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "update", "household", h.ID, old, h, "")
 	})
 }
 
-func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.Household) error {
+// updateHousehold writes h over old, changed now and today by the
+// operator, or, for an import (by), at the import's time and on the day
+// of the row's information.
+func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.Household, by *importStamp) error {
 	units, err := unitsIn(tx, nil)
 	if err != nil {
 		return err
@@ -95,6 +98,9 @@ func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.
 	units.SettleUnit(h)
 	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
+	if by != nil {
+		h.UpdatedAt, h.ChangedOn = by.at, importDay(by.asOf, h.ChangedOn, old.ChangedOn)
+	}
 	if err := writeHousehold(tx, h); err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ import (
 // chunkPrep is what the goroutine that makes a part's entries ready
 // knows of the store and of the transaction.
 type chunkPrep struct {
-	now          time.Time // the records' CreatedAt and UpdatedAt, the actions' RecordedAt
+	now          time.Time // the records' CreatedAt and UpdatedAt, the actions' RecordedAt: the import's time (its ledger entry's At)
 	today        data.Date
 	who          string
 	units        data.UnitList
@@ -56,9 +56,10 @@ func (c *chunkPrep) round(id uint64) (data.Round, error) {
 
 // newChunkPrep reads what the part's entries need of the store, in tx.
 // bucket is the part's record bucket: its next ID is its sequence + 1,
-// as NextSequence would give.
-func (s *Store) newChunkPrep(ctx context.Context, tx *bbolt.Tx, part data.BatchPart, bucket []byte) (*chunkPrep, error) {
-	c := &chunkPrep{now: s.Clock.Now().UTC(), today: s.today(), who: data.OperatorFrom(ctx), next: tx.Bucket(bucket).Sequence() + 1}
+// as NextSequence would give. at is the import's time (its ledger
+// entry's At), which stamps every record it writes.
+func (s *Store) newChunkPrep(ctx context.Context, tx *bbolt.Tx, part data.BatchPart, bucket []byte, at time.Time) (*chunkPrep, error) {
+	c := &chunkPrep{now: at, today: s.today(), who: data.OperatorFrom(ctx), next: tx.Bucket(bucket).Sequence() + 1}
 	switch part {
 	case data.PartHouseholds:
 		var err error
@@ -83,10 +84,37 @@ func (s *Store) newChunkPrep(ctx context.Context, tx *bbolt.Tx, part data.BatchP
 	return c, nil
 }
 
-// restamp takes the time again for the records of a later chunk of the
-// part, as a chunk's own chunkPrep did when each chunk read one.
+// restamp takes the day again for the records of a later chunk of the
+// part, as a chunk's own chunkPrep did when each chunk read one. The
+// time stays the import's.
 func (c *chunkPrep) restamp(s *Store) {
-	c.now, c.today = s.Clock.Now().UTC(), s.today()
+	c.today = s.today()
+}
+
+// importStamp is how an import marks a record it changes: UpdatedAt is
+// the import's time, its ledger entry's At (so that the record's last
+// change can be traced to the import: app's conflict message), and
+// ChangedOn the day of the information the rows carry (importDay).
+type importStamp struct {
+	at   time.Time
+	asOf data.Date
+}
+
+// importDay is the ChangedOn of a record an import creates or changes:
+// the date of the information its rows carry (asOf: a row's action date,
+// else the workbook's own date), never after today, and today when they
+// carry none. A record keeps a later ChangedOn it had before (a clerk's
+// edit of a later day, or newer information an earlier workbook
+// brought): it still holds what came then.
+func importDay(asOf, today, before data.Date) data.Date {
+	day := asOf
+	if day.IsZero() || day.After(today) {
+		day = today
+	}
+	if before.After(day) {
+		return before
+	}
+	return day
 }
 
 // takeIDs sets the bucket's sequence to the last ID a chunk's new records
@@ -125,9 +153,10 @@ func prepSeal(tx *bbolt.Tx, part data.BatchPart) [sha256.Size]byte {
 }
 
 // newHousehold makes a new household ready as createHousehold would
-// (cleaned, checked, placed in its municipality, with its ID and times)
-// and encodes it.
-func (c *chunkPrep) newHousehold(h *data.Household) ([]byte, error) {
+// (cleaned, checked, placed in its municipality, with its ID and times),
+// but changed on the day of its information (importDay of asOf), and
+// encodes it.
+func (c *chunkPrep) newHousehold(h *data.Household, asOf data.Date) ([]byte, error) {
 	h.Normalize()
 	if err := h.Validate(); err != nil {
 		return nil, err
@@ -135,14 +164,15 @@ func (c *chunkPrep) newHousehold(h *data.Household) ([]byte, error) {
 	c.units.SettleUnit(h)
 	h.ID, c.next = c.next, c.next+1
 	h.CreatedAt, h.UpdatedAt = c.now, c.now
-	h.ChangedOn, h.ChangedBy = c.today, c.who
+	h.ChangedOn, h.ChangedBy = importDay(asOf, c.today, data.Date{}), c.who
 	return data.AppendHousehold(nil, h)
 }
 
 // newProblem makes a new problem ready as createProblem would (its
 // status, round and target date when the row leaves them out, cleaned,
-// dated, checked, with its ID and times) and encodes it.
-func (c *chunkPrep) newProblem(p *data.Problem) ([]byte, error) {
+// dated, checked, with its ID and times), but changed on the day of its
+// information (importDay of asOf), and encodes it.
+func (c *chunkPrep) newProblem(p *data.Problem, asOf data.Date) ([]byte, error) {
 	if p.Status == 0 {
 		p.Status = data.NotStarted
 	}
@@ -163,7 +193,7 @@ func (c *chunkPrep) newProblem(p *data.Problem) ([]byte, error) {
 	}
 	p.ID, c.next = c.next, c.next+1
 	p.CreatedAt, p.UpdatedAt = c.now, c.now
-	p.ChangedOn, p.ChangedBy = c.today, c.who
+	p.ChangedOn, p.ChangedBy = importDay(asOf, c.today, data.Date{}), c.who
 	return data.AppendProblem(nil, p)
 }
 

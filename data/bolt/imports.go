@@ -321,7 +321,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 	switch part {
 	case data.PartHouseholds:
 		f, err := feedOf(tx, st, part, bucketHouseholds, k, func() (*feed[householdReady], error) {
-			c, err := s.newChunkPrep(ctx, tx, part, bucketHouseholds)
+			c, err := s.newChunkPrep(ctx, tx, part, bucketHouseholds, st.rec.At)
 			if err != nil {
 				return nil, err
 			}
@@ -329,7 +329,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 			return startFeed(st.from, st.ends, func(int) { c.restamp(s) }, func(i int) (householdReady, bool) {
 				r := householdReady{i: i, hc: b.Household(i)}
 				if r.hc.Op == data.OpNew {
-					if r.value, r.err = c.newHousehold(&r.hc.Household); r.err == nil {
+					if r.value, r.err = c.newHousehold(&r.hc.Household, r.hc.AsOf); r.err == nil {
 						keys = append(keys, householdIndexKeys(&r.hc.Household)...)
 						r.sum = crc32.Checksum(r.value, castagnoli)
 					}
@@ -374,7 +374,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 						return err
 					}
 					before, _ := json.Marshal(cur)
-					if err := s.updateHousehold(ctx, tx, &cur, &h); err != nil {
+					if err := s.updateHousehold(ctx, tx, &cur, &h, &importStamp{at: st.rec.At, asOf: r.hc.AsOf}); err != nil {
 						return err
 					}
 					undo = append(undo, undoEntry{Kind: "household", ID: h.ID, Before: before, After: h.UpdatedAt})
@@ -399,7 +399,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 		st.next = next
 	case data.PartProblems:
 		f, err := feedOf(tx, st, part, bucketProblems, k, func() (*feed[problemReady], error) {
-			c, err := s.newChunkPrep(ctx, tx, part, bucketProblems)
+			c, err := s.newChunkPrep(ctx, tx, part, bucketProblems, st.rec.At)
 			if err != nil {
 				return nil, err
 			}
@@ -411,7 +411,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 				if ref := r.pc.HouseholdRef; ref < 0 || ref >= len(st.hhIDs) {
 					r.err = data.Messages(data.EINTERNAL, "ข้อมูลนำเข้าไม่สมบูรณ์", nil, "problem %d refers to household ref %d", i, ref)
 				} else if p.HouseholdID = st.hhIDs[ref]; r.pc.Op == data.OpNew {
-					if r.value, r.err = c.newProblem(p); r.err == nil {
+					if r.value, r.err = c.newProblem(p, r.pc.AsOf); r.err == nil {
 						area := st.kinds[st.hhKind[ref]].area
 						keys = append(keys, problemIndexKeys(p, area)...)
 						counts.addProblemKeys(p, area, +1)
@@ -466,7 +466,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 				}
 				if r.pc.Op == data.OpUpdate {
 					before, _ := json.Marshal(cur)
-					if err := s.updateProblem(ctx, tx, &cur, &p); err != nil {
+					if err := s.updateProblem(ctx, tx, &cur, &p, &importStamp{at: st.rec.At, asOf: r.pc.AsOf}); err != nil {
 						return err
 					}
 					undo = append(undo, undoEntry{Kind: "problem", ID: p.ID, Before: before, After: p.UpdatedAt})
@@ -491,7 +491,7 @@ func (s *Store) writeChunk(ctx context.Context, tx *bbolt.Tx, b *data.ImportBatc
 		st.next = next
 	case data.PartActions:
 		f, err := feedOf(tx, st, part, bucketActions, k, func() (*feed[actionReady], error) {
-			c, err := s.newChunkPrep(ctx, tx, part, bucketActions)
+			c, err := s.newChunkPrep(ctx, tx, part, bucketActions, st.rec.At)
 			if err != nil {
 				return nil, err
 			}
@@ -895,7 +895,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
-			if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
+			if err := s.updateProblem(ctx, tx, &cur, &before, nil); err != nil {
 				return err
 			}
 		case "household":
@@ -909,7 +909,7 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
-			if err := s.updateHousehold(ctx, tx, &cur, &before); err != nil {
+			if err := s.updateHousehold(ctx, tx, &cur, &before, nil); err != nil {
 				return err
 			}
 		}

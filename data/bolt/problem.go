@@ -105,7 +105,7 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 			return err
 		}
 		data.SettleThaiQM(&old, p)
-		if err := s.updateProblem(ctx, tx, &old, p); err != nil {
+		if err := s.updateProblem(ctx, tx, &old, p, nil); err != nil {
 			return err
 		}
 		if p.Status != old.Status {
@@ -119,7 +119,10 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 	})
 }
 
-func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Problem) error {
+// updateProblem writes p over old, changed now and today by the
+// operator, or, for an import (by), at the import's time and on the day
+// of the row's information.
+func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Problem, by *importStamp) error {
 	if err := editable(tx, old); err != nil {
 		return err
 	}
@@ -141,6 +144,9 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	}
 	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
+	if by != nil {
+		p.UpdatedAt, p.ChangedOn = by.at, importDay(by.asOf, p.ChangedOn, old.ChangedOn)
+	}
 	if err := writeProblem(tx, p); err != nil {
 		return err
 	}
@@ -264,7 +270,7 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 		}
 	}
 	if thaiQMAfterAction(&old, &p, a) || p.Status != old.Status {
-		if err := s.updateProblem(ctx, tx, &old, &p); err != nil {
+		if err := s.updateProblem(ctx, tx, &old, &p, nil); err != nil {
 			return err
 		}
 	}

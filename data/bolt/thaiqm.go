@@ -82,7 +82,7 @@ func (s *Store) MarkThaiQM(ctx context.Context, ids []uint64, on data.Date) (n i
 			}
 			p := old
 			p.ThaiQMOn = on
-			if err := s.updateProblem(ctx, tx, &old, &p); err != nil {
+			if err := s.updateProblem(ctx, tx, &old, &p, nil); err != nil {
 				return err
 			}
 			n++
