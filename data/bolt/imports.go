@@ -876,7 +876,9 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 		}
 	}
 	later := func(what string, id uint64) error {
-		return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
+		english := map[string]string{"ปัญหา": "problem", "ครัวเรือน": "household"}[what]
+		return data.Messages(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", []any{rec.ID, what, id},
+			"import %d: %s %d changed later", rec.ID, english, id)
 	}
 	var made []undoEntry
 	createdAction := func(id uint64) bool {
@@ -910,8 +912,14 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
+			at, on, by := before.UpdatedAt, before.ChangedOn, before.ChangedBy
 			if err := s.updateProblem(ctx, tx, &cur, &before); err != nil {
 				return err
+			}
+			if restamp(&before.UpdatedAt, &before.ChangedOn, &before.ChangedBy, before.CreatedAt, at, on, by) {
+				if err := writeProblem(tx, &before); err != nil {
+					return err
+				}
 			}
 		case "household":
 			var cur, before data.Household
@@ -924,8 +932,14 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
+			at, on, by := before.UpdatedAt, before.ChangedOn, before.ChangedBy
 			if err := s.updateHousehold(ctx, tx, &cur, &before); err != nil {
 				return err
+			}
+			if restamp(&before.UpdatedAt, &before.ChangedOn, &before.ChangedBy, before.CreatedAt, at, on, by) {
+				if err := writeHousehold(tx, &before); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -1020,6 +1034,22 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 	return s.audit(ctx, tx, "undo", "import", id, nil, rec, note)
 }
 
+// restamp gives a record the undo put back the time stamps it had before
+// the import (updateHousehold and updateProblem stamp it now), so that it
+// is what it was, to the stamp: the undo of an earlier import that left
+// it so finds it unchanged since, as it is, and a plan or a follow-up
+// workbook made against that state still matches it. Only the stamps
+// change, which no index or counter holds. A stamp the record cannot have
+// had (none, or before it was created) is left as now; restamp tells
+// whether it changed them (the record is to be written again).
+func restamp(updated *time.Time, changedOn *data.Date, changedBy *string, created, at time.Time, on data.Date, by string) bool {
+	if at.IsZero() || at.Before(created) {
+		return false
+	}
+	*updated, *changedOn, *changedBy = at, on, by
+	return true
+}
+
 // pendingReviewsOf returns the keys of import id's reviews not yet
 // decided. A review that cannot be read is left where it is, so that
 // rolling back an interrupted import never fails on one.
@@ -1112,7 +1142,7 @@ func laterReviews(tx *bbolt.Tx, rec *data.ImportRecord, entries []undoEntry) err
 		english = append(english, fmt.Sprintf("%d%s", id, name))
 	}
 	return data.Messages(data.ECONFLICT,
-		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ยังไม่มีข้อมูลใดถูกเปลี่ยน",
+		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ข้อมูลทั้งหมดยังอยู่ครบไม่เปลี่ยนแปลง",
 		[]any{rec.ID, n, strings.Join(thai, ", "), rec.ID},
 		"import %d: %d rows of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
 		rec.ID, n, strings.Join(english, ", "))

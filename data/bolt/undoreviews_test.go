@@ -223,3 +223,55 @@ func TestCheckNamesAReviewWhoseHouseholdIsGone(t *testing.T) {
 		t.Fatalf("a settled review is still named: %v", rep.StrandedReviews)
 	}
 }
+
+// "Undo the later import first" works: undoing the later import puts the
+// records it changed back with their earlier stamps too, so the earlier
+// import finds them as it left them and can be undone. Before, the later
+// undo stamped them with its own time and the earlier undo was refused as
+// "changed later" for good.
+func TestUndoTheLaterImportThenTheEarlier(t *testing.T) {
+	s, ctx := openTest(t)
+	first, err := s.CommitImport(ctx, batchOf(1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hhs, _ := s.ImportHouseholds(ctx, first.ID)
+	h, _ := s.Household(ctx, hhs[0])
+	ps, _ := s.ProblemsOf(ctx, h.ID)
+	made, madeProblem := h, ps[0]
+	s.Clock = data.FixedClock(today.Add(time.Hour))
+	changedH, changedP := h, ps[0]
+	changedH.Head.Phone = "0811111111"
+	changedP.Status = data.InProgress
+	b := &data.ImportBatch{File: "b.xlsx", SHA256: "b"}
+	b.AddHousehold(data.HouseholdChange{Op: data.OpUpdate, Household: changedH, Seen: h.UpdatedAt})
+	b.AddProblem(data.ProblemChange{Op: data.OpUpdate, HouseholdRef: 0, Problem: changedP, Seen: ps[0].UpdatedAt})
+	b.AddRow(data.RowResult{Sheet: "S", Row: 2, Fate: data.FateUpdated})
+	b.Counts.Add(data.FateUpdated)
+	second, err := s.CommitImport(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.ProblemsOf(ctx, h.ID); got[0].Status != data.InProgress {
+		t.Fatalf("the second import did not change the problem: %+v", got[0])
+	}
+	s.Clock = data.FixedClock(today.Add(2 * time.Hour))
+	if err := s.UndoImport(ctx, first.ID); data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorSentence(err).English, "changed later") {
+		t.Fatalf("undo of the first import before the second's: %v", err)
+	}
+	if err := s.UndoImport(ctx, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := s.Household(ctx, h.ID)
+	backP, _ := s.ProblemsOf(ctx, h.ID)
+	if !reflect.DeepEqual(back, made) || !reflect.DeepEqual(backP[0], madeProblem) {
+		t.Fatalf("after the undo of the second import:\n%+v\n%+v\nwant as the first left them:\n%+v\n%+v", back, backP[0], made, madeProblem)
+	}
+	s.Clock = data.FixedClock(today.Add(3 * time.Hour))
+	if err := s.UndoImport(ctx, first.ID); err != nil {
+		t.Fatalf("undo of the first import after the second's: %v", err)
+	}
+	if rep, _ := s.Check(ctx); rep.Households != 0 || rep.ProblemCount != 0 {
+		t.Fatalf("after both undos: %+v", rep)
+	}
+}
