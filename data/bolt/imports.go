@@ -1144,7 +1144,7 @@ func laterReviews(tx *bbolt.Tx, rec *data.ImportRecord, entries []undoEntry) err
 	return data.Messages(data.ECONFLICT,
 		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ข้อมูลทั้งหมดยังอยู่ครบไม่เปลี่ยนแปลง",
 		[]any{rec.ID, n, strings.Join(thai, ", "), rec.ID},
-		"import %d: %d rows of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
+		"import %d: %d row(s) of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
 		rec.ID, n, strings.Join(english, ", "))
 }
 
