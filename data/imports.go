@@ -273,7 +273,9 @@ type ImportLedger interface {
 	ImportHouseholds(ctx context.Context, id uint64) ([]uint64, error)
 	ImportsBySHA256(ctx context.Context, sum string) ([]ImportRecord, error)
 	// UndoImport restores the records an import touched to their state
-	// before it, refusing when a later change touched them too.
+	// before it and drops its rows still waiting for review, refusing
+	// when a later change touched them too or a row of a later import
+	// waits for review about one of its households.
 	UndoImport(ctx context.Context, id uint64) error
 	Reviews(ctx context.Context, pendingOnly bool) ([]Review, error)
 	Review(ctx context.Context, id uint64) (Review, error)

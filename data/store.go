@@ -306,6 +306,12 @@ type CheckReport struct {
 	DamagedPages bool `json:"damaged_pages,omitempty"`
 	// Audit is what the check of the audit log established.
 	Audit AuditCheck `json:"audit"`
+	// StrandedReviews names, in Thai with what to do, the rows waiting
+	// for review that name a household or a problem no longer in the
+	// register (a database written before undo refused that can hold
+	// them): the clerk settles them as rejected. They are not damage:
+	// they do not fail the check, and a repair does not decide them.
+	StrandedReviews []string `json:"stranded_reviews,omitempty"`
 }
 
 // AuditCheck is what the check of the audit log established.

@@ -83,6 +83,9 @@ func (w *MainWindow) onCheckAndRepair() {
 			for _, note := range rep.Audit.Unverified {
 				text += t.tr("\n\nหมายเหตุ: ", "\n\nNote: ") + note
 			}
+			for _, note := range rep.StrandedReviews { // in Thai only, as the notes above
+				text += t.tr("\n\nต้องตัดสิน: ", "\n\nTo settle: ") + note
+			}
 			w.showDialog(dialog.NewInformation(t.tr("ตรวจสอบฐานข้อมูล", "Database check"), text, w.Window))
 			return
 		}

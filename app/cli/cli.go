@@ -530,6 +530,13 @@ func (c *command) check(args []string) error {
 	for _, note := range rep.Audit.Unverified {
 		fmt.Fprintln(c.env.Stdout, "หมายเหตุ:", note)
 	}
+	for _, note := range rep.StrandedReviews {
+		fmt.Fprintln(c.env.Stdout, "ต้องตัดสิน:", note)
+	}
+	if rep.OK() && len(rep.StrandedReviews) > 0 {
+		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ข้อมูลในฐานข้อมูลไม่เสียหาย แต่มีแถวรอตรวจสอบที่ตัดสินให้รวมหรือคงค่าไม่ได้แล้ว ตัดสินเป็นไม่รับตามรายการ \"ต้องตัดสิน\" ข้างบน")
+		return nil
+	}
 	if rep.OK() && len(rep.Audit.Unverified) > 0 {
 		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ฐานข้อมูลถูกต้องครบถ้วน ส่วนบันทึกการแก้ไขตรวจได้ไม่ครบตามหมายเหตุข้างบน")
 		return nil

@@ -268,10 +268,27 @@ func (c *command) undo(args []string) error {
 		return err
 	}
 	defer s.Close()
+	// Its rows still waiting for review go with it (the store drops them
+	// in the undo's transaction); counted first to tell the clerk. No one
+	// else writes the file meanwhile: it is open for writing here, which
+	// locks out every other qmdesk.
+	pending, err := s.Reviews(c.ctx, true)
+	if err != nil {
+		return err
+	}
+	own := 0
+	for _, r := range pending {
+		if r.ImportID == id {
+			own++
+		}
+	}
 	if err := s.UndoImport(c.ctx, id); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.env.Stdout, "ยกเลิกการนำเข้าครั้งที่ %d แล้ว ข้อมูลกลับเป็นเหมือนก่อนนำเข้า\n", id)
+	if own > 0 {
+		fmt.Fprintf(c.env.Stdout, "แถวของไฟล์นี้ที่ยังรอตรวจสอบ %d แถวถูกยกเลิกไปด้วย (ไม่ต้องตัดสินแล้ว ถ้ายังต้องการแถวเหล่านั้น ให้นำเข้าไฟล์ใหม่อีกครั้ง)\n", own)
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -81,6 +82,7 @@ func checkTx(tx *bbolt.Tx, r data.CheckReport, bboltCheck bool, v *auditVerifier
 		}
 		return nil
 	})
+	r.StrandedReviews = strandedReviews(tx)
 	audit := verifyAudit(tx, v)
 	r.AuditEntries = audit.n
 	r.Problems = append(r.Problems, audit.findings...)
@@ -254,4 +256,44 @@ func limit(s []string) []string {
 		return append(s[:maxFindings], fmt.Sprintf("… and %d more", len(s)-maxFindings))
 	}
 	return s
+}
+
+// strandedReviews names, in Thai with what to do, the rows waiting for
+// review that name a household or a problem no longer in the register
+// (an undone import took it, before undo refused that): a decision that
+// adds the row to it fails. At most maxFindings, then how many more.
+func strandedReviews(tx *bbolt.Tx) (out []string) {
+	hb, pb := tx.Bucket(bucketHouseholds), tx.Bucket(bucketProblems)
+	more := 0
+	tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
+		var r data.Review
+		if json.Unmarshal(v, &r) != nil || r.Decision != "" {
+			return nil // one that cannot be read fails its checksum or cannot be decided
+		}
+		what := ""
+		for _, hh := range append(slices.Clone(r.Candidates), r.Household.ID, r.Problem.HouseholdID) {
+			if hh != 0 && hb.Get(itob(hh)) == nil {
+				what = fmt.Sprintf("ครัวเรือนเลขที่ %d", hh)
+				break
+			}
+		}
+		if what == "" && r.Problem.ID != 0 && pb.Get(itob(r.Problem.ID)) == nil {
+			what = fmt.Sprintf("ปัญหาเลขที่ %d", r.Problem.ID)
+		}
+		if what == "" {
+			return nil
+		}
+		if len(out) == maxFindings {
+			more++
+			return nil
+		}
+		out = append(out, fmt.Sprintf("แถวรอตรวจสอบที่ %d (การนำเข้าครั้งที่ %d แผ่นงาน %s แถว %d) อ้างถึง%s ซึ่งไม่มีในทะเบียนแล้ว (การนำเข้าที่เพิ่มไว้อาจถูกยกเลิกไป) จึงรวมหรือคงค่ากับรายการนั้นไม่ได้: "+
+			"ตัดสินเป็นไม่รับ (qmdesk review %d --reject หรือที่แถบ \"แถวที่รอตรวจสอบ\") แล้วนำเข้าแถวนั้นใหม่ถ้ายังต้องการ",
+			r.ID, r.ImportID, r.Sheet, r.Row, what, r.ID))
+		return nil
+	})
+	if more > 0 {
+		out = append(out, fmt.Sprintf("… และแถวรอตรวจสอบแบบเดียวกันอีก %d แถว (ดูด้วย qmdesk review)", more))
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"slices"
+	"strings"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -688,48 +689,55 @@ func (s *Store) ImportHouseholds(ctx context.Context, id uint64) (out []uint64, 
 		} else if !found || !rec.UndoneAt.IsZero() {
 			return data.Errorf(data.ENOTFOUND, "ไม่พบรายการที่การนำเข้าครั้งที่ %d แก้ไข", "import %d keeps no undo entries", id)
 		}
-		householdOf := func(pid uint64) error {
-			var p data.Problem
-			if err := getProblem(tx, pid, &p); err != nil {
-				return err
-			}
-			out = append(out, p.HouseholdID)
-			return nil
-		}
 		entries, _, err := undoEntries(tx, id)
 		if err != nil {
 			return err
 		}
-		for _, u := range entries {
-			var err error
-			switch u.Kind {
-			case "household":
-				out = append(out, u.ID)
-			case "problem":
-				err = householdOf(u.ID)
-			case "action":
-				err = householdOf(u.Problem)
-			case "created":
-				for h := u.Households[0]; h != 0 && h <= u.Households[1]; h++ {
-					out = append(out, h)
-				}
-				for p := u.Problems[0]; p != 0 && p <= u.Problems[1]; p++ {
-					if err = householdOf(p); data.ErrorCode(err) == data.ENOTFOUND {
-						err = nil // the span's gaps: IDs another writer took
-					}
-					if err != nil {
-						break
-					}
-				}
+		out, err = householdsOf(tx, entries)
+		return err
+	})
+	return out, err
+}
+
+// householdsOf lists, in ID order, the households undo entries name (see
+// ImportHouseholds).
+func householdsOf(tx *bbolt.Tx, entries []undoEntry) (out []uint64, err error) {
+	householdOf := func(pid uint64) error {
+		var p data.Problem
+		if err := getProblem(tx, pid, &p); err != nil {
+			return err
+		}
+		out = append(out, p.HouseholdID)
+		return nil
+	}
+	for _, u := range entries {
+		var err error
+		switch u.Kind {
+		case "household":
+			out = append(out, u.ID)
+		case "problem":
+			err = householdOf(u.ID)
+		case "action":
+			err = householdOf(u.Problem)
+		case "created":
+			for h := u.Households[0]; h != 0 && h <= u.Households[1]; h++ {
+				out = append(out, h)
 			}
-			if err != nil {
-				return err
+			for p := u.Problems[0]; p != 0 && p <= u.Problems[1]; p++ {
+				if err = householdOf(p); data.ErrorCode(err) == data.ENOTFOUND {
+					err = nil // the span's gaps: IDs another writer took
+				}
+				if err != nil {
+					break
+				}
 			}
 		}
-		return nil
-	})
+		if err != nil {
+			return nil, err
+		}
+	}
 	slices.Sort(out)
-	return slices.Compact(out), err
+	return slices.Compact(out), nil
 }
 
 // packRows stores the fates of rows from..to of a batch in one value: a
@@ -835,8 +843,10 @@ func undoEntries(tx *bbolt.Tx, id uint64) (entries []undoEntry, keys [][]byte, e
 }
 
 // UndoImport puts back every record an import touched: what it created is
-// removed, what it changed gets its earlier content. It refuses, changing
-// nothing, when a later change touched one of those records.
+// removed, what it changed gets its earlier content; its rows still
+// waiting for review go with it. It refuses, changing nothing, when a
+// later change touched one of those records, or when a row of a later
+// import waits for review about one of its households (laterReviews).
 func (s *Store) UndoImport(ctx context.Context, id uint64) error {
 	return s.update(func(tx *bbolt.Tx) error { return s.undoTx(ctx, tx, id, false) })
 }
@@ -860,8 +870,15 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 	if err != nil {
 		return err
 	}
+	if !unfinished {
+		if err := laterReviews(tx, &rec, entries); err != nil {
+			return err
+		}
+	}
 	later := func(what string, id uint64) error {
-		return data.Errorf(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", "import %d: %s %d changed later", rec.ID, what, id)
+		english := map[string]string{"ปัญหา": "problem", "ครัวเรือน": "household"}[what]
+		return data.Messages(data.ECONFLICT, "ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: %s เลขที่ %d ถูกแก้ไขภายหลังแล้ว (ยกเลิกการนำเข้าที่ใหม่กว่าก่อน หรือแก้ไขด้วยมือ)", []any{rec.ID, what, id},
+			"import %d: %s %d changed later", rec.ID, english, id)
 	}
 	var made []undoEntry
 	createdAction := func(id uint64) bool {
@@ -895,8 +912,14 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
+			at, on, by := before.UpdatedAt, before.ChangedOn, before.ChangedBy
 			if err := s.updateProblem(ctx, tx, &cur, &before, nil); err != nil {
 				return err
+			}
+			if restamp(&before.UpdatedAt, &before.ChangedOn, &before.ChangedBy, before.CreatedAt, at, on, by) {
+				if err := writeProblem(tx, &before); err != nil {
+					return err
+				}
 			}
 		case "household":
 			var cur, before data.Household
@@ -909,8 +932,14 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 			if err := json.Unmarshal(u.Before, &before); err != nil {
 				return corrupt(bucketImportUndo, keys[i], err)
 			}
+			at, on, by := before.UpdatedAt, before.ChangedOn, before.ChangedBy
 			if err := s.updateHousehold(ctx, tx, &cur, &before, nil); err != nil {
 				return err
+			}
+			if restamp(&before.UpdatedAt, &before.ChangedOn, &before.ChangedBy, before.CreatedAt, at, on, by) {
+				if err := writeHousehold(tx, &before); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -959,16 +988,13 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 	if err := clears.flush(tx); err != nil {
 		return err
 	}
-	// Rows of this import still waiting for review go with it.
-	rb := tx.Bucket(bucketReviews)
-	var drop [][]byte
-	rb.ForEach(func(k, v []byte) error {
-		var r data.Review
-		if json.Unmarshal(v, &r) == nil && r.ImportID == id && r.Decision == "" {
-			drop = append(drop, append([]byte(nil), k...))
-		}
-		return nil
-	})
+	// Rows of this import still waiting for review go with it: the clerk
+	// took the file back, rows and all (its row fates, kept in the
+	// ledger, still name them); the audit entry of the undo says how many.
+	drop, err := pendingReviewsOf(tx, id)
+	if err != nil {
+		return err
+	}
 	for _, k := range drop {
 		if err := del(tx, bucketReviews, k); err != nil {
 			return err
@@ -1001,7 +1027,125 @@ func (s *Store) undoTx(ctx context.Context, tx *bbolt.Tx, id uint64, unfinished 
 	if err := putJSON(tx, bucketImports, itob(id), rec); err != nil {
 		return err
 	}
-	return s.audit(ctx, tx, "undo", "import", id, nil, rec, rec.File)
+	note := rec.File
+	if len(drop) > 0 {
+		note += fmt.Sprintf("; %d rows still waiting for review went with it", len(drop))
+	}
+	return s.audit(ctx, tx, "undo", "import", id, nil, rec, note)
+}
+
+// restamp gives a record the undo put back the time stamps it had before
+// the import (updateHousehold and updateProblem stamp it now), so that it
+// is what it was, to the stamp: the undo of an earlier import that left
+// it so finds it unchanged since, as it is, and a plan or a follow-up
+// workbook made against that state still matches it. Only the stamps
+// change, which no index or counter holds. A stamp the record cannot have
+// had (none, or before it was created) is left as now; restamp tells
+// whether it changed them (the record is to be written again).
+func restamp(updated *time.Time, changedOn *data.Date, changedBy *string, created, at time.Time, on data.Date, by string) bool {
+	if at.IsZero() || at.Before(created) {
+		return false
+	}
+	*updated, *changedOn, *changedBy = at, on, by
+	return true
+}
+
+// pendingReviewsOf returns the keys of import id's reviews not yet
+// decided. A review that cannot be read is left where it is, so that
+// rolling back an interrupted import never fails on one.
+func pendingReviewsOf(tx *bbolt.Tx, id uint64) (keys [][]byte, err error) {
+	err = tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
+		var r data.Review
+		if json.Unmarshal(v, &r) == nil && r.ImportID == id && r.Decision == "" {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	return keys, err
+}
+
+// reviewHouseholds returns the register's households a review names: the
+// households it could be (its candidates, which a decision adds the row
+// to), and the household of the row's household or problem where these
+// carry an ID of the register.
+func reviewHouseholds(tx *bbolt.Tx, r *data.Review) []uint64 {
+	out := slices.Clone(r.Candidates)
+	if r.Household.ID != 0 {
+		out = append(out, r.Household.ID)
+	}
+	if r.Problem.HouseholdID != 0 {
+		out = append(out, r.Problem.HouseholdID)
+	}
+	if r.Problem.ID != 0 {
+		var p data.Problem
+		if getProblem(tx, r.Problem.ID, &p) == nil {
+			out = append(out, p.HouseholdID)
+		}
+	}
+	return out
+}
+
+// laterReviews refuses the undo of import rec when a row of a later import
+// waits for review about a household rec created or changed (a problem or
+// an action of it counts): the review was made against what rec left, and
+// once rec is undone the household is gone or no longer what the review
+// shows, so deciding the row would fail or apply to something the clerk
+// did not see. Reviews of earlier imports were made against the household
+// as it was before rec, which the undo puts back: they do not stop it.
+func laterReviews(tx *bbolt.Tx, rec *data.ImportRecord, entries []undoEntry) error {
+	type pending struct {
+		importID   uint64
+		households []uint64
+	}
+	var waiting []pending
+	tx.Bucket(bucketReviews).ForEach(func(k, v []byte) error {
+		var r data.Review
+		if json.Unmarshal(v, &r) == nil && r.Decision == "" && r.ImportID > rec.ID { // one that cannot be read cannot be decided either
+			waiting = append(waiting, pending{r.ImportID, reviewHouseholds(tx, &r)})
+		}
+		return nil
+	})
+	if len(waiting) == 0 { // most undos: the households need not be listed
+		return nil
+	}
+	touched, err := householdsOf(tx, entries)
+	if err != nil {
+		return err
+	}
+	byImport := map[uint64]int{}
+	var imports []uint64
+	for _, w := range waiting {
+		for _, hh := range w.households {
+			if _, found := slices.BinarySearch(touched, hh); found {
+				if byImport[w.importID] == 0 {
+					imports = append(imports, w.importID)
+				}
+				byImport[w.importID]++
+				break
+			}
+		}
+	}
+	if len(imports) == 0 {
+		return nil
+	}
+	slices.Sort(imports)
+	n := 0
+	var thai, english []string
+	for _, id := range imports {
+		n += byImport[id]
+		var later data.ImportRecord
+		name := ""
+		if found, err := getJSON(tx, bucketImports, itob(id), &later); err == nil && found && later.File != "" {
+			name = " (" + later.File + ")"
+		}
+		thai = append(thai, fmt.Sprintf("ครั้งที่ %d%s", id, name))
+		english = append(english, fmt.Sprintf("%d%s", id, name))
+	}
+	return data.Messages(data.ECONFLICT,
+		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ข้อมูลทั้งหมดยังอยู่ครบไม่เปลี่ยนแปลง",
+		[]any{rec.ID, n, strings.Join(thai, ", "), rec.ID},
+		"import %d: %d row(s) of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
+		rec.ID, n, strings.Join(english, ", "))
 }
 
 func actionIDsOf(tx *bbolt.Tx, pid uint64) (ids []uint64) {

@@ -1,0 +1,53 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"qmdesk/data"
+)
+
+// The window's undo of an import that a later import's row waiting for
+// review is about: the clerk reads the refusal in Thai, with the later
+// file and what to do, and nothing changes; once she settled the row the
+// undo goes through.
+func TestUndoRefusedForALaterReviewShowsWhy(t *testing.T) {
+	h := newHarness(t, 5)
+	w := h.w
+	ctx := data.WithOperator(context.Background(), "สมใจ ทดสอบ")
+	first := &data.ImportBatch{File: "เมือง.xlsx", SHA256: "first"}
+	first.AddHousehold(data.HouseholdChange{Op: data.OpNew, Household: data.Household{HouseCode: "41010000991", TambonCode: "410101", Origin: data.OriginSurvey2565,
+		Head: data.Person{NationalID: data.WithCheckDigit("312340000991"), Title: "นาง", FirstName: "มาลี", LastName: "ดีงาม"}}})
+	first.AddRow(data.RowResult{Sheet: "S", Row: 2, Fate: data.FateNewHousehold})
+	first.Counts.Add(data.FateNewHousehold)
+	rec, err := h.store.CommitImport(ctx, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991")
+	later := &data.ImportBatch{File: "เมือง-แก้ไข.xlsx", SHA256: "later"}
+	later.AddReview(data.Review{Kind: data.ReviewConflict, Sheet: "S", Row: 2, Reason: "ขัดกับข้อมูลในโปรแกรม", Candidates: []uint64{hs[0].ID}})
+	later.AddRow(data.RowResult{Sheet: "S", Row: 2, Fate: data.FateReview, Reason: "ขัดกับข้อมูลในโปรแกรม"})
+	later.Counts.Add(data.FateReview)
+	if _, err := h.store.CommitImport(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	w.Import.UndoImport(rec.ID)
+	w.WaitIdle()
+	if msg := w.LastError(); !strings.Contains(msg, "ยกเลิกการนำเข้าครั้งที่ 1 ไม่ได้") || !strings.Contains(msg, "เมือง-แก้ไข.xlsx") || !strings.Contains(msg, "แถวที่รอตรวจสอบ") {
+		t.Fatalf("the clerk reads: %q", msg)
+	}
+	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 1 {
+		t.Fatal("the refused undo took the household")
+	}
+	revs, _ := h.store.Reviews(ctx, true)
+	if err := h.store.DecideReview(ctx, revs[0].ID, "reject", nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Import.UndoImport(rec.ID)
+	w.WaitIdle()
+	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 0 {
+		t.Fatalf("the undo after the review was settled: %s", w.LastError())
+	}
+}
