@@ -407,6 +407,7 @@ func FuzzSheetRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> _x0041_ </t></is></c><c r="B1"><v>1</v><is><t>x</t></is></c><c r="C1" t="inlineStr"><is><t>ก</t></is><v>2</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>`))
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&#1;</t></is></c></row></sheetData></worksheet>`))
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s" s="3"><v>0</v></c><c r="B1"/><c r="C1" r="E1"><v>5</v></c><c  r="F1"><v>6</v></c><c r='G1'><v>7</v></c><c x:r="H1" t="n"><v>8</v></c><c r="I&#49;"><v>9</v></c><c r="J1" t="str" ><v>a</v></c><c/><c></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1"><f>1000+2000</f><v></v></c><c r="B1"><f>1+1</f></c><c r="C1" t="str"><f>""</f><v></v></c><c r="D1" t="str"><f>""</f></c></row><row r="2"><c><f t="shared" si="0"/><v/></c><c><f>1</f><v>1</v></c></row></sheetData></worksheet>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lim := DefaultLimits
 		lim.TextBytes, lim.TagBytes, lim.RowBytes, lim.Columns = 4096, 1024, 8192, 40
@@ -421,12 +422,13 @@ func FuzzSheetRows(f *testing.F) {
 				if len(p.ends) > lim.Columns {
 					t.Fatalf("a row of %d cells", len(p.ends))
 				}
-				rows = append(rows, dumpRow(p.n, p.cells(len(p.ends))))
+				rows = append(rows, dumpRow(p.n, p.cells(len(p.ends)))+fmt.Sprint(" formulas ", p.noResult.take(p.n, nil)))
 			}
 			return rows, nil
 		}
-		// The cells read in one step are what the token by token
-		// reading yields, and so are the refusals.
+		// The cells read in one step (and the formulas without their
+		// result among them) are what the token by token reading
+		// yields, and so are the refusals.
 		cellFastPath = false
 		slowRows, slowErr := read()
 		cellFastPath = true
