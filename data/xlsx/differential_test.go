@@ -300,10 +300,11 @@ wb.save(sys.argv[1])
 }
 
 // FuzzReaderMatchesExcelize writes a sheet from the fuzzer's text, cell
-// by cell (the text as a cell's value, escaped, and as the raw XML inside
-// an inline string, a <v> and a shared string), and wants the reader to
-// yield what excelize yields wherever the sheet is well-formed XML, and
-// a refusal (never a panic, never other rows) where it is not. Every row
+// by cell (the text as a cell's value, escaped, as the raw XML inside an
+// inline string, a <v> and a shared string, and as a formula's result,
+// escaped), and wants the reader to yield what excelize yields wherever
+// the sheet is well-formed XML, and a refusal (never a panic, never other
+// rows) where it is not. Every row
 // has its number: excelize 2.11 loses the first row of a sheet where a
 // row without one follows rows with one (TestRowsWithoutNumbers).
 func FuzzReaderMatchesExcelize(f *testing.F) {
@@ -313,6 +314,8 @@ func FuzzReaderMatchesExcelize(f *testing.F) {
 	f.Add("3.14", "", byte(3))
 	f.Add("&#x0E01;&#3585;", "$A$1", byte(4))
 	f.Add("</t><t>x", "a1", byte(2))
+	f.Add("3000", "X4", byte(32))
+	f.Add("", "X4", byte(32+3))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, s, ref string, kind byte) {
 		if len(s) > 2000 || len(ref) > 12 {
@@ -329,15 +332,17 @@ func FuzzReaderMatchesExcelize(f *testing.F) {
 		types := []string{"", "s", "inlineStr", "str", "b", "n", "e", "d"}
 		typ := types[int(kind)%len(types)]
 		var cell string
-		switch kind / 8 % 4 {
+		switch kind / 8 % 5 {
 		case 0: // the text as a value, escaped
 			cell = `<c` + attr + ` t="` + typ + `"><v>` + esc.String() + `</v></c>`
 		case 1: // raw inside an inline string
 			cell = `<c` + attr + ` t="inlineStr"><is><t>` + s + `</t></is></c>`
 		case 2: // raw inside a value
 			cell = `<c` + attr + ` t="` + typ + `"><v>` + s + `</v></c>`
-		default: // raw inside a rich shared string
+		case 3: // raw inside a rich shared string
 			cell = `<c` + attr + ` t="s"><v>1</v></c>`
+		default: // the text as a formula's result, escaped (a formula without its result when it is empty)
+			cell = `<c` + attr + ` t="` + typ + `"><f>1+1</f><v>` + esc.String() + `</v></c>`
 		}
 		sheet := `<?xml version="1.0" encoding="UTF-8"?><worksheet ` + ns + `><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">` +
 			cell + `<c t="inlineStr"><is><t>` + esc.String() + `</t></is></c></row><row r="3">` + cell + `</row></sheetData></worksheet>`
