@@ -20,7 +20,7 @@ import (
 // escapes decoded, booleans as 0 and 1, a formula's cached value. No
 // number format is applied, so the styles are not read. A formula the
 // file holds without its result (a program that writes formulas without
-// calculating them: openpyxl, excelize's SetCellFormula) is empty there,
+// calculating them: openpyxl, excelize's SetCellFormula) reads as empty,
 // as in excelize; the reader also notes where it is (formulaCells), so
 // that the importer can say why the cell is empty.
 
@@ -56,8 +56,8 @@ type sheetRows struct {
 // rows behind, takes a row's cells when it gets the row. Rows are read in
 // increasing numbers, so those of a row are the ones of its number, and
 // those of rows never passed (nothing else in them) are dropped as later
-// rows are taken. It holds no more than one entry for each such cell of
-// the rows read ahead.
+// rows are taken. It holds one entry for each such cell of the rows read
+// and not yet taken.
 type formulaCells struct {
 	mu    sync.Mutex
 	n     atomic.Int64 // len(cells), read without the lock
