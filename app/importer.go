@@ -111,6 +111,9 @@ type FileReport struct {
 	// passed, so the problems the file adds are overdue the day they come.
 	Round data.Round
 	Ended bool
+	// Formulas are the rows refused because a cell the import reads
+	// holds a formula whose result the file did not save.
+	Formulas FormulaRows
 
 	password string
 }
@@ -240,7 +243,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			}
 			return append(counted, names...), nil
 		},
-		Row: func(sheet string, row int, cells []string) error {
+		Row: func(sheet string, row int, cells []string, formulas []int) error {
 			s := sheetOf[sheet]
 			if !s.Imported {
 				s.countRow(row, cells)
@@ -269,7 +272,13 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			if feed.handed >= maxDataRows {
 				return tooManyRows()
 			}
-			in := imp.parseRow(l, row, cells)
+			var in rowInput
+			if c := l.formulaColumn(formulas); c > 0 {
+				in = formulaRow(l, row, c)
+				rep.Formulas.note(in, c)
+			} else {
+				in = imp.parseRow(l, row, cells)
+			}
 			if in.Reject != nil && strings.HasPrefix(in.Reject.Reason, "แถวนี้เป็นของจังหวัด") && otherProvince == "" {
 				if p, err := imp.Geo.FindProvince(in.Reject.Value); err == nil {
 					otherProvince = p.Thai // the name, not "จ.ขอนแก่น" as the cell wrote it
@@ -310,6 +319,11 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	}
 	if otherProvince != "" && b.Counts.Rejected == b.Counts.Rows {
 		return refuse(data.Errorf(data.EINVALID, "ไฟล์นี้เป็นข้อมูลของจังหวัด%s ไม่ใช่จังหวัดของฐานข้อมูลนี้ จึงไม่นำเข้า", "workbook belongs to province %s", otherProvince))
+	}
+	if rep.Formulas.Rows == b.Counts.Rows {
+		// A file made by a program that does not calculate formulas:
+		// one message, not one per row.
+		return refuse(rep.Formulas.allRows(b.Counts.Rows))
 	}
 	rep.Batch = b
 	return rep, nil

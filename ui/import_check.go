@@ -259,6 +259,9 @@ func (s *importCheck) showFile(i int) {
 		" · " + t.term(data.WordNewProblem) + " " + t.ni(c.CreatedProblems()) + " " + t.term(data.UnitProblems) + t.tr(" · แถวที่ปรับปรุง ", " · rows updated ") + t.ni(c.Updated) +
 		t.tr(" · ไม่เปลี่ยนแปลง ", " · unchanged ") + t.ni(c.Unchanged) + t.tr(" · รอตรวจสอบ ", " · to review ") + t.ni(c.Review) +
 		t.tr(" · ไม่รับ ", " · rejected ") + t.ni(c.Rejected)
+	if note := r.FormulaNote(t.lang == English); note != "" {
+		txt += "\n" + note
+	}
 	if r.Ended && c.CreatedProblems() > 0 {
 		txt += t.tr("\nรอบ ", "\nThe round ") + r.Round.Name + t.tr(" สิ้นสุดแล้วเมื่อ ", " ended on ") + t.date(r.Round.Deadline) +
 			t.tr(": ปัญหาที่เพิ่มจะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (หน้าภาพรวม › รอบใหม่…)",

@@ -233,3 +233,46 @@ func TestImportCountsWhatItCreates(t *testing.T) {
 		t.Errorf("--json: %s", r.stdout)
 	}
 }
+
+// A workbook a script wrote, with formulas whose result it did not save:
+// the dry run and the import say so at the top, once, and name each row's
+// cell; a file where every row is so is refused with that one message.
+func TestImportSaysFormulasWithoutTheirResult(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	withFormulas := func(name string, cells ...string) string {
+		path := filepath.Join(dir, name)
+		book(t, path, [2]string{"41010000001", "เมือง"}, [2]string{"41010000002", "เมือง"})
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cells {
+			f.SetCellFormula("Sheet1", c, "1000+2000") // saves no result
+		}
+		if err := f.Save(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return path
+	}
+	some, all := withFormulas("some.xlsx", "X2"), withFormulas("all.xlsx", "X2", "X3")
+	budget := data.HeaderBudget.Thai
+	for _, args := range [][]string{{"--dry-run"}, nil} {
+		r := qmdesk(t, append(append([]string{"import", "--db", db}, args...), some)...)
+		note := "  ไม่รับ 1 แถว เพราะมีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง X2 คอลัมน์ '" + budget + "'): กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่\n"
+		row := "  แถว 2 คอลัมน์ " + budget + " ค่า '': ไม่รับ — ช่อง X2 (คอลัมน์ '" + budget + "') เป็นสูตรที่ไฟล์ไม่ได้บันทึกผลลัพธ์ไว้"
+		if r.code != 3 || !strings.Contains(r.stdout, note) || !strings.Contains(r.stdout, row) || strings.Index(r.stdout, note) > strings.Index(r.stdout, row) {
+			t.Errorf("%v: %+v", args, r)
+		}
+	}
+	r := qmdesk(t, "import", "--db", db, all)
+	if r.code != 4 || !strings.HasPrefix(r.stdout, "all.xlsx: ไม่นำเข้า — ไฟล์นี้มีสูตรที่ไม่ได้บันทึกผลลัพธ์ไว้ในทุกแถวข้อมูล (2 แถว เช่น ช่อง X2 คอลัมน์ '"+budget+"')") ||
+		strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.stderr, "every data row (2) has a formula whose result was not saved") {
+		t.Errorf("all rows: %+v", r)
+	}
+	if r := qmdesk(t, "imports", "--db", db); strings.Contains(r.stdout, "all.xlsx") {
+		t.Errorf("the refused file was recorded: %s", r.stdout)
+	}
+}

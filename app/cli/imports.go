@@ -182,6 +182,9 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	fmt.Fprintf(w, "  %s %s %s · %s %s %s · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
 		data.WordNewHousehold.Thai, num(int64(cnt.CreatedHouseholds())), data.UnitHouseholds.Thai,
 		data.WordNewProblem.Thai, num(int64(cnt.CreatedProblems())), data.UnitProblems.Thai, num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
+	if note := rep.FormulaNote(false); note != "" {
+		fmt.Fprintf(w, "  %s\n", note)
+	}
 	if rep.Ended && cnt.CreatedProblems() > 0 {
 		fmt.Fprintf(w, "  รอบ %s สิ้นสุดแล้วเมื่อ %s: ปัญหาที่เพิ่ม %s ปัญหาจะเลยกำหนดทันทีที่นำเข้า ถ้าเป็นงานของปีงบประมาณใหม่ ให้เริ่มรอบใหม่ก่อน (qmdesk round new)\n",
 			rep.Round.Name, data.FormatBE(rep.Round.Deadline), num(int64(cnt.CreatedProblems())))

@@ -300,10 +300,11 @@ wb.save(sys.argv[1])
 }
 
 // FuzzReaderMatchesExcelize writes a sheet from the fuzzer's text, cell
-// by cell (the text as a cell's value, escaped, and as the raw XML inside
-// an inline string, a <v> and a shared string), and wants the reader to
-// yield what excelize yields wherever the sheet is well-formed XML, and
-// a refusal (never a panic, never other rows) where it is not. Every row
+// by cell (the text as a cell's value, escaped, as the raw XML inside an
+// inline string, a <v> and a shared string, and as a formula's result,
+// escaped), and wants the reader to yield what excelize yields wherever
+// the sheet is well-formed XML, and a refusal (never a panic, never other
+// rows) where it is not. Every row
 // has its number: excelize 2.11 loses the first row of a sheet where a
 // row without one follows rows with one (TestRowsWithoutNumbers).
 func FuzzReaderMatchesExcelize(f *testing.F) {
@@ -313,6 +314,8 @@ func FuzzReaderMatchesExcelize(f *testing.F) {
 	f.Add("3.14", "", byte(3))
 	f.Add("&#x0E01;&#3585;", "$A$1", byte(4))
 	f.Add("</t><t>x", "a1", byte(2))
+	f.Add("3000", "X4", byte(32))
+	f.Add("", "X4", byte(32+3))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, s, ref string, kind byte) {
 		if len(s) > 2000 || len(ref) > 12 {
@@ -329,15 +332,17 @@ func FuzzReaderMatchesExcelize(f *testing.F) {
 		types := []string{"", "s", "inlineStr", "str", "b", "n", "e", "d"}
 		typ := types[int(kind)%len(types)]
 		var cell string
-		switch kind / 8 % 4 {
+		switch kind / 8 % 5 {
 		case 0: // the text as a value, escaped
 			cell = `<c` + attr + ` t="` + typ + `"><v>` + esc.String() + `</v></c>`
 		case 1: // raw inside an inline string
 			cell = `<c` + attr + ` t="inlineStr"><is><t>` + s + `</t></is></c>`
 		case 2: // raw inside a value
 			cell = `<c` + attr + ` t="` + typ + `"><v>` + s + `</v></c>`
-		default: // raw inside a rich shared string
+		case 3: // raw inside a rich shared string
 			cell = `<c` + attr + ` t="s"><v>1</v></c>`
+		default: // the text as a formula's result, escaped (a formula without its result when it is empty)
+			cell = `<c` + attr + ` t="` + typ + `"><f>1+1</f><v>` + esc.String() + `</v></c>`
 		}
 		sheet := `<?xml version="1.0" encoding="UTF-8"?><worksheet ` + ns + `><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">` +
 			cell + `<c t="inlineStr"><is><t>` + esc.String() + `</t></is></c></row><row r="3">` + cell + `</row></sheetData></worksheet>`
@@ -407,6 +412,7 @@ func FuzzSheetRows(f *testing.F) {
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> _x0041_ </t></is></c><c r="B1"><v>1</v><is><t>x</t></is></c><c r="C1" t="inlineStr"><is><t>ก</t></is><v>2</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>`))
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&#1;</t></is></c></row></sheetData></worksheet>`))
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s" s="3"><v>0</v></c><c r="B1"/><c r="C1" r="E1"><v>5</v></c><c  r="F1"><v>6</v></c><c r='G1'><v>7</v></c><c x:r="H1" t="n"><v>8</v></c><c r="I&#49;"><v>9</v></c><c r="J1" t="str" ><v>a</v></c><c/><c></c></row></sheetData></worksheet>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1"><f>1000+2000</f><v></v></c><c r="B1"><f>1+1</f></c><c r="C1" t="str"><f>""</f><v></v></c><c r="D1" t="str"><f>""</f></c></row><row r="2"><c><f t="shared" si="0"/><v/></c><c><f>1</f><v>1</v></c></row></sheetData></worksheet>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		lim := DefaultLimits
 		lim.TextBytes, lim.TagBytes, lim.RowBytes, lim.Columns = 4096, 1024, 8192, 40
@@ -421,12 +427,13 @@ func FuzzSheetRows(f *testing.F) {
 				if len(p.ends) > lim.Columns {
 					t.Fatalf("a row of %d cells", len(p.ends))
 				}
-				rows = append(rows, dumpRow(p.n, p.cells(len(p.ends))))
+				rows = append(rows, dumpRow(p.n, p.cells(len(p.ends)))+fmt.Sprint(" formulas ", p.noResult.take(p.n, nil)))
 			}
 			return rows, nil
 		}
-		// The cells read in one step are what the token by token
-		// reading yields, and so are the refusals.
+		// The cells read in one step (and the formulas without their
+		// result among them) are what the token by token reading
+		// yields, and so are the refusals.
 		cellFastPath = false
 		slowRows, slowErr := read()
 		cellFastPath = true

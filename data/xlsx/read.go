@@ -233,7 +233,7 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 // OpenContext was given. A cell longer than Excel allows is passed as it
 // is (CellTooLong tells it).
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
-	return w.rows(sheet, 0, fn)
+	return w.rows(sheet, 0, func(row int, cells []string, _ []int) error { return fn(row, cells) })
 }
 
 // heldBytes bounds the rows Rows reads and holds while the sheet's merged
@@ -241,7 +241,11 @@ func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) er
 var heldBytes = 64 << 20 // a variable for the tests
 
 // rows is Rows, reading no further than the first row past most when
-// most is not 0 (a row that would only be read to be stopped at).
+// most is not 0 (a row that would only be read to be stopped at), and
+// telling fn which of the row's cells hold a formula whose result the
+// file did not save (formulas: their columns, 1-based, in order; nil for
+// most rows; such a cell is empty in cells, or not there when nothing
+// follows it).
 //
 // A sheet's merged ranges come after its rows in its XML, and rows are
 // filled as they stream: the first time a sheet is read, another
@@ -250,7 +254,7 @@ var heldBytes = 64 << 20 // a variable for the tests
 // rows go to fn, in order and filled, once the ranges are known. A sheet
 // whose ranges cannot be read is refused as before any row, whatever the
 // rows' reading met.
-func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string) error) error {
+func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string, formulas []int) error) error {
 	var entry *sheetEntry
 	for i := range w.sheets {
 		if w.sheets[i].name == sheet {
@@ -425,7 +429,7 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string)
 				return err
 			}
 		}
-	}, fn)
+	}, func(row int, cells []string) error { return fn(row, cells, p.noResult.take(row, cells)) })
 }
 
 // cells makes the first k cells of the row just read into strings: one

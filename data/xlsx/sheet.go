@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/xuri/excelize/v2"
 
@@ -16,7 +18,11 @@ import (
 // differential test holds it to: numbers as stored (a date cell is its
 // serial number), shared and inline strings as text with Excel's _xHHHH_
 // escapes decoded, booleans as 0 and 1, a formula's cached value. No
-// number format is applied, so the styles are not read.
+// number format is applied, so the styles are not read. A formula the
+// file holds without its result (a program that writes formulas without
+// calculating them: openpyxl, excelize's SetCellFormula) reads as empty,
+// as in excelize; the reader also notes where it is (formulaCells), so
+// that the importer can say why the cell is empty.
 
 // sheetRows parses a worksheet's rows one at a time.
 type sheetRows struct {
@@ -37,6 +43,59 @@ type sheetRows struct {
 	scrap  []byte // a <v> being decoded
 	inline []byte // an <is> being decoded
 	runs   []byte // its runs
+
+	// The cells read that hold a formula without its result.
+	noResult formulaCells
+}
+
+// formulaCells is where the rows a sheetRows reads hold a formula whose
+// result the file did not save: the cell has an <f> and no <v>, or an
+// empty <v> in a cell not of text (t="str" with an empty <v> is a formula
+// whose result is the empty text). The reader adds each such cell as it
+// reads it; whoever the rows are passed to, on another goroutine and some
+// rows behind, takes a row's cells when it gets the row. Rows are read in
+// increasing numbers, so those of a row are the ones of its number, and
+// those of rows never passed (nothing else in them) are dropped as later
+// rows are taken. It holds one entry for each such cell of the rows read
+// and not yet taken.
+type formulaCells struct {
+	mu    sync.Mutex
+	n     atomic.Int64 // len(cells), read without the lock
+	cells []cellAt
+}
+
+type cellAt struct{ row, col int32 }
+
+func (f *formulaCells) add(row, col int) {
+	f.mu.Lock()
+	f.cells = append(f.cells, cellAt{int32(row), int32(col)})
+	f.n.Store(int64(len(f.cells)))
+	f.mu.Unlock()
+}
+
+// take returns the columns (1-based, in order) of row's cells that hold a
+// formula without its result, nil when there are none, and forgets those
+// of row and of the rows before it. A column whose cell in cells is not
+// empty (a merged range's value filled in) is left out.
+func (f *formulaCells) take(row int, cells []string) []int {
+	if f.n.Load() == 0 {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := 0
+	for i < len(f.cells) && int(f.cells[i].row) < row {
+		i++
+	}
+	var out []int
+	for ; i < len(f.cells) && int(f.cells[i].row) == row; i++ {
+		if c := int(f.cells[i].col); c > len(cells) || cells[c-1] == "" {
+			out = append(out, c)
+		}
+	}
+	f.cells = f.cells[i:]
+	f.n.Store(int64(len(f.cells)))
+	return out
 }
 
 // maxRow is Excel's last row (excelize's TotalRows).
@@ -226,6 +285,9 @@ func (p *sheetRows) cell(col int, ref, t []byte, plain bool) (int, error) {
 		p.ends = append(p.ends, from)
 	}
 	p.ends = append(p.ends, len(p.vals))
+	if formula && len(p.vals) == from && (!value || typ != "str") {
+		p.noResult.add(p.n, len(p.ends)) // where the cell is passed
+	}
 	return col, nil
 }
 

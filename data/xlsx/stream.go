@@ -18,8 +18,11 @@ type Reading struct {
 	// read in full, in order. Its error ends the read with it.
 	Choose func(saved time.Time, heads []Head) ([]string, error)
 	// Row receives each row of the chosen sheets in order, merged cells
-	// filled; cells are Row's to keep. ErrStop ends that sheet.
-	Row func(sheet string, row int, cells []string) error
+	// filled; cells are Row's to keep. formulas are the columns (1-based,
+	// in order; nil for most rows) of the row's cells that hold a formula
+	// whose result the file did not save: such a cell is empty in cells,
+	// or not there when nothing follows it. ErrStop ends that sheet.
+	Row func(sheet string, row int, cells []string, formulas []int) error
 	// Done, when set, is told how each chosen sheet's read ended (nil, or
 	// why not); what it returns ends the whole read, nil goes on to the
 	// next sheet. Without it, the first error ends the read.
@@ -65,7 +68,7 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 	heads := make([]Head, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
 		h := Head{Name: s.name, Hidden: s.hidden}
-		err := wb.rows(s.name, r.HeadRows, func(row int, cells []string) error {
+		err := wb.rows(s.name, r.HeadRows, func(row int, cells []string, _ []int) error {
 			if row > r.HeadRows {
 				return ErrStop
 			}
@@ -96,7 +99,7 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 // readChosen streams the sheets Choose chose, each read from its start.
 func (wb *Workbook) readChosen(r Reading, chosen []string) error {
 	for _, name := range chosen {
-		err := wb.Rows(name, func(row int, cells []string) error { return r.Row(name, row, cells) })
+		err := wb.rows(name, 0, func(row int, cells []string, formulas []int) error { return r.Row(name, row, cells, formulas) })
 		if err = r.done(name, err); err != nil {
 			return err
 		}
@@ -130,7 +133,12 @@ var errChosen = errors.New("chosen")
 func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 	sheet := wb.sheets[0]
 	h := Head{Name: sheet.name, Hidden: sheet.hidden}
-	var first []HeadRow // the first rows as Row gets them
+	type firstRow struct {
+		n        int
+		cells    []string
+		formulas []int
+	}
+	var first []firstRow // the first rows as Row gets them
 	var chosen []string
 	var chooseErr error
 	chose, alone := false, false
@@ -142,15 +150,15 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 	// replay hands the first rows to Row.
 	replay := func() error {
 		for _, f := range first {
-			if err := r.Row(sheet.name, f.N, f.Cells); err != nil {
+			if err := r.Row(sheet.name, f.n, f.cells, f.formulas); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	err := wb.Rows(sheet.name, func(row int, cells []string) error {
+	err := wb.rows(sheet.name, 0, func(row int, cells []string, formulas []int) error {
 		if alone {
-			return r.Row(sheet.name, row, cells)
+			return r.Row(sheet.name, row, cells, formulas)
 		}
 		if row <= r.HeadRows {
 			kept := make([]string, len(cells))
@@ -158,7 +166,7 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 				kept[i] = clip(c, HeadCellBytes)
 			}
 			h.Rows = append(h.Rows, HeadRow{row, kept})
-			first = append(first, HeadRow{row, cells})
+			first = append(first, firstRow{row, cells, formulas})
 			return nil
 		}
 		if choose(); !alone {
@@ -167,7 +175,7 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		if err := replay(); err != nil {
 			return err
 		}
-		return r.Row(sheet.name, row, cells)
+		return r.Row(sheet.name, row, cells, formulas)
 	})
 	switch {
 	case chooseErr != nil:

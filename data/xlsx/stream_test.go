@@ -30,7 +30,7 @@ func TestReadIsOneStream(t *testing.T) {
 			}
 			return []string{"Stream", "ข้อมูล"}, nil
 		},
-		Row: func(sheet string, row int, cells []string) error {
+		Row: func(sheet string, row int, cells []string, _ []int) error {
 			got = append(got, fmt.Sprintf("%s %d %d", sheet, row, len(cells)))
 			if sheet == "Stream" && row == 2 {
 				return ErrStop
@@ -71,7 +71,7 @@ func TestReadIsOneStream(t *testing.T) {
 			head = len(h[0].Rows[0].Cells[0])
 			return []string{"S"}, nil
 		},
-		Row: func(_ string, _ int, c []string) error { row = len(c[0]); return nil }})
+		Row: func(_ string, _ int, c []string, _ []int) error { row = len(c[0]); return nil }})
 	if head > HeadCellBytes || row != 3000 {
 		t.Errorf("cell of %d bytes seen as %d by Choose, %d by Row", 3000, head, row)
 	}
@@ -80,7 +80,7 @@ func TestReadIsOneStream(t *testing.T) {
 	rows := 0
 	err = Read(t.Context(), path, "", Reading{HeadRows: 30,
 		Choose: func(time.Time, []Head) ([]string, error) { return []string{"ข้อมูล"}, stop },
-		Row:    func(string, int, []string) error { rows++; return nil }})
+		Row:    func(string, int, []string, []int) error { rows++; return nil }})
 	if err != stop || rows != 0 {
 		t.Errorf("Choose's error: %v, %d rows read", err, rows)
 	}
@@ -210,7 +210,11 @@ func TestReadOneSheetInOnePass(t *testing.T) {
 			if r == damaged {
 				v = "bad\xff"
 			}
-			fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="C%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, r, r, v)
+			formula := "" // a formula without its result, every seventh row
+			if r%7 == 0 {
+				formula = fmt.Sprintf(`<c r="B%d"><f>1+1</f></c>`, r)
+			}
+			fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c>%s<c r="C%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, r, formula, r, v)
 		}
 		path := filepath.Join(dir, name)
 		writeZip(t, path, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), `<mergeCells><mergeCell ref="A1:C1"/><mergeCell ref="A35:B40"/></mergeCells>`)}))
@@ -230,8 +234,8 @@ func TestReadOneSheetInOnePass(t *testing.T) {
 				}
 				return choice, nil
 			},
-			Row: func(sheet string, row int, cells []string) error {
-				log = append(log, "row "+sheet+" "+dumpRow(row, cells))
+			Row: func(sheet string, row int, cells []string, formulas []int) error {
+				log = append(log, "row "+sheet+" "+dumpRow(row, cells)+fmt.Sprint(" formulas ", formulas))
 				switch row {
 				case stop:
 					return ErrStop
