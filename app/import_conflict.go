@@ -214,8 +214,13 @@ func keepCurrent(in *rowInput, conflicts []data.FieldConflict) {
 			in.Household.Members = 0
 		case "status":
 			in.HasStatus = false
-			if in.Action != nil {
-				in.Action.Result = 0
+			if a := in.Action; a != nil {
+				a.Result = 0
+				// A row that brought only a status and its date has no
+				// step left to record once the status is qmdesk's.
+				if a.What == "" && a.Agency == "" && a.Note == "" && a.Budget == 0 {
+					in.Action = nil
+				}
 			}
 		case "rexray":
 			in.Problem.ReXRay = data.ReXRayNone

@@ -357,3 +357,60 @@ func TestDemoHasNoForbiddenCombinations(t *testing.T) {
 		t.Fatal("the demo has no category 7 problem to check")
 	}
 }
+
+// "Keep qmdesk's values" on a conflict row that brought only a status and
+// its date leaves nothing to take: the row is settled, the clerk's status
+// stays, and no empty action is refused (a new user's trial: --keep
+// failed with "กรุณาระบุวิธีการแก้ไขหรือหน่วยงาน").
+func TestKeepOnAStatusOnlyConflict(t *testing.T) {
+	fx, e := demoFixture(t, 300)
+	monday, tuesday, wednesday := data.NewDate(2024, 8, 5), data.NewDate(2024, 8, 6), data.NewDate(2024, 8, 7)
+	fx.store.Clock, e.Progress.Clock = fixedClock(monday), fixedClock(monday)
+	path := filepath.Join(fx.dir, "ติดตาม.xlsx")
+	if _, err := e.FollowUp(fx.ctx, "4101", path, false); err != nil {
+		t.Fatal(err)
+	}
+	fx.store.Clock = fixedClock(tuesday)
+	p := openProblems(t, fx, "4101", 1)[0]
+	if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: tuesday, What: "ยุติการช่วยเหลือ", Result: data.Closed, Note: "ย้ายออกนอกพื้นที่"}); err != nil {
+		t.Fatal(err)
+	}
+	fx.store.Clock, fx.imp.Clock = fixedClock(wednesday), fixedClock(wednesday)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := fx.store.Household(fx.ctx, p.HouseholdID)
+	rows, _ := f.GetRows("ข้อมูล")
+	for i, r := range rows {
+		if len(r) > 16 && r[1] == h.HouseCode && r[16] == p.SubProblem {
+			for col, v := range map[int]string{20: "แก้ไขแล้ว", 21: "5 ส.ค. 2567"} {
+				cell, _ := excelize.CoordinatesToCellName(col, i+1)
+				f.SetCellValue("ข้อมูล", cell, v)
+			}
+		}
+	}
+	edited := filepath.Join(fx.dir, "ติดตาม-อำเภอ.xlsx")
+	if err := f.SaveAs(edited); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fx.commit(t, edited)
+	reviews, _ := fx.store.Reviews(fx.ctx, true)
+	if len(reviews) != 1 || reviews[0].Action == nil || reviews[0].Action.What != "" {
+		t.Fatalf("reviews %+v; want one, with a status-only action", reviews)
+	}
+	before, _ := fx.store.Actions(fx.ctx, p.ID)
+	if err := fx.imp.Decide(fx.ctx, reviews[0].ID, "keep", reviews[0].Candidates[0]); err != nil {
+		t.Fatalf("keep on a status-only conflict: %v", err)
+	}
+	if got, _ := fx.store.Problem(fx.ctx, p.ID); got.Status != data.Closed {
+		t.Errorf("status after keep: %s", got.Status.Thai())
+	}
+	if after, _ := fx.store.Actions(fx.ctx, p.ID); len(after) != len(before) {
+		t.Errorf("keep added %d actions: %+v", len(after)-len(before), after[len(before):])
+	}
+	if left, _ := fx.store.Reviews(fx.ctx, true); len(left) != 0 {
+		t.Errorf("still pending: %+v", left)
+	}
+}
