@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"qmdesk/app"
+	"qmdesk/app/cli"
 	"qmdesk/data"
 	"qmdesk/data/bolt"
 )
@@ -231,5 +234,41 @@ func TestImportCountsWhatItCreates(t *testing.T) {
 	json.Unmarshal([]byte(r.stdout), &got)
 	if got["new_households"] != 2.0 || got["new_problems"] != 2.0 || got["created_households"] != 2.0 || got["created_problems"] != 4.0 {
 		t.Errorf("--json: %s", r.stdout)
+	}
+}
+
+// When stderr is not a terminal (a log file, a scheduled task) a long
+// import prints a plain line every few seconds saying what it is doing,
+// and nothing is redrawn with \r: a log shows the import alive.
+func TestImportProgressWhenNotATerminal(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	big := filepath.Join(dir, "big.xlsx")
+	var rows [][2]string
+	for i := range 5000 {
+		rows = append(rows, [2]string{fmt.Sprintf("4101%07d", i+1), "เมือง"})
+	}
+	book(t, big, rows...)
+	often := func(env *cli.Env) { env.ProgressEvery = time.Millisecond }
+	r := qmdeskWith(t, context.Background(), often, "import", big, "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "ครัวเรือนใหม่ 5,000") {
+		t.Fatalf("import: %+v", r)
+	}
+	if strings.Contains(r.stderr, "\r") {
+		t.Errorf("a redrawn line in a log: %q", r.stderr)
+	}
+	line := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d กำลังตรวจไฟล์ big\.xlsx อ่านแล้ว [0-9,]+ แถว \(ผ่านไป \d+ วินาที\)$`)
+	if !line.MatchString(r.stderr) || !strings.Contains(r.stderr, "กำลังบันทึก 5,000 แถวข้อมูลของไฟล์ big.xlsx") {
+		t.Errorf("no progress line for a log:\n%s", r.stderr)
+	}
+	// The backup command's percentages are plain lines too.
+	r = qmdeskWith(t, context.Background(), often, "backup", filepath.Join(dir, "copy.db"), "--db", db)
+	if r.code != 0 || strings.Contains(r.stderr, "\r") {
+		t.Errorf("backup: %+v", r)
+	}
+	// Left at its default, a short import prints no progress line at all.
+	if r := qmdesk(t, "import", "--dry-run", big, "--db", db); r.code != 0 || strings.Contains(r.stderr, "กำลัง") {
+		t.Errorf("short import: %+v", r)
 	}
 }
