@@ -268,3 +268,64 @@ func TestImportProgressWhenNotATerminal(t *testing.T) {
 		t.Errorf("backup: %+v", r)
 	}
 }
+
+// A district (or category) without problems has no percentage solved:
+// the summary prints "–", as the meeting pack does for a figure it does
+// not give, never "0.0%" (a district that solved nothing); --json gives
+// null. A district whose problems are all open still shows 0.0%.
+func TestSummaryWithoutTargetHasNoPercent(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	f := filepath.Join(dir, "a.xlsx")
+	book(t, f, [2]string{"41010000001", "เมือง"}, [2]string{"41010000002", "เมือง"})
+	if r := qmdesk(t, "import", f, "--db", db); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	r := qmdesk(t, "summary", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("summary: %+v", r)
+	}
+	lines := map[string][]string{} // amphoe → its lines (the table, then the categories')
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			lines[f[0]] = append(lines[f[0]], l)
+		}
+	}
+	muang, kutchap := lines["เมืองอุดรธานี"], lines["กุดจับ"]
+	if len(muang) != 2 || len(kutchap) != 2 {
+		t.Fatalf("summary lines: %q %q\n%s", muang, kutchap, r.stdout)
+	}
+	if strings.Contains(kutchap[0], "%") || !strings.Contains(kutchap[0], " – ") {
+		t.Errorf("a district without problems: %q", kutchap[0])
+	}
+	if !strings.Contains(muang[0], " 0.0% ") {
+		t.Errorf("a district with its problems all open: %q", muang[0])
+	}
+	if strings.Count(kutchap[1], "– (0)") != 7 || strings.Count(muang[1], "– (0)") != 6 || !strings.Contains(muang[1], "0.0% (2)") {
+		t.Errorf("categories:\n%s\n%s", muang[1], kutchap[1])
+	}
+	r = qmdesk(t, "summary", "--json", "--db", db)
+	var got struct {
+		Amphoe []struct {
+			Name       string
+			Totals     map[string]any
+			Categories map[string]map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range got.Amphoe {
+		p, ok := a.Totals["percent_solved"]
+		switch {
+		case a.Name == "เมืองอุดรธานี" && p != 0.0:
+			t.Errorf("%s: percent_solved %v, want 0", a.Name, p)
+		case a.Name != "เมืองอุดรธานี" && (!ok || p != nil):
+			t.Errorf("%s: percent_solved %v (there: %v), want null", a.Name, p, ok)
+		}
+		if a.Name == "เมืองอุดรธานี" && (a.Categories["4"]["percent_solved"] != 0.0 || a.Categories["1"]["percent_solved"] != nil) {
+			t.Errorf("%s categories: %v", a.Name, a.Categories)
+		}
+	}
+}
