@@ -622,10 +622,13 @@ func (c *command) backup(args []string) error {
 }
 
 // backupProgress shows a backup's progress by whole percent, through the
-// command's progress (startProgress must be running): a step named what
-// from the first call to the one with done == total, whose "100%" stays
-// as a line of its own.
+// command's progress: a step named what from the first call to the one
+// with done == total, whose "100%" stays as a line of its own. Without
+// the command's progress running (startProgress) it shows none.
 func (c *command) backupProgress(what string) func(done, total int64) {
+	if c.live == nil {
+		return nil
+	}
 	last := int64(-1)
 	return func(done, total int64) {
 		if last < 0 {
