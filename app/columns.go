@@ -18,9 +18,13 @@ type Column struct {
 }
 
 // Text is the column's figure of t as every table writes it: a count
-// with separators, or a percentage with one decimal.
+// with separators, or a percentage with one decimal (NoPercent when t
+// has none: a Percent column's share is of (target − closed)).
 func (c Column) Text(t Tally) string {
 	if c.Percent {
+		if !t.HasPercent() {
+			return NoPercent
+		}
 		return data.FormatPercent(c.Share(t))
 	}
 	return data.FormatNumber(c.Count(t))

@@ -367,7 +367,9 @@ func (e *Exporter) Summary(ctx context.Context, path string) error {
 				t := tally(a)
 				row := []any{a.Name}
 				for _, c := range Columns {
-					if c.Percent {
+					if c.Percent && !t.HasPercent() {
+						row = append(row, NoPercent)
+					} else if c.Percent {
 						row = append(row, c.Share(t)/100)
 					} else {
 						row = append(row, c.Count(t))

@@ -43,7 +43,9 @@ func (e *Exporter) unitsSheet(s Summary) xlsx.Table {
 			a := s.Units[i]
 			row := []any{a.Name}
 			for _, c := range Columns {
-				if c.Percent {
+				if c.Percent && !a.Totals.HasPercent() {
+					row = append(row, NoPercent)
+				} else if c.Percent {
 					row = append(row, c.Share(a.Totals)/100)
 				} else {
 					row = append(row, c.Count(a.Totals))

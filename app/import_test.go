@@ -243,7 +243,7 @@ func TestImportRejectsWithReasons(t *testing.T) {
 		5: "ต้องระบุเหตุผล",
 		6: "ตัวเลขหายไปแล้ว",
 		7: "เลขประจำตัวประชาชน '12345'",
-		8: "อ่านวันที่ '31/02/2567' ไม่ได้",
+		8: "ไม่มีวันที่ 31 ก.พ. 2567 (เดือนกุมภาพันธ์ 2567 มี 29 วัน)",
 	} {
 		r := reasons[row]
 		if r.Fate != data.FateRejected || !strings.Contains(r.Reason, want) || r.Sheet != "S" || r.Column == "" {

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -26,6 +27,42 @@ type Tally struct {
 	UrgentOpen    int64   `json:"urgent_open"`
 	Overdue       int64   `json:"overdue"`
 	Carried       int64   `json:"carried"` // open problems carried into a later round, where their work goes on
+}
+
+// HasPercent tells whether t has a percentage solved: some problem of
+// the round that is not closed (its denominator). Without one the
+// percentage is none, not 0: tables print NoPercent and JSON null.
+func (t Tally) HasPercent() bool { return t.Target-t.Closed > 0 }
+
+// NoPercent is what a table prints for a percentage without a
+// denominator (a district with no problem in a category, or all closed):
+// the dash the meeting pack prints for a figure it does not give, not
+// "0.0%", which would read as a district that solved nothing.
+const NoPercent = "–"
+
+// PercentText is t's percentage solved as tables write it: "42.5%", or
+// NoPercent when it has none.
+func PercentText(t Tally) string {
+	if !t.HasPercent() {
+		return NoPercent
+	}
+	return data.FormatPercent(t.PercentSolved)
+}
+
+// MarshalJSON writes t with percent_solved null when t has no
+// percentage (HasPercent), so that a program reading the figures does
+// not take it for 0%.
+func (t Tally) MarshalJSON() ([]byte, error) {
+	type plain Tally // without this method
+	var out struct {
+		plain
+		PercentSolved *float64 `json:"percent_solved"`
+	}
+	out.plain = plain(t)
+	if t.HasPercent() {
+		out.PercentSolved = &t.PercentSolved
+	}
+	return json.Marshal(out)
 }
 
 // Open returns the problems still needing work.

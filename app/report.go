@@ -216,10 +216,11 @@ func (m *MeetingPack) Urgent(a Area, c data.Category) string {
 }
 
 // Percent writes an area's % solved in category c, or "–" when its target
-// is not printed (the percentage would give it away).
+// is not printed (the percentage would give it away) or it has none
+// (PercentText).
 func (m *MeetingPack) Percent(a Area, c data.Category) string {
 	if m.Target(a, c) != data.FormatNumber(a.Categories[c].Target) {
 		return hidden
 	}
-	return data.FormatPercent(a.Categories[c].PercentSolved)
+	return PercentText(a.Categories[c])
 }

@@ -156,7 +156,7 @@ func (m *MeetingPack) areaBars() chart.Bars {
 		Ticks: []float64{0, 25, 50, 75, 100}, TickText: func(v float64) string { return strconv.Itoa(int(v)) + "%" },
 		Empty: "ยังไม่มีปัญหาในรอบนี้"}
 	for _, a := range m.partsByPercent() {
-		note := data.FormatPercent(a.Totals.PercentSolved)
+		note := PercentText(a.Totals)
 		if a.Totals.Overdue > 0 {
 			note += " · " + data.WordOverdue.Thai + " " + data.FormatNumber(a.Totals.Overdue)
 		}

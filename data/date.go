@@ -233,7 +233,8 @@ var monthNames = func() map[string]time.Month {
 // 15 มีนาคม 2567, ๑๕ มี.ค. ๖๗, 15/03/2567, 15/3/67, 15-03-2024, 2024-03-15,
 // 15 มี.ค. 67 and "วันที่ 15 เดือนมีนาคม พ.ศ. 2567". Years above 2400 are
 // BE, two-digit years are BE (67 → 2567), others CE. The result is checked
-// to be a real day.
+// to be a real day: a day 1–31 that its month does not have (29 ก.พ. 2568,
+// 31 เม.ย. 2568) is refused with a message that says so.
 func ParseThaiDate(s string) (Date, error) {
 	orig := CleanText(s)
 	s = strings.ToLower(ThaiToASCIIDigits(orig))
@@ -280,10 +281,30 @@ func ParseThaiDate(s string) (Date, error) {
 		return bad()
 	}
 	d := Date{year, time.Month(month), day}
-	if month < 1 || month > 12 || day < 1 || NewDate(year, time.Month(month), day) != d {
+	if month < 1 || month > 12 || day < 1 || day > 31 {
 		return bad()
 	}
+	if NewDate(year, time.Month(month), day) != d {
+		return Date{}, noSuchDay(orig, d)
+	}
 	return d, nil
+}
+
+// daysIn returns the number of days of a month of a CE year.
+func daysIn(year int, month time.Month) int {
+	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// noSuchDay is the error for a written date whose day the month does not
+// have (29 ก.พ. 2568, 31 เม.ย. 2568): d holds the day, month and CE year
+// as written, orig the text as the workbook wrote it.
+func noSuchDay(orig string, d Date) *Error {
+	n := daysIn(d.Year, d.Month)
+	be := d.Year + 543
+	return Messages(EINVALID, "วันที่ '%s' ไม่มีอยู่จริง: ไม่มีวันที่ %d %s %d (เดือน%s %d มี %d วัน) กรุณาตรวจสอบวันที่กับต้นฉบับหรือสอบถามผู้กรอก",
+		[]any{orig, d.Day, ThaiMonthsShort[d.Month-1], be, ThaiMonthsFull[d.Month-1], be, n},
+		"The date '%s' does not exist: there is no %d %s %d (%d BE); %s %d has %d days. Check the date with the original or the person who wrote it",
+		orig, d.Day, d.Month, d.Year, be, d.Month, d.Year, n)
 }
 
 // normalizeYear turns a written year into CE: BE years (> 2400) lose 543,
@@ -334,7 +355,14 @@ func DateFromSerial(serial float64) (Date, error) {
 		return Date{}, Errorf(EINVALID, "ค่าวันที่ %v ไม่ใช่วันที่", "The date value %v is not a date", serial)
 	}
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	d := FixBEInCE(utcDate(base.AddDate(0, 0, int(serial))))
+	d := utcDate(base.AddDate(0, 0, int(serial)))
+	if d.Year > 2400 && d.Month == time.February && d.Day == 29 && daysIn(d.Year-543, d.Month) == 28 {
+		// 29/02/2568 typed into a date cell: the sheet took 2568 as CE, a
+		// leap year, but 2568 BE (2025) has no 29 Feb.
+		written := Date{d.Year - 543, d.Month, d.Day}
+		return Date{}, noSuchDay(FormatBESlash(written), written)
+	}
+	d = FixBEInCE(d)
 	if d.Year < 1900 || d.Year > 2200 {
 		return Date{}, Errorf(EINVALID, "วันที่ในเซลล์ (ปี %d) ไม่สมเหตุสมผล", "The date in the cell (year %d BE) is not plausible", d.Year+543)
 	}
@@ -342,8 +370,9 @@ func DateFromSerial(serial float64) (Date, error) {
 }
 
 // FixBEInCE brings a date whose year is really BE (2567 read as CE) back to
-// CE. 29 Feb of a BE leap year has no CE twin; it becomes 1 Mar, as the
-// spreadsheet would have shown it anyway.
+// CE. 29 Feb of a year that is a leap year read as CE but not as BE
+// (2568) has no CE twin: it becomes 1 Mar. DateFromSerial refuses that
+// day before it gets here, as the day that does not exist that it is.
 func FixBEInCE(d Date) Date {
 	if d.Year > 2400 {
 		return NewDate(d.Year-543, d.Month, d.Day)

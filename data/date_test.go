@@ -1,6 +1,7 @@
 package data
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,6 +29,26 @@ func TestParseThaiDate(t *testing.T) {
 	// 29 Feb 2567 BE is 29 Feb 2024 CE: a leap day must survive.
 	if d, err := ParseThaiDate("29/02/2567"); err != nil || d != NewDate(2024, 2, 29) {
 		t.Errorf("leap day = %v, %v", d, err)
+	}
+	// A day its month does not have is named as such, in every spelling.
+	feb2568 := "ไม่มีวันที่ 29 ก.พ. 2568 (เดือนกุมภาพันธ์ 2568 มี 28 วัน)"
+	for in, want := range map[string]string{
+		"29/02/2568": feb2568, "29-02-2568": feb2568, "29/2/68": feb2568, "29 ก.พ. 2568": feb2568,
+		"29 กุมภาพันธ์ 2568": feb2568, "๒๙ ก.พ. ๖๘": feb2568, "29/02/2025": feb2568, "2025-02-29": feb2568,
+		"29 Feb 2025": feb2568, "วันที่ 29 เดือนกุมภาพันธ์ พ.ศ. 2568": feb2568,
+		"31/04/2568":  "ไม่มีวันที่ 31 เม.ย. 2568 (เดือนเมษายน 2568 มี 30 วัน)",
+		"30/02/2567":  "ไม่มีวันที่ 30 ก.พ. 2567 (เดือนกุมภาพันธ์ 2567 มี 29 วัน)",
+		"31 มิ.ย. 67": "ไม่มีวันที่ 31 มิ.ย. 2567 (เดือนมิถุนายน 2567 มี 30 วัน)",
+		"31/11/2024":  "ไม่มีวันที่ 31 พ.ย. 2567 (เดือนพฤศจิกายน 2567 มี 30 วัน)",
+	} {
+		_, err := ParseThaiDate(in)
+		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), want) || !strings.Contains(ErrorMessage(err), "'"+in+"'") {
+			t.Errorf("ParseThaiDate(%q) = %v (%s), want a message containing %q", in, err, ErrorMessage(err), want)
+		}
+	}
+	// A day no month has is still "cannot be read".
+	if _, err := ParseThaiDate("32/01/2567"); !strings.Contains(ErrorMessage(err), "อ่านวันที่ '32/01/2567' ไม่ได้") {
+		t.Errorf("day 32: %v", err)
 	}
 }
 
@@ -63,6 +84,18 @@ func TestDateFromSerial(t *testing.T) {
 	}
 	if _, err := DateFromSerial(-3); err == nil {
 		t.Error("negative serial accepted")
+	}
+	// 29/02/2568 typed into a date cell: 2568 is a leap year read as CE,
+	// but 2568 BE (2025) has no 29 Feb. It is refused as a day that does
+	// not exist, not moved to 1 Mar.
+	serial = float64(NewDate(1899, 12, 30).DaysUntil(NewDate(2568, 2, 29)))
+	if d, err := DateFromSerial(serial); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "ไม่มีวันที่ 29 ก.พ. 2568 (เดือนกุมภาพันธ์ 2568 มี 28 วัน)") {
+		t.Errorf("29/02/2568 in a date cell = %v, %v", d, err)
+	}
+	// The next day, 1/03/2568, is read as before.
+	serial = float64(NewDate(1899, 12, 30).DaysUntil(NewDate(2568, 3, 1)))
+	if d, err := DateFromSerial(serial); err != nil || d != NewDate(2025, 3, 1) {
+		t.Errorf("1/03/2568 in a date cell = %v, %v", d, err)
 	}
 }
 

@@ -74,6 +74,7 @@ func init() { serialUI = true }
 
 // What the window last showed or wrote, for the tests' messages and checks.
 func (w *MainWindow) LastError() string          { return w.lastError }
+func (w *MainWindow) LastNotice() string         { return w.lastNotice }
 func (w *MainWindow) RegisterSource() string     { return w.registerSource }
 func (w *MainWindow) LastPack() string           { return w.lastPack }
 func (w *MainWindow) LastCharts() []string       { return w.lastCharts }

@@ -138,7 +138,9 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		t.Helper()
 		want := make([]string, 0, len(app.Columns)+len(urgent))
 		for _, c := range app.Columns {
-			if c.Percent {
+			if c.Percent && !x.HasPercent() {
+				want = append(want, app.NoPercent) // no denominator: none, not 0.0%
+			} else if c.Percent {
 				want = append(want, data.FormatPercent(c.Share(x)))
 			} else {
 				want = append(want, data.FormatNumber(c.Count(x)))
@@ -177,7 +179,10 @@ func TestOneNumberPerLabelEverywhere(t *testing.T) {
 		}
 		var cells []string
 		for i, v := range r[1:] {
-			if i < len(app.Columns) && app.Columns[i].Percent {
+			if i < len(app.Columns) && app.Columns[i].Percent && v == app.NoPercent {
+				cells = append(cells, v)
+				continue
+			} else if i < len(app.Columns) && app.Columns[i].Percent {
 				p, _ := strconv.ParseFloat(v, 64)
 				cells = append(cells, data.FormatPercent(p*100))
 				continue

@@ -47,6 +47,10 @@ type Env struct {
 	// Version is the program's version; KeyDir the folder of the audit
 	// log's key (both for the About dialog).
 	Version, KeyDir string
+	// Notice, when set, is shown in a message once the database has been
+	// read at start (the upgrade of a file of an older version, and
+	// where the copy of the file as it was went).
+	Notice data.Sentence
 }
 
 // MainWindow is the program's window: a first-start screen until the
@@ -65,6 +69,7 @@ type MainWindow struct {
 	Message    *widget.Label // the database could not be opened
 	Damage     *damageBar    // above the tabs when records cannot be read
 	lastError  string        // the last error shown, for tests and logs
+	lastNotice string        // the start's notice (Env.Notice) as shown, for tests
 	lastPack   string        // the last meeting pack written
 	lastCharts []string      // the last charts saved
 
@@ -196,6 +201,11 @@ func (w *MainWindow) buildWith(f windowFacts, err error) {
 		return
 	}
 	w.facts = f
+	if n := w.env.Notice; n.Thai != "" {
+		w.env.Notice = data.Sentence{} // once, not at every rebuild
+		w.lastNotice = w.t.tr(n.Thai, n.English)
+		w.showDialog(dialog.NewInformation(w.t.tr("ปรับรูปแบบฐานข้อมูลแล้ว", "Database upgraded"), w.lastNotice, w.Window))
+	}
 	meta := f.meta
 	if meta.Province == "" {
 		w.Setup = newSetupScreen(w)

@@ -1012,3 +1012,26 @@ func TestAboutNamesVersionAndFolders(t *testing.T) {
 		t.Error("About is not shown as a dialog")
 	}
 }
+
+// The start's notice (the upgrade of a file of an older version, and
+// where the copy of the file as it was went) is shown in a message once
+// the database has been read.
+func TestStartNoticeShown(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	s, err := bolt.Open(filepath.Join(dir, "qm.db"), bolt.Options{NoSync: true, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Init(context.Background(), "41", data.DefaultRound())
+	u := bolt.Upgrade{From: 8, To: bolt.SchemaVersion, Copy: filepath.Join(dir, "backups", "before-upgrade-8-20240801-170000.db")}
+	w := ui.NewMainWindow(a, ui.Env{Store: s, Geo: mustGeo(), Clock: clock, DataDir: dir, Notice: u.Done()})
+	w.WaitIdle()
+	if n := w.LastNotice(); !strings.Contains(n, u.Copy) || !strings.Contains(n, "ปรับเป็นรูปแบบของรุ่นนี้") {
+		t.Errorf("notice %q", n)
+	}
+	if w.Window.Canvas().Overlays().Top() == nil {
+		t.Error("no message on the window")
+	}
+}

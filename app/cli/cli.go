@@ -48,6 +48,10 @@ type Env struct {
 	Create func(path string, build func(data.Store) error) error
 	// Window opens the program's window on a database.
 	Window func(dbPath string, workbooks []string) error
+	// ProgressEvery is how often a long command (import, backup) prints
+	// a plain progress line when Stderr is not a terminal; zero:
+	// DefaultProgressEvery.
+	ProgressEvery time.Duration
 }
 
 // Exit statuses.
@@ -222,8 +226,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 }
 
 type command struct {
-	env Env
-	ctx context.Context
+	env  Env
+	ctx  context.Context
+	live *liveProgress // progress on stderr, while startProgress's runs
 }
 
 // usageError is a mistake on the command line.
@@ -608,7 +613,10 @@ func (c *command) backup(args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.Backup(c.ctx, pos[0], c.backupProgress("กำลังสำรองฐานข้อมูล")); err != nil {
+	stop := c.startProgress()
+	err = s.Backup(c.ctx, pos[0], c.backupProgress("กำลังสำรองฐานข้อมูล"))
+	stop()
+	if err != nil {
 		return err
 	}
 	size := int64(0)
@@ -620,16 +628,25 @@ func (c *command) backup(args []string) error {
 	return nil
 }
 
-// backupProgress shows a backup's progress on stderr, by whole percent.
+// backupProgress shows a backup's progress by whole percent, through the
+// command's progress: a step named what from the first call to the one
+// with done == total, whose "100%" stays as a line of its own. Without
+// the command's progress running (startProgress) it shows none.
 func (c *command) backupProgress(what string) func(done, total int64) {
+	if c.live == nil {
+		return nil
+	}
 	last := int64(-1)
 	return func(done, total int64) {
+		if last < 0 {
+			c.live.step(what)
+		}
 		if pct := done * 100 / max(total, 1); pct != last {
 			last = pct
-			fmt.Fprintf(c.env.Stderr, "\r%s %d%%", what, pct)
-			if done == total {
-				fmt.Fprintln(c.env.Stderr)
-			}
+			c.live.count(fmt.Sprintf("%d%%", pct))
+		}
+		if done == total {
+			c.live.finish()
 		}
 	}
 }

@@ -32,6 +32,12 @@ func qmdesk(t *testing.T, args ...string) run {
 // qmdeskUnder is qmdesk under ctx.
 func qmdeskUnder(t *testing.T, ctx context.Context, args ...string) run {
 	t.Helper()
+	return qmdeskWith(t, ctx, nil, args...)
+}
+
+// qmdeskWith is qmdeskUnder with the environment changed by tweak first.
+func qmdeskWith(t *testing.T, ctx context.Context, tweak func(*cli.Env), args ...string) run {
+	t.Helper()
 	geo, err := assets.Geography()
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +60,9 @@ func qmdeskUnder(t *testing.T, ctx context.Context, args ...string) run {
 		Create: func(path string, build func(data.Store) error) error {
 			return bolt.Create(path, bolt.Options{Clock: data.FixedClock(time.Date(2024, 8, 1, 9, 0, 0, 0, time.UTC))}, func(s *bolt.Store) error { return build(s) })
 		},
+	}
+	if tweak != nil {
+		tweak(&env)
 	}
 	code := cli.Run(ctx, args, env)
 	return run{code, out.String(), errOut.String()}

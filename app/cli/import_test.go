@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"qmdesk/app"
+	"qmdesk/app/cli"
 	"qmdesk/data"
 	"qmdesk/data/bolt"
 )
@@ -274,5 +277,98 @@ func TestImportSaysFormulasWithoutTheirResult(t *testing.T) {
 	}
 	if r := qmdesk(t, "imports", "--db", db); strings.Contains(r.stdout, "all.xlsx") {
 		t.Errorf("the refused file was recorded: %s", r.stdout)
+	}
+}
+
+// When stderr is not a terminal (a log file, a scheduled task) a long
+// import prints a plain line every few seconds saying what it is doing,
+// and nothing is redrawn with \r: a log shows the import alive.
+func TestImportProgressWhenNotATerminal(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	big := filepath.Join(dir, "big.xlsx")
+	var rows [][2]string
+	for i := range 5000 {
+		rows = append(rows, [2]string{fmt.Sprintf("4101%07d", i+1), "เมือง"})
+	}
+	book(t, big, rows...)
+	often := func(env *cli.Env) { env.ProgressEvery = time.Millisecond }
+	r := qmdeskWith(t, context.Background(), often, "import", big, "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "ครัวเรือนใหม่ 5,000") {
+		t.Fatalf("import: %+v", r)
+	}
+	if strings.Contains(r.stderr, "\r") {
+		t.Errorf("a redrawn line in a log: %q", r.stderr)
+	}
+	line := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d กำลังตรวจไฟล์ big\.xlsx อ่านแล้ว [0-9,]+ แถว \(ผ่านไป \d+ วินาที\)$`)
+	if !line.MatchString(r.stderr) || !strings.Contains(r.stderr, "กำลังบันทึก 5,000 แถวข้อมูลของไฟล์ big.xlsx") {
+		t.Errorf("no progress line for a log:\n%s", r.stderr)
+	}
+	// The backup command's percentages are plain lines too.
+	r = qmdeskWith(t, context.Background(), often, "backup", filepath.Join(dir, "copy.db"), "--db", db)
+	if r.code != 0 || strings.Contains(r.stderr, "\r") {
+		t.Errorf("backup: %+v", r)
+	}
+}
+
+// A district (or category) without problems has no percentage solved:
+// the summary prints "–", as the meeting pack does for a figure it does
+// not give, never "0.0%" (a district that solved nothing); --json gives
+// null. A district whose problems are all open still shows 0.0%.
+func TestSummaryWithoutTargetHasNoPercent(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	qmdesk(t, "init", "--province", "41", "--db", db)
+	f := filepath.Join(dir, "a.xlsx")
+	book(t, f, [2]string{"41010000001", "เมือง"}, [2]string{"41010000002", "เมือง"})
+	if r := qmdesk(t, "import", f, "--db", db); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	r := qmdesk(t, "summary", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("summary: %+v", r)
+	}
+	lines := map[string][]string{} // amphoe → its lines (the table, then the categories')
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			lines[f[0]] = append(lines[f[0]], l)
+		}
+	}
+	muang, kutchap := lines["เมืองอุดรธานี"], lines["กุดจับ"]
+	if len(muang) != 2 || len(kutchap) != 2 {
+		t.Fatalf("summary lines: %q %q\n%s", muang, kutchap, r.stdout)
+	}
+	if strings.Contains(kutchap[0], "%") || !strings.Contains(kutchap[0], " – ") {
+		t.Errorf("a district without problems: %q", kutchap[0])
+	}
+	if !strings.Contains(muang[0], " 0.0% ") {
+		t.Errorf("a district with its problems all open: %q", muang[0])
+	}
+	if strings.Count(kutchap[1], "– (0)") != 7 || strings.Count(muang[1], "– (0)") != 6 || !strings.Contains(muang[1], "0.0% (2)") {
+		t.Errorf("categories:\n%s\n%s", muang[1], kutchap[1])
+	}
+	r = qmdesk(t, "summary", "--json", "--db", db)
+	var got struct {
+		Amphoe []struct {
+			Name       string
+			Totals     map[string]any
+			Categories map[string]map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range got.Amphoe {
+		p, ok := a.Totals["percent_solved"]
+		switch {
+		case a.Name == "เมืองอุดรธานี" && p != 0.0:
+			t.Errorf("%s: percent_solved %v, want 0", a.Name, p)
+		case a.Name != "เมืองอุดรธานี" && (!ok || p != nil):
+			t.Errorf("%s: percent_solved %v (there: %v), want null", a.Name, p, ok)
+		}
+		if a.Name == "เมืองอุดรธานี" && (a.Categories["4"]["percent_solved"] != 0.0 || a.Categories["1"]["percent_solved"] != nil) {
+			t.Errorf("%s categories: %v", a.Name, a.Categories)
+		}
 	}
 }

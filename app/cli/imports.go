@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -85,8 +86,14 @@ func (c *command) importFiles(args []string) (int, error) {
 	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 	status := ExitOK
 	backedUp := *noBackup
+	// What the import is doing shows on stderr: on a terminal a line
+	// redrawn in place, otherwise a plain line every few seconds.
+	defer c.startProgress()()
+	imp.Progress = func(rows int) { c.live.count(fmt.Sprintf("อ่านแล้ว %s แถว", num(int64(rows)))) }
 	for _, f := range files {
+		c.live.step(fmt.Sprintf("กำลังตรวจไฟล์ %s", filepath.Base(f)))
 		rep, err := imp.Plan(c.ctx, f, password)
+		c.live.step("")
 		if err != nil {
 			return 0, err
 		}
@@ -99,7 +106,10 @@ func (c *command) importFiles(args []string) (int, error) {
 				}
 				backedUp = true
 			}
-			if _, err := imp.Commit(c.ctx, rep); err != nil {
+			c.live.step(fmt.Sprintf("กำลังบันทึก %s แถวข้อมูลของไฟล์ %s", num(int64(rep.Counts().Rows)), filepath.Base(f)))
+			_, err := imp.Commit(c.ctx, rep)
+			c.live.step("")
+			if err != nil {
 				if errors.Is(err, context.Canceled) && c.ctx.Err() != nil {
 					// Commit rolled back what it had written of the file.
 					fmt.Fprintf(c.env.Stderr, "%s: ไม่ได้นำเข้า ไม่มีแถวใดของไฟล์นี้ถูกบันทึก (ไฟล์ที่แสดงผลนำเข้าไว้ก่อนหน้านี้ยังอยู่ ยกเลิกได้ด้วย qmdesk undo)\n", rep.File)

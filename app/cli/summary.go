@@ -202,7 +202,7 @@ func printSummary(w io.Writer, s app.Summary, byTambon bool) {
 		r := []string{name}
 		for _, c := range data.Categories {
 			t := m[c]
-			r = append(r, fmt.Sprintf("%s (%s)", data.FormatPercent(t.PercentSolved), num(t.Target)))
+			r = append(r, fmt.Sprintf("%s (%s)", app.PercentText(t), num(t.Target)))
 		}
 		return r
 	}

@@ -43,7 +43,9 @@ func main() {
 	env := cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Geo: geo, Clock: clock, ClockErr: clockErr, Operator: operator(), Version: release.Version,
 		Open: func(path string, readOnly bool) (data.Store, error) {
-			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock})
+			return bolt.Open(path, bolt.Options{ReadOnly: readOnly, Clock: clock, Upgrading: func(u bolt.Upgrade) {
+				fmt.Fprintln(os.Stderr, u.Sentence().Thai)
+			}})
 		},
 		Restore: func(ctx context.Context, src, dst string) (string, error) {
 			return bolt.Restore(ctx, src, dst, func() string { return time.Now().In(data.ThaiTime).Format("20060102-150405") })
@@ -90,7 +92,12 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
 		env.OpenErr = data.FileError(data.CreatingFolder, env.DataDir, err)
-	} else if store, err := bolt.Open(path, bolt.Options{Clock: clock}); err != nil {
+	} else if store, err := bolt.Open(path, bolt.Options{Clock: clock, Upgrading: func(u bolt.Upgrade) {
+		// The window is not up yet: the log says it now, the window
+		// once it opens.
+		log.Print(u.Sentence().English)
+		env.Notice = u.Done()
+	}}); err != nil {
 		env.OpenErr = err
 	} else {
 		env.Store = store

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"os"
@@ -14,9 +15,11 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	bbolt "go.etcd.io/bbolt"
 
 	release "qmdesk"
 	"qmdesk/data"
+	"qmdesk/data/bolt"
 )
 
 // These tests run the program as a clerk does: the real main, with the
@@ -284,5 +287,37 @@ func TestAClerksDayOnTheRealDate(t *testing.T) {
 		if _, err := os.Stat(b + ".audit"); err != nil {
 			t.Errorf("a backup without its anchor: %v", err)
 		}
+	}
+}
+
+// A database of an older layout is copied into backups beside it before
+// the command upgrades it, and the clerk is told in Thai what is
+// happening and where the copy is.
+func TestAnOlderDatabaseIsCopiedBeforeItsUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, nil, "init", "--province", "41", "--db", db); r.code != 0 {
+		t.Fatalf("init: %+v", r)
+	}
+	// The layout before the last one: its upgrade (the indexes in
+	// blocks) has nothing to rewrite in an empty register.
+	b, err := bbolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, bolt.SchemaVersion-1))
+	})
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := qmdesk(t, nil, "summary", "--db", db)
+	copies, _ := filepath.Glob(filepath.Join(dir, "backups", "before-upgrade-*.db"))
+	if r.code != 0 || len(copies) != 1 || !strings.Contains(r.stderr, "กำลังปรับเป็นรูปแบบของรุ่นนี้") || !strings.Contains(r.stderr, "สำเนาของไฟล์เดิมก่อนปรับเก็บไว้ที่ "+copies[0]) {
+		t.Fatalf("summary of an older database: %+v, copies %v", r, copies)
+	}
+	if r := qmdesk(t, nil, "summary", "--db", db); r.code != 0 || r.stderr != "" {
+		t.Errorf("summary once upgraded: %+v", r)
 	}
 }

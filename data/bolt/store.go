@@ -54,6 +54,10 @@ type Options struct {
 	// AuditKeyDir is the folder of the key that seals the audit log and
 	// of its anchors (empty: the package's AuditKeyDir).
 	AuditKeyDir string
+	// Upgrading, when set, is told before a file of an older layout is
+	// upgraded, once the file as it was has been copied (Upgrade.Copy),
+	// so that the clerk hears what the wait is and where the copy is.
+	Upgrading func(Upgrade)
 }
 
 // Open opens (creating if needed) the database at path. It fails within
@@ -74,7 +78,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if !errors.As(err, &nw) {
 		return s, err
 	}
-	rw, err := openOnce(path, Options{NoSync: opt.NoSync, Clock: opt.Clock, AuditKeyDir: opt.AuditKeyDir})
+	rw, err := openOnce(path, Options{NoSync: opt.NoSync, Clock: opt.Clock, AuditKeyDir: opt.AuditKeyDir, Upgrading: opt.Upgrading})
 	if err != nil {
 		return nil, nw.refusal(path, err)
 	}
@@ -176,6 +180,25 @@ func openLocked(path string, opt Options, deadline time.Time) (*Store, error) {
 		if err := s.view(refuseForeign); err != nil {
 			db.Close()
 			return nil, err
+		}
+		// Before an upgrade rewrites the file, the file as it was is
+		// copied whole into backups beside it; without the copy (no room
+		// on the disk) the file is not upgraded, and stays as it was.
+		from, err := s.pendingUpgrade()
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		var u Upgrade
+		if from > 0 {
+			u = Upgrade{From: from, To: SchemaVersion}
+			if u.Copy, err = s.keepBeforeUpgrade(from); err != nil {
+				db.Close()
+				return nil, upgradeRefused(path, from, err)
+			}
+			if opt.Upgrading != nil {
+				opt.Upgrading(u)
+			}
 		}
 		if err := s.upgrade(); err != nil {
 			db.Close()
