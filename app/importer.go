@@ -111,6 +111,12 @@ type FileReport struct {
 	// passed, so the problems the file adds are overdue the day they come.
 	Round data.Round
 	Ended bool
+	// FileDate is the workbook's own date (the day it was saved), which
+	// its rows without an action date carry unless their sheet's title
+	// gives one (SheetReport.Dated); zero when unknown: then the day of
+	// the import (today), which they carry instead.
+	FileDate data.Date
+	today    data.Date
 
 	password string
 }
@@ -238,6 +244,8 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			if saved := data.DateOf(saved); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
 				pl.fileDate = saved
 			}
+			rep.FileDate, rep.today = pl.fileDate, pl.today
+			pl.dateByTitles(imp, rep.Sheets, heads) // "ข้อมูล ณ วันที่ …" above a header
 			return append(counted, names...), nil
 		},
 		Row: func(sheet string, row int, cells []string) error {
