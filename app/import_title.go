@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -52,7 +53,7 @@ func (imp *Importer) titleDate(rows []xlsx.HeadRow, header int) (written string,
 			if written == "" {
 				return "", data.Date{}, nil
 			}
-			d, err = imp.readTitleDate(written)
+			d, err = imp.readTitleDate(strings.Trim(written, " .…_"))
 			return written, d, err
 		}
 	}
@@ -76,13 +77,27 @@ func cutLabel(s, label string) (string, bool) {
 	return s[i:], true
 }
 
-// titleValue is the date part of what follows a title's label: up to a
-// bracket, without the template's dots, a colon or blanks around it.
+// titleValue is the date part of what follows a title's label, as
+// written: up to a bracket, without a colon, blanks or the template's
+// dots ("..", "…", "__") around it; "" when nothing else is there.
 func titleValue(s string) string {
 	if i := strings.IndexAny(s, "(["); i >= 0 {
 		s = s[:i]
 	}
-	return strings.Trim(s, " .…_:")
+	if strings.Trim(s, " :.…_") == "" {
+		return ""
+	}
+	s = strings.Trim(s, " :")
+	// A run of dots goes, a single one stays: it ends "พ.ย.".
+	for _, run := range []string{"..", "…", "_"} {
+		if strings.HasPrefix(s, run) {
+			s = strings.TrimLeft(s, " :.…_")
+		}
+		if strings.HasSuffix(s, run) {
+			s = strings.TrimRight(s, " :.…_")
+		}
+	}
+	return strings.Trim(s, " :")
 }
 
 // readTitleDate reads the date a title wrote: the whole of it, else its
@@ -157,7 +172,8 @@ func (r *FileReport) DateLinesIn(english bool) []string {
 	given := r.FileDate
 	if given.IsZero() {
 		given = r.today
-		fallback, fallbackEn = fmt.Sprintf("วันนำเข้า %s เพราะไฟล์ไม่ได้บอกวันที่บันทึก", data.FormatBE(r.today)), fmt.Sprintf("the day of the import, %s, as the file does not say when it was saved", r.today)
+		fallback = fmt.Sprintf("วันนำเข้า %s (ไฟล์ไม่ได้บอกวันที่บันทึก หรือวันที่บันทึกไม่อยู่ในช่วงของรอบนี้)", data.FormatBE(r.today))
+		fallbackEn = fmt.Sprintf("the day of the import, %s (the file does not say when it was saved, or its saved date is not within the round)", r.today)
 	}
 	actionDateEn := strings.ToLower(data.HeaderActionDate.English)
 	several := r.ImportedSheets() > 1
@@ -166,14 +182,20 @@ func (r *FileReport) DateLinesIn(english bool) []string {
 		if !s.Imported || s.Title == "" || s.Dated == given {
 			continue
 		}
+		// What the title wrote, when it is not the date as said (a date
+		// cell's serial number is not shown).
+		as := ""
+		if _, err := strconv.ParseFloat(s.Title, 64); err != nil && s.Title != data.FormatBE(s.Dated) {
+			as = " ('" + s.Title + "')"
+		}
 		var line string
 		switch {
 		case english && !s.Dated.IsZero():
-			line = fmt.Sprintf("Rows without an %s are taken as information as of %s, the date in the title ('%s'), not %s", actionDateEn, s.Dated, s.Title, fallbackEn)
+			line = fmt.Sprintf("Rows without an %s are taken as information as of %s, the date in the title%s, not %s", actionDateEn, s.Dated, as, fallbackEn)
 		case english:
 			line = fmt.Sprintf("%s · rows without an %s are taken as information as of %s", s.TitleWhy.English, actionDateEn, fallbackEn)
 		case !s.Dated.IsZero():
-			line = fmt.Sprintf("แถวที่ไม่มี%sถือเป็นข้อมูล ณ %s ตามวันที่ที่หัวตาราง ('%s') ไม่ใช่%s", data.HeaderActionDate.Thai, data.FormatBE(s.Dated), s.Title, fallback)
+			line = fmt.Sprintf("แถวที่ไม่มี%sถือเป็นข้อมูล ณ %s ตามวันที่ที่หัวตาราง%s ไม่ใช่%s", data.HeaderActionDate.Thai, data.FormatBE(s.Dated), as, fallback)
 		default:
 			line = fmt.Sprintf("%s · แถวที่ไม่มี%sจึงถือเป็นข้อมูล ณ %s", s.TitleWhy.Thai, data.HeaderActionDate.Thai, fallback)
 		}

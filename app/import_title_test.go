@@ -219,7 +219,42 @@ func TestATitlesDateWithoutASavedDate(t *testing.T) {
 	path := titledBook(t, fx, "x.xlsx", data.NewDate(2024, 8, 5), data.NewDate(2006, 9, 16), title("ข้อมูล ณ วันที่ 20 ส.ค. 2567"), row)
 	fx.onDay(data.NewDate(2024, 8, 26))
 	rep := fx.plan(t, path, "")
-	if lines := rep.DateLines(); len(lines) != 1 || !strings.Contains(lines[0], "ณ 20 ส.ค. 2567 ตามวันที่ที่หัวตาราง ('20 ส.ค. 2567') ไม่ใช่วันนำเข้า 26 ส.ค. 2567 เพราะไฟล์ไม่ได้บอกวันที่บันทึก") {
+	if lines := rep.DateLines(); len(lines) != 1 || !strings.Contains(lines[0], "ณ 20 ส.ค. 2567 ตามวันที่ที่หัวตาราง ไม่ใช่วันนำเข้า 26 ส.ค. 2567 (ไฟล์ไม่ได้บอกวันที่บันทึก หรือวันที่บันทึกไม่อยู่ในช่วงของรอบนี้)") {
+		t.Errorf("the dry run's lines about the date: %q", lines)
+	}
+}
+
+// Each sheet is dated by its own title: a workbook of two tambon sheets,
+// one with the date of its information in its title and one without,
+// dates the first's rows by its title and the second's by the day the
+// file was saved, and the dry run names the sheet.
+func TestEachSheetIsDatedByItsOwnTitle(t *testing.T) {
+	fx := newFixture(t)
+	a := templateRow(1, "41010000097", id(97), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "", "")
+	b := templateRow(1, "41010000098", id(98), "หมากแข้ง", "เมือง", 4, "หนี้สิน", "อยู่ระหว่างดำเนินการ", "", "")
+	path := writeBook(t, fx.dir, "สองตำบล.xlsx",
+		sheet{Name: "ตำบลA", Titles: []string{"แบบรายงานผล ตำบล A", "ข้อมูล ณ วันที่ 20 ส.ค. 2567"}, Header: [][]string{templateHeader}, Rows: [][]any{a}},
+		sheet{Name: "ตำบลB", Titles: []string{"แบบรายงานผล ตำบล B", "ข้อมูล ณ วันที่ ...................."}, Header: [][]string{templateHeader}, Rows: [][]any{b}})
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Created: "2024-08-25T03:00:00Z", Modified: "2024-08-25T03:00:00Z"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fx.onDay(data.NewDate(2024, 8, 26))
+	rep := fx.commit(t, path)
+	if _, p := householdOf(t, fx, id(97)); p.ChangedOn != data.NewDate(2024, 8, 20) {
+		t.Errorf("sheet A's row: as of %s, want its title's 20 Aug", p.ChangedOn)
+	}
+	if _, p := householdOf(t, fx, id(98)); p.ChangedOn != data.NewDate(2024, 8, 25) {
+		t.Errorf("sheet B's row: as of %s, want the saved 25 Aug", p.ChangedOn)
+	}
+	if lines := rep.DateLines(); len(lines) != 1 || !strings.HasPrefix(lines[0], "แผ่นงาน 'ตำบลA': แถวที่ไม่มีวันที่ดำเนินการถือเป็นข้อมูล ณ 20 ส.ค. 2567") {
 		t.Errorf("the dry run's lines about the date: %q", lines)
 	}
 }

@@ -34,7 +34,7 @@ func TestImportScreenSaysTheTitlesDate(t *testing.T) {
 	if rep := w.Import.Reports[0]; rep == nil || rep.Refused != "" || rep.Counts().Rows != 1 {
 		t.Fatalf("dry run: %+v", rep)
 	}
-	if want := "แถวที่ไม่มีวันที่ดำเนินการถือเป็นข้อมูล ณ 20 ก.ค. 2567 ตามวันที่ที่หัวตาราง ('20 ก.ค. 2567') ไม่ใช่วันนำเข้า 1 ส.ค. 2567"; !strings.Contains(w.Import.Detail.Text, want) {
+	if want := "แถวที่ไม่มีวันที่ดำเนินการถือเป็นข้อมูล ณ 20 ก.ค. 2567 ตามวันที่ที่หัวตาราง ไม่ใช่วันนำเข้า 1 ส.ค. 2567"; !strings.Contains(w.Import.Detail.Text, want) {
 		t.Errorf("the report lacks %q:\n%s", want, w.Import.Detail.Text)
 	}
 }
