@@ -113,8 +113,9 @@ type FileReport struct {
 	Ended bool
 	// FileDate is the workbook's own date (the day it was saved), which
 	// its rows without an action date carry unless their sheet's title
-	// gives one (SheetReport.Dated); zero when unknown: then the day of
-	// the import (today), which they carry instead.
+	// gives one (SheetReport.Dated); zero when the file does not say, or
+	// says a day before the round or after today: then they carry the
+	// day of the import (today).
 	FileDate data.Date
 	today    data.Date
 
@@ -240,7 +241,8 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			// The age of rows without an action date: the day the
 			// workbook says it was saved, if that is a day of the round
 			// (tools that do not keep the date leave their own, like
-			// excelize's 16 Sep 2006).
+			// excelize's 16 Sep 2006), unless the sheet's title gives
+			// the date of its information (dateByTitles).
 			if saved := data.DateOf(saved); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
 				pl.fileDate = saved
 			}
