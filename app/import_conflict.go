@@ -18,8 +18,9 @@ import (
 // A row of a follow-up workbook carries the stamp of the records it was
 // made from: a record whose last change is not that stamp changed since
 // the export. A row without a stamp (the template, a district's own file)
-// dates its information by its action date, else by the workbook's own
-// date: a record changed on a later day is newer. Values the row leaves
+// dates its information by its action date, else by the date its sheet's
+// title gives ("ข้อมูล ณ วันที่ …"), else by the workbook's own date (pl.asOf):
+// a record changed on a later day is newer. Values the row leaves
 // empty, or that equal the record's, are no conflict.
 func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasProblem bool) ([]data.FieldConflict, data.Sentence, error) {
 	hc := pl.hhAt(ref)

@@ -18,6 +18,10 @@ type planner struct {
 	roundStart data.Date
 	today      data.Date
 	fileDate   data.Date // the workbook's own date (last saved), for rows without an action date; zero if unknown
+	// titleDates is the date of the information a sheet's title gives
+	// (dateByTitles), by sheet: its rows without an action date carry
+	// it instead of fileDate.
+	titleDates map[string]data.Date
 	file       string
 	b          *data.ImportBatch
 	unit       data.Unit     // a municipality's workbook (its title names it): rows only of its households
@@ -598,11 +602,14 @@ func (pl *planner) apply(ref int, in rowInput) (data.Fate, error) {
 }
 
 // asOf is the date of the information a row carries: its action date,
-// else the workbook's own date; zero when it has neither (then the
-// information counts as today's).
+// else the date its sheet's title gives, else the workbook's own date;
+// zero when it has none (then the information counts as today's).
 func (pl *planner) asOf(in rowInput) data.Date {
 	if in.Action != nil {
 		return in.Action.Date
+	}
+	if d, ok := pl.titleDates[in.Sheet]; ok {
+		return d
 	}
 	return pl.fileDate
 }

@@ -66,6 +66,15 @@ type SheetReport struct {
 	Why     string // Thai: why the sheet was not imported
 	WhyEn   string // the same in English, for the window's English
 	Hidden  bool
+	// Dated is the date of the information its title gives ("ข้อมูล ณ
+	// วันที่ 20 พ.ย. 2569" above the header), which its rows without an
+	// action date carry instead of the workbook's own; zero when the
+	// title gives none that can be used. Title is the date as the title
+	// wrote it, "" for none (or the template's dots); TitleWhy says why
+	// it was not used, when it was not (dateByTitles).
+	Dated    data.Date
+	Title    string
+	TitleWhy data.Sentence
 
 	layout *layout
 }

@@ -114,6 +114,13 @@ type FileReport struct {
 	// Formulas are the rows refused because a cell the import reads
 	// holds a formula whose result the file did not save.
 	Formulas FormulaRows
+	// FileDate is the workbook's own date (the day it was saved), which
+	// its rows without an action date carry unless their sheet's title
+	// gives one (SheetReport.Dated); zero when the file does not say, or
+	// says a day before the round or after today: then they carry the
+	// day of the import (today).
+	FileDate data.Date
+	today    data.Date
 
 	password string
 }
@@ -237,10 +244,13 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			// The age of rows without an action date: the day the
 			// workbook says it was saved, if that is a day of the round
 			// (tools that do not keep the date leave their own, like
-			// excelize's 16 Sep 2006).
+			// excelize's 16 Sep 2006), unless the sheet's title gives
+			// the date of its information (dateByTitles).
 			if saved := data.DateOf(saved); !saved.Before(imp.round.Start) && !saved.After(pl.today) {
 				pl.fileDate = saved
 			}
+			rep.FileDate, rep.today = pl.fileDate, pl.today
+			pl.dateByTitles(imp, rep.Sheets, heads) // "ข้อมูล ณ วันที่ …" above a header
 			return append(counted, names...), nil
 		},
 		Row: func(sheet string, row int, cells []string, formulas []int) error {

@@ -275,6 +275,9 @@ func (s *importCheck) showFile(i int) {
 	for _, line := range r.SheetLinesIn(t.lang == English) {
 		txt += "\n" + line
 	}
+	for _, line := range r.DateLinesIn(t.lang == English) {
+		txt += "\n" + line
+	}
 	if len(r.Unknown) > 0 {
 		txt += t.tr("\nคอลัมน์ที่ไม่รู้จัก (ไม่ได้นำเข้า): ", "\nColumns not recognised (ignored): ") + strings.Join(r.Unknown, ", ")
 	}

@@ -189,6 +189,11 @@ func (c *command) printImport(rep *app.FileReport, dry bool) {
 	for _, line := range rep.SheetLines() {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
+	// Which date the rows without an action date were given, when the
+	// sheet's title says another than the file's own.
+	for _, line := range rep.DateLines() {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
 	fmt.Fprintf(w, "  %s %s %s · %s %s %s · แถวที่ปรับปรุง %s · ไม่เปลี่ยนแปลง %s · รอตรวจสอบ %s · ไม่รับ %s\n",
 		data.WordNewHousehold.Thai, num(int64(cnt.CreatedHouseholds())), data.UnitHouseholds.Thai,
 		data.WordNewProblem.Thai, num(int64(cnt.CreatedProblems())), data.UnitProblems.Thai, num(int64(cnt.Updated)), num(int64(cnt.Unchanged)), num(int64(cnt.Review)), num(int64(cnt.Rejected)))
