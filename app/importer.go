@@ -278,6 +278,26 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			s.Rows++
 			return feed.add(in)
 		},
+		// The reader hands rows on before the sheet's merged ranges are
+		// known (they come at the end of its XML), so that a big sheet is
+		// inflated once. When they turn out to change a row handed on
+		// already, it reads the workbook again from the start, ranges
+		// known: everything made of the first read is dropped here (the
+		// plan, with its temporary file) and Plan is where it began.
+		Restart: func() error {
+			endFeed() // the planner's error goes with its plan
+			handed = 0
+			if pl != nil {
+				pl.release(nil)
+				pl = nil
+			}
+			names, storeErr, otherProvince = nil, nil, ""
+			sheetOf = map[string]*SheetReport{}
+			*rep = FileReport{Path: rep.Path, File: rep.File, SHA256: rep.SHA256}
+			imp.subIndex, imp.guesses, imp.dates = nil, nil, nil
+			imp.places = newPlaces(imp.Geo, meta.Province)
+			return ctx.Err()
+		},
 		Done: func(sheet string, err error) error {
 			// A sheet only counted that cannot be read is not the
 			// file's end: its count stays what was read.

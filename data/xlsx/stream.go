@@ -24,6 +24,18 @@ type Reading struct {
 	// why not); what it returns ends the whole read, nil goes on to the
 	// next sheet. Without it, the first error ends the read.
 	Done func(sheet string, err error) error
+	// Restart, when set, lets Read hand a sheet's rows on before its
+	// merged ranges are known (they come after the rows in the sheet's
+	// XML), so that the sheet is inflated once instead of twice: when the
+	// ranges then turn out to change a row already handed on (or cannot be
+	// read), Read calls Restart and reads the workbook again from the
+	// start, the ranges known, and Choose, Row and Done see what they
+	// would have seen had the ranges been known from the start. Restart
+	// must forget all they were told before (which may be nothing); its
+	// error ends the read with it. Without Restart, rows wait for the
+	// ranges, found by inflating the sheet a second time beside them.
+	// Only a workbook of one sheet is read so (readOne).
+	Restart func() error
 }
 
 // Head is what Choose sees of a sheet.
@@ -65,7 +77,7 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 	heads := make([]Head, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
 		h := Head{Name: s.name, Hidden: s.hidden}
-		err := wb.rows(s.name, r.HeadRows, func(row int, cells []string) error {
+		err := wb.rows(s.name, r.HeadRows, false, func(row int, cells []string) error {
 			if row > r.HeadRows {
 				return ErrStop
 			}
@@ -128,6 +140,20 @@ var errChosen = errors.New("chosen")
 // of Choose. What Choose, Row and Done see is what the read of the first
 // rows, then of the sheet, would show them.
 func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
+	read := wb.read // the cell text read before, to count this sheet's once
+	err := wb.readOneSheet(ctx, r)
+	if _, stale := err.(*staleRows); stale {
+		wb.read = read
+		if err := r.Restart(); err != nil {
+			return err
+		}
+		return wb.readOneSheet(ctx, r) // the ranges now known: never stale
+	}
+	return err
+}
+
+// readOneSheet is readOne's read; a *staleRows when it must be read again.
+func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 	sheet := wb.sheets[0]
 	h := Head{Name: sheet.name, Hidden: sheet.hidden}
 	var first []HeadRow // the first rows as Row gets them
@@ -148,7 +174,7 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		}
 		return nil
 	}
-	err := wb.Rows(sheet.name, func(row int, cells []string) error {
+	err := wb.rows(sheet.name, 0, r.Restart != nil, func(row int, cells []string) error {
 		if alone {
 			return r.Row(sheet.name, row, cells)
 		}
@@ -169,6 +195,9 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		}
 		return r.Row(sheet.name, row, cells)
 	})
+	if _, stale := err.(*staleRows); stale {
+		return err
+	}
 	switch {
 	case chooseErr != nil:
 		return chooseErr

@@ -274,3 +274,145 @@ func TestReadOneSheetInOnePass(t *testing.T) {
 	}
 	t.Logf("%d cases", cases)
 }
+
+// TestReadOptimisticIsTheSame: Read with Restart hands a one-sheet
+// workbook's rows on before its merged ranges are known (at once with a
+// bound of one byte, after some rows, or never with a bound above the
+// sheet) and, when the ranges change a row handed on, says Restart and
+// reads it again; what Choose, Row and Done saw after the last Restart is
+// what they see without Restart (the ranges found before any row), for
+// ranges at the start, in the middle and at the end of the sheet, none,
+// ranges that fill nothing, ranges past the columns read, whatever
+// Choose takes, wherever Row stops or fails and the sheet breaks. A
+// sheet without ranges, or whose ranges change no row handed on, is
+// inflated once and never restarted.
+func TestReadOptimisticIsTheSame(t *testing.T) {
+	dir := t.TempDir()
+	book := func(name string, n, damaged int, merges string) string {
+		var rows strings.Builder
+		for r := 1; r <= n; r++ {
+			v := fmt.Sprint(r)
+			if r == damaged {
+				v = "bad\xff"
+			}
+			fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="C%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, r, r, v)
+		}
+		path := filepath.Join(dir, name)
+		writeZip(t, path, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), merges)}))
+		return path
+	}
+	ends := `<mergeCells><mergeCell ref="A1:C1"/><mergeCell ref="A35:B40"/><mergeCell ref="B48:C50"/></mergeCells>`
+	type b struct {
+		path    string
+		changes bool // the ranges change a row
+	}
+	books := []b{
+		{book("title.xlsx", 50, 0, `<mergeCells><mergeCell ref="A1:C1"/></mergeCells>`), true},
+		{book("ends.xlsx", 50, 0, ends), true},
+		{book("three.xlsx", 3, 0, ends), true},
+		{book("early.xlsx", 50, 3, ends), true},
+		{book("late.xlsx", 50, 40, ends), true},
+		{book("cut.xlsx", 50, 31, ends), true},
+		{book("none.xlsx", 50, 0, ``), false},
+		{book("none-damaged.xlsx", 50, 31, ``), false},
+		// One cell, and columns past the last one read (IV is the 256th):
+		// nothing to fill.
+		{book("nothing.xlsx", 50, 0, `<mergeCells><mergeCell ref="A5:A5"/><mergeCell ref="IW1:XFD9"/></mergeCells>`), false},
+		{book("wide.xlsx", 50, 0, `<mergeCells><mergeCell ref="IW1:XFD9"/><mergeCell ref="C45:XFD46"/></mergeCells>`), true},
+	}
+	stopAt, failAt := errors.New("row failed"), errors.New("choose failed")
+	events := func(path string, heads, stop, fail int, choice []string, chooseErr, withDone, restart bool) (string, int) {
+		var log []string
+		restarts := 0
+		r := Reading{HeadRows: heads,
+			Choose: func(_ time.Time, h []Head) ([]string, error) {
+				for _, x := range h {
+					log = append(log, fmt.Sprintf("head %s %v %v", x.Name, x.Rows, x.Err))
+				}
+				if chooseErr {
+					return nil, failAt
+				}
+				return choice, nil
+			},
+			Row: func(sheet string, row int, cells []string) error {
+				log = append(log, "row "+sheet+" "+dumpRow(row, cells))
+				switch row {
+				case stop:
+					return ErrStop
+				case fail:
+					return stopAt
+				}
+				return nil
+			}}
+		if withDone {
+			r.Done = func(sheet string, err error) error {
+				log = append(log, fmt.Sprintf("done %s %v", sheet, err))
+				return nil
+			}
+		}
+		if restart {
+			r.Restart = func() error {
+				log = nil
+				restarts++
+				return nil
+			}
+		}
+		err := Read(t.Context(), path, "", r)
+		log = append(log, fmt.Sprintf("end %v", err))
+		return strings.Join(log, "\n"), restarts
+	}
+	defer HoldRowsForTest(heldBytes)()
+	cases, restarted := 0, 0
+	for _, bk := range books {
+		for _, heads := range []int{2, 30} {
+			for _, c := range []struct {
+				stop, fail int
+				choice     []string
+				chooseErr  bool
+			}{{0, 0, []string{"S"}, false}, {2, 0, []string{"S"}, false}, {33, 0, []string{"S"}, false}, {0, 45, []string{"S"}, false}, {0, 1, []string{"S"}, false},
+				{0, 0, nil, false}, {0, 0, []string{"S", "S"}, false}, {0, 0, nil, true}} {
+				for _, withDone := range []bool{true, false} {
+					heldBytes = 64 << 20
+					want, _ := events(bk.path, heads, c.stop, c.fail, c.choice, c.chooseErr, withDone, false)
+					for _, bound := range []int{1, 300, 1 << 30} {
+						heldBytes = bound
+						scans := mergeScans.Load()
+						got, restarts := events(bk.path, heads, c.stop, c.fail, c.choice, c.chooseErr, withDone, true)
+						if got != want {
+							t.Fatalf("%s, %d head rows, %+v, Done %v, bound %d, %d restarts:\n%s\nwant\n%s", filepath.Base(bk.path), heads, c, withDone, bound, restarts, got, want)
+						}
+						if restarts > 1 || restarts == 1 && (!bk.changes || bound == 1<<30) {
+							t.Errorf("%s, bound %d, %+v: %d restarts", filepath.Base(bk.path), bound, c, restarts)
+						}
+						if !bk.changes && len(c.choice) == 1 && !c.chooseErr && mergeScans.Load() != scans {
+							t.Errorf("%s, bound %d, %+v: the sheet was inflated again for its ranges", filepath.Base(bk.path), bound, c)
+						}
+						restarted += restarts
+						cases++
+					}
+				}
+			}
+		}
+	}
+	if restarted == 0 {
+		t.Error("never restarted")
+	}
+	t.Logf("%d cases, %d restarted", cases, restarted)
+
+	// Ranges that cannot be read (too many): refused before any row, as
+	// without Restart, whenever rows were handed on.
+	lowLimits(t, func(l *Limits) { l.MergedRanges = 2 })
+	for _, bk := range books[1:3] {
+		heldBytes = 64 << 20
+		want, _ := events(bk.path, 30, 0, 0, []string{"S"}, false, true, false)
+		if !strings.Contains(want, "มีช่องที่ผสานกันเกิน 2 กลุ่ม") || strings.Contains(want, "row ") {
+			t.Fatalf("without Restart: %s", want)
+		}
+		for _, bound := range []int{1, 300, 1 << 30} {
+			heldBytes = bound
+			if got, _ := events(bk.path, 30, 0, 0, []string{"S"}, false, true, true); got != want {
+				t.Errorf("%s, bound %d:\n%s\nwant\n%s", filepath.Base(bk.path), bound, got, want)
+			}
+		}
+	}
+}
