@@ -142,3 +142,56 @@ func TestPlanStartedOverForMergedRanges(t *testing.T) {
 		t.Errorf("left after a cancelled second read: %v", files)
 	}
 }
+
+// TestPlanNotStartedOverForTitles: ranges that change only the titles
+// above the header (merged across the sheet, as in the template) do not
+// make the dry run start over, and it is the dry run that knew them;
+// ranges that change the header (its last title merged over an empty
+// column past the template's) do, and give the same as knowing them.
+func TestPlanNotStartedOverForTitles(t *testing.T) {
+	dir := t.TempDir()
+	var rows [][]any
+	for i := 1; i <= 2100; i++ {
+		rows = append(rows, templateRow(i, fmt.Sprintf("4101%07d", i), bigID(i), "หมากแข้ง", "เมือง", i%7+1, subOf[i%7+1], "อยู่ระหว่างดำเนินการ", "15/07/2567", ""))
+	}
+	titles := []string{"แบบรายงานผลการแก้ไขปัญหาครัวเรือน อำเภอเมือง", "จังหวัดอุดรธานี"}
+	titled := writeBook(t, dir, "titled.xlsx", sheet{Name: "S", Titles: titles, Header: [][]string{templateHeader}, Rows: rows,
+		Merge: [][2]string{{"A1", "Y1"}, {"A2", "Y2"}}})
+	header := writeBook(t, dir, "header.xlsx", sheet{Name: "S", Titles: titles, Header: [][]string{templateHeader}, Rows: rows,
+		Merge: [][2]string{{"A1", "Y1"}, {"A2", "Y2"}, {"Y3", "Z3"}}})
+	type outcome struct {
+		sheets  []app.SheetReport
+		header  []int
+		unknown []string
+		counts  data.Counts
+		rows    []data.RowResult
+	}
+	run := func(t *testing.T, path string, held int) (outcome, string) {
+		defer xlsx.HoldRowsForTest(held)()
+		fx := newFixture(t)
+		var progress []int
+		fx.imp.Progress = func(n int) { progress = append(progress, n) }
+		rep := fx.plan(t, path, "")
+		if rep.Refused != "" {
+			t.Fatal(rep.Refused)
+		}
+		defer rep.Close()
+		return outcome{rep.Sheets, rep.Header, rep.Unknown, rep.Counts(), slices.Collect(rep.Batch.RowResults())}, fmt.Sprint(progress)
+	}
+	for _, c := range []struct {
+		path     string
+		progress string
+	}{{titled, "[1000 2000]"}, {header, "[1000 2000 1000 2000]"}} {
+		want, _ := run(t, c.path, 64<<20)
+		if want.counts.Rows != 2100 {
+			t.Fatalf("%s: %+v", c.path, want.counts)
+		}
+		got, progress := run(t, c.path, 1)
+		if progress != c.progress {
+			t.Errorf("%s: progress %s, want %s", c.path, progress, c.progress)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v %v\nwant %+v %v", c.path, got.sheets, got.unknown, want.sheets, want.unknown)
+		}
+	}
+}

@@ -452,8 +452,11 @@ func (w *Workbook) rows(sheet string, most int, optimistic bool, fn func(row int
 		}
 		// end hands on the rows held, then ends the read with err.
 		end := func(err error) error {
-			if serr := settle(); serr != nil || stale {
+			if serr := settle(); serr != nil {
 				return serr
+			}
+			if stale {
+				return err
 			}
 			if _, kerr := known(true); kerr != nil {
 				return kerr

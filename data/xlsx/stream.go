@@ -3,6 +3,7 @@ package xlsx
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,6 +37,14 @@ type Reading struct {
 	// ranges, found by inflating the sheet a second time beside them.
 	// Only a workbook of one sheet is read so (readOne).
 	Restart func() error
+	// Recheck, when set with Restart, spares the read again when the
+	// ranges change only rows among the first HeadRows of a sheet Choose
+	// took alone: it is given what Choose would have seen had the ranges
+	// been known (head), and those first rows as Row got them (was) and as
+	// filled (now), and returns true when Choose and Row would have done
+	// exactly the same with the filled rows (a title merged across the
+	// sheet above the header). False reads again (Restart).
+	Recheck func(head Head, was, now []HeadRow) bool
 }
 
 // Head is what Choose sees of a sheet.
@@ -157,6 +166,7 @@ func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 	sheet := wb.sheets[0]
 	h := Head{Name: sheet.name, Hidden: sheet.hidden}
 	var first []HeadRow // the first rows as Row gets them
+	var seen []HeadRow  // a copy of them, for Recheck
 	var chosen []string
 	var chooseErr error
 	chose, alone := false, false
@@ -185,6 +195,9 @@ func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 			}
 			h.Rows = append(h.Rows, HeadRow{row, kept})
 			first = append(first, HeadRow{row, cells})
+			if r.Recheck != nil {
+				seen = append(seen, HeadRow{row, slices.Clone(cells)})
+			}
 			return nil
 		}
 		if choose(); !alone {
@@ -195,8 +208,11 @@ func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 		}
 		return r.Row(sheet.name, row, cells)
 	})
-	if _, stale := err.(*staleRows); stale {
-		return err
+	if st, stale := err.(*staleRows); stale {
+		if !alone || r.Recheck == nil || !wb.headsOnly(r, sheet, h, seen) {
+			return err
+		}
+		err = st.err // what the ranges change was seen to change nothing
 	}
 	switch {
 	case chooseErr != nil:
@@ -233,6 +249,42 @@ func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 		return r.done(sheet.name, rerr)
 	}
 	return r.done(sheet.name, err)
+}
+
+// headsOnly tells whether the sheet's merged ranges, found after its rows
+// were handed on unfilled, change only its first rows (seen, as they were
+// handed on), and Recheck finds that what Choose and Row did with them
+// stands (h is what Choose was shown).
+func (wb *Workbook) headsOnly(r Reading, sheet sheetEntry, h Head, seen []HeadRow) bool {
+	ranges, ok := wb.merged[sheet.name]
+	if !ok {
+		return false // they could not be read
+	}
+	fill := NewMergeFiller(ranges)
+	for _, rs := range fill.byStart {
+		for _, g := range rs {
+			if g.Row2 > r.HeadRows {
+				return false // a row past the first ones may change
+			}
+		}
+	}
+	if len(seen) != len(h.Rows) {
+		return false
+	}
+	now := make([]HeadRow, len(seen))
+	head := Head{Name: h.Name, Hidden: h.Hidden, Err: h.Err, Rows: make([]HeadRow, len(seen))}
+	changed := false
+	for i, s := range seen {
+		cells := fill.Fill(s.N, slices.Clone(s.Cells))
+		changed = changed || !slices.Equal(cells, s.Cells)
+		now[i] = HeadRow{s.N, cells}
+		kept := make([]string, len(cells))
+		for j, c := range cells {
+			kept[j] = clip(c, HeadCellBytes)
+		}
+		head.Rows[i] = HeadRow{s.N, kept}
+	}
+	return !changed || r.Recheck(head, seen, now)
 }
 
 // clip cuts s to at most n bytes, at a character's start, into a string

@@ -356,6 +356,8 @@ func TestReadOptimisticIsTheSame(t *testing.T) {
 				restarts++
 				return nil
 			}
+			// Asked, it finds that the rows matter.
+			r.Recheck = func(Head, []HeadRow, []HeadRow) bool { return false }
 		}
 		err := Read(t.Context(), path, "", r)
 		log = append(log, fmt.Sprintf("end %v", err))
@@ -414,5 +416,68 @@ func TestReadOptimisticIsTheSame(t *testing.T) {
 				t.Errorf("%s, bound %d:\n%s\nwant\n%s", filepath.Base(bk.path), bound, got, want)
 			}
 		}
+	}
+}
+
+// TestReadRecheckSparesTheReadAgain: ranges that change only the first
+// rows of a sheet Choose took alone are put to Recheck, with what Choose
+// would have seen, and the first rows as Row got them and filled; when it
+// says they change nothing, the read is not done again. Ranges that
+// change a later row are not put to it.
+func TestReadRecheckSparesTheReadAgain(t *testing.T) {
+	dir := t.TempDir()
+	var rows strings.Builder
+	for r := 1; r <= 50; r++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="C%d" t="inlineStr"><is><t>%d</t></is></c></row>`, r, r, r, r, r)
+	}
+	title, later := filepath.Join(dir, "title.xlsx"), filepath.Join(dir, "later.xlsx")
+	writeZip(t, title, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), `<mergeCells><mergeCell ref="A1:D2"/><mergeCell ref="C5:D5"/></mergeCells>`)}))
+	writeZip(t, later, append(skeleton("S"), part{"xl/worksheets/sheet1.xml", sheetXML(text(rows.String()), `<mergeCells><mergeCell ref="A1:D2"/><mergeCell ref="A30:B31"/></mergeCells>`)}))
+	defer HoldRowsForTest(1)()
+	read := func(path string, spare bool) (restarts int, asked []string, rowLog []string) {
+		err := Read(t.Context(), path, "", Reading{HeadRows: 10,
+			Choose: func(time.Time, []Head) ([]string, error) { return []string{"S"}, nil },
+			Row: func(_ string, n int, cells []string) error {
+				rowLog = append(rowLog, dumpRow(n, cells))
+				return nil
+			},
+			Restart: func() error { restarts++; rowLog = nil; return nil },
+			Recheck: func(head Head, was, now []HeadRow) bool {
+				for i := range was {
+					asked = append(asked, dumpRow(was[i].N, was[i].Cells)+" | "+dumpRow(now[i].N, now[i].Cells)+" | "+dumpRow(head.Rows[i].N, head.Rows[i].Cells))
+				}
+				return spare
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	restarts, asked, log := read(title, true)
+	if restarts != 0 || len(asked) != 10 || len(log) != 50 {
+		t.Fatalf("spared: %d restarts, asked %v, %d rows", restarts, asked, len(log))
+	}
+	for i, want := range []string{
+		`1: "1" "" "1" | 1: "1" "1" "1" "1" | 1: "1" "1" "1" "1"`,
+		`2: "2" "" "2" | 2: "2" "1" "2" "1" | 2: "2" "1" "2" "1"`,
+		`3: "3" "" "3" | 3: "3" "" "3" | 3: "3" "" "3"`,
+		`5: "5" "" "5" | 5: "5" "" "5" "5" | 5: "5" "" "5" "5"`,
+	} {
+		if got := asked[[]int{0, 1, 2, 4}[i]]; got != want {
+			t.Errorf("asked %s, want %s", got, want)
+		}
+	}
+	if log[0] != `1: "1" "" "1"` {
+		t.Errorf("spared, Row got %s", log[0])
+	}
+	restarts, asked, log = read(title, false)
+	if len(asked) != 10 {
+		t.Errorf("not spared: asked %v", asked)
+	}
+	if restarts != 1 || log[0] != `1: "1" "1" "1" "1"` {
+		t.Errorf("not spared: %d restarts, Row got %s", restarts, log[0])
+	}
+	if restarts, asked, log = read(later, true); restarts != 1 || asked != nil || log[29] != `30: "30" "30" "30"` || log[30] != `31: "31" "30" "31"` {
+		t.Errorf("a later row: %d restarts, asked %v, Row got %s, %s", restarts, asked, log[29], log[30])
 	}
 }
