@@ -3,6 +3,7 @@ package xlsx
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -479,5 +480,46 @@ func TestReadRecheckSparesTheReadAgain(t *testing.T) {
 	}
 	if restarts, asked, log = read(later, true); restarts != 1 || asked != nil || log[29] != `30: "30" "30" "30"` || log[30] != `31: "31" "30" "31"` {
 		t.Errorf("a later row: %d restarts, asked %v, Row got %s, %s", restarts, asked, log[29], log[30])
+	}
+}
+
+// TestMergeFinderAsScan: the finder fed a part in pieces of any size finds
+// what scanMergeCells finds reading it, tags cut by its buffer included,
+// and refuses as it does (too many ranges; a stream that breaks).
+func TestMergeFinderAsScan(t *testing.T) {
+	var docs []string
+	for _, cut := range []int{3, 12, 30, 300} {
+		head := `<x:worksheet><x:sheetData><x:row r="1"><x:c><x:v>mergeCell ref="A1:Z9"</x:v></x:c></x:row></x:sheetData>`
+		plural := `<x:mergeCells count="2">`
+		pad := strings.Repeat(" ", 256+1<<20-cut-len(head)-len(plural))
+		tags := strings.Repeat(`<x:mergeCell ref="B2:C3"/><mergeCell  ref='D4:D5' />`, 1+cut/10)
+		docs = append(docs, head+pad+plural+tags+`</x:mergeCells>`+strings.Repeat(" ", cut*1000)+`</x:worksheet>`)
+	}
+	// A tag longer than the tail kept, across the first buffer's end: it
+	// is lost, as scanMergeCells loses it.
+	long := `<mergeCell ref="E6:F7" note="` + strings.Repeat("x", 400) + `"/>`
+	docs = append(docs, strings.Repeat(" ", 256+1<<20-300)+long+`<mergeCell ref="A1:B1"/>`)
+	for _, doc := range docs {
+		for _, most := range []int{2, 100} {
+			want, werr := scanMergeCells(t.Context(), strings.NewReader(doc), most)
+			for _, piece := range []int{1 << 20, 7, 4000, 4096, 1<<20 + 3, len(doc)} {
+				f := newMergeFinder(most)
+				for b := []byte(doc); len(b) > 0; {
+					n := min(piece, len(b))
+					f.feed(b[:n])
+					b = b[n:]
+				}
+				got, gerr := f.end(io.EOF)
+				if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+					t.Errorf("%d bytes, most %d, pieces of %d: %v %v, want %v %v", len(doc), most, piece, got, gerr, want, werr)
+				}
+			}
+		}
+		broken := errors.New("broken")
+		f := newMergeFinder(100)
+		f.feed([]byte(doc[:1000]))
+		if _, err := f.end(broken); err != broken {
+			t.Errorf("a broken stream: %v", err)
+		}
 	}
 }
