@@ -147,7 +147,12 @@ var errChosen = errors.New("chosen")
 // starting again. The rows read and held while the sheet's merged ranges
 // are looked for are then not read for nothing: the sheet is read ahead
 // of Choose. What Choose, Row and Done see is what the read of the first
-// rows, then of the sheet, would show them.
+// rows, then of the sheet, would show them. With Restart, the rows go on
+// before the sheet's merged ranges are known (rows, optimistic); when
+// they turn out to change a row handed on (and Recheck does not find the
+// change is nothing to Choose and Row), Restart is called and the sheet
+// read again, once, the ranges known: what they see after it is then
+// what they would have seen.
 func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 	read := wb.read // the cell text read before, to count this sheet's once
 	err := wb.readOneSheet(ctx, r)
