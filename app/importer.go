@@ -29,7 +29,9 @@ type Importer struct {
 	Geo   *data.Geography
 	Clock data.Clock // the register's day: action dates, dates in the future
 	// Progress, when set, is told every 1,000 data rows how many a dry
-	// run has read, so a window can show a long file moving.
+	// run has read, so a window can show a long file moving. A dry run
+	// that starts over (a big sheet whose merged ranges, found at its
+	// end, change rows already planned) counts from the start again.
 	Progress func(rows int)
 
 	places      *places
