@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +29,9 @@ type Importer struct {
 	Geo   *data.Geography
 	Clock data.Clock // the register's day: action dates, dates in the future
 	// Progress, when set, is told every 1,000 data rows how many a dry
-	// run has read, so a window can show a long file moving.
+	// run has read, so a window can show a long file moving. A dry run
+	// that starts over (a big sheet whose merged ranges, found at its
+	// end, change rows already planned) counts from the start again.
 	Progress func(rows int)
 
 	places      *places
@@ -211,9 +215,11 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	var storeErr error // the database's, not the file's
 	otherProvince := ""
 	sheetOf := map[string]*SheetReport{}
+	var shown []xlsx.Head // what Choose was shown
 	err = xlsx.Read(ctx, path, password, xlsx.Reading{
 		HeadRows: headerScanRows,
 		Choose: func(saved time.Time, heads []xlsx.Head) ([]string, error) {
+			shown = heads
 			rep.Sheets = surveySheets(heads)
 			var counted []string
 			for i := range rep.Sheets {
@@ -297,6 +303,49 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 			s.Rows++
 			return feed.add(in)
 		},
+		// The reader hands rows on before the sheet's merged ranges are
+		// known (they come at the end of its XML), so that a big sheet is
+		// inflated once. When they turn out to change a row handed on
+		// already, it reads the workbook again from the start, ranges
+		// known: everything made of the first read is dropped here (the
+		// plan, with its temporary file) and Plan is where it began.
+		Restart: func() error {
+			endFeed() // the planner's error goes with its plan
+			handed = 0
+			if pl != nil {
+				pl.release(nil)
+				pl = nil
+			}
+			names, storeErr, otherProvince, shown = nil, nil, "", nil
+			sheetOf = map[string]*SheetReport{}
+			*rep = FileReport{Path: rep.Path, File: rep.File, SHA256: rep.SHA256}
+			imp.subIndex, imp.guesses, imp.dates = nil, nil, nil
+			imp.places = newPlaces(imp.Geo, meta.Province)
+			return ctx.Err()
+		},
+		// Ranges that change only the rows above the data (a title
+		// merged across the sheet, as the template has) change nothing
+		// of the plan when the sheets chosen, their layout, the unit the
+		// titles name and the date they give stay the same: Row reads
+		// nothing else of them.
+		Recheck: func(head xlsx.Head, was, now []xlsx.HeadRow) bool {
+			if len(names) != 1 || len(shown) != 1 || sheetOf[names[0]] == nil {
+				return false
+			}
+			if !reflect.DeepEqual(surveySheets(shown), surveySheets([]xlsx.Head{head})) {
+				return false
+			}
+			l := sheetOf[names[0]].layout
+			for i := range was {
+				if was[i].N > l.HeaderRows[len(l.HeaderRows)-1] && !slices.Equal(was[i].Cells, now[i].Cells) {
+					return false
+				}
+			}
+			wasText, wasDate, _ := imp.titleDate(was, l.HeaderRows[0])
+			nowText, nowDate, _ := imp.titleDate(now, l.HeaderRows[0])
+			return wasText == nowText && wasDate == nowDate &&
+				reflect.DeepEqual(titleUnit(imp.units, was, l.HeaderRows[0]), titleUnit(imp.units, now, l.HeaderRows[0]))
+		},
 		Done: func(sheet string, err error) error {
 			// A sheet only counted that cannot be read is not the
 			// file's end: its count stays what was read.
@@ -337,6 +386,18 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	}
 	rep.Batch = b
 	return rep, nil
+}
+
+// titleUnit is the unit Row's titles above the header (rows before row
+// header) name, as Plan notes it from them (noteUnitTitle).
+func titleUnit(units data.UnitList, rows []xlsx.HeadRow, header int) data.Unit {
+	var pl planner
+	for _, r := range rows {
+		if r.N < header {
+			pl.noteUnitTitle(units, r.Cells)
+		}
+	}
+	return pl.unit
 }
 
 // noSheetRead is the refusal of a workbook none of whose sheets can be

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +108,25 @@ func ours(path, password string) ([]sheetDump, error) {
 			return nil, err
 		}
 		out = append(out, d)
+	}
+	if len(out) == 1 {
+		// Read with Restart, handing each row on before the ranges are
+		// known, must give the same rows.
+		defer HoldRowsForTest(1)()
+		var rows []string
+		err := Read(context.Background(), path, password, Reading{HeadRows: 2,
+			Choose: func(time.Time, []Head) ([]string, error) { return []string{out[0].name}, nil },
+			Row: func(_ string, n int, cells []string, _ []int) error {
+				rows = append(rows, dumpRow(n, cells))
+				return nil
+			},
+			Restart: func() error { rows = nil; return nil }})
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Equal(rows, out[0].rows) {
+			return nil, fmt.Errorf("read in one pass, rows differ:\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(out[0].rows, "\n"))
+		}
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/xuri/excelize/v2"
 
@@ -48,6 +49,7 @@ func (w *Workbook) mergedRanges(s *sheetEntry) ([]Range, error) {
 // only: the cost of inflating, a fraction of reading the rows. It touches
 // nothing of w but what it reads, so it runs beside the rows' reading.
 func (w *Workbook) scanMerged(s *sheetEntry) ([]Range, error) {
+	mergeScans.Add(1)
 	rc, err := s.part.Open()
 	if err != nil {
 		return nil, err
@@ -56,63 +58,130 @@ func (w *Workbook) scanMerged(s *sheetEntry) ([]Range, error) {
 	return scanMergeCells(w.ctx, rc, w.lim.MergedRanges)
 }
 
+// mergeScans counts the inflatings of a sheet for its merged ranges alone
+// (scanMerged), for the tests.
+var mergeScans atomic.Int64
+
 // scanMergeCells finds the mergeCell elements of a sheet's XML (with or
 // without a namespace prefix) and reads their ranges. More than most is
 // a refusal.
 func scanMergeCells(ctx context.Context, r io.Reader, most int) ([]Range, error) {
-	var out []Range
-	needle := []byte("mergeCell")
-	const tail = 256 // a tag cut by the end of a read is looked at again
-	buf := make([]byte, tail+1<<20)
-	kept, resume := 0, 0
+	f := newMergeFinder(most)
 	for reads := 0; ; reads++ {
 		if reads%64 == 63 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		n, err := io.ReadFull(r, buf[kept:])
-		got := buf[:kept+n]
+		n, err := io.ReadFull(r, f.buf[f.kept:])
 		done := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !done {
 			return nil, err
 		}
-		pos := resume // what is before pos has been looked at
-		for {
-			i := bytes.Index(got[pos:], needle)
-			if i < 0 {
-				break
-			}
-			at := pos + i
-			end := bytes.IndexByte(got[at:], '>')
-			if end < 0 && !done {
-				pos = at // looked at again with the next read
-				break
-			}
-			if end < 0 {
-				end = len(got) - at
-			}
-			tag := got[at : at+end] // the name and attributes, without '>'
-			pos = at + end
-			if !isMergeCellTag(got[:at], tag) {
-				continue
-			}
-			if len(out) >= most {
-				return nil, &oddPart{"มีช่องที่ผสานกันเกิน " + data.FormatNumber(int64(most)) + " กลุ่ม"}
-			}
-			if r, ok := parseRange(mergeRef(tag[len(needle):])); ok {
-				out = append(out, r)
-			}
+		f.look(f.kept+n, done)
+		if f.err != nil || done {
+			return f.out, f.err
 		}
-		if done {
-			return out, nil
-		}
-		// Keep what is not looked at yet, and a little before it: the
-		// '<' and prefix of a name the read cut after.
-		from := max(pos, len(got)-tail)
-		keep := max(0, from-64)
-		kept, resume = copy(buf, got[keep:]), from-keep
 	}
+}
+
+// mergeFinder is scanMergeCells's search, fed the part's bytes as they
+// come (feed, then end) instead of reading them: what it finds is what
+// scanMergeCells finds in the same bytes, however they are cut, since it
+// looks at them in the same buffer-sized pieces.
+type mergeFinder struct {
+	most         int
+	buf          []byte
+	kept, resume int // bytes kept in buf from the piece before; where looking resumes
+	fill         int // bytes in buf (feed)
+	out          []Range
+	err          error
+}
+
+// mergeTail: a tag cut by the end of a piece is looked at again.
+const mergeTail = 256
+
+func newMergeFinder(most int) *mergeFinder {
+	return &mergeFinder{most: most, buf: make([]byte, mergeTail+1<<20)}
+}
+
+// feed looks at the part's next bytes.
+func (f *mergeFinder) feed(p []byte) {
+	for len(p) > 0 && f.err == nil {
+		if f.fill == 0 {
+			f.fill = f.kept
+		}
+		n := copy(f.buf[f.fill:], p)
+		f.fill += n
+		p = p[n:]
+		if f.fill == len(f.buf) {
+			f.look(f.fill, false)
+			f.fill = 0
+		}
+	}
+}
+
+// end is told how the part ended (the error that ended its reading; nil
+// or io.EOF when it ended whole) and returns the ranges found, or why
+// they cannot be had, as scanMergeCells would.
+func (f *mergeFinder) end(err error) ([]Range, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	if f.fill == 0 {
+		f.fill = f.kept
+	}
+	f.look(f.fill, true)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.out, nil
+}
+
+// look searches buf[:n], from where the piece before left off, and keeps
+// what must be looked at again with the next piece (unless done).
+func (f *mergeFinder) look(n int, done bool) {
+	needle := []byte("mergeCell")
+	got := f.buf[:n]
+	pos := f.resume // what is before pos has been looked at
+	for {
+		i := bytes.Index(got[pos:], needle)
+		if i < 0 {
+			break
+		}
+		at := pos + i
+		end := bytes.IndexByte(got[at:], '>')
+		if end < 0 && !done {
+			pos = at // looked at again with the next read
+			break
+		}
+		if end < 0 {
+			end = len(got) - at
+		}
+		tag := got[at : at+end] // the name and attributes, without '>'
+		pos = at + end
+		if !isMergeCellTag(got[:at], tag) {
+			continue
+		}
+		if len(f.out) >= f.most {
+			f.out, f.err = nil, &oddPart{"มีช่องที่ผสานกันเกิน " + data.FormatNumber(int64(f.most)) + " กลุ่ม"}
+			return
+		}
+		if r, ok := parseRange(mergeRef(tag[len(needle):])); ok {
+			f.out = append(f.out, r)
+		}
+	}
+	if done {
+		return
+	}
+	// Keep what is not looked at yet, and a little before it: the '<'
+	// and prefix of a name the read cut after.
+	from := max(pos, len(got)-mergeTail)
+	keep := max(0, from-64)
+	f.kept, f.resume = copy(f.buf, got[keep:]), from-keep
 }
 
 // isMergeCellTag tells a <mergeCell ...> or <x:mergeCell ...> tag from the
@@ -243,6 +312,10 @@ func (m *MergeFiller) Fill(row int, cells []string) []string {
 	}
 	return cells
 }
+
+// fills tells whether m can change a row: it has a range of more than
+// one cell within the columns read.
+func (m *MergeFiller) fills() bool { return m != nil && len(m.byStart) > 0 }
 
 // overlaps tells whether r shares a column with a range still being
 // filled.

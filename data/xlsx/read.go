@@ -39,7 +39,10 @@ type Workbook struct {
 	sstErr error
 	sstOK  bool
 	merged map[string][]Range // each sheet's merged ranges, once scanned
-	read   int64              // bytes of cell text read so far
+	// mergeErr is the refusal of a sheet whose merged ranges could not
+	// be read by an optimistic read that had handed rows on (rows).
+	mergeErr map[string]error
+	read     int64 // bytes of cell text read so far
 }
 
 type sheetEntry struct {
@@ -141,7 +144,7 @@ func OpenContext(ctx context.Context, path, password string) (*Workbook, error) 
 	if len(sheets) > lim.Sheets {
 		return nil, overLimit("มีแผ่นงาน "+data.FormatNumber(int64(len(sheets)))+" แผ่น", " เกินกว่าที่โปรแกรมอ่าน ("+data.FormatNumber(int64(lim.Sheets))+")")
 	}
-	wb := &Workbook{Name: filepath.Base(path), z: z, closer: io.NopCloser(nil), ctx: ctx, lim: lim, sheets: sheets, saved: docSaved(z), merged: map[string][]Range{}}
+	wb := &Workbook{Name: filepath.Base(path), z: z, closer: io.NopCloser(nil), ctx: ctx, lim: lim, sheets: sheets, saved: docSaved(z), merged: map[string][]Range{}, mergeErr: map[string]error{}}
 	if plain == nil {
 		// The zip reads from the file opened above, which stays open
 		// until Close: what was checked is what is read.
@@ -233,7 +236,7 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 // OpenContext was given. A cell longer than Excel allows is passed as it
 // is (CellTooLong tells it).
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
-	return w.rows(sheet, 0, func(row int, cells []string, _ []int) error { return fn(row, cells) })
+	return w.rows(sheet, 0, false, func(row int, cells []string, _ []int) error { return fn(row, cells) })
 }
 
 // heldBytes bounds the rows Rows reads and holds while the sheet's merged
@@ -254,7 +257,17 @@ var heldBytes = 64 << 20 // a variable for the tests
 // rows go to fn, in order and filled, once the ranges are known. A sheet
 // whose ranges cannot be read is refused as before any row, whatever the
 // rows' reading met.
-func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string, formulas []int) error) error {
+//
+// When optimistic (and the sheet not read before), the ranges are looked
+// for in the same inflating as the rows instead, so the sheet is inflated
+// once: the rows are held up to heldBytes as above, and then handed on
+// unfilled. If the ranges then found could change a row handed on
+// unfilled (a range that fills a cell; or they cannot be read), rows
+// ends with a *staleRows, the ranges (or why they cannot be read) now
+// known to w: a read of the sheet again gives what fn should have seen.
+// A sheet that ends within heldBytes never does (its rows are filled
+// before any is handed on).
+func (w *Workbook) rows(sheet string, most int, optimistic bool, fn func(row int, cells []string, formulas []int) error) error {
 	var entry *sheetEntry
 	for i := range w.sheets {
 		if w.sheets[i].name == sheet {
@@ -270,11 +283,16 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 	}
 	var fill *MergeFiller  // nil until the ranges are known
 	var found chan scanned // the ranges of a sheet not scanned before
+	var find *mergeFinder  // or, when optimistic, found while the rows are read
 	var scanErr error
 	scannedOK := false
 	var ranges []Range
 	if r, ok := w.merged[sheet]; ok {
 		fill = NewMergeFiller(r)
+	} else if err, ok := w.mergeErr[sheet]; ok {
+		return err // as the read that found it refused the sheet: before any row
+	} else if optimistic {
+		find = newMergeFinder(w.lim.MergedRanges)
 	} else {
 		found = make(chan scanned, 1)
 		go func() {
@@ -282,10 +300,33 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 			found <- scanned{r, err}
 		}()
 	}
+	// got takes the ranges found, or the refusal of the sheet if they
+	// cannot be read.
+	got := func(res scanned) error {
+		if res.err != nil {
+			scanErr = w.sheetError(sheet, 0, res.err)
+			return scanErr
+		}
+		ranges, fill, scannedOK = res.ranges, NewMergeFiller(res.ranges), true
+		return nil
+	}
 	// known tells whether the ranges are known (fill is set), receiving
 	// them if they have come, or waiting for them when wait is set; the
-	// refusal of the sheet if they cannot be read.
+	// refusal of the sheet if they cannot be read. An optimistic read's
+	// ranges are known at the end of the part (settle), or, without
+	// rows to read, by scanning the part as above (wait).
 	known := func(wait bool) (bool, error) {
+		if find != nil {
+			if !wait {
+				return false, nil
+			}
+			find = nil
+			r, err := w.scanMerged(entry)
+			if err := got(scanned{r, err}); err != nil {
+				return false, err
+			}
+			return true, nil
+		}
 		if found == nil {
 			return scanErr == nil, scanErr
 		}
@@ -300,17 +341,19 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 			}
 		}
 		found = nil
-		if res.err != nil {
-			scanErr = w.sheetError(sheet, 0, res.err)
-			return false, scanErr
+		if err := got(res); err != nil {
+			return false, err
 		}
-		ranges, fill, scannedOK = res.ranges, NewMergeFiller(res.ranges), true
 		return true, nil
 	}
+	stale := false // rows handed on unfilled may be wrong: *staleRows
 	defer func() {
 		// After the rows' goroutine has ended (or before it started).
 		if scannedOK {
 			w.merged[sheet] = ranges
+		}
+		if stale && scanErr != nil {
+			w.mergeErr[sheet] = scanErr
 		}
 	}()
 	sst, err := w.sharedStrings()
@@ -328,10 +371,10 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 		return w.sheetError(sheet, 0, err)
 	}
 	defer rc.Close()
-	ahead := newReadAhead(rc) // inflates beside the scanning
-	defer ahead.Close()       // before rc's Close
+	ahead := newReadAhead(rc, find) // inflates beside the scanning
+	defer ahead.Close()             // before rc's Close
 	p := &sheetRows{x: newXMLScan(ahead, w.lim), sst: sst, lim: w.lim, name: sheet}
-	return pipeline(w.ctx, func(emit func(int, []string) bool) error {
+	err = pipeline(w.ctx, func(emit func(int, []string) bool) error {
 		// The rows held, without pointers for the collector to follow:
 		// their text one after another in text, their cells' ends in
 		// ends, and for each its number and where its text and ends end.
@@ -340,6 +383,7 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 			ends []uint32
 			rows []heldRow
 		}
+		handed := false // rows were handed on before the ranges were known
 		// hold keeps the row just read, its first k cells.
 		hold := func(k int) {
 			held.text = append(held.text, p.vals[:p.ends[k-1]]...)
@@ -348,8 +392,8 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 			}
 			held.rows = append(held.rows, heldRow{p.n, len(held.text), len(held.ends)})
 		}
-		// flush hands on the rows held, filled; false when fn has
-		// stopped the read.
+		// flush hands on the rows held, filled (as they are while fill
+		// is nil); false when fn has stopped the read.
 		flush := func() bool {
 			text, ends := 0, 0
 			for _, h := range held.rows {
@@ -375,19 +419,54 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 			if fill != nil {
 				return emit(p.n, fill.Fill(p.n, p.cells(k))), nil
 			}
+			if handed {
+				return emit(p.n, p.cells(k)), nil
+			}
 			hold(k)
-			if ok, err := known(len(held.text)+4*len(held.ends)+24*len(held.rows) >= heldBytes); !ok {
+			over := len(held.text)+4*len(held.ends)+24*len(held.rows) >= heldBytes
+			if find != nil {
+				if !over {
+					return true, nil
+				}
+				handed = true
+				return flush(), nil
+			}
+			if ok, err := known(over); !ok {
 				return err == nil, err
 			}
 			return flush(), nil
 		}
+		// settle finds an optimistic read's ranges in the rest of the
+		// part, and whether the rows handed on unfilled may be wrong.
+		settle := func() error {
+			if find == nil {
+				return nil
+			}
+			find = nil
+			r, err, ok := ahead.finish(w.ctx)
+			if !ok {
+				return err
+			}
+			if w.ctx.Err() != nil && errors.Is(err, w.ctx.Err()) {
+				return err
+			}
+			err = got(scanned{r, err})
+			stale = handed && (err != nil || fill.fills())
+			return err
+		}
 		// end hands on the rows held, then ends the read with err.
 		end := func(err error) error {
+			if serr := settle(); serr != nil {
+				return serr
+			}
+			if stale {
+				return err
+			}
 			if _, kerr := known(true); kerr != nil {
 				return kerr
 			}
 			if !flush() {
-				return nil
+				return settle()
 			}
 			return err
 		}
@@ -426,11 +505,28 @@ func (w *Workbook) rows(sheet string, most int, fn func(row int, cells []string,
 				return end(nil)
 			}
 			if ok, err := pass(k); err != nil || !ok {
+				if err == nil && handed {
+					// fn has stopped, having seen rows unfilled.
+					err = settle()
+				}
 				return err
 			}
 		}
 	}, func(row int, cells []string) error { return fn(row, cells, p.noResult.take(row, cells)) })
+	if stale {
+		return &staleRows{err}
+	}
+	return err
 }
+
+// staleRows ends an optimistic read of a sheet (rows) that handed rows on
+// unfilled when its merged ranges could change them, or cannot be read:
+// what was handed on may differ from the sheet's rows, and the sheet must
+// be read again (its ranges, or their refusal, are now known, so the next
+// read fills its rows as they come). err is how the read ended besides.
+type staleRows struct{ err error }
+
+func (e *staleRows) Error() string { return "rows handed on before the merged ranges were known" }
 
 // cells makes the first k cells of the row just read into strings: one
 // string holds all their values, and each cell is a slice of it.
@@ -664,3 +760,13 @@ func docSaved(z *zip.Reader) time.Time {
 
 // ErrStop ends a Rows walk early.
 var ErrStop = errors.New("stop")
+
+// HoldRowsForTest bounds the rows a read holds while a sheet's merged
+// ranges are not known (64 MB otherwise) until restore is called: callers'
+// tests make a small sheet hand rows on before its ranges are known, as
+// only a sheet of more than 64 MB of rows does.
+func HoldRowsForTest(bytes int) (restore func()) {
+	old := heldBytes
+	heldBytes = bytes
+	return func() { heldBytes = old }
+}

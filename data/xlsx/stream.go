@@ -3,6 +3,7 @@ package xlsx
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,6 +28,26 @@ type Reading struct {
 	// why not); what it returns ends the whole read, nil goes on to the
 	// next sheet. Without it, the first error ends the read.
 	Done func(sheet string, err error) error
+	// Restart, when set, lets Read hand a sheet's rows on before its
+	// merged ranges are known (they come after the rows in the sheet's
+	// XML), so that the sheet is inflated once instead of twice: when the
+	// ranges then turn out to change a row already handed on (or cannot be
+	// read), Read calls Restart and reads the workbook again from the
+	// start, the ranges known, and Choose, Row and Done see what they
+	// would have seen had the ranges been known from the start. Restart
+	// must forget all they were told before (which may be nothing); its
+	// error ends the read with it. Without Restart, rows wait for the
+	// ranges, found by inflating the sheet a second time beside them.
+	// Only a workbook of one sheet is read so (readOne).
+	Restart func() error
+	// Recheck, when set with Restart, spares the read again when the
+	// ranges change only rows among the first HeadRows of a sheet Choose
+	// took alone: it is given what Choose would have seen had the ranges
+	// been known (head), and those first rows as Row got them (was) and as
+	// filled (now), and returns true when Choose and Row would have done
+	// exactly the same with the filled rows (a title merged across the
+	// sheet above the header). False reads again (Restart).
+	Recheck func(head Head, was, now []HeadRow) bool
 }
 
 // Head is what Choose sees of a sheet.
@@ -68,7 +89,7 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 	heads := make([]Head, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
 		h := Head{Name: s.name, Hidden: s.hidden}
-		err := wb.rows(s.name, r.HeadRows, func(row int, cells []string, _ []int) error {
+		err := wb.rows(s.name, r.HeadRows, false, func(row int, cells []string, _ []int) error {
 			if row > r.HeadRows {
 				return ErrStop
 			}
@@ -99,7 +120,7 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 // readChosen streams the sheets Choose chose, each read from its start.
 func (wb *Workbook) readChosen(r Reading, chosen []string) error {
 	for _, name := range chosen {
-		err := wb.rows(name, 0, func(row int, cells []string, formulas []int) error { return r.Row(name, row, cells, formulas) })
+		err := wb.rows(name, 0, false, func(row int, cells []string, formulas []int) error { return r.Row(name, row, cells, formulas) })
 		if err = r.done(name, err); err != nil {
 			return err
 		}
@@ -129,8 +150,27 @@ var errChosen = errors.New("chosen")
 // starting again. The rows read and held while the sheet's merged ranges
 // are looked for are then not read for nothing: the sheet is read ahead
 // of Choose. What Choose, Row and Done see is what the read of the first
-// rows, then of the sheet, would show them.
+// rows, then of the sheet, would show them. With Restart, the rows go on
+// before the sheet's merged ranges are known (rows, optimistic); when
+// they turn out to change a row handed on (and Recheck does not find the
+// change is nothing to Choose and Row), Restart is called and the sheet
+// read again, once, the ranges known: what they see after it is then
+// what they would have seen.
 func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
+	read := wb.read // the cell text read before, to count this sheet's once
+	err := wb.readOneSheet(ctx, r)
+	if _, stale := err.(*staleRows); stale {
+		wb.read = read
+		if err := r.Restart(); err != nil {
+			return err
+		}
+		return wb.readOneSheet(ctx, r) // the ranges now known: never stale
+	}
+	return err
+}
+
+// readOneSheet is readOne's read; a *staleRows when it must be read again.
+func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 	sheet := wb.sheets[0]
 	h := Head{Name: sheet.name, Hidden: sheet.hidden}
 	type firstRow struct {
@@ -139,6 +179,7 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		formulas []int
 	}
 	var first []firstRow // the first rows as Row gets them
+	var seen []HeadRow   // a copy of them, for Recheck
 	var chosen []string
 	var chooseErr error
 	chose, alone := false, false
@@ -156,7 +197,7 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		}
 		return nil
 	}
-	err := wb.rows(sheet.name, 0, func(row int, cells []string, formulas []int) error {
+	err := wb.rows(sheet.name, 0, r.Restart != nil, func(row int, cells []string, formulas []int) error {
 		if alone {
 			return r.Row(sheet.name, row, cells, formulas)
 		}
@@ -167,6 +208,9 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 			}
 			h.Rows = append(h.Rows, HeadRow{row, kept})
 			first = append(first, firstRow{row, cells, formulas})
+			if r.Recheck != nil {
+				seen = append(seen, HeadRow{row, slices.Clone(cells)})
+			}
 			return nil
 		}
 		if choose(); !alone {
@@ -177,6 +221,12 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		}
 		return r.Row(sheet.name, row, cells, formulas)
 	})
+	if st, stale := err.(*staleRows); stale {
+		if !alone || r.Recheck == nil || !wb.headsOnly(r, sheet, h, seen) {
+			return err
+		}
+		err = st.err // what the ranges change was seen to change nothing
+	}
 	switch {
 	case chooseErr != nil:
 		return chooseErr
@@ -212,6 +262,42 @@ func (wb *Workbook) readOne(ctx context.Context, r Reading) error {
 		return r.done(sheet.name, rerr)
 	}
 	return r.done(sheet.name, err)
+}
+
+// headsOnly tells whether the sheet's merged ranges, found after its rows
+// were handed on unfilled, change only its first rows (seen, as they were
+// handed on), and Recheck finds that what Choose and Row did with them
+// stands (h is what Choose was shown).
+func (wb *Workbook) headsOnly(r Reading, sheet sheetEntry, h Head, seen []HeadRow) bool {
+	ranges, ok := wb.merged[sheet.name]
+	if !ok {
+		return false // they could not be read
+	}
+	fill := NewMergeFiller(ranges)
+	for _, rs := range fill.byStart {
+		for _, g := range rs {
+			if g.Row2 > r.HeadRows {
+				return false // a row past the first ones may change
+			}
+		}
+	}
+	if len(seen) != len(h.Rows) {
+		return false
+	}
+	now := make([]HeadRow, len(seen))
+	head := Head{Name: h.Name, Hidden: h.Hidden, Err: h.Err, Rows: make([]HeadRow, len(seen))}
+	changed := false
+	for i, s := range seen {
+		cells := fill.Fill(s.N, slices.Clone(s.Cells))
+		changed = changed || !slices.Equal(cells, s.Cells)
+		now[i] = HeadRow{s.N, cells}
+		kept := make([]string, len(cells))
+		for j, c := range cells {
+			kept[j] = clip(c, HeadCellBytes)
+		}
+		head.Rows[i] = HeadRow{s.N, kept}
+	}
+	return !changed || r.Recheck(head, seen, now)
 }
 
 // clip cuts s to at most n bytes, at a character's start, into a string
