@@ -190,7 +190,12 @@ func (s *xmlScan) token() (tokKind, error) {
 		return tokSkip, nil
 	case bytes.HasPrefix(b, []byte("<!")):
 		// Another declaration (<!ENTITY …>, <!ELEMENT …>): passed over,
-		// as encoding/xml passes it; only a DOCTYPE is refused.
+		// as encoding/xml passes it; only a DOCTYPE is refused, and
+		// "<!>", which is no declaration (encoding/xml reads on past its
+		// '>' and fails at the end of the part).
+		if len(b) > 2 && b[2] == '>' {
+			return tokEOF, &errXML{"declaration without a name"}
+		}
 		end, err := s.tagEnd()
 		if err != nil {
 			return tokEOF, err
