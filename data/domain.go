@@ -27,7 +27,8 @@ func (c Category) Thai() string { return c.Term().Thai }
 // English returns the category's English name.
 func (c Category) English() string { return c.Term().English }
 
-// ParseCategory reads "4", "ด้านที่ 4", "ด้าน 4", "๔" or a Thai category name.
+// ParseCategory reads "4", "ด้านที่ 4", "ด้าน 4", "๔" or a Thai category
+// name, whole or one half of it ("ด้านรายได้", "อาชีพ").
 func ParseCategory(s string) (Category, error) {
 	t := ThaiToASCIIDigits(CleanText(s))
 	t = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(t, "ด้านที่"), "ด้าน"))
@@ -35,8 +36,16 @@ func ParseCategory(s string) (Category, error) {
 	if n, err := strconv.Atoi(t); err == nil && Category(n).Valid() {
 		return Category(n), nil
 	}
+	bare := strings.ReplaceAll(t, " ", "")
 	for _, c := range Categories {
-		if t == c.Thai() || strings.ReplaceAll(t, " ", "") == strings.ReplaceAll(c.Thai(), " ", "") {
+		if bare == strings.ReplaceAll(c.Thai(), " ", "") {
+			return c, nil
+		}
+	}
+	// One half of a name with a slash ("ด้านรายได้", "อาชีพ", "น้ำดื่ม",
+	// "ที่อยู่อาศัย"): no half is another category's.
+	for _, c := range Categories {
+		if halves := strings.Split(c.Thai(), "/"); len(halves) > 1 && bare != "" && slices.Contains(halves, bare) {
 			return c, nil
 		}
 	}

@@ -9,12 +9,13 @@ func TestParseCategory(t *testing.T) {
 	for in, want := range map[string]Category{
 		"4": 4, "ด้านที่ 4": 4, "ด้าน 4": 4, "๔": 4, "รายได้/อาชีพ": 4, "4. รายได้/อาชีพ": 4,
 		"ความเดือดร้อนที่แก้ไขไม่ได้ด้วยตนเอง": 7, " บ้าน/ที่อยู่อาศัย ": 1,
+		"ด้านรายได้": 4, "อาชีพ": 4, "ด้าน ที่อยู่อาศัย": 1, "น้ำดื่ม": 2, "ด้านน้ำใช้": 2, "บ้าน": 1,
 	} {
 		if got, err := ParseCategory(in); err != nil || got != want {
 			t.Errorf("ParseCategory(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"8", "0", "", "อื่นๆ"} {
+	for _, in := range []string{"8", "0", "", "อื่นๆ", "ด้าน", "/", "รายได้/"} {
 		if _, err := ParseCategory(in); err == nil {
 			t.Errorf("ParseCategory(%q) accepted", in)
 		}
