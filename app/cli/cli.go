@@ -473,10 +473,17 @@ func (c *command) fillDemo(s data.Store, p data.Place, n int, seed uint64, db st
 		return "", err
 	}
 	demo := app.Demo{Geo: c.env.Geo, Province: p.Code, Round: round, Seed: seed, AsOf: c.env.Clock.Today()}
+	// The progress redraws its line on a terminal and prints a plain
+	// line every few seconds into a log, as the import's does.
+	stop := c.startProgress()
+	c.live.step("กำลังสร้างข้อมูลตัวอย่าง")
 	err = demo.Fill(c.ctx, s, n, 10000, func(done int) {
-		fmt.Fprintf(c.env.Stderr, "\rสร้างแล้ว %s / %s ครัวเรือน", data.FormatNumber(int64(done)), data.FormatNumber(int64(n)))
+		c.live.count(fmt.Sprintf("สร้างแล้ว %s / %s ครัวเรือน", data.FormatNumber(int64(done)), data.FormatNumber(int64(n))))
 	})
-	fmt.Fprintln(c.env.Stderr)
+	if err == nil {
+		c.live.finish()
+	}
+	stop()
 	if err != nil {
 		return "", err
 	}

@@ -372,3 +372,22 @@ func TestSummaryWithoutTargetHasNoPercent(t *testing.T) {
 		}
 	}
 }
+
+// demo's progress is the import's: into a log (stderr not a terminal) it
+// prints plain lines, never a line redrawn with \r, and its last count
+// stays as a line of its own.
+func TestDemoProgressWhenNotATerminal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "qm.db")
+	often := func(env *cli.Env) { env.ProgressEvery = time.Millisecond }
+	r := qmdeskWith(t, context.Background(), often, "demo", "--province", "41", "--households", "2000", "--db", db)
+	if r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	if strings.Contains(r.stderr, "\r") {
+		t.Errorf("a redrawn line in a log: %q", r.stderr)
+	}
+	last := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d กำลังสร้างข้อมูลตัวอย่าง สร้างแล้ว 2,000 / 2,000 ครัวเรือน \(ผ่านไป \d+ วินาที\)$`)
+	if !last.MatchString(r.stderr) {
+		t.Errorf("no last progress line:\n%s", r.stderr)
+	}
+}
