@@ -68,6 +68,9 @@ func (w *MainWindow) WaitFor(done func() bool) {
 // OpenDialogs returns how many dialogs are open.
 func (w *MainWindow) OpenDialogs() int { return len(w.dialogs) }
 
+// StoreChanged tells the window that a test wrote to its store directly.
+func (w *MainWindow) StoreChanged() { w.registerChanged(registerChange{}) }
+
 // Every window of the tests runs its background jobs' UI work when the
 // test calls WaitIdle, one piece at a time, as the UI thread would.
 func init() { serialUI = true }

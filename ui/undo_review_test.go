@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"qmdesk/data"
 )
 
@@ -49,5 +51,30 @@ func TestUndoRefusedForALaterReviewShowsWhy(t *testing.T) {
 	w.WaitIdle()
 	if hs, _ := h.store.HouseholdsByHouseCode(ctx, "41010000991"); len(hs) != 0 {
 		t.Fatalf("the undo after the review was settled: %s", w.LastError())
+	}
+}
+
+// The undo's confirmation says that the file's own rows still waiting for
+// review go with it (the store settles them in the undo).
+func TestUndoConfirmationCountsTheFilesPendingRows(t *testing.T) {
+	h := newHarness(t, 5)
+	w := h.w
+	ctx := data.WithOperator(context.Background(), "สมใจ ทดสอบ")
+	b := &data.ImportBatch{File: "เมือง.xlsx", SHA256: "own"}
+	hs, _ := h.store.Households(ctx, data.HouseholdFilter{Limit: 1})
+	for row := 2; row <= 3; row++ {
+		b.AddReview(data.Review{Kind: data.ReviewConflict, Sheet: "S", Row: row, Reason: "ขัดกับข้อมูลในโปรแกรม", Candidates: []uint64{hs[0].ID}})
+		b.AddRow(data.RowResult{Sheet: "S", Row: row, Fate: data.FateReview, Reason: "ขัดกับข้อมูลในโปรแกรม"})
+		b.Counts.Add(data.FateReview)
+	}
+	if _, err := h.store.CommitImport(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	w.StoreChanged()
+	w.WaitIdle()
+	w.Import.History.OnRow(0)
+	test.Tap(w.Import.Undo)
+	if q := w.Import.UndoQuestion; !strings.Contains(q, "เมือง.xlsx") || !strings.Contains(q, "ที่ยังรอตรวจสอบ 2 แถวจะถูกยกเลิกไปด้วย") {
+		t.Fatalf("the confirmation asks: %q", q)
 	}
 }
