@@ -172,3 +172,33 @@ func TestFormulaWithoutResultRefusesItsRow(t *testing.T) {
 		}
 	}
 }
+
+// A file whose data rows hold nothing but formulas without their results
+// (a script wrote every cell as a formula) is refused with the formula's
+// message: its rows read as empty, and it was refused as a file with no
+// data under its header, which sent the clerk looking for the wrong
+// thing. Rows whose only formula is in the sequence column are empty
+// rows, as before.
+func TestFormulaOnlyRowsAreNotNoData(t *testing.T) {
+	fx := newFixture(t)
+	path := formulaBook(t, fx.dir, "formulas-only.xlsx", nil,
+		map[string]string{"A2": "ROW()-1", "B2": `"4102"&"0000011"`, "X2": "1000+2000", "B3": `"4102"&"0000022"`, "X3": "500*2"},
+		nil, []string{"X3"})
+	for _, run := range []string{"dry run", "import"} {
+		rep := fx.plan(t, path, "")
+		if !strings.HasPrefix(rep.Refused, "ไฟล์นี้มีสูตรที่ไม่ได้บันทึกผลลัพธ์ไว้ในทุกแถวข้อมูล (2 แถว เช่น ช่อง B2 คอลัมน์ '") ||
+			!strings.Contains(rep.Refused, "กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่") {
+			t.Fatalf("%s: refused %q", run, rep.Refused)
+		}
+		if run == "import" {
+			if _, err := fx.imp.Commit(fx.ctx, rep); err == nil {
+				t.Fatal("a refused file was imported")
+			}
+		}
+	}
+
+	seq := formulaBook(t, fx.dir, "sequence-only.xlsx", nil, map[string]string{"A2": "ROW()-1", "A3": "ROW()-1"}, nil, []string{"A3"})
+	if rep := fx.plan(t, seq, ""); !strings.HasPrefix(rep.Refused, "ไม่พบข้อมูลใต้หัวตาราง") {
+		t.Errorf("a sheet of sequence formulas only: refused %q", rep.Refused)
+	}
+}

@@ -22,7 +22,9 @@ type Reading struct {
 	// filled; cells are Row's to keep. formulas are the columns (1-based,
 	// in order; nil for most rows) of the row's cells that hold a formula
 	// whose result the file did not save: such a cell is empty in cells,
-	// or not there when nothing follows it. ErrStop ends that sheet.
+	// or not there when nothing follows it; a row of nothing but such
+	// cells comes with cells nil (its values are not known; Choose is not
+	// shown it). ErrStop ends that sheet.
 	Row func(sheet string, row int, cells []string, formulas []int) error
 	// Done, when set, is told how each chosen sheet's read ended (nil, or
 	// why not); what it returns ends the whole read, nil goes on to the
@@ -92,6 +94,9 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 		err := wb.rows(s.name, r.HeadRows, false, func(row int, cells []string, _ []int) error {
 			if row > r.HeadRows {
 				return ErrStop
+			}
+			if cells == nil {
+				return nil // formulas without their results only
 			}
 			kept := make([]string, len(cells))
 			for i, c := range cells {
@@ -200,6 +205,12 @@ func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 	err := wb.rows(sheet.name, 0, r.Restart != nil, func(row int, cells []string, formulas []int) error {
 		if alone {
 			return r.Row(sheet.name, row, cells, formulas)
+		}
+		if cells == nil {
+			// Formulas without their results only: Row's, not
+			// Choose's (a row of nothing is not shown to Choose).
+			first = append(first, firstRow{row, cells, formulas})
+			return nil
 		}
 		if row <= r.HeadRows {
 			kept := make([]string, len(cells))
