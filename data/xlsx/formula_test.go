@@ -12,15 +12,20 @@ import (
 
 // formulasRead reads every sheet of the workbook at path with Read and
 // lists, per row passed, the columns Row is told hold a formula without
-// its result.
+// its result, after the cells of each sheet's first three rows Choose is
+// told hold one.
 func formulasRead(t *testing.T, path string) []string {
 	t.Helper()
 	var out []string
-	err := Read(t.Context(), path, "", Reading{HeadRows: 2,
+	var told []string
+	err := Read(t.Context(), path, "", Reading{HeadRows: 3,
 		Choose: func(_ time.Time, heads []Head) ([]string, error) {
 			var names []string
 			for _, h := range heads {
 				names = append(names, h.Name)
+				if h.Formulas != nil {
+					told = append(told, fmt.Sprintf("head %s %v", h.Name, h.Formulas))
+				}
 			}
 			return names, nil
 		},
@@ -43,7 +48,7 @@ func formulasRead(t *testing.T, path string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return append(out, told...)
 }
 
 // TestFormulasWithoutResult: a cell that holds a formula whose result the
@@ -52,7 +57,8 @@ func formulasRead(t *testing.T, path string) []string {
 // told where it is; a formula with its result saved, or whose result is
 // the empty text, reads as before and is not told; nor is a cell a merged
 // range fills. A row of nothing but such cells is passed without cells
-// (nil, not filled by a merged range), its formulas told. The same in one
+// (nil, not filled by a merged range), its formulas told. Choose is told
+// those of the first rows (Head.Formulas). The same in one
 // step and token by token, in one pass and in two.
 func TestFormulasWithoutResult(t *testing.T) {
 	dir := t.TempDir()
@@ -71,7 +77,7 @@ func TestFormulasWithoutResult(t *testing.T) {
 		part{"xl/worksheets/sheet1.xml", sheetXML(text(rows), `<mergeCells><mergeCell ref="A5:B5"/><mergeCell ref="A8:A9"/></mergeCells>`)},
 		part{"xl/sharedStrings.xml", stringsXML(text(`<si><t>งบ</t></si>`))}))
 	sameAsExcelize(t, path, "")
-	want := "[S 2 [1 2 5 6] S 3 [6] without cells S 4 [2] S 5 [3] S 6 [2] S 9 [2] without cells]"
+	want := "[S 2 [1 2 5 6] S 3 [6] without cells S 4 [2] S 5 [3] S 6 [2] S 9 [2] without cells head S [{2 1} {2 2} {2 5} {2 6} {3 6}]]"
 	defer func() { cellFastPath, onePass = true, true }()
 	for _, fast := range []bool{true, false} {
 		for _, one := range []bool{true, false} {
@@ -98,7 +104,7 @@ func TestFormulasWithoutResult(t *testing.T) {
 	}
 	f.Close()
 	sameAsExcelize(t, two, "")
-	if got := fmt.Sprint(formulasRead(t, two)); got != "[Sheet1 3 [2] สอง 7 [3]]" {
+	if got := fmt.Sprint(formulasRead(t, two)); got != "[Sheet1 3 [2] สอง 7 [3] head Sheet1 [{3 2}]]" {
 		t.Errorf("excelize's workbook: %s", got)
 	}
 }
