@@ -175,12 +175,13 @@ func TestFormulaWithoutResultRefusesItsRow(t *testing.T) {
 	}
 }
 
-// A file whose data rows hold nothing but formulas without their results
-// (a script wrote every cell as a formula) is refused with the formula's
-// message: its rows read as empty, and it was refused as a file with no
-// data under its header, which sent the clerk looking for the wrong
-// thing. Rows whose only formula is in the sequence column are empty
-// rows, as before.
+// A row that holds nothing but formulas without their results (a script
+// wrote every cell as a formula) is a data row whose values are not
+// known: refused as a row with one is, where it was skipped as blank (the
+// household lost without a word), and a file of such rows was refused as
+// one with no data under its header, which sent the clerk looking for
+// the wrong thing. Rows whose only formula is in the sequence column are
+// blank rows, as before.
 func TestFormulaOnlyRowsAreNotNoData(t *testing.T) {
 	fx := newFixture(t)
 	path := formulaBook(t, fx.dir, "formulas-only.xlsx", nil,
@@ -197,6 +198,17 @@ func TestFormulaOnlyRowsAreNotNoData(t *testing.T) {
 				t.Fatal("a refused file was imported")
 			}
 		}
+	}
+
+	row := templateRow(1, "41020000011", id(1), "กุดจับ", "กุดจับ", 4, "หนี้สิน", "", "", "")
+	mixed := formulaBook(t, fx.dir, "mixed.xlsx", [][]any{row},
+		map[string]string{"B3": `"4102"&"0000022"`, "X3": "500*2", "A4": "ROW()-1"}, nil, []string{"X3"})
+	dry := fx.plan(t, mixed, "")
+	results := slices.Collect(dry.Batch.RowResults())
+	if dry.Refused != "" || len(results) != 2 || results[1].Row != 3 || results[1].Fate != data.FateRejected ||
+		!strings.HasPrefix(results[1].Reason, "ช่อง B3 (คอลัมน์ '") || dry.Skipped != 0 ||
+		!strings.HasPrefix(dry.FormulaNote(false), "ไม่รับ 1 แถว เพราะมีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง B3 ") {
+		t.Errorf("a row of formulas only under a row of values: refused %q, skipped %d, %+v, note %q", dry.Refused, dry.Skipped, results, dry.FormulaNote(false))
 	}
 
 	seq := formulaBook(t, fx.dir, "sequence-only.xlsx", nil, map[string]string{"A2": "ROW()-1", "A3": "ROW()-1"}, nil, []string{"A3"})

@@ -118,9 +118,6 @@ type FileReport struct {
 	// Formulas are the rows refused because a cell the import reads
 	// holds a formula whose result the file did not save.
 	Formulas FormulaRows
-	// blankFormulas are the rows skipped that hold nothing but formulas
-	// without their results (at least one in a column the import reads).
-	blankFormulas FormulaRows
 	// FileDate is the workbook's own date (the day it was saved), which
 	// its rows without an action date carry unless their sheet's title
 	// gives one (SheetReport.Dated); zero when the file does not say, or
@@ -264,16 +261,10 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		},
 		Row: func(sheet string, row int, cells []string, formulas []int) error {
 			s := sheetOf[sheet]
-			if cells == nil {
-				// Nothing but formulas without their results: skipped as
-				// a blank row is, but noted (blankFormulas) when the
-				// import reads one of its columns, for a file that has
-				// no other data row is not a file without data.
-				if l := s.layout; s.Imported && row > l.HeaderRows[len(l.HeaderRows)-1] {
-					if c := l.formulaColumn(formulas); c > 0 {
-						rep.blankFormulas.note(formulaRow(l, row, c), c)
-					}
-				}
+			if cells == nil && (!s.Imported || s.layout.formulaColumn(formulas) == 0) {
+				// Nothing but formulas without their results, none in
+				// a column the import reads: a blank row. Those with one
+				// are data rows whose values are not known, refused below.
 				return nil
 			}
 			if !s.Imported {
@@ -292,7 +283,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 				}
 				return nil
 			}
-			if isBlankRow(cells) || l.isSubtotalRow(cells) {
+			if cells != nil && (isBlankRow(cells) || l.isSubtotalRow(cells)) {
 				s.Skipped++
 				rep.Skipped++
 				return nil
@@ -387,10 +378,6 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 	b := pl.b
 	if err := pl.err(); err != nil {
 		return nil, err
-	}
-	if b.Counts.Rows == 0 && rep.blankFormulas.Rows > 0 {
-		// Rows of nothing but formulas without their results.
-		return refuse(rep.blankFormulas.allRows(rep.blankFormulas.Rows))
 	}
 	if b.Counts.Rows == 0 {
 		return refuse(data.Errorf(data.EINVALID, "ไม่พบข้อมูลใต้หัวตารางในแผ่นงาน '%s'", "no data rows under the header of sheet %q", rep.Sheet))
