@@ -13,13 +13,15 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"qmdesk/data"
+	"qmdesk/data/xlsx"
 )
 
 // formulaBook writes the template's header and rows with excelize, then
 // sets formulas (cell → formula) with SetCellFormula, which saves no
 // result (and says the result is text), and gives the cells of results
 // (cell → number) their result as Excel saves a number's, and those of
-// empty (cells) an empty <v> as openpyxl writes it.
+// empty (cells) an empty <v> as openpyxl writes it (a cell that had a
+// value keeps it with its formula until then: SetCellFormula keeps it).
 func formulaBook(t *testing.T, dir, name string, rows [][]any, formulas, results map[string]string, empty []string) string {
 	t.Helper()
 	path := writeBook(t, dir, name, sheet{Name: "ข้อมูล", Header: [][]string{templateHeader}, Rows: rows})
@@ -53,7 +55,7 @@ func formulaBook(t *testing.T, dir, name string, rows [][]any, formulas, results
 			// The cell as a number's: excelize's formula cell says its
 			// result is text (t="str"), where an empty <v> is a result.
 			set := func(cell, v string) {
-				re := regexp.MustCompile(`<c r="` + cell + `"[^>]*>(<f>[^<]*</f>)</c>`)
+				re := regexp.MustCompile(`<c r="` + cell + `"[^>]*>(<f>[^<]*</f>)(<v>[^<]*</v>)?</c>`)
 				if !re.MatchString(body) {
 					t.Fatalf("no formula at %s in %s", cell, body)
 				}
@@ -170,5 +172,80 @@ func TestFormulaWithoutResultRefusesItsRow(t *testing.T) {
 				t.Fatal("a refused file was imported")
 			}
 		}
+	}
+}
+
+// A row that holds nothing but formulas without their results (a script
+// wrote every cell as a formula) is a data row whose values are not
+// known: refused as a row with one is, where it was skipped as blank (the
+// household lost without a word), and a file of such rows was refused as
+// one with no data under its header, which sent the clerk looking for
+// the wrong thing. Rows whose only formula is in the sequence column are
+// blank rows, as before.
+func TestFormulaOnlyRowsAreNotNoData(t *testing.T) {
+	fx := newFixture(t)
+	path := formulaBook(t, fx.dir, "formulas-only.xlsx", nil,
+		map[string]string{"A2": "ROW()-1", "B2": `"4102"&"0000011"`, "X2": "1000+2000", "B3": `"4102"&"0000022"`, "X3": "500*2"},
+		nil, []string{"X3"})
+	for _, run := range []string{"dry run", "import"} {
+		rep := fx.plan(t, path, "")
+		if !strings.HasPrefix(rep.Refused, "ไฟล์นี้มีสูตรที่ไม่ได้บันทึกผลลัพธ์ไว้ในทุกแถวข้อมูล (2 แถว เช่น ช่อง B2 คอลัมน์ '") ||
+			!strings.Contains(rep.Refused, "กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่") {
+			t.Fatalf("%s: refused %q", run, rep.Refused)
+		}
+		if run == "import" {
+			if _, err := fx.imp.Commit(fx.ctx, rep); err == nil {
+				t.Fatal("a refused file was imported")
+			}
+		}
+	}
+
+	row := templateRow(1, "41020000011", id(1), "กุดจับ", "กุดจับ", 4, "หนี้สิน", "", "", "")
+	mixed := formulaBook(t, fx.dir, "mixed.xlsx", [][]any{row},
+		map[string]string{"B3": `"4102"&"0000022"`, "X3": "500*2", "A4": "ROW()-1"}, nil, []string{"X3"})
+	dry := fx.plan(t, mixed, "")
+	results := slices.Collect(dry.Batch.RowResults())
+	if dry.Refused != "" || len(results) != 2 || results[1].Row != 3 || results[1].Fate != data.FateRejected ||
+		!strings.HasPrefix(results[1].Reason, "ช่อง B3 (คอลัมน์ '") || dry.Skipped != 0 ||
+		!strings.HasPrefix(dry.FormulaNote(false), "ไม่รับ 1 แถว เพราะมีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง B3 ") {
+		t.Errorf("a row of formulas only under a row of values: refused %q, skipped %d, %+v, note %q", dry.Refused, dry.Skipped, results, dry.FormulaNote(false))
+	}
+
+	seq := formulaBook(t, fx.dir, "sequence-only.xlsx", nil, map[string]string{"A2": "ROW()-1", "A3": "ROW()-1"}, nil, []string{"A3"})
+	if rep := fx.plan(t, seq, ""); !strings.HasPrefix(rep.Refused, "ไม่พบข้อมูลใต้หัวตาราง") {
+		t.Errorf("a sheet of sequence formulas only: refused %q", rep.Refused)
+	}
+}
+
+// A header cell that holds a formula without its result (a header a
+// script wrote as formulas) is not known: the sheet is not read, and the
+// file is refused saying so and what to do. Before, the column was lost
+// without a word (a budget header: the budgets were not read; the house
+// code's: households came in without it), or, when the whole header was
+// so, the file was refused as one without a header, to be made again on
+// the province's form.
+func TestFormulaInHeaderRefusesTheSheet(t *testing.T) {
+	fx := newFixture(t)
+	row := templateRow(1, "41020000011", id(1), "กุดจับ", "กุดจับ", 4, "หนี้สิน", "", "", "")
+	row[20], row[21], row[22], row[23] = "15/07/2567", "อบต.กุดจับ", "ให้ทุนประกอบอาชีพ", 1000
+	budget := formulaBook(t, fx.dir, "budget-header.xlsx", [][]any{row}, map[string]string{"X1": `"งบประมาณ"&" (บาท)"`}, nil, []string{"X1"})
+	rep := fx.plan(t, budget, "")
+	if !strings.HasPrefix(rep.Refused, "อ่านหัวตารางไม่ได้: แผ่นงาน 'ข้อมูล' มีข้อมูล 1 แถวแต่ไม่ได้นำเข้า: แถวหัวตาราง (แถว 1) มีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง X1)") ||
+		!strings.Contains(rep.Refused, "กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่") {
+		t.Errorf("a formula in the budget's header: refused %q", rep.Refused)
+	}
+
+	all := map[string]string{}
+	var cells []string
+	for i, h := range templateHeader {
+		cell := xlsx.ColumnName(i+1) + "1"
+		all[cell] = `"` + strings.ReplaceAll(h, "\n", `"&CHAR(10)&"`) + `"`
+		cells = append(cells, cell)
+	}
+	whole := formulaBook(t, fx.dir, "header.xlsx", [][]any{row}, all, nil, cells)
+	rep = fx.plan(t, whole, "")
+	if !strings.HasPrefix(rep.Refused, "อ่านหัวตารางไม่ได้: แผ่นงาน 'ข้อมูล' ไม่ได้นำเข้า: ไม่พบแถวหัวตาราง และแถวบนของแผ่นงานมีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง A1)") ||
+		!strings.Contains(rep.Refused, "กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่") {
+		t.Errorf("a header of formulas: refused %q", rep.Refused)
 	}
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +79,10 @@ type SheetReport struct {
 	TitleWhy data.Sentence
 
 	layout *layout
+	// formulaHead: not read because its header, or its first rows when
+	// no header was found, hold a formula whose result the file did not
+	// save (Why says which cell).
+	formulaHead bool
 }
 
 // Line says in one Thai sentence what became of the sheet.
@@ -206,6 +212,16 @@ func surveySheets(heads []xlsx.Head) []SheetReport {
 		if found {
 			lacks = l.missing()
 		}
+		// A cell of the header (of the first rows, without a header)
+		// that holds a formula without its result: the header is not
+		// known.
+		formulaCell := ""
+		for _, f := range h.Formulas {
+			if !found || slices.Contains(l.HeaderRows, f.Row) {
+				formulaCell = xlsx.ColumnName(f.Col) + strconv.Itoa(f.Row)
+				break
+			}
+		}
 		switch {
 		case len(first) == 0:
 			s.Why, s.WhyEn = "แผ่นงานว่าง", "the sheet is empty"
@@ -213,6 +229,16 @@ func surveySheets(heads []xlsx.Head) []SheetReport {
 			s.Why, s.WhyEn = "แผ่นงานนี้ถูกซ่อนไว้ ถ้าต้องการนำเข้า ให้เลิกซ่อนแผ่นงานใน Excel แล้วบันทึกใหม่", "the sheet is hidden; to import it, unhide it in Excel and save again"
 		case s.Hidden:
 			s.Why, s.WhyEn = "แผ่นงานที่ซ่อนไว้และไม่มีหัวตารางของข้อมูล (เช่น รายการสำหรับเลือกในช่อง)", "a hidden sheet without a data header (e.g. the lists of a drop-down)"
+		case found && formulaCell != "":
+			w := data.Sentencef("แถวหัวตาราง (แถว %s) มีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง %s) โปรแกรมจึงไม่รู้ชื่อคอลัมน์: กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่",
+				"the header (row %s) has a cell holding a formula whose result was not saved in the file (e.g. cell %s), so a column's name is unknown: open the file in Excel or LibreOffice, save it, and import it again",
+				joinRows(l.HeaderRows), formulaCell)
+			s.Why, s.WhyEn, s.formulaHead = w.Thai, w.English, true
+		case !found && formulaCell != "":
+			w := data.Sentencef("ไม่พบแถวหัวตาราง และแถวบนของแผ่นงานมีช่องที่เป็นสูตรซึ่งไฟล์ไม่ได้บันทึกผลลัพธ์ไว้ (เช่น ช่อง %s) หัวตารางอาจเป็นสูตรเหล่านี้: กรุณาเปิดไฟล์ใน Excel หรือ LibreOffice แล้วกดบันทึก จากนั้นนำเข้าใหม่",
+				"no header row found, and the sheet's first rows have cells holding a formula whose result was not saved in the file (e.g. cell %s), which may be the header: open the file in Excel or LibreOffice, save it, and import it again",
+				formulaCell)
+			s.Why, s.WhyEn, s.formulaHead = w.Thai, w.English, true
 		case !found:
 			s.Why, s.WhyEn = noHeader, "no header row found (it needs at least 3 known columns, e.g. house code, tambon, category, problem)"
 		case len(lacks) > 0:

@@ -261,6 +261,12 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 		},
 		Row: func(sheet string, row int, cells []string, formulas []int) error {
 			s := sheetOf[sheet]
+			if cells == nil && (!s.Imported || s.layout.formulaColumn(formulas) == 0) {
+				// Nothing but formulas without their results, none in
+				// a column the import reads: a blank row. Those with one
+				// are data rows whose values are not known, refused below.
+				return nil
+			}
 			if !s.Imported {
 				s.countRow(row, cells)
 				return nil
@@ -277,7 +283,7 @@ func (imp *Importer) Plan(ctx context.Context, path, password string) (*FileRepo
 				}
 				return nil
 			}
-			if isBlankRow(cells) || l.isSubtotalRow(cells) {
+			if cells != nil && (isBlankRow(cells) || l.isSubtotalRow(cells)) {
 				s.Skipped++
 				rep.Skipped++
 				return nil
@@ -406,9 +412,17 @@ func noSheetRead(sheets []SheetReport) error {
 	if len(sheets) == 1 && sheets[0].Why == noHeader {
 		return data.Errorf(data.EINVALID, "ไม่พบแถวหัวตารางในไฟล์นี้ (ต้องมีหัวคอลัมน์อย่างน้อย 3 คอลัมน์ เช่น รหัสบ้าน, ตำบล, ด้าน, ปัญหา) กรุณาใช้แบบฟอร์มของจังหวัด", "no header row found")
 	}
-	var lines []string
+	var lines, english []string
+	formulas := false
 	for _, s := range sheets {
-		lines = append(lines, s.Line())
+		lines, english = append(lines, s.Line()), append(english, s.LineEnglish())
+		formulas = formulas || s.formulaHead
+	}
+	if formulas {
+		// Not a file of another form: a header the file holds as
+		// formulas without their results (what to do is in the line).
+		return data.Messages(data.EINVALID, "อ่านหัวตารางไม่ได้: %s", []any{strings.Join(lines, " · ")},
+			"cannot read the header: %s", strings.Join(english, " · "))
 	}
 	return data.Messages(data.EINVALID, "ไม่พบแผ่นงานที่มีหัวตารางของข้อมูลในไฟล์นี้ กรุณาใช้แบบฟอร์มของจังหวัด: %s", []any{strings.Join(lines, " · ")},
 		"no sheet with a data header among %d", len(sheets))

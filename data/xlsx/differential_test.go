@@ -116,7 +116,10 @@ func ours(path, password string) ([]sheetDump, error) {
 		var rows []string
 		err := Read(context.Background(), path, password, Reading{HeadRows: 2,
 			Choose: func(time.Time, []Head) ([]string, error) { return []string{out[0].name}, nil },
-			Row: func(_ string, n int, cells []string, _ []int) error {
+			Row: func(_ string, n int, cells []string, formulas []int) error {
+				if cells == nil && formulas != nil {
+					return nil // formulas without their results only: no value
+				}
 				rows = append(rows, dumpRow(n, cells))
 				return nil
 			},

@@ -236,7 +236,12 @@ const unreadableAdvice = ": ไฟล์อาจเสียหายหรื�
 // OpenContext was given. A cell longer than Excel allows is passed as it
 // is (CellTooLong tells it).
 func (w *Workbook) Rows(sheet string, fn func(row int, cells []string) error) error {
-	return w.rows(sheet, 0, false, func(row int, cells []string, _ []int) error { return fn(row, cells) })
+	return w.rows(sheet, 0, false, func(row int, cells []string, _ []int) error {
+		if cells == nil {
+			return nil // formulas without their results only: no value
+		}
+		return fn(row, cells)
+	})
 }
 
 // heldBytes bounds the rows Rows reads and holds while the sheet's merged
@@ -248,7 +253,8 @@ var heldBytes = 64 << 20 // a variable for the tests
 // telling fn which of the row's cells hold a formula whose result the
 // file did not save (formulas: their columns, 1-based, in order; nil for
 // most rows; such a cell is empty in cells, or not there when nothing
-// follows it).
+// follows it). A row of nothing but such cells is passed with cells nil
+// (Rows does not pass it).
 //
 // A sheet's merged ranges come after its rows in its XML, and rows are
 // filled as they stream: the first time a sheet is read, another
@@ -386,7 +392,9 @@ func (w *Workbook) rows(sheet string, most int, optimistic bool, fn func(row int
 		handed := false // rows were handed on before the ranges were known
 		// hold keeps the row just read, its first k cells.
 		hold := func(k int) {
-			held.text = append(held.text, p.vals[:p.ends[k-1]]...)
+			if k > 0 {
+				held.text = append(held.text, p.vals[:p.ends[k-1]]...)
+			}
 			for _, e := range p.ends[:k] {
 				held.ends = append(held.ends, uint32(e))
 			}
@@ -405,7 +413,12 @@ func (w *Workbook) rows(sheet string, most int, optimistic bool, fn func(row int
 					from = int(e)
 				}
 				text, ends = h.text, h.ends
-				if !emit(h.n, fill.Fill(h.n, cells)) {
+				if len(cells) == 0 {
+					cells = nil // formulas without their results only: not filled
+				} else {
+					cells = fill.Fill(h.n, cells)
+				}
+				if !emit(h.n, cells) {
 					return false
 				}
 			}
@@ -416,6 +429,9 @@ func (w *Workbook) rows(sheet string, most int, optimistic bool, fn func(row int
 		// it while the ranges are not known; false when fn has stopped
 		// the read.
 		pass := func(k int) (bool, error) {
+			if k == 0 && (fill != nil || handed) {
+				return emit(p.n, nil), nil
+			}
 			if fill != nil {
 				return emit(p.n, fill.Fill(p.n, p.cells(k))), nil
 			}
@@ -488,12 +504,15 @@ func (w *Workbook) rows(sheet string, most int, optimistic bool, fn func(row int
 			}
 			// A row with nothing of its own is not passed, even where
 			// a merged range covers it: what a range holds is filled into
-			// the rows that are there.
+			// the rows that are there. A row of nothing but formulas
+			// without their results is passed with no cells (nil, never
+			// filled), so that fn is told of them: the row's values are
+			// not known, it may not be empty.
 			k := len(p.ends)
 			for k > 0 && p.ends[k-1] == p.cellStart(k-1) {
 				k-- // an empty cell at the end
 			}
-			if k == 0 {
+			if k == 0 && !p.noResult.has(p.n) {
 				continue
 			}
 			w.read += int64(len(p.vals))

@@ -73,6 +73,18 @@ func (f *formulaCells) add(row, col int) {
 	f.mu.Unlock()
 }
 
+// has tells whether row, the row the reader is reading, has a cell that
+// holds a formula without its result: its cells are the last ones added,
+// and the consumer takes only rows read before it.
+func (f *formulaCells) has(row int) bool {
+	if f.n.Load() == 0 {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.cells) > 0 && int(f.cells[len(f.cells)-1].row) == row
+}
+
 // take returns the columns (1-based, in order) of row's cells that hold a
 // formula without its result, nil when there are none, and forgets those
 // of row and of the rows before it. A column whose cell in cells is not

@@ -22,7 +22,10 @@ type Reading struct {
 	// filled; cells are Row's to keep. formulas are the columns (1-based,
 	// in order; nil for most rows) of the row's cells that hold a formula
 	// whose result the file did not save: such a cell is empty in cells,
-	// or not there when nothing follows it. ErrStop ends that sheet.
+	// or not there when nothing follows it; a row of nothing but such
+	// cells comes with cells nil (its values are not known; it is not
+	// among Head's Rows, its cells are in Head's Formulas). ErrStop ends
+	// that sheet.
 	Row func(sheet string, row int, cells []string, formulas []int) error
 	// Done, when set, is told how each chosen sheet's read ended (nil, or
 	// why not); what it returns ends the whole read, nil goes on to the
@@ -58,11 +61,18 @@ type Head struct {
 	// cut to HeadCellBytes: a long cell is no header, and thirty rows of
 	// them must not be held.
 	Rows []HeadRow
+	// Formulas are the cells of those rows that hold a formula whose
+	// result the file did not save (they are empty in Rows), in order;
+	// nil for most sheets. A header written so is not known.
+	Formulas []CellRef
 	// Err is why the sheet's first rows could not be read (XML that is
 	// not well-formed, a damaged part); a broken limit or the context
 	// ends the whole read instead.
 	Err error
 }
+
+// CellRef is where a cell is: its row and column, 1-based.
+type CellRef struct{ Row, Col int }
 
 // HeadRow is one of a sheet's first rows.
 type HeadRow struct {
@@ -89,9 +99,13 @@ func Read(ctx context.Context, path, password string, r Reading) error {
 	heads := make([]Head, 0, len(wb.sheets))
 	for _, s := range wb.sheets {
 		h := Head{Name: s.name, Hidden: s.hidden}
-		err := wb.rows(s.name, r.HeadRows, false, func(row int, cells []string, _ []int) error {
+		err := wb.rows(s.name, r.HeadRows, false, func(row int, cells []string, formulas []int) error {
 			if row > r.HeadRows {
 				return ErrStop
+			}
+			h.noteFormulas(row, formulas)
+			if cells == nil {
+				return nil // formulas without their results only
 			}
 			kept := make([]string, len(cells))
 			for i, c := range cells {
@@ -202,6 +216,15 @@ func (wb *Workbook) readOneSheet(ctx context.Context, r Reading) error {
 			return r.Row(sheet.name, row, cells, formulas)
 		}
 		if row <= r.HeadRows {
+			h.noteFormulas(row, formulas)
+		}
+		if cells == nil {
+			// Formulas without their results only: Row's, not
+			// Choose's (a row of nothing is not shown to Choose).
+			first = append(first, firstRow{row, cells, formulas})
+			return nil
+		}
+		if row <= r.HeadRows {
 			kept := make([]string, len(cells))
 			for i, c := range cells {
 				kept[i] = clip(c, HeadCellBytes)
@@ -297,7 +320,22 @@ func (wb *Workbook) headsOnly(r Reading, sheet sheetEntry, h Head, seen []HeadRo
 		}
 		head.Rows[i] = HeadRow{s.N, kept}
 	}
+	// The formulas without their results, less the cells now filled.
+	for _, f := range h.Formulas {
+		i := slices.IndexFunc(now, func(r HeadRow) bool { return r.N == f.Row })
+		if i < 0 || f.Col > len(now[i].Cells) || now[i].Cells[f.Col-1] == "" {
+			head.Formulas = append(head.Formulas, f)
+		}
+	}
 	return !changed || r.Recheck(head, seen, now)
+}
+
+// noteFormulas notes the cells of row that hold a formula without its
+// result (formulas: their columns).
+func (h *Head) noteFormulas(row int, formulas []int) {
+	for _, c := range formulas {
+		h.Formulas = append(h.Formulas, CellRef{row, c})
+	}
 }
 
 // clip cuts s to at most n bytes, at a character's start, into a string
