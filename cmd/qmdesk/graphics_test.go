@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 )
 
 // A display without OpenGL (an X server without GLX, as a basic display
@@ -152,5 +154,96 @@ func TestWindowOpensOnADisplay(t *testing.T) {
 	}
 	if r := qmdesk(t, nil, "check", "--db", db); r.code != 0 {
 		t.Errorf("the database after the window: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// A start whose open of the database takes more than a moment (here: the
+// file is held by another program, which the open waits for before it
+// refuses) shows a small window saying that the database is being opened,
+// and the main window replaces it, saying why the database could not be
+// opened; without the small window nothing was on the screen meanwhile.
+func TestASlowOpenShowsASmallWindowFirst(t *testing.T) {
+	display := startXvfb(t)
+	xwininfo, err := exec.LookPath("xwininfo")
+	if err != nil {
+		t.Skip("xwininfo is not installed")
+	}
+	windows := func() string {
+		out, _ := exec.Command(xwininfo, "-root", "-tree", "-display", display).CombinedOutput()
+		return string(out)
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if r := qmdesk(t, nil, "init", "--province", "41", "--db", db); r.code != 0 {
+		t.Fatalf("init: %d %s", r.code, r.stderr)
+	}
+	held, err := bbolt.Open(db, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	cmd := clerkCommand([]string{"DISPLAY=" + display, "WAYLAND_DISPLAY=", "QMDESK_TRACE=1"}, "--db", db)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		exited <- cmd.Wait()
+	}()
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}()
+	var seen []string
+	wait := func(what string) {
+		t.Helper()
+		for deadline := time.After(90 * time.Second); ; {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("the program ended before %q (%v):\n%s", what, <-exited, strings.Join(seen, "\n"))
+				}
+				seen = append(seen, l)
+				if strings.Contains(l, what) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no %q after 90 s:\n%s", what, strings.Join(seen, "\n"))
+			}
+		}
+	}
+	// The open waits 1.5 s for the file before it refuses: the small
+	// window is on the screen meanwhile.
+	wait("a small window says so")
+	if out := windows(); !strings.Contains(out, `"qmdesk — กำลังเปิดฐานข้อมูล"`) {
+		t.Errorf("no small window while the database opens:\n%s", out)
+	}
+	wait("the main window replaces the small one")
+	deadline := time.Now().Add(10 * time.Second)
+	for out := windows(); strings.Contains(out, "กำลังเปิดฐานข้อมูล") || !strings.Contains(out, `"qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM"`); out = windows() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the main window did not replace the small one:\n%s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	select {
+	case err := <-exited:
+		t.Fatalf("the program ended (%v) instead of saying in its window why the database could not be opened:\n%s", err, strings.Join(seen, "\n"))
+	default:
 	}
 }

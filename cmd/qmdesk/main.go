@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -73,6 +74,16 @@ func main() {
 // window opens the program's window. startErr, when set, is a refusal at
 // start (a wrong QMDESK_TODAY): the window says it instead of opening the
 // database, so that a clerk who started the program from its icon sees why.
+//
+// The database is opened off the main goroutine, which Fyne needs for its
+// loop. An open done within splashAfter (the usual case) shows the main
+// window at once, as before. A longer one (an upgrade of an older layout,
+// the rollback of an import cut short, a file another program holds) shows
+// a small window saying what is happening, and the main window replaces it
+// once the open is done: without it nothing is on the screen meanwhile,
+// and a clerk starts the program again or takes it for broken. Closing the
+// small window ends the program as Ctrl+C does; the next open finishes
+// what this one began.
 func window(path string, workbooks []string, geo *data.Geography, clock data.Clock, startErr error) error {
 	a := fyneapp.NewWithID(appID)
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
@@ -88,34 +99,152 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	if os.Getenv("QMDESK_TRACE") == "1" {
 		env.Trace = log.New(os.Stderr, "qmdesk: ", log.Ltime|log.Lmicroseconds).Printf
 	}
+	var opening chan openResult // nil: no database to open
+	var upgrading upgradeNews
 	if startErr != nil {
 		env.StartErr = startErr
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
 		env.OpenErr = data.FileError(data.CreatingFolder, env.DataDir, err)
-	} else if store, err := bolt.Open(path, bolt.Options{Clock: clock, Upgrading: func(u bolt.Upgrade) {
-		// The window is not up yet: the log says it now, the window
-		// once it opens.
-		log.Print(u.Sentence().English)
-		env.Notice = u.Done()
-	}}); err != nil {
-		env.OpenErr = err
 	} else {
-		env.Store = store
-		defer store.Close()
+		opening = make(chan openResult, 1)
+		go func() {
+			var r openResult
+			r.store, r.err = bolt.Open(path, bolt.Options{Clock: clock, Upgrading: func(u bolt.Upgrade) {
+				// The main window is not up yet: the log says it now,
+				// the small window if it is shown, the main window once
+				// it opens.
+				log.Print(u.Sentence().English)
+				r.notice = u.Done()
+				upgrading.tell(u.Sentence())
+			}})
+			opening <- r
+		}()
 	}
-	w := ui.NewMainWindow(a, env)
-	w.Window.SetOnClosed(func() { w.Close() })
-	// The window fits the screen it opens on once it is there (its scale
-	// is known then), at the place it had when it was last closed.
-	a.Lifecycle().SetOnStarted(func() { fyne.Do(w.FitScreen) })
-	a.Lifecycle().SetOnExitedForeground(w.SavePlace)
-	w.OpenWorkbooks(workbooks)
-	w.Window.Show()
-	if !windowOpened(w.Window) {
+	// opened puts the result of the open into env.
+	opened := func(r openResult) {
+		if r.err != nil {
+			env.OpenErr = r.err
+		} else {
+			env.Store, env.Notice = r.store, r.notice
+		}
+	}
+	// show makes the main window and shows it.
+	show := func() *ui.MainWindow {
+		w := ui.NewMainWindow(a, env)
+		w.Window.SetOnClosed(func() { w.Close() })
+		a.Lifecycle().SetOnExitedForeground(w.SavePlace)
+		w.OpenWorkbooks(workbooks)
+		w.Window.Show()
+		return w
+	}
+	if opening != nil {
+		wait := time.NewTimer(splashAfter)
+		select {
+		case r := <-opening:
+			opened(r)
+			opening = nil
+		case <-wait.C:
+		}
+		wait.Stop()
+	}
+	if opening == nil {
+		// Opened at once (or nothing to open): the main window only.
+		if env.Store != nil {
+			defer env.Store.Close()
+		}
+		w := show()
+		if !windowOpened(w.Window) {
+			return cannotDraw(env.DataDir, errors.New("no window from Fyne"))
+		}
+		// The window fits the screen it opens on once it is there (its
+		// scale is known then), at the place it had when it was last
+		// closed.
+		a.Lifecycle().SetOnStarted(func() { fyne.Do(w.FitScreen) })
+		a.Run()
+		return nil
+	}
+	splash := ui.NewSplash(a, path)
+	splash.Show()
+	if !windowOpened(splash.Window) {
+		if r := <-opening; r.store != nil {
+			r.store.Close()
+		}
 		return cannotDraw(env.DataDir, errors.New("no window from Fyne"))
 	}
+	if env.Trace != nil {
+		env.Trace("the database is not open after %v: a small window says so", splashAfter)
+	}
+	upgrading.listen(func(s data.Sentence) { fyne.Do(func() { splash.Upgrading(s) }) })
+	var drawErr error
+	go func() {
+		r := <-opening
+		fyne.Do(func() {
+			// On the main goroutine, in Fyne's loop: what is set here
+			// is read after a.Run returns, on the same goroutine.
+			opened(r)
+			w := show()
+			if !windowOpened(w.Window) {
+				drawErr = cannotDraw(env.DataDir, errors.New("no window from Fyne"))
+				a.Quit()
+				return
+			}
+			w.FitScreen()
+			splash.Close()
+			if env.Trace != nil {
+				env.Trace("the database is open: the main window replaces the small one")
+			}
+		})
+	}()
 	a.Run()
-	return nil
+	// A store the main window got is closed; one still opening when the
+	// small window was closed is left to the end of the program (bbolt's
+	// file stays sound, and the next open finishes what this one began).
+	if env.Store != nil {
+		env.Store.Close()
+	}
+	return drawErr
+}
+
+// splashAfter is how long the database may take to open before the small
+// window saying so is shown: an open within it (the usual case) shows the
+// main window alone, without a window flashing before it.
+const splashAfter = 300 * time.Millisecond
+
+// openResult is what the open of the database gave the window.
+type openResult struct {
+	store  *bolt.Store
+	err    error
+	notice data.Sentence // the upgrade made, if any
+}
+
+// upgradeNews carries the upgrade the open announces, from the goroutine
+// that opens to the small window, whichever of the two comes first.
+type upgradeNews struct {
+	mu   sync.Mutex
+	news *data.Sentence
+	to   func(data.Sentence)
+}
+
+// tell passes s to the listener, or keeps it for the one to come.
+func (n *upgradeNews) tell(s data.Sentence) {
+	n.mu.Lock()
+	n.news = &s
+	to := n.to
+	n.mu.Unlock()
+	if to != nil {
+		to(s)
+	}
+}
+
+// listen passes to f the news told already, and any told later.
+func (n *upgradeNews) listen(f func(data.Sentence)) {
+	n.mu.Lock()
+	n.to = f
+	news := n.news
+	n.mu.Unlock()
+	if news != nil {
+		f(*news)
+	}
 }
 
 // operator names who is working, for the audit log: the name the clerk
