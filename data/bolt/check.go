@@ -58,14 +58,14 @@ func checkTx(tx *bbolt.Tx, r data.CheckReport, bboltCheck bool, v *auditVerifier
 	if !r.OK() {
 		return r
 	}
-	rc := recountTx(tx)
+	rc := recountTx(tx, true)
 	r.Households, r.ProblemCount, r.Actions = rc.households, rc.problems, rc.actions
 	r.Unreadable = rc.unreadable
 	r.Problems = append(r.Problems, limit(rc.faults)...)
-	r.Problems = append(r.Problems, compareKeys("household index", tx.Bucket(bucketHIdx), rc.wantH)...)
-	r.Problems = append(r.Problems, compareKeys("problem index", tx.Bucket(bucketPIdx), rc.wantP)...)
+	r.Problems = append(r.Problems, compareKeySet("household index", tx.Bucket(bucketHIdx), rc.idH)...)
+	r.Problems = append(r.Problems, compareKeySet("problem index", tx.Bucket(bucketPIdx), rc.idP)...)
 	r.Problems = append(r.Problems, compareCounts("counter", tx.Bucket(bucketCounters), rc.counts)...)
-	r.Problems = append(r.Problems, compareRefs(tx.Bucket(bucketHHRefs), rc.refs)...)
+	r.Problems = append(r.Problems, compareRefs(tx.Bucket(bucketHHRefs), rc.crefs)...)
 	var sums []string
 	checkSums(tx, func(f sumFinding) bool {
 		sums = append(sums, f.english())
@@ -104,10 +104,12 @@ func bboltChecks(tx *bbolt.Tx, run bool) <-chan error {
 // recount is what the records say the indexes and counters must hold.
 type recount struct {
 	households, problems, actions int64
-	wantH, wantP                  map[string]bool
-	counts, refs                  map[string]int64
-	faults                        []string // records that cannot be read, or point at none
-	unreadable                    []string // the unreadable ones, named in Thai
+	wantH, wantP                  map[string]bool  // Repair's index keys
+	idH, idP                      *idKeys          // Check's (recountTx's compact)
+	counts, refs                  map[string]int64 // refs: Repair's
+	crefs                         *refRecount      // Check's household references
+	faults                        []string         // records that cannot be read, or point at none
+	unreadable                    []string         // the unreadable ones, named in Thai
 }
 
 // recountTx reads every household, problem and action and works out the
@@ -115,15 +117,24 @@ type recount struct {
 // stored, Repair writes them. A record that cannot be read, a problem of
 // a missing household and an action of a missing problem are faults,
 // named in English for the log, and count for nothing.
-func recountTx(tx *bbolt.Tx) *recount {
-	rc := &recount{wantH: map[string]bool{}, wantP: map[string]bool{}, counts: map[string]int64{}, refs: map[string]int64{}}
+//
+// With compact set (Check), the index keys go to idH and idP and the
+// household references to crefs, which take a fraction of the memory;
+// otherwise (Repair, which writes them) to the maps wantH, wantP and
+// refs.
+func recountTx(tx *bbolt.Tx, compact bool) *recount {
+	rc := &recount{counts: map[string]int64{}}
+	if compact {
+		rc.idH, rc.idP, rc.crefs = &idKeys{}, &idKeys{}, &refRecount{}
+	} else {
+		rc.wantH, rc.wantP, rc.refs = map[string]bool{}, map[string]bool{}, map[string]int64{}
+	}
 	fault := func(bucket, k []byte, err error) {
 		thai, english := recordName(bucket, k)
 		rc.faults = append(rc.faults, english+" unreadable: "+err.Error())
 		rc.unreadable = append(rc.unreadable, thai)
 	}
-	tambons := map[uint64]string{}
-	origins := map[uint64]data.Origin{}
+	var hh hhAreas // each household's area and origin
 	tx.Bucket(bucketHouseholds).ForEach(func(k, v []byte) error {
 		var h data.Household
 		if err := decodeHousehold(v, &h); err != nil {
@@ -131,13 +142,18 @@ func recountTx(tx *bbolt.Tx) *recount {
 			return nil
 		}
 		rc.households++
-		tambons[h.ID], origins[h.ID] = areaOf(&h), h.Origin
-		for _, k := range householdIndexKeys(&h) {
-			rc.wantH[string(k)] = true
+		hh.add(h.ID, areaOf(&h), h.Origin)
+		if rc.idH != nil {
+			rc.idH.add(h.ID, householdIndexKeys(&h))
+		} else {
+			for _, k := range householdIndexKeys(&h) {
+				rc.wantH[string(k)] = true
+			}
 		}
 		return nil
 	})
-	problems := map[uint64]bool{}
+	hh.done()
+	var problems idSet // those of a household
 	tx.Bucket(bucketProblems).ForEach(func(k, v []byte) error {
 		var p data.Problem
 		if err := decodeProblem(v, &p); err != nil {
@@ -145,14 +161,18 @@ func recountTx(tx *bbolt.Tx) *recount {
 			return nil
 		}
 		rc.problems++
-		tambon, ok := tambons[p.HouseholdID]
+		tambon, origin, ok := hh.get(p.HouseholdID)
 		if !ok {
 			rc.faults = append(rc.faults, fmt.Sprintf("problem %d belongs to missing household %d", p.ID, p.HouseholdID))
 			return nil
 		}
-		problems[p.ID] = true
-		for _, k := range problemIndexKeys(&p, tambon) {
-			rc.wantP[string(k)] = true
+		problems = append(problems, p.ID)
+		if rc.idP != nil {
+			rc.idP.add(p.ID, problemIndexKeys(&p, tambon))
+		} else {
+			for _, k := range problemIndexKeys(&p, tambon) {
+				rc.wantP[string(k)] = true
+			}
 		}
 		// A household in a municipality counts under its tambon and again
 		// under its unit's code.
@@ -174,15 +194,19 @@ func recountTx(tx *bbolt.Tx) *recount {
 				rc.counts[string(k)]++
 			}
 			for _, cat := range []byte{byte(p.Category), 0} {
-				rk := string(refKey(&p, cat, tambon))
-				if rc.refs[rk]++; rc.refs[rk] == 1 {
+				if rc.refInc(refKey(&p, cat, tambon)) == 1 {
 					rc.counts[string(key(byte('H'), p.RoundID, tambon, cat))]++
 				}
 			}
-			rc.recountNewCases(&p, origins[p.HouseholdID], tambon)
+			rc.recountNewCases(&p, origin, tambon)
 		}
 		return nil
 	})
+	problems.done()
+	if rc.idH != nil {
+		rc.idH.done()
+		rc.idP.done()
+	}
 	tx.Bucket(bucketActions).ForEach(func(k, v []byte) error {
 		var a data.Action
 		if err := decodeAction(v, &a); err != nil {
@@ -190,12 +214,31 @@ func recountTx(tx *bbolt.Tx) *recount {
 			return nil
 		}
 		rc.actions++
-		if !problems[btoi(k)] {
+		if !problems.has(btoi(k)) {
 			rc.faults = append(rc.faults, fmt.Sprintf("action %d belongs to missing problem %d", idAtEnd(k), btoi(k)))
 		}
 		return nil
 	})
 	return rc
+}
+
+// refInc adds one to the recount of the household reference lk and
+// returns the count.
+func (rc *recount) refInc(lk []byte) int64 {
+	if rc.crefs != nil {
+		return rc.crefs.inc(lk)
+	}
+	rc.refs[string(lk)]++
+	return rc.refs[string(lk)]
+}
+
+// refGet is the recount of the household reference lk so far.
+func (rc *recount) refGet(lk []byte) int64 {
+	if rc.crefs != nil {
+		n, _ := rc.crefs.get(string(lk))
+		return n
+	}
+	return rc.refs[string(lk)]
 }
 
 // seqFault is a bucket whose sequence (the last ID it gave out) is below

@@ -313,7 +313,7 @@ func rebuildRefs(tx *bbolt.Tx, counts map[string]int64) error {
 // recount, by logical key (refName); a key or value of another layout is
 // named as such, and a count the recount has but the file has not is
 // named too.
-func compareRefs(b *bbolt.Bucket, want map[string]int64) []string {
+func compareRefs(b *bbolt.Bucket, want refSet) []string {
 	var out []string
 	seen := 0
 	b.ForEach(func(k, v []byte) error {
@@ -328,7 +328,7 @@ func compareRefs(b *bbolt.Bucket, want map[string]int64) []string {
 		}
 		for _, x := range e {
 			lk := string(k) + x.rest
-			if w, ok := want[lk]; !ok || uint64(w) != x.n {
+			if w, ok := want.get(lk); !ok || uint64(w) != x.n {
 				out = append(out, fmt.Sprintf("household reference %s: stored %d, recount %d", refName(lk), x.n, w))
 			} else {
 				seen++
@@ -336,16 +336,16 @@ func compareRefs(b *bbolt.Bucket, want map[string]int64) []string {
 		}
 		return nil
 	})
-	if seen < len(want) { // some the file has not: name them
+	if seen < want.len() { // some the file has not: name them
 		var missing []string
-		for lk, w := range want {
+		want.each(func(lk string, w int64) {
 			if v := b.Get([]byte(lk[:refHHLen])); v != nil {
 				if e, err := decodeRefs(v); err == nil && slices.ContainsFunc(e, func(x refEntry) bool { return x.rest == lk[refHHLen:] }) {
-					continue
+					return
 				}
 			}
 			missing = append(missing, fmt.Sprintf("household reference %s: stored 0, recount %d", refName(lk), w))
-		}
+		})
 		slices.Sort(missing)
 		out = append(out, missing...)
 	}

@@ -121,17 +121,16 @@ func newCaseCounts(c *bbolt.Cursor, roundID uint64) (out []data.NewCaseCount) {
 }
 
 // recountNewCases is recountTx's part for the new cases of one problem,
-// after its every-problem references were counted (rc.refs).
+// after its every-problem references were counted (rc.refInc).
 func (rc *recount) recountNewCases(p *data.Problem, origin data.Origin, tambon string) {
 	for _, cat := range []byte{byte(p.Category), 0} {
-		if origin == data.OriginMissed && rc.refs[string(refKey(p, cat, tambon))] == 1 {
+		if origin == data.OriginMissed && rc.refGet(refKey(p, cat, tambon)) == 1 {
 			rc.counts[string(newCaseKey(p.RoundID, tambon, cat, data.NewCaseMissed))]++
 		}
 		if !p.FoundInRound() {
 			continue
 		}
-		fk := string(freshRefKey(p.RoundID, p.HouseholdID, cat, tambon))
-		if rc.refs[fk]++; rc.refs[fk] == 1 && origin == data.OriginSurvey2565 {
+		if rc.refInc(freshRefKey(p.RoundID, p.HouseholdID, cat, tambon)) == 1 && origin == data.OriginSurvey2565 {
 			rc.counts[string(newCaseKey(p.RoundID, tambon, cat, data.NewCaseKnown))]++
 		}
 	}

@@ -276,12 +276,30 @@ func yieldBlock(block uint64, v []byte, yield func(uint64) bool) bool {
 // (Check): a stored key or an ID of a block that no record implies is
 // named, as is a block that cannot be one (a value of another size, or
 // all zero), and the logical keys no stored key holds are counted.
-func compareKeys(what string, b *bbolt.Bucket, want map[string]bool) (out []string) {
+func compareKeys(what string, b *bbolt.Bucket, want map[string]bool) []string {
+	return compareKeySet(what, b, keyMap(want))
+}
+
+// keySet is a set of logical index keys: a map (keyMap) or, in Check,
+// the compact idKeys.
+type keySet interface {
+	has(k []byte) bool
+	len() int
+}
+
+// keyMap is a map of keys as a keySet.
+type keyMap map[string]bool
+
+func (m keyMap) has(k []byte) bool { return m[string(k)] }
+func (m keyMap) len() int          { return len(m) }
+
+// compareKeySet is compareKeys with the keys in any keySet.
+func compareKeySet(what string, b *bbolt.Bucket, want keySet) (out []string) {
 	seen := 0
 	var lk []byte
 	b.ForEach(func(k, v []byte) error {
 		if !isPosting(k) {
-			if !want[string(k)] {
+			if !want.has(k) {
 				out = append(out, fmt.Sprintf("%s: stray key %x", what, k))
 			} else {
 				seen++
@@ -295,7 +313,7 @@ func compareKeys(what string, b *bbolt.Bucket, want map[string]bool) (out []stri
 		n := len(k) - 8
 		yieldBlock(idAtEnd(k), v, func(id uint64) bool {
 			lk = binary.BigEndian.AppendUint64(append(lk[:0], k[:n]...), id)
-			if !want[string(lk)] {
+			if !want.has(lk) {
 				out = append(out, fmt.Sprintf("%s: stray ID %d in block %x", what, id, k))
 			} else {
 				seen++
@@ -304,8 +322,8 @@ func compareKeys(what string, b *bbolt.Bucket, want map[string]bool) (out []stri
 		})
 		return nil
 	})
-	if seen != len(want) {
-		out = append(out, fmt.Sprintf("%s: %d keys missing", what, len(want)-seen))
+	if seen != want.len() {
+		out = append(out, fmt.Sprintf("%s: %d keys missing", what, want.len()-seen))
 	}
 	return limit(out)
 }

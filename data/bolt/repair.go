@@ -514,7 +514,7 @@ func dayOf(at time.Time) (data.Date, bool) {
 // imply (recountTx), written in key order; the household references
 // packed (rebuildRefs).
 func rebuildIndexes(tx *bbolt.Tx) error {
-	rc := recountTx(tx)
+	rc := recountTx(tx, false)
 	for _, x := range []struct {
 		bucket []byte
 		keys   map[string]bool
