@@ -17,7 +17,8 @@ import (
 // mergeInto without the values that conflict with the register (qmdesk's
 // win; the rest, an action included, is taken), "accept" takes the
 // sub-problem the review suggested, "reject" drops the row. The decision
-// and its changes commit together.
+// and its changes commit together. The records it changes are dated by
+// the row's information, as the import dated it (Review.AsOf).
 func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision string, mergeInto uint64) error {
 	r, err := imp.Store.Review(ctx, reviewID)
 	if err != nil {
@@ -46,6 +47,10 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 	pl := newPlanner(ctx, imp, meta, file)
 	defer pl.release(nil)
 	pl.b.File = file
+	// The row is dated by the information it came with, as the import
+	// dated it (pl.asOf: its action date first); a review older versions
+	// stored has no date, and the row is then today's information.
+	pl.fileDate = r.AsOf
 	in := rowInput{Sheet: r.Sheet, Row: r.Row, Household: r.Household, Problem: r.Problem, Action: r.Action, HasStatus: r.Problem.Status != 0}
 	var ref int
 	switch decision {

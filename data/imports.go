@@ -202,6 +202,13 @@ type Review struct {
 	DecidedBy     string          `json:"decided_by,omitempty"`
 	DecidedAt     time.Time       `json:"decided_at,omitempty"`
 	Result        *RowResult      `json:"result,omitempty"`
+	// AsOf is the date of the information the row carries, as the import
+	// dated it (its action date, else its sheet title's date, else the
+	// workbook's own date): a decision dates the records it changes by
+	// it. Zero when the row had none, and in reviews older versions
+	// stored (no as_of): the decision's day is the date then. An older
+	// version reading a review with it passes over the field.
+	AsOf Date `json:"as_of,omitzero"`
 }
 
 // FieldConflict is one value a row would overwrite although the record
