@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"qmdesk/data"
@@ -64,5 +65,76 @@ func TestADecisionDatesRecordsByTheRowsInformation(t *testing.T) {
 	}
 	if h, p := householdOf(t, fx, id(43)); p.Status != data.Solved || h.Head.Phone != "0877777777" {
 		t.Errorf("after the workbook of 15 Aug: status %s, phone %s", p.Status.Thai(), h.Head.Phone)
+	}
+}
+
+// A review shows the register as it was when it was made (10 Aug: solved).
+// The clerk closes the problem on 12 Aug; on 13 Aug she decides "take the
+// file's values": that would overwrite the closing she never saw in the
+// review. The decision is refused, nothing changes, and the review now
+// shows the current value; decided again, it is taken.
+func TestADecisionDoesNotOverwriteAChangeMadeAfterTheReview(t *testing.T) {
+	fx, _, r := lateReview(t, 44, "")
+	_, p := householdOf(t, fx, id(44))
+	fx.onDay(data.NewDate(2024, 8, 12))
+	if err := fx.store.AddAction(fx.ctx, &data.Action{ProblemID: p.ID, Date: data.NewDate(2024, 8, 12), What: "ยุติการช่วยเหลือ", Result: data.Closed, Note: "ย้ายออกนอกพื้นที่"}); err != nil {
+		t.Fatal(err)
+	}
+	fx.onDay(data.NewDate(2024, 8, 13))
+	before, _ := fx.store.Actions(fx.ctx, p.ID)
+	imports, _ := fx.store.Imports(fx.ctx)
+	err := fx.imp.Decide(fx.ctx, r.ID, "merge", r.Candidates[0])
+	if data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorMessage(err), "สถานะ ในไฟล์ 'อยู่ระหว่างดำเนินการ' ในโปรแกรมตอนนี้ 'ยุติ'") ||
+		!strings.Contains(data.ErrorMessage(err), "ไม่มีอะไรถูกเปลี่ยน") || !strings.Contains(err.Error(), "look at the row again") {
+		t.Fatalf("merge over a change made after the review: %v", err)
+	}
+	if _, got := householdOf(t, fx, id(44)); got.Status != data.Closed {
+		t.Errorf("status after the refused merge: %s", got.Status.Thai())
+	}
+	if after, _ := fx.store.Actions(fx.ctx, p.ID); len(after) != len(before) {
+		t.Errorf("the refused merge added %d actions", len(after)-len(before))
+	}
+	if now, _ := fx.store.Imports(fx.ctx); len(now) != len(imports) {
+		t.Errorf("the refused merge left %d entries in the ledger", len(now)-len(imports))
+	}
+	renewed, err := fx.store.Review(fx.ctx, r.ID)
+	if err != nil || renewed.Decision != "" || len(renewed.Conflicts) != 1 || renewed.Conflicts[0].Current != "ยุติ" ||
+		!strings.Contains(renewed.Reason, "ตรวจสอบใหม่") || !strings.Contains(renewed.Reason, "'ยุติ'") || !strings.HasPrefix(renewed.Reason, r.Reason) {
+		t.Fatalf("the review after the refusal: %+v %v", renewed, err)
+	}
+	// Seen, taken.
+	if err := fx.imp.Decide(fx.ctx, r.ID, "merge", r.Candidates[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, got := householdOf(t, fx, id(44)); got.Status != data.InProgress {
+		t.Errorf("status after the merge decided again: %s", got.Status.Thai())
+	}
+}
+
+// "keep" (qmdesk's values win) takes the rest of the row: a value the
+// row would have taken when the review was made (a phone: the household's
+// information was older) but that the clerk changed since stays hers.
+// "merge" is refused for it.
+func TestKeepDoesNotOverwriteAChangeMadeAfterTheReview(t *testing.T) {
+	for _, decision := range []string{"keep", "merge"} {
+		fx, _, r := lateReview(t, 45, "0899999999")
+		h, _ := householdOf(t, fx, id(45))
+		fx.onDay(data.NewDate(2024, 8, 12))
+		h.Head.Phone = "0811111111"
+		if err := fx.store.UpdateHousehold(fx.ctx, &h); err != nil {
+			t.Fatal(err)
+		}
+		fx.onDay(data.NewDate(2024, 8, 13))
+		err := fx.imp.Decide(fx.ctx, r.ID, decision, r.Candidates[0])
+		if decision == "merge" && (data.ErrorCode(err) != data.ECONFLICT ||
+			!strings.Contains(data.ErrorMessage(err), "(แก้ไขล่าสุดโดย clerk เมื่อ 12 ส.ค. 2567 17:00 น.): โทรศัพท์ ในไฟล์ '0899999999' ในโปรแกรมตอนนี้ '0811111111'")) {
+			t.Fatalf("merge over a phone changed after the review: %v", err)
+		}
+		if decision == "keep" && err != nil {
+			t.Fatal(err)
+		}
+		if h, p := householdOf(t, fx, id(45)); h.Head.Phone != "0811111111" || p.Status != data.Solved {
+			t.Errorf("after %s: phone %s, status %s", decision, h.Head.Phone, p.Status.Thai())
+		}
 	}
 }

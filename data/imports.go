@@ -289,6 +289,10 @@ type ImportLedger interface {
 	// DecideReview records the clerk's decision and, for "new" or "merge",
 	// applies the batch made from the row.
 	DecideReview(ctx context.Context, id uint64, decision string, b *ImportBatch) error
+	// RenewReview replaces what a row still waiting for review shows of
+	// the register (its conflicts and its reason), after the register
+	// changed since it was made; a decided row is refused (ECONFLICT).
+	RenewReview(ctx context.Context, id uint64, conflicts []FieldConflict, reason Sentence) error
 	// ProblemsOf returns a household's problems, any round.
 	ProblemsOf(ctx context.Context, householdID uint64) ([]Problem, error)
 }
