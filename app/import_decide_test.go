@@ -138,3 +138,20 @@ func TestKeepDoesNotOverwriteAChangeMadeAfterTheReview(t *testing.T) {
 		}
 	}
 }
+
+// A change a later import made since the review is named by its
+// workbook, as the review's own reason names one.
+func TestARefusedDecisionNamesTheWorkbookThatChangedTheRecord(t *testing.T) {
+	fx, row, r := lateReview(t, 46, "0899999999")
+	fx.onDay(data.NewDate(2024, 8, 12))
+	later := districtBook(t, fx, "อำเภอ-12ส.ค..xlsx", data.NewDate(2024, 8, 12), withRow(row, map[int]any{12: "0822222222", 19: "แก้ไขแล้ว"}))
+	if c := fx.commit(t, later).Counts(); c.Updated != 1 {
+		t.Fatalf("the workbook of 12 Aug: %+v", c)
+	}
+	fx.onDay(data.NewDate(2024, 8, 13))
+	err := fx.imp.Decide(fx.ctx, r.ID, "merge", r.Candidates[0])
+	if data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorMessage(err), "(นำเข้าจาก 'อำเภอ-12ส.ค..xlsx' เมื่อ 12 ส.ค. 2567 17:00 น.): โทรศัพท์ ในไฟล์ '0899999999' ในโปรแกรมตอนนี้ '0822222222'") ||
+		!strings.Contains(err.Error(), "(imported from 'อำเภอ-12ส.ค..xlsx' on 2024-08-12 17:00)") {
+		t.Fatalf("merge over a later import's change: %v", err)
+	}
+}

@@ -104,7 +104,7 @@ func (imp *Importer) Decide(ctx context.Context, reviewID uint64, decision strin
 		if decision == "keep" { // qmdesk's values win: the newer ones too
 			keepCurrent(&in, unseen)
 		} else {
-			return imp.renewReview(ctx, r, unseen)
+			return imp.renewReview(ctx, pl, r, unseen)
 		}
 	}
 	fate, err := pl.apply(ref, in)
@@ -225,7 +225,7 @@ func (pl *planner) reviewMade(id uint64) (time.Time, error) {
 // current values join the ones it listed, and its reason says what
 // changed. Nothing of the register changes; deciding the row again then
 // takes the values the clerk has now seen.
-func (imp *Importer) renewReview(ctx context.Context, r data.Review, unseen []data.FieldConflict) error {
+func (imp *Importer) renewReview(ctx context.Context, pl *planner, r data.Review, unseen []data.FieldConflict) error {
 	conflicts := slices.Clone(r.Conflicts)
 	for _, u := range unseen {
 		i := slices.IndexFunc(conflicts, func(c data.FieldConflict) bool { return c.Field == u.Field })
@@ -235,9 +235,19 @@ func (imp *Importer) renewReview(ctx context.Context, r data.Review, unseen []da
 			conflicts[i] = u
 		}
 	}
+	// Who changed it: the workbook of a later import, else the clerk.
+	by, imported, err := pl.importAt(unseen[0].ChangedAt)
+	if err != nil {
+		return err
+	}
 	var th, en strings.Builder
-	fmt.Fprintf(&th, "ข้อมูลในโปรแกรมถูกแก้ไขหลังสร้างรายการนี้ (แก้ไขล่าสุดโดย %s เมื่อ %s): ", unseen[0].ChangedBy, formatStamp(unseen[0].ChangedAt))
-	fmt.Fprintf(&en, "qmdesk's record changed after this review was made (last by '%s' on %s): ", unseen[0].ChangedBy, formatStampEnglish(unseen[0].ChangedAt))
+	if imported {
+		fmt.Fprintf(&th, "ข้อมูลในโปรแกรมถูกแก้ไขหลังสร้างรายการนี้ (นำเข้าจาก '%s' เมื่อ %s): ", by.File, formatStamp(by.At))
+		fmt.Fprintf(&en, "qmdesk's record changed after this review was made (imported from '%s' on %s): ", by.File, formatStampEnglish(by.At))
+	} else {
+		fmt.Fprintf(&th, "ข้อมูลในโปรแกรมถูกแก้ไขหลังสร้างรายการนี้ (แก้ไขล่าสุดโดย %s เมื่อ %s): ", unseen[0].ChangedBy, formatStamp(unseen[0].ChangedAt))
+		fmt.Fprintf(&en, "qmdesk's record changed after this review was made (last by '%s' on %s): ", unseen[0].ChangedBy, formatStampEnglish(unseen[0].ChangedAt))
+	}
 	for i, c := range unseen {
 		if i > 0 {
 			th.WriteString(" · ")
