@@ -220,6 +220,7 @@ func (pl *planner) plan(in rowInput) (data.RowResult, error) {
 	// review sends the row to review for why.
 	review := func(r data.Review, why data.Sentence) (data.RowResult, error) {
 		r.Sheet, r.Row, r.Household, r.Problem, r.Action = in.Sheet, in.Row, in.Household, in.Problem, in.Action
+		r.AsOf = pl.asOf(in) // the decision dates what it changes by it
 		r.Reason, r.ReasonEnglish = why.Thai, why.English
 		pl.b.AddReview(r)
 		res.Fate, res.Reason, res.ReasonEnglish, res.ForProvince = data.FateReview, r.Reason, r.ReasonEnglish, r.Kind == data.ReviewConflict

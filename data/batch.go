@@ -543,6 +543,7 @@ func (e *encoder) review(r *Review) {
 	if r.Action != nil {
 		e.action(r.Action)
 	}
+	e.date(r.AsOf)
 	e.word(r.Decision)
 	e.word(r.DecidedBy)
 	e.time(r.DecidedAt)
@@ -588,6 +589,7 @@ func (d *decoder) review(b *ImportBatch) (r Review) {
 		a := d.action()
 		r.Action = &a
 	}
+	r.AsOf = d.date()
 	r.Decision = d.word()
 	r.DecidedBy = d.word()
 	r.DecidedAt = d.time()

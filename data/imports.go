@@ -202,6 +202,13 @@ type Review struct {
 	DecidedBy     string          `json:"decided_by,omitempty"`
 	DecidedAt     time.Time       `json:"decided_at,omitempty"`
 	Result        *RowResult      `json:"result,omitempty"`
+	// AsOf is the date of the information the row carries, as the import
+	// dated it (its action date, else its sheet title's date, else the
+	// workbook's own date): a decision dates the records it changes by
+	// it. Zero when the row had none, and in reviews older versions
+	// stored (no as_of): the decision's day is the date then. An older
+	// version reading a review with it passes over the field.
+	AsOf Date `json:"as_of,omitzero"`
 }
 
 // FieldConflict is one value a row would overwrite although the record
@@ -282,6 +289,10 @@ type ImportLedger interface {
 	// DecideReview records the clerk's decision and, for "new" or "merge",
 	// applies the batch made from the row.
 	DecideReview(ctx context.Context, id uint64, decision string, b *ImportBatch) error
+	// RenewReview replaces what a row still waiting for review shows of
+	// the register (its conflicts and its reason), after the register
+	// changed since it was made; a decided row is refused (ECONFLICT).
+	RenewReview(ctx context.Context, id uint64, conflicts []FieldConflict, reason Sentence) error
 	// ProblemsOf returns a household's problems, any round.
 	ProblemsOf(ctx context.Context, householdID uint64) ([]Problem, error)
 }

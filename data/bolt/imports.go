@@ -1205,6 +1205,26 @@ func getReview(tx *bbolt.Tx, id uint64, r *data.Review) error {
 	return nil
 }
 
+// RenewReview replaces the conflicts and the reason of a row still
+// waiting for review, in one transaction, with an audit entry.
+func (s *Store) RenewReview(ctx context.Context, id uint64, conflicts []data.FieldConflict, reason data.Sentence) error {
+	return s.update(func(tx *bbolt.Tx) error {
+		var r data.Review
+		if err := getReview(tx, id, &r); err != nil {
+			return err
+		}
+		if r.Decision != "" {
+			return &data.Error{Code: data.ECONFLICT, Message: fmt.Sprintf("รายการที่ %d ตัดสินไปแล้ว (%s)", id, data.DecisionThai(r.Decision)), English: fmt.Sprintf("review %d already decided (%s)", id, r.Decision)}
+		}
+		before := r
+		r.Conflicts, r.Reason, r.ReasonEnglish = conflicts, reason.Thai, reason.English
+		if err := putJSON(tx, bucketReviews, itob(id), r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "review", "review", id, before, r, "renew")
+	})
+}
+
 // DecideReview records the clerk's decision on a review row and, for every
 // decision but "reject", commits the batch made from it, in one
 // transaction.
