@@ -146,6 +146,12 @@ func (s *importReview) onDecide(decision string) {
 			if err != nil {
 				w.showError(err)
 				s.showReviewChoice()
+				if data.ErrorCode(err) == data.ECONFLICT {
+					// A record changed since the review was made: the store
+					// refused and renewed the review with the values now,
+					// which the list shows once reloaded.
+					s.ledger.refresh()
+				}
 				return
 			}
 			if decision == "reject" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -76,5 +77,45 @@ func TestUndoConfirmationCountsTheFilesPendingRows(t *testing.T) {
 	test.Tap(w.Import.Undo)
 	if q := w.Import.UndoQuestion; !strings.Contains(q, "เมือง.xlsx") || !strings.Contains(q, "ที่ยังรอตรวจสอบ 2 แถวจะถูกยกเลิกไปด้วย") {
 		t.Fatalf("the confirmation asks: %q", q)
+	}
+}
+
+// A decision refused because the household changed after its review was
+// made: the store renews the review with the value now, and the list
+// shows the renewed reason at once (the clerk looks at the row again).
+func TestARefusedDecisionShowsTheRenewedReview(t *testing.T) {
+	h := newHarness(t, 5)
+	w := h.w
+	ctx := data.WithOperator(context.Background(), "สมใจ ทดสอบ")
+	hs, _ := h.store.Households(ctx, data.HouseholdFilter{Limit: 1})
+	ps, _ := h.store.ProblemsOf(ctx, hs[0].ID)
+	row := hs[0]
+	row.Head.Phone = "0811111111"
+	b := &data.ImportBatch{File: "เมือง.xlsx", SHA256: "late"}
+	b.AddReview(data.Review{Kind: data.ReviewConflict, Sheet: "S", Row: 2, Reason: "ขัดกับข้อมูลในโปรแกรม", Candidates: []uint64{row.ID},
+		Household: row, Problem: ps[0],
+		Conflicts: []data.FieldConflict{{Field: "phone", Name: "โทรศัพท์", NameEnglish: "Phone", Workbook: "0811111111", Current: hs[0].Head.Phone}}})
+	b.AddRow(data.RowResult{Sheet: "S", Row: 2, Fate: data.FateReview, Reason: "ขัดกับข้อมูลในโปรแกรม"})
+	b.Counts.Add(data.FateReview)
+	if _, err := h.store.CommitImport(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// The clerk changes the phone an hour later.
+	h.store.Clock = data.FixedClock(today.Time().Add(11 * time.Hour))
+	changed := hs[0]
+	changed.Head.Phone = "0822222222"
+	if err := h.store.UpdateHousehold(ctx, &changed); err != nil {
+		t.Fatal(err)
+	}
+	w.StoreChanged()
+	w.WaitIdle()
+	w.Import.Reviews.OnRow(0)
+	test.Tap(w.Import.DecideNew) // on a conflict: take the workbook's values
+	w.WaitIdle()
+	if !strings.Contains(w.LastError(), "0822222222") {
+		t.Fatalf("the clerk reads: %q", w.LastError())
+	}
+	if len(w.Import.PendingReviews) != 1 || !strings.Contains(w.Import.PendingReviews[0].Reason, "ตรวจสอบใหม่") {
+		t.Fatalf("the list after the refusal: %+v", w.Import.PendingReviews)
 	}
 }
