@@ -85,7 +85,7 @@ func TestADecisionDoesNotOverwriteAChangeMadeAfterTheReview(t *testing.T) {
 	imports, _ := fx.store.Imports(fx.ctx)
 	err := fx.imp.Decide(fx.ctx, r.ID, "merge", r.Candidates[0])
 	if data.ErrorCode(err) != data.ECONFLICT || !strings.Contains(data.ErrorMessage(err), "สถานะ ในไฟล์ 'อยู่ระหว่างดำเนินการ' ในโปรแกรมตอนนี้ 'ยุติ'") ||
-		!strings.Contains(data.ErrorMessage(err), "ไม่มีอะไรถูกเปลี่ยน") || !strings.Contains(err.Error(), "look at the row again") {
+		!strings.Contains(data.ErrorMessage(err), "ข้อมูลในทะเบียนไม่ถูกเปลี่ยน") || !strings.Contains(err.Error(), "look at the row again") {
 		t.Fatalf("merge over a change made after the review: %v", err)
 	}
 	if _, got := householdOf(t, fx, id(44)); got.Status != data.Closed {

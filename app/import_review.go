@@ -270,8 +270,8 @@ func (imp *Importer) renewReview(ctx context.Context, pl *planner, r data.Review
 		return err
 	}
 	return data.Messages(data.ECONFLICT,
-		"ยังไม่ได้บันทึกรายการที่ %d (ไม่มีอะไรถูกเปลี่ยน): %s: รายการนี้แสดงค่าปัจจุบันแล้ว กรุณาดูแถวนี้อีกครั้งแล้วตัดสินใหม่", []any{r.ID, change.Thai},
-		"Review %d was not decided (nothing changed): %s: the review now shows the current values; look at the row again and decide", r.ID, change.English)
+		"ยังไม่ได้บันทึกรายการที่ %d (ข้อมูลในทะเบียนไม่ถูกเปลี่ยน): %s: รายการนี้แสดงค่าปัจจุบันแล้ว กรุณาดูแถวนี้อีกครั้งแล้วตัดสินใหม่", []any{r.ID, change.Thai},
+		"Review %d was not decided (the register was not changed): %s: the review now shows the current values; look at the row again and decide", r.ID, change.English)
 }
 
 // renewedMark joins the reason the import gave a review and what changed
