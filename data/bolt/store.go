@@ -134,7 +134,7 @@ func removeLeftovers(path string) {
 }
 
 func lockedError(path string, err error) error {
-	return &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
+	return &data.Error{Code: data.ELOCKED, Message: "ฐานข้อมูลนี้กำลังถูกใช้โดยโปรแกรม qmdesk อีกตัวหนึ่ง (หน้าต่างโปรแกรมอีกหน้าต่าง หรือคำสั่งที่ยังทำงานไม่เสร็จ เช่น การนำเข้า การสำรองข้อมูล หรือการปรับรุ่นไฟล์): กรุณาปิดหน้าต่างนั้นหรือรอให้คำสั่งนั้นเสร็จ แล้วลองใหม่", English: "database is locked by another process: " + path, Err: err}
 }
 
 // openLocked opens the database while its caller holds the swap lock,
@@ -345,7 +345,7 @@ func (e *needsWriter) refusal(path string, cause error) error {
 	name := filepath.Base(path)
 	switch {
 	case data.ErrorCode(cause) == data.ELOCKED:
-		return &data.Error{Code: data.ELOCKED, Message: fmt.Sprintf("ยังอ่านฐานข้อมูล %s ไม่ได้: %s แต่ขณะนี้ไฟล์เปิดอยู่ในโปรแกรม qmdesk อีกหน้าต่างหนึ่ง กรุณาปิดหน้าต่างนั้นก่อน แล้วลองใหม่", name, e.thai),
+		return &data.Error{Code: data.ELOCKED, Message: fmt.Sprintf("ยังอ่านฐานข้อมูล %s ไม่ได้: %s แต่ขณะนี้ไฟล์กำลังถูกใช้โดยโปรแกรม qmdesk อีกตัวหนึ่ง (หน้าต่างโปรแกรมอีกหน้าต่าง หรือคำสั่งที่ยังทำงานไม่เสร็จ): กรุณาปิดหน้าต่างนั้นหรือรอให้คำสั่งนั้นเสร็จ แล้วลองใหม่", name, e.thai),
 			English: fmt.Sprintf("%s: %s, and the file is held by another process", path, e.english), Err: cause}
 	case errors.Is(cause, fs.ErrPermission) || errors.Is(cause, syscall.EROFS):
 		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("ยังอ่านฐานข้อมูล %s ไม่ได้: %s แต่โปรแกรมเขียนไฟล์นี้ไม่ได้ (ไฟล์หรือโฟลเดอร์เป็นแบบอ่านอย่างเดียว หรือไม่มีสิทธิ์เขียน) กรุณาคัดลอกไฟล์ไปไว้ในโฟลเดอร์ที่เขียนได้ แล้วเปิดจากที่นั่น", name, e.thai),
