@@ -345,7 +345,7 @@ func TestDryRunEqualsCommitAndUndoRestores(t *testing.T) {
 	if rec := ledgerEntry(t, fx, rep.ImportID); rec.Counts != rep.Counts() {
 		t.Fatalf("the ledger counts %+v, the commit %+v", rec.Counts, rep.Counts())
 	}
-	if err := fx.imp.Store.UndoImport(fx.ctx, rep.ImportID); err != nil {
+	if err := fx.store.UndoImport(fx.ctx, rep.ImportID); err != nil {
 		t.Fatal(err)
 	}
 	undone, _ := fx.store.Check(fx.ctx)
@@ -355,7 +355,7 @@ func TestDryRunEqualsCommitAndUndoRestores(t *testing.T) {
 	if got := summaryOf(t, fx); got != sumBefore {
 		t.Fatalf("progress after undo %+v, before %+v", got, sumBefore)
 	}
-	if err := fx.imp.Store.UndoImport(fx.ctx, rep.ImportID); data.ErrorCode(err) != data.ECONFLICT {
+	if err := fx.store.UndoImport(fx.ctx, rep.ImportID); data.ErrorCode(err) != data.ECONFLICT {
 		t.Fatalf("second undo: %v", err)
 	}
 }
