@@ -7,6 +7,14 @@ import (
 	"qmdesk/data"
 )
 
+// AgencyStore is what the agencies' report reads: the current round,
+// the clerk's merges of agency names, and the actions naming an agency.
+type AgencyStore interface {
+	Meta(ctx context.Context) (data.Meta, error)
+	AgencyAliases(ctx context.Context) (data.AgencyAliases, error)
+	AgencyWork(ctx context.Context, roundID uint64, area string, fn func(w data.AgencyWork) error) error
+}
+
 // AgencyLine is one partner agency's work in a round: per category and in
 // all. Problems counts distinct problems with at least one action of the
 // agency; Solved those of them now solved (แก้ไขแล้ว + แก้ไขได้ด้วยตนเอง,
@@ -31,7 +39,7 @@ type AgencyTally struct {
 // clerk's merges. It reads the problems and their actions once
 // (Store.AgencyWork): docs/performance.md gives its time on a large
 // province.
-func Agencies(ctx context.Context, s data.Store, roundID uint64, area string) ([]AgencyLine, error) {
+func Agencies(ctx context.Context, s AgencyStore, roundID uint64, area string) ([]AgencyLine, error) {
 	if roundID == 0 {
 		m, err := s.Meta(ctx)
 		if err != nil {

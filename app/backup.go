@@ -33,11 +33,16 @@ func BackupDir(dbPath string) string {
 	return filepath.Join(filepath.Dir(dbPath), "backups")
 }
 
+// BackupStore is a store that copies itself to a file (data.Store.Backup).
+type BackupStore interface {
+	Backup(ctx context.Context, path string, progress func(done, total int64)) error
+}
+
 // AutoBackup copies the database into dir before an import, under a name
 // that tells when (before-import-YYYYMMDD-HHMMSS.db, the computer's time),
 // then removes the oldest automatic backups beyond AutoBackupPolicy. It
 // returns the new backup's path. progress is the store's (nil: none).
-func AutoBackup(ctx context.Context, store data.Store, dir string, clock data.Clock, progress func(done, total int64)) (string, error) {
+func AutoBackup(ctx context.Context, store BackupStore, dir string, clock data.Clock, progress func(done, total int64)) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", data.FileError(data.CreatingFolder, dir, err)
 	}

@@ -83,7 +83,8 @@ func TestPruneBackupsByCountAndSize(t *testing.T) {
 // AutoBackup copies the real database into the folder, names it by the
 // clock, reports progress and keeps no more than the policy says.
 func TestAutoBackupKeepsTheLastFive(t *testing.T) {
-	s, _ := openStore(t, data.NewDate(2024, 6, 1))
+	db := filepath.Join(t.TempDir(), "qm.db")
+	s, _ := openStoreAt(t, db, data.NewDate(2024, 6, 1))
 	ctx := data.WithOperator(context.Background(), "tester")
 	dir := filepath.Join(t.TempDir(), "backups")
 	at := time.Date(2024, 6, 1, 9, 30, 0, 0, data.ThaiTime) // names are in Thai time, whatever the computer's zone
@@ -112,7 +113,7 @@ func TestAutoBackupKeepsTheLastFive(t *testing.T) {
 			t.Errorf("the newer backup %s was removed (kept %v)", filepath.Base(p), got)
 		}
 	}
-	src, _ := os.Stat(s.Path())
+	src, _ := os.Stat(db)
 	if fi, err := os.Stat(paths[6]); err != nil || fi.Size() == 0 || fi.Size() > src.Size() {
 		t.Errorf("backup %v, database %d bytes", fi, src.Size())
 	}

@@ -223,12 +223,18 @@ func demoID(r *rand.Rand, i int) string {
 	return data.WithCheckDigit(fmt.Sprintf("3%04d%07d", 4100+r.IntN(99), i))
 }
 
+// DemoStore is what the demo loads its households with
+// (data.Store.LoadAllUnits).
+type DemoStore interface {
+	LoadAllUnits(ctx context.Context, units data.UnitList, fill func(load func([]data.Bundle) error) error) error
+}
+
 // Fill generates n households and loads them in batches of batch, each
 // batch one transaction, all or nothing: a failure or a cancel of ctx
 // takes back out what was loaded, and so does the next open of the
 // database after a crash (data.Store.LoadAll). progress, if set, is told
 // how many are done.
-func (d Demo) Fill(ctx context.Context, store data.Store, n, batch int, progress func(done int)) error {
+func (d Demo) Fill(ctx context.Context, store DemoStore, n, batch int, progress func(done int)) error {
 	return store.LoadAllUnits(ctx, d.DemoUnits(), func(load func([]data.Bundle) error) error {
 		var pending []data.Bundle
 		done := 0

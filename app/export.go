@@ -14,9 +14,29 @@ import (
 	"qmdesk/data/xlsx"
 )
 
+// ExportStore is what the exporter reads of the store: the lists and the
+// round a workbook is made for, the households with their problems and
+// actions (by area, or the whole register in one read), how many there
+// are; and it logs every export in the audit log.
+type ExportStore interface {
+	Meta(ctx context.Context) (data.Meta, error)
+	Round(ctx context.Context, id uint64) (data.Round, error)
+	SubProblems(ctx context.Context) (data.SubProblemList, error)
+	Units(ctx context.Context) (data.UnitList, error)
+	Households(ctx context.Context, f data.HouseholdFilter) ([]data.Household, error)
+	Problems(ctx context.Context, f data.ProblemFilter) ([]data.Problem, error)
+	Actions(ctx context.Context, problemID uint64) ([]data.Action, error)
+	Walk(ctx context.Context, fn func(h data.Household, problems []data.Problem) error) error
+	WalkActions(ctx context.Context, fn func(a data.Action) error) error
+	Sizes(ctx context.Context) (data.Sizes, error)
+	Log(ctx context.Context, op, entity string, id uint64, note string) error
+	AgencyStore  // the agencies' workbook
+	ThaiQMReader // the workbook of the results to key into ThaiQM
+}
+
 // Exporter writes the workbooks the province sends out.
 type Exporter struct {
-	Store    data.Store
+	Store    ExportStore
 	Geo      *data.Geography
 	Progress *Progress
 	// Digits are the digits the workbooks display their titles and

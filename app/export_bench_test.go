@@ -19,7 +19,8 @@ import (
 func provinceForBench(b *testing.B) data.Store {
 	path := os.Getenv("QMDESK_BENCH_DB")
 	if path == "" {
-		return millionProvince(b).Store
+		millionProvince(b)
+		return benchStore
 	}
 	config, _ := os.UserConfigDir()
 	s, err := bolt.Open(path, bolt.Options{NoSync: true, AuditKeyDir: filepath.Join(config, "qmdesk")})

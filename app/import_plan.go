@@ -13,7 +13,7 @@ import (
 // store but never writes: what it builds is what a commit will do.
 type planner struct {
 	ctx        context.Context
-	store      ImportStore
+	store      ImportReader
 	round      uint64
 	roundStart data.Date
 	today      data.Date

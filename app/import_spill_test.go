@@ -98,7 +98,7 @@ func TestSpilledPlanCommitsWhatItSaid(t *testing.T) {
 		rows    []data.RowResult
 		reviews []data.Review
 		check   [2]int64
-		ledger  []data.RowResult
+		ledger  data.Counts // the ledger entry's
 	}
 	run := func(t *testing.T, spill bool) outcome {
 		fx := newFixture(t)
@@ -129,7 +129,7 @@ func TestSpilledPlanCommitsWhatItSaid(t *testing.T) {
 		}
 		c, _ := fx.store.Check(fx.ctx)
 		o.check = [2]int64{c.Households, c.ProblemCount}
-		o.ledger, _ = fx.store.ImportRows(fx.ctx, rep.ImportID)
+		o.ledger = ledgerEntry(t, fx, rep.ImportID).Counts
 		return o
 	}
 	inMemory, spilled := run(t, false), run(t, true)

@@ -16,10 +16,36 @@ import (
 	"qmdesk/data/xlsx"
 )
 
-// ImportStore is what importing needs of the register.
+// ImportReader is what a dry run reads of the register: the round the
+// rows go into and the lists they are checked against, the households and
+// problems they may match, and the ledger (a workbook imported before,
+// the import a record was last changed by, a row waiting for review). It
+// has no method that writes: a plan changes nothing.
+type ImportReader interface {
+	Meta(ctx context.Context) (data.Meta, error)
+	Round(ctx context.Context, id uint64) (data.Round, error)
+	SubProblems(ctx context.Context) (data.SubProblemList, error)
+	Units(ctx context.Context) (data.UnitList, error)
+	Households(ctx context.Context, f data.HouseholdFilter) ([]data.Household, error)
+	Household(ctx context.Context, id uint64) (data.Household, error)
+	HouseholdsByHouseCode(ctx context.Context, code string) ([]data.Household, error)
+	HouseholdsByNationalID(ctx context.Context, id string) ([]data.Household, error)
+	Problem(ctx context.Context, id uint64) (data.Problem, error)
+	ProblemsOf(ctx context.Context, householdID uint64) ([]data.Problem, error)
+	Actions(ctx context.Context, problemID uint64) ([]data.Action, error)
+	Imports(ctx context.Context) ([]data.ImportRecord, error)
+	ImportsBySHA256(ctx context.Context, sum string) ([]data.ImportRecord, error)
+	Review(ctx context.Context, id uint64) (data.Review, error)
+}
+
+// ImportStore is what importing needs of the register: a dry run's
+// reads, the commit of a plan, and a review's decision (and the renewal
+// of a review the register moved away from).
 type ImportStore interface {
-	data.Store
-	data.ImportLedger
+	ImportReader
+	CommitImport(ctx context.Context, b *data.ImportBatch) (data.ImportRecord, error)
+	DecideReview(ctx context.Context, id uint64, decision string, b *data.ImportBatch) error
+	RenewReview(ctx context.Context, id uint64, conflicts []data.FieldConflict, reason data.Sentence) error
 }
 
 // Importer reads district workbooks into the register: a dry run first

@@ -234,10 +234,28 @@ func (s Summary) FiscalYearBE() int {
 	return data.FiscalYearBE(d)
 }
 
+// ProgressStore is what progress reads of the store: the running
+// counters and their history, by tambon and by municipality, and the
+// records that name what they count (the database's meta, the round, the
+// sub-problem list, the municipalities); a meeting pack also prints the
+// audit log's anchor and reports the agencies' work (Agencies).
+type ProgressStore interface {
+	Meta(ctx context.Context) (data.Meta, error)
+	Round(ctx context.Context, id uint64) (data.Round, error)
+	SubProblems(ctx context.Context) (data.SubProblemList, error)
+	Units(ctx context.Context) (data.UnitList, error)
+	Counts(ctx context.Context, roundID uint64, dueBefore data.Date) (data.RoundCounts, error)
+	UnitCounts(ctx context.Context, roundID uint64, dueBefore data.Date) (data.RoundCounts, error)
+	History(ctx context.Context, roundID uint64) (data.RoundHistory, error)
+	UnitHistory(ctx context.Context, roundID uint64) (data.RoundHistory, error)
+	AuditAnchor(ctx context.Context, seq uint64) (data.AuditAnchor, error)
+	AgencyStore // a meeting pack's report of the agencies' work
+}
+
 // Progress computes progress from the store's running counters: it never
 // reads a record, so it takes the same time for ten problems or a million.
 type Progress struct {
-	Store data.Store
+	Store ProgressStore
 	Geo   *data.Geography
 	Clock data.Clock // tells today; tests and training fix it
 }

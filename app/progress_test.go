@@ -22,7 +22,13 @@ func fixedClock(d data.Date) data.Clock {
 // openStore opens a real bbolt file for province 41 and checks it on cleanup.
 func openStore(t testing.TB, today data.Date) (*bolt.Store, *app.Progress) {
 	t.Helper()
-	s, err := bolt.Open(filepath.Join(t.TempDir(), "qm.db"), bolt.Options{NoSync: true, Clock: fixedClock(today)})
+	return openStoreAt(t, filepath.Join(t.TempDir(), "qm.db"), today)
+}
+
+// openStoreAt is openStore with the database in the file path.
+func openStoreAt(t testing.TB, path string, today data.Date) (*bolt.Store, *app.Progress) {
+	t.Helper()
+	s, err := bolt.Open(path, bolt.Options{NoSync: true, Clock: fixedClock(today)})
 	if err != nil {
 		t.Fatal(err)
 	}

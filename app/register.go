@@ -92,11 +92,32 @@ type RegisterEntry struct {
 	Overdue     int
 }
 
+// RegisterSource is what the register is built from: every household with
+// its problems in one read (Walk), and one household again after a change.
+type RegisterSource interface {
+	Walk(ctx context.Context, fn func(h data.Household, problems []data.Problem) error) error
+	Household(ctx context.Context, id uint64) (data.Household, error)
+	Problems(ctx context.Context, f data.ProblemFilter) ([]data.Problem, error)
+}
+
+// RegisterStore is RegisterSource with what names the database's state
+// and the changes since (RegisterStamp, CatchUpRegister): the schema, the
+// audit log and its anchor, and the households a problem or an import
+// touched.
+type RegisterStore interface {
+	RegisterSource
+	Meta(ctx context.Context) (data.Meta, error)
+	AuditAnchor(ctx context.Context, seq uint64) (data.AuditAnchor, error)
+	Audit(ctx context.Context, afterSeq uint64, limit int) ([]data.AuditEntry, error)
+	Problem(ctx context.Context, id uint64) (data.Problem, error)
+	ImportHouseholds(ctx context.Context, id uint64) ([]uint64, error)
+}
+
 // BuildRegister reads every household once. progress, when not nil, is
 // told the number of households read so far, every 10,000. When some
 // records cannot be read (EDAMAGED), the register of all the others comes
 // back with that error.
-func BuildRegister(ctx context.Context, store data.Store, progress func(households int)) (*Register, error) {
+func BuildRegister(ctx context.Context, store RegisterSource, progress func(households int)) (*Register, error) {
 	r := &Register{subIndex: map[string]uint16{}}
 	// Rows are gathered in chunks and put together once: a growing slice
 	// of 660,000 rows was copied over and over (a second of the build).
@@ -205,7 +226,7 @@ func plainKey(s string) bool {
 
 // Refresh replaces one household's row (or removes it when the household
 // is gone) after the window changed it.
-func (r *Register) Refresh(ctx context.Context, store data.Store, id uint64) error {
+func (r *Register) Refresh(ctx context.Context, store RegisterSource, id uint64) error {
 	h, err := store.Household(ctx, id)
 	gone := data.ErrorCode(err) == data.ENOTFOUND
 	if err != nil && !gone {

@@ -34,7 +34,7 @@ const maxCacheString = 4096
 // log's last entry, which every change writes in the transaction of its
 // records (so a later change always moves it, and the chain of seals
 // names the whole history before it).
-func RegisterStamp(ctx context.Context, store data.Store) (string, error) {
+func RegisterStamp(ctx context.Context, store RegisterStore) (string, error) {
 	m, err := store.Meta(ctx)
 	if err != nil {
 		return "", err

@@ -232,11 +232,11 @@ func FuzzLoadRegister(f *testing.F) {
 // province whose saved index is current: reading it instead of the
 // database (BenchmarkBuildRegister1M).
 func BenchmarkLoadRegister1M(b *testing.B) {
-	p := millionProvince(b)
+	millionProvince(b)
 	ctx := context.Background()
-	reg := benchRegister(b, ctx, p)
+	reg := benchRegister(b, ctx, benchStore)
 	path := filepath.Join(b.TempDir(), "qm.db.search")
-	stamp, err := app.RegisterStamp(ctx, p.Store)
+	stamp, err := app.RegisterStamp(ctx, benchStore)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func BenchmarkLoadRegister1M(b *testing.B) {
 	fi, _ := os.Stat(path)
 	b.ResetTimer()
 	for b.Loop() {
-		now, err := app.RegisterStamp(ctx, p.Store)
+		now, err := app.RegisterStamp(ctx, benchStore)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -62,7 +62,7 @@ func parseRegisterState(stamp string) (s registerState, ok bool) {
 // say which households changed, the log between is not the one r was made
 // from, or there are too many: then r may be partly updated and must be
 // built anew.
-func CatchUpRegister(ctx context.Context, store ImportStore, r *Register, from, to string) (households int, ok bool, err error) {
+func CatchUpRegister(ctx context.Context, store RegisterStore, r *Register, from, to string) (households int, ok bool, err error) {
 	f, okF := parseRegisterState(from)
 	t, okT := parseRegisterState(to)
 	if !okF || !okT || f.schema != t.schema || f.seq > t.seq {
@@ -91,7 +91,7 @@ func CatchUpRegister(ctx context.Context, store ImportStore, r *Register, from, 
 
 // changedHouseholds reads the audit entries after seq from up to seq to
 // and names the households they changed, in ID order.
-func changedHouseholds(ctx context.Context, store ImportStore, from, to uint64) ([]uint64, error) {
+func changedHouseholds(ctx context.Context, store RegisterStore, from, to uint64) ([]uint64, error) {
 	var ids []uint64
 	problemHousehold := map[uint64]uint64{}
 	householdOf := func(pid uint64) error {
@@ -135,7 +135,7 @@ func changedHouseholds(ctx context.Context, store ImportStore, from, to uint64) 
 // namedHouseholds adds to ids the households entry e changed. Entries
 // that change no household's row add nothing; those that change
 // households without naming them are errRebuild.
-func namedHouseholds(ctx context.Context, store ImportStore, e data.AuditEntry, ids *[]uint64, householdOf func(problem uint64) error) error {
+func namedHouseholds(ctx context.Context, store RegisterStore, e data.AuditEntry, ids *[]uint64, householdOf func(problem uint64) error) error {
 	var after struct {
 		HouseholdID uint64 `json:"household_id"`
 		ProblemID   uint64 `json:"problem_id"`
@@ -183,7 +183,7 @@ func namedHouseholds(ctx context.Context, store ImportStore, e data.AuditEntry, 
 
 // RefreshMany reads the households ids again (removing those gone), as
 // Refresh does for one, and sorts and indexes the rows once.
-func (r *Register) RefreshMany(ctx context.Context, store data.Store, ids []uint64) error {
+func (r *Register) RefreshMany(ctx context.Context, store RegisterSource, ids []uint64) error {
 	type read struct {
 		h    data.Household
 		ps   []data.Problem

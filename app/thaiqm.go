@@ -79,13 +79,26 @@ func thaiQMSummary(s *Summary, counts []data.ThaiQMCount, area string) ThaiQMSum
 	return out
 }
 
+// ThaiQMReader is what the list of the results to key into ThaiQM reads:
+// the current round, and its problems in an area.
+type ThaiQMReader interface {
+	Meta(ctx context.Context) (data.Meta, error)
+	Problems(ctx context.Context, f data.ProblemFilter) ([]data.Problem, error)
+}
+
+// ThaiQMStore is ThaiQMReader with the marking of results as keyed.
+type ThaiQMStore interface {
+	ThaiQMReader
+	MarkThaiQM(ctx context.Context, problemIDs []uint64, on data.Date) (int, error)
+}
+
 // ThaiQMToKey lists the current round's problems in area (an amphoe or
 // tambon code, "" for the province) whose result is not yet keyed into
 // ThaiQM and, when upTo is set, was last changed on or before it: whose
 // information (data.Problem.ChangedOn: the day of a clerk's change, or the
 // date of what a workbook brought) is of that day or earlier, which is
 // what a district that keyed everything it knew up to upTo has keyed.
-func ThaiQMToKey(ctx context.Context, st data.Store, area string, upTo data.Date) ([]data.Problem, error) {
+func ThaiQMToKey(ctx context.Context, st ThaiQMReader, area string, upTo data.Date) ([]data.Problem, error) {
 	meta, err := st.Meta(ctx)
 	if err != nil {
 		return nil, err
@@ -107,7 +120,7 @@ func ThaiQMToKey(ctx context.Context, st data.Store, area string, upTo data.Date
 // area's problems not yet keyed (those last changed on or before upTo,
 // when it is set): what a district reports it has keyed. It returns how
 // many problems it marked.
-func MarkThaiQMArea(ctx context.Context, st data.Store, area string, upTo, on data.Date) (int, error) {
+func MarkThaiQMArea(ctx context.Context, st ThaiQMStore, area string, upTo, on data.Date) (int, error) {
 	if on.IsZero() {
 		return 0, data.Messages(data.EINVALID, "กรุณาระบุวันที่%s", []any{data.HeaderThaiQM.Thai}, "a ThaiQM mark needs a date")
 	}

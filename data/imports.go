@@ -272,7 +272,6 @@ type ImportLedger interface {
 	// has changed since.
 	CommitImport(ctx context.Context, b *ImportBatch) (ImportRecord, error)
 	Imports(ctx context.Context) ([]ImportRecord, error)
-	ImportRows(ctx context.Context, id uint64) ([]RowResult, error)
 	// ImportHouseholds lists, in ID order, the households an import
 	// created or changed (a problem or an action of theirs counts), read
 	// from what the import keeps for its undo. An undone import keeps

@@ -8,8 +8,11 @@ import (
 )
 
 // Store is the household register: every record of one province's
-// programme. The bbolt implementation lives in data/bolt; use cases in app
-// depend on this interface only.
+// programme. With ImportLedger it is the whole contract a store
+// implementation provides (the bbolt one lives in data/bolt); each part of
+// the program takes a small interface of its own, of what it uses
+// (app.ProgressStore, app.ImportStore, ui.Store, ...), which every Store
+// with an ImportLedger satisfies (cmd/qmdesk checks it).
 type Store interface {
 	Meta(ctx context.Context) (Meta, error)
 	// Init sets up a new database for a province with its first round.

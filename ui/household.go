@@ -646,10 +646,23 @@ type householdView struct {
 	units     data.UnitList            // the province's municipalities
 }
 
+// householdReader is what the household page reads: the household, its
+// problems with their actions and the earlier rounds' problems they
+// continue, the rounds, the current one, and the municipalities.
+type householdReader interface {
+	Household(ctx context.Context, id uint64) (data.Household, error)
+	Problems(ctx context.Context, f data.ProblemFilter) ([]data.Problem, error)
+	Problem(ctx context.Context, id uint64) (data.Problem, error)
+	Actions(ctx context.Context, problemID uint64) ([]data.Action, error)
+	Rounds(ctx context.Context) ([]data.Round, error)
+	Meta(ctx context.Context) (data.Meta, error)
+	Units(ctx context.Context) (data.UnitList, error)
+}
+
 // readHousehold reads household id with its problems, their actions and
 // the earlier rounds' problems they continue. A damaged record (EDAMAGED)
 // leaves the rest readable: the view comes back with the error.
-func readHousehold(ctx context.Context, store data.Store, id uint64) (v householdView, err error) {
+func readHousehold(ctx context.Context, store householdReader, id uint64) (v householdView, err error) {
 	if v.household, err = store.Household(ctx, id); err != nil {
 		return v, err
 	}

@@ -19,12 +19,42 @@ import (
 	"qmdesk/data"
 )
 
+// Store is what the window works with of the database: what the use
+// cases it runs read and write (progress, exports, imports, the search
+// register, the agencies' report, ThaiQM marks, the backup before an
+// import, the demo), and what its screens change and read themselves.
+// The bbolt store is one (cmd/qmdesk).
+type Store interface {
+	app.ProgressStore
+	app.ExportStore
+	app.ImportStore
+	app.RegisterStore
+	app.ThaiQMStore
+	app.BackupStore
+	app.DemoStore
+
+	Init(ctx context.Context, province string, round data.Round) (data.Meta, error) // the first start
+	Rounds(ctx context.Context) ([]data.Round, error)
+	StartRound(ctx context.Context, r *data.Round, carryFrom uint64) (int, error)
+	SetSubProblems(ctx context.Context, l data.SubProblemList) error
+	SetUnits(ctx context.Context, l data.UnitList) error
+	UpdateHousehold(ctx context.Context, h *data.Household) error
+	AddAction(ctx context.Context, a *data.Action) error
+	MarkActionThaiQM(ctx context.Context, problemID, actionID uint64, on data.Date) error
+	MergeAgency(ctx context.Context, from, into string) error
+	UnmergeAgency(ctx context.Context, from string) error
+	Reviews(ctx context.Context, pendingOnly bool) ([]data.Review, error)
+	UndoImport(ctx context.Context, id uint64) error
+	Check(ctx context.Context) (data.CheckReport, error)
+	Repair(ctx context.Context, backupDir string) (data.RepairReport, error)
+}
+
 // Env is what the window works with. cmd/qmdesk fills it in; tests give a
 // temporary database and a fixed clock.
 type Env struct {
-	Store    app.ImportStore // nil when the database could not be opened
-	OpenErr  error           // why not
-	StartErr error           // the program refused to start (a wrong QMDESK_TODAY): shown instead of the screens
+	Store    Store // nil when the database could not be opened; its opener closes it
+	OpenErr  error // why not
+	StartErr error // the program refused to start (a wrong QMDESK_TODAY): shown instead of the screens
 	Geo      *data.Geography
 	Clock    data.Clock // the real time and the register's day (training: a fixed day)
 	DataDir  string     // the error log and the automatic backups go here
@@ -89,7 +119,7 @@ type MainWindow struct {
 	env      Env
 	t        texts
 	ctx      context.Context // carries the operator's name into the audit log
-	store    app.ImportStore
+	store    Store
 	progress *app.Progress
 	exporter *app.Exporter
 	register *app.Register // nil until built
@@ -177,7 +207,15 @@ type windowFacts struct {
 	units  data.UnitList
 }
 
-func readFacts(ctx context.Context, store app.ImportStore) (f windowFacts, err error) {
+// factsReader is what readFacts reads.
+type factsReader interface {
+	Meta(ctx context.Context) (data.Meta, error)
+	Rounds(ctx context.Context) ([]data.Round, error)
+	SubProblems(ctx context.Context) (data.SubProblemList, error)
+	Units(ctx context.Context) (data.UnitList, error)
+}
+
+func readFacts(ctx context.Context, store factsReader) (f windowFacts, err error) {
 	if f.meta, err = store.Meta(ctx); err != nil || f.meta.Province == "" {
 		return f, err
 	}

@@ -372,7 +372,7 @@ func (c *command) openProvince(db string, readOnly bool) (data.Store, data.Meta,
 	return s, m, nil
 }
 
-func (c *command) progress(s data.Store) *app.Progress {
+func (c *command) progress(s app.ProgressStore) *app.Progress {
 	return &app.Progress{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 }
 
@@ -449,10 +449,20 @@ func (c *command) demo(args []string) error {
 	return nil
 }
 
+// demoStore is what the demo command uses of a database: it sets up a
+// new one, checks that one already set up holds no household, loads the
+// demo and reads its progress.
+type demoStore interface {
+	app.DemoStore
+	app.ProgressStore
+	Init(ctx context.Context, province string, round data.Round) (data.Meta, error)
+	Households(ctx context.Context, f data.HouseholdFilter) ([]data.Household, error)
+}
+
 // fillDemo loads n demo households into s, a database of province p or a
 // new one, all or nothing, and says how many households and problems it
 // holds then.
-func (c *command) fillDemo(s data.Store, p data.Place, n int, seed uint64, db string) (string, error) {
+func (c *command) fillDemo(s demoStore, p data.Place, n int, seed uint64, db string) (string, error) {
 	m, err := s.Meta(c.ctx)
 	if err != nil {
 		return "", err

@@ -82,7 +82,7 @@ func (c *command) export(args []string) error {
 		fmt.Fprintf(c.env.Stdout, "เขียนแบบติดตาม %d รายการไว้ที่ %s\n", n, out)
 		return nil
 	case "thaiqm":
-		return c.exportThaiQM(e, s, *amphoe, *unit, out, *unmask)
+		return c.exportThaiQM(e, *amphoe, *unit, out, *unmask)
 	default:
 		return usageError{"ส่งออกได้: template, followup, summary, full, thaiqm"}
 	}

@@ -42,13 +42,31 @@ type sheetJSON struct {
 	Reason   string `json:"reason,omitempty"` // Thai: why the sheet was not read
 }
 
+// importDB is what the import commands use of a database: the importer's
+// store, the backup before an import, the ledger's reviews and undo, and
+// the close.
+type importDB interface {
+	app.ImportStore
+	app.BackupStore
+	Reviews(ctx context.Context, pendingOnly bool) ([]data.Review, error)
+	UndoImport(ctx context.Context, id uint64) error
+	Close() error
+}
+
+// A store with an import ledger is an importDB: importStore's check
+// fails only for a store without one.
+var _ importDB = (interface {
+	data.Store
+	data.ImportLedger
+})(nil)
+
 // importStore opens the database as the importer needs it.
-func (c *command) importStore(path string, readOnly bool) (app.ImportStore, error) {
+func (c *command) importStore(path string, readOnly bool) (importDB, error) {
 	s, err := c.env.Open(path, readOnly)
 	if err != nil {
 		return nil, err
 	}
-	is, ok := s.(app.ImportStore)
+	is, ok := s.(importDB)
 	if !ok {
 		s.Close()
 		return nil, data.Errorf(data.EINTERNAL, "ฐานข้อมูลนี้นำเข้าไฟล์ไม่ได้", "store has no import ledger")
@@ -149,7 +167,7 @@ func (c *command) importFiles(args []string) (int, error) {
 
 // autoBackup takes the automatic backup before an import and says where
 // it went (on stderr with --json, whose stdout is one object per file).
-func (c *command) autoBackup(s data.Store, db string, asJSON bool) error {
+func (c *command) autoBackup(s app.BackupStore, db string, asJSON bool) error {
 	out := c.env.Stdout
 	if asJSON {
 		out = c.env.Stderr

@@ -102,7 +102,7 @@ func (c *command) thaiQMMark(args []string) error {
 // exportThaiQM writes the workbook of the results not yet keyed into
 // ThaiQM: every amphoe's and municipality's, one amphoe's (--amphoe) or
 // one municipality's (--unit).
-func (c *command) exportThaiQM(e *app.Exporter, s data.Store, amphoe, unit, out string, unmask bool) error {
+func (c *command) exportThaiQM(e *app.Exporter, amphoe, unit, out string, unmask bool) error {
 	area := ""
 	if unit != "" {
 		u, err := e.Progress.ResolveUnit(c.ctx, unit)
@@ -111,7 +111,7 @@ func (c *command) exportThaiQM(e *app.Exporter, s data.Store, amphoe, unit, out 
 		}
 		area = u.Code
 	} else if amphoe != "" {
-		m, err := s.Meta(c.ctx)
+		m, err := e.Store.Meta(c.ctx)
 		if err != nil {
 			return err
 		}

@@ -120,12 +120,14 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 			opening <- r
 		}()
 	}
-	// opened puts the result of the open into env.
+	// opened puts the result of the open into env, and keeps the store
+	// to close it.
+	var store *bolt.Store
 	opened := func(r openResult) {
 		if r.err != nil {
 			env.OpenErr = r.err
 		} else {
-			env.Store, env.Notice = r.store, r.notice
+			store, env.Store, env.Notice = r.store, r.store, r.notice
 		}
 	}
 	// show makes the main window and shows it.
@@ -149,8 +151,8 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	}
 	if opening == nil {
 		// Opened at once (or nothing to open): the main window only.
-		if env.Store != nil {
-			defer env.Store.Close()
+		if store != nil {
+			defer store.Close()
 		}
 		w := show()
 		if !windowOpened(w.Window) {
@@ -199,8 +201,8 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	// A store the main window got is closed; one still opening when the
 	// small window was closed is left to the end of the program (bbolt's
 	// file stays sound, and the next open finishes what this one began).
-	if env.Store != nil {
-		env.Store.Close()
+	if store != nil {
+		store.Close()
 	}
 	return drawErr
 }

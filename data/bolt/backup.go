@@ -295,9 +295,7 @@ func writeCopyFile(path string, tx *bbolt.Tx) error {
 	return data.WriteFileAtomic(path, 0o600, func(w io.Writer) error { _, err := tx.WriteTo(w); return err })
 }
 
-// CheckFile opens a database file read-only and checks it.
-func CheckFile(path string) (data.CheckReport, error) { return checkFile(path) }
-
+// checkFile opens a database file read-only and checks it.
 func checkFile(path string) (data.CheckReport, error) {
 	s, err := Open(path, Options{ReadOnly: true})
 	if err != nil {

@@ -22,7 +22,7 @@ func sourceState(t *testing.T, s *Store) (size int64, txid, pageSize int, raw []
 		size, txid = tx.Size(), tx.ID()
 		return nil
 	})
-	raw, err := os.ReadFile(s.Path())
+	raw, err := os.ReadFile(s.path)
 	if err != nil {
 		t.Fatal(err)
 	}

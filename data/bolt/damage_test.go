@@ -303,7 +303,7 @@ func TestCheckFindsDamagedPages(t *testing.T) {
 		damage(b)
 		path := filepath.Join(t.TempDir(), "qm.db")
 		os.WriteFile(path, b, 0o600)
-		rep, err := CheckFile(path)
+		rep, err := checkFile(path)
 		if err == nil && rep.OK() {
 			t.Errorf("%s: check passes", name)
 			continue

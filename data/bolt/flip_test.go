@@ -270,7 +270,7 @@ func flipOpen(base *flipBase, d flipDamage, path string, ro bool, out *flipOutco
 		{"counts", func() error { _, err := s.Counts(ctx, 1, data.NewDate(2024, 7, 1)); return err }},
 		{"history", func() error { _, err := s.History(ctx, 1); return err }},
 		{"imports", func() error { _, err := s.Imports(ctx); return err }},
-		{"import rows", func() error { _, err := s.ImportRows(ctx, 1); return err }},
+		{"import rows", func() error { _, err := importRows(s, 1); return err }},
 		{"reviews", func() error { _, err := s.Reviews(ctx, false); return err }},
 		{"audit", func() error { _, err := s.Audit(ctx, 0, 0); return err }},
 	} {

@@ -3,11 +3,68 @@ package bolt
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"reflect"
 	"testing"
 
+	"go.etcd.io/bbolt"
+
 	"qmdesk/data"
 )
+
+// importRows reads back the fate of every row of import id, as packRows
+// wrote it: the tests' look at what an import kept in the ledger. The
+// program itself never reads the row fates back.
+func importRows(s *Store, id uint64) (out []data.RowResult, err error) {
+	err = s.view(func(tx *bbolt.Tx) error {
+		var rec data.ImportRecord
+		if _, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
+			return err
+		}
+		pre := itob(id)
+		c := tx.Bucket(bucketImportRows).Cursor()
+		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
+			part, err := unpackRows(v, rec.Sheet)
+			if err != nil {
+				return err
+			}
+			out = append(out, part...)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// unpackRows decodes one part of an import's row fates (packRows).
+func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
+	var out []data.RowResult
+	for len(b) > 0 {
+		row, n := binary.Uvarint(b)
+		if n <= 0 || len(b) < n+1 {
+			return out, corrupt(bucketImportRows, nil, nil)
+		}
+		f := int(b[n]) - 1
+		b = b[n+1:]
+		if f < 0 || f >= len(data.Fates) {
+			return out, corrupt(bucketImportRows, nil, nil)
+		}
+		r := data.RowResult{Sheet: sheet, Row: int(row), Fate: data.Fates[f]}
+		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
+			size, n := binary.Uvarint(b)
+			if n <= 0 || uint64(len(b)-n) < size {
+				return out, corrupt(bucketImportRows, nil, nil)
+			}
+			var d rowDetail
+			if err := json.Unmarshal(b[n:n+int(size)], &d); err != nil {
+				return out, corrupt(bucketImportRows, nil, err)
+			}
+			r.Sheet, r.Column, r.Value, r.Reason, r.ReasonEnglish = d.Sheet, d.Column, d.Value, d.Reason, d.ReasonEnglish
+			b = b[n+int(size):]
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
 
 // oldRows is an import's rows as packRows wrote them before it kept the
 // reason in English: row 2 taken, row 3 rejected.

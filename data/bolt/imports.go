@@ -656,27 +656,6 @@ func (s *Store) ImportsBySHA256(ctx context.Context, sum string) (out []data.Imp
 	return out, err
 }
 
-// ImportRows returns the fate of every row of an import.
-func (s *Store) ImportRows(ctx context.Context, id uint64) (out []data.RowResult, err error) {
-	err = s.view(func(tx *bbolt.Tx) error {
-		var rec data.ImportRecord
-		if _, err := getJSON(tx, bucketImports, itob(id), &rec); err != nil {
-			return err
-		}
-		pre := itob(id)
-		c := tx.Bucket(bucketImportRows).Cursor()
-		for k, v := c.Seek(pre); k != nil && hasPrefix(k, pre); k, v = c.Next() {
-			part, err := unpackRows(v, rec.Sheet)
-			if err != nil {
-				return err
-			}
-			out = append(out, part...)
-		}
-		return nil
-	})
-	return out, err
-}
-
 // ImportHouseholds reads the import's undo entries: the households it
 // changed, the households of the problems it changed or gave an action,
 // and what it created (every household of the created span, and the
@@ -779,36 +758,6 @@ func rowsKey(id uint64, n int) []byte {
 type rowDetail struct {
 	Sheet, Column, Value, Reason string
 	ReasonEnglish                string `json:",omitempty"`
-}
-
-func unpackRows(b []byte, sheet string) ([]data.RowResult, error) {
-	var out []data.RowResult
-	for len(b) > 0 {
-		row, n := binary.Uvarint(b)
-		if n <= 0 || len(b) < n+1 {
-			return out, corrupt(bucketImportRows, nil, nil)
-		}
-		f := int(b[n]) - 1
-		b = b[n+1:]
-		if f < 0 || f >= len(data.Fates) {
-			return out, corrupt(bucketImportRows, nil, nil)
-		}
-		r := data.RowResult{Sheet: sheet, Row: int(row), Fate: data.Fates[f]}
-		if r.Fate == data.FateRejected || r.Fate == data.FateReview {
-			size, n := binary.Uvarint(b)
-			if n <= 0 || uint64(len(b)-n) < size {
-				return out, corrupt(bucketImportRows, nil, nil)
-			}
-			var d rowDetail
-			if err := json.Unmarshal(b[n:n+int(size)], &d); err != nil {
-				return out, corrupt(bucketImportRows, nil, err)
-			}
-			r.Sheet, r.Column, r.Value, r.Reason, r.ReasonEnglish = d.Sheet, d.Column, d.Value, d.Reason, d.ReasonEnglish
-			b = b[n+int(size):]
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
 
 // ProblemsOf returns a household's problems, every round.

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -94,7 +95,7 @@ func TestChunkedImportUndo(t *testing.T) {
 	if rep, _ := s.Check(ctx); rep.Households != 10 || rep.ProblemCount != 10 || rep.Actions != 10 {
 		t.Fatalf("after commit: %+v", rep)
 	}
-	rows, _ := s.ImportRows(ctx, rec.ID)
+	rows, _ := importRows(s, rec.ID)
 	if len(rows) != 10 || rows[9].Row != 11 || rows[9].Fate != data.FateNewHousehold {
 		t.Fatalf("rows: %+v", rows)
 	}
@@ -156,7 +157,7 @@ func TestRowFatesAndReviewsInChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.ImportRows(ctx, rec.ID)
+	rows, err := importRows(s, rec.ID)
 	if err != nil || len(rows) != b.NumRows() {
 		t.Fatalf("%d rows read back of %d: %v", len(rows), b.NumRows(), err)
 	}
@@ -172,6 +173,42 @@ func TestRowFatesAndReviewsInChunks(t *testing.T) {
 	}
 	if revs, _ := s.Reviews(ctx, true); len(revs) != 3 || revs[2].Reason != "ตรวจ 2" || revs[2].ImportID != rec.ID {
 		t.Errorf("reviews %+v", revs)
+	}
+}
+
+// A batch too large for its memory keeps its records in a file
+// (data.BatchMemory): its commit writes the same row fates, read back
+// whole and in order.
+func TestSpilledBatchRowFatesReadBack(t *testing.T) {
+	oldRoot, oldMemory := data.SpillRoot, data.BatchMemory
+	data.SpillRoot, data.BatchMemory = filepath.Join(t.TempDir(), "plan"), 0
+	defer func() { data.SpillRoot, data.BatchMemory = oldRoot, oldMemory }()
+	s, ctx := openTest(t)
+	b := batchOf(3000, 1)
+	defer b.Close()
+	for i := range 500 {
+		b.AddRow(data.RowResult{Sheet: "S", Row: 3002 + i, Fate: data.FateRejected, Column: "เลขบ้าน", Value: fmt.Sprint(i), Reason: fmt.Sprint("ผิด ", i), ReasonEnglish: fmt.Sprint("wrong ", i)})
+		b.Counts.Add(data.FateRejected)
+	}
+	if files, _ := os.ReadDir(data.SpillRoot); len(files) == 0 {
+		t.Fatal("the batch did not spill")
+	}
+	rec, err := s.CommitImport(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := importRows(s, rec.ID)
+	if err != nil || len(rows) != b.NumRows() {
+		t.Fatalf("%d rows read back of %d: %v", len(rows), b.NumRows(), err)
+	}
+	for i, r := range rows {
+		want := b.Row(i)
+		if want.Fate != data.FateRejected {
+			want.Sheet = r.Sheet // a taken row's sheet is the ledger's
+		}
+		if r != want {
+			t.Fatalf("row %d reads back as %+v, written %+v", i, r, want)
+		}
 	}
 }
 
@@ -212,7 +249,7 @@ func TestInterruptedImportsRowsAndReviewsAreRolledBack(t *testing.T) {
 	rep, _ := s.Check(ctx)
 	imports, _ := s.Imports(ctx)
 	revs, _ := s.Reviews(ctx, false)
-	rows, _ := s.ImportRows(ctx, earlier.ID)
+	rows, _ := importRows(s, earlier.ID)
 	keys := 0
 	s.db.View(func(tx *bbolt.Tx) error { keys = tx.Bucket(bucketImportRows).Stats().KeyN; return nil })
 	if !rep.OK() || rep.Households != 3 || len(imports) != 1 || len(revs) != 0 || keys != 2 || len(rows) != 3 {
@@ -244,7 +281,7 @@ func TestLongEntriesMakeShorterChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := s.ImportRows(ctx, rec.ID)
+	rows, _ := importRows(s, rec.ID)
 	revs, _ := s.Reviews(ctx, true)
 	parts := 0
 	s.db.View(func(tx *bbolt.Tx) error { parts = tx.Bucket(bucketImportRows).Stats().KeyN; return nil })

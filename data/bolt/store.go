@@ -479,9 +479,6 @@ func cutFile(path string, used int64, meta []byte) bool {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Path returns the file the store is in.
-func (s *Store) Path() string { return s.path }
-
 // migrations[i] upgrades a file from schema version i to i+1. Version 0 is
 // an empty file.
 var migrations = []func(tx *bbolt.Tx) error{

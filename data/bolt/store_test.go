@@ -335,7 +335,7 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	rep, err := CheckFile(backup)
+	rep, err := checkFile(backup)
 	if err != nil || !rep.OK() {
 		t.Fatalf("backup check: %v %v", err, rep.Problems)
 	}
@@ -362,7 +362,7 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 		t.Fatal("restored from a broken file")
 	}
 	// Restoring over a database that is open elsewhere is refused.
-	if _, err := Restore(ctx, backup, s.Path(), func() string { return "z" }); data.ErrorCode(err) != data.ELOCKED {
+	if _, err := Restore(ctx, backup, s.path, func() string { return "z" }); data.ErrorCode(err) != data.ELOCKED {
 		t.Fatalf("restore over an open database: %v", err)
 	}
 }
