@@ -167,3 +167,43 @@ func testReviewRenewal(t *testing.T, e *env) {
 	}
 	e.checkCounters("after renewal")
 }
+
+// testUndoRefusedWhileReviewed: an import's undo is refused (ECONFLICT,
+// nothing changed) while a row of a later import waits for review about
+// a household it created; once the row is settled, the undo goes
+// through. An import undone with its own rows waiting takes them with it.
+func testUndoRefusedWhileReviewed(t *testing.T, e *env) {
+	e.base()
+	imports, _ := e.s.Imports(e.ctx)
+	first := imports[0].ID
+	crossed := row(1, "หมากแข้ง", 2, "ขาดแคลนน้ำใช้", "", "")
+	crossed[8] = nationalID(2)
+	rep := e.commit(e.writeBook("review.xlsx", crossed))
+	if c := rep.Counts(); c.Review != 1 {
+		t.Fatalf("the crossed row: %+v", c)
+	}
+	before := e.dump()
+	e.wantCode(e.s.UndoImport(e.ctx, first), data.ECONFLICT, "undo while a later import's row waits for review about its household")
+	e.sameDump("after a refused undo", e.dump(), before)
+	// The later import's undo takes its waiting row with it.
+	e.must(e.s.UndoImport(e.ctx, rep.ImportID), "UndoImport of the later import")
+	if l := e.pending(); len(l) != 0 {
+		t.Fatalf("rows left waiting after their import's undo: %+v", l)
+	}
+	e.must(e.s.UndoImport(e.ctx, first), "UndoImport of the first")
+	if sz, _ := e.s.Sizes(e.ctx); sz != (data.Sizes{}) {
+		t.Fatalf("after both undone: %+v", sz)
+	}
+	// Settling the row lets the undo through too.
+	e.base()
+	imports, _ = e.s.Imports(e.ctx)
+	first = imports[len(imports)-1].ID
+	e.commit(e.writeBook("review2.xlsx", crossed))
+	l := e.pending()
+	if len(l) != 1 {
+		t.Fatalf("pending: %+v", l)
+	}
+	e.must(e.imp.Decide(e.ctx, l[0].ID, "reject", 0), "Decide reject")
+	e.must(e.s.UndoImport(e.ctx, first), "UndoImport after the row was settled")
+	e.checkCounters("after the undo")
+}
