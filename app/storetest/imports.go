@@ -90,9 +90,11 @@ func testDryRunEqualsCommit(t *testing.T, e *env) {
 		want.ID, want.CreatedAt, want.UpdatedAt, want.ChangedOn, want.ChangedBy = got.ID, got.CreatedAt, got.UpdatedAt, got.ChangedOn, got.ChangedBy
 		sameAs(t, "planned household "+hc.Op, got, want)
 	}
+	pidOf := make([]uint64, b.NumProblems())
 	for i := range b.NumProblems() {
 		pc := b.Problem(i)
 		if pc.Op == data.OpRef {
+			pidOf[i] = pc.Problem.ID
 			continue
 		}
 		ps, err := e.s.ProblemsOf(e.ctx, hhOf[pc.HouseholdRef].ID)
@@ -112,6 +114,20 @@ func testDryRunEqualsCommit(t *testing.T, e *env) {
 			want.TargetDate = got.TargetDate
 		}
 		sameAs(t, "planned problem "+pc.Op, got, want)
+		pidOf[i] = got.ID
+	}
+	// And every action it planned, on its problem.
+	for i := range b.NumActions() {
+		ac := b.Action(i)
+		acts, err := e.s.Actions(e.ctx, pidOf[ac.ProblemRef])
+		e.must(err, "Actions")
+		if !slices.ContainsFunc(acts, func(a data.Action) bool {
+			w := ac.Action
+			w.ID, w.ProblemID, w.RecordedBy, w.RecordedAt = a.ID, a.ProblemID, a.RecordedBy, a.RecordedAt
+			return a == w
+		}) {
+			t.Fatalf("planned action %+v is not among its problem's: %+v", ac.Action, acts)
+		}
 	}
 	// The solved problem is solved on the row's day, by an action of it.
 	h1, _ := e.s.HouseholdsByHouseCode(e.ctx, houseCode(1))
