@@ -35,7 +35,7 @@ import (
 // An entry whose N is 0 is the same as no entry; an area or a key given
 // twice is a fault.
 
-// counted is counters by a readable key ("S 410101 c4 st1 u0").
+// counted is counters by a readable key ("S 410101 c4 st1 ufalse").
 type counted map[string]int64
 
 func (c counted) add(k string, n int64) {

@@ -207,3 +207,39 @@ func testUndoRefusedWhileReviewed(t *testing.T, e *env) {
 	e.must(e.s.UndoImport(e.ctx, first), "UndoImport after the row was settled")
 	e.checkCounters("after the undo")
 }
+
+// testReviewAccept: a row whose sub-problem is not in the list waits for
+// review with the closest one suggested, and one the domain does not
+// allow together (a category 7 problem solved by the household itself)
+// waits as a combination; accepting takes the suggestion, or the row as
+// written.
+func testReviewAccept(t *testing.T, e *env) {
+	rep := e.commit(e.writeBook("accept.xlsx",
+		row(1, "หมากแข้ง", 4, "หนี้สินน", "", ""),
+		row(2, "หมากแข้ง", 7, "อื่น ๆ (ระบุ)", data.SelfSolved.Thai(), "15/07/2567"),
+	))
+	if c := rep.Counts(); c != (data.Counts{Rows: 2, Review: 2}) {
+		t.Fatalf("counts %+v: %+v", c, slices.Collect(rep.Batch.RowResults()))
+	}
+	reviews := e.pending()
+	if len(reviews) != 2 || reviews[0].Kind != data.ReviewSubProblem || reviews[0].Written != "หนี้สินน" || reviews[0].Problem.SubProblem != "หนี้สิน" || reviews[1].Kind != data.ReviewCombination {
+		t.Fatalf("reviews: %+v", reviews)
+	}
+	for _, r := range reviews {
+		e.must(e.imp.Decide(e.ctx, r.ID, "accept", 0), "Decide accept")
+	}
+	for n, want := range map[int]data.Problem{1: {Category: 4, SubProblem: "หนี้สิน", Status: data.NotStarted}, 2: {Category: 7, SubProblem: "อื่น ๆ (ระบุ)", Status: data.SelfSolved}} {
+		h, _ := e.s.HouseholdsByHouseCode(e.ctx, houseCode(n))
+		if len(h) != 1 {
+			t.Fatalf("household %d after accept: %+v", n, h)
+		}
+		ps, _ := e.s.ProblemsOf(e.ctx, h[0].ID)
+		if len(ps) != 1 || ps[0].Category != want.Category || ps[0].SubProblem != want.SubProblem || ps[0].Status != want.Status {
+			t.Fatalf("household %d's problems after accept: %+v, want %+v", n, ps, want)
+		}
+	}
+	if l := e.pending(); len(l) != 0 {
+		t.Fatalf("still pending: %+v", l)
+	}
+	e.checkCounters("after accept")
+}

@@ -66,6 +66,7 @@ var behaviours = []behaviour{
 	{"AgencyMerges", testAgencyMerges},
 	{"LoadAllIsAllOrNothing", testLoadAllIsAllOrNothing},
 	{"WalkStops", testWalkStops},
+	{"ThaiQMMarks", testThaiQMMarks},
 	{"DryRunEqualsCommit", testDryRunEqualsCommit},
 	{"ImportChangedSincePlanIsAllOrNothing", testImportConflictAllOrNothing},
 	{"ImportCancelledIsAllOrNothing", testImportCancelledAllOrNothing},
@@ -74,6 +75,7 @@ var behaviours = []behaviour{
 	{"UndoRefusedWhileALaterReviewNamesItsHousehold", testUndoRefusedWhileReviewed},
 	{"ReviewDecisions", testReviewDecisions},
 	{"ReviewRenewal", testReviewRenewal},
+	{"ReviewAccept", testReviewAccept},
 	{"AuditChain", testAuditChain},
 	{"MaskingAndUnmaskLogged", testMasking},
 }
