@@ -61,6 +61,7 @@ var behaviours = []behaviour{
 	{"RecordsReadBackAsWritten", testRecordsReadBack},
 	{"RefusedChangeChangesNothing", testRefusedChange},
 	{"CountersEqualRecount", testCountersEqualRecount},
+	{"Rounds", testRounds},
 	{"EarlierRoundIsKeptAsItEnded", testEarlierRound},
 	{"ListsStoredAndAudited", testListsStoredAndAudited},
 	{"AgencyMerges", testAgencyMerges},
