@@ -116,7 +116,7 @@ func testCountersEqualRecount(t *testing.T, e *env) {
 	}
 	for i := range ops {
 		step(i)
-		if i%50 == 49 {
+		if i%100 == 99 {
 			e.checkCounters(fmt.Sprintf("after %d random writes", i+1))
 		}
 	}
