@@ -110,9 +110,13 @@ type env struct {
 // tickingClock moves on one second at every reading, from start: every
 // write gets a later stamp than the one before (as real time does between
 // a clerk's edits), and Today stays 1 Aug 2024 for 7 hours of readings.
+// Each reading also has 789 nanoseconds past its second, as real time
+// has: a store that keeps its stamps to the microsecond must give the
+// caller the stamp it kept, or a record would not read back as written
+// and a dry run's "seen" stamps would never match.
 func tickingClock() data.Clock {
 	var n atomic.Int64
-	return data.ClockFunc(func() time.Time { return start.Add(time.Duration(n.Add(1)) * time.Second) })
+	return data.ClockFunc(func() time.Time { return start.Add(time.Duration(n.Add(1))*time.Second + 789) })
 }
 
 func newEnv(t *testing.T, open Opener) *env {
