@@ -515,6 +515,12 @@ func (a Action) Validate(today Date) error {
 	if err := a.Date.CheckSaneOf(HeaderActionDate, today); err != nil {
 		return err
 	}
+	// An action is something done: a date after today is a slip (often
+	// of the year), which a workbook's row is refused for too.
+	if !today.IsZero() && a.Date.After(today) {
+		return Messages(EINVALID, "%s %s อยู่ในอนาคต (วันนี้ %s): กรุณาตรวจสอบวันที่และปี พ.ศ.", []any{HeaderActionDate.Thai, FormatBE(a.Date), FormatBE(today)},
+			"%s %s is in the future (today is %s): check the date and its year (Buddhist era)", HeaderActionDate.English, a.Date, today)
+	}
 	if err := a.ThaiQMOn.CheckSaneOf(HeaderThaiQM, today); err != nil {
 		return err
 	}

@@ -149,3 +149,18 @@ func FuzzSameWithoutBlanks(f *testing.F) {
 		}
 	})
 }
+
+// An action is something done: the day it was done cannot be after
+// today, in the window as in a workbook's row.
+func TestActionDateNotInTheFuture(t *testing.T) {
+	today := NewDate(2026, 12, 2)
+	a := Action{ProblemID: 1, Date: today, What: "เยี่ยมบ้าน"}
+	if err := a.Validate(today); err != nil {
+		t.Fatalf("an action dated today: %v", err)
+	}
+	a.Date = NewDate(2026, 12, 3)
+	err := a.Validate(today)
+	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "3 ธ.ค. 2569 อยู่ในอนาคต (วันนี้ 2 ธ.ค. 2569)") {
+		t.Fatalf("an action dated tomorrow: %v", err)
+	}
+}

@@ -289,7 +289,9 @@ func TestOpenLockedFailsFast(t *testing.T) {
 	if data.ErrorCode(err) != data.ELOCKED {
 		t.Fatalf("second open: %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	// Waiting LockTimeout is the design; the bound is far above it, so
+	// only a hang crosses it, not a loaded machine.
+	if d := time.Since(start); d > 20*time.Second {
 		t.Fatalf("locked open took %v", d)
 	}
 	// The holder may be the window or a command still running (an
