@@ -44,10 +44,11 @@ const BinEnv = "QMDESK_PG_BIN"
 
 // Server is a running throwaway cluster.
 type Server struct {
-	dir    string // the temporary folder: data, socket, log
-	bin    string // the folder of initdb and pg_ctl
-	runAs  string // "postgres" when started by root, else ""
-	socket string // the folder of the Unix socket
+	dir      string // the temporary folder: data, socket, log
+	bin      string // the folder of initdb and pg_ctl
+	runAs    string // "postgres" when started by root, else ""
+	socket   string // the folder of the Unix socket
+	watchdog *os.Process
 }
 
 const (
@@ -103,7 +104,25 @@ func Start() (*Server, error) {
 		s.Stop()
 		return nil, fmt.Errorf("pg_ctl start failed: %v\n%s\n%s", err, out, log)
 	}
+	s.watch()
 	return s, nil
+}
+
+// watchdogScript waits for the test process ($1) to end, then stops the
+// server and deletes its folder: a test binary killed, or ended by a
+// panic or a timeout, leaves no server behind.
+const watchdogScript = `while kill -0 "$1" 2>/dev/null; do sleep 1; done
+if [ -n "$5" ]; then runuser -u "$5" -- "$2/pg_ctl" -D "$3" -m immediate -w stop; else "$2/pg_ctl" -D "$3" -m immediate -w stop; fi
+rm -rf "$4"`
+
+// watch starts the watchdog, in a process group of its own (so that a
+// Ctrl-C meant for the tests does not end it first). Stop ends it.
+func (s *Server) watch() {
+	cmd := exec.Command("sh", "-c", watchdogScript, "pgtest-watchdog", strconv.Itoa(os.Getpid()), s.bin, filepath.Join(s.dir, "data"), s.dir, s.runAs)
+	ownProcessGroup(cmd)
+	if cmd.Start() == nil {
+		s.watchdog = cmd.Process
+	}
 }
 
 // findBin finds the folder of initdb and pg_ctl: Debian's highest
@@ -157,6 +176,11 @@ func (s *Server) run(program string, args ...string) ([]byte, error) {
 // Stop stops the server at once (nothing in it is worth keeping) and
 // deletes its folder.
 func (s *Server) Stop() error {
+	if s.watchdog != nil {
+		s.watchdog.Kill()
+		s.watchdog.Wait()
+		s.watchdog = nil
+	}
 	var err error
 	if isFile(filepath.Join(s.dir, "data", "postmaster.pid")) {
 		if out, e := s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop"); e != nil {
@@ -199,14 +223,15 @@ func run(m *testing.M) int {
 			fmt.Fprintf(os.Stderr, "FAIL: PostgreSQL is required (%s=1) but the test server cannot start: %v\n", RequiredEnv, startErr)
 			return 1
 		}
-	} else {
-		defer func() {
-			if err := current.Stop(); err != nil {
-				fmt.Fprintln(os.Stderr, "pgtest:", err)
-			}
-		}()
+		return m.Run()
 	}
-	return m.Run()
+	code := m.Run()
+	// A server that would not stop is left running: that fails the run.
+	if err := current.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: pgtest:", err)
+		code = max(code, 1)
+	}
+	return code
 }
 
 // DB creates a new, empty database for the test on the server Main

@@ -1,11 +1,14 @@
 package pgtest
 
 import (
+	"bufio"
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -74,4 +77,65 @@ func TestUnavailable(t *testing.T) {
 			t.Errorf("not required, the test did not skip saying how to install:\n%s", out)
 		}
 	}
+}
+
+// TestKilledChild, run by TestKilled in a test process of its own, says
+// where its server is and waits to be killed.
+func TestKilledChild(t *testing.T) {
+	if os.Getenv("PGTEST_KILL_ME") != "1" {
+		t.Skip("run by TestKilled")
+	}
+	DB(t)
+	os.Stdout.WriteString("SERVER " + current.dir + "\n")
+	time.Sleep(time.Minute)
+}
+
+// A test process killed in the middle leaves no server behind: the
+// watchdog stops it and deletes its folder.
+func TestKilled(t *testing.T) {
+	if os.Getenv("PGTEST_KILL_ME") == "1" {
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestKilledChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "PGTEST_KILL_ME=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var dir string
+	for lines := bufio.NewScanner(out); lines.Scan(); {
+		if d, ok := strings.CutPrefix(lines.Text(), "SERVER "); ok {
+			dir = d
+			break
+		}
+	}
+	if dir == "" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Skip("the child test process did not start a server (see TestDB)")
+	}
+	pid := filepath.Join(dir, "data", "postmaster.pid")
+	if _, err := os.Stat(pid); err != nil {
+		t.Fatalf("the child's server is not running: %v", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Left behind: stop it here, so that the failure leaves no server.
+	s := &Server{dir: dir, socket: filepath.Join(dir, "sock")}
+	if s.bin, err = findBin(); err == nil {
+		if os.Geteuid() == 0 {
+			s.runAs = "postgres"
+		}
+		s.Stop()
+	}
+	t.Fatalf("10 s after the test process was killed, its server's folder %s is still there", dir)
 }
