@@ -93,6 +93,9 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := refuseNewer(ctx, pool); err != nil {
 		return err
 	}
+	if err := refuseForeign(ctx, pool); err != nil {
+		return err
+	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 600))
@@ -130,6 +133,19 @@ func schemaVersion(ctx context.Context, q interface {
 	var v int
 	err := q.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM `+versionTable+` WHERE is_applied`).Scan(&v)
 	return v, err
+}
+
+// refuseForeign refuses a database that holds tables but not qmdesk's
+// (no migration recorded): another program's, which qmdesk must not
+// write its tables into.
+func refuseForeign(ctx context.Context, pool *pgxpool.Pool) error {
+	var foreign bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('`+versionTable+`') IS NULL AND EXISTS (
+		SELECT 1 FROM pg_tables WHERE schemaname = current_schema())`).Scan(&foreign); err != nil || !foreign {
+		return err
+	}
+	return data.Errorf(data.EINVALID, "ฐานข้อมูลนี้บนเซิร์ฟเวอร์มีตารางของโปรแกรมอื่นอยู่แล้ว qmdesk จึงไม่ใช้ฐานข้อมูลนี้ กรุณาขอให้ผู้ดูแลเซิร์ฟเวอร์สร้างฐานข้อมูลว่างสำหรับ qmdesk แล้วเชื่อมต่อกับฐานข้อมูลนั้น",
+		"the database holds tables, but not qmdesk's")
 }
 
 func refuseNewer(ctx context.Context, pool *pgxpool.Pool) error {

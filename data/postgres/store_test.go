@@ -30,8 +30,8 @@ func openStore(t *testing.T, dsn string) (*Store, context.Context) {
 	return s, data.WithOperator(context.Background(), "tester")
 }
 
-// sql runs a query on dsn's database and returns the first column of its
-// first row.
+// sqlValue runs a query on dsn's database and returns the first column
+// of its first row.
 func sqlValue[T any](t *testing.T, dsn, query string, args ...any) T {
 	t.Helper()
 	ctx := context.Background()
@@ -45,6 +45,20 @@ func sqlValue[T any](t *testing.T, dsn, query string, args ...any) T {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return v
+}
+
+// sqlExec runs a statement on dsn's database.
+func sqlExec(t *testing.T, dsn, query string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
 }
 
 // The newest migration, SQL file or Go, is SchemaVersion, and the
@@ -147,7 +161,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	dsn := pgtest.DB(t)
 	s, _ := openStore(t, dsn)
 	s.Close()
-	sqlValue[int64](t, dsn, `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true) RETURNING id`, SchemaVersion+1)
+	sqlExec(t, dsn, `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)`, SchemaVersion+1)
 	_, err := Open(context.Background(), dsn, data.FixedClock(now))
 	var e *data.Error
 	if !errors.As(err, &e) || e.Code != data.EINVALID || !strings.Contains(e.Message, "รุ่นใหม่กว่า") || !strings.Contains(e.Message, "ติดตั้ง qmdesk รุ่นล่าสุด") {
@@ -155,6 +169,21 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	if v := sqlValue[int64](t, dsn, `SELECT max(version_id) FROM goose_db_version`); v != SchemaVersion+1 {
 		t.Fatalf("version now %d", v)
+	}
+}
+
+// A database that holds another program's tables is refused and left as
+// it was.
+func TestForeignRefused(t *testing.T) {
+	dsn := pgtest.DB(t)
+	sqlExec(t, dsn, `CREATE TABLE households (id bigint)`)
+	_, err := Open(context.Background(), dsn, data.FixedClock(now))
+	var e *data.Error
+	if !errors.As(err, &e) || e.Code != data.EINVALID || !strings.Contains(e.Message, "มีตารางของโปรแกรมอื่น") {
+		t.Fatalf("a foreign database: %v", err)
+	}
+	if n := sqlValue[int64](t, dsn, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`); n != 1 {
+		t.Fatalf("%d tables now", n)
 	}
 }
 
