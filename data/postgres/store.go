@@ -50,7 +50,7 @@ type Store struct {
 // Open connects to the database dsn names (a postgres:// URL or
 // key=value pairs, as libpq reads them), brings its schema up to
 // SchemaVersion under the migrations' lock, and refuses a database a
-// newer qmdesk has set up. To a host that is not this computer the
+// newer qmdesk has set up or one that holds another program's tables. To a host that is not this computer the
 // connection is encrypted (TLS) unless dsn says otherwise (connConfig).
 func Open(ctx context.Context, dsn string, clock data.Clock) (*Store, error) {
 	cfg, err := connConfig(dsn)
@@ -185,7 +185,7 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 
 // audit appends an entry to the log in tx: numbered after the last one
 // and sealed to it (SHA-256 of the previous seal and the entry's JSON).
-// Taking the next number updates the meta row, which holds the row until
+// Taking the next number updates the meta row, which locks the row until
 // tx ends: the log's writers go one at a time, in commit order.
 func (s *Store) audit(ctx context.Context, tx pgx.Tx, op, entity string, id uint64, before, after any, note string) error {
 	e := data.AuditEntry{At: s.now(), Who: data.OperatorFrom(ctx), Op: op, Entity: entity, ID: id, Note: note}

@@ -3,7 +3,8 @@
 -- transaction.
 --
 -- Conventions: IDs are bigint identities counting from 1, as the file's
--- sequences do; a zero data.Date is NULL; texts the domain leaves empty
+-- sequences do (but a transaction rolled back after taking one leaves a
+-- gap, which the file's never do); a zero data.Date is NULL; texts the domain leaves empty
 -- are '' (NOT NULL), except the house code and the national ID, which are
 -- NULL when there is none (so that their indexes hold only real ones);
 -- codes are COLLATE "C" so that a btree index serves a prefix search (an
