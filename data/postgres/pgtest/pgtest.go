@@ -63,11 +63,16 @@ func Start() (*Server, error) {
 		return nil, err
 	}
 	s := &Server{bin: bin}
-	base := os.TempDir()
+	// In /tmp where there is one: a Unix socket's path may not be longer
+	// than 107 bytes, which a TMPDIR can make it; and, as root, the
+	// server runs as postgres, which must reach the folder: /tmp is open
+	// to every user, a root's TMPDIR may not be.
+	base := "/tmp"
+	if fi, err := os.Stat(base); err != nil || !fi.IsDir() {
+		base = os.TempDir()
+	}
 	if os.Geteuid() == 0 {
-		// The server runs as postgres, which must reach the folder:
-		// /tmp is open to every user, a root's TMPDIR may not be.
-		s.runAs, base = "postgres", "/tmp"
+		s.runAs = "postgres"
 	}
 	if s.dir, err = os.MkdirTemp(base, "qmdesk-pg-"); err != nil {
 		return nil, err
