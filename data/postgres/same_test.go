@@ -31,6 +31,10 @@ type implemented interface {
 	UpdateHousehold(ctx context.Context, h *data.Household) error
 	HouseholdsByHouseCode(ctx context.Context, code string) ([]data.Household, error)
 	HouseholdsByNationalID(ctx context.Context, id string) ([]data.Household, error)
+	Sizes(ctx context.Context) (data.Sizes, error)
+	Log(ctx context.Context, op, entity string, id uint64, note string) error
+	Audit(ctx context.Context, afterSeq uint64, limit int) ([]data.AuditEntry, error)
+	AuditAnchor(ctx context.Context, seq uint64) (data.AuditAnchor, error)
 	Close() error
 }
 
@@ -119,6 +123,10 @@ func TestSameAsBolt(t *testing.T) {
 	same(w, "Rounds of a new database", func(s implemented) ([]data.Round, error) { return s.Rounds(ctx) })
 	same(w, "Round not there", func(s implemented) (data.Round, error) { return s.Round(ctx, 1) })
 	same(w, "Household not there", func(s implemented) (data.Household, error) { return s.Household(ctx, 1) })
+	same(w, "Sizes of a new database", func(s implemented) (data.Sizes, error) { return s.Sizes(ctx) })
+	same(w, "Audit of a new database", func(s implemented) ([]data.AuditEntry, error) { return s.Audit(ctx, 0, 0) })
+	same(w, "AuditAnchor of a new database", func(s implemented) (data.AuditAnchor, error) { return s.AuditAnchor(ctx, 0) })
+	same(w, "AuditAnchor not there", func(s implemented) (data.AuditAnchor, error) { return s.AuditAnchor(ctx, 99) })
 
 	// Init.
 	same(w, "Init, bad province", func(s implemented) (data.Meta, error) { return noVersion(s.Init(ctx, "4", data.DefaultRound())) })
@@ -251,6 +259,11 @@ func TestSameAsBolt(t *testing.T) {
 	same(w, "Units, none", func(s implemented) (data.UnitList, error) { return s.Units(ctx) })
 	same(w, "Household 2 without units", func(s implemented) (data.Household, error) { return s.Household(ctx, 2) })
 
+	same(w, "Sizes", func(s implemented) (data.Sizes, error) { return s.Sizes(ctx) })
+	same(w, "Log", func(s implemented) (int, error) {
+		return 0, s.Log(ctx, "unmask", "household", 2, "เปิดดูเลขประจำตัว")
+	})
+
 	// The audit entries, one for one.
 	want, err := w.bolt.Audit(ctx, 0, 0)
 	if err != nil {
@@ -262,7 +275,13 @@ func TestSameAsBolt(t *testing.T) {
 			kept = append(kept, e)
 		}
 	}
-	gotAudit := pgAudit(t, w.dsn)
+	gotAudit, err := w.pg.Audit(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw := pgAudit(t, w.dsn); !reflect.DeepEqual(raw, gotAudit) {
+		t.Errorf("Audit does not return the entries as stored")
+	}
 	if len(gotAudit) != len(kept) {
 		t.Errorf("%d audit entries, bbolt %d", len(gotAudit), len(kept))
 	}

@@ -229,3 +229,47 @@ func TestSetSubProblemsReflags(t *testing.T) {
 	}
 	checkAuditChain(t, dsn)
 }
+
+// Audit pages through the log; AuditAnchor names an entry by its seal.
+func TestAuditReads(t *testing.T) {
+	s, ctx, dsn := initStore(t)
+	for i := range 5 {
+		if err := s.Log(ctx, "export", "database", uint64(i), fmt.Sprintf("ส่งออก %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := checkAuditChain(t, dsn) // Init's two, and five
+	if n != 7 {
+		t.Fatalf("%d entries", n)
+	}
+	page, err := s.Audit(ctx, 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 3 || page[0].Seq != 3 || page[2].Seq != 5 || page[0].Note != "ส่งออก 0" || page[0].Op != "export" {
+		t.Fatalf("entries 3–5: %+v", page)
+	}
+	if rest, err := s.Audit(ctx, 5, 0); err != nil || len(rest) != 2 || rest[1].Seq != 7 {
+		t.Fatalf("after 5: %+v %v", rest, err)
+	}
+	seal := func(seq int64) string {
+		return fmt.Sprintf("%x", sqlValue[[]byte](t, dsn, `SELECT seal FROM audit WHERE seq = $1`, seq))
+	}
+	if a, err := s.AuditAnchor(ctx, 0); err != nil || a.Seq != 7 || a.Hash != seal(7) {
+		t.Fatalf("the last entry's anchor: %+v %v", a, err)
+	}
+	if a, err := s.AuditAnchor(ctx, 4); err != nil || a.Seq != 4 || a.Hash != seal(4) || len(a.Hash) != 64 {
+		t.Fatalf("entry 4's anchor: %+v %v", a, err)
+	}
+	sizes, err := s.Sizes(ctx)
+	if err != nil || sizes != (data.Sizes{}) {
+		t.Fatalf("sizes %+v %v", sizes, err)
+	}
+	h := data.Household{HouseCode: "41010012345", TambonCode: "410101", Origin: data.OriginSurvey2565}
+	if err := s.CreateHousehold(ctx, &h); err != nil {
+		t.Fatal(err)
+	}
+	if sizes, err := s.Sizes(ctx); err != nil || sizes != (data.Sizes{Households: 1}) {
+		t.Fatalf("sizes %+v %v", sizes, err)
+	}
+}
