@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -149,4 +151,41 @@ func (s *Store) householdsBy(ctx context.Context, column, value string) (out []d
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// Households lists households after f.After, at most f.Limit (0: all): in
+// ID order, or, with f.AreaCode (a province, amphoe or tambon code), those
+// whose tambon code begins with it, by tambon code and then ID, as the
+// bbolt store's area index gives them.
+func (s *Store) Households(ctx context.Context, f data.HouseholdFilter) (out []data.Household, err error) {
+	sql := `SELECT ` + householdColumns + ` FROM households WHERE id > $1`
+	args := []any{int64(f.After)}
+	if f.AreaCode != "" {
+		sql += ` AND tambon_code LIKE $2 ORDER BY tambon_code, id`
+		args = append(args, likePrefix(f.AreaCode))
+	} else {
+		sql += ` ORDER BY id`
+	}
+	if f.Limit > 0 {
+		sql += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h data.Household
+		if err := scanHousehold(rows, &h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// likePrefix is a LIKE pattern for the values that begin with p, p's own
+// characters taken literally.
+func likePrefix(p string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(p) + "%"
 }

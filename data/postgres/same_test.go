@@ -29,6 +29,7 @@ type implemented interface {
 	CreateHousehold(ctx context.Context, h *data.Household) error
 	Household(ctx context.Context, id uint64) (data.Household, error)
 	UpdateHousehold(ctx context.Context, h *data.Household) error
+	Households(ctx context.Context, f data.HouseholdFilter) ([]data.Household, error)
 	HouseholdsByHouseCode(ctx context.Context, code string) ([]data.Household, error)
 	HouseholdsByNationalID(ctx context.Context, id string) ([]data.Household, error)
 	Sizes(ctx context.Context) (data.Sizes, error)
@@ -259,6 +260,10 @@ func TestSameAsBolt(t *testing.T) {
 	same(w, "Units, none", func(s implemented) (data.UnitList, error) { return s.Units(ctx) })
 	same(w, "Household 2 without units", func(s implemented) (data.Household, error) { return s.Household(ctx, 2) })
 
+	for _, f := range []data.HouseholdFilter{{}, {Limit: 2}, {After: 2}, {After: 2, Limit: 1}, {AreaCode: "41"}, {AreaCode: "4101"},
+		{AreaCode: "410102"}, {AreaCode: "4101", After: 1, Limit: 2}, {AreaCode: "4101_"}, {AreaCode: "%"}, {AreaCode: units[0].Code}, {AreaCode: "42"}} {
+		same(w, fmt.Sprintf("Households %+v", f), func(s implemented) ([]data.Household, error) { return s.Households(ctx, f) })
+	}
 	same(w, "Sizes", func(s implemented) (data.Sizes, error) { return s.Sizes(ctx) })
 	same(w, "Log", func(s implemented) (int, error) {
 		return 0, s.Log(ctx, "unmask", "household", 2, "เปิดดูเลขประจำตัว")
