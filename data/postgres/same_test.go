@@ -29,6 +29,8 @@ type implemented interface {
 	CreateHousehold(ctx context.Context, h *data.Household) error
 	Household(ctx context.Context, id uint64) (data.Household, error)
 	UpdateHousehold(ctx context.Context, h *data.Household) error
+	CreateProblem(ctx context.Context, p *data.Problem) error
+	Problem(ctx context.Context, id uint64) (data.Problem, error)
 	Households(ctx context.Context, f data.HouseholdFilter) ([]data.Household, error)
 	HouseholdsByHouseCode(ctx context.Context, code string) ([]data.Household, error)
 	HouseholdsByNationalID(ctx context.Context, id string) ([]data.Household, error)
@@ -263,6 +265,37 @@ func TestSameAsBolt(t *testing.T) {
 	for _, f := range []data.HouseholdFilter{{}, {Limit: 2}, {After: 2}, {After: 2, Limit: 1}, {AreaCode: "41"}, {AreaCode: "4101"},
 		{AreaCode: "410102"}, {AreaCode: "4101", After: 1, Limit: 2}, {AreaCode: "4101_"}, {AreaCode: "%"}, {AreaCode: units[0].Code}, {AreaCode: "42"}} {
 		same(w, fmt.Sprintf("Households %+v", f), func(s implemented) ([]data.Household, error) { return s.Households(ctx, f) })
+	}
+
+	// Problems, and the flags of the sub-problem list reaching them.
+	problems := []struct {
+		what string
+		p    data.Problem
+	}{
+		{"in the current round, defaults filled", data.Problem{HouseholdID: 1, Category: 1, SubProblem: " ไม่มีที่อยู่อาศัย ", Urgent: true, SurveyYear: 2567}},
+		{"blanks in the name, from the survey", data.Problem{HouseholdID: 2, Category: 1, SubProblem: "ไม่มี ที่อยู่อาศัย", Urgent: true, SurveyYear: 2565, ReXRay: data.ReXRayUnsolved}},
+		{"solved, in round 1", data.Problem{HouseholdID: 3, RoundID: 1, Category: 2, SubProblem: "ขาดแคลนน้ำดื่ม", Urgent: true, SurveyYear: 2567, Status: data.Solved,
+			Detail: "บ่อ  ตื้น", LeadAgency: " อบต. ", TargetDate: data.NewDate(2024, 9, 1)}},
+		{"closed", data.Problem{HouseholdID: 4, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, Status: data.Closed, CloseReason: "ย้ายออก", ResolvedOn: data.NewDate(2024, 5, 20)}},
+		{"closed without a reason", data.Problem{HouseholdID: 4, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, Status: data.Closed}},
+		{"no such household", data.Problem{HouseholdID: 99, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567}},
+		{"no such round", data.Problem{HouseholdID: 1, RoundID: 9, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567}},
+		{"category 8", data.Problem{HouseholdID: 1, Category: 8, SubProblem: "หนี้สิน", SurveyYear: 2567}},
+		{"a Re-X-Ray result on a new problem", data.Problem{HouseholdID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, ReXRay: data.ReXRaySolved}},
+		{"carried links dropped", data.Problem{HouseholdID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, CarriedFrom: 1, CarriedTo: 2}},
+	}
+	for _, c := range problems {
+		same(w, "CreateProblem "+c.what, func(s implemented) (data.Problem, error) {
+			p := c.p
+			err := s.CreateProblem(ctx, &p)
+			return p, err
+		})
+	}
+	subs := data.DefaultSubProblems()
+	subs[0].Urgent, subs[0].Sensitive = false, true
+	same(w, "SetSubProblems, flags changed", func(s implemented) (int, error) { return 0, s.SetSubProblems(ctx, subs) })
+	for id := uint64(1); id <= 6; id++ {
+		same(w, fmt.Sprintf("Problem %d", id), func(s implemented) (data.Problem, error) { return s.Problem(ctx, id) })
 	}
 	same(w, "Sizes", func(s implemented) (data.Sizes, error) { return s.Sizes(ctx) })
 	same(w, "Log", func(s implemented) (int, error) {
