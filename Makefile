@@ -15,8 +15,10 @@ DEB_INSTALLER := nsis osslsigncode
 # meeting pack), and the X server the built program's window opens on
 # (Xvfb with Mesa's software GLX, and without GLX for the message a PC
 # without OpenGL gets; xwininfo finds the window); the tests skip them
-# where they are missing.
-DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils xvfb libgl1-mesa-dri x11-utils
+# where they are missing. And PostgreSQL's server, for the PostgreSQL
+# store's tests (data/postgres/pgtest makes a throwaway cluster): make
+# test sets QMDESK_PG_REQUIRED=1, so those fail rather than skip without it.
+DEB_TEST  := libreoffice-calc-nogui python3-openpyxl poppler-utils xvfb libgl1-mesa-dri x11-utils postgresql
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 # Compiles windows/winres.json (icon, version information, manifest) into
 # the object file go build links into the .exe.
@@ -49,7 +51,7 @@ test: deps
 	CGO_ENABLED=0 $(TOOLS)/staticcheck $(HEADLESS)
 	$(TOOLS)/staticcheck ./cmd/...
 	# The race detector needs cgo; the tests are the same.
-	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m $(HEADLESS)
+	QMDESK_PG_REQUIRED=1 CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m $(HEADLESS)
 	$(GO) build -o $(BIN) ./cmd/qmdesk
 	# The built program as a clerk runs it: real clock, no overrides.
 	QMDESK_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 ./cmd/...
