@@ -183,8 +183,11 @@ type ProblemBundle struct {
 	Actions []Action
 }
 
-// HouseholdFilter selects households. Results come in ID order, after
-// After, at most Limit (0: no limit).
+// HouseholdFilter selects households: those with an ID after After, at
+// most Limit (0: no limit). Without an AreaCode they come in ID order, so
+// After pages through them; with one they come tambon by tambon in code
+// order, each tambon's in ID order, so After skips by ID within each
+// tambon and is no way to page (no caller pages by area).
 type HouseholdFilter struct {
 	AreaCode string // CC, CCAA or CCAATT prefix; "" for all
 	After    uint64
