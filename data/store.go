@@ -297,6 +297,25 @@ type AuditEntry struct {
 	Key string `json:"key,omitempty"`
 }
 
+// NewAuditEntry is an entry of the log before a store numbers and seals
+// it: what was done (op) to which record, by whom and when, with the
+// record before and after as JSON (nil: none).
+func NewAuditEntry(at time.Time, who, op, entity string, id uint64, before, after any, note string) (AuditEntry, error) {
+	e := AuditEntry{At: at, Who: who, Op: op, Entity: entity, ID: id, Note: note}
+	var err error
+	if before != nil {
+		if e.Before, err = json.Marshal(before); err != nil {
+			return e, err
+		}
+	}
+	if after != nil {
+		if e.After, err = json.Marshal(after); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
 // CheckReport is what Check found. OK is true when Problems is empty.
 type CheckReport struct {
 	Households   int64    `json:"households"`

@@ -49,7 +49,7 @@ func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta,
 		p.TargetDate = r.Deadline
 	}
 	p.Normalize()
-	settleDates(nil, p, s.today())
+	p.SettleDates(nil, s.today())
 	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if p.Status != data.Closed {
 		p.CloseReason = ""
 	}
-	settleDates(old, p, s.today())
+	p.SettleDates(old, s.today())
 	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
