@@ -12,7 +12,6 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -75,19 +74,6 @@ func openConfig(ctx context.Context, cfg *pgxpool.Config, clock data.Clock) (*St
 		return nil, err
 	}
 	return &Store{pool: pool, clock: clock}, nil
-}
-
-// connectError tells the clerk the server could not be reached or
-// refused her.
-func connectError(cfg *pgxpool.Config, err error) error {
-	host := cfg.ConnConfig.Host
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000") {
-		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เซิร์ฟเวอร์ฐานข้อมูล %s ไม่ยอมรับชื่อผู้ใช้หรือรหัสผ่าน กรุณาตรวจสอบชื่อผู้ใช้และรหัสผ่าน หรือแจ้งผู้ดูแลเซิร์ฟเวอร์", host),
-			English: "the database server " + host + " refused the login", Err: err}
-	}
-	return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เชื่อมต่อเซิร์ฟเวอร์ฐานข้อมูล %s ไม่ได้ กรุณาตรวจสอบที่อยู่ของเซิร์ฟเวอร์ การเชื่อมต่อเครือข่าย และว่าเซิร์ฟเวอร์เปิดอยู่ หรือแจ้งผู้ดูแลเซิร์ฟเวอร์", host),
-		English: "cannot connect to the database server " + host, Err: err}
 }
 
 // migrate runs the migrations the database has not had, under goose's
