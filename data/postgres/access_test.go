@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"qmdesk/app"
 	"qmdesk/data"
 	"qmdesk/data/postgres/pgtest"
 )
@@ -133,3 +134,6 @@ func TestAddClerk(t *testing.T) {
 		}
 	}
 }
+
+// The window and the exporter ask the store through app's interface.
+var _ app.UnmaskRights = (*Store)(nil)
