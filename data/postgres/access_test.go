@@ -137,3 +137,27 @@ func TestAddClerk(t *testing.T) {
 
 // The window and the exporter ask the store through app's interface.
 var _ app.UnmaskRights = (*Store)(nil)
+
+// A clerk who may not make the tables of a new database, and an address
+// naming a database that is not there, are told so in Thai, with whom to
+// ask.
+func TestOpenRefusedRights(t *testing.T) {
+	dsn := pgtest.DB(t)
+	ctx := context.Background()
+	// The group roles exist (another database's first open made them, or
+	// this one's): the clerk's first open fails at the tables, which the
+	// schema does not let her create (PostgreSQL 15 and later).
+	admin, _ := openStore(t, pgtest.DB(t))
+	admin.Close()
+	role := pgtest.Role(t, "")
+	_, err := Open(ctx, pgtest.AsRole(dsn, role, ""), data.FixedClock(now))
+	msg := data.ErrorMessage(err)
+	if data.ErrorCode(err) != data.EINVALID || !strings.Contains(msg, role) || !strings.Contains(msg, "ผู้ดูแลระบบ") || !strings.Contains(msg, "เจ้าของฐานข้อมูล") {
+		t.Fatalf("a clerk opening a new database: %v\n%s", err, msg)
+	}
+	missing := strings.Replace(dsn, "dbname=", "dbname=nothere", 1)
+	_, err = Open(ctx, missing, data.FixedClock(now))
+	if msg := data.ErrorMessage(err); !strings.Contains(msg, "ไม่พบฐานข้อมูล") || !strings.Contains(msg, "nothere") {
+		t.Fatalf("a database that is not there: %v\n%s", err, msg)
+	}
+}
