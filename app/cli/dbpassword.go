@@ -24,7 +24,8 @@ func (env Env) AskDatabasePassword(ctx context.Context, role, server string) (pa
 	}
 	c := &command{env: env, ctx: ctx}
 	if env.ReadPassword == nil && !term.IsTerminal(int(os.Stdin.Fd())) {
-		return "", false, usageError{"ไม่มีหน้าจอให้พิมพ์รหัสผ่านของฐานข้อมูล (อินพุตไม่ใช่แป้นพิมพ์): เปิดคำสั่งในหน้าต่างคำสั่ง (terminal) แล้วพิมพ์รหัสผ่านเมื่อโปรแกรมถาม"}
+		return "", false, data.Errorf(data.EINVALID, "ไม่มีหน้าจอให้พิมพ์รหัสผ่านของฐานข้อมูล (อินพุตไม่ใช่แป้นพิมพ์): เปิดคำสั่งในหน้าต่างคำสั่ง (terminal) แล้วพิมพ์รหัสผ่านเมื่อโปรแกรมถาม",
+			"no terminal to type the database password at")
 	}
 	pw, err := c.askPassword(fmt.Sprintf("รหัสผ่านฐานข้อมูลของ %s ที่ %s: ", role, server))
 	if err != nil {

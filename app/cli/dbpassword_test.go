@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"qmdesk/app/cli"
+	"qmdesk/data"
 	"qmdesk/data/postgres"
 )
 
@@ -34,6 +35,11 @@ func TestAskDatabasePassword(t *testing.T) {
 		if !strings.Contains(stderr.String(), "เก็บรหัสผ่าน") {
 			t.Errorf("the keep question not asked: %q", stderr.String())
 		}
+	}
+	// No terminal (a test's standard input) and no ReadPassword: a Thai
+	// message, not a command-line usage error.
+	if _, _, err := (cli.Env{Stderr: &bytes.Buffer{}}).AskDatabasePassword(context.Background(), "somsri", "db.office"); data.ErrorCode(err) != data.EINVALID || !strings.Contains(data.ErrorMessage(err), "terminal") {
+		t.Errorf("without a terminal: %v", err)
 	}
 	// Nothing typed: refused, not an empty password sent.
 	env := cli.Env{Stderr: &bytes.Buffer{}, ReadPassword: func(string) (string, error) { return "", nil }}
