@@ -161,3 +161,30 @@ func TestOpenRefusedRights(t *testing.T) {
 		t.Fatalf("a database that is not there: %v\n%s", err, msg)
 	}
 }
+
+// End to end with app: a clerk outside qmdesk_unmask is refused, and the
+// refusal is logged under her role; one inside may unmask.
+func TestUnmaskByRole(t *testing.T) {
+	dsn := pgtest.DB(t)
+	admin, _ := openStore(t, dsn)
+	admin.Close()
+	plain, plainDSN := clerk(t, dsn, false)
+	trusted, trustedDSN := clerk(t, dsn, true)
+	ctx := data.WithOperator(context.Background(), "ชื่อที่พิมพ์")
+	s, _ := openStore(t, plainDSN)
+	err := app.Unmask(ctx, s, "household", 5, "household page")
+	if data.ErrorMessage(err) != "บัญชีของคุณไม่มีสิทธิ์ดูเลขประจำตัวประชาชนเต็ม กรุณาติดต่อผู้ดูแลระบบ" {
+		t.Fatalf("a clerk without the right: %v", err)
+	}
+	s2, _ := openStore(t, trustedDSN)
+	if err := app.Unmask(ctx, s2, "household", 5, "household page"); err != nil {
+		t.Fatalf("a clerk with the right: %v", err)
+	}
+	log, err := s2.Audit(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 2 || log[0].Op != app.OpUnmaskRefused || log[0].Who != plain || log[1].Op != "unmask" || log[1].Who != trusted {
+		t.Fatalf("the log %+v", log)
+	}
+}
