@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/zalando/go-keyring"
 
 	"qmdesk/data"
@@ -194,6 +195,9 @@ type fakeServer struct {
 	ln     net.Listener
 	mu     sync.Mutex
 	opened []string
+	// refusal, when set, answers a startup message in the clear with
+	// this error, as a server's pg_hba.conf refusal does.
+	refusal *pgproto3.ErrorResponse
 }
 
 func newFakeServer(t *testing.T, addr string, tlsAnswer byte, cert *tls.Certificate) *fakeServer {
@@ -228,7 +232,13 @@ func (f *fakeServer) serve(c net.Conn, answer byte, cert *tls.Certificate) {
 	}
 	f.mu.Lock()
 	f.opened = append(f.opened, what)
+	refusal := f.refusal
 	f.mu.Unlock()
+	if what == "plain" && refusal != nil {
+		buf, _ := refusal.Encode(nil)
+		c.Write(buf)
+		return
+	}
 	if what == "tls" {
 		c.Write([]byte{answer})
 		if answer == 'S' {
@@ -296,5 +306,29 @@ func TestTLSOnTheWire(t *testing.T) {
 	}
 	if got := bad.openings(); strings.Contains(strings.Join(got, ","), "plain") {
 		t.Fatalf("after a failed certificate, a try in the clear: %v", got)
+	}
+}
+
+// A server whose pg_hba.conf refuses a connection in the clear (hostssl
+// only), or refuses the role from this computer, is told in Thai with
+// what to do.
+func TestHBARefusals(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		message string
+		want    string
+	}{
+		{`no pg_hba.conf entry for host "127.0.0.1", user "somsri", database "qm", no encryption`, "sslmode=disable"},
+		{`no pg_hba.conf entry for host "127.0.0.1", user "somsri", database "qm", SSL encryption`, "pg_hba.conf"},
+	} {
+		f := newFakeServer(t, "127.0.0.2:0", 'N', nil)
+		f.mu.Lock()
+		f.refusal = &pgproto3.ErrorResponse{Severity: "FATAL", Code: "28000", Message: c.message}
+		f.mu.Unlock()
+		_, err := Open(ctx, fmt.Sprintf("host=127.0.0.2 port=%d user=somsri dbname=qm connect_timeout=5 sslmode=disable", f.port()), data.FixedClock(now))
+		msg := data.ErrorMessage(err)
+		if !strings.Contains(msg, c.want) || !strings.Contains(msg, "ผู้ดูแลระบบ") || strings.Contains(msg, "no pg_hba") {
+			t.Errorf("%s: %v\n%s", c.message, err, msg)
+		}
 	}
 }
