@@ -3,6 +3,12 @@
 // folder only (no TCP port), stopped and deleted when the tests end. Each
 // test gets a database of its own (DB), dropped when it ends.
 //
+// Main's server lets any role in without a password (trust), as the
+// superuser (Superuser) unless a test names another: Role makes a login
+// role, AsRole a connection string for it. A test of passwords starts a
+// server of its own with StartWith(Options{Password: …}), which asks
+// every connection for its role's password (scram-sha-256), and stops it.
+//
 // A package's TestMain calls Main. Where PostgreSQL cannot start (not
 // installed, or it fails), the tests that call DB skip with the reason and
 // how to install it; with QMDESK_PG_REQUIRED=1 in the environment (make
