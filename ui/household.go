@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -294,7 +295,7 @@ func (p *householdPage) showHead() {
 func (p *householdPage) onUnmask() {
 	w, id, gen := p.w, p.Household.ID, p.gen
 	w.save(p.Unmask, func(ctx context.Context) error {
-		return w.store.Log(ctx, "unmask", "household", id, "household page: ID, phone and sensitive problems")
+		return app.Unmask(ctx, w.store, "household", id, "household page: ID, phone and sensitive problems")
 	}, func(err error) {
 		if err != nil {
 			w.showError(err)
