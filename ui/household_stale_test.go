@@ -159,3 +159,65 @@ func TestUnitChoiceOnAChangedHouseholdIsRefused(t *testing.T) {
 		t.Errorf("the choice made again: %+v", got)
 	}
 }
+
+// An action that moves the status is refused the same way when the
+// problem changed after the page read it; an action that only records
+// what was done overwrites nothing and is taken.
+func TestActionOnAChangedProblem(t *testing.T) {
+	h := newHarness(t, 50)
+	w := h.w
+	ctx := context.Background()
+	open, _ := h.store.Problems(ctx, data.ProblemFilter{Status: data.NotStarted, Limit: 1})
+	if len(open) == 0 {
+		t.Fatal("demo has no open problem")
+	}
+	pr := open[0]
+	w.Households.Open(pr.HouseholdID)
+	w.WaitIdle()
+	p := w.Households.Page
+	card := p.Card(pr.ID)
+	// Behind the page's back, another clerk starts the work.
+	if err := h.store.AddAction(data.WithOperator(ctx, "สมหญิง อีกคน"), &data.Action{ProblemID: pr.ID, Date: today, What: "เยี่ยมบ้าน", Result: data.InProgress}); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := h.store.Problem(ctx, pr.ID)
+	actions, _ := h.store.Actions(ctx, pr.ID)
+	record := func(what string, result data.Status) {
+		t.Helper()
+		test.Tap(card.AddBtn)
+		f := p.ActionForm
+		test.Type(f.What, what)
+		if result != 0 {
+			f.Result.SetSelected(result.Thai())
+		}
+		test.Tap(f.Save)
+		w.WaitIdle()
+	}
+	record("มอบทุนประกอบอาชีพ", data.Solved)
+	if p.Stale == nil || !strings.Contains(p.Stale.Yours.Text, "มอบทุนประกอบอาชีพ") || !strings.Contains(p.Stale.Now.Text, data.InProgress.Thai()) {
+		t.Fatalf("notice: %+v (window %q)", p.Stale, w.LastError())
+	}
+	if got, _ := h.store.Problem(ctx, pr.ID); got != stored {
+		t.Errorf("the problem changed:\n%+v\nwas\n%+v", got, stored)
+	}
+	if got, _ := h.store.Actions(ctx, pr.ID); len(got) != len(actions) {
+		t.Errorf("%d actions, were %d", len(got), len(actions))
+	}
+	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	// On the card as read again, the problem changed once more behind
+	// the page's back: an action without a status change is taken.
+	notice := p.Stale
+	card = p.Card(pr.ID)
+	other, _ := h.store.Problem(ctx, pr.ID)
+	other.LeadAgency = "พมจ."
+	if err := h.store.UpdateProblem(data.WithOperator(ctx, "สมหญิง อีกคน"), &other); err != nil {
+		t.Fatal(err)
+	}
+	record("ประสานอบต.", 0)
+	if w.OpenDialogs() != 0 || p.Stale != notice {
+		t.Fatalf("an action without a status change: %d dialogs, %q", w.OpenDialogs(), w.LastError())
+	}
+	if got, _ := h.store.Actions(ctx, pr.ID); len(got) != len(actions)+1 || got[len(got)-1].What != "ประสานอบต." {
+		t.Errorf("actions: %+v", got)
+	}
+}
