@@ -101,6 +101,15 @@ func newHouseholdPage(w *MainWindow) *householdPage {
 	p.scroll = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Box = p.scroll
 	p.Unmask.Hide()
+	// A change that may touch any household (an import, an undo, a
+	// review decision, ThaiQM marks of an area) reads the page again: the
+	// clerk's next change is based on the values stored, not on what the
+	// page read before (the store would refuse it as stale).
+	w.listen(func(c registerChange) {
+		if c.whole() {
+			p.reload()
+		}
+	})
 	return p
 }
 

@@ -221,3 +221,37 @@ func TestActionOnAChangedProblem(t *testing.T) {
 		t.Errorf("actions: %+v", got)
 	}
 }
+
+// A change of the register made elsewhere in the window (an import, an
+// undo, ThaiQM marks of an area) reads the household page again: the
+// clerk's next status change is based on the values stored, and taken.
+func TestHouseholdPageFollowsAWholeRegisterChange(t *testing.T) {
+	h := newHarness(t, 50)
+	w := h.w
+	ctx := context.Background()
+	open, _ := h.store.Problems(ctx, data.ProblemFilter{Status: data.NotStarted, Limit: 1})
+	pr := open[0]
+	w.Households.Open(pr.HouseholdID)
+	w.WaitIdle()
+	p := w.Households.Page
+	if err := h.store.AddAction(ctx, &data.Action{ProblemID: pr.ID, Date: today, What: "เยี่ยมบ้าน", Result: data.InProgress}); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := h.store.Problem(ctx, pr.ID)
+	w.StoreChanged() // as an import's commit tells the screens
+	w.WaitIdle()
+	card := p.Card(pr.ID)
+	if card == nil || !card.Problem.UpdatedAt.Equal(stored.UpdatedAt) || card.Problem.Status != data.InProgress {
+		t.Fatalf("the page after the change: %+v", card)
+	}
+	test.Tap(card.StateBtn)
+	p.StatusForm.Status.SetSelected(data.Solved.Thai())
+	test.Tap(p.StatusForm.Save)
+	w.WaitIdle()
+	if p.Stale != nil || w.OpenDialogs() != 0 {
+		t.Fatalf("refused: %q", w.LastError())
+	}
+	if got, _ := h.store.Problem(ctx, pr.ID); got.Status != data.Solved {
+		t.Errorf("status %v", got.Status)
+	}
+}
