@@ -158,8 +158,8 @@ func testStampsTellChangesApart(t *testing.T, e *env) {
 	e.must(e.s.UpdateHousehold(e.ctx, &hB), "UpdateHousehold (B)")
 	pB.Detail = "หนี้นอกระบบ"
 	e.must(e.s.UpdateProblem(e.ctx, &pB), "UpdateProblem (B)")
-	if hB.UpdatedAt.Equal(hA.UpdatedAt) || pB.UpdatedAt.Equal(pA.UpdatedAt) {
-		t.Fatalf("a change on a clock standing still kept the stamp: household %v, problem %v", hB.UpdatedAt, pB.UpdatedAt)
+	if !hB.UpdatedAt.After(hA.UpdatedAt) || !pB.UpdatedAt.After(pA.UpdatedAt) {
+		t.Fatalf("a change on a clock standing still is not stamped after the one before: household %v then %v, problem %v then %v", hA.UpdatedAt, hB.UpdatedAt, pA.UpdatedAt, pB.UpdatedAt)
 	}
 	before := e.dump()
 	hA.Members = 9
@@ -171,7 +171,11 @@ func testStampsTellChangesApart(t *testing.T, e *env) {
 	e.sameDump("after changes refused on a clock standing still", e.dump(), before)
 	// B's second save, and a status change seen after it, are taken.
 	hB.Members = 7
+	last := hB.UpdatedAt
 	e.must(e.s.UpdateHousehold(e.ctx, &hB), "UpdateHousehold (B, again)")
+	if !hB.UpdatedAt.After(last) {
+		t.Fatalf("a second change on a clock standing still: stamped %v after %v", hB.UpdatedAt, last)
+	}
 	got, err := e.s.Household(e.ctx, h.ID)
 	e.must(err, "Household")
 	sameAs(t, "household", got, hB)
