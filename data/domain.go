@@ -498,6 +498,12 @@ type Action struct {
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`
 	ThaiQMOn   Date      `json:"thaiqm_on,omitzero"` // keyed into ThaiQM on (HeaderThaiQM)
+	// Seen is the problem's UpdatedAt as the caller showed it when the
+	// clerk chose this action: AddAction refuses the action (data.Stale)
+	// when the problem changed since. Zero: no check (imports, the
+	// program's own actions). Never stored: neither the store's record
+	// nor an import's plan keeps it, nor JSON.
+	Seen time.Time `json:"-"`
 }
 
 // Normalize cleans free text.

@@ -45,6 +45,12 @@ type Store interface {
 
 	CreateHousehold(ctx context.Context, h *Household) error
 	Household(ctx context.Context, id uint64) (Household, error)
+	// UpdateHousehold stores h. h.UpdatedAt is the household's stamp as the
+	// caller read it: when the stored one is another (someone changed it
+	// meanwhile), the change is refused with a StaleError and nothing is
+	// changed, audit included. On success h is as stored, with a new
+	// UpdatedAt (every change of a record gets one of its own, even on a
+	// clock that has not moved).
 	UpdateHousehold(ctx context.Context, h *Household) error
 	Households(ctx context.Context, f HouseholdFilter) ([]Household, error)
 	HouseholdsByHouseCode(ctx context.Context, code string) ([]Household, error)
@@ -65,13 +71,17 @@ type Store interface {
 	// UpdateProblem stores p; a change of status also appends an action
 	// that records it. A problem of a round that is not the current one
 	// (or that was carried into a later round) is refused: its round keeps
-	// the figures it ended with.
+	// the figures it ended with. p.UpdatedAt is checked, and set on
+	// success, as UpdateHousehold does.
 	UpdateProblem(ctx context.Context, p *Problem) error
 	Problems(ctx context.Context, f ProblemFilter) ([]Problem, error)
 
 	// AddAction appends an action; an action with a Result also moves the
 	// problem to that status (closing needs the reason in a.Note). Refused
-	// as UpdateProblem is for a problem of an earlier round.
+	// as UpdateProblem is for a problem of an earlier round. An action with
+	// a Seen (the problem's UpdatedAt as the caller showed it) is refused
+	// with a StaleError, nothing changed, when the problem changed since;
+	// a zero Seen is not checked.
 	AddAction(ctx context.Context, a *Action) error
 	// MarkThaiQM marks problems' results, with their actions not yet
 	// marked, as keyed into ThaiQM on a day (a zero day takes the
