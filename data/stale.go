@@ -75,3 +75,15 @@ func FormatStampEnglish(t time.Time) string {
 	}
 	return DateOf(t).String() + " " + t.In(ThaiTime).Format("15:04")
 }
+
+// StampAfter is the UpdatedAt of a change made now of a record last
+// changed at last: now, or 1µs after last when the clock has not moved
+// past it (a clock that ticks coarser than two changes come, or one set
+// back). A microsecond, not a nanosecond: the finest step a PostgreSQL
+// timestamp keeps, so both stores stamp the same changes alike.
+func StampAfter(now, last time.Time) time.Time {
+	if now.After(last) {
+		return now
+	}
+	return last.Add(time.Microsecond)
+}

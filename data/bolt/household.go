@@ -103,7 +103,7 @@ func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.
 		return err
 	}
 	units.SettleUnit(h)
-	h.CreatedAt, h.UpdatedAt = old.CreatedAt, stampAfter(s.Clock.Now().UTC(), old.UpdatedAt)
+	h.CreatedAt, h.UpdatedAt = old.CreatedAt, data.StampAfter(s.Clock.Now().UTC(), old.UpdatedAt)
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if by != nil {
 		h.UpdatedAt, h.ChangedOn = by.at, importDay(by.asOf, h.ChangedOn, old.ChangedOn)

@@ -149,7 +149,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 		return err
 	}
-	p.CreatedAt, p.UpdatedAt = old.CreatedAt, stampAfter(s.Clock.Now().UTC(), old.UpdatedAt)
+	p.CreatedAt, p.UpdatedAt = old.CreatedAt, data.StampAfter(s.Clock.Now().UTC(), old.UpdatedAt)
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if by != nil {
 		p.UpdatedAt, p.ChangedOn = by.at, importDay(by.asOf, p.ChangedOn, old.ChangedOn)

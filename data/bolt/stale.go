@@ -51,16 +51,3 @@ func importFileAt(tx *bbolt.Tx, at time.Time) string {
 	}
 	return ""
 }
-
-// stampAfter is the UpdatedAt of a change made now of a record last
-// changed at last: now, or 1µs after last when the clock has not moved
-// past it (a clock that ticks coarser than two changes come, or one set
-// back). A microsecond, not a nanosecond: the finest step a PostgreSQL
-// timestamp keeps, so a store on PostgreSQL can follow the same rule and
-// stamp the same changes alike.
-func stampAfter(now, last time.Time) time.Time {
-	if now.After(last) {
-		return now
-	}
-	return last.Add(time.Microsecond)
-}

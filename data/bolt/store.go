@@ -907,7 +907,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 			}
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
-			p.UpdatedAt, p.ChangedOn, p.ChangedBy = stampAfter(s.Clock.Now().UTC(), old.UpdatedAt), s.today(), data.OperatorFrom(ctx)
+			p.UpdatedAt, p.ChangedOn, p.ChangedBy = data.StampAfter(s.Clock.Now().UTC(), old.UpdatedAt), s.today(), data.OperatorFrom(ctx)
 			if err := writeProblem(tx, &p); err != nil {
 				return n, err
 			}
