@@ -173,7 +173,7 @@ func TestConcurrentProblemWriters(t *testing.T) {
 // checkRecount compares the counters and household references the
 // triggers kept with the same counted afresh from the records (in a
 // transaction rolled back).
-func checkRecount(t *testing.T, dsn string) {
+func checkRecount(t testing.TB, dsn string) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)

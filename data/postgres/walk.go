@@ -91,14 +91,15 @@ func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) e
 // gives them. It stops with ctx's error once ctx is done.
 func (s *Store) AgencyWork(ctx context.Context, roundID uint64, area string, fn func(w data.AgencyWork) error) error {
 	return s.readStream(ctx, func(tx pgx.Tx) error {
-		sql := `SELECT p.id, p.category, p.status, a.agency, a.budget_satang, a.id FROM problems p JOIN actions a ON a.problem_id = p.id
-			WHERE p.round_id = $1 AND a.agency <> '' AND (p.id, a.id) > ($2, $3)`
+		// The page's start is on the actions' index (problem_id, id).
+		sql := `SELECT a.problem_id, p.category, p.status, a.agency, a.budget_satang, a.id FROM actions a JOIN problems p ON p.id = a.problem_id
+			WHERE (a.problem_id, a.id) > ($2, $3) AND p.round_id = $1 AND a.agency <> ''`
 		args := []any{int64(roundID), int64(0), int64(0), walkPage}
 		if area != "" {
 			sql += ` AND p.household_id IN (SELECT id FROM households WHERE tambon_code LIKE $5)`
 			args = append(args, likePrefix(area))
 		}
-		sql += ` ORDER BY p.id, a.id LIMIT $4`
+		sql += ` ORDER BY a.problem_id, a.id LIMIT $4`
 		for {
 			if err := ctx.Err(); err != nil {
 				return err
