@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,15 @@ func BenchmarkCounts1M(b *testing.B) {
 		sqlValue[int64](b, dsn, `SELECT count(*) FROM hh_refs`))
 
 	due := data.NewDate(2024, 6, 1)
+	b.Logf("counters of round 1 by kind (due: before %s): %s", due, sqlValue[string](b, dsn,
+		`SELECT string_agg(kind::text || ' ' || n, ', ' ORDER BY kind) FROM (SELECT kind, count(*) n FROM counters WHERE round_id = 1 AND (kind <> 'D' OR day < $1) GROUP BY kind) k`, due.Time()))
+	for _, q := range []string{
+		`SELECT kind, area, category, code, urgent, day, n FROM counters WHERE round_id = 1 AND kind = 'S' AND n <> 0 ORDER BY area, category, code, urgent, day`,
+		`SELECT kind, area, category, code, urgent, day, n FROM counters WHERE round_id = 1 AND kind = 'D' AND day < '2024-06-01' AND n <> 0 ORDER BY day, area, category, urgent`,
+	} {
+		plan := sqlValue[string](b, dsn, `EXPLAIN (ANALYZE, FORMAT JSON) `+q)
+		b.Logf("the server's time of a query of Counts: %s", strings.Fields(plan[strings.Index(plan, `"Execution Time"`):])[2])
+	}
 	b.Run("Counts", func(b *testing.B) {
 		for range b.N {
 			rc, err := s.Counts(ctx, 1, due)

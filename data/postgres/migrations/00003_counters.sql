@@ -45,6 +45,9 @@ CREATE TABLE counters (
     PRIMARY KEY (round_id, kind, area, category, code, urgent, day)
 );
 CREATE INDEX counters_zero ON counters (round_id) WHERE n = 0;
+-- The counters by day (due, found, resolved), in the order the readers
+-- give them: the primary key serves the others.
+CREATE INDEX counters_by_day ON counters (round_id, kind, day, area, category, urgent) INCLUDE (code, n);
 
 CREATE TABLE hh_refs (
     round_id     bigint NOT NULL,
