@@ -285,3 +285,82 @@ func TestWalkPagesAndCancel(t *testing.T) {
 	}
 	checkRecount(t, dsn)
 }
+
+// Clerks at once on different records of one area: households moved to
+// another tambon or origin, municipalities changed, problems made,
+// changed and closed by actions. The counters, moved by two tables'
+// triggers, equal a recount afterwards, and every write went in (no
+// deadlock, no error).
+func TestConcurrentCounters(t *testing.T) {
+	s, ctx, dsn, h := tickingStore(t)
+	households := []data.Household{h}
+	for i := 1; i < 4; i++ {
+		h := data.Household{HouseCode: fmt.Sprintf("4101001234%d", i), TambonCode: "410102", Origin: data.Origin(1 + i%2)}
+		if err := s.CreateHousehold(ctx, &h); err != nil {
+			t.Fatal(err)
+		}
+		households = append(households, h)
+	}
+	const clerks = 4
+	var wg sync.WaitGroup
+	errs := make([]error, clerks+1)
+	for i := range clerks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := data.WithOperator(context.Background(), fmt.Sprintf("clerk%d", i))
+			for j := range 6 {
+				hh := households[(i+j)%len(households)].ID
+				p := data.Problem{HouseholdID: hh, Category: data.Category(1 + (i+j)%7), SubProblem: "อื่น ๆ", SurveyYear: []int{2565, 2567}[j%2], Urgent: j%3 == 0}
+				if err := s.CreateProblem(ctx, &p); err != nil {
+					errs[i] = err
+					return
+				}
+				a := data.Action{ProblemID: p.ID, Date: data.NewDate(2024, 5, 1+j), What: "ติดตาม", Result: data.Status(2 + j%4), Note: "ย้ายออก"}
+				if err := s.AddAction(ctx, &a); err != nil {
+					errs[i] = err
+					return
+				}
+				for { // the household moved, read again after a conflict
+					h, err := s.Household(ctx, hh)
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					h.TambonCode, h.Origin = []string{"410101", "410102", "410103"}[(i+j)%3], data.Origin(1+(i+j)%2)
+					err = s.UpdateHousehold(ctx, &h)
+					if data.ErrorCode(err) == data.ECONFLICT {
+						continue
+					}
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					break
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() { // the municipalities, changed three times meanwhile
+		defer wg.Done()
+		for j := range 3 {
+			l := data.UnitList{{Name: "เทศบาลตำบลหนองบัว", Type: data.UnitTown, Tambons: []data.UnitTambon{{Code: []string{"410101", "410102", "410103"}[j], Full: true}}}}
+			if err := s.SetUnits(ctx, l); err != nil {
+				errs[clerks] = err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("writer %d: %v", i, err)
+		}
+	}
+	if n := sqlValue[int64](t, dsn, `SELECT count(*) FROM problems`); n != clerks*6 {
+		t.Fatalf("%d problems", n)
+	}
+	checkAuditChain(t, dsn)
+	checkRecount(t, dsn)
+}
