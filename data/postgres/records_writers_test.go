@@ -72,6 +72,7 @@ func TestStaleUpdateRefused(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != data.ECONFLICT || !strings.Contains(e.Message, "สมศรี") || !strings.Contains(e.Message, "ปัญหาเลขที่") {
 		t.Fatalf("a stale problem update: %v", err)
 	}
+	t.Logf("the clerk reads: %s", e.Message)
 	if got, _ := s.Problem(ctx, p.ID); got.Detail != "first" || got.Status != data.NotStarted {
 		t.Fatalf("the stale update changed the problem: %+v", got)
 	}
