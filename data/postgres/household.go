@@ -85,11 +85,13 @@ func getHousehold(ctx context.Context, q querier, id uint64, forUpdate bool) (h 
 }
 
 // UpdateHousehold stores a changed household, stamped now and today by
-// the operator. As in the bbolt store, it overwrites what is stored
-// whatever was read before (no check of UpdatedAt): a stale workbook's
-// changes are refused by the import (CommitImport's plan), not here.
-// The household's row is locked while it is read and written, so that two
-// clerks' updates each write a whole record, one after the other.
+// the operator. h must carry the UpdatedAt it was read with: when the
+// stored household has another (a clerk changed it since), nothing is
+// written and the error is ECONFLICT (issue 16 point 4; a stale
+// workbook's changes are refused by the import's plan). The household's
+// row is locked while it is read and written, so that two clerks' updates
+// each write a whole record, one after the other, the second refused as
+// stale.
 func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 	h.Normalize()
 	if err := h.Validate(); err != nil {
@@ -99,6 +101,9 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 		old, err := getHousehold(ctx, tx, h.ID, true)
 		if err != nil {
 			return err
+		}
+		if !old.UpdatedAt.Equal(h.UpdatedAt) {
+			return staleError("ครัวเรือน", "household", h.ID, old.ChangedBy, old.UpdatedAt)
 		}
 		units, err := getUnits(ctx, tx)
 		if err != nil {

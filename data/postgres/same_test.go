@@ -39,6 +39,7 @@ type implemented interface {
 	Audit(ctx context.Context, afterSeq uint64, limit int) ([]data.AuditEntry, error)
 	AuditAnchor(ctx context.Context, seq uint64) (data.AuditAnchor, error)
 	Close() error
+	records
 }
 
 var (
@@ -301,6 +302,8 @@ func TestSameAsBolt(t *testing.T) {
 	same(w, "Log", func(s implemented) (int, error) {
 		return 0, s.Log(ctx, "unmask", "household", 2, "เปิดดูเลขประจำตัว")
 	})
+
+	sameRecords(t, w)
 
 	// The audit entries, one for one.
 	want, err := w.bolt.Audit(ctx, 0, 0)

@@ -32,7 +32,7 @@ func openStore(t *testing.T, dsn string) (*Store, context.Context) {
 
 // sqlValue runs a query on dsn's database and returns the first column
 // of its first row.
-func sqlValue[T any](t *testing.T, dsn, query string, args ...any) T {
+func sqlValue[T any](t testing.TB, dsn, query string, args ...any) T {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -48,7 +48,7 @@ func sqlValue[T any](t *testing.T, dsn, query string, args ...any) T {
 }
 
 // sqlExec runs a statement on dsn's database.
-func sqlExec(t *testing.T, dsn, query string, args ...any) {
+func sqlExec(t testing.TB, dsn, query string, args ...any) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -106,7 +106,7 @@ func TestMigrations(t *testing.T) {
 		t.Fatalf("meta of a new database: %+v", m)
 	}
 	tables := sqlValue[string](t, dsn, `SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'`)
-	want := "actions,agency_aliases,audit,goose_db_version,households,import_rows,imports,meta,problems,reviews,rounds,sub_problems,unit_tambons,units"
+	want := "actions,agency_aliases,audit,counters,goose_db_version,hh_refs,households,import_rows,imports,meta,problems,reviews,rounds,sub_problems,unit_tambons,units"
 	if tables != want {
 		t.Fatalf("tables %s, want %s", tables, want)
 	}

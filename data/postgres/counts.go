@@ -1,0 +1,141 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"qmdesk/data"
+)
+
+// The counters are kept by the database (migrations/00003_counters.sql):
+// the readers here read a round's rows of the counters table, of every
+// area, and keep the tambons' or the units' (data.KeepAreas) as the
+// bbolt store does, in the
+// order of the bbolt store's keys (a zero dueBefore: every due count,
+// as a zero Date's key sorts after every day), so that both stores give the same
+// slices.
+
+// Counts returns the counters of a round by tambon; due counts stop
+// before dueBefore.
+func (s *Store) Counts(ctx context.Context, roundID uint64, dueBefore data.Date) (data.RoundCounts, error) {
+	return s.counts(ctx, roundID, dueBefore, false)
+}
+
+// UnitCounts returns the counters of a round by municipality: the same
+// as Counts, with a unit's code where Counts has a tambon.
+func (s *Store) UnitCounts(ctx context.Context, roundID uint64, dueBefore data.Date) (data.RoundCounts, error) {
+	return s.counts(ctx, roundID, dueBefore, true)
+}
+
+// readCounts adds to rc the counters rows read: (kind, area, category,
+// code, urgent, day, n), in order.
+func readCounts(rows pgx.Rows, rc *data.RoundCounts) error {
+	defer rows.Close()
+	for rows.Next() {
+		var kind byte
+		var area string
+		var category data.Category
+		var code int16
+		var urgent bool
+		var day pgtype.Date
+		var n int64
+		if err := rows.Scan(&kind, &area, &category, &code, &urgent, &day, &n); err != nil {
+			return err
+		}
+		switch kind {
+		case 'S':
+			rc.Status = append(rc.Status, data.StatusCount{Tambon: area, Category: category, Status: data.Status(code), Urgent: urgent, N: n})
+		case 'H':
+			rc.Households = append(rc.Households, data.HouseholdCount{Tambon: area, Category: category, N: n})
+		case 'D':
+			rc.Due = append(rc.Due, data.DueCount{Target: dateOf(day), Tambon: area, Category: category, Urgent: urgent, N: n})
+		case 'C':
+			rc.Carried = append(rc.Carried, data.CarriedCount{Tambon: area, Category: category, N: n})
+		case 'X':
+			rc.ReXRay = append(rc.ReXRay, data.ReXRayCount{Tambon: area, Category: category, Result: data.ReXRay(code), N: n})
+		case 'N':
+			rc.NewCases = append(rc.NewCases, data.NewCaseCount{Tambon: area, Category: category, Group: data.NewCase(code), N: n})
+		case 'Q':
+			rc.ThaiQM = append(rc.ThaiQM, data.ThaiQMCount{Tambon: area, Category: category, N: n})
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Store) counts(ctx context.Context, roundID uint64, dueBefore data.Date, units bool) (rc data.RoundCounts, err error) {
+	err = s.read(ctx, func(tx pgx.Tx) error {
+		// One kind a query, each a range of an index in the order wanted
+		// (no sort): the primary key's, and counters_by_day's for the due
+		// ones before dueBefore. One round trip for them all.
+		b := &pgx.Batch{}
+		for _, kind := range []string{"S", "H", "C", "X", "N", "Q"} {
+			b.Queue(`SELECT kind, area, category, code, urgent, day, n FROM counters
+				WHERE round_id = $1 AND kind = '`+kind+`' AND n <> 0 ORDER BY area, category, code, urgent, day`, int64(roundID))
+		}
+		if dueBefore.IsZero() { // every due count
+			b.Queue(`SELECT kind, area, category, code, urgent, day, n FROM counters
+				WHERE round_id = $1 AND kind = 'D' AND n <> 0 ORDER BY day, area, category, urgent`, int64(roundID))
+		} else {
+			b.Queue(`SELECT kind, area, category, code, urgent, day, n FROM counters
+				WHERE round_id = $1 AND kind = 'D' AND day < $2 AND n <> 0 ORDER BY day, area, category, urgent`, int64(roundID), dueBefore.Time())
+		}
+		results := tx.SendBatch(ctx, b)
+		defer results.Close()
+		for range b.Len() {
+			rows, err := results.Query()
+			if err != nil {
+				return err
+			}
+			if err := readCounts(rows, &rc); err != nil {
+				return err
+			}
+		}
+		return results.Close()
+	})
+	data.KeepAreas(&rc, units)
+	return rc, err
+}
+
+// History returns the found and resolved counters of a round, by tambon.
+func (s *Store) History(ctx context.Context, roundID uint64) (data.RoundHistory, error) {
+	return s.history(ctx, roundID, false)
+}
+
+// UnitHistory is History by municipality.
+func (s *Store) UnitHistory(ctx context.Context, roundID uint64) (data.RoundHistory, error) {
+	return s.history(ctx, roundID, true)
+}
+
+func (s *Store) history(ctx context.Context, roundID uint64, units bool) (h data.RoundHistory, err error) {
+	err = s.read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT kind, CASE WHEN isfinite(day) THEN day END, area, n FROM counters
+			WHERE round_id = $1 AND kind IN ('A', 'R', 'V') AND n <> 0
+			ORDER BY kind, day, area`, int64(roundID))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var kind byte
+			var day pgtype.Date
+			var c data.DateCount
+			if err := rows.Scan(&kind, &day, &c.Tambon, &c.N); err != nil {
+				return err
+			}
+			c.Date = dateOf(day)
+			switch kind {
+			case 'A':
+				h.Added = append(h.Added, c)
+			case 'R':
+				h.Resolved = append(h.Resolved, c)
+			case 'V':
+				h.Solved = append(h.Solved, c)
+			}
+		}
+		return rows.Err()
+	})
+	data.KeepAreas(&h, units)
+	return h, err
+}
