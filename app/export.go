@@ -178,6 +178,11 @@ type followScope struct {
 }
 
 func (e *Exporter) followUp(ctx context.Context, meta data.Meta, sc followScope, path string, unmask bool) (int, error) {
+	if unmask {
+		if err := MayUnmask(ctx, e.Store, "export", 0, "follow-up "+sc.log+" with national IDs: "+filepath.Base(path)); err != nil {
+			return 0, err
+		}
+	}
 	prov, _ := e.Geo.Province(meta.Province)
 	type line struct {
 		h *data.Household
@@ -294,6 +299,11 @@ func (e *Exporter) FollowUpAll(ctx context.Context, dir string, unmask bool) ([]
 // FollowUpAllTelling is FollowUpAll telling progress, before each file,
 // how many are done of how many and whose file is being written.
 func (e *Exporter) FollowUpAllTelling(ctx context.Context, dir string, unmask bool, progress func(done, total int, name string)) ([]string, error) {
+	if unmask { // once, before the folder is made (each file asks again)
+		if err := MayUnmask(ctx, e.Store, "export", 0, "follow-up workbooks with national IDs: "+filepath.Base(dir)); err != nil {
+			return nil, err
+		}
+	}
 	meta, err := e.Store.Meta(ctx)
 	if err != nil {
 		return nil, err
@@ -453,6 +463,11 @@ func maskPhone(s string) string {
 // their category, unless unmask; a password encrypts the file. Both the
 // export and an unmask are logged.
 func (e *Exporter) Full(ctx context.Context, path string, unmask bool, password string) error {
+	if unmask {
+		if err := MayUnmask(ctx, e.Store, "export", 0, "full export with personal data: "+filepath.Base(path)); err != nil {
+			return err
+		}
+	}
 	// Each sheet reads the store while excelize writes it: nothing is held
 	// but the row being written, so a whole province fits in memory.
 	n, err := e.Store.Sizes(ctx)

@@ -64,6 +64,11 @@ func (e *Exporter) thaiQMSheet(s Summary) xlsx.Table {
 // (a household without a house code shows its qmdesk key) unless unmask.
 // It returns the number of rows.
 func (e *Exporter) ThaiQMWorkbook(ctx context.Context, path, area string, unmask bool) (int, error) {
+	if unmask {
+		if err := MayUnmask(ctx, e.Store, "export", 0, "thaiqm "+area+" with national IDs: "+filepath.Base(path)); err != nil {
+			return 0, err
+		}
+	}
 	meta, err := e.Store.Meta(ctx)
 	if err != nil {
 		return 0, err

@@ -115,20 +115,10 @@ func (pl *planner) importAt(at time.Time) (data.ImportRecord, bool, error) {
 }
 
 // formatStamp writes a time stamp for the clerk: "1 ธ.ค. 2569 10:15 น.".
-func formatStamp(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return data.FormatBE(data.DateOf(t)) + " " + t.In(data.ThaiTime).Format("15:04") + " น."
-}
+func formatStamp(t time.Time) string { return data.FormatStamp(t) }
 
 // formatStampEnglish is formatStamp in English: "2026-12-01 10:15".
-func formatStampEnglish(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return data.DateOf(t).String() + " " + t.In(data.ThaiTime).Format("15:04")
-}
+func formatStampEnglish(t time.Time) string { return data.FormatStampEnglish(t) }
 
 // householdConflicts lists the household fields the row would change, as
 // mergeHousehold changes them.

@@ -168,6 +168,17 @@ func TestCatchUpFollowsTheLog(t *testing.T) {
 	if n, ok, err := app.CatchUpRegister(ctx, fx.store, saved, now, now); n != 0 || !ok || err != nil {
 		t.Errorf("catch-up to the same state: %d, %v, %v", n, ok, err)
 	}
+	// Looks at personal data, allowed or refused, change no record.
+	for _, op := range []string{"unmask", app.OpUnmaskRefused} {
+		if err := fx.store.Log(ctx, op, "household", 7, "household page"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	looked, _ := app.RegisterStamp(ctx, fx.store)
+	if n, ok, err := app.CatchUpRegister(ctx, fx.store, saved, now, looked); n != 0 || !ok || err != nil {
+		t.Errorf("catch-up over unmasks: %d, %v, %v", n, ok, err)
+	}
+	now = looked
 
 	// An undone import removes records without naming them: built anew.
 	imports, _ := fx.store.Imports(ctx)

@@ -141,7 +141,7 @@ func namedHouseholds(ctx context.Context, store RegisterStore, e data.AuditEntry
 		ProblemID   uint64 `json:"problem_id"`
 	}
 	switch e.Op {
-	case "export", "unmask", "backup", "seal", "review": // a review's decided batch is an import entry of its own
+	case "export", "unmask", OpUnmaskRefused, "backup", "seal", "review": // a review's decided batch is an import entry of its own
 		return nil // no record changes
 	}
 	switch e.Entity + "/" + e.Op {

@@ -37,6 +37,9 @@ func fill(t *testing.T, v reflect.Value, seed int) {
 		v.SetBool(true)
 	case reflect.Struct:
 		for i := range v.NumField() {
+			if v.Type() == reflect.TypeFor[Action]() && v.Type().Field(i).Name == "Seen" {
+				continue // the caller's read for AddAction's check, never kept (TestActionSeenNotKept)
+			}
 			fill(t, v.Field(i), seed+i)
 		}
 	case reflect.Pointer:

@@ -27,6 +27,37 @@ func TestStoredRecordsKeepEveryField(t *testing.T) {
 	roundTrip(t, &Household{}, &Problem{}, &Action{})
 }
 
+// An action's Seen (what the caller read, for AddAction's check) is kept
+// neither by the store's encoding, nor by an import's plan, nor in JSON
+// (the audit's entries).
+func TestActionSeenNotKept(t *testing.T) {
+	a := Action{ID: 3, ProblemID: 4, Date: NewDate(2024, 5, 1), What: "เยี่ยมบ้าน", RecordedAt: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC),
+		Seen: time.Date(2024, 4, 30, 9, 0, 0, 123, time.UTC)}
+	want := a
+	want.Seen = time.Time{}
+	b, err := AppendAction(nil, &a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Action
+	if err := DecodeAction(b, &got); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("stored action reads back as %+v (%v), want %+v", got, err, want)
+	}
+	bb, _ := AppendAction(nil, &want)
+	if string(b) != string(bb) {
+		t.Errorf("the stored form differs with a Seen: %x, %x", b, bb)
+	}
+	batch := &ImportBatch{}
+	i := batch.AddAction(ActionChange{ProblemRef: 1, Action: a})
+	if got := batch.Action(i).Action; !reflect.DeepEqual(got, want) {
+		t.Errorf("an import's plan keeps the action as %+v, want %+v", got, want)
+	}
+	j, _ := json.Marshal(a)
+	if strings.Contains(string(j), "seen") || strings.Contains(string(j), "2024-04-30") {
+		t.Errorf("JSON keeps Seen: %s", j)
+	}
+}
+
 // roundTrip encodes the three records and requires each to decode equal,
 // and the agencies' report's partial reads to agree.
 func roundTrip(t *testing.T, h *Household, p *Problem, a *Action) {

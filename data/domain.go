@@ -498,6 +498,12 @@ type Action struct {
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`
 	ThaiQMOn   Date      `json:"thaiqm_on,omitzero"` // keyed into ThaiQM on (HeaderThaiQM)
+	// Seen is the problem's UpdatedAt as the caller showed it when the
+	// clerk chose this action: AddAction refuses the action (data.Stale)
+	// when the problem changed since. Zero: no check (imports, the
+	// program's own actions). Never stored: neither the store's record
+	// nor an import's plan keeps it, nor JSON.
+	Seen time.Time `json:"-"`
 }
 
 // Normalize cleans free text.
@@ -540,4 +546,39 @@ func (a Action) Validate(today Date) error {
 // workbook read twice adds it once.
 func (a Action) SameAs(b Action) bool {
 	return a.Date == b.Date && a.Agency == b.Agency && a.What == b.What && a.Budget == b.Budget && a.Result == b.Result && a.Note == b.Note
+}
+
+// SettleDates fills the problem's FoundOn and ResolvedOn when the writer
+// left them out, as every store does before it writes a problem: found
+// today unless carried over from the survey or from an earlier round
+// (those count from the round's start), resolved today when it leaves
+// the open statuses; an open problem has no ResolvedOn. old is the stored
+// problem, nil for a new one.
+func (p *Problem) SettleDates(old *Problem, today Date) {
+	if p.FoundOn.IsZero() && p.SurveyYear != 2565 && p.CarriedFrom == 0 {
+		if old != nil {
+			p.FoundOn = old.FoundOn
+		}
+		if p.FoundOn.IsZero() {
+			p.FoundOn = today
+		}
+	}
+	switch {
+	case p.Status.Open():
+		p.ResolvedOn = Date{}
+	case !p.ResolvedOn.IsZero():
+	case old != nil && !old.Status.Open() && !old.ResolvedOn.IsZero():
+		p.ResolvedOn = old.ResolvedOn
+	default:
+		p.ResolvedOn = today
+	}
+}
+
+// CheckProvinceCode refuses a province code that is not two digits, as a
+// store's Init does.
+func CheckProvinceCode(code string) error {
+	if len(code) != 2 || strings.Trim(code, "0123456789") != "" {
+		return Errorf(EINVALID, "รหัสจังหวัด '%s' ต้องเป็นตัวเลข 2 หลัก", "province code %q is not 2 digits", code)
+	}
+	return nil
 }

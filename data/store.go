@@ -45,6 +45,12 @@ type Store interface {
 
 	CreateHousehold(ctx context.Context, h *Household) error
 	Household(ctx context.Context, id uint64) (Household, error)
+	// UpdateHousehold stores h. h.UpdatedAt is the household's stamp as the
+	// caller read it: when the stored one is another (someone changed it
+	// meanwhile), the change is refused with a StaleError and nothing is
+	// changed, audit included. On success h is as stored, with a new
+	// UpdatedAt (every change of a record gets one of its own, even on a
+	// clock that has not moved).
 	UpdateHousehold(ctx context.Context, h *Household) error
 	Households(ctx context.Context, f HouseholdFilter) ([]Household, error)
 	HouseholdsByHouseCode(ctx context.Context, code string) ([]Household, error)
@@ -65,13 +71,17 @@ type Store interface {
 	// UpdateProblem stores p; a change of status also appends an action
 	// that records it. A problem of a round that is not the current one
 	// (or that was carried into a later round) is refused: its round keeps
-	// the figures it ended with.
+	// the figures it ended with. p.UpdatedAt is checked, and set on
+	// success, as UpdateHousehold does.
 	UpdateProblem(ctx context.Context, p *Problem) error
 	Problems(ctx context.Context, f ProblemFilter) ([]Problem, error)
 
 	// AddAction appends an action; an action with a Result also moves the
 	// problem to that status (closing needs the reason in a.Note). Refused
-	// as UpdateProblem is for a problem of an earlier round.
+	// as UpdateProblem is for a problem of an earlier round. An action with
+	// a Seen (the problem's UpdatedAt as the caller showed it) is refused
+	// with a StaleError, nothing changed, when the problem changed since;
+	// a zero Seen is not checked.
 	AddAction(ctx context.Context, a *Action) error
 	// MarkThaiQM marks problems' results, with their actions not yet
 	// marked, as keyed into ThaiQM on a day (a zero day takes the
@@ -183,8 +193,11 @@ type ProblemBundle struct {
 	Actions []Action
 }
 
-// HouseholdFilter selects households. Results come in ID order, after
-// After, at most Limit (0: no limit).
+// HouseholdFilter selects households: those with an ID after After, at
+// most Limit (0: no limit). Without an AreaCode they come in ID order, so
+// After pages through them; with one they come tambon by tambon in code
+// order, each tambon's in ID order, so After skips by ID within each
+// tambon and is no way to page (no caller pages by area).
 type HouseholdFilter struct {
 	AreaCode string // CC, CCAA or CCAATT prefix; "" for all
 	After    uint64
@@ -292,6 +305,25 @@ type AuditEntry struct {
 	// Key names the installation key that sealed the entry (the first
 	// bytes of its hash); empty for entries of versions before the seal.
 	Key string `json:"key,omitempty"`
+}
+
+// NewAuditEntry is an entry of the log before a store numbers and seals
+// it: what was done (op) to which record, by whom and when, with the
+// record before and after as JSON (nil: none).
+func NewAuditEntry(at time.Time, who, op, entity string, id uint64, before, after any, note string) (AuditEntry, error) {
+	e := AuditEntry{At: at, Who: who, Op: op, Entity: entity, ID: id, Note: note}
+	var err error
+	if before != nil {
+		if e.Before, err = json.Marshal(before); err != nil {
+			return e, err
+		}
+	}
+	if after != nil {
+		if e.After, err = json.Marshal(after); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
 }
 
 // CheckReport is what Check found. OK is true when Problems is empty.

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -41,6 +42,7 @@ type householdPage struct {
 	ActionForm *actionForm // while the dialog is open
 	StatusForm *statusForm
 	ThaiQMForm *thaiQMForm
+	Stale      *staleNotice   // the last save refused because the record changed meanwhile
 	MarkAll    *widget.Button // every result of the household keyed into ThaiQM
 
 	// Loading: a household is being read; Led: how many problems came
@@ -100,6 +102,15 @@ func newHouseholdPage(w *MainWindow) *householdPage {
 	p.scroll = container.NewVScroll(container.NewVBox(p.empty, p.details))
 	p.Box = p.scroll
 	p.Unmask.Hide()
+	// A change that may touch any household (an import, an undo, a
+	// review decision, ThaiQM marks of an area) reads the page again: the
+	// clerk's next change is based on the values stored, not on what the
+	// page read before (the store would refuse it as stale).
+	w.listen(func(c registerChange) {
+		if c.whole() {
+			p.reload()
+		}
+	})
 	return p
 }
 
@@ -294,7 +305,7 @@ func (p *householdPage) showHead() {
 func (p *householdPage) onUnmask() {
 	w, id, gen := p.w, p.Household.ID, p.gen
 	w.save(p.Unmask, func(ctx context.Context) error {
-		return w.store.Log(ctx, "unmask", "household", id, "household page: ID, phone and sensitive problems")
+		return app.Unmask(ctx, w.store, "household", id, "household page: ID, phone and sensitive problems")
 	}, func(err error) {
 		if err != nil {
 			w.showError(err)
@@ -523,23 +534,52 @@ func (p *householdPage) saveAction(c *problemCard, f *actionForm) {
 	}
 	if i := f.Result.SelectedIndex(); i > 0 {
 		a.Result = data.Statuses[i-1]
+		// A status move is based on the problem as the card shows it:
+		// refused if it changed since (an action alone overwrites nothing).
+		a.Seen = c.Problem.UpdatedAt
 	}
 	if a.Result == data.Closed && strings.TrimSpace(a.Note) == "" {
 		f.Error.SetText(t.tr("สถานะ '", "'") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผลในช่องหมายเหตุ/เหตุผล", "' needs a reason in the note"))
 		return
 	}
-	p.store(a, f.Error, f.Save, f.dialog, func() { p.ActionForm = nil })
+	p.store(a, p.yourAction(a), f.Error, f.Save, f.dialog, func() { p.ActionForm = nil })
 }
 
 // store adds an action from a dialog, off the UI thread, with the dialog's
 // Save button off meanwhile (a second press cannot store it twice). A
 // mistake the clerk can fix shows in the dialog's error line; otherwise
-// the dialog closes, every screen shows the change and then runs.
-func (p *householdPage) store(a data.Action, errLine *widget.Label, save *widget.Button, d dialog.Dialog, then func()) {
+// the dialog closes, every screen shows the change and then runs. An
+// action refused because the problem changed since the card read it
+// (a.Seen) closes the dialog too: the notice says who changed it, with
+// yours (the clerk's change, not saved) and the problem as it is now, and
+// the page is read again.
+func (p *householdPage) store(a data.Action, yours string, errLine *widget.Label, save *widget.Button, d dialog.Dialog, then func()) {
 	w, id := p.w, p.Household.ID
 	errLine.SetText(w.t.tr("กำลังบันทึก…", "Saving…"))
-	w.save(save, func(ctx context.Context) error { return w.store.AddAction(ctx, &a) }, func(err error) {
+	var cur data.Problem // as stored now, when refused as stale
+	var curErr error
+	w.save(save, func(ctx context.Context) error {
+		err := w.store.AddAction(ctx, &a)
+		if _, stale := data.StaleOf(err); stale {
+			cur, curErr = w.store.Problem(ctx, a.ProblemID)
+		}
+		return err
+	}, func(err error) {
 		errLine.SetText("")
+		if _, stale := data.StaleOf(err); stale {
+			d.Hide()
+			then()
+			now := ""
+			if curErr == nil {
+				now = p.problemNow(cur)
+			}
+			p.showStale(err, yours, now)
+			if p.Household.ID == id {
+				p.reload()
+			}
+			w.registerChanged(registerChange{Household: id})
+			return
+		}
 		if err != nil {
 			if expected(err) {
 				errLine.SetText(w.t.errorText(err))
@@ -602,8 +642,9 @@ func (p *householdPage) saveStatus(c *problemCard, f *statusForm) {
 		f.Error.SetText(t.tr("สถานะ '", "'") + t.status(data.Closed) + t.tr("' ต้องระบุเหตุผล", "' needs a reason"))
 		return
 	}
-	a := data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "เปลี่ยนสถานะเป็น " + s.Thai(), Result: s, Note: reason}
-	p.store(a, f.Error, f.Save, f.dialog, func() { p.StatusForm = nil })
+	// Seen: the status the clerk changes is the one the card shows.
+	a := data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "เปลี่ยนสถานะเป็น " + s.Thai(), Result: s, Note: reason, Seen: c.Problem.UpdatedAt}
+	p.store(a, p.yourStatus(s, reason), f.Error, f.Save, f.dialog, func() { p.StatusForm = nil })
 }
 
 // firstStart is the earliest day an action of pr can have: the start of

@@ -66,7 +66,8 @@ func (p *householdPage) showUnit() {
 }
 
 // onUnitChoice stores the clerk's choice of municipality for a household
-// of a partly covered tambon.
+// of a partly covered tambon; a household changed since the page read it
+// is read again, with the notice of who changed it (showStale).
 func (p *householdPage) onUnitChoice() {
 	u := p.Unit
 	if u.busy || p.Household.ID == 0 {
@@ -79,12 +80,36 @@ func (p *householdPage) onUnitChoice() {
 	if code == p.Household.Unit {
 		return
 	}
+	// h is the household as the page read it (its UpdatedAt too): the
+	// store refuses the choice if someone changed the household since.
 	h := p.Household
 	h.Unit = code
 	w := p.w
 	u.Choice.Disable()
-	w.save(nil, func(ctx context.Context) error { return w.store.UpdateHousehold(ctx, &h) }, func(err error) {
+	var cur data.Household // as stored now, when refused as stale
+	var curErr error
+	w.save(nil, func(ctx context.Context) error {
+		err := w.store.UpdateHousehold(ctx, &h)
+		if _, stale := data.StaleOf(err); stale {
+			cur, curErr = w.store.Household(ctx, h.ID)
+		}
+		return err
+	}, func(err error) {
 		u.Choice.Enable()
+		if _, stale := data.StaleOf(err); stale {
+			t := w.t
+			now := ""
+			if curErr == nil {
+				now = t.tr("ในโปรแกรมตอนนี้: ", "In qmdesk now: ") + p.unitName(cur.Unit) + t.changedBy(cur.ChangedBy, cur.UpdatedAt)
+			}
+			p.showStale(err, t.term(data.WordMunicipality)+t.tr("ที่คุณเลือก (ยังไม่ได้บันทึก): ", " you chose (not saved): ")+p.unitName(code), now)
+			p.showUnit()
+			if p.Household.ID == h.ID {
+				p.reload()
+			}
+			w.registerChanged(registerChange{Household: h.ID})
+			return
+		}
 		if err != nil {
 			w.showError(err)
 			p.showUnit() // the choice shows the household's municipality as stored

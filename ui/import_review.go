@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -111,7 +112,7 @@ func (s *importReview) onUnmask() {
 	}
 	r := s.PendingReviews[s.reviewSelected]
 	w.save(s.Unmask, func(ctx context.Context) error {
-		return w.store.Log(ctx, "unmask", "review", r.ID, "import review: the row's national ID")
+		return app.Unmask(ctx, w.store, "review", r.ID, "import review: the row's national ID")
 	}, func(err error) {
 		if err != nil {
 			w.showError(err)

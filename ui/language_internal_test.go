@@ -88,6 +88,29 @@ func TestEveryScreenSpeaksOneLanguage(t *testing.T) {
 					break
 				}
 			}
+			// The notice of a status change refused because the problem
+			// changed after the page read it.
+			for _, c := range p.Cards {
+				if !c.StateBtn.Disabled() {
+					cur := c.Problem
+					if err := w.env.Store.(*bolt.Store).UpdateProblem(data.WithOperator(w.ctx, "สมใจ ทดสอบ"), &cur); err != nil {
+						t.Fatal(err)
+					}
+					p.onChangeStatus(c)
+					to := data.Solved
+					if c.Problem.Status == to {
+						to = data.InProgress
+					}
+					p.StatusForm.Status.SetSelectedIndex(int(to) - 1)
+					test.Tap(p.StatusForm.Save)
+					visit("stale notice")
+					if p.Stale == nil {
+						t.Fatalf("no notice of the change: %q", w.lastError)
+					}
+					closeAll()
+					break
+				}
+			}
 			// An import's report, of a follow-up workbook of an amphoe.
 			book := filepath.Join(t.TempDir(), "followup.xlsx")
 			if _, err := w.exporter.FollowUp(w.ctx, "4101", book, false); err != nil {

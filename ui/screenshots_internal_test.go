@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+
+	"qmdesk/data"
+	"qmdesk/data/bolt"
 )
 
 // TestScreenshots draws every screen, in Thai and in English, at 1280×720
@@ -61,6 +64,14 @@ func TestScreenshots(t *testing.T) {
 					break
 				}
 			}
+			for _, c := range p.Cards {
+				if !c.StateBtn.Disabled() {
+					changedMeanwhile(t, w, p, c)
+					shot("households-changed-meanwhile")
+					w.closeTopDialog()
+					break
+				}
+			}
 			w.Tabs.SelectIndex(2)
 			for i := range w.Import.Tabs.Items {
 				w.Import.Tabs.SelectIndex(i)
@@ -83,4 +94,25 @@ func fmtShot(n int, what string) string {
 		safe = append(safe, r)
 	}
 	return string([]rune{rune('0' + n/10), rune('0' + n%10), '-'}) + string(safe) + ".png"
+}
+
+// changedMeanwhile shows the notice of a status change refused because
+// another clerk closed the problem after the page read it.
+func changedMeanwhile(t *testing.T, w *MainWindow, p *householdPage, c *problemCard) {
+	t.Helper()
+	other := data.WithOperator(w.ctx, "สมหญิง ใจดี")
+	if err := w.env.Store.(*bolt.Store).AddAction(other, &data.Action{ProblemID: c.Problem.ID, Date: w.today(), What: "ย้ายออก", Result: data.Closed, Note: "ย้ายออกนอกพื้นที่"}); err != nil {
+		t.Fatal(err)
+	}
+	p.onChangeStatus(c)
+	to := data.Solved
+	if c.Problem.Status == to {
+		to = data.InProgress
+	}
+	p.StatusForm.Status.SetSelectedIndex(int(to) - 1)
+	p.saveStatus(c, p.StatusForm)
+	w.WaitIdle()
+	if p.Stale == nil {
+		t.Fatalf("no notice of the change: %q", w.lastError)
+	}
 }

@@ -98,8 +98,11 @@ func testAuditChain(t *testing.T, e *env) {
 	if !rep.OK() || rep.Audit.Tampered || rep.Audit.Head != head || rep.AuditEntries != int64(len(entries)) {
 		t.Fatalf("check: %+v, head %+v, %d entries", rep, head, len(entries))
 	}
-	// A refused change leaves no entry.
-	bad := *p
+	// A refused change leaves no entry (the problem as stored now: one
+	// as read before the action above would be refused as stale, see
+	// testStale).
+	bad, err := e.s.Problem(e.ctx, p.ID)
+	e.must(err, "Problem")
 	bad.Status = data.Closed
 	e.wantCode(e.s.UpdateProblem(e.ctx, &bad), data.EINVALID, "closing without a reason")
 	if n := len(e.audit()); n != len(entries) {

@@ -79,6 +79,8 @@ var behaviours = []behaviour{
 	{"ReviewAccept", testReviewAccept},
 	{"AuditChain", testAuditChain},
 	{"MaskingAndUnmaskLogged", testMasking},
+	{"ChangeBasedOnAnOldReadIsRefused", testStale},
+	{"StampsTellChangesApartOnAStillClock", testStampsTellChangesApart},
 }
 
 // Province is the province every store of the suite is initialised for
@@ -105,6 +107,7 @@ type env struct {
 	imp   *app.Importer
 	round data.Round
 	dir   string
+	open  Opener // for a behaviour that needs a store of another clock (newEnvOn)
 }
 
 // tickingClock moves on one second at every reading, from start: every
@@ -121,7 +124,12 @@ func tickingClock() data.Clock {
 
 func newEnv(t *testing.T, open Opener) *env {
 	t.Helper()
-	clock := tickingClock()
+	return newEnvOn(t, open, tickingClock())
+}
+
+// newEnvOn is newEnv on a store of another clock.
+func newEnvOn(t *testing.T, open Opener, clock data.Clock) *env {
+	t.Helper()
 	s := open(t, clock)
 	ctx := data.WithOperator(context.Background(), Operator)
 	if _, err := s.Init(ctx, Province, data.DefaultRound()); err != nil {
@@ -139,7 +147,7 @@ func newEnv(t *testing.T, open Opener) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, s: s, ctx: ctx, clock: clock, geo: geo, round: round, dir: t.TempDir()}
+	e := &env{t: t, s: s, ctx: ctx, clock: clock, geo: geo, round: round, dir: t.TempDir(), open: open}
 	e.imp = &app.Importer{Store: s, Geo: geo, Clock: clock}
 	return e
 }

@@ -20,17 +20,9 @@ import (
 // audit appends an entry to the sealed, chained log in the caller's
 // transaction: the change and its record commit together or not at all.
 func (s *Store) audit(ctx context.Context, tx *bbolt.Tx, op, entity string, id uint64, before, after any, note string) error {
-	e := data.AuditEntry{At: s.Clock.Now().UTC(), Who: data.OperatorFrom(ctx), Op: op, Entity: entity, ID: id, Note: note}
-	var err error
-	if before != nil {
-		if e.Before, err = json.Marshal(before); err != nil {
-			return err
-		}
-	}
-	if after != nil {
-		if e.After, err = json.Marshal(after); err != nil {
-			return err
-		}
+	e, err := data.NewAuditEntry(s.Clock.Now().UTC(), data.OperatorFrom(ctx), op, entity, id, before, after, note)
+	if err != nil {
+		return err
 	}
 	key, keyID, err := s.seal.writingKey()
 	if err != nil {

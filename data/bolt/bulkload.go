@@ -193,7 +193,13 @@ func (s *Store) rollbackLoad() error {
 				return err
 			}
 			done = true
-			return s.audit(ctx, tx, "rollback", "household", 0, nil, m, fmt.Sprintf("unfinished load rolled back: households after %d, problems after %d, actions after %d", m.Households, m.Problems, m.Actions))
+			note := fmt.Sprintf("unfinished load rolled back: households after %d, problems after %d, actions after %d", m.Households, m.Problems, m.Actions)
+			if m.SetUnits {
+				// The load's start logged its municipalities as an update;
+				// the log says they went too.
+				note += "; its municipality list undone (the list before it put back, or none as before)"
+			}
+			return s.audit(ctx, tx, "rollback", "household", 0, nil, m, note)
 		})
 		if err != nil {
 			return err

@@ -69,7 +69,11 @@ func getHousehold(tx *bbolt.Tx, id uint64, h *data.Household) error {
 }
 
 // UpdateHousehold stores a changed household. A move to another tambon
-// moves its problems' counters and area index with it.
+// moves its problems' counters and area index with it. h.UpdatedAt is the
+// stamp of the household as the caller read it: when the stored one is
+// another, the household changed meanwhile and the change is refused
+// (checkStale). On success h is the household as stored, with its new
+// UpdatedAt: saving it again is based on this change.
 func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 	h.Normalize()
 	if err := h.Validate(); err != nil {
@@ -80,6 +84,9 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 		if err := getHousehold(tx, h.ID, &old); err != nil {
 			return err
 		}
+		if err := checkStale(tx, "household", h.ID, h.UpdatedAt, old.UpdatedAt, old.ChangedBy); err != nil {
+			return err
+		}
 		if err := s.updateHousehold(ctx, tx, &old, h, nil); err != nil {
 			return err
 		}
@@ -87,16 +94,16 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 	})
 }
 
-// updateHousehold writes h over old, changed now and today by the
-// operator, or, for an import (by), at the import's time and on the day
-// of the row's information.
+// updateHousehold writes h over old, changed now (stampAfter) and today
+// by the operator, or, for an import (by), at the import's time and on the
+// day of the row's information.
 func (s *Store) updateHousehold(ctx context.Context, tx *bbolt.Tx, old, h *data.Household, by *importStamp) error {
 	units, err := unitsIn(tx, nil)
 	if err != nil {
 		return err
 	}
 	units.SettleUnit(h)
-	h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
+	h.CreatedAt, h.UpdatedAt = old.CreatedAt, data.StampAfter(s.Clock.Now().UTC(), old.UpdatedAt)
 	h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if by != nil {
 		h.UpdatedAt, h.ChangedOn = by.at, importDay(by.asOf, h.ChangedOn, old.ChangedOn)

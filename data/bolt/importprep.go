@@ -187,7 +187,7 @@ func (c *chunkPrep) newProblem(p *data.Problem, asOf data.Date) ([]byte, error) 
 		p.TargetDate = r.Deadline
 	}
 	p.Normalize()
-	settleDates(nil, p, c.today)
+	p.SettleDates(nil, c.today)
 	if err := p.Validate(c.today); err != nil {
 		return nil, err
 	}

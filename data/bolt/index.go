@@ -448,31 +448,6 @@ func countSolvedDays(tx *bbolt.Tx) error {
 	return d.flush(tx)
 }
 
-// settleDates fills a problem's FoundOn and ResolvedOn when the writer left
-// them out: found today unless carried over from the survey or from an
-// earlier round (those count from the round's start), resolved
-// today when it leaves the open statuses; an open problem has no
-// ResolvedOn. old is the stored problem, nil for a new one.
-func settleDates(old, p *data.Problem, today data.Date) {
-	if p.FoundOn.IsZero() && p.SurveyYear != 2565 && p.CarriedFrom == 0 {
-		if old != nil {
-			p.FoundOn = old.FoundOn
-		}
-		if p.FoundOn.IsZero() {
-			p.FoundOn = today
-		}
-	}
-	switch {
-	case p.Status.Open():
-		p.ResolvedOn = data.Date{}
-	case !p.ResolvedOn.IsZero():
-	case old != nil && !old.Status.Open() && !old.ResolvedOn.IsZero():
-		p.ResolvedOn = old.ResolvedOn
-	default:
-		p.ResolvedOn = today
-	}
-}
-
 // History returns the found and resolved counters of a round, by tambon.
 func (s *Store) History(ctx context.Context, roundID uint64) (h data.RoundHistory, err error) {
 	h, err = s.history(roundID)

@@ -49,7 +49,7 @@ func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta,
 		p.TargetDate = r.Deadline
 	}
 	p.Normalize()
-	settleDates(nil, p, s.today())
+	p.SettleDates(nil, s.today())
 	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
@@ -98,10 +98,17 @@ func getProblem(tx *bbolt.Tx, id uint64, p *data.Problem) error {
 
 // UpdateProblem stores a changed problem. A change of status appends an
 // action recording it, dated today; closing needs p.CloseReason.
+// p.UpdatedAt is the stamp of the problem as the caller read it: when the
+// stored one is another, the problem changed meanwhile and the change is
+// refused (checkStale). On success p is the problem as stored, with its
+// new UpdatedAt.
 func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 	return s.update(func(tx *bbolt.Tx) error {
 		var old data.Problem
 		if err := getProblem(tx, p.ID, &old); err != nil {
+			return err
+		}
+		if err := checkStale(tx, "problem", p.ID, p.UpdatedAt, old.UpdatedAt, old.ChangedBy); err != nil {
 			return err
 		}
 		data.SettleThaiQM(&old, p)
@@ -119,8 +126,8 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 	})
 }
 
-// updateProblem writes p over old, changed now and today by the
-// operator, or, for an import (by), at the import's time and on the day
+// updateProblem writes p over old, changed now (stampAfter) and today by
+// the operator, or, for an import (by), at the import's time and on the day
 // of the row's information.
 func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Problem, by *importStamp) error {
 	if err := editable(tx, old); err != nil {
@@ -131,7 +138,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if p.Status != data.Closed {
 		p.CloseReason = ""
 	}
-	settleDates(old, p, s.today())
+	p.SettleDates(old, s.today())
 	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
@@ -142,7 +149,7 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
 		return err
 	}
-	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.Clock.Now().UTC()
+	p.CreatedAt, p.UpdatedAt = old.CreatedAt, data.StampAfter(s.Clock.Now().UTC(), old.UpdatedAt)
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if by != nil {
 		p.UpdatedAt, p.ChangedOn = by.at, importDay(by.asOf, p.ChangedOn, old.ChangedOn)
@@ -239,7 +246,9 @@ func matches(tx *bbolt.Tx, p *data.Problem, f data.ProblemFilter) bool {
 
 // AddAction appends an action to a problem's history. An action with a
 // Result moves the problem to that status; closing takes its reason from
-// the action's Note.
+// the action's Note. An action with a Seen (the problem's UpdatedAt as
+// the caller showed it) is refused when the problem changed since
+// (checkStale); a zero Seen checks nothing.
 func (s *Store) AddAction(ctx context.Context, a *data.Action) error {
 	return s.update(func(tx *bbolt.Tx) error { return s.addAction(ctx, tx, a) })
 }
@@ -255,6 +264,11 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 	}
 	if err := editable(tx, &p); err != nil {
 		return err
+	}
+	if !a.Seen.IsZero() {
+		if err := checkStale(tx, "problem", p.ID, a.Seen, p.UpdatedAt, p.ChangedBy); err != nil {
+			return err
+		}
 	}
 	old := p
 	if a.Result != 0 && a.Result != p.Status {

@@ -728,8 +728,8 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 		} else if found && m.Province != "" {
 			return data.Errorf(data.ECONFLICT, "ฐานข้อมูลนี้เป็นของจังหวัดรหัส %s อยู่แล้ว", "database already set up for province %s", m.Province)
 		}
-		if len(province) != 2 || strings.Trim(province, "0123456789") != "" {
-			return data.Errorf(data.EINVALID, "รหัสจังหวัด '%s' ต้องเป็นตัวเลข 2 หลัก", "province code %q is not 2 digits", province)
+		if err := data.CheckProvinceCode(province); err != nil {
+			return err
 		}
 		if err := round.Validate(s.today()); err != nil {
 			return err
@@ -907,7 +907,7 @@ func (s *Store) reflag(ctx context.Context, tx *bbolt.Tx, before, after data.Sub
 			}
 			old := p
 			p.Urgent, p.Sensitive = entry.Urgent, entry.Sensitive
-			p.UpdatedAt, p.ChangedOn, p.ChangedBy = s.Clock.Now().UTC(), s.today(), data.OperatorFrom(ctx)
+			p.UpdatedAt, p.ChangedOn, p.ChangedBy = data.StampAfter(s.Clock.Now().UTC(), old.UpdatedAt), s.today(), data.OperatorFrom(ctx)
 			if err := writeProblem(tx, &p); err != nil {
 				return n, err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	bbolt "go.etcd.io/bbolt"
@@ -274,5 +275,14 @@ func TestLoadTakenBackTakesItsUnitsBack(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	// The log logged the list at the load's start; its last entry, the
+	// rollback, says the list went too.
+	log, err := s.Audit(ctx, 0, 0)
+	if err != nil || len(log) == 0 {
+		t.Fatal(err)
+	}
+	if last := log[len(log)-1]; last.Op != "rollback" || !strings.Contains(last.Note, "municipality list undone") {
+		t.Errorf("the last audit entry: %+v", last)
 	}
 }

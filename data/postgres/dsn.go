@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"strings"
@@ -22,7 +24,11 @@ import (
 func connConfig(dsn string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		// The message leaves dsn out: it may hold a password.
+		// The messages leave dsn out: it may hold a password.
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil, &data.Error{Code: data.EINVALID, Message: "อ่านไฟล์ใบรับรอง (certificate) ที่ที่อยู่ฐานข้อมูลระบุไว้ (sslrootcert) ไม่ได้ กรุณาตรวจสอบว่าไฟล์อยู่ในตำแหน่งนั้น หรือขอไฟล์จากผู้ดูแลระบบ",
+				English: "the certificate file the database address names cannot be read", Err: err}
+		}
 		return nil, &data.Error{Code: data.EINVALID, Message: "ที่อยู่ฐานข้อมูลบนเซิร์ฟเวอร์เขียนไม่ถูกต้อง ใช้รูปแบบ postgres://ชื่อผู้ใช้@เซิร์ฟเวอร์/ชื่อฐานข้อมูล",
 			English: "the database address cannot be read", Err: err}
 	}

@@ -120,9 +120,15 @@ func TestTLSRule(t *testing.T) {
 		t.Errorf("PGSSLROOTCERT: certificate not checked %v", ver)
 	}
 
+	// A root certificate that is not there: said so, in Thai.
+	_, err := connConfig("postgres://clerk:secret@db.example.org/qm?sslrootcert=" + filepath.Join(t.TempDir(), "office-ca.crt"))
+	if msg := data.ErrorMessage(err); data.ErrorCode(err) != data.EINVALID || !strings.Contains(msg, "sslrootcert") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("a missing root certificate: %v\n%s", err, msg)
+	}
+
 	// A dsn that cannot be read is refused without repeating its
 	// password.
-	_, err := connConfig("postgres://clerk:secret@db.example.org:notaport/qm")
+	_, err = connConfig("postgres://clerk:secret@db.example.org:notaport/qm")
 	var e *data.Error
 	if !errors.As(err, &e) || e.Code != data.EINVALID || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("an unreadable dsn: %v", err)

@@ -12,7 +12,6 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -31,7 +30,7 @@ import (
 // SchemaVersion is the newest migration this program has (the SQL files
 // of migrations/ and goMigrations): Open brings a database up to it and
 // refuses a database past it.
-const SchemaVersion = 3
+const SchemaVersion = 10
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -57,6 +56,11 @@ func Open(ctx context.Context, dsn string, clock data.Clock) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openConfig(ctx, cfg, clock)
+}
+
+// openConfig is Open of a parsed (and TLS-ruled) configuration.
+func openConfig(ctx context.Context, cfg *pgxpool.Config, clock data.Clock) (*Store, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, connectError(cfg, err)
@@ -70,19 +74,6 @@ func Open(ctx context.Context, dsn string, clock data.Clock) (*Store, error) {
 		return nil, err
 	}
 	return &Store{pool: pool, clock: clock}, nil
-}
-
-// connectError tells the clerk the server could not be reached or
-// refused her.
-func connectError(cfg *pgxpool.Config, err error) error {
-	host := cfg.ConnConfig.Host
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000") {
-		return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เซิร์ฟเวอร์ฐานข้อมูล %s ไม่ยอมรับชื่อผู้ใช้หรือรหัสผ่าน กรุณาตรวจสอบชื่อผู้ใช้และรหัสผ่าน หรือแจ้งผู้ดูแลเซิร์ฟเวอร์", host),
-			English: "the database server " + host + " refused the login", Err: err}
-	}
-	return &data.Error{Code: data.EINVALID, Message: fmt.Sprintf("เชื่อมต่อเซิร์ฟเวอร์ฐานข้อมูล %s ไม่ได้ กรุณาตรวจสอบที่อยู่ของเซิร์ฟเวอร์ การเชื่อมต่อเครือข่าย และว่าเซิร์ฟเวอร์เปิดอยู่ หรือแจ้งผู้ดูแลเซิร์ฟเวอร์", host),
-		English: "cannot connect to the database server " + host, Err: err}
 }
 
 // migrate runs the migrations the database has not had, under goose's
@@ -113,6 +104,10 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	if _, err := provider.Up(ctx); err != nil {
+		cc := pool.Config().ConnConfig
+		if e := migrationError(err, cc.Host, cc.Database, cc.User); e != nil {
+			return e
+		}
 		return &data.Error{Code: data.EINTERNAL, Message: "ปรับโครงสร้างฐานข้อมูลบนเซิร์ฟเวอร์ให้เป็นของ qmdesk รุ่นนี้ไม่สำเร็จ ฐานข้อมูลยังเป็นอย่างเดิม กรุณาแจ้งผู้ดูแลเซิร์ฟเวอร์พร้อมไฟล์บันทึก (log)",
 			English: "migrating the database failed", Err: err}
 	}
@@ -196,8 +191,15 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // and sealed to it (SHA-256 of the previous seal and the entry's JSON).
 // Taking the next number updates the meta row, which locks the row until
 // tx ends: the log's writers go one at a time, in commit order.
+//
+// Who is the database role the connection logged in as (session_user),
+// which the server checked with its password: not the operator's name in
+// ctx (data.WithOperator), which on a shared server is only what someone
+// typed in the settings, and which is left out of the entry altogether
+// (not even in its note: a name anyone can type would read, in a
+// tamper-evident log, as if it were vouched for).
 func (s *Store) audit(ctx context.Context, tx pgx.Tx, op, entity string, id uint64, before, after any, note string) error {
-	e := data.AuditEntry{At: s.now(), Who: data.OperatorFrom(ctx), Op: op, Entity: entity, ID: id, Note: note}
+	e := data.AuditEntry{At: s.now(), Op: op, Entity: entity, ID: id, Note: note}
 	var err error
 	if before != nil {
 		if e.Before, err = json.Marshal(before); err != nil {
@@ -210,7 +212,7 @@ func (s *Store) audit(ctx context.Context, tx pgx.Tx, op, entity string, id uint
 		}
 	}
 	var prev []byte
-	if err := tx.QueryRow(ctx, `UPDATE meta SET audit_seq = audit_seq + 1 RETURNING audit_seq, audit_seal`).Scan(&e.Seq, &prev); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE meta SET audit_seq = audit_seq + 1 RETURNING audit_seq, audit_seal, session_user`).Scan(&e.Seq, &prev, &e.Who); err != nil {
 		return err
 	}
 	entry, err := json.Marshal(e)

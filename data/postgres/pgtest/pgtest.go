@@ -3,6 +3,12 @@
 // folder only (no TCP port), stopped and deleted when the tests end. Each
 // test gets a database of its own (DB), dropped when it ends.
 //
+// Main's server lets any role in without a password (trust), as the
+// superuser (Superuser) unless a test names another: Role makes a login
+// role, AsRole a connection string for it. A test of passwords starts a
+// server of its own with StartWith(Options{Password: …}), which asks
+// every connection for its role's password (scram-sha-256), and stops it.
+//
 // A package's TestMain calls Main. Where PostgreSQL cannot start (not
 // installed, or it fails), the tests that call DB skip with the reason and
 // how to install it; with QMDESK_PG_REQUIRED=1 in the environment (make
@@ -45,24 +51,38 @@ const BinEnv = "QMDESK_PG_BIN"
 // Server is a running throwaway cluster.
 type Server struct {
 	dir      string // the temporary folder: data, socket, log
+	password string // the superuser's (Options.Password), "" with trust
 	bin      string // the folder of initdb and pg_ctl
 	runAs    string // "postgres" when started by root, else ""
 	socket   string // the folder of the Unix socket
 	watchdog *os.Process
 }
 
-const (
-	port      = 5432 // names the socket file only: no TCP is listened on
-	superuser = "postgres"
-)
+const port = 5432 // names the socket file only: no TCP is listened on
 
-// Start makes a cluster in a new temporary folder and starts it.
-func Start() (*Server, error) {
+// Superuser is the role DSN connects as: the cluster's superuser.
+const Superuser = "postgres"
+
+// Options change how StartWith makes the cluster.
+type Options struct {
+	// Password, when not "", makes the server ask every connection for
+	// its role's password (scram-sha-256, as an office's server would)
+	// and is the superuser's, which DSN gives. "" (Start's) is trust:
+	// any role logs in without a password.
+	Password string
+}
+
+// Start makes a cluster in a new temporary folder and starts it, with
+// trust authentication (no password asked).
+func Start() (*Server, error) { return StartWith(Options{}) }
+
+// StartWith makes and starts a cluster as Start does, with o.
+func StartWith(o Options) (*Server, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{bin: bin}
+	s := &Server{bin: bin, password: o.Password}
 	// In /tmp where there is one: a Unix socket's path may not be longer
 	// than 107 bytes, which a TMPDIR can make it; and, as root, the
 	// server runs as postgres, which must reach the folder: /tmp is open
@@ -98,7 +118,28 @@ func Start() (*Server, error) {
 		}
 	}
 	data := filepath.Join(s.dir, "data")
-	if out, err := s.run("initdb", "-D", data, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"); err != nil {
+	auth := []string{"-A", "trust"}
+	if s.password != "" {
+		// initdb reads the superuser's password from a file (its first
+		// line), which the server's user must be able to read.
+		pwfile := filepath.Join(s.dir, "pwfile")
+		if err := os.WriteFile(pwfile, []byte(s.password+"\n"), 0o600); err != nil {
+			s.remove()
+			return nil, err
+		}
+		if s.runAs != "" {
+			u, _ := user.Lookup(s.runAs)
+			uid, _ := strconv.Atoi(u.Uid)
+			gid, _ := strconv.Atoi(u.Gid)
+			if err := os.Chown(pwfile, uid, gid); err != nil {
+				s.remove()
+				return nil, err
+			}
+		}
+		defer os.Remove(pwfile)
+		auth = []string{"-A", "scram-sha-256", "--pwfile", pwfile}
+	}
+	if out, err := s.run("initdb", append(append([]string{"-D", data, "-U", Superuser}, auth...), "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")...); err != nil {
 		s.remove()
 		return nil, fmt.Errorf("initdb failed: %v\n%s", err, out)
 	}
@@ -200,9 +241,32 @@ func (s *Server) Stop() error {
 
 func (s *Server) remove() error { return os.RemoveAll(s.dir) }
 
-// DSN is the connection string of database name on the server.
+// DSN is the connection string of database name on the server, as the
+// superuser (with its password when the server asks for one).
 func (s *Server) DSN(name string) string {
-	return fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable", s.socket, port, superuser, name)
+	dsn := fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable", s.socket, port, Superuser, name)
+	if s.password != "" {
+		dsn += " password=" + quote(s.password)
+	}
+	return dsn
+}
+
+// AsRole is dsn (one of DSN's) connecting as role instead, with password
+// ("": none given).
+func AsRole(dsn, role, password string) string {
+	dsn = strings.Replace(dsn, "user="+Superuser+" ", "user="+role+" ", 1)
+	if i := strings.Index(dsn, " password="); i >= 0 {
+		dsn = dsn[:i]
+	}
+	if password != "" {
+		dsn += " password=" + quote(password)
+	}
+	return dsn
+}
+
+// quote is v as a key=value connection string's value.
+func quote(v string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
 
 // Socket is the folder of the server's Unix socket.
@@ -270,6 +334,35 @@ func DB(t testing.TB) string {
 }
 
 var nonWord = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// Role makes a login role for the test on the server Main started, with
+// password ("": none), and returns its name (unique in the run: roles
+// belong to the whole server). It is a superuser of nothing. Without a
+// server the test skips (see Main).
+func Role(t testing.TB, password string) string {
+	t.Helper()
+	if current == nil {
+		t.Skipf("PostgreSQL test server not available, test skipped: %v", startErr)
+	}
+	name := fmt.Sprintf("r%d_%s", serial.Add(1), strings.ToLower(nonWord.ReplaceAllString(t.Name(), "_")))
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	sql := "CREATE ROLE " + pgx.Identifier{name}.Sanitize() + " LOGIN"
+	if password != "" {
+		sql += " PASSWORD '" + strings.ReplaceAll(password, "'", "''") + "'"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := current.admin(ctx, sql); err != nil {
+		t.Fatalf("creating the test role: %v", err)
+	}
+	return name
+}
+
+// Exec runs one statement as the superuser in the server's postgres
+// database (roles, grants).
+func (s *Server) Exec(ctx context.Context, sql string) error { return s.admin(ctx, sql) }
 
 // admin runs one statement in the server's postgres database.
 func (s *Server) admin(ctx context.Context, sql string) error {

@@ -139,3 +139,39 @@ func TestKilled(t *testing.T) {
 	}
 	t.Fatalf("10 s after the test process was killed, its server's folder %s is still there", dir)
 }
+
+// With a password, the server asks every connection for its role's
+// password (scram-sha-256); by default (Start) it asks none.
+func TestPassword(t *testing.T) {
+	if current == nil {
+		t.Skip("no server (see TestDB)")
+	}
+	s, err := StartWith(Options{Password: "รหัส 'ลับ' \\ 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, s.DSN("postgres"))
+	if err != nil {
+		t.Fatalf("with the superuser's password: %v", err)
+	}
+	var method string
+	if err := conn.QueryRow(ctx, `SELECT auth_method FROM pg_hba_file_rules WHERE type = 'local'`).Scan(&method); err != nil || method != "scram-sha-256" {
+		t.Errorf("local connections authenticated by %q (%v)", method, err)
+	}
+	conn.Close(ctx)
+	for _, dsn := range []string{AsRole(s.DSN("postgres"), Superuser, ""), AsRole(s.DSN("postgres"), Superuser, "wrong")} {
+		c, err := pgx.Connect(ctx, dsn)
+		if err == nil {
+			c.Close(ctx)
+			t.Fatalf("%s: connected without the right password", dsn)
+		}
+	}
+	// The default server lets a role in without one.
+	c, err := pgx.Connect(ctx, AsRole(current.DSN("postgres"), Superuser, ""))
+	if err != nil {
+		t.Fatalf("trust: %v", err)
+	}
+	c.Close(ctx)
+}
