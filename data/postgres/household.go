@@ -84,7 +84,7 @@ func getHousehold(ctx context.Context, q querier, id uint64, forUpdate bool) (h 
 	return h, err
 }
 
-// UpdateHousehold stores a changed household, stamped now and today by
+// UpdateHousehold stores a changed household, stamped now (data.StampAfter) and today by
 // the operator. h must carry the UpdatedAt it was read with: when the
 // stored household has another (a clerk changed it since), nothing is
 // written and the error is ECONFLICT (issue 16 point 4; a stale
@@ -102,15 +102,15 @@ func (s *Store) UpdateHousehold(ctx context.Context, h *data.Household) error {
 		if err != nil {
 			return err
 		}
-		if !old.UpdatedAt.Equal(h.UpdatedAt) {
-			return staleError("ครัวเรือน", "household", h.ID, old.ChangedBy, old.UpdatedAt)
+		if err := checkStale(ctx, tx, "household", h.ID, h.UpdatedAt, old.UpdatedAt, old.ChangedBy); err != nil {
+			return err
 		}
 		units, err := getUnits(ctx, tx)
 		if err != nil {
 			return err
 		}
 		units.SettleUnit(h)
-		h.CreatedAt, h.UpdatedAt = old.CreatedAt, s.now()
+		h.CreatedAt, h.UpdatedAt = old.CreatedAt, data.StampAfter(s.now(), old.UpdatedAt)
 		h.ChangedOn, h.ChangedBy = s.today(), data.OperatorFrom(ctx)
 		if _, err := tx.Exec(ctx, `UPDATE households SET (house_code, house_no, village_no, village_name, tambon_code, head_national_id,
 			head_title, head_first_name, head_last_name, head_phone, members, origin, unit,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -75,8 +74,8 @@ func (s *Store) Init(ctx context.Context, province string, round data.Round) (da
 		} else if m.Province != "" {
 			return data.Errorf(data.ECONFLICT, "ฐานข้อมูลนี้เป็นของจังหวัดรหัส %s อยู่แล้ว", "database already set up for province %s", m.Province)
 		}
-		if len(province) != 2 || strings.Trim(province, "0123456789") != "" {
-			return data.Errorf(data.EINVALID, "รหัสจังหวัด '%s' ต้องเป็นตัวเลข 2 หลัก", "province code %q is not 2 digits", province)
+		if err := data.CheckProvinceCode(province); err != nil {
+			return err
 		}
 		if err := round.Validate(s.today()); err != nil {
 			return err
@@ -298,9 +297,10 @@ func (s *Store) reflag(ctx context.Context, tx pgx.Tx, round uint64, before, aft
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	// Stamped as data.StampAfter does: now, or 1µs after the last stamp.
 	now, today, who := s.now(), s.today(), data.OperatorFrom(ctx)
 	for _, f := range todo {
-		if _, err := tx.Exec(ctx, `UPDATE problems SET urgent = $2, sensitive = $3, updated_at = $4, changed_on = $5, changed_by = $6 WHERE id = $1`,
+		if _, err := tx.Exec(ctx, `UPDATE problems SET urgent = $2, sensitive = $3, updated_at = GREATEST($4, updated_at + interval '1 microsecond'), changed_on = $5, changed_by = $6 WHERE id = $1`,
 			f.id, f.urgent, f.sensitive, now, dateArg(today), who); err != nil {
 			return 0, err
 		}

@@ -73,7 +73,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 			p.TargetDate = r.Deadline
 		}
 		p.Normalize()
-		settleDates(nil, p, s.today())
+		p.SettleDates(nil, s.today())
 		if err := p.Validate(s.today()); err != nil {
 			return err
 		}
@@ -100,29 +100,4 @@ func (s *Store) Problem(ctx context.Context, id uint64) (p data.Problem, err err
 		err = data.Errorf(data.ENOTFOUND, "ไม่พบปัญหาเลขที่ %d", "problem %d not found", id)
 	}
 	return p, err
-}
-
-// settleDates fills a problem's found and resolved days as the bbolt
-// store's settleDates does (data/bolt/index.go): a problem not from the
-// 2565 survey and not carried was found today (or when old, the problem
-// as it was, says); an open problem has no resolved day; one that left
-// the open statuses keeps its resolved day, or old's, or gets today.
-func settleDates(old, p *data.Problem, today data.Date) {
-	if p.FoundOn.IsZero() && p.SurveyYear != 2565 && p.CarriedFrom == 0 {
-		if old != nil {
-			p.FoundOn = old.FoundOn
-		}
-		if p.FoundOn.IsZero() {
-			p.FoundOn = today
-		}
-	}
-	switch {
-	case p.Status.Open():
-		p.ResolvedOn = data.Date{}
-	case !p.ResolvedOn.IsZero():
-	case old != nil && !old.Status.Open() && !old.ResolvedOn.IsZero():
-		p.ResolvedOn = old.ResolvedOn
-	default:
-		p.ResolvedOn = today
-	}
 }

@@ -199,17 +199,9 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // (not even in its note: a name anyone can type would read, in a
 // tamper-evident log, as if it were vouched for).
 func (s *Store) audit(ctx context.Context, tx pgx.Tx, op, entity string, id uint64, before, after any, note string) error {
-	e := data.AuditEntry{At: s.now(), Op: op, Entity: entity, ID: id, Note: note}
-	var err error
-	if before != nil {
-		if e.Before, err = json.Marshal(before); err != nil {
-			return err
-		}
-	}
-	if after != nil {
-		if e.After, err = json.Marshal(after); err != nil {
-			return err
-		}
+	e, err := data.NewAuditEntry(s.now(), "", op, entity, id, before, after, note) // Who: the role, below
+	if err != nil {
+		return err
 	}
 	var prev []byte
 	if err := tx.QueryRow(ctx, `UPDATE meta SET audit_seq = audit_seq + 1 RETURNING audit_seq, audit_seal, session_user`).Scan(&e.Seq, &prev, &e.Who); err != nil {

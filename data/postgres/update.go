@@ -26,13 +26,19 @@ func getProblem(ctx context.Context, q querier, id uint64, forUpdate bool) (p da
 	return p, err
 }
 
-// staleError refuses a change based on a read older than the record: what
-// (ปัญหา, ครัวเรือน) id was changed by who at the time changed since the
-// clerk read it, and nothing was written.
-func staleError(thaiWhat, englishWhat string, id uint64, who string, changed time.Time) error {
-	return data.Messages(data.ECONFLICT, "%sเลขที่ %d ถูกแก้ไขโดย %s เมื่อ %s เวลา %s น. หลังจากที่คุณเปิดอ่าน การแก้ไขของคุณจึงยังไม่ได้บันทึก กรุณาเปิด%sนี้ใหม่เพื่อดูข้อมูลล่าสุด แล้วแก้ไขอีกครั้ง",
-		[]any{thaiWhat, id, who, data.FormatBE(data.DateOf(changed)), changed.In(data.ThaiTime).Format("15:04"), thaiWhat},
-		"%s %d was changed by %s at %s after it was read: the change was not saved", englishWhat, id, who, changed.UTC().Format(time.RFC3339))
+// checkStale refuses a change based on a read of the record (seen, its
+// UpdatedAt then) older than what is stored now, as the bbolt store does:
+// data.StaleError names who changed it, when, and the workbook when an
+// import did (the ledger's entry made at that moment, not undone).
+func checkStale(ctx context.Context, tx pgx.Tx, entity string, id uint64, seen, stored time.Time, by string) error {
+	if seen.Equal(stored) {
+		return nil
+	}
+	st := data.Stale{Entity: entity, ID: id, ChangedBy: by, ChangedAt: stored}
+	if err := tx.QueryRow(ctx, `SELECT file FROM imports WHERE at = $1 AND undone_at IS NULL ORDER BY id DESC LIMIT 1`, stored).Scan(&st.Workbook); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	return data.StaleError(st)
 }
 
 // UpdateProblem stores a changed problem, as the bbolt store does: a
@@ -48,8 +54,8 @@ func (s *Store) UpdateProblem(ctx context.Context, p *data.Problem) error {
 		if err != nil {
 			return err
 		}
-		if !old.UpdatedAt.Equal(p.UpdatedAt) {
-			return staleError("ปัญหา", "problem", p.ID, old.ChangedBy, old.UpdatedAt)
+		if err := checkStale(ctx, tx, "problem", p.ID, p.UpdatedAt, old.UpdatedAt, old.ChangedBy); err != nil {
+			return err
 		}
 		data.SettleThaiQM(&old, p)
 		if err := s.updateProblem(ctx, tx, &old, p); err != nil {
@@ -98,7 +104,7 @@ func (s *Store) updateProblem(ctx context.Context, tx pgx.Tx, old, p *data.Probl
 	if p.Status != data.Closed {
 		p.CloseReason = ""
 	}
-	settleDates(old, p, s.today())
+	p.SettleDates(old, s.today())
 	if err := p.Validate(s.today()); err != nil {
 		return err
 	}
@@ -108,7 +114,7 @@ func (s *Store) updateProblem(ctx context.Context, tx pgx.Tx, old, p *data.Probl
 	if _, err := getHousehold(ctx, tx, p.HouseholdID, false); err != nil {
 		return err
 	}
-	p.CreatedAt, p.UpdatedAt = old.CreatedAt, s.now()
+	p.CreatedAt, p.UpdatedAt = old.CreatedAt, data.StampAfter(s.now(), old.UpdatedAt)
 	p.ChangedOn, p.ChangedBy = s.today(), data.OperatorFrom(ctx)
 	if _, err := tx.Exec(ctx, `UPDATE problems SET (household_id, round_id, category, sub_problem, detail, urgent, sensitive, survey_year, rexray,
 		status, close_reason, target_date, lead_agency, found_on, resolved_on, created_at, updated_at, changed_on, changed_by,
@@ -222,6 +228,11 @@ func (s *Store) addAction(ctx context.Context, tx pgx.Tx, a *data.Action) error 
 	}
 	if err := editable(ctx, tx, &p); err != nil {
 		return err
+	}
+	if !a.Seen.IsZero() {
+		if err := checkStale(ctx, tx, "problem", p.ID, a.Seen, p.UpdatedAt, p.ChangedBy); err != nil {
+			return err
+		}
 	}
 	old := p
 	if a.Result != 0 && a.Result != p.Status {
