@@ -14,19 +14,23 @@ import (
 type rounds interface {
 	CarryOver(ctx context.Context, from, to uint64) (int, error)
 	StartRound(ctx context.Context, r *data.Round, carryFrom uint64) (int, error)
+	Load(ctx context.Context, bundles []data.Bundle) error
 }
 
-// sameRoundCounters is sameCounters with round 3's counters too.
-func sameRoundCounters(w *twin, step string) {
+// sameRoundCounters is sameCounters with the counters of round 3 and of
+// the rounds more, then checkRecount.
+func sameRoundCounters(w *twin, step string, more ...uint64) {
 	w.t.Helper()
 	ctx := w.ctx
 	sameCounters(w, step)
-	for _, due := range []data.Date{{}, data.NewDate(2024, 6, 1), data.NewDate(2026, 1, 1)} {
-		same(w, fmt.Sprintf("%s: Counts of round 3 due before %s", step, due), func(s implemented) (data.RoundCounts, error) { return s.Counts(ctx, 3, due) })
-		same(w, fmt.Sprintf("%s: UnitCounts of round 3 due before %s", step, due), func(s implemented) (data.RoundCounts, error) { return s.UnitCounts(ctx, 3, due) })
+	for _, round := range append([]uint64{3}, more...) {
+		for _, due := range []data.Date{{}, data.NewDate(2024, 6, 1), data.NewDate(2026, 1, 1)} {
+			same(w, fmt.Sprintf("%s: Counts of round %d due before %s", step, round, due), func(s implemented) (data.RoundCounts, error) { return s.Counts(ctx, round, due) })
+			same(w, fmt.Sprintf("%s: UnitCounts of round %d due before %s", step, round, due), func(s implemented) (data.RoundCounts, error) { return s.UnitCounts(ctx, round, due) })
+		}
+		same(w, fmt.Sprintf("%s: History of round %d", step, round), func(s implemented) (data.RoundHistory, error) { return s.History(ctx, round) })
+		same(w, fmt.Sprintf("%s: UnitHistory of round %d", step, round), func(s implemented) (data.RoundHistory, error) { return s.UnitHistory(ctx, round) })
 	}
-	same(w, step+": History of round 3", func(s implemented) (data.RoundHistory, error) { return s.History(ctx, 3) })
-	same(w, step+": UnitHistory of round 3", func(s implemented) (data.RoundHistory, error) { return s.UnitHistory(ctx, 3) })
 	checkRecount(w.t, w.dsn)
 }
 
@@ -95,5 +99,75 @@ func sameRounds(t *testing.T, w *twin) {
 	carry("back into round 1", 3, 1)
 	start("carrying nothing", data.Round{Name: "รอบ 2570", Start: data.NewDate(2026, time.October, 1), Deadline: data.NewDate(2027, time.September, 30)}, 0)
 	same(w, "Meta, round 4 current", func(s implemented) (data.Meta, error) { return noVersion(s.Meta(ctx)) })
-	sameRoundCounters(w, "round 4 started")
+	sameRoundCounters(w, "round 4 started", 4)
+	sameLoad(t, w)
+}
+
+// sameLoad compares Load, on the twin as sameRounds leaves it (round 4
+// current).
+func sameLoad(t *testing.T, w *twin) {
+	ctx := w.ctx
+	id := validID("341020054321")
+	bundles := func() []data.Bundle {
+		return []data.Bundle{
+			{Household: data.Household{HouseCode: "41020100001", HouseNo: " 7 ", TambonCode: "410201", Origin: data.OriginSurvey2565, Members: 3},
+				Problems: []data.ProblemBundle{
+					{Problem: data.Problem{Category: 1, SubProblem: " ไม่มีที่อยู่อาศัย ", SurveyYear: 2565, ReXRay: data.ReXRayUnsolved, CarriedFrom: 3},
+						Actions: []data.Action{{Date: data.NewDate(2024, 5, 2), Agency: " อบต.บ้านใหม่ ", What: "สำรวจ", Budget: 10_000},
+							{Date: data.NewDate(2024, 5, 3), What: "ซ่อม", Result: data.Solved, ThaiQMOn: data.NewDate(2024, 5, 4)}}},
+					{Problem: data.Problem{RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, Status: data.InProgress, Urgent: true, TargetDate: data.NewDate(2024, 5, 1)}},
+				}},
+			{Household: data.Household{Head: data.Person{NationalID: id, FirstName: " สมปอง "}, TambonCode: "410102", Origin: data.OriginMissed}},
+			{Household: data.Household{HouseCode: "41010100009", TambonCode: "410101", Origin: data.OriginMissed},
+				Problems: []data.ProblemBundle{
+					{Problem: data.Problem{RoundID: 3, Category: 2, SubProblem: "ขาดแคลนน้ำดื่ม", SurveyYear: 2567, Status: data.Closed, CloseReason: "ย้ายออก", ResolvedOn: data.NewDate(2024, 5, 20)},
+						Actions: []data.Action{{Date: data.NewDate(2024, 5, 20), What: "ติดตาม", Result: data.Closed, Note: "ย้ายออก"}}},
+					{Problem: data.Problem{Category: 6, SubProblem: "คนพิการ", SurveyYear: 2567}},
+				}},
+		}
+	}
+	load := func(what string, change func(b []data.Bundle)) {
+		same(w, "Load "+what, func(s implemented) ([]data.Bundle, error) {
+			b := bundles()
+			if change == nil {
+				b = nil
+			} else {
+				change(b)
+			}
+			err := s.Load(ctx, b)
+			if err != nil {
+				return nil, err // the bundles as a refused load left them are not compared
+			}
+			return b, err
+		})
+		same(w, "Sizes after Load "+what, func(s implemented) (data.Sizes, error) { return s.Sizes(ctx) })
+	}
+	load("of nothing", nil)
+	load("with a household without a tambon", func(b []data.Bundle) { b[1].Household.TambonCode = "" })
+	load("with a problem of no round", func(b []data.Bundle) { b[2].Problems[1].Problem.RoundID = 9 })
+	load("with a problem closed without a reason", func(b []data.Bundle) { b[2].Problems[0].Problem.CloseReason = "" })
+	load("with an action in the future", func(b []data.Bundle) { b[0].Problems[0].Actions[1].Date = data.NewDate(2024, 6, 2) })
+	load("with an empty action", func(b []data.Bundle) { b[2].Problems[0].Actions[0].What = "" })
+	load("of three households", func([]data.Bundle) {})
+	same(w, "Households after Load", func(s implemented) ([]data.Household, error) { return s.Households(ctx, data.HouseholdFilter{}) })
+	for _, f := range []data.ProblemFilter{{RoundID: 1}, {RoundID: 3}, {RoundID: 4}} {
+		same(w, fmt.Sprintf("Problems %+v after Load", f), func(s implemented) ([]data.Problem, error) { return s.Problems(ctx, f) })
+	}
+	sameRoundCounters(w, "loaded", 4)
+	// The IDs go on from the load's, as a record made after it shows.
+	same(w, "CreateHousehold after Load", func(s implemented) (data.Household, error) {
+		h := data.Household{HouseCode: "41010100010", TambonCode: "410101", Origin: data.OriginMissed}
+		err := s.CreateHousehold(ctx, &h)
+		return h, err
+	})
+	same(w, "AddAction after Load", func(s implemented) (data.Action, error) {
+		a := data.Action{ProblemID: 1, Date: data.NewDate(2024, 6, 1), What: "x"}
+		ps, err := s.Problems(ctx, data.ProblemFilter{RoundID: 4, Limit: 1})
+		if err != nil || len(ps) == 0 {
+			return a, fmt.Errorf("no problem of round 4: %v", err)
+		}
+		a.ProblemID = ps[0].ID
+		err = s.AddAction(ctx, &a)
+		return a, err
+	})
 }
