@@ -31,7 +31,7 @@ const pendingID = 1<<63 - 1
 func (s *Store) Load(ctx context.Context, bundles []data.Bundle) error {
 	return s.write(ctx, func(tx pgx.Tx) error {
 		var sum loadSummary
-		if err := s.loadTx(ctx, tx, bundles, &sum); err != nil {
+		if err := s.loadTx(ctx, tx, bundles, &sum, takeIDs); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "load", "household", 0, nil, sum.audit(), "")
@@ -53,7 +53,7 @@ func (l *loadSummary) audit() map[string]uint64 {
 // (from the sequences, numbered in the bundles' order: a refused load
 // leaves no gap) and go in with one COPY a table, so that the counters'
 // statement trigger runs once for the problems.
-func (s *Store) loadTx(ctx context.Context, tx pgx.Tx, bundles []data.Bundle, sum *loadSummary) error {
+func (s *Store) loadTx(ctx context.Context, tx pgx.Tx, bundles []data.Bundle, sum *loadSummary, take idTaker) error {
 	m, err := getMeta(ctx, tx, false)
 	if err != nil {
 		return err
@@ -111,15 +111,15 @@ func (s *Store) loadTx(ctx context.Context, tx pgx.Tx, bundles []data.Bundle, su
 			}
 		}
 	}
-	hids, err := takeIDs(ctx, tx, "households", len(bundles))
+	hids, err := take(ctx, tx, "households", len(bundles))
 	if err != nil {
 		return err
 	}
-	pids, err := takeIDs(ctx, tx, "problems", nProblems)
+	pids, err := take(ctx, tx, "problems", nProblems)
 	if err != nil {
 		return err
 	}
-	aids, err := takeIDs(ctx, tx, "actions", nActions)
+	aids, err := take(ctx, tx, "actions", nActions)
 	if err != nil {
 		return err
 	}
@@ -171,6 +171,9 @@ func (s *Store) loadTx(ctx context.Context, tx pgx.Tx, bundles []data.Bundle, su
 	return nil
 }
 
+// idTaker gives n new IDs of table, in increasing order.
+type idTaker func(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, error)
+
 // takeIDs takes n IDs from table's sequence, in increasing order.
 func takeIDs(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, error) {
 	if n == 0 {
@@ -194,4 +197,110 @@ func withRow(err error, i int) error {
 		return &c
 	}
 	return err
+}
+
+// LoadAll stores the households fill hands to load, batch by batch, whole
+// or not at all, and marks the database as demo data (Meta.Demo): only
+// `qmdesk demo` loads this way. One audit entry records the whole load.
+//
+// The bbolt store commits each batch and keeps a mark to take them back
+// out after a failure or a crash; here the whole load is one transaction
+// (PostgreSQL keeps a large one well), so a failure, a cancel of ctx or a
+// crash before fill returns leaves nothing of it, with nothing to mend
+// at the next open, and the IDs go on as before it (laterIDs). Two
+// differences follow: a failed load writes no audit entry, since nothing
+// of it was ever in (the bbolt store logs the take-back of what it had
+// committed, and the setting and putting back of the municipalities),
+// and a second load meanwhile waits for the first (the meta row's lock)
+// rather than being refused.
+func (s *Store) LoadAll(ctx context.Context, fill func(load func([]data.Bundle) error) error) error {
+	return s.LoadAllUnits(ctx, nil, fill)
+}
+
+// LoadAllUnits is LoadAll that first sets the municipalities (units,
+// unless nil) in the load's transaction, with SetUnits's audit entries,
+// so the loaded households find them; a failed load leaves the list as
+// it was.
+func (s *Store) LoadAllUnits(ctx context.Context, units data.UnitList, fill func(load func([]data.Bundle) error) error) error {
+	return s.write(ctx, func(tx pgx.Tx) error {
+		ids := &laterIDs{}
+		if units != nil {
+			if err := s.setUnits(ctx, tx, units); err != nil {
+				return err
+			}
+		}
+		var sum loadSummary
+		err := fill(func(bundles []data.Bundle) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return s.loadTx(ctx, tx, bundles, &sum, ids.take)
+		})
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			return err
+		}
+		if err := ids.advance(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE meta SET demo = true`); err != nil { // only the demo loads this way
+			return err
+		}
+		return s.audit(ctx, tx, "load", "household", 0, nil, sum.audit(), "")
+	})
+}
+
+// laterIDs hands out the IDs after each table's sequence's last value
+// without taking them from the sequence, which advance moves past them
+// once the load is whole: a load that fails leaves the sequences as they
+// were (they do not roll back), so the IDs go on without a gap, as the
+// bbolt store's do. It relies on nothing else taking IDs meanwhile: the
+// load's transaction holds the meta row's lock, which every writer takes
+// first (Store.write).
+type laterIDs struct {
+	last map[string]int64 // the last ID handed out, by table
+	used map[string]int64 // how many
+}
+
+func (l *laterIDs) take(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, error) {
+	if l.last == nil {
+		l.last, l.used = map[string]int64{}, map[string]int64{}
+	}
+	last, ok := l.last[table]
+	if !ok {
+		if err := tx.QueryRow(ctx, `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)`, table).Scan(&last); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		last++
+		ids[i] = last
+	}
+	l.last[table] = last
+	l.used[table] += int64(n)
+	return ids, nil
+}
+
+// advance takes from each sequence the IDs handed out, and checks that
+// they are the ones the sequence gives: another writer taking IDs
+// meanwhile fails the load (an internal error: every writer should have
+// waited).
+func (l *laterIDs) advance(ctx context.Context, tx pgx.Tx) error {
+	for table, n := range l.used {
+		if n == 0 {
+			continue
+		}
+		var got int64
+		if err := tx.QueryRow(ctx, `SELECT max(nextval(pg_get_serial_sequence($1, 'id'))) FROM generate_series(1, $2)`, table, n).Scan(&got); err != nil {
+			return err
+		}
+		if got != l.last[table] {
+			return data.Messages(data.EINTERNAL, "ใส่ข้อมูลไม่สำเร็จ: มีการบันทึกข้อมูลอื่นแทรกระหว่างการใส่ข้อมูล กรุณาลองใหม่", nil,
+				"load: %s IDs taken meanwhile (sequence at %d, the load's last %d)", table, got, l.last[table])
+		}
+	}
+	return nil
 }

@@ -371,45 +371,51 @@ func (s *Store) SetUnits(ctx context.Context, l data.UnitList) error {
 	if l == nil {
 		l = data.UnitList{}
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
-		if _, err := getMeta(ctx, tx, true); err != nil {
+	return s.write(ctx, func(tx pgx.Tx) error { return s.setUnits(ctx, tx, l) })
+}
+
+// setUnits is SetUnits in tx, with its audit entries.
+func (s *Store) setUnits(ctx context.Context, tx pgx.Tx, l data.UnitList) error {
+	if l == nil {
+		l = data.UnitList{}
+	}
+	if _, err := getMeta(ctx, tx, true); err != nil {
+		return err
+	}
+	before, err := getUnits(ctx, tx)
+	if err != nil {
+		return err
+	}
+	l.AssignCodes()
+	if _, err := tx.Exec(ctx, `DELETE FROM units`); err != nil { // and their tambons
+		return err
+	}
+	var units, tambons [][]any
+	for i, u := range l {
+		units = append(units, []any{i, u.Code, u.Name, string(u.Type)})
+		for j, t := range u.Tambons {
+			tambons = append(tambons, []any{i, j, t.Code, t.Full})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"position", "code", "name", "type"}, pgx.CopyFromRows(units)); err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"unit_tambons"}, []string{"unit_position", "position", "tambon_code", "full"}, pgx.CopyFromRows(tambons)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE meta SET units_set = true`); err != nil {
+		return err
+	}
+	moved, err := resettleUnits(ctx, tx, before, l)
+	if err != nil {
+		return err
+	}
+	for _, h := range moved {
+		if err := s.audit(ctx, tx, "update", "household", h.ID, nil, map[string]string{"unit": h.Unit}, "unit list changed"); err != nil {
 			return err
 		}
-		before, err := getUnits(ctx, tx)
-		if err != nil {
-			return err
-		}
-		l.AssignCodes()
-		if _, err := tx.Exec(ctx, `DELETE FROM units`); err != nil { // and their tambons
-			return err
-		}
-		var units, tambons [][]any
-		for i, u := range l {
-			units = append(units, []any{i, u.Code, u.Name, string(u.Type)})
-			for j, t := range u.Tambons {
-				tambons = append(tambons, []any{i, j, t.Code, t.Full})
-			}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"position", "code", "name", "type"}, pgx.CopyFromRows(units)); err != nil {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"unit_tambons"}, []string{"unit_position", "position", "tambon_code", "full"}, pgx.CopyFromRows(tambons)); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE meta SET units_set = true`); err != nil {
-			return err
-		}
-		moved, err := resettleUnits(ctx, tx, before, l)
-		if err != nil {
-			return err
-		}
-		for _, h := range moved {
-			if err := s.audit(ctx, tx, "update", "household", h.ID, nil, map[string]string{"unit": h.Unit}, "unit list changed"); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, "update", "units", 0, before, l, fmt.Sprintf("%d municipalities, %d households moved", len(l), len(moved)))
-	})
+	}
+	return s.audit(ctx, tx, "update", "units", 0, before, l, fmt.Sprintf("%d municipalities, %d households moved", len(l), len(moved)))
 }
 
 // resettleUnits gives every household the unit the list l says

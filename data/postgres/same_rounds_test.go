@@ -15,6 +15,8 @@ type rounds interface {
 	CarryOver(ctx context.Context, from, to uint64) (int, error)
 	StartRound(ctx context.Context, r *data.Round, carryFrom uint64) (int, error)
 	Load(ctx context.Context, bundles []data.Bundle) error
+	LoadAll(ctx context.Context, fill func(load func([]data.Bundle) error) error) error
+	LoadAllUnits(ctx context.Context, units data.UnitList, fill func(load func([]data.Bundle) error) error) error
 }
 
 // sameRoundCounters is sameCounters with the counters of round 3 and of
@@ -101,31 +103,14 @@ func sameRounds(t *testing.T, w *twin) {
 	same(w, "Meta, round 4 current", func(s implemented) (data.Meta, error) { return noVersion(s.Meta(ctx)) })
 	sameRoundCounters(w, "round 4 started", 4)
 	sameLoad(t, w)
+	sameLoadAll(t, w)
 }
 
 // sameLoad compares Load, on the twin as sameRounds leaves it (round 4
 // current).
 func sameLoad(t *testing.T, w *twin) {
 	ctx := w.ctx
-	id := validID("341020054321")
-	bundles := func() []data.Bundle {
-		return []data.Bundle{
-			{Household: data.Household{HouseCode: "41020100001", HouseNo: " 7 ", TambonCode: "410201", Origin: data.OriginSurvey2565, Members: 3},
-				Problems: []data.ProblemBundle{
-					{Problem: data.Problem{Category: 1, SubProblem: " ไม่มีที่อยู่อาศัย ", SurveyYear: 2565, ReXRay: data.ReXRayUnsolved, CarriedFrom: 3},
-						Actions: []data.Action{{Date: data.NewDate(2024, 5, 2), Agency: " อบต.บ้านใหม่ ", What: "สำรวจ", Budget: 10_000},
-							{Date: data.NewDate(2024, 5, 3), What: "ซ่อม", Result: data.Solved, ThaiQMOn: data.NewDate(2024, 5, 4)}}},
-					{Problem: data.Problem{RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, Status: data.InProgress, Urgent: true, TargetDate: data.NewDate(2024, 5, 1)}},
-				}},
-			{Household: data.Household{Head: data.Person{NationalID: id, FirstName: " สมปอง "}, TambonCode: "410102", Origin: data.OriginMissed}},
-			{Household: data.Household{HouseCode: "41010100009", TambonCode: "410101", Origin: data.OriginMissed},
-				Problems: []data.ProblemBundle{
-					{Problem: data.Problem{RoundID: 3, Category: 2, SubProblem: "ขาดแคลนน้ำดื่ม", SurveyYear: 2567, Status: data.Closed, CloseReason: "ย้ายออก", ResolvedOn: data.NewDate(2024, 5, 20)},
-						Actions: []data.Action{{Date: data.NewDate(2024, 5, 20), What: "ติดตาม", Result: data.Closed, Note: "ย้ายออก"}}},
-					{Problem: data.Problem{Category: 6, SubProblem: "คนพิการ", SurveyYear: 2567}},
-				}},
-		}
-	}
+	bundles := loadBundles
 	load := func(what string, change func(b []data.Bundle)) {
 		same(w, "Load "+what, func(s implemented) ([]data.Bundle, error) {
 			b := bundles()
@@ -170,4 +155,26 @@ func sameLoad(t *testing.T, w *twin) {
 		err = s.AddAction(ctx, &a)
 		return a, err
 	})
+}
+
+// loadBundles are three households to load, with problems and actions,
+// in tambons 410201, 410102 and 410101.
+func loadBundles() []data.Bundle {
+	id := validID("341020054321")
+	return []data.Bundle{
+		{Household: data.Household{HouseCode: "41020100001", HouseNo: " 7 ", TambonCode: "410201", Origin: data.OriginSurvey2565, Members: 3},
+			Problems: []data.ProblemBundle{
+				{Problem: data.Problem{Category: 1, SubProblem: " ไม่มีที่อยู่อาศัย ", SurveyYear: 2565, ReXRay: data.ReXRayUnsolved, CarriedFrom: 3},
+					Actions: []data.Action{{Date: data.NewDate(2024, 5, 2), Agency: " อบต.บ้านใหม่ ", What: "สำรวจ", Budget: 10_000},
+						{Date: data.NewDate(2024, 5, 3), What: "ซ่อม", Result: data.Solved, ThaiQMOn: data.NewDate(2024, 5, 4)}}},
+				{Problem: data.Problem{RoundID: 1, Category: 4, SubProblem: "หนี้สิน", SurveyYear: 2567, Status: data.InProgress, Urgent: true, TargetDate: data.NewDate(2024, 5, 1)}},
+			}},
+		{Household: data.Household{Head: data.Person{NationalID: id, FirstName: " สมปอง "}, TambonCode: "410102", Origin: data.OriginMissed}},
+		{Household: data.Household{HouseCode: "41010100009", TambonCode: "410101", Origin: data.OriginMissed},
+			Problems: []data.ProblemBundle{
+				{Problem: data.Problem{RoundID: 3, Category: 2, SubProblem: "ขาดแคลนน้ำดื่ม", SurveyYear: 2567, Status: data.Closed, CloseReason: "ย้ายออก", ResolvedOn: data.NewDate(2024, 5, 20)},
+					Actions: []data.Action{{Date: data.NewDate(2024, 5, 20), What: "ติดตาม", Result: data.Closed, Note: "ย้ายออก"}}},
+				{Problem: data.Problem{Category: 6, SubProblem: "คนพิการ", SurveyYear: 2567}},
+			}},
+	}
 }
