@@ -143,19 +143,30 @@ func (s *Store) CreateRound(ctx context.Context, r *data.Round) error {
 	return s.write(ctx, func(tx pgx.Tx) error { return s.createRound(ctx, tx, r) })
 }
 
-func (s *Store) createRound(ctx context.Context, tx pgx.Tx, r *data.Round) error {
-	dup := data.Errorf(data.ECONFLICT, "มีรอบชื่อ '%s' อยู่แล้ว กรุณาตั้งชื่ออื่น", "a round named %q exists", r.Name)
+// roundNameTaken refuses the name of a round when a round has it.
+func roundNameTaken(ctx context.Context, tx pgx.Tx, name string) error {
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM rounds WHERE name = $1`, r.Name).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM rounds WHERE name = $1`, name).Scan(&n); err != nil {
 		return err
 	} else if n > 0 {
-		return dup
+		return roundNameError(name)
+	}
+	return nil
+}
+
+func roundNameError(name string) error {
+	return data.Errorf(data.ECONFLICT, "มีรอบชื่อ '%s' อยู่แล้ว กรุณาตั้งชื่ออื่น", "a round named %q exists", name)
+}
+
+func (s *Store) createRound(ctx context.Context, tx pgx.Tx, r *data.Round) error {
+	if err := roundNameTaken(ctx, tx, r.Name); err != nil {
+		return err
 	}
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO rounds (name, survey_year, start, deadline) VALUES ($1, $2, $3, $4) RETURNING id`,
 		r.Name, r.SurveyYear, dateArg(r.Start), dateArg(r.Deadline)).Scan(&id)
 	if isUniqueViolation(err) { // another clerk's, committed while this waited
-		return dup
+		return roundNameError(r.Name)
 	} else if err != nil {
 		return err
 	}
@@ -166,22 +177,25 @@ func (s *Store) createRound(ctx context.Context, tx pgx.Tx, r *data.Round) error
 // SetCurrentRound makes round id the one the dashboard opens on and
 // imports go into.
 func (s *Store) SetCurrentRound(ctx context.Context, id uint64) error {
-	return s.write(ctx, func(tx pgx.Tx) error {
-		m, err := getMeta(ctx, tx, true)
-		if err != nil {
-			return err
-		}
-		r, err := getRound(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		before := m
-		m.DefaultRound = id
-		if err := putMeta(ctx, tx, m); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, "update", "database", 0, before, m, "current round: "+r.Name)
-	})
+	return s.write(ctx, func(tx pgx.Tx) error { return s.setCurrentRound(ctx, tx, id) })
+}
+
+// setCurrentRound is SetCurrentRound in tx, with its audit entry.
+func (s *Store) setCurrentRound(ctx context.Context, tx pgx.Tx, id uint64) error {
+	m, err := getMeta(ctx, tx, true)
+	if err != nil {
+		return err
+	}
+	r, err := getRound(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	before := m
+	m.DefaultRound = id
+	if err := putMeta(ctx, tx, m); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "update", "database", 0, before, m, "current round: "+r.Name)
 }
 
 // SubProblems returns the editable sub-problem list (nil in a database
@@ -357,45 +371,51 @@ func (s *Store) SetUnits(ctx context.Context, l data.UnitList) error {
 	if l == nil {
 		l = data.UnitList{}
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
-		if _, err := getMeta(ctx, tx, true); err != nil {
+	return s.write(ctx, func(tx pgx.Tx) error { return s.setUnits(ctx, tx, l) })
+}
+
+// setUnits is SetUnits in tx, with its audit entries.
+func (s *Store) setUnits(ctx context.Context, tx pgx.Tx, l data.UnitList) error {
+	if l == nil {
+		l = data.UnitList{}
+	}
+	if _, err := getMeta(ctx, tx, true); err != nil {
+		return err
+	}
+	before, err := getUnits(ctx, tx)
+	if err != nil {
+		return err
+	}
+	l.AssignCodes()
+	if _, err := tx.Exec(ctx, `DELETE FROM units`); err != nil { // and their tambons
+		return err
+	}
+	var units, tambons [][]any
+	for i, u := range l {
+		units = append(units, []any{i, u.Code, u.Name, string(u.Type)})
+		for j, t := range u.Tambons {
+			tambons = append(tambons, []any{i, j, t.Code, t.Full})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"position", "code", "name", "type"}, pgx.CopyFromRows(units)); err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"unit_tambons"}, []string{"unit_position", "position", "tambon_code", "full"}, pgx.CopyFromRows(tambons)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE meta SET units_set = true`); err != nil {
+		return err
+	}
+	moved, err := resettleUnits(ctx, tx, before, l)
+	if err != nil {
+		return err
+	}
+	for _, h := range moved {
+		if err := s.audit(ctx, tx, "update", "household", h.ID, nil, map[string]string{"unit": h.Unit}, "unit list changed"); err != nil {
 			return err
 		}
-		before, err := getUnits(ctx, tx)
-		if err != nil {
-			return err
-		}
-		l.AssignCodes()
-		if _, err := tx.Exec(ctx, `DELETE FROM units`); err != nil { // and their tambons
-			return err
-		}
-		var units, tambons [][]any
-		for i, u := range l {
-			units = append(units, []any{i, u.Code, u.Name, string(u.Type)})
-			for j, t := range u.Tambons {
-				tambons = append(tambons, []any{i, j, t.Code, t.Full})
-			}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"position", "code", "name", "type"}, pgx.CopyFromRows(units)); err != nil {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"unit_tambons"}, []string{"unit_position", "position", "tambon_code", "full"}, pgx.CopyFromRows(tambons)); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE meta SET units_set = true`); err != nil {
-			return err
-		}
-		moved, err := resettleUnits(ctx, tx, before, l)
-		if err != nil {
-			return err
-		}
-		for _, h := range moved {
-			if err := s.audit(ctx, tx, "update", "household", h.ID, nil, map[string]string{"unit": h.Unit}, "unit list changed"); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, "update", "units", 0, before, l, fmt.Sprintf("%d municipalities, %d households moved", len(l), len(moved)))
-	})
+	}
+	return s.audit(ctx, tx, "update", "units", 0, before, l, fmt.Sprintf("%d municipalities, %d households moved", len(l), len(moved)))
 }
 
 // resettleUnits gives every household the unit the list l says

@@ -40,6 +40,7 @@ type implemented interface {
 	AuditAnchor(ctx context.Context, seq uint64) (data.AuditAnchor, error)
 	Close() error
 	records
+	rounds
 }
 
 var (
@@ -304,6 +305,7 @@ func TestSameAsBolt(t *testing.T) {
 	})
 
 	sameRecords(t, w)
+	sameRounds(t, w)
 
 	// The audit entries, one for one.
 	want, err := w.bolt.Audit(ctx, 0, 0)
