@@ -47,3 +47,43 @@ func CheckThaiQMDate(on Date, r Round, today Date) error {
 	}
 	return nil
 }
+
+// ApplyAction moves p as appending the action a moves it, the rule every
+// store applies: an action with a Result moves the problem to that
+// status (leaving the open statuses on the action's date, the day the
+// work was done; closing with the action's Note, or its What, as the
+// reason), and the ThaiQM mark follows the action's (ThaiQMAfterAction).
+// It reports whether p changed and so must be written.
+func (p *Problem) ApplyAction(a *Action) bool {
+	old := *p
+	if a.Result != 0 && a.Result != p.Status {
+		p.Status = a.Result
+		if old.Status.Open() && !a.Result.Open() {
+			p.ResolvedOn = a.Date
+		}
+		if a.Result == Closed {
+			p.CloseReason = a.Note
+			if p.CloseReason == "" {
+				p.CloseReason = a.What
+			}
+		}
+	}
+	return ThaiQMAfterAction(&old, p, a) || p.Status != old.Status
+}
+
+// ThaiQMAfterAction applies the ThaiQM rule to a problem (old → p) that
+// gets action a: an action keyed into ThaiQM (a workbook row with its
+// date) brings the problem's result with it unless that was keyed
+// already and has not changed; an action not keyed is new history, so
+// the problem is not keyed any more. It reports whether the mark moved.
+func ThaiQMAfterAction(old, p *Problem, a *Action) bool {
+	switch {
+	case !a.ThaiQMOn.IsZero():
+		if p.ThaiQMOn.IsZero() || ResultChanged(*old, *p) {
+			p.ThaiQMOn = a.ThaiQMOn
+		}
+	default:
+		p.ThaiQMOn = Date{}
+	}
+	return p.ThaiQMOn != old.ThaiQMOn
+}

@@ -271,19 +271,7 @@ func (s *Store) addAction(ctx context.Context, tx *bbolt.Tx, a *data.Action) err
 		}
 	}
 	old := p
-	if a.Result != 0 && a.Result != p.Status {
-		p.Status = a.Result
-		if old.Status.Open() && !a.Result.Open() {
-			p.ResolvedOn = a.Date // the day the work was done, not the day it was typed in
-		}
-		if a.Result == data.Closed {
-			p.CloseReason = a.Note
-			if p.CloseReason == "" {
-				p.CloseReason = a.What
-			}
-		}
-	}
-	if thaiQMAfterAction(&old, &p, a) || p.Status != old.Status {
+	if p.ApplyAction(a) {
 		if err := s.updateProblem(ctx, tx, &old, &p, nil); err != nil {
 			return err
 		}

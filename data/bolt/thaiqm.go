@@ -31,23 +31,6 @@ func thaiQMCounts(c *bbolt.Cursor, roundID uint64) (out []data.ThaiQMCount) {
 	return out
 }
 
-// thaiQMAfterAction applies the ThaiQM rule to a problem (old → p) that
-// gets action a: an action keyed into ThaiQM (a workbook row with its
-// date) brings the problem's result with it unless that was keyed
-// already and has not changed; an action not keyed is new history, so
-// the problem is not keyed any more. It reports whether the mark moved.
-func thaiQMAfterAction(old, p *data.Problem, a *data.Action) bool {
-	switch {
-	case !a.ThaiQMOn.IsZero():
-		if p.ThaiQMOn.IsZero() || data.ResultChanged(*old, *p) {
-			p.ThaiQMOn = a.ThaiQMOn
-		}
-	default:
-		p.ThaiQMOn = data.Date{}
-	}
-	return p.ThaiQMOn != old.ThaiQMOn
-}
-
 // MarkThaiQM marks problems' results, and their actions not yet marked,
 // as keyed into ThaiQM on a day; a zero day takes the problems' marks off
 // (the actions keep theirs). Each problem changed has its audit entry,

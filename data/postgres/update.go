@@ -235,41 +235,12 @@ func (s *Store) addAction(ctx context.Context, tx pgx.Tx, a *data.Action) error 
 		}
 	}
 	old := p
-	if a.Result != 0 && a.Result != p.Status {
-		p.Status = a.Result
-		if old.Status.Open() && !a.Result.Open() {
-			p.ResolvedOn = a.Date // the day the work was done, not the day it was typed in
-		}
-		if a.Result == data.Closed {
-			p.CloseReason = a.Note
-			if p.CloseReason == "" {
-				p.CloseReason = a.What
-			}
-		}
-	}
-	if thaiQMAfterAction(&old, &p, a) || p.Status != old.Status {
+	if p.ApplyAction(a) {
 		if err := s.updateProblem(ctx, tx, &old, &p); err != nil {
 			return err
 		}
 	}
 	return s.appendAction(ctx, tx, a)
-}
-
-// thaiQMAfterAction is the bbolt store's rule (data/bolt/thaiqm.go): an
-// action keyed into ThaiQM brings the problem's result with it unless
-// that was keyed already and has not changed; an action not keyed is new
-// history, so the problem is not keyed any more. It reports whether the
-// mark moved.
-func thaiQMAfterAction(old, p *data.Problem, a *data.Action) bool {
-	switch {
-	case !a.ThaiQMOn.IsZero():
-		if p.ThaiQMOn.IsZero() || data.ResultChanged(*old, *p) {
-			p.ThaiQMOn = a.ThaiQMOn
-		}
-	default:
-		p.ThaiQMOn = data.Date{}
-	}
-	return p.ThaiQMOn != old.ThaiQMOn
 }
 
 // appendAction stores a new action, recorded now by the operator, with
