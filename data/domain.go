@@ -582,3 +582,15 @@ func CheckProvinceCode(code string) error {
 	}
 	return nil
 }
+
+// PrepareNew makes a new problem of round r ready to store, as every store
+// does: the round's deadline as its target date when it has none, its text
+// cleaned, its found and resolved days settled for today, then checked.
+func (p *Problem) PrepareNew(r Round, today Date) error {
+	if p.TargetDate.IsZero() {
+		p.TargetDate = r.Deadline
+	}
+	p.Normalize()
+	p.SettleDates(nil, today)
+	return p.Validate(today)
+}

@@ -183,12 +183,7 @@ func (c *chunkPrep) newProblem(p *data.Problem, asOf data.Date) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	if p.TargetDate.IsZero() {
-		p.TargetDate = r.Deadline
-	}
-	p.Normalize()
-	p.SettleDates(nil, c.today)
-	if err := p.Validate(c.today); err != nil {
+	if err := p.PrepareNew(r, c.today); err != nil {
 		return nil, err
 	}
 	p.ID, c.next = c.next, c.next+1

@@ -45,12 +45,7 @@ func (s *Store) createProblem(ctx context.Context, tx *bbolt.Tx, d counterDelta,
 	if err != nil {
 		return err
 	}
-	if p.TargetDate.IsZero() {
-		p.TargetDate = r.Deadline
-	}
-	p.Normalize()
-	p.SettleDates(nil, s.today())
-	if err := p.Validate(s.today()); err != nil {
+	if err := p.PrepareNew(r, s.today()); err != nil {
 		return err
 	}
 	b := tx.Bucket(bucketProblems)

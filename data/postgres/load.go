@@ -92,12 +92,7 @@ func (s *Store) loadTx(ctx context.Context, tx pgx.Tx, bundles []data.Bundle, su
 				}
 				rounds[p.RoundID] = r
 			}
-			if p.TargetDate.IsZero() {
-				p.TargetDate = r.Deadline
-			}
-			p.Normalize()
-			p.SettleDates(nil, today)
-			if err := p.Validate(today); err != nil {
+			if err := p.PrepareNew(r, today); err != nil {
 				return withRow(err, i)
 			}
 			nProblems++

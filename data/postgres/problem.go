@@ -69,12 +69,7 @@ func (s *Store) CreateProblem(ctx context.Context, p *data.Problem) error {
 		if err != nil {
 			return err
 		}
-		if p.TargetDate.IsZero() {
-			p.TargetDate = r.Deadline
-		}
-		p.Normalize()
-		p.SettleDates(nil, s.today())
-		if err := p.Validate(s.today()); err != nil {
+		if err := p.PrepareNew(r, s.today()); err != nil {
 			return err
 		}
 		now := s.now()
