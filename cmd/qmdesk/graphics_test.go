@@ -142,7 +142,7 @@ func TestWindowOpensOnADisplay(t *testing.T) {
 		}
 	}
 	// A command meanwhile finds the database held by the window.
-	if r := qmdesk(t, nil, "import", "--db", db, filepath.Join(dir, "none.xlsx")); r.code == 0 || !strings.Contains(r.stderr, "เปิด") {
+	if r := qmdesk(t, nil, "import", "--db", db, filepath.Join(dir, "none.xlsx")); r.code == 0 || !strings.Contains(r.stderr, "กำลังถูกใช้โดยโปรแกรม qmdesk อีกตัวหนึ่ง") {
 		t.Errorf("import while the window is open: exit %d %s", r.code, r.stderr)
 	}
 	cmd.Process.Signal(os.Interrupt)
