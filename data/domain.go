@@ -594,3 +594,24 @@ func (p *Problem) PrepareNew(r Round, today Date) error {
 	p.SettleDates(nil, today)
 	return p.Validate(today)
 }
+
+// PrepareUpdate makes p, a change of the stored problem old, ready to
+// store, as every store does: the links between rounds kept (only a
+// carry-over sets them), its text cleaned, no close reason unless closed,
+// its days settled for today, then checked; a problem never moves to
+// another household or round.
+func (p *Problem) PrepareUpdate(old *Problem, today Date) error {
+	p.CarriedFrom, p.CarriedTo = old.CarriedFrom, old.CarriedTo
+	p.Normalize()
+	if p.Status != Closed {
+		p.CloseReason = ""
+	}
+	p.SettleDates(old, today)
+	if err := p.Validate(today); err != nil {
+		return err
+	}
+	if p.HouseholdID != old.HouseholdID || p.RoundID != old.RoundID {
+		return Messages(EINVALID, "ย้ายปัญหาไปครัวเรือนหรือรอบอื่นไม่ได้ ให้เปลี่ยนสถานะปัญหานี้เป็น '%s' และบันทึกใหม่", []any{Closed.Thai()}, "problem %d cannot change household or round", p.ID)
+	}
+	return nil
+}

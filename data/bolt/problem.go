@@ -128,17 +128,8 @@ func (s *Store) updateProblem(ctx context.Context, tx *bbolt.Tx, old, p *data.Pr
 	if err := editable(tx, old); err != nil {
 		return err
 	}
-	p.CarriedFrom, p.CarriedTo = old.CarriedFrom, old.CarriedTo // set by CarryOver only
-	p.Normalize()
-	if p.Status != data.Closed {
-		p.CloseReason = ""
-	}
-	p.SettleDates(old, s.today())
-	if err := p.Validate(s.today()); err != nil {
+	if err := p.PrepareUpdate(old, s.today()); err != nil {
 		return err
-	}
-	if p.HouseholdID != old.HouseholdID || p.RoundID != old.RoundID {
-		return data.Messages(data.EINVALID, "ย้ายปัญหาไปครัวเรือนหรือรอบอื่นไม่ได้ ให้เปลี่ยนสถานะปัญหานี้เป็น '%s' และบันทึกใหม่", []any{data.Closed.Thai()}, "problem %d cannot change household or round", p.ID)
 	}
 	var h data.Household
 	if err := getHousehold(tx, p.HouseholdID, &h); err != nil {
