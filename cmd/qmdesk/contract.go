@@ -4,6 +4,7 @@ import (
 	"qmdesk/app"
 	"qmdesk/data"
 	"qmdesk/data/bolt"
+	"qmdesk/data/postgres"
 	"qmdesk/ui"
 )
 
@@ -14,12 +15,13 @@ type wholeStore interface {
 	data.ImportLedger
 }
 
-// The bbolt store provides the whole contract, and the whole contract
+// The bbolt and PostgreSQL stores provide the whole contract, and the whole contract
 // provides each part's own interface: the compiler checks both here, so
 // that any store that implements data.Store and data.ImportLedger serves
 // every part of the program.
 var (
 	_ wholeStore = (*bolt.Store)(nil)
+	_ wholeStore = (*postgres.Store)(nil)
 
 	_ ui.Store           = wholeStore(nil)
 	_ app.ProgressStore  = wholeStore(nil)
