@@ -60,10 +60,6 @@ func (s *Store) ProblemsOf(ctx context.Context, householdID uint64) ([]data.Prob
 	return nil, errUnfinished("ปัญหาของครัวเรือน")
 }
 
-func (s *Store) Check(ctx context.Context) (data.CheckReport, error) {
-	return data.CheckReport{}, errUnfinished("ตรวจฐานข้อมูล")
-}
-
 func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
 	return data.RepairReport{}, errUnfinished("ซ่อมฐานข้อมูล")
 }
