@@ -143,7 +143,7 @@ func benchBook(b *testing.B, path string, n int) {
 	}
 	for i := 1; i <= n; i++ {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		r := row(i, "หมากแข้ง", i%7+1, subOf[i%7+1], "อยู่ระหว่างดำเนินการ", "15/07/2567")
+		r := row(i, "หมากแข้ง", i%7+1, subOf[i%7+1], data.InProgress.Thai(), "15/07/2567")
 		r[8] = data.WithCheckDigit(fmt.Sprintf("31234%07d", i)) // nationalID(n) has room for 99,999 only
 		if err := sw.SetRow(cell, r); err != nil {
 			b.Fatal(err)
