@@ -23,10 +23,12 @@ import (
 // tells the window with tell.
 type watchedStore struct {
 	*bolt.Store
-	watching chan func() // Watch's changed, once the window watches
+	watching chan func()   // Watch's changed, once the window watches
+	ended    chan struct{} // closed when Watch returns
 }
 
 func (s *watchedStore) Watch(ctx context.Context, changed func()) error {
+	defer close(s.ended)
 	s.watching <- changed
 	<-ctx.Done()
 	return ctx.Err()
@@ -50,10 +52,15 @@ func watchedWindow(t *testing.T) (*ui.MainWindow, *bolt.Store, func()) {
 	if err := (app.Demo{Geo: geo, Province: "41", Round: round, Seed: 3, AsOf: today}).Fill(ctx, s, 50, 500, nil); err != nil {
 		t.Fatal(err)
 	}
-	ws := &watchedStore{Store: s, watching: make(chan func(), 1)}
+	ws := &watchedStore{Store: s, watching: make(chan func(), 1), ended: make(chan struct{})}
 	w := ui.NewMainWindow(a, ui.Env{Store: ws, Geo: geo, Clock: clock, DataDir: dir, Operator: "os-user"})
 	t.Cleanup(func() {
-		w.Close() // ends the watch
+		w.Close()
+		select {
+		case <-ws.ended:
+		case <-time.After(10 * time.Second):
+			t.Error("the watch goes on after the window closed")
+		}
 		w.WaitIdle()
 		s.Close()
 	})
