@@ -261,3 +261,78 @@ func TestWatchPollsWithoutListen(t *testing.T) {
 		t.Fatal("a change was not told")
 	}
 }
+
+// The tables a clerk's screens show notify the channel at every write
+// statement (even one that changes no row: the trigger is the
+// statement's); the audit log and the counters do not (an export logged
+// changes nothing on screen, and the counters move with the problems),
+// nor an update of the meta row's audit head; a change of the current
+// round does.
+func TestNotifyingTables(t *testing.T) {
+	_, ctx, dsn := initStore(t)
+	listen, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listen.Close(ctx)
+	if _, err := listen.Exec(ctx, `LISTEN `+notifyChannel); err != nil {
+		t.Fatal(err)
+	}
+	write, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer write.Close(ctx)
+	notified := func(sql string) bool {
+		t.Helper()
+		if _, err := write.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		n, err := listen.WaitForNotification(wctx)
+		switch {
+		case err == nil:
+			if n.Channel != notifyChannel || n.PID != write.PgConn().PID() {
+				t.Fatalf("%s: notification %+v", sql, n)
+			}
+			return true
+		case errors.Is(err, context.DeadlineExceeded):
+			return false
+		default:
+			t.Fatal(err)
+			return false
+		}
+	}
+	// Each table with a column to set to itself.
+	for table, col := range map[string]string{"households": "id", "problems": "id", "actions": "id", "rounds": "id", "sub_problems": "position",
+		"units": "position", "unit_tambons": "position", "agency_aliases": "from_key", "imports": "id", "reviews": "id"} {
+		for _, sql := range []string{
+			`INSERT INTO ` + table + ` SELECT * FROM ` + table + ` WHERE false`,
+			`UPDATE ` + table + ` SET ` + col + ` = ` + col + ` WHERE false`,
+			`DELETE FROM ` + table + ` WHERE false`,
+		} {
+			if !notified(sql) {
+				t.Errorf("%s: not notified", sql)
+			}
+		}
+	}
+	for _, sql := range []string{
+		`UPDATE audit SET seq = seq WHERE false`,
+		`UPDATE counters SET n = n WHERE false`,
+		`UPDATE hh_refs SET n = n WHERE false`,
+		`UPDATE meta SET audit_seq = audit_seq`,
+		`UPDATE meta SET default_round = default_round`,
+	} {
+		if notified(sql) {
+			t.Errorf("%s: notified", sql)
+		}
+	}
+	sqlExec(t, dsn, `INSERT INTO rounds (id, name, start, deadline) VALUES (7, 'รอบ 7', '2024-10-01', '2025-09-30')`)
+	if n, err := listen.WaitForNotification(ctx); err != nil || n == nil {
+		t.Fatalf("a round made: %v", err)
+	}
+	if !notified(`UPDATE meta SET default_round = 7`) {
+		t.Error("a change of the current round: not notified")
+	}
+}
