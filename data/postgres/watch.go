@@ -112,10 +112,20 @@ func (s *Store) watch(ctx context.Context, changed func(), wt watchTimes) error 
 	}
 }
 
+// watchApplication is the application_name of Watch's connection: what
+// the server's administrator sees of it (pg_stat_activity).
+const watchApplication = "qmdesk watch"
+
 // listen opens a connection of its own, as the pool's are made (the same
-// server, role, password and TLS), and LISTENs on it.
+// server, role, password and TLS), named watchApplication, and LISTENs
+// on it.
 func (s *Store) listen(ctx context.Context) (*pgx.Conn, error) {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	cfg := s.pool.Config().ConnConfig.Copy()
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["application_name"] = watchApplication
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -73,14 +73,16 @@ func (w *watching) expectNone(t *testing.T, d time.Duration, what string) {
 	}
 }
 
-// listener waits until a connection LISTENs on dsn's database other than
-// the one of pid not (0: any), and returns its server process.
+// listener waits until Watch has a connection to dsn's database that
+// LISTENs (at first) other than the one of pid not (0: any), and returns
+// its server process.
 func listener(t *testing.T, dsn string, not uint32) uint32 {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		var pid int64
-		err := pgxQueryRow(t, dsn, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN `+notifyChannel+`' AND pid <> $1 LIMIT 1`, int64(not)).Scan(&pid)
+		err := pgxQueryRow(t, dsn, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $2
+			AND query <> '' AND pid <> $1 LIMIT 1`, int64(not), watchApplication).Scan(&pid)
 		if err == nil {
 			return uint32(pid)
 		}
@@ -334,5 +336,28 @@ func TestNotifyingTables(t *testing.T) {
 	}
 	if !notified(`UPDATE meta SET default_round = 7`) {
 		t.Error("a change of the current round: not notified")
+	}
+}
+
+// A connection with nothing to tell for longer than idle is pinged and
+// kept: no new connection, no call, and a change after is told.
+func TestWatchQuietConnectionKept(t *testing.T) {
+	a, ctx, dsn := initStore(t)
+	b, _ := openStore(t, dsn)
+	wt := testWatchTimes
+	wt.idle = 100 * time.Millisecond
+	w := startWatch(t, a, wt, nil)
+	pid := listener(t, dsn, 0)
+	w.expectNone(t, 10*wt.idle, "nothing changed")
+	if again := listener(t, dsn, 0); again != pid {
+		t.Fatalf("the connection was made again (%d, was %d)", again, pid)
+	}
+	h := data.Household{HouseCode: "41010012345", TambonCode: "410101", Origin: data.OriginSurvey2565}
+	if err := b.CreateHousehold(ctx, &h); err != nil {
+		t.Fatal(err)
+	}
+	w.expect(t, "a change after a quiet while")
+	if again := listener(t, dsn, 0); again != pid {
+		t.Fatalf("the connection was made again (%d, was %d)", again, pid)
 	}
 }
