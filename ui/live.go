@@ -48,8 +48,8 @@ func (w *MainWindow) startWatch() {
 // (registerChange), the household page too unless the clerk is filling
 // in a form (her save meets the stale rule; the page is read again once
 // the form closes). When the rounds, lists or municipalities changed, the
-// screens are made again (as after a new round here), once no dialog or
-// job holds the window. The note at the bottom says when it happened.
+// screens are made again (as after a new round here), on the clerk's tab,
+// search and household, once no dialog or job holds the window. The note at the bottom says when it happened.
 func (w *MainWindow) onOthersChanged() {
 	if !w.ready() {
 		return // the first start, or screens being made, which read the database anyway
@@ -64,12 +64,19 @@ func (w *MainWindow) onOthersChanged() {
 			w.othersAt = w.now()
 			if err == nil && !reflect.DeepEqual(f, w.facts) {
 				if !w.modal() {
-					tab, shown := w.Tabs.SelectedIndex(), w.Households.Shown
+					// The new screens keep the clerk's tab, the list's
+					// search and filters, and the household open.
+					r := w.Households
+					tab, q, shown := w.Tabs.SelectedIndex(), r.query(), r.Shown
 					w.rebuild(func() {
-						w.Tabs.SelectIndex(tab)
+						r := w.Households
 						if shown != 0 {
-							w.Households.Open(shown)
+							r.navigate(q, shown, false)
+						} else {
+							r.setAll(q)
+							r.onQueryChanged()
 						}
+						w.Tabs.SelectIndex(tab)
 						w.registerChanged(registerChange{Others: true}) // the search index too
 					})
 					return

@@ -171,7 +171,16 @@ func TestOthersChangesAreShown(t *testing.T) {
 func TestOthersNewRoundIsShown(t *testing.T) {
 	w, s, tell := watchedWindow(t)
 	ctx := context.Background()
-	w.Tabs.SelectIndex(1)
+	// The clerk has a household open, the list filtered to one category,
+	// and is on the dashboard.
+	ps, _ := s.Problems(ctx, data.ProblemFilter{Limit: 1})
+	w.Households.Category.SetSelectedIndex(int(ps[0].Category))
+	w.Households.Open(ps[0].HouseholdID)
+	w.WaitIdle()
+	w.Households.Category.SetSelectedIndex(int(ps[0].Category))
+	w.WaitIdle()
+	listed := slices.Clone(w.Households.IDs)
+	w.Tabs.SelectIndex(0)
 	r := data.Round{Name: "รอบทดลองของอีกคน", Start: data.NewDate(2024, time.October, 1), Deadline: data.NewDate(2025, time.September, 30)}
 	if err := s.CreateRound(ctx, &r); err != nil {
 		t.Fatal(err)
@@ -189,8 +198,12 @@ func TestOthersNewRoundIsShown(t *testing.T) {
 	if !has() {
 		t.Errorf("the rounds listed: %v, %v", w.Dashboard.Round.Options, w.Households.Round.Options)
 	}
-	if w.Tabs.SelectedIndex() != 1 {
+	if w.Tabs.SelectedIndex() != 0 {
 		t.Errorf("tab %d after the screens were made again", w.Tabs.SelectedIndex())
+	}
+	if hr := w.Households; hr.Category.SelectedIndex() != int(ps[0].Category) || hr.Shown != ps[0].HouseholdID || hr.Page.Household.ID != ps[0].HouseholdID || !slices.Equal(hr.IDs, listed) {
+		t.Errorf("the register after the screens were made again: category %d, household %d shown, page %d, %d listed (were %d)",
+			hr.Category.SelectedIndex(), hr.Shown, hr.Page.Household.ID, len(hr.IDs), len(listed))
 	}
 	if !strings.Contains(w.OthersNote.Text, "ผู้ใช้อื่น") {
 		t.Errorf("the note: %q", w.OthersNote.Text)
