@@ -14,14 +14,27 @@ import (
 var tableThai = map[string]string{"rounds": "รอบ", "households": "ครัวเรือน", "problems": "ปัญหา", "actions": "การช่วยเหลือ",
 	"imports": "ประวัติการนำเข้า", "reviews": "รายการรอตรวจสอบ"}
 
+// rebuildSQL writes the household references and the counters the
+// recount gives (recountSQL) into their tables, emptied before.
+const rebuildSQL = recountSQL + `, r AS (
+    INSERT INTO hh_refs (round_id, household_id, area, origin, category, fresh, n)
+    SELECT round_id, household_id, area, origin, category, fresh, n FROM refs)
+INSERT INTO counters (round_id, kind, area, category, code, urgent, day, n)
+SELECT round_id, kind, area, category, code, urgent, day, n FROM want`
+
 // errAuditTampered stops Repair's transaction before it writes anything.
 var errAuditTampered = errors.New("audit log tampered")
 
 // Repair rebuilds, in one transaction with its audit entry, what the
-// records imply: the counters and household references (deleted, then
-// recounted from the problems and households by 00003's qm_count), and
-// each ID sequence behind an ID in use (set to the highest ID, when the
-// role may set it). It changes no record: the records are typed columns,
+// records imply: the counters and household references, when any differs
+// from the recount Check compares them with (then all are deleted and
+// written anew from that recount: rebuildSQL), and each ID sequence
+// behind an ID in use (set to the highest ID, when the role may set it).
+// The transaction takes the meta row's lock first, as every qmdesk
+// writer's does (Store.write): no other qmdesk writer's change comes
+// between the recount and the counters written from it. Rebuilt is set
+// either way: after the repair the counters are the recount, rewritten
+// or found equal to it. It changes no record: the records are typed columns,
 // which cannot be unreadable as a bbolt file's can, and nothing is
 // quarantined. What it cannot mend (a record that breaks a rule, a
 // reference that does not hold, a sequence the role may not set) it
@@ -56,11 +69,14 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM counters; DELETE FROM hh_refs; SELECT qm_count(qm_facts(1, 'problems', 'households'))`); err != nil {
-			return err
-		}
 		rep.Rebuilt = true
 		if differ > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM counters; DELETE FROM hh_refs`); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, rebuildSQL); err != nil {
+				return err
+			}
 			rep.Mended = append(rep.Mended, fmt.Sprintf("ตัวนับของหน้าสรุปและรายงาน %s ค่าไม่ตรงกับข้อมูล: สร้างใหม่จากข้อมูลแล้ว "+
 				"(การซ่อมนี้ไม่แก้ข้อมูลครัวเรือน ปัญหา หรือการช่วยเหลือ จึงไม่ได้สำรองข้อมูลไว้ก่อน)", data.FormatNumber(differ)))
 		}
