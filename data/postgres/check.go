@@ -501,7 +501,8 @@ type auditResult struct {
 // (entries cut off, the log emptied). Each entry's seal must be SHA-256
 // of the seal before it and the entry's text (Store.audit), its text must
 // read as an entry of its own number, and its columns (at, who, op,
-// entity, record_id) must say what its text says.
+// entity, record_id) must say what its text says (its time to the
+// microsecond PostgreSQL keeps).
 //
 // The log is sealed without a key (anyone who may write the audit table
 // could seal a new log): Unverified says so, in Thai, when the log checks
@@ -530,7 +531,7 @@ func auditCheck(ctx context.Context, q querier) (res auditResult, err error) {
 		var e data.AuditEntry
 		if err := json.Unmarshal([]byte(entry), &e); err != nil || e.Seq != uint64(seq) {
 			add("entry %d is unreadable or renumbered", seq)
-		} else if !e.At.Equal(at) || e.Who != who || e.Op != op || e.Entity != entity || e.ID != uint64(recordID) {
+		} else if d := e.At.Sub(at); d <= -time.Microsecond || d >= time.Microsecond || e.Who != who || e.Op != op || e.Entity != entity || e.ID != uint64(recordID) {
 			add("entry %d: its columns (at, who, op, entity, record_id) differ from its sealed text: they were changed", seq)
 		}
 		h := sha256.New()
