@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -10,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"qmdesk/app"
 	"qmdesk/app/cli"
 	"qmdesk/data"
 	"qmdesk/data/bolt"
@@ -124,5 +128,76 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(back + ".audit"); err != nil {
 		t.Errorf("the new file has no anchor: %v", err)
+	}
+}
+
+// statusBook writes a template workbook of house codes 41010000001 … with
+// the problem "หนี้สิน", each row's status and its date as given (empty:
+// none), as app/cli's tests do.
+func statusBook(t *testing.T, path string, status ...[2]string) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, h := range app.TemplateHeaders {
+		c, _ := excelize.CoordinatesToCellName(i+1, 1)
+		f.SetCellValue("Sheet1", c, h.Header)
+	}
+	for r, st := range status {
+		vals := []any{r + 1, "4101000000" + string(rune('1'+r)), "1", "2", "", "หมากแข้ง", "เมือง", "อุดรธานี", data.WithCheckDigit(fmt.Sprintf("3123400%05d", r+1)),
+			"นาง", "มาลี", "ดี", "", "", "เดิม", 4, "หนี้สิน", "", "", st[0], st[1]}
+		for c, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A province with an import moves to the server and back, and the file
+// it comes back as checks OK (the copy does not carry the import ledger,
+// and the check does not hold the imports before the move against it).
+// A province with rows of an import waiting for review is refused, with
+// nothing written.
+func TestMigrateImportedProvince(t *testing.T) {
+	dir, keys := t.TempDir(), t.TempDir()
+	db := filepath.Join(dir, "qm.db")
+	if code, _, errs := cliRun(t, keys, "", "init", "--db", db, "--province", "41"); code != 0 {
+		t.Fatal(errs)
+	}
+	first, second := filepath.Join(dir, "เมือง.xlsx"), filepath.Join(dir, "เมือง-แก้ไข.xlsx")
+	statusBook(t, first, [2]string{}, [2]string{})
+	statusBook(t, second, [2]string{"อยู่ระหว่างดำเนินการ", "15/07/2567"}, [2]string{})
+	if code, out, errs := cliRun(t, keys, "", "import", "--no-backup", "--db", db, first); code != 0 {
+		t.Fatalf("import: %d\n%s\n%s", code, out, errs)
+	}
+	server := pgURL(t)
+	if code, out, errs := cliRun(t, keys, "", "migrate", "--db", db, "--to", server, "--yes"); code != 0 {
+		t.Fatalf("migrate --to: %d\n%s\n%s", code, out, errs)
+	}
+	back := filepath.Join(dir, "back.db")
+	if code, out, errs := cliRun(t, keys, "", "migrate", "--from", server, "--db", back, "--yes"); code != 0 || !strings.Contains(out, "ตรวจสอบปลายทางแล้ว: ฐานข้อมูลถูกต้องครบถ้วน") {
+		t.Fatalf("migrate --from: %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, _ := cliRun(t, keys, "", "check", "--db", back); code != 0 {
+		t.Errorf("check of the file back from the server:\n%s", out)
+	}
+
+	if code, out, errs := cliRun(t, keys, "", "import", "--no-backup", "--db", db, second); code != 3 || !strings.Contains(out, "รอตรวจสอบ 1") {
+		t.Fatalf("second import: %d\n%s\n%s", code, out, errs)
+	}
+	server = pgURL(t)
+	code, _, errs := cliRun(t, keys, "", "migrate", "--db", db, "--to", server, "--yes")
+	if code != cli.ExitFailure || !strings.Contains(errs, "แถวที่รอตรวจสอบจากการนำเข้า 1 แถว") {
+		t.Errorf("a province with rows waiting for review: %d\n%s", code, errs)
+	}
+	pg, err := Open(context.Background(), server, data.FixedClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	if m, _ := pg.Meta(context.Background()); m.Province != "" {
+		t.Errorf("a refused move wrote %+v", m)
 	}
 }
