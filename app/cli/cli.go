@@ -639,7 +639,7 @@ func (c *command) backup(args []string) error {
 		return err
 	}
 	if isPostgresURL(*db) { // a consistent copy of the server's database, as a new file
-		return c.copyToFile(*db, pos[0], false, false, "สำรองข้อมูล")
+		return c.copyToFile(*db, pos[0], true, false, "สำรองข้อมูล")
 	}
 	s, err := c.env.Open(*db, false)
 	if err != nil {

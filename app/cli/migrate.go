@@ -38,7 +38,7 @@ func (c *command) migrate(args []string) error {
 	if *to != "" {
 		return c.copyToServer(*db, *to, true, *yes, "ย้ายข้อมูล")
 	}
-	return c.copyToFile(*from, *db, true, *yes, "ย้ายข้อมูล")
+	return c.copyToFile(*from, *db, false, *yes, "ย้ายข้อมูล")
 }
 
 // migrateWarning is what a clerk reads before a province moves: what
@@ -100,8 +100,9 @@ func (c *command) copyToServer(db, url string, ask, yes bool, what string) error
 
 // copyToFile copies the province of the PostgreSQL database at url into
 // a new file at db (migrate --from; the backup of a server), then
-// compares the two and checks the file. ask: as copyToServer's.
-func (c *command) copyToFile(url, db string, ask, yes bool, what string) error {
+// compares the two and checks the file. A backup (backup) is neither
+// asked for nor compared (see below); a move is asked for unless yes.
+func (c *command) copyToFile(url, db string, backup, yes bool, what string) error {
 	if _, err := os.Lstat(db); err == nil {
 		return data.Errorf(data.ECONFLICT, "มีไฟล์ %s อยู่แล้ว จึงไม่เขียนทับ: ใช้ --db ชี้ไปที่ไฟล์ใหม่ที่ยังไม่มี", "%s exists", db)
 	}
@@ -117,7 +118,7 @@ func (c *command) copyToFile(url, db string, ask, yes bool, what string) error {
 	if m.Province == "" {
 		return data.Errorf(data.EINVALID, "ฐานข้อมูล %s ยังไม่ได้ตั้งค่าจังหวัด จึงไม่มีข้อมูลให้คัดลอก", "database %s not initialised", url)
 	}
-	if ask {
+	if !backup {
 		if err := c.confirm(yes, migrateWarning(what+c.provinceName(m), url, db)); err != nil {
 			return err
 		}
@@ -142,7 +143,18 @@ func (c *command) copyToFile(url, db string, ask, yes bool, what string) error {
 		return err
 	}
 	defer made.Close()
-	return c.verifyCopy(src, made, rep, db)
+	if backup {
+		// A backup is taken while clerks work on the server: what it is
+		// compared with would be the database as it is now, not at the
+		// copy's moment. The file's own check stands for it.
+		return c.verifyCopy(nil, made, rep, db)
+	}
+	err = c.verifyCopy(src, made, rep, db)
+	if data.ErrorCode(err) == data.EINTERNAL {
+		return &data.Error{Code: data.EINTERNAL, Message: fmt.Sprintf("ไฟล์ใหม่ %s ไม่ตรงกับฐานข้อมูลบนเซิร์ฟเวอร์ในขณะนี้ อาจมีผู้ใช้บันทึกข้อมูลบนเซิร์ฟเวอร์ระหว่างย้าย: ให้ทุกคนหยุดใช้ฐานข้อมูลบนเซิร์ฟเวอร์ ลบไฟล์ %s แล้วย้ายใหม่ (ถ้ายังไม่ตรง แจ้งผู้ดูแลระบบ)", db, db),
+			English: "the new file differs from the server's database now", Err: err}
+	}
+	return err
 }
 
 // copyBetween copies src into dst, an open empty database, then compares
@@ -162,16 +174,18 @@ func (c *command) copyBetween(src, dst data.Store, what, where string) error {
 	return c.verifyCopy(src, dst, rep, where)
 }
 
-// verifyCopy compares the copy with its source and checks it, and says
-// what was copied.
+// verifyCopy compares the copy with its source (unless src is nil) and
+// checks it, and says what was copied.
 func (c *command) verifyCopy(src, dst data.Store, rep data.CopyReport, where string) error {
 	fmt.Fprintf(c.env.Stdout, "คัดลอกไปที่ %s แล้ว: ครัวเรือน %s · ปัญหา %s · การช่วยเหลือ %s · บันทึกการแก้ไข %s รายการ\n", where,
 		data.FormatNumber(rep.Households), data.FormatNumber(rep.Problems), data.FormatNumber(rep.Actions), data.FormatNumber(rep.AuditEntries))
-	fmt.Fprintln(c.env.Stderr, "กำลังตรวจเทียบปลายทางกับต้นทาง…")
-	if err := app.CompareCopy(c.ctx, src, dst, rep, c.env.Geo, c.env.Clock); err != nil {
-		return err
+	if src != nil {
+		fmt.Fprintln(c.env.Stderr, "กำลังตรวจเทียบปลายทางกับต้นทาง…")
+		if err := app.CompareCopy(c.ctx, src, dst, rep, c.env.Geo, c.env.Clock); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.env.Stdout, "ตรวจเทียบแล้ว: ครัวเรือน ปัญหา การช่วยเหลือ ตัวนับ สรุปความก้าวหน้าทุกรอบ และบันทึกการแก้ไข ตรงกับต้นทางทุกรายการ")
 	}
-	fmt.Fprintln(c.env.Stdout, "ตรวจเทียบแล้ว: ครัวเรือน ปัญหา การช่วยเหลือ ตัวนับ สรุปความก้าวหน้าทุกรอบ และบันทึกการแก้ไข ตรงกับต้นทางทุกรายการ")
 	check, err := dst.Check(c.ctx)
 	switch {
 	case err != nil:

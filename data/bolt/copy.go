@@ -32,7 +32,7 @@ func (s *Store) CopyOut(ctx context.Context, w data.CopyWriter) error {
 			return data.Messages(data.EINVALID, "บันทึกการแก้ไขของฐานข้อมูลนี้ไม่ผ่านการตรวจสอบ จึงไม่คัดลอกไปที่อื่น: ตรวจด้วยคำสั่ง qmdesk check แล้วทำตามที่แนะนำก่อน", nil,
 				"the audit log fails its check: %v", res.findings)
 		}
-		h := data.CopyHead{Source: "bbolt file " + s.path, AuditHead: res.check.Head, AuditEntries: res.n}
+		h := data.CopyHead{Source: "bbolt file " + mustAbs(s.path), AuditHead: res.check.Head, AuditEntries: res.n}
 		if _, err := getJSON(tx, bucketMeta, keyMeta, &h.Meta); err != nil {
 			return err
 		}
