@@ -375,3 +375,34 @@ func TestMigrateLeavesNothing(t *testing.T) {
 		t.Errorf("a copy of a rewritten log: %v", err)
 	}
 }
+
+// A clerk's role (not the database's owner) may move a province into a
+// database the administrator set up, and a later record of hers takes
+// the next ID; she may copy it back out.
+func TestMigrateAsClerk(t *testing.T) {
+	geo := geography(t)
+	clock := data.FixedClock(now)
+	ctx := data.WithOperator(context.Background(), "สมศรี")
+	dir, keys := t.TempDir(), t.TempDir()
+	src := demoProvince(t, ctx, filepath.Join(dir, "qm.db"), keys, geo, clock)
+	defer src.Close()
+	dsn := pgtest.DB(t)
+	admin, _ := openStore(t, dsn)
+	admin.Close()
+	_, clerkDSN := clerk(t, dsn, false)
+	pg, _ := openStore(t, clerkDSN)
+	rep, err := app.CopyProvince(ctx, src, pg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := data.Household{HouseCode: "41010099999", TambonCode: "410101", Origin: data.OriginMissed}
+	if err := pg.CreateHousehold(ctx, &h); err != nil || h.ID != uint64(rep.Households)+1 {
+		t.Errorf("a new household after the move: ID %d, %v", h.ID, err)
+	}
+	if err := bolt.Create(filepath.Join(dir, "back.db"), bolt.Options{Clock: clock, AuditKeyDir: keys}, func(s *bolt.Store) error {
+		_, err := app.CopyProvince(ctx, pg, s, nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
