@@ -227,12 +227,13 @@ func (w *boltCopy) Head(ctx context.Context, h data.CopyHead) error {
 		if _, err := getJSON(tx, bucketMeta, keyMeta, &m); err != nil {
 			return err
 		}
+		used := m.Province != ""
 		for _, b := range [][]byte{bucketRounds, bucketHouseholds, bucketProblems, bucketActions, bucketAudit, bucketImports, bucketReviews} {
 			if k, _ := tx.Bucket(b).Cursor().First(); k != nil {
-				m.Province = "?"
+				used = true
 			}
 		}
-		if m.Province != "" {
+		if used {
 			return data.CopyDestNotEmpty(w.s.path)
 		}
 		m = h.Meta
