@@ -46,6 +46,10 @@ type Env struct {
 	// fills it aside, and it takes the name path only once build returned
 	// without error. Nil: commands open path in place instead.
 	Create func(path string, build func(data.Store) error) error
+	// OpenPostgres opens the PostgreSQL database dsn names, asking for
+	// the clerk's password as the program does (migrate, and backup and
+	// restore of a PostgreSQL database). Nil: this program cannot.
+	OpenPostgres func(ctx context.Context, dsn string) (data.Store, error)
 	// Window opens the program's window on a database.
 	Window func(dbPath string, workbooks []string) error
 	// ProgressEvery is how often a long command (import, backup) prints
@@ -94,7 +98,14 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk check [--anchor N:รหัส]   ตรวจสอบฐานข้อมูล (ไฟล์, ตัวนับ, บันทึกการแก้ไข) และเทียบกับรหัสท้ายเอกสารประชุม
   qmdesk repair                   ซ่อมข้อมูลที่อ่านไม่ได้และสร้างตัวนับใหม่ (สำรองไฟล์ไว้ก่อนซ่อม)
   qmdesk backup FILE              สำรองฐานข้อมูลไปที่ FILE (อ่านสำเนากลับมาตรวจก่อนใช้ชื่อ FILE)
+                                  ฐานข้อมูลบนเซิร์ฟเวอร์ (--db postgres://…): FILE เป็นไฟล์ฐานข้อมูล qmdesk ไฟล์ใหม่
   qmdesk restore FILE             เรียกคืนฐานข้อมูลจาก FILE (ไฟล์เดิมถูกเก็บไว้ข้าง ๆ)
+                                  ฐานข้อมูลบนเซิร์ฟเวอร์ (--db postgres://…): เรียกคืนได้เฉพาะในฐานข้อมูลว่าง
+  qmdesk migrate --db FILE --to postgres://ผู้ใช้@เซิร์ฟเวอร์/ฐานข้อมูล [--yes]
+                                  ย้ายข้อมูลจังหวัดจากไฟล์ไปฐานข้อมูลว่างบนเซิร์ฟเวอร์ PostgreSQL (ไฟล์เดิมไม่เปลี่ยน)
+  qmdesk migrate --from postgres://… --db FILE [--yes]
+                                  ย้ายข้อมูลจากเซิร์ฟเวอร์กลับมาเป็นไฟล์ใหม่ FILE
+                                  ทั้งสองทางตรวจเทียบปลายทางกับต้นทางหลังย้าย; การนำเข้าก่อนย้ายยกเลิกไม่ได้อีก
   qmdesk import [--dry-run] [--no-backup] [--ask-password | --password-file PF] [--json] [--errors DIR] FILE...
                                   นำเข้าไฟล์ Excel ของอำเภอ (ผลลัพธ์: 0 รับทุกแถว, 3 มีแถวไม่รับ/รอตรวจ, 4 ไฟล์ถูกปฏิเสธ)
                                   ก่อนบันทึกจะสำรองฐานข้อมูลไว้ในโฟลเดอร์ backups ข้างฐานข้อมูล (--no-backup: ไม่สำรอง)
@@ -197,6 +208,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = c.backup(rest)
 	case "restore":
 		err = c.restore(rest)
+	case "migrate":
+		err = c.migrate(rest)
 	case "import":
 		var status int
 		if status, err = c.importFiles(rest); err == nil {
@@ -625,6 +638,9 @@ func (c *command) backup(args []string) error {
 	if err != nil {
 		return err
 	}
+	if isPostgresURL(*db) { // a consistent copy of the server's database, as a new file
+		return c.copyToFile(*db, pos[0], true, false, "สำรองข้อมูล")
+	}
 	s, err := c.env.Open(*db, false)
 	if err != nil {
 		return err
@@ -673,6 +689,9 @@ func (c *command) restore(args []string) error {
 	pos, err := parse(fs, args, 1)
 	if err != nil {
 		return err
+	}
+	if isPostgresURL(*db) { // into an empty database on the server, as migrate --to
+		return c.copyToServer(pos[0], *db, false, false, "เรียกคืนข้อมูล")
 	}
 	kept, err := c.env.Restore(c.ctx, pos[0], *db)
 	if err != nil {

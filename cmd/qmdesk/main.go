@@ -25,6 +25,7 @@ import (
 	"qmdesk/assets"
 	"qmdesk/data"
 	"qmdesk/data/bolt"
+	"qmdesk/data/postgres"
 	"qmdesk/ui"
 )
 
@@ -64,6 +65,11 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	// A PostgreSQL database (migrate; backup and restore of one): the
+	// clerk's password from the environment, the keyring or the terminal.
+	env.OpenPostgres = func(ctx context.Context, dsn string) (data.Store, error) {
+		return postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, env.AskDatabasePassword)
+	}
 	env.Window = func(path string, workbooks []string) error {
 		stop()
 		return window(path, workbooks, geo, clock, clockErr)

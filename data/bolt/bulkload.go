@@ -245,6 +245,7 @@ func Create(path string, opt Options, build func(*Store) error) error {
 	if err != nil {
 		return err
 	}
+	s.building = true
 	err = build(s)
 	if err == nil {
 		err = s.db.Sync()

@@ -36,6 +36,10 @@ type Store struct {
 	mu      sync.Mutex
 	damaged *data.Error // set once a damaged page is found: writes are refused
 
+	// building: the store is the temporary file Create builds (CopyIn
+	// writes only into one).
+	building bool
+
 	// Clock stamps records with the real time and tells the register's
 	// day; the zero Clock is the real one. Tests and training set it.
 	Clock data.Clock
