@@ -25,6 +25,7 @@ import (
 	"qmdesk/assets"
 	"qmdesk/data"
 	"qmdesk/data/bolt"
+	"qmdesk/data/postgres"
 	"qmdesk/ui"
 )
 
@@ -54,6 +55,17 @@ func main() {
 		Create: func(path string, build func(data.Store) error) error {
 			return bolt.Create(path, bolt.Options{Clock: clock}, func(s *bolt.Store) error { return build(s) })
 		},
+	}
+	// A server's address in --db or QMDESK_DB opens the office's shared
+	// database, with the clerk's password from PGPASSWORD, the OS keyring
+	// or the terminal (never from the address or a settings file).
+	ask := env.AskDatabasePassword
+	env.OpenServer = func(ctx context.Context, dsn string) (data.Store, error) {
+		s, err := postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, ask)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	// Ctrl+C cancels a command's context, so that an import rolls back
 	// the file it is writing and says so; a second Ctrl+C ends the
