@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"qmdesk/app"
@@ -257,6 +258,10 @@ func (w *MainWindow) connect(dsn string) {
 	w.Window.SetTitle(w.title())
 	w.Message = widget.NewLabel(w.t.tr("กำลังเชื่อมต่อ", "Connecting to the ") + w.DatabaseLabel() + "…")
 	w.Window.SetContent(container.NewCenter(w.Message))
+	if sz := w.Window.Canvas().Size(); sz.Width < 1000 || sz.Height < 600 {
+		// The small message of a refusal: room for the password dialog.
+		w.Window.Resize(fyne.NewSize(1280, 800))
+	}
 	if w.env.OpenServer == nil {
 		w.useStore(nil, data.Errorf(data.EINVALID, "โปรแกรมรุ่นนี้เปิดฐานข้อมูลกลางบนเซิร์ฟเวอร์ไม่ได้", "this program opens the file only"))
 		return
@@ -299,10 +304,17 @@ func (w *MainWindow) useStore(s Store, err error) {
 		w.env.SearchIndex = serverSearchIndex(w.server())
 	}
 	w.register, w.registerAt, w.registerSource = nil, "", ""
+	// build shows "opening" until the screens are made (the glfw window
+	// takes no nil content).
 	w.Tabs, w.Setup, w.Retry, w.UseFile = nil, nil, nil, nil
-	w.Window.SetContent(nil)
 	w.loadSettings() // the operator: the role on a server
 	w.build()
+	if s != nil {
+		// From the small message of a database that could not be
+		// opened, to the main window's size and place.
+		w.Window.Resize(fyne.NewSize(1280, 800))
+		w.FitScreen()
+	}
 }
 
 // closeStore closes the database the window works on, if any.
@@ -376,6 +388,7 @@ func (w *MainWindow) databaseSection(f *settingsForm) []*widget.FormItem {
 	}
 	f.DBNote = widget.NewLabel(note)
 	f.DBNote.Wrapping = fyne.TextWrapWord
+	f.DBNote.SizeName = theme.SizeNameCaptionText
 	return []*widget.FormItem{
 		widget.NewFormItem(t.tr("ฐานข้อมูล", "Database"), f.DBKind),
 		widget.NewFormItem(t.tr("เซิร์ฟเวอร์", "Server"), f.DBHost),
