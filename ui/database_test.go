@@ -214,6 +214,11 @@ func TestSettingsOpenTheSharedDatabase(t *testing.T) {
 	}
 	// The settings name the clerk by her role, which she cannot change.
 	dismissUnfinished(t, w)
+	w.MenuAbout.Action()
+	if w.About == nil || !strings.Contains(w.About.Text, want) {
+		t.Errorf("About does not name the shared database: %v", w.About)
+	}
+	w.Window.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	w.MenuSettings.Action()
 	if f := w.Settings; !f.Operator.Disabled() || f.Operator.Text != "somsri" || f.DBKind.Selected != "ฐานข้อมูลกลางของสำนักงาน (PostgreSQL)" || f.DBHost.Text != srv.Socket() {
 		t.Errorf("settings on the server: operator %q (disabled %v), kind %q, host %q", f.Operator.Text, f.Operator.Disabled(), f.DBKind.Selected, f.DBHost.Text)
