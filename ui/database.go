@@ -389,12 +389,15 @@ func (w *MainWindow) databaseSection(f *settingsForm) []*widget.FormItem {
 	f.DBNote = widget.NewLabel(note)
 	f.DBNote.Wrapping = fyne.TextWrapWord
 	f.DBNote.SizeName = theme.SizeNameCaptionText
+	// The entries sit in a container: a form greys the label of a
+	// disabled widget once, when it is drawn, and would leave it grey
+	// after the shared database is chosen and the entry enabled.
 	return []*widget.FormItem{
 		widget.NewFormItem(t.tr("ฐานข้อมูล", "Database"), f.DBKind),
-		widget.NewFormItem(t.tr("เซิร์ฟเวอร์", "Server"), f.DBHost),
-		widget.NewFormItem(t.tr("พอร์ต", "Port"), f.DBPort),
-		widget.NewFormItem(t.tr("ชื่อฐานข้อมูล", "Database name"), f.DBName),
-		widget.NewFormItem(t.tr("ชื่อผู้ใช้ของฐานข้อมูล", "Database role"), f.DBRole),
+		widget.NewFormItem(t.tr("เซิร์ฟเวอร์", "Server"), container.NewStack(f.DBHost)),
+		widget.NewFormItem(t.tr("พอร์ต", "Port"), container.NewStack(f.DBPort)),
+		widget.NewFormItem(t.tr("ชื่อฐานข้อมูล", "Database name"), container.NewStack(f.DBName)),
+		widget.NewFormItem(t.tr("ชื่อผู้ใช้ของฐานข้อมูล", "Database role"), container.NewStack(f.DBRole)),
 		widget.NewFormItem("", f.DBNote),
 	}
 }
