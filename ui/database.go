@@ -49,17 +49,26 @@ type Server struct {
 
 // DSN is the server's address as the store opens it:
 // postgres://role@host:port/database, a Unix socket's folder given as
-// the host parameter.
+// the host parameter, with a connect_timeout of connectTimeout seconds
+// (without one, a server that does not answer keeps the window on
+// "connecting" for as long as the system waits, minutes).
 func (s Server) DSN() string {
 	port := strconv.Itoa(s.port())
 	u := url.URL{Scheme: "postgres", User: url.User(s.Role), Path: "/" + s.Database}
+	q := url.Values{"connect_timeout": {strconv.Itoa(connectTimeout)}}
 	if strings.HasPrefix(s.Host, "/") {
-		u.RawQuery = url.Values{"host": {s.Host}, "port": {port}}.Encode()
+		q.Set("host", s.Host)
+		q.Set("port", port)
 	} else {
 		u.Host = net.JoinHostPort(s.Host, port)
 	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// connectTimeout is how many seconds the window waits for a server to
+// answer a connection.
+const connectTimeout = 15
 
 func (s Server) port() int {
 	if s.Port == 0 {
