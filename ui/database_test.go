@@ -64,6 +64,12 @@ func officeServer(t *testing.T, households int) *pgtest.Server {
 // mock) and go back to the file. The search index of the file is beside
 // it; a server's, in the cache folder (XDG_CACHE_HOME, a temporary one).
 func fileAndServerWindow(t *testing.T, fileHouseholds int, pinned bool) (*ui.MainWindow, string, fyne.Preferences) {
+	return fileAndServerWindowWith(t, fileHouseholds, pinned, nil)
+}
+
+// fileAndServerWindowWith is fileAndServerWindow with the window's
+// environment changed by tweak first.
+func fileAndServerWindowWith(t *testing.T, fileHouseholds int, pinned bool, tweak func(*ui.Env)) (*ui.MainWindow, string, fyne.Preferences) {
 	t.Helper()
 	keyring.MockInit()
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(t.TempDir(), "cache"))
@@ -98,8 +104,13 @@ func fileAndServerWindow(t *testing.T, fileHouseholds int, pinned bool) (*ui.Mai
 		},
 		OpenFile: openFile,
 	}
+	if tweak != nil {
+		tweak(&env)
+	}
 	w := ui.NewMainWindow(a, env)
-	w.WaitIdle()
+	if env.Server == "" {
+		w.WaitIdle()
+	}
 	t.Cleanup(func() {
 		w.WaitIdle()
 		w.CloseStore()
@@ -278,5 +289,38 @@ func TestPasswordCancelledBackToTheFile(t *testing.T) {
 	}
 	if pp.String("db_kind") != "postgres" {
 		t.Errorf("the choice was not kept for the next start")
+	}
+}
+
+// A window started on a server's address (--db postgres://…, QMDESK_DB,
+// or the settings at the last start: cmd/qmdesk gives Env.Server and no
+// store) asks the password at once and opens on the server; the file
+// stays closed until the clerk goes back to it.
+func TestWindowStartsOnTheServer(t *testing.T) {
+	srv := officeServer(t, 5)
+	dsn := (ui.Server{Host: srv.Socket(), Database: "qm", Role: "somsri"}).DSN()
+	var fileStore ui.Store
+	w, _, _ := fileAndServerWindowWith(t, 10, true, func(env *ui.Env) {
+		fileStore = env.Store
+		env.Store, env.Server = nil, dsn
+	})
+	t.Cleanup(func() { closeIt(fileStore) })
+	if !w.WaitForPassword() {
+		t.Fatalf("no password asked at start: %q", w.Message.Text)
+	}
+	if !strings.Contains(w.Window.Title(), "ฐานข้อมูลกลาง: "+srv.Socket()+"/qm (somsri)") {
+		t.Errorf("while connecting, the title says %q", w.Window.Title())
+	}
+	w.Password.Password.SetText("pw-1")
+	test.Tap(w.Password.Connect)
+	w.WaitIdle()
+	if w.Tabs == nil || w.Dashboard.Households.Value.Text != "5" || w.Operator() != "somsri" {
+		t.Fatalf("the window on the server: tabs %v, message %q", w.Tabs != nil, w.Message.Text)
+	}
+}
+
+func closeIt(s ui.Store) {
+	if c, ok := s.(interface{ Close() error }); ok {
+		c.Close()
 	}
 }
