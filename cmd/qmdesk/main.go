@@ -116,13 +116,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	// in the clerk's data folder. The window opens a server's database
 	// itself, to ask the password in its dialog; the file stays the one
 	// the window goes back to, and its folder the data folder.
-	pinned := os.Getenv("QMDESK_DB") != "" || path != cli.DefaultFilePath()
-	server, file := "", path
-	if cli.IsServerAddress(path) {
-		server, file = path, cli.DefaultFilePath()
-	} else if s, ok := ui.ChosenServer(a.Preferences()); ok && !pinned {
-		server = s.DSN()
-	}
+	server, file, pinned := chooseDatabase(path, os.Getenv("QMDESK_DB"), cli.DefaultFilePath(), func() (ui.Server, bool) { return ui.ChosenServer(a.Preferences()) })
 	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(file), Operator: operator(), SearchIndex: file + ".search", Screens: screens, Native: nativeWindow,
 		Version: release.Version, KeyDir: bolt.AuditKeyDir, Server: server, Pinned: pinned,
 		OpenServer: func(ctx context.Context, dsn string, ask ui.AskPassword) (ui.Store, error) {
@@ -253,6 +247,24 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 		shown.CloseStore()
 	}
 	return drawErr
+}
+
+// chooseDatabase decides what the window opens, from path (--db, else
+// QMDESK_DB, else the data folder's file), QMDESK_DB's value, the data
+// folder's file and the settings' choice: server is the shared
+// database's address ("": the file), file the database file (the data
+// folder's when path is a server's address: the way back), and pinned
+// whether the database was named at start (--db or QMDESK_DB), which the
+// settings' choice does not override.
+func chooseDatabase(path, qmdeskDB, defaultFile string, chosen func() (ui.Server, bool)) (server, file string, pinned bool) {
+	pinned = qmdeskDB != "" || path != defaultFile
+	if cli.IsServerAddress(path) {
+		return path, defaultFile, pinned
+	}
+	if s, ok := chosen(); ok && !pinned {
+		return s.DSN(), path, false
+	}
+	return "", path, pinned
 }
 
 // splashAfter is how long the database may take to open before the small
