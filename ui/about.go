@@ -15,6 +15,9 @@ func (w *MainWindow) onAbout() {
 	t := w.t
 	text := "qmdesk " + t.tr("รุ่น ", "version ") + w.env.Version + "\n" + t.tr("ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM ระดับจังหวัด\nที่ทำการปกครองจังหวัด — โครงการ ThaiQM",
 		"ThaiQM household follow-up for the province\nProvincial administration office — ThaiQM programme")
+	if w.onServer() {
+		text += "\n\n" + w.DatabaseLabel()
+	}
 	if w.env.DataDir != "" {
 		text += t.tr("\n\nฐานข้อมูลและบันทึกข้อผิดพลาด: ", "\n\nDatabase and error log: ") + w.env.DataDir +
 			t.tr("\nสำรองอัตโนมัติก่อนนำเข้า: ", "\nAutomatic backups before imports: ") + filepath.Join(w.env.DataDir, "backups")

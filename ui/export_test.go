@@ -93,3 +93,24 @@ func (p *householdPage) Card(problemID uint64) *problemCard {
 	}
 	return nil
 }
+
+// WaitForPassword runs the window's UI work until the password dialog of
+// the shared database is open, and tells whether it is (false: the
+// background work ended without asking).
+func (w *MainWindow) WaitForPassword() bool {
+	for w.Password == nil {
+		if w.runQueued() {
+			continue
+		}
+		if w.bg.pending.Load() == 0 {
+			return w.runQueued() && w.Password != nil
+		}
+		select {
+		case f := <-w.bg.queue:
+			f()
+		case <-w.bg.ended:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return true
+}

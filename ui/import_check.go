@@ -379,13 +379,18 @@ func (s *importCheck) onCommit() {
 	w.runCancelling(t.tr("กำลังนำเข้า", "Importing"), t.tr("ไฟล์ที่กำลังบันทึกจะถูกยกเลิกทั้งไฟล์ ส่วนไฟล์ที่นำเข้าเสร็จแล้วยังอยู่ (ยกเลิกได้ที่แถบประวัติการนำเข้า)",
 		"The file being written is rolled back whole; files already imported stay (undo them on the history tab)."), func(ctx context.Context, progress report) error {
 		defer app.HoldImportMemory(w.store, os.Getenv("GOMEMLIMIT") == "")()
-		progress(0, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
-		var err error
-		backup, err = app.AutoBackup(ctx, w.store, filepath.Join(w.env.DataDir, "backups"), w.env.Clock, func(done, total int64) {
-			progress(float64(done)/float64(total), "")
-		})
-		if err != nil {
-			return err
+		// A server's database takes no copy into a folder here: each file
+		// is one transaction there, undo takes it back out, and the
+		// server is backed up by its own tools.
+		if !w.onServer() {
+			progress(0, t.tr("กำลังสำรองฐานข้อมูลก่อนนำเข้า…", "Backing up the database first…"))
+			var err error
+			backup, err = app.AutoBackup(ctx, w.store, filepath.Join(w.env.DataDir, "backups"), w.env.Clock, func(done, total int64) {
+				progress(float64(done)/float64(total), "")
+			})
+			if err != nil {
+				return err
+			}
 		}
 		for k, i := range idx {
 			if err := ctx.Err(); err != nil {
@@ -415,8 +420,10 @@ func (s *importCheck) onCommit() {
 			w.showDialog(dialog.NewInformation(t.tr("ยกเลิกการนำเข้า", "Import cancelled"), msg, w.Window))
 		}
 		if err == nil {
-			msg := t.tr("นำเข้าแล้ว ", "Imported ") + t.ni(len(done)) + t.tr(" ไฟล์", " files") +
-				t.tr("\nสำรองข้อมูลก่อนนำเข้าไว้ที่ ", "\nThe backup taken first is ") + backup
+			msg := t.tr("นำเข้าแล้ว ", "Imported ") + t.ni(len(done)) + t.tr(" ไฟล์", " files")
+			if backup != "" {
+				msg += t.tr("\nสำรองข้อมูลก่อนนำเข้าไว้ที่ ", "\nThe backup taken first is ") + backup
+			}
 			review := 0
 			for _, i := range done {
 				review += s.Reports[i].Counts().Review

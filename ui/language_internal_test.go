@@ -244,7 +244,7 @@ func languageWindowOf(t *testing.T, lang Language, n int) (*MainWindow, func(str
 
 // Words of English that a Thai screen writes as they are: names of
 // systems, file types and keys.
-var latinAllowed = map[string]bool{"ThaiQM": true, "Re": true, "X": true, "Ray": true, "PDF": true, "PNG": true, "Excel": true,
+var latinAllowed = map[string]bool{"ThaiQM": true, "Re": true, "X": true, "Ray": true, "PDF": true, "PNG": true, "Excel": true, "PostgreSQL": true,
 	"xlsx": true, "xls": true, "xlsm": true, "ods": true, "Ctrl": true, "qmdesk": true, "dpi": true, "ID": true, "QM": true, "Thai": true, "Tab": true, "Esc": true, "Enter": true}
 
 var latinWord = regexp.MustCompile(`[A-Za-z]{2,}`)

@@ -43,6 +43,15 @@ func (w *MainWindow) startWatch() {
 	}()
 }
 
+// endWatch stops the watch of the store the window is leaving (or closing
+// with), if one runs.
+func (w *MainWindow) endWatch() {
+	if w.stopWatch != nil {
+		w.stopWatch()
+		w.stopWatch = nil
+	}
+}
+
 // onOthersChanged is told, on the UI thread, that another program has
 // changed the database: the screens read it again as after an import
 // (registerChange), the household page too unless the clerk is filling

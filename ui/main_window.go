@@ -81,6 +81,24 @@ type Env struct {
 	// read at start (the upgrade of a file of an older version, and
 	// where the copy of the file as it was went).
 	Notice data.Sentence
+
+	// Server, when not "", is the address (postgres://…) of the office's
+	// shared database, which the window opens instead of the file (Store
+	// is nil then): named by --db or QMDESK_DB, or chosen in the
+	// settings. The window opens it with OpenServer, asking the password
+	// in its own dialog.
+	Server string
+	// Pinned tells that the database was named at start (--db or
+	// QMDESK_DB): a database chosen in the settings is used from the next
+	// start without them, not at once.
+	Pinned bool
+	// OpenServer opens the shared database at dsn, asking the password
+	// with ask where neither the environment nor the OS keyring gives it
+	// (nil: the program opens the file only).
+	OpenServer func(ctx context.Context, dsn string, ask AskPassword) (Store, error)
+	// OpenFile opens the file in the clerk's data folder: the way back
+	// from a server's database (nil: none).
+	OpenFile func() (Store, error)
 }
 
 // MainWindow is the program's window: a first-start screen until the
@@ -96,12 +114,19 @@ type MainWindow struct {
 	Import     *importScreen
 	Export     *exportScreen
 
-	Message    *widget.Label // the database could not be opened
-	Damage     *damageBar    // above the tabs when records cannot be read
-	lastError  string        // the last error shown, for tests and logs
-	lastNotice string        // the start's notice (Env.Notice) as shown, for tests
-	lastPack   string        // the last meeting pack written
-	lastCharts []string      // the last charts saved
+	Message *widget.Label // the database could not be opened
+	// Retry and UseFile, under the message, are the ways on from a
+	// shared database that could not be opened.
+	Retry, UseFile *widget.Button
+	// Password is the password dialog of the shared database, while open.
+	Password *passwordForm
+	// fileIndex is the file's search index (Env.SearchIndex at start).
+	fileIndex  string
+	Damage     *damageBar // above the tabs when records cannot be read
+	lastError  string     // the last error shown, for tests and logs
+	lastNotice string     // the start's notice (Env.Notice) as shown, for tests
+	lastPack   string     // the last meeting pack written
+	lastCharts []string   // the last charts saved
 
 	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings, MenuRepair *fyne.MenuItem
 	Settings                                                                *settingsForm    // while the settings dialog is open
@@ -152,7 +177,10 @@ type MainWindow struct {
 // NewMainWindow builds the window.
 func NewMainWindow(a fyne.App, env Env) *MainWindow {
 	a.Settings().SetTheme(NewTheme())
-	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(serialUI)}
+	w := &MainWindow{app: a, env: env, store: env.Store, bg: newBackground(serialUI), fileIndex: env.SearchIndex}
+	if env.Server != "" {
+		w.env.SearchIndex = serverSearchIndex(w.server())
+	}
 	w.loadSettings()
 	useFyneLanguage(w.t.lang)
 	w.Window = a.NewWindow(w.title())
@@ -164,8 +192,13 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 		w.progress = &app.Progress{Store: env.Store, Geo: env.Geo, Clock: env.Clock}
 		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress, Digits: w.t.digits}
 	}
-	w.build()
-	w.startWatch()
+	if env.Server != "" && env.Store == nil && env.OpenErr == nil && env.StartErr == nil {
+		w.Window.SetMainMenu(w.mainMenu(false))
+		w.connect(env.Server) // starts the watch once the store is open (useStore)
+	} else {
+		w.build()
+		w.startWatch()
+	}
 	return w
 }
 
@@ -174,6 +207,9 @@ func (w *MainWindow) title() string {
 	title := w.t.tr("qmdesk — ติดตามการแก้ไขปัญหาครัวเรือน ThaiQM", "qmdesk — ThaiQM household follow-up")
 	if d, training := w.env.Clock.Training(); training {
 		title += w.t.tr(" — วันที่จำลองสำหรับฝึกอบรม ", " — training day ") + w.t.date(d)
+	}
+	if l := w.DatabaseLabel(); l != "" {
+		title += " — " + l
 	}
 	return title
 }
@@ -194,7 +230,12 @@ func (w *MainWindow) build() {
 	if w.env.OpenErr != nil || w.store == nil {
 		w.Message = widget.NewLabel(w.t.tr("เปิดฐานข้อมูลไม่ได้\n\n", "The database could not be opened\n\n") + w.t.errorText(w.env.OpenErr))
 		w.Message.Wrapping = fyne.TextWrapWord
-		w.Window.SetContent(container.NewPadded(w.Message))
+		if w.onServer() {
+			w.Message.SetText(w.t.tr("เปิดฐานข้อมูลกลางไม่ได้ ", "The shared database could not be opened: ") + w.server().Label() + "\n\n" + w.t.errorText(w.env.OpenErr))
+			w.Window.SetContent(container.NewPadded(container.NewVBox(w.Message, w.openErrorButtons())))
+		} else {
+			w.Window.SetContent(container.NewPadded(w.Message))
+		}
 		w.Window.Resize(fyne.NewSize(720, 240))
 		return
 	}
@@ -542,9 +583,7 @@ func (w *MainWindow) OpenWorkbooks(paths []string) {
 // up with the changes from the audit log.
 func (w *MainWindow) Close() {
 	w.SavePlace()
-	if w.stopWatch != nil {
-		w.stopWatch()
-	}
+	w.endWatch()
 	if w.Running != nil {
 		w.Running.cancel()
 	}

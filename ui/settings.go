@@ -38,8 +38,15 @@ func (w *MainWindow) loadSettings() {
 }
 
 // Operator is the name written into the audit log with every change: the
-// name the clerk gave in settings, else the computer's user name.
+// name the clerk gave in settings, else the computer's user name; on a
+// shared database, the database role she connected as (which the store
+// records itself).
 func (w *MainWindow) Operator() string {
+	if w.onServer() {
+		// On a shared database the audit records the role the server
+		// checked; the window names the clerk by it too.
+		return w.server().Role
+	}
 	if s := strings.TrimSpace(w.app.Preferences().String(prefOperator)); s != "" {
 		return s
 	}
@@ -53,6 +60,18 @@ type settingsForm struct {
 	ThaiDigits *widget.Check
 	Letter     *entry // the letter the meeting pack reports on
 	hint       string
+
+	// The database section: the file on this computer, or the office's
+	// shared database on a PostgreSQL server (server, port, database and
+	// the clerk's own role; never a password).
+	DBKind                         *widget.RadioGroup
+	DBHost, DBPort, DBName, DBRole *entry
+	DBNote                         *widget.Label // when a change applies
+}
+
+// The choices of the database section, in the window's language.
+func (t texts) dbKinds() []string {
+	return []string{t.tr("ไฟล์ในเครื่องนี้", "A file on this computer"), t.tr("ฐานข้อมูลกลางของสำนักงาน (PostgreSQL)", "The office's shared database (PostgreSQL)")}
 }
 
 // Letter is the reference of the letter the meeting pack reports on, as
@@ -69,6 +88,9 @@ func (w *MainWindow) onSettings() {
 	}
 	f.Operator.SetText(w.Operator())
 	f.Operator.SetPlaceHolder(w.t.tr("ชื่อ-สกุล ตำแหน่ง", "Name and position"))
+	if w.onServer() {
+		f.Operator.Disable() // the role the server checked, not a name typed here
+	}
 	f.Language.Horizontal = true
 	f.Language.SetSelected([]string{"ไทย", "English"}[w.t.lang])
 	f.ThaiDigits.SetChecked(w.t.digits == data.ThaiDigits)
@@ -82,6 +104,9 @@ func (w *MainWindow) onSettings() {
 		widget.NewFormItem(w.t.tr("เอกสารประชุมรายงานตาม", "The meeting pack reports on"), f.Letter),
 	}
 	items[0].HintText = w.t.tr("ชื่อนี้จะบันทึกไว้กับทุกการแก้ไขข้อมูล", "Recorded with every change")
+	if w.onServer() {
+		items[0].HintText = w.t.tr("ชื่อผู้ใช้ของฐานข้อมูลกลางที่เชื่อมต่ออยู่ บันทึกไว้กับทุกการแก้ไขข้อมูล", "The shared database's role connected: recorded with every change")
+	}
 	f.hint = w.t.tr("ในหน้าต่าง เอกสารประชุม กราฟ และหัวเรื่องกับตัวเลขสรุปของไฟล์ Excel ที่ทำจากหน้าต่างนี้ "+
 		"ข้อมูลที่อำเภอกรอก (เลขประจำตัว รหัสบ้าน วันที่) คงตามที่กรอก และคำสั่ง qmdesk ในบรรทัดคำสั่งพิมพ์เลขอารบิกเสมอ",
 		"In the window, the meeting pack, the charts, and the titles and figures of workbooks made here. What districts type (IDs, house codes, dates) stays as typed; the qmdesk command line always prints Arabic digits")
@@ -89,13 +114,14 @@ func (w *MainWindow) onSettings() {
 	where.Wrapping = fyne.TextWrapWord
 	where.SizeName = theme.SizeNameCaptionText
 	items = append(items, widget.NewFormItem("", where))
+	items = append(items, w.databaseSection(f)...)
 	d := dialog.NewForm(w.t.tr("ตั้งค่า", "Settings"), w.t.tr("บันทึก", "Save"), w.t.tr("ยกเลิก", "Cancel"), items, func(ok bool) {
 		if ok {
 			w.applySettings(f)
 		}
 		w.Settings = nil
 	}, w.Window)
-	d.Resize(fyne.NewSize(640, 400))
+	d.Resize(fyne.NewSize(680, 680))
 	w.Settings = f
 	w.settingsDialog = d
 	w.showDialog(d)
@@ -113,7 +139,9 @@ func (w *MainWindow) ApplySettings() {
 // applySettings saves the settings and redraws the window in them.
 func (w *MainWindow) applySettings(f *settingsForm) {
 	p := w.app.Preferences()
-	p.SetString(prefOperator, strings.TrimSpace(f.Operator.Text))
+	if !w.onServer() {
+		p.SetString(prefOperator, strings.TrimSpace(f.Operator.Text))
+	}
 	lang := "th"
 	if f.Language.Selected == "English" {
 		lang = "en"
@@ -122,6 +150,9 @@ func (w *MainWindow) applySettings(f *settingsForm) {
 	p.SetBool(prefThaiDigits, f.ThaiDigits.Checked)
 	p.SetString(prefLetter, data.CleanText(f.Letter.Text))
 	w.loadSettings()
+	if w.applyDatabase(f) {
+		return // the window is made again on the database chosen
+	}
 	tab := 0
 	if w.Tabs != nil {
 		tab = w.Tabs.SelectedIndex()

@@ -52,6 +52,9 @@ func newSetupScreen(w *MainWindow) *setupScreen {
 	s.noteRound()
 	s.Operator = newEntry(w)
 	s.Operator.SetText(w.Operator())
+	if w.onServer() {
+		s.Operator.Disable() // the role the server checked
+	}
 	s.Operator.SetPlaceHolder(w.t.tr("ชื่อ-สกุล ตำแหน่ง", "Name and position"))
 	s.Demo = widget.NewCheck(w.t.tr("ใส่ข้อมูลตัวอย่างเพื่อทดลองใช้ (ไม่ใช่ข้อมูลจริง ลบได้โดยสร้างฐานข้อมูลใหม่)",
 		"Load demo data to try the program (not real people)"), nil)
@@ -146,7 +149,9 @@ func (s *setupScreen) onStart() {
 		s.fail(msg)
 		return
 	}
-	w.app.Preferences().SetString(prefOperator, strings.TrimSpace(s.Operator.Text))
+	if !w.onServer() { // on a server the role is who works
+		w.app.Preferences().SetString(prefOperator, strings.TrimSpace(s.Operator.Text))
+	}
 	w.loadSettings()
 	province := s.provinces[i].Code
 	var r data.Round

@@ -39,6 +39,11 @@ type Env struct {
 
 	// Open opens the database at path; readOnly for commands that only read.
 	Open func(path string, readOnly bool) (data.Store, error)
+	// OpenServer opens the shared database on a PostgreSQL server that
+	// --db (or QMDESK_DB) names by its address (postgres://… or
+	// postgresql://…, IsServerAddress), asking the clerk's password where
+	// needed. Nil: this program opens files only, and refuses addresses.
+	OpenServer func(ctx context.Context, dsn string) (data.Store, error)
 	// Restore replaces the database at dst by the backup at src and returns
 	// the name under which the replaced file was kept.
 	Restore func(ctx context.Context, src, dst string) (kept string, err error)
@@ -46,10 +51,6 @@ type Env struct {
 	// fills it aside, and it takes the name path only once build returned
 	// without error. Nil: commands open path in place instead.
 	Create func(path string, build func(data.Store) error) error
-	// OpenPostgres opens the PostgreSQL database dsn names, asking for
-	// the clerk's password as the program does (migrate, and backup and
-	// restore of a PostgreSQL database). Nil: this program cannot.
-	OpenPostgres func(ctx context.Context, dsn string) (data.Store, error)
 	// Window opens the program's window on a database.
 	Window func(dbPath string, workbooks []string) error
 	// ProgressEvery is how often a long command (import, backup) prints
@@ -130,6 +131,9 @@ const usage = `qmdesk — ติดตามการแก้ไขปัญห
   qmdesk version                  รุ่นของโปรแกรม
 
 ทุกคำสั่งรับ --db PATH (ค่าเริ่มต้น: %[1]s หรือตัวแปร QMDESK_DB)
+ฐานข้อมูลกลางของสำนักงานบนเซิร์ฟเวอร์ PostgreSQL: --db postgres://ชื่อผู้ใช้@เซิร์ฟเวอร์/ชื่อฐานข้อมูล
+  (หรือตั้งตัวแปร QMDESK_DB เป็นที่อยู่นี้) โปรแกรมถามรหัสผ่านเมื่อเชื่อมต่อ และเก็บไว้ในที่เก็บรหัสผ่านของเครื่องได้
+  ห้ามเขียนรหัสผ่านไว้ในที่อยู่
 `
 
 // usageText is the help, with the default database and, as the example
@@ -275,7 +279,7 @@ func (c *command) report(err error) int {
 func (c *command) flags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("qmdesk "+name, flag.ContinueOnError)
 	fs.SetOutput(c.env.Stderr)
-	db := fs.String("db", DefaultDBPath(), "ไฟล์ฐานข้อมูล")
+	db := fs.String("db", DefaultDBPath(), "ไฟล์ฐานข้อมูล หรือที่อยู่ฐานข้อมูลกลาง postgres://ชื่อผู้ใช้@เซิร์ฟเวอร์/ชื่อฐานข้อมูล")
 	return fs, db
 }
 
@@ -339,12 +343,19 @@ func looksLikeWorkbook(arg string) bool {
 }
 
 // DefaultDBPath is where a clerk's database lives unless told otherwise:
-// QMDESK_DB, else the per-user data folder (%LOCALAPPDATA%\qmdesk on
-// Windows, ~/.local/share/qmdesk elsewhere).
+// QMDESK_DB (a file, or a server's address), else the file in the
+// per-user data folder (DefaultFilePath).
 func DefaultDBPath() string {
 	if p := os.Getenv("QMDESK_DB"); p != "" {
 		return p
 	}
+	return DefaultFilePath()
+}
+
+// DefaultFilePath is the database file in the per-user data folder
+// (%LOCALAPPDATA%\qmdesk on Windows, ~/.local/share/qmdesk elsewhere),
+// whatever QMDESK_DB says.
+func DefaultFilePath() string {
 	var dir string
 	switch runtime.GOOS {
 	case "windows":
@@ -367,10 +378,30 @@ func DefaultDBPath() string {
 	return filepath.Join(dir, "qmdesk", "qmdesk.db")
 }
 
+// IsServerAddress tells whether db, the value of --db or QMDESK_DB, is
+// the address of a database on a PostgreSQL server (postgres://… or
+// postgresql://…) rather than a file.
+func IsServerAddress(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// open opens the database db: a file through Env.Open, or, for a
+// server's address, the shared database through Env.OpenServer (which
+// has no read-only mode: readOnly is for files).
+func (c *command) open(db string, readOnly bool) (data.Store, error) {
+	if !IsServerAddress(db) {
+		return c.env.Open(db, readOnly)
+	}
+	if c.env.OpenServer == nil {
+		return nil, data.Errorf(data.EINVALID, "โปรแกรมรุ่นนี้เปิดฐานข้อมูลกลางบนเซิร์ฟเวอร์ไม่ได้ ใช้ไฟล์ฐานข้อมูลในเครื่องแทน", "this program opens database files only")
+	}
+	return c.env.OpenServer(c.ctx, db)
+}
+
 // openProvince opens the database of a province, with its description,
 // and refuses one that was never set up. The caller closes the store.
 func (c *command) openProvince(db string, readOnly bool) (data.Store, data.Meta, error) {
-	s, err := c.env.Open(db, readOnly)
+	s, err := c.open(db, readOnly)
 	if err != nil {
 		return nil, data.Meta{}, err
 	}
@@ -406,7 +437,7 @@ func (c *command) init(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.env.Open(*db, false)
+	s, err := c.open(*db, false)
 	if err != nil {
 		return err
 	}
@@ -438,9 +469,11 @@ func (c *command) demo(args []string) error {
 	}
 	// A new file appears only once the whole demo is in it: a demo cut
 	// short leaves no file behind (and the one in place, nothing of it).
+	// A server's database is filled in place, batch by batch: one cut
+	// short keeps the batches written (and a second demo refuses it).
 	start := time.Now()
 	var made string
-	if _, err := os.Lstat(*db); errors.Is(err, os.ErrNotExist) && c.env.Create != nil {
+	if _, err := os.Lstat(*db); errors.Is(err, os.ErrNotExist) && c.env.Create != nil && !IsServerAddress(*db) {
 		err = c.env.Create(*db, func(s data.Store) (err error) {
 			made, err = c.fillDemo(s, p, *n, *seed, *db)
 			return err
@@ -449,7 +482,7 @@ func (c *command) demo(args []string) error {
 			return err
 		}
 	} else {
-		s, err := c.env.Open(*db, false)
+		s, err := c.open(*db, false)
 		if err != nil {
 			return err
 		}
@@ -532,7 +565,7 @@ func (c *command) check(args []string) error {
 		}
 		want = data.AuditAnchor{Seq: n, Hash: strings.ToLower(hash)}
 	}
-	s, err := c.env.Open(*db, true)
+	s, err := c.open(*db, true)
 	if err != nil {
 		return err
 	}
@@ -599,12 +632,18 @@ func (c *command) repair(args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	s, err := c.env.Open(*db, false)
+	s, err := c.open(*db, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	rep, err := s.Repair(c.ctx, filepath.Join(filepath.Dir(*db), "backups"))
+	// A server's database has no folder beside it: its backup is the
+	// server's own (pg_dump), and its store is given no folder.
+	backups := filepath.Join(filepath.Dir(*db), "backups")
+	if IsServerAddress(*db) {
+		backups = ""
+	}
+	rep, err := s.Repair(c.ctx, backups)
 	if _, statErr := os.Stat(rep.Backup); rep.Backup != "" && statErr == nil {
 		fmt.Fprintf(c.env.Stdout, "สำรองไฟล์ก่อนซ่อมไว้ที่ %s\n", rep.Backup)
 	}
@@ -638,10 +677,10 @@ func (c *command) backup(args []string) error {
 	if err != nil {
 		return err
 	}
-	if isPostgresURL(*db) { // a consistent copy of the server's database, as a new file
+	if IsServerAddress(*db) { // a consistent copy of the server's database, as a new file
 		return c.copyToFile(*db, pos[0], true, false, "สำรองข้อมูล")
 	}
-	s, err := c.env.Open(*db, false)
+	s, err := c.open(*db, false)
 	if err != nil {
 		return err
 	}
@@ -690,7 +729,7 @@ func (c *command) restore(args []string) error {
 	if err != nil {
 		return err
 	}
-	if isPostgresURL(*db) { // into an empty database on the server, as migrate --to
+	if IsServerAddress(*db) { // into an empty database on the server, as migrate --to
 		return c.copyToServer(pos[0], *db, false, false, "เรียกคืนข้อมูล")
 	}
 	kept, err := c.env.Restore(c.ctx, pos[0], *db)

@@ -29,7 +29,7 @@ func (c *command) export(args []string) error {
 		return usageError{"รหัสผ่านใช้ได้กับ export full เท่านั้น"}
 	}
 	out := pos[0]
-	s, err := c.env.Open(*db, false)
+	s, err := c.open(*db, false)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ var _ importDB = (interface {
 
 // importStore opens the database as the importer needs it.
 func (c *command) importStore(path string, readOnly bool) (importDB, error) {
-	s, err := c.env.Open(path, readOnly)
+	s, err := c.open(path, readOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +103,11 @@ func (c *command) importFiles(args []string) (int, error) {
 	defer app.HoldImportMemory(s, os.Getenv("GOMEMLIMIT") == "")()
 	imp := &app.Importer{Store: s, Geo: c.env.Geo, Clock: c.env.Clock}
 	status := ExitOK
-	backedUp := *noBackup
+	// A server's database takes no automatic backup into a folder: each
+	// file is one transaction there (all or nothing), undo takes a file
+	// back out, and the server is backed up by its own tools (pg_dump),
+	// which its administrator runs.
+	backedUp := *noBackup || IsServerAddress(*db)
 	// What the import is doing shows on stderr: on a terminal a line
 	// redrawn in place, otherwise a plain line every few seconds.
 	defer c.startProgress()()

@@ -12,11 +12,6 @@ import (
 	"qmdesk/data"
 )
 
-// isPostgresURL tells a PostgreSQL database's address from a file's path.
-func isPostgresURL(s string) bool {
-	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
-}
-
 // migrate moves a province from its bbolt file (--db) to an empty
 // PostgreSQL database (--to), or from a PostgreSQL database (--from) into
 // a new bbolt file (--db); the source stays as it was.
@@ -29,10 +24,10 @@ func (c *command) migrate(args []string) error {
 		return err
 	}
 	server := *to + *from
-	if (*to == "") == (*from == "") || !isPostgresURL(server) {
+	if (*to == "") == (*from == "") || !IsServerAddress(server) {
 		return usageError{"ระบุ --to postgres://… (ย้ายจากไฟล์ไปเซิร์ฟเวอร์) หรือ --from postgres://… (ย้ายจากเซิร์ฟเวอร์มาเป็นไฟล์ใหม่) อย่างใดอย่างหนึ่ง"}
 	}
-	if c.env.OpenPostgres == nil || c.env.Create == nil {
+	if c.env.OpenServer == nil || c.env.Create == nil {
 		return usageError{"รุ่นนี้ย้ายฐานข้อมูลไม่ได้"}
 	}
 	if *to != "" {
@@ -78,7 +73,7 @@ func (c *command) copyToServer(db, url string, ask, yes bool, what string) error
 		return err
 	}
 	defer src.Close()
-	dst, err := c.env.OpenPostgres(c.ctx, url)
+	dst, err := c.env.OpenServer(c.ctx, url)
 	if err != nil {
 		return err
 	}
@@ -106,7 +101,7 @@ func (c *command) copyToFile(url, db string, backup, yes bool, what string) erro
 	if _, err := os.Lstat(db); err == nil {
 		return data.Errorf(data.ECONFLICT, "มีไฟล์ %s อยู่แล้ว จึงไม่เขียนทับ: ใช้ --db ชี้ไปที่ไฟล์ใหม่ที่ยังไม่มี", "%s exists", db)
 	}
-	src, err := c.env.OpenPostgres(c.ctx, url)
+	src, err := c.env.OpenServer(c.ctx, url)
 	if err != nil {
 		return err
 	}

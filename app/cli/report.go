@@ -22,7 +22,7 @@ func (c *command) meetingPack(args []string) error {
 	if *out == "" && *pngDir == "" {
 		return usageError{"ระบุไฟล์ที่จะเขียน: --out FILE.pdf (และ/หรือ --png DIR)"}
 	}
-	s, err := c.env.Open(*db, false)
+	s, err := c.open(*db, false)
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,7 @@ func (c *command) roundUse(args []string) error {
 	if err != nil {
 		return usageError{"ระบุเลขรอบ เช่น qmdesk round use 2 (ดูได้จาก qmdesk round)"}
 	}
-	s, err := c.env.Open(*db, false)
+	s, err := c.open(*db, false)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,17 @@ func main() {
 			return bolt.Create(path, bolt.Options{Clock: clock}, func(s *bolt.Store) error { return build(s) })
 		},
 	}
+	// A server's address in --db or QMDESK_DB opens the office's shared
+	// database, with the clerk's password from PGPASSWORD, the OS keyring
+	// or the terminal (never from the address or a settings file).
+	ask := env.AskDatabasePassword
+	env.OpenServer = func(ctx context.Context, dsn string) (data.Store, error) {
+		s, err := postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, ask)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	// Ctrl+C cancels a command's context, so that an import rolls back
 	// the file it is writing and says so; a second Ctrl+C ends the
 	// program at once (the next open finishes the rollback). The window
@@ -65,11 +76,6 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	// A PostgreSQL database (migrate; backup and restore of one): the
-	// clerk's password from the environment, the keyring or the terminal.
-	env.OpenPostgres = func(ctx context.Context, dsn string) (data.Store, error) {
-		return postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, env.AskDatabasePassword)
-	}
 	env.Window = func(path string, workbooks []string) error {
 		stop()
 		return window(path, workbooks, geo, clock, clockErr)
@@ -98,10 +104,39 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	// A computer that cannot draw the window is told so before the
 	// database is opened, instead of a program running without a window.
 	if err := probeGraphics(); err != nil {
-		return cannotDraw(filepath.Dir(path), err)
+		dir := filepath.Dir(path)
+		if cli.IsServerAddress(path) {
+			dir = filepath.Dir(cli.DefaultFilePath())
+		}
+		return cannotDraw(dir, err)
 	}
-	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(path), Operator: operator(), SearchIndex: path + ".search", Screens: screens, Native: nativeWindow,
-		Version: release.Version, KeyDir: bolt.AuditKeyDir}
+	// The database: a server's address given at start (--db or
+	// QMDESK_DB), else a file given at start, else what the settings
+	// chose: the shared database on a server, or (the default) the file
+	// in the clerk's data folder. The window opens a server's database
+	// itself, to ask the password in its dialog; the file stays the one
+	// the window goes back to, and its folder the data folder.
+	server, file, pinned := chooseDatabase(path, os.Getenv("QMDESK_DB"), cli.DefaultFilePath(), func() (ui.Server, bool) { return ui.ChosenServer(a.Preferences()) })
+	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(file), Operator: operator(), SearchIndex: file + ".search", Screens: screens, Native: nativeWindow,
+		Version: release.Version, KeyDir: bolt.AuditKeyDir, Server: server, Pinned: pinned,
+		OpenServer: func(ctx context.Context, dsn string, ask ui.AskPassword) (ui.Store, error) {
+			s, err := postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, postgres.Asker(ask))
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		},
+		OpenFile: func() (ui.Store, error) {
+			if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+				return nil, data.FileError(data.CreatingFolder, filepath.Dir(file), err)
+			}
+			s, err := bolt.Open(file, bolt.Options{Clock: clock, Upgrading: func(u bolt.Upgrade) { log.Print(u.Sentence().English) }})
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		},
+	}
 	if os.Getenv("QMDESK_TRACE") == "1" {
 		env.Trace = log.New(os.Stderr, "qmdesk: ", log.Ltime|log.Lmicroseconds).Printf
 	}
@@ -109,6 +144,8 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	var upgrading upgradeNews
 	if startErr != nil {
 		env.StartErr = startErr
+	} else if server != "" {
+		// The window connects to the server itself, once it is up.
 	} else if err := os.MkdirAll(env.DataDir, 0o700); err != nil {
 		env.OpenErr = data.FileError(data.CreatingFolder, env.DataDir, err)
 	} else {
@@ -126,14 +163,13 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 			opening <- r
 		}()
 	}
-	// opened puts the result of the open into env, and keeps the store
-	// to close it.
-	var store *bolt.Store
+	// opened puts the result of the open into env; the main window closes
+	// the store (MainWindow.CloseStore), as it does any other it opens.
 	opened := func(r openResult) {
 		if r.err != nil {
 			env.OpenErr = r.err
 		} else {
-			store, env.Store, env.Notice = r.store, r.store, r.notice
+			env.Store, env.Notice = r.store, r.notice
 		}
 	}
 	// show makes the main window and shows it.
@@ -157,10 +193,8 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	}
 	if opening == nil {
 		// Opened at once (or nothing to open): the main window only.
-		if store != nil {
-			defer store.Close()
-		}
 		w := show()
+		defer w.CloseStore()
 		if !windowOpened(w.Window) {
 			return cannotDraw(env.DataDir, errors.New("no window from Fyne"))
 		}
@@ -184,6 +218,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	}
 	upgrading.listen(func(s data.Sentence) { fyne.Do(func() { splash.Upgrading(s) }) })
 	var drawErr error
+	var shown *ui.MainWindow
 	go func() {
 		r := <-opening
 		fyne.Do(func() {
@@ -191,6 +226,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 			// is read after a.Run returns, on the same goroutine.
 			opened(r)
 			w := show()
+			shown = w
 			if !windowOpened(w.Window) {
 				drawErr = cannotDraw(env.DataDir, errors.New("no window from Fyne"))
 				a.Quit()
@@ -207,10 +243,28 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	// A store the main window got is closed; one still opening when the
 	// small window was closed is left to the end of the program (bbolt's
 	// file stays sound, and the next open finishes what this one began).
-	if store != nil {
-		store.Close()
+	if shown != nil {
+		shown.CloseStore()
 	}
 	return drawErr
+}
+
+// chooseDatabase decides what the window opens, from path (--db, else
+// QMDESK_DB, else the data folder's file), QMDESK_DB's value, the data
+// folder's file and the settings' choice: server is the shared
+// database's address ("": the file), file the database file (the data
+// folder's when path is a server's address: the way back), and pinned
+// whether the database was named at start (--db or QMDESK_DB), which the
+// settings' choice does not override.
+func chooseDatabase(path, qmdeskDB, defaultFile string, chosen func() (ui.Server, bool)) (server, file string, pinned bool) {
+	pinned = qmdeskDB != "" || path != defaultFile
+	if cli.IsServerAddress(path) {
+		return path, defaultFile, pinned
+	}
+	if s, ok := chosen(); ok && !pinned {
+		return s.DSN(), path, false
+	}
+	return "", path, pinned
 }
 
 // splashAfter is how long the database may take to open before the small

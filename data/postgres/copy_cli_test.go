@@ -45,8 +45,12 @@ func cliRun(t *testing.T, keys, stdin string, args ...string) (int, string, stri
 		Create: func(path string, build func(data.Store) error) error {
 			return bolt.Create(path, bolt.Options{Clock: clock, AuditKeyDir: keys}, func(s *bolt.Store) error { return build(s) })
 		},
-		OpenPostgres: func(ctx context.Context, dsn string) (data.Store, error) {
-			return Open(ctx, dsn, clock)
+		OpenServer: func(ctx context.Context, dsn string) (data.Store, error) {
+			s, err := Open(ctx, dsn, clock)
+			if err != nil {
+				return nil, err // not a nil *Store in a non-nil interface
+			}
+			return s, nil
 		},
 	}
 	code := cli.Run(context.Background(), args, env)
