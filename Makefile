@@ -58,9 +58,13 @@ test: deps
 	./.ci/vulncheck
 
 # Benchmarks with the 1,000,000-problem targets; figures go to
-# docs/performance.md. Takes a few minutes (it loads a million problems).
+# docs/performance.md, and BenchmarkStore's, both stores side by side, to
+# docs/scale.md. Takes a while (it loads a million problems into each
+# store, the PostgreSQL one in a throwaway server).
 bench:
+	@./.ci/apt-ensure postgresql
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./data/bolt/ ./app/
+	QMDESK_PG_BENCH=1 QMDESK_PG_REQUIRED=1 CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./data/postgres/
 
 # The whole import of a generated workbook (BENCH_ROWS rows, 100,000 by
 # default) beside excelize's bare read, LibreOffice's headless read (where

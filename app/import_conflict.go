@@ -76,17 +76,23 @@ func (pl *planner) conflicts(ref int, in rowInput, pc data.ProblemChange, hasPro
 		fmt.Fprintf(&b, " (แก้ไขโดย %s เมื่อ %s): ", out[0].ChangedBy, formatStamp(out[0].ChangedAt))
 		fmt.Fprintf(&e, " (changed by '%s' on %s): ", out[0].ChangedBy, formatStampEnglish(out[0].ChangedAt))
 	}
-	for i, c := range out {
+	writeConflicts(&b, &e, out, "ในโปรแกรม", "in qmdesk")
+	b.WriteString(": เลือกใช้ค่าจากไฟล์ หรือคงค่าในโปรแกรม")
+	e.WriteString(": take the file's values, or keep qmdesk's")
+	return out, data.Sentence{Thai: b.String(), English: e.String()}, nil
+}
+
+// writeConflicts lists conflicts, each as its field with the file's value
+// and qmdesk's (named by held, Thai, and heldEnglish), joined by " · ".
+func writeConflicts(b, e *strings.Builder, conflicts []data.FieldConflict, held, heldEnglish string) {
+	for i, c := range conflicts {
 		if i > 0 {
 			b.WriteString(" · ")
 			e.WriteString(" · ")
 		}
-		fmt.Fprintf(&b, "%s ในไฟล์ '%s' ในโปรแกรม '%s'", c.Name, c.Workbook, c.Current)
-		fmt.Fprintf(&e, "%s in the file '%s', in qmdesk '%s'", c.NameEnglish, cmp.Or(c.WorkbookEnglish, c.Workbook), cmp.Or(c.CurrentEnglish, c.Current))
+		fmt.Fprintf(b, "%s ในไฟล์ '%s' %s '%s'", c.Name, c.Workbook, held, c.Current)
+		fmt.Fprintf(e, "%s in the file '%s', %s '%s'", c.NameEnglish, cmp.Or(c.WorkbookEnglish, c.Workbook), heldEnglish, cmp.Or(c.CurrentEnglish, c.Current))
 	}
-	b.WriteString(": เลือกใช้ค่าจากไฟล์ หรือคงค่าในโปรแกรม")
-	e.WriteString(": take the file's values, or keep qmdesk's")
-	return out, data.Sentence{Thai: b.String(), English: e.String()}, nil
 }
 
 // importAt is the import (not undone) whose time is at: the commit stamps

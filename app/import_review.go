@@ -248,14 +248,7 @@ func (imp *Importer) renewReview(ctx context.Context, pl *planner, r data.Review
 		fmt.Fprintf(&th, "ข้อมูลในโปรแกรมถูกแก้ไขหลังสร้างรายการนี้ (แก้ไขล่าสุดโดย %s เมื่อ %s): ", unseen[0].ChangedBy, formatStamp(unseen[0].ChangedAt))
 		fmt.Fprintf(&en, "qmdesk's record changed after this review was made (last by '%s' on %s): ", unseen[0].ChangedBy, formatStampEnglish(unseen[0].ChangedAt))
 	}
-	for i, c := range unseen {
-		if i > 0 {
-			th.WriteString(" · ")
-			en.WriteString(" · ")
-		}
-		fmt.Fprintf(&th, "%s ในไฟล์ '%s' ในโปรแกรมตอนนี้ '%s'", c.Name, c.Workbook, c.Current)
-		fmt.Fprintf(&en, "%s in the file '%s', in qmdesk now '%s'", c.NameEnglish, cmp.Or(c.WorkbookEnglish, c.Workbook), cmp.Or(c.CurrentEnglish, c.Current))
-	}
+	writeConflicts(&th, &en, unseen, "ในโปรแกรมตอนนี้", "in qmdesk now")
 	change := data.Sentence{Thai: th.String(), English: en.String()}
 	// The reason as the import wrote it, without an earlier renewal's.
 	base := data.Sentence{Thai: r.Reason, English: r.ReasonEnglish}

@@ -58,3 +58,17 @@ func TestConformanceSchemaVersion(t *testing.T) {
 		t.Fatalf("meta %+v %v, want schema %d", m, err, bolt.SchemaVersion)
 	}
 }
+
+// BenchmarkStore is the stores' side-by-side benchmark (storetest.Bench)
+// on the bbolt store, without fsync as the PostgreSQL one runs
+// (docs/scale.md).
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B, clock data.Clock) storetest.Store {
+		s, err := bolt.Open(filepath.Join(b.TempDir(), "qm.db"), bolt.Options{NoSync: true, Clock: clock, AuditKeyDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"qmdesk/app/storetest"
 	"qmdesk/data"
 	"qmdesk/data/postgres/pgtest"
 )
@@ -112,4 +113,24 @@ func BenchmarkCounts1M(b *testing.B) {
 	start = time.Now()
 	checkRecount(b, dsn)
 	b.Logf("the counters equal a recount (%v)", time.Since(start).Round(time.Millisecond))
+}
+
+// BenchmarkStore is the stores' side-by-side benchmark (storetest.Bench)
+// on the PostgreSQL store, each store on a new database of the
+// throwaway server (which runs without fsync; docs/scale.md). It fills a
+// large province, so it runs only when QMDESK_PG_BENCH is set:
+//
+//	QMDESK_PG_BENCH=1 QMDESK_PG_REQUIRED=1 CGO_ENABLED=0 go test -run '^$' -bench '^BenchmarkStore$' -timeout 60m ./data/postgres/
+func BenchmarkStore(b *testing.B) {
+	if os.Getenv("QMDESK_PG_BENCH") == "" {
+		b.Skip("set QMDESK_PG_BENCH=1 to fill a database with about 1,000,000 problems")
+	}
+	storetest.Bench(b, func(b *testing.B, clock data.Clock) storetest.Store {
+		s, err := Open(context.Background(), pgtest.DB(b), clock)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
 }
