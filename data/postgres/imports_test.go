@@ -237,3 +237,49 @@ func TestCommitTenThousandRows(t *testing.T) {
 		t.Fatalf("after the undo: %+v", sz)
 	}
 }
+
+// A clerk's role imports changes (written through a temporary table) on a
+// database whose administrator took the right to make temporary tables
+// from PUBLIC: migration 00020 gives it to qmdesk_clerk.
+func TestClerkImportsWithoutPublicTemporary(t *testing.T) {
+	dsn := pgtest.DB(t)
+	name := sqlValue[string](t, dsn, `SELECT current_database()`)
+	sqlExec(t, dsn, `REVOKE TEMPORARY ON DATABASE `+pgx.Identifier{name}.Sanitize()+` FROM PUBLIC`)
+	admin, err := Open(context.Background(), dsn, data.FixedClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	_, clerkDSN := clerk(t, dsn, false)
+	s, err := Open(context.Background(), clerkDSN, data.FixedClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := data.WithOperator(context.Background(), "สมศรี")
+	if _, err := s.Init(ctx, "41", data.DefaultRound()); err != nil {
+		t.Fatal(err)
+	}
+	geo, err := assets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := &app.Importer{Store: s, Geo: geo, Clock: data.FixedClock(now)}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		row  []any
+		want data.Counts
+	}{
+		{"base.xlsx", bookRow(1, "หมากแข้ง", 4, "หนี้สิน", "", ""), data.Counts{Rows: 1, NewHouseholds: 1}},
+		{"changes.xlsx", bookRow(1, "หมากแข้ง", 4, "หนี้สิน", data.Solved.Thai(), "01/06/2567"), data.Counts{Rows: 1, Updated: 1}},
+	} {
+		rep := planBook(t, imp, ctx, writeBook(t, dir, c.name, c.row))
+		if got := rep.Counts(); got != c.want {
+			t.Fatalf("%s: %+v, want %+v", c.name, got, c.want)
+		}
+		if _, err := imp.Commit(ctx, rep); err != nil {
+			t.Fatalf("commit of %s by a clerk: %v", c.name, err)
+		}
+	}
+}

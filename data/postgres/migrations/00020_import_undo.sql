@@ -43,5 +43,22 @@ CREATE TABLE import_created (
     actions_last     bigint
 );
 
+-- An import writes its changed records through a temporary table (one
+-- UPDATE a kind: Store.CommitImport), which a clerk's role may make only
+-- with the TEMPORARY right on the database. Every role has it by default
+-- (PUBLIC); qmdesk_clerk is given it here, so that clerks keep it on a
+-- server whose administrator took it from PUBLIC. A role running the
+-- migrations that may not grant it (not the database's owner) leaves the
+-- rights as they are.
+-- +goose StatementBegin
+DO $$
+BEGIN
+    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO qmdesk_clerk', current_database());
+EXCEPTION WHEN insufficient_privilege THEN
+    NULL;
+END
+$$;
+-- +goose StatementEnd
+
 -- Reviews waiting, by import (an undo's check of later imports' rows).
 CREATE INDEX reviews_pending_import ON reviews (import_id) WHERE decision = '';
