@@ -191,10 +191,11 @@ func TestFailedCommitLeavesNothing(t *testing.T) {
 	}
 }
 
-// TestCommitTenThousandRows times the commit of a district workbook of
-// 10,000 rows (10,000 new households, each with a problem and an action)
-// and of a follow-up of the same 10,000 rows that updates every problem,
-// on the test server; and the undo of the follow-up.
+// TestCommitTenThousandRows times the dry run and the commit of a
+// district workbook of 10,000 rows (10,000 new households, each with a
+// problem and an action) and of a follow-up of the same 10,000 rows that
+// updates every problem, on the test server; and the undo of the
+// follow-up.
 func TestCommitTenThousandRows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 10,000-row workbook: not in -short")
@@ -216,11 +217,14 @@ func TestCommitTenThousandRows(t *testing.T) {
 		{"district.xlsx", rows, func(c data.Counts) bool { return c.NewHouseholds == n }},
 		{"followup.xlsx", follow, func(c data.Counts) bool { return c.Updated == n }},
 	} {
-		rep := planBook(t, imp, ctx, writeBook(t, dir, c.name, c.rows...))
+		book := writeBook(t, dir, c.name, c.rows...)
+		start := time.Now()
+		rep := planBook(t, imp, ctx, book)
+		t.Logf("dry run of %s: %v", c.name, time.Since(start).Round(time.Millisecond))
 		if !c.want(rep.Counts()) {
 			t.Fatalf("%s: %+v", c.name, rep.Counts())
 		}
-		start := time.Now()
+		start = time.Now()
 		rec, err := imp.Commit(ctx, rep)
 		if err != nil {
 			t.Fatal(err)
