@@ -19,7 +19,8 @@ import (
 // or not at all: PostgreSQL rolls it back on any failure, on a cancel of
 // ctx or when the connection is lost, and nothing of it is left, its IDs
 // included (laterIDs: the sequences move only once everything is
-// written, just before the commit). It refuses (ECONFLICT) when a record
+// written, just before the commit; a failure of the commit itself leaves
+// a gap in the IDs, nothing else). It refuses (ECONFLICT) when a record
 // the batch was planned against has changed since (its UpdatedAt is not
 // the batch's Seen), as the bbolt store does. The counters move with the
 // records (00003's statement triggers); each problem the import changes
