@@ -13,6 +13,10 @@ type registerChange struct {
 	// Undone is the import just undone, if that is the change: the files
 	// it brought in are checked again.
 	Undone uint64
+	// Others is true when another program (another clerk's window, a
+	// command-line import) changed the database: any household may have
+	// changed.
+	Others bool
 }
 
 // whole tells whether the change may touch any household.

@@ -63,6 +63,7 @@ func (w *MainWindow) forgetDialog(d dialog.Dialog) {
 	for i := len(w.dialogs) - 1; i >= 0; i-- {
 		if w.dialogs[i].d == d {
 			w.dialogs = append(w.dialogs[:i], w.dialogs[i+1:]...)
+			w.othersLater()
 			return
 		}
 	}

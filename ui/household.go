@@ -106,8 +106,13 @@ func newHouseholdPage(w *MainWindow) *householdPage {
 	// review decision, ThaiQM marks of an area) reads the page again: the
 	// clerk's next change is based on the values stored, not on what the
 	// page read before (the store would refuse it as stale).
+	// Another clerk's change waits while this clerk fills in a form: her
+	// form keeps what she read, and her save is refused if that changed.
 	w.listen(func(c registerChange) {
-		if c.whole() {
+		switch {
+		case c.Others && w.formOpen():
+			w.othersPending = true
+		case c.whole():
 			p.reload()
 		}
 	})

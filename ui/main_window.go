@@ -138,6 +138,15 @@ type MainWindow struct {
 	afterBuild       func()
 	pendingWorkbooks []string
 	listeners        []func(registerChange)
+
+	// OthersNote is the line at the bottom that says the screens show
+	// another clerk's change, read again at othersAt; othersPending is
+	// such a change not yet shown (a dialog held the window); stopWatch
+	// ends the store's watch (nil: the store has none to keep).
+	OthersNote    *widget.Label
+	othersAt      time.Time
+	othersPending bool
+	stopWatch     context.CancelFunc
 }
 
 // NewMainWindow builds the window.
@@ -156,6 +165,7 @@ func NewMainWindow(a fyne.App, env Env) *MainWindow {
 		w.exporter = &app.Exporter{Store: env.Store, Geo: env.Geo, Progress: w.progress, Digits: w.t.digits}
 	}
 	w.build()
+	w.startWatch()
 	return w
 }
 
@@ -264,7 +274,7 @@ func (w *MainWindow) buildWith(f windowFacts, err error) {
 		container.NewTabItem(w.t.tr("นำเข้าไฟล์จากอำเภอ", "Import"), w.Import.Box),
 		container.NewTabItem(w.t.tr("ส่งออกไฟล์", "Export"), w.Export.Box),
 	)
-	w.Window.SetContent(container.NewBorder(w.Damage.Box, nil, nil, nil, w.Tabs))
+	w.Window.SetContent(container.NewBorder(w.Damage.Box, w.newOthersNote(), nil, nil, w.Tabs))
 	w.Window.SetMainMenu(w.mainMenu(true))
 	w.Window.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { w.onDropped(uris) })
 	w.Dashboard.Refresh()
@@ -527,10 +537,14 @@ func (w *MainWindow) OpenWorkbooks(paths []string) {
 // running task when the window closes. It does not wait:
 // the task needs the UI thread to finish, and closing the database after
 // the window waits for its transaction anyway (an import cut short is
-// rolled back whole). The search index is not saved here: the next start
-// catches the saved one up with the changes from the audit log.
+// rolled back whole). It ends the watch of other clerks' changes. The
+// search index is not saved here: the next start catches the saved one
+// up with the changes from the audit log.
 func (w *MainWindow) Close() {
 	w.SavePlace()
+	if w.stopWatch != nil {
+		w.stopWatch()
+	}
 	if w.Running != nil {
 		w.Running.cancel()
 	}

@@ -84,14 +84,34 @@ type checker struct {
 
 // add appends findings, at most maxFindings of them, then how many more.
 func (c *checker) add(f []string) {
-	c.findings = append(c.findings, limit(f)...)
+	var l capped
+	for _, s := range f {
+		l.add(s)
+	}
+	c.findings = append(c.findings, l.done()...)
 }
 
-func limit(s []string) []string {
-	if len(s) > maxFindings {
-		return append(s[:maxFindings:maxFindings], fmt.Sprintf("… and %d more", len(s)-maxFindings))
+// capped keeps the first maxFindings findings and counts the rest: a
+// table of bad records is not copied into memory as findings.
+type capped struct {
+	list []string
+	more int
+}
+
+func (l *capped) add(s string) {
+	if len(l.list) < maxFindings {
+		l.list = append(l.list, s)
+	} else {
+		l.more++
 	}
-	return s
+}
+
+// done is the findings kept, then how many more there were.
+func (l *capped) done() []string {
+	if l.more > 0 {
+		return append(l.list, fmt.Sprintf("… and %d more", l.more))
+	}
+	return l.list
 }
 
 func (c *checker) sizes(r *data.CheckReport) error {
@@ -143,7 +163,7 @@ func english(err error) string { return data.Explain(err).English }
 // rules the stores apply when they write one. today is left zero: a
 // record is not wrong for lying ahead of the day it is checked on.
 func (c *checker) records() error {
-	var out []string
+	var out capped
 	var today data.Date
 	rounds, err := collect(c.ctx, c.tx, scanRound, `SELECT `+roundColumns+` FROM rounds ORDER BY id`)
 	if err != nil {
@@ -151,31 +171,31 @@ func (c *checker) records() error {
 	}
 	for _, r := range rounds {
 		if err := r.Validate(today); err != nil {
-			out = append(out, fmt.Sprintf("round %d: %s", r.ID, english(err)))
+			out.add(fmt.Sprintf("round %d: %s", r.ID, english(err)))
 		}
 	}
 	if err := eachRow(c.ctx, c.tx, scanHousehold, `SELECT `+householdColumns+` FROM households ORDER BY id`, func(h *data.Household) {
 		if err := h.Validate(); err != nil {
-			out = append(out, fmt.Sprintf("household %d: %s", h.ID, english(err)))
+			out.add(fmt.Sprintf("household %d: %s", h.ID, english(err)))
 		}
 	}); err != nil {
 		return err
 	}
 	if err := eachRow(c.ctx, c.tx, scanProblem, `SELECT `+problemColumns+` FROM problems ORDER BY id`, func(p *data.Problem) {
 		if err := p.Validate(today); err != nil {
-			out = append(out, fmt.Sprintf("problem %d: %s", p.ID, english(err)))
+			out.add(fmt.Sprintf("problem %d: %s", p.ID, english(err)))
 		}
 	}); err != nil {
 		return err
 	}
 	if err := eachRow(c.ctx, c.tx, scanAction, `SELECT `+actionColumns+` FROM actions ORDER BY id`, func(a *data.Action) {
 		if err := a.Validate(today); err != nil {
-			out = append(out, fmt.Sprintf("action %d of problem %d: %s", a.ID, a.ProblemID, english(err)))
+			out.add(fmt.Sprintf("action %d of problem %d: %s", a.ID, a.ProblemID, english(err)))
 		}
 	}); err != nil {
 		return err
 	}
-	c.add(out)
+	c.findings = append(c.findings, out.done()...)
 	return nil
 }
 
@@ -224,7 +244,7 @@ func (c *checker) references() error {
 		if err != nil {
 			return err
 		}
-		c.add(out)
+		c.findings = append(c.findings, out...)
 	}
 	rows, err := c.tx.Query(c.ctx, `SELECT h.id, h.unit FROM households h WHERE h.unit <> '' AND NOT EXISTS (SELECT FROM units u WHERE u.code = h.unit) ORDER BY h.id`)
 	if err != nil {
@@ -232,27 +252,29 @@ func (c *checker) references() error {
 	}
 	var id int64
 	var unit string
-	var out []string
+	var out capped
 	_, err = pgx.ForEachRow(rows, []any{&id, &unit}, func() error {
-		out = append(out, fmt.Sprintf("household %d is in municipality %s, which is not in the list of municipalities", id, unit))
+		out.add(fmt.Sprintf("household %d is in municipality %s, which is not in the list of municipalities", id, unit))
 		return nil
 	})
-	c.add(out)
+	c.findings = append(c.findings, out.done()...)
 	return err
 }
 
-// pairs formats each row (two bigints) of a query with format.
-func pairs(ctx context.Context, q querier, sql, format string) (out []string, err error) {
+// pairs formats each row (two bigints) of a query with format, the
+// first maxFindings of them, then how many more.
+func pairs(ctx context.Context, q querier, sql, format string) ([]string, error) {
 	rows, err := q.Query(ctx, sql)
 	if err != nil {
 		return nil, err
 	}
 	var a, b int64
+	var out capped
 	_, err = pgx.ForEachRow(rows, []any{&a, &b}, func() error {
-		out = append(out, fmt.Sprintf(format, a, b))
+		out.add(fmt.Sprintf(format, a, b))
 		return nil
 	})
-	return out, err
+	return out.done(), err
 }
 
 // seqFault is a table whose ID sequence would give next an ID in use.
@@ -352,71 +374,70 @@ c AS (
 want AS (SELECT round_id, kind, area, category, code, urgent, day, count(*)::bigint AS n FROM c GROUP BY 1, 2, 3, 4, 5, 6, 7)
 `
 
-// counterDiffSQL is every counter whose stored value (none: 0) is not
-// the recount's, in key order, with how many there are in all.
-const counterDiffSQL = recountSQL + `, diff AS (
+// diffSQL is every counter (t 'c') and every household reference (t
+// 'r') whose stored value (none: 0) is not the recount's, the first $1 of
+// each in key order, each with how many of its kind differ in all: one
+// query, so that the recount is made once.
+const diffSQL = recountSQL + `,
+cdiff AS (
     SELECT round_id, kind, area, category, code, urgent, day, coalesce(k.n, 0) AS stored, coalesce(w.n, 0) AS recount
     FROM (SELECT * FROM counters WHERE n <> 0) k FULL JOIN want w USING (round_id, kind, area, category, code, urgent, day)
-    WHERE coalesce(k.n, 0) <> coalesce(w.n, 0))
-SELECT round_id, kind, area, category::smallint, code::smallint, urgent, CASE WHEN isfinite(day) THEN day END, day = 'infinity', stored, recount, count(*) OVER ()
-FROM diff ORDER BY round_id, kind, area, category, code, urgent, day LIMIT $1`
-
-// refDiffSQL is counterDiffSQL for the household references.
-const refDiffSQL = recountSQL + `, diff AS (
+    WHERE coalesce(k.n, 0) <> coalesce(w.n, 0)),
+rdiff AS (
     SELECT round_id, household_id, area, origin, category, fresh, coalesce(k.n, 0) AS stored, coalesce(w.n, 0) AS recount
     FROM (SELECT * FROM hh_refs WHERE n <> 0) k FULL JOIN refs w USING (round_id, household_id, area, origin, category, fresh)
-    WHERE coalesce(k.n, 0) <> coalesce(w.n, 0))
-SELECT round_id, household_id, area, origin::smallint, category::smallint, fresh, stored, recount, count(*) OVER ()
-FROM diff ORDER BY round_id, household_id, area, origin, category, fresh LIMIT $1`
+    WHERE coalesce(k.n, 0) <> coalesce(w.n, 0)),
+d AS (
+    SELECT 'c' AS t, round_id, kind, 0::bigint AS household_id, area, 0::smallint AS origin, category::smallint AS category, code::smallint AS code,
+        urgent, day, false AS fresh, stored, recount FROM cdiff
+    UNION ALL SELECT 'r', round_id, ' ', household_id, area, origin::smallint, category::smallint, 0, false, '-infinity', fresh, stored, recount FROM rdiff),
+o AS (SELECT d.*, row_number() OVER w AS i, count(*) OVER (PARTITION BY t) AS total FROM d
+    WINDOW w AS (PARTITION BY t ORDER BY round_id, kind, household_id, area, origin, category, code, urgent, day, fresh))
+SELECT t, round_id, kind, household_id, area, origin, category, code, urgent, CASE WHEN isfinite(day) THEN day END, day = 'infinity',
+    fresh, stored, recount, total
+FROM o WHERE i <= $1 ORDER BY t, i`
 
 // counterFindings compares the counters and the household references
 // with a recount, and names each difference (at most maxFindings of
 // each, then how many more); total is how many differ in all.
 func counterFindings(ctx context.Context, q querier) (out []string, total int64, err error) {
-	rows, err := q.Query(ctx, counterDiffSQL, maxFindings)
+	rows, err := q.Query(ctx, diffSQL, maxFindings)
 	if err != nil {
 		return nil, 0, err
 	}
-	var round, stored, recount, all int64
+	var t string
+	var round, household, stored, recount, all int64
 	var kind byte
 	var area string
-	var category, code int16
-	var urgent, infinite bool
+	var origin, category, code int16
+	var urgent, infinite, fresh bool
 	var day pgtype.Date
-	if _, err := pgx.ForEachRow(rows, []any{&round, &kind, &area, &category, &code, &urgent, &day, &infinite, &stored, &recount, &all}, func() error {
-		out = append(out, describeCounter(round, kind, area, category, code, urgent, day, infinite)+fmt.Sprintf(": stored %d, recount %d", stored, recount))
-		total = all
-		return nil
-	}); err != nil {
-		return nil, 0, err
-	}
-	if total > maxFindings {
-		out = append(out, fmt.Sprintf("… and %d more counters", total-maxFindings))
-	}
-	rows, err = q.Query(ctx, refDiffSQL, maxFindings)
-	if err != nil {
-		return nil, 0, err
-	}
-	var household int64
-	var origin int16
-	var fresh bool
-	var refs int64
-	if _, err := pgx.ForEachRow(rows, []any{&round, &household, &area, &origin, &category, &fresh, &stored, &recount, &all}, func() error {
+	var counters, refs []string
+	var nCounters, nRefs int64
+	if _, err := pgx.ForEachRow(rows, []any{&t, &round, &kind, &household, &area, &origin, &category, &code, &urgent, &day, &infinite, &fresh, &stored, &recount, &all}, func() error {
+		if t == "c" {
+			nCounters = all
+			counters = append(counters, describeCounter(round, kind, area, category, code, urgent, day, infinite)+fmt.Sprintf(": stored %d, recount %d", stored, recount))
+			return nil
+		}
+		nRefs = all
 		which := "all its problems"
 		if fresh {
 			which = "its problems found in the round"
 		}
-		out = append(out, fmt.Sprintf("household reference of round %d: household %d in area %s (origin %d), category %d, %s: stored %d, recount %d",
+		refs = append(refs, fmt.Sprintf("household reference of round %d: household %d in area %s (origin %d), category %d, %s: stored %d, recount %d",
 			round, household, area, origin, category, which, stored, recount))
-		refs = all
 		return nil
 	}); err != nil {
 		return nil, 0, err
 	}
-	if refs > maxFindings {
-		out = append(out, fmt.Sprintf("… and %d more household references", refs-maxFindings))
+	if n := nCounters - int64(len(counters)); n > 0 {
+		counters = append(counters, fmt.Sprintf("… and %d more counters", n))
 	}
-	return out, total + refs, nil
+	if n := nRefs - int64(len(refs)); n > 0 {
+		refs = append(refs, fmt.Sprintf("… and %d more household references", n))
+	}
+	return append(counters, refs...), nCounters + nRefs, nil
 }
 
 // describeCounter names a counter row: what it counts, for which reader,
@@ -480,14 +501,16 @@ type auditResult struct {
 // (entries cut off, the log emptied). Each entry's seal must be SHA-256
 // of the seal before it and the entry's text (Store.audit), its text must
 // read as an entry of its own number, and its columns (at, who, op,
-// entity, record_id) must say what its text says.
+// entity, record_id) must say what its text says (its time to the
+// microsecond PostgreSQL keeps).
 //
 // The log is sealed without a key (anyone who may write the audit table
 // could seal a new log): Unverified says so, in Thai, when the log checks
 // out.
 func auditCheck(ctx context.Context, q querier) (res auditResult, err error) {
+	var found capped
 	add := func(format string, args ...any) {
-		res.findings = append(res.findings, fmt.Sprintf("audit: "+format, args...))
+		found.add(fmt.Sprintf("audit: "+format, args...))
 	}
 	rows, err := q.Query(ctx, `SELECT seq, entry::text, seal, at, who, op, entity, record_id FROM audit ORDER BY seq`)
 	if err != nil {
@@ -508,7 +531,7 @@ func auditCheck(ctx context.Context, q querier) (res auditResult, err error) {
 		var e data.AuditEntry
 		if err := json.Unmarshal([]byte(entry), &e); err != nil || e.Seq != uint64(seq) {
 			add("entry %d is unreadable or renumbered", seq)
-		} else if !e.At.Equal(at) || e.Who != who || e.Op != op || e.Entity != entity || e.ID != uint64(recordID) {
+		} else if d := e.At.Sub(at); d <= -time.Microsecond || d >= time.Microsecond || e.Who != who || e.Op != op || e.Entity != entity || e.ID != uint64(recordID) {
 			add("entry %d: its columns (at, who, op, entity, record_id) differ from its sealed text: they were changed", seq)
 		}
 		h := sha256.New()
@@ -542,7 +565,7 @@ func auditCheck(ctx context.Context, q querier) (res auditResult, err error) {
 	if res.n > 0 {
 		res.check.Head = data.AuditAnchor{Seq: uint64(last), Hash: hex.EncodeToString(prev)}
 	}
-	res.findings = limit(res.findings)
+	res.findings = found.done()
 	res.check.Tampered = len(res.findings) > 0
 	if !res.check.Tampered && res.n > 0 {
 		res.check.Unverified = append(res.check.Unverified, fmt.Sprintf(

@@ -203,6 +203,12 @@ func TestCheckFindsDamage(t *testing.T) {
 		{"an empty action", func(t *testing.T, dsn string) {
 			sqlExec(t, dsn, `UPDATE actions SET what = '', agency = '', note = '', result = 0 WHERE id = 1`)
 		}, false, []string{"action 1 of problem 2: empty action"}},
+		{"many empty actions", func(t *testing.T, dsn string) {
+			sqlExec(t, dsn, `INSERT INTO actions (problem_id, date, recorded_at) SELECT 2, '2024-05-01', now() FROM generate_series(1, 25)`)
+		}, false, []string{": empty action\n… and 5 more"}},
+		{"every counter changed", func(t *testing.T, dsn string) {
+			sqlExec(t, dsn, `UPDATE counters SET n = n + 1`)
+		}, false, []string{"… and ", " more counters"}},
 		{"a round's start before 2500", func(t *testing.T, dsn string) {
 			sqlExec(t, dsn, `UPDATE rounds SET start = '1900-01-01' WHERE id = 1`)
 		}, false, []string{"round 1: "}},

@@ -30,7 +30,7 @@ import (
 // SchemaVersion is the newest migration this program has (the SQL files
 // of migrations/ and goMigrations): Open brings a database up to it and
 // refuses a database past it.
-const SchemaVersion = 20
+const SchemaVersion = 50
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -44,6 +44,7 @@ const lockID = 0x716d6465736b // "qmdesk"
 type Store struct {
 	pool  *pgxpool.Pool
 	clock data.Clock
+	own   *backends // the server processes of pool's connections (Watch)
 }
 
 // Open connects to the database dsn names (a postgres:// URL or
@@ -61,6 +62,26 @@ func Open(ctx context.Context, dsn string, clock data.Clock) (*Store, error) {
 
 // openConfig is Open of a parsed (and TLS-ruled) configuration.
 func openConfig(ctx context.Context, cfg *pgxpool.Config, clock data.Clock) (*Store, error) {
+	// Each connection's server process is noted while it is in the pool:
+	// Watch does not tell the Store's own changes.
+	own := &backends{}
+	cfg = cfg.Copy()
+	afterConnect, beforeClose := cfg.AfterConnect, cfg.BeforeClose
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		if afterConnect != nil {
+			if err := afterConnect(ctx, c); err != nil {
+				return err
+			}
+		}
+		own.add(c.PgConn().PID())
+		return nil
+	}
+	cfg.BeforeClose = func(c *pgx.Conn) {
+		own.remove(c.PgConn().PID())
+		if beforeClose != nil {
+			beforeClose(c)
+		}
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, connectError(cfg, err)
@@ -73,7 +94,7 @@ func openConfig(ctx context.Context, cfg *pgxpool.Config, clock data.Clock) (*St
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, clock: clock}, nil
+	return &Store{pool: pool, clock: clock, own: own}, nil
 }
 
 // migrate runs the migrations the database has not had, under goose's

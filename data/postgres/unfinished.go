@@ -20,10 +20,6 @@ func errUnfinished(what string) error {
 		"the shared PostgreSQL database cannot do this yet: %s", what)
 }
 
-func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport, error) {
-	return data.RepairReport{}, errUnfinished("ซ่อมฐานข้อมูล")
-}
-
 func (s *Store) Backup(ctx context.Context, path string, progress func(done, total int64)) error {
 	return errUnfinished("สำรองข้อมูล")
 }
