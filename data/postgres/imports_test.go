@@ -287,3 +287,55 @@ func TestClerkImportsWithoutPublicTemporary(t *testing.T) {
 		}
 	}
 }
+
+// Two clerks commit workbooks planned against the same register at once,
+// both changing household 1's problem and creating households: the
+// commits go one after the other (the meta row's lock), the first whole
+// and the second refused as planned against a record changed since
+// (ECONFLICT), leaving nothing of it; the counters equal a recount and
+// Check finds the database whole.
+func TestConcurrentCommits(t *testing.T) {
+	var tick atomic.Int64 // a clock that moves, as a real one does between two commits
+	s, imp, ctx, dsn := importFixture(t, data.ClockFunc(func() time.Time { return now.Add(time.Duration(tick.Add(1)) * time.Millisecond) }))
+	dir := t.TempDir()
+	if _, err := imp.Commit(ctx, planBook(t, imp, ctx, writeBook(t, dir, "base.xlsx", bookRow(1, "หมากแข้ง", 4, "หนี้สิน", "", "")))); err != nil {
+		t.Fatal(err)
+	}
+	var reps []*app.FileReport
+	for i, status := range []data.Status{data.Solved, data.InProgress} {
+		reps = append(reps, planBook(t, imp, ctx, writeBook(t, dir, fmt.Sprintf("clerk%d.xlsx", i),
+			bookRow(1, "หมากแข้ง", 4, "หนี้สิน", status.Thai(), "01/06/2567"),
+			bookRow(10+i, "หนองบัว", 2, "ขาดแคลนน้ำดื่ม", "", ""))))
+	}
+	errs := make(chan error, len(reps))
+	for _, rep := range reps {
+		go func() {
+			_, err := imp.Commit(ctx, rep)
+			errs <- err
+		}()
+	}
+	var ok, refused int
+	for range reps {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case data.ErrorCode(err) == data.ECONFLICT:
+			refused++
+		default:
+			t.Fatalf("a commit failed otherwise: %v", err)
+		}
+	}
+	if ok != 1 || refused != 1 {
+		t.Fatalf("%d commits went through, %d were refused; want one each", ok, refused)
+	}
+	if l, _ := s.Imports(ctx); len(l) != 2 {
+		t.Fatalf("the ledger: %+v", l)
+	}
+	if sz, _ := s.Sizes(ctx); sz.Households != 2 || sz.Problems != 2 || sz.Actions != 1 {
+		t.Fatalf("the register: %+v", sz)
+	}
+	checkRecount(t, dsn)
+	if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+		t.Fatalf("check: %v %v", err, rep.Problems)
+	}
+}
