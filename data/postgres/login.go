@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/zalando/go-keyring"
@@ -68,8 +69,9 @@ func KeyOf(cfg *pgconn.Config) string {
 // own password, which dsn must not hold (a password written in the
 // address would be kept in the settings, a file). The password is, in
 // turn: the one the environment gives the way libpq reads it (PGPASSWORD,
-// or the password file an administrator set up), else the one kept in
-// keyring (nil: none), else ask's. A kept password the server refuses is
+// or the password file an administrator set up), else, over a Unix socket
+// (this computer's server), none if the server lets the role in without
+// one, else the one kept in keyring (nil: none), else ask's. A kept password the server refuses is
 // dropped from the keyring and ask is asked instead; a password ask gave
 // that works is kept when the clerk chose to keep it. A password the
 // server refuses ends with the Thai message "รหัสผ่านไม่ถูกต้อง…"
@@ -86,6 +88,16 @@ func OpenAsking(ctx context.Context, dsn string, clock data.Clock, kr Keyring, a
 	}
 	if cfg.ConnConfig.Password != "" { // PGPASSWORD or the password file
 		return openConfig(ctx, cfg, clock)
+	}
+	if strings.HasPrefix(cfg.ConnConfig.Host, "/") {
+		// A Unix socket: this computer's own server, which may let its
+		// users in without a password (peer or trust, as an
+		// administrator's session on the server does). Asked only if it
+		// wants one.
+		s, err := openConfig(ctx, cfg, clock)
+		if !isWrongPassword(err) {
+			return s, err
+		}
 	}
 	key := KeyOf(&cfg.ConnConfig.Config)
 	if kr != nil {

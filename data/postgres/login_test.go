@@ -332,3 +332,34 @@ func TestHBARefusals(t *testing.T) {
 		}
 	}
 }
+
+// On this computer's own server, over its Unix socket, a server that lets
+// the role in without a password (trust or peer: an administrator's
+// session on the server) opens without asking; one that wants a password
+// is asked for it.
+func TestOpenAskingLocalWithoutPassword(t *testing.T) {
+	dsn := pgtest.DB(t)
+	a := &asker{password: "never used"}
+	s, err := OpenAsking(context.Background(), dsn, data.FixedClock(now), nil, a.ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if a.calls != 0 {
+		t.Fatalf("a server that wants no password: asked %d times", a.calls)
+	}
+	srv, err := pgtest.StartWith(pgtest.Options{Password: "admin-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	a = &asker{password: "admin-pw"}
+	s, err = OpenAsking(context.Background(), pgtest.AsRole(srv.DSN("postgres"), "postgres", ""), data.FixedClock(now), nil, a.ask)
+	if err != nil {
+		t.Fatalf("%v (%T)", err, errors.Unwrap(err))
+	}
+	s.Close()
+	if a.calls != 1 {
+		t.Fatalf("a server that wants a password: asked %d times", a.calls)
+	}
+}
