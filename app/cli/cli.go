@@ -395,7 +395,17 @@ func (c *command) open(db string, readOnly bool) (data.Store, error) {
 	if c.env.OpenServer == nil {
 		return nil, data.Errorf(data.EINVALID, "โปรแกรมรุ่นนี้เปิดฐานข้อมูลกลางบนเซิร์ฟเวอร์ไม่ได้ ใช้ไฟล์ฐานข้อมูลในเครื่องแทน", "this program opens database files only")
 	}
-	return c.env.OpenServer(c.ctx, db)
+	s, err := c.env.OpenServer(c.ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	// On a server the clerk is her database role: the audit names it
+	// (the server's session_user), and so do the records and the import
+	// ledger, not the computer's account.
+	if r, ok := s.(interface{ Role() string }); ok && r.Role() != "" {
+		c.ctx = data.WithOperator(c.ctx, r.Role())
+	}
+	return s, nil
 }
 
 // openProvince opens the database of a province, with its description,

@@ -177,6 +177,19 @@ func TestServerAuditRecordsTheRole(t *testing.T) {
 	if who != role {
 		t.Errorf("the audit's who is %q, want the role %q (not the operator's name ทดสอบ)", who, role)
 	}
+	// An import: the ledger and the records it writes name the role too.
+	wb := filepath.Join(t.TempDir(), "w.xlsx")
+	book(t, wb, [2]string{"41010000001", "เมือง"})
+	if r := qmdeskWith(t, ctx, onServer(t, nil), "import", wb, "--db", clerk); r.code != 0 {
+		t.Fatalf("import as %s: %+v", role, r)
+	}
+	var imported, changed string
+	if err := conn.QueryRow(ctx, `SELECT (SELECT who FROM imports ORDER BY id DESC LIMIT 1), (SELECT changed_by FROM households ORDER BY id DESC LIMIT 1)`).Scan(&imported, &changed); err != nil {
+		t.Fatal(err)
+	}
+	if imported != role || changed != role {
+		t.Errorf("the import names %q, its household %q; want the role %q", imported, changed, role)
+	}
 }
 
 // A command that works on a file only refuses a server's address in
