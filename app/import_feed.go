@@ -67,9 +67,9 @@ func newPlanFeed(pl *planner, handed int, progress func(rows int)) *planFeed {
 				continue
 			}
 			chunk = append(chunk, rows...)
-			if len(chunk) >= lookupChunk {
-				plan(chunk)
-				chunk = chunk[:0]
+			for len(chunk) >= lookupChunk && !f.failed.Load() {
+				plan(chunk[:lookupChunk])
+				chunk = chunk[:copy(chunk, chunk[lookupChunk:])]
 			}
 		}
 		if len(chunk) > 0 && !f.failed.Load() {
