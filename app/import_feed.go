@@ -7,7 +7,8 @@ import "sync/atomic"
 // it (matching it to the register, adding it to the batch) each take
 // about half of a row's time, and the planner's state is only touched
 // there. What is handed on and not yet planned is bounded (feedBatches
-// batches of feedBatch rows).
+// batches of feedBatch rows, and a chunk of lookupChunk rows being read
+// for when the store is an ImportBatchReader).
 type planFeed struct {
 	pl     *planner
 	batch  []rowInput
@@ -30,22 +31,49 @@ const (
 func newPlanFeed(pl *planner, handed int, progress func(rows int)) *planFeed {
 	work := make(chan []rowInput, feedBatches) // wait sets f.work to nil
 	f := &planFeed{pl: pl, work: work, done: make(chan struct{}), handed: handed}
+	fail := func(err error) {
+		f.err = err
+		f.failed.Store(true)
+	}
+	plan := func(rows []rowInput) {
+		if err := pl.prefetch(rows); err != nil {
+			fail(err)
+			return
+		}
+		for _, in := range rows {
+			if progress != nil && (pl.b.Counts.Rows+1)%1000 == 0 {
+				progress(pl.b.Counts.Rows + 1)
+			}
+			if err := pl.add(in); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
 	go func() {
 		defer close(f.done)
+		// With a store that reads many rows' households at once, rows
+		// are planned lookupChunk at a time, each chunk's reads made
+		// first (planner.prefetch); else, or when the register has no
+		// household to look up, as they come.
+		chunked := pl.cache != nil && !pl.noHouseholds
+		var chunk []rowInput
 		for rows := range work {
 			if f.failed.Load() {
 				continue // the rest is not planned: Plan ends with err
 			}
-			for _, in := range rows {
-				if progress != nil && (pl.b.Counts.Rows+1)%1000 == 0 {
-					progress(pl.b.Counts.Rows + 1)
-				}
-				if err := pl.add(in); err != nil {
-					f.err = err
-					f.failed.Store(true)
-					break
-				}
+			if !chunked {
+				plan(rows)
+				continue
 			}
+			chunk = append(chunk, rows...)
+			for len(chunk) >= lookupChunk && !f.failed.Load() {
+				plan(chunk[:lookupChunk])
+				chunk = chunk[:copy(chunk, chunk[lookupChunk:])]
+			}
+		}
+		if len(chunk) > 0 && !f.failed.Load() {
+			plan(chunk)
 		}
 	}()
 	return f

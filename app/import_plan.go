@@ -59,6 +59,12 @@ type planner struct {
 	pc cached[data.ProblemChange]
 
 	imports map[int64]data.ImportRecord // the ledger by At (UnixNano), once a conflict needs it (importAt)
+
+	// batch is the store when it reads many rows' households at once
+	// (import_lookup.go): store is then cache, which prefetch fills for
+	// each chunk of rows before they are planned. Both nil otherwise.
+	batch ImportBatchReader
+	cache *prefetched
 }
 
 type refKey struct {
@@ -82,6 +88,10 @@ func newPlanner(ctx context.Context, imp *Importer, meta data.Meta, file string)
 	// What side holds is read back by the rows of its household, which
 	// mostly follow one another: a little of it in memory does.
 	pl.side.KeepInMemory(data.BatchMemory / 4)
+	if b, ok := imp.Store.(ImportBatchReader); ok {
+		pl.batch, pl.cache = b, &prefetched{ImportReader: imp.Store}
+		pl.store = pl.cache
+	}
 	// A store that cannot say (a damaged first record) is looked up row
 	// by row, as any other.
 	if hs, err := imp.Store.Households(ctx, data.HouseholdFilter{Limit: 1}); err == nil && len(hs) == 0 {
