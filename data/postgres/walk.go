@@ -87,46 +87,38 @@ func (s *Store) WalkActions(ctx context.Context, fn func(a data.Action) error) e
 // AgencyWork calls fn for each action naming an agency of the round's
 // problems in area ("": the province; else a prefix of the household's
 // tambon code), by problem then in the order recorded, inside one
-// repeatable-read transaction read in keyset pages, as the bbolt store
-// gives them. It stops with ctx's error once ctx is done.
+// repeatable-read transaction, as the bbolt store gives them. It stops
+// with ctx's error once ctx is done.
 func (s *Store) AgencyWork(ctx context.Context, roundID uint64, area string, fn func(w data.AgencyWork) error) error {
 	return s.readStream(ctx, func(tx pgx.Tx) error {
-		// The page's start is on the actions' index (problem_id, id).
-		sql := `SELECT a.problem_id, p.category, p.status, a.agency, a.budget_satang, a.id FROM actions a JOIN problems p ON p.id = a.problem_id
-			WHERE (a.problem_id, a.id) > ($2, $3) AND p.round_id = $1 AND a.agency <> ''`
-		args := []any{int64(roundID), int64(0), int64(0), walkPage}
+		// One query, its rows read as they come (pgx does not hold the
+		// result): paging it by (problem, action) took a query per 1,000
+		// actions, 16 ms each, 8 s for a province of 150,000 problems.
+		sql := `SELECT a.problem_id, p.category, p.status, a.agency, a.budget_satang FROM actions a JOIN problems p ON p.id = a.problem_id
+			WHERE p.round_id = $1 AND a.agency <> ''`
+		args := []any{int64(roundID)}
 		if area != "" {
-			sql += ` AND p.household_id IN (SELECT id FROM households WHERE tambon_code LIKE $5)`
+			sql += ` AND p.household_id IN (SELECT id FROM households WHERE tambon_code LIKE $2)`
 			args = append(args, likePrefix(area))
 		}
-		sql += ` ORDER BY a.problem_id, a.id LIMIT $4`
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var lastAction int64
-			page, err := collect(ctx, tx, func(row pgx.Row, w *data.AgencyWork) error {
-				var problem int64
-				var status data.Status
-				if err := row.Scan(&problem, &w.Category, &status, &w.Agency, &w.Budget, &lastAction); err != nil {
-					return err
-				}
-				w.ProblemID, w.Solved = uint64(problem), status.IsSolved()
-				return nil
-			}, sql, args...)
-			if err != nil {
-				return err
-			}
-			if len(page) == 0 {
-				return nil
-			}
-			for _, w := range page {
-				if err := fn(w); err != nil {
-					return err
-				}
-			}
-			args[1], args[2] = int64(page[len(page)-1].ProblemID), lastAction
+		rows, err := tx.Query(ctx, sql+` ORDER BY a.problem_id, a.id`, args...)
+		if err != nil {
+			return err
 		}
+		defer rows.Close()
+		for rows.Next() {
+			var w data.AgencyWork
+			var problem int64
+			var status data.Status
+			if err := rows.Scan(&problem, &w.Category, &status, &w.Agency, &w.Budget); err != nil {
+				return err
+			}
+			w.ProblemID, w.Solved = uint64(problem), status.IsSolved()
+			if err := fn(w); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
 	})
 }
 
