@@ -120,6 +120,9 @@ func (w *MainWindow) onMoveToServer(s Server) {
 	w.goBackground(func() {
 		dst, err := w.openEmptyServer(dsn, s)
 		w.doAndWait(func() {
+			if errors.Is(err, errConnectCancelled) {
+				return // the clerk cancelled the password: nothing to say
+			}
 			if err != nil {
 				w.showError(err)
 				return

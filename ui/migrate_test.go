@@ -176,6 +176,23 @@ func TestMoveCancelledLeavesTheServerEmpty(t *testing.T) {
 	srv := officeServer(t, 5)
 	emptyDatabase(t, srv, "moved")
 	w, _, _ := fileAndServerWindowWith(t, 400, false, withFiles)
+	// Cancel at the password: nothing said, nothing asked.
+	w.MenuSettings.Action()
+	f := w.Settings
+	f.DBKind.SetSelected("ฐานข้อมูลกลางของสำนักงาน (PostgreSQL)")
+	f.DBHost.SetText(srv.Socket())
+	f.DBName.SetText("moved")
+	f.DBRole.SetText("somsri")
+	test.Tap(f.Move)
+	if !w.WaitForPassword() {
+		t.Fatalf("no password asked: %q", w.LastError())
+	}
+	test.Tap(w.Password.Cancel)
+	w.WaitIdle()
+	if w.Move != nil || w.LastError() != "" || w.OpenDialogs() != 0 {
+		t.Fatalf("after Cancel at the password: question %v, error %q, %d dialogs", w.Move != nil, w.LastError(), w.OpenDialogs())
+	}
+
 	moveToServer(t, w, srv, "moved")
 	if w.Move == nil {
 		t.Fatalf("no question: %q", w.LastError())
@@ -350,5 +367,42 @@ func TestRepairWordsOnTheServer(t *testing.T) {
 	w.WaitIdle()
 	if w.OpenDialogs() != 1 || w.AuditAdvice == nil || !strings.Contains(w.AuditAdvice.Text, data.AuditTamperedAdviceServer) || strings.Contains(w.AuditAdvice.Text, ".audit") {
 		t.Errorf("the advice on a server: %v", w.AuditAdvice)
+	}
+}
+
+// A file with rows of an import waiting for review is not moved: the
+// window says so before it connects, and the server stays empty.
+func TestMoveRefusedWhileRowsWaitForReview(t *testing.T) {
+	srv := officeServer(t, 5)
+	emptyDatabase(t, srv, "moved")
+	w, _, _ := fileAndServerWindowWith(t, 10, false, func(env *ui.Env) {
+		withFiles(env)
+		ctx := data.WithOperator(context.Background(), "สมใจ ทดสอบ")
+		b := &data.ImportBatch{File: "เมือง.xlsx", SHA256: "review"}
+		b.AddReview(data.Review{Kind: data.ReviewConflict, Sheet: "S", Row: 2, Reason: "ขัดกับข้อมูลในโปรแกรม", Candidates: []uint64{1}})
+		b.AddRow(data.RowResult{Sheet: "S", Row: 2, Fate: data.FateReview, Reason: "ขัดกับข้อมูลในโปรแกรม"})
+		b.Counts.Add(data.FateReview)
+		if _, err := env.Store.CommitImport(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	})
+	w.MenuSettings.Action()
+	f := w.Settings
+	f.DBKind.SetSelected("ฐานข้อมูลกลางของสำนักงาน (PostgreSQL)")
+	f.DBHost.SetText(srv.Socket())
+	f.DBName.SetText("moved")
+	f.DBRole.SetText("somsri")
+	test.Tap(f.Move)
+	if w.WaitForPassword() {
+		test.Tap(w.Password.Cancel)
+		w.WaitIdle()
+		t.Fatal("the window connected to move a file with rows waiting for review")
+	}
+	w.WaitIdle()
+	if w.Move != nil || !strings.Contains(w.LastError(), "มีแถวที่รอตรวจสอบจากการนำเข้า 1 แถว") {
+		t.Errorf("question %v, error %q", w.Move != nil, w.LastError())
+	}
+	if prov, _ := provinceOf(t, srv, "moved"); prov != "" {
+		t.Errorf("the server was written: %q", prov)
 	}
 }

@@ -124,12 +124,7 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	// The file is the data folder's, unless a move back from a server
 	// made another that the settings keep (ui.ChosenFile), while it is
 	// there.
-	defaultFile := cli.DefaultFilePath()
-	if f := ui.ChosenFile(a.Preferences()); f != "" && path == defaultFile && os.Getenv("QMDESK_DB") == "" {
-		if _, err := os.Stat(f); err == nil {
-			path, defaultFile = f, f
-		}
-	}
+	path, defaultFile := chosenFile(path, os.Getenv("QMDESK_DB"), cli.DefaultFilePath(), ui.ChosenFile(a.Preferences()))
 	server, file, pinned := chooseDatabase(path, os.Getenv("QMDESK_DB"), defaultFile, func() (ui.Server, bool) { return ui.ChosenServer(a.Preferences()) })
 	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(file), Operator: operator(), SearchIndex: file + ".search", Screens: screens, Native: nativeWindow,
 		Version: release.Version, KeyDir: bolt.AuditKeyDir, Server: server, Pinned: pinned, Files: files,
@@ -280,6 +275,21 @@ func chooseDatabase(path, qmdeskDB, defaultFile string, chosen func() (ui.Server
 		return s.DSN(), path, false
 	}
 	return "", path, pinned
+}
+
+// chosenFile is the file the window takes for the data folder's
+// (defaultFile): chosen, the file a move back from a server made and the
+// settings keep, when the database was not named at start (path is the
+// default, no QMDESK_DB) and chosen is there; else path and defaultFile
+// as they are.
+func chosenFile(path, qmdeskDB, defaultFile, chosen string) (string, string) {
+	if chosen == "" || path != defaultFile || qmdeskDB != "" {
+		return path, defaultFile
+	}
+	if _, err := os.Stat(chosen); err != nil {
+		return path, defaultFile
+	}
+	return chosen, chosen
 }
 
 // serverBackup is the backup of a server's database: a consistent copy
