@@ -221,7 +221,7 @@ func (w *MainWindow) onMoveToFile() {
 				w.askMove(meta, w.server().Label(), path, func() {
 					var rep data.CopyReport
 					var copied bool // the new file is there
-					w.runCancelling(t.tr("กำลังย้ายข้อมูล", "Moving the data"), t.tr("ถ้ายังคัดลอกไม่เสร็จ จะไม่มีไฟล์ใหม่เกิดขึ้น", "If the copy is not finished, no new file is left."),
+					w.runCancelling(t.tr("กำลังย้ายข้อมูล", "Moving the data"), t.tr("ถ้ายังคัดลอกไม่เสร็จ จะไม่มีไฟล์ฐานข้อมูลใหม่เกิดขึ้น", "If the copy is not finished, no new database file is left."),
 						func(ctx context.Context, progress report) (err error) {
 							progress(0, t.tr("กำลังคัดลอกข้อมูลเป็นไฟล์ใหม่…", "Copying into a new file…"))
 							rep, err = app.CopyToFile(ctx, src, w.env.Files, path, func(done, total int64) { progress(fraction(done, total), "") })
@@ -242,7 +242,7 @@ func (w *MainWindow) onMoveToFile() {
 							return err
 						}, func(err error) {
 							if err != nil {
-								w.moveEnded(err, copied, t.tr("ไม่มีไฟล์ใหม่เกิดขึ้น", "No new file was made."),
+								w.moveEnded(err, copied, t.tr("ไม่มีไฟล์ฐานข้อมูลใหม่เกิดขึ้น", "No new database file was made."),
 									t.tr("ไฟล์ใหม่ "+path+" มีข้อมูลที่คัดลอกแล้ว แต่ยังไม่ผ่านการตรวจเทียบ: ใช้ฐานข้อมูลกลางต่อไปตามเดิม ลบไฟล์นั้นแล้วย้ายใหม่",
 										"The new file "+path+" holds the copy but was not verified: go on with the shared database, delete that file and move again."))
 								return

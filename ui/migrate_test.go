@@ -406,3 +406,37 @@ func TestMoveRefusedWhileRowsWaitForReview(t *testing.T) {
 		t.Errorf("the server was written: %q", prov)
 	}
 }
+
+// Cancel during the copy into a new file leaves no database file
+// (bolt.Create names it only once the copy is whole; the file store's
+// lock file beside it stays, as it does beside every database), and the
+// window says so.
+func TestMoveToFileCancelledLeavesNoFile(t *testing.T) {
+	srv := officeServer(t, 400)
+	w, _ := serverWindow(t, srv)
+	w.MenuSettings.Action()
+	test.Tap(w.Settings.Move)
+	path := filepath.Join(t.TempDir(), "กลับมา.db")
+	w.Chooser.Name.SetText(path)
+	test.Tap(w.Chooser.Confirm)
+	w.WaitIdle()
+	if w.Move == nil {
+		t.Fatalf("no question: %q", w.LastError())
+	}
+	test.Tap(w.Move.Go)
+	if w.Running == nil {
+		t.Fatal("the move does not run as a job")
+	}
+	test.Tap(w.Running.Cancel)
+	w.WaitIdle()
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*"))
+	if len(left) > 1 || len(left) == 1 && left[0] != path+".lock" {
+		t.Errorf("after a cancel the folder holds %v", left)
+	}
+	if !strings.Contains(w.MoveLeft, "ยกเลิกการย้ายข้อมูลแล้ว") || !strings.Contains(w.MoveLeft, "ไม่มีไฟล์ฐานข้อมูลใหม่เกิดขึ้น") {
+		t.Errorf("the window says %q", w.MoveLeft)
+	}
+	if !strings.Contains(w.Window.Title(), "ฐานข้อมูลกลาง") {
+		t.Errorf("the window left the server: %q", w.Window.Title())
+	}
+}
