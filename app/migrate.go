@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
+	"os"
 	"reflect"
 	"slices"
 	"time"
@@ -48,11 +50,111 @@ type copyGate struct {
 	done, total int64
 }
 
+// ErrPendingReviews is the refusal of a copy of a province with n rows
+// of imports waiting for review: a copy does not carry them.
+func ErrPendingReviews(n int) error {
+	return data.Messages(data.EINVALID, "มีแถวที่รอตรวจสอบจากการนำเข้า %s แถว ซึ่งการย้ายฐานข้อมูลยังย้ายไปด้วยไม่ได้ จึงยังไม่ย้าย (ไม่ได้เขียนอะไรในฐานข้อมูลปลายทาง): ตัดสินแถวที่รอตรวจสอบให้ครบก่อน (qmdesk review) แล้วลองใหม่",
+		[]any{data.FormatNumber(int64(n))},
+		"%d rows of imports wait for review, which a copy does not carry", n)
+}
+
+// MigrateWarning is what a clerk reads before a province moves: what
+// goes where (what: the move and the province, "ย้ายข้อมูลจังหวัด…"), and
+// what cannot come along. The command line and the window say it.
+func MigrateWarning(what, src, dst string) data.Sentence {
+	return data.Sentence{
+		Thai: fmt.Sprintf("จะ%sทั้งหมดจาก %s ไปที่ %s (ต้นทางไม่เปลี่ยนแปลง เก็บไว้เป็นสำรองได้)\n"+
+			"หลังย้ายแล้ว การนำเข้าไฟล์ Excel ที่ทำก่อนย้ายจะยกเลิก (qmdesk undo) ไม่ได้อีก ประวัติการนำเข้ายังอยู่ในบันทึกการแก้ไข\n", what, src, dst),
+		English: fmt.Sprintf("Everything (%s) is copied from %s to %s; the source stays as it is and can be kept as a backup.\n"+
+			"After the move, imports of Excel files made before it can no longer be undone; their history stays in the audit log.\n", what, src, dst),
+	}
+}
+
+// ErrServerChangedDuringMove is the comparison's difference (err) of a
+// new file at path with the server's database it was copied from: a
+// clerk may have written on the server meanwhile.
+func ErrServerChangedDuringMove(path string, err error) error {
+	return &data.Error{Code: data.EINTERNAL, Message: fmt.Sprintf("ไฟล์ใหม่ %s ไม่ตรงกับฐานข้อมูลบนเซิร์ฟเวอร์ในขณะนี้ อาจมีผู้ใช้บันทึกข้อมูลบนเซิร์ฟเวอร์ระหว่างย้าย: ให้ทุกคนหยุดใช้ฐานข้อมูลบนเซิร์ฟเวอร์ ลบไฟล์ %s แล้วย้ายใหม่ (ถ้ายังไม่ตรง แจ้งผู้ดูแลระบบ)", path, path),
+		English: "the new file differs from the server's database now", Err: err}
+}
+
+// Files makes and opens database files: the file store's, which app does
+// not know (cmd's wiring gives it; cli.Env.Create and Open).
+type Files struct {
+	// Create makes a new database at path whole or not at all: build
+	// fills it, and the file takes its name only once build returned nil.
+	Create func(path string, build func(data.Store) error) error
+	Open   func(path string, readOnly bool) (data.Store, error)
+}
+
+// CopyToFile copies the province src holds into a new file at path,
+// which Files.Create makes whole or not at all: a failure or a cancel of
+// ctx leaves no file at path. A path that exists is refused before
+// anything is read.
+func CopyToFile(ctx context.Context, src CopySource, files Files, path string, progress func(done, total int64)) (data.CopyReport, error) {
+	if _, err := os.Lstat(path); err == nil {
+		return data.CopyReport{}, data.Errorf(data.ECONFLICT, "มีไฟล์ %s อยู่แล้ว จึงไม่เขียนทับ: ใช้ชื่อไฟล์ใหม่ที่ยังไม่มี", "%s exists", path)
+	}
+	var rep data.CopyReport
+	err := files.Create(path, func(s data.Store) error {
+		dst, ok := s.(CopyTarget)
+		if !ok {
+			return errors.New("the new file's store cannot take a copy")
+		}
+		var err error
+		rep, err = CopyProvince(ctx, src, dst, progress)
+		return err
+	})
+	return rep, err
+}
+
+// CopyVerifiable is a store a copy is compared with and checked in.
+type CopyVerifiable interface {
+	CopyComparable
+	Check(ctx context.Context) (data.CheckReport, error)
+}
+
+// VerifyCopy compares the copy dst with its source src as CompareCopy
+// does (unless src is nil), then checks dst. A copy that fails its check
+// is an EINTERNAL error; the check's report (its findings) comes with it.
+func VerifyCopy(ctx context.Context, src, dst CopyVerifiable, rep data.CopyReport, geo *data.Geography, clock data.Clock) (data.CheckReport, error) {
+	if src != nil {
+		if err := CompareCopy(ctx, src, dst, rep, geo, clock); err != nil {
+			return data.CheckReport{}, err
+		}
+	}
+	check, err := dst.Check(ctx)
+	if err != nil {
+		return check, err
+	}
+	if !check.OK() {
+		return check, data.Errorf(data.EINTERNAL, "ปลายทางไม่ผ่านการตรวจสอบ %d รายการ: ใช้ต้นทางต่อไปตามเดิม และแจ้งผู้ดูแลระบบพร้อมรายการข้างบน", "the copy fails its check: %d findings", len(check.Problems))
+	}
+	return check, nil
+}
+
+// BackupToFile writes a consistent copy of the province src holds (its
+// CopyOut reads it at one moment) as a new file at path, made whole or
+// not at all, then opens the file and checks it: the backup of a
+// PostgreSQL database (qmdesk backup, the window's backup). It is not
+// compared with src, which clerks may change meanwhile.
+func BackupToFile(ctx context.Context, src CopySource, files Files, path string, progress func(done, total int64)) error {
+	rep, err := CopyToFile(ctx, src, files, path, progress)
+	if err != nil {
+		return err
+	}
+	made, err := files.Open(path, true)
+	if err != nil {
+		return err
+	}
+	defer made.Close()
+	_, err = VerifyCopy(ctx, nil, made, rep, nil, data.Clock{})
+	return err
+}
+
 func (g *copyGate) Head(ctx context.Context, h data.CopyHead) error {
 	if h.PendingReviews > 0 {
-		return data.Messages(data.EINVALID, "มีแถวที่รอตรวจสอบจากการนำเข้า %s แถว ซึ่งการย้ายฐานข้อมูลยังย้ายไปด้วยไม่ได้ จึงยังไม่ย้าย (ไม่ได้เขียนอะไรในฐานข้อมูลปลายทาง): ตัดสินแถวที่รอตรวจสอบให้ครบก่อน (qmdesk review) แล้วลองใหม่",
-			[]any{data.FormatNumber(int64(h.PendingReviews))},
-			"%d rows of imports wait for review, which a copy does not carry", h.PendingReviews)
+		return ErrPendingReviews(h.PendingReviews)
 	}
 	g.total = int64(h.Sizes.Households) + h.AuditEntries
 	g.tell()

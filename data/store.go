@@ -371,6 +371,14 @@ const AuditTamperedAdvice = "บันทึกการแก้ไข (ปร�
 	"หาฉบับล่าสุดที่ผ่านการตรวจ แล้วนำมาเทียบกับไฟล์นี้ " +
 	"ถ้าคุณเพิ่งคัดลอกไฟล์สำรองมาวางแทนฐานข้อมูลด้วยตนเอง ให้เรียกคืนด้วยคำสั่ง qmdesk restore แทน แล้วตรวจใหม่"
 
+// AuditTamperedAdviceServer is AuditTamperedAdvice for a shared
+// database on a PostgreSQL server: no file, no .audit file, no backups
+// folder; the server's administrator keeps and checks its copies.
+const AuditTamperedAdviceServer = "บันทึกการแก้ไข (ประวัติว่าใครแก้ไขอะไร เมื่อใด) ในฐานข้อมูลกลางนี้ถูกแก้ไข ตัดทอน หรือลบ โดยไม่ผ่านโปรแกรม qmdesk " +
+	"ประวัติในฐานข้อมูลนี้จึงเชื่อถือไม่ได้ สิ่งที่ต้องทำ: (1) อย่าลบหรือแก้ไขข้อมูลในฐานข้อมูลกลางนี้ เก็บไว้เป็นหลักฐาน " +
+	"(2) แจ้งหัวหน้างานและผู้ดูแลเซิร์ฟเวอร์ (3) ให้ผู้ดูแลเซิร์ฟเวอร์ตรวจสำเนาสำรองของฐานข้อมูลกลางด้วยคำสั่ง qmdesk check " +
+	"หาฉบับล่าสุดที่ผ่านการตรวจ แล้วนำมาเทียบกับฐานข้อมูลนี้"
+
 // AuditAnchor names one entry of the audit log by its number and its
 // seal (the 32-byte hash or HMAC that chains it to the entries before).
 type AuditAnchor struct {

@@ -403,7 +403,7 @@ func (w *MainWindow) databaseSection(f *settingsForm) []*widget.FormItem {
 	// The entries sit in a container: a form greys the label of a
 	// disabled widget once, when it is drawn, and would leave it grey
 	// after the shared database is chosen and the entry enabled.
-	return []*widget.FormItem{
+	items := []*widget.FormItem{
 		widget.NewFormItem(t.tr("ฐานข้อมูล", "Database"), f.DBKind),
 		widget.NewFormItem(t.tr("เซิร์ฟเวอร์", "Server"), container.NewStack(f.DBHost)),
 		widget.NewFormItem(t.tr("พอร์ต", "Port"), container.NewStack(f.DBPort)),
@@ -411,6 +411,10 @@ func (w *MainWindow) databaseSection(f *settingsForm) []*widget.FormItem {
 		widget.NewFormItem(t.tr("ชื่อผู้ใช้ของฐานข้อมูล", "Database role"), container.NewStack(f.DBRole)),
 		widget.NewFormItem("", f.DBNote),
 	}
+	if f.Move = w.moveButton(f); f.Move != nil {
+		items = append(items, widget.NewFormItem(t.tr("ย้ายข้อมูล", "Move the data"), container.NewHBox(f.Move)))
+	}
+	return items
 }
 
 // server is the shared database the section names, checked.

@@ -135,10 +135,9 @@ func chooseServer(t *testing.T, w *ui.MainWindow, srv *pgtest.Server) {
 	w.ApplySettings()
 }
 
-// dismissUnfinished closes the message of what the PostgreSQL store does
-// not do yet (data/postgres/unfinished.go: the import screen's history),
-// which opening the window on it shows until it does; any other message
-// fails the test.
+// dismissUnfinished closes a message of what the PostgreSQL store does
+// not do yet (errUnfinished's words; data/postgres/unfinished.go is gone,
+// so none is expected); any other message fails the test.
 func dismissUnfinished(t *testing.T, w *ui.MainWindow) {
 	t.Helper()
 	for i := 0; w.Window.Canvas().Overlays().Top() != nil && i < 5; i++ {

@@ -99,6 +99,9 @@ type Env struct {
 	// OpenFile opens the file in the clerk's data folder: the way back
 	// from a server's database (nil: none).
 	OpenFile func() (Store, error)
+	// Files makes and opens database files: a move from a server's
+	// database into a new file (nil parts: no move into a file).
+	Files app.Files
 }
 
 // MainWindow is the program's window: a first-start screen until the
@@ -120,13 +123,21 @@ type MainWindow struct {
 	Retry, UseFile *widget.Button
 	// Password is the password dialog of the shared database, while open.
 	Password *passwordForm
+	// Move is the move's question, then its result, while shown;
+	// MoveLeft what a move that did not finish left, as last said.
+	Move     *moveForm
+	MoveLeft string
 	// fileIndex is the file's search index (Env.SearchIndex at start).
-	fileIndex  string
-	Damage     *damageBar // above the tabs when records cannot be read
-	lastError  string     // the last error shown, for tests and logs
-	lastNotice string     // the start's notice (Env.Notice) as shown, for tests
-	lastPack   string     // the last meeting pack written
-	lastCharts []string   // the last charts saved
+	fileIndex string
+	Damage    *damageBar // above the tabs when records cannot be read
+	// RepairOffer, RepairDone and AuditAdvice are the texts of the
+	// repair's question, its result and the rewritten audit log's
+	// advice, as last shown.
+	RepairOffer, RepairDone, AuditAdvice *widget.Label
+	lastError                            string   // the last error shown, for tests and logs
+	lastNotice                           string   // the start's notice (Env.Notice) as shown, for tests
+	lastPack                             string   // the last meeting pack written
+	lastCharts                           []string // the last charts saved
 
 	MenuSearch, MenuImport, MenuPrint, MenuCharts, MenuSettings, MenuRepair *fyne.MenuItem
 	Settings                                                                *settingsForm    // while the settings dialog is open
@@ -135,6 +146,7 @@ type MainWindow struct {
 	Units                                                                   *unitsForm // while the municipalities dialog is open
 	MenuUnits                                                               *fyne.MenuItem
 	MenuQuit                                                                *fyne.MenuItem
+	MenuBackup                                                              *fyne.MenuItem
 	MenuAbout                                                               *fyne.MenuItem
 	About                                                                   *widget.Label // the About dialog's text, once shown
 	Chooser                                                                 *fileChooser  // while a file chooser is open
@@ -356,6 +368,7 @@ func (w *MainWindow) mainMenu(ready bool) *fyne.MainMenu {
 	w.MenuUnits = fyne.NewMenuItem(w.t.tr(data.WordMunicipality.Thai+"ในจังหวัด (นคร/เมือง)…", "Municipalities of the province…"), w.onUnits)
 	w.MenuCharts = fyne.NewMenuItem(w.t.tr("บันทึกกราฟเป็นภาพสำหรับสไลด์…", "Save the charts for slides…"), w.onSaveCharts)
 	backup := fyne.NewMenuItem(w.t.tr("สำรองฐานข้อมูล…", "Back up the database…"), w.onBackup)
+	w.MenuBackup = backup
 	w.MenuRepair = fyne.NewMenuItem(w.t.tr("ตรวจสอบและซ่อมแซมฐานข้อมูล…", "Check and repair the database…"), func() {
 		if w.ready() {
 			w.onCheckAndRepair()

@@ -111,13 +111,21 @@ func (w *MainWindow) onCheckAndRepair() {
 // and a repair cannot bring back what the log lost.
 func (w *MainWindow) showAuditTampered(rep data.CheckReport) {
 	t := w.t
-	msg := widget.NewLabel(t.tr(data.AuditTamperedAdvice,
+	advice := t.tr(data.AuditTamperedAdvice,
 		"The audit log (who changed what, and when) in this file was changed, cut short or deleted outside qmdesk, so its history cannot be trusted. "+
 			"(1) Do not delete or edit the database or the .audit file beside it: keep them as evidence. (2) Tell your supervisor and the provincial IT staff. "+
 			"(3) Check the backups in the backups folder (qmdesk check --db BACKUP) to find the latest that passes, and compare it with this file. "+
-			"If you copied a backup over the database by hand, restore it with qmdesk restore instead, then check again.") +
+			"If you copied a backup over the database by hand, restore it with qmdesk restore instead, then check again.")
+	if w.onServer() {
+		advice = t.tr(data.AuditTamperedAdviceServer,
+			"The audit log (who changed what, and when) in this shared database was changed, cut short or deleted outside qmdesk, so its history cannot be trusted. "+
+				"(1) Do not delete or edit data in this shared database: keep it as evidence. (2) Tell your supervisor and the server's administrator. "+
+				"(3) Have the administrator check the shared database's backups with qmdesk check to find the latest that passes, and compare it with this database.")
+	}
+	msg := widget.NewLabel(advice +
 		t.tr("\n\nรายละเอียดทางเทคนิค สำหรับผู้ดูแลระบบ:\n", "\n\nTechnical details, for IT support:\n") + strings.Join(rep.Problems, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
+	w.AuditAdvice = msg
 	d := dialog.NewCustom(t.tr("บันทึกการแก้ไขถูกแก้ไขหรือลบ", "The audit log was rewritten"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
 	d.Resize(fyne.NewSize(760, 480))
 	w.showClosable(d)
@@ -135,13 +143,25 @@ func (w *MainWindow) offerRepair(rep data.CheckReport) {
 		head += t.tr("\nข้อมูลที่อ่านไม่ได้: ", "\nRecords that cannot be read: ") + strings.Join(rep.Unreadable, ", ") +
 			t.tr("\nที่เหลือเป็นดัชนีและตัวนับที่ไม่ตรงกับข้อมูล ซึ่งจะสร้างใหม่จากข้อมูล", "\nThe rest are indexes and counters that do not match the records; they are rebuilt from them")
 	}
-	msg := widget.NewLabel(head +
-		t.tr("\n\nการซ่อมแซมจะสำรองไฟล์ทั้งไฟล์ไว้ที่ ", "\n\nThe repair first copies the whole file to ") + backups +
+	does := t.tr("\n\nการซ่อมแซมจะสำรองไฟล์ทั้งไฟล์ไว้ที่ ", "\n\nThe repair first copies the whole file to ") + backups +
 		t.tr(" ก่อน แล้วซ่อมข้อมูลที่อ่านไม่ได้จากวันเวลาที่บันทึกไว้ในข้อมูลนั้นเอง ข้อมูลที่ซ่อมไม่ได้จะถูกแยกเก็บไว้ในไฟล์ (ไม่ลบทิ้ง) แล้วสร้างตัวนับใหม่ทั้งหมด",
-			", then mends unreadable records from their own time stamps, sets aside (keeps, does not delete) what it cannot mend, and rebuilds every counter.") +
+			", then mends unreadable records from their own time stamps, sets aside (keeps, does not delete) what it cannot mend, and rebuilds every counter.")
+	button := t.tr("สำรองแล้วซ่อมแซม", "Back up and repair")
+	if w.onServer() {
+		// The server's repair (data/postgres Repair) rewrites only
+		// counters and ID sequences, in one transaction, and takes no
+		// copy first.
+		does = t.tr("\n\nการซ่อมแซมจะสร้างตัวนับของหน้าสรุปและรายงานใหม่จากข้อมูล และตั้งเลขที่ถัดไปของรายการใหม่ให้ถูกต้อง ในครั้งเดียว (สำเร็จทั้งหมด หรือไม่เปลี่ยนอะไรเลย) "+
+			"โดยไม่แก้ไขหรือลบข้อมูลครัวเรือน ปัญหา หรือการช่วยเหลือใด ๆ จึงไม่ได้สำรองข้อมูลไว้ก่อน ส่วนที่ซ่อมไม่ได้จะยังอยู่ตามเดิม",
+			"\n\nThe repair rebuilds the dashboard's and reports' counters from the records and sets the next record numbers right, at once (all of it, or nothing changes). "+
+				"It changes or deletes no household, problem or action, so no copy is taken first; what it cannot mend stays as it is.")
+		button = t.tr("ซ่อมแซม", "Repair")
+	}
+	msg := widget.NewLabel(head + does +
 		t.tr("\n\nรายละเอียดทางเทคนิค สำหรับผู้ดูแลระบบ:\n", "\n\nTechnical details, for IT support:\n") + strings.Join(findings, "\n"))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(t.tr("ซ่อมแซมฐานข้อมูล", "Repair the database"), t.tr("สำรองแล้วซ่อมแซม", "Back up and repair"), t.tr("ยังไม่ซ่อม", "Not now"),
+	w.RepairOffer = msg
+	d := dialog.NewCustomConfirm(t.tr("ซ่อมแซมฐานข้อมูล", "Repair the database"), button, t.tr("ยังไม่ซ่อม", "Not now"),
 		container.NewVScroll(msg), func(ok bool) {
 			if ok {
 				w.RepairDatabase()
@@ -157,22 +177,36 @@ func (w *MainWindow) RepairDatabase() {
 	t := w.t
 	var rep data.RepairReport
 	w.run(t.tr("กำลังซ่อมแซมฐานข้อมูล", "Repairing the database"), func(ctx context.Context, progress report) (err error) {
-		progress(-1, t.tr("กำลังสำรองไฟล์แล้วซ่อมแซม…", "Backing up, then repairing…"))
+		if w.onServer() {
+			progress(-1, t.tr("กำลังซ่อมแซม…", "Repairing…"))
+		} else {
+			progress(-1, t.tr("กำลังสำรองไฟล์แล้วซ่อมแซม…", "Backing up, then repairing…"))
+		}
 		rep, err = w.store.Repair(ctx, filepath.Join(w.env.DataDir, "backups"))
 		return err
 	}, func(err error) {
 		if err != nil {
 			return
 		}
-		lines := []string{t.tr("สำรองไฟล์ก่อนซ่อมไว้ที่ ", "Backup taken first: ") + rep.Backup}
+		var lines []string
+		if rep.Backup != "" {
+			lines = append(lines, t.tr("สำรองไฟล์ก่อนซ่อมไว้ที่ ", "Backup taken first: ")+rep.Backup)
+		}
 		for _, m := range rep.Mended {
 			lines = append(lines, t.tr("ซ่อมแล้ว: ", "Mended: ")+m)
 		}
 		for _, q := range rep.Quarantined {
 			lines = append(lines, t.tr("แยกเก็บ: ", "Set aside: ")+q)
 		}
-		lines = append(lines, t.tr("สร้างดัชนีและตัวนับใหม่จากข้อมูลแล้ว", "Indexes and counters rebuilt from the records"))
-		if len(rep.Remaining) > 0 {
+		switch {
+		case !w.onServer():
+			lines = append(lines, t.tr("สร้างดัชนีและตัวนับใหม่จากข้อมูลแล้ว", "Indexes and counters rebuilt from the records"))
+		case len(rep.Mended) == 0:
+			lines = append(lines, t.tr("ตัวนับตรงกับข้อมูลอยู่แล้ว ไม่ได้เปลี่ยนแปลงอะไร", "The counters already matched the records: nothing was changed"))
+		}
+		if len(rep.Remaining) > 0 && w.onServer() {
+			lines = append(lines, t.tr("ยังซ่อมไม่ได้ (การซ่อมไม่แก้ไขข้อมูลเหล่านี้) กรุณาแจ้งผู้ดูแลเซิร์ฟเวอร์พร้อมรายการนี้: ", "Still wrong (the repair changes no record); tell the server's administrator: ")+strings.Join(rep.Remaining, "; "))
+		} else if len(rep.Remaining) > 0 {
 			lines = append(lines, t.tr("ยังซ่อมไม่ได้ กรุณาเรียกคืนจากไฟล์สำรอง: ", "Still wrong; restore a backup: ")+strings.Join(rep.Remaining, "; "))
 		} else {
 			w.showDamageBar(false)
@@ -180,6 +214,7 @@ func (w *MainWindow) RepairDatabase() {
 		}
 		msg := widget.NewLabel(strings.Join(lines, "\n"))
 		msg.Wrapping = fyne.TextWrapWord
+		w.RepairDone = msg
 		d := dialog.NewCustom(t.tr("ซ่อมแซมเสร็จ", "Repair done"), t.tr("ปิด", "Close"), container.NewVScroll(msg), w.Window)
 		d.Resize(fyne.NewSize(760, 420))
 		w.showClosable(d)

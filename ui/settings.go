@@ -67,6 +67,9 @@ type settingsForm struct {
 	DBKind                         *widget.RadioGroup
 	DBHost, DBPort, DBName, DBRole *entry
 	DBNote                         *widget.Label // when a change applies
+	// Move moves the province: from the file to the server named here,
+	// or from the server into a new file (nil: no province to move).
+	Move *widget.Button
 }
 
 // The choices of the database section, in the window's language.

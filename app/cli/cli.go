@@ -622,12 +622,21 @@ func (c *command) check(args []string) error {
 		fmt.Fprintln(c.env.Stdout, "ตรวจสอบแล้ว: ฐานข้อมูลถูกต้องครบถ้วน")
 		return nil
 	}
-	if rep.Audit.Tampered {
+	server := IsServerAddress(*db)
+	if rep.Audit.Tampered && server {
+		fmt.Fprintln(c.env.Stdout, data.AuditTamperedAdviceServer)
+	} else if rep.Audit.Tampered {
 		fmt.Fprintln(c.env.Stdout, data.AuditTamperedAdvice)
 	}
 	fmt.Fprintln(c.env.Stdout, "พบความผิดปกติ (รายละเอียดทางเทคนิค สำหรับส่งให้ผู้ดูแลระบบ):")
 	for _, p := range rep.Problems {
 		fmt.Fprintln(c.env.Stdout, "  -", p)
+	}
+	switch {
+	case rep.Audit.Tampered && server:
+		return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ และบันทึกการแก้ไขถูกแก้ไขหรือลบโดยไม่ผ่านโปรแกรม: อย่าแก้ไขฐานข้อมูลกลาง แจ้งหัวหน้างานและผู้ดูแลเซิร์ฟเวอร์ให้นำสำเนาสำรองมาตรวจเทียบ (qmdesk repair แก้ส่วนนี้ไม่ได้)", "check found %d problems, the audit log among them", len(rep.Problems))
+	case server:
+		return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ: ซ่อมด้วย qmdesk repair (สร้างตัวนับใหม่จากข้อมูล ไม่แก้ไขข้อมูลใด) ถ้ายังไม่ผ่าน แจ้งผู้ดูแลเซิร์ฟเวอร์พร้อมรายการข้างบน", "check found %d problems", len(rep.Problems))
 	}
 	if rep.Audit.Tampered {
 		return data.Errorf(data.EINVALID, "ฐานข้อมูลไม่ผ่านการตรวจสอบ %d รายการ และบันทึกการแก้ไขถูกแก้ไขหรือลบโดยไม่ผ่านโปรแกรม: เก็บไฟล์ไว้ตามเดิม แจ้งหัวหน้างานและเจ้าหน้าที่ไอทีของจังหวัด แล้วนำไฟล์สำรองมาตรวจเทียบ (qmdesk repair แก้ส่วนนี้ไม่ได้)", "check found %d problems, the audit log among them", len(rep.Problems))

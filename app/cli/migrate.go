@@ -36,11 +36,10 @@ func (c *command) migrate(args []string) error {
 	return c.copyToFile(*from, *db, false, *yes, "ย้ายข้อมูล")
 }
 
-// migrateWarning is what a clerk reads before a province moves: what
-// goes where, and what cannot come along.
+// migrateWarning is what a clerk reads before a province moves (the
+// window says the same: app.MigrateWarning).
 func migrateWarning(what, src, dst string) string {
-	return fmt.Sprintf("จะ%sทั้งหมดจาก %s ไปที่ %s (ต้นทางไม่เปลี่ยนแปลง เก็บไว้เป็นสำรองได้)\n"+
-		"หลังย้ายแล้ว การนำเข้าไฟล์ Excel ที่ทำก่อนย้ายจะยกเลิก (qmdesk undo) ไม่ได้อีก ประวัติการนำเข้ายังอยู่ในบันทึกการแก้ไข\n", what, src, dst)
+	return app.MigrateWarning(what, src, dst).Thai
 }
 
 // confirm asks the clerk to go on (y), unless yes; anything else stops
@@ -118,17 +117,12 @@ func (c *command) copyToFile(url, db string, backup, yes bool, what string) erro
 			return err
 		}
 	}
-	var rep data.CopyReport
+	from, ok := src.(app.CopySource)
+	if !ok {
+		return errors.New("this store cannot copy a province")
+	}
 	stop := c.startProgress()
-	err = c.env.Create(db, func(s data.Store) error {
-		dst, ok := s.(app.CopyTarget)
-		if !ok {
-			return errors.New("the new file's store cannot take a copy")
-		}
-		var err error
-		rep, err = app.CopyProvince(c.ctx, src.(app.CopySource), dst, c.backupProgress("กำลัง"+what))
-		return err
-	})
+	rep, err := app.CopyToFile(c.ctx, from, app.Files{Create: c.env.Create, Open: c.env.Open}, db, c.backupProgress("กำลัง"+what))
 	stop()
 	if err != nil {
 		return err
@@ -146,8 +140,7 @@ func (c *command) copyToFile(url, db string, backup, yes bool, what string) erro
 	}
 	err = c.verifyCopy(src, made, rep, db)
 	if data.ErrorCode(err) == data.EINTERNAL {
-		return &data.Error{Code: data.EINTERNAL, Message: fmt.Sprintf("ไฟล์ใหม่ %s ไม่ตรงกับฐานข้อมูลบนเซิร์ฟเวอร์ในขณะนี้ อาจมีผู้ใช้บันทึกข้อมูลบนเซิร์ฟเวอร์ระหว่างย้าย: ให้ทุกคนหยุดใช้ฐานข้อมูลบนเซิร์ฟเวอร์ ลบไฟล์ %s แล้วย้ายใหม่ (ถ้ายังไม่ตรง แจ้งผู้ดูแลระบบ)", db, db),
-			English: "the new file differs from the server's database now", Err: err}
+		return app.ErrServerChangedDuringMove(db, err)
 	}
 	return err
 }
@@ -176,25 +169,18 @@ func (c *command) verifyCopy(src, dst data.Store, rep data.CopyReport, where str
 		data.FormatNumber(rep.Households), data.FormatNumber(rep.Problems), data.FormatNumber(rep.Actions), data.FormatNumber(rep.AuditEntries))
 	if src != nil {
 		fmt.Fprintln(c.env.Stderr, "กำลังตรวจเทียบปลายทางกับต้นทาง…")
-		if err := app.CompareCopy(c.ctx, src, dst, rep, c.env.Geo, c.env.Clock); err != nil {
-			return err
-		}
+	}
+	check, err := app.VerifyCopy(c.ctx, src, dst, rep, c.env.Geo, c.env.Clock)
+	if src != nil && (err == nil || len(check.Problems) > 0) {
 		fmt.Fprintln(c.env.Stdout, "ตรวจเทียบแล้ว: ครัวเรือน ปัญหา การช่วยเหลือ ตัวนับ สรุปความก้าวหน้าทุกรอบ และบันทึกการแก้ไข ตรงกับต้นทางทุกรายการ")
 	}
-	check, err := dst.Check(c.ctx)
-	switch {
-	case err != nil:
-		// The PostgreSQL store's check is not in every version yet: the
-		// comparison above stands for it.
-		fmt.Fprintln(c.env.Stdout, "หมายเหตุ: ตรวจปลายทางด้วย qmdesk check ไม่ได้:", data.ErrorMessage(err))
-	case !check.OK():
-		for _, p := range check.Problems {
-			fmt.Fprintln(c.env.Stdout, "  -", p)
-		}
-		return data.Errorf(data.EINTERNAL, "ปลายทางไม่ผ่านการตรวจสอบ %d รายการ: ใช้ต้นทางต่อไปตามเดิม และแจ้งผู้ดูแลระบบพร้อมรายการข้างบน", "the copy fails its check: %d findings", len(check.Problems))
-	default:
-		fmt.Fprintln(c.env.Stdout, "ตรวจสอบปลายทางแล้ว: ฐานข้อมูลถูกต้องครบถ้วน")
+	for _, p := range check.Problems {
+		fmt.Fprintln(c.env.Stdout, "  -", p)
 	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.env.Stdout, "ตรวจสอบปลายทางแล้ว: ฐานข้อมูลถูกต้องครบถ้วน")
 	return nil
 }
 

@@ -225,3 +225,26 @@ func TestServerAddressRefusals(t *testing.T) {
 		t.Errorf("without a server opener: %+v", r)
 	}
 }
+
+// check on a server's database whose audit log was rewritten gives the
+// server's advice (no file, no .audit file, no backups folder).
+func TestServerCheckTamperedAdvice(t *testing.T) {
+	url, admin := serverURL(t, "")
+	ctx := context.Background()
+	if r := qmdeskWith(t, ctx, onServer(t, nil), "init", "--province", "41", "--db", url); r.code != 0 {
+		t.Fatalf("init: %+v", r)
+	}
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `UPDATE audit SET who = 'someone else' WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	r := qmdeskWith(t, ctx, onServer(t, nil), "check", "--db", url)
+	if r.code != cli.ExitFailure || !strings.Contains(r.stdout, data.AuditTamperedAdviceServer) || strings.Contains(r.stdout+r.stderr, ".audit") ||
+		!strings.Contains(r.stderr, "ผู้ดูแลเซิร์ฟเวอร์") || strings.Contains(r.stderr, "ไฟล์") {
+		t.Errorf("check of a rewritten log on a server: %+v", r)
+	}
+}

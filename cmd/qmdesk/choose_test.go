@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"qmdesk/ui"
@@ -31,6 +33,33 @@ func TestChooseDatabase(t *testing.T) {
 		server, file, pinned := chooseDatabase(c.path, c.env, def, c.chosen)
 		if server != c.server || file != c.file || pinned != c.pinned {
 			t.Errorf("%s: %q %q %v, want %q %q %v", c.name, server, file, pinned, c.server, c.file, c.pinned)
+		}
+	}
+}
+
+// A file a move back from a server made, kept in the settings, replaces
+// the data folder's file while it is there, unless a database is named
+// at start.
+func TestChosenFile(t *testing.T) {
+	const def = "/home/somsri/.local/share/qmdesk/qmdesk.db"
+	made := filepath.Join(t.TempDir(), "กลับมา.db")
+	if err := os.WriteFile(made, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(t.TempDir(), "ลบแล้ว.db")
+	for _, c := range []struct {
+		name, path, env, chosen string
+		wantPath, wantDefault   string
+	}{
+		{"nothing chosen", def, "", "", def, def},
+		{"the file chosen", def, "", made, made, made},
+		{"the file chosen is gone", def, "", gone, def, def},
+		{"--db FILE wins", "/tmp/udon.db", "", made, "/tmp/udon.db", def},
+		{"QMDESK_DB wins", def, def, made, def, def},
+	} {
+		p, d := chosenFile(c.path, c.env, def, c.chosen)
+		if p != c.wantPath || d != c.wantDefault {
+			t.Errorf("%s: %q %q, want %q %q", c.name, p, d, c.wantPath, c.wantDefault)
 		}
 	}
 }

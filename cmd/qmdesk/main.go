@@ -21,6 +21,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	release "qmdesk"
+	"qmdesk/app"
 	"qmdesk/app/cli"
 	"qmdesk/assets"
 	"qmdesk/data"
@@ -59,12 +60,16 @@ func main() {
 	// A server's address in --db or QMDESK_DB opens the office's shared
 	// database, with the clerk's password from PGPASSWORD, the OS keyring
 	// or the terminal (never from the address or a settings file).
+	// Its Backup (the window's; qmdesk backup writes the same copy
+	// itself) is a consistent copy written as a new file.
 	ask := env.AskDatabasePassword
+	files := app.Files{Create: env.Create, Open: env.Open}
 	env.OpenServer = func(ctx context.Context, dsn string) (data.Store, error) {
 		s, err := postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, ask)
 		if err != nil {
 			return nil, err
 		}
+		s.SetBackup(serverBackup(files))
 		return s, nil
 	}
 	// Ctrl+C cancels a command's context, so that an import rolls back
@@ -78,7 +83,7 @@ func main() {
 	}()
 	env.Window = func(path string, workbooks []string) error {
 		stop()
-		return window(path, workbooks, geo, clock, clockErr)
+		return window(path, workbooks, geo, clock, clockErr, files)
 	}
 	os.Exit(cli.Run(ctx, os.Args[1:], env))
 }
@@ -96,7 +101,7 @@ func main() {
 // and a clerk starts the program again or takes it for broken. Closing the
 // small window ends the program as Ctrl+C does; the next open finishes
 // what this one began.
-func window(path string, workbooks []string, geo *data.Geography, clock data.Clock, startErr error) error {
+func window(path string, workbooks []string, geo *data.Geography, clock data.Clock, startErr error, files app.Files) error {
 	a := fyneapp.NewWithID(appID)
 	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
 		return data.Errorf(data.EINVALID, "ไม่พบหน้าจอ (DISPLAY) สำหรับเปิดหน้าต่าง ใช้คำสั่งย่อย เช่น qmdesk summary แทนได้", "no display to open the window on")
@@ -116,14 +121,19 @@ func window(path string, workbooks []string, geo *data.Geography, clock data.Clo
 	// in the clerk's data folder. The window opens a server's database
 	// itself, to ask the password in its dialog; the file stays the one
 	// the window goes back to, and its folder the data folder.
-	server, file, pinned := chooseDatabase(path, os.Getenv("QMDESK_DB"), cli.DefaultFilePath(), func() (ui.Server, bool) { return ui.ChosenServer(a.Preferences()) })
+	// The file is the data folder's, unless a move back from a server
+	// made another that the settings keep (ui.ChosenFile), while it is
+	// there.
+	path, defaultFile := chosenFile(path, os.Getenv("QMDESK_DB"), cli.DefaultFilePath(), ui.ChosenFile(a.Preferences()))
+	server, file, pinned := chooseDatabase(path, os.Getenv("QMDESK_DB"), defaultFile, func() (ui.Server, bool) { return ui.ChosenServer(a.Preferences()) })
 	env := ui.Env{Geo: geo, Clock: clock, DataDir: filepath.Dir(file), Operator: operator(), SearchIndex: file + ".search", Screens: screens, Native: nativeWindow,
-		Version: release.Version, KeyDir: bolt.AuditKeyDir, Server: server, Pinned: pinned,
+		Version: release.Version, KeyDir: bolt.AuditKeyDir, Server: server, Pinned: pinned, Files: files,
 		OpenServer: func(ctx context.Context, dsn string, ask ui.AskPassword) (ui.Store, error) {
 			s, err := postgres.OpenAsking(ctx, dsn, clock, postgres.OSKeyring{}, postgres.Asker(ask))
 			if err != nil {
 				return nil, err
 			}
+			s.SetBackup(serverBackup(files))
 			return s, nil
 		},
 		OpenFile: func() (ui.Store, error) {
@@ -265,6 +275,29 @@ func chooseDatabase(path, qmdeskDB, defaultFile string, chosen func() (ui.Server
 		return s.DSN(), path, false
 	}
 	return "", path, pinned
+}
+
+// chosenFile is the file the window takes for the data folder's
+// (defaultFile): chosen, the file a move back from a server made and the
+// settings keep, when the database was not named at start (path is the
+// default, no QMDESK_DB) and chosen is there; else path and defaultFile
+// as they are.
+func chosenFile(path, qmdeskDB, defaultFile, chosen string) (string, string) {
+	if chosen == "" || path != defaultFile || qmdeskDB != "" {
+		return path, defaultFile
+	}
+	if _, err := os.Stat(chosen); err != nil {
+		return path, defaultFile
+	}
+	return chosen, chosen
+}
+
+// serverBackup is the backup of a server's database: a consistent copy
+// (CopyOut reads it at one moment) written as a new file, then checked.
+func serverBackup(files app.Files) postgres.BackupFunc {
+	return func(ctx context.Context, s *postgres.Store, path string, progress func(done, total int64)) error {
+		return app.BackupToFile(ctx, s, files, path, progress)
+	}
 }
 
 // splashAfter is how long the database may take to open before the small

@@ -45,6 +45,8 @@ type Store struct {
 	pool  *pgxpool.Pool
 	clock data.Clock
 	own   *backends // the server processes of pool's connections (Watch)
+	// backup writes Backup's copy (SetBackup; nil: Backup refuses).
+	backup BackupFunc
 }
 
 // Open connects to the database dsn names (a postgres:// URL or
