@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -294,4 +296,25 @@ type ImportLedger interface {
 	RenewReview(ctx context.Context, id uint64, conflicts []FieldConflict, reason Sentence) error
 	// ProblemsOf returns a household's problems, any round.
 	ProblemsOf(ctx context.Context, householdID uint64) ([]Problem, error)
+}
+
+// UndoBlockedByReviews refuses the undo of import id while rows rows of
+// the later imports (each named by its number and, when known, its file)
+// wait for review about households it created or changed. Both stores
+// refuse with it, before changing anything.
+func UndoBlockedByReviews(id uint64, rows int, later []ImportRecord) error {
+	var thai, english []string
+	for _, r := range later {
+		name := ""
+		if r.File != "" {
+			name = " (" + r.File + ")"
+		}
+		thai = append(thai, fmt.Sprintf("ครั้งที่ %d%s", r.ID, name))
+		english = append(english, fmt.Sprintf("%d%s", r.ID, name))
+	}
+	return Messages(ECONFLICT,
+		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ข้อมูลทั้งหมดยังอยู่ครบไม่เปลี่ยนแปลง",
+		[]any{id, rows, strings.Join(thai, ", "), id},
+		"import %d: %d row(s) of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
+		id, rows, strings.Join(english, ", "))
 }

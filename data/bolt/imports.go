@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"slices"
-	"strings"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -1079,22 +1078,17 @@ func laterReviews(tx *bbolt.Tx, rec *data.ImportRecord, entries []undoEntry) err
 	}
 	slices.Sort(imports)
 	n := 0
-	var thai, english []string
+	var later []data.ImportRecord
 	for _, id := range imports {
 		n += byImport[id]
-		var later data.ImportRecord
-		name := ""
-		if found, err := getJSON(tx, bucketImports, itob(id), &later); err == nil && found && later.File != "" {
-			name = " (" + later.File + ")"
+		r := data.ImportRecord{ID: id}
+		var got data.ImportRecord
+		if found, err := getJSON(tx, bucketImports, itob(id), &got); err == nil && found {
+			r.File = got.File
 		}
-		thai = append(thai, fmt.Sprintf("ครั้งที่ %d%s", id, name))
-		english = append(english, fmt.Sprintf("%d%s", id, name))
+		later = append(later, r)
 	}
-	return data.Messages(data.ECONFLICT,
-		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ข้อมูลทั้งหมดยังอยู่ครบไม่เปลี่ยนแปลง",
-		[]any{rec.ID, n, strings.Join(thai, ", "), rec.ID},
-		"import %d: %d row(s) of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
-		rec.ID, n, strings.Join(english, ", "))
+	return data.UndoBlockedByReviews(rec.ID, n, later)
 }
 
 func actionIDsOf(tx *bbolt.Tx, pid uint64) (ids []uint64) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -380,21 +379,16 @@ func laterReviews(ctx context.Context, tx pgx.Tx, rec *data.ImportRecord) error 
 	}
 	slices.Sort(imports)
 	n := 0
-	var thai, english []string
+	var later []data.ImportRecord
 	for _, id := range imports {
 		n += byImport[id]
-		name := ""
-		if later, found, err := getImport(ctx, tx, id, false); err != nil {
+		r := data.ImportRecord{ID: id}
+		if got, found, err := getImport(ctx, tx, id, false); err != nil {
 			return err
-		} else if found && later.File != "" {
-			name = " (" + later.File + ")"
+		} else if found {
+			r.File = got.File
 		}
-		thai = append(thai, fmt.Sprintf("ครั้งที่ %d%s", id, name))
-		english = append(english, fmt.Sprintf("%d%s", id, name))
+		later = append(later, r)
 	}
-	return data.Messages(data.ECONFLICT,
-		"ยกเลิกการนำเข้าครั้งที่ %d ไม่ได้: มีแถวรอตรวจสอบ %d แถวจากการนำเข้า%s ที่อ้างถึงครัวเรือนซึ่งการนำเข้าครั้งที่ %d เพิ่มหรือแก้ไข (ตัดสินแถวเหล่านั้นก่อน ที่แถบ \"แถวที่รอตรวจสอบ\" หรือคำสั่ง qmdesk review หรือยกเลิกการนำเข้าที่ใหม่กว่าก่อน) ข้อมูลทั้งหมดยังอยู่ครบไม่เปลี่ยนแปลง",
-		[]any{rec.ID, n, strings.Join(thai, ", "), rec.ID},
-		"import %d: %d row(s) of later import(s) %s wait for review about households it created or changed (settle them first, or undo the later import first); nothing was changed",
-		rec.ID, n, strings.Join(english, ", "))
+	return data.UndoBlockedByReviews(rec.ID, n, later)
 }
