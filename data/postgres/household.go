@@ -143,19 +143,7 @@ func (s *Store) householdsBy(ctx context.Context, column, value string) (out []d
 	if value == "" {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+householdColumns+` FROM households WHERE `+column+` = $1 ORDER BY id`, value)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h data.Household
-		if err := scanHousehold(rows, &h); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.pool, scanHousehold, `SELECT `+householdColumns+` FROM households WHERE `+column+` = $1 ORDER BY id`, value)
 }
 
 // Households lists households after f.After, at most f.Limit (0: all): in
@@ -174,19 +162,7 @@ func (s *Store) Households(ctx context.Context, f data.HouseholdFilter) (out []d
 	if f.Limit > 0 {
 		sql += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := s.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h data.Household
-		if err := scanHousehold(rows, &h); err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.pool, scanHousehold, sql, args...)
 }
 
 // likePrefix is a LIKE pattern for the values that begin with p, p's own

@@ -618,19 +618,7 @@ func scanImport(row pgx.Row, r *data.ImportRecord) error {
 }
 
 func (s *Store) importsWhere(ctx context.Context, where string, args ...any) (out []data.ImportRecord, err error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+importColumns+` FROM imports WHERE `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r data.ImportRecord
-		if err := scanImport(rows, &r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.pool, scanImport, `SELECT `+importColumns+` FROM imports WHERE `+where+` ORDER BY id`, args...)
 }
 
 // getImport reads one ledger entry, locked until tx ends when forUpdate.
@@ -694,17 +682,5 @@ func householdsOf(ctx context.Context, tx pgx.Tx, id uint64) ([]uint64, error) {
 
 // ProblemsOf returns a household's problems, every round, in ID order.
 func (s *Store) ProblemsOf(ctx context.Context, householdID uint64) (out []data.Problem, err error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+problemColumns+` FROM problems WHERE household_id = $1 ORDER BY id`, int64(householdID))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p data.Problem
-		if err := scanProblem(rows, &p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.pool, scanProblem, `SELECT `+problemColumns+` FROM problems WHERE household_id = $1 ORDER BY id`, int64(householdID))
 }

@@ -106,19 +106,7 @@ func scanRound(row pgx.Row, r *data.Round) error {
 
 // Rounds returns every round, oldest first.
 func (s *Store) Rounds(ctx context.Context) (rounds []data.Round, err error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+roundColumns+` FROM rounds ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r data.Round
-		if err := scanRound(rows, &r); err != nil {
-			return nil, err
-		}
-		rounds = append(rounds, r)
-	}
-	return rounds, rows.Err()
+	return collect(ctx, s.pool, scanRound, `SELECT `+roundColumns+` FROM rounds ORDER BY id`)
 }
 
 // Round returns one round.

@@ -111,19 +111,7 @@ func (s *Store) Reviews(ctx context.Context, pendingOnly bool) (out []data.Revie
 	if pendingOnly {
 		sql += ` WHERE decision = ''`
 	}
-	rows, err := s.pool.Query(ctx, sql+` ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r data.Review
-		if err := scanReview(rows, &r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.pool, scanReview, sql+` ORDER BY id`)
 }
 
 // Review returns one review item.

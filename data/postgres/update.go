@@ -264,17 +264,5 @@ func scanAction(row pgx.Row, a *data.Action) error {
 
 // Actions returns a problem's history, oldest first (nil: none).
 func (s *Store) Actions(ctx context.Context, problemID uint64) (out []data.Action, err error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+actionColumns+` FROM actions WHERE problem_id = $1 ORDER BY id`, int64(problemID))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a data.Action
-		if err := scanAction(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.pool, scanAction, `SELECT `+actionColumns+` FROM actions WHERE problem_id = $1 ORDER BY id`, int64(problemID))
 }
