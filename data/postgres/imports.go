@@ -229,8 +229,7 @@ func (c *importCommit) writeHouseholds() error {
 		return err
 	}
 	next := 0
-	var updates [][]any
-	updated := map[uint64]int{} // a household changed twice is written once, as it ends
+	updates := rowUpdates{} // a household changed twice is written once, as it ends
 	err = c.copyEach("households", householdColumnNames, n, func(i int) ([]any, error) {
 		hc := b.Household(i)
 		h := hc.Household
@@ -266,13 +265,7 @@ func (c *importCommit) writeHouseholds() error {
 			if err := c.addUndo("household", h.ID, 0, old, h.UpdatedAt); err != nil {
 				return nil, err
 			}
-			row := append([]any{int64(h.ID)}, householdArgs(&h)...)
-			if k, ok := updated[h.ID]; ok {
-				updates[k] = row
-			} else {
-				updated[h.ID] = len(updates)
-				updates = append(updates, row)
-			}
+			updates.set(h.ID, append([]any{int64(h.ID)}, householdArgs(&h)...))
 			cur[h.ID] = h
 		}
 		c.hhIDs[i] = h.ID
@@ -281,7 +274,27 @@ func (c *importCommit) writeHouseholds() error {
 	if err != nil {
 		return err
 	}
-	return c.updateFrom("households", householdColumns, updates)
+	return c.updateFrom("households", householdColumns, updates.rows)
+}
+
+// rowUpdates are the rows a commit writes over records, one a record: a
+// record changed twice by one workbook is written once, as it ends.
+type rowUpdates struct {
+	rows [][]any
+	at   map[uint64]int // record ID → its row
+}
+
+// set puts row as record id's, in place of an earlier one.
+func (u *rowUpdates) set(id uint64, row []any) {
+	if k, ok := u.at[id]; ok {
+		u.rows[k] = row
+		return
+	}
+	if u.at == nil {
+		u.at = map[uint64]int{}
+	}
+	u.at[id] = len(u.rows)
+	u.rows = append(u.rows, row)
 }
 
 // householdsByID reads households by ID, in one query.
@@ -389,8 +402,7 @@ func (c *importCommit) writeProblems() error {
 		return err
 	}
 	next := 0
-	var updates [][]any
-	updated := map[uint64]int{}
+	updates := rowUpdates{}
 	err = c.copyEach("problems", problemColumnNames, n, func(i int) ([]any, error) {
 		pc := b.Problem(i)
 		p := pc.Problem
@@ -444,13 +456,7 @@ func (c *importCommit) writeProblems() error {
 			if err := c.addUndo("problem", p.ID, 0, old, p.UpdatedAt); err != nil {
 				return nil, err
 			}
-			row := append([]any{int64(p.ID)}, problemArgs(&p)...)
-			if k, ok := updated[p.ID]; ok {
-				updates[k] = row
-			} else {
-				updated[p.ID] = len(updates)
-				updates = append(updates, row)
-			}
+			updates.set(p.ID, append([]any{int64(p.ID)}, problemArgs(&p)...))
 			cur[p.ID] = p
 		}
 		c.pIDs[i] = p.ID
@@ -459,7 +465,7 @@ func (c *importCommit) writeProblems() error {
 	if err != nil {
 		return err
 	}
-	return c.updateFrom("problems", problemColumns, updates)
+	return c.updateFrom("problems", problemColumns, updates.rows)
 }
 
 func (c *importCommit) writeActions() error {
