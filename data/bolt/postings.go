@@ -299,9 +299,15 @@ func compareKeySet(what string, b *bbolt.Bucket, want keySet) (out []string) {
 	var lk []byte
 	b.ForEach(func(k, v []byte) error {
 		if !isPosting(k) {
-			if !want.has(k) {
+			switch {
+			case !want.has(k):
 				out = append(out, fmt.Sprintf("%s: stray key %x", what, k))
-			} else {
+			case len(v) != 0 || v == nil && b.Bucket(k) != nil:
+				// A lookup key's value is empty: one that is not (or a
+				// bucket in its place) is a damaged page read as a record.
+				out = append(out, fmt.Sprintf("%s: key %x holds %d bytes, not nothing", what, k, len(v)))
+				seen++
+			default:
 				seen++
 			}
 			return nil

@@ -325,7 +325,9 @@ func TestUpgradeToPostingBlocks(t *testing.T) {
 
 // Check names an ID a block holds that no record puts there, and counts
 // one that is missing from its block, as it named and counted keys; a
-// block that is not one is named; Repair rebuilds them all.
+// block that is not one is named, and so is a lookup key that holds a
+// value (a damaged page can give an empty value a length); Repair
+// rebuilds them all.
 func TestCheckFindsPostingDamage(t *testing.T) {
 	s, ctx := openTestUnchecked(t)
 	for i := 1; i <= 3; i++ {
@@ -345,6 +347,9 @@ func TestCheckFindsPostingDamage(t *testing.T) {
 		if err := setPosting(b, key(byte('S'), uint64(1), byte(data.NotStarted), uint64(2)), false); err != nil { // missing
 			return err
 		}
+		if err := b.Put(key(byte('h'), uint64(2), uint64(2)), make([]byte, 40)); err != nil { // a value where none belongs
+			return err
+		}
 		return tx.Bucket(bucketHIdx).Put(key(byte('A'), "410102", uint64(0)), []byte{1, 2}) // not a block
 	})
 	if err != nil {
@@ -355,7 +360,8 @@ func TestCheckFindsPostingDamage(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := strings.Join(rep.Problems, "\n")
-	for _, want := range []string{"problem index: stray ID 9 in block 43", "problem index: 1 keys missing", "household index: block 41", "is not a block"} {
+	for _, want := range []string{"problem index: stray ID 9 in block 43", "problem index: 1 keys missing", "household index: block 41", "is not a block",
+		"problem index: key 6800000000000000020000000000000002 holds 40 bytes"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("check does not say %q:\n%s", want, all)
 		}
