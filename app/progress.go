@@ -278,30 +278,69 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	if err != nil {
 		return Summary{}, err
 	}
-	today := p.Today()
-	rc, err := p.counts(ctx, roundID, today, area)
-	if err != nil {
-		return Summary{}, err
-	}
-	s := Summary{ProvinceCode: meta.Province, Round: round, AsOf: today}
 	subs, err := p.Store.SubProblems(ctx)
 	if err != nil {
 		return Summary{}, err
 	}
-	s.UrgentKinds = subs.UrgentKinds()
+	b := &summaryBase{roundID: roundID, meta: meta, round: round, subs: subs, today: p.Today()}
+	area = strings.TrimSpace(area)
+	fold, err := foldOf(area)
+	if err != nil {
+		return Summary{}, err
+	}
+	rc, err := p.foldedCounts(ctx, roundID, b.today, fold)
+	if err != nil {
+		return Summary{}, err
+	}
+	s, err := p.summarize(ctx, b, area, rc, func() (data.RoundHistory, error) { return p.history(ctx, roundID, area) })
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := p.summarizeUnits(ctx, &s, b, area); err != nil {
+		return Summary{}, err
+	}
+	return s, nil
+}
+
+// summaryBase is what every summary of one call reads once, the
+// municipalities' as the province's: the database's meta, the round, the
+// sub-problem list, and the day.
+type summaryBase struct {
+	roundID uint64
+	meta    data.Meta
+	round   data.Round
+	subs    data.SubProblemList
+	today   data.Date
+}
+
+// foldOf is how a summary of area adds the counters up: a province's by
+// amphoe, an amphoe's or a tambon's by tambon, a municipality's as its
+// own.
+func foldOf(area string) (data.CountsFold, error) {
+	switch {
+	case area == "":
+		return data.CountsFold{Cut: 4}, nil
+	case data.IsUnitCode(area):
+		return data.CountsFold{Units: true, Area: area}, nil
+	case len(area) == 4 || len(area) == 6:
+		return data.CountsFold{Area: area, Cut: 6}, nil
+	}
+	return data.CountsFold{}, data.Errorf(data.EINVALID, "รหัสพื้นที่ '%s' ต้องเป็นรหัสอำเภอ 4 หลักหรือรหัสตำบล 6 หลัก", "area %q is not an amphoe or tambon code", area)
+}
+
+// summarize makes the summary of area from its folded counters (rc may
+// hold other areas': they are left out); history reads the round's
+// history, needed once the round has ended.
+func (p *Progress) summarize(ctx context.Context, b *summaryBase, area string, rc data.RoundCounts, history func() (data.RoundHistory, error)) (Summary, error) {
+	meta, round, today := b.meta, b.round, b.today
+	s := Summary{ProvinceCode: meta.Province, Round: round, AsOf: today}
+	s.UrgentKinds = b.subs.UrgentKinds()
 	if prov, ok := p.Geo.Province(meta.Province); ok {
 		s.ProvinceName = prov.Thai
 	}
-	area = strings.TrimSpace(area)
 	partLen := 4 // parts of a province are amphoe
-	switch len(area) {
-	case 0:
-	case 4:
+	if area != "" {
 		partLen = 6
-	case 6:
-		partLen = 6
-	default:
-		return Summary{}, data.Errorf(data.EINVALID, "รหัสพื้นที่ '%s' ต้องเป็นรหัสอำเภอ 4 หลักหรือรหัสตำบล 6 หลัก", "area %q is not an amphoe or tambon code", area)
 	}
 	s.Area = Area{Code: area, Name: p.areaName(meta.Province, area), Categories: map[data.Category]Tally{}}
 	if area == "" {
@@ -382,15 +421,12 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	s.Countdown = CountdownOf(round, today, s.Area.Totals.Open())
 	s.Countdown.Carried = s.Area.Totals.Carried
 	if s.Countdown.Ended {
-		h, err := p.history(ctx, roundID, area)
+		h, err := history()
 		if err != nil {
 			return Summary{}, err
 		}
 		s.Countdown.OpenAtDeadline, s.Countdown.ResolvedSince = atDeadline(h, area, round.Deadline)
 		s.Countdown.SolvedSince = solvedSince(h, area, round.Deadline)
-	}
-	if err := p.summarizeUnits(ctx, &s, roundID, area); err != nil {
-		return Summary{}, err
 	}
 	return s, nil
 }

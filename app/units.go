@@ -13,13 +13,30 @@ import (
 // own counters; a household in one counts in its amphoe as well, so
 // municipalities are shown beside the amphoe, never added to them.
 
-// counts reads the round's counters of the area: by unit for a unit's
-// code, by tambon otherwise.
-func (p *Progress) counts(ctx context.Context, roundID uint64, today data.Date, area string) (data.RoundCounts, error) {
-	if data.IsUnitCode(area) {
-		return p.Store.UnitCounts(ctx, roundID, today)
+// SummaryCounter is a store that folds its counters itself (a database
+// server: a few hundred rows cross the connection instead of every
+// tambon's due counts by day). Its answer must equal fold.Apply over
+// Counts and UnitCounts (app/storetest checks it).
+type SummaryCounter interface {
+	SummaryCounts(ctx context.Context, roundID uint64, dueBefore data.Date, fold data.CountsFold) (data.RoundCounts, error)
+}
+
+// foldedCounts reads the round's counters as fold adds them up: by the
+// store where it offers to, by Counts or UnitCounts and fold.Apply
+// otherwise.
+func (p *Progress) foldedCounts(ctx context.Context, roundID uint64, today data.Date, fold data.CountsFold) (data.RoundCounts, error) {
+	if sc, ok := p.Store.(SummaryCounter); ok {
+		return sc.SummaryCounts(ctx, roundID, today, fold)
 	}
-	return p.Store.Counts(ctx, roundID, today)
+	read := p.Store.Counts
+	if fold.Units {
+		read = p.Store.UnitCounts
+	}
+	rc, err := read(ctx, roundID, today)
+	if err != nil {
+		return data.RoundCounts{}, err
+	}
+	return fold.Apply(rc, today), nil
 }
 
 func (p *Progress) history(ctx context.Context, roundID uint64, area string) (data.RoundHistory, error) {
@@ -31,8 +48,10 @@ func (p *Progress) history(ctx context.Context, roundID uint64, area string) (da
 
 // summarizeUnits finishes a summary: a municipality's is named and has no
 // parts; the province's lists every municipality of the unit list (one
-// with nothing yet too), in the list's order.
-func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, roundID uint64, area string) error {
+// with nothing yet too), in the list's order, from one read of the
+// municipalities' counters (and of their history, once the round has
+// ended).
+func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, b *summaryBase, area string) error {
 	if area != "" && !data.IsUnitCode(area) {
 		return nil
 	}
@@ -41,22 +60,46 @@ func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, roundID uint6
 		return err
 	}
 	if data.IsUnitCode(area) {
-		s.Area.Name = units.Name(area)
-		// A municipality has no parts of its own: its figures are its
-		// totals and categories (and it is the one line of its units).
-		s.Parts, s.ReXRay.Parts, s.NewCases.Parts, s.ThaiQM.Parts = nil, nil, nil, nil
-		s.ThaiQM.Units = []ThaiQMArea{{Code: area, Name: s.Area.Name, Totals: s.ThaiQM.Totals, Categories: s.ThaiQM.Categories}}
+		unitSummary(s, area, units.Name(area))
 		return nil
 	}
+	if len(units) == 0 {
+		return nil
+	}
+	rc, err := p.foldedCounts(ctx, b.roundID, b.today, data.CountsFold{Units: true})
+	if err != nil {
+		return err
+	}
+	var hist *data.RoundHistory
+	history := func() (data.RoundHistory, error) {
+		if hist == nil {
+			h, err := p.Store.UnitHistory(ctx, b.roundID)
+			if err != nil {
+				return data.RoundHistory{}, err
+			}
+			hist = &h
+		}
+		return *hist, nil
+	}
 	for _, u := range units {
-		us, err := p.Summarize(ctx, roundID, u.Code)
+		us, err := p.summarize(ctx, b, u.Code, rc, history)
 		if err != nil {
 			return err
 		}
+		unitSummary(&us, u.Code, u.Name)
 		s.Units = append(s.Units, us.Area)
 		s.ThaiQM.Units = append(s.ThaiQM.Units, ThaiQMArea{Code: u.Code, Name: u.Name, Totals: us.ThaiQM.Totals, Categories: us.ThaiQM.Categories})
 	}
 	return nil
+}
+
+// unitSummary names a municipality's summary and takes its parts away:
+// a municipality has none of its own, its figures are its totals and
+// categories (and it is the one line of its units).
+func unitSummary(s *Summary, code, name string) {
+	s.Area.Name = name
+	s.Parts, s.ReXRay.Parts, s.NewCases.Parts, s.ThaiQM.Parts = nil, nil, nil, nil
+	s.ThaiQM.Units = []ThaiQMArea{{Code: code, Name: name, Totals: s.ThaiQM.Totals, Categories: s.ThaiQM.Categories}}
 }
 
 // ResolveUnit finds a municipality by its name (spaces aside, with or

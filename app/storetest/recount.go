@@ -2,9 +2,12 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
+	"sort"
 	"strings"
 
+	"qmdesk/app"
 	"qmdesk/data"
 )
 
@@ -270,6 +273,7 @@ func (e *env) checkCounters(step string) {
 				fault(what, f)
 				fault(what, diffCounted(got, r.recountCounts(round.ID, due, units)))
 			}
+			fault(fmt.Sprintf("round %d summary counts (due before %s)", round.ID, due), e.foldFaults(round.ID, due))
 		}
 		for _, units := range []bool{false, true} {
 			read := e.s.History
@@ -309,4 +313,57 @@ func (e *env) checkCounters(step string) {
 		}
 		t.Fatalf("%s: the counters are not a recount of the records:\n%s", step, strings.Join(faults, "\n"))
 	}
+}
+
+// foldFaults compares, on a store that folds its counters itself
+// (app.SummaryCounter), what it answers with data.CountsFold.Apply over
+// its Counts and UnitCounts, for the folds a summary asks for: the
+// province by amphoe, an amphoe and a tambon by tambon, the
+// municipalities, one municipality.
+func (e *env) foldFaults(round uint64, due data.Date) (faults []string) {
+	sc, ok := e.s.(app.SummaryCounter)
+	if !ok {
+		return nil
+	}
+	folds := []data.CountsFold{{Cut: 4}, {Area: "4101", Cut: 6}, {Area: "410102", Cut: 6}, {Units: true}}
+	units, err := e.s.Units(e.ctx)
+	e.must(err, "Units")
+	for _, u := range units {
+		folds = append(folds, data.CountsFold{Units: true, Area: u.Code})
+	}
+	for _, f := range folds {
+		got, err := sc.SummaryCounts(e.ctx, round, due, f)
+		e.must(err, "SummaryCounts")
+		read := e.s.Counts
+		if f.Units {
+			read = e.s.UnitCounts
+		}
+		rc, err := read(e.ctx, round, due)
+		e.must(err, "Counts")
+		if g, w := sortedRows(got), sortedRows(f.Apply(rc, due)); g != w {
+			faults = append(faults, fmt.Sprintf("fold %+v: the store's\n%s\nfolded in Go\n%s", f, g, w))
+		}
+	}
+	return faults
+}
+
+// sortedRows prints counters a row a line, the lines sorted: two reads
+// that differ only in their order print the same.
+func sortedRows(rc data.RoundCounts) string {
+	var lines []string
+	add := func(kind string, rows any) {
+		v := reflect.ValueOf(rows)
+		for i := range v.Len() {
+			lines = append(lines, fmt.Sprintf("%s %+v", kind, v.Index(i).Interface()))
+		}
+	}
+	add("status", rc.Status)
+	add("households", rc.Households)
+	add("due", rc.Due)
+	add("carried", rc.Carried)
+	add("rexray", rc.ReXRay)
+	add("new", rc.NewCases)
+	add("thaiqm", rc.ThaiQM)
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }
