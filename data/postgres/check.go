@@ -35,7 +35,9 @@ const maxFindings = 20
 //   - the counters (counters, hh_refs: migrations/00003_counters.sql) are
 //     what a recount from the problems and households gives, row by row:
 //     every round, every area (tambon or municipality), so every answer
-//     of Counts, UnitCounts, History and UnitHistory;
+//     of Counts, UnitCounts, History and UnitHistory; and the amphoe
+//     counters (counters_amphoe: 00060_counters_amphoe.sql) are the sum
+//     of their tambons', so every province summary (SummaryCounts);
 //   - the audit log is whole: each entry sealed to the one before it, the
 //     entries numbered 1, 2, 3… with none missing, each entry's columns
 //     what its sealed text says, and the last entry the head the meta row
@@ -485,7 +487,56 @@ func describeCounter(round int64, kind byte, area string, category, code int16, 
 func (c *checker) counters() error {
 	out, _, err := counterFindings(c.ctx, c.tx)
 	c.findings = append(c.findings, out...)
+	if err != nil {
+		return err
+	}
+	out, _, err = amphoeFindings(c.ctx, c.tx)
+	c.findings = append(c.findings, out...)
 	return err
+}
+
+// amphoeSumSQL is counters_amphoe as migrations/00060_counters_amphoe.sql
+// defines it: the summary's kinds of counters, the tambons' added up to
+// their amphoe.
+const amphoeSumSQL = `SELECT round_id, kind, left(area, 4) AS area, category, code, urgent, day, sum(n)::bigint AS n FROM counters
+    WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
+    GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0`
+
+// amphoeDiffSQL is every row of counters_amphoe (none: 0) that is not
+// the sum of its tambons' counters, the first $1 in key order, each with
+// how many differ in all.
+const amphoeDiffSQL = `WITH want AS (` + amphoeSumSQL + `),
+d AS (SELECT round_id, kind, area, category, code, urgent, day, coalesce(k.n, 0) AS stored, coalesce(w.n, 0) AS sum
+    FROM (SELECT * FROM counters_amphoe WHERE n <> 0) k FULL JOIN want w USING (round_id, kind, area, category, code, urgent, day)
+    WHERE coalesce(k.n, 0) <> coalesce(w.n, 0))
+SELECT round_id, kind, area, category, code, urgent, CASE WHEN isfinite(day) THEN day END, day = 'infinity', stored, sum, count(*) OVER ()
+FROM d ORDER BY round_id, kind, area, category, code, urgent, day LIMIT $1`
+
+// amphoeFindings compares counters_amphoe with the sum of counters, and
+// names each difference (at most maxFindings, then how many more); total
+// is how many differ in all.
+func amphoeFindings(ctx context.Context, q querier) (out []string, total int64, err error) {
+	rows, err := q.Query(ctx, amphoeDiffSQL, maxFindings)
+	if err != nil {
+		return nil, 0, err
+	}
+	var round, stored, sum int64
+	var kind byte
+	var area string
+	var category, code int16
+	var urgent, infinite bool
+	var day pgtype.Date
+	if _, err := pgx.ForEachRow(rows, []any{&round, &kind, &area, &category, &code, &urgent, &day, &infinite, &stored, &sum, &total}, func() error {
+		out = append(out, "amphoe "+describeCounter(round, kind, area, category, code, urgent, day, infinite)+
+			fmt.Sprintf(": stored %d, its tambons' counters add up to %d", stored, sum))
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	if n := total - int64(len(out)); n > 0 {
+		out = append(out, fmt.Sprintf("… and %d more amphoe counters", n))
+	}
+	return out, total, nil
 }
 
 // auditResult is what auditCheck found.

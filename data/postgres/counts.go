@@ -98,6 +98,71 @@ func (s *Store) counts(ctx context.Context, roundID uint64, dueBefore data.Date,
 	return rc, err
 }
 
+// SummaryCounts returns the counters of a round as fold adds them up
+// (app.SummaryCounter), added up by the server, in one statement (one
+// snapshot, without a transaction's round trips). The province's summary
+// by amphoe reads counters_amphoe (migrations/00060_counters_amphoe.sql),
+// the counters already added up to the amphoe: a province of a million
+// problems reads a few thousand rows there instead of some 40,000 by
+// tambon. Any other fold reads counters, over the range of the primary
+// key its area code begins with.
+func (s *Store) SummaryCounts(ctx context.Context, roundID uint64, dueBefore data.Date, fold data.CountsFold) (data.RoundCounts, error) {
+	due := pgtype.Date{} // none due before no day (NULL compares as not before)
+	if !dueBefore.IsZero() {
+		due = pgtype.Date{Time: dueBefore.Time(), Valid: true}
+	}
+	var rows pgx.Rows
+	var err error
+	if !fold.Units && fold.Area == "" && fold.Cut == 4 {
+		// Every amphoe's rows, as they are but for the due ones by day.
+		rows, err = s.pool.Query(ctx, `SELECT kind, area, category, code, urgent, max(day), sum(n)::bigint FROM counters_amphoe
+			WHERE round_id = $1 AND n <> 0 AND (kind <> 'D' OR day < $2)
+			GROUP BY kind, area, category, code, urgent
+			ORDER BY kind, area, category, code, urgent`, int64(roundID), due)
+	} else {
+		from, to := fold.Area, prefixEnd(fold.Area)
+		switch {
+		case fold.Units && fold.Area == "": // the units' codes are M and five digits
+			from, to = "M", "N"
+		case !fold.Units && fold.Area == "": // the tambons' are six digits
+			to = "M"
+		}
+		upTo := ""
+		if to != "" {
+			upTo = "AND area < '" + to + "'" // a code's range: one of the primary key's
+		}
+		rows, err = s.pool.Query(ctx, `SELECT kind, CASE WHEN $3 > 0 THEN left(area, $3) ELSE area END AS a, category, code, urgent, max(day), sum(n)::bigint
+			FROM counters
+			WHERE round_id = $1 AND kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND area >= $4 `+upTo+` AND starts_with(area, $4)
+				AND n <> 0 AND (kind <> 'D' OR day < $2) AND (length(area) = 6 AND left(area, 1) = 'M') = $5
+			GROUP BY kind, a, category, code, urgent
+			ORDER BY kind, a, category, code, urgent`,
+			int64(roundID), due, fold.Cut, from, fold.Units)
+	}
+	if err != nil {
+		return data.RoundCounts{}, err
+	}
+	var rc data.RoundCounts
+	err = readCounts(rows, &rc)
+	return rc, err
+}
+
+// prefixEnd is the first text after every text that begins with prefix
+// ("" for none): prefix with its last byte raised, when prefix is a code
+// of digits and letters (anything else is read to the end, and left out
+// by starts_with).
+func prefixEnd(prefix string) string {
+	for _, r := range prefix {
+		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z') {
+			return ""
+		}
+	}
+	if prefix == "" {
+		return ""
+	}
+	return prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
+}
+
 // History returns the found and resolved counters of a round, by tambon.
 func (s *Store) History(ctx context.Context, roundID uint64) (data.RoundHistory, error) {
 	return s.history(ctx, roundID, false)

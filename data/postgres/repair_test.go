@@ -10,11 +10,12 @@ import (
 	"qmdesk/data"
 )
 
-// damageCounters changes four rows of the counters and household
+// damageCounters changes five rows of the counters and household
 // references in SQL: one changed, one deleted, one added, one reference
-// changed.
+// changed, one amphoe counter changed.
 func damageCounters(t *testing.T, dsn string) {
 	t.Helper()
+	sqlExec(t, dsn, `UPDATE counters_amphoe SET n = n + 4 WHERE ctid = (SELECT ctid FROM counters_amphoe WHERE round_id = 1 AND kind = 'D' ORDER BY area, day LIMIT 1)`)
 	sqlExec(t, dsn, `UPDATE counters SET n = n + 2 WHERE ctid = (SELECT ctid FROM counters WHERE round_id = 1 AND kind = 'S' AND area = '410102' ORDER BY category LIMIT 1)`)
 	sqlExec(t, dsn, `DELETE FROM counters WHERE round_id = 1 AND kind = 'H' AND area LIKE 'M%' AND category = 0`)
 	sqlExec(t, dsn, `INSERT INTO counters VALUES (2, 'R', '410201', 0, 0, false, '2024-01-02', 5)`)
@@ -23,8 +24,8 @@ func damageCounters(t *testing.T, dsn string) {
 
 // dashboard is what the counters' readers give for rounds 1 and 2.
 type dashboard struct {
-	Counts, UnitCounts   []data.RoundCounts
-	History, UnitHistory []data.RoundHistory
+	Counts, UnitCounts, Summary []data.RoundCounts
+	History, UnitHistory        []data.RoundHistory
 }
 
 func readDashboard(t *testing.T, ctx context.Context, s *Store) dashboard {
@@ -35,10 +36,11 @@ func readDashboard(t *testing.T, ctx context.Context, s *Store) dashboard {
 		u, err2 := s.UnitCounts(ctx, round, data.Date{})
 		h, err3 := s.History(ctx, round)
 		uh, err4 := s.UnitHistory(ctx, round)
-		if err := errorsJoin(err1, err2, err3, err4); err != nil {
+		sum, err5 := s.SummaryCounts(ctx, round, data.NewDate(2030, 1, 1), data.CountsFold{Cut: 4})
+		if err := errorsJoin(err1, err2, err3, err4, err5); err != nil {
 			t.Fatal(err)
 		}
-		d.Counts, d.UnitCounts = append(d.Counts, c), append(d.UnitCounts, u)
+		d.Counts, d.UnitCounts, d.Summary = append(d.Counts, c), append(d.UnitCounts, u), append(d.Summary, sum)
 		d.History, d.UnitHistory = append(d.History, h), append(d.UnitHistory, uh)
 	}
 	return d
@@ -59,6 +61,7 @@ func dumpAll(t *testing.T, dsn string) string {
 	t.Helper()
 	return sqlValue[string](t, dsn, `SELECT concat_ws(E'\n',
 		(SELECT string_agg(format('%s %s %s %s %s %s %s = %s', round_id, kind, area, category, code, urgent, day, n), E'\n' ORDER BY 1) FROM counters),
+		(SELECT string_agg(format('%s %s %s %s %s %s %s = %s', round_id, kind, area, category, code, urgent, day, n), E'\n' ORDER BY 1) FROM counters_amphoe),
 		(SELECT string_agg(format('%s %s %s %s %s %s = %s', round_id, household_id, area, origin, category, fresh, n), E'\n' ORDER BY 1) FROM hh_refs),
 		(SELECT string_agg(format('%s %s %s', seq, entry::text, encode(seal, 'hex')), E'\n' ORDER BY seq) FROM audit),
 		(SELECT format('head %s %s', audit_seq, encode(audit_seal, 'hex')) FROM meta),
@@ -86,9 +89,9 @@ func TestRepairRebuildsCounters(t *testing.T) {
 	if !rep.Rebuilt || rep.Backup != "" || len(rep.Quarantined) != 0 || len(rep.Remaining) != 0 {
 		t.Errorf("Repair's report %+v", rep)
 	}
-	if len(rep.Mended) != 2 || !strings.Contains(rep.Mended[0], "ตัวนับ") || !strings.Contains(rep.Mended[0], " 4 ค่า") ||
+	if len(rep.Mended) != 2 || !strings.Contains(rep.Mended[0], "ตัวนับ") || !strings.Contains(rep.Mended[0], " 5 ค่า") ||
 		!strings.Contains(rep.Mended[1], "ครัวเรือน (3)") || !strings.Contains(rep.Mended[1], "ตั้งใหม่เป็น 9") {
-		t.Errorf("Mended %q: want the 4 counters and the households' next ID", rep.Mended)
+		t.Errorf("Mended %q: want the 5 counters and the households' next ID", rep.Mended)
 	}
 	if files, err := os.ReadDir(backups); err != nil || len(files) != 0 {
 		t.Errorf("backupDir holds %v (%v): the repair takes no copy", files, err)

@@ -30,7 +30,7 @@ import (
 // SchemaVersion is the newest migration this program has (the SQL files
 // of migrations/ and goMigrations): Open brings a database up to it and
 // refuses a database past it.
-const SchemaVersion = 50
+const SchemaVersion = 60
 
 //go:embed migrations/*.sql
 var migrations embed.FS
