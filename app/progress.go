@@ -288,11 +288,28 @@ func (p *Progress) Summarize(ctx context.Context, roundID uint64, area string) (
 	if err != nil {
 		return Summary{}, err
 	}
-	rc, err := p.foldedCounts(ctx, roundID, b.today, fold)
+	// The reads start at once, each in its own goroutine (a server
+	// answers them side by side): the area's counters, its history once
+	// the round has ended, and for the province the municipalities'.
+	ended := b.today.After(round.Deadline)
+	counts := started(func() (data.RoundCounts, error) { return p.foldedCounts(ctx, roundID, b.today, fold) })
+	history := noHistory
+	if ended {
+		history = started(func() (data.RoundHistory, error) { return p.foldedHistory(ctx, roundID, round.Deadline, fold) })
+	}
+	if area == "" {
+		units := data.CountsFold{Units: true}
+		b.unitCounts = started(func() (data.RoundCounts, error) { return p.foldedCounts(ctx, roundID, b.today, units) })
+		b.unitHistory = noHistory
+		if ended {
+			b.unitHistory = started(func() (data.RoundHistory, error) { return p.foldedHistory(ctx, roundID, round.Deadline, units) })
+		}
+	}
+	rc, err := counts()
 	if err != nil {
 		return Summary{}, err
 	}
-	s, err := p.summarize(ctx, b, area, rc, func() (data.RoundHistory, error) { return p.history(ctx, roundID, area) })
+	s, err := p.summarize(ctx, b, area, rc, history)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -311,7 +328,30 @@ type summaryBase struct {
 	round   data.Round
 	subs    data.SubProblemList
 	today   data.Date
+	// The municipalities' counters and history, being read (a province's
+	// summary only).
+	unitCounts  func() (data.RoundCounts, error)
+	unitHistory func() (data.RoundHistory, error)
 }
+
+// started runs read in a goroutine of its own, and returns what waits
+// for its answer (as often as asked).
+func started[T any](read func() (T, error)) func() (T, error) {
+	var v T
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		v, err = read()
+	}()
+	return func() (T, error) {
+		<-done
+		return v, err
+	}
+}
+
+// noHistory is the history of a round that has not ended: not read.
+func noHistory() (data.RoundHistory, error) { return data.RoundHistory{}, nil }
 
 // foldOf is how a summary of area adds the counters up: a province's by
 // amphoe, an amphoe's or a tambon's by tambon, a municipality's as its

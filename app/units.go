@@ -15,10 +15,12 @@ import (
 
 // SummaryCounter is a store that folds its counters itself (a database
 // server: a few hundred rows cross the connection instead of every
-// tambon's due counts by day). Its answer must equal fold.Apply over
-// Counts and UnitCounts (app/storetest checks it).
+// tambon's due counts by day). Its answers must equal fold.Apply over
+// Counts and UnitCounts, and fold.ApplyHistory over History and
+// UnitHistory (app/storetest checks them).
 type SummaryCounter interface {
 	SummaryCounts(ctx context.Context, roundID uint64, dueBefore data.Date, fold data.CountsFold) (data.RoundCounts, error)
+	SummaryHistory(ctx context.Context, roundID uint64, deadline data.Date, fold data.CountsFold) (data.RoundHistory, error)
 }
 
 // foldedCounts reads the round's counters as fold adds them up: by the
@@ -39,18 +41,28 @@ func (p *Progress) foldedCounts(ctx context.Context, roundID uint64, today data.
 	return fold.Apply(rc, today), nil
 }
 
-func (p *Progress) history(ctx context.Context, roundID uint64, area string) (data.RoundHistory, error) {
-	if data.IsUnitCode(area) {
-		return p.Store.UnitHistory(ctx, roundID)
+// foldedHistory reads the round's history as fold and the deadline split
+// it (data.CountsFold.ApplyHistory), as foldedCounts reads the counters.
+func (p *Progress) foldedHistory(ctx context.Context, roundID uint64, deadline data.Date, fold data.CountsFold) (data.RoundHistory, error) {
+	if sc, ok := p.Store.(SummaryCounter); ok {
+		return sc.SummaryHistory(ctx, roundID, deadline, fold)
 	}
-	return p.Store.History(ctx, roundID)
+	read := p.Store.History
+	if fold.Units {
+		read = p.Store.UnitHistory
+	}
+	h, err := read(ctx, roundID)
+	if err != nil {
+		return data.RoundHistory{}, err
+	}
+	return fold.ApplyHistory(h, deadline), nil
 }
 
 // summarizeUnits finishes a summary: a municipality's is named and has no
 // parts; the province's lists every municipality of the unit list (one
-// with nothing yet too), in the list's order, from one read of the
+// with nothing yet too), in the list's order, from the one read of the
 // municipalities' counters (and of their history, once the round has
-// ended).
+// ended) that Summarize started.
 func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, b *summaryBase, area string) error {
 	if area != "" && !data.IsUnitCode(area) {
 		return nil
@@ -66,23 +78,12 @@ func (p *Progress) summarizeUnits(ctx context.Context, s *Summary, b *summaryBas
 	if len(units) == 0 {
 		return nil
 	}
-	rc, err := p.foldedCounts(ctx, b.roundID, b.today, data.CountsFold{Units: true})
+	rc, err := b.unitCounts()
 	if err != nil {
 		return err
 	}
-	var hist *data.RoundHistory
-	history := func() (data.RoundHistory, error) {
-		if hist == nil {
-			h, err := p.Store.UnitHistory(ctx, b.roundID)
-			if err != nil {
-				return data.RoundHistory{}, err
-			}
-			hist = &h
-		}
-		return *hist, nil
-	}
 	for _, u := range units {
-		us, err := p.summarize(ctx, b, u.Code, rc, history)
+		us, err := p.summarize(ctx, b, u.Code, rc, b.unitHistory)
 		if err != nil {
 			return err
 		}

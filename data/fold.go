@@ -73,6 +73,53 @@ func (f CountsFold) Apply(rc RoundCounts, dueBefore Date) RoundCounts {
 	return out
 }
 
+// ApplyHistory folds a round's history (History or UnitHistory) as far
+// as the summary of a round that has ended reads it: each area's found,
+// resolved and solved problems in two rows, those dated after deadline
+// and the others (undated ones among them), each dated by the latest
+// day among its rows (zero when none has one).
+func (f CountsFold) ApplyHistory(h RoundHistory, deadline Date) RoundHistory {
+	return RoundHistory{
+		Added:    foldDays(f, h.Added, deadline),
+		Resolved: foldDays(f, h.Resolved, deadline),
+		Solved:   foldDays(f, h.Solved, deadline),
+	}
+}
+
+// foldDays is ApplyHistory of one kind of day counts, ordered by area and
+// then the rows up to deadline before the later ones.
+func foldDays(f CountsFold, rows []DateCount, deadline Date) []DateCount {
+	type key struct {
+		code  string
+		after bool
+	}
+	var out []DateCount
+	at := map[key]int{}
+	for _, r := range rows {
+		if !f.Keeps(r.Tambon) {
+			continue
+		}
+		k := key{f.CutCode(r.Tambon), r.Date.After(deadline)}
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(out)
+			out = append(out, DateCount{Date: r.Date, Tambon: k.code, N: r.N})
+			continue
+		}
+		out[i].N += r.N
+		if r.Date.After(out[i].Date) {
+			out[i].Date = r.Date
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Tambon != out[j].Tambon {
+			return out[i].Tambon < out[j].Tambon
+		}
+		return !out[i].Date.After(deadline) && out[j].Date.After(deadline)
+	})
+	return out
+}
+
 // foldRows keeps the rows of f, cuts their codes, and sums the rows that
 // are then equal but for their count. fields gives a row's code and count.
 func foldRows[T comparable](f CountsFold, rows []T, fields func(*T) (*string, *int64)) []T {

@@ -56,3 +56,36 @@ func TestCountsFold(t *testing.T) {
 		t.Errorf("a municipality's fold:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// The history of a round that has ended folds to two rows an area: up to
+// the deadline (undated rows too) and after it, each dated by its latest
+// day.
+func TestCountsFoldHistory(t *testing.T) {
+	deadline := NewDate(2024, 9, 30)
+	h := RoundHistory{
+		Added: []DateCount{
+			{Tambon: "410101", N: 5}, // from the survey
+			{Date: NewDate(2024, 5, 1), Tambon: "410102", N: 2},
+			{Date: NewDate(2024, 10, 3), Tambon: "410101", N: 1},
+			{Date: NewDate(2024, 11, 3), Tambon: "410201", N: 4},
+			{Date: NewDate(2024, 5, 2), Tambon: "M00001", N: 9},
+		},
+		Resolved: []DateCount{{Date: NewDate(2024, 9, 30), Tambon: "410101", N: 3}, {Tambon: "410102", N: 1}},
+	}
+	got := CountsFold{Cut: 4}.ApplyHistory(h, deadline)
+	want := RoundHistory{
+		Added: []DateCount{
+			{Date: NewDate(2024, 5, 1), Tambon: "4101", N: 7},
+			{Date: NewDate(2024, 10, 3), Tambon: "4101", N: 1},
+			{Date: NewDate(2024, 11, 3), Tambon: "4102", N: 4},
+		},
+		Resolved: []DateCount{{Date: NewDate(2024, 9, 30), Tambon: "4101", N: 4}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the province's history:\n got %+v\nwant %+v", got, want)
+	}
+	got = CountsFold{Units: true}.ApplyHistory(h, deadline)
+	if len(got.Added) != 1 || got.Added[0].N != 9 || got.Resolved != nil {
+		t.Errorf("the municipalities' history: %+v", got)
+	}
+}

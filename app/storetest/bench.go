@@ -90,6 +90,17 @@ func Bench(b *testing.B, open BenchOpener) {
 			}
 		}
 	})
+	// Two months after the deadline, as a clerk opens it today: the
+	// summary reads the round's history as well.
+	ended := &app.Progress{Store: s, Geo: geo, Clock: data.RealClock().OnDay(round.Deadline.AddDays(60))}
+	b.Run("SummaryRoundEnded"+name, func(b *testing.B) {
+		for b.Loop() {
+			sum, err := ended.Summarize(ctx, 0, "")
+			if err != nil || !sum.Countdown.Ended {
+				b.Fatal(err, sum.Countdown)
+			}
+		}
+	})
 	some, err := s.Households(ctx, data.HouseholdFilter{Limit: 1000})
 	if err != nil {
 		b.Fatal(err)

@@ -343,27 +343,34 @@ func (e *env) foldFaults(round uint64, due data.Date) (faults []string) {
 		if g, w := sortedRows(got), sortedRows(f.Apply(rc, due)); g != w {
 			faults = append(faults, fmt.Sprintf("fold %+v: the store's\n%s\nfolded in Go\n%s", f, g, w))
 		}
+		// The history, split at the same day as a deadline.
+		gotH, err := sc.SummaryHistory(e.ctx, round, due, f)
+		e.must(err, "SummaryHistory")
+		readH := e.s.History
+		if f.Units {
+			readH = e.s.UnitHistory
+		}
+		h, err := readH(e.ctx, round)
+		e.must(err, "History")
+		if g, w := sortedRows(gotH), sortedRows(f.ApplyHistory(h, due)); g != w {
+			faults = append(faults, fmt.Sprintf("history fold %+v: the store's\n%s\nfolded in Go\n%s", f, g, w))
+		}
 	}
 	return faults
 }
 
-// sortedRows prints counters a row a line, the lines sorted: two reads
-// that differ only in their order print the same.
-func sortedRows(rc data.RoundCounts) string {
+// sortedRows prints counters or a history (a struct of slices) a row a
+// line, the lines sorted: two reads that differ only in
+// their order print the same.
+func sortedRows(v any) string {
 	var lines []string
-	add := func(kind string, rows any) {
-		v := reflect.ValueOf(rows)
-		for i := range v.Len() {
-			lines = append(lines, fmt.Sprintf("%s %+v", kind, v.Index(i).Interface()))
+	s := reflect.ValueOf(v)
+	for i := range s.NumField() {
+		rows := s.Field(i)
+		for j := range rows.Len() {
+			lines = append(lines, fmt.Sprintf("%s %+v", s.Type().Field(i).Name, rows.Index(j).Interface()))
 		}
 	}
-	add("status", rc.Status)
-	add("households", rc.Households)
-	add("due", rc.Due)
-	add("carried", rc.Carried)
-	add("rexray", rc.ReXRay)
-	add("new", rc.NewCases)
-	add("thaiqm", rc.ThaiQM)
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }

@@ -37,7 +37,8 @@ const maxFindings = 20
 //     every round, every area (tambon or municipality), so every answer
 //     of Counts, UnitCounts, History and UnitHistory; and the amphoe
 //     counters (counters_amphoe: 00060_counters_amphoe.sql) are the sum
-//     of their tambons', so every province summary (SummaryCounts);
+//     of their tambons', so every province summary (SummaryCounts,
+//     SummaryHistory);
 //   - the audit log is whole: each entry sealed to the one before it, the
 //     entries numbered 1, 2, 3… with none missing, each entry's columns
 //     what its sealed text says, and the last entry the head the meta row
@@ -496,10 +497,10 @@ func (c *checker) counters() error {
 }
 
 // amphoeSumSQL is counters_amphoe as migrations/00060_counters_amphoe.sql
-// defines it: the summary's kinds of counters, the tambons' added up to
-// their amphoe.
+// defines it: the summary's kinds of counters (its history's too), the
+// tambons' added up to their amphoe.
 const amphoeSumSQL = `SELECT round_id, kind, left(area, 4) AS area, category, code, urgent, day, sum(n)::bigint AS n FROM counters
-    WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
+    WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D', 'A', 'R', 'V') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
     GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0`
 
 // amphoeDiffSQL is every row of counters_amphoe (none: 0) that is not

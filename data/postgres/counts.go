@@ -111,40 +111,73 @@ func (s *Store) SummaryCounts(ctx context.Context, roundID uint64, dueBefore dat
 	if !dueBefore.IsZero() {
 		due = pgtype.Date{Time: dueBefore.Time(), Valid: true}
 	}
-	var rows pgx.Rows
-	var err error
-	if !fold.Units && fold.Area == "" && fold.Cut == 4 {
-		// Every amphoe's rows, as they are but for the due ones by day.
-		rows, err = s.pool.Query(ctx, `SELECT kind, area, category, code, urgent, max(day), sum(n)::bigint FROM counters_amphoe
-			WHERE round_id = $1 AND n <> 0 AND (kind <> 'D' OR day < $2)
-			GROUP BY kind, area, category, code, urgent
-			ORDER BY kind, area, category, code, urgent`, int64(roundID), due)
-	} else {
-		from, to := fold.Area, prefixEnd(fold.Area)
-		switch {
-		case fold.Units && fold.Area == "": // the units' codes are M and five digits
-			from, to = "M", "N"
-		case !fold.Units && fold.Area == "": // the tambons' are six digits
-			to = "M"
-		}
-		upTo := ""
-		if to != "" {
-			upTo = "AND area < '" + to + "'" // a code's range: one of the primary key's
-		}
-		rows, err = s.pool.Query(ctx, `SELECT kind, CASE WHEN $3 > 0 THEN left(area, $3) ELSE area END AS a, category, code, urgent, max(day), sum(n)::bigint
-			FROM counters
-			WHERE round_id = $1 AND kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND area >= $4 `+upTo+` AND starts_with(area, $4)
-				AND n <> 0 AND (kind <> 'D' OR day < $2) AND (length(area) = 6 AND left(area, 1) = 'M') = $5
-			GROUP BY kind, a, category, code, urgent
-			ORDER BY kind, a, category, code, urgent`,
-			int64(roundID), due, fold.Cut, from, fold.Units)
-	}
+	table, cut, area := foldSource(fold)
+	rows, err := s.pool.Query(ctx, `SELECT kind, CASE WHEN $3 > 0 THEN left(area, $3) ELSE area END AS a, category, code, urgent, max(day), sum(n)::bigint
+		FROM `+table+`
+		WHERE round_id = $1 AND kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND `+area+`
+			AND n <> 0 AND (kind <> 'D' OR day < $2)
+		GROUP BY kind, a, category, code, urgent
+		ORDER BY kind, a, category, code, urgent`,
+		int64(roundID), due, cut, fold.Area, fold.Units)
 	if err != nil {
 		return data.RoundCounts{}, err
 	}
 	var rc data.RoundCounts
 	err = readCounts(rows, &rc)
 	return rc, err
+}
+
+// SummaryHistory returns the history of a round as fold and deadline
+// split it (app.SummaryCounter): each area's found, resolved and solved
+// problems up to the deadline and after it, added up by the server from
+// the same rows as SummaryCounts. A day that is not one (-infinity: from
+// the survey; infinity: no day) is up to the deadline and dates nothing,
+// as History reads it.
+func (s *Store) SummaryHistory(ctx context.Context, roundID uint64, deadline data.Date, fold data.CountsFold) (h data.RoundHistory, err error) {
+	table, cut, area := foldSource(fold)
+	rows, err := s.pool.Query(ctx, `SELECT kind, CASE WHEN $3 > 0 THEN left(area, $3) ELSE area END AS a,
+			isfinite(day) AND day > $2 AS later, max(day) FILTER (WHERE isfinite(day)), sum(n)::bigint
+		FROM `+table+`
+		WHERE round_id = $1 AND kind IN ('A', 'R', 'V') AND `+area+` AND n <> 0
+		GROUP BY kind, a, later
+		ORDER BY kind, a, later`,
+		int64(roundID), deadline.Time(), cut, fold.Area, fold.Units)
+	if err != nil {
+		return data.RoundHistory{}, err
+	}
+	into := map[byte]*[]data.DateCount{'A': &h.Added, 'R': &h.Resolved, 'V': &h.Solved}
+	var kind byte
+	var after bool
+	var day pgtype.Date
+	var c data.DateCount
+	_, err = pgx.ForEachRow(rows, []any{&kind, &c.Tambon, &after, &day, &c.N}, func() error {
+		c.Date = dateOf(day)
+		*into[kind] = append(*into[kind], c)
+		return nil
+	})
+	return h, err
+}
+
+// foldSource is where the rows of fold are read (counters_amphoe for the
+// province by amphoe, counters otherwise), how much of an area code to
+// keep (0: all), and the condition on the area, with the fold's area
+// code as $4 and whether it is of the municipalities as $5.
+func foldSource(fold data.CountsFold) (table string, cut int, area string) {
+	if !fold.Units && fold.Area == "" && fold.Cut == 4 {
+		return "counters_amphoe", 0, "$4::text = '' AND NOT $5::boolean"
+	}
+	from, to := "$4", prefixEnd(fold.Area)
+	switch {
+	case fold.Units && fold.Area == "": // the units' codes are M and five digits
+		from, to = "'M'", "N"
+	case !fold.Units && fold.Area == "": // the tambons' are six digits
+		to = "M"
+	}
+	area = "area >= " + from
+	if to != "" {
+		area += " AND area < '" + to + "'" // a code's range: one of the primary key's
+	}
+	return "counters", fold.Cut, area + " AND starts_with(area, $4) AND (length(area) = 6 AND left(area, 1) = 'M') = $5"
 }
 
 // prefixEnd is the first text after every text that begins with prefix

@@ -5,7 +5,8 @@
 -- server would read and add up at every summary. counters_amphoe holds
 -- the same counters already added up to the amphoe (the tambon code's
 -- first four digits), for the kinds a summary reads (S, H, C, X, N, Q
--- and D: 00003_counters.sql), the municipalities' rows left out (they
+-- and D: 00003_counters.sql; and A, R, V, the history a round that has
+-- ended is summarized from), the municipalities' rows left out (they
 -- are few, and read from counters by their own code). Same columns,
 -- same key, same rule: a row at 0 is deleted at once.
 --
@@ -45,7 +46,7 @@ BEGIN
     EXECUTE format($q$
         INSERT INTO counters_amphoe AS k (round_id, kind, area, category, code, urgent, day, n)
         SELECT round_id, kind, left(area, 4), category, code, urgent, day, sum(n) FROM (%s) d (round_id, kind, area, category, code, urgent, day, n)
-        WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
+        WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D', 'A', 'R', 'V') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
         GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0
         ON CONFLICT (round_id, kind, area, category, code, urgent, day) DO UPDATE SET n = k.n + excluded.n
     $q$, moved);
@@ -65,7 +66,7 @@ CREATE TRIGGER counters_amphoe_delete AFTER DELETE ON counters REFERENCING OLD T
 -- The counters a database holds already.
 INSERT INTO counters_amphoe (round_id, kind, area, category, code, urgent, day, n)
 SELECT round_id, kind, left(area, 4), category, code, urgent, day, sum(n) FROM counters
-WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
+WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D', 'A', 'R', 'V') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
 GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0;
 
 -- The clerks' triggers write it (a trigger runs as the role whose
