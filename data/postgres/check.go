@@ -35,10 +35,10 @@ const maxFindings = 20
 //   - the counters (counters, hh_refs: migrations/00003_counters.sql) are
 //     what a recount from the problems and households gives, row by row:
 //     every round, every area (tambon or municipality), so every answer
-//     of Counts, UnitCounts, History and UnitHistory; and the amphoe
-//     counters (counters_amphoe: 00060_counters_amphoe.sql) are the sum
-//     of their tambons', so every province summary (SummaryCounts,
-//     SummaryHistory);
+//     of Counts, UnitCounts, History and UnitHistory; and the summary's
+//     counters (summary_counters: 00060_summary_counters.sql) are the sum
+//     of their areas', so every summary of the province and of its
+//     municipalities (SummaryCounts, SummaryHistory);
 //   - the audit log is whole: each entry sealed to the one before it, the
 //     entries numbered 1, 2, 3… with none missing, each entry's columns
 //     what its sealed text says, and the last entry the head the meta row
@@ -491,33 +491,34 @@ func (c *checker) counters() error {
 	if err != nil {
 		return err
 	}
-	out, _, err = amphoeFindings(c.ctx, c.tx)
+	out, _, err = summaryFindings(c.ctx, c.tx)
 	c.findings = append(c.findings, out...)
 	return err
 }
 
-// amphoeSumSQL is counters_amphoe as migrations/00060_counters_amphoe.sql
-// defines it: the summary's kinds of counters (its history's too), the
-// tambons' added up to their amphoe.
-const amphoeSumSQL = `SELECT round_id, kind, left(area, 4) AS area, category, code, urgent, day, sum(n)::bigint AS n FROM counters
-    WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D', 'A', 'R', 'V') AND NOT (length(area) = 6 AND left(area, 1) = 'M')
+// summarySumSQL is summary_counters as migrations/00060_summary_counters.sql
+// defines it: the summary's kinds of counters (its history's too), a
+// tambon's added up under its amphoe, a municipality's under its code.
+const summarySumSQL = `SELECT round_id, kind, CASE WHEN length(area) = 6 AND left(area, 1) = 'M' THEN area ELSE left(area, 4) END AS area,
+        category, code, urgent, day, sum(n)::bigint AS n
+    FROM counters WHERE kind IN ('S', 'H', 'C', 'X', 'N', 'Q', 'D', 'A', 'R', 'V')
     GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0`
 
-// amphoeDiffSQL is every row of counters_amphoe (none: 0) that is not
-// the sum of its tambons' counters, the first $1 in key order, each with
+// summaryDiffSQL is every row of summary_counters (none: 0) that is not
+// the sum of its areas' counters, the first $1 in key order, each with
 // how many differ in all.
-const amphoeDiffSQL = `WITH want AS (` + amphoeSumSQL + `),
+const summaryDiffSQL = `WITH want AS (` + summarySumSQL + `),
 d AS (SELECT round_id, kind, area, category, code, urgent, day, coalesce(k.n, 0) AS stored, coalesce(w.n, 0) AS sum
-    FROM (SELECT * FROM counters_amphoe WHERE n <> 0) k FULL JOIN want w USING (round_id, kind, area, category, code, urgent, day)
+    FROM (SELECT * FROM summary_counters WHERE n <> 0) k FULL JOIN want w USING (round_id, kind, area, category, code, urgent, day)
     WHERE coalesce(k.n, 0) <> coalesce(w.n, 0))
 SELECT round_id, kind, area, category, code, urgent, CASE WHEN isfinite(day) THEN day END, day = 'infinity', stored, sum, count(*) OVER ()
 FROM d ORDER BY round_id, kind, area, category, code, urgent, day LIMIT $1`
 
-// amphoeFindings compares counters_amphoe with the sum of counters, and
+// summaryFindings compares summary_counters with the sum of counters, and
 // names each difference (at most maxFindings, then how many more); total
 // is how many differ in all.
-func amphoeFindings(ctx context.Context, q querier) (out []string, total int64, err error) {
-	rows, err := q.Query(ctx, amphoeDiffSQL, maxFindings)
+func summaryFindings(ctx context.Context, q querier) (out []string, total int64, err error) {
+	rows, err := q.Query(ctx, summaryDiffSQL, maxFindings)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -528,14 +529,14 @@ func amphoeFindings(ctx context.Context, q querier) (out []string, total int64, 
 	var urgent, infinite bool
 	var day pgtype.Date
 	if _, err := pgx.ForEachRow(rows, []any{&round, &kind, &area, &category, &code, &urgent, &day, &infinite, &stored, &sum, &total}, func() error {
-		out = append(out, "amphoe "+describeCounter(round, kind, area, category, code, urgent, day, infinite)+
-			fmt.Sprintf(": stored %d, its tambons' counters add up to %d", stored, sum))
+		out = append(out, "summary "+describeCounter(round, kind, area, category, code, urgent, day, infinite)+
+			fmt.Sprintf(": stored %d, its areas' counters add up to %d", stored, sum))
 		return nil
 	}); err != nil {
 		return nil, 0, err
 	}
 	if n := total - int64(len(out)); n > 0 {
-		out = append(out, fmt.Sprintf("… and %d more amphoe counters", n))
+		out = append(out, fmt.Sprintf("… and %d more summary counters", n))
 	}
 	return out, total, nil
 }

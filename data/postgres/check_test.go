@@ -156,9 +156,9 @@ func TestCheckFindsDamage(t *testing.T) {
 		{"a status counter changed", func(t *testing.T, dsn string) {
 			sqlExec(t, dsn, `UPDATE counters SET n = n + 2 WHERE ctid = (SELECT ctid FROM counters WHERE round_id = 1 AND kind = 'S' AND area = '410102' ORDER BY category LIMIT 1)`)
 		}, false, []string{"counter of round 1, problems by status (Counts): area 410102, category ", ": stored 3, recount 1"}},
-		{"an amphoe counter changed", func(t *testing.T, dsn string) {
-			sqlExec(t, dsn, `UPDATE counters_amphoe SET n = n + 2 WHERE ctid = (SELECT ctid FROM counters_amphoe WHERE round_id = 1 AND kind = 'S' AND area = '4101' ORDER BY category, code LIMIT 1)`)
-		}, false, []string{"amphoe counter of round 1, problems by status (Counts): area 4101, category ", ": stored ", ", its tambons' counters add up to "}},
+		{"a summary counter changed", func(t *testing.T, dsn string) {
+			sqlExec(t, dsn, `UPDATE summary_counters SET n = n + 2 WHERE ctid = (SELECT ctid FROM summary_counters WHERE round_id = 1 AND kind = 'S' AND area = '4101' ORDER BY category, code LIMIT 1)`)
+		}, false, []string{"summary counter of round 1, problems by status (Counts): area 4101, category ", ": stored ", ", its areas' counters add up to "}},
 		{"a municipality's counter deleted", func(t *testing.T, dsn string) {
 			sqlExec(t, dsn, `DELETE FROM counters WHERE round_id = 1 AND kind = 'H' AND area LIKE 'M%' AND category = 0`)
 		}, false, []string{"counter of round 1, households with a problem (UnitCounts): area M", ", category 0: stored 0, recount "}},

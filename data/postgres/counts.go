@@ -101,11 +101,11 @@ func (s *Store) counts(ctx context.Context, roundID uint64, dueBefore data.Date,
 // SummaryCounts returns the counters of a round as fold adds them up
 // (app.SummaryCounter), added up by the server, in one statement (one
 // snapshot, without a transaction's round trips). The province's summary
-// by amphoe reads counters_amphoe (migrations/00060_counters_amphoe.sql),
-// the counters already added up to the amphoe: a province of a million
-// problems reads a few thousand rows there instead of some 40,000 by
-// tambon. Any other fold reads counters, over the range of the primary
-// key its area code begins with.
+// by amphoe and the municipalities' read summary_counters
+// (migrations/00060_summary_counters.sql), the counters already added up
+// so: a province of a million problems reads a few thousand rows there
+// instead of some 40,000 by tambon. Any other fold reads counters, over
+// the range of the primary key its area code begins with (foldSource).
 func (s *Store) SummaryCounts(ctx context.Context, roundID uint64, dueBefore data.Date, fold data.CountsFold) (data.RoundCounts, error) {
 	due := pgtype.Date{} // none due before no day (NULL compares as not before)
 	if !dueBefore.IsZero() {
@@ -158,13 +158,19 @@ func (s *Store) SummaryHistory(ctx context.Context, roundID uint64, deadline dat
 	return h, err
 }
 
-// foldSource is where the rows of fold are read (counters_amphoe for the
-// province by amphoe, counters otherwise), how much of an area code to
-// keep (0: all), and the condition on the area, with the fold's area
-// code as $4 and whether it is of the municipalities as $5.
+// foldSource is where the rows of fold are read, how much of an area
+// code to keep (0: all), and the condition on the area, with the fold's
+// area code as $4 and whether it is of the municipalities as $5. The
+// province by amphoe and the municipalities are read from
+// summary_counters, which keeps them so; an amphoe or a tambon by tambon
+// from counters.
 func foldSource(fold data.CountsFold) (table string, cut int, area string) {
 	if !fold.Units && fold.Area == "" && fold.Cut == 4 {
-		return "counters_amphoe", 0, "$4::text = '' AND NOT $5::boolean"
+		return "summary_counters", 0, "area < 'M' AND $4::text = '' AND NOT $5::boolean"
+	}
+	table = "counters"
+	if fold.Units {
+		table = "summary_counters"
 	}
 	from, to := "$4", prefixEnd(fold.Area)
 	switch {
@@ -177,7 +183,7 @@ func foldSource(fold data.CountsFold) (table string, cut int, area string) {
 	if to != "" {
 		area += " AND area < '" + to + "'" // a code's range: one of the primary key's
 	}
-	return "counters", fold.Cut, area + " AND starts_with(area, $4) AND (length(area) = 6 AND left(area, 1) = 'M') = $5"
+	return table, fold.Cut, area + " AND starts_with(area, $4) AND (length(area) = 6 AND left(area, 1) = 'M') = $5"
 }
 
 // prefixEnd is the first text after every text that begins with prefix

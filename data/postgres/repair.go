@@ -28,9 +28,9 @@ var errAuditTampered = errors.New("audit log tampered")
 // Repair rebuilds, in one transaction with its audit entry, what the
 // records imply: the counters and household references, when any differs
 // from the recount Check compares them with (then all are deleted and
-// written anew from that recount: rebuildSQL), the amphoe counters, when
-// those or any counter differed (written anew as the counters' sum:
-// amphoeSumSQL), and each ID sequence
+// written anew from that recount: rebuildSQL), the summary's counters,
+// when those or any counter differed (written anew as the counters' sum:
+// summarySumSQL), and each ID sequence
 // behind an ID in use (set to the highest ID, when the role may set it).
 // The transaction takes the meta row's lock first, as every qmdesk
 // writer's does (Store.write): no other qmdesk writer's change comes
@@ -67,7 +67,7 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 		if err != nil {
 			return err
 		}
-		_, amphoeDiffer, err := amphoeFindings(ctx, tx)
+		_, summaryDiffer, err := summaryFindings(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -84,16 +84,16 @@ func (s *Store) Repair(ctx context.Context, backupDir string) (data.RepairReport
 				return err
 			}
 		}
-		if differ+amphoeDiffer > 0 {
-			// The amphoe counters follow the counters' triggers, but from
-			// what they were: written anew from the counters as they are.
-			if _, err := tx.Exec(ctx, `DELETE FROM counters_amphoe`); err != nil {
+		if differ+summaryDiffer > 0 {
+			// The summary's counters follow the counters' triggers, but
+			// from what they were: written anew from the counters as they are.
+			if _, err := tx.Exec(ctx, `DELETE FROM summary_counters`); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO counters_amphoe (round_id, kind, area, category, code, urgent, day, n) `+amphoeSumSQL); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO summary_counters (round_id, kind, area, category, code, urgent, day, n) `+summarySumSQL); err != nil {
 				return err
 			}
-			differ += amphoeDiffer
+			differ += summaryDiffer
 			rep.Mended = append(rep.Mended, fmt.Sprintf("ตัวนับของหน้าสรุปและรายงาน %s ค่าไม่ตรงกับข้อมูล: สร้างใหม่จากข้อมูลแล้ว "+
 				"(การซ่อมนี้ไม่แก้ข้อมูลครัวเรือน ปัญหา หรือการช่วยเหลือ จึงไม่ได้สำรองข้อมูลไว้ก่อน)", data.FormatNumber(differ)))
 		}

@@ -12,10 +12,10 @@ import (
 
 // damageCounters changes five rows of the counters and household
 // references in SQL: one changed, one deleted, one added, one reference
-// changed, one amphoe counter changed.
+// changed, one of the summary's counters changed.
 func damageCounters(t *testing.T, dsn string) {
 	t.Helper()
-	sqlExec(t, dsn, `UPDATE counters_amphoe SET n = n + 4 WHERE ctid = (SELECT ctid FROM counters_amphoe WHERE round_id = 1 AND kind = 'D' ORDER BY area, day LIMIT 1)`)
+	sqlExec(t, dsn, `UPDATE summary_counters SET n = n + 4 WHERE ctid = (SELECT ctid FROM summary_counters WHERE round_id = 1 AND kind = 'D' ORDER BY area, day LIMIT 1)`)
 	sqlExec(t, dsn, `UPDATE counters SET n = n + 2 WHERE ctid = (SELECT ctid FROM counters WHERE round_id = 1 AND kind = 'S' AND area = '410102' ORDER BY category LIMIT 1)`)
 	sqlExec(t, dsn, `DELETE FROM counters WHERE round_id = 1 AND kind = 'H' AND area LIKE 'M%' AND category = 0`)
 	sqlExec(t, dsn, `INSERT INTO counters VALUES (2, 'R', '410201', 0, 0, false, '2024-01-02', 5)`)
@@ -61,7 +61,7 @@ func dumpAll(t *testing.T, dsn string) string {
 	t.Helper()
 	return sqlValue[string](t, dsn, `SELECT concat_ws(E'\n',
 		(SELECT string_agg(format('%s %s %s %s %s %s %s = %s', round_id, kind, area, category, code, urgent, day, n), E'\n' ORDER BY 1) FROM counters),
-		(SELECT string_agg(format('%s %s %s %s %s %s %s = %s', round_id, kind, area, category, code, urgent, day, n), E'\n' ORDER BY 1) FROM counters_amphoe),
+		(SELECT string_agg(format('%s %s %s %s %s %s %s = %s', round_id, kind, area, category, code, urgent, day, n), E'\n' ORDER BY 1) FROM summary_counters),
 		(SELECT string_agg(format('%s %s %s %s %s %s = %s', round_id, household_id, area, origin, category, fresh, n), E'\n' ORDER BY 1) FROM hh_refs),
 		(SELECT string_agg(format('%s %s %s', seq, entry::text, encode(seal, 'hex')), E'\n' ORDER BY seq) FROM audit),
 		(SELECT format('head %s %s', audit_seq, encode(audit_seal, 'hex')) FROM meta),

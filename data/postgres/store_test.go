@@ -106,7 +106,7 @@ func TestMigrations(t *testing.T) {
 		t.Fatalf("meta of a new database: %+v", m)
 	}
 	tables := sqlValue[string](t, dsn, `SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'`)
-	want := "actions,agency_aliases,audit,counters,counters_amphoe,goose_db_version,hh_refs,households,import_created,import_rows,import_undo,imports,meta,problems,reviews,rounds,sub_problems,unit_tambons,units"
+	want := "actions,agency_aliases,audit,counters,goose_db_version,hh_refs,households,import_created,import_rows,import_undo,imports,meta,problems,reviews,rounds,sub_problems,summary_counters,unit_tambons,units"
 	if tables != want {
 		t.Fatalf("tables %s, want %s", tables, want)
 	}
