@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"encoding/binary"
+	"strconv"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -494,19 +495,13 @@ func parseDateKey(s string) (data.Date, error) {
 	}
 	// Eight digits of a real day, read by hand (a summary reads tens of
 	// thousands of due counts); anything else, as ParseISODate reads it.
-	n := 0
-	for i := 0; i < len(s) && len(s) == 8; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			n = -1
-			break
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	if d := (data.Date{Year: n / 10000, Month: time.Month(n / 100 % 100), Day: n % 100}); len(s) == 8 && n > 0 && d.Valid() {
-		return d, nil
-	}
 	if len(s) < 8 {
 		return data.ParseISODate(s)
+	}
+	if n, err := strconv.Atoi(s); err == nil && len(s) == 8 && s[0] != '+' && s[0] != '-' {
+		if d := (data.Date{Year: n / 10000, Month: time.Month(n / 100 % 100), Day: n % 100}); d.Valid() {
+			return d, nil
+		}
 	}
 	return data.ParseISODate(s[:4] + "-" + s[4:6] + "-" + s[6:8])
 }

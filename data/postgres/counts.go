@@ -147,10 +147,10 @@ func (s *Store) SummaryHistory(ctx context.Context, roundID uint64, deadline dat
 	}
 	into := map[byte]*[]data.DateCount{'A': &h.Added, 'R': &h.Resolved, 'V': &h.Solved}
 	var kind byte
-	var after bool
+	var later bool // the side of the deadline, which day (the latest) tells again
 	var day pgtype.Date
 	var c data.DateCount
-	_, err = pgx.ForEachRow(rows, []any{&kind, &c.Tambon, &after, &day, &c.N}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&kind, &c.Tambon, &later, &day, &c.N}, func() error {
 		c.Date = dateOf(day)
 		*into[kind] = append(*into[kind], c)
 		return nil
